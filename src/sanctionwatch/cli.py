@@ -1,0 +1,65 @@
+"""The ``sanctionwatch`` command: a thin layer over each stage's Python API.
+
+Each stage owns its commands in ``<stage>/commands.py`` and exposes ``register(app)``; this module
+only mounts them and adds ``run``, the main job of ``make run``.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from sanctionwatch import __version__
+from sanctionwatch.clikit import DbOption, open_database, print_table
+from sanctionwatch.ingest import commands as ingest_commands
+
+app = typer.Typer(
+    name="sanctionwatch",
+    help="Turn reports on sanctions evasion into a sourced, queryable knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+for register in (ingest_commands.register,):
+    register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """SanctionWatch: ingest, extract, resolve, screen, flag and show."""
+
+
+@app.command()
+def run(
+    paths: list[str] = typer.Argument(
+        None, help="Files or folders to process (default: examples/)."
+    ),
+    db: str | None = DbOption,
+) -> None:
+    """Run the main job: the whole pipeline on PATHS, then print a summary.
+
+    Example:
+
+        sanctionwatch run examples --db sqlite:///sanctionwatch.db
+    """
+    database = open_database(db)
+    counts = ingest_commands.store_stats(database)
+    print_table("SanctionWatch store", ["what", "count"], counts.items())
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

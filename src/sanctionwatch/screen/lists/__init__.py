@@ -1,0 +1,1 @@
+"""screen/lists stage."""

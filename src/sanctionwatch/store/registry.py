@@ -1,0 +1,6 @@
+"""Imports every module that declares tables, so Alembic and tests see the whole schema.
+
+Each stage that adds tables appends its ``tables`` module here (and adds an Alembic revision).
+"""
+
+import sanctionwatch.store.tables  # noqa: F401
