@@ -4,6 +4,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from sanctionwatch import __version__
 from sanctionwatch.cli import app
 
 runner = CliRunner()
@@ -18,7 +19,7 @@ def _commands() -> list[str]:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
-    assert result.output.strip() == "0.1.0"
+    assert result.output.strip() == __version__
 
 
 @pytest.mark.parametrize("name", _commands())
