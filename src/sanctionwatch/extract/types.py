@@ -24,3 +24,28 @@ class DocumentContext:
     published: date | None = None
     publisher: str | None = None
     title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of a named thing in the cleaned text, after typing and coreference.
+
+    Every mention of the same thing in one document shares ``entity_id`` (document-local; the
+    resolve stage merges across documents) and ``canonical`` (the longest/fullest name, so
+    "Rungrado" carries "Korea Rungrado General Trading Corporation"). ``schema`` is a
+    FollowTheMoney schema name (Person, Company, Organization, LegalEntity, Address, ...) or
+    ``"Place"`` for countries/cities/regions and ``"LegalInstrument"`` for resolutions, orders
+    and regulations. ``source`` names what found it (``model``, ``rule:legal-form``,
+    ``gazetteer:<list>``, ``coref``); relation and claim extractors use these mentions.
+    """
+
+    start: int
+    end: int
+    text: str
+    schema: str
+    entity_id: str
+    canonical: str
+    sentence_start: int
+    sentence_end: int
+    source: str = "model"
+    confidence: float = 1.0

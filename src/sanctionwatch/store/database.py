@@ -62,8 +62,11 @@ class Database:
         return config
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision (idempotent)."""
-        command.upgrade(self.alembic_config(), "head")
+        """Bring the schema to the newest revision of every stage (idempotent).
+
+        Each stage owns a branch of revisions rooted at ``0001``; ``heads`` upgrades them all.
+        """
+        command.upgrade(self.alembic_config(), "heads")
 
     def table_names(self) -> list[str]:
         return sorted(inspect(self.engine).get_table_names())
