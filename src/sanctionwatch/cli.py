@@ -10,7 +10,14 @@ import typer
 
 from sanctionwatch import __version__
 from sanctionwatch.clikit import DbOption, open_database, print_table
+from sanctionwatch.extract import claim_commands, relation_commands
+from sanctionwatch.extract import commands as extract_commands
+from sanctionwatch.flags import commands as flags_commands
 from sanctionwatch.ingest import commands as ingest_commands
+from sanctionwatch.resolve import commands as resolve_commands
+from sanctionwatch.screen import commands as screen_commands
+from sanctionwatch.screen.lists import commands as lists_commands
+from sanctionwatch.web import commands as web_commands
 
 app = typer.Typer(
     name="sanctionwatch",
@@ -20,8 +27,19 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-for register in (ingest_commands.register,):
-    register(app)
+STAGE_COMMANDS = (
+    ingest_commands,
+    lists_commands,
+    extract_commands,
+    relation_commands,
+    claim_commands,
+    screen_commands,
+    resolve_commands,
+    flags_commands,
+    web_commands,
+)
+for stage in STAGE_COMMANDS:
+    stage.register(app)
 
 
 def _version(value: bool) -> None:
