@@ -8,7 +8,14 @@ from typing import Protocol
 
 from followthemoney import EntityProxy
 
+from sanctionwatch.screen.lists.derived_json import DerivedJsonLoader
+from sanctionwatch.screen.lists.eu_journal_csv import EuJournalCsvLoader
+from sanctionwatch.screen.lists.eu_xml import EuXmlLoader
+from sanctionwatch.screen.lists.ftm_json import FtmJsonLoader
+from sanctionwatch.screen.lists.ofac_csv import OfacCsvLoader
+from sanctionwatch.screen.lists.ofac_xml import OfacXmlLoader
 from sanctionwatch.screen.lists.types import ListFormatError
+from sanctionwatch.screen.lists.uk_csv import UkCsvLoader
 from sanctionwatch.screen.lists.un_xml import UnXmlLoader
 
 SOURCE_IDS = ("un_sc", "us_ofac_sdn", "us_ofac_cons", "eu_fsf", "gb_hmt", "opensanctions")
@@ -25,7 +32,16 @@ class SourcedLoader(Protocol):
 
 
 def _loaders() -> dict[str, SourcedLoader]:
-    loaders: list[SourcedLoader] = [UnXmlLoader()]
+    loaders: list[SourcedLoader] = [
+        UnXmlLoader(),
+        OfacCsvLoader(),
+        OfacXmlLoader(),
+        EuXmlLoader(),
+        UkCsvLoader(),
+        FtmJsonLoader(),
+        EuJournalCsvLoader(),
+        DerivedJsonLoader(),
+    ]
     return {loader.format: loader for loader in loaders}
 
 
@@ -47,3 +63,11 @@ def companion_files(path: Path, fmt: str) -> list[Path]:
     if fmt != "ofac-csv":
         return []
     return [path.parent / name for name in ("add.csv", "alt.csv") if (path.parent / name).is_file()]
+
+
+def source_for(loader: SourcedLoader, path: Path) -> str:
+    """The source a file belongs to when none is given (some formats serve two lists)."""
+    detect = getattr(loader, "detect_source", None)
+    if callable(detect):
+        return str(detect(path))
+    return loader.default_source

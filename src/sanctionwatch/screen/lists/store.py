@@ -22,7 +22,12 @@ from followthemoney import EntityProxy, StatementEntity
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from sanctionwatch.screen.lists.formats import SOURCE_IDS, companion_files, get_loader
+from sanctionwatch.screen.lists.formats import (
+    SOURCE_IDS,
+    companion_files,
+    get_loader,
+    source_for,
+)
 from sanctionwatch.screen.lists.tables import ListEntryRow, ListVersionRow
 from sanctionwatch.screen.lists.types import ListFormatError
 from sanctionwatch.store import Database
@@ -145,7 +150,7 @@ def load_list_file(
     started = time.perf_counter()
     path = Path(path)
     loader = get_loader(fmt)
-    source = check_source_id(source or loader.default_source)
+    source = check_source_id(source or source_for(loader, path))
     sha256 = file_fingerprint(path, fmt)
     with database.session() as session:
         current = current_version(session, source)
