@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
@@ -96,6 +97,7 @@ def _target_prop(entity: EntityProxy, prop: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def country_code(text: str) -> str | None:
     """ISO code of a country named in any common way (``Korea, North``, ``DPRK``), or None."""
     code = registry.country.clean(text)

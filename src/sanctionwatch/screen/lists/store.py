@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from followthemoney import EntityProxy, StatementEntity
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.screen.lists.formats import (
@@ -235,8 +235,10 @@ def _store_snapshot(session: Session, version_id: int, entities: Sequence[Entity
         }
         for entity in entities
     ]
+    connection = session.connection()
+    table = cast(Table, ListEntryRow.__table__)
     for start in range(0, len(rows), 2000):
-        session.execute(insert(ListEntryRow), rows[start : start + 2000])
+        connection.execute(table.insert(), rows[start : start + 2000])
 
 
 def entity_statements(entity: EntityProxy, source: str, version_id: int) -> Iterator[Statement]:
@@ -283,8 +285,10 @@ def _replace_statements(
                 "last_seen": now,
             }
     values = list(rows.values())
+    connection = session.connection()
+    table = cast(Table, StatementRow.__table__)
     for start in range(0, len(values), 5000):
-        session.execute(insert(StatementRow), values[start : start + 5000])
+        connection.execute(table.insert(), values[start : start + 5000])
     return len(values)
 
 
