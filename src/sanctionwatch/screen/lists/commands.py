@@ -24,7 +24,7 @@ from sanctionwatch.screen.lists.diff import (
     diff_versions,
     previous_version_ids,
 )
-from sanctionwatch.screen.lists.formats import FORMATS
+from sanctionwatch.screen.lists.formats import FORMATS, detect_format
 from sanctionwatch.screen.lists.sources import ListSource, SourcesConfigError, load_sources
 from sanctionwatch.screen.lists.store import (
     ListDropError,
@@ -56,7 +56,9 @@ def register(app: typer.Typer) -> None:
 @lists_app.command("load")
 def load_command(
     file: Path = typer.Argument(..., help="The list file to load."),
-    fmt: str = typer.Option(..., "--format", "-f", help=f"One of: {', '.join(FORMATS)}."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help=f"One of: {', '.join(FORMATS)} (default: detected)."
+    ),
     source: str | None = typer.Option(
         None, "--source", help="Source id (default: the format's usual one, e.g. un_sc)."
     ),
@@ -70,6 +72,9 @@ def load_command(
 
         sanctionwatch lists load consolidated.xml --format un-xml --db sw.db
     """
+    fmt = fmt or detect_format(file)
+    if fmt is None:
+        fail(f"{file}: cannot tell the list format", f"pass --format ({', '.join(FORMATS)})")
     database = open_database(db)
     result = _load_with_progress(database, file, fmt, source, force)
     report_load(database, result, as_json)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from sanctionwatch.screen.lists.formats import (
     SOURCE_IDS,
     companion_files,
+    detect_format,
     get_loader,
     source_for,
 )
@@ -192,6 +193,23 @@ def load_list_file(
             statement_count=statement_count,
             counts_by_schema=_counts_by_schema(entities),
         )
+
+
+def load_list_folder(
+    database: Database, folder: Path | str, *, force: bool = False
+) -> list[LoadResult]:
+    """Load every list file in ``folder`` whose format can be recognised (e.g. examples/lists).
+
+    Companion files (OFAC ``add.csv``/``alt.csv``) are read with their ``sdn.csv``, not alone.
+    """
+    results = []
+    for path in sorted(Path(folder).iterdir()):
+        if not path.is_file() or path.name in ("add.csv", "alt.csv"):
+            continue
+        fmt = detect_format(path)
+        if fmt is not None:
+            results.append(load_list_file(database, path, fmt, force=force))
+    return results
 
 
 def _unchanged(current: ListVersionRow, started: float) -> LoadResult:
