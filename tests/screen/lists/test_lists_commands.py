@@ -120,3 +120,11 @@ def test_load_ofac_folder_reads_companions_once(tmp_path: Path, fixtures: Path) 
     assert result.exit_code == 0, result.output
     rows = _json_lines(result.output)
     assert [(row["source"], row["entities"]) for row in rows] == [("us_ofac_sdn", 6)]
+
+
+def test_sources_command() -> None:
+    result = runner.invoke(app, ["lists", "sources", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["id"]: row for row in _json_lines(result.output)}
+    assert rows["un_sc"]["format"] == "un-xml"
+    assert rows["opensanctions"]["enabled"] is False

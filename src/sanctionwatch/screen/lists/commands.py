@@ -245,6 +245,43 @@ def _spinner(description: str) -> Progress:
     return progress
 
 
+@lists_app.command("sources")
+def sources_command(
+    sources_file: Path | None = typer.Option(
+        None, "--sources", help="A sources YAML file instead of the packaged one."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """List the configured list sources (what `lists update` downloads).
+
+    Example:
+
+        sanctionwatch lists sources --json
+    """
+    try:
+        configured = load_sources(sources_file)
+    except SourcesConfigError as exc:
+        fail(str(exc), "fix the sources file (see docs/lists.md)")
+    rows = [
+        {
+            "id": item.id,
+            "format": item.format,
+            "enabled": item.enabled,
+            "url": item.url,
+            "max_bytes": item.max_bytes,
+            "timeout": item.timeout,
+            "sha256": item.sha256,
+            "title": item.title,
+        }
+        for item in configured
+    ]
+    if as_json:
+        print_json_lines(rows)
+        return
+    columns = ["id", "format", "enabled", "url"]
+    print_table("list sources", columns, [[row[c] for c in columns] for row in rows])
+
+
 @lists_app.command("diff")
 def diff_command(
     old: int | None = typer.Argument(None, help="Old version id."),
