@@ -25,6 +25,7 @@ from sanctionwatch.screen.lists.diff import (
     previous_version_ids,
 )
 from sanctionwatch.screen.lists.formats import FORMATS, detect_format
+from sanctionwatch.screen.lists.ofac_csv import COMPANION_FILES
 from sanctionwatch.screen.lists.sources import ListSource, SourcesConfigError, load_sources
 from sanctionwatch.screen.lists.store import (
     ListDropError,
@@ -46,7 +47,6 @@ lists_app = typer.Typer(
 )
 
 MAX_DIFF_ROWS = 30
-COMPANIONS = ("add.csv", "alt.csv")
 
 
 def register(app: typer.Typer) -> None:
@@ -111,7 +111,7 @@ def _expand(paths: list[Path]) -> list[Path]:
             found += [
                 item
                 for item in sorted(path.iterdir())
-                if item.is_file() and item.name not in COMPANIONS and detect_format(item)
+                if item.is_file() and item.name not in COMPANION_FILES and detect_format(item)
             ]
         else:
             found.append(path)

@@ -12,7 +12,7 @@ from sanctionwatch.screen.lists.derived_json import DerivedJsonLoader
 from sanctionwatch.screen.lists.eu_journal_csv import EuJournalCsvLoader
 from sanctionwatch.screen.lists.eu_xml import EuXmlLoader
 from sanctionwatch.screen.lists.ftm_json import FtmJsonLoader
-from sanctionwatch.screen.lists.ofac_csv import OfacCsvLoader
+from sanctionwatch.screen.lists.ofac_csv import COMPANION_FILES, OfacCsvLoader
 from sanctionwatch.screen.lists.ofac_xml import OfacXmlLoader
 from sanctionwatch.screen.lists.types import ListFormatError
 from sanctionwatch.screen.lists.uk_csv import UkCsvLoader
@@ -62,7 +62,7 @@ def companion_files(path: Path, fmt: str) -> list[Path]:
     """Files read together with ``path`` (OFAC ``add.csv``/``alt.csv`` beside ``sdn.csv``)."""
     if fmt != "ofac-csv":
         return []
-    return [path.parent / name for name in ("add.csv", "alt.csv") if (path.parent / name).is_file()]
+    return [path.parent / name for name in COMPANION_FILES if (path.parent / name).is_file()]
 
 
 def source_for(loader: SourcedLoader, path: Path) -> str:

@@ -32,6 +32,7 @@ from sanctionwatch.screen.lists.formats import (
     get_loader,
     source_for,
 )
+from sanctionwatch.screen.lists.ofac_csv import COMPANION_FILES
 from sanctionwatch.screen.lists.tables import ListEntryRow, ListVersionRow
 from sanctionwatch.screen.lists.types import ListFormatError
 from sanctionwatch.store import Database
@@ -206,7 +207,7 @@ def load_list_folder(
     """
     results = []
     for path in sorted(Path(folder).iterdir()):
-        if not path.is_file() or path.name in ("add.csv", "alt.csv"):
+        if not path.is_file() or path.name in COMPANION_FILES:
             continue
         fmt = detect_format(path)
         if fmt is not None:
