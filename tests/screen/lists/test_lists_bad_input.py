@@ -12,7 +12,7 @@ from sanctionwatch.screen.lists.store import current_version, load_list_file
 from sanctionwatch.screen.lists.types import ListFormatError
 from sanctionwatch.store import Database
 
-XML_FORMATS = ("un-xml", "ofac-xml", "eu-xml")
+XML_FORMATS = ("un-xml", "ofac-xml", "ofac-advanced-xml", "eu-xml")
 
 
 @pytest.mark.parametrize("fmt", XML_FORMATS)
@@ -47,7 +47,12 @@ def test_html_with_xml_prolog_names_the_root(fixtures: Path, fmt: str) -> None:
 
 @pytest.mark.parametrize(
     ("fmt", "fixture"),
-    [("un-xml", "un_consolidated.xml"), ("ofac-xml", "ofac_sdn.xml"), ("eu-xml", "eu_fsf.xml")],
+    [
+        ("un-xml", "un_consolidated.xml"),
+        ("ofac-xml", "ofac_sdn.xml"),
+        ("ofac-advanced-xml", "ofac_sdn_advanced.xml"),
+        ("eu-xml", "eu_fsf.xml"),
+    ],
 )
 def test_truncated_xml(fixtures: Path, tmp_path: Path, fmt: str, fixture: str) -> None:
     data = (fixtures / fixture).read_bytes()
