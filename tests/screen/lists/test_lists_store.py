@@ -251,3 +251,12 @@ def test_update_keeps_first_seen_of_unchanged_statements(
     assert all(row.first_seen == before[row.id] for row in kept)
     new = [row for row in rows if row.id not in before]
     assert [(new[0].prop, new[0].value) for _ in new] == [("weakAlias", "Comrade Kim")]
+
+
+def test_diff_refuses_versions_of_different_sources(database: Database, fixtures: Path) -> None:
+    from sanctionwatch.screen.lists.diff import UnknownVersionError
+
+    un = load_list_file(database, fixtures / "un_consolidated.xml", "un-xml")
+    eu = load_list_file(database, fixtures / "eu_fsf.xml", "eu-xml")
+    with database.session() as session, pytest.raises(UnknownVersionError, match="different"):
+        diff_versions(session, un.version_id, eu.version_id)
