@@ -240,6 +240,7 @@ def _spinner(description: str) -> Progress:
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
+        disable=not err_console.is_terminal,
     )
     progress.add_task(description, total=None)
     return progress
