@@ -94,3 +94,11 @@ def test_caller_url_wins() -> None:
     meta = _describe_text("Short text about a firm.", url="https://feed.example/item/1")
     assert meta.url == "https://feed.example/item/1"
     assert meta.publisher == "feed.example"
+
+
+def test_a_headline_with_and_is_not_a_byline() -> None:
+    meta = _describe_text(
+        "Trading Corporation and its Russian offshoots\n\nThursday, 12 March 2020\n\nBody text."
+    )
+    assert meta.authors == []
+    assert meta.date.value == "2020-03-12"

@@ -64,7 +64,7 @@ DATELINE_LEAD = re.compile(
 )
 # "VLADIVOSTOK, Russia, " or "MOSCOW (Reuters), " before a date that opens the first paragraph.
 PARAGRAPH_DATELINE = re.compile(
-    r"^[A-Z]{2,}[A-Z .'’-]*(?:,[^,\n]{1,40})?(?:\s*\([^)\n]{1,40}\))?,\s*$"
+    r"^[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}(?:,[^,\n]{1,40})?(?:\s*\([^)\n]{1,40}\))?,\s*$"
 )
 URL_DATE = re.compile(
     r"/(?P<year>(?:19|20)\d\d)[/-](?P<mnum>[01]?\d)(?:[/-](?P<day>[0-3]?\d))?(?=[/-]|$)"

@@ -22,7 +22,7 @@ SOURCE_LINE = re.compile(
 )
 TITLE_MAX = 200
 NAME = r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|van|von|de|al|bin))*"
-BYLINE = re.compile(rf"^(?:by\s+)?(?P<names>{NAME}(?:\s*(?:,|\band\b|&)\s*{NAME})*)\s*$", re.I)
+BYLINE = re.compile(rf"^(?:[Bb]y\s+)?(?P<names>{NAME}(?:\s*(?:,|\band\b|&)\s*{NAME})*)\s*$")
 
 
 @dataclass(slots=True)
@@ -112,24 +112,24 @@ def _title_from_text(text: str) -> str | None:
 
 
 def _byline(text: str, dateline: DateMention | None) -> list[str]:
-    """Authors from a "By ..." line, or a names-only line next to the dateline, near the top."""
-    head = text[:1500]
-    lines = head.split("\n")
-    position = 0
-    for index, line in enumerate(lines[:15]):
+    """Authors from a "By ..." line near the top, or a names-only line touching the dateline."""
+    lines = text[:1500].split("\n")[:15]
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    dateline_index = None
+    if dateline is not None:
+        dateline_index = next(
+            (i for i in range(len(lines)) if starts[i] <= dateline.start < starts[i + 1]), None
+        )
+    for index, line in enumerate(lines):
         stripped = line.strip()
-        starts, ends = position, position + len(line)
-        position = ends + 1
         match = BYLINE.match(stripped) if len(stripped) <= 120 else None
         if match is None:
             continue
-        explicit = stripped.lower().startswith("by ")
-        near_dateline = dateline is not None and (
-            abs(dateline.start - ends) <= 2 or abs(starts - dateline.end) <= 2
-        )
-        if explicit or near_dateline:
+        touching = dateline_index is not None and abs(index - dateline_index) == 1
+        if stripped[:3].lower() == "by " or touching:
             return _names(match.group("names"))
-        del index
     return []
 
 
