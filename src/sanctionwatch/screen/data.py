@@ -7,6 +7,7 @@ tables produced them. Every loader validates the shape and fails with the file n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -137,6 +138,7 @@ def load_hangul(path: Path = TRANSLIT_DIR / "hangul.yaml") -> Hangul:
 class KoreanNames:
     version: str
     syllables: dict[str, list[str]]
+    vowel_rules: list[tuple[str, str]]
 
 
 @cache
@@ -148,7 +150,41 @@ def load_korean_names(path: Path = TRANSLIT_DIR / "korean_names.yaml") -> Korean
     parsed = {
         str(key): _string_list(path, f"syllables.{key}", value) for key, value in syllables.items()
     }
-    return KoreanNames(data["version"], parsed)
+    rules = data.get("vowel_rules", [])
+    if not isinstance(rules, list) or not all(
+        isinstance(rule, list) and len(rule) == 2 and all(isinstance(x, str) for x in rule)
+        for rule in rules
+    ):
+        raise ScreenDataError(f"{path}: 'vowel_rules' must be a list of [from, to] pairs")
+    return KoreanNames(data["version"], parsed, [(rule[0], rule[1]) for rule in rules])
+
+
+@dataclass(frozen=True)
+class LatinVariants:
+    version: str
+    rules: list[tuple[re.Pattern[str], str]]
+
+    def fold(self, token: str) -> str:
+        for pattern, replacement in self.rules:
+            token = pattern.sub(replacement, token)
+        return token
+
+
+@cache
+def load_latin_variants(path: Path = TRANSLIT_DIR / "latin_variants.yaml") -> LatinVariants:
+    data = read_yaml(path)
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        raise ScreenDataError(f"{path}: 'rules' must be a list of [pattern, replacement]")
+    compiled = []
+    for rule in rules:
+        if not isinstance(rule, list) or len(rule) != 2:
+            raise ScreenDataError(f"{path}: bad rule {rule!r}")
+        try:
+            compiled.append((re.compile(str(rule[0])), str(rule[1])))
+        except re.error as exc:
+            raise ScreenDataError(f"{path}: bad pattern {rule[0]!r} ({exc})") from exc
+    return LatinVariants(data["version"], compiled)
 
 
 def data_versions() -> dict[str, str]:
@@ -158,4 +194,5 @@ def data_versions() -> dict[str, str]:
         "cyrillic": load_cyrillic().version,
         "hangul": load_hangul().version,
         "korean_names": load_korean_names().version,
+        "latin_variants": load_latin_variants().version,
     }

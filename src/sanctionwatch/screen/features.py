@@ -14,14 +14,26 @@ from functools import cached_property
 
 from rapidfuzz.distance import Indel, JaroWinkler
 
-from sanctionwatch.screen.korean import equivalent
-from sanctionwatch.screen.normalize import NameForm, Token
+from sanctionwatch.screen.korean import Syllables, equivalent
+from sanctionwatch.screen.normalize import NameForm, Token, make_token
 
 MATCHED_TOKEN = 0.8
 """Aligned tokens at least this similar count as the same name part."""
 
 
+PATRONYMIC_PENALTY = 0.6
+"""A given name is not a patronymic: Ivan is not Ivanovich."""
+MERGE_SIMILARITY = 0.9
+"""Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
+
 _SIMILARITY: dict[tuple[str, str], float] = {}
+
+
+def _string_similarity(left: str, right: str) -> float:
+    """Mean of Jaro-Winkler (forgiving of typos) and Indel (strict about length and order)."""
+    return (
+        JaroWinkler.normalized_similarity(left, right) + Indel.normalized_similarity(left, right)
+    ) / 2
 
 
 def token_similarity(left: Token, right: Token) -> float:
@@ -43,7 +55,11 @@ def token_similarity(left: Token, right: Token) -> float:
     elif len(left.text) == 1 or len(right.text) == 1:
         value = 0.9 if left.text[0] == right.text[0] else 0.0
     else:
-        value = JaroWinkler.normalized_similarity(left.text, right.text)
+        value = _string_similarity(left.text, right.text)
+        if left.folded != left.text or right.folded != right.text:
+            value = max(value, _string_similarity(left.folded, right.folded))
+        if left.patronymic != right.patronymic:
+            value *= PATRONYMIC_PENALTY
     if len(_SIMILARITY) > 1_000_000:
         _SIMILARITY.clear()
     _SIMILARITY[key] = value
@@ -59,11 +75,44 @@ class Alignment:
     long: tuple[Token, ...]
 
 
+def _spells(joined: Token, target: Token) -> bool:
+    """Does a concatenation of tokens spell ``target`` (exactly, in Korean, or with a typo)?"""
+    if joined.syllables and target.syllables and equivalent(joined.syllables, target.syllables):
+        return True
+    return Indel.normalized_similarity(joined.folded, target.folded) >= MERGE_SIMILARITY
+
+
+def merge_runs(long: tuple[Token, ...], short: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Join adjacent tokens of ``long`` that spell one token of ``short`` ("Jong Un"/"Jongun")."""
+    targets = [token for token in short if not token.is_number and len(token.text) > 3]
+    if not targets:
+        return long
+    merged: list[Token] = []
+    index = 0
+    while index < len(long):
+        for span in (3, 2):
+            if index + span > len(long):
+                continue
+            joined = make_token("".join(token.text for token in long[index : index + span]))
+            if any(_spells(joined, target) for target in targets):
+                merged.append(joined)
+                index += span
+                break
+        else:
+            merged.append(long[index])
+            index += 1
+    return tuple(merged)
+
+
 def align(left: NameForm, right: NameForm) -> Alignment:
     """Greedy alignment by descending similarity (names have few tokens: near enough exact)."""
     short, long = (left.tokens, right.tokens)
     if len(short) > len(long):
         short, long = long, short
+    if len(short) < len(long):
+        long = merge_runs(long, short)
+        if len(short) > len(long):
+            short, long = long, short
     scored = [
         (token_similarity(a, b), i, j) for i, a in enumerate(short) for j, b in enumerate(long)
     ]
@@ -130,21 +179,62 @@ def name_token_jaro(pair: NamePair) -> float:
     return matched / total if total else 0.0
 
 
+def _orders(groups: tuple[Syllables, ...]) -> list[list[frozenset[int]]]:
+    """Syllables in written order, with the family name moved from the front or the back."""
+    orders = [groups]
+    if len(groups) > 1:
+        orders += [groups[1:] + groups[:1], groups[-1:] + groups[:-1]]
+    return [[piece for group in order for piece in group] for order in orders]
+
+
 @name_feature
 def name_romanisation_equivalent(pair: NamePair) -> float:
-    """Share of Korean syllables that may be the same Hangul (jong/chong/jeong, un/eun/yn)."""
+    """Share of Korean syllables, in order, that may be the same Hangul (jong/chong/jeong).
+
+    The family name may stand first or last, but given-name syllables keep their order:
+    *Ho Chun* and *Chun Ho* are different people.
+    """
     left, right = pair.left.syllables, pair.right.syllables
     if not left or not right:
         return 0.0
-    remaining = list(right)
+    target = [piece for group in right for piece in group]
+    best = 0
+    for order in _orders(left):
+        if len(order) == len(target):
+            hits = sum(not a.isdisjoint(b) for a, b in zip(order, target, strict=True))
+            best = max(best, hits)
+    return best / len(target)
+
+
+@name_feature
+def syllable_order_mismatch(pair: NamePair) -> float:
+    """Korean names with the same syllables in another given-name order (Hyang-hak, Hak-hyang)."""
+    left, right = pair.left.syllables, pair.right.syllables
+    if not left or not right:
+        return 0.0
+    remaining = [piece for group in right for piece in group]
+    size = len(remaining)
+    if size != sum(len(group) for group in left):
+        return 0.0
     matched = 0
-    for piece in left:
+    for piece in (piece for group in left for piece in group):
         for index, other in enumerate(remaining):
             if not piece.isdisjoint(other):
                 matched += 1
                 del remaining[index]
                 break
-    return 2 * matched / (len(left) + len(right))
+    unordered = matched / size
+    return max(0.0, unordered - name_romanisation_equivalent(pair))
+
+
+@name_feature
+def tokens_all_matched(pair: NamePair) -> float:
+    """Every token of the shorter name (two or more) has a counterpart: a name with a part left
+    out (no patronymic, no "Korea" prefix, no middle name) rather than a different name."""
+    alignment = pair.alignment
+    if len(alignment.short) < 2:
+        return 0.0
+    return float(all(sim >= MATCHED_TOKEN for _, _, sim in alignment.pairs))
 
 
 @name_feature

@@ -45,12 +45,14 @@ def inventory() -> SyllableInventory:
     """Build the spelling table from the jamo tables and customary spellings (once)."""
     hangul = load_hangul()
     cyrillic = load_cyrillic().table
+    rules = load_korean_names().vowel_rules
     rr_ids: dict[str, int] = {}
     spellings: dict[str, set[int]] = {}
     for index in range(HANGUL_LAST - HANGUL_BASE + 1):
         rr = hangul.spell(index, "rr")
         rr_id = rr_ids.setdefault(rr, len(rr_ids))
         variants = hangul.spellings(index, "rr") | hangul.spellings(index, "mr")
+        variants |= {v.replace(old, new) for v in variants for old, new in rules if old in v}
         variants |= {v.translate(cyrillic) for v in hangul.spellings(index, "kontsevich")}
         for variant in variants:
             if variant:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from functools import cache
 
 import jellyfish
+from rapidfuzz.distance import JaroWinkler
 
-from sanctionwatch.screen.data import load_cyrillic, load_legal_forms
+from sanctionwatch.screen.data import load_cyrillic, load_latin_variants, load_legal_forms
 from sanctionwatch.screen.korean import Syllables, hangul_translation, segment
 
 MAX_NAME_CHARS = 400
@@ -27,6 +28,7 @@ PERSON_SCHEMATA = frozenset({"Person"})
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe20-\ufe2f]")
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4\u02b9]")
 _SEPARATORS = re.compile(r"[\W_]+")
+_PATRONYMIC = re.compile(r"(ov|ev|ic|in)(ic|ich|na)$")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
@@ -39,9 +41,11 @@ class Token:
     """One name part with what comparisons need precomputed."""
 
     text: str
+    folded: str
     syllables: Syllables | None
     phonetic: str
     is_number: bool
+    patronymic: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,8 @@ class NameForm:
     numbers: frozenset[str]
     joined: str
     sorted_joined: str
-    syllables: Syllables | None
+    syllables: tuple[Syllables, ...] | None
+    """Korean syllables per token, when every token splits into romanised syllables."""
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -89,16 +94,41 @@ def make_token(text: str) -> Token:
         if len(_TOKENS) > 500_000:
             _TOKENS.clear()
         number = text.isdigit()
+        folded = text if number else load_latin_variants().fold(text)
         phonetic = text if number else (jellyfish.metaphone(text) or text)
-        token = Token(text, None if number else segment(text), phonetic, number)
+        patronymic = not number and _PATRONYMIC.search(folded) is not None
+        syllables = None if number else segment(text)
+        token = Token(text, folded, syllables, phonetic, number, patronymic)
         _TOKENS[text] = token
     return token
+
+
+LEGAL_FORM_TYPO = 0.93
+"""A long last token this close to a one-word legal form is that form misspelt (Corproation)."""
+
+
+def _misspelt_legal_form(token: str) -> str | None:
+    if len(token) < 7:
+        return None
+    for spelling, canonical in load_legal_forms().spellings.items():
+        if (
+            len(spelling) == 1
+            and len(spelling[0]) >= 7
+            and JaroWinkler.normalized_similarity(token, spelling[0]) >= LEGAL_FORM_TYPO
+        ):
+            return canonical
+    return None
 
 
 def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
     """Take legal forms off both ends of ``parts``; keep at least one part."""
     legal = load_legal_forms()
     forms: set[str] = set()
+    if len(parts) > 1 and tuple(parts[-1:]) not in legal.spellings:
+        misspelt = _misspelt_legal_form(parts[-1])
+        if misspelt is not None:
+            forms.add(misspelt)
+            parts = parts[:-1]
     changed = True
     while changed and len(parts) > 1:
         changed = False
@@ -146,12 +176,8 @@ def prepare_name(name: str, schema: str = "Thing") -> NameForm:
     if organisation:
         parts, forms = split_legal_forms(parts)
     tokens = tuple(make_token(part) for part in parts)
-    syllables: list[frozenset[int]] | None = []
-    for token in tokens:
-        if token.syllables is None or syllables is None:
-            syllables = None
-            continue
-        syllables.extend(token.syllables)
+    groups = [token.syllables for token in tokens]
+    syllables = tuple(g for g in groups if g is not None)
     form = NameForm(
         original=name,
         tokens=tokens,
@@ -159,7 +185,7 @@ def prepare_name(name: str, schema: str = "Thing") -> NameForm:
         numbers=frozenset(t.text for t in tokens if t.is_number),
         joined="".join(parts),
         sorted_joined="".join(sorted(parts)),
-        syllables=tuple(syllables) if syllables else None,
+        syllables=syllables if len(syllables) == len(groups) else None,
     )
     if len(_FORMS) > 200_000:
         _FORMS.clear()
