@@ -135,7 +135,7 @@ def _explain(features: Mapping[str, float], weights: Weights) -> list[str]:
     return [text for _, text in contributions]
 
 
-def _result(
+def result_from_features(
     features: dict[str, float],
     weights: Weights,
     threshold: float | None,
@@ -161,7 +161,7 @@ def compare_names(
     left, right = prepare_name(name1, schema), prepare_name(name2, schema)
     pair = NamePair(left, right)
     features = {name: function(pair) for name, function in NAME_FEATURES.items()}
-    return _result(features, weights, threshold, (name1, name2))
+    return result_from_features(features, weights, threshold, (name1, name2))
 
 
 def _clean_identifier(value: str) -> str:
@@ -225,9 +225,9 @@ def compare(
     }
     if best is None:
         features = {name: 0.0 for name in NAME_FEATURES} | evidence | rules
-        return _result(features, weights, threshold)
+        return result_from_features(features, weights, threshold)
     _, left, right, is_weak = best
     pair = NamePair(left, right)
     features = {name: function(pair) for name, function in NAME_FEATURES.items()}
     rules["weak_alias"] = float(is_weak)
-    return _result(features | evidence | rules, weights, threshold, (left.original, right.original))
+    return result_from_features(features | evidence | rules, weights, threshold, (left.original, right.original))
