@@ -23,10 +23,16 @@ MATCHED_TOKEN = 0.8
 
 PATRONYMIC_PENALTY = 0.6
 """A given name is not a patronymic: Ivan is not Ivanovich."""
+SYLLABLE_PENALTY = 0.7
+"""Two one-syllable Korean name parts that cannot be the same Hangul differ (Jung vs Un)."""
 MERGE_SIMILARITY = 0.9
 """Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
 
 _SIMILARITY: dict[tuple[str, str], float] = {}
+
+
+def _one_syllable(token: Token) -> bool:
+    return token.syllables is not None and len(token.syllables) == 1
 
 
 def _string_similarity(left: str, right: str) -> float:
@@ -60,6 +66,8 @@ def token_similarity(left: Token, right: Token) -> float:
             value = max(value, _string_similarity(left.folded, right.folded))
         if left.patronymic != right.patronymic:
             value *= PATRONYMIC_PENALTY
+        if _one_syllable(left) and _one_syllable(right):
+            value *= SYLLABLE_PENALTY
     if len(_SIMILARITY) > 1_000_000:
         _SIMILARITY.clear()
     _SIMILARITY[key] = value
@@ -162,9 +170,15 @@ def name_exact(pair: NamePair) -> float:
 
 @name_feature
 def name_joined_similarity(pair: NamePair) -> float:
-    """Edit similarity of the names written without spaces (typos, "Jong Un" vs "Jongun")."""
+    """Edit similarity of the names written without spaces (typos, "Jong Un" vs "Jongun").
+
+    Names whose Korean syllables are all equivalent count as written alike (Myohyangsan and
+    Mekhyansan are one spelling apart in Hangul, not five letters apart).
+    """
     left, right = pair.left, pair.right
     in_order = Indel.normalized_similarity(left.joined, right.joined)
+    if in_order < 1.0 and left.syllables and right.syllables:
+        in_order = max(in_order, name_romanisation_equivalent(pair))
     if in_order == 1.0 or len(left.tokens) == 1 == len(right.tokens):
         return in_order
     return max(in_order, Indel.normalized_similarity(left.sorted_joined, right.sorted_joined))
@@ -229,10 +243,11 @@ def syllable_order_mismatch(pair: NamePair) -> float:
 
 @name_feature
 def tokens_all_matched(pair: NamePair) -> float:
-    """Every token of the shorter name (two or more) has a counterpart: a name with a part left
-    out (no patronymic, no "Korea" prefix, no middle name) rather than a different name."""
+    """Every token of the shorter name has a counterpart: a name with a part left out (no
+    patronymic, no "Korea" prefix, no middle name) rather than a different name. A lone token
+    against a longer name ("Smith" vs "John Smith") does not count."""
     alignment = pair.alignment
-    if len(alignment.short) < 2:
+    if len(alignment.short) < 2 and len(alignment.long) > 1:
         return 0.0
     return float(all(sim >= MATCHED_TOKEN for _, _, sim in alignment.pairs))
 

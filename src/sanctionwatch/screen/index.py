@@ -18,25 +18,24 @@ from typing import Any
 import numpy as np
 from followthemoney import EntityProxy, model
 
-from sanctionwatch.screen.features import Evidence, evidence_features
+from sanctionwatch.screen.features import NAME_FEATURES, Evidence, NamePair, evidence_features
 from sanctionwatch.screen.korean import rr_keys
 from sanctionwatch.screen.matcher import (
     MatchResult,
     Weights,
-    result_from_features,
     entity_evidence,
     entity_names,
     load_weights,
     name_logit,
+    result_from_features,
     schemata_compatible,
 )
-from sanctionwatch.screen.features import NAME_FEATURES, NamePair
 from sanctionwatch.screen.normalize import NameForm, prepare_name
 
 CANDIDATE_NAMES = 24
 """Names compared with the matcher per query name (the best by key overlap)."""
 MAX_POSTINGS_SHARE = 0.05
-"""Keys on more than this share of names (``corporation``-like) are skipped when rarer ones exist."""
+"""Keys on more than this share of names (``trading``) are skipped when rarer keys exist."""
 
 
 def name_keys(form: NameForm) -> set[str]:

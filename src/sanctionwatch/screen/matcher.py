@@ -230,4 +230,6 @@ def compare(
     pair = NamePair(left, right)
     features = {name: function(pair) for name, function in NAME_FEATURES.items()}
     rules["weak_alias"] = float(is_weak)
-    return result_from_features(features | evidence | rules, weights, threshold, (left.original, right.original))
+    return result_from_features(
+        features | evidence | rules, weights, threshold, (left.original, right.original)
+    )
