@@ -147,6 +147,7 @@ class ScreeningIndex:
         entities: Iterable[EntityProxy],
         versions: dict[str, str] | None = None,
         sanctions: dict[str, list[dict[str, Any]]] | None = None,
+        datasets: dict[str, list[str]] | None = None,
     ) -> ScreeningIndex:
         """Index every matchable entity (Sanction and other non-matchable schemata are skipped)."""
         index = cls()
@@ -167,13 +168,15 @@ class ScreeningIndex:
             if not forms:
                 continue
             position = len(index.entities)
-            datasets = sorted(getattr(entity, "datasets", None) or [])
+            sources = (datasets or {}).get(entity.id)
+            if sources is None:
+                sources = sorted(getattr(entity, "datasets", None) or [])
             index.entities.append(
                 ListEntity(
                     id=entity.id,
                     schema=entity.schema.name,
                     caption=entity.caption,
-                    datasets=datasets,
+                    datasets=sources,
                     version=(versions or {}).get(entity.id),
                     evidence=entity_evidence(entity),
                     sanctions=(sanctions or {}).get(entity.id, []),

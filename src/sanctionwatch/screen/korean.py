@@ -28,6 +28,8 @@ Syllables = tuple[frozenset[int], ...]
 MAX_SYLLABLES = 4
 """Tokens of more syllables are not treated as Korean (they are rarely one name part)."""
 MAX_TOKEN_CHARS = 24
+_NON_KOREAN = frozenset("fqxz")
+"""Letters no romanisation of Korean uses."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ def segment(token: str) -> Syllables | None:
     ``jongun`` is *jong + un*, not *jon + gun*.
     """
     if not token or len(token) > MAX_TOKEN_CHARS or not token.isalpha():
+        return None
+    if not _NON_KOREAN.isdisjoint(token):
         return None
     table = inventory()
     size = len(token)

@@ -15,9 +15,10 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
-from followthemoney import StatementEntity, model
+from followthemoney import EntityProxy, StatementEntity, model
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -54,6 +55,7 @@ def default_threshold() -> float:
 
 
 def _grouped(rows: Iterable[StatementRow]) -> Iterator[list[Statement]]:
+    """Consecutive rows of one entity as statements (rows come ordered by entity id)."""
     batch: list[Statement] = []
     for row in rows:
         if batch and batch[0].entity_id != row.entity_id:
@@ -64,59 +66,96 @@ def _grouped(rows: Iterable[StatementRow]) -> Iterator[list[Statement]]:
         yield batch
 
 
-def _sanction_summary(entity: StatementEntity) -> dict[str, Any]:
-    return {
-        key: entity.get(prop, quiet=True)
-        for key, prop in (
-            ("authority", "authority"),
-            ("program", "program"),
-            ("listing_date", "listingDate"),
-            ("reference", "unscId"),
-        )
-        if entity.get(prop, quiet=True)
-    } | {"id": entity.id}
+def _sanction_summary(entity: EntityProxy) -> dict[str, Any]:
+    summary: dict[str, Any] = {"id": entity.id}
+    for key, prop in (
+        ("authority", "authority"),
+        ("program", "program"),
+        ("listing_date", "listingDate"),
+        ("reference", "unscId"),
+    ):
+        values = entity.get(prop, quiet=True)
+        if values:
+            summary[key] = values
+    return summary
 
 
 @dataclass
 class ListSnapshot:
-    """List entities as they stand in the store, with their list version and designations."""
+    """List entities as they stand in the store, with list version, source and designations."""
 
-    entities: list[StatementEntity]
+    entities: list[EntityProxy]
     versions: dict[str, str]
+    datasets: dict[str, list[str]]
     sanctions: dict[str, list[dict[str, Any]]]
 
 
+def _proxy(entity_id: str, rows: list[Any]) -> EntityProxy | None:
+    schemata = {row.schema for row in rows}
+    schema = model.get(rows[0].schema)
+    for name in schemata - {rows[0].schema}:
+        other = model.get(name)
+        if schema is not None and other is not None:
+            try:
+                schema = model.common_schema(schema, other)
+            except Exception:
+                continue
+    if schema is None:
+        return None
+    properties: dict[str, list[str]] = {}
+    for row in rows:
+        if row.prop in schema.properties:
+            properties.setdefault(row.prop, []).append(row.value)
+    data = {"id": entity_id, "schema": schema.name, "properties": properties}
+    return model.get_proxy(data, cleaned=True)
+
+
 def read_list_entities(session: Session, entity_ids: Sequence[str] | None = None) -> ListSnapshot:
-    """Every list entity (origin ``list:``), or only ``entity_ids`` and their designations."""
+    """Every list entity (origin ``list:``), or only ``entity_ids`` and their designations.
+
+    Reads plain columns (no ORM objects, values already cleaned by the loaders): the lists
+    hold hundreds of thousands of statements.
+    """
     query = (
-        select(StatementRow)
+        select(
+            StatementRow.entity_id,
+            StatementRow.schema,
+            StatementRow.prop,
+            StatementRow.value,
+            StatementRow.dataset,
+            StatementRow.origin_version,
+        )
         .where(StatementRow.origin.startswith(LIST_ORIGIN_PREFIX))
-        .order_by(StatementRow.entity_id, StatementRow.id)
+        .order_by(StatementRow.entity_id)
     )
-    entities: list[StatementEntity] = []
-    versions: dict[str, str] = {}
-    sanctions: dict[str, list[dict[str, Any]]] = {}
+    snapshot = ListSnapshot([], {}, {}, {})
     wanted = set(entity_ids) if entity_ids is not None else None
-    for statements in _grouped(session.scalars(query.execution_options(yield_per=5000))):
-        entity_id = statements[0].entity_id
-        if statements[0].schema == "Sanction":
-            sanction = assemble_entity(statements)
-            for target in sanction.get("entity", quiet=True):
+    for entity_id, group in groupby(session.execute(query), key=lambda row: row.entity_id):
+        rows = list(group)
+        is_sanction = rows[0].schema == "Sanction"
+        if not is_sanction and wanted is not None and entity_id not in wanted:
+            continue
+        entity = _proxy(entity_id, rows)
+        if entity is None:
+            continue
+        if is_sanction:
+            for target in entity.get("entity", quiet=True):
                 if wanted is None or target in wanted:
-                    sanctions.setdefault(target, []).append(_sanction_summary(sanction))
+                    snapshot.sanctions.setdefault(target, []).append(_sanction_summary(entity))
             continue
-        if wanted is not None and entity_id not in wanted:
-            continue
-        entities.append(assemble_entity(statements))
-        versions[entity_id] = statements[0].origin_version
-    return ListSnapshot(entities, versions, sanctions)
+        snapshot.entities.append(entity)
+        snapshot.versions[entity_id] = rows[0].origin_version
+        snapshot.datasets[entity_id] = sorted({row.dataset for row in rows})
+    return snapshot
 
 
 def build_list_index(database: Database, entity_ids: Sequence[str] | None = None) -> ScreeningIndex:
     """The screening index over the lists in the store (or over some list entities)."""
     with database.session() as session:
         snapshot = read_list_entities(session, entity_ids)
-    return ScreeningIndex.build(snapshot.entities, snapshot.versions, snapshot.sanctions)
+    return ScreeningIndex.build(
+        snapshot.entities, snapshot.versions, snapshot.sanctions, snapshot.datasets
+    )
 
 
 def graph_entity_ids(session: Session) -> list[str]:
