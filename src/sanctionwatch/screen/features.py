@@ -24,15 +24,24 @@ MATCHED_TOKEN = 0.8
 PATRONYMIC_PENALTY = 0.6
 """A given name is not a patronymic: Ivan is not Ivanovich."""
 SYLLABLE_PENALTY = 0.7
-"""Two one-syllable Korean name parts that cannot be the same Hangul differ (Jung vs Un)."""
+"""Korean name parts that cannot be the same Hangul differ (Jung vs Un, Jongun vs Jong)."""
 MERGE_SIMILARITY = 0.9
 """Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
 
 _SIMILARITY: dict[tuple[str, str], float] = {}
 
 
-def _one_syllable(token: Token) -> bool:
-    return token.syllables is not None and len(token.syllables) == 1
+def _korean_parts_differ(left: Token, right: Token) -> bool:
+    """Korean name parts that are not equivalent: one syllable each (Jung vs Un), or a
+    different number of syllables (Jongun vs Jong)."""
+    if left.syllables is None or right.syllables is None:
+        return False
+    if len(left.syllables) == 1 == len(right.syllables):
+        return True
+    short, long = sorted((left.text, right.text), key=len)
+    return len(left.syllables) != len(right.syllables) and (
+        long.startswith(short) or long.endswith(short)
+    )
 
 
 def _string_similarity(left: str, right: str) -> float:
@@ -66,7 +75,7 @@ def token_similarity(left: Token, right: Token) -> float:
             value = max(value, _string_similarity(left.folded, right.folded))
         if left.patronymic != right.patronymic:
             value *= PATRONYMIC_PENALTY
-        if _one_syllable(left) and _one_syllable(right):
+        if _korean_parts_differ(left, right):
             value *= SYLLABLE_PENALTY
     if len(_SIMILARITY) > 1_000_000:
         _SIMILARITY.clear()
@@ -222,7 +231,8 @@ def name_romanisation_equivalent(pair: NamePair) -> float:
 
 @name_feature
 def syllable_order_mismatch(pair: NamePair) -> float:
-    """Korean names with the same syllables in another given-name order (Hyang-hak, Hak-hyang)."""
+    """Korean names with the same syllables in another given-name order (Hyang-hak, Hak-hyang):
+    1 when every syllable has a partner but no allowed order lines them up."""
     left, right = pair.left.syllables, pair.right.syllables
     if not left or not right:
         return 0.0
@@ -237,8 +247,9 @@ def syllable_order_mismatch(pair: NamePair) -> float:
                 matched += 1
                 del remaining[index]
                 break
-    unordered = matched / size
-    return max(0.0, unordered - name_romanisation_equivalent(pair))
+    if matched < size:
+        return 0.0
+    return float(name_romanisation_equivalent(pair) < 1.0)
 
 
 @name_feature
