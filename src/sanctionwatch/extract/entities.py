@@ -52,7 +52,9 @@ MAX_SENTENCE_CHARS = 1000
 POSSESSIVE = re.compile(r"(?:['’]s?|\s)+$")
 EDGE_PUNCT = " \t\n\r,;:!?\"“”«»()[]{}'‘’*—–-•|/"
 WORD = re.compile(r"[^\W_]+(?:[.'’\-][^\W_]+)*\.?", re.UNICODE)
-APPOSITIVE_DETERMINERS = frozenset({"a", "an", "another", "the", "one"})
+APPOSITIVE_DETERMINERS = frozenset({"a", "an", "another", "the"})
+CLOSING_QUOTES = frozenset('”»"’')
+HYPHENATED_TAIL = re.compile(r"-(?:on|upon|na|am|sur|en|de|le|la)-[A-Z]\w*")
 COPULAS = frozenset({"is", "was", "are", "were"})
 APPOSITIVE_STOPS = frozenset({",", ";", ".", "who", "which", "that", "and", "(", "—", "–"})
 ROLE_STOPS = frozenset(
@@ -179,9 +181,51 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
         found.append(
             _Candidate(span.start_char, span.end_char, span.label_, source, priority, priority)
         )
+    found.extend(_place_candidates(doc.text, rules))
+    found.extend(_quoted_candidates(doc.text))
     for candidate in found:
         candidate.start, candidate.end = _trim(doc.text, candidate.start, candidate.end, rules)
+        tail = HYPHENATED_TAIL.match(doc.text, candidate.end)
+        if tail and candidate.source == "model":
+            candidate.end = tail.end()
     return [c for c in found if c.end > c.start]
+
+
+_PLACE_PATTERNS: dict[int, re.Pattern[str]] = {}
+
+
+def _place_pattern(rules: EntityRules) -> re.Pattern[str] | None:
+    key = id(rules)
+    if key not in _PLACE_PATTERNS:
+        names = sorted({n for n in rules.places}, key=len, reverse=True)
+        if not names:
+            return None
+        alternatives = "|".join(re.escape(name) for name in names)
+        _PLACE_PATTERNS[key] = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
+    return _PLACE_PATTERNS[key]
+
+
+def _place_candidates(text: str, rules: EntityRules) -> list[_Candidate]:
+    """Known places, also inside words like "Irkutsk-based" that the model skips."""
+    pattern = _place_pattern(rules)
+    if pattern is None:
+        return []
+    found = []
+    for match in pattern.finditer(text):
+        if match.group()[0].isupper():
+            found.append(_Candidate(match.start(), match.end(), "Place", "gazetteer:places", 0, 3))
+    return found
+
+
+QUOTED_NAME = re.compile(r"[“\"«]((?:[A-Z][\w&'’.-]*\s?){1,5})[”\"»]")
+
+
+def _quoted_candidates(text: str) -> list[_Candidate]:
+    """Quoted capitalised names ("“Engineering Classes”"): kept only if context types them."""
+    return [
+        _Candidate(m.start(1), m.end(1), None, "rule:quoted", 0, 0)
+        for m in QUOTED_NAME.finditer(text)
+    ]
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -210,12 +254,16 @@ def _tokens_after(doc: Doc, end_char: int) -> list[str]:
 def _appositive_schema(doc: Doc, end_char: int, rules: EntityRules) -> tuple[bool, str | None]:
     """ "X, a bank accused of ..." / "X is a mountain": the head noun's schema, if any."""
     words = _tokens_after(doc, end_char)
+    while words and words[0] in CLOSING_QUOTES:
+        words = words[1:]
     if len(words) < 3:
         return False, None
     if words[0] in (",", "—", "–", "(") or words[0].casefold() in COPULAS:
         rest = words[1:]
     else:
         return False, None
+    if rest and rest[0].endswith("ly") and rest[0].islower():
+        rest = rest[1:]  # "X, ostensibly a consulting company"
     if not rest or rest[0].casefold() not in APPOSITIVE_DETERMINERS:
         return False, None
     for word in rest[1:7]:
@@ -225,6 +273,12 @@ def _appositive_schema(doc: Doc, end_char: int, rules: EntityRules) -> tuple[boo
         if lower in rules.appositive_heads and word.islower():
             return True, rules.appositive_heads[lower]
     return False, None
+
+
+def _role_follows(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
+    """ "X Y, senior director of ...": a name followed by a role is a person's."""
+    probe = Mention(candidate.start, candidate.end, "", "Person", "", "", 0, 0)
+    return _role_after(doc, probe, rules) is not None
 
 
 def _owner_use(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
@@ -262,6 +316,8 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     head = rules.organisation_heads.get(last.casefold())
     if candidate.source == "model" and head and len(words) > 1:
         candidate.schema, candidate.type_score = head, 3
+    if candidate.type_score < 3 and 1 < len(words) <= 4 and _role_follows(doc, candidate, rules):
+        candidate.schema, candidate.type_score = "Person", 2
     found, schema = _appositive_schema(doc, candidate.end, rules)
     if found:
         if schema is None:
@@ -392,6 +448,7 @@ class _Resolver:
         self._same_key()
         self._settle_schemata()
         self._acronyms()
+        self._place_suffixes()
         self._short_forms()
         return self.groups.members()
 
@@ -437,6 +494,23 @@ class _Resolver:
                 if _initials(self.text(target), self.rules) == letters:
                     self.groups.union(index, target)
                     self.found[index].schema = self.found[target].schema
+                    break
+
+    def _place_suffixes(self) -> None:
+        """ "Sakhalin" and "Sakhalin Island", "Pyongyang" and "Pyongyang City"."""
+        places = self._long_names("Place")
+        for index, candidate in enumerate(self.found):
+            if candidate.schema != "Place" or candidate.is_country:
+                continue
+            tokens = _name_tokens(self.text(index), self.rules)
+            for target, full in places:
+                extra = full[len(tokens) :]
+                if (
+                    full[: len(tokens)] == tokens
+                    and extra
+                    and all(word in self.rules.place_suffixes for word in extra)
+                ):
+                    self.groups.union(index, target)
                     break
 
     def _short_forms(self) -> None:
@@ -506,7 +580,8 @@ def _canonical(resolver: _Resolver, members: list[int], rules: EntityRules) -> s
         return (not text.isupper(), len(text.split()), len(text))
 
     best = max(members, key=weight)
-    return " ".join(_strip_honorific(resolver.text(best), rules).split())
+    text = _strip_honorific(resolver.text(best), rules).replace("[", "").replace("]", "")
+    return " ".join(text.split())
 
 
 def _strip_honorific(text: str, rules: EntityRules) -> str:
@@ -609,7 +684,7 @@ def _role_after(doc: Doc, mention: Mention, rules: EntityRules) -> tuple[int, in
         phrase.append(token)
     if not phrase or not any(t.lower_ in rules.role_nouns for t in phrase[:5]):
         return None
-    if phrase[0].pos_ in ("VERB", "AUX", "PRON"):
+    if phrase[0].pos_ in ("VERB", "AUX", "PRON", "NUM"):
         return None
     return phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
 

@@ -53,6 +53,7 @@ class EntityRules:
     ownership_nouns: frozenset[str]
     junk: frozenset[str]
     edge_words: frozenset[str]
+    place_suffixes: frozenset[str] = frozenset()
     places: dict[str, str] = field(default_factory=dict)
     """Lower-cased place name -> ISO code of the country it lies in."""
 
@@ -144,6 +145,7 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         ownership_nouns=_lower(_strings(path, data, "ownership_nouns")),
         junk=_lower(_strings(path, data, "junk")),
         edge_words=_lower(_strings(path, data, "edge_words")),
+        place_suffixes=_lower(_strings(path, data, "place_suffixes")),
     )
 
 
