@@ -45,7 +45,18 @@ from sanctionwatch.store import Database
 from sanctionwatch.store.tables import StatementRow
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("SANCTIONWATCH_SHARED_DIR", ROOT.parent / "shared"))
+
+
+def _shared_dir() -> Path:
+    """``$SANCTIONWATCH_SHARED_DIR``, else ``../shared`` next to the checkout (or its parent)."""
+    configured = os.environ.get("SANCTIONWATCH_SHARED_DIR")
+    if configured:
+        return Path(configured)
+    near = ROOT.parent / "shared"
+    return near if near.is_dir() else ROOT.parent.parent / "shared"
+
+
+SHARED = _shared_dir()
 DEFAULT_SEEDS = SHARED / "corpus" / "seeds"
 DEFAULT_GOLD = ROOT / "tests" / "gold"
 HELDOUT_DOCS = ROOT / "examples" / "reports"

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from rigour.territories import lookup_territory
@@ -47,7 +48,8 @@ ID_PREFIX = {
     "Place": "plc",
     "LegalInstrument": "ins",
 }
-STORE_SCHEMA = {"Place": "Address", "LegalInstrument": "Document"}
+STORED_AS = {"Place": "Address", "LegalInstrument": "Document"}
+"""How mention schemata without an FtM schema of their own are stored."""
 MAX_SENTENCE_CHARS = 1000
 POSSESSIVE = re.compile(r"(?:['’]s?|\s)+$")
 EDGE_PUNCT = " \t\n\r,;:!?\"“”«»()[]{}'‘’*—–-•|/"
@@ -93,6 +95,28 @@ class Role:
 
 
 # ---------------------------------------------------------------- candidates
+
+_TEXTS: dict[int, str] = {}
+
+
+def _text(doc: Doc) -> str:
+    """``doc.text`` joins every token on each access; this reads it once per document."""
+    text = _TEXTS.get(id(doc))
+    if text is None:
+        text = doc.text
+        _TEXTS[id(doc)] = text
+    return text
+
+
+@contextmanager
+def _cached_text(doc: Doc) -> Iterator[None]:
+    owner = id(doc) not in _TEXTS
+    _text(doc)
+    try:
+        yield
+    finally:
+        if owner:
+            _TEXTS.pop(id(doc), None)
 
 
 def _source_family(source: str) -> str:
@@ -181,11 +205,11 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
         found.append(
             _Candidate(span.start_char, span.end_char, span.label_, source, priority, priority)
         )
-    found.extend(_place_candidates(doc.text, rules))
-    found.extend(_quoted_candidates(doc.text))
+    found.extend(_place_candidates(_text(doc), rules))
+    found.extend(_quoted_candidates(_text(doc)))
     for candidate in found:
-        candidate.start, candidate.end = _trim(doc.text, candidate.start, candidate.end, rules)
-        tail = HYPHENATED_TAIL.match(doc.text, candidate.end)
+        candidate.start, candidate.end = _trim(_text(doc), candidate.start, candidate.end, rules)
+        tail = HYPHENATED_TAIL.match(_text(doc), candidate.end)
         if tail and candidate.source == "model":
             candidate.end = tail.end()
     return [c for c in found if c.end > c.start]
@@ -245,7 +269,7 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
 
 
 def _tokens_after(doc: Doc, end_char: int) -> list[str]:
-    span = doc.char_span(end_char, min(len(doc.text), end_char + 120), alignment_mode="expand")
+    span = doc.char_span(end_char, min(len(_text(doc)), end_char + 120), alignment_mode="expand")
     if span is None:
         return []
     return [token.text for token in span[:10]]
@@ -304,7 +328,7 @@ def _is_acronym(text: str) -> bool:
 
 def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | None:
     """Final schema of a candidate (None drops it) from the context around it."""
-    text = doc.text[candidate.start : candidate.end]
+    text = _text(doc)[candidate.start : candidate.end]
     if candidate.schema == "LegalInstrument":
         candidate.canonical = _instrument_canonical(text, rules)
         return candidate if candidate.canonical else None
@@ -413,7 +437,7 @@ def _key(doc: Doc, candidate: _Candidate, rules: EntityRules) -> str:
         return f"ins:{candidate.canonical}"
     if candidate.schema == "Place" and candidate.is_country:
         return f"country:{candidate.country}"
-    return _normalise(doc.text[candidate.start : candidate.end], rules)
+    return _normalise(_text(doc)[candidate.start : candidate.end], rules)
 
 
 def _family(schema: str | None) -> str:
@@ -442,7 +466,7 @@ class _Resolver:
 
     def text(self, index: int) -> str:
         candidate = self.found[index]
-        return self.doc.text[candidate.start : candidate.end]
+        return _text(self.doc)[candidate.start : candidate.end]
 
     def resolve(self) -> dict[int, list[int]]:
         self._same_key()
@@ -602,11 +626,16 @@ def make_entity_id(document_id: str, schema: str, canonical: str) -> str:
 
 def find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
     """Typed, coreferenced mentions of named things in ``doc`` (offsets in the cleaned text)."""
+    with _cached_text(doc):
+        return _find_mentions(doc, context)
+
+
+def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
     rules = load_entity_rules()
     found = []
     for candidate in _select(_candidates(doc, rules)):
         typed = _type(doc, candidate, rules)
-        text = doc.text[candidate.start : candidate.end]
+        text = _text(doc)[candidate.start : candidate.end]
         if typed is not None and typed.schema and not _is_junk(text, typed, rules):
             found.append(typed)
     resolver = _Resolver(doc, found, rules)
@@ -638,7 +667,7 @@ def _mention(
     return Mention(
         start=candidate.start,
         end=candidate.end,
-        text=doc.text[candidate.start : candidate.end],
+        text=_text(doc)[candidate.start : candidate.end],
         schema=schema,
         entity_id=entity_id,
         canonical=canonical,
@@ -654,6 +683,11 @@ def _mention(
 
 def find_roles(doc: Doc, mentions: Iterable[Mention]) -> list[Role]:
     """Roles and titles stated next to people's names ("senior fellow at ...")."""
+    with _cached_text(doc):
+        return _find_roles(doc, mentions)
+
+
+def _find_roles(doc: Doc, mentions: Iterable[Mention]) -> list[Role]:
     rules = load_entity_rules()
     roles = []
     for mention in mentions:
@@ -662,12 +696,12 @@ def find_roles(doc: Doc, mentions: Iterable[Mention]) -> list[Role]:
         for found in (_role_after(doc, mention, rules), _role_before(doc, mention, rules)):
             if found is not None:
                 start, end = found
-                roles.append(Role(mention, start, end, " ".join(doc.text[start:end].split())))
+                roles.append(Role(mention, start, end, " ".join(_text(doc)[start:end].split())))
     return roles
 
 
 def _role_after(doc: Doc, mention: Mention, rules: EntityRules) -> tuple[int, int] | None:
-    end = min(len(doc.text), mention.end + 300)
+    end = min(len(_text(doc)), mention.end + 300)
     span = doc.char_span(mention.end, end, alignment_mode="expand")
     if span is None or len(span) < 3:
         return None
@@ -733,7 +767,7 @@ def entity_statements(
     seen_props: set[tuple[str, str, str]] = set()
 
     def emit(mention: Mention, prop: str, value: str, start: int, end: int, **extra: str) -> None:
-        schema = STORE_SCHEMA.get(mention.schema, mention.schema)
+        schema = STORED_AS.get(mention.schema, mention.schema)
         orig_start, orig_end = context.offsets.span_to_original(start, end)
         out.append(
             Statement(
