@@ -134,7 +134,7 @@ def _trim(text: str, start: int, end: int, rules: EntityRules) -> tuple[int, int
         changed = False
         while start < end and text[start] in EDGE_PUNCT:
             start, changed = start + 1, True
-        while end > start and text[end - 1] in EDGE_PUNCT:
+        while end > start and text[end - 1] in EDGE_PUNCT and not _balanced(text, start, end):
             end, changed = end - 1, True
         possessive = POSSESSIVE.search(text, start, end)
         if possessive and possessive.start() > start:
@@ -169,6 +169,20 @@ def _territory(name: str, rules: EntityRules) -> tuple[str | None, str]:
     if not (territory.is_country or territory.is_jurisdiction):
         return None, "organisation"
     return code, "country"
+
+
+PAIRS = {"»": "«", "”": "“", ")": "(", "]": "["}
+
+
+def _balanced(text: str, start: int, end: int) -> bool:
+    """A closing quote or bracket that closes one opened inside the name stays (ООО «X»)."""
+    closer = text[end - 1]
+    opener = PAIRS.get(closer)
+    if opener is not None:
+        return opener in text[start : end - 1]
+    if closer == '"':
+        return text.count('"', start, end) % 2 == 0
+    return False
 
 
 def _country(name: str) -> str | None:
