@@ -58,6 +58,7 @@ APPOSITIVE_DETERMINERS = frozenset({"a", "an", "another", "the"})
 CLOSING_QUOTES = frozenset('”»"’')
 HYPHENATED_TAIL = re.compile(r"-(?:on|upon|na|am|sur|en|de|le|la)-[A-Z]\w*")
 COPULAS = frozenset({"is", "was", "are", "were"})
+APPOSITIVE_PREPOSITIONS = frozenset({"of", "at", "for", "in", "with", "to", "from", "by", "on"})
 APPOSITIVE_STOPS = frozenset({",", ";", ".", "who", "which", "that", "and", "(", "—", "–"})
 ROLE_STOPS = frozenset(
     {",", ";", ".", ":", "said", "says", "told", "who", "which", "that", "(", ")", "—", "–"}
@@ -323,8 +324,10 @@ def _appositive_schema(doc: Doc, end_char: int, rules: EntityRules) -> tuple[boo
         return False, None
     for word in rest[1:7]:
         lower = word.casefold()
-        if lower in APPOSITIVE_STOPS:
+        if lower in APPOSITIVE_STOPS or lower in APPOSITIVE_PREPOSITIONS:
             break
+        if lower in rules.role_nouns and lower not in rules.appositive_heads:
+            return False, None  # "X, a director of ..." says nothing of a company
         if lower in rules.appositive_heads and word.islower():
             return True, rules.appositive_heads[lower]
     return False, None
