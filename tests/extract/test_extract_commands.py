@@ -78,5 +78,5 @@ def test_run_extracts_after_ingest(tmp_path: Path) -> None:
     url = _store(tmp_path)
     result = runner.invoke(app, ["run", "--db", url])
     assert result.exit_code == 0, result.output
-    listed = runner.invoke(app, ["entities", "--db", url, "--json"])
+    listed = runner.invoke(app, ["entities", "--db", url, "--json", "--document", "cccc"])
     assert "Brightwater Holdings Limited" in listed.stdout
