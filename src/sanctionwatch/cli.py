@@ -70,7 +70,7 @@ def run(
 ) -> None:
     """Run the main job: the whole pipeline on PATHS, then print a summary.
 
-    Today the pipeline is ingestion; later stages extend it.
+    Today the pipeline is ingestion, then extraction; later stages extend it.
 
     Example:
 
@@ -80,9 +80,10 @@ def run(
     report = ingest_commands.ingest_with_progress(
         database, paths or [str(DEFAULT_RUN_PATH)], as_json=False
     )
+    extracted = extract_commands.run_extraction(database)
     counts = ingest_commands.store_stats(database)
     print_table("SanctionWatch store", ["what", "count"], counts.items())
-    if not report.ok:
+    if not report.ok or extracted.failures:
         raise typer.Exit(1)
 
 
