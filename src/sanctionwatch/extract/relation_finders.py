@@ -118,6 +118,22 @@ def country_code(text: str) -> str | None:
     return str(code) if code else None
 
 
+def country_of_place(text: str) -> str | None:
+    """ISO code when ``text`` names a country itself ("Cyprus", "the U.S."), not a city in one.
+
+    FollowTheMoney also resolves capitals ("Washington" -> us); a city stays an address.
+    """
+    code = country_code(text)
+    if code is None:
+        return None
+    caption = re.sub(r"[^a-z]", "", str(registry.country.caption(code) or "").lower())
+    plain = re.sub(r"[^a-z]", "", re.sub(r"^the\s+", "", text.strip(), flags=re.I).lower())
+    if plain == code or (plain and (caption.startswith(plain) or plain.startswith(caption))):
+        return code
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    return code if letters.isupper() and len(letters) <= 4 else None
+
+
 class SentenceFinder:
     """Runs every rule family over the sentences of one document."""
 
@@ -183,6 +199,7 @@ class SentenceFinder:
     def find(self, sentence: Span) -> list[Found]:
         found: list[Found] = []
         found.extend(self.titles(sentence))
+        found.extend(self.possessives(sentence))
         found.extend(self.nouns(sentence))
         found.extend(self.verbs(sentence))
         found.extend(self.hyphens(sentence))
@@ -228,6 +245,35 @@ class SentenceFinder:
             if party.entity_id and party.entity_id not in unique:
                 unique[party.entity_id] = (party, direct, suffix)
         return list(unique.values())
+
+    def possessives(self, sentence: Span) -> Iterator[Link]:
+        """ "The Washington Post's Joby Warrick": employment of a person by a possessor org."""
+        rule = self.rules.possessive
+        if rule is None:
+            return
+        for token in sentence:
+            person = self.party(token)
+            if person is None or person.schema != "Person" or token.dep_ == "poss":
+                continue
+            if self.index.at(token.head) is not None and self.index.at(token.head) == self.index.at(
+                token
+            ):
+                continue
+            for org in self.parties(children(token, "poss"), ORG_SCHEMATA):
+                start, end = _span([person, org])
+                parties = {"employee": person, "employer": org}
+                link = Link(
+                    "employment",
+                    "Employment",
+                    "title:possessive",
+                    parties,
+                    rule.confidence,
+                    start,
+                    end,
+                    sentence,
+                )
+                link.add("role", "staff")
+                yield link
 
     def titles(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
@@ -361,6 +407,20 @@ class SentenceFinder:
                 objects = reached
         return subjects, objects, via_token
 
+    def _groups(self, tokens: list[Token], nouns: frozenset[str]) -> list[Party]:
+        """Unnamed groups of people ("a number of people with Korean names")."""
+        groups = []
+        for token in tokens:
+            group = token
+            if self.index.at(token) is not None:
+                continue
+            if token.lemma_.lower() not in nouns:
+                group = next((o for _, o in prep_objects(token, {"of"})), token)
+            if group.lemma_.lower() in nouns and self.index.at(group) is None:
+                text, start, end = describe(token)
+                groups.append(Party(text, start, end))
+        return groups
+
     def verbs(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             if token.pos_ not in ("VERB", "AUX"):
@@ -372,6 +432,8 @@ class SentenceFinder:
                 subjects_t, objects_t, via = self._verb_arguments(token, rule)
                 subjects = self.parties(subjects_t, rule.subject_schemata)
                 objects = self.parties(objects_t, rule.object_schemata)
+                if not subjects and rule.group_subjects:
+                    subjects = self._groups(subjects_t, rule.group_subjects)
                 for subject in subjects:
                     for obj in objects:
                         if subject.entity_id == obj.entity_id:
@@ -608,7 +670,7 @@ class SentenceFinder:
             if place is None:
                 continue
             text, p_start, p_end = place
-            code = country_code(text)
+            code = country_of_place(text)
             prop, value = ("jurisdiction", code) if code else ("address", text)
             start, end = _span([party], token)
             yield Fact(
@@ -638,7 +700,7 @@ class SentenceFinder:
             if place is None:
                 continue
             text, p_start, p_end = place
-            code = country_code(text)
+            code = country_of_place(text)
             phrase = f"{text}-based"
             prop, value = ("country", code) if code else ("address", text)
             confidence = self.rules.location_confidence

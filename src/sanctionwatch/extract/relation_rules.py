@@ -49,6 +49,7 @@ class VerbRule:
     object_preps: frozenset[str] = frozenset()
     subject_schemata: frozenset[str] = frozenset()
     object_schemata: frozenset[str] = frozenset()
+    group_subjects: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,11 @@ class RelationRules:
     fallback_ignore_verbs: frozenset[str]
     sanction_participles: frozenset[str] = frozenset()
     trigger_verbs: frozenset[str] = frozenset()
+
+    @property
+    def possessive(self) -> TitleSet | None:
+        """Confidence of "Org's Person" employment, when the rules enable it."""
+        return next((item for item in self.titles if item.kind == "possessive"), None)
 
     def title(self, phrase: str) -> TitleSet | None:
         """The title set a (lower-cased) title phrase belongs to, most specific first."""
@@ -188,6 +194,7 @@ def _verb(raw: dict[str, Any], where: str) -> VerbRule:
         object_preps=_words(raw.get("object_preps"), where),
         subject_schemata=frozenset(raw.get("subject_schemata") or ()),
         object_schemata=frozenset(raw.get("object_schemata") or ()),
+        group_subjects=_words(raw.get("group_subjects"), where),
     )
     _check_schema(rule.schema, [rule.subject, rule.object, "role"], f"{where} ({rule.id})")
     return rule
@@ -227,9 +234,13 @@ def _hyphen(raw: dict[str, Any], where: str) -> HyphenRule:
 def _titles(raw: Any, where: str) -> tuple[TitleSet, ...]:
     if not isinstance(raw, dict):
         raise RelationRulesError(f"{where}: expected a mapping of kind -> words")
-    order = {"membership": 0, "directorship": 1, "employment": 2}
+    order = {"membership": 0, "directorship": 1, "employment": 2, "possessive": 3}
     sets = []
     for kind, body in raw.items():
+        if kind == "possessive":
+            here = f"{where}.possessive"
+            sets.append(TitleSet("possessive", frozenset(), _confidence(body, here)))
+            continue
         if kind not in order:
             raise RelationRulesError(f"{where}: unknown title kind '{kind}'")
         here = f"{where}.{kind}"
