@@ -186,9 +186,8 @@ def format_table(rows: list[dict[str, Any]]) -> str:
         for key in totals:
             totals[key] += row[key]
     p, r, f = prf(totals["tp"], totals["fp"], totals["fn"])
-    lines.append(
-        f"{'ALL (micro)':<16}{totals['tp']:>5}{totals['fp']:>5}{totals['fn']:>5}{p:>8.2f}{r:>8.2f}{f:>8.2f}"
-    )
+    counts = f"{totals['tp']:>5}{totals['fp']:>5}{totals['fn']:>5}"
+    lines.append(f"{'ALL (micro)':<16}{counts}{p:>8.2f}{r:>8.2f}{f:>8.2f}")
     return "\n".join(lines)
 
 
@@ -296,9 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = evaluate(database, args.gold, report)
         database.dispose()
     print(f"Relation quality on {len(seeds)} seed articles ({mode})")
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}"
-    )
+    machine = f"{platform.platform()}, {os.cpu_count()} cores"
+    print(f"machine: {machine}, python {platform.python_version()}")
     print(f"extraction took {elapsed:.1f} s")
     print(format_table(rows))
     if args.verbose:
