@@ -186,8 +186,9 @@ class SentenceFinder:
             if mention.schema in ("Place", "Address"):
                 return mention.text, mention.start, mention.end
             return None
-        if token.pos_ == "PROPN":
+        if token.pos_ == "PROPN" or token.ent_type_ in ("GPE", "LOC"):
             tokens = [t for t in token.subtree if t.pos_ == "PROPN" or t.dep_ == "compound"]
+            tokens = tokens or [token]
             if tokens:
                 doc = token.doc
                 span = doc[tokens[0].i : tokens[-1].i + 1]
@@ -469,7 +470,8 @@ class SentenceFinder:
                 if word not in rule.words:
                     continue
                 modifiers = self.parties(children(token, "npadvmod", "compound"))
-                heads = self.parties([token.head])
+                head = token.head
+                heads = self.parties([head] + ([head.head] if head.dep_ == "appos" else []))[:1]
                 for modifier in modifiers:
                     for head in heads:
                         if modifier.entity_id == head.entity_id:
@@ -562,7 +564,11 @@ class SentenceFinder:
     def _sanction_arguments(self, token: Token) -> tuple[list[Token], list[Token]]:
         """(authority tokens, sanctioned tokens) of a sanction verb or adjective."""
         if token.dep_ in ("amod", "compound") and token.head.pos_ in ("NOUN", "PROPN"):
-            return children(token, "npadvmod", "compound", "advmod"), [token.head]
+            authorities = children(token, "npadvmod", "compound", "advmod")
+            doc = token.doc
+            if token.i >= 2 and doc[token.i - 1].text == "-":
+                authorities.append(doc[token.i - 2])
+            return authorities, [token.head]
         if is_passive(token):
             targets = passive_subjects(token) or ([token.head] if token.dep_ == "acl" else [])
             return agents(token), targets
@@ -730,7 +736,7 @@ class SentenceFinder:
         party = self.party(token)
         if party is not None and self.is_party(party):
             return party
-        text, start, end = describe(token)
+        text, start, end = describe(token, keep_numbers=True)
         return Party(text, start, end)
 
     def _city(self, token: Token) -> str | None:
@@ -750,8 +756,10 @@ class SentenceFinder:
                 objects = direct_objects(token)
                 if not any(obj.lemma_.lower() in nouns for obj in objects):
                     continue
-                holders = [tok for tok in active_subjects(token)]
+                holders = list(active_subjects(token))
                 partners = [obj for _, obj in prep_objects(token, {"with"})]
+                for obj in objects:
+                    partners.extend(o for _, o in prep_objects(obj, {"with"}))
                 if not partners and len(holders) > 1:
                     holders, partners = holders[:1], holders[1:]
                 if holders and partners:

@@ -186,14 +186,17 @@ def left_modifiers(token: Token) -> list[Token]:
     return result
 
 
-def describe(token: Token, keep_preps: bool = True) -> tuple[str, int, int]:
-    """Text of the noun phrase headed by ``token`` without leading determiners and numbers."""
+def describe(
+    token: Token, keep_preps: bool = True, keep_numbers: bool = False
+) -> tuple[str, int, int]:
+    """Text of the noun phrase headed by ``token`` without leading determiners (and numbers)."""
     skip: set[int] = set()
+    leading = _LEADING_DEPS - {"nummod", "quantmod"} if keep_numbers else _LEADING_DEPS
     for child in token.children:
         if (
             child.dep_ in _CLAUSE_DEPS
             or (child.dep_ == "prep" and not keep_preps)
-            or (child.i < token.i and child.dep_ in _LEADING_DEPS)
+            or (child.i < token.i and child.dep_ in leading)
         ):
             skip.update(tok.i for tok in child.subtree)
     tokens = [tok for tok in token.subtree if tok.i not in skip]
