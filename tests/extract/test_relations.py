@@ -278,7 +278,7 @@ def test_shared_address_links_both_companies_to_one_address(text: str) -> None:
     links = {s.entity_id: s.value for s in statements if s.prop == "addressEntity"}
     assert len(links) == 2 and len(set(links.values())) == 1, statements
     (address_id,) = set(links.values())
-    assert [s.schema for s in statements if s.entity_id == address_id][0] == "Address"
+    assert {s.schema for s in statements if s.entity_id == address_id} == {"Address"}
     pairs = {frozenset((r.source, r.target)) for r in rows if r.kind == "shared_address"}
     assert pairs == {frozenset(("Arctic Star Ltd", "Tumen Trading Company"))}
 

@@ -470,8 +470,8 @@ class SentenceFinder:
                 if word not in rule.words:
                     continue
                 modifiers = self.parties(children(token, "npadvmod", "compound"))
-                head = token.head
-                heads = self.parties([head] + ([head.head] if head.dep_ == "appos" else []))[:1]
+                noun = token.head
+                heads = self.parties([noun] + ([noun.head] if noun.dep_ == "appos" else []))[:1]
                 for modifier in modifiers:
                     for head in heads:
                         if modifier.entity_id == head.entity_id:
