@@ -52,6 +52,10 @@ def extractor_version(rules: RelationRules | None = None) -> str:
     return f"{CODE_VERSION}+rules.{(rules or default_rules()).version}"
 
 
+EXTRACTOR_VERSION = extractor_version()
+"""Version the pipeline records per document; a change re-runs relation extraction."""
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
 
