@@ -65,9 +65,15 @@ def _party_key(party: Party) -> str:
 
 
 def link_id(document_id: str, link: Link) -> str:
-    """Deterministic id: the same link stated twice in a document is one entity."""
+    """Deterministic id: the same link stated twice in a document is one entity.
+
+    The role is part of the identity only for UnknownLink (where it is the relation itself);
+    "spokeswoman" and "spokesperson" of one ministry are one employment.
+    """
     ends = sorted(f"{prop}={_party_key(party)}" for prop, party in link.parties.items())
-    role = next((value for prop, value, _ in link.values if prop == "role"), "")
+    role = ""
+    if link.schema == "UnknownLink":
+        role = next((value for prop, value, _ in link.values if prop == "role"), "")
     authority = next((value for prop, value, _ in link.values if prop == "authority"), "")
     return f"rel-{link.kind}-{_digest(document_id, link.schema, *ends, role, authority)}"
 
