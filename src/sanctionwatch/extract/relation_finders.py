@@ -149,12 +149,19 @@ class SentenceFinder:
         mention = self.index.at(token)
         if mention is None:
             lowered = token.lower_
+            antecedent = None
             if lowered in PERSON_PRONOUNS:
-                mention = self.index.before(token, frozenset({"Person"}))
+                antecedent = self.index.before(token, frozenset({"Person"}))
             elif lowered in THING_PRONOUNS:
-                mention = self.index.before(token, ORG_SCHEMATA)
+                antecedent = self.index.before(token, ORG_SCHEMATA)
             elif lowered in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
                 return self.party(token.head.head)
+            if antecedent is not None:
+                # The evidence is the pronoun in this sentence; the entity is its antecedent's.
+                end = token.idx + len(token)
+                return Party(
+                    antecedent.canonical, token.idx, end, antecedent.entity_id, antecedent.schema
+                )
         if mention is None:
             for child in children(token, "appos"):
                 mention = self.index.at(child)
