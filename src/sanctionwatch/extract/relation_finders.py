@@ -167,6 +167,9 @@ class SentenceFinder:
                 mention = self.index.at(child)
                 if mention is not None:
                     break
+        if mention is None and token.dep_ == "appos" and token.pos_ == "NOUN":
+            # "Dalvostok LLC, a firm that employs ...": the firm is Dalvostok LLC.
+            mention = self.index.at(token.head)
         return Party.of(mention) if mention is not None else None
 
     def is_party(self, party: Party | None, schemata: frozenset[str] = frozenset()) -> bool:
@@ -260,9 +263,10 @@ class SentenceFinder:
         if rule is None:
             return
         for token in sentence:
-            person = self.party(token)
-            if person is None or person.schema != "Person" or token.dep_ == "poss":
+            mention = self.index.at(token)
+            if mention is None or mention.schema != "Person" or token.dep_ == "poss":
                 continue
+            person = Party.of(mention)
             if self.index.at(token.head) is not None and self.index.at(token.head) == self.index.at(
                 token
             ):
@@ -746,6 +750,11 @@ class SentenceFinder:
         text, start, end = describe(token, keep_numbers=True)
         return Party(text, start, end)
 
+    @staticmethod
+    def _identifiable(party: Party) -> bool:
+        """A named party, or a description saying more than one bare noun ("the company")."""
+        return party.named or len(party.name.split()) > 1
+
     def _city(self, token: Token) -> str | None:
         for tok in token.subtree:
             mention = self.index.at(tok)
@@ -769,7 +778,7 @@ class SentenceFinder:
                     partners.extend(o for _, o in prep_objects(obj, {"with"}))
                 if not partners and len(holders) > 1:
                     holders, partners = holders[:1], holders[1:]
-                if holders and partners:
+                if holders and partners and self._identifiable(self._sharer(holders[0])):
                     anchor = self._sharer(holders[0])
                     others = [self._sharer(tok) for tok in partners]
                     yield self._shared(
@@ -801,7 +810,7 @@ class SentenceFinder:
         if address is None or not holders:
             return
         holder = self._sharer(holders[0])
-        if not holder.named and holders[0].lower_ in THING_PRONOUNS | PERSON_PRONOUNS:
+        if not self._identifiable(holder):
             return
         partner_parties = [self._sharer(tok) for tok in partners]
         yield self._shared(
