@@ -430,3 +430,14 @@ def test_every_emitted_kind_is_declared() -> None:
 def test_empty_and_entity_free_documents_give_nothing() -> None:
     assert extract("", {})[0] == []
     assert extract("It rained all week in the port.", {})[0] == []
+
+
+def test_a_generic_head_after_an_organisation_name_is_that_organisation() -> None:
+    names = {"Ivan Petrov": "Person", "Arctic Analytics": "Organization"}
+    rows = rows_of("Ivan Petrov, director of the Arctic Analytics program, spoke on Monday.", names)
+    assert ("directorship", "Ivan Petrov", "Arctic Analytics") in triples(rows)
+    place = rows_of(
+        "Ivan Petrov, director of the Riga city program, spoke.",
+        {"Ivan Petrov": "Person", "Riga": "Place"},
+    )
+    assert place == []

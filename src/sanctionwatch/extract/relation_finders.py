@@ -45,7 +45,7 @@ from sanctionwatch.extract.relation_rules import (
     TitleSet,
     VerbRule,
 )
-from sanctionwatch.extract.types import DocumentContext
+from sanctionwatch.extract.types import DocumentContext, Mention
 
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
@@ -167,10 +167,22 @@ class SentenceFinder:
                 mention = self.index.at(child)
                 if mention is not None:
                     break
+        if mention is None and token.lemma_.lower() in self.rules.organisation_heads:
+            mention = self._named_by_compound(token)
         if mention is None and token.dep_ == "appos" and token.pos_ == "NOUN":
             # "Dalvostok LLC, a firm that employs ...": the firm is Dalvostok LLC.
             mention = self.index.at(token.head)
         return Party.of(mention) if mention is not None else None
+
+    def _named_by_compound(self, token: Token) -> Mention | None:
+        """The organisation named right before a generic head ("the X Analytics program")."""
+        if token.i == 0:
+            return None
+        previous = token.doc[token.i - 1]
+        mention = self.index.at(previous)
+        if previous.dep_ != "compound" or previous.head.i != token.i or mention is None:
+            return None
+        return mention if mention.schema in ORG_SCHEMATA else None
 
     def is_party(self, party: Party | None, schemata: frozenset[str] = frozenset()) -> bool:
         if party is None or party.schema is None:

@@ -115,6 +115,7 @@ class RelationRules:
     nationality_listed_confidence: float
     fallback_confidence: float
     fallback_ignore_verbs: frozenset[str]
+    organisation_heads: frozenset[str] = frozenset()
     sanction_participles: frozenset[str] = frozenset()
     trigger_verbs: frozenset[str] = frozenset()
 
@@ -313,6 +314,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         ),
         fallback_confidence=_confidence(fallback, f"{source}: fallback"),
         fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback"),
+        organisation_heads=_words(data.get("organisation_heads"), f"{source}: organisation_heads"),
     )
     return _with_triggers(rules)
 
