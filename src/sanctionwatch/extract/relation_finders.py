@@ -153,14 +153,20 @@ class SentenceFinder:
             if lowered in PERSON_PRONOUNS:
                 antecedent = self.index.before(token, frozenset({"Person"}))
             elif lowered in THING_PRONOUNS:
-                antecedent = self.index.before(token, ORG_SCHEMATA)
+                # "its" (a possessive) takes the nearest organisation; "it" a subject.
+                antecedent = self.index.before(token, ORG_SCHEMATA, subjects_only=lowered == "it")
             elif lowered in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
                 return self.party(token.head.head)
             if antecedent is not None:
                 # The evidence is the pronoun in this sentence; the entity is its antecedent's.
                 end = token.idx + len(token)
                 return Party(
-                    antecedent.canonical, token.idx, end, antecedent.entity_id, antecedent.schema
+                    antecedent.canonical,
+                    token.idx,
+                    end,
+                    antecedent.entity_id,
+                    antecedent.schema,
+                    via_pronoun=True,
                 )
         if mention is None:
             for child in children(token, "appos"):
@@ -623,6 +629,9 @@ class SentenceFinder:
             reason = self._reason(token)
             for target in targets:
                 for authority, where in authorities.values():
+                    named = self.index.at(where)
+                    if named is not None and named.entity_id == target.entity_id:
+                        continue
                     start, end = _span([target], token, where)
                     link = Link(
                         "sanction",
@@ -974,6 +983,8 @@ class SentenceFinder:
                     self.parties(active_subjects(token)),
                     self.parties(direct_objects(token)),
                 )
+            subjects = [party for party in subjects if not party.via_pronoun]
+            objects = [party for party in objects if not party.via_pronoun]
             particle = " ".join(child.lower_ for child in children(token, "prt"))
             role = f"{token.lemma_.lower()} {particle}".strip()
             for subject in subjects:
