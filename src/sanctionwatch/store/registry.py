@@ -3,4 +3,5 @@
 Each stage that adds tables appends its ``tables`` module here (and adds an Alembic revision).
 """
 
+import sanctionwatch.extract.claim_tables
 import sanctionwatch.store.tables  # noqa: F401
