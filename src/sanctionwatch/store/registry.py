@@ -4,4 +4,6 @@ Each stage that adds tables appends its ``tables`` module here (and adds an Alem
 """
 
 import sanctionwatch.extract.claim_tables
+import sanctionwatch.extract.tables
+import sanctionwatch.ingest.tables
 import sanctionwatch.store.tables  # noqa: F401
