@@ -21,7 +21,12 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit import analysis
-from sanctionwatch.extract.claimkit.dates import DateExpression, find_dates, shift_date
+from sanctionwatch.extract.claimkit.dates import (
+    DateExpression,
+    DocumentDate,
+    find_dates,
+    shift_date,
+)
 from sanctionwatch.extract.claimkit.model import Claim
 from sanctionwatch.extract.claimkit.numbers import Quantity, find_quantities
 from sanctionwatch.extract.claimkit.places import Named, collect_actors, collect_places
@@ -33,6 +38,7 @@ from sanctionwatch.extract.claimkit.series import (
 )
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary, default_vocabulary
 from sanctionwatch.extract.types import DocumentContext, Mention
+from sanctionwatch.store.tables import DocumentRow
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -82,10 +88,16 @@ class _Reader:
     """Reads the claims of one parsed document."""
 
     def __init__(
-        self, doc: Doc, context: DocumentContext, mentions: list[Mention], vocabulary: Vocabulary
+        self,
+        doc: Doc,
+        context: DocumentContext,
+        mentions: list[Mention],
+        vocabulary: Vocabulary,
+        published: DocumentDate | None,
     ) -> None:
         self.doc = doc
         self.context = context
+        self.published = published
         self.vocabulary = vocabulary
         self.text = _doc_text(doc, context)
         self.places = collect_places(doc, mentions, vocabulary, self.text)
@@ -120,7 +132,8 @@ class _Reader:
 
     def _dates(self, sentence: Any, anchor: str | None) -> list[DateExpression]:
         text = self.text[sentence.start_char : sentence.end_char]
-        found = find_dates(text, self.context.published, self.vocabulary, anchor)
+        reference = self.published.reference if self.published else None
+        found = find_dates(text, reference, self.vocabulary, anchor)
         return [shift_date(d, sentence.start_char) for d in found]
 
     def _last_stated(self, sentence: Any, anchor: str | None) -> str | None:
@@ -166,7 +179,7 @@ class _Reader:
         if bound is not None:
             as_of, as_of_kind = bound.as_of, bound.kind if bound.as_of else "unknown"
         else:
-            as_of, as_of_kind = analysis.document_date(self.context.published)
+            as_of, as_of_kind = analysis.document_date(self.published)
         asserter = analysis.find_asserter(root, self.actors, self.vocabulary)
         start, end = self.context.offsets.span_to_original(quantity.start, quantity.end)
         sentence = analysis.sentence_of(root)
@@ -220,6 +233,8 @@ def _confidence(
         score -= 0.1
     if as_of_kind in ("document-date", "unknown"):
         score -= 0.05
+    if as_of_kind == "document-date-inferred":
+        score -= 0.15
     return round(min(max(score, 0.1), 0.99), 2)
 
 
@@ -240,11 +255,27 @@ def find_claims(
     context: DocumentContext,
     mentions: list[Mention],
     vocabulary: Vocabulary | None = None,
+    published: DocumentDate | None = None,
 ) -> list[Claim]:
-    """The claims of a parsed document, without touching the database."""
+    """The claims of a parsed document, without touching the database.
+
+    ``published`` (precision and whether it was inferred) defaults to ``context.published``.
+    """
     if not len(doc) or not context.clean_text.strip():
         return []
-    return _Reader(doc, context, mentions, vocabulary or default_vocabulary()).read()
+    if published is None and context.published is not None:
+        published = DocumentDate(context.published.isoformat())
+    reader = _Reader(doc, context, mentions, vocabulary or default_vocabulary(), published)
+    return reader.read()
+
+
+def stored_publication_date(session: Session, context: DocumentContext) -> DocumentDate | None:
+    """The document's date as ingest stored it: keeps "2017-09" (which ``context.published``
+    cannot hold) and whether it was inferred rather than given."""
+    row = session.get(DocumentRow, context.document_id)
+    if row is None or not row.published_at:
+        return None
+    return DocumentDate.parse(row.published_at, inferred=row.date_kind == "inferred")
 
 
 def replace_document_claims(session: Session, document_id: str, claims: Sequence[Claim]) -> None:
@@ -288,6 +319,9 @@ def extract_claims(
     session: Session, doc: Doc, context: DocumentContext, mentions: list[Mention]
 ) -> int:
     """Find the claims in ``doc``, replace this document's stored claims, return how many."""
-    claims = find_claims(doc, context, mentions)
+    published = stored_publication_date(session, context)
+    if published is None and context.published is not None:
+        published = DocumentDate(context.published.isoformat())
+    claims = find_claims(doc, context, mentions, published=published)
     replace_document_claims(session, context.document_id, claims)
     return len(claims)

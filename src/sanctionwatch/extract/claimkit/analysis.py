@@ -14,10 +14,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from sanctionwatch.extract.claimkit.dates import DateExpression
+from sanctionwatch.extract.claimkit.dates import DateExpression, DocumentDate
 from sanctionwatch.extract.claimkit.numbers import DENOMINATORS, Quantity
 from sanctionwatch.extract.claimkit.places import Named
 from sanctionwatch.extract.claimkit.vocabulary import MeasureRule, Vocabulary
@@ -578,7 +577,8 @@ def bind_date(
     return following[0] if following else None
 
 
-def document_date(published: date | None) -> tuple[str | None, str]:
+def document_date(published: DocumentDate | None) -> tuple[str | None, str]:
+    """As-of date of a figure the text does not date: the publication date, marked as such."""
     if published is None:
         return None, "unknown"
-    return published.isoformat(), "document-date"
+    return published.iso, "document-date-inferred" if published.inferred else "document-date"

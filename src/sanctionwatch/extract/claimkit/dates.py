@@ -60,6 +60,33 @@ SMALL_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 
 
 @dataclass(frozen=True)
+class DocumentDate:
+    """When the document was published, at the precision known (``2017``, ``2017-09``, a day).
+
+    ``inferred`` marks a date the ingest stage guessed (for example from the latest event the
+    text mentions) rather than read from metadata or a dateline.
+    """
+
+    iso: str
+    inferred: bool = False
+
+    @classmethod
+    def parse(cls, value: str | None, inferred: bool = False) -> DocumentDate | None:
+        if not value:
+            return None
+        match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
+        return cls(match.group(0), inferred) if match else None
+
+    @property
+    def reference(self) -> date:
+        """A day to resolve relative dates against (the end of a year or month known only)."""
+        parts = [int(part) for part in self.iso.split("-")]
+        year, month = parts[0], parts[1] if len(parts) > 1 else 12
+        day = parts[2] if len(parts) > 2 else 28
+        return date(year, month, day)
+
+
+@dataclass(frozen=True)
 class DateExpression:
     """A date in the text: its span (cleaned text), ISO value and how it was obtained."""
 
