@@ -162,6 +162,8 @@ def _antecedent(root: Token, vocabulary: Vocabulary) -> Token | None:
 
 def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> CountedNoun | None:
     """Find what ``quantity`` counts, or None if the number stands alone."""
+    if root.dep_ in ("nummod", "quantmod", "compound") and root.head.lower_ in PARTITIVE_HEADS:
+        root = root.head  # "40 percent of X": the share is of X
     partitive = root.lower_ in PARTITIVE_HEADS or root.pos_ in ("NUM", "NOUN", "PROPN", "PRON")
     if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and root.head.i > root.i:
         noun = root.head
@@ -355,15 +357,19 @@ def resolve_place(
 
 
 def _employer(noun: CountedNoun, verb: Token | None, actors: Sequence[Named]) -> Named | None:
+    """Whose workers: "his team of 200", "X employs 50", "X runs a team of 30"."""
     holders = [noun.parent, noun.token] if noun.parent is not None else [noun.token]
     for holder in holders:
         for child in holder.children:
             if child.dep_ == "poss":
                 return _actor_for(child, actors)
-    if verb is not None and verb.lemma_.lower() in ("employ", "hire"):
-        for child in verb.children:
+    holder_verb = governing_verb(holders[0]) or verb
+    if holder_verb is not None:
+        for child in holder_verb.children:
             if child.dep_ == "nsubj":
-                return _actor_for(child, actors)
+                actor = _actor_for(child, actors)
+                if actor is not None and actor.schema != "Place":
+                    return actor
     return None
 
 

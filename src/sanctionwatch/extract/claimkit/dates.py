@@ -166,7 +166,8 @@ def _resolve(
         day = f"-{int(groups['day']):02d}" if name == "md" else ""
         return f"{year}-{month:02d}{day}", "relative-resolved"
     if name == "relative":
-        return _relative(groups["rel"], published), "relative-resolved"
+        relative = _relative(groups["rel"], published)
+        return (_edge(match, relative) if relative else None), "relative-resolved"
     count = SMALL_NUMBERS.get(groups["count"].lower()) or (
         int(groups["count"]) if groups["count"].isdigit() else None
     )
