@@ -133,6 +133,10 @@ class FeatureScorer:
             core = [t for t in kept if t not in cfg.descriptors] or kept or tokens
         return NameParts(tuple(core), descriptors, "".join(core))
 
+    def name_parts(self, name: str, organisation: bool = True) -> NameParts:
+        """Core tokens, trade descriptors and the fused core of one name (cached)."""
+        return self._parts(name, organisation)
+
     def parts(self, record: EntityRecord) -> list[NameParts]:
         organisation = not is_person(record.schema)
         return [self._parts(name, organisation) for name in record.names]
