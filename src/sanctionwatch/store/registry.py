@@ -4,4 +4,5 @@ Each stage that adds tables appends its ``tables`` module here (and adds an Alem
 """
 
 import sanctionwatch.resolve.tables
+import sanctionwatch.screen.lists.tables
 import sanctionwatch.store.tables  # noqa: F401
