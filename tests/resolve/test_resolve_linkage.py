@@ -79,9 +79,9 @@ def test_preparation_folds_legal_forms_countries_and_addresses() -> None:
     from sanctionwatch.resolve.linkage import RawRecord
 
     a = preparer.prepare(
-        RawRecord("a", "Rungrado d.o.o.", address="3 Main Street", country="Slovenia")
+        RawRecord("a", "Rungrado L.L.C.", address="3 Main Street", country="Slovenia")
     )
-    b = preparer.prepare(RawRecord("b", "RUNGRADO DOO", address="3 main st.", country="SI"))
+    b = preparer.prepare(RawRecord("b", "RUNGRADO LLC", address="3 main st.", country="SI"))
     assert a == {**b, "unique_id": "a"}
     assert a["legal_form"] == "llc" and a["country"] == "si" and a["name_first"] == "rungrado"
 

@@ -1,30 +1,39 @@
-"""Pair scoring for resolution: name features plus schema, identifier, country, document evidence.
+"""Pair scoring for resolution, built on the screening matcher's features.
 
-The scorer sits behind :class:`PairScorer` so the machine pass does not care where the name
-features come from. Every score carries the features that fired, so a merge can be explained.
+Names are prepared by the matcher (``screen.normalize.prepare_name``: scripts, diacritics,
+legal forms) and scored by its logistic model over named features (``screen.matcher``); the
+evidence features (identifiers, countries, birth dates) are the matcher's too. Resolution adds
+what screening does not need: organisation names are cut into a *core* (what names the firm) and
+trade *descriptors* ("trading", "trgovska" = trading), so a short form ("Rungrado") and a
+translated alias ("Trgovska družba Rungrado") find the full name while sibling companies
+("Pugang Trading" / "Pugang Mining") are told apart; and documents two mentions share count.
+Every score carries the features that fired, so a merge can be explained.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
 from followthemoney import model
-from normality import ascii_text
-from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from sanctionwatch.resolve.config import ResolverConfig
+from sanctionwatch.screen.features import Evidence, evidence_features, name_features
+from sanctionwatch.screen.matcher import load_weights, schemata_compatible
+from sanctionwatch.screen.normalize import InvalidNameError, NameForm, normalize_text, prepare_name
 
 SAME = "same"
 NOT_SAME = "not_same"
 UNSURE = "unsure"
 
-_SPLIT = re.compile(r"[^a-z0-9]+")
-_TOKEN_MATCH = 0.92
-"""Jaro-Winkler similarity above which two name tokens count as the same (typos, plurals)."""
+CORE_EQUAL = 0.95
+"""Score of two organisation names whose cores are the same string."""
+CONTAINED = 0.72
+"""Score when every core token of the shorter name is in the longer one (review band)."""
+PERSON_CONTAINED = 0.66
+"""Score when every token of a shorter person name is in the longer one (review band)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,17 @@ class EntityRecord:
     birth_dates: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
     datasets: frozenset[str] = frozenset()
+
+    def evidence(self) -> Evidence:
+        grouped: dict[str, set[str]] = {}
+        for prop, value in self.identifiers:
+            grouped.setdefault(prop, set()).add(value)
+        return Evidence(
+            schema=self.schema,
+            birth_dates=self.birth_dates,
+            countries=self.countries,
+            identifiers={prop: frozenset(values) for prop, values in grouped.items()},
+        )
 
 
 @dataclass
@@ -63,12 +83,13 @@ class NameParts:
     core: tuple[str, ...]
     descriptors: frozenset[str]
     fused: str
+    form: NameForm | None
+    """The matcher's prepared form of the core (``None`` when the core is not a name)."""
 
 
 def normalise_name(name: str) -> list[str]:
-    """Transliterate to ASCII, lower-case and split into tokens (apostrophes join)."""
-    text = ascii_text(name.replace("'", "").replace("’", "")) or ""
-    return [token for token in _SPLIT.split(text.lower()) if token]
+    """The matcher's normalisation (scripts, diacritics, punctuation) as a token list."""
+    return normalize_text(name).split()
 
 
 def is_person(schema: str) -> bool:
@@ -76,62 +97,49 @@ def is_person(schema: str) -> bool:
     return found is not None and found.is_a("Person")
 
 
-def is_organisation(schema: str) -> bool:
-    found = model.get(schema)
-    return found is not None and found.is_a("Organization")
-
-
 def schemas_compatible(left: str, right: str) -> bool:
+    """The matcher's schema rule, minus Thing-with-anything (resolution needs a real type)."""
     a, b = model.get(left), model.get(right)
     if a is None or b is None:
         return False
-    return bool(a.can_match(b) or b.can_match(a))
+    return schemata_compatible(left, right) and bool(a.can_match(b) or b.can_match(a))
 
 
-def _tokens_match(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if min(len(a), len(b)) < 4:
-        return False
-    return bool(JaroWinkler.similarity(a, b) >= _TOKEN_MATCH or Levenshtein.distance(a, b) <= 1)
+def _sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, value))))
 
 
-def _align(short: Iterable[str], long: Iterable[str]) -> tuple[int, int]:
-    """Greedy one-to-one alignment: (tokens of ``short`` matched, of which typos)."""
-    remaining = list(long)
-    matched = typos = 0
-    for token in short:
-        if token in remaining:
-            remaining.remove(token)
-            matched += 1
-            continue
-        for candidate in remaining:
-            if _tokens_match(token, candidate):
-                remaining.remove(candidate)
-                matched += 1
-                typos += 1
-                break
-    return matched, typos
+def matcher_name_score(left: NameForm, right: NameForm) -> tuple[float, dict[str, float]]:
+    """The screening matcher's name probability and its non-zero features."""
+    weights = load_weights()
+    features = name_features(left, right)
+    logit = weights.bias + sum(weights.name[name] * value for name, value in features.items())
+    fired = {name: round(value, 3) for name, value in features.items() if value}
+    return _sigmoid(logit), fired
 
 
 class FeatureScorer:
-    """The resolver's own name features, tuned by ``resolver.yaml``."""
+    """Resolution scoring over the matcher's features, tuned by ``resolver.yaml``."""
 
     def __init__(self, config: ResolverConfig) -> None:
         self.config = config
         self._parts = lru_cache(maxsize=200_000)(self._name_parts)
 
     def _name_parts(self, name: str, organisation: bool) -> NameParts:
-        tokens = normalise_name(name)
+        try:
+            full = prepare_name(name, "Company" if organisation else "Person")
+        except InvalidNameError:
+            return NameParts((), frozenset(), "", None)
+        tokens = list(full.texts)
         if not organisation:
-            return NameParts(tuple(tokens), frozenset(), "".join(tokens))
+            return NameParts(tuple(tokens), frozenset(), "".join(tokens), full)
         cfg = self.config
-        kept = [t for t in tokens if t not in cfg.legal_forms]
+        kept = [t for t in tokens if t not in cfg.legal_forms] or tokens
         descriptors = frozenset(cfg.descriptors[t] for t in kept if t in cfg.descriptors)
         core = [t for t in kept if t not in cfg.descriptors and t not in cfg.country_words]
         if not core:
-            core = [t for t in kept if t not in cfg.descriptors] or kept or tokens
-        return NameParts(tuple(core), descriptors, "".join(core))
+            core = [t for t in kept if t not in cfg.descriptors] or kept
+        return NameParts(tuple(core), descriptors, "".join(core), prepare_name(" ".join(core)))
 
     def name_parts(self, name: str, organisation: bool = True) -> NameParts:
         """Core tokens, trade descriptors and the fused core of one name (cached)."""
@@ -139,7 +147,8 @@ class FeatureScorer:
 
     def parts(self, record: EntityRecord) -> list[NameParts]:
         organisation = not is_person(record.schema)
-        return [self._parts(name, organisation) for name in record.names]
+        found = (self._parts(name, organisation) for name in record.names)
+        return [parts for parts in found if parts.form is not None]
 
     def block_keys(self, record: EntityRecord) -> set[str]:
         keys: set[str] = set()
@@ -161,24 +170,20 @@ class FeatureScorer:
                     candidate.score == best.score and candidate.negative and not best.negative
                 ):
                     best = candidate
-        self._add_evidence(left, right, best, person)
+        self._add_evidence(left, right, best)
         best.score = round(min(1.0, max(0.0, best.score)), 4)
         return best
 
     def _org_names(self, a: NameParts, b: NameParts) -> PairScore:
+        assert a.form is not None and b.form is not None
+        probability, fired = matcher_name_score(a.form, b.form)
+        score = PairScore(probability, fired)
         if a.fused and a.fused == b.fused:
-            score = PairScore(0.97, {"name_core_equal": 1.0})
-        else:
-            short, long = (a, b) if len(a.core) <= len(b.core) else (b, a)
-            matched, typos = _align(short.core, long.core)
-            if matched == len(short.core) == len(long.core):
-                score = PairScore(0.95 - 0.04 * typos, {"name_core_fuzzy_equal": 1.0})
-                score.features["name_token_typos"] = float(typos)
-            elif matched == len(short.core):
-                score = PairScore(0.72, {"name_core_contained": matched / len(long.core)})
-            else:
-                similarity = JaroWinkler.similarity(a.fused, b.fused)
-                score = PairScore(0.6 * similarity, {"name_similarity": round(similarity, 3)})
+            score.score = max(score.score, CORE_EQUAL)
+            score.features["name_core_equal"] = 1.0
+        elif fired.get("token_mismatch", 0.0) == 0.0 and fired.get("extra_tokens", 0.0) > 0:
+            score.score = max(score.score, CONTAINED)
+            score.features["name_core_contained"] = 1.0
         self._compare_descriptors(a, b, score)
         return score
 
@@ -186,7 +191,7 @@ class FeatureScorer:
     def _compare_descriptors(a: NameParts, b: NameParts, score: PairScore) -> None:
         if not a.descriptors or not b.descriptors:
             if a.descriptors or b.descriptors:
-                score.score -= 0.05
+                score.score -= 0.03
                 score.features["descriptor_missing_one_side"] = 1.0
             return
         if a.descriptors <= b.descriptors or b.descriptors <= a.descriptors:
@@ -199,57 +204,45 @@ class FeatureScorer:
         score.score -= 0.45
         score.features["descriptor_conflict"] = 1.0
         # Same core, conflicting trades ("Pugang Trading" / "Pugang Mining"): sibling companies.
-        same_core = "name_core_equal" in score.features or "name_core_fuzzy_equal" in score.features
+        same_core = "name_core_equal" in score.features or score.score + 0.45 >= 0.9
         score.negative = score.negative or same_core
 
     @staticmethod
     def _person_names(a: NameParts, b: NameParts) -> PairScore:
-        if a.fused and a.fused == b.fused:
-            return PairScore(0.96, {"name_equal": 1.0})
-        short, long = (a, b) if len(a.core) <= len(b.core) else (b, a)
-        if not short.core:
-            return PairScore(0.0)
-        matched, typos = _align(short.core, long.core)
-        if matched == len(short.core) == len(long.core):
-            score = PairScore(0.94 - 0.03 * typos, {"name_tokens_equal": 1.0})
-            score.features["name_token_typos"] = float(typos)
-            return score
-        if matched == len(short.core):
-            return PairScore(0.7 if len(short.core) > 1 else 0.6, {"name_tokens_contained": 1.0})
-        fraction = matched / len(short.core)
-        score = PairScore(0.3 * fraction, {"name_token_mismatch": round(1 - fraction, 3)})
-        # Sharing most but not all tokens ("Kim Jong Un" / "Kim Jong Nam") marks a different person.
-        score.negative = matched >= 1 and len(short.core) - matched == 1 and len(short.core) > 1
+        assert a.form is not None and b.form is not None
+        probability, fired = matcher_name_score(a.form, b.form)
+        score = PairScore(probability, fired)
+        mismatch = fired.get("token_mismatch", 0.0)
+        shortest = min(len(a.core), len(b.core))
+        if mismatch == 0.0 and fired.get("extra_tokens", 0.0) > 0:
+            score.score = max(score.score, PERSON_CONTAINED)
+            score.features["name_tokens_contained"] = 1.0
+        # Sharing most but not all tokens ("Kim Jong Un" / "Kim Jong Nam") marks another person.
+        score.negative = shortest > 1 and 0.0 < mismatch < 1.0
         return score
 
-    def _add_evidence(
-        self, left: EntityRecord, right: EntityRecord, score: PairScore, person: bool
-    ) -> None:
+    def _add_evidence(self, left: EntityRecord, right: EntityRecord, score: PairScore) -> None:
         weights = self.config.weights
-        shared_props = {p for p, _ in left.identifiers} & {p for p, _ in right.identifiers}
-        if left.identifiers & right.identifiers:
-            score.score += weights["same_identifier"]
-            score.features["same_identifier"] = 1.0
-        elif shared_props:
-            score.score += weights["different_identifier"]
-            score.features["different_identifier"] = 1.0
-            score.negative = True
-        if left.countries and right.countries:
-            if left.countries & right.countries:
-                score.score += weights["same_country"]
-                score.features["same_country"] = 1.0
-            else:
-                score.score += weights["different_country"]
-                score.features["different_country"] = 1.0
-        if left.documents & right.documents:
+        evidence = evidence_features(left.evidence(), right.evidence())
+        rules = (
+            ("identifier_match", "same_identifier", False),
+            ("identifier_mismatch", "different_identifier", True),
+            ("country_match", "same_country", False),
+            ("country_mismatch", "different_country", False),
+            ("birth_date_mismatch", "different_birth_date", True),
+        )
+        for feature, weight, negative in rules:
+            value = evidence.get(feature, 0.0)
+            if value:
+                score.score += weights[weight] * value
+                score.features[feature] = value
+                score.negative = score.negative or (negative and value >= 1.0)
+        if evidence.get("birth_date_match"):
+            score.features["birth_date_match"] = evidence["birth_date_match"]
+        shared = left.documents & right.documents
+        if shared:
             score.score += weights["shared_document"]
-            score.features["shared_document"] = float(len(left.documents & right.documents))
-        if person and left.birth_dates and right.birth_dates:
-            left_years = {d[:4] for d in left.birth_dates}
-            if not left_years & {d[:4] for d in right.birth_dates}:
-                score.score += weights["different_birth_date"]
-                score.features["different_birth_date"] = 1.0
-                score.negative = True
+            score.features["shared_document"] = float(len(shared))
 
 
 def decide(score: PairScore, config: ResolverConfig) -> str | None:

@@ -3,8 +3,8 @@
 One model file (``data/resolve/link_company.yaml``: comparisons, blocking rules, priors) runs on
 Splink's DuckDB backend (embedded default) or its Spark backend (local or a cluster), so the
 result of a laptop run and of a cluster run can be compared. Records are normalised in Python
-with the resolver's name features (legal forms, trade descriptors, transliteration) before
-Splink sees them.
+with the screening matcher's name preparation (legal forms, transliteration) and the resolver's
+core/descriptor split before Splink sees them.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.resolve.config import DATA_DIR, load_resolver_config
 from sanctionwatch.resolve.features import FeatureScorer, normalise_name
+from sanctionwatch.screen.data import load_legal_forms
+from sanctionwatch.screen.normalize import InvalidNameError, NameForm, prepare_name
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import StatementRow
 
@@ -68,7 +70,6 @@ class LinkConfig:
     csv_columns: dict[str, tuple[str, ...]]
     blocking_rules: tuple[tuple[str, ...], ...]
     comparisons: tuple[ComparisonSpec, ...]
-    legal_forms: dict[str, str]
     address_words: dict[str, str]
 
 
@@ -118,7 +119,6 @@ def parse_link_config(data: Any, path: Path) -> LinkConfig:
         csv_columns={k: tuple(str(c).lower() for c in v) for k, v in columns.items()},
         blocking_rules=tuple(tuple(rule) for rule in rules),
         comparisons=tuple(_comparison(raw, path) for raw in comparisons),
-        legal_forms={str(k): str(v) for k, v in (data.get("legal_forms") or {}).items()},
         address_words={str(k): str(v) for k, v in (data.get("address_words") or {}).items()},
     )
 
@@ -162,41 +162,21 @@ def _country_code(value: str) -> str | None:
     return cleaned.lower() if cleaned else value.strip().lower() or None
 
 
-def _fuse_initials(tokens: list[str]) -> list[str]:
-    """Join runs of one-letter tokens, so "d.o.o." → "doo" and "L.L.C." → "llc"."""
-    fused: list[str] = []
-    run = ""
-    for token in tokens:
-        if len(token) == 1:
-            run += token
-            continue
-        if run:
-            fused.append(run)
-            run = ""
-        fused.append(token)
-    if run:
-        fused.append(run)
-    return fused
-
-
 class Preparer:
-    """Turns raw records into Splink's input columns."""
+    """Turns raw records into Splink's input columns with the matcher's name preparation."""
 
     def __init__(self, config: LinkConfig) -> None:
         self.config = config
         self.names = FeatureScorer(load_resolver_config())
-        self._phrases = sorted(
-            (key for key in config.legal_forms if " " in key), key=len, reverse=True
-        )
+        self.legal_forms = load_legal_forms()
 
-    def legal_form(self, tokens: list[str], explicit: str | None) -> str | None:
+    def legal_form(self, form: NameForm | None, explicit: str | None) -> str | None:
         if explicit:
-            fused = "".join(_fuse_initials(normalise_name(explicit)))
-            return self.config.legal_forms.get(fused, fused or None)
-        for token in reversed(tokens):
-            if token in self.config.legal_forms:
-                return self.config.legal_forms[token]
-        return None
+            tokens = tuple(normalise_name(explicit))
+            return self.legal_forms.spellings.get(tokens, " ".join(tokens) or None)
+        if form is None or not form.legal_forms:
+            return None
+        return sorted(form.legal_forms)[0]
 
     def address(self, value: str | None) -> str | None:
         if not value:
@@ -205,26 +185,22 @@ class Preparer:
         tokens = [words.get(t, t) for t in normalise_name(value)]
         return " ".join(tokens) or None
 
-    def _fold_phrases(self, tokens: list[str]) -> list[str]:
-        """Replace multi-word legal forms ("limited liability company") by their short form."""
-        text = " " + " ".join(tokens) + " "
-        for phrase in self._phrases:
-            text = text.replace(f" {phrase} ", f" {self.config.legal_forms[phrase]} ")
-        return text.split()
-
     def prepare(self, raw: RawRecord, prefix: str = "") -> dict[str, str | None]:
-        tokens = self._fold_phrases(_fuse_initials(normalise_name(raw.name)))
-        kept = [t for t in tokens if t not in self.config.legal_forms]
-        parts = self.names.name_parts(" ".join(kept or tokens))
-        core = parts.core or tuple(kept or tokens)
+        try:
+            form: NameForm | None = prepare_name(raw.name, "Company")
+        except InvalidNameError:
+            form = None
+        kept = list(form.texts) if form is not None else normalise_name(raw.name)
+        parts = self.names.name_parts(raw.name)
+        core = parts.core or tuple(kept)
         number = "".join(ch for ch in (raw.registration_number or "").upper() if ch.isalnum())
         return {
             "unique_id": prefix + raw.id,
-            "name_norm": " ".join(kept or tokens) or None,
+            "name_norm": " ".join(kept) or None,
             "name_first": core[0] if core else None,
             "name_last": core[-1] if core else None,
             "name_initial": parts.fused[:1] or None,
-            "legal_form": self.legal_form(tokens, raw.legal_form),
+            "legal_form": self.legal_form(form, raw.legal_form),
             "address_norm": self.address(raw.address),
             "country": _country_code(raw.country) if raw.country else None,
             "registration_number": number or None,
