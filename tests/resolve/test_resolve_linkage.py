@@ -91,7 +91,7 @@ def test_model_file_is_validated(tmp_path: Path) -> None:
         parse_link_config(
             {
                 "version": 1,
-                "probability_two_random_records_match": 0.01,
+                "expected_matches_per_record": 0.5,
                 "threshold": 0.9,
                 "csv_columns": {"name": ["name"]},
                 "blocking_rules": [["name_first"]],

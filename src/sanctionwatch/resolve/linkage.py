@@ -65,12 +65,21 @@ class ComparisonSpec:
 @dataclass(frozen=True)
 class LinkConfig:
     version: int
-    prior: float
+    expected_matches: float
     threshold: float
     csv_columns: dict[str, tuple[str, ...]]
     blocking_rules: tuple[tuple[str, ...], ...]
     comparisons: tuple[ComparisonSpec, ...]
     address_words: dict[str, str]
+
+    def prior(self, records: int) -> float:
+        """Probability that two random records match, for a table of ``records`` rows.
+
+        Each record has about ``expected_matches`` duplicates among the other records, so the
+        prior shrinks as the table grows (a fixed prior would over-link small tables' neighbours
+        in large ones and miss matches in small ones).
+        """
+        return min(0.5, self.expected_matches / max(1, records - 1))
 
 
 def _comparison(raw: Any, path: Path) -> ComparisonSpec:
@@ -108,13 +117,13 @@ def parse_link_config(data: Any, path: Path) -> LinkConfig:
     if not isinstance(comparisons, list) or not comparisons:
         raise LinkConfigError(f"{path}: 'comparisons' must be a non-empty list")
     try:
-        prior = float(data["probability_two_random_records_match"])
+        expected = float(data["expected_matches_per_record"])
         threshold = float(data["threshold"])
     except (KeyError, TypeError, ValueError) as exc:
         raise LinkConfigError(f"{path}: prior and threshold must be numbers ({exc})") from exc
     return LinkConfig(
         version=data["version"],
-        prior=prior,
+        expected_matches=expected,
         threshold=threshold,
         csv_columns={k: tuple(str(c).lower() for c in v) for k, v in columns.items()},
         blocking_rules=tuple(tuple(rule) for rule in rules),
@@ -330,7 +339,7 @@ def _first(props: dict[str, list[str]], *names: str) -> str | None:
 # --- Running Splink -----------------------------------------------------------------------------
 
 
-def splink_settings(config: LinkConfig, link_type: str = "dedupe_only") -> Any:
+def splink_settings(config: LinkConfig, records: int, link_type: str = "dedupe_only") -> Any:
     """The Splink settings for ``config``, identical for every backend."""
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
@@ -351,7 +360,7 @@ def splink_settings(config: LinkConfig, link_type: str = "dedupe_only") -> Any:
         link_type=link_type,  # type: ignore[arg-type]
         comparisons=comparisons,
         blocking_rules_to_generate_predictions=[block_on(*rule) for rule in config.blocking_rules],
-        probability_two_random_records_match=config.prior,
+        probability_two_random_records_match=config.prior(records),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
     )
@@ -425,7 +434,8 @@ def run_splink(
         raise ValueError(f"unknown backend {backend!r}: use duckdb or spark")
     db_api = _database_api(backend, spark)
     frame = db_api.register(table)
-    linker = Linker(frame, splink_settings(config), log_level=None)
+    records = len(table["unique_id"])
+    linker = Linker(frame, splink_settings(config, records), log_level=None)
     predictions = linker.inference.predict(
         threshold_match_probability=config.threshold, warning_mode="never"
     )
