@@ -1,0 +1,470 @@
+"""yente-compatible screening: ``POST /match/{dataset}`` request and response, and the screener.
+
+The wire format follows yente's ``EntityMatchQuery``/``EntityMatchResponse`` so existing clients
+work unchanged: ``queries`` of ``{schema, properties}``; ``responses`` → ``results`` with ``score``,
+``match``, ``features`` (legacy ``{name: score}`` map) and ``explanations`` (per-feature score,
+weight and the query/candidate values that were aligned). Scores below ``cutoff`` are dropped,
+``match`` is ``score >= threshold`` and ``total.value`` counts the matches.
+
+Scoring itself belongs to the screen stage; :class:`Screener` is the small interface the endpoint
+needs, and :class:`StoreNameScreener` is a plain name screener over the list entities in the
+store, used until the stage's matcher is wired in.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from followthemoney import EntityProxy, StatementEntity, model
+from followthemoney.exc import InvalidData
+from normality import normalize
+from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz
+from sqlalchemy import func, select
+
+from sanctionwatch.store import Database
+from sanctionwatch.store.statements import Statement, assemble_entity
+from sanctionwatch.store.tables import StatementRow
+
+LIST_ORIGIN_PREFIX = "list:"
+ALL_LISTS_SCOPES = ("default", "sanctions", "all")
+DEFAULT_LIMIT = 5
+DEFAULT_THRESHOLD = 0.7
+DEFAULT_CUTOFF = 0.5
+MAX_EXCLUDED_IDS = 50
+
+
+class MatchRequestError(ValueError):
+    """A /match request that cannot be answered; the message is shown to the client (400)."""
+
+
+class UnknownDatasetError(LookupError):
+    """A /match dataset (scope) that the store does not hold (404 "No such dataset.")."""
+
+
+# ---------------------------------------------------------------- wire models
+
+
+class EntityExample(BaseModel):
+    """One query entity: an FtM schema and its properties (a value may be a list or a string)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str | None = Field(default=None, max_length=200)
+    schema_: str = Field(alias="schema", max_length=64, examples=["Person"])
+    properties: dict[str, list[str] | str] = Field(
+        default_factory=dict, examples=[{"name": ["Kim Jong Un"], "nationality": ["kp"]}]
+    )
+
+
+class EntityMatchQuery(BaseModel):
+    """Body of ``POST /match/{dataset}``; ``queries`` keys are echoed back in ``responses``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    queries: dict[str, EntityExample | None]
+    weights: dict[str, float] = Field(default_factory=dict)
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+class FeatureExplanation(BaseModel):
+    score: float
+    weight: float
+    detail: str | None = None
+    query: str | None = None
+    candidate: str | None = None
+
+
+class TotalSpec(BaseModel):
+    value: int
+    relation: str = "eq"
+
+
+class ScoredEntity(BaseModel):
+    id: str
+    caption: str
+    schema_: str = Field(alias="schema", serialization_alias="schema")
+    properties: dict[str, list[str]]
+    datasets: list[str]
+    referents: list[str] = Field(default_factory=list)
+    target: bool = True
+    first_seen: str | None = None
+    last_seen: str | None = None
+    last_change: str | None = None
+    score: float
+    match: bool
+    features: dict[str, float]
+    explanations: dict[str, FeatureExplanation]
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class EntityMatches(BaseModel):
+    status: int = 200
+    results: list[ScoredEntity]
+    total: TotalSpec
+    query: dict[str, Any]
+
+
+class MatcherInfo(BaseModel):
+    name: str
+    description: str
+
+
+class EntityMatchResponse(BaseModel):
+    responses: dict[str, EntityMatches]
+    matcher: MatcherInfo
+    limit: int
+
+
+class AlgorithmInfo(BaseModel):
+    name: str
+    description: str
+    config: dict[str, str] = Field(default_factory=dict)
+
+
+class AlgorithmsResponse(BaseModel):
+    algorithms: list[AlgorithmInfo]
+    default: str
+    best: str
+
+
+# ---------------------------------------------------------------- the screener interface
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One scored list entity for a query."""
+
+    entity: StatementEntity
+    score: float
+    explanations: dict[str, FeatureExplanation]
+    datasets: list[str]
+
+
+@dataclass(frozen=True)
+class MatchOptions:
+    algorithm: str
+    limit: int
+    cutoff: float
+    datasets: frozenset[str] | None
+    exclude_ids: frozenset[str] = frozenset()
+    exclude_schemata: frozenset[str] = frozenset()
+    weights: dict[str, float] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+class Screener(Protocol):
+    """What ``/match`` needs from the screen stage."""
+
+    def algorithms(self) -> list[AlgorithmInfo]: ...
+
+    def best_algorithm(self) -> str: ...
+
+    def datasets(self) -> list[str]: ...
+
+    def match(self, query: EntityProxy, options: MatchOptions) -> list[Candidate]: ...
+
+
+# ---------------------------------------------------------------- a plain name screener
+
+
+def _name_key(name: str) -> str:
+    return normalize(name, ascii=True) or ""
+
+
+@dataclass
+class _IndexedEntity:
+    entity: StatementEntity
+    datasets: list[str]
+    names: list[tuple[str, str]]
+    """(original name, normalised key) pairs."""
+
+
+class StoreNameScreener:
+    """Fuzzy name screening over the list entities in the store (origin ``list:*``).
+
+    Candidates share a name token with the query; the score is the best token-order-insensitive
+    similarity between any query name and any candidate name. The index is rebuilt when the
+    list statements in the store change (checked at most every ``recheck_seconds``).
+    """
+
+    NAME = "name-fuzzy"
+
+    def __init__(self, database: Database, recheck_seconds: float = 30.0) -> None:
+        self._database = database
+        self._recheck_seconds = recheck_seconds
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, str] | None = None
+        self._checked_at = 0.0
+        self._entities: dict[str, _IndexedEntity] = {}
+        self._tokens: dict[str, set[str]] = defaultdict(set)
+        self._datasets: list[str] = []
+
+    def algorithms(self) -> list[AlgorithmInfo]:
+        return [
+            AlgorithmInfo(
+                name=self.NAME,
+                description="Best token-sorted similarity between any query name and any "
+                "list name, after transliteration to ASCII.",
+            )
+        ]
+
+    def best_algorithm(self) -> str:
+        return self.NAME
+
+    def datasets(self) -> list[str]:
+        self._refresh()
+        return list(self._datasets)
+
+    def _current_stamp(self) -> tuple[int, str]:
+        with self._database.session() as session:
+            row = session.execute(
+                select(
+                    func.count(StatementRow.id),
+                    func.max(StatementRow.last_seen),
+                ).where(StatementRow.origin.like(f"{LIST_ORIGIN_PREFIX}%"))
+            ).one()
+        return int(row[0] or 0), str(row[1])
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        if self._stamp is not None and now - self._checked_at < self._recheck_seconds:
+            return
+        with self._lock:
+            if self._stamp is not None and now - self._checked_at < self._recheck_seconds:
+                return
+            stamp = self._current_stamp()
+            self._checked_at = now
+            if stamp == self._stamp:
+                return
+            self._load()
+            self._stamp = stamp
+
+    def _load(self) -> None:
+        grouped: dict[str, list[Statement]] = defaultdict(list)
+        with self._database.session() as session:
+            rows = session.scalars(
+                select(StatementRow)
+                .where(StatementRow.origin.like(f"{LIST_ORIGIN_PREFIX}%"))
+                .order_by(StatementRow.entity_id)
+            )
+            for row in rows:
+                grouped[row.entity_id].append(Statement.from_row(row))
+        entities: dict[str, _IndexedEntity] = {}
+        tokens: dict[str, set[str]] = defaultdict(set)
+        for entity_id, statements in grouped.items():
+            entity = assemble_entity(statements, entity_id)
+            if not entity.schema.matchable:
+                continue
+            names = [(n, _name_key(n)) for n in entity.get_type_values(_NAME_TYPE)]
+            names = [(n, k) for n, k in names if k]
+            if not names:
+                continue
+            datasets = sorted({s.dataset for s in statements})
+            entities[entity_id] = _IndexedEntity(entity, datasets, names)
+            for _, key in names:
+                for token in key.split():
+                    tokens[token].add(entity_id)
+        self._entities, self._tokens = entities, tokens
+        self._datasets = sorted({d for e in entities.values() for d in e.datasets})
+
+    def match(self, query: EntityProxy, options: MatchOptions) -> list[Candidate]:
+        self._refresh()
+        query_names = [(n, _name_key(n)) for n in query.get_type_values(_NAME_TYPE)]
+        query_names = [(n, k) for n, k in query_names if k]
+        allowed = {s.name for s in query.schema.matchable_schemata}
+        candidate_ids: set[str] = set()
+        for _, key in query_names:
+            for token in key.split():
+                candidate_ids |= self._tokens.get(token, set())
+        weight = options.weights.get("name_fuzzy", 1.0)
+        results: list[Candidate] = []
+        for entity_id in candidate_ids:
+            indexed = self._entities[entity_id]
+            if not self._eligible(indexed, allowed, options):
+                continue
+            best = max(
+                (
+                    (fuzz.token_sort_ratio(qk, ck) / 100.0, qn, cn)
+                    for qn, qk in query_names
+                    for cn, ck in indexed.names
+                ),
+                key=lambda item: item[0],
+            )
+            score = min(1.0, best[0] * weight)
+            if score < options.cutoff:
+                continue
+            explanation = FeatureExplanation(
+                score=best[0],
+                weight=weight,
+                detail=f"{best[1]!r} ~ {best[2]!r} (token-sorted similarity after ASCII folding)",
+                query=best[1],
+                candidate=best[2],
+            )
+            results.append(
+                Candidate(indexed.entity, score, {"name_fuzzy": explanation}, indexed.datasets)
+            )
+        results.sort(key=lambda c: (-c.score, c.entity.id or ""))
+        return results[: options.limit]
+
+    @staticmethod
+    def _eligible(indexed: _IndexedEntity, allowed: set[str], options: MatchOptions) -> bool:
+        entity = indexed.entity
+        if entity.id in options.exclude_ids or entity.schema.name not in allowed:
+            return False
+        if entity.schema.name in options.exclude_schemata:
+            return False
+        return options.datasets is None or not options.datasets.isdisjoint(indexed.datasets)
+
+
+_NAME_TYPE = model.get("Thing").properties["name"].type  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- the endpoint's logic
+
+
+@dataclass(frozen=True)
+class MatchParams:
+    """Query parameters of ``/match``, as yente names them."""
+
+    limit: int = DEFAULT_LIMIT
+    threshold: float = DEFAULT_THRESHOLD
+    cutoff: float = DEFAULT_CUTOFF
+    algorithm: str = "best"
+    include_dataset: Sequence[str] = ()
+    exclude_dataset: Sequence[str] = ()
+    exclude_schema: Sequence[str] = ()
+    exclude_entity_ids: Sequence[str] = ()
+
+
+def parse_example(example: EntityExample) -> EntityProxy:
+    """An FtM entity from a query example; unknown schemata and properties are refused."""
+    schema = model.get(example.schema_)
+    if schema is None:
+        raise MatchRequestError(f"Cannot parse example entity: unknown schema {example.schema_!r}")
+    if not schema.matchable:
+        raise MatchRequestError(
+            f"Cannot parse example entity: schema {schema.name!r} is not matchable"
+        )
+    entity = model.make_entity(schema)
+    entity.id = example.id or "query"
+    for prop, values in example.properties.items():
+        try:
+            entity.add(prop, values, cleaned=False)
+        except InvalidData as exc:
+            raise MatchRequestError(f"Cannot parse example entity: {exc}") from exc
+    return entity
+
+
+def _scope(screener: Screener, dataset: str, params: MatchParams) -> frozenset[str] | None:
+    known = set(screener.datasets())
+    if dataset in ALL_LISTS_SCOPES:
+        scope: set[str] | None = None
+    elif dataset in known:
+        scope = {dataset}
+    else:
+        raise UnknownDatasetError("No such dataset.")
+    for extra in params.include_dataset:
+        if extra not in known:
+            raise MatchRequestError(f"include_dataset: no such dataset {extra!r}")
+        scope = (scope or set()) | {extra}
+    if params.exclude_dataset:
+        scope = (scope if scope is not None else known) - set(params.exclude_dataset)
+    return frozenset(scope) if scope is not None else None
+
+
+def _algorithm(screener: Screener, name: str) -> str:
+    names = {a.name for a in screener.algorithms()}
+    if name == "best":
+        return screener.best_algorithm()
+    if name not in names:
+        raise MatchRequestError(
+            f"Unknown algorithm {name!r}; choose one of: best, {', '.join(sorted(names))}"
+        )
+    return name
+
+
+def _validate_config(screener: Screener, algorithm: str, config: dict[str, Any]) -> None:
+    info = next(a for a in screener.algorithms() if a.name == algorithm)
+    unknown = sorted(set(config) - set(info.config))
+    if unknown:
+        raise MatchRequestError(f"Unknown config keys for {algorithm}: {', '.join(unknown)}")
+
+
+def _result(candidate: Candidate, threshold: float) -> ScoredEntity:
+    entity = candidate.entity
+    properties = {prop: list(values) for prop, values in entity.to_dict()["properties"].items()}
+    return ScoredEntity(
+        id=entity.id or "",
+        caption=entity.caption,
+        schema=entity.schema.name,
+        properties=properties,
+        datasets=candidate.datasets,
+        score=round(candidate.score, 4),
+        match=candidate.score >= threshold,
+        features={name: round(e.score, 4) for name, e in candidate.explanations.items()},
+        explanations=candidate.explanations,
+    )
+
+
+def run_match(
+    screener: Screener,
+    dataset: str,
+    body: EntityMatchQuery,
+    params: MatchParams,
+    max_batch: int,
+    on_query: Callable[[str, EntityProxy, list[Candidate]], None] | None = None,
+) -> EntityMatchResponse:
+    """Screen every query of ``body`` and shape the answer as yente does."""
+    queries = {key: example for key, example in body.queries.items() if example is not None}
+    if not queries:
+        raise MatchRequestError("No queries provided.")
+    if len(queries) > max_batch:
+        raise MatchRequestError(f"Too many queries in one batch (at most {max_batch}).")
+    if len(params.exclude_entity_ids) > MAX_EXCLUDED_IDS:
+        raise MatchRequestError(f"exclude_entity_ids: at most {MAX_EXCLUDED_IDS} ids")
+    if not 0.0 <= params.cutoff <= 1.0 or not 0.0 <= params.threshold <= 1.0:
+        raise MatchRequestError("threshold and cutoff must lie between 0 and 1")
+    for schema_name in params.exclude_schema:
+        if model.get(schema_name) is None:
+            raise MatchRequestError(f"exclude_schema: unknown schema {schema_name!r}")
+    algorithm = _algorithm(screener, params.algorithm)
+    _validate_config(screener, algorithm, body.config)
+    scope = _scope(screener, dataset, params)
+    options = MatchOptions(
+        algorithm=algorithm,
+        limit=params.limit,
+        cutoff=params.cutoff,
+        datasets=scope,
+        exclude_ids=frozenset(params.exclude_entity_ids),
+        exclude_schemata=frozenset(params.exclude_schema),
+        weights=dict(body.weights),
+        config=dict(body.config),
+    )
+    parsed = {key: parse_example(example) for key, example in queries.items()}
+    responses: dict[str, EntityMatches] = {}
+    for key, entity in parsed.items():
+        candidates = screener.match(entity, options)
+        if on_query is not None:
+            on_query(key, entity, candidates)
+        results = [_result(c, params.threshold) for c in candidates]
+        query_echo = entity.to_dict()
+        if queries[key].id is None:
+            query_echo.pop("id", None)
+        responses[key] = EntityMatches(
+            results=results,
+            total=TotalSpec(value=sum(1 for r in results if r.match)),
+            query=query_echo,
+        )
+    info = next(a for a in screener.algorithms() if a.name == algorithm)
+    return EntityMatchResponse(
+        responses=responses,
+        matcher=MatcherInfo(name=info.name, description=info.description),
+        limit=params.limit,
+    )

@@ -1,0 +1,89 @@
+"""The one place where the API and web app call other stages' Python APIs.
+
+Views never re-implement a stage: they ask it here. Each function states the contract the views
+rely on; when a stage's API is not on this branch yet, the function gives the neutral answer
+(every entity is its own cluster, no claims, no flags) so pages still render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+
+def cluster_members(session: Session, entity_id: str) -> list[str]:
+    """Every entity id merged with ``entity_id`` (the resolve stage's clusters), itself first."""
+    return [entity_id]
+
+
+def canonical_id(session: Session, entity_id: str) -> str:
+    """The id that names ``entity_id``'s cluster (stable across re-runs)."""
+    return entity_id
+
+
+@dataclass(frozen=True)
+class ClaimPoint:
+    """One estimate of a measure, with who said it, when it was true, and where it was read."""
+
+    claim_id: str
+    measure: str
+    value: float
+    unit: str | None
+    as_of: date | None
+    qualifier: str | None
+    subject_id: str | None
+    subject: str | None
+    asserter: str | None
+    document_id: str | None
+    document_title: str | None
+    sentence: str | None
+    start: int | None = None
+    end: int | None = None
+    conflicting: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimSeries:
+    """All estimates of one measure (e.g. DPRK workers in Russia), ordered by as-of date."""
+
+    key: str
+    measure: str
+    subject: str | None
+    unit: str | None
+    points: list[ClaimPoint] = field(default_factory=list)
+
+    @property
+    def has_conflicts(self) -> bool:
+        return any(point.conflicting for point in self.points)
+
+
+def list_claim_series(session: Session, entity_id: str | None = None) -> list[ClaimSeries]:
+    """Every claim series (optionally about one entity), from the claims stage."""
+    return []
+
+
+def list_claims(session: Session, limit: int, offset: int) -> tuple[list[ClaimPoint], int]:
+    """One page of claims and the total count, from the claims stage."""
+    return [], 0
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A red flag raised by a rule: what it says, about which entities, on what evidence."""
+
+    flag_id: str
+    rule: str
+    title: str
+    severity: str
+    entity_ids: list[str]
+    explanation: str
+    evidence: list[str] = field(default_factory=list)
+    link: tuple[str, str] | None = None
+    """For a flagged relation: (source entity id, target entity id)."""
+
+
+def list_flags(session: Session) -> list[Flag]:
+    """Every raised red flag, from the flags stage (none until that stage exists)."""
+    return []
