@@ -6,8 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    Header,
+    HTTPException,
+    Path,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+)
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from sanctionwatch.api import models, readmodel, stages
 from sanctionwatch.api.screening import (
@@ -104,6 +117,37 @@ def _document_routes(router: APIRouter) -> None:
             rows, total = readmodel.list_documents(session, q, limit, offset)
         return {"total": total, "limit": limit, "offset": offset, "results": rows}
 
+    @router.post(
+        "/documents",
+        response_model=models.UploadResult,
+        status_code=201,
+        dependencies=[Depends(require_writer)],
+        responses={
+            400: {"model": models.Message},
+            401: {"model": models.Message},
+            403: {"model": models.Message},
+            413: {"model": models.Message},
+        },
+        tags=["documents"],
+    )
+    async def upload(
+        state: State,
+        response: Response,
+        file: Annotated[UploadFile, File(description="Text, Markdown, HTML or PDF")],
+        url: Annotated[str | None, Form(max_length=2000)] = None,
+    ) -> models.UploadResult:
+        """Upload a document (needs the bearer token): it is ingested, cleaned and read."""
+        data = await file.read(state.settings.max_document_bytes + 1)
+        result = await run_in_threadpool(
+            stages.upload_document,
+            state.database,
+            data,
+            file.filename or "upload",
+            url or None,
+            state.settings.max_document_bytes,
+        )
+        return upload_result(result, response)
+
     @router.get(
         "/documents/{document_id}",
         response_model=models.DocumentDetail,
@@ -119,6 +163,24 @@ def _document_routes(router: APIRouter) -> None:
         if view is None:
             raise HTTPException(404, f"No document {document_id}.")
         return view
+
+
+def upload_result(result: stages.UploadOutcome, response: Response) -> models.UploadResult:
+    """201 for a new document, 200 for one already stored, 4xx with the reason otherwise."""
+    outcome = result.ingest
+    if outcome.failed or outcome.document_id is None:
+        reason = outcome.reason or "the document could not be read"
+        status = 413 if "over the" in reason and "limit" in reason else 400
+        raise HTTPException(status, f"{outcome.source}: {reason}")
+    created = outcome.status.value in ("added", "new_version")
+    if not created:
+        response.status_code = 200
+    return models.UploadResult(
+        document_id=outcome.document_id,
+        created=created,
+        detail=f"{outcome.source}: {outcome.status.value}"
+        + ("" if result.extracted else " (not yet read by the extractors)"),
+    )
 
 
 def _entity_detail(view: readmodel.EntityView) -> dict[str, Any]:

@@ -41,7 +41,8 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class BodySizeLimit:
-    """Refuse request bodies larger than ``max_bytes`` (declared or streamed) with 413."""
+    """Refuse request bodies larger than ``max_bytes`` (declared or streamed) with 413, and URLs
+    carrying NUL characters (no database can store them) with 400."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -51,15 +52,18 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if b"%00" in scope.get("query_string", b"") or "\x00" in scope.get("path", ""):
+            await _refuse(send, "NUL characters are not allowed in URLs.", 400)
+            return
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
-                    await _too_large(send, "Content-Length is not a number.", 400)
+                    await _refuse(send, "Content-Length is not a number.", 400)
                     return
                 if declared > self.max_bytes:
-                    await _too_large(send, self._message(), 413)
+                    await _refuse(send, self._message(), 413)
                     return
         received = 0
         started = False
@@ -83,7 +87,7 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except _BodyTooLargeError:
             if not started:
-                await _too_large(send, self._message(), 413)
+                await _refuse(send, self._message(), 413)
 
     def _message(self) -> str:
         return f"Request body too large (limit {self.max_bytes} bytes)."
@@ -93,7 +97,7 @@ class _BodyTooLargeError(Exception):
     pass
 
 
-async def _too_large(send: Send, message: str, status: int) -> None:
+async def _refuse(send: Send, message: str, status: int) -> None:
     response = JSONResponse({"detail": message}, status_code=status)
     await response({"type": "http"}, _nothing, send)
 

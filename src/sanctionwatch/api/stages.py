@@ -7,10 +7,15 @@ rely on; when a stage's API is not on this branch yet, the function gives the ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
+
+from sanctionwatch.ingest import IngestOutcome, ingest_bytes
+from sanctionwatch.ingest.formats import media_type_for
+from sanctionwatch.settings import load_settings
+from sanctionwatch.store import Database
 
 
 def cluster_members(session: Session, entity_id: str) -> list[str]:
@@ -87,3 +92,34 @@ class Flag:
 def list_flags(session: Session) -> list[Flag]:
     """Every raised red flag, from the flags stage (none until that stage exists)."""
     return []
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What happened to an uploaded document: stored (new or known) or refused, and why."""
+
+    ingest: IngestOutcome
+    extracted: bool
+
+
+def upload_document(
+    database: Database, data: bytes, filename: str, url: str | None, max_bytes: int
+) -> UploadOutcome:
+    """Ingest uploaded bytes (the ingest stage), then read them (the extract stage, if present)."""
+    settings = replace(load_settings(), max_document_bytes=max_bytes)
+    name = _printable(filename.replace("\\", "/").rsplit("/", 1)[-1])[:200] or "upload"
+    url = _printable(url) if url else None
+    outcome = ingest_bytes(
+        database,
+        data,
+        source=f"upload:{name}",
+        media_type=media_type_for(name),
+        url=url,
+        settings=settings,
+    )
+    return UploadOutcome(ingest=outcome, extracted=False)
+
+
+def _printable(text: str) -> str:
+    """``text`` without control characters (NUL cannot be stored, the rest is noise)."""
+    return "".join(ch for ch in text if ch.isprintable())

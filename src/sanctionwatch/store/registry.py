@@ -3,6 +3,6 @@
 Each stage that adds tables appends its ``tables`` module here (and adds an Alembic revision).
 """
 
-import sanctionwatch.ingest.tables  # noqa: F401
-import sanctionwatch.store.tables  # noqa: F401
+import sanctionwatch.ingest.tables
+import sanctionwatch.store.tables
 import sanctionwatch.web.tables  # noqa: F401

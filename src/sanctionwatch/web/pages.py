@@ -13,15 +13,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from followthemoney import model
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sanctionwatch.api import readmodel, stages
-from sanctionwatch.api.routes import AppState, State
+from sanctionwatch.api.routes import AppState, State, upload_result
 from sanctionwatch.api.screening import (
     EntityExample,
     EntityMatchQuery,
@@ -88,8 +89,9 @@ def _entity_matches(state: AppState, view: readmodel.EntityView) -> list[dict[st
     entity = view.entity
     if view.summary.designated or not entity.schema.matchable:
         return []
-    props = {p: entity.get(p) for p in ("name", "alias", "birthDate", "nationality", "country")}
-    props = {p: v for p, v in props.items() if v and p in entity.schema.properties}
+    wanted = ("name", "alias", "birthDate", "nationality", "country", "jurisdiction")
+    props = {p: entity.get(p) for p in wanted if p in entity.schema.properties}
+    props = {p: v for p, v in props.items() if v}
     if not props.get("name"):
         return []
     try:
@@ -321,6 +323,40 @@ def build_pages() -> APIRouter:
             error=error,
             status_code=400 if error else 200,
         )
+
+    @router.get("/ui/upload", response_class=HTMLResponse)
+    def upload_page(request: Request, state: State) -> HTMLResponse:
+        return render(request, "upload.html", max_bytes=state.settings.max_document_bytes)
+
+    @router.post("/ui/upload", response_class=HTMLResponse)
+    async def upload_form(
+        request: Request,
+        state: State,
+        file: Annotated[UploadFile, File()],
+        token: Annotated[str, Form(max_length=500)] = "",
+        url: Annotated[str, Form(max_length=2000)] = "",
+    ) -> Response:
+        check_token(state.settings.api_token, token or None)
+        data = await file.read(state.settings.max_document_bytes + 1)
+        result = await run_in_threadpool(
+            stages.upload_document,
+            state.database,
+            data,
+            file.filename or "upload",
+            url or None,
+            state.settings.max_document_bytes,
+        )
+        try:
+            uploaded = upload_result(result, Response())
+        except HTTPException as exc:
+            return render(
+                request,
+                "upload.html",
+                status_code=exc.status_code,
+                max_bytes=state.settings.max_document_bytes,
+                error=exc.detail,
+            )
+        return RedirectResponse(f"/ui/documents/{uploaded.document_id}", status_code=303)
 
     return router
 
