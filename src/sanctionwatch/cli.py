@@ -63,16 +63,23 @@ def run(
         None, help="Files or folders to process (default: examples/)."
     ),
     db: str | None = DbOption,
+    no_serve: bool = typer.Option(
+        False, "--no-serve", help="Stop after the summary instead of serving the web app."
+    ),
+    host: str = web_commands.HostOption,
+    port: int = web_commands.PortOption,
 ) -> None:
-    """Run the main job: the whole pipeline on PATHS, then print a summary.
+    """Run the main job: the whole pipeline on PATHS, print a summary, then serve the web app.
 
     Example:
 
-        sanctionwatch run examples --db sqlite:///sanctionwatch.db
+        sanctionwatch run examples --db sqlite:///sanctionwatch.db --no-serve
     """
     database = open_database(db)
     counts = ingest_commands.store_stats(database)
     print_table("SanctionWatch store", ["what", "count"], counts.items())
+    if not no_serve:
+        web_commands.serve_app(database, host, port)
 
 
 def main() -> None:

@@ -33,6 +33,7 @@ from sanctionwatch.api.screening import (
 )
 from sanctionwatch.api.security import check_token
 from sanctionwatch.web import assets, reviews
+from sanctionwatch.web.dossier import DossierError, dossier_html
 
 WEB_DIR = Path(__file__).parent
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
@@ -207,6 +208,13 @@ def build_pages() -> APIRouter:
             flags=flags,
             series=series,
         )
+
+    @router.get("/ui/entities/{entity_id}/dossier", response_class=HTMLResponse)
+    def dossier_page(state: State, entity_id: str) -> HTMLResponse:
+        try:
+            return HTMLResponse(dossier_html(state.database, entity_id))
+        except DossierError as exc:
+            raise HTTPException(404, str(exc)) from exc
 
     @router.get("/ui/network/{entity_id}", response_class=HTMLResponse)
     def network_page(
