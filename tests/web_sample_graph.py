@@ -42,8 +42,7 @@ def _span(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
 
 
 def _sentence(text: str, start: int) -> str:
-    begin = text.rfind(". ", 0, start)
-    begin = 0 if begin < 0 else begin + 2
+    begin = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
     end = text.find(". ", start)
     return text[begin : (len(text) if end < 0 else end + 1)].strip()
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 
 from sanctionwatch import __version__
 from sanctionwatch.api.routes import AppState, build_router
@@ -33,11 +36,10 @@ def create_app(
         description="Sourced knowledge graph of sanctions evasion: documents, entities with "
         "provenance, relations, claims, red flags and yente-compatible screening.",
     )
-    app.state.sanctionwatch = AppState(
-        settings=settings, database=database, screener=screener or default_screener(database)
-    )
+    screener = screener or default_screener(database)
+    app.state.sanctionwatch = AppState(settings=settings, database=database, screener=screener)
     install_error_handlers(app)
-    app.include_router(build_router())
+    app.include_router(build_router(screener))
     if settings.include_web:
         from sanctionwatch.web.pages import mount_web
 
@@ -50,4 +52,28 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    publish_plain_errors(app)
     return app
+
+
+def publish_plain_errors(app: FastAPI) -> None:
+    """Make ``/openapi.json`` say what the API sends: every error is ``{"detail": "..."}``."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            schemas = spec.get("components", {}).get("schemas", {})
+            if "HTTPValidationError" in schemas:
+                schemas["HTTPValidationError"] = {
+                    "title": "HTTPValidationError",
+                    "type": "object",
+                    "properties": {"detail": {"type": "string", "title": "Detail"}},
+                    "required": ["detail"],
+                }
+                schemas.pop("ValidationError", None)
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Generic, TypeVar
+from datetime import UTC, date, datetime
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+
+def _as_utc(value: datetime) -> datetime:
+    """Timestamps are stored in UTC; SQLite forgets the zone, so put it back."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class ApiModel(BaseModel):
@@ -40,7 +48,7 @@ class DocumentSummary(ApiModel):
     published_at: str | None
     media_type: str
     byte_size: int
-    ingested_at: datetime | None
+    ingested_at: UtcDatetime | None
 
 
 class Mention(ApiModel):
@@ -82,7 +90,7 @@ class Fact(ApiModel):
     end: int | None
     sentence: str | None
     confidence: float
-    first_seen: datetime | None
+    first_seen: UtcDatetime | None
 
 
 class EntitySummary(ApiModel):
@@ -221,7 +229,7 @@ class Flag(ApiModel):
     evidence: list[str]
     state: str
     note: str | None
-    reviewed_at: datetime | None
+    reviewed_at: UtcDatetime | None
 
 
 class FlagReview(BaseModel):

@@ -19,6 +19,8 @@ from fastapi import (
     Response,
     UploadFile,
 )
+from followthemoney import model
+from pydantic import JsonValue
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -61,6 +63,15 @@ Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (capped by th
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 SearchText = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS)]
 EntityId = Annotated[str, Path(pattern=ID_PATTERN, description="Entity id")]
+SCHEMA_NAMES: list[JsonValue] = list(sorted(model.schemata))
+SchemaQuery = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="A FollowTheMoney schema name; its descendants match too.",
+        json_schema_extra={"enum": SCHEMA_NAMES},
+    ),
+]
 
 
 def page_limit(state: AppState, limit: int) -> int:
@@ -73,20 +84,27 @@ def require_writer(state: State, authorization: Annotated[str | None, Header()] 
 
 
 def _schema_or_400(schema: str | None) -> None:
-    if schema is not None:
+    if schema:
         try:
             readmodel.schema_or_error(schema)
         except readmodel.UnknownSchemaError as exc:
             raise HTTPException(400, str(exc)) from exc
 
 
-def build_router() -> APIRouter:
-    router = APIRouter()
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": models.Message, "description": "Bad request (the message says why)"},
+    404: {"model": models.Message, "description": "Not found"},
+    413: {"model": models.Message, "description": "Request body too large"},
+}
+
+
+def build_router(screener: Screener) -> APIRouter:
+    router = APIRouter(responses=COMMON_RESPONSES)
     _system_routes(router)
     _document_routes(router)
     _entity_routes(router)
     _claim_and_flag_routes(router)
-    _match_routes(router)
+    _match_routes(router, screener)
     return router
 
 
@@ -211,7 +229,7 @@ def _entity_routes(router: APIRouter) -> None:
     @router.get("/entities", response_model=models.Page[models.EntitySummary], tags=["entities"])
     def entities(
         state: State,
-        schema: Annotated[str | None, Query(max_length=64)] = None,
+        schema: SchemaQuery = None,
         q: SearchText = None,
         dataset: Annotated[str | None, Query(max_length=64)] = None,
         limit: Limit = 50,
@@ -221,7 +239,9 @@ def _entity_routes(router: APIRouter) -> None:
         _schema_or_400(schema)
         limit = page_limit(state, limit)
         with state.database.session() as session:
-            rows, total = readmodel.list_entities(session, schema, q, limit, offset, dataset)
+            rows, total = readmodel.list_entities(
+                session, schema or None, q, limit, offset, dataset or None
+            )
         return {"total": total, "limit": limit, "offset": offset, "results": rows}
 
     @router.get(
@@ -242,7 +262,7 @@ def _entity_routes(router: APIRouter) -> None:
     @router.get("/relations", response_model=models.Page[models.EdgeEntity], tags=["entities"])
     def relations(
         state: State,
-        schema: Annotated[str | None, Query(max_length=64)] = None,
+        schema: SchemaQuery = None,
         entity_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
         limit: Limit = 50,
         offset: Offset = 0,
@@ -251,7 +271,9 @@ def _entity_routes(router: APIRouter) -> None:
         _schema_or_400(schema)
         limit = page_limit(state, limit)
         with state.database.session() as session:
-            edges, total = readmodel.list_relations(session, schema, entity_id, limit, offset)
+            edges, total = readmodel.list_relations(
+                session, schema or None, entity_id, limit, offset
+            )
             results = [_edge_entity(session, edge, stmts) for edge, stmts in edges]
         return {"total": total, "limit": limit, "offset": offset, "results": results}
 
@@ -286,10 +308,12 @@ def _entity_routes(router: APIRouter) -> None:
         """Entities whose names contain ``q`` and documents whose text contains it."""
         limit = page_limit(state, limit)
         text = q.strip()
-        if not text:
-            raise HTTPException(400, "Empty search: give some text in q.")
-        with state.database.session() as session:
-            ents, ent_total, hits, doc_total = readmodel.search(session, text, limit, offset)
+        ents: list[readmodel.EntitySummary] = []
+        hits: list[readmodel.SearchHit] = []
+        ent_total = doc_total = 0
+        if text:  # blank text finds nothing rather than everything
+            with state.database.session() as session:
+                ents, ent_total, hits, doc_total = readmodel.search(session, text, limit, offset)
         return {
             "q": text,
             "entities": {"total": ent_total, "limit": limit, "offset": offset, "results": ents},
@@ -375,7 +399,9 @@ def _flag(item: reviews.ReviewedFlag) -> dict[str, Any]:
     }
 
 
-def _match_routes(router: APIRouter) -> None:
+def _match_routes(router: APIRouter, screener: Screener) -> None:
+    algorithm_names: list[JsonValue] = ["best", *sorted(a.name for a in screener.algorithms())]
+
     @router.get("/algorithms", response_model=AlgorithmsResponse, tags=["matching"])
     def algorithms(state: State) -> AlgorithmsResponse:
         """Screening algorithms and their config keys (as yente's ``/algorithms``)."""
@@ -397,11 +423,13 @@ def _match_routes(router: APIRouter) -> None:
         limit: Annotated[int, Query(ge=1, le=500)] = 5,
         threshold: Annotated[float, Query(ge=0.0, le=1.0)] = 0.7,
         cutoff: Annotated[float, Query(ge=0.0, le=1.0)] = 0.5,
-        algorithm: Annotated[str, Query(max_length=64)] = "best",
+        algorithm: str = Query("best", max_length=64, json_schema_extra={"enum": algorithm_names}),
         include_dataset: Annotated[list[str], Query()] = [],  # noqa: B006
         exclude_dataset: Annotated[list[str], Query()] = [],  # noqa: B006
-        exclude_schema: Annotated[list[str], Query()] = [],  # noqa: B006
-        exclude_entity_ids: Annotated[list[str], Query()] = [],  # noqa: B006
+        exclude_schema: list[str] = Query(
+            [], json_schema_extra={"items": {"type": "string", "enum": SCHEMA_NAMES}}
+        ),
+        exclude_entity_ids: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
         topics: Annotated[list[str], Query()] = [],  # noqa: B006
         changed_since: Annotated[str | None, Query(max_length=40)] = None,
     ) -> EntityMatchResponse:

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from followthemoney import EntityProxy, StatementEntity, model
 from followthemoney.exc import InvalidData
 from normality import normalize
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 from rapidfuzz import fuzz
 from sqlalchemy import func, select
 
@@ -50,13 +50,21 @@ class UnknownDatasetError(LookupError):
 # ---------------------------------------------------------------- wire models
 
 
+MATCHABLE_SCHEMATA = list[JsonValue](sorted(s.name for s in model.schemata.values() if s.matchable))
+
+
 class EntityExample(BaseModel):
     """One query entity: an FtM schema and its properties (a value may be a list or a string)."""
 
     model_config = ConfigDict(extra="ignore")
 
     id: str | None = Field(default=None, max_length=200)
-    schema_: str = Field(alias="schema", max_length=64, examples=["Person"])
+    schema_: str = Field(
+        alias="schema",
+        max_length=64,
+        examples=["Person"],
+        json_schema_extra={"enum": MATCHABLE_SCHEMATA},
+    )
     properties: dict[str, list[str] | str] = Field(
         default_factory=dict, examples=[{"name": ["Kim Jong Un"], "nationality": ["kp"]}]
     )
@@ -67,9 +75,17 @@ class EntityMatchQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    queries: dict[str, EntityExample | None]
+    queries: dict[str, EntityExample] = Field(json_schema_extra={"minProperties": 1})
     weights: dict[str, float] = Field(default_factory=dict)
     config: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("queries", mode="before")
+    @classmethod
+    def _skip_null_queries(cls, value: Any) -> Any:
+        """As in yente, ``null`` entries are skipped (a batch of only nulls is then empty)."""
+        if isinstance(value, dict):
+            return {key: query for key, query in value.items() if query is not None}
+        return value
 
 
 class FeatureExplanation(BaseModel):
@@ -355,10 +371,12 @@ def parse_example(example: EntityExample) -> EntityProxy:
     entity = model.make_entity(schema)
     entity.id = example.id or "query"
     for prop, values in example.properties.items():
-        try:
-            entity.add(prop, values, cleaned=False)
-        except InvalidData as exc:
-            raise MatchRequestError(f"Cannot parse example entity: {exc}") from exc
+        # As yente does, properties the schema lacks are ignored rather than refused.
+        if prop in schema.properties:
+            try:
+                entity.add(prop, values, cleaned=False)
+            except InvalidData as exc:
+                raise MatchRequestError(f"Cannot parse example entity: {exc}") from exc
     return entity
 
 
@@ -371,9 +389,8 @@ def _scope(screener: Screener, dataset: str, params: MatchParams) -> frozenset[s
     else:
         raise UnknownDatasetError("No such dataset.")
     for extra in params.include_dataset:
-        if extra not in known:
-            raise MatchRequestError(f"include_dataset: no such dataset {extra!r}")
-        scope = (scope or set()) | {extra}
+        if extra in known:  # as in yente, names outside the catalogue are ignored
+            scope = (scope or set()) | {extra}
     if params.exclude_dataset:
         scope = (scope if scope is not None else known) - set(params.exclude_dataset)
     return frozenset(scope) if scope is not None else None
@@ -422,7 +439,8 @@ def run_match(
     on_query: Callable[[str, EntityProxy, list[Candidate]], None] | None = None,
 ) -> EntityMatchResponse:
     """Screen every query of ``body`` and shape the answer as yente does."""
-    queries = {key: example for key, example in body.queries.items() if example is not None}
+    scope = _scope(screener, dataset, params)
+    queries = dict(body.queries)
     if not queries:
         raise MatchRequestError("No queries provided.")
     if len(queries) > max_batch:
@@ -436,7 +454,6 @@ def run_match(
             raise MatchRequestError(f"exclude_schema: unknown schema {schema_name!r}")
     algorithm = _algorithm(screener, params.algorithm)
     _validate_config(screener, algorithm, body.config)
-    scope = _scope(screener, dataset, params)
     options = MatchOptions(
         algorithm=algorithm,
         limit=params.limit,
