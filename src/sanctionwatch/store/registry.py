@@ -4,5 +4,7 @@ Each stage that adds tables appends its ``tables`` module here (and adds an Alem
 """
 
 import sanctionwatch.ingest.tables
+import sanctionwatch.screen.lists.tables
+import sanctionwatch.screen.tables
 import sanctionwatch.store.tables
 import sanctionwatch.web.tables  # noqa: F401
