@@ -38,6 +38,7 @@ def test_match_response_has_yente_shape(client: TestClient, graph: SampleGraph) 
     assert top["properties"]["birthDate"] == ["1984-01-08"]
     assert top["match"] is True and 0.7 <= top["score"] <= 1.0
     assert set(top["features"]) == set(top["explanations"])
+    assert top["explanation"], "the matcher explains itself in words"
     explanation = next(iter(top["explanations"].values()))
     assert explanation["query"] == "Kim Chong-un"
     assert answer["total"] == {"value": 1, "relation": "eq"}

@@ -10,7 +10,7 @@ from fastapi.openapi.utils import get_openapi
 
 from sanctionwatch import __version__
 from sanctionwatch.api.routes import AppState, build_router
-from sanctionwatch.api.screening import Screener, StoreNameScreener
+from sanctionwatch.api.screening import MatcherScreener, Screener
 from sanctionwatch.api.security import BodySizeLimit, install_error_handlers
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.store import Database
@@ -18,7 +18,7 @@ from sanctionwatch.store import Database
 
 def default_screener(database: Database) -> Screener:
     """The screener ``/match`` uses: the screen stage's matcher over the lists in the store."""
-    return StoreNameScreener(database)
+    return MatcherScreener(database)
 
 
 def create_app(

@@ -6,29 +6,27 @@ work unchanged: ``queries`` of ``{schema, properties}``; ``responses`` → ``res
 weight and the query/candidate values that were aligned). Scores below ``cutoff`` are dropped,
 ``match`` is ``score >= threshold`` and ``total.value`` counts the matches.
 
-Scoring itself belongs to the screen stage; :class:`Screener` is the small interface the endpoint
-needs, and :class:`StoreNameScreener` is a plain name screener over the list entities in the
-store, used until the stage's matcher is wired in.
+Scoring belongs to the screen stage; :class:`Screener` is the small interface the endpoint
+needs and :class:`MatcherScreener` fills it with the stage's index and matcher.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from followthemoney import EntityProxy, StatementEntity, model
+from followthemoney import EntityProxy, model
 from followthemoney.exc import InvalidData
-from normality import normalize
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
-from rapidfuzz import fuzz
 from sqlalchemy import func, select
 
+from sanctionwatch.screen.index import ScreeningIndex
+from sanctionwatch.screen.matcher import CODE_VERSION, MATCHER_VERSION, MatchResult, load_weights
+from sanctionwatch.screen.screening import read_list_entities
 from sanctionwatch.store import Database
-from sanctionwatch.store.statements import Statement, assemble_entity
 from sanctionwatch.store.tables import StatementRow
 
 LIST_ORIGIN_PREFIX = "list:"
@@ -116,6 +114,13 @@ class ScoredEntity(BaseModel):
     match: bool
     features: dict[str, float]
     explanations: dict[str, FeatureExplanation]
+    explanation: list[str] = Field(
+        default_factory=list, description="The matcher's reasons, in words (SanctionWatch)."
+    )
+    list_version: str | None = Field(default=None, description="Version of the list entry.")
+    sanctions: list[dict[str, Any]] = Field(
+        default_factory=list, description="Designations of the list entity (SanctionWatch)."
+    )
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -157,10 +162,13 @@ class AlgorithmsResponse(BaseModel):
 class Candidate:
     """One scored list entity for a query."""
 
-    entity: StatementEntity
+    entity: EntityProxy
     score: float
     explanations: dict[str, FeatureExplanation]
     datasets: list[str]
+    reasons: list[str] = field(default_factory=list)
+    list_version: str | None = None
+    sanctions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -187,30 +195,15 @@ class Screener(Protocol):
     def match(self, query: EntityProxy, options: MatchOptions) -> list[Candidate]: ...
 
 
-# ---------------------------------------------------------------- a plain name screener
+# ---------------------------------------------------------------- the screen stage's matcher
 
 
-def _name_key(name: str) -> str:
-    return normalize(name, ascii=True) or ""
+class MatcherScreener:
+    """``/match`` over the screen stage's :class:`ScreeningIndex` of the lists in the store.
 
-
-@dataclass
-class _IndexedEntity:
-    entity: StatementEntity
-    datasets: list[str]
-    names: list[tuple[str, str]]
-    """(original name, normalised key) pairs."""
-
-
-class StoreNameScreener:
-    """Fuzzy name screening over the list entities in the store (origin ``list:*``).
-
-    Candidates share a name token with the query; the score is the best token-order-insensitive
-    similarity between any query name and any candidate name. The index is rebuilt when the
-    list statements in the store change (checked at most every ``recheck_seconds``).
+    The index is built on first use and rebuilt when the list statements change (checked at
+    most every ``recheck_seconds``), so a list update needs no restart.
     """
-
-    NAME = "name-fuzzy"
 
     def __init__(self, database: Database, recheck_seconds: float = 30.0) -> None:
         self._database = database
@@ -218,21 +211,26 @@ class StoreNameScreener:
         self._lock = threading.Lock()
         self._stamp: tuple[int, str] | None = None
         self._checked_at = 0.0
-        self._entities: dict[str, _IndexedEntity] = {}
-        self._tokens: dict[str, set[str]] = defaultdict(set)
+        self._index = ScreeningIndex()
+        self._entities: dict[str, EntityProxy] = {}
         self._datasets: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return f"sanctionwatch-matcher-v{CODE_VERSION}"
 
     def algorithms(self) -> list[AlgorithmInfo]:
         return [
             AlgorithmInfo(
-                name=self.NAME,
-                description="Best token-sorted similarity between any query name and any "
-                "list name, after transliteration to ASCII.",
+                name=self.name,
+                description="Name features (transliteration-aware token alignment, Korean "
+                "syllables, phonetics, legal forms) plus birth date, country and identifier "
+                f"evidence, combined by fitted weights ({MATCHER_VERSION}).",
             )
         ]
 
     def best_algorithm(self) -> str:
-        return self.NAME
+        return self.name
 
     def datasets(self) -> list[str]:
         self._refresh()
@@ -240,106 +238,78 @@ class StoreNameScreener:
 
     def _current_stamp(self) -> tuple[int, str]:
         with self._database.session() as session:
-            row = session.execute(
-                select(
-                    func.count(StatementRow.id),
-                    func.max(StatementRow.last_seen),
-                ).where(StatementRow.origin.like(f"{LIST_ORIGIN_PREFIX}%"))
+            count, latest = session.execute(
+                select(func.count(StatementRow.id), func.max(StatementRow.last_seen)).where(
+                    StatementRow.origin.like(f"{LIST_ORIGIN_PREFIX}%")
+                )
             ).one()
-        return int(row[0] or 0), str(row[1])
+        return int(count or 0), str(latest)
 
     def _refresh(self) -> None:
-        now = time.monotonic()
-        if self._stamp is not None and now - self._checked_at < self._recheck_seconds:
+        if self._stamp is not None and time.monotonic() - self._checked_at < self._recheck_seconds:
             return
         with self._lock:
+            now = time.monotonic()
             if self._stamp is not None and now - self._checked_at < self._recheck_seconds:
                 return
             stamp = self._current_stamp()
+            if stamp != self._stamp:
+                with self._database.session() as session:
+                    snapshot = read_list_entities(session)
+                self._index = ScreeningIndex.build(
+                    snapshot.entities, snapshot.versions, snapshot.sanctions, snapshot.datasets
+                )
+                self._entities = {e.id: e for e in snapshot.entities if e.id}
+                self._datasets = sorted({d for ds in snapshot.datasets.values() for d in ds})
+                self._stamp = stamp
             self._checked_at = now
-            if stamp == self._stamp:
-                return
-            self._load()
-            self._stamp = stamp
-
-    def _load(self) -> None:
-        grouped: dict[str, list[Statement]] = defaultdict(list)
-        with self._database.session() as session:
-            rows = session.scalars(
-                select(StatementRow)
-                .where(StatementRow.origin.like(f"{LIST_ORIGIN_PREFIX}%"))
-                .order_by(StatementRow.entity_id)
-            )
-            for row in rows:
-                grouped[row.entity_id].append(Statement.from_row(row))
-        entities: dict[str, _IndexedEntity] = {}
-        tokens: dict[str, set[str]] = defaultdict(set)
-        for entity_id, statements in grouped.items():
-            entity = assemble_entity(statements, entity_id)
-            if not entity.schema.matchable:
-                continue
-            names = [(n, _name_key(n)) for n in entity.get_type_values(_NAME_TYPE)]
-            names = [(n, k) for n, k in names if k]
-            if not names:
-                continue
-            datasets = sorted({s.dataset for s in statements})
-            entities[entity_id] = _IndexedEntity(entity, datasets, names)
-            for _, key in names:
-                for token in key.split():
-                    tokens[token].add(entity_id)
-        self._entities, self._tokens = entities, tokens
-        self._datasets = sorted({d for e in entities.values() for d in e.datasets})
 
     def match(self, query: EntityProxy, options: MatchOptions) -> list[Candidate]:
         self._refresh()
-        query_names = [(n, _name_key(n)) for n in query.get_type_values(_NAME_TYPE)]
-        query_names = [(n, k) for n, k in query_names if k]
-        allowed = {s.name for s in query.schema.matchable_schemata}
-        candidate_ids: set[str] = set()
-        for _, key in query_names:
-            for token in key.split():
-                candidate_ids |= self._tokens.get(token, set())
-        weight = options.weights.get("name_fuzzy", 1.0)
+        index, entities = self._index, self._entities
+        wanted = options.limit + len(options.exclude_ids)
+        if options.datasets is not None or options.exclude_schemata:
+            wanted = max(wanted * 5, 50)
+        weights = load_weights()
         results: list[Candidate] = []
-        for entity_id in candidate_ids:
-            indexed = self._entities[entity_id]
-            if not self._eligible(indexed, allowed, options):
+        for hit in index.search(query, limit=wanted, threshold=options.cutoff):
+            listed = hit.entity
+            if listed.id in options.exclude_ids or listed.schema in options.exclude_schemata:
                 continue
-            best = max(
-                (
-                    (fuzz.token_sort_ratio(qk, ck) / 100.0, qn, cn)
-                    for qn, qk in query_names
-                    for cn, ck in indexed.names
-                ),
-                key=lambda item: item[0],
-            )
-            score = min(1.0, best[0] * weight)
-            if score < options.cutoff:
+            if options.datasets is not None and options.datasets.isdisjoint(listed.datasets):
                 continue
-            explanation = FeatureExplanation(
-                score=best[0],
-                weight=weight,
-                detail=f"{best[1]!r} ~ {best[2]!r} (token-sorted similarity after ASCII folding)",
-                query=best[1],
-                candidate=best[2],
-            )
+            entity = entities.get(listed.id)
+            if entity is None:
+                continue
             results.append(
-                Candidate(indexed.entity, score, {"name_fuzzy": explanation}, indexed.datasets)
+                Candidate(
+                    entity=entity,
+                    score=hit.score,
+                    explanations=_explanations(hit.result, weights.name | weights.evidence),
+                    datasets=listed.datasets,
+                    reasons=list(hit.result.explanation),
+                    list_version=listed.version,
+                    sanctions=listed.sanctions,
+                )
             )
-        results.sort(key=lambda c: (-c.score, c.entity.id or ""))
-        return results[: options.limit]
-
-    @staticmethod
-    def _eligible(indexed: _IndexedEntity, allowed: set[str], options: MatchOptions) -> bool:
-        entity = indexed.entity
-        if entity.id in options.exclude_ids or entity.schema.name not in allowed:
-            return False
-        if entity.schema.name in options.exclude_schemata:
-            return False
-        return options.datasets is None or not options.datasets.isdisjoint(indexed.datasets)
+            if len(results) >= options.limit:
+                break
+        return results
 
 
-_NAME_TYPE = model.get("Thing").properties["name"].type  # type: ignore[union-attr]
+def _explanations(result: MatchResult, weights: dict[str, float]) -> dict[str, FeatureExplanation]:
+    """yente-style explanations: each feature's value, its weight and the aligned names."""
+    explained = {}
+    for feature, value in result.features.items():
+        weight = weights.get(feature, 0.0)
+        explained[feature] = FeatureExplanation(
+            score=round(value, 4),
+            weight=round(weight, 4),
+            detail=f"{feature} = {value:.2f}, contributes {value * weight:+.2f} to the logit",
+            query=result.query_name,
+            candidate=result.candidate_name,
+        )
+    return explained
 
 
 # ---------------------------------------------------------------- the endpoint's logic
@@ -427,6 +397,9 @@ def _result(candidate: Candidate, threshold: float) -> ScoredEntity:
         match=candidate.score >= threshold,
         features={name: round(e.score, 4) for name, e in candidate.explanations.items()},
         explanations=candidate.explanations,
+        explanation=candidate.reasons,
+        list_version=candidate.list_version,
+        sanctions=candidate.sanctions,
     )
 
 
