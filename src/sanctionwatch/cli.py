@@ -76,6 +76,7 @@ def run(
         sanctionwatch run examples --db sqlite:///sanctionwatch.db --no-serve
     """
     database = open_database(db)
+    extract_commands.run_extraction(database)
     counts = ingest_commands.store_stats(database)
     print_table("SanctionWatch store", ["what", "count"], counts.items())
     if not no_serve:

@@ -3,7 +3,9 @@
 Each stage that adds tables appends its ``tables`` module here (and adds an Alembic revision).
 """
 
+import sanctionwatch.extract.tables
 import sanctionwatch.ingest.tables
+import sanctionwatch.resolve.tables
 import sanctionwatch.screen.lists.tables
 import sanctionwatch.screen.tables
 import sanctionwatch.store.tables

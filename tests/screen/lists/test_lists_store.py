@@ -156,3 +156,70 @@ def test_unknown_format_and_bad_source_id(database: Database, fixtures: Path) ->
 def test_missing_file(database: Database, tmp_path: Path) -> None:
     with pytest.raises(ListFormatError, match=r"cannot read|not found"):
         load_list_file(database, tmp_path / "nope.xml", "un-xml")
+
+
+def test_failure_inside_the_transaction_rolls_everything_back(
+    database: Database, fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sanctionwatch.screen.lists import store
+
+    first = load_list_file(database, fixtures / "un_consolidated.xml", "un-xml")
+    before = _count_statements(database, "list:un_sc")
+    text = (fixtures / "un_consolidated.xml").read_text(encoding="utf-8")
+    second = tmp_path / "second.xml"
+    second.write_text(text.replace("KPe.076", "KPe.077"), encoding="utf-8")
+
+    def explode(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_replace_statements", explode)
+    with pytest.raises(RuntimeError, match="disk full"):
+        load_list_file(database, second, "un-xml")
+    with database.session() as session:
+        versions = list_versions(session, "un_sc")
+        assert [(v.id, v.status) for v in versions] == [(first.version_id, "current")]
+    assert _count_statements(database, "list:un_sc") == before
+
+
+def test_list_entities_ignore_other_origins(database: Database, fixtures: Path) -> None:
+    from sanctionwatch.store import Statement
+    from sanctionwatch.store.statements import add_statements
+
+    load_list_file(database, fixtures / "un_consolidated.xml", "un-xml")
+    with database.session() as session:
+        add_statements(
+            session,
+            [
+                Statement(
+                    "un-sc-KPe.038",
+                    "Organization",
+                    "notes",
+                    "analyst note",
+                    "documents",
+                    "human:alice",
+                    "1",
+                ),
+                Statement(
+                    "other-1",
+                    "Company",
+                    "name",
+                    "Not Listed Ltd",
+                    "documents",
+                    "extract:entities",
+                    "1",
+                ),
+            ],
+        )
+    load_list_file(database, fixtures / "un_consolidated.xml", "un-xml", source="un_sc_copy")
+    with database.session() as session:
+        ids = {entity.id for entity in iter_list_entities(session, targets_only=True)}
+        assert "other-1" not in ids and len(ids) == 5
+        pugang = get_list_entity(session, "un-sc-KPe.038")
+        assert pugang is not None and "analyst note" not in pugang.get("notes")
+    with database.session() as session:
+        human = session.scalar(
+            select(func.count())
+            .select_from(StatementRow)
+            .where(StatementRow.origin == "human:alice")
+        )
+    assert human == 1

@@ -12,6 +12,7 @@ from sanctionwatch.clikit import (
     DbOption,
     JsonOption,
     console,
+    err_console,
     fail,
     open_database,
     print_json_lines,
@@ -23,7 +24,8 @@ from sanctionwatch.screen.lists.diff import (
     diff_versions,
     previous_version_ids,
 )
-from sanctionwatch.screen.lists.formats import FORMATS
+from sanctionwatch.screen.lists.formats import FORMATS, detect_format
+from sanctionwatch.screen.lists.sources import ListSource, SourcesConfigError, load_sources
 from sanctionwatch.screen.lists.store import (
     ListDropError,
     LoadResult,
@@ -33,6 +35,7 @@ from sanctionwatch.screen.lists.store import (
     sanctions_of,
 )
 from sanctionwatch.screen.lists.types import ListFormatError
+from sanctionwatch.screen.lists.update import update_source
 from sanctionwatch.store import Database
 
 lists_app = typer.Typer(
@@ -53,7 +56,9 @@ def register(app: typer.Typer) -> None:
 @lists_app.command("load")
 def load_command(
     file: Path = typer.Argument(..., help="The list file to load."),
-    fmt: str = typer.Option(..., "--format", "-f", help=f"One of: {', '.join(FORMATS)}."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help=f"One of: {', '.join(FORMATS)} (default: detected)."
+    ),
     source: str | None = typer.Option(
         None, "--source", help="Source id (default: the format's usual one, e.g. un_sc)."
     ),
@@ -67,6 +72,9 @@ def load_command(
 
         sanctionwatch lists load consolidated.xml --format un-xml --db sw.db
     """
+    fmt = fmt or detect_format(file)
+    if fmt is None:
+        fail(f"{file}: cannot tell the list format", f"pass --format ({', '.join(FORMATS)})")
     database = open_database(db)
     result = _load_with_progress(database, file, fmt, source, force)
     report_load(database, result, as_json)
@@ -75,14 +83,7 @@ def load_command(
 def _load_with_progress(
     database: Database, file: Path, fmt: str, source: str | None, force: bool
 ) -> LoadResult:
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        progress.add_task(f"loading {file.name} ({fmt})", total=None)
+    with _spinner(f"loading {file.name} ({fmt})"):
         try:
             return load_list_file(database, file, fmt, source=source, force=force)
         except ListDropError as exc:
@@ -137,6 +138,81 @@ def print_diff(diff: ListDiff) -> None:
         print_table("list changes", ["change", "entity", "name", "fields"], shown)
         if len(rows) > MAX_DIFF_ROWS:
             console.print(f"… and {len(rows) - MAX_DIFF_ROWS} more (use --json for all)")
+
+
+@lists_app.command("update")
+def update_command(
+    source: list[str] | None = typer.Option(
+        None, "--source", help="Update only this source id (repeatable); default: all enabled."
+    ),
+    force: bool = typer.Option(False, "--force", help="Accept a version that drops ≥ 90%."),
+    sources_file: Path | None = typer.Option(
+        None, "--sources", help="A sources YAML file instead of the packaged one."
+    ),
+    allow_private: bool = typer.Option(
+        False,
+        "--allow-private",
+        envvar="SANCTIONWATCH_ALLOW_PRIVATE",
+        help="Allow downloads from private/loopback hosts (tests, mirrors).",
+    ),
+    db: str | None = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Download each configured list, validate it, store it as a new version, print the diff.
+
+    Sources come from data/lists/sources.yaml. A failed or suspicious download keeps the
+    previous version; the exit code is 1 when any source failed.
+
+    Example:
+
+        sanctionwatch lists update --source un_sc
+    """
+    try:
+        configured = load_sources(sources_file)
+    except SourcesConfigError as exc:
+        fail(str(exc), "fix the sources file (see docs/lists.md)")
+    chosen = _choose_sources(configured, source)
+    database = open_database(db)
+    failures = 0
+    for item in chosen:
+        try:
+            with _spinner(f"downloading {item.id} from {item.url}"):
+                result = update_source(database, item, force=force, allow_private=allow_private)
+        except ListDropError as exc:
+            failures += 1
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            continue
+        except ListFormatError as exc:
+            failures += 1
+            err_console.print(
+                f"[bold red]error:[/] {item.id}: {exc} (previous version kept)", highlight=False
+            )
+            continue
+        report_load(database, result, as_json)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _choose_sources(configured: list[ListSource], wanted: list[str] | None) -> list[ListSource]:
+    if not wanted:
+        return [item for item in configured if item.enabled]
+    by_id = {item.id: item for item in configured}
+    unknown = [name for name in wanted if name not in by_id]
+    if unknown:
+        fail(f"unknown source {', '.join(unknown)}", f"configured: {', '.join(by_id)}")
+    return [by_id[name] for name in wanted]
+
+
+def _spinner(description: str) -> Progress:
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    progress.add_task(description, total=None)
+    return progress
 
 
 @lists_app.command("diff")

@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
@@ -96,6 +97,7 @@ def _target_prop(entity: EntityProxy, prop: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def country_code(text: str) -> str | None:
     """ISO code of a country named in any common way (``Korea, North``, ``DPRK``), or None."""
     code = registry.country.clean(text)
@@ -205,6 +207,7 @@ def parse_xml(path: Path, root_names: Iterable[str]) -> Element:
         ) from None
     except ParseError as exc:
         raise ListFormatError(f"{path}: malformed XML: {exc}") from None
+    _strip_namespaces(root)
     name = local_name(root)
     expected = tuple(root_names)
     if name not in expected:
@@ -231,14 +234,23 @@ def local_name(element: Element) -> str:
     return element.tag.rsplit("}", 1)[-1]
 
 
+def _strip_namespaces(root: Element) -> None:
+    """Drop namespaces from tags once, so lookups by local name use ElementTree's fast paths.
+
+    OFAC has changed its namespace over the years; the loaders match on local names only.
+    """
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith("{"):
+            element.tag = element.tag.rsplit("}", 1)[1]
+
+
 def children(element: Element, name: str) -> list[Element]:
-    """Direct children called ``name`` whatever their namespace."""
-    return [child for child in element if isinstance(child.tag, str) and local_name(child) == name]
+    """Direct children called ``name`` (namespaces are stripped by :func:`parse_xml`)."""
+    return element.findall(name)
 
 
 def child(element: Element, name: str) -> Element | None:
-    found = children(element, name)
-    return found[0] if found else None
+    return element.find(name)
 
 
 def text_of(element: Element | None, name: str | None = None) -> str | None:

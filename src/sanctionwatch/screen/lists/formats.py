@@ -71,3 +71,33 @@ def source_for(loader: SourcedLoader, path: Path) -> str:
     if callable(detect):
         return str(detect(path))
     return loader.default_source
+
+
+_XML_ROOTS = {"CONSOLIDATED_LIST": "un-xml", "sdnList": "ofac-xml", "export": "eu-xml"}
+
+
+def detect_format(path: Path) -> str | None:
+    """Guess a list file's format from its first bytes (None when unsure)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return None
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("<"):
+        for root, fmt in _XML_ROOTS.items():
+            if f"<{root}" in text or f":{root}" in text:
+                return fmt
+        return None
+    if text.startswith("{"):
+        if '"entities"' in text and '"metadata"' in text:
+            return "derived-json"
+        return "ftm-json" if '"schema"' in text else None
+    first_lines = text.splitlines()[:3]
+    if any("Name 6" in line and "Group ID" in line for line in first_lines):
+        return "uk-csv"
+    if first_lines and first_lines[0].startswith("celex,"):
+        return "eu-journal-csv"
+    if first_lines and first_lines[0].split(",", 1)[0].isdigit() and ',"' in first_lines[0]:
+        return "ofac-csv"
+    return None

@@ -16,15 +16,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from followthemoney import EntityProxy, StatementEntity
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.screen.lists.formats import (
     SOURCE_IDS,
     companion_files,
+    detect_format,
     get_loader,
     source_for,
 )
@@ -194,6 +195,23 @@ def load_list_file(
         )
 
 
+def load_list_folder(
+    database: Database, folder: Path | str, *, force: bool = False
+) -> list[LoadResult]:
+    """Load every list file in ``folder`` whose format can be recognised (e.g. examples/lists).
+
+    Companion files (OFAC ``add.csv``/``alt.csv``) are read with their ``sdn.csv``, not alone.
+    """
+    results = []
+    for path in sorted(Path(folder).iterdir()):
+        if not path.is_file() or path.name in ("add.csv", "alt.csv"):
+            continue
+        fmt = detect_format(path)
+        if fmt is not None:
+            results.append(load_list_file(database, path, fmt, force=force))
+    return results
+
+
 def _unchanged(current: ListVersionRow, started: float) -> LoadResult:
     return LoadResult(
         source=current.source,
@@ -235,8 +253,10 @@ def _store_snapshot(session: Session, version_id: int, entities: Sequence[Entity
         }
         for entity in entities
     ]
+    connection = session.connection()
+    table = cast(Table, ListEntryRow.__table__)
     for start in range(0, len(rows), 2000):
-        session.execute(insert(ListEntryRow), rows[start : start + 2000])
+        connection.execute(table.insert(), rows[start : start + 2000])
 
 
 def entity_statements(entity: EntityProxy, source: str, version_id: int) -> Iterator[Statement]:
@@ -283,8 +303,10 @@ def _replace_statements(
                 "last_seen": now,
             }
     values = list(rows.values())
+    connection = session.connection()
+    table = cast(Table, StatementRow.__table__)
     for start in range(0, len(values), 5000):
-        session.execute(insert(StatementRow), values[start : start + 5000])
+        connection.execute(table.insert(), values[start : start + 5000])
     return len(values)
 
 
