@@ -13,6 +13,9 @@ from sanctionwatch.store import Database, Statement
 from sanctionwatch.store.statements import add_statements
 from sanctionwatch.store.tables import DocumentRow
 
+TEST_TOKEN = "test-token-0123456789"
+"""The write token the API tests configure."""
+
 ARTICLE = (
     "<p>Exporting labour abroad</p>\n"
     "Korea Rungrado General Trading Corporation sends workers to building sites abroad. "

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from sanctionwatch.api.app import create_app
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.store import Database
-from web_sample_graph import SampleGraph, insert_sample_graph
+from web_sample_graph import TEST_TOKEN, SampleGraph, insert_sample_graph
 
-TOKEN = "test-token-0123456789"
+TOKEN = TEST_TOKEN
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from web_sample_graph import TEST_TOKEN as TOKEN
 from web_sample_graph import SampleGraph
 
 
@@ -87,3 +88,33 @@ def test_missing_things_are_404(client: TestClient) -> None:
     assert client.get("/entities/nope").status_code == 404
     assert client.get("/graph/nope").status_code == 404
     assert client.get("/documents/" + "0" * 64).status_code == 404
+
+
+def test_resolved_clusters_show_as_one_designated_entity(
+    client: TestClient, graph: SampleGraph
+) -> None:
+    judgment = {"left": graph.rungrado, "right": graph.ofac_rungrado, "judgment": "same"}
+    assert client.post("/resolve/judgments", json=judgment).status_code == 401
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    response = client.post("/resolve/judgments", json=judgment, headers=headers)
+    assert response.status_code == 200, response.text
+    canonical = response.json()["canonical_id"]
+    assert set(response.json()["members"]) == {graph.rungrado, graph.ofac_rungrado}
+    body = client.get(f"/entities/{graph.rungrado}").json()
+    assert body["summary"]["id"] == canonical
+    assert body["summary"]["designated"] is True
+    assert body["sanctions"][0]["program"] == ["DPRK2"]
+    assert {f["origin"] for f in body["facts"]} >= {"extract:entities", "list:us_ofac_sdn"}
+    assert [r["other_id"] for r in body["relations"]] == [graph.arrowcrest]
+    network = client.get(f"/graph/{graph.arrowcrest}").json()
+    node = next(n for n in network["nodes"] if n["id"] == canonical)
+    assert node["designated"] is True
+    assert all(n["schema"] != "Sanction" for n in network["nodes"])
+    listing = client.get("/entities", params={"q": "rungrado"}).json()
+    assert [e["id"] for e in listing["results"]] == [canonical]
+
+
+def test_judgment_on_unknown_entity_is_404(client: TestClient, graph: SampleGraph) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    body = {"left": graph.rungrado, "right": "nobody", "judgment": "same"}
+    assert client.post("/resolve/judgments", json=body, headers=headers).status_code == 404

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import TOKEN
 
 from sanctionwatch.api.app import create_app
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.store import Database
+from web_sample_graph import TEST_TOKEN as TOKEN
 
 ARTICLE = (
     b"<html><head><title>Shipments</title></head><body><p>"

@@ -241,3 +241,20 @@ class UploadResult(ApiModel):
     document_id: str
     created: bool
     detail: str
+
+
+class JudgmentIn(BaseModel):
+    """An analyst's judgment on whether two entities are the same thing."""
+
+    left: str = Field(pattern=r"^[A-Za-z0-9._:\-]{1,128}$")
+    right: str = Field(pattern=r"^[A-Za-z0-9._:\-]{1,128}$")
+    judgment: str = Field(pattern="^(same|not_same|unsure)$", examples=["same"])
+    user: str = Field(default="api", min_length=1, max_length=64)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class JudgmentOut(ApiModel):
+    canonical_id: str
+    members: list[str]
+    contradictions: list[str]
+    detail: str

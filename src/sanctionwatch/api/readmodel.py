@@ -334,6 +334,20 @@ def entity_summaries(session: Session, ids: Iterable[str]) -> dict[str, EntitySu
     return {eid: summarise(eid, stmts) for eid, stmts in grouped.items()}
 
 
+def cluster_summaries(session: Session, ids: Iterable[str]) -> dict[str, EntitySummary]:
+    """Summaries of the clusters of ``ids``, keyed by each given id (caption over all members)."""
+    canonical = stages.canonical_ids(session, ids)
+    clusters = stages.members_of(session, set(canonical.values()))
+    all_members = {member for members in clusters.values() for member in members}
+    grouped = _group(statements_for_entities(session, sorted(all_members)))
+    by_cluster: dict[str, EntitySummary] = {}
+    for root, members in clusters.items():
+        statements = [s for member in members for s in grouped.get(member, [])]
+        if statements:
+            by_cluster[root] = summarise(root, statements)
+    return {eid: by_cluster[root] for eid, root in canonical.items() if root in by_cluster}
+
+
 def list_entities(
     session: Session,
     schema: str | None,
@@ -357,8 +371,12 @@ def list_entities(
     ids = list(
         session.scalars(ids_query.order_by(StatementRow.entity_id).limit(limit).offset(offset))
     )
-    summaries = entity_summaries(session, ids)
-    return [summaries[i] for i in ids if i in summaries], total
+    summaries = cluster_summaries(session, ids)
+    unique: dict[str, EntitySummary] = {}
+    for entity_id in ids:
+        if entity_id in summaries:
+            unique.setdefault(summaries[entity_id].id, summaries[entity_id])
+    return list(unique.values()), total
 
 
 def _facts(
@@ -410,6 +428,7 @@ def _referencing(session: Session, ids: Sequence[str]) -> dict[str, list[Stateme
 def get_entity(session: Session, entity_id: str) -> EntityView | None:
     """An entity with every fact's provenance, its relations and the designations against it."""
     members = stages.cluster_members(session, entity_id)
+    entity_id = members[0]
     statements = statements_for_entities(session, members)
     if not statements:
         return None
@@ -419,7 +438,8 @@ def get_entity(session: Session, entity_id: str) -> EntityView | None:
     linked = {s.value for s in statements if is_link_prop(s.schema, s.prop)}
     for stmts in referrers.values():
         linked.update(s.value for s in stmts if is_link_prop(s.schema, s.prop))
-    summaries = entity_summaries(session, linked - member_set)
+    summaries = cluster_summaries(session, (linked | set(referrers)) - member_set)
+    member_set |= {eid for eid, summary in summaries.items() if summary.id == entity_id}
     captions = {eid: s.caption for eid, s in summaries.items()}
     doc_ids = {s.document_id for s in statements if s.document_id}
     for stmts in referrers.values():
@@ -464,7 +484,7 @@ def _edges(
                     schema=ref.schema.name,
                     label=label,
                     direction=direction,
-                    other_id=other_id,
+                    other_id=other.id if other else other_id,
                     other_caption=other.caption if other else other_id,
                     other_designated=other.designated if other else False,
                     facts=[f for f in facts if f.linked_entity_id is None],
@@ -573,49 +593,55 @@ def neighbourhood(
     flagged_links: set[tuple[str, str]] | None = None,
     flagged_nodes: set[str] | None = None,
 ) -> Graph | None:
-    """The entities within ``depth`` edges of ``entity_id`` (Sanctions mark nodes, not edges)."""
+    """Clusters within ``depth`` links of ``entity_id`` (the resolve stage's graph query).
+
+    Sanction entities are not drawn as nodes: they mark their targets as designated.
+    """
     depth = max(1, min(depth, MAX_GRAPH_DEPTH))
     flagged_links = flagged_links or set()
     flagged_nodes = flagged_nodes or set()
-    if not statements_for_entities(session, [entity_id]):
+    if not statements_for_entities(session, stages.cluster_members(session, entity_id)):
         return None
-    seen: set[str] = {entity_id}
-    frontier: set[str] = {entity_id}
-    edges: dict[tuple[str, str, str], GraphEdge] = {}
-    truncated = False
-    for _ in range(depth):
-        referrers = _referencing(session, sorted(frontier))
-        next_frontier: set[str] = set()
-        for ref_id, stmts in referrers.items():
-            ref = _assemble(ref_id, stmts)
-            for source, target, label in _edge_pairs(ref):
-                key = (source, target, ref_id)
-                if key in edges:
-                    continue
-                flagged = (source, target) in flagged_links or (target, source) in flagged_links
-                edges[key] = GraphEdge(ref_id, source, target, label, ref.schema.name, flagged)
-                next_frontier.update({source, target} - seen)
-        if len(seen) + len(next_frontier) > MAX_GRAPH_NODES:
-            next_frontier = set(sorted(next_frontier)[: MAX_GRAPH_NODES - len(seen)])
-            truncated = True
-        seen |= next_frontier
-        frontier = next_frontier
-        if not frontier or truncated:
-            break
-    designated = _designated_ids(session, seen)
-    summaries = entity_summaries(session, seen)
+    root, hops, links = stages.neighbourhood_links(session, entity_id, depth)
+    truncated = len(hops) > MAX_GRAPH_NODES
+    kept_ids = set(sorted(hops, key=lambda n: (hops[n], n))[:MAX_GRAPH_NODES]) | {root}
+    summaries = cluster_summaries(session, kept_ids)
+    sanction_schemata = set(descendant_schemata("Sanction"))
+    sanctions = {n for n in kept_ids if n in summaries and summaries[n].schema in sanction_schemata}
+    designated = {link.target for link in links if link.source in sanctions}
+    edges: list[GraphEdge] = []
+    for link in links:
+        if link.source not in kept_ids or link.target not in kept_ids or link.source in sanctions:
+            continue
+        flagged = (link.source, link.target) in flagged_links or (
+            link.target,
+            link.source,
+        ) in flagged_links
+        label, schema = _link_label(link.kind)
+        edges.append(GraphEdge(link.link_id, link.source, link.target, label, schema, flagged))
     nodes = [
         GraphNode(
             id=node_id,
             caption=summaries[node_id].caption if node_id in summaries else node_id,
             schema=summaries[node_id].schema if node_id in summaries else "Thing",
-            designated=node_id in designated,
+            designated=node_id in designated
+            or (node_id in summaries and summaries[node_id].designated),
             flagged=node_id in flagged_nodes,
         )
-        for node_id in sorted(seen)
+        for node_id in sorted(kept_ids - sanctions)
     ]
-    kept = [e for e in edges.values() if e.source in seen and e.target in seen]
-    return Graph(root=entity_id, nodes=nodes, edges=kept, truncated=truncated)
+    return Graph(root=root, nodes=nodes, edges=edges, truncated=truncated)
+
+
+def _link_label(kind: str) -> tuple[str, str]:
+    """Human label and schema of a link kind (``Ownership`` or ``Sanction.entity``)."""
+    schema_name, _, prop_name = kind.partition(".")
+    schema = model.get(schema_name)
+    if schema is None:
+        return kind, "Thing"
+    if prop_name and prop_name in schema.properties:
+        return schema.properties[prop_name].label, schema.name
+    return schema.edge_label or schema.label, schema.name
 
 
 def _designated_ids(session: Session, ids: set[str]) -> set[str]:

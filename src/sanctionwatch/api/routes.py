@@ -38,6 +38,7 @@ from sanctionwatch.api.screening import (
 from sanctionwatch.api.security import bearer_token, check_token
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.store import Database
+from sanctionwatch.store.statements import statements_for_entities
 from sanctionwatch.web import reviews
 
 MAX_QUERY_CHARS = 200
@@ -258,6 +259,32 @@ def _entity_routes(router: APIRouter) -> None:
         if view is None:
             raise HTTPException(404, f"No entity {entity_id}.")
         return _entity_detail(view)
+
+    @router.post(
+        "/resolve/judgments",
+        response_model=models.JudgmentOut,
+        dependencies=[Depends(require_writer)],
+        responses={401: {"model": models.Message}, 403: {"model": models.Message}},
+        tags=["entities"],
+    )
+    def judge(state: State, body: models.JudgmentIn) -> models.JudgmentOut:
+        """Record that two entities are (not) the same thing (needs the bearer token)."""
+        with state.database.session() as session:
+            for entity_id in (body.left, body.right):
+                if not statements_for_entities(session, [entity_id]):
+                    raise HTTPException(404, f"No entity {entity_id}.")
+            if body.left == body.right:
+                raise HTTPException(400, "An entity is always the same as itself.")
+            decision = stages.record_judgment(
+                session, body.left, body.right, body.judgment, body.user, body.note
+            )
+            members = stages.cluster_members(session, decision.canonical_id)
+        return models.JudgmentOut(
+            canonical_id=decision.canonical_id,
+            members=members,
+            contradictions=decision.contradictions,
+            detail=f"{body.left} {body.judgment} {body.right} recorded by {body.user}.",
+        )
 
     @router.get("/relations", response_model=models.Page[models.EdgeEntity], tags=["entities"])
     def relations(

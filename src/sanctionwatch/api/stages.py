@@ -7,25 +7,92 @@ rely on; when a stage's API is not on this branch yet, the function gives the ne
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sanctionwatch import resolve
 from sanctionwatch.ingest import IngestOutcome, ingest_bytes
 from sanctionwatch.ingest.formats import media_type_for
+from sanctionwatch.resolve import resolver as resolve_resolver
+from sanctionwatch.resolve.tables import CanonicalIdRow
 from sanctionwatch.settings import load_settings
 from sanctionwatch.store import Database
 
 
 def cluster_members(session: Session, entity_id: str) -> list[str]:
-    """Every entity id merged with ``entity_id`` (the resolve stage's clusters), itself first."""
-    return [entity_id]
+    """Every entity id merged with ``entity_id`` (the resolve stage's clusters), canonical first."""
+    root = resolve.canonical_id(session, entity_id)
+    others = [member for member in resolve.members(session, root) if member != root]
+    return [root, *others]
 
 
 def canonical_id(session: Session, entity_id: str) -> str:
     """The id that names ``entity_id``'s cluster (stable across re-runs)."""
-    return entity_id
+    return resolve.canonical_id(session, entity_id)
+
+
+def canonical_ids(session: Session, entity_ids: Iterable[str]) -> dict[str, str]:
+    """Cluster ids of many entities at once (entities standing alone map to themselves)."""
+    wanted = sorted(set(entity_ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = session.execute(
+            select(CanonicalIdRow.entity_id, CanonicalIdRow.canonical_id).where(
+                CanonicalIdRow.entity_id.in_(chunk)
+            )
+        )
+        found.update({entity_id: canonical for entity_id, canonical in rows})
+    return {entity_id: found.get(entity_id, entity_id) for entity_id in wanted}
+
+
+def members_of(session: Session, canonicals: Iterable[str]) -> dict[str, list[str]]:
+    """The member ids of many clusters at once (canonical id first)."""
+    wanted = sorted(set(canonicals))
+    found: dict[str, set[str]] = {canonical: {canonical} for canonical in wanted}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = session.execute(
+            select(CanonicalIdRow.canonical_id, CanonicalIdRow.entity_id).where(
+                CanonicalIdRow.canonical_id.in_(chunk)
+            )
+        )
+        for canonical, member in rows:
+            found[canonical].add(member)
+    return {c: [c, *sorted(m - {c})] for c, m in found.items()}
+
+
+@dataclass(frozen=True)
+class GraphLink:
+    """One edge of a neighbourhood between two clusters: the link entity and its kind."""
+
+    link_id: str
+    kind: str
+    source: str
+    target: str
+
+
+def neighbourhood_links(
+    session: Session, entity_id: str, depth: int
+) -> tuple[str, dict[str, int], list[GraphLink]]:
+    """The resolve stage's neighbourhood: start cluster, nodes with hop counts, links."""
+    hood = resolve.neighbours(session, entity_id, depth)
+    links = [GraphLink(e.link_id, e.kind, e.source, e.target) for e in hood.edges]
+    return hood.start, dict(hood.nodes), links
+
+
+JUDGMENTS = ("same", "not_same", "unsure")
+
+
+def record_judgment(
+    session: Session, left: str, right: str, judgment: str, user: str, note: str | None
+) -> resolve_resolver.Decision:
+    """An analyst's judgment on a pair (the resolve stage re-clusters)."""
+    return resolve_resolver.judge(session, left, right, judgment, user=user, note=note)
 
 
 @dataclass(frozen=True)
