@@ -75,7 +75,7 @@ def run(
 ) -> None:
     """Run the main job: the whole pipeline on PATHS, print a summary, then serve the web app.
 
-    Today the pipeline is ingestion and extraction; later stages extend it.
+    Today the pipeline is ingestion, then extraction; later stages extend it.
 
     Example:
 
@@ -85,12 +85,12 @@ def run(
     report = ingest_commands.ingest_with_progress(
         database, paths or [str(DEFAULT_RUN_PATH)], as_json=False
     )
-    extract_commands.run_extraction(database)
+    extracted = extract_commands.run_extraction(database)
     counts = ingest_commands.store_stats(database)
     print_table("SanctionWatch store", ["what", "count"], counts.items())
     if not no_serve:
         web_commands.serve_app(database, host, port)
-    if not report.ok:
+    if not report.ok or extracted.failures:
         raise typer.Exit(1)
 
 
