@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.store import Database, Statement
 from sanctionwatch.store.statements import add_statements
 from sanctionwatch.store.tables import DocumentRow
@@ -21,7 +22,9 @@ ARTICLE = (
     "Korea Rungrado General Trading Corporation sends workers to building sites abroad. "
     "A Hong Kong firm, Arrowcrest Limited, is wholly owned by Korea Rungrado General Trading "
     "Corporation, according to company filings seen by reporters. "
-    "Its director, Pak Chol Min, did not answer questions."
+    "Its director, Pak Chol Min, did not answer questions. "
+    "A labour monitor put the number of North Korean workers in Russia at 30,000 in 2017. "
+    "Russian migration statistics for 2017 counted only 13,000."
 )
 
 
@@ -172,4 +175,34 @@ def insert_sample_graph(database: Database) -> SampleGraph:
         )
         session.flush()
         add_statements(session, statements)
+        session.add_all(
+            _claim(document_id, original, figure, value, asserter)
+            for figure, value, asserter in (
+                ("30,000", 30000.0, "a labour monitor"),
+                ("13,000", 13000.0, "Russian migration statistics"),
+            )
+        )
     return ids
+
+
+def _claim(document_id: str, text: str, figure: str, value: float, asserter: str) -> ClaimRow:
+    start, end = _span(text, figure)
+    return ClaimRow(
+        id=f"claim-{figure}",
+        document_id=document_id,
+        measure="dprk_workers_in:ru",
+        measure_label="North Korean workers in Russia",
+        subject_name="Russia",
+        value=value,
+        unit="workers",
+        qualifier="exact",
+        as_of="2017",
+        as_of_kind="stated",
+        asserted_by=asserter,
+        span_start=start,
+        span_end=end,
+        text=figure,
+        sentence=_sentence(text, start),
+        extractor_version="test",
+        confidence=0.9,
+    )

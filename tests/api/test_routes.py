@@ -118,3 +118,18 @@ def test_judgment_on_unknown_entity_is_404(client: TestClient, graph: SampleGrap
     headers = {"Authorization": f"Bearer {TOKEN}"}
     body = {"left": graph.rungrado, "right": "nobody", "judgment": "same"}
     assert client.post("/resolve/judgments", json=body, headers=headers).status_code == 404
+
+
+def test_claims_and_series_with_conflicts(client: TestClient, graph: SampleGraph) -> None:
+    claims = client.get("/claims").json()
+    assert claims["total"] == 2
+    assert {c["value"] for c in claims["results"]} == {30000.0, 13000.0}
+    assert all(c["document_id"] == graph.document_id for c in claims["results"])
+    series = client.get("/claims/series").json()
+    assert len(series) == 1
+    assert series[0]["status"] == "conflicting" and series[0]["has_conflicts"]
+    assert [p["as_of"] for p in series[0]["points"]] == ["2017", "2017"]
+    detail = client.get(f"/documents/{graph.document_id}").json()
+    point = series[0]["points"][0]
+    original_figure = detail["clean_text"]  # spans are in the original text; check via sentence
+    assert point["text"] in point["sentence"] and point["text"] in original_figure

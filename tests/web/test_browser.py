@@ -85,8 +85,14 @@ def test_analyst_walkthrough(browser: object, site: tuple[str, SampleGraph]) -> 
         page.wait_for_selector("#graph canvas")
     _shot(page, "network")
 
-    page.goto("/ui/claims")
-    assert page.get_by_role("heading", name="Claims timeline").is_visible()
+    page.get_by_role("link", name="Claims timeline").click()
+    page.wait_for_selector("#claims-table")
+    conflicting = page.locator("#claims-table tr.conflicting")
+    assert conflicting.count() >= 2
+    figures = " ".join(conflicting.all_inner_texts())
+    assert len({f for f in ("30,000", "13,000") if f in figures}) == 2
+    if assets.vendor_present():
+        page.wait_for_function("window.sanctionwatchChart !== undefined")
     _shot(page, "claims")
 
     page.get_by_role("link", name="Screen").first.click()

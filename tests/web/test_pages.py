@@ -51,9 +51,17 @@ def test_screen_form_finds_kim(pages: TestClient, graph: SampleGraph) -> None:
     assert "No such dataset" in bad.text
 
 
-def test_flags_and_claims_pages_render_empty_states(pages: TestClient) -> None:
+def test_flags_page_renders_empty_state(pages: TestClient) -> None:
     assert "No flags" in pages.get("/ui/flags").text
-    assert "No quantitative claims" in pages.get("/ui/claims").text
+
+
+def test_claims_timeline_shows_each_estimate_and_the_conflict(pages: TestClient) -> None:
+    html = pages.get("/ui/claims").text
+    assert "North Korean workers in Russia" in html
+    rows = re.findall(r'<tr class="claim conflicting"', html)
+    assert len(rows) == 2
+    assert "30,000" in html and "13,000" in html
+    assert "Russian migration statistics" in html and 'id="claims-chart"' in html
 
 
 def test_upload_form_needs_token_and_redirects_to_the_reader(pages: TestClient) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -195,19 +195,24 @@ class SearchResults(ApiModel):
 class ClaimPoint(ApiModel):
     claim_id: str
     measure: str
+    measure_label: str
     value: float
+    value_low: float | None
+    value_high: float | None
     unit: str | None
-    as_of: date | None
     qualifier: str | None
+    as_of: str | None = Field(description="When the figure was true: YYYY, YYYY-MM or a date.")
+    as_of_kind: str | None
     subject_id: str | None
     subject: str | None
     asserter: str | None
     document_id: str | None
     document_title: str | None
     sentence: str | None
-    start: int | None
+    text: str | None
+    start: int | None = Field(description="Offset of the figure in the original text.")
     end: int | None
-    conflicting: bool
+    conflicting: bool = Field(description="Contradicted by another source for the same year.")
 
 
 class ClaimSeries(ApiModel):
@@ -215,6 +220,7 @@ class ClaimSeries(ApiModel):
     measure: str
     subject: str | None
     unit: str | None
+    status: str = Field(description="single, consistent, changes over time or conflicting.")
     has_conflicts: bool
     points: list[ClaimPoint]
 

@@ -370,6 +370,7 @@ def _claim_and_flag_routes(router: APIRouter) -> None:
                 "measure": s.measure,
                 "subject": s.subject,
                 "unit": s.unit,
+                "status": s.status,
                 "has_conflicts": s.has_conflicts,
                 "points": s.points,
             }

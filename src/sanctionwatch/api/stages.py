@@ -1,26 +1,28 @@
 """The one place where the API and web app call other stages' Python APIs.
 
 Views never re-implement a stage: they ask it here. Each function states the contract the views
-rely on; when a stage's API is not on this branch yet, the function gives the neutral answer
-(every entity is its own cluster, no claims, no flags) so pages still render.
+rely on; where a stage does not exist yet (flags), the function gives the neutral answer so
+pages still render.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sanctionwatch import resolve
+from sanctionwatch.extract.claimkit import series as claimkit_series
+from sanctionwatch.extract.claimkit.model import Claim
 from sanctionwatch.ingest import IngestOutcome, ingest_bytes
 from sanctionwatch.ingest.formats import media_type_for
 from sanctionwatch.resolve import resolver as resolve_resolver
 from sanctionwatch.resolve.tables import CanonicalIdRow
 from sanctionwatch.settings import load_settings
 from sanctionwatch.store import Database
+from sanctionwatch.store.tables import DocumentRow
 
 
 def cluster_members(session: Session, entity_id: str) -> list[str]:
@@ -101,16 +103,21 @@ class ClaimPoint:
 
     claim_id: str
     measure: str
+    measure_label: str
     value: float
+    value_low: float | None
+    value_high: float | None
     unit: str | None
-    as_of: date | None
     qualifier: str | None
+    as_of: str | None
+    as_of_kind: str | None
     subject_id: str | None
     subject: str | None
     asserter: str | None
     document_id: str | None
     document_title: str | None
     sentence: str | None
+    text: str | None = None
     start: int | None = None
     end: int | None = None
     conflicting: bool = False
@@ -124,6 +131,7 @@ class ClaimSeries:
     measure: str
     subject: str | None
     unit: str | None
+    status: str
     points: list[ClaimPoint] = field(default_factory=list)
 
     @property
@@ -131,14 +139,70 @@ class ClaimSeries:
         return any(point.conflicting for point in self.points)
 
 
+def _point(claim: Claim, title: str | None, conflicting: set[str]) -> ClaimPoint:
+    return ClaimPoint(
+        claim_id=claim.id,
+        measure=claim.measure,
+        measure_label=claim.measure_label,
+        value=claim.value,
+        value_low=claim.value_low,
+        value_high=claim.value_high,
+        unit=claim.unit,
+        qualifier=claim.qualifier,
+        as_of=claim.as_of,
+        as_of_kind=claim.as_of_kind,
+        subject_id=claim.subject_entity_id,
+        subject=claim.subject_name,
+        asserter=claim.asserted_by,
+        document_id=claim.document_id,
+        document_title=title,
+        sentence=claim.sentence,
+        text=claim.text,
+        start=claim.start,
+        end=claim.end,
+        conflicting=claim.id in conflicting,
+    )
+
+
 def list_claim_series(session: Session, entity_id: str | None = None) -> list[ClaimSeries]:
-    """Every claim series (optionally about one entity), from the claims stage."""
-    return []
+    """Every claim series of the claims stage (optionally those about one entity's cluster)."""
+    wanted = set(cluster_members(session, entity_id)) if entity_id else None
+    result = []
+    for series in claimkit_series.claim_series(session):
+        claims = [e.claim for e in series.estimates]
+        if wanted is not None and not any(
+            c.subject_entity_id in wanted or c.asserter_entity_id in wanted for c in claims
+        ):
+            continue
+        conflicting = {claim_id for pair in series.conflicts for claim_id in pair}
+        points = [_point(e.claim, e.document_title, conflicting) for e in series.estimates]
+        key = "|".join(part for part in (series.measure, series.unit, series.period) if part)
+        result.append(
+            ClaimSeries(
+                key=key,
+                measure=series.label,
+                subject=claims[0].subject_name if claims else None,
+                unit=series.unit,
+                status=series.status,
+                points=points,
+            )
+        )
+    return result
 
 
 def list_claims(session: Session, limit: int, offset: int) -> tuple[list[ClaimPoint], int]:
-    """One page of claims and the total count, from the claims stage."""
-    return [], 0
+    """One page of claims (by measure, then as-of date) and the total count."""
+    claims = claimkit_series.list_claims(session)
+    page = claims[offset : offset + limit]
+    titles = {
+        doc_id: title or source
+        for doc_id, title, source in session.execute(
+            select(DocumentRow.id, DocumentRow.title, DocumentRow.source).where(
+                DocumentRow.id.in_(sorted({c.document_id for c in page}))
+            )
+        )
+    }
+    return [_point(c, titles.get(c.document_id), set()) for c in page], len(claims)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@
                   label: row.dataset.asof + ": " + row.dataset.label };
     (row.dataset.conflicting === "true" ? conflicting : normal).push(point);
   });
+  var years = normal.concat(conflicting).map(function (p) { return p.x; });
+  if (!years.length) { return; }
+  var first = Math.floor(Math.min.apply(null, years)), last = Math.ceil(Math.max.apply(null, years));
   canvas.parentElement.classList.add("ready");
   window.sanctionwatchChart = new window.Chart(canvas, {
     type: "scatter",
@@ -23,9 +26,11 @@
       { label: "conflicting estimate", data: conflicting, backgroundColor: "#8a1c0b", pointStyle: "triangle", pointRadius: 7 }
     ] },
     options: {
+      animation: false,
       maintainAspectRatio: false,
-      scales: { x: { title: { display: true, text: "as of" }, ticks: { callback: function (v) { return Math.round(v * 10) / 10; } } },
-                y: { beginAtZero: true, title: { display: true, text: "estimate" } } },
+      scales: { x: { title: { display: true, text: "as of" }, min: first - 1, max: last + 1,
+                     ticks: { stepSize: 1, callback: function (v) { return Number.isInteger(v) ? String(v) : ""; } } },
+                y: { beginAtZero: true, grace: "10%", title: { display: true, text: "estimate" } } },
       plugins: { tooltip: { callbacks: { label: function (ctx) { return ctx.raw.label + " → " + ctx.raw.y.toLocaleString(); } } } }
     }
   });
