@@ -9,4 +9,5 @@ import sanctionwatch.ingest.tables
 import sanctionwatch.resolve.tables
 import sanctionwatch.screen.lists.tables
 import sanctionwatch.screen.tables
-import sanctionwatch.store.tables  # noqa: F401
+import sanctionwatch.store.tables
+import sanctionwatch.web.tables  # noqa: F401
