@@ -88,7 +88,9 @@ def test_document_id_errors(tmp_path: Path) -> None:
 
 def test_run_ingests_the_given_paths_and_prints_a_summary(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    result = runner.invoke(app, ["run", str(_corpus(tmp_path / "corpus")), "--db", db])
+    result = runner.invoke(
+        app, ["run", "--no-serve", str(_corpus(tmp_path / "corpus")), "--db", db]
+    )
     assert result.exit_code == 0, result.output
     assert "documents" in result.stdout
     stats = runner.invoke(app, ["stats", "--db", db, "--json"])
