@@ -263,6 +263,8 @@ class SentenceFinder:
 
         def walk(token: Token, depth: int, suffix: str) -> None:
             for prep, obj in prep_objects(token, {"of", "at", "for", "with", "in"}):
+                if obj is not title and self._title(obj) is not None:
+                    continue  # "director of X and deputy director of Y": Y is the other title's
                 party = self.party(obj)
                 if self.is_party(party, ORG_SCHEMATA) and party is not None:
                     found.append((party, depth == 0 and prep == "of", suffix))
@@ -311,13 +313,26 @@ class SentenceFinder:
                 link.add("role", "staff")
                 yield link
 
+    def _title_holders(self, title: Token) -> list[Token]:
+        """Who holds a title; a coordinated second title ("and deputy director of Y") shares
+        the holder of the first."""
+        holders = noun_holder_tokens(title)
+        current = title
+        for _ in range(4):
+            if holders or current.dep_ not in ("conj", "pobj", "prep"):
+                break
+            current = current.head
+            if self._title(current) is not None:
+                holders = noun_holder_tokens(current)
+        return holders
+
     def titles(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             match = self._title(token)
             if match is None:
                 continue
             title_set, phrase = match
-            people = self.parties(noun_holder_tokens(token), frozenset({"Person"}))
+            people = self.parties(self._title_holders(token), frozenset({"Person"}))
             if not people:
                 continue
             for org, direct, suffix in self._title_orgs(token):

@@ -203,6 +203,8 @@ def noun_holder_tokens(noun: Token) -> list[Token]:
         objects = direct_objects(verb)
         if not objects and verb.dep_ == "relcl" and children(verb, "nsubj"):
             objects = [verb.head]
+        if not objects and verb.dep_ == "acl":
+            objects = [verb.head]  # "X, described as director of Y"
         found.extend(objects or clause_subjects(verb))
     if noun.dep_ == "compound":
         found.append(noun.head)
