@@ -834,6 +834,8 @@ class SentenceFinder:
             lemma = token.lemma_.lower()
             if lemma == "same":
                 yield from self._same_address(token, sentence, nouns)
+            elif token.pos_ == "VERB" and lemma in self.rules.share_verbs and is_passive(token):
+                yield from self._shared_passive(token, sentence, nouns)
             elif token.pos_ == "VERB" and lemma in self.rules.share_verbs:
                 objects = direct_objects(token)
                 if not any(obj.lemma_.lower() in nouns for obj in objects):
@@ -850,6 +852,26 @@ class SentenceFinder:
                     yield self._shared(
                         anchor, [anchor, *others], token, sentence, self._city(holders[0])
                     )
+
+    def _shared_passive(
+        self, verb: Token, sentence: Span, nouns: frozenset[str]
+    ) -> Iterator[SharedAddress]:
+        """ "X's address is shared with four companies", "an address shared by Y and Z"."""
+        addresses = passive_subjects(verb) or ([verb.head] if verb.dep_ == "acl" else [])
+        for address in addresses:
+            if address.lemma_.lower() not in nouns:
+                continue
+            holders = children(address, "poss")
+            partners = [obj for _, obj in prep_objects(verb, {"with", "by"})]
+            if not holders and len(partners) > 1:
+                holders, partners = partners[:1], partners[1:]
+            if not holders or not partners:
+                continue
+            anchor = self._sharer(holders[0])
+            if not self._identifiable(anchor):
+                continue
+            others = [self._sharer(tok) for tok in partners]
+            yield self._shared(anchor, [anchor, *others], verb, sentence, self._city(address))
 
     def _same_address(
         self, same: Token, sentence: Span, nouns: frozenset[str]
