@@ -225,6 +225,7 @@ def load_plugin(name: str) -> Callable[[Database, Path], list[dict[str, Any]]] |
     if spec is None or spec.loader is None:
         return None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and typing look their module up here
     spec.loader.exec_module(module)
     evaluate = getattr(module, "evaluate", None)
     return evaluate if callable(evaluate) else None
@@ -233,10 +234,13 @@ def load_plugin(name: str) -> Callable[[Database, Path], list[dict[str, Any]]] |
 def plugin_rows(database: Database, gold_dir: Path, section: str) -> list[dict[str, Any]]:
     rows = []
     for name in PLUGINS:
-        evaluate = load_plugin(name)
-        if evaluate is None:
+        try:
+            evaluate = load_plugin(name)
+            raws = evaluate(database, gold_dir) if evaluate is not None else []
+        except Exception as exc:  # a broken plug-in must not hide the other scores
+            print(f"warning: bench/{name}.py failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
-        for raw in evaluate(database, gold_dir):
+        for raw in raws:
             tally = Tally(int(raw["tp"]), int(raw["fp"]), int(raw["fn"]))
             rows.append(tally.row(section, str(raw["kind"])))
     return rows
