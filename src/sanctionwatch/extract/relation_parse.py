@@ -63,7 +63,11 @@ class MentionIndex:
         return self.by_token.get(token.i)
 
     def before(
-        self, token: Token, schemata: frozenset[str], subjects_only: bool = False
+        self,
+        token: Token,
+        schemata: frozenset[str],
+        subjects_only: bool = False,
+        same_sentence: bool = False,
     ) -> Mention | None:
         """The antecedent of a pronoun: a mention of ``schemata`` before it.
 
@@ -88,6 +92,8 @@ class MentionIndex:
                 previous.append(mention)
         if same:
             return same[-1]
+        if same_sentence:
+            return None
         subjects = [mention for mention in previous if self._is_subject(mention)]
         if subjects:
             return subjects[0]
