@@ -511,3 +511,30 @@ def test_passive_shared_address() -> None:
     ]
     bare = rows_of("The subcontractor's address is shared with four other companies.", FIRMS)
     assert bare == []  # "the subcontractor" names nobody
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Tumen Trading Company, a lodging business in Khabarovsk, was closed.", "Khabarovsk"),
+        ("Tumen Trading Company, a small Khabarovsk bank, was closed.", "Khabarovsk"),
+    ],
+)
+def test_descriptor_places_an_organisation(text: str, value: str) -> None:
+    statements, _ = extract(text, FIRMS | {"Khabarovsk": "Place"})
+    assert [(s.prop, s.value) for s in statements] == [("address", value)]
+
+
+def test_a_reporter_in_a_city_does_not_place_the_newspaper() -> None:
+    names = {"Ivan Petrov": "Person", "Amur Herald": "Organization", "Moscow": "Place"}
+    statements, _ = extract("Ivan Petrov is a reporter for the Amur Herald in Moscow.", names)
+    assert not [s for s in statements if s.prop in ("address", "country")]
+
+
+def test_designated_together_with() -> None:
+    text = "OFAC designated Tumen Trading Company together with Arctic Star Ltd in December 2016."
+    rows = rows_of(text, FIRMS)
+    assert {r.source for r in rows if r.kind == "sanction"} == {
+        "Tumen Trading Company",
+        "Arctic Star Ltd",
+    }

@@ -665,8 +665,20 @@ class SentenceFinder:
             return authorities, [token.head]
         if is_passive(token):
             targets = passive_subjects(token) or ([token.head] if token.dep_ == "acl" else [])
-            return agents(token), targets
-        return clause_subjects(token), direct_objects(token)
+            return agents(token), targets + self._together_with(token)
+        objects = direct_objects(token)
+        if not objects and token.dep_ == "relcl":
+            objects = [token.head]  # "a company that OFAC designated"
+        return clause_subjects(token), objects + self._together_with(token)
+
+    @staticmethod
+    def _together_with(verb: Token) -> list[Token]:
+        """ "designated X together with Y": Y is designated too."""
+        return [
+            obj
+            for prep, obj in prep_objects(verb, {"with"})
+            if any(child.lower_ in ("together", "along") for child in obj.head.children)
+        ]
 
     def _hyphen_authority(self, token: Token) -> Authority | None:
         """ "U.N.-sanctioned" as one token: the authority is the part before the hyphen."""
@@ -770,6 +782,41 @@ class SentenceFinder:
                 yield from self._registered(token, sentence)
             if lemma in self.rules.based_verbs or word.rstrip("d") in self.rules.based_verbs:
                 yield from self._based(token, sentence)
+            if lemma in self.rules.descriptor_nouns and token.dep_ in ("appos", "attr"):
+                yield from self._descriptor_place(token, sentence)
+
+    def _descriptor_place(self, noun: Token, sentence: Span) -> Iterator[Fact]:
+        """ "X, a software company in Yanji", "X, a small Moscow bank": where X is."""
+        party = self._described_party(noun) if noun.dep_ == "appos" else None
+        if noun.dep_ == "attr":
+            subject = copula_subject(noun)
+            party = self.party(subject) if subject is not None else None
+        if party is None or party.schema not in ORG_SCHEMATA:
+            return
+        places = [self.place(obj) for _, obj in prep_objects(noun, {"in"})]
+        places.extend(
+            self.place(child)
+            for child in noun.lefts
+            if child.dep_ in ("compound", "nmod") and self.index.at(child) is not None
+        )
+        for place in places:
+            if place is None:
+                continue
+            text, p_start, p_end = place
+            code = country_of_place(text)
+            prop, value = ("country", code) if code else ("address", text)
+            start, end = _span([party], noun)
+            yield Fact(
+                "location",
+                party,
+                prop,
+                value,
+                f"{noun.lemma_} in {text}",
+                self.rules.descriptor_confidence,
+                min(start, p_start),
+                max(end, p_end),
+                sentence,
+            )
 
     def _registered(self, token: Token, sentence: Span) -> Iterator[Fact]:
         places = [
