@@ -67,5 +67,5 @@ def test_yaml_booleans_in_word_lists_are_caught(tmp_path: Path) -> None:
 def test_places_file_needs_lists_of_names(tmp_path: Path) -> None:
     path = tmp_path / "places.yaml"
     path.write_text("version: 1\nplaces:\n  ru: Moscow\n", encoding="utf-8")
-    with pytest.raises(RulesError, match="places.yaml: 'ru'"):
+    with pytest.raises(RulesError, match=r"places\.yaml: 'ru'"):
         load_places_file(path)
