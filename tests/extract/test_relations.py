@@ -579,3 +579,14 @@ def test_same_address_as_that_of() -> None:
     rows = rows_of(text, FIRMS)
     pairs = [(r.source, r.target) for r in rows if r.kind == "shared_address"]
     assert pairs == [("Arctic Star Ltd", "North Korean restaurant in the city")]
+
+
+def test_owners_recorded_with_other_nationalities_in_a_relative_clause() -> None:
+    text = (
+        "Arctic Star Ltd is held by several people with Korean names who are recorded as "
+        "Russian or Chinese nationals."
+    )
+    rows = rows_of(text, FIRMS)
+    listed = {(r.source, r.target) for r in rows if r.kind == "nationality"}
+    assert listed == {("Arctic Star Ltd", "Russia"), ("Arctic Star Ltd", "China")}
+    assert [r.kind for r in rows if r.kind == "ownership"] == ["ownership"]

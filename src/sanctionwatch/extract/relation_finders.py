@@ -1156,6 +1156,20 @@ class SentenceFinder:
             assets = self.parties(passive_subjects(head))
             if holders and assets:
                 return holders[0], assets[0]
+        if subject.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            # "X is held by people with Korean names who are recorded as Russian nationals"
+            group = verb.head
+            if group.dep_ == "pobj" and group.head.lower_ == "with":
+                group = group.head.head
+            holder_verb = group.head.head if group.dep_ == "pobj" else None
+            if (
+                holder_verb is not None
+                and group.head.dep_ == "agent"
+                and holder_verb.lemma_.lower() in self.rules.ownership_lemmas
+            ):
+                assets = self.parties(passive_subjects(holder_verb))
+                if assets:
+                    return group, assets[0]
         return None, None
 
     # -- fallback: any verb linking two parties ---------------------------------------------

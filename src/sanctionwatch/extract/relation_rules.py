@@ -126,6 +126,13 @@ class RelationRules:
     trigger_verbs: frozenset[str] = frozenset()
 
     @property
+    def ownership_lemmas(self) -> frozenset[str]:
+        """Verbs of the ownership rules ("own", "hold", ...)."""
+        return frozenset(
+            lemma for rule in self.verbs if rule.kind == "ownership" for lemma in rule.lemmas
+        )
+
+    @property
     def possessive(self) -> TitleSet | None:
         """Confidence of "Org's Person" employment, when the rules enable it."""
         return next((item for item in self.titles if item.kind == "possessive"), None)
