@@ -126,16 +126,16 @@ class Run:
         return self.report.counts["added"] + self.report.counts["new_version"]
 
 
-def timed_ingest(database: Database, folder: Path) -> tuple[float, IngestReport]:
+def timed_ingest(database: Database, folder: Path, workers: int) -> tuple[float, IngestReport]:
     started = time.perf_counter()
-    report = ingest_paths(database, [folder])
+    report = ingest_paths(database, [folder], workers=workers)
     return time.perf_counter() - started, report
 
 
-def bench(backend: str, database: Database, folder: Path) -> Run:
+def bench(backend: str, database: Database, folder: Path, workers: int) -> Run:
     database.migrate()
-    seconds, report = timed_ingest(database, folder)
-    rerun_seconds, rerun = timed_ingest(database, folder)
+    seconds, report = timed_ingest(database, folder, workers)
+    rerun_seconds, rerun = timed_ingest(database, folder, workers)
     if report.failures or rerun.counts["unchanged"] != len(rerun.outcomes):
         failure = report.failures[0] if report.failures else None
         sys.exit(f"{backend}: ingest did not complete cleanly (first failure: {failure})")
@@ -167,8 +167,8 @@ def machine() -> str:
     )
 
 
-def print_results(runs: list[Run], megabytes: float, count: int) -> None:
-    print(f"corpus: {count:,} documents, {megabytes:.1f} MB (txt and html)")
+def print_results(runs: list[Run], megabytes: float, count: int, workers: int) -> None:
+    print(f"corpus: {count:,} documents, {megabytes:.1f} MB (txt and html); workers: {workers}")
     print(f"machine: {machine()}")
     print(f"{'backend':<12}{'seconds':>10}{'docs/s':>10}{'MB/s':>8}{'re-run docs/s':>16}")
     for run in runs:
@@ -188,6 +188,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="documents to generate")
     parser.add_argument(
+        "--workers", type=int, default=1, help="parsing processes (writing stays in one)"
+    )
+    parser.add_argument(
         "--pg-url",
         default=os.environ.get("SANCTIONWATCH_TEST_PG_URL"),
         help="PostgreSQL server URL (default: $SANCTIONWATCH_TEST_PG_URL)",
@@ -200,13 +203,14 @@ def main() -> None:
         started = time.perf_counter()
         size = write_corpus(corpus, args.count)
         print(f"generated {args.count:,} documents in {time.perf_counter() - started:.1f} s")
-        runs = [bench("sqlite", Database(f"sqlite:///{workdir / 'bench.db'}"), corpus)]
+        sqlite = Database(f"sqlite:///{workdir / 'bench.db'}")
+        runs = [bench("sqlite", sqlite, corpus, args.workers)]
         if args.pg_url:
             with postgres_schema(args.pg_url) as database:
-                runs.append(bench("postgresql", database, corpus))
+                runs.append(bench("postgresql", database, corpus, args.workers))
         else:
             print("PostgreSQL: skipped (no --pg-url and SANCTIONWATCH_TEST_PG_URL is not set)")
-        print_results(runs, size / 1_048_576, args.count)
+        print_results(runs, size / 1_048_576, args.count, args.workers)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -53,7 +53,9 @@ def stats(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
         print_table("SanctionWatch store", ["what", "count"], counts.items())
 
 
-def ingest_with_progress(database: Database, paths: list[str], *, as_json: bool) -> IngestReport:
+def ingest_with_progress(
+    database: Database, paths: list[str], *, as_json: bool, workers: int = 1
+) -> IngestReport:
     """Ingest ``paths`` showing a progress bar; print one ``error:`` line per failure."""
     started = time.perf_counter()
     columns = (
@@ -81,7 +83,7 @@ def ingest_with_progress(database: Database, paths: list[str], *, as_json: bool)
             if as_json:
                 print_json_lines([outcome.to_dict()])
 
-        result = ingest_paths(database, paths, on_progress=report)
+        result = ingest_paths(database, paths, on_progress=report, workers=workers)
     if not as_json:
         print_summary(result, time.perf_counter() - started)
     return result
@@ -99,6 +101,9 @@ def ingest(
     paths: list[str] = typer.Argument(..., help="Files or folders (searched recursively)."),
     db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON line per file."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Processes that parse and clean (writing stays in one)."
+    ),
 ) -> None:
     """Ingest .txt, .md, .html and .pdf files (folders recursively) into the store.
 
@@ -110,7 +115,7 @@ def ingest(
 
         sanctionwatch ingest examples/reports ../shared/corpus/seeds --db sanctionwatch.db
     """
-    report = ingest_with_progress(open_database(db), paths, as_json=as_json)
+    report = ingest_with_progress(open_database(db), paths, as_json=as_json, workers=workers)
     if not report.ok:
         raise typer.Exit(1)
 
