@@ -286,6 +286,8 @@ def parse_fields(
         return str(error)
     except (ValueError, TypeError, LookupError, RecursionError, MemoryError) as error:
         return f"cannot read it ({type(error).__name__}: {error})"
+    except Exception as error:  # one unreadable file must not stop the batch
+        return f"unexpected error while reading it ({type(error).__name__}: {error})"
 
 
 @dataclass(frozen=True, slots=True)
