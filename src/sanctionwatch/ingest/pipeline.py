@@ -452,4 +452,6 @@ def _too_large(size: int, limit: int) -> str:
 
 
 def _megabytes(size: int) -> str:
+    if size < 100 * 1024:
+        return f"{size:,} bytes"
     return f"{size / (1024 * 1024):.1f} MB"
