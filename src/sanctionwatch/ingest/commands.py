@@ -21,13 +21,14 @@ from sanctionwatch.clikit import (
     print_json_lines,
     print_table,
 )
+from sanctionwatch.ingest.clean import clean_text
 from sanctionwatch.ingest.pipeline import ingest_paths
 from sanctionwatch.ingest.tables import DocumentSourceRow
 from sanctionwatch.ingest.types import IngestOutcome, IngestReport
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow, StatementRow
 
-TEXT_CHOICES = ("clean", "original")
+TEXT_CHOICES = ("clean", "original", "removed")
 
 
 def store_stats(database: Database) -> dict[str, Any]:
@@ -207,13 +208,21 @@ def document(
     document_id: str = typer.Argument(..., help="Document id, or a unique prefix of it."),
     db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    text: str = typer.Option("clean", "--text", help="Which text to show: clean or original."),
+    text: str = typer.Option(
+        "clean",
+        "--text",
+        help="Which text: clean, original, or removed (what cleaning cut, by which rule).",
+    ),
 ) -> None:
     """Show one document: its metadata, sources, versions and text.
+
+    `--text removed` re-runs the current cleaning rules on the original text and lists each cut
+    with its rule and offsets, so an analyst can check that nothing of substance was dropped.
 
     Example:
 
         sanctionwatch document 3fa2c1 --text original
+        sanctionwatch document 3fa2c1 --text removed
     """
     if text not in TEXT_CHOICES:
         fail(f"--text must be one of {', '.join(TEXT_CHOICES)}, not {text!r}")
@@ -229,6 +238,9 @@ def document(
             select(DocumentRow.id).where(DocumentRow.previous_version_id == row.id)
         ).all()
     body = row.clean_text if text == "clean" else row.original_text
+    removed = _removed(row.original_text) if text == "removed" else []
+    if text == "removed":
+        body = "\n".join(f"[{r['rule']}] {r['start']}-{r['end']}: {r['text']!r}" for r in removed)
     details = {
         **_document_summary(row),
         "sources": list(sources),
@@ -236,15 +248,24 @@ def document(
         "text_kind": text,
         "text": body,
     }
+    if text == "removed":
+        details["removed"] = removed
     if as_json:
         print_json_lines([details])
         return
-    shown = {k: v for k, v in details.items() if k not in ("text", "text_kind")}
+    shown = {k: v for k, v in details.items() if k not in ("text", "text_kind", "removed")}
     print_table(
         f"Document {row.id[:12]}", ["field", "value"], ((k, _cell(v)) for k, v in shown.items())
     )
     console.rule(f"{text} text ({len(body):,} characters)")
     console.print(body, markup=False, highlight=False)
+
+
+def _removed(original: str) -> list[dict[str, Any]]:
+    return [
+        {"rule": r.rule, "start": r.start, "end": r.end, "text": original[r.start : r.end]}
+        for r in clean_text(original).removals
+    ]
 
 
 def _cell(value: Any) -> str:
