@@ -101,3 +101,27 @@ def test_parallel_parsing_gives_the_same_documents(tmp_path: Path) -> None:
     assert statuses.count(Status.ADDED) == 12
     assert statuses.count(Status.UNCHANGED) == 1
     assert statuses.count(Status.FAILED) == 1
+
+
+def test_ingest_bytes_media_types(sqlite_database: Database) -> None:
+    page = (
+        "<html><head><title>Visas</title></head><body><article><p>"
+        + "Workers entered Russia on student visas and worked on building sites. " * 3
+        + "</p></article></body></html>"
+    ).encode("utf-8")
+    html = ingest_bytes(
+        sqlite_database, page, source="feed:1", media_type="text/html; charset=utf-8"
+    )
+    assert html.status is Status.ADDED
+    sniffed = ingest_bytes(
+        sqlite_database, b"%PDF-1.4 broken", source="feed:2", media_type="application/octet-stream"
+    )
+    assert sniffed.reason is not None and sniffed.reason.startswith("corrupt or unreadable PDF")
+    refused = ingest_bytes(
+        sqlite_database, b"PK\x03\x04", source="feed:3", media_type="application/zip"
+    )
+    assert refused.status is Status.FAILED
+    assert refused.reason == "unsupported media type 'application/zip'"
+    with sqlite_database.session() as session:
+        row = session.get(DocumentRow, html.document_id)
+        assert row is not None and row.media_type == "text/html"

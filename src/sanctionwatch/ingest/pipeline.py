@@ -21,7 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sanctionwatch.ingest.clean import clean_text
-from sanctionwatch.ingest.formats import MEDIA_TYPES, media_type_for, parse, sniff_media_type
+from sanctionwatch.ingest.formats import (
+    HTML,
+    MARKDOWN,
+    MEDIA_TYPES,
+    media_type_for,
+    parse,
+    sniff_media_type,
+)
 from sanctionwatch.ingest.metadata import describe
 from sanctionwatch.ingest.tables import DocumentSourceRow
 from sanctionwatch.ingest.types import IngestError, IngestOutcome, IngestReport, Status
@@ -104,7 +111,24 @@ def ingest_bytes(
     limit = settings.max_document_bytes
     if len(data) > limit:
         return _failed(source, len(data), _too_large(len(data), limit))
-    return _ingest_data(database, data, source, media_type or sniff_media_type(data), url)
+    kind = normalise_media_type(media_type) if media_type else None
+    if kind is None and media_type and not _is_generic(media_type):
+        return _failed(source, len(data), f"unsupported media type {media_type!r}")
+    return _ingest_data(database, data, source, kind or sniff_media_type(data), url)
+
+
+def normalise_media_type(media_type: str) -> str | None:
+    """A supported media type from a Content-Type value (``text/html; charset=utf-8``)."""
+    base = media_type.split(";", 1)[0].strip().lower()
+    aliases = {"application/xhtml+xml": HTML, "text/x-markdown": MARKDOWN}
+    base = aliases.get(base, base)
+    return base if base in set(MEDIA_TYPES.values()) else None
+
+
+def _is_generic(media_type: str) -> bool:
+    """Content types that say nothing about the format, so the bytes are sniffed instead."""
+    base = media_type.split(";", 1)[0].strip().lower()
+    return base in ("application/octet-stream", "binary/octet-stream", "")
 
 
 def collect_targets(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Target]:
