@@ -29,7 +29,7 @@ from sanctionwatch.extract.claimkit.dates import (
 )
 from sanctionwatch.extract.claimkit.model import Claim
 from sanctionwatch.extract.claimkit.numbers import Quantity, find_quantities
-from sanctionwatch.extract.claimkit.places import Named, collect_actors, collect_places
+from sanctionwatch.extract.claimkit.places import Taken, collect_actors, collect_places
 from sanctionwatch.extract.claimkit.series import (
     ClaimSeries,
     Estimate,
@@ -67,13 +67,13 @@ def claim_id(document_id: str, start: int, end: int, measure: str) -> str:
     return f"claim-{digest[:32]}"
 
 
-def _labels(mentions: Sequence[Mention]) -> list[Named]:
+def _labels(mentions: Sequence[Mention], length: int) -> Taken:
     """Named things whose digits are part of a name (resolution 2397, Flight 17)."""
-    return [
-        Named(m.start, m.end, m.text, m.canonical, m.entity_id, m.schema)
-        for m in mentions
-        if m.schema in analysis.LABEL_SCHEMAS
-    ]
+    taken = Taken(length)
+    for mention in mentions:
+        if mention.schema in analysis.LABEL_SCHEMAS:
+            taken.take(mention.start, mention.end)
+    return taken
 
 
 def _doc_text(doc: Doc, context: DocumentContext) -> str:
@@ -102,7 +102,7 @@ class _Reader:
         self.text = _doc_text(doc, context)
         self.places = collect_places(doc, mentions, vocabulary, self.text)
         self.actors = collect_actors(doc, mentions)
-        self.labels = _labels(mentions)
+        self.labels = _labels(mentions, len(self.text))
         self.version = extractor_version(vocabulary)
 
     def read(self) -> list[Claim]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sanctionwatch.extract.claimkit.dates import DateExpression, DocumentDate
 from sanctionwatch.extract.claimkit.numbers import DENOMINATORS, Quantity
-from sanctionwatch.extract.claimkit.places import Named
+from sanctionwatch.extract.claimkit.places import Named, PlaceList, Taken
 from sanctionwatch.extract.claimkit.vocabulary import MeasureRule, Vocabulary
 
 Token = Any  # spacy.tokens.Token (spaCy ships no type information)
@@ -105,17 +105,14 @@ def number_root(doc: Any, quantity: Quantity) -> Token | None:
     return span.root if span is not None and len(span) else None
 
 
-def is_label_or_date(doc: Any, quantity: Quantity, labels: Sequence[Named]) -> bool:
+def is_label_or_date(doc: Any, quantity: Quantity, labels: Taken) -> bool:
     """Numbers inside a date/ordinal entity or inside a named thing are not quantities."""
     span = doc.char_span(quantity.number_start, quantity.number_end, alignment_mode="expand")
     if span is None:
         return True
     if quantity.kind == "count" and any(t.ent_type_ in SKIP_ENTITY_LABELS for t in span):
         return True
-    return any(
-        named.start <= quantity.number_start and quantity.number_end <= named.end
-        for named in labels
-    )
+    return labels.inside(quantity.number_start, quantity.number_end)
 
 
 def _phrase(noun: Token) -> str:
@@ -261,6 +258,8 @@ def has_work_context(root: Token, vocabulary: Vocabulary) -> bool:
 
 
 def _places_in(span_start: int, span_end: int, places: Sequence[Named]) -> list[Named]:
+    if isinstance(places, PlaceList):
+        return places.between(span_start, span_end)
     return [p for p in places if span_start <= p.start and p.end <= span_end]
 
 
@@ -282,8 +281,8 @@ def _last_place(
     before: int, window_start: int, places: Sequence[Named], excluded: Iterable[str]
 ) -> Named | None:
     excluded = set(excluded)
-    for place in reversed(places):
-        if window_start <= place.start and place.end <= before and place.key not in excluded:
+    for place in reversed(_places_in(window_start, before, places)):
+        if place.key not in excluded:
             return place
     return None
 
