@@ -264,3 +264,45 @@ def test_a_figure_repeated_in_one_document_is_one_claim(nlp: Language) -> None:
         "3,000 North Korean workers were in Russia in 2017.",
     )
     assert len(claims) == 1
+
+
+def test_the_nearest_cue_names_a_money_figure(nlp: Language) -> None:
+    claims = read(
+        nlp,
+        "After Russia wrote off about 90 percent of the roughly $11 billion debt in 2014, the rest "
+        "was to fund trade projects.",
+    )
+    assert [(c.measure, c.value, c.as_of, c.asserted_by) for c in claims] == [
+        ("dprk_debt_forgiven_share:russia", 90, "2014", None),  # "wrote off" reports nothing
+        ("dprk_debt_to:russia", 11e9, "2014", None),
+    ]
+
+
+def test_now_dates_a_figure_to_the_document(nlp: Language) -> None:
+    claims = read(
+        nlp, "In 2017 Poland had 800 North Korean workers and now has 300 North Korean workers."
+    )
+    assert [(c.value, c.as_of) for c in claims] == [(800, "2017"), (300, "2019-06-14")]
+
+
+def test_listing_people_is_a_designation_but_listing_a_phone_is_not(nlp: Language) -> None:
+    listed = one(nlp, "The European Union listed three North Korean nationals on 2 May 2019.")
+    assert (listed.measure, listed.value, listed.as_of) == (
+        "designated_individuals",
+        3,
+        "2019-05-02",
+    )
+    assert (
+        read(
+            nlp,
+            "Four firms share one office in Khabarovsk. Two of them list the same telephone "
+            "number.",
+        )
+        == []
+    )
+
+
+def test_vague_several_thousand_is_not_a_figure(nlp: Language) -> None:
+    assert (
+        read(nlp, "Researchers estimated that several thousand North Korean workers stayed.") == []
+    )

@@ -143,40 +143,47 @@ class _Reader:
     def _sentence_claims(
         self, items: list[tuple[Quantity, Any]], dates: list[DateExpression]
     ) -> list[Claim]:
-        others = [quantity for quantity, _ in items]
-        claims: list[Claim] = []
+        # Pass 1: what each figure measures; pass 2: dates, which only real figures compete for
+        # ("the 1718 Committee in March 2020" does not take the date from "511 workers").
+        measured: list[tuple[Quantity, Any, analysis.CountedNoun | None, analysis.Measured]] = []
+        widening: list[tuple[int, Quantity]] = []
         for quantity, root in items:
             if quantity.vague or analysis.is_label_or_date(self.doc, quantity, self.labels):
                 continue
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
-            if noun is None and claims and self._widens(quantity, claims[-1]):
-                claims[-1] = _widen(claims[-1], quantity)
+            if noun is None and measured and self._widens(quantity):
+                widening.append((len(measured) - 1, quantity))
                 continue
-            claim = self._claim(quantity, root, noun, dates, [o for o in others if o != quantity])
-            if claim is not None:
-                claims.append(claim)
+            found = analysis.match_measure(
+                quantity, root, noun, self.places, self.actors, self.vocabulary
+            )
+            if found is not None:
+                measured.append((quantity, root, noun, found))
+        figures = [quantity for quantity, *_ in measured] + [q for _, q in widening]
+        claims = [
+            self._claim(quantity, root, noun, found, dates, [f for f in figures if f != quantity])
+            for quantity, root, noun, found in measured
+        ]
+        for index, upper in widening:
+            if claims[index].value_low is None:
+                claims[index] = _widen(claims[index], upper)
         return claims
 
-    def _widens(self, quantity: Quantity, previous: Claim) -> bool:
+    def _widens(self, quantity: Quantity) -> bool:
         cue = self.text[quantity.start : quantity.number_start].strip().lower()
-        cues = (*self.vocabulary.range_upper_cues, *self.vocabulary.range_lower_cues)
-        return cue in cues and previous.value_low is None
+        return cue in (*self.vocabulary.range_upper_cues, *self.vocabulary.range_lower_cues)
 
     def _claim(
         self,
         quantity: Quantity,
         root: Any,
         noun: analysis.CountedNoun | None,
+        measured: analysis.Measured,
         dates: list[DateExpression],
         others: list[Quantity],
-    ) -> Claim | None:
-        measured = analysis.match_measure(
-            quantity, root, noun, self.places, self.actors, self.vocabulary
-        )
-        if measured is None:
-            return None
+    ) -> Claim:
         bound = analysis.bind_date(quantity, root, noun.token if noun else None, dates, others)
-        if bound is not None:
+        if bound is not None and bound.kind != "document-date":
             as_of, as_of_kind = bound.as_of, bound.kind if bound.as_of else "unknown"
         else:
             as_of, as_of_kind = analysis.document_date(self.published)

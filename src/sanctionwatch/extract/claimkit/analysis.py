@@ -232,9 +232,21 @@ def governing_verb(token: Token) -> Token | None:
     return None
 
 
+def _object_of(token: Token, verb: Token) -> bool:
+    """Is ``token`` (or the noun phrase it heads) the object of ``verb``?"""
+    node = token
+    while node.head.i != node.i and node.head.i != verb.i:
+        node = node.head
+    return bool(node.dep_ in ("dobj", "nsubjpass", "oprd"))
+
+
 def verbs_of(token: Token) -> tuple[set[str], Token | None]:
+    """Lemmas of the verb governing ``token`` ("send home" with its particle, "list:obj" when
+    the token is its object) and of clauses attached to it ("workers *living* there")."""
     verb = governing_verb(token)
     phrases = _verb_phrases(verb) if verb is not None else set()
+    if verb is not None and _object_of(token, verb):
+        phrases |= {f"{phrase}:obj" for phrase in list(phrases)}
     for child in token.children:
         if child.dep_ in ("acl", "relcl") and child.pos_ in ("VERB", "AUX"):
             phrases |= _verb_phrases(child)
@@ -402,12 +414,12 @@ def match_measure(
         if not unit_class:
             return None
     nationality = nationality_of(noun.phrase, vocabulary) if noun is not None else None
-    if (
+    # "1,200 North Koreans" count workers only where the text talks about work.
+    bare_people = (
         noun is not None
         and noun.token.lower_.rstrip("s") in GENERIC_PERSONS
-        and (not has_work_context(root, vocabulary))
-    ):
-        return None
+        and not has_work_context(root, vocabulary)
+    )
     verb_source = noun.token if noun is not None and noun.via == "direct" else root
     verbs, verb = verbs_of(verb_source)
     context = context_words(sentence_of(root))
@@ -416,29 +428,59 @@ def match_measure(
         if (noun is not None)
         else set()
     )
-    for rule in vocabulary.measures:
-        if unit_class not in rule.units:
-            continue
-        if rule.nationality != "any" and nationality != rule.nationality:
-            continue
-        if (rule.verbs or rule.heads) and not (verbs & set(rule.verbs) or heads & set(rule.heads)):
-            continue
-        if rule.not_verbs and verbs & set(rule.not_verbs):
-            continue
-        if rule.context and not context & set(rule.context):
-            continue
-        if rule.requires_all and not set(rule.requires_all) <= context:
-            continue
-        if rule.requires_any and not context & set(rule.requires_any):
-            continue
-        scope = verb if verb is not None else verb_source
-        place, via = (None, None)
-        if rule.place:
-            place, via = resolve_place(rule, root, scope, places, vocabulary)
-        unit = quantity.currency or "USD" if unit_class == "money" else unit_class
-        subject = _employer(noun, verb, actors) if noun is not None and rule.heads else None
-        return _measured(rule, unit, place, via, subject)
-    return None
+    fitting = [
+        rule
+        for rule in vocabulary.measures
+        if _fits(rule, unit_class, nationality, verbs, heads, context)
+        and not (bare_people and rule.nationality != "any")
+    ]
+    if not fitting:
+        return None
+    rule = fitting[0]
+    if unit_class in ("money", "percent", "ratio"):
+        # Several money measures may fit one sentence ("debt ... trade"): the nearest cue wins.
+        rule = min(fitting, key=lambda candidate: _cue_distance(candidate, root))
+    scope = verb if verb is not None else verb_source
+    place, via = (None, None)
+    if rule.place:
+        place, via = resolve_place(rule, root, scope, places, vocabulary)
+    unit = quantity.currency or "USD" if unit_class == "money" else unit_class
+    subject = _employer(noun, verb, actors) if noun is not None and rule.heads else None
+    return _measured(rule, unit, place, via, subject)
+
+
+def _fits(
+    rule: MeasureRule,
+    unit_class: str,
+    nationality: str | None,
+    verbs: set[str],
+    heads: set[str],
+    context: set[str],
+) -> bool:
+    if unit_class not in rule.units:
+        return False
+    if rule.nationality != "any" and nationality != rule.nationality:
+        return False
+    if (rule.verbs or rule.heads) and not (verbs & set(rule.verbs) or heads & set(rule.heads)):
+        return False
+    if rule.not_verbs and verbs & set(rule.not_verbs):
+        return False
+    if rule.context and not context & set(rule.context):
+        return False
+    if rule.requires_all and not set(rule.requires_all) <= context:
+        return False
+    return not (rule.requires_any and not context & set(rule.requires_any))
+
+
+def _cue_distance(rule: MeasureRule, root: Token) -> int:
+    """Tokens between the figure and the nearest word that made ``rule`` fit."""
+    cues = set(rule.context) | set(rule.requires_all) | set(rule.requires_any)
+    distances = [
+        abs(token.i - root.i)
+        for token in sentence_of(root)
+        if token.lower_ in cues or token.lemma_.lower() in cues
+    ]
+    return min(distances, default=10_000)
 
 
 def _measured(
@@ -492,7 +534,11 @@ def find_asserter(root: Token, actors: Sequence[Named], vocabulary: Vocabulary) 
     node = root
     while node.head.i != node.i:
         node = node.head
-        if node.pos_ == "VERB" and node.lemma_.lower() in vocabulary.reporting_verbs:
+        if (
+            node.pos_ == "VERB"
+            and node.lemma_.lower() in vocabulary.reporting_verbs
+            and not any(child.dep_ == "prt" for child in node.children)  # "wrote off"
+        ):
             subjects = [c for c in node.children if c.dep_ in ("nsubj",)]
             if subjects:
                 candidates.append(_subject_tokens(subjects[0]))
@@ -560,10 +606,21 @@ def bind_date(
             continue
         usable.append(expression)
 
+    scope = root.head if root.head.lower_ in PARTITIVE_HEADS else root
+    inner = (scope.left_edge.idx, scope.right_edge.idx + len(scope.right_edge.text))
+
     def between(a: int, b: int) -> bool:
-        return any(a <= other.start and other.end <= b for other in others)
+        """Another figure lies in (a, b), not counting the whole a share is of."""
+        return any(
+            a <= other.start
+            and other.end <= b
+            and not (inner[0] <= other.start and other.end <= inner[1] and scope.i != root.i)
+            for other in others
+        )
 
     def adjacent(figure: Quantity, expression: DateExpression) -> bool:
+        if expression.kind == "document-date":
+            return False  # "now" dates what follows it
         if expression.start < figure.end or between(figure.end, expression.start):
             return False
         gap = doc.char_span(figure.end, expression.start, alignment_mode="expand")
@@ -579,7 +636,12 @@ def bind_date(
     following = [
         e for e in usable if e.start >= quantity.end and not between(quantity.end, e.start)
     ]
-    return following[0] if following else None
+    if following:
+        return following[0]
+    # A date that closely follows an earlier figure of the same clause still dates this one
+    # ("estimated 100,000 workers before the sanctions, earning more than $500 million").
+    earlier = [e for e in usable if e.end <= quantity.start]
+    return earlier[-1] if earlier else None
 
 
 def document_date(published: DocumentDate | None) -> tuple[str | None, str]:

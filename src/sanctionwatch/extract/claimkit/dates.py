@@ -52,6 +52,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?P<count>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>years?|months?"
             r"|weeks?)\s+(?P<dir>before\s+that|after\s+that|earlier|later)\b",
         ),
+        ("present", r"\b(?P<present>now|currently|today|at\s+present|presently|these\s+days)\b"),
         ("year", rf"(?<![\w$€£./-]){_YEAR}(?!\s*-?\s*(?:percent|per\s+cent|%))"),
         ("month", rf"\b{_MONTH}(?![\w])"),
     )
@@ -94,7 +95,7 @@ class DateExpression:
     end: int
     text: str
     as_of: str | None
-    kind: str  # stated | relative-resolved
+    kind: str  # stated | relative-resolved | document-date ("now", "currently")
     role: str  # at | as_of | since | until
 
 
@@ -151,6 +152,8 @@ def _resolve(
     name: str, match: re.Match[str], published: date | None, anchor: str | None
 ) -> tuple[str | None, str]:
     groups = match.groupdict()
+    if name == "present":
+        return None, "document-date"
     if name in ("mdy", "dmy"):
         iso = f"{groups['year']}-{_month(groups['month']):02d}-{int(groups['day']):02d}"
         return iso, "stated"
