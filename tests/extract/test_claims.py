@@ -306,3 +306,50 @@ def test_vague_several_thousand_is_not_a_figure(nlp: Language) -> None:
     assert (
         read(nlp, "Researchers estimated that several thousand North Korean workers stayed.") == []
     )
+
+
+def test_nationality_carries_over_and_entries_are_not_stocks(nlp: Language) -> None:
+    claims = read(
+        nlp,
+        "Korea Sobaeksu Trading Company employed 400 North Korean laborers in Vietnam. The "
+        "company sent 1,200 workers to Mongolia between 2015 and 2017. In 2019, 16,613 North "
+        "Koreans entered Russia, according to border statistics.",
+    )
+    by_value = {c.value: c for c in claims}
+    assert by_value[400].measure == "dprk_workers_employed"
+    assert by_value[400].subject_name == "Korea Sobaeksu Trading Company"
+    assert (by_value[1200].measure, by_value[1200].as_of) == (
+        "dprk_workers_sent_to:mongolia",
+        "2017",
+    )
+    assert by_value[1200].confidence < by_value[400].confidence  # inherited nationality
+    assert by_value[16613].measure == "dprk_nationals_entering:russia"
+
+
+def test_a_rate_belongs_to_the_figure_it_follows(nlp: Language) -> None:
+    claims = read(
+        nlp,
+        "The panel estimates that more than 100,000 North Korean workers remain overseas, "
+        "generating over $500 million annually.",
+    )
+    assert [(c.measure, c.period) for c in claims] == [
+        ("dprk_workers_in:world", None),
+        ("dprk_overseas_earnings", "year"),
+    ]
+
+
+def test_employed_without_an_employer_is_a_stock(nlp: Language) -> None:
+    claim = one(
+        nlp, "In Poland, about 800 North Korean workers were employed in shipyards in 2016."
+    )
+    assert (claim.measure, claim.as_of) == ("dprk_workers_in:poland", "2016")
+
+
+def test_frozen_assets(nlp: Language) -> None:
+    claim = one(nlp, "The EU froze assets worth €4.6 million in 2018.")
+    assert (claim.measure, claim.value, claim.unit, claim.as_of) == (
+        "assets_frozen",
+        4_600_000,
+        "EUR",
+        "2018",
+    )

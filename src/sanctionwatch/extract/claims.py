@@ -200,7 +200,12 @@ class _Reader:
             value_high=quantity.high,
             unit=measured.unit,
             qualifier=quantity.qualifier,
-            period=analysis.find_period(sentence.text, quantity.end - sentence.start_char),
+            period=analysis.find_period(
+                sentence.text,
+                quantity.end - sentence.start_char,
+                min((o.start for o in others if o.start >= quantity.end), default=sentence.end_char)
+                - sentence.start_char,
+            ),
             as_of=as_of,
             as_of_kind=as_of_kind,
             subject_entity_id=measured.subject.entity_id if measured.subject else None,
@@ -234,6 +239,8 @@ def _confidence(
         score -= 0.1
     if measured.place_via == "last":
         score -= 0.15
+    if measured.inherited_nationality:
+        score -= 0.1
     if measured.rule.place and measured.place is None:
         score -= 0.15
     if quantity.decimal_comma:

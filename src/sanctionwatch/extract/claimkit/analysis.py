@@ -92,6 +92,7 @@ class Measured:
     place: Named | None
     place_via: str | None
     subject: Named | None
+    inherited_nationality: bool = False
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,8 @@ def _world_or_anaphora(scope: Token, vocabulary: Vocabulary) -> str | None:
 
 
 def _window_start(root: Token) -> int:
-    return int(_window(root, 3).start_char)
+    """Where "the last place named" may be looked for: this sentence and the one before."""
+    return int(_window(root, 1).start_char)
 
 
 WORLD = Named(0, 0, "worldwide", "world", None, "Place")
@@ -331,17 +333,19 @@ def resolve_place(
     excluded = set(rule.exclude_places)
     in_sentence = [p for p in _places_in(sentence.start_char, sentence.end_char, places)
                    if p.key not in excluded]  # fmt: skip
+    anchors = _attachment_points(root, scope)
     for option in rule.place:
-        if option in ("subject",):
-            verb = governing_verb(root) or (scope if scope.pos_ in ("VERB", "AUX") else None)
-            while verb is not None:
-                for child in verb.children:
-                    if child.dep_ in ("nsubj", "nsubjpass"):
-                        for place in in_sentence:
-                            head = _np_head_of(doc, place)
-                            if head is not None and head.i == child.i:
-                                return place, "subject"
-                verb = governing_verb(verb) if verb.head.i != verb.i else None
+        if option == "subject":
+            for verb in _clause_verbs(root, scope):
+                subject = _place_in_role(verb, ("nsubj", "nsubjpass"), in_sentence, doc)
+                if subject is not None:
+                    return subject, "subject"
+            continue
+        if option == "object":
+            for verb in _clause_verbs(root, scope):
+                thing = _place_in_role(verb, ("dobj",), in_sentence, doc)
+                if thing is not None:
+                    return thing, "object"
             continue
         if option == "last":
             marker = _world_or_anaphora(scope, vocabulary)
@@ -355,7 +359,7 @@ def resolve_place(
             head = _np_head_of(doc, place)
             if head is None or head.dep_ != "pobj" or head.head.lower_ != option:
                 continue
-            if _in_subtree(head, scope) or _in_subtree(root, head.head.head):
+            if head.head.head.i in anchors:
                 return place, "preposition"
         marker = _world_or_anaphora(scope, vocabulary)
         if marker == "world" and "world" not in excluded:
@@ -365,6 +369,44 @@ def resolve_place(
             if last is not None:
                 return last, "anaphora"
     return None, None
+
+
+def _attachment_points(root: Token, scope: Token) -> set[int]:
+    """Tokens a place phrase may hang from to locate the figure: its verb, its noun and the
+    clauses directly under them ("sent ... to work in Russia", "workers living in Russia")."""
+    points = {root.i, root.head.i, scope.i}
+    for token in (scope, root.head):
+        for child in token.children:
+            if child.dep_ in ("advcl", "xcomp", "acl", "relcl", "conj") and child.pos_ in (
+                "VERB",
+                "AUX",
+            ):
+                points.add(child.i)
+    return points
+
+
+def _clause_verbs(root: Token, scope: Token) -> list[Token]:
+    """The verb of the figure's clause, and the verbs it is the complement of ("plans to fly")."""
+    verb = governing_verb(root) or (scope if scope.pos_ in ("VERB", "AUX") else None)
+    verbs = []
+    while verb is not None:
+        verbs.append(verb)
+        if verb.dep_ not in ("xcomp", "conj", "aux") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return verbs
+
+
+def _place_in_role(
+    verb: Token, roles: tuple[str, ...], places: Sequence[Named], doc: Any
+) -> Named | None:
+    for child in verb.children:
+        if child.dep_ in roles:
+            for place in places:
+                head = _np_head_of(doc, place)
+                if head is not None and head.i == child.i:
+                    return place
+    return None
 
 
 def _employer(noun: CountedNoun, verb: Token | None, actors: Sequence[Named]) -> Named | None:
@@ -414,6 +456,10 @@ def match_measure(
         if not unit_class:
             return None
     nationality = nationality_of(noun.phrase, vocabulary) if noun is not None else None
+    inherited = False
+    if nationality is None and noun is not None and unit_class in ("persons", "companies"):
+        nationality = _inherited_nationality(root, unit_class, vocabulary)
+        inherited = nationality is not None
     # "1,200 North Koreans" count workers only where the text talks about work.
     bare_people = (
         noun is not None
@@ -436,17 +482,34 @@ def match_measure(
     ]
     if not fitting:
         return None
-    rule = fitting[0]
     if unit_class in ("money", "percent", "ratio"):
         # Several money measures may fit one sentence ("debt ... trade"): the nearest cue wins.
-        rule = min(fitting, key=lambda candidate: _cue_distance(candidate, root))
+        fitting.sort(key=lambda candidate: _cue_distance(candidate, root))
     scope = verb if verb is not None else verb_source
-    place, via = (None, None)
-    if rule.place:
-        place, via = resolve_place(rule, root, scope, places, vocabulary)
     unit = quantity.currency or "USD" if unit_class == "money" else unit_class
-    subject = _employer(noun, verb, actors) if noun is not None and rule.heads else None
-    return _measured(rule, unit, place, via, subject)
+    for rule in fitting:
+        subject = None
+        if rule.heads:
+            # Employer measures need the employer ("his team of 200"); else the next rule.
+            subject = _employer(noun, verb, actors) if noun is not None else None
+            if subject is None:
+                continue
+        place, via = (None, None)
+        if rule.place:
+            place, via = resolve_place(rule, root, scope, places, vocabulary)
+        return _measured(rule, unit, place, via, subject, inherited)
+    return None
+
+
+def _inherited_nationality(root: Token, unit_class: str, vocabulary: Vocabulary) -> str | None:
+    """ "1,200 workers" after "400 North Korean laborers": the nationality carries over."""
+    window = _window(root, 2)
+    for token in reversed(list(root.doc[window.start : root.i])):
+        if token.pos_ in ("NOUN", "PROPN") and _counted_unit(token, vocabulary) == unit_class:
+            nationality = nationality_of(_phrase(token), vocabulary)
+            if nationality is not None:
+                return nationality
+    return None
 
 
 def _fits(
@@ -484,21 +547,28 @@ def _cue_distance(rule: MeasureRule, root: Token) -> int:
 
 
 def _measured(
-    rule: MeasureRule, unit: str, place: Named | None, via: str | None, subject: Named | None
+    rule: MeasureRule,
+    unit: str,
+    place: Named | None,
+    via: str | None,
+    subject: Named | None,
+    inherited: bool = False,
 ) -> Measured:
     if not rule.place:
-        return Measured(rule, rule.key, rule.label, unit, None, None, subject)
+        return Measured(rule, rule.key, rule.label, unit, None, None, subject, inherited)
     place_key = place.key if place is not None else "unspecified"
     place_name = place.text if place is not None else "an unnamed place"
     if place is not None and place.key == "world":
         place_name = "the world"
     label = rule.label.replace("{place}", place_name)
-    return Measured(rule, f"{rule.key}:{place_key}", label, unit, place, via, subject or place)
+    key = f"{rule.key}:{place_key}"
+    return Measured(rule, key, label, unit, place, via, subject or place, inherited)
 
 
-def find_period(sentence_text: str, start: int) -> str | None:
-    """ "a year", "each year", "annually" near the figure: it is a rate, not a stock."""
-    match = PERIOD_RE.search(sentence_text, start, start + 90)
+def find_period(sentence_text: str, start: int, limit: int | None = None) -> str | None:
+    """ "a year", "each year", "annually" after the figure (before the next one): a rate."""
+    end = start + 90 if limit is None else min(start + 90, limit)
+    match = PERIOD_RE.search(sentence_text, start, max(end, start))
     if match is None:
         return None
     unit = (match.group("unit") or match.group("adverb") or "").lower()

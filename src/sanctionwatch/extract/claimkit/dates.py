@@ -36,6 +36,11 @@ _LEAD = (
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(_LEAD + _EDGE + body, re.IGNORECASE))
     for name, body in (
+        (
+            "span",
+            r"\b(?:between|from)\s+(?:1[89]|20)\d{2}\s+(?:and|to|until)\s+"
+            r"(?P<year>(?:1[89]|20)\d{2})(?!\d)",
+        ),
         ("mdy", rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}"),
         ("dmy", rf"\b{_DAY}\s+{_MONTH}\s+{_YEAR}"),
         ("my", rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}"),
@@ -159,8 +164,8 @@ def _resolve(
         return iso, "stated"
     if name == "my":
         return _edge(match, f"{groups['year']}-{_month(groups['month']):02d}"), "stated"
-    if name == "year":
-        return _edge(match, groups["year"]), "stated"
+    if name in ("year", "span"):
+        return _edge(match, groups["year"]), "stated"  # a span is as of its end
     if name in ("md", "month"):
         month = _month(groups["month"])
         year = _latest(month, published)
