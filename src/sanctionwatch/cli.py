@@ -67,23 +67,30 @@ def run(
         None, help="Files or folders to process (default: examples/reports)."
     ),
     db: str | None = DbOption,
+    no_serve: bool = typer.Option(
+        False, "--no-serve", help="Stop after the summary instead of serving the web app."
+    ),
+    host: str = web_commands.HostOption,
+    port: int = web_commands.PortOption,
 ) -> None:
-    """Run the main job: the whole pipeline on PATHS, then print a summary.
+    """Run the main job: the whole pipeline on PATHS, print a summary, then serve the web app.
 
-    Today the pipeline is ingestion and extraction; later stages extend it.
+    Today the pipeline is ingestion, then extraction; later stages extend it.
 
     Example:
 
-        sanctionwatch run examples/reports --db sqlite:///sanctionwatch.db
+        sanctionwatch run examples/reports --db sqlite:///sanctionwatch.db --no-serve
     """
     database = open_database(db)
     report = ingest_commands.ingest_with_progress(
         database, paths or [str(DEFAULT_RUN_PATH)], as_json=False
     )
-    extract_commands.run_extraction(database)
+    extracted = extract_commands.run_extraction(database)
     counts = ingest_commands.store_stats(database)
     print_table("SanctionWatch store", ["what", "count"], counts.items())
-    if not report.ok:
+    if not no_serve:
+        web_commands.serve_app(database, host, port)
+    if not report.ok or extracted.failures:
         raise typer.Exit(1)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month", re.compile(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}", re.I)),
     ("year", re.compile(rf"(?<![$€£¥#№\d,.\-/])\b{YEAR}\b(?!\s*(?:%|percent|km|miles))", re.I)),
 )
+YEAR_HINT = re.compile(r"(?:1[89]|20)\d\d")
+WINDOW_BEFORE_YEAR = 48
+"""Longest date text before its year: "Wednesday, 22nd of September " with room to spare."""
+WINDOW_AFTER_YEAR = 16
+"""Enough to see what follows a year ("-02-03", " percent")."""
 # Words that make a following year a number, a count or an identifier, not a date.
 NOT_A_YEAR_BEFORE = re.compile(
     r"(?:resolution|resolutions|no\.|number|flight|article|paragraph|order|code|room|"
@@ -110,22 +116,48 @@ class DateFinding:
 
 
 def find_dates(text: str) -> list[DateMention]:
-    """Dates mentioned in ``text``, longest reading first where readings overlap, in order."""
-    taken: list[tuple[int, int]] = []
+    """Dates mentioned in ``text``, longest reading first where readings overlap, in order.
+
+    Every form carries a year, so the patterns only run in windows around four-digit numbers
+    that could be years: long texts with few dates cost almost nothing.
+    """
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     mentions: list[DateMention] = []
-    for precision, pattern in PATTERNS:
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
-                continue
-            if precision == "year" and NOT_A_YEAR_BEFORE.search(text, max(0, start - 20), start):
-                continue
-            taken.append((start, end))
-            value = _iso(match)
-            if value is None:
-                continue  # "February 30, 2019": not a date, and not a bare year either
-            mentions.append(DateMention(value, precision, start, end, match.group().strip()))
+    for window_start, window_end in _year_windows(text):
+        for precision, pattern in PATTERNS:
+            for match in pattern.finditer(text, window_start, window_end):
+                start, end = match.span()
+                index = bisect_left(taken_starts, end)
+                if index and taken_ends[index - 1] > start:
+                    continue  # overlaps a longer reading found earlier
+                if precision == "year" and NOT_A_YEAR_BEFORE.search(
+                    text, max(0, start - 20), start
+                ):
+                    continue
+                taken_starts.insert(index, start)
+                taken_ends.insert(index, end)
+                value = _iso(match)
+                if value is None:
+                    continue  # "February 30, 2019": not a date, and not a bare year either
+                mentions.append(DateMention(value, precision, start, end, match.group().strip()))
     return sorted(mentions, key=lambda mention: mention.start)
+
+
+def _year_windows(text: str) -> Iterator[tuple[int, int]]:
+    """Merged spans around every possible year, wide enough for the longest date form."""
+    current: tuple[int, int] | None = None
+    for match in YEAR_HINT.finditer(text):
+        start = max(0, match.start() - WINDOW_BEFORE_YEAR)
+        end = min(len(text), match.end() + WINDOW_AFTER_YEAR)
+        if current is not None and start <= current[1]:
+            current = (current[0], end)
+            continue
+        if current is not None:
+            yield current
+        current = (start, end)
+    if current is not None:
+        yield current
 
 
 def _iso(match: re.Match[str]) -> str | None:
@@ -197,25 +229,25 @@ def date_from_url(url: str | None) -> DateMention | None:
 
 def latest_event(text: str, *, today: date | None = None) -> DateMention | None:
     """The latest date the text reports as past, skipping plans, deadlines and forecasts."""
+    mentions = find_dates(text)
+    if not mentions:
+        return None
     limit = (today or date.today()).isoformat()
+    spans = list(_sentences(text))
+    starts = [start for start, _ in spans]
+    future: dict[int, bool] = {}
     best: DateMention | None = None
-    for sentence_start, sentence_end in _sentences(text):
-        sentence = text[sentence_start:sentence_end]
-        future = FUTURE_CUES.search(sentence) is not None
-        for mention in find_dates(sentence):
-            if future or FUTURE_PREPOSITION.search(sentence, 0, mention.start):
-                continue
-            if mention.value[: len(limit)] > limit[: len(mention.value)]:
-                continue
-            placed = DateMention(
-                mention.value,
-                mention.precision,
-                sentence_start + mention.start,
-                sentence_start + mention.end,
-                mention.text,
-            )
-            if best is None or placed.sort_key > best.sort_key:
-                best = placed
+    for mention in mentions:
+        if mention.value[: len(limit)] > limit[: len(mention.value)]:
+            continue
+        index = max(0, bisect_right(starts, mention.start) - 1)
+        sentence_start, sentence_end = spans[index] if spans else (0, len(text))
+        if index not in future:
+            future[index] = FUTURE_CUES.search(text, sentence_start, sentence_end) is not None
+        if future[index] or FUTURE_PREPOSITION.search(text, sentence_start, mention.start):
+            continue
+        if best is None or mention.sort_key > best.sort_key:
+            best = mention
     return best
 
 

@@ -1,0 +1,411 @@
+"""Matching features: small named functions, each returning evidence in [0, 1].
+
+Name features read a :class:`NamePair` (two prepared names plus their token alignment, computed
+once and shared); evidence features read :class:`Evidence` (birth dates, countries, identifiers
+of whole entities). Each function's docstring says what it is evidence *for*; the weights that
+turn features into a score live in ``data/screen/weights.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapidfuzz.distance import Indel, JaroWinkler
+
+from sanctionwatch.screen.korean import Syllables, equivalent
+from sanctionwatch.screen.normalize import NameForm, Token, make_token
+
+MATCHED_TOKEN = 0.8
+"""Aligned tokens at least this similar count as the same name part."""
+
+
+PATRONYMIC_PENALTY = 0.6
+"""A given name is not a patronymic: Ivan is not Ivanovich."""
+SYLLABLE_PENALTY = 0.7
+"""Korean name parts that cannot be the same Hangul differ (Jung vs Un, Jongun vs Jong)."""
+MERGE_SIMILARITY = 0.9
+MERGE_HINT = 0.6
+"""Cheap pre-check before a concatenation is prepared as a token and compared properly."""
+"""Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
+
+_SIMILARITY: dict[tuple[str, str], float] = {}
+
+
+def clear_similarity_cache() -> None:
+    _SIMILARITY.clear()
+
+
+def _korean_parts_differ(left: Token, right: Token) -> bool:
+    """Korean name parts that are not equivalent: one syllable each (Jung vs Un), or a
+    different number of syllables (Jongun vs Jong)."""
+    if left.syllables is None or right.syllables is None:
+        return False
+    if len(left.syllables) == 1 == len(right.syllables):
+        return True
+    short, long = sorted((left.text, right.text), key=len)
+    return len(left.syllables) != len(right.syllables) and (
+        long.startswith(short) or long.endswith(short)
+    )
+
+
+def _string_similarity(left: str, right: str) -> float:
+    """Mean of Jaro-Winkler (forgiving of typos) and Indel (strict about length and order)."""
+    return (
+        JaroWinkler.normalized_similarity(left, right) + Indel.normalized_similarity(left, right)
+    ) / 2
+
+
+def token_similarity(left: Token, right: Token) -> float:
+    """How alike two name parts are: 1 for equal or romanisation-equivalent, else Jaro-Winkler.
+
+    Numbers only match themselves; a one-letter token (an initial) matches any token with that
+    first letter at 0.9.
+    """
+    if left.text == right.text:
+        return 1.0
+    key = (left.text, right.text)
+    cached = _SIMILARITY.get(key)
+    if cached is not None:
+        return cached
+    if left.is_number or right.is_number:
+        value = 0.0
+    elif left.syllables and right.syllables and equivalent(left.syllables, right.syllables):
+        value = 1.0
+    elif len(left.text) == 1 or len(right.text) == 1:
+        value = 0.9 if left.text[0] == right.text[0] else 0.0
+    else:
+        value = _string_similarity(left.text, right.text)
+        if left.folded != left.text or right.folded != right.text:
+            value = max(value, _string_similarity(left.folded, right.folded))
+        if left.patronymic != right.patronymic:
+            value *= PATRONYMIC_PENALTY
+        if _korean_parts_differ(left, right):
+            value *= SYLLABLE_PENALTY
+    if len(_SIMILARITY) > 1_000_000:
+        _SIMILARITY.clear()
+    _SIMILARITY[key] = value
+    return value
+
+
+@dataclass(slots=True)
+class Alignment:
+    """Best one-to-one pairing of the shorter name's tokens with the longer name's."""
+
+    pairs: list[tuple[Token, Token, float]]
+    short: tuple[Token, ...]
+    long: tuple[Token, ...]
+
+
+def _spells(joined: Token, target: Token) -> bool:
+    """Does a concatenation of tokens spell ``target`` (exactly, in Korean, or with a typo)?"""
+    if joined.syllables and target.syllables and equivalent(joined.syllables, target.syllables):
+        return True
+    return Indel.normalized_similarity(joined.folded, target.folded) >= MERGE_SIMILARITY
+
+
+def merge_runs(long: tuple[Token, ...], short: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Join adjacent tokens of ``long`` that spell one token of ``short`` ("Jong Un"/"Jongun")."""
+    targets = [token for token in short if not token.is_number and len(token.text) > 3]
+    if not targets:
+        return long
+    merged: list[Token] = []
+    index = 0
+    while index < len(long):
+        for span in (3, 2):
+            if index + span > len(long):
+                continue
+            text = "".join(token.text for token in long[index : index + span])
+            near = [t for t in targets if Indel.normalized_similarity(text, t.text) >= MERGE_HINT]
+            if near and any(_spells(make_token(text), target) for target in near):
+                merged.append(make_token(text))
+                index += span
+                break
+        else:
+            merged.append(long[index])
+            index += 1
+    return tuple(merged)
+
+
+def align(left: NameForm, right: NameForm) -> Alignment:
+    """Greedy alignment by descending similarity (names have few tokens: near enough exact)."""
+    short, long = (left.tokens, right.tokens)
+    if len(short) > len(long):
+        short, long = long, short
+    if len(short) < len(long):
+        long = merge_runs(long, short)
+        if len(short) > len(long):
+            short, long = long, short
+    scored = [
+        (token_similarity(a, b), i, j) for i, a in enumerate(short) for j, b in enumerate(long)
+    ]
+    scored.sort(reverse=True)
+    used_short: set[int] = set()
+    used_long: set[int] = set()
+    pairs: list[tuple[Token, Token, float]] = []
+    for similarity, i, j in scored:
+        if i in used_short or j in used_long:
+            continue
+        used_short.add(i)
+        used_long.add(j)
+        pairs.append((short[i], long[j], similarity))
+        if len(used_short) == len(short):
+            break
+    return Alignment(pairs, short, long)
+
+
+@dataclass
+class NamePair:
+    """Two prepared names; the alignment is computed on first use and shared by features."""
+
+    left: NameForm
+    right: NameForm
+
+    @cached_property
+    def alignment(self) -> Alignment:
+        return align(self.left, self.right)
+
+
+NameFeature = Callable[[NamePair], float]
+NAME_FEATURES: dict[str, NameFeature] = {}
+
+
+def name_feature(function: NameFeature) -> NameFeature:
+    """Register a name feature under its function name."""
+    NAME_FEATURES[function.__name__] = function
+    return function
+
+
+@name_feature
+def name_exact(pair: NamePair) -> float:
+    """The same name once case, script, punctuation, spacing and token order are set aside."""
+    left, right = pair.left, pair.right
+    return float(left.joined == right.joined or left.sorted_joined == right.sorted_joined)
+
+
+@name_feature
+def name_joined_similarity(pair: NamePair) -> float:
+    """Edit similarity of the names written without spaces (typos, "Jong Un" vs "Jongun").
+
+    Names whose Korean syllables are all equivalent count as written alike (Myohyangsan and
+    Mekhyansan are one spelling apart in Hangul, not five letters apart).
+    """
+    left, right = pair.left, pair.right
+    in_order = Indel.normalized_similarity(left.joined, right.joined)
+    if in_order < 1.0 and left.syllables and right.syllables:
+        in_order = max(in_order, name_romanisation_equivalent(pair))
+    if in_order == 1.0 or len(left.tokens) == 1 == len(right.tokens):
+        return in_order
+    return max(in_order, Indel.normalized_similarity(left.sorted_joined, right.sorted_joined))
+
+
+@name_feature
+def name_token_jaro(pair: NamePair) -> float:
+    """Length-weighted similarity of aligned tokens; unpaired tokens count as 0 (order-free)."""
+    alignment = pair.alignment
+    total = sum(len(t.text) for t in alignment.short) + sum(len(t.text) for t in alignment.long)
+    matched = sum((len(a.text) + len(b.text)) * sim for a, b, sim in alignment.pairs)
+    return matched / total if total else 0.0
+
+
+def _orders(groups: tuple[Syllables, ...]) -> list[list[frozenset[int]]]:
+    """Syllables in written order, with the family name moved from the front or the back."""
+    orders = [groups]
+    if len(groups) > 1:
+        orders += [groups[1:] + groups[:1], groups[-1:] + groups[:-1]]
+    return [[piece for group in order for piece in group] for order in orders]
+
+
+@name_feature
+def name_romanisation_equivalent(pair: NamePair) -> float:
+    """Share of Korean syllables, in order, that may be the same Hangul (jong/chong/jeong).
+
+    The family name may stand first or last, but given-name syllables keep their order:
+    *Ho Chun* and *Chun Ho* are different people.
+    """
+    left, right = pair.left.syllables, pair.right.syllables
+    if not left or not right:
+        return 0.0
+    target = [piece for group in right for piece in group]
+    best = 0
+    for order in _orders(left):
+        if len(order) == len(target):
+            hits = sum(not a.isdisjoint(b) for a, b in zip(order, target, strict=True))
+            best = max(best, hits)
+    return best / len(target)
+
+
+@name_feature
+def syllable_order_mismatch(pair: NamePair) -> float:
+    """Korean names with the same syllables in another given-name order (Hyang-hak, Hak-hyang):
+    1 when every syllable has a partner but no allowed order lines them up."""
+    left, right = pair.left.syllables, pair.right.syllables
+    if not left or not right:
+        return 0.0
+    remaining = [piece for group in right for piece in group]
+    size = len(remaining)
+    if size != sum(len(group) for group in left):
+        return 0.0
+    matched = 0
+    for piece in (piece for group in left for piece in group):
+        for index, other in enumerate(remaining):
+            if not piece.isdisjoint(other):
+                matched += 1
+                del remaining[index]
+                break
+    if matched < size:
+        return 0.0
+    return float(name_romanisation_equivalent(pair) < 1.0)
+
+
+@name_feature
+def tokens_all_matched(pair: NamePair) -> float:
+    """Every token of the shorter name has a counterpart: a name with a part left out (no
+    patronymic, no "Korea" prefix, no middle name) rather than a different name. A lone token
+    against a longer name ("Smith" vs "John Smith") does not count."""
+    alignment = pair.alignment
+    if len(alignment.short) < 2 and len(alignment.long) > 1:
+        return 0.0
+    return float(all(sim >= MATCHED_TOKEN for _, _, sim in alignment.pairs))
+
+
+@name_feature
+def name_phonetic(pair: NamePair) -> float:
+    """Share of the shorter name's tokens whose metaphone key occurs in the other name."""
+    alignment = pair.alignment
+    keys = {token.phonetic for token in alignment.long}
+    hits = sum(token.phonetic in keys for token in alignment.short)
+    return hits / len(alignment.short)
+
+
+@name_feature
+def token_mismatch(pair: NamePair) -> float:
+    """Share of the shorter name's tokens with no counterpart: Kim Jong *Un* vs Kim Jong *Nam*.
+
+    A differing given-name syllable or word is strong evidence of a different person even when
+    every other token agrees.
+    """
+    alignment = pair.alignment
+    misses = len(alignment.short) - sum(sim >= MATCHED_TOKEN for _, _, sim in alignment.pairs)
+    return misses / len(alignment.short)
+
+
+@name_feature
+def extra_tokens(pair: NamePair) -> float:
+    """Share of the longer name's tokens left unpaired (an added word, or a split token)."""
+    alignment = pair.alignment
+    matched = sum(sim >= MATCHED_TOKEN for _, _, sim in alignment.pairs)
+    return (len(alignment.long) - matched) / len(alignment.long)
+
+
+@name_feature
+def number_mismatch(pair: NamePair) -> float:
+    """Different numbers (vessel *Tong San 2* vs *Tong San 3*): 1; a number on one side: 0.5."""
+    left, right = pair.left.numbers, pair.right.numbers
+    if left and right:
+        return 0.0 if left == right else 1.0
+    return 0.5 if left or right else 0.0
+
+
+@name_feature
+def legal_form_mismatch(pair: NamePair) -> float:
+    """Both names carry legal forms and they differ (an LLC and a JSC of one brand are siblings)."""
+    left, right = pair.left.legal_forms, pair.right.legal_forms
+    return float(bool(left and right and left.isdisjoint(right)))
+
+
+@name_feature
+def token_count_mismatch(pair: NamePair) -> float:
+    """Relative difference in token counts (weak: spacing changes counts too)."""
+    alignment = pair.alignment
+    return (len(alignment.long) - len(alignment.short)) / len(alignment.long)
+
+
+def name_features(left: NameForm, right: NameForm) -> dict[str, float]:
+    """Every name feature for one pair of prepared names."""
+    pair = NamePair(left, right)
+    return {name: function(pair) for name, function in NAME_FEATURES.items()}
+
+
+# --- evidence of whole entities -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What besides names tells two entities apart."""
+
+    schema: str = "Thing"
+    birth_dates: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+    identifiers: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+EvidenceFeature = Callable[[Evidence, Evidence], float]
+EVIDENCE_FEATURES: dict[str, EvidenceFeature] = {}
+
+
+def evidence_feature(function: EvidenceFeature) -> EvidenceFeature:
+    EVIDENCE_FEATURES[function.__name__] = function
+    return function
+
+
+def _dates_agree(left: str, right: str) -> bool:
+    size = min(len(left), len(right))
+    return size >= 4 and left[:size] == right[:size]
+
+
+@evidence_feature
+def birth_date_match(query: Evidence, candidate: Evidence) -> float:
+    """A birth date agrees (to the precision both give: "1984" agrees with "1984-01-08")."""
+    return float(any(_dates_agree(a, b) for a in query.birth_dates for b in candidate.birth_dates))
+
+
+@evidence_feature
+def birth_date_mismatch(query: Evidence, candidate: Evidence) -> float:
+    """Both give birth dates and none agree: 1 if even the years differ, else 0.5."""
+    if not query.birth_dates or not candidate.birth_dates:
+        return 0.0
+    if birth_date_match(query, candidate):
+        return 0.0
+    years = {d[:4] for d in query.birth_dates} & {d[:4] for d in candidate.birth_dates}
+    return 0.5 if years else 1.0
+
+
+@evidence_feature
+def country_match(query: Evidence, candidate: Evidence) -> float:
+    """A nationality, citizenship, jurisdiction or country is shared."""
+    return float(not query.countries.isdisjoint(candidate.countries))
+
+
+@evidence_feature
+def country_mismatch(query: Evidence, candidate: Evidence) -> float:
+    """Both give countries and share none (weak: people and firms move)."""
+    both = query.countries and candidate.countries
+    return float(bool(both) and query.countries.isdisjoint(candidate.countries))
+
+
+@evidence_feature
+def identifier_match(query: Evidence, candidate: Evidence) -> float:
+    """An identifier value (IMO, SWIFT/BIC, passport, registration number ...) is shared."""
+    ours = set().union(*query.identifiers.values()) if query.identifiers else set()
+    for values in candidate.identifiers.values():
+        if not ours.isdisjoint(values):
+            return 1.0
+    return 0.0
+
+
+@evidence_feature
+def identifier_mismatch(query: Evidence, candidate: Evidence) -> float:
+    """The same kind of identifier on both sides with different values (two IMO numbers)."""
+    if identifier_match(query, candidate):
+        return 0.0
+    for kind, values in query.identifiers.items():
+        other = candidate.identifiers.get(kind)
+        if other and values.isdisjoint(other):
+            return 1.0
+    return 0.0
+
+
+def evidence_features(query: Evidence, candidate: Evidence) -> dict[str, float]:
+    return {name: function(query, candidate) for name, function in EVIDENCE_FEATURES.items()}

@@ -1,0 +1,280 @@
+"""Candidate search over list entities: token, phonetic, Korean-syllable and n-gram keys.
+
+Every name of every list entity is prepared once and filed under its keys: folded tokens
+(``t:``), metaphone codes (``p:``), the Revised Romanization readings of its Korean syllables
+(``k:``) and character trigrams of the name written without spaces (``g:``). A query collects
+the postings of its own keys, weights each key by its rarity (IDF), and sums the weights per
+name with one ``numpy.bincount``; only the best-scoring names are compared with the matcher.
+No query ever scans all names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from followthemoney import EntityProxy, model
+
+from sanctionwatch.screen.features import NAME_FEATURES, Evidence, NamePair, evidence_features
+from sanctionwatch.screen.korean import rr_keys
+from sanctionwatch.screen.matcher import (
+    MatchResult,
+    Weights,
+    entity_evidence,
+    entity_names,
+    load_weights,
+    name_logit,
+    result_from_features,
+    schemata_compatible,
+)
+from sanctionwatch.screen.normalize import NameForm, prepare_name
+
+CANDIDATE_NAMES = 24
+"""Names compared with the matcher per query name (the best by key overlap)."""
+MAX_POSTINGS_SHARE = 0.05
+"""Keys on more than this share of names (``trading``) are skipped when rarer keys exist."""
+
+
+def name_keys(form: NameForm) -> set[str]:
+    """Every index key of one prepared name."""
+    keys: set[str] = set()
+    for token in form.tokens:
+        if token.is_number:
+            keys.add(f"n:{token.text}")
+            continue
+        keys.add(f"t:{token.folded}")
+        if len(token.text) > 2:
+            keys.add(f"p:{token.phonetic}")
+        if token.syllables:
+            keys.update(f"k:{key}" for key in rr_keys(token.syllables))
+    joined = "".join(t.folded for t in form.tokens if not t.is_number) or form.joined
+    padded = f"^{joined}$"
+    keys.update(f"g:{padded[i : i + 3]}" for i in range(len(padded) - 2))
+    return keys
+
+
+@dataclass
+class ListEntity:
+    """A list entity as the index keeps it."""
+
+    id: str
+    schema: str
+    caption: str
+    datasets: list[str]
+    version: str | None
+    evidence: Evidence
+    sanctions: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ScreeningHit:
+    """One list entity found for a query, with the matcher's verdict."""
+
+    entity: ListEntity
+    result: MatchResult
+
+    @property
+    def score(self) -> float:
+        return self.result.score
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.entity.id,
+            "schema": self.entity.schema,
+            "caption": self.entity.caption,
+            "datasets": self.entity.datasets,
+            "list_version": self.entity.version,
+            "sanctions": self.entity.sanctions,
+            **self.result.to_dict(),
+        }
+
+
+@dataclass
+class Query:
+    """A prepared query: names, evidence, schema."""
+
+    schema: str
+    names: list[NameForm]
+    evidence: Evidence
+
+    @classmethod
+    def from_entity(cls, entity: EntityProxy) -> Query:
+        schema = entity.schema.name
+        strong, weak = entity_names(entity)
+        names = []
+        for name in strong + weak:
+            try:
+                names.append(prepare_name(name, schema))
+            except ValueError:
+                continue
+        return cls(schema, names, entity_evidence(entity))
+
+
+def make_query_entity(
+    name: str, schema: str = "Thing", country: str | None = None, birth_date: str | None = None
+) -> EntityProxy:
+    """An FtM entity for a typed query (``screen "NAME" --country ru``)."""
+    if model.get(schema) is None:
+        raise ValueError(f"unknown schema {schema!r}; use a FollowTheMoney schema such as Person")
+    entity = model.make_entity(schema)
+    entity.id = "query"
+    entity.add("name", name, quiet=True, cleaned=True)
+    if country:
+        prop = "nationality" if entity.schema.is_a("Person") else "country"
+        entity.add(prop, country.lower(), quiet=True, cleaned=True)
+    if birth_date and entity.schema.is_a("Person"):
+        entity.add("birthDate", birth_date, quiet=True, cleaned=True)
+    return entity
+
+
+class ScreeningIndex:
+    """In-memory index of list entities; build once, search many times."""
+
+    def __init__(self) -> None:
+        self.entities: list[ListEntity] = []
+        self.names: list[NameForm] = []
+        self.name_entity: np.ndarray = np.zeros(0, dtype=np.int32)
+        self.name_weak: np.ndarray = np.zeros(0, dtype=bool)
+        self.postings: dict[str, np.ndarray] = {}
+        self.idf: dict[str, float] = {}
+
+    @classmethod
+    def build(
+        cls,
+        entities: Iterable[EntityProxy],
+        versions: dict[str, str] | None = None,
+        sanctions: dict[str, list[dict[str, Any]]] | None = None,
+        datasets: dict[str, list[str]] | None = None,
+    ) -> ScreeningIndex:
+        """Index every matchable entity (Sanction and other non-matchable schemata are skipped)."""
+        index = cls()
+        owners: list[int] = []
+        weak_flags: list[bool] = []
+        postings: dict[str, list[int]] = {}
+        for entity in entities:
+            if not entity.schema.matchable or entity.id is None:
+                continue
+            strong, weak = entity_names(entity)
+            forms: list[tuple[NameForm, bool]] = []
+            for names, is_weak in ((strong, False), (weak, True)):
+                for name in dict.fromkeys(names):
+                    try:
+                        forms.append((prepare_name(name, entity.schema.name), is_weak))
+                    except ValueError:
+                        continue
+            if not forms:
+                continue
+            position = len(index.entities)
+            sources = (datasets or {}).get(entity.id)
+            if sources is None:
+                sources = sorted(getattr(entity, "datasets", None) or [])
+            index.entities.append(
+                ListEntity(
+                    id=entity.id,
+                    schema=entity.schema.name,
+                    caption=entity.caption,
+                    datasets=sources,
+                    version=(versions or {}).get(entity.id),
+                    evidence=entity_evidence(entity),
+                    sanctions=(sanctions or {}).get(entity.id, []),
+                )
+            )
+            for form, is_weak in forms:
+                name_id = len(index.names)
+                index.names.append(form)
+                owners.append(position)
+                weak_flags.append(is_weak)
+                for key in name_keys(form):
+                    postings.setdefault(key, []).append(name_id)
+        index.name_entity = np.array(owners, dtype=np.int32)
+        index.name_weak = np.array(weak_flags, dtype=bool)
+        total = max(1, len(index.names))
+        index.postings = {key: np.array(ids, dtype=np.int32) for key, ids in postings.items()}
+        index.idf = {key: math.log(total / len(ids)) + 0.1 for key, ids in postings.items()}
+        return index
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def memory_bytes(self) -> int:
+        """Approximate size of the arrays (the prepared names are counted by the benchmark)."""
+        arrays = sum(array.nbytes for array in self.postings.values())
+        return arrays + self.name_entity.nbytes + self.name_weak.nbytes
+
+    def _candidate_names(self, form: NameForm, limit: int) -> np.ndarray:
+        keys = [key for key in name_keys(form) if key in self.postings]
+        if not keys:
+            return np.zeros(0, dtype=np.int32)
+        cap = max(50, int(len(self.names) * MAX_POSTINGS_SHARE))
+        rare = [key for key in keys if len(self.postings[key]) <= cap]
+        chosen = rare if len(rare) >= 2 else keys
+        ids = np.concatenate([self.postings[key] for key in chosen])
+        weights = np.concatenate(
+            [np.full(len(self.postings[key]), self.idf[key]) for key in chosen]
+        )
+        scores = np.bincount(ids, weights=weights, minlength=len(self.names))
+        if len(scores) > limit:
+            top = np.argpartition(scores, -limit)[-limit:]
+        else:
+            top = np.arange(len(scores))
+        best = float(scores[top].max()) if len(top) else 0.0
+        return top[scores[top] >= best * 0.25]
+
+    def search(
+        self, query: EntityProxy | Query, limit: int = 10, threshold: float | None = None
+    ) -> list[ScreeningHit]:
+        """The best list entities for ``query``, highest score first, above ``threshold``.
+
+        ``threshold`` defaults to 0 (every candidate, ranked); screening passes the match
+        threshold from the weights file or settings.
+        """
+        prepared = query if isinstance(query, Query) else Query.from_entity(query)
+        weights = load_weights()
+        best: dict[int, tuple[float, NameForm, NameForm, bool]] = {}
+        for form in prepared.names:
+            for name_id in self._candidate_names(form, CANDIDATE_NAMES).tolist():
+                position = int(self.name_entity[name_id])
+                entity = self.entities[position]
+                if not schemata_compatible(prepared.schema, entity.schema):
+                    continue
+                candidate = self.names[name_id]
+                is_weak = bool(self.name_weak[name_id])
+                logit = name_logit(form, candidate, weights)
+                if is_weak:
+                    logit += weights.evidence["weak_alias"]
+                current = best.get(position)
+                if current is None or logit > current[0]:
+                    best[position] = (logit, form, candidate, is_weak)
+        hits = [
+            self._hit(position, entry, prepared, weights, threshold)
+            for position, entry in best.items()
+        ]
+        cutoff = 0.0 if threshold is None else threshold
+        hits = [hit for hit in hits if hit.score >= cutoff and hit.score > 0]
+        hits.sort(key=lambda hit: (-hit.score, hit.entity.id))
+        return hits[:limit]
+
+    def _hit(
+        self,
+        position: int,
+        entry: tuple[float, NameForm, NameForm, bool],
+        query: Query,
+        weights: Weights,
+        threshold: float | None,
+    ) -> ScreeningHit:
+        _, form, candidate, is_weak = entry
+        entity = self.entities[position]
+        pair = NamePair(form, candidate)
+        features = {name: function(pair) for name, function in NAME_FEATURES.items()}
+        features |= evidence_features(query.evidence, entity.evidence)
+        features |= {"schema_incompatible": 0.0, "weak_alias": float(is_weak)}
+        names = (form.original, candidate.original)
+        return ScreeningHit(entity, result_from_features(features, weights, threshold, names))
+
+    def search_many(
+        self, queries: Sequence[EntityProxy], limit: int = 10, threshold: float | None = None
+    ) -> list[list[ScreeningHit]]:
+        return [self.search(query, limit, threshold) for query in queries]

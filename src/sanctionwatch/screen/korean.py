@@ -1,0 +1,146 @@
+"""Korean names across romanisation systems.
+
+One Hangul syllable has many Latin spellings: 정 is *jeong* (Revised Romanization), *chong*
+(McCune–Reischauer without breves), *chen* or *chon* (Russian transcription read back into Latin)
+and *jong* or *chung* by custom. We map every known spelling to the set of Revised Romanization
+syllables it can stand for; two spellings are *romanisation-equivalent* when their sets share a
+syllable. A Latin token such as ``jongun`` is split into syllables (``jong`` + ``un``) by dynamic
+programming, preferring the fewest syllables and then syllables common in names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from sanctionwatch.screen.data import (
+    HANGUL_BASE,
+    HANGUL_LAST,
+    ScreenDataError,
+    load_cyrillic,
+    load_hangul,
+    load_korean_names,
+)
+
+Syllables = tuple[frozenset[int], ...]
+"""A segmented token: for each syllable, the ids of the RR syllables it may stand for."""
+
+MAX_SYLLABLES = 4
+"""Tokens of more syllables are not treated as Korean (they are rarely one name part)."""
+MAX_TOKEN_CHARS = 24
+_NON_KOREAN = frozenset("fqxz")
+"""Letters no romanisation of Korean uses."""
+
+
+@dataclass(frozen=True)
+class SyllableInventory:
+    """Latin spelling → RR syllable ids, the RR spelling of each id, preferred spellings."""
+
+    spellings: dict[str, frozenset[int]]
+    rr: tuple[str, ...]
+    preferred: frozenset[str]
+    longest: int
+    prefixes: frozenset[str]
+
+
+@cache
+def inventory() -> SyllableInventory:
+    """Build the spelling table from the jamo tables and customary spellings (once)."""
+    hangul = load_hangul()
+    cyrillic = load_cyrillic().table
+    rules = load_korean_names().vowel_rules
+    rr_ids: dict[str, int] = {}
+    spellings: dict[str, set[int]] = {}
+    for index in range(HANGUL_LAST - HANGUL_BASE + 1):
+        rr = hangul.spell(index, "rr")
+        rr_id = rr_ids.setdefault(rr, len(rr_ids))
+        variants = hangul.spellings(index, "rr") | hangul.spellings(index, "mr")
+        variants |= {v.replace(old, new) for v in variants for old, new in rules if old in v}
+        variants |= {v.translate(cyrillic) for v in hangul.spellings(index, "kontsevich")}
+        for variant in variants:
+            if variant:
+                spellings.setdefault(variant, set()).add(rr_id)
+    names = load_korean_names()
+    preferred: set[str] = set()
+    for rr, customs in names.syllables.items():
+        if rr not in rr_ids:
+            raise ScreenDataError(
+                f"korean_names.yaml: {rr!r} is not a Revised Romanization syllable"
+            )
+        preferred.add(rr)
+        for custom in customs:
+            spellings.setdefault(custom, set()).add(rr_ids[rr])
+            preferred.add(custom)
+    rr_names = tuple(sorted(rr_ids, key=rr_ids.__getitem__))
+    frozen = {key: frozenset(value) for key, value in spellings.items()}
+    prefixes = frozenset(key[:size] for key in frozen for size in range(1, len(key) + 1))
+    return SyllableInventory(
+        frozen, rr_names, frozenset(preferred), max(map(len, frozen)), prefixes
+    )
+
+
+@cache
+def hangul_translation() -> dict[int, str]:
+    """``str.translate`` table writing each Hangul syllable in RR, as its own token."""
+    hangul = load_hangul()
+    return {
+        HANGUL_BASE + index: f" {hangul.spell(index, 'rr')} "
+        for index in range(HANGUL_LAST - HANGUL_BASE + 1)
+    }
+
+
+def segment(token: str) -> Syllables | None:
+    """Split a Latin token into romanised Korean syllables, or ``None`` if it does not split.
+
+    Among splits with the fewest syllables, the one using most name-common syllables wins, so
+    ``jongun`` is *jong + un*, not *jon + gun*.
+    """
+    if not token or len(token) > MAX_TOKEN_CHARS or not token.isalpha():
+        return None
+    if not _NON_KOREAN.isdisjoint(token):
+        return None
+    table = inventory()
+    spellings, prefixes, preferred = table.spellings, table.prefixes, table.preferred
+    size = len(token)
+    # best[i] = (syllables, -preferred, previous cut) for token[:i]; forward relaxation that
+    # stops extending a piece as soon as it is no prefix of any spelling
+    best: list[tuple[int, int, int] | None] = [None] * (size + 1)
+    best[0] = (0, 0, 0)
+    for start in range(size):
+        before = best[start]
+        if before is None:
+            continue
+        for end in range(start + 1, min(size, start + table.longest) + 1):
+            piece = token[start:end]
+            if piece not in prefixes:
+                break
+            if piece not in spellings:
+                continue
+            candidate = (before[0] + 1, before[1] - (piece in preferred), start)
+            current = best[end]
+            if current is None or candidate[:2] < current[:2]:
+                best[end] = candidate
+    final = best[size]
+    if final is None or final[0] > MAX_SYLLABLES:
+        return None
+    pieces: list[frozenset[int]] = []
+    end = size
+    while end > 0:
+        entry = best[end]
+        assert entry is not None
+        pieces.append(table.spellings[token[entry[2] : end]])
+        end = entry[2]
+    return tuple(reversed(pieces))
+
+
+def equivalent(left: Syllables, right: Syllables) -> bool:
+    """Same number of syllables and each pair may be the same Hangul syllable."""
+    if len(left) != len(right):
+        return False
+    return all(not a.isdisjoint(b) for a, b in zip(left, right, strict=True))
+
+
+def rr_keys(syllables: Syllables) -> list[str]:
+    """Index keys: every RR reading of every syllable (small sets, so few keys)."""
+    names = inventory().rr
+    return [names[rr_id] for piece in syllables for rr_id in piece]

@@ -1,0 +1,159 @@
+"""Downloading a configured list and storing it as a new version.
+
+The download is streamed with a byte limit and timeouts; private and loopback hosts are refused
+unless allowed (``SANCTIONWATCH_ALLOW_PRIVATE=1`` or ``allow_private=True``), also after
+redirects; an HTML page where a list was expected is refused before parsing; a pinned SHA-256
+must match. The file is then parsed and stored by :func:`load_list_file`, so a bad download
+never replaces the current version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import socket
+import tempfile
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import httpx
+
+from sanctionwatch.screen.lists.sources import ListSource
+from sanctionwatch.screen.lists.store import LoadResult, load_list_file
+from sanctionwatch.screen.lists.types import ListFormatError
+from sanctionwatch.settings import load_settings
+from sanctionwatch.store import Database
+from sanctionwatch.store.base import utcnow
+
+MAX_REDIRECTS = 5
+USER_AGENT = "sanctionwatch-lists/1 (+https://github.com/sanctionwatch)"
+CSV_FORMATS = {"ofac-csv", "uk-csv", "eu-journal-csv"}
+JSON_FORMATS = {"ftm-json", "derived-json"}
+
+
+class DownloadError(ListFormatError):
+    """The download failed or delivered something that is not the expected list."""
+
+
+def check_host(url: str, allow_private: bool) -> None:
+    """Refuse URLs whose host is private, loopback or link-local (unless allowed)."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise DownloadError(f"{url}: only http(s) URLs with a host are allowed")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(parsed.hostname, parsed.port or 443)
+    except socket.gaierror as exc:
+        raise DownloadError(f"{url}: cannot resolve host ({exc.strerror})") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address.is_private or address.is_loopback or address.is_link_local:
+            raise DownloadError(
+                f"{url}: host resolves to a private address {address}; "
+                "set SANCTIONWATCH_ALLOW_PRIVATE=1 to allow it"
+            )
+
+
+def download(
+    source: ListSource,
+    destination: Path,
+    *,
+    allow_private: bool = False,
+    transport: httpx.BaseTransport | None = None,
+) -> str:
+    """Stream ``source.url`` into ``destination``; returns the SHA-256 of the bytes."""
+    url = source.url
+    timeout = httpx.Timeout(source.timeout, connect=min(source.timeout, 30.0))
+    headers = {"User-Agent": USER_AGENT}
+    with httpx.Client(timeout=timeout, headers=headers, transport=transport) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            check_host(url, allow_private)
+            try:
+                with client.stream("GET", url) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        url = urljoin(url, response.headers["location"])
+                        continue
+                    if response.status_code != 200:
+                        raise DownloadError(f"{url}: HTTP {response.status_code} from server")
+                    _check_content_type(source, url, response.headers.get("content-type", ""))
+                    return _save(source, url, response, destination)
+            except httpx.TimeoutException:
+                raise DownloadError(f"{url}: timed out after {source.timeout:.0f}s") from None
+            except httpx.HTTPError as exc:
+                raise DownloadError(f"{url}: download failed ({type(exc).__name__})") from None
+    raise DownloadError(f"{source.url}: more than {MAX_REDIRECTS} redirects")
+
+
+def _check_content_type(source: ListSource, url: str, content_type: str) -> None:
+    if "text/html" in content_type.lower():
+        raise DownloadError(
+            f"{url}: server sent an HTML page (content-type {content_type}) instead of "
+            f"the {source.format} list; the site may be down or the URL may have moved"
+        )
+
+
+def _save(source: ListSource, url: str, response: httpx.Response, destination: Path) -> str:
+    digest = hashlib.sha256()
+    size = 0
+    first = b""
+    with destination.open("wb") as handle:
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > source.max_bytes:
+                raise DownloadError(
+                    f"{url}: larger than the limit of {source.max_bytes} bytes for {source.id}"
+                )
+            if len(first) < 512:
+                first += chunk[: 512 - len(first)]
+            digest.update(chunk)
+            handle.write(chunk)
+    _check_first_bytes(source, url, first)
+    sha256 = digest.hexdigest()
+    if source.sha256 and sha256 != source.sha256:
+        raise DownloadError(f"{url}: SHA-256 {sha256} differs from the pinned {source.sha256}")
+    return sha256
+
+
+def _check_first_bytes(source: ListSource, url: str, first: bytes) -> None:
+    head = first.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head:
+        raise DownloadError(f"{url}: empty response")
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise DownloadError(f"{url}: server sent an HTML page instead of the {source.format} list")
+    if source.format in CSV_FORMATS | JSON_FORMATS:
+        if head.startswith(b"<"):
+            raise DownloadError(f"{url}: got markup where a {source.format} file was expected")
+    elif not head.startswith(b"<"):
+        raise DownloadError(f"{url}: does not start like XML (expected {source.format})")
+
+
+def update_source(
+    database: Database,
+    source: ListSource,
+    *,
+    force: bool = False,
+    allow_private: bool | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> LoadResult:
+    """Download, validate and store one source; the previous version stays on any failure."""
+    if allow_private is None:
+        allow_private = load_settings().allow_private_urls
+    fetched_at = utcnow()
+    with tempfile.TemporaryDirectory(prefix="sanctionwatch-list-") as folder:
+        name = Path(urlparse(source.url).path).name or f"{source.id}.download"
+        target = Path(folder) / name
+        download(source, target, allow_private=allow_private, transport=transport)
+        try:
+            return load_list_file(
+                database,
+                target,
+                source.format,
+                source=source.id,
+                force=force,
+                location=source.url,
+                fetched_at=fetched_at,
+            )
+        except ListFormatError as exc:
+            # Name the URL, not the temporary file, in the one-line error.
+            raise type(exc)(str(exc).replace(str(target), source.url)) from None

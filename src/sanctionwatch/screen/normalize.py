@@ -1,0 +1,206 @@
+"""Names to comparable forms: case, scripts, diacritics, punctuation, tokens, legal forms.
+
+``prepare_name`` does all the work a name needs once, so that comparing two prepared names is
+cheap: lower case; Cyrillic and Hangul written in Latin letters (tables in ``data/screen``);
+diacritics and apostrophes dropped (*Chŏng* → *chong*, *O'Neil* → *oneil*); every other punctuation
+mark, hyphen included, splits tokens (*Jong-un* → *jong un*); letters and digits are split apart
+(*Tongsan2* → *tongsan 2*); legal forms at either end of an organisation's name are taken off and
+kept separately as canonical forms. Tokens carry their Korean syllable split and phonetic key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import jellyfish
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from sanctionwatch.screen.data import load_cyrillic, load_latin_variants, load_legal_forms
+from sanctionwatch.screen.korean import Syllables, hangul_translation, segment
+
+MAX_NAME_CHARS = 400
+"""Longer strings are not names (list names top out near 300 characters)."""
+
+PERSON_SCHEMATA = frozenset({"Person"})
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe20-\ufe2f]")
+_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4\u02b9]")
+_SEPARATORS = re.compile(r"[\W_]+")
+_PATRONYMIC = re.compile(r"(ov|ev|ic|in)(ic|ich|na)$")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+class InvalidNameError(ValueError):
+    """A string that cannot be screened as a name (empty, too long, no letters or digits)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One name part with what comparisons need precomputed."""
+
+    text: str
+    folded: str
+    syllables: Syllables | None
+    phonetic: str
+    is_number: bool
+    patronymic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A prepared name: tokens without legal forms, the forms, numbers, joined strings."""
+
+    original: str
+    tokens: tuple[Token, ...]
+    legal_forms: frozenset[str]
+    numbers: frozenset[str]
+    joined: str
+    sorted_joined: str
+    syllables: tuple[Syllables, ...] | None
+    """Korean syllables per token, when every token splits into romanised syllables."""
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(token.text for token in self.tokens)
+
+
+@cache
+def _script_table() -> dict[int, str]:
+    table = dict(load_cyrillic().table)
+    table.update(hangul_translation())
+    table.update({ord("&"): " and ", ord("ß"): "ss", ord("æ"): "ae", ord("ø"): "o", ord("ł"): "l"})
+    table.update({ord("đ"): "d", ord("ı"): "i", ord("œ"): "oe", ord("þ"): "th"})
+    return table
+
+
+def normalize_text(text: str) -> str:
+    """Lower-case Latin letters and digits separated by single spaces (may be empty)."""
+    if text.isascii():
+        text = text.lower().replace("&", " and ")
+    else:
+        text = unicodedata.normalize("NFC", text).lower().translate(_script_table())
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    text = _APOSTROPHES.sub("", text)
+    text = _SEPARATORS.sub(" ", text)
+    return _LETTER_DIGIT.sub(" ", text).strip()
+
+
+_TOKENS: dict[str, Token] = {}
+
+
+def make_token(text: str) -> Token:
+    """The cached :class:`Token` for ``text`` (vocabularies are small, names are many)."""
+    token = _TOKENS.get(text)
+    if token is None:
+        if len(_TOKENS) > 500_000:
+            _TOKENS.clear()
+        number = text.isdigit()
+        folded = text if number else load_latin_variants().fold(text)
+        phonetic = text if number else (jellyfish.metaphone(text) or text)
+        patronymic = not number and _PATRONYMIC.search(folded) is not None
+        syllables = None if number else segment(text)
+        token = Token(text, folded, syllables, phonetic, number, patronymic)
+        _TOKENS[text] = token
+    return token
+
+
+LEGAL_FORM_TYPO = 0.93
+"""A long last token this close to a one-word legal form is that form misspelt (Corproation)."""
+
+
+@cache
+def _long_legal_words() -> dict[str, str]:
+    spellings = load_legal_forms().spellings
+    return {key[0]: value for key, value in spellings.items() if len(key) == 1 and len(key[0]) >= 7}
+
+
+def _misspelt_legal_form(token: str) -> str | None:
+    if len(token) < 7:
+        return None
+    words = _long_legal_words()
+    found = process.extractOne(
+        token, words.keys(), scorer=JaroWinkler.normalized_similarity, score_cutoff=LEGAL_FORM_TYPO
+    )
+    return words[found[0]] if found else None
+
+
+def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
+    """Take legal forms off both ends of ``parts``; keep at least one part."""
+    legal = load_legal_forms()
+    forms: set[str] = set()
+    if len(parts) > 1 and tuple(parts[-1:]) not in legal.spellings:
+        misspelt = _misspelt_legal_form(parts[-1])
+        if misspelt is not None:
+            forms.add(misspelt)
+            parts = parts[:-1]
+    changed = True
+    while changed and len(parts) > 1:
+        changed = False
+        for size in range(min(legal.longest, len(parts) - 1), 0, -1):
+            tail = tuple(parts[-size:])
+            head = tuple(parts[:size])
+            if tail in legal.spellings:
+                forms.add(legal.spellings[tail])
+                parts = parts[:-size]
+            elif head in legal.spellings:
+                forms.add(legal.spellings[head])
+                parts = parts[size:]
+            else:
+                continue
+            changed = True
+            break
+    return parts, forms
+
+
+def check_name(name: str) -> None:
+    """Raise :class:`InvalidNameError` for strings that cannot be a name."""
+    if not name or not name.strip():
+        raise InvalidNameError("the name is empty")
+    if len(name) > MAX_NAME_CHARS:
+        raise InvalidNameError(
+            f"the name is {len(name)} characters long; names are at most {MAX_NAME_CHARS}"
+        )
+
+
+_FORMS: dict[tuple[str, bool], NameForm] = {}
+
+
+def prepare_name(name: str, schema: str = "Thing") -> NameForm:
+    """Prepare ``name`` once for any number of comparisons (cached)."""
+    organisation = schema not in PERSON_SCHEMATA
+    key = (name, organisation)
+    form = _FORMS.get(key)
+    if form is not None:
+        return form
+    check_name(name)
+    parts = normalize_text(name).split()
+    if not parts:
+        raise InvalidNameError(f"the name {name[:40]!r} has no letters or digits")
+    forms: set[str] = set()
+    if organisation:
+        parts, forms = split_legal_forms(parts)
+    tokens = tuple(make_token(part) for part in parts)
+    groups = [token.syllables for token in tokens]
+    syllables = tuple(g for g in groups if g is not None)
+    form = NameForm(
+        original=name,
+        tokens=tokens,
+        legal_forms=frozenset(forms),
+        numbers=frozenset(t.text for t in tokens if t.is_number),
+        joined="".join(parts),
+        sorted_joined="".join(sorted(parts)),
+        syllables=syllables if len(syllables) == len(groups) else None,
+    )
+    if len(_FORMS) > 200_000:
+        _FORMS.clear()
+    _FORMS[key] = form
+    return form
+
+
+def clear_caches() -> None:
+    """Forget prepared names and tokens (benchmarks measure cold preparation with this)."""
+    _FORMS.clear()
+    _TOKENS.clear()
