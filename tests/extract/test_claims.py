@@ -353,3 +353,12 @@ def test_frozen_assets(nlp: Language) -> None:
         "EUR",
         "2018",
     )
+
+
+def test_an_annual_flow_named_before_the_figure_is_a_rate(nlp: Language) -> None:
+    claim = one(
+        nlp,
+        "The State Department put the annual flow of North Korean workers to Russia at roughly "
+        "20,000 people.",
+    )
+    assert (claim.value, claim.period, claim.qualifier) == (20_000, "year", "approx")
