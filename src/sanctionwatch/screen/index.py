@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from followthemoney import EntityProxy, model
+from rapidfuzz.distance import Indel
 
 from sanctionwatch.screen.features import NAME_FEATURES, Evidence, NamePair, evidence_features
 from sanctionwatch.screen.korean import rr_keys
@@ -32,10 +33,27 @@ from sanctionwatch.screen.matcher import (
 )
 from sanctionwatch.screen.normalize import NameForm, prepare_name
 
-CANDIDATE_NAMES = 24
+CANDIDATE_NAMES = 16
 """Names compared with the matcher per query name (the best by key overlap)."""
 MAX_POSTINGS_SHARE = 0.05
 """Keys on more than this share of names (``trading``) are skipped when rarer keys exist."""
+
+
+EVIDENCE_SLACK = 5
+"""Entities beyond ``limit`` (by name score) also scored with evidence: a birth date or an
+identifier can lift one above a better-named entity."""
+PLAUSIBLE = 0.45
+"""Candidates whose spelling (joined, in order or sorted) is this far apart and that share no
+Korean reading are skipped before the matcher (no such pair scores near a match)."""
+
+
+def plausible(left: NameForm, right: NameForm) -> bool:
+    """Cheap C-level check before the full name features."""
+    if Indel.normalized_similarity(left.joined, right.joined) >= PLAUSIBLE:
+        return True
+    if Indel.normalized_similarity(left.sorted_joined, right.sorted_joined) >= PLAUSIBLE:
+        return True
+    return bool(left.syllables and right.syllables)
 
 
 def name_keys(form: NameForm) -> set[str]:
@@ -216,12 +234,13 @@ class ScreeningIndex:
             [np.full(len(self.postings[key]), self.idf[key]) for key in chosen]
         )
         scores = np.bincount(ids, weights=weights, minlength=len(self.names))
-        if len(scores) > limit:
-            top = np.argpartition(scores, -limit)[-limit:]
-        else:
-            top = np.arange(len(scores))
-        best = float(scores[top].max()) if len(top) else 0.0
-        return top[scores[top] >= best * 0.25]
+        hit = np.flatnonzero(scores)
+        if len(hit) > limit:
+            hit = hit[np.argpartition(scores[hit], -limit)[-limit:]]
+        if not len(hit):
+            return hit
+        best = float(scores[hit].max())
+        return hit[scores[hit] >= best * 0.25]
 
     def search(
         self, query: EntityProxy | Query, limit: int = 10, threshold: float | None = None
@@ -241,6 +260,8 @@ class ScreeningIndex:
                 if not schemata_compatible(prepared.schema, entity.schema):
                     continue
                 candidate = self.names[name_id]
+                if not plausible(form, candidate):
+                    continue
                 is_weak = bool(self.name_weak[name_id])
                 logit = name_logit(form, candidate, weights)
                 if is_weak:
@@ -248,9 +269,9 @@ class ScreeningIndex:
                 current = best.get(position)
                 if current is None or logit > current[0]:
                     best[position] = (logit, form, candidate, is_weak)
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])[: limit + EVIDENCE_SLACK]
         hits = [
-            self._hit(position, entry, prepared, weights, threshold)
-            for position, entry in best.items()
+            self._hit(position, entry, prepared, weights, threshold) for position, entry in ranked
         ]
         cutoff = 0.0 if threshold is None else threshold
         hits = [hit for hit in hits if hit.score >= cutoff and hit.score > 0]

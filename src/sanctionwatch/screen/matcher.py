@@ -42,6 +42,7 @@ _IDENTIFIER_CLEAN = re.compile(r"[^0-9A-Z]")
 class Weights:
     version: str
     threshold: float
+    screening_threshold: float
     bias: float
     name: dict[str, float]
     evidence: dict[str, float]
@@ -62,6 +63,7 @@ def load_weights(path: Path = SCREEN_DATA_DIR / "weights.yaml") -> Weights:
         return Weights(
             version=data["version"],
             threshold=float(data["threshold"]),
+            screening_threshold=float(data.get("screening_threshold", data["threshold"])),
             bias=float(data["bias"]),
             name={key: float(value) for key, value in name.items()},
             evidence={key: float(value) for key, value in evidence.items()},

@@ -155,6 +155,25 @@ def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
     return parts, forms
 
 
+def join_letters(parts: list[str]) -> list[str]:
+    """Join runs of single letters in organisation names ("S.r.l." → srl, "B.V." → bv)."""
+    if all(len(part) > 1 for part in parts):
+        return parts
+    joined: list[str] = []
+    run = ""
+    for part in parts:
+        if len(part) == 1 and part.isalpha():
+            run += part
+            continue
+        if run:
+            joined.append(run)
+            run = ""
+        joined.append(part)
+    if run:
+        joined.append(run)
+    return joined
+
+
 def check_name(name: str) -> None:
     """Raise :class:`InvalidNameError` for strings that cannot be a name."""
     if not name or not name.strip():
@@ -181,7 +200,7 @@ def prepare_name(name: str, schema: str = "Thing") -> NameForm:
         raise InvalidNameError(f"the name {name[:40]!r} has no letters or digits")
     forms: set[str] = set()
     if organisation:
-        parts, forms = split_legal_forms(parts)
+        parts, forms = split_legal_forms(join_letters(parts))
     tokens = tuple(make_token(part) for part in parts)
     groups = [token.syllables for token in tokens]
     syllables = tuple(g for g in groups if g is not None)
