@@ -1,0 +1,852 @@
+"""Named entities: the model's spans, corrected by rules, typed, and joined within a document.
+
+The statistical model alone tags company names as people and bank names as places. This module
+weighs its entities against the rule layer (:mod:`sanctionwatch.extract.ruler`), corrects types
+from context (legal forms, organisation heads, appositives such as "X, a bank accused of ...",
+owner/employer use), drops junk, and joins short forms to full names within the document
+("Dyakov" → "Yuri Dyakov", "Mr. Li" → "Li Ku Ul", "Rungrado" → the full company name, acronyms →
+expansions). Every mention of one thing shares an ``entity_id`` and ``canonical`` name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from rigour.territories import get_territories, lookup_territory
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from sanctionwatch.extract.ruler import RULE_SPANS, RuleComponent
+from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules
+from sanctionwatch.extract.types import DocumentContext, Mention
+from sanctionwatch.store.statements import Statement
+
+ORIGIN = "extract:entities"
+EXTRACTOR_VERSION = "1"
+DATASET = "documents"
+MODEL_SCHEMA = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place"}
+SOURCE_PRIORITY = {
+    "rule:instrument": 6,
+    "rule:legal-form": 5,
+    "gazetteer": 4,
+    "rule:organisation-head": 3,
+    "rule:cue-noun": 3,
+    "model": 1,
+}
+SOURCE_CONFIDENCE = {"model": 0.75, "rule": 0.9, "gazetteer": 0.9, "coref": 0.7}
+ORGANISATIONS = frozenset({"Company", "Organization", "LegalEntity"})
+ID_PREFIX = {
+    "Person": "per",
+    "Company": "com",
+    "Organization": "org",
+    "LegalEntity": "le",
+    "Place": "plc",
+    "LegalInstrument": "ins",
+}
+STORED_AS = {"Place": "Address", "LegalInstrument": "Document"}
+"""How mention schemata without an FtM schema of their own are stored."""
+MAX_SENTENCE_CHARS = 1000
+POSSESSIVE = re.compile(r"(?:['’]s?|\s)+$")
+EDGE_PUNCT = " \t\n\r,;:!?\"“”«»()[]{}'‘’*—–-•|/"
+WORD = re.compile(r"[^\W_]+(?:[.'’\-][^\W_]+)*\.?", re.UNICODE)
+APPOSITIVE_DETERMINERS = frozenset({"a", "an", "another", "the"})
+CLOSING_QUOTES = frozenset('”»"’')
+HYPHENATED_TAIL = re.compile(r"-(?:on|upon|na|am|sur|en|de|le|la)-[A-Z]\w*")
+COPULAS = frozenset({"is", "was", "are", "were"})
+APPOSITIVE_PREPOSITIONS = frozenset({"of", "at", "for", "in", "with", "to", "from", "by", "on"})
+APPOSITIVE_STOPS = frozenset({",", ";", ".", "who", "which", "that", "and", "(", "—", "–"})
+ROLE_STOPS = frozenset(
+    {",", ";", ".", ":", "said", "says", "told", "who", "which", "that", "(", ")", "—", "–"}
+)
+
+
+def extractor_version(rules: EntityRules | None = None) -> str:
+    """``origin_version`` of this extractor: code version plus rules-file version."""
+    return f"{EXTRACTOR_VERSION}.r{(rules or load_entity_rules()).version}"
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A span that may name something, with the evidence for its type."""
+
+    start: int
+    end: int
+    schema: str | None
+    source: str
+    priority: int
+    type_score: int
+    canonical: str | None = None
+    country: str | None = None
+    is_country: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A role or title stated next to a person's name, with its span in the cleaned text."""
+
+    mention: Mention
+    start: int
+    end: int
+    text: str
+
+
+# ---------------------------------------------------------------- candidates
+
+_TEXTS: dict[int, str] = {}
+
+
+def _text(doc: Doc) -> str:
+    """``doc.text`` joins every token on each access; this reads it once per document."""
+    text = _TEXTS.get(id(doc))
+    if text is None:
+        text = doc.text
+        _TEXTS[id(doc)] = text
+    return text
+
+
+@contextmanager
+def _cached_text(doc: Doc) -> Iterator[None]:
+    owner = id(doc) not in _TEXTS
+    _text(doc)
+    try:
+        yield
+    finally:
+        if owner:
+            _TEXTS.pop(id(doc), None)
+
+
+def _source_family(source: str) -> str:
+    if source.startswith("rule:instrument"):
+        return "rule:instrument"
+    if source.startswith("gazetteer"):
+        return "gazetteer"
+    return source
+
+
+def _trim(text: str, start: int, end: int, rules: EntityRules) -> tuple[int, int]:
+    """Shrink a char span to the name: no determiners, possessives or stray punctuation."""
+    changed = True
+    while changed and start < end:
+        changed = False
+        while start < end and text[start] in EDGE_PUNCT:
+            start, changed = start + 1, True
+        while end > start and text[end - 1] in EDGE_PUNCT and not _balanced(text, start, end):
+            end, changed = end - 1, True
+        possessive = POSSESSIVE.search(text, start, end)
+        if possessive and possessive.start() > start:
+            end, changed = possessive.start(), True
+        first = re.match(r"\S+", text[start:end])
+        if first and first.group().casefold() in rules.edge_words and first.end() < end - start:
+            start, changed = start + first.end(), True
+        if end > start and text[end - 1] == ".":
+            last = text[start:end].split()[-1]
+            keep = legal_form_key(last) in {f[-1] for f in rules.legal_forms}
+            keep = keep or last.count(".") > 1 or len(last) == 2
+            if not keep:
+                end, changed = end - 1, True
+    return start, end
+
+
+def _territory(name: str, rules: EntityRules) -> tuple[str | None, str]:
+    """``(country code, kind)``: kind is ``country`` (the name of a country or territory),
+    ``place`` (a city or region in it), ``organisation`` (EU, UN) or ``unknown``."""
+    cleaned = re.sub(r"^(?:the)\s+", "", " ".join(name.split()), flags=re.IGNORECASE)
+    known = rules.places.get(cleaned.casefold())
+    if known:
+        return known, "place"
+    if len(cleaned.replace(".", "")) <= 3 and not cleaned.isupper():
+        return None, "unknown"  # "Li" is a surname, not Liechtenstein
+    territory = lookup_territory(cleaned, fuzzy=False)
+    if territory is None:
+        return None, "unknown"
+    code = str(territory.code)
+    if "-" in code:
+        return code.split("-", 1)[0], "place"
+    if not (territory.is_country or territory.is_jurisdiction):
+        return None, "organisation"
+    return code, "country"
+
+
+PAIRS = {"»": "«", "”": "“", ")": "(", "]": "["}
+
+
+def _balanced(text: str, start: int, end: int) -> bool:
+    """A closing quote or bracket that closes one opened inside the name stays (ООО «X»)."""
+    closer = text[end - 1]
+    opener = PAIRS.get(closer)
+    if opener is not None:
+        return opener in text[start : end - 1]
+    if closer == '"':
+        return text.count('"', start, end) % 2 == 0
+    return False
+
+
+def _country(name: str) -> str | None:
+    """ISO code of the country a place name lies in (or names)."""
+    return _territory(name, load_entity_rules())[0]
+
+
+def _rule_spans(doc: Doc) -> Sequence[Span]:
+    if RULE_SPANS not in doc.spans:
+        _fallback_component(doc)(doc)
+    return list(doc.spans[RULE_SPANS])
+
+
+_FALLBACK: dict[int, RuleComponent] = {}
+
+
+def _fallback_component(doc: Doc) -> RuleComponent:
+    """Rules for a ``Doc`` parsed by a pipeline without the rule component (tests, notebooks)."""
+    key = id(doc.vocab)
+    if key not in _FALLBACK:
+        _FALLBACK[key] = RuleComponent(Language(doc.vocab))
+    return _FALLBACK[key]
+
+
+def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for ent in doc.ents:
+        schema = MODEL_SCHEMA.get(ent.label_)
+        if schema is not None:
+            found.append(_Candidate(ent.start_char, ent.end_char, schema, "model", 1, 1))
+    for span in _rule_spans(doc):
+        source = span.kb_id_ or "rule"
+        priority = SOURCE_PRIORITY.get(_source_family(source), 2)
+        found.append(
+            _Candidate(span.start_char, span.end_char, span.label_, source, priority, priority)
+        )
+    found.extend(_place_candidates(_text(doc), rules))
+    found.extend(_quoted_candidates(_text(doc)))
+    for candidate in found:
+        candidate.start, candidate.end = _trim(_text(doc), candidate.start, candidate.end, rules)
+        tail = HYPHENATED_TAIL.match(_text(doc), candidate.end)
+        if tail and candidate.source == "model":
+            candidate.end = tail.end()
+    return [c for c in found if c.end > c.start]
+
+
+_PLACE_INDEXES: dict[int, dict[str, list[str]]] = {}
+CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-Z]\w*")
+
+
+def _place_index(rules: EntityRules) -> dict[str, list[str]]:
+    """Known place names (lower-cased) by their first word, longest first."""
+    key = id(rules)
+    if key not in _PLACE_INDEXES:
+        index: dict[str, list[str]] = defaultdict(list)
+        for name in set(rules.places) | _country_names():
+            index[re.split(r"[\s-]", name, maxsplit=1)[0]].append(name)
+        for names in index.values():
+            names.sort(key=len, reverse=True)
+        _PLACE_INDEXES[key] = dict(index)
+    return _PLACE_INDEXES[key]
+
+
+def _place_candidates(text: str, rules: EntityRules) -> list[_Candidate]:
+    """Known places, also inside words like "Irkutsk-based" that the model skips."""
+    index = _place_index(rules)
+    found = []
+    for match in CAPITALISED_WORD.finditer(text):
+        names = index.get(match.group().casefold())
+        if not names:
+            continue
+        start = match.start()
+        for name in names:
+            end = start + len(name)
+            if text[start:end].casefold() == name and not text[end : end + 1].isalnum():
+                found.append(_Candidate(start, end, "Place", "gazetteer:places", 0, 3))
+                break
+    return found
+
+
+def _country_names() -> set[str]:
+    """Short names of today's countries, from FollowTheMoney's territory data."""
+    names = set()
+    for territory in get_territories():
+        if territory.is_country and not territory.is_historical and "(" not in territory.name:
+            names.add(territory.name.casefold())
+    return names
+
+
+QUOTED_NAME = re.compile(r"[“\"«]((?:[A-Z][\w&'’.-]*\s?){1,5})[”\"»]")
+
+
+def _quoted_candidates(text: str) -> list[_Candidate]:
+    """Quoted capitalised names ("“Engineering Classes”"): kept only if context types them."""
+    return [
+        _Candidate(m.start(1), m.end(1), None, "rule:quoted", 0, 0)
+        for m in QUOTED_NAME.finditer(text)
+    ]
+
+
+def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Non-overlapping spans, strongest evidence first, then longest."""
+    ordered = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+    taken: list[_Candidate] = []
+    occupied: list[tuple[int, int]] = []
+    for candidate in ordered:
+        if any(candidate.start < e and s < candidate.end for s, e in occupied):
+            continue
+        taken.append(candidate)
+        occupied.append((candidate.start, candidate.end))
+    return sorted(taken, key=lambda c: c.start)
+
+
+# ---------------------------------------------------------------- typing
+
+
+def _tokens_after(doc: Doc, end_char: int) -> list[str]:
+    span = doc.char_span(end_char, min(len(_text(doc)), end_char + 120), alignment_mode="expand")
+    if span is None:
+        return []
+    return [token.text for token in span[:10]]
+
+
+def _appositive_schema(doc: Doc, end_char: int, rules: EntityRules) -> tuple[bool, str | None]:
+    """ "X, a bank accused of ..." / "X is a mountain": the head noun's schema, if any."""
+    words = _tokens_after(doc, end_char)
+    while words and words[0] in CLOSING_QUOTES:
+        words = words[1:]
+    if len(words) < 3:
+        return False, None
+    if words[0] in (",", "—", "–", "(") or words[0].casefold() in COPULAS:
+        rest = words[1:]
+    else:
+        return False, None
+    if rest and rest[0].endswith("ly") and rest[0].islower():
+        rest = rest[1:]  # "X, ostensibly a consulting company"
+    if not rest or rest[0].casefold() not in APPOSITIVE_DETERMINERS:
+        return False, None
+    for word in rest[1:7]:
+        lower = word.casefold()
+        if lower in APPOSITIVE_STOPS or lower in APPOSITIVE_PREPOSITIONS:
+            break
+        if lower in rules.role_nouns and lower not in rules.appositive_heads:
+            return False, None  # "X, a director of ..." says nothing of a company
+        if lower in rules.appositive_heads and word.islower():
+            return True, rules.appositive_heads[lower]
+    return False, None
+
+
+def _role_follows(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
+    """ "X Y, senior director of ...": a name followed by a role is a person's."""
+    probe = Mention(candidate.start, candidate.end, "", "Person", "", "", 0, 0)
+    return _role_after(doc, probe, rules) is not None
+
+
+def _owner_use(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
+    """A name used as owner/employer: "Agrosoyuz owners", "X's subsidiary"."""
+    words = _tokens_after(doc, candidate.end)
+    skip = 1 if words[:1] in (["’s"], ["'s"]) else 0
+    return len(words) > skip and words[skip].casefold() in rules.ownership_nouns
+
+
+def _precue_schema(doc: Doc, start_char: int, rules: EntityRules) -> str | None:
+    span = doc.char_span(max(0, start_char - 40), start_char, alignment_mode="expand")
+    if span is None or len(span) == 0 or span.end_char > start_char:
+        return None
+    word = span[-1].text
+    schema = rules.appositive_heads.get(word) if word.islower() else None
+    return schema if schema in ORGANISATIONS else None
+
+
+def _is_acronym(text: str) -> bool:
+    letters = text.replace(".", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
+def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | None:
+    """Final schema of a candidate (None drops it) from the context around it."""
+    text = _text(doc)[candidate.start : candidate.end]
+    if candidate.schema == "LegalInstrument":
+        candidate.canonical = _instrument_canonical(text, rules)
+        return candidate if candidate.canonical else None
+    words = text.split()
+    last = words[-1]
+    legal_form = legal_form_key(last) in {form[-1] for form in rules.legal_forms}
+    if candidate.source == "model" and legal_form and len(words) > 1 and last[:1].isupper():
+        candidate.schema, candidate.type_score = "Company", 5
+    head = rules.organisation_heads.get(last.casefold())
+    if candidate.source == "model" and head and len(words) > 1:
+        candidate.schema, candidate.type_score = head, 3
+    if candidate.type_score < 3 and 1 < len(words) <= 4 and _role_follows(doc, candidate, rules):
+        candidate.schema, candidate.type_score = "Person", 2
+    found, schema = _appositive_schema(doc, candidate.end, rules)
+    if found:
+        if schema is None:
+            return None
+        candidate.schema, candidate.type_score = schema, max(candidate.type_score, 4)
+    elif candidate.type_score < 3 and (cue := _precue_schema(doc, candidate.start, rules)):
+        candidate.schema, candidate.type_score = cue, 3
+    if candidate.schema in ("Place", "Organization", "Person") and candidate.type_score < 3:
+        code, kind = _territory(text, rules)
+        if kind == "organisation":
+            candidate.schema, candidate.type_score = "Organization", 3
+        elif kind in ("country", "place"):
+            candidate.schema, candidate.type_score = "Place", 3
+            candidate.country, candidate.is_country = code, kind == "country"
+    if candidate.schema == "Place" and not candidate.country and _owner_use(doc, candidate, rules):
+        candidate.schema, candidate.type_score = "Company", 2
+    if candidate.schema == "Person" and candidate.source == "model" and _is_acronym(text):
+        candidate.schema, candidate.type_score = "Organization", 2
+    return candidate
+
+
+def _instrument_canonical(text: str, rules: EntityRules) -> str | None:
+    for rule in rules.instruments:
+        match = rule.pattern.search(text)
+        if match:
+            return rule.canonical.format(number=match.group("number"))
+    return None
+
+
+def instrument_publisher(canonical: str, rules: EntityRules | None = None) -> str | None:
+    """Who issues an instrument, from the rule that recognised its name."""
+    for rule in (rules or load_entity_rules()).instruments:
+        match = rule.pattern.search(canonical)
+        if match and rule.canonical.format(number=match.group("number")) == canonical:
+            return rule.publisher or None
+    return None
+
+
+def _is_junk(text: str, candidate: _Candidate, rules: EntityRules) -> bool:
+    key = _normalise(text, rules)
+    if not key or key in rules.junk or not any(ch.isalpha() for ch in text):
+        return True
+    if candidate.source == "model" and not (text[0].isupper() or text[0].isdigit()):
+        return True
+    if candidate.schema == "Person" and (any(ch.isdigit() for ch in text) or len(text) > 60):
+        return True
+    return len(text) > 150
+
+
+# ---------------------------------------------------------------- coreference
+
+
+def _normalise(text: str, rules: EntityRules) -> str:
+    words = [w.casefold() for w in WORD.findall(text.replace("’", "'"))]
+    while words and legal_form_key(words[0]) in rules.honorifics:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _name_tokens(name: str, rules: EntityRules) -> list[str]:
+    return _normalise(name, rules).replace("-", " ").split()
+
+
+def _initials(name: str, rules: EntityRules) -> str:
+    words = [w for w in re.split(r"[\s\-]+", name) if w]
+    return "".join(w[0].upper() for w in words if w.casefold() not in rules.name_connectors)
+
+
+class _Groups:
+    """Union-find over mention indexes."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, child: int, root: int) -> None:
+        self.parent[self.find(child)] = self.find(root)
+
+    def members(self) -> dict[int, list[int]]:
+        groups: dict[int, list[int]] = defaultdict(list)
+        for item in range(len(self.parent)):
+            groups[self.find(item)].append(item)
+        return groups
+
+
+def _key(doc: Doc, candidate: _Candidate, rules: EntityRules) -> str:
+    if candidate.schema == "LegalInstrument":
+        return f"ins:{candidate.canonical}"
+    if candidate.schema == "Place" and candidate.is_country:
+        return f"country:{candidate.country}"
+    return _normalise(_text(doc)[candidate.start : candidate.end], rules)
+
+
+def _family(schema: str | None) -> str:
+    return "org" if schema in ORGANISATIONS else str(schema)
+
+
+def _distinctive(token: str, rules: EntityRules) -> bool:
+    return (
+        token not in rules.generic_name_words
+        and token not in rules.organisation_heads
+        and token not in rules.name_connectors
+        and (token,) not in rules.legal_forms
+        and len(token) > 2
+    )
+
+
+class _Resolver:
+    """Joins mentions of one document into entities."""
+
+    def __init__(self, doc: Doc, found: list[_Candidate], rules: EntityRules) -> None:
+        self.doc = doc
+        self.found = found
+        self.rules = rules
+        self.groups = _Groups(len(found))
+        self.keys = [_key(doc, c, rules) for c in found]
+
+    def text(self, index: int) -> str:
+        candidate = self.found[index]
+        return _text(self.doc)[candidate.start : candidate.end]
+
+    def resolve(self) -> dict[int, list[int]]:
+        self._same_key()
+        self._settle_schemata()
+        self._acronyms()
+        self._place_suffixes()
+        self._short_forms()
+        return self.groups.members()
+
+    def _same_key(self) -> None:
+        first: dict[str, int] = {}
+        for index, key in enumerate(self.keys):
+            if key in first:
+                self.groups.union(index, first[key])
+            else:
+                first[key] = index
+
+    def _settle_schemata(self) -> None:
+        """All mentions of one surface form get the best-evidenced schema among them."""
+        for members in self.groups.members().values():
+            scores: Counter[str] = Counter()
+            for index in members:
+                candidate = self.found[index]
+                if candidate.schema:
+                    scores[candidate.schema] += candidate.type_score
+            schema = scores.most_common(1)[0][0]
+            for index in members:
+                self.found[index].schema = schema
+
+    def _long_names(self, family: str) -> list[tuple[int, list[str]]]:
+        names = []
+        for root, members in self.groups.members().items():
+            if _family(self.found[root].schema) != family:
+                continue
+            best = max(members, key=lambda i: len(self.text(i)))
+            tokens = _name_tokens(self.text(best), self.rules)
+            if len(tokens) > 1:
+                names.append((best, tokens))
+        return names
+
+    def _acronyms(self) -> None:
+        long_orgs = self._long_names("org")
+        for index, candidate in enumerate(self.found):
+            text = self.text(index)
+            if not _is_acronym(text) or candidate.schema == "LegalInstrument":
+                continue
+            letters = text.replace(".", "").upper()
+            for target, _tokens in long_orgs:
+                if _initials(self.text(target), self.rules) == letters:
+                    self.groups.union(index, target)
+                    self.found[index].schema = self.found[target].schema
+                    break
+
+    def _place_suffixes(self) -> None:
+        """ "Sakhalin" and "Sakhalin Island", "Pyongyang" and "Pyongyang City"."""
+        places = self._long_names("Place")
+        for index, candidate in enumerate(self.found):
+            if candidate.schema != "Place" or candidate.is_country:
+                continue
+            tokens = _name_tokens(self.text(index), self.rules)
+            for target, full in places:
+                extra = full[len(tokens) :]
+                if (
+                    full[: len(tokens)] == tokens
+                    and extra
+                    and all(word in self.rules.place_suffixes for word in extra)
+                ):
+                    self.groups.union(index, target)
+                    break
+
+    def _short_forms(self) -> None:
+        people = self._long_names("Person")
+        orgs = self._long_names("org")
+        for index, candidate in enumerate(self.found):
+            if candidate.schema == "LegalInstrument" or candidate.is_country:
+                continue
+            tokens = _name_tokens(self.text(index), self.rules)
+            if not tokens:
+                continue
+            target = None
+            if candidate.type_score < 3 or candidate.schema == "Person":
+                target = self._nearest(index, self._person_targets(tokens, people))
+            if target is None:
+                target = self._nearest(index, self._org_targets(index, tokens, orgs))
+            if target is not None and self.groups.find(target) != self.groups.find(index):
+                self.groups.union(index, target)
+                candidate.schema = self.found[target].schema
+                candidate.type_score = max(candidate.type_score, self.found[target].type_score)
+                candidate.source = "coref"
+
+    def _person_targets(self, tokens: list[str], people: list[tuple[int, list[str]]]) -> list[int]:
+        if len(tokens) > 2:
+            return []
+        matches = []
+        for target, full in people:
+            if len(full) <= len(tokens):
+                continue
+            if full[-len(tokens) :] == tokens or full[: len(tokens)] == tokens:
+                matches.append(target)
+        return matches
+
+    def _org_targets(
+        self, index: int, tokens: list[str], orgs: list[tuple[int, list[str]]]
+    ) -> list[int]:
+        if not any(_distinctive(token, self.rules) for token in tokens):
+            return []
+        is_place = self.found[index].schema == "Place"
+        matches = []
+        for target, full in orgs:
+            if len(full) <= len(tokens) or not set(tokens) <= set(full):
+                continue
+            if is_place and full[0] == tokens[0]:
+                continue  # "Moscow" is not short for "Moscow Times"
+            matches.append(target)
+        return matches
+
+    def _nearest(self, index: int, targets: list[int]) -> int | None:
+        """The candidate name mentioned last before ``index`` (else first after it)."""
+        if not targets:
+            return None
+        start = self.found[index].start
+        before = [t for t in targets if self.found[t].start < start]
+        if before:
+            return max(before, key=lambda t: self.found[t].start)
+        return min(targets, key=lambda t: self.found[t].start)
+
+
+def _canonical(resolver: _Resolver, members: list[int], rules: EntityRules) -> str:
+    first = resolver.found[members[0]]
+    if first.canonical:
+        return first.canonical
+
+    def weight(index: int) -> tuple[bool, int, int]:
+        text = _strip_honorific(resolver.text(index), rules)
+        return (not text.isupper(), len(text.split()), len(text))
+
+    best = max(members, key=weight)
+    text = _strip_honorific(resolver.text(best), rules).replace("[", "").replace("]", "")
+    return " ".join(text.split())
+
+
+def _strip_honorific(text: str, rules: EntityRules) -> str:
+    words = text.split()
+    while len(words) > 1 and legal_form_key(words[0]) in rules.honorifics:
+        words = words[1:]
+    return " ".join(words)
+
+
+def make_entity_id(document_id: str, schema: str, canonical: str) -> str:
+    """Document-local, deterministic id with a readable prefix (``per-``, ``com-``, ...)."""
+    digest = hashlib.sha1(f"{document_id}|{schema}|{canonical.casefold()}".encode()).hexdigest()
+    return f"{ID_PREFIX.get(schema, 'ent')}-{digest[:20]}"
+
+
+# ---------------------------------------------------------------- public API
+
+
+def find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
+    """Typed, coreferenced mentions of named things in ``doc`` (offsets in the cleaned text)."""
+    with _cached_text(doc):
+        return _find_mentions(doc, context)
+
+
+def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
+    rules = load_entity_rules()
+    found = []
+    for candidate in _select(_candidates(doc, rules)):
+        typed = _type(doc, candidate, rules)
+        text = _text(doc)[candidate.start : candidate.end]
+        if typed is not None and typed.schema and not _is_junk(text, typed, rules):
+            found.append(typed)
+    resolver = _Resolver(doc, found, rules)
+    mentions: list[Mention] = []
+    for members in resolver.resolve().values():
+        members.sort(key=lambda i: found[i].start)
+        schema = _group_schema(found, members)
+        canonical = _canonical(resolver, members, rules)
+        entity_id = make_entity_id(context.document_id, schema, canonical)
+        for index in members:
+            mentions.append(_mention(doc, found[index], schema, entity_id, canonical))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return mentions
+
+
+def _group_schema(found: list[_Candidate], members: list[int]) -> str:
+    scores: Counter[str] = Counter()
+    for index in members:
+        scores[str(found[index].schema)] += found[index].type_score
+    return scores.most_common(1)[0][0]
+
+
+def _mention(
+    doc: Doc, candidate: _Candidate, schema: str, entity_id: str, canonical: str
+) -> Mention:
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    sentence = span.sent if span is not None and doc.has_annotation("SENT_START") else None
+    family = candidate.source.split(":", 1)[0]
+    return Mention(
+        start=candidate.start,
+        end=candidate.end,
+        text=_text(doc)[candidate.start : candidate.end],
+        schema=schema,
+        entity_id=entity_id,
+        canonical=canonical,
+        sentence_start=sentence.start_char if sentence is not None else candidate.start,
+        sentence_end=sentence.end_char if sentence is not None else candidate.end,
+        source=candidate.source,
+        confidence=SOURCE_CONFIDENCE.get(family, 0.9),
+    )
+
+
+# ---------------------------------------------------------------- roles
+
+
+def find_roles(doc: Doc, mentions: Iterable[Mention]) -> list[Role]:
+    """Roles and titles stated next to people's names ("senior fellow at ...")."""
+    with _cached_text(doc):
+        return _find_roles(doc, mentions)
+
+
+def _find_roles(doc: Doc, mentions: Iterable[Mention]) -> list[Role]:
+    rules = load_entity_rules()
+    roles = []
+    for mention in mentions:
+        if mention.schema != "Person":
+            continue
+        for found in (_role_after(doc, mention, rules), _role_before(doc, mention, rules)):
+            if found is not None:
+                start, end = found
+                roles.append(Role(mention, start, end, " ".join(_text(doc)[start:end].split())))
+    return roles
+
+
+def _role_after(doc: Doc, mention: Mention, rules: EntityRules) -> tuple[int, int] | None:
+    end = min(len(_text(doc)), mention.end + 300)
+    span = doc.char_span(mention.end, end, alignment_mode="expand")
+    if span is None or len(span) < 3:
+        return None
+    tokens = list(span)
+    if tokens[0].text != "," and tokens[0].lower_ not in COPULAS:
+        return None
+    body = tokens[1:]
+    if body and body[0].lower_ in APPOSITIVE_DETERMINERS:
+        body = body[1:]
+    phrase = []
+    for token in body[:16]:
+        if token.lower_ in ROLE_STOPS or token.text in '“”"«»' or token.is_space:
+            break
+        phrase.append(token)
+    if not phrase or not any(t.lower_ in rules.role_nouns for t in phrase[:5]):
+        return None
+    if phrase[0].pos_ in ("VERB", "AUX", "PRON", "NUM"):
+        return None
+    return phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+
+
+def _role_before(doc: Doc, mention: Mention, rules: EntityRules) -> tuple[int, int] | None:
+    span = doc.char_span(max(0, mention.start - 200), mention.start, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    phrase: list[Token] = []
+    for token in reversed(list(span)):
+        if token.idx >= mention.start:
+            continue
+        allowed = token.pos_ in ("PROPN", "NOUN", "ADJ") or token.lower_ in ("of", "to", "for")
+        if not allowed or token.is_punct or token.is_space or len(phrase) >= 8:
+            break
+        phrase.append(token)
+    phrase.reverse()
+    while phrase and phrase[0].lower_ in ("of", "to", "for"):
+        phrase = phrase[1:]
+    if not phrase or not any(t.lower_ in rules.role_nouns for t in phrase):
+        return None
+    return phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+
+
+# ---------------------------------------------------------------- statements
+
+
+def _sentence(context: DocumentContext, start: int, end: int, focus: int) -> str:
+    if end - start > MAX_SENTENCE_CHARS:
+        start = max(start, focus - MAX_SENTENCE_CHARS // 2)
+        end = min(end, start + MAX_SENTENCE_CHARS)
+    return " ".join(context.clean_text[start:end].split())
+
+
+def entity_statements(
+    context: DocumentContext,
+    mentions: Sequence[Mention],
+    roles: Sequence[Role] = (),
+    version: str | None = None,
+) -> list[Statement]:
+    """Statements for the mentions: names (one per mention, with its span), aliases, country,
+    instrument publisher and people's positions; spans in the ORIGINAL text."""
+    rules = load_entity_rules()
+    version = version or extractor_version(rules)
+    out: list[Statement] = []
+    seen_props: set[tuple[str, str, str]] = set()
+
+    def emit(mention: Mention, prop: str, value: str, start: int, end: int, **extra: str) -> None:
+        schema = STORED_AS.get(mention.schema, mention.schema)
+        orig_start, orig_end = context.offsets.span_to_original(start, end)
+        out.append(
+            Statement(
+                entity_id=mention.entity_id,
+                schema=schema,
+                prop=prop,
+                value=value,
+                dataset=DATASET,
+                origin=ORIGIN,
+                origin_version=version,
+                document_id=context.document_id,
+                start=orig_start,
+                end=orig_end,
+                sentence=_sentence(context, mention.sentence_start, mention.sentence_end, start),
+                original_value=extra.get("original"),
+                confidence=mention.confidence,
+            )
+        )
+
+    def once(mention: Mention, prop: str, value: str) -> None:
+        key = (mention.entity_id, prop, value.casefold())
+        if key not in seen_props:
+            seen_props.add(key)
+            emit(mention, prop, value, mention.start, mention.end)
+
+    for mention in mentions:
+        prop = "full" if mention.schema == "Place" else "name"
+        original = mention.text if mention.text != mention.canonical else None
+        emit(mention, prop, mention.canonical, mention.start, mention.end, original=original or "")
+        if mention.schema in ORGANISATIONS and original and len(mention.text) > 1:
+            alias = " ".join(mention.text.split())
+            if _normalise(alias, rules) != _normalise(mention.canonical, rules):
+                once(mention, "alias", alias)
+        if mention.schema == "Place":
+            code = _country(mention.canonical)
+            if code:
+                once(mention, "country", code)
+        if mention.schema == "LegalInstrument":
+            once(mention, "title", mention.canonical)
+            publisher = instrument_publisher(mention.canonical, rules)
+            if publisher:
+                once(mention, "publisher", publisher)
+    for role in roles:
+        key = (role.mention.entity_id, "position", role.text.casefold())
+        if key not in seen_props:
+            seen_props.add(key)
+            emit(role.mention, "position", role.text, role.start, role.end)
+    return [replace(s, original_value=s.original_value or None) for s in out]

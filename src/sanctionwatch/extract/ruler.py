@@ -1,0 +1,264 @@
+"""The rule layer inside the spaCy pipeline: legal forms, organisation names, instruments, lists.
+
+It runs as a pipeline component (``sanctionwatch_rules``) right after the model's NER so that it
+runs in the worker processes of ``nlp.pipe(n_process=...)`` too. It does not overwrite
+``doc.ents``; it leaves candidate spans in ``doc.spans["sanctionwatch_rules"]`` with the FtM
+schema as label and what found them as ``kb_id`` (``rule:legal-form``, ``gazetteer:un_sc``, ...).
+:mod:`sanctionwatch.extract.entities` weighs them against the model's entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules
+
+RULE_SPANS = "sanctionwatch_rules"
+OPENING_QUOTES = frozenset("«“\"„'‘")
+CLOSING_QUOTES = frozenset("»”\"“'’")
+LEFT_STRIP_ENTS = frozenset({"NORP", "DATE", "ORDINAL", "CARDINAL", "TIME"})
+MAX_NAME_TOKENS = 10
+_CUE_SCHEMATA = ("Company", "Organization")
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerName:
+    """One name or alias of a listed entity: the schema the list gives it and the list id."""
+
+    name: str
+    schema: str
+    source: str
+
+
+MODIFIER = re.compile(r"-[a-z]+$")
+
+
+def is_capitalised(token: Token) -> bool:
+    """Starts like a name: an upper-case letter (any script) or a digit ("Bank 2"); not a
+    modifier such as "U.N.-sanctioned" or "Irkutsk-based"."""
+    text = token.text
+    if not text or MODIFIER.search(text):
+        return False
+    return text[0].isupper() or (text[0].isdigit() and len(text) > 1)
+
+
+def _name_start(doc: Doc, end: int, connectors: frozenset[str], limit: int) -> int:
+    """Walk left from ``end`` (exclusive) over capitalised words and inner connectors."""
+    start = end
+    while start > 0 and end - start < limit:
+        token = doc[start - 1]
+        if is_capitalised(token) and not token.is_punct:
+            start -= 1
+            continue
+        inner = start - 2 >= 0 and is_capitalised(doc[start - 2])
+        if token.lower_ in connectors and inner and start < end:
+            start -= 1
+            continue
+        break
+    while start < end and (doc[start].lower_ in connectors or doc[start].is_punct):
+        start += 1
+    return start
+
+
+def _trim_left(doc: Doc, start: int, end: int) -> int:
+    """Drop sentence-initial function words and nationality adjectives from a name's left."""
+    while start < end - 1:
+        token = doc[start]
+        if token.is_stop or token.ent_type_ in LEFT_STRIP_ENTS or token.is_punct:
+            start += 1
+            continue
+        break
+    return start
+
+
+class RuleComponent:
+    """Finds rule-based entity candidates; see the module docstring."""
+
+    def __init__(self, nlp: Language, rules: EntityRules | None = None) -> None:
+        self.nlp = nlp
+        self.rules = rules or load_entity_rules()
+        self.gazetteer = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.gazetteer_size = 0
+        self.triggers = self._trigger_matcher()
+
+    def _trigger_matcher(self) -> PhraseMatcher:
+        """Words that start a rule (legal forms, organisation heads, cue nouns), found in C."""
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        forms = set()
+        for form in self.rules.legal_form_texts:
+            forms.add(form)
+            forms.add(form.rstrip(".") if form.endswith(".") else form + ".")
+        matcher.add("LEGAL", [self.nlp.make_doc(form) for form in sorted(forms)])
+        heads = sorted(self.rules.organisation_heads)
+        matcher.add("HEAD", [self.nlp.make_doc(word) for word in heads])
+        cues = [w for w, schema in self.rules.appositive_heads.items() if schema in _CUE_SCHEMATA]
+        matcher.add("CUE", [self.nlp.make_doc(word) for word in sorted(cues)])
+        return matcher
+
+    def set_gazetteer(self, names: Iterable[GazetteerName]) -> int:
+        """Replace the listed names the component recognises; returns how many patterns."""
+        self.gazetteer = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        by_key: dict[str, list[str]] = {}
+        for entry in names:
+            key = f"{entry.schema}|{entry.source}"
+            if key not in by_key:
+                by_key[key] = []
+            by_key[key].append(entry.name)
+        count = 0
+        for key, texts in by_key.items():
+            patterns = [self.nlp.make_doc(text) for text in sorted(set(texts))]
+            self.gazetteer.add(key, patterns)
+            count += len(patterns)
+        self.gazetteer_size = count
+        return count
+
+    def __call__(self, doc: Doc) -> Doc:
+        triggers: dict[str, list[int]] = {"LEGAL": [], "HEAD": [], "CUE": []}
+        for match_id, start, _end in self.triggers(doc):
+            triggers[self.nlp.vocab.strings[match_id]].append(start)
+        spans = [*self.legal_form_spans(doc, sorted(set(triggers["LEGAL"])))]
+        spans.extend(self.organisation_spans(doc, triggers["HEAD"]))
+        spans.extend(self.instrument_spans(doc))
+        spans.extend(self.cue_noun_spans(doc, triggers["CUE"]))
+        if self.gazetteer_size:
+            spans.extend(self.gazetteer_spans(doc))
+        doc.spans[RULE_SPANS] = spans
+        return doc
+
+    def _legal_form_at(self, doc: Doc, index: int) -> int:
+        """Length of the longest legal form starting at token ``index`` (0 if none)."""
+        longest = 0
+        for size in range(1, self.rules.longest_legal_form + 1):
+            if index + size > len(doc):
+                break
+            words = tuple(legal_form_key(doc[i].text) for i in range(index, index + size))
+            if words in self.rules.legal_forms:
+                longest = size
+        return longest
+
+    def legal_form_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
+        """``Name Legal-Form`` ("Arrowcrest Limited") and ``Legal-Form «Name»`` (ООО «Мехянсан»)."""
+        done = 0
+        for index in starts:
+            if index < done or not is_capitalised(doc[index]):
+                continue
+            size = self._legal_form_at(doc, index)
+            if not size:
+                continue
+            end = index + size
+            quoted = self._quoted_name_after(doc, end)
+            if quoted:
+                yield Span(doc, index, quoted, label="Company", kb_id="rule:legal-form")
+                done = quoted
+                continue
+            start = _name_start(doc, index, self.rules.name_connectors, MAX_NAME_TOKENS)
+            start = _trim_left(doc, start, index)
+            if start < index and not doc[start].is_punct:
+                yield Span(doc, start, end, label="Company", kb_id="rule:legal-form")
+            done = end
+
+    def _quoted_name_after(self, doc: Doc, index: int) -> int:
+        """End (exclusive, after the closing quote) of a quoted name starting at ``index``."""
+        if index >= len(doc) or doc[index].text not in OPENING_QUOTES:
+            return 0
+        for end in range(index + 1, min(len(doc), index + MAX_NAME_TOKENS)):
+            if doc[end].text in CLOSING_QUOTES:
+                return end + 1 if end > index + 1 else 0
+        return 0
+
+    def organisation_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
+        """Capitalised names headed by an organisation word ("Heritage Foundation")."""
+        heads = self.rules.organisation_heads
+        for index in starts:
+            token = doc[index]
+            schema = heads.get(token.lower_)
+            if schema is None or not is_capitalised(token):
+                continue
+            start = _name_start(doc, index, self.rules.name_connectors, MAX_NAME_TOKENS)
+            start = _trim_left(doc, start, index) if start < index else start
+            end = self._extend_right(doc, index + 1)
+            if end - start < 2:
+                continue
+            yield Span(doc, start, end, label=schema, kb_id="rule:organisation-head")
+
+    def _extend_right(self, doc: Doc, end: int) -> int:
+        """Extend a head word over "of the Democratic People's Republic of Korea"-like tails."""
+        connectors = self.rules.head_connectors
+        if end < len(doc) and doc[end].lower_ in connectors:
+            cursor = end + 1
+            if cursor < len(doc) and doc[cursor].lower_ == "the":
+                cursor += 1
+            last = cursor
+            while last < len(doc) and last - end < MAX_NAME_TOKENS:
+                token = doc[last]
+                if is_capitalised(token) and not token.is_punct:
+                    last += 1
+                elif token.lower_ in self.rules.name_connectors and last + 1 < len(doc):
+                    if not is_capitalised(doc[last + 1]):
+                        break
+                    last += 1
+                else:
+                    break
+            if last > cursor:
+                return last
+        return end
+
+    def instrument_spans(self, doc: Doc) -> Iterator[Span]:
+        """Resolutions, executive orders and regulations, by the regular expressions."""
+        taken: list[tuple[int, int]] = []
+        text = doc.text
+        for rule in self.rules.instruments:
+            for match in rule.pattern.finditer(text):
+                start, end = match.span()
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is None:
+                    continue
+                taken.append((start, end))
+                yield Span(
+                    doc,
+                    span.start,
+                    span.end,
+                    label="LegalInstrument",
+                    kb_id=f"rule:instrument:{rule.id}",
+                )
+
+    def cue_noun_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
+        """A name right after a typing noun: "the website Pyongyangpapers", "group CNA"."""
+        heads = self.rules.appositive_heads
+        for index in starts:
+            token = doc[index]
+            schema = heads.get(token.text)
+            if schema not in _CUE_SCHEMATA or not token.is_lower:
+                continue
+            end = index + 1
+            while end < len(doc) and end - index <= 4 and is_capitalised(doc[end]):
+                if doc[end].is_punct or doc[end].ent_type_ in LEFT_STRIP_ENTS:
+                    break
+                end += 1
+            if end > index + 1:
+                yield Span(doc, index + 1, end, label=schema, kb_id="rule:cue-noun")
+
+    def gazetteer_spans(self, doc: Doc) -> Iterator[Span]:
+        """Names and aliases from the loaded sanctions lists, written like names in the text."""
+        for match_id, start, end in self.gazetteer(doc):
+            span = doc[start:end]
+            if not any(is_capitalised(token) for token in span):
+                continue
+            if len(span) == 1 and (span[0].is_sent_start or span[0].is_stop):
+                continue
+            schema, source = self.nlp.vocab.strings[match_id].split("|", 1)
+            yield Span(doc, start, end, label=schema, kb_id=f"gazetteer:{source}")
+
+
+@Language.factory("sanctionwatch_rules")
+def make_rule_component(nlp: Language, name: str) -> RuleComponent:
+    """spaCy factory: ``nlp.add_pipe("sanctionwatch_rules")``."""
+    return RuleComponent(nlp)

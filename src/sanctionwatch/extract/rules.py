@@ -1,0 +1,185 @@
+"""Load and validate the entity rules analysts edit (``data/extract/entity_rules.yaml``).
+
+The extractor's behaviour beyond the statistical model lives in that file, so a wrong type or a
+missed legal form is fixed by editing data, and its ``version`` flows into the statements'
+``origin_version`` so that re-extraction replaces output made with older rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sanctionwatch.settings import DATA_DIR
+
+RULES_PATH = DATA_DIR / "extract" / "entity_rules.yaml"
+PLACES_PATH = DATA_DIR / "extract" / "places.yaml"
+SCHEMATA = frozenset({"Person", "Company", "Organization", "LegalEntity", "Place"})
+
+
+class RulesError(ValueError):
+    """The rules file is malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentRule:
+    """A regular expression recognising one kind of legal instrument."""
+
+    id: str
+    pattern: re.Pattern[str]
+    canonical: str
+    publisher: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRules:
+    """Everything the rule layer needs, normalised for fast lookups (lower-cased words)."""
+
+    version: str
+    legal_forms: frozenset[tuple[str, ...]]
+    legal_form_texts: tuple[str, ...]
+    organisation_heads: dict[str, str]
+    name_connectors: frozenset[str]
+    head_connectors: frozenset[str]
+    generic_name_words: frozenset[str]
+    appositive_heads: dict[str, str | None]
+    honorifics: frozenset[str]
+    role_nouns: frozenset[str]
+    instruments: tuple[InstrumentRule, ...]
+    ownership_nouns: frozenset[str]
+    junk: frozenset[str]
+    edge_words: frozenset[str]
+    place_suffixes: frozenset[str] = frozenset()
+    places: dict[str, str] = field(default_factory=dict)
+    """Lower-cased place name -> ISO code of the country it lies in."""
+
+    @property
+    def longest_legal_form(self) -> int:
+        return max((len(form) for form in self.legal_forms), default=1)
+
+
+def legal_form_key(word: str) -> str:
+    """How legal-form words are compared: lower case, dots dropped ("Corp." == "corp")."""
+    return word.replace(".", "").casefold()
+
+
+def _strings(path: Path, data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise RulesError(f"{path}: '{key}' must be a list of strings")
+    return value
+
+
+def _instruments(path: Path, data: dict[str, Any]) -> tuple[InstrumentRule, ...]:
+    rules = []
+    for index, item in enumerate(data.get("instruments") or []):
+        if not isinstance(item, dict) or not {"id", "pattern", "canonical"} <= set(item):
+            raise RulesError(f"{path}: instruments[{index}] needs id, pattern and canonical")
+        try:
+            pattern = re.compile(str(item["pattern"]), re.IGNORECASE)
+        except re.error as exc:
+            raise RulesError(f"{path}: instruments[{index}] pattern: {exc}") from exc
+        if "number" not in pattern.groupindex:
+            raise RulesError(f"{path}: instruments[{index}] pattern lacks a (?P<number>) group")
+        rules.append(
+            InstrumentRule(
+                id=str(item["id"]),
+                pattern=pattern,
+                canonical=str(item["canonical"]),
+                publisher=str(item.get("publisher", "")),
+            )
+        )
+    return tuple(rules)
+
+
+def _organisation_heads(path: Path, data: dict[str, Any]) -> dict[str, str]:
+    heads = data.get("organisation_heads")
+    if not isinstance(heads, dict):
+        raise RulesError(f"{path}: 'organisation_heads' must map a schema to a list of words")
+    result: dict[str, str] = {}
+    for schema in heads:
+        if schema not in SCHEMATA:
+            raise RulesError(f"{path}: organisation_heads: unknown schema {schema!r}")
+        for word in _strings(path, heads, schema):
+            result[word.casefold()] = schema
+    return result
+
+
+def _appositive_heads(path: Path, data: dict[str, Any]) -> dict[str, str | None]:
+    heads = data.get("appositive_heads")
+    if not isinstance(heads, dict):
+        raise RulesError(f"{path}: 'appositive_heads' must map a noun to a schema or null")
+    for noun, schema in heads.items():
+        if schema is not None and schema not in SCHEMATA:
+            raise RulesError(f"{path}: appositive_heads.{noun}: unknown schema {schema!r}")
+    return {str(noun).casefold(): schema for noun, schema in heads.items()}
+
+
+def _lower(words: list[str]) -> frozenset[str]:
+    return frozenset(word.casefold() for word in words)
+
+
+def parse_rules(path: Path, data: Any) -> EntityRules:
+    """Validate the parsed YAML of a rules file."""
+    if not isinstance(data, dict) or "version" not in data:
+        raise RulesError(f"{path}: expected a mapping with a 'version' key")
+    legal_forms = frozenset(
+        tuple(legal_form_key(part) for part in form.split())
+        for form in _strings(path, data, "legal_forms")
+    )
+    return EntityRules(
+        version=str(data["version"]),
+        legal_forms=legal_forms,
+        legal_form_texts=tuple(_strings(path, data, "legal_forms")),
+        organisation_heads=_organisation_heads(path, data),
+        name_connectors=_lower(_strings(path, data, "name_connectors")),
+        head_connectors=_lower(_strings(path, data, "head_connectors")),
+        generic_name_words=_lower(_strings(path, data, "generic_name_words")),
+        appositive_heads=_appositive_heads(path, data),
+        honorifics=frozenset(legal_form_key(w) for w in _strings(path, data, "honorifics")),
+        role_nouns=_lower(_strings(path, data, "role_nouns")),
+        instruments=_instruments(path, data),
+        ownership_nouns=_lower(_strings(path, data, "ownership_nouns")),
+        junk=_lower(_strings(path, data, "junk")),
+        edge_words=_lower(_strings(path, data, "edge_words")),
+        place_suffixes=_lower(_strings(path, data, "place_suffixes")),
+    )
+
+
+def load_rules_file(path: Path) -> EntityRules:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RulesError(f"{path}: cannot read rules: {exc}") from exc
+    return parse_rules(path, data)
+
+
+def load_places_file(path: Path) -> tuple[str, dict[str, str]]:
+    """``(version, {place name lower-cased: country code})`` from a places file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RulesError(f"{path}: cannot read places: {exc}") from exc
+    if not isinstance(data, dict) or "version" not in data:
+        raise RulesError(f"{path}: expected a mapping with a 'version' key")
+    places = data.get("places")
+    if not isinstance(places, dict):
+        raise RulesError(f"{path}: 'places' must map a country code to a list of names")
+    result: dict[str, str] = {}
+    for code in places:
+        for name in _strings(path, places, code):
+            result[name.casefold()] = str(code)
+    return str(data["version"]), result
+
+
+@lru_cache(maxsize=1)
+def load_entity_rules() -> EntityRules:
+    """The packaged rules and places (read once per process)."""
+    rules = load_rules_file(RULES_PATH)
+    places_version, places = load_places_file(PLACES_PATH)
+    return replace(rules, version=f"{rules.version}.{places_version}", places=places)

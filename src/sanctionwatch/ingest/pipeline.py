@@ -1,0 +1,358 @@
+"""Ingest files and bytes into the store: one document per distinct content, one transaction each.
+
+A document's id is the SHA-256 of its bytes, so the same bytes are stored once however often and
+from wherever they arrive. A source (path, URL, upload name) whose content changed yields a new
+document whose ``previous_version_id`` points at the version that source delivered before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sanctionwatch.ingest.clean import clean_text
+from sanctionwatch.ingest.formats import MEDIA_TYPES, media_type_for, parse, sniff_media_type
+from sanctionwatch.ingest.metadata import describe
+from sanctionwatch.ingest.tables import DocumentSourceRow
+from sanctionwatch.ingest.types import IngestError, IngestOutcome, IngestReport, Status
+from sanctionwatch.settings import Settings, load_settings
+from sanctionwatch.store import Database
+from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.tables import DocumentRow
+
+ProgressCallback = Callable[[IngestOutcome, int, int], None]
+"""Called after each input with its outcome, how many are done and how many there are."""
+
+SUPPORTED = ", ".join(sorted(MEDIA_TYPES))
+CHUNK_SIZE = 64
+"""Files hashed per existence query."""
+KEEP_IN_MEMORY_BYTES = 1024 * 1024
+"""Bigger files are read again when parsed rather than held while their chunk is hashed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One file to ingest, or a named path that cannot be (``problem`` says why)."""
+
+    path: Path
+    problem: str | None = None
+    skip: bool = False
+
+
+def ingest_paths(
+    database: Database,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    on_progress: ProgressCallback | None = None,
+    settings: Settings | None = None,
+) -> IngestReport:
+    """Ingest files and folders (recursively); every input gets an outcome, none stops the batch.
+
+    Files are hashed a chunk at a time so that one query tells which are already stored; each
+    new document is then parsed and written in its own transaction.
+    """
+    settings = settings or load_settings()
+    targets = list(collect_targets(paths))
+    report = IngestReport()
+    for start in range(0, len(targets), CHUNK_SIZE):
+        for outcome in _ingest_chunk(database, targets[start : start + CHUNK_SIZE], settings):
+            report.add(outcome)
+            if on_progress is not None:
+                on_progress(outcome, len(report.outcomes), len(targets))
+    return report
+
+
+def ingest_bytes(
+    database: Database,
+    data: bytes,
+    *,
+    source: str,
+    media_type: str | None = None,
+    url: str | None = None,
+    settings: Settings | None = None,
+) -> IngestOutcome:
+    """Ingest one document given as bytes (uploads, feed items); ``source`` names where from."""
+    settings = settings or load_settings()
+    limit = settings.max_document_bytes
+    if len(data) > limit:
+        return _failed(source, len(data), _too_large(len(data), limit))
+    return _ingest_data(database, data, source, media_type or sniff_media_type(data), url)
+
+
+def collect_targets(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Target]:
+    """Expand folders (recursively, sorted, hidden entries skipped) into files to ingest."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from _walk(path)
+        elif not path.exists():
+            yield Target(path, problem="path does not exist; check the spelling")
+        elif not path.is_file():
+            yield Target(path, problem="not a regular file")
+        elif media_type_for(path.name) is None:
+            yield Target(path, problem=_unsupported(path))
+        else:
+            yield Target(path)
+
+
+def _walk(folder: Path) -> Iterator[Target]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            if media_type_for(name) is None:
+                yield Target(path, problem=_unsupported(path), skip=True)
+            else:
+                yield Target(path)
+
+
+def _unsupported(path: Path) -> str:
+    suffix = path.suffix or "(no extension)"
+    return f"unsupported file type {suffix} (supported: {SUPPORTED})"
+
+
+@dataclass(slots=True)
+class _Read:
+    """A file read and hashed; ``data`` is dropped for big files and read again when needed."""
+
+    target: Target
+    source: str
+    size: int
+    document_id: str
+    data: bytes | None
+
+
+def _ingest_chunk(
+    database: Database, targets: Sequence[Target], settings: Settings
+) -> Iterator[IngestOutcome]:
+    reads: list[_Read | IngestOutcome] = [_read(target, settings) for target in targets]
+    ids = [read.document_id for read in reads if isinstance(read, _Read)]
+    existing = _existing(database, ids)
+    _touch_sources(
+        database,
+        [
+            (read.document_id, read.source)
+            for read in reads
+            if isinstance(read, _Read) and read.document_id in existing
+        ],
+    )
+    stored_now: set[str] = set()
+    for read in reads:
+        if isinstance(read, IngestOutcome):
+            yield read
+        elif read.document_id in existing:
+            if read.document_id in stored_now:
+                _touch_sources(database, [(read.document_id, read.source)])
+            yield _unchanged(existing[read.document_id], read.source)
+        else:
+            outcome = _ingest_read(database, read)
+            if outcome.document_id and outcome.document_id not in existing:
+                existing[outcome.document_id] = _Known.of_outcome(outcome)
+                stored_now.add(outcome.document_id)
+            yield outcome
+
+
+def _read(target: Target, settings: Settings) -> _Read | IngestOutcome:
+    """Read and hash one file, refusing it by size before reading a byte."""
+    source = str(target.path.resolve()) if target.path.exists() else str(target.path)
+    if target.problem is not None:
+        status = Status.SKIPPED if target.skip else Status.FAILED
+        return IngestOutcome(source=source, status=status, reason=target.problem)
+    try:
+        size = target.path.stat().st_size
+        if size > settings.max_document_bytes:
+            return _failed(source, size, _too_large(size, settings.max_document_bytes))
+        data = target.path.read_bytes()
+    except OSError as error:
+        return _failed(source, 0, f"cannot read the file: {error.strerror or error}")
+    digest = hashlib.sha256(data).hexdigest()
+    kept = data if len(data) <= KEEP_IN_MEMORY_BYTES else None
+    return _Read(target, source, len(data), digest, kept)
+
+
+def _ingest_read(database: Database, read: _Read) -> IngestOutcome:
+    try:
+        data = read.data if read.data is not None else read.target.path.read_bytes()
+    except OSError as error:
+        return _failed(read.source, read.size, f"cannot read the file: {error.strerror or error}")
+    if hashlib.sha256(data).hexdigest() != read.document_id:
+        return _failed(read.source, len(data), "file changed while it was being ingested; retry")
+    media_type = media_type_for(read.target.path.name) or sniff_media_type(data)
+    return _ingest_new(database, data, read.document_id, read.source, media_type, None)
+
+
+def _ingest_data(
+    database: Database, data: bytes, source: str, media_type: str, url: str | None
+) -> IngestOutcome:
+    document_id = hashlib.sha256(data).hexdigest()
+    known = _existing(database, [document_id])
+    if document_id in known:
+        _touch_sources(database, [(document_id, source)], url)
+        return _unchanged(known[document_id], source)
+    return _ingest_new(database, data, document_id, source, media_type, url)
+
+
+def _ingest_new(
+    database: Database, data: bytes, document_id: str, source: str, media_type: str, url: str | None
+) -> IngestOutcome:
+    try:
+        row = build_row(data, document_id, source, media_type, url)
+    except IngestError as error:
+        return _failed(source, len(data), str(error))
+    except (ValueError, TypeError, LookupError, RecursionError, MemoryError) as error:
+        return _failed(source, len(data), f"cannot read it ({type(error).__name__}: {error})")
+    return _store(database, row, source, url)
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What an "unchanged" outcome reports about a document already in the store."""
+
+    id: str
+    title: str | None
+    previous_version_id: str | None
+    byte_size: int
+
+    @classmethod
+    def of_outcome(cls, outcome: IngestOutcome) -> _Known:
+        return cls(
+            outcome.document_id or "",
+            outcome.title,
+            outcome.previous_version_id,
+            outcome.byte_size,
+        )
+
+
+def _existing(database: Database, ids: Sequence[str]) -> dict[str, _Known]:
+    """Which of ``ids`` are stored already (one query)."""
+    if not ids:
+        return {}
+    columns = (
+        DocumentRow.id,
+        DocumentRow.title,
+        DocumentRow.previous_version_id,
+        DocumentRow.byte_size,
+    )
+    with database.session() as session:
+        rows = session.execute(select(*columns).where(DocumentRow.id.in_(set(ids)))).all()
+    return {row[0]: _Known(row[0], row[1], row[2], row[3]) for row in rows}
+
+
+def _touch_sources(
+    database: Database, pairs: Sequence[tuple[str, str]], url: str | None = None
+) -> None:
+    """Record that these sources delivered these (already stored) documents again."""
+    if not pairs:
+        return
+    with database.session() as session:
+        for document_id, source in pairs:
+            _link_source(session, document_id, source, url)
+
+
+def build_row(
+    data: bytes, document_id: str, source: str, media_type: str, url: str | None
+) -> DocumentRow:
+    """Parse, clean and describe one document (no database access: safe to run anywhere)."""
+    parsed = parse(data, media_type)
+    cleaned = clean_text(parsed.text)
+    meta = describe(parsed, cleaned, url=url)
+    return DocumentRow(
+        id=document_id,
+        source=source,
+        media_type=parsed.media_type,
+        byte_size=len(data),
+        encoding=parsed.encoding,
+        title=meta.title,
+        url=meta.url,
+        publisher=meta.publisher,
+        authors=meta.authors,
+        published_at=meta.date.value or None,
+        date_kind=meta.date.kind,
+        date_evidence=meta.date.evidence() if meta.date.value else None,
+        original_text=parsed.text,
+        clean_text=cleaned.text,
+        offset_map=cleaned.offsets.to_json(),
+    )
+
+
+def _store(database: Database, row: DocumentRow, source: str, url: str | None) -> IngestOutcome:
+    """Write the document and its source link in one transaction."""
+    try:
+        with database.session() as session:
+            row.previous_version_id = latest_version(session, source)
+            row.ingested_at = utcnow()
+            session.add(row)
+            session.flush()
+            session.add(DocumentSourceRow(document_id=row.id, source=source, url=url or row.url))
+    except IntegrityError:
+        # Another process stored the same bytes first: that is the no-op case.
+        known = _existing(database, [row.id])
+        if row.id not in known:
+            raise
+        _touch_sources(database, [(row.id, source)], url)
+        return _unchanged(known[row.id], source)
+    status = Status.NEW_VERSION if row.previous_version_id else Status.ADDED
+    return IngestOutcome(
+        source=source,
+        status=status,
+        document_id=row.id,
+        previous_version_id=row.previous_version_id,
+        title=row.title,
+        byte_size=row.byte_size,
+    )
+
+
+def latest_version(session: Session, source: str) -> str | None:
+    """Id of the document this source delivered most recently, if any."""
+    return session.scalar(
+        select(DocumentSourceRow.document_id)
+        .where(DocumentSourceRow.source == source)
+        .order_by(DocumentSourceRow.last_seen.desc())
+        .limit(1)
+    )
+
+
+def _link_source(session: Session, document_id: str, source: str, url: str | None) -> None:
+    link = session.get(DocumentSourceRow, (document_id, source))
+    now = utcnow()
+    if link is None:
+        session.add(DocumentSourceRow(document_id=document_id, source=source, url=url))
+    else:
+        link.last_seen = now
+        if url and not link.url:
+            link.url = url
+
+
+def _unchanged(known: _Known, source: str) -> IngestOutcome:
+    return IngestOutcome(
+        source=source,
+        status=Status.UNCHANGED,
+        document_id=known.id,
+        previous_version_id=known.previous_version_id,
+        title=known.title,
+        byte_size=known.byte_size,
+    )
+
+
+def _failed(source: str, size: int, reason: str) -> IngestOutcome:
+    return IngestOutcome(source=source, status=Status.FAILED, byte_size=size, reason=reason)
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"file is {_megabytes(size)}, over the {_megabytes(limit)} limit "
+        "(raise SANCTIONWATCH_MAX_DOCUMENT_BYTES to accept it)"
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"

@@ -1,0 +1,256 @@
+"""Pair scoring for resolution, built on the screening matcher's features.
+
+Names are prepared by the matcher (``screen.normalize.prepare_name``: scripts, diacritics,
+legal forms) and scored by its logistic model over named features (``screen.matcher``); the
+evidence features (identifiers, countries, birth dates) are the matcher's too. Resolution adds
+what screening does not need: organisation names are cut into a *core* (what names the firm) and
+trade *descriptors* ("trading", "trgovska" = trading), so a short form ("Rungrado") and a
+translated alias ("Trgovska družba Rungrado") find the full name while sibling companies
+("Pugang Trading" / "Pugang Mining") are told apart; and documents two mentions share count.
+Every score carries the features that fired, so a merge can be explained.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
+
+from followthemoney import model
+
+from sanctionwatch.resolve.config import ResolverConfig
+from sanctionwatch.screen.features import Evidence, evidence_features, name_features
+from sanctionwatch.screen.matcher import load_weights, schemata_compatible
+from sanctionwatch.screen.normalize import InvalidNameError, NameForm, normalize_text, prepare_name
+
+SAME = "same"
+NOT_SAME = "not_same"
+UNSURE = "unsure"
+
+CORE_EQUAL = 0.95
+"""Score of two organisation names whose cores are the same string."""
+CONTAINED = 0.72
+"""Score when every core token of the shorter name is in the longer one (review band)."""
+PERSON_CONTAINED = 0.66
+"""Score when every token of a shorter person name is in the longer one (review band)."""
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """What the resolver knows about one entity: enough to block and score it."""
+
+    id: str
+    schema: str
+    names: tuple[str, ...]
+    countries: frozenset[str] = frozenset()
+    identifiers: frozenset[tuple[str, str]] = frozenset()
+    birth_dates: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
+    datasets: frozenset[str] = frozenset()
+
+    def evidence(self) -> Evidence:
+        grouped: dict[str, set[str]] = {}
+        for prop, value in self.identifiers:
+            grouped.setdefault(prop, set()).add(value)
+        return Evidence(
+            schema=self.schema,
+            birth_dates=self.birth_dates,
+            countries=self.countries,
+            identifiers={prop: frozenset(values) for prop, values in grouped.items()},
+        )
+
+
+@dataclass
+class PairScore:
+    """A score in [0, 1], the features that produced it and any hard negative evidence."""
+
+    score: float
+    features: dict[str, float] = field(default_factory=dict)
+    negative: bool = False
+
+
+class PairScorer(Protocol):
+    def block_keys(self, record: EntityRecord) -> set[str]: ...
+
+    def score(self, left: EntityRecord, right: EntityRecord) -> PairScore: ...
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name cut into what identifies the firm or person and what merely describes it."""
+
+    core: tuple[str, ...]
+    descriptors: frozenset[str]
+    fused: str
+    form: NameForm | None
+    """The matcher's prepared form of the core (``None`` when the core is not a name)."""
+
+
+def normalise_name(name: str) -> list[str]:
+    """The matcher's normalisation (scripts, diacritics, punctuation) as a token list."""
+    return normalize_text(name).split()
+
+
+def is_person(schema: str) -> bool:
+    found = model.get(schema)
+    return found is not None and found.is_a("Person")
+
+
+def schemas_compatible(left: str, right: str) -> bool:
+    """The matcher's schema rule, minus Thing-with-anything (resolution needs a real type)."""
+    a, b = model.get(left), model.get(right)
+    if a is None or b is None:
+        return False
+    return schemata_compatible(left, right) and bool(a.can_match(b) or b.can_match(a))
+
+
+def _sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, value))))
+
+
+def matcher_name_score(left: NameForm, right: NameForm) -> tuple[float, dict[str, float]]:
+    """The screening matcher's name probability and its non-zero features."""
+    weights = load_weights()
+    features = name_features(left, right)
+    logit = weights.bias + sum(weights.name[name] * value for name, value in features.items())
+    fired = {name: round(value, 3) for name, value in features.items() if value}
+    return _sigmoid(logit), fired
+
+
+class FeatureScorer:
+    """Resolution scoring over the matcher's features, tuned by ``resolver.yaml``."""
+
+    def __init__(self, config: ResolverConfig) -> None:
+        self.config = config
+        self._parts = lru_cache(maxsize=200_000)(self._name_parts)
+
+    def _name_parts(self, name: str, organisation: bool) -> NameParts:
+        try:
+            full = prepare_name(name, "Company" if organisation else "Person")
+        except InvalidNameError:
+            return NameParts((), frozenset(), "", None)
+        tokens = list(full.texts)
+        if not organisation:
+            return NameParts(tuple(tokens), frozenset(), "".join(tokens), full)
+        cfg = self.config
+        kept = [t for t in tokens if t not in cfg.legal_forms] or tokens
+        descriptors = frozenset(cfg.descriptors[t] for t in kept if t in cfg.descriptors)
+        core = [t for t in kept if t not in cfg.descriptors and t not in cfg.country_words]
+        if not core:
+            core = [t for t in kept if t not in cfg.descriptors] or kept
+        return NameParts(tuple(core), descriptors, "".join(core), prepare_name(" ".join(core)))
+
+    def name_parts(self, name: str, organisation: bool = True) -> NameParts:
+        """Core tokens, trade descriptors and the fused core of one name (cached)."""
+        return self._parts(name, organisation)
+
+    def parts(self, record: EntityRecord) -> list[NameParts]:
+        organisation = not is_person(record.schema)
+        found = (self._parts(name, organisation) for name in record.names)
+        return [parts for parts in found if parts.form is not None]
+
+    def block_keys(self, record: EntityRecord) -> set[str]:
+        keys: set[str] = set()
+        for parts in self.parts(record):
+            keys.update(t for t in parts.core if len(t) >= self.config.min_token_length)
+            if parts.fused:
+                keys.add("#" + parts.fused)
+        return keys
+
+    def score(self, left: EntityRecord, right: EntityRecord) -> PairScore:
+        if not schemas_compatible(left.schema, right.schema):
+            return PairScore(0.0, {"schema_mismatch": 1.0}, negative=False)
+        person = is_person(left.schema) or is_person(right.schema)
+        best = PairScore(0.0)
+        for a in self.parts(left):
+            for b in self.parts(right):
+                candidate = self._person_names(a, b) if person else self._org_names(a, b)
+                if candidate.score > best.score or (
+                    candidate.score == best.score and candidate.negative and not best.negative
+                ):
+                    best = candidate
+        self._add_evidence(left, right, best)
+        best.score = round(min(1.0, max(0.0, best.score)), 4)
+        return best
+
+    def _org_names(self, a: NameParts, b: NameParts) -> PairScore:
+        assert a.form is not None and b.form is not None
+        probability, fired = matcher_name_score(a.form, b.form)
+        score = PairScore(probability, fired)
+        if a.fused and a.fused == b.fused:
+            score.score = max(score.score, CORE_EQUAL)
+            score.features["name_core_equal"] = 1.0
+        elif fired.get("token_mismatch", 0.0) == 0.0 and fired.get("extra_tokens", 0.0) > 0:
+            score.score = max(score.score, CONTAINED)
+            score.features["name_core_contained"] = 1.0
+        self._compare_descriptors(a, b, score)
+        return score
+
+    @staticmethod
+    def _compare_descriptors(a: NameParts, b: NameParts, score: PairScore) -> None:
+        if not a.descriptors or not b.descriptors:
+            if a.descriptors or b.descriptors:
+                score.score -= 0.03
+                score.features["descriptor_missing_one_side"] = 1.0
+            return
+        if a.descriptors <= b.descriptors or b.descriptors <= a.descriptors:
+            score.features["descriptor_compatible"] = 1.0
+            return
+        if a.descriptors & b.descriptors:
+            score.score -= 0.2
+            score.features["descriptor_partial_overlap"] = 1.0
+            return
+        score.score -= 0.45
+        score.features["descriptor_conflict"] = 1.0
+        # Same core, conflicting trades ("Pugang Trading" / "Pugang Mining"): sibling companies.
+        same_core = "name_core_equal" in score.features or score.score + 0.45 >= 0.9
+        score.negative = score.negative or same_core
+
+    @staticmethod
+    def _person_names(a: NameParts, b: NameParts) -> PairScore:
+        assert a.form is not None and b.form is not None
+        probability, fired = matcher_name_score(a.form, b.form)
+        score = PairScore(probability, fired)
+        mismatch = fired.get("token_mismatch", 0.0)
+        shortest = min(len(a.core), len(b.core))
+        if mismatch == 0.0 and fired.get("extra_tokens", 0.0) > 0:
+            score.score = max(score.score, PERSON_CONTAINED)
+            score.features["name_tokens_contained"] = 1.0
+        # Sharing most but not all tokens ("Kim Jong Un" / "Kim Jong Nam") marks another person.
+        score.negative = shortest > 1 and 0.0 < mismatch < 1.0
+        return score
+
+    def _add_evidence(self, left: EntityRecord, right: EntityRecord, score: PairScore) -> None:
+        weights = self.config.weights
+        evidence = evidence_features(left.evidence(), right.evidence())
+        rules = (
+            ("identifier_match", "same_identifier", False),
+            ("identifier_mismatch", "different_identifier", True),
+            ("country_match", "same_country", False),
+            ("country_mismatch", "different_country", False),
+            ("birth_date_mismatch", "different_birth_date", True),
+        )
+        for feature, weight, negative in rules:
+            value = evidence.get(feature, 0.0)
+            if value:
+                score.score += weights[weight] * value
+                score.features[feature] = value
+                score.negative = score.negative or (negative and value >= 1.0)
+        if evidence.get("birth_date_match"):
+            score.features["birth_date_match"] = evidence["birth_date_match"]
+        shared = left.documents & right.documents
+        if shared:
+            score.score += weights["shared_document"]
+            score.features["shared_document"] = float(len(shared))
+
+
+def decide(score: PairScore, config: ResolverConfig) -> str | None:
+    """The machine's judgment for a scored pair, or ``None`` when it has nothing to say."""
+    if score.score >= config.merge_threshold and not score.negative:
+        return SAME
+    if score.negative:
+        return NOT_SAME
+    if score.score >= config.review_threshold:
+        return UNSURE
+    return None

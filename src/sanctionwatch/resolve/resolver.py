@@ -1,0 +1,373 @@
+"""The machine resolution pass and the canonical-entity API the later stages call.
+
+``resolve_entities`` reads every matchable entity from the store (extracted ones and list
+entries alike), proposes candidate pairs by shared name keys, scores them, and appends machine
+judgments: ``same`` above the merge threshold, ``unsure`` in the review band, ``not_same`` where
+the evidence is against it. Analysts' judgments are never touched and always win; since entity
+ids are deterministic, they re-apply after a re-extraction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from followthemoney import StatementEntity, model
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sanctionwatch.resolve.config import ResolverConfig, load_resolver_config
+from sanctionwatch.resolve.features import (
+    EntityRecord,
+    FeatureScorer,
+    PairScorer,
+    decide,
+)
+from sanctionwatch.resolve.judgments import (
+    MACHINE_USER,
+    WITHDRAWN,
+    Clustering,
+    Judgment,
+    add_judgment,
+    all_judgments,
+    effective_judgments,
+    ordered_pair,
+    recompute_canonical_ids,
+)
+from sanctionwatch.resolve.tables import CanonicalIdRow
+from sanctionwatch.store import Database
+from sanctionwatch.store.statements import Statement, assemble_entity, statements_for_entities
+from sanctionwatch.store.tables import StatementRow
+
+RESOLVABLE_ROOTS = ("LegalEntity", "Vessel", "Airplane")
+NAME_PROPS = ("name", "alias", "previousName", "weakAlias", "abbreviation")
+COUNTRY_PROPS = ("country", "jurisdiction", "nationality", "citizenship", "mainCountry", "flag")
+IGNORED_IDENTIFIERS = frozenset({"programId", "okvedCode", "ticker", "isinCode", "licenseNumber"})
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(phase, done, total)`` while the pass runs."""
+
+
+@dataclass
+class ResolveSummary:
+    entities: int = 0
+    candidate_pairs: int = 0
+    machine_same: int = 0
+    machine_not_same: int = 0
+    queued_for_review: int = 0
+    new_machine_judgments: int = 0
+    withdrawn: int = 0
+    human_judgments: int = 0
+    clusters: int = 0
+    clustered_entities: int = 0
+    contradictions: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def resolvable_schemata() -> list[str]:
+    names: set[str] = set()
+    for schema in model.schemata.values():
+        if any(schema.is_a(root) for root in RESOLVABLE_ROOTS):
+            names.add(schema.name)
+    return sorted(names)
+
+
+def _identifier_props() -> frozenset[str]:
+    props: set[str] = set()
+    for name in resolvable_schemata():
+        schema = model.get(name)
+        assert schema is not None
+        props.update(p.name for p in schema.properties.values() if p.type.name == "identifier")
+    return frozenset(props - IGNORED_IDENTIFIERS)
+
+
+def _normalise_identifier(value: str) -> str:
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+def load_records(session: Session) -> list[EntityRecord]:
+    """One :class:`EntityRecord` per named, resolvable entity in the store."""
+    identifier_props = _identifier_props()
+    wanted = {*NAME_PROPS, *COUNTRY_PROPS, *identifier_props, "birthDate"}
+    rows = session.execute(
+        select(
+            StatementRow.entity_id,
+            StatementRow.schema,
+            StatementRow.prop,
+            StatementRow.value,
+            StatementRow.document_id,
+            StatementRow.dataset,
+        )
+        .where(StatementRow.schema.in_(resolvable_schemata()))
+        .order_by(StatementRow.entity_id)
+    )
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.entity_id].append(row)
+    records = []
+    for entity_id, entity_rows in grouped.items():
+        names = tuple(dict.fromkeys(r.value for r in entity_rows if r.prop in NAME_PROPS))
+        if not names:
+            continue
+        schema = _common_schema([r.schema for r in entity_rows])
+        records.append(
+            EntityRecord(
+                id=entity_id,
+                schema=schema,
+                names=names,
+                countries=frozenset(
+                    r.value.lower() for r in entity_rows if r.prop in COUNTRY_PROPS
+                ),
+                identifiers=frozenset(
+                    (r.prop, _normalise_identifier(r.value))
+                    for r in entity_rows
+                    if r.prop in identifier_props and r.prop in wanted
+                ),
+                birth_dates=frozenset(r.value for r in entity_rows if r.prop == "birthDate"),
+                documents=frozenset(r.document_id for r in entity_rows if r.document_id),
+                datasets=frozenset(r.dataset for r in entity_rows),
+            )
+        )
+    return records
+
+
+def _common_schema(names: list[str]) -> str:
+    schema = model.get(names[0])
+    assert schema is not None
+    for name in names[1:]:
+        other = model.get(name)
+        if other is None or other == schema:
+            continue
+        try:
+            schema = model.common_schema(schema, other)
+        except Exception:
+            continue
+    return str(schema.name)
+
+
+def _same_list(left: EntityRecord, right: EntityRecord) -> bool:
+    """Two entries of one sanctions list are distinct designations, never merged by machine."""
+    return (
+        len(left.datasets) == 1
+        and left.datasets == right.datasets
+        and ("documents" not in left.datasets)
+    )
+
+
+def candidate_pairs(
+    records: list[EntityRecord], scorer: PairScorer, config: ResolverConfig
+) -> Iterator[tuple[EntityRecord, EntityRecord]]:
+    """Pairs sharing a name key, skipping keys so common they say nothing."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        for key in scorer.block_keys(record):
+            blocks[key].append(index)
+    seen: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > config.max_block_size:
+            continue
+        for i, j in combinations(members, 2):
+            if (i, j) in seen:
+                continue
+            seen.add((i, j))
+            left, right = records[i], records[j]
+            if not _same_list(left, right):
+                yield left, right
+
+
+def resolve_entities(
+    database: Database,
+    config: ResolverConfig | None = None,
+    scorer: PairScorer | None = None,
+    progress: Progress | None = None,
+) -> ResolveSummary:
+    """Run the machine pass over the whole store, then rebuild the canonical ids."""
+    config = config or load_resolver_config()
+    scorer = scorer or FeatureScorer(config)
+    summary = ResolveSummary()
+    with database.session() as session:
+        records = load_records(session)
+        summary.entities = len(records)
+        history = all_judgments(session)
+        human_pairs = {j.pair for j in history if not j.machine}
+        summary.human_judgments = len(human_pairs)
+        current = _current_machine(history)
+        pairs = list(candidate_pairs(records, scorer, config))
+        summary.candidate_pairs = len(pairs)
+        proposed: set[tuple[str, str]] = set()
+        for done, (left, right) in enumerate(pairs, start=1):
+            if progress is not None and (done % 500 == 0 or done == len(pairs)):
+                progress("scoring", done, len(pairs))
+            pair = ordered_pair(left.id, right.id)
+            result = scorer.score(left, right)
+            judgment = decide(result, config)
+            if judgment is None:
+                continue
+            _count(summary, judgment)
+            proposed.add(pair)
+            if pair in human_pairs or _unchanged(current.get(pair), judgment, result.score):
+                continue
+            add_judgment(
+                session,
+                *pair,
+                judgment,
+                user=MACHINE_USER,
+                machine=True,
+                score=result.score,
+                features=result.features,
+                note=f"resolver.yaml v{config.version}",
+            )
+            summary.new_machine_judgments += 1
+        for pair in sorted(set(current) - proposed):
+            add_judgment(session, *pair, WITHDRAWN, user=MACHINE_USER, machine=True)
+            summary.withdrawn += 1
+        clustering = recompute_canonical_ids(session)
+    _summarise_clusters(summary, clustering)
+    return summary
+
+
+def _count(summary: ResolveSummary, judgment: str) -> None:
+    if judgment == "same":
+        summary.machine_same += 1
+    elif judgment == "not_same":
+        summary.machine_not_same += 1
+    else:
+        summary.queued_for_review += 1
+
+
+def _current_machine(history: list[Judgment]) -> dict[tuple[str, str], Judgment]:
+    latest: dict[tuple[str, str], Judgment] = {}
+    for judgment in history:
+        if judgment.machine:
+            latest[judgment.pair] = judgment
+    return {pair: j for pair, j in latest.items() if j.judgment != WITHDRAWN}
+
+
+def _unchanged(previous: Judgment | None, judgment: str, score: float) -> bool:
+    return (
+        previous is not None
+        and previous.judgment == judgment
+        and previous.score is not None
+        and abs(previous.score - score) < 1e-6
+    )
+
+
+def _summarise_clusters(summary: ResolveSummary, clustering: Clustering) -> None:
+    clusters = clustering.clusters()
+    summary.clusters = len(clusters)
+    summary.clustered_entities = sum(len(m) for m in clusters.values())
+    summary.contradictions = [c.describe() for c in clustering.contradictions]
+
+
+# --- The canonical-entity API (flags, web, api) -------------------------------------------------
+
+
+def canonical_id(session: Session, entity_id: str) -> str:
+    """The id of the cluster ``entity_id`` belongs to (itself when it stands alone)."""
+    found = session.scalar(
+        select(CanonicalIdRow.canonical_id).where(CanonicalIdRow.entity_id == entity_id)
+    )
+    return found or entity_id
+
+
+def members(session: Session, canonical: str) -> list[str]:
+    """Every entity id resolved into ``canonical`` (the id itself when it stands alone)."""
+    root = canonical_id(session, canonical)
+    found = session.scalars(
+        select(CanonicalIdRow.entity_id)
+        .where(CanonicalIdRow.canonical_id == root)
+        .order_by(CanonicalIdRow.entity_id)
+    ).all()
+    return list(found) or [root]
+
+
+def member_statements(session: Session, canonical: str) -> list[Statement]:
+    return statements_for_entities(session, members(session, canonical))
+
+
+def resolved_entity(session: Session, canonical: str) -> StatementEntity | None:
+    """One FtM entity carrying the statements of every member (``None`` if none is stored)."""
+    root = canonical_id(session, canonical)
+    statements = member_statements(session, root)
+    if not statements:
+        return None
+    return assemble_entity(statements, entity_id=root)
+
+
+def review_queue(session: Session, limit: int | None = None) -> list[Judgment]:
+    """Machine ``unsure`` pairs no analyst has judged and no other edge already joins."""
+    effective = effective_judgments(all_judgments(session))
+    canonical = {
+        row.entity_id: row.canonical_id
+        for row in session.execute(select(CanonicalIdRow.entity_id, CanonicalIdRow.canonical_id))
+    }
+    queue = []
+    for judgment in effective.values():
+        if not judgment.machine or judgment.judgment != "unsure":
+            continue
+        a, b = judgment.pair
+        if canonical.get(a, a) == canonical.get(b, b):
+            continue
+        queue.append(judgment)
+    queue.sort(key=lambda j: (-(j.score or 0.0), j.pair))
+    return queue[:limit] if limit is not None else queue
+
+
+# --- Analysts' decisions --------------------------------------------------------------------------
+
+
+@dataclass
+class Decision:
+    """What an analyst's merge or split recorded, and what it now conflicts with."""
+
+    judgments: list[Judgment]
+    canonical_id: str
+    contradictions: list[str]
+
+
+def merge(session: Session, a: str, b: str, *, user: str, note: str | None = None) -> Decision:
+    """Record that ``a`` and ``b`` are the same thing (whole clusters join)."""
+    judgment = add_judgment(session, a, b, "same", user=user, note=note)
+    clustering = recompute_canonical_ids(session)
+    conflicts = [c.describe() for c in clustering.contradictions if c.same.id == judgment.id]
+    return Decision([judgment], canonical_id(session, a), conflicts)
+
+
+def split(
+    session: Session,
+    entity_id: str,
+    *,
+    user: str,
+    note: str | None = None,
+    dissolve: bool = False,
+) -> Decision:
+    """Detach ``entity_id`` from its cluster (``dissolve``: separate every member).
+
+    Splits are ``not_same`` judgments, so a later machine run cannot merge them back.
+    """
+    cluster_members = members(session, entity_id)
+    if len(cluster_members) < 2:
+        raise ValueError(f"{entity_id} is not merged with anything")
+    if dissolve:
+        pairs = list(combinations(cluster_members, 2))
+    else:
+        pairs = [(entity_id, other) for other in cluster_members if other != entity_id]
+    recorded = [add_judgment(session, x, y, "not_same", user=user, note=note) for x, y in pairs]
+    recompute_canonical_ids(session)
+    return Decision(recorded, canonical_id(session, entity_id), [])
+
+
+def judge(
+    session: Session, a: str, b: str, judgment: str, *, user: str, note: str | None = None
+) -> Decision:
+    """Record any analyst judgment (same / not_same / unsure) on one pair."""
+    if judgment == "same":
+        return merge(session, a, b, user=user, note=note)
+    recorded = add_judgment(session, a, b, judgment, user=user, note=note)
+    recompute_canonical_ids(session)
+    return Decision([recorded], canonical_id(session, a), [])

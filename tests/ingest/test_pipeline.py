@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from sanctionwatch.ingest import Status, ingest_bytes, ingest_paths, load_offset_map
+from sanctionwatch.ingest.tables import DocumentSourceRow
+from sanctionwatch.store import Database
+from sanctionwatch.store.tables import DocumentRow
+
+REPORT = (
+    "Korea Rungrado General Trading Corporation sent construction workers to Vladivostok.\n\n"
+    "The firm was designated by OFAC in December 2016.\n"
+)
+
+
+def _count(database: Database) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(DocumentRow)) or 0
+
+
+def test_same_bytes_are_stored_once(database: Database, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    first = corpus / "a.txt"
+    second = corpus / "copy" / "b.txt"
+    second.parent.mkdir(parents=True)
+    first.write_text(REPORT, encoding="utf-8")
+    second.write_text(REPORT, encoding="utf-8")
+
+    report = ingest_paths(database, [corpus])
+
+    assert [o.status for o in report.outcomes] == [Status.ADDED, Status.UNCHANGED]
+    assert report.outcomes[0].document_id == report.outcomes[1].document_id
+    assert _count(database) == 1
+    with database.session() as session:
+        sources = session.scalars(select(DocumentSourceRow.source)).all()
+    assert sorted(sources) == sorted([str(first.resolve()), str(second.resolve())])
+
+    again = ingest_paths(database, [corpus])
+    assert again.counts["unchanged"] == 2
+    assert _count(database) == 1
+
+
+def test_changed_file_becomes_a_linked_version(database: Database, tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    first = ingest_paths(database, [path]).outcomes[0]
+    path.write_text(REPORT + "\nA correction was added later.\n", encoding="utf-8")
+
+    second = ingest_paths(database, [path]).outcomes[0]
+
+    assert first.status is Status.ADDED
+    assert second.status is Status.NEW_VERSION
+    assert second.previous_version_id == first.document_id
+    with database.session() as session:
+        row = session.get(DocumentRow, second.document_id)
+        assert row is not None
+        assert row.previous_version_id == first.document_id
+
+
+def test_ingest_bytes_is_idempotent_and_keeps_offsets(database: Database) -> None:
+    data = REPORT.encode("utf-8")
+    outcome = ingest_bytes(database, data, source="upload:report.txt", url="https://example.org/r")
+    repeat = ingest_bytes(database, data, source="upload:report.txt")
+
+    assert outcome.status is Status.ADDED
+    assert repeat.status is Status.UNCHANGED
+    with database.session() as session:
+        row = session.get(DocumentRow, outcome.document_id)
+        assert row is not None
+        offsets = load_offset_map(row)
+        assert row.url == "https://example.org/r"
+    for clean_start, original_start, length in offsets.to_json():
+        piece = row.clean_text[clean_start : clean_start + length]
+        assert piece == row.original_text[original_start : original_start + length]
