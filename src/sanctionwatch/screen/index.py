@@ -19,7 +19,7 @@ import numpy as np
 from followthemoney import EntityProxy, model
 from rapidfuzz.distance import Indel
 
-from sanctionwatch.screen.features import NAME_FEATURES, Evidence, NamePair, evidence_features
+from sanctionwatch.screen.features import Evidence, evidence_features, name_features
 from sanctionwatch.screen.korean import rr_keys
 from sanctionwatch.screen.matcher import (
     MatchResult,
@@ -27,7 +27,6 @@ from sanctionwatch.screen.matcher import (
     entity_evidence,
     entity_names,
     load_weights,
-    name_logit,
     result_from_features,
     schemata_compatible,
 )
@@ -35,7 +34,7 @@ from sanctionwatch.screen.normalize import NameForm, prepare_name
 
 CANDIDATE_NAMES = 16
 """Names compared with the matcher per query name (the best by key overlap)."""
-MAX_POSTINGS_SHARE = 0.05
+MAX_POSTINGS_SHARE = 0.02
 """Keys on more than this share of names (``trading``) are skipped when rarer keys exist."""
 
 
@@ -72,6 +71,17 @@ def name_keys(form: NameForm) -> set[str]:
     padded = f"^{joined}$"
     keys.update(f"g:{padded[i : i + 3]}" for i in range(len(padded) - 2))
     return keys
+
+
+@dataclass(slots=True)
+class Candidate:
+    """The best name pair so far of one list entity for a query."""
+
+    logit: float
+    form: NameForm
+    candidate: NameForm
+    is_weak: bool
+    features: dict[str, float]
 
 
 @dataclass
@@ -252,7 +262,7 @@ class ScreeningIndex:
         """
         prepared = query if isinstance(query, Query) else Query.from_entity(query)
         weights = load_weights()
-        best: dict[int, tuple[float, NameForm, NameForm, bool]] = {}
+        best: dict[int, Candidate] = {}
         for form in prepared.names:
             for name_id in self._candidate_names(form, CANDIDATE_NAMES).tolist():
                 position = int(self.name_entity[name_id])
@@ -263,13 +273,14 @@ class ScreeningIndex:
                 if not plausible(form, candidate):
                     continue
                 is_weak = bool(self.name_weak[name_id])
-                logit = name_logit(form, candidate, weights)
+                features = name_features(form, candidate)
+                logit = weights.bias + sum(weights.name[k] * v for k, v in features.items())
                 if is_weak:
                     logit += weights.evidence["weak_alias"]
                 current = best.get(position)
-                if current is None or logit > current[0]:
-                    best[position] = (logit, form, candidate, is_weak)
-        ranked = sorted(best.items(), key=lambda item: -item[1][0])[: limit + EVIDENCE_SLACK]
+                if current is None or logit > current.logit:
+                    best[position] = Candidate(logit, form, candidate, is_weak, features)
+        ranked = sorted(best.items(), key=lambda item: -item[1].logit)[: limit + EVIDENCE_SLACK]
         hits = [
             self._hit(position, entry, prepared, weights, threshold) for position, entry in ranked
         ]
@@ -281,18 +292,16 @@ class ScreeningIndex:
     def _hit(
         self,
         position: int,
-        entry: tuple[float, NameForm, NameForm, bool],
+        entry: Candidate,
         query: Query,
         weights: Weights,
         threshold: float | None,
     ) -> ScreeningHit:
-        _, form, candidate, is_weak = entry
         entity = self.entities[position]
-        pair = NamePair(form, candidate)
-        features = {name: function(pair) for name, function in NAME_FEATURES.items()}
+        features = dict(entry.features)
         features |= evidence_features(query.evidence, entity.evidence)
-        features |= {"schema_incompatible": 0.0, "weak_alias": float(is_weak)}
-        names = (form.original, candidate.original)
+        features |= {"schema_incompatible": 0.0, "weak_alias": float(entry.is_weak)}
+        names = (entry.form.original, entry.candidate.original)
         return ScreeningHit(entity, result_from_features(features, weights, threshold, names))
 
     def search_many(

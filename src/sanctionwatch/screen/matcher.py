@@ -213,12 +213,11 @@ def _clean_identifier(value: str) -> str:
 def entity_evidence(entity: EntityProxy) -> Evidence:
     """Birth dates, countries and identifiers of ``entity`` in comparable form."""
     identifiers: dict[str, set[str]] = {}
-    for prop in entity.schema.properties.values():
+    for prop, value in entity.itervalues():
         if prop.type == registry.identifier:
-            for value in entity.get(prop, quiet=True):
-                cleaned = _clean_identifier(value)
-                if len(cleaned) >= 4:
-                    identifiers.setdefault(prop.name, set()).add(cleaned)
+            cleaned = _clean_identifier(value)
+            if len(cleaned) >= 4:
+                identifiers.setdefault(prop.name, set()).add(cleaned)
     return Evidence(
         schema=entity.schema.name,
         birth_dates=frozenset(entity.get("birthDate", quiet=True)),
