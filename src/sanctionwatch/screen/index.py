@@ -52,7 +52,11 @@ Korean reading are skipped before the matcher (no such pair scores near a match)
 
 
 def plausible(left: NameForm, right: NameForm) -> bool:
-    """Cheap C-level check before the full name features."""
+    """Cheap C-level check before the full name features (one name inside the other counts:
+    a list name with a long legal form left in still contains the query)."""
+    short, long = sorted((left.joined, right.joined), key=len)
+    if len(short) > 3 and short in long:
+        return True
     if Indel.normalized_similarity(left.joined, right.joined) >= PLAUSIBLE:
         return True
     if Indel.normalized_similarity(left.sorted_joined, right.sorted_joined) >= PLAUSIBLE:
