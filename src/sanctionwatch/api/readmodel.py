@@ -383,7 +383,12 @@ def _facts(
     statements: Sequence[Statement], titles: dict[str, str], captions: dict[str, str]
 ) -> list[Fact]:
     facts: list[Fact] = []
+    seen: set[tuple[object, ...]] = set()
     for stmt in statements:
+        key = (stmt.prop, stmt.value, stmt.dataset, stmt.origin, stmt.document_id, stmt.start)
+        if key in seen:  # the same fact read twice from one source shows once
+            continue
+        seen.add(key)
         schema = model.get(stmt.schema)
         prop = schema.properties.get(stmt.prop) if schema is not None else None
         if prop is None or (prop.hidden and stmt.prop != "indexText"):

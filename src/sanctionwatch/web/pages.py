@@ -113,9 +113,12 @@ def build_pages() -> APIRouter:
     def home(request: Request, state: State) -> HTMLResponse:
         with state.database.session() as session:
             docs, doc_total = readmodel.list_documents(session, None, 10, 0)
-            _, entity_total = readmodel.list_entities(session, None, None, 1, 0)
         return render(
-            request, "home.html", documents=docs, doc_total=doc_total, entity_total=entity_total
+            request,
+            "home.html",
+            documents=docs,
+            doc_total=doc_total,
+            lists=state.screener.datasets(),
         )
 
     @router.get("/ui/search", response_class=HTMLResponse)
