@@ -16,7 +16,7 @@ from sanctionwatch import __version__
 from sanctionwatch.api.routes import AppState, build_router
 from sanctionwatch.api.screening import MatcherScreener, Screener
 from sanctionwatch.api.security import BodySizeLimit, install_error_handlers
-from sanctionwatch.api.settings import ApiSettings
+from sanctionwatch.api.settings import ApiSettings, load_api_settings
 from sanctionwatch.store import Database
 
 log = logging.getLogger("sanctionwatch.api")
@@ -105,3 +105,8 @@ def publish_plain_errors(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory sanctionwatch.api.app:app_from_env`` (settings from env)."""
+    return create_app(load_api_settings())

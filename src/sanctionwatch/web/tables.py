@@ -1,17 +1,33 @@
-"""Tables of the web stage: analysts' review decisions on red flags.
+"""Tables of the web stage: analysts' review decisions on red flags, and one lookup index.
 
 Flags are computed by the flags stage; whether an analyst confirmed or dismissed one is a human
 decision that must survive a re-run of the rules, so it is stored here by flag id.
+
+Entity pages and the graph ask "which statements point at this entity?" (Sanction.entity,
+Ownership.asset, ...). :data:`VALUE_PREFIX_INDEX` indexes the first characters of statement
+values (ids are short; long values such as notes stay within index limits) to answer that
+without scanning the table.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import ColumnElement, DateTime, Index, String, Text, func, literal_column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctionwatch.store.base import Base, utcnow
+from sanctionwatch.store.tables import StatementRow
+
+VALUE_PREFIX_CHARS = 64
+
+
+def value_prefix() -> ColumnElement[str]:
+    """``substr(value, 1, 64)`` with literal numbers, so queries match the index expression."""
+    return func.substr(StatementRow.value, literal_column("1"), literal_column("64"))
+
+
+VALUE_PREFIX_INDEX = Index("ix_statements_value_prefix", value_prefix())
 
 
 class FlagReviewRow(Base):
