@@ -22,7 +22,7 @@ def graph(sqlite_database: Database) -> SampleGraph:
 
 @pytest.fixture
 def pages(sqlite_database: Database, graph: SampleGraph) -> Iterator[TestClient]:
-    settings = ApiSettings(database_url=sqlite_database.url, api_token=TOKEN)
+    settings = ApiSettings(database_url=sqlite_database.url, api_token=TOKEN, read_uploads=False)
     with TestClient(create_app(settings, database=sqlite_database)) as client:
         yield client
 

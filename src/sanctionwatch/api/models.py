@@ -264,3 +264,21 @@ class JudgmentOut(ApiModel):
     members: list[str]
     contradictions: list[str]
     detail: str
+
+
+class CatalogDataset(ApiModel):
+    name: str
+    title: str
+    version: str | None = None
+    entity_count: int | None = None
+    updated_at: UtcDatetime | None = None
+    load: bool
+    index_current: bool
+    children: list[str]
+
+
+class Catalog(ApiModel):
+    datasets: list[CatalogDataset]
+    current: list[str]
+    outdated: list[str]
+    index_stale: bool = False

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import (
     APIRouter,
+    BackgroundTasks,
     Depends,
     File,
     Form,
@@ -152,6 +153,7 @@ def _document_routes(router: APIRouter) -> None:
     async def upload(
         state: State,
         response: Response,
+        background: BackgroundTasks,
         file: Annotated[UploadFile, File(description="Text, Markdown, HTML or PDF")],
         url: Annotated[str | None, Form(max_length=2000)] = None,
     ) -> models.UploadResult:
@@ -165,7 +167,7 @@ def _document_routes(router: APIRouter) -> None:
             url or None,
             state.settings.max_document_bytes,
         )
-        return upload_result(result, response)
+        return upload_result(result, response, queue_reading(state, background, result))
 
     @router.get(
         "/documents/{document_id}",
@@ -184,7 +186,20 @@ def _document_routes(router: APIRouter) -> None:
         return view
 
 
-def upload_result(result: stages.UploadOutcome, response: Response) -> models.UploadResult:
+def queue_reading(
+    state: AppState, background: BackgroundTasks, result: stages.UploadOutcome
+) -> bool:
+    """Schedule the extractors for a newly stored upload (when the settings say so)."""
+    created = result.ingest.status.value in ("added", "new_version")
+    if created and state.settings.read_uploads:
+        background.add_task(stages.read_new_documents, state.database)
+        return True
+    return False
+
+
+def upload_result(
+    result: stages.UploadOutcome, response: Response, queued: bool = False
+) -> models.UploadResult:
     """201 for a new document, 200 for one already stored, 4xx with the reason otherwise."""
     outcome = result.ingest
     if outcome.failed or outcome.document_id is None:
@@ -198,7 +213,7 @@ def upload_result(result: stages.UploadOutcome, response: Response) -> models.Up
         document_id=outcome.document_id,
         created=created,
         detail=f"{outcome.source}: {outcome.status.value}"
-        + ("" if result.extracted else " (not yet read by the extractors)"),
+        + ("; queued for reading by the extractors" if queued else ""),
     )
 
 
@@ -429,6 +444,29 @@ def _flag(item: reviews.ReviewedFlag) -> dict[str, Any]:
 
 def _match_routes(router: APIRouter, screener: Screener) -> None:
     algorithm_names: list[JsonValue] = ["best", *sorted(a.name for a in screener.algorithms())]
+
+    @router.get("/catalog", response_model=models.Catalog, tags=["matching"])
+    def catalog(state: State) -> dict[str, Any]:
+        """The lists screening uses, each with its loaded version (as yente's ``/catalog``)."""
+        with state.database.session() as session:
+            lists = stages.current_lists(session)
+        datasets = [
+            {
+                "name": item.source,
+                "title": item.source,
+                "version": f"{item.version_id}-{item.sha256[:12]}",
+                "entity_count": item.entity_count,
+                "updated_at": item.loaded_at,
+                "load": True,
+                "index_current": True,
+                "children": [],
+            }
+            for item in lists
+        ]
+        names = [item.source for item in lists]
+        default = {"name": "default", "title": "All sanctions lists", "load": True}
+        datasets.insert(0, {**default, "children": names, "index_current": True})
+        return {"datasets": datasets, "current": ["default", *names], "outdated": []}
 
     @router.get("/algorithms", response_model=AlgorithmsResponse, tags=["matching"])
     def algorithms(state: State) -> AlgorithmsResponse:

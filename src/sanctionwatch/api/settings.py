@@ -37,6 +37,8 @@ class ApiSettings:
     """Most queries in one ``/match`` request (yente's ``YENTE_MAX_BATCH``)."""
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
+    read_uploads: bool = True
+    """Run the extractors over an uploaded document (in the background) after storing it."""
     include_web: bool = True
     """Mount the HTML pages next to the JSON API."""
     max_document_bytes: int = field(default_factory=lambda: load_settings().max_document_bytes)

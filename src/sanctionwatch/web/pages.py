@@ -13,7 +13,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    FastAPI,
+    File,
+    Form,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -22,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sanctionwatch.api import readmodel, stages
-from sanctionwatch.api.routes import AppState, State, upload_result
+from sanctionwatch.api.routes import AppState, State, queue_reading, upload_result
 from sanctionwatch.api.screening import (
     EntityExample,
     EntityMatchQuery,
@@ -343,6 +353,7 @@ def build_pages() -> APIRouter:
     async def upload_form(
         request: Request,
         state: State,
+        background: BackgroundTasks,
         file: Annotated[UploadFile, File()],
         token: Annotated[str, Form(max_length=500)] = "",
         url: Annotated[str, Form(max_length=2000)] = "",
@@ -358,7 +369,7 @@ def build_pages() -> APIRouter:
             state.settings.max_document_bytes,
         )
         try:
-            uploaded = upload_result(result, Response())
+            uploaded = upload_result(result, Response(), queue_reading(state, background, result))
         except HTTPException as exc:
             return render(
                 request,
