@@ -413,10 +413,13 @@ def list_entities(
     if dataset:
         query = query.where(StatementRow.dataset == dataset)
     ids_query = query.distinct()
-    total = session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
-    ids = list(
-        session.scalars(ids_query.order_by(StatementRow.entity_id).limit(limit).offset(offset))
-    )
+    if q:  # a substring search scans once: fetch the matching ids, count and page in Python
+        matching = list(session.scalars(ids_query.order_by(StatementRow.entity_id)))
+        total, ids = len(matching), matching[offset : offset + limit]
+    else:
+        total = session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
+        page = ids_query.order_by(StatementRow.entity_id).limit(limit).offset(offset)
+        ids = list(session.scalars(page))
     summaries = cluster_summaries(session, ids)
     unique: dict[str, EntitySummary] = {}
     for entity_id in ids:
