@@ -34,6 +34,7 @@ class Party:
     end: int
     entity_id: str | None = None
     schema: str | None = None
+    via_pronoun: bool = False
 
     @property
     def named(self) -> bool:
@@ -62,30 +63,56 @@ class MentionIndex:
         return self.by_token.get(token.i)
 
     def before(
-        self, token: Token, schemata: frozenset[str], sentences_back: int = 1
+        self, token: Token, schemata: frozenset[str], subjects_only: bool = False
     ) -> Mention | None:
-        """The nearest mention of ``schemata`` before ``token``, at most N sentences back."""
+        """The antecedent of a pronoun: a mention of ``schemata`` before it.
+
+        In the pronoun's sentence the nearest one wins (only grammatical subjects with
+        ``subjects_only``), then the subject of the previous sentence. An object pronoun never
+        refers to the subject of its own clause ("OFAC designated it").
+        """
+        excluded = self._own_subjects(token)
         sentence = token.sent
-        floor = sentence.start_char
-        for _ in range(sentences_back):
-            if sentence.start == 0:
-                break
-            sentence = self.doc[sentence.start - 1].sent
-            floor = sentence.start_char
-        same_sentence: Mention | None = None
-        previous_subject: Mention | None = None
-        previous_any: Mention | None = None
+        same: list[Mention] = []
+        previous: list[Mention] = []
+        previous_sentence = self.doc[sentence.start - 1].sent if sentence.start > 0 else None
         for mention in self.ordered:
-            if mention.end > token.idx or mention.start < floor or mention.schema not in schemata:
+            if mention.end > token.idx or mention.schema not in schemata:
                 continue
-            if mention.start >= token.sent.start_char:
-                same_sentence = mention
+            if mention.entity_id in excluded:
                 continue
-            previous_any = mention
-            head = self._head_token(mention)
-            if head is not None and (head.dep_ in SUBJECT_DEPS or head.head.dep_ in SUBJECT_DEPS):
-                previous_subject = previous_subject or mention
-        return same_sentence or previous_subject or previous_any
+            if mention.start >= sentence.start_char:
+                if not subjects_only or self._is_subject(mention):
+                    same.append(mention)
+            elif previous_sentence is not None and mention.start >= previous_sentence.start_char:
+                previous.append(mention)
+        if same:
+            return same[-1]
+        subjects = [mention for mention in previous if self._is_subject(mention)]
+        if subjects:
+            return subjects[0]
+        return None if subjects_only or not previous else previous[-1]
+
+    def _is_subject(self, mention: Mention) -> bool:
+        head = self._head_token(mention)
+        if head is None:
+            return False
+        return head.dep_ in SUBJECT_DEPS or (
+            head.dep_ in ("appos", "conj") and head.head.dep_ in SUBJECT_DEPS
+        )
+
+    def _own_subjects(self, pronoun: Token) -> set[str]:
+        if pronoun.dep_ not in ("dobj", "obj", "pobj", "dative", "nsubjpass"):
+            return set()
+        verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+        found = set()
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "agent"):
+                for token in child.subtree:
+                    mention = self.at(token)
+                    if mention is not None:
+                        found.add(mention.entity_id)
+        return found
 
     def _head_token(self, mention: Mention) -> Token | None:
         span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
@@ -171,7 +198,12 @@ def noun_holder_tokens(noun: Token) -> list[Token]:
     if subject is not None:
         found.extend(conjuncts(subject))
     if noun.dep_ == "pobj" and noun.head.lower_ == "as" and noun.head.head.pos_ in ("VERB", "AUX"):
-        found.extend(clause_subjects(noun.head.head))
+        # "X acts as a front" -> X; "Y described X as a front" -> X; "X was listed as" -> X
+        verb = noun.head.head
+        objects = direct_objects(verb)
+        if not objects and verb.dep_ == "relcl" and children(verb, "nsubj"):
+            objects = [verb.head]
+        found.extend(objects or clause_subjects(verb))
     if noun.dep_ == "compound":
         found.append(noun.head)
     return found

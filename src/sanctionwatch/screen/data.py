@@ -166,7 +166,8 @@ class LatinVariants:
 
     def fold(self, token: str) -> str:
         for pattern, replacement in self.rules:
-            token = pattern.sub(replacement, token)
+            if pattern.search(token) is not None:
+                token = pattern.sub(replacement, token)
         return token
 
 

@@ -26,9 +26,15 @@ PATRONYMIC_PENALTY = 0.6
 SYLLABLE_PENALTY = 0.7
 """Korean name parts that cannot be the same Hangul differ (Jung vs Un, Jongun vs Jong)."""
 MERGE_SIMILARITY = 0.9
+MERGE_HINT = 0.6
+"""Cheap pre-check before a concatenation is prepared as a token and compared properly."""
 """Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
 
 _SIMILARITY: dict[tuple[str, str], float] = {}
+
+
+def clear_similarity_cache() -> None:
+    _SIMILARITY.clear()
 
 
 def _korean_parts_differ(left: Token, right: Token) -> bool:
@@ -110,9 +116,10 @@ def merge_runs(long: tuple[Token, ...], short: tuple[Token, ...]) -> tuple[Token
         for span in (3, 2):
             if index + span > len(long):
                 continue
-            joined = make_token("".join(token.text for token in long[index : index + span]))
-            if any(_spells(joined, target) for target in targets):
-                merged.append(joined)
+            text = "".join(token.text for token in long[index : index + span])
+            near = [t for t in targets if Indel.normalized_similarity(text, t.text) >= MERGE_HINT]
+            if near and any(_spells(make_token(text), target) for target in near):
+                merged.append(make_token(text))
                 index += span
                 break
         else:

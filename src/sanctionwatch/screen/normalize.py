@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import jellyfish
+from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from sanctionwatch.screen.data import load_cyrillic, load_latin_variants, load_legal_forms
@@ -77,8 +78,11 @@ def _script_table() -> dict[int, str]:
 
 def normalize_text(text: str) -> str:
     """Lower-case Latin letters and digits separated by single spaces (may be empty)."""
-    text = unicodedata.normalize("NFC", text).lower().translate(_script_table())
-    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    if text.isascii():
+        text = text.lower().replace("&", " and ")
+    else:
+        text = unicodedata.normalize("NFC", text).lower().translate(_script_table())
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     text = _APOSTROPHES.sub("", text)
     text = _SEPARATORS.sub(" ", text)
     return _LETTER_DIGIT.sub(" ", text).strip()
@@ -107,17 +111,20 @@ LEGAL_FORM_TYPO = 0.93
 """A long last token this close to a one-word legal form is that form misspelt (Corproation)."""
 
 
+@cache
+def _long_legal_words() -> dict[str, str]:
+    spellings = load_legal_forms().spellings
+    return {key[0]: value for key, value in spellings.items() if len(key) == 1 and len(key[0]) >= 7}
+
+
 def _misspelt_legal_form(token: str) -> str | None:
     if len(token) < 7:
         return None
-    for spelling, canonical in load_legal_forms().spellings.items():
-        if (
-            len(spelling) == 1
-            and len(spelling[0]) >= 7
-            and JaroWinkler.normalized_similarity(token, spelling[0]) >= LEGAL_FORM_TYPO
-        ):
-            return canonical
-    return None
+    words = _long_legal_words()
+    found = process.extractOne(
+        token, words.keys(), scorer=JaroWinkler.normalized_similarity, score_cutoff=LEGAL_FORM_TYPO
+    )
+    return words[found[0]] if found else None
 
 
 def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:

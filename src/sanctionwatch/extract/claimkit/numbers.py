@@ -53,7 +53,10 @@ MONTHS = (
 
 _WORD = "|".join(sorted([*UNITS, "hundred", "thousand", "million", "billion", "trillion",
                          "dozen"], key=len, reverse=True))  # fmt: skip
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:[.,]\d+)?(?!\d)"
+_DIGITS = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)"
+    r"|\d+(?:[.,]\d+)?(?!\d)"
+)
 _SCALE = r"(?:\s*-?\s*(?:hundred|thousand|million|billion|trillion|mln|bln|mn|bn|tn)\b)"
 _WORD_SEQ = (
     rf"(?:an?\s+(?=(?:hundred|thousand|million|billion|dozen)\b))?"
@@ -79,8 +82,9 @@ FRACTION_RE = re.compile(
     re.IGNORECASE,
 )
 VAGUE_RE = re.compile(
-    r"\b(?:(?P<tens>tens|hundreds)\s+of\s+)?(?P<scale>dozens|hundreds|thousands|millions|billions)"
-    r"(?=\s+of\b)",
+    r"\b(?:(?:(?P<tens>tens|hundreds)\s+of\s+)?(?P<scale>dozens|hundreds|thousands|millions"
+    r"|billions)(?=\s+of\b)|(?:several|a\s+few|few|many|some)\s+(?P<single>dozen|hundred|thousand"
+    r"|million|billion)\b)",
     re.IGNORECASE,
 )
 MONTH_BEFORE_RE = re.compile(rf"\b(?:{MONTHS})\.?\s*$", re.IGNORECASE)
@@ -128,7 +132,7 @@ class Quantity:
 
 def parse_digits(raw: str) -> tuple[float, bool]:
     """Value of a digit string; returns (value, read_as_decimal_comma)."""
-    raw = raw.strip()
+    raw = raw.strip().replace("\u00a0", "").replace("\u202f", "")
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
         return float(raw.replace(",", "")), False
     if "," in raw:
@@ -184,11 +188,16 @@ def _qualifier_before(text: str, start: int, vocabulary: Vocabulary) -> tuple[st
 
 
 def _qualifier_after(text: str, end: int, vocabulary: Vocabulary) -> tuple[str | None, int]:
-    following = text[end : end + 12].lower()
+    """ "300 or more" (the span grows) and "300 workers or more" (it does not)."""
+    following = text[end : end + 48].lower()
     for qualifier, phrases in vocabulary.suffix_qualifiers.items():
         for phrase in phrases:
             if re.match(rf"\s*{re.escape(phrase)}(?!\w)", following):
                 return qualifier, end + following.index(phrase) + len(phrase)
+            if phrase[0].isalpha() and re.match(
+                rf"(?:\s+[a-z][\w-]*){{1,3}}?\s+{re.escape(phrase)}(?!\w)", following
+            ):
+                return qualifier, end
     return None, end
 
 
@@ -206,6 +215,8 @@ def _is_label(text: str, start: int, end: int, vocabulary: Vocabulary) -> bool:
         return True  # KPe.038, 2017/1509, 10:30
     if after in "/:" and text[end + 1 : end + 2].isdigit():
         return True
+    if text[start : start + 1] == "0" and text[start + 1 : start + 2].isdigit():
+        return True  # 038, 000: codes, not counts
     previous = _previous_word(text, start)
     if previous in vocabulary.exclusion_before or previous.rstrip(".") in (
         vocabulary.exclusion_before
@@ -258,6 +269,8 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
             return None
     else:
         words_value = parse_words(raw_number)
+        if raw_number.split()[0].lower() in ("hundred", "thousand", "million", "billion"):
+            return None  # "thousand" alone is not a figure ("several thousand" is vague)
         if words_value is None or (words_value <= 1 and not match.group("pct")):
             return None
         value, scale = words_value, 1.0
@@ -319,7 +332,8 @@ def _fractions(text: str, vocabulary: Vocabulary) -> list[Quantity]:
 def _vague(text: str) -> list[Quantity]:
     found = []
     for match in VAGUE_RE.finditer(text):
-        value = float(VAGUE_VALUES[match.group("scale").lower()])
+        scale_word = match.group("scale") or f"{match.group('single')}s"
+        value = float(VAGUE_VALUES[scale_word.lower()])
         if match.group("tens"):
             value *= 10 if match.group("tens").lower() == "tens" else 100
         found.append(

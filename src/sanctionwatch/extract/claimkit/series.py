@@ -161,7 +161,7 @@ def _rows(
     query = query.order_by(
         ClaimRow.measure, ClaimRow.as_of, ClaimRow.document_id, ClaimRow.span_start
     )
-    return [(claim, document) for claim, document in session.execute(query).tuples()]
+    return [(row[0], row[1]) for row in session.execute(query)]
 
 
 def list_claims(
