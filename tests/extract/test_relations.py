@@ -482,3 +482,32 @@ def test_adding_to_a_list_that_is_not_a_sanctions_list_is_not() -> None:
 def test_passive_employment_of_workers(text: str) -> None:
     rows = rows_of(text, FIRMS)
     assert [(r.kind, r.target) for r in rows] == [("employment", "Tumen Trading Company")], rows
+
+
+def test_roles_given_with_described_as() -> None:
+    names = {
+        "Kim Tong Chol": "Person",
+        "Amur Forest LLC": "Company",
+        "Baltic Timber LLC": "Company",
+    }
+    text = (
+        "Kim Tong Chol, described as managing director of Amur Forest LLC and deputy managing "
+        "director of Baltic Timber LLC, was designated at the same time."
+    )
+    rows = rows_of(text, names)
+    found = triples(rows)
+    assert ("directorship", "Kim Tong Chol", "Amur Forest LLC") in found
+    assert ("directorship", "Kim Tong Chol", "Baltic Timber LLC") in found
+    assert not [r for r in rows if r.kind == "sanction"]  # no authority named
+
+
+def test_passive_shared_address() -> None:
+    text = "Arctic Star Ltd's registered address is shared with four other small companies."
+    statements, rows = extract(text, FIRMS)
+    assert {s.value for s in statements if s.prop == "remarks"} == {"four other small companies"}
+    assert [s.entity_id for s in statements if s.prop == "addressEntity"]
+    assert [(r.source, r.target) for r in rows if r.kind == "shared_address"] == [
+        ("Arctic Star Ltd", "four other small companies")
+    ]
+    bare = rows_of("The subcontractor's address is shared with four other companies.", FIRMS)
+    assert bare == []  # "the subcontractor" names nobody

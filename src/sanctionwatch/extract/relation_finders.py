@@ -141,6 +141,7 @@ class SentenceFinder:
         self.index = index
         self.rules = rules
         self.context = context
+        self._topics: dict[int, Party | None] = {}
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -149,24 +150,23 @@ class SentenceFinder:
         mention = self.index.at(token)
         if mention is None:
             lowered = token.lower_
-            antecedent = None
+            antecedent: Mention | Party | None = None
             if lowered in PERSON_PRONOUNS:
                 antecedent = self.index.before(token, frozenset({"Person"}))
-            elif lowered in THING_PRONOUNS:
-                # "its" (a possessive) takes the nearest organisation; "it" a subject.
-                antecedent = self.index.before(token, ORG_SCHEMATA, subjects_only=lowered == "it")
+            elif lowered in THING_PRONOUNS or self._is_anaphor(token):
+                # "its" takes the nearest organisation; "it" and "the company" a subject.
+                subjects_only = lowered != "its"
+                antecedent = self.index.before(
+                    token, ORG_SCHEMATA, subjects_only=subjects_only, same_sentence=True
+                ) or self.topic(token.sent, previous=True)
             elif lowered in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
                 return self.party(token.head.head)
             if antecedent is not None:
                 # The evidence is the pronoun in this sentence; the entity is its antecedent's.
+                name = antecedent.canonical if isinstance(antecedent, Mention) else antecedent.name
                 end = token.idx + len(token)
                 return Party(
-                    antecedent.canonical,
-                    token.idx,
-                    end,
-                    antecedent.entity_id,
-                    antecedent.schema,
-                    via_pronoun=True,
+                    name, token.idx, end, antecedent.entity_id, antecedent.schema, via_pronoun=True
                 )
         if mention is None:
             for child in children(token, "appos"):
@@ -185,6 +185,32 @@ class SentenceFinder:
             # "Dalvostok LLC, a firm that employs ...": the firm is Dalvostok LLC.
             mention = self.index.at(token.head)
         return Party.of(mention) if mention is not None else None
+
+    def _is_anaphor(self, token: Token) -> bool:
+        """ "the company", "the firm": a definite generic organisation noun, nothing else."""
+        if token.lemma_.lower() not in self.rules.anaphor_nouns or self.index.at(token):
+            return False
+        lefts = list(token.lefts)
+        return bool(lefts) and all(child.lower_ == "the" for child in lefts)
+
+    def topic(self, sentence: Span, previous: bool = False) -> Party | None:
+        """The organisation a sentence is about: its main subject, resolved (for "it")."""
+        if previous:
+            if sentence.start == 0:
+                return None
+            sentence = self.index.doc[sentence.start - 1].sent
+        key = sentence.start
+        if key in self._topics:
+            return self._topics[key]
+        self._topics[key] = None  # guards against cycles
+        found: Party | None = None
+        for subject in clause_subjects(sentence.root):
+            party = self.party(subject)
+            if party is not None and party.schema in ORG_SCHEMATA:
+                found = party
+                break
+        self._topics[key] = found
+        return found
 
     def _named_by_compound(self, token: Token) -> Mention | None:
         """The organisation named right before a generic head ("the X Analytics program")."""
@@ -208,9 +234,17 @@ class SentenceFinder:
     ) -> list[Party]:
         found: dict[str, Party] = {}
         for token in tokens:
-            party = self.party(token)
-            if party is not None and party.entity_id and self.is_party(party, schemata):
-                found.setdefault(party.entity_id, party)
+            candidates = [self.party(token)]
+            if candidates[0] is None:
+                # "two nationals, Im Song Sun and Choe Song Chol": every listed appositive
+                candidates = [
+                    self.party(conj)
+                    for child in children(token, "appos")
+                    for conj in conjuncts(child)
+                ]
+            for party in candidates:
+                if party is not None and party.entity_id and self.is_party(party, schemata):
+                    found.setdefault(party.entity_id, party)
         return list(found.values())
 
     def place(self, token: Token) -> tuple[str, int, int] | None:
@@ -263,6 +297,8 @@ class SentenceFinder:
 
         def walk(token: Token, depth: int, suffix: str) -> None:
             for prep, obj in prep_objects(token, {"of", "at", "for", "with", "in"}):
+                if obj is not title and self._title(obj) is not None:
+                    continue  # "director of X and deputy director of Y": Y is the other title's
                 party = self.party(obj)
                 if self.is_party(party, ORG_SCHEMATA) and party is not None:
                     found.append((party, depth == 0 and prep == "of", suffix))
@@ -311,13 +347,26 @@ class SentenceFinder:
                 link.add("role", "staff")
                 yield link
 
+    def _title_holders(self, title: Token) -> list[Token]:
+        """Who holds a title; a coordinated second title ("and deputy director of Y") shares
+        the holder of the first."""
+        holders = noun_holder_tokens(title)
+        current = title
+        for _ in range(4):
+            if holders or current.dep_ not in ("conj", "pobj", "prep"):
+                break
+            current = current.head
+            if self._title(current) is not None:
+                holders = noun_holder_tokens(current)
+        return holders
+
     def titles(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             match = self._title(token)
             if match is None:
                 continue
             title_set, phrase = match
-            people = self.parties(noun_holder_tokens(token), frozenset({"Person"}))
+            people = self.parties(self._title_holders(token), frozenset({"Person"}))
             if not people:
                 continue
             for org, direct, suffix in self._title_orgs(token):
@@ -819,6 +868,8 @@ class SentenceFinder:
             lemma = token.lemma_.lower()
             if lemma == "same":
                 yield from self._same_address(token, sentence, nouns)
+            elif token.pos_ == "VERB" and lemma in self.rules.share_verbs and is_passive(token):
+                yield from self._shared_passive(token, sentence, nouns)
             elif token.pos_ == "VERB" and lemma in self.rules.share_verbs:
                 objects = direct_objects(token)
                 if not any(obj.lemma_.lower() in nouns for obj in objects):
@@ -835,6 +886,26 @@ class SentenceFinder:
                     yield self._shared(
                         anchor, [anchor, *others], token, sentence, self._city(holders[0])
                     )
+
+    def _shared_passive(
+        self, verb: Token, sentence: Span, nouns: frozenset[str]
+    ) -> Iterator[SharedAddress]:
+        """ "X's address is shared with four companies", "an address shared by Y and Z"."""
+        addresses = passive_subjects(verb) or ([verb.head] if verb.dep_ == "acl" else [])
+        for address in addresses:
+            if address.lemma_.lower() not in nouns:
+                continue
+            holders = children(address, "poss")
+            partners = [obj for _, obj in prep_objects(verb, {"with", "by"})]
+            if not holders and len(partners) > 1:
+                holders, partners = partners[:1], partners[1:]
+            if not holders or not partners:
+                continue
+            anchor = self._sharer(holders[0])
+            if not self._identifiable(anchor):
+                continue
+            others = [self._sharer(tok) for tok in partners]
+            yield self._shared(anchor, [anchor, *others], verb, sentence, self._city(address))
 
     def _same_address(
         self, same: Token, sentence: Span, nouns: frozenset[str]

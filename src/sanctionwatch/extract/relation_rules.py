@@ -117,6 +117,7 @@ class RelationRules:
     fallback_ignore_verbs: frozenset[str]
     organisation_heads: frozenset[str] = frozenset()
     part_heads: frozenset[str] = frozenset()
+    anaphor_nouns: frozenset[str] = frozenset()
     list_verbs: frozenset[str] = frozenset()
     list_nouns: frozenset[str] = frozenset()
     sanction_participles: frozenset[str] = frozenset()
@@ -319,6 +320,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback"),
         organisation_heads=_words(data.get("organisation_heads"), f"{source}: organisation_heads"),
         part_heads=_words(data.get("part_heads"), f"{source}: part_heads"),
+        anaphor_nouns=_words(data.get("anaphor_nouns"), f"{source}: anaphor_nouns"),
         list_verbs=_words(sanctions.get("list_verbs"), f"{source}: sanctions"),
         list_nouns=_words(sanctions.get("list_nouns"), f"{source}: sanctions"),
     )
