@@ -39,14 +39,11 @@ def clear_similarity_cache() -> None:
 
 def _korean_parts_differ(left: Token, right: Token) -> bool:
     """Korean name parts that are not equivalent: one syllable each (Jung vs Un), or a
-    different number of syllables (Jongun vs Jong)."""
+    different number of syllables (Jongun vs Jong, Boga vs Bong)."""
     if left.syllables is None or right.syllables is None:
         return False
-    if len(left.syllables) == 1 == len(right.syllables):
-        return True
-    short, long = sorted((left.text, right.text), key=len)
-    return len(left.syllables) != len(right.syllables) and (
-        long.startswith(short) or long.endswith(short)
+    return len(left.syllables) == 1 == len(right.syllables) or len(left.syllables) != len(
+        right.syllables
     )
 
 
@@ -60,8 +57,9 @@ def _string_similarity(left: str, right: str) -> float:
 def token_similarity(left: Token, right: Token) -> float:
     """How alike two name parts are: 1 for equal or romanisation-equivalent, else Jaro-Winkler.
 
-    Numbers only match themselves; a one-letter token (an initial) matches any token with that
-    first letter at 0.9.
+    Numbers only match themselves; a one-letter token (an initial) matches any word of three or
+    more letters with that first letter at 0.9; tokens equal once transliteration variants and
+    doubled letters are folded (Yuliaa/Yulia, Wjatscheslaw/Vyacheslav) score 0.97.
     """
     if left.text == right.text:
         return 1.0
@@ -74,7 +72,10 @@ def token_similarity(left: Token, right: Token) -> float:
     elif left.syllables and right.syllables and equivalent(left.syllables, right.syllables):
         value = 1.0
     elif len(left.text) == 1 or len(right.text) == 1:
-        value = 0.9 if left.text[0] == right.text[0] else 0.0
+        longer = max(len(left.text), len(right.text))
+        value = 0.9 if left.text[0] == right.text[0] and longer > 2 else 0.0
+    elif left.folded == right.folded:
+        value = 0.97
     else:
         value = _string_similarity(left.text, right.text)
         if left.folded != left.text or right.folded != right.text:
@@ -107,7 +108,8 @@ def _spells(joined: Token, target: Token) -> bool:
 
 def merge_runs(long: tuple[Token, ...], short: tuple[Token, ...]) -> tuple[Token, ...]:
     """Join adjacent tokens of ``long`` that spell one token of ``short`` ("Jong Un"/"Jongun")."""
-    targets = [token for token in short if not token.is_number and len(token.text) > 3]
+    present = {token.text for token in long}
+    targets = [t for t in short if not t.is_number and len(t.text) > 3 and t.text not in present]
     if not targets:
         return long
     merged: list[Token] = []

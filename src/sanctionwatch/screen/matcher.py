@@ -42,6 +42,7 @@ _IDENTIFIER_CLEAN = re.compile(r"[^0-9A-Z]")
 class Weights:
     version: str
     threshold: float
+    screening_threshold: float
     bias: float
     name: dict[str, float]
     evidence: dict[str, float]
@@ -62,6 +63,7 @@ def load_weights(path: Path = SCREEN_DATA_DIR / "weights.yaml") -> Weights:
         return Weights(
             version=data["version"],
             threshold=float(data["threshold"]),
+            screening_threshold=float(data.get("screening_threshold", data["threshold"])),
             bias=float(data["bias"]),
             name={key: float(value) for key, value in name.items()},
             evidence={key: float(value) for key, value in evidence.items()},
@@ -211,12 +213,11 @@ def _clean_identifier(value: str) -> str:
 def entity_evidence(entity: EntityProxy) -> Evidence:
     """Birth dates, countries and identifiers of ``entity`` in comparable form."""
     identifiers: dict[str, set[str]] = {}
-    for prop in entity.schema.properties.values():
+    for prop, value in entity.itervalues():
         if prop.type == registry.identifier:
-            for value in entity.get(prop, quiet=True):
-                cleaned = _clean_identifier(value)
-                if len(cleaned) >= 4:
-                    identifiers.setdefault(prop.name, set()).add(cleaned)
+            cleaned = _clean_identifier(value)
+            if len(cleaned) >= 4:
+                identifiers.setdefault(prop.name, set()).add(cleaned)
     return Evidence(
         schema=entity.schema.name,
         birth_dates=frozenset(entity.get("birthDate", quiet=True)),

@@ -29,7 +29,7 @@ PERSON_SCHEMATA = frozenset({"Person"})
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe20-\ufe2f]")
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4\u02b9]")
 _SEPARATORS = re.compile(r"[\W_]+")
-_PATRONYMIC = re.compile(r"(ov|ev|ic|in)(ic|ich|na)$")
+_PATRONYMIC = re.compile(r"(ov|ev)i?(c|ch|na)$|(ov|ev|ic|in)(ic|ich|na)$")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
@@ -128,8 +128,13 @@ def _misspelt_legal_form(token: str) -> str | None:
 
 
 def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
-    """Take legal forms off both ends of ``parts``; keep at least one part."""
+    """Take legal forms off both ends of ``parts``; keep at least one part.
+
+    Abbreviated words inside a form count as the full word ("Open Joint Stock Co." is "open
+    joint stock company"), per ``token_aliases`` in ``legal_forms.yaml``.
+    """
     legal = load_legal_forms()
+    parts = [legal.aliases.get(part, part) for part in parts]
     forms: set[str] = set()
     if len(parts) > 1 and tuple(parts[-1:]) not in legal.spellings:
         misspelt = _misspelt_legal_form(parts[-1])
@@ -153,6 +158,25 @@ def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
             changed = True
             break
     return parts, forms
+
+
+def join_letters(parts: list[str]) -> list[str]:
+    """Join runs of single letters in organisation names ("S.r.l." → srl, "B.V." → bv)."""
+    if all(len(part) > 1 for part in parts):
+        return parts
+    joined: list[str] = []
+    run = ""
+    for part in parts:
+        if len(part) == 1 and part.isalpha():
+            run += part
+            continue
+        if run:
+            joined.append(run)
+            run = ""
+        joined.append(part)
+    if run:
+        joined.append(run)
+    return joined
 
 
 def check_name(name: str) -> None:
@@ -181,7 +205,7 @@ def prepare_name(name: str, schema: str = "Thing") -> NameForm:
         raise InvalidNameError(f"the name {name[:40]!r} has no letters or digits")
     forms: set[str] = set()
     if organisation:
-        parts, forms = split_legal_forms(parts)
+        parts, forms = split_legal_forms(join_letters(parts))
     tokens = tuple(make_token(part) for part in parts)
     groups = [token.syllables for token in tokens]
     syllables = tuple(g for g in groups if g is not None)

@@ -46,9 +46,14 @@ def screen_origin_version() -> str:
 
 
 def default_threshold() -> float:
-    """``SANCTIONWATCH_SCREEN_THRESHOLD`` or the threshold fitted with the weights."""
+    """``SANCTIONWATCH_SCREEN_THRESHOLD`` or ``screening_threshold`` of the weights file.
+
+    Screening compares a name with many list names, so it needs a stricter cut-off than
+    deciding one labelled pair; the default was chosen on a tuning run of ``bench/screening.py``
+    (a different random seed from the reported run).
+    """
     value = os.environ.get("SANCTIONWATCH_SCREEN_THRESHOLD")
-    return float(value) if value else load_weights().threshold
+    return float(value) if value else load_weights().screening_threshold
 
 
 # --- reading the store ----------------------------------------------------------------------
