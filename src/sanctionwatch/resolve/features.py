@@ -13,6 +13,8 @@ Every score carries the features that fired, so a merge can be explained.
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
@@ -71,6 +73,8 @@ class PairScore:
 
 
 class PairScorer(Protocol):
+    def observe(self, records: Sequence[EntityRecord]) -> None: ...
+
     def block_keys(self, record: EntityRecord) -> set[str]: ...
 
     def score(self, left: EntityRecord, right: EntityRecord) -> PairScore: ...
@@ -124,6 +128,19 @@ class FeatureScorer:
     def __init__(self, config: ResolverConfig) -> None:
         self.config = config
         self._parts = lru_cache(maxsize=200_000)(self._name_parts)
+        self._frequency: Counter[str] = Counter()
+
+    def observe(self, records: Sequence[EntityRecord]) -> None:
+        """Count in how many entities each core token occurs (rare tokens name a firm)."""
+        frequency: Counter[str] = Counter()
+        for record in records:
+            frequency.update({t for parts in self.parts(record) for t in parts.core})
+        self._frequency = frequency
+
+    def distinctive(self, core: Sequence[str]) -> bool:
+        """Does the core hold a token rare enough to identify an entity ("rungrado", not "army")?"""
+        limit = self.config.distinctive_max_entities
+        return any(len(t) >= 4 and self._frequency.get(t, 0) <= limit for t in core)
 
     def _name_parts(self, name: str, organisation: bool) -> NameParts:
         try:
@@ -170,7 +187,7 @@ class FeatureScorer:
                     candidate.score == best.score and candidate.negative and not best.negative
                 ):
                     best = candidate
-        self._add_evidence(left, right, best)
+        self._add_evidence(left, right, best, name_score=best.score)
         best.score = round(min(1.0, max(0.0, best.score)), 4)
         return best
 
@@ -178,10 +195,15 @@ class FeatureScorer:
         assert a.form is not None and b.form is not None
         probability, fired = matcher_name_score(a.form, b.form)
         score = PairScore(probability, fired)
-        if a.fused and a.fused == b.fused:
+        short = a if len(a.core) <= len(b.core) else b
+        if a.fused and a.fused == b.fused and self.distinctive(a.core):
             score.score = max(score.score, CORE_EQUAL)
             score.features["name_core_equal"] = 1.0
-        elif fired.get("token_mismatch", 0.0) == 0.0 and fired.get("extra_tokens", 0.0) > 0:
+        elif (
+            fired.get("token_mismatch", 0.0) == 0.0
+            and fired.get("extra_tokens", 0.0) > 0
+            and self.distinctive(short.core)
+        ):
             score.score = max(score.score, CONTAINED)
             score.features["name_core_contained"] = 1.0
         self._compare_descriptors(a, b, score)
@@ -207,22 +229,32 @@ class FeatureScorer:
         same_core = "name_core_equal" in score.features or score.score + 0.45 >= 0.9
         score.negative = score.negative or same_core
 
-    @staticmethod
-    def _person_names(a: NameParts, b: NameParts) -> PairScore:
+    def _person_names(self, a: NameParts, b: NameParts) -> PairScore:
         assert a.form is not None and b.form is not None
         probability, fired = matcher_name_score(a.form, b.form)
         score = PairScore(probability, fired)
         mismatch = fired.get("token_mismatch", 0.0)
         shortest = min(len(a.core), len(b.core))
-        if mismatch == 0.0 and fired.get("extra_tokens", 0.0) > 0:
+        short = a if len(a.core) <= len(b.core) else b
+        contained = mismatch == 0.0 and fired.get("extra_tokens", 0.0) > 0
+        if contained and (shortest >= 2 or self.distinctive(short.core)):
             score.score = max(score.score, PERSON_CONTAINED)
             score.features["name_tokens_contained"] = 1.0
-        # Sharing most but not all tokens ("Kim Jong Un" / "Kim Jong Nam") marks another person.
-        score.negative = shortest > 1 and 0.0 < mismatch < 1.0
+        # One differing token among three or more ("Kim Jong Un" / "Kim Jong Nam") marks another
+        # person; with fewer tokens a shared surname says too little to be worth recording.
+        score.negative = shortest >= 3 and 0.0 < mismatch <= 1 / shortest + 1e-9
         return score
 
-    def _add_evidence(self, left: EntityRecord, right: EntityRecord, score: PairScore) -> None:
+    def _add_evidence(
+        self, left: EntityRecord, right: EntityRecord, score: PairScore, name_score: float
+    ) -> None:
+        """Add identifier, country, birth-date and document evidence.
+
+        Conflicting identifiers or birth dates are recorded as negative evidence only for pairs
+        whose names alone would be worth a look: namesakes, not strangers.
+        """
         weights = self.config.weights
+        worth_a_look = name_score >= self.config.review_threshold
         evidence = evidence_features(left.evidence(), right.evidence())
         rules = (
             ("identifier_match", "same_identifier", False),
@@ -236,7 +268,7 @@ class FeatureScorer:
             if value:
                 score.score += weights[weight] * value
                 score.features[feature] = value
-                score.negative = score.negative or (negative and value >= 1.0)
+                score.negative = score.negative or (negative and value >= 1.0 and worth_a_look)
         if evidence.get("birth_date_match"):
             score.features["birth_date_match"] = evidence["birth_date_match"]
         shared = left.documents & right.documents
