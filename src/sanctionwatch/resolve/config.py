@@ -19,6 +19,7 @@ WEIGHT_NAMES = (
     "different_country",
     "shared_document",
     "different_birth_date",
+    "same_birth_date",
 )
 
 

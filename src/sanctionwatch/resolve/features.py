@@ -36,6 +36,9 @@ CONTAINED = 0.72
 """Score when every core token of the shorter name is in the longer one (review band)."""
 PERSON_CONTAINED = 0.66
 """Score when every token of a shorter person name is in the longer one (review band)."""
+EXTRA_TOKENS_CAP = 0.8
+"""A name with words the other lacks scores at most this on the name alone: a middle name or
+an extra word may be a different entity, so a merge needs evidence (birth date, identifier)."""
 
 
 @dataclass(frozen=True)
@@ -175,8 +178,29 @@ class FeatureScorer:
                 keys.add("#" + parts.fused)
         return keys
 
+    def looks_like_organisation(self, record: EntityRecord) -> bool:
+        """A LegalEntity whose name carries a legal form or a trade word is no person."""
+        for name in record.names:
+            parts = self._parts(name, True)
+            if parts.descriptors or (parts.form is not None and self._has_legal_form(name)):
+                return True
+        return False
+
+    @staticmethod
+    def _has_legal_form(name: str) -> bool:
+        try:
+            return bool(prepare_name(name, "Company").legal_forms)
+        except InvalidNameError:
+            return False
+
+    def _kinds_clash(self, left: EntityRecord, right: EntityRecord) -> bool:
+        for one, other in ((left, right), (right, left)):
+            if is_person(one.schema) and other.schema == "LegalEntity":
+                return self.looks_like_organisation(other)
+        return False
+
     def score(self, left: EntityRecord, right: EntityRecord) -> PairScore:
-        if not schemas_compatible(left.schema, right.schema):
+        if not schemas_compatible(left.schema, right.schema) or self._kinds_clash(left, right):
             return PairScore(0.0, {"schema_mismatch": 1.0}, negative=False)
         person = is_person(left.schema) or is_person(right.schema)
         best = PairScore(0.0)
@@ -206,6 +230,7 @@ class FeatureScorer:
         ):
             score.score = max(score.score, CONTAINED)
             score.features["name_core_contained"] = 1.0
+        _cap_extra_tokens(score)
         self._compare_descriptors(a, b, score)
         return score
 
@@ -240,6 +265,7 @@ class FeatureScorer:
         if contained and (shortest >= 2 or self.distinctive(short.core)):
             score.score = max(score.score, PERSON_CONTAINED)
             score.features["name_tokens_contained"] = 1.0
+        _cap_extra_tokens(score)
         # One differing token among three or more ("Kim Jong Un" / "Kim Jong Nam") marks another
         # person; with fewer tokens a shared surname says too little to be worth recording.
         score.negative = shortest >= 3 and 0.0 < mismatch <= 1 / shortest + 1e-9
@@ -262,6 +288,7 @@ class FeatureScorer:
             ("country_match", "same_country", False),
             ("country_mismatch", "different_country", False),
             ("birth_date_mismatch", "different_birth_date", True),
+            ("birth_date_match", "same_birth_date", False),
         )
         for feature, weight, negative in rules:
             value = evidence.get(feature, 0.0)
@@ -269,12 +296,16 @@ class FeatureScorer:
                 score.score += weights[weight] * value
                 score.features[feature] = value
                 score.negative = score.negative or (negative and value >= 1.0 and worth_a_look)
-        if evidence.get("birth_date_match"):
-            score.features["birth_date_match"] = evidence["birth_date_match"]
         shared = left.documents & right.documents
         if shared:
             score.score += weights["shared_document"]
             score.features["shared_document"] = float(len(shared))
+
+
+def _cap_extra_tokens(score: PairScore) -> None:
+    if score.features.get("extra_tokens", 0.0) > 0 and score.score > EXTRA_TOKENS_CAP:
+        score.score = EXTRA_TOKENS_CAP
+        score.features["extra_tokens_cap"] = EXTRA_TOKENS_CAP
 
 
 def decide(score: PairScore, config: ResolverConfig) -> str | None:
