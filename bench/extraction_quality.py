@@ -16,6 +16,7 @@ Usage::
     PYTHONPATH=src python bench/extraction_quality.py                 # the seeds
     PYTHONPATH=src python bench/extraction_quality.py --heldout       # plus examples/reports
     PYTHONPATH=src python bench/extraction_quality.py --json
+    PYTHONPATH=src python bench/extraction_quality.py --heldout --lists ../shared/data/sanctions
 """
 
 from __future__ import annotations
@@ -246,10 +247,25 @@ def plugin_rows(database: Database, gold_dir: Path, section: str) -> list[dict[s
     return rows
 
 
-def evaluate_set(docs: list[Path], gold_dir: Path, section: str) -> list[dict[str, Any]]:
+def load_lists(database: Database, folder: Path) -> None:
+    """Load sanctions lists so the gazetteer has designated names (the lists stage's loader)."""
+    from sanctionwatch.screen.lists.store import load_list_folder
+
+    started = time.perf_counter()
+    results = load_list_folder(database, folder)
+    names = sum(result.entity_count for result in results)
+    seconds = time.perf_counter() - started
+    print(f"# lists: {len(results)} files, {names} entities in {seconds:.0f} s", file=sys.stderr)
+
+
+def evaluate_set(
+    docs: list[Path], gold_dir: Path, section: str, lists: Path | None = None
+) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         database = Database(f"sqlite:///{tmp}/quality.db")
         database.migrate()
+        if lists is not None:
+            load_lists(database, lists)
         ids = ingest_and_extract(database, docs)
         rows = entity_rows(database, ids, gold_dir, section)
         rows.extend(plugin_rows(database, gold_dir, section))
@@ -276,6 +292,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--heldout", action="store_true", help="also score examples/reports")
+    parser.add_argument(
+        "--lists",
+        type=Path,
+        help="also score with the sanctions lists in this folder loaded (gazetteer on)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON lines")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every error")
     args = parser.parse_args(argv)
@@ -284,9 +305,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.perf_counter()
     rows = evaluate_set(sorted(args.seeds.glob("*.txt")), args.gold, "seeds")
-    if args.heldout and HELDOUT_DOCS.is_dir() and HELDOUT_GOLD.is_dir():
-        docs = sorted(p for p in HELDOUT_DOCS.iterdir() if p.is_file())
-        rows.extend(evaluate_set(docs, HELDOUT_GOLD, "heldout"))
+    heldout_docs = sorted(p for p in HELDOUT_DOCS.iterdir() if p.is_file()) if args.heldout else []
+    if heldout_docs and HELDOUT_GOLD.is_dir():
+        rows.extend(evaluate_set(heldout_docs, HELDOUT_GOLD, "heldout"))
+    if args.lists is not None:
+        seeds = sorted(args.seeds.glob("*.txt"))
+        rows.extend(evaluate_set(seeds, args.gold, "seeds+L", args.lists))
+        if heldout_docs and HELDOUT_GOLD.is_dir():
+            rows.extend(evaluate_set(heldout_docs, HELDOUT_GOLD, "held+L", args.lists))
     if args.json:
         for row in rows:
             print(json.dumps({k: v for k, v in row.items() if k != "errors"}))

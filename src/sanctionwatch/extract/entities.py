@@ -424,7 +424,8 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     words = text.split()
     last = words[-1]
     legal_form = legal_form_key(last) in {form[-1] for form in rules.legal_forms}
-    if candidate.source == "model" and legal_form and len(words) > 1 and last[:1].isupper():
+    loose = candidate.source == "model" or candidate.source.startswith("gazetteer")
+    if loose and legal_form and len(words) > 1 and last[:1].isupper():
         candidate.schema, candidate.type_score = "Company", 5
     head = rules.organisation_heads.get(last.casefold())
     if candidate.source == "model" and head and len(words) > 1:
