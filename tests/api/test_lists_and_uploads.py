@@ -50,3 +50,22 @@ def test_uploaded_document_is_read_by_the_extractors(sqlite_database: Database) 
         document = client.get(f"/documents/{response.json()['document_id']}").json()
     assert document["statement_count"] > 0
     assert any("Pyongyang Ocean Shipping" in m["text"] for m in document["mentions"])
+
+
+def test_match_audit_trail_pins_queries_to_list_versions(sqlite_database: Database) -> None:
+    loaded = load_list_folder(sqlite_database, EXAMPLE_LISTS)
+    settings = ApiSettings(
+        database_url=sqlite_database.url, api_token=TEST_TOKEN, audit_matches=True
+    )
+    body = {"queries": {"a": {"schema": "Company", "properties": {"name": ["Rungrado"]}}}}
+    with TestClient(create_app(settings, database=sqlite_database)) as client:
+        answer = client.post("/match/default", json=body).json()["responses"]["a"]
+        assert client.get("/audit/matches").status_code == 401
+        headers = {"Authorization": f"Bearer {TEST_TOKEN}"}
+        audit = client.get("/audit/matches", headers=headers).json()
+    assert audit["total"] == 1
+    row = audit["results"][0]
+    assert row["query_key"] == "a" and row["query"]["properties"]["name"] == ["Rungrado"]
+    assert set(row["list_versions"]) == {result.source for result in loaded}
+    assert [r["id"] for r in row["results"]] == [r["id"] for r in answer["results"]]
+    assert row["matcher"] and row["threshold"] == 0.7

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -282,3 +282,17 @@ class Catalog(ApiModel):
     current: list[str]
     outdated: list[str]
     index_stale: bool = False
+
+
+class MatchAudit(ApiModel):
+    id: int
+    at: UtcDatetime
+    dataset: str
+    algorithm: str
+    matcher: str
+    list_versions: dict[str, str]
+    query_key: str
+    query: dict[str, Any]
+    threshold: float
+    cutoff: float
+    results: list[dict[str, Any]]

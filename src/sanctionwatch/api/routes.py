@@ -20,7 +20,7 @@ from fastapi import (
     Response,
     UploadFile,
 )
-from followthemoney import model
+from followthemoney import EntityProxy, model
 from pydantic import JsonValue
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from sanctionwatch.api import models, readmodel, stages
 from sanctionwatch.api.screening import (
     AlgorithmsResponse,
+    Candidate,
     EntityMatchQuery,
     EntityMatchResponse,
     MatchParams,
@@ -41,6 +42,7 @@ from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.store import Database
 from sanctionwatch.store.statements import statements_for_entities
 from sanctionwatch.web import reviews
+from sanctionwatch.web.audit import AuditedQuery, audit_page, record_match
 
 MAX_QUERY_CHARS = 200
 ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,128}$"
@@ -445,6 +447,22 @@ def _flag(item: reviews.ReviewedFlag) -> dict[str, Any]:
 def _match_routes(router: APIRouter, screener: Screener) -> None:
     algorithm_names: list[JsonValue] = ["best", *sorted(a.name for a in screener.algorithms())]
 
+    @router.get(
+        "/audit/matches",
+        response_model=models.Page[models.MatchAudit],
+        dependencies=[Depends(require_writer)],
+        responses={401: {"model": models.Message}, 403: {"model": models.Message}},
+        tags=["matching"],
+    )
+    def match_audit(state: State, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        """The screening audit trail, newest first (needs the token; on with
+        SANCTIONWATCH_AUDIT_MATCHES=1): query, list versions, matcher, results."""
+        limit = page_limit(state, limit)
+        with state.database.session() as session:
+            rows, total = audit_page(session, limit, offset)
+            results = [models.MatchAudit.model_validate(row) for row in rows]
+        return {"total": total, "limit": limit, "offset": offset, "results": results}
+
     @router.get("/catalog", response_model=models.Catalog, tags=["matching"])
     def catalog(state: State) -> dict[str, Any]:
         """The lists screening uses, each with its loaded version (as yente's ``/catalog``)."""
@@ -513,14 +531,39 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
             exclude_schema=exclude_schema,
             exclude_entity_ids=exclude_entity_ids,
         )
+        audited: list[AuditedQuery] = []
+
+        def remember(key: str, entity: EntityProxy, candidates: list[Candidate]) -> None:
+            results = [
+                {"id": c.entity.id, "score": round(c.score, 4), "match": c.score >= threshold}
+                for c in candidates
+            ]
+            audited.append(AuditedQuery(key, entity.to_dict(), results))
+
         try:
             result = run_match(
-                state.screener, dataset, body, params, state.settings.max_match_batch
+                state.screener,
+                dataset,
+                body,
+                params,
+                state.settings.max_match_batch,
+                on_query=remember if state.settings.audit_matches else None,
             )
         except UnknownDatasetError as exc:
             raise HTTPException(404, str(exc)) from exc
         except MatchRequestError as exc:
             raise HTTPException(400, str(exc)) from exc
+        if audited:
+            with state.database.session() as session:
+                record_match(
+                    session,
+                    dataset=dataset,
+                    algorithm=result.matcher.name,
+                    matcher=result.matcher.description,
+                    threshold=threshold,
+                    cutoff=cutoff,
+                    queries=audited,
+                )
         # Serialised once here (the model is already valid), which keeps /match fast.
         return Response(
             content=result.model_dump_json(by_alias=True),

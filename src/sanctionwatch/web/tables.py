@@ -12,8 +12,20 @@ without scanning the table.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Index, String, Text, func, literal_column
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctionwatch.store.base import Base, utcnow
@@ -40,3 +52,22 @@ class FlagReviewRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str | None] = mapped_column(String(128))
     reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MatchAuditRow(Base):
+    """One screened query of ``/match``: what was asked, against which list versions, with
+    which matcher, and what came back (an audit trail for regulators; opt-in)."""
+
+    __tablename__ = "match_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    dataset: Mapped[str] = mapped_column(String(64))
+    algorithm: Mapped[str] = mapped_column(String(64))
+    matcher: Mapped[str] = mapped_column(Text)
+    list_versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    query_key: Mapped[str] = mapped_column(String(200))
+    query: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    threshold: Mapped[float] = mapped_column(Float)
+    cutoff: Mapped[float] = mapped_column(Float)
+    results: Mapped[list[Any]] = mapped_column(JSON, default=list)
