@@ -353,3 +353,33 @@ def test_frozen_assets(nlp: Language) -> None:
         "EUR",
         "2018",
     )
+
+
+def test_an_annual_flow_named_before_the_figure_is_a_rate(nlp: Language) -> None:
+    claim = one(
+        nlp,
+        "The State Department put the annual flow of North Korean workers to Russia at roughly "
+        "20,000 people.",
+    )
+    assert (claim.value, claim.period, claim.qualifier) == (20_000, "year", "approx")
+
+
+def test_one_unreadable_sentence_does_not_cost_the_others(
+    nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sanctionwatch.extract.claimkit import analysis
+
+    real = analysis.match_measure
+
+    def flaky(quantity, root, *args):  # type: ignore[no-untyped-def]
+        if quantity.value == 700:
+            raise ValueError("odd parse")
+        return real(quantity, root, *args)
+
+    monkeypatch.setattr(analysis, "match_measure", flaky)
+    claims = read(
+        nlp,
+        "Roughly 700 North Korean workers are in Poland. Some 3,000 North Korean workers were in "
+        "Russia in 2017.",
+    )
+    assert [c.value for c in claims] == [3000]

@@ -94,7 +94,9 @@ def test_document_id_errors(tmp_path: Path) -> None:
 
 def test_run_ingests_the_given_paths_and_prints_a_summary(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    result = runner.invoke(app, ["run", str(_corpus(tmp_path / "corpus")), "--db", db])
+    result = runner.invoke(
+        app, ["run", str(_corpus(tmp_path / "corpus")), "--db", db, "--no-serve"]
+    )
     assert result.exit_code == 0, result.output
     assert "documents" in result.stdout
     stats = runner.invoke(app, ["stats", "--db", db, "--json"])
@@ -106,7 +108,7 @@ def test_run_without_paths_ingests_the_example_corpus(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # not the repository root: falls back to the checkout's examples
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    result = runner.invoke(app, ["run", "--db", db])
+    result = runner.invoke(app, ["run", "--db", db, "--no-serve"])
     assert result.exit_code == 0, result.output
     stats = runner.invoke(app, ["stats", "--db", db, "--json"])
     assert json.loads(stats.stdout)["documents"] == len(list(EXAMPLES.iterdir()))

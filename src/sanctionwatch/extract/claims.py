@@ -11,6 +11,7 @@ Public API (see ``docs/claims.md``): :func:`find_claims` (no database), :func:`e
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -52,6 +53,8 @@ __all__ = [
     "list_claims",
     "replace_document_claims",
 ]
+
+log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
 EXTRACTOR_VERSION = "0.1.0"
@@ -127,7 +130,16 @@ class _Reader:
             dates = self._dates(sentence, anchor)
             stated = [d.as_of for d in dates if d.kind == "stated" and d.as_of]
             anchor, scanned = (stated[-1] if stated else anchor), index
-            claims.extend(self._sentence_claims(items, dates))
+            try:
+                claims.extend(self._sentence_claims(items, dates))
+            except (IndexError, ValueError, KeyError) as error:
+                # One unreadable sentence (an odd parse) must not cost the document its claims.
+                log.warning(
+                    "%s: claims of sentence at %d skipped: %s",
+                    self.context.document_id[:12],
+                    sentence.start_char,
+                    error,
+                )
         return _deduplicate(claims)
 
     def _dates(self, sentence: Any, anchor: str | None) -> list[DateExpression]:

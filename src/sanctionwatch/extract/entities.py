@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from rapidfuzz.distance import Levenshtein
 from rigour.territories import get_territories, lookup_territory
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -30,6 +31,8 @@ ORIGIN = "extract:entities"
 EXTRACTOR_VERSION = "1"
 DATASET = "documents"
 MODEL_SCHEMA = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place"}
+UNTYPED_LABELS = frozenset({"FAC"})
+"""Model labels kept only when the context types them (a FAC ending in "Arena" is a place)."""
 SOURCE_PRIORITY = {
     "rule:instrument": 6,
     "rule:legal-form": 5,
@@ -217,7 +220,7 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
     found: list[_Candidate] = []
     for ent in doc.ents:
         schema = MODEL_SCHEMA.get(ent.label_)
-        if schema is not None:
+        if schema is not None or ent.label_ in UNTYPED_LABELS:
             found.append(_Candidate(ent.start_char, ent.end_char, schema, "model", 1, 1))
     for span in _rule_spans(doc):
         source = span.kb_id_ or "rule"
@@ -430,6 +433,10 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     head = rules.organisation_heads.get(last.casefold())
     if candidate.source == "model" and head and len(words) > 1:
         candidate.schema, candidate.type_score = head, 3
+    place_head = " ".join(words[-2:]).casefold() in rules.place_heads
+    place_head = place_head or last.casefold() in rules.place_heads
+    if candidate.source == "model" and place_head and len(words) > 1 and last[:1].isupper():
+        candidate.schema, candidate.type_score = "Place", 3
     if candidate.type_score < 3 and 1 < len(words) <= 4 and _role_follows(doc, candidate, rules):
         candidate.schema, candidate.type_score = "Person", 2
     found, schema = _appositive_schema(doc, candidate.end, rules)
@@ -572,6 +579,7 @@ class _Resolver:
         self._also_known_as()
         self._settle_schemata()
         self._acronyms()
+        self._near_duplicate_people()
         self._place_suffixes()
         self._short_forms()
         return self.groups.members()
@@ -623,6 +631,19 @@ class _Resolver:
                     self.groups.union(index, target)
                     self.found[index].schema = self.found[target].schema
                     break
+
+    def _near_duplicate_people(self) -> None:
+        """ "Thomas Grove" and "Thomas Groves": same given names, surname one letter apart."""
+        people = self._long_names("Person")
+        for position, (first, tokens) in enumerate(people):
+            for second, other in people[position + 1 :]:
+                if len(tokens) != len(other) or tokens[:-1] != other[:-1]:
+                    continue
+                surname, other_surname = tokens[-1], other[-1]
+                if min(len(surname), len(other_surname)) >= 5 and (
+                    Levenshtein.distance(surname, other_surname) <= 1
+                ):
+                    self.groups.union(second, first)
 
     def _place_suffixes(self) -> None:
         """ "Sakhalin" and "Sakhalin Island", "Pyongyang" and "Pyongyang City"."""

@@ -58,6 +58,7 @@ class EntityRules:
     hyphen_modifiers: frozenset[str] = frozenset()
     document_parts: frozenset[str] = frozenset()
     korean_family_names: tuple[str, ...] = ()
+    place_heads: frozenset[str] = frozenset()
     places: dict[str, str] = field(default_factory=dict)
     """Lower-cased place name -> ISO code of the country it lies in."""
 
@@ -154,6 +155,7 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         hyphen_modifiers=_lower(_strings(path, data, "hyphen_modifiers")),
         document_parts=_lower(_strings(path, data, "document_parts")),
         korean_family_names=tuple(_strings(path, data, "korean_family_names")),
+        place_heads=_lower(_strings(path, data, "place_heads")),
     )
 
 

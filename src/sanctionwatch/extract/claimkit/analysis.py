@@ -37,6 +37,12 @@ PERIOD_RE = re.compile(
     r"|monthly|weekly|daily))\b",
     re.IGNORECASE,
 )
+# "put the annual flow at roughly 20,000": a rate named before the figure.
+RATE_NOUN_RE = re.compile(
+    r"\b(annual|yearly|monthly)\s+(?:flow|inflow|outflow|intake|quota|number|total|influx)\b"
+    r"[^.;]*$",
+    re.IGNORECASE,
+)
 MAX_ADJACENT_TOKENS = 10
 
 
@@ -567,6 +573,9 @@ def _measured(
 
 def find_period(sentence_text: str, start: int, limit: int | None = None) -> str | None:
     """ "a year", "each year", "annually" after the figure (before the next one): a rate."""
+    before = RATE_NOUN_RE.search(sentence_text[max(0, start - 100) : start])
+    if before is not None:
+        return {"annual": "year", "yearly": "year", "monthly": "month"}[before.group(1).lower()]
     end = start + 90 if limit is None else min(start + 90, limit)
     match = PERIOD_RE.search(sentence_text, start, max(end, start))
     if match is None:
