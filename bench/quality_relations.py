@@ -54,7 +54,12 @@ class GoldRelation:
 def words(name: str) -> frozenset[str]:
     """Comparable words of a name: lower case, no punctuation, no articles."""
     cleaned = re.sub(r"[^\w]+", " ", name.lower().replace("’", "'").replace("'s", ""))
-    return frozenset(word for word in cleaned.split() if word not in _STOP)
+    return frozenset(_singular(word) for word in cleaned.split() if word not in _STOP)
+
+
+def _singular(word: str) -> str:
+    """ "Projects" ~ "Project": entity names vary in number more than in anything else."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def names_match(gold: str, found: str) -> bool:

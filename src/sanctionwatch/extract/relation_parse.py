@@ -209,8 +209,11 @@ def noun_holder_tokens(noun: Token) -> list[Token]:
         objects = direct_objects(verb)
         if not objects and verb.dep_ == "relcl" and children(verb, "nsubj"):
             objects = [verb.head]
-        if not objects and verb.dep_ == "acl":
-            objects = [verb.head]  # "X, described as director of Y"
+        first = verb
+        while first.dep_ == "conj" and first.head.pos_ in ("VERB", "AUX"):
+            first = first.head  # "X, born in 1968 and described as ..."
+        if not objects and first.dep_ == "acl":
+            objects = [first.head]  # "X, described as director of Y"
         found.extend(objects or clause_subjects(verb))
     if noun.dep_ == "compound":
         found.append(noun.head)
