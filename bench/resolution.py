@@ -45,51 +45,11 @@ from sanctionwatch.resolve.linkage import (
     run_splink,
 )
 
-SYLLABLES = [
-    "an",
-    "bu",
-    "chon",
-    "dae",
-    "dong",
-    "gang",
-    "hae",
-    "hwa",
-    "jin",
-    "kang",
-    "kum",
-    "mun",
-    "nam",
-    "pu",
-    "pyong",
-    "ra",
-    "rung",
-    "ryong",
-    "san",
-    "sin",
-    "song",
-    "sung",
-    "tae",
-    "un",
-    "yang",
-    "yong",
-    "ju",
-    "gwang",
-    "chil",
-    "hyok",
-    "mi",
-    "ok",
-    "mo",
-    "ba",
-    "ri",
-    "de",
-    "ka",
-    "lo",
-    "ne",
-    "vi",
-    "to",
-    "sa",
-    "ze",
-]
+ONSETS = ["", "b", "ch", "d", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "y", "z"]
+NUCLEI = ["a", "e", "i", "o", "u", "ae", "ia", "ou", "yo", "ya"]
+CODAS = ["", "", "n", "ng", "l", "r", "s", "k", "m"]
+SYLLABLES = [o + n + c for o in ONSETS for n in NUCLEI for c in CODAS]
+"""About 1,600 syllables, so brand names stay varied at a million records."""
 DESCRIPTORS = [
     "Trading",
     "Shipping",
@@ -193,7 +153,8 @@ class Company:
 
 
 def _token(rng: random.Random) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 2, 3)))).capitalize()
+    size = rng.choices((2, 3, 4), weights=(50, 40, 10))[0]
+    return "".join(rng.choice(SYLLABLES) for _ in range(size)).capitalize()
 
 
 def _address(rng: random.Random) -> str:
