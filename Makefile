@@ -25,7 +25,7 @@ $(DEVSTAMP): $(BIN)/python pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/sanctionwatch run examples --db $(DB)
+	$(BIN)/sanctionwatch run --db $(DB)
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests bench

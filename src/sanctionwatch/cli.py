@@ -6,6 +6,8 @@ only mounts them and adds ``run``, the main job of ``make run``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from sanctionwatch import __version__
@@ -18,6 +20,8 @@ from sanctionwatch.resolve import commands as resolve_commands
 from sanctionwatch.screen import commands as screen_commands
 from sanctionwatch.screen.lists import commands as lists_commands
 from sanctionwatch.web import commands as web_commands
+
+DEFAULT_RUN_PATH = Path("examples") / "reports"
 
 app = typer.Typer(
     name="sanctionwatch",
@@ -60,20 +64,34 @@ def root(
 @app.command()
 def run(
     paths: list[str] = typer.Argument(
-        None, help="Files or folders to process (default: examples/)."
+        None, help="Files or folders to process (default: examples/reports)."
     ),
     db: str | None = DbOption,
+    no_serve: bool = typer.Option(
+        False, "--no-serve", help="Stop after the summary instead of serving the web app."
+    ),
+    host: str = web_commands.HostOption,
+    port: int = web_commands.PortOption,
 ) -> None:
-    """Run the main job: the whole pipeline on PATHS, then print a summary.
+    """Run the main job: the whole pipeline on PATHS, print a summary, then serve the web app.
+
+    Today the pipeline is ingestion, then extraction; later stages extend it.
 
     Example:
 
-        sanctionwatch run examples --db sqlite:///sanctionwatch.db
+        sanctionwatch run examples/reports --db sqlite:///sanctionwatch.db --no-serve
     """
     database = open_database(db)
-    extract_commands.run_extraction(database)
+    report = ingest_commands.ingest_with_progress(
+        database, paths or [str(DEFAULT_RUN_PATH)], as_json=False
+    )
+    extracted = extract_commands.run_extraction(database)
     counts = ingest_commands.store_stats(database)
     print_table("SanctionWatch store", ["what", "count"], counts.items())
+    if not no_serve:
+        web_commands.serve_app(database, host, port)
+    if not report.ok or extracted.failures:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -2,19 +2,326 @@
 
 Contract: the extraction pipeline calls :func:`extract_claims` once per parsed document, inside
 the document's transaction. Claims need more than FtM properties (value, unit, qualifier,
-as-of date, asserter, series), so this module owns how they are stored.
+as-of date, asserter, series), so this module owns how they are stored (table ``claims``).
+
+Public API (see ``docs/claims.md``): :func:`find_claims` (no database), :func:`extract_claims`,
+:func:`list_claims`, :func:`claim_series`.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
 from spacy.tokens import Doc
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from sanctionwatch.extract.claim_tables import ClaimRow
+from sanctionwatch.extract.claimkit import analysis
+from sanctionwatch.extract.claimkit.dates import (
+    DateExpression,
+    DocumentDate,
+    find_dates,
+    shift_date,
+)
+from sanctionwatch.extract.claimkit.model import Claim
+from sanctionwatch.extract.claimkit.numbers import Quantity, find_quantities
+from sanctionwatch.extract.claimkit.places import Named, collect_actors, collect_places
+from sanctionwatch.extract.claimkit.series import (
+    ClaimSeries,
+    Estimate,
+    claim_series,
+    list_claims,
+)
+from sanctionwatch.extract.claimkit.vocabulary import Vocabulary, default_vocabulary
 from sanctionwatch.extract.types import DocumentContext, Mention
+from sanctionwatch.store.tables import DocumentRow
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "ORIGIN",
+    "Claim",
+    "ClaimSeries",
+    "Estimate",
+    "claim_series",
+    "extract_claims",
+    "find_claims",
+    "list_claims",
+    "replace_document_claims",
+]
+
+ORIGIN = "extract:claims"
+EXTRACTOR_VERSION = "0.1.0"
+
+
+def extractor_version(vocabulary: Vocabulary) -> str:
+    """Code version plus vocabulary version: editing the vocabulary re-runs extraction."""
+    return f"{EXTRACTOR_VERSION}+v{vocabulary.version}"
+
+
+def claim_id(document_id: str, start: int, end: int, measure: str) -> str:
+    digest = hashlib.sha256(f"{document_id}|{start}|{end}|{measure}".encode()).hexdigest()
+    return f"claim-{digest[:32]}"
+
+
+def _labels(mentions: Sequence[Mention]) -> list[Named]:
+    """Named things whose digits are part of a name (resolution 2397, Flight 17)."""
+    return [
+        Named(m.start, m.end, m.text, m.canonical, m.entity_id, m.schema)
+        for m in mentions
+        if m.schema in analysis.LABEL_SCHEMAS
+    ]
+
+
+def _doc_text(doc: Doc, context: DocumentContext) -> str:
+    """The parsed text; the pipeline parses ``clean_text``, which is cheaper than ``doc.text``."""
+    last = doc[-1]
+    if last.idx + len(last.text_with_ws) == len(context.clean_text):
+        return context.clean_text
+    return str(doc.text)
+
+
+class _Reader:
+    """Reads the claims of one parsed document."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        context: DocumentContext,
+        mentions: list[Mention],
+        vocabulary: Vocabulary,
+        published: DocumentDate | None,
+    ) -> None:
+        self.doc = doc
+        self.context = context
+        self.published = published
+        self.vocabulary = vocabulary
+        self.text = _doc_text(doc, context)
+        self.places = collect_places(doc, mentions, vocabulary, self.text)
+        self.actors = collect_actors(doc, mentions)
+        self.labels = _labels(mentions)
+        self.version = extractor_version(vocabulary)
+
+    def read(self) -> list[Claim]:
+        quantities = find_quantities(self.text, self.vocabulary)
+        by_sentence: dict[int, list[tuple[Quantity, Any]]] = {}
+        for quantity in quantities:
+            root = analysis.number_root(self.doc, quantity)
+            if root is None:
+                continue
+            by_sentence.setdefault(analysis.sentence_of(root).start, []).append((quantity, root))
+        claims: list[Claim] = []
+        all_sentences = analysis.sentences(self.doc)
+        anchor: str | None = None
+        scanned = -1
+        for index, sentence in enumerate(all_sentences):
+            items = by_sentence.get(sentence.start)
+            if not items:
+                continue
+            # Dates of this sentence and the one before ("a month before that" needs it).
+            for previous in all_sentences[max(index - 1, scanned + 1) : index]:
+                anchor = self._last_stated(previous, anchor)
+            dates = self._dates(sentence, anchor)
+            stated = [d.as_of for d in dates if d.kind == "stated" and d.as_of]
+            anchor, scanned = (stated[-1] if stated else anchor), index
+            claims.extend(self._sentence_claims(items, dates))
+        return _deduplicate(claims)
+
+    def _dates(self, sentence: Any, anchor: str | None) -> list[DateExpression]:
+        text = self.text[sentence.start_char : sentence.end_char]
+        reference = self.published.reference if self.published else None
+        found = find_dates(text, reference, self.vocabulary, anchor)
+        return [shift_date(d, sentence.start_char) for d in found]
+
+    def _last_stated(self, sentence: Any, anchor: str | None) -> str | None:
+        stated = [d.as_of for d in self._dates(sentence, anchor) if d.kind == "stated" and d.as_of]
+        return stated[-1] if stated else anchor
+
+    def _sentence_claims(
+        self, items: list[tuple[Quantity, Any]], dates: list[DateExpression]
+    ) -> list[Claim]:
+        others = [quantity for quantity, _ in items]
+        claims: list[Claim] = []
+        for quantity, root in items:
+            if quantity.vague or analysis.is_label_or_date(self.doc, quantity, self.labels):
+                continue
+            noun = analysis.counted_noun(root, quantity, self.vocabulary)
+            if noun is None and claims and self._widens(quantity, claims[-1]):
+                claims[-1] = _widen(claims[-1], quantity)
+                continue
+            claim = self._claim(quantity, root, noun, dates, [o for o in others if o != quantity])
+            if claim is not None:
+                claims.append(claim)
+        return claims
+
+    def _widens(self, quantity: Quantity, previous: Claim) -> bool:
+        cue = self.text[quantity.start : quantity.number_start].strip().lower()
+        cues = (*self.vocabulary.range_upper_cues, *self.vocabulary.range_lower_cues)
+        return cue in cues and previous.value_low is None
+
+    def _claim(
+        self,
+        quantity: Quantity,
+        root: Any,
+        noun: analysis.CountedNoun | None,
+        dates: list[DateExpression],
+        others: list[Quantity],
+    ) -> Claim | None:
+        measured = analysis.match_measure(
+            quantity, root, noun, self.places, self.actors, self.vocabulary
+        )
+        if measured is None:
+            return None
+        bound = analysis.bind_date(quantity, root, noun.token if noun else None, dates, others)
+        if bound is not None:
+            as_of, as_of_kind = bound.as_of, bound.kind if bound.as_of else "unknown"
+        else:
+            as_of, as_of_kind = analysis.document_date(self.published)
+        asserter = analysis.find_asserter(root, self.actors, self.vocabulary)
+        start, end = self.context.offsets.span_to_original(quantity.start, quantity.end)
+        sentence = analysis.sentence_of(root)
+        return Claim(
+            id=claim_id(self.context.document_id, start, end, measured.key),
+            document_id=self.context.document_id,
+            measure=measured.key,
+            measure_label=measured.label,
+            value=quantity.value,
+            value_low=quantity.low,
+            value_high=quantity.high,
+            unit=measured.unit,
+            qualifier=quantity.qualifier,
+            period=analysis.find_period(sentence.text, quantity.end - sentence.start_char),
+            as_of=as_of,
+            as_of_kind=as_of_kind,
+            subject_entity_id=measured.subject.entity_id if measured.subject else None,
+            subject_name=measured.subject.text if measured.subject else None,
+            asserted_by=asserter.name if asserter else None,
+            asserter_entity_id=asserter.entity_id if asserter else None,
+            start=start,
+            end=end,
+            text=quantity.text,
+            sentence=sentence.text.strip(),
+            extractor_version=self.version,
+            confidence=_confidence(quantity, noun, measured, as_of_kind),
+        )
+
+
+def _widen(claim: Claim, upper: Quantity) -> Claim:
+    low, high = sorted((claim.value, upper.value))
+    return replace(claim, value_low=low, value_high=high, qualifier="range")
+
+
+def _confidence(
+    quantity: Quantity,
+    noun: analysis.CountedNoun | None,
+    measured: analysis.Measured,
+    as_of_kind: str,
+) -> float:
+    score = 0.85
+    if noun is not None and noun.via == "direct":
+        score += 0.05
+    if noun is not None and noun.via in ("antecedent", "next", "number-of"):
+        score -= 0.1
+    if measured.place_via == "last":
+        score -= 0.15
+    if measured.rule.place and measured.place is None:
+        score -= 0.15
+    if quantity.decimal_comma:
+        score -= 0.1
+    if as_of_kind in ("document-date", "unknown"):
+        score -= 0.05
+    if as_of_kind == "document-date-inferred":
+        score -= 0.15
+    return round(min(max(score, 0.1), 0.99), 2)
+
+
+def _deduplicate(claims: list[Claim]) -> list[Claim]:
+    """A figure repeated in one document (lead and body) is one claim, kept at first mention."""
+    seen: set[tuple[Any, ...]] = set()
+    unique = []
+    for claim in claims:
+        key = (claim.measure, claim.value, claim.unit, claim.qualifier, claim.as_of)
+        if key not in seen:
+            seen.add(key)
+            unique.append(claim)
+    return unique
+
+
+def find_claims(
+    doc: Doc,
+    context: DocumentContext,
+    mentions: list[Mention],
+    vocabulary: Vocabulary | None = None,
+    published: DocumentDate | None = None,
+) -> list[Claim]:
+    """The claims of a parsed document, without touching the database.
+
+    ``published`` (precision and whether it was inferred) defaults to ``context.published``.
+    """
+    if not len(doc) or not context.clean_text.strip():
+        return []
+    if published is None and context.published is not None:
+        published = DocumentDate(context.published.isoformat())
+    reader = _Reader(doc, context, mentions, vocabulary or default_vocabulary(), published)
+    return reader.read()
+
+
+def stored_publication_date(session: Session, context: DocumentContext) -> DocumentDate | None:
+    """The document's date as ingest stored it: keeps "2017-09" (which ``context.published``
+    cannot hold) and whether it was inferred rather than given."""
+    row = session.get(DocumentRow, context.document_id)
+    if row is None or not row.published_at:
+        return None
+    return DocumentDate.parse(row.published_at, inferred=row.date_kind == "inferred")
+
+
+def replace_document_claims(session: Session, document_id: str, claims: Sequence[Claim]) -> None:
+    """Swap this extractor's claims of one document for ``claims`` (same transaction)."""
+    session.execute(
+        delete(ClaimRow).where(ClaimRow.document_id == document_id, ClaimRow.origin == ORIGIN)
+    )
+    session.add_all(_row(claim) for claim in claims)
+    session.flush()
+
+
+def _row(claim: Claim) -> ClaimRow:
+    return ClaimRow(
+        id=claim.id,
+        document_id=claim.document_id,
+        measure=claim.measure,
+        measure_label=claim.measure_label,
+        subject_entity_id=claim.subject_entity_id,
+        subject_name=claim.subject_name,
+        value=claim.value,
+        value_low=claim.value_low,
+        value_high=claim.value_high,
+        unit=claim.unit,
+        qualifier=claim.qualifier,
+        period=claim.period,
+        as_of=claim.as_of,
+        as_of_kind=claim.as_of_kind,
+        asserted_by=claim.asserted_by,
+        asserter_entity_id=claim.asserter_entity_id,
+        span_start=claim.start,
+        span_end=claim.end,
+        text=claim.text,
+        sentence=claim.sentence,
+        origin=ORIGIN,
+        extractor_version=claim.extractor_version,
+        confidence=claim.confidence,
+    )
 
 
 def extract_claims(
     session: Session, doc: Doc, context: DocumentContext, mentions: list[Mention]
 ) -> int:
     """Find the claims in ``doc``, replace this document's stored claims, return how many."""
-    return 0
+    published = stored_publication_date(session, context)
+    if published is None and context.published is not None:
+        published = DocumentDate(context.published.isoformat())
+    claims = find_claims(doc, context, mentions, published=published)
+    replace_document_claims(session, context.document_id, claims)
+    return len(claims)

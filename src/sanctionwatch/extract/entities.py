@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from rigour.territories import lookup_territory
+from rigour.territories import get_territories, lookup_territory
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -58,6 +58,7 @@ APPOSITIVE_DETERMINERS = frozenset({"a", "an", "another", "the"})
 CLOSING_QUOTES = frozenset('”»"’')
 HYPHENATED_TAIL = re.compile(r"-(?:on|upon|na|am|sur|en|de|le|la)-[A-Z]\w*")
 COPULAS = frozenset({"is", "was", "are", "were"})
+APPOSITIVE_PREPOSITIONS = frozenset({"of", "at", "for", "in", "with", "to", "from", "by", "on"})
 APPOSITIVE_STOPS = frozenset({",", ";", ".", "who", "which", "that", "and", "(", "—", "–"})
 ROLE_STOPS = frozenset(
     {",", ";", ".", ":", "said", "says", "told", "who", "which", "that", "(", ")", "—", "–"}
@@ -229,30 +230,47 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
     return [c for c in found if c.end > c.start]
 
 
-_PLACE_PATTERNS: dict[int, re.Pattern[str]] = {}
+_PLACE_INDEXES: dict[int, dict[str, list[str]]] = {}
+CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-Z]\w*")
 
 
-def _place_pattern(rules: EntityRules) -> re.Pattern[str] | None:
+def _place_index(rules: EntityRules) -> dict[str, list[str]]:
+    """Known place names (lower-cased) by their first word, longest first."""
     key = id(rules)
-    if key not in _PLACE_PATTERNS:
-        names = sorted({n for n in rules.places}, key=len, reverse=True)
-        if not names:
-            return None
-        alternatives = "|".join(re.escape(name) for name in names)
-        _PLACE_PATTERNS[key] = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
-    return _PLACE_PATTERNS[key]
+    if key not in _PLACE_INDEXES:
+        index: dict[str, list[str]] = defaultdict(list)
+        for name in set(rules.places) | _country_names():
+            index[re.split(r"[\s-]", name, maxsplit=1)[0]].append(name)
+        for names in index.values():
+            names.sort(key=len, reverse=True)
+        _PLACE_INDEXES[key] = dict(index)
+    return _PLACE_INDEXES[key]
 
 
 def _place_candidates(text: str, rules: EntityRules) -> list[_Candidate]:
     """Known places, also inside words like "Irkutsk-based" that the model skips."""
-    pattern = _place_pattern(rules)
-    if pattern is None:
-        return []
+    index = _place_index(rules)
     found = []
-    for match in pattern.finditer(text):
-        if match.group()[0].isupper():
-            found.append(_Candidate(match.start(), match.end(), "Place", "gazetteer:places", 0, 3))
+    for match in CAPITALISED_WORD.finditer(text):
+        names = index.get(match.group().casefold())
+        if not names:
+            continue
+        start = match.start()
+        for name in names:
+            end = start + len(name)
+            if text[start:end].casefold() == name and not text[end : end + 1].isalnum():
+                found.append(_Candidate(start, end, "Place", "gazetteer:places", 0, 3))
+                break
     return found
+
+
+def _country_names() -> set[str]:
+    """Short names of today's countries, from FollowTheMoney's territory data."""
+    names = set()
+    for territory in get_territories():
+        if territory.is_country and not territory.is_historical and "(" not in territory.name:
+            names.add(territory.name.casefold())
+    return names
 
 
 QUOTED_NAME = re.compile(r"[“\"«]((?:[A-Z][\w&'’.-]*\s?){1,5})[”\"»]")
@@ -306,8 +324,10 @@ def _appositive_schema(doc: Doc, end_char: int, rules: EntityRules) -> tuple[boo
         return False, None
     for word in rest[1:7]:
         lower = word.casefold()
-        if lower in APPOSITIVE_STOPS:
+        if lower in APPOSITIVE_STOPS or lower in APPOSITIVE_PREPOSITIONS:
             break
+        if lower in rules.role_nouns and lower not in rules.appositive_heads:
+            return False, None  # "X, a director of ..." says nothing of a company
         if lower in rules.appositive_heads and word.islower():
             return True, rules.appositive_heads[lower]
     return False, None

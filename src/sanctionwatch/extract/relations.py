@@ -1,18 +1,192 @@
 """Relations between mentions (ownership, subsidiary, employment, shared address, ...).
 
 Contract: the extraction pipeline calls :func:`extract_relations` once per parsed document.
+
+What comes out (see ``docs/relations.md``): FollowTheMoney link entities (``Ownership``,
+``Directorship``, ``Employment``, ``Membership``, ``Sanction``, ``UnknownLink``), shared
+``Address`` entities joined to each party by ``addressEntity``, and plain properties of the
+parties themselves (``jurisdiction``, ``country``, ``address``, ``nationality``). Every
+statement carries the sentence, its span in the ORIGINAL text, origin ``extract:relations``
+and the rules version, so re-extraction with new rules replaces exactly these statements.
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import hashlib
+from collections.abc import Iterable, Iterator
 
+from followthemoney import model
+from spacy.tokens import Doc, Span
+
+from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
+from sanctionwatch.extract.relation_parse import MentionIndex, Party
+from sanctionwatch.extract.relation_rules import RelationRules, default_rules, normalise_phrase
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.statements import Statement
+
+ORIGIN = "extract:relations"
+DATASET = "documents"
+CODE_VERSION = "1"
+"""Bumped when the extractor's code changes what it emits (rules have their own version)."""
+
+RELATION_KINDS = (
+    "ownership",
+    "subsidiary",
+    "directorship",
+    "employment",
+    "membership",
+    "registration",
+    "location",
+    "nationality",
+    "shared_address",
+    "sanction",
+    "joint_venture",
+    "front",
+    "unknown",
+)
+"""Every ``kind`` this extractor emits; link entity ids start with ``rel-<kind>-``."""
+
+
+def extractor_version(rules: RelationRules | None = None) -> str:
+    """``origin_version`` of the statements: code version plus rules-file version."""
+    return f"{CODE_VERSION}+rules.{(rules or default_rules()).version}"
+
+
+EXTRACTOR_VERSION = extractor_version()
+"""Version the pipeline records per document; a change re-runs relation extraction."""
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def _party_key(party: Party) -> str:
+    return party.entity_id or f"~{normalise_phrase(party.name)}"
+
+
+def link_id(document_id: str, link: Link) -> str:
+    """Deterministic id: the same link stated twice in a document is one entity.
+
+    The role is part of the identity only for UnknownLink (where it is the relation itself);
+    "spokeswoman" and "spokesperson" of one ministry are one employment.
+    """
+    ends = sorted(f"{prop}={_party_key(party)}" for prop, party in link.parties.items())
+    role = ""
+    if link.schema == "UnknownLink":
+        role = next((value for prop, value, _ in link.values if prop == "role"), "")
+    authority = next((value for prop, value, _ in link.values if prop == "authority"), "")
+    return f"rel-{link.kind}-{_digest(document_id, link.schema, *ends, role, authority)}"
+
+
+def address_id(document_id: str, anchor: Party) -> str:
+    return f"addr-shared-{_digest(document_id, _party_key(anchor))}"
+
+
+class _Writer:
+    """Turns found relations into statements with provenance."""
+
+    def __init__(self, context: DocumentContext, version: str) -> None:
+        self.context = context
+        self.version = version
+        self.statements: list[Statement] = []
+
+    def add(
+        self,
+        entity_id: str,
+        schema: str,
+        prop: str,
+        value: str,
+        found: Found,
+        original: str | None = None,
+    ) -> None:
+        schema_obj = model.get(schema)
+        if schema_obj is None or prop not in schema_obj.properties:
+            return
+        start, end = self.context.offsets.span_to_original(found.start, found.end)
+        self.statements.append(
+            Statement(
+                entity_id=entity_id,
+                schema=schema,
+                prop=prop,
+                value=value,
+                dataset=DATASET,
+                origin=ORIGIN,
+                origin_version=self.version,
+                document_id=self.context.document_id,
+                start=start,
+                end=end,
+                sentence=_sentence_text(found.sentence),
+                original_value=original,
+                confidence=found.confidence,
+                lang="en",
+            )
+        )
+
+    def link(self, link: Link) -> None:
+        entity_id = link_id(self.context.document_id, link)
+        for prop, party in link.parties.items():
+            if party.entity_id is not None:
+                self.add(entity_id, link.schema, prop, party.entity_id, link, party.name)
+            else:
+                self.add(entity_id, link.schema, "description", party.name, link, party.name)
+        for prop, value, original in link.values:
+            self.add(entity_id, link.schema, prop, value, link, original)
+
+    def fact(self, fact: Fact) -> None:
+        if fact.party.entity_id is None or fact.party.schema is None:
+            return
+        entity_id, schema = fact.party.entity_id, fact.party.schema
+        self.add(entity_id, schema, fact.prop, fact.value, fact, fact.original)
+        if fact.note:
+            self.add(entity_id, schema, "notes", fact.note, fact, fact.original)
+
+    def shared_address(self, shared: SharedAddress) -> None:
+        entity_id = address_id(self.context.document_id, shared.anchor)
+        self.add(entity_id, "Address", "full", f"address of {shared.anchor.name}", shared)
+        names = [party.name for party in shared.sharers]
+        self.add(entity_id, "Address", "summary", "shared by: " + "; ".join(names), shared)
+        if shared.city:
+            self.add(entity_id, "Address", "city", shared.city, shared)
+        for party in shared.sharers:
+            if party.entity_id is not None and party.schema is not None:
+                self.add(
+                    party.entity_id, party.schema, "addressEntity", entity_id, shared, party.name
+                )
+            else:
+                self.add(entity_id, "Address", "remarks", party.name, shared)
+
+
+def _sentence_text(sentence: Span) -> str:
+    return sentence.text.strip()
+
+
+def find_relations(
+    doc: Doc, context: DocumentContext, mentions: list[Mention], rules: RelationRules | None = None
+) -> Iterator[Found]:
+    """Every relation the rules find, sentence by sentence (before statements are built)."""
+    finder = SentenceFinder(MentionIndex(doc, mentions), rules or default_rules(), context)
+    for sentence in doc.sents:
+        yield from finder.find(sentence)
+
+
+def relation_statements(
+    found: Iterable[Found], context: DocumentContext, rules: RelationRules | None = None
+) -> list[Statement]:
+    writer = _Writer(context, extractor_version(rules))
+    for item in found:
+        if isinstance(item, Link):
+            writer.link(item)
+        elif isinstance(item, Fact):
+            writer.fact(item)
+        else:
+            writer.shared_address(item)
+    unique = {stmt.id: stmt for stmt in writer.statements}
+    return list(unique.values())
 
 
 def extract_relations(
     doc: Doc, context: DocumentContext, mentions: list[Mention]
 ) -> list[Statement]:
     """Link entities among ``mentions``; spans in the statements are in the original text."""
-    return []
+    rules = default_rules()
+    return relation_statements(find_relations(doc, context, mentions, rules), context, rules)

@@ -24,6 +24,7 @@ OPENING_QUOTES = frozenset("«“\"„'‘")
 CLOSING_QUOTES = frozenset("»”\"“'’")
 LEFT_STRIP_ENTS = frozenset({"NORP", "DATE", "ORDINAL", "CARDINAL", "TIME"})
 MAX_NAME_TOKENS = 10
+_CUE_SCHEMATA = ("Company", "Organization")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,21 @@ class RuleComponent:
         self.rules = rules or load_entity_rules()
         self.gazetteer = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.gazetteer_size = 0
+        self.triggers = self._trigger_matcher()
+
+    def _trigger_matcher(self) -> PhraseMatcher:
+        """Words that start a rule (legal forms, organisation heads, cue nouns), found in C."""
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        forms = set()
+        for form in self.rules.legal_form_texts:
+            forms.add(form)
+            forms.add(form.rstrip(".") if form.endswith(".") else form + ".")
+        matcher.add("LEGAL", [self.nlp.make_doc(form) for form in sorted(forms)])
+        heads = sorted(self.rules.organisation_heads)
+        matcher.add("HEAD", [self.nlp.make_doc(word) for word in heads])
+        cues = [w for w, schema in self.rules.appositive_heads.items() if schema in _CUE_SCHEMATA]
+        matcher.add("CUE", [self.nlp.make_doc(word) for word in sorted(cues)])
+        return matcher
 
     def set_gazetteer(self, names: Iterable[GazetteerName]) -> int:
         """Replace the listed names the component recognises; returns how many patterns."""
@@ -103,9 +119,13 @@ class RuleComponent:
         return count
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [*self.legal_form_spans(doc), *self.organisation_spans(doc)]
+        triggers: dict[str, list[int]] = {"LEGAL": [], "HEAD": [], "CUE": []}
+        for match_id, start, _end in self.triggers(doc):
+            triggers[self.nlp.vocab.strings[match_id]].append(start)
+        spans = [*self.legal_form_spans(doc, sorted(set(triggers["LEGAL"])))]
+        spans.extend(self.organisation_spans(doc, triggers["HEAD"]))
         spans.extend(self.instrument_spans(doc))
-        spans.extend(self.cue_noun_spans(doc))
+        spans.extend(self.cue_noun_spans(doc, triggers["CUE"]))
         if self.gazetteer_size:
             spans.extend(self.gazetteer_spans(doc))
         doc.spans[RULE_SPANS] = spans
@@ -122,26 +142,26 @@ class RuleComponent:
                 longest = size
         return longest
 
-    def legal_form_spans(self, doc: Doc) -> Iterator[Span]:
+    def legal_form_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
         """``Name Legal-Form`` ("Arrowcrest Limited") and ``Legal-Form «Name»`` (ООО «Мехянсан»)."""
-        index = 0
-        while index < len(doc):
-            token = doc[index]
-            size = self._legal_form_at(doc, index) if is_capitalised(token) else 0
+        done = 0
+        for index in starts:
+            if index < done or not is_capitalised(doc[index]):
+                continue
+            size = self._legal_form_at(doc, index)
             if not size:
-                index += 1
                 continue
             end = index + size
             quoted = self._quoted_name_after(doc, end)
             if quoted:
                 yield Span(doc, index, quoted, label="Company", kb_id="rule:legal-form")
-                index = quoted
+                done = quoted
                 continue
             start = _name_start(doc, index, self.rules.name_connectors, MAX_NAME_TOKENS)
             start = _trim_left(doc, start, index)
             if start < index and not doc[start].is_punct:
                 yield Span(doc, start, end, label="Company", kb_id="rule:legal-form")
-            index = end
+            done = end
 
     def _quoted_name_after(self, doc: Doc, index: int) -> int:
         """End (exclusive, after the closing quote) of a quoted name starting at ``index``."""
@@ -152,10 +172,11 @@ class RuleComponent:
                 return end + 1 if end > index + 1 else 0
         return 0
 
-    def organisation_spans(self, doc: Doc) -> Iterator[Span]:
+    def organisation_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
         """Capitalised names headed by an organisation word ("Heritage Foundation")."""
         heads = self.rules.organisation_heads
-        for index, token in enumerate(doc):
+        for index in starts:
+            token = doc[index]
             schema = heads.get(token.lower_)
             if schema is None or not is_capitalised(token):
                 continue
@@ -191,8 +212,9 @@ class RuleComponent:
     def instrument_spans(self, doc: Doc) -> Iterator[Span]:
         """Resolutions, executive orders and regulations, by the regular expressions."""
         taken: list[tuple[int, int]] = []
+        text = doc.text
         for rule in self.rules.instruments:
-            for match in rule.pattern.finditer(doc.text):
+            for match in rule.pattern.finditer(text):
                 start, end = match.span()
                 if any(start < e and s < end for s, e in taken):
                     continue
@@ -208,12 +230,13 @@ class RuleComponent:
                     kb_id=f"rule:instrument:{rule.id}",
                 )
 
-    def cue_noun_spans(self, doc: Doc) -> Iterator[Span]:
+    def cue_noun_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
         """A name right after a typing noun: "the website Pyongyangpapers", "group CNA"."""
         heads = self.rules.appositive_heads
-        for index, token in enumerate(doc[:-1]):
+        for index in starts:
+            token = doc[index]
             schema = heads.get(token.text)
-            if schema not in ("Company", "Organization") or not token.is_lower:
+            if schema not in _CUE_SCHEMATA or not token.is_lower:
                 continue
             end = index + 1
             while end < len(doc) and end - index <= 4 and is_capitalised(doc[end]):

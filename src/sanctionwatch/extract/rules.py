@@ -42,6 +42,7 @@ class EntityRules:
 
     version: str
     legal_forms: frozenset[tuple[str, ...]]
+    legal_form_texts: tuple[str, ...]
     organisation_heads: dict[str, str]
     name_connectors: frozenset[str]
     head_connectors: frozenset[str]
@@ -134,6 +135,7 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
     return EntityRules(
         version=str(data["version"]),
         legal_forms=legal_forms,
+        legal_form_texts=tuple(_strings(path, data, "legal_forms")),
         organisation_heads=_organisation_heads(path, data),
         name_connectors=_lower(_strings(path, data, "name_connectors")),
         head_connectors=_lower(_strings(path, data, "head_connectors")),

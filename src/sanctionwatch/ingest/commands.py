@@ -1,15 +1,33 @@
-"""Commands of the ingest stage: ``stats`` (``ingest``, ``documents`` and ``document`` follow)."""
+"""Commands of the ingest stage: ``ingest``, ``documents``, ``document`` and ``stats``."""
 
 from __future__ import annotations
 
+import json
+import time
+from pathlib import Path
 from typing import Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 
-from sanctionwatch.clikit import DbOption, JsonOption, open_database, print_json_lines, print_table
+from sanctionwatch.clikit import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    fail,
+    open_database,
+    print_json_lines,
+    print_table,
+)
+from sanctionwatch.ingest.pipeline import ingest_paths
+from sanctionwatch.ingest.tables import DocumentSourceRow
+from sanctionwatch.ingest.types import IngestOutcome, IngestReport
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow, StatementRow
+
+TEXT_CHOICES = ("clean", "original")
 
 
 def store_stats(database: Database) -> dict[str, Any]:
@@ -35,5 +53,205 @@ def stats(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
         print_table("SanctionWatch store", ["what", "count"], counts.items())
 
 
+def ingest_with_progress(database: Database, paths: list[str], *, as_json: bool) -> IngestReport:
+    """Ingest ``paths`` showing a progress bar; print one ``error:`` line per failure."""
+    started = time.perf_counter()
+    columns = (
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def report(outcome: IngestOutcome, done: int, total: int) -> None:
+            progress.update(
+                task, completed=done, total=total, description=Path(outcome.source).name
+            )
+            if outcome.failed:
+                progress.console.print(
+                    f"error: {outcome.source}: {outcome.reason}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                    style="red",
+                )
+            if as_json:
+                print_json_lines([outcome.to_dict()])
+
+        result = ingest_paths(database, paths, on_progress=report)
+    if not as_json:
+        print_summary(result, time.perf_counter() - started)
+    return result
+
+
+def print_summary(report: IngestReport, seconds: float) -> None:
+    rows: list[tuple[str, Any]] = [(status, count) for status, count in report.counts.items()]
+    rows.append(("files", len(report.outcomes)))
+    rows.append(("megabytes", f"{report.byte_size / 1_048_576:.2f}"))
+    rows.append(("seconds", f"{seconds:.1f}"))
+    print_table("Ingest", ["outcome", "count"], rows)
+
+
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files or folders (searched recursively)."),
+    db: str | None = DbOption,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON line per file."),
+) -> None:
+    """Ingest .txt, .md, .html and .pdf files (folders recursively) into the store.
+
+    The same bytes are stored once; a changed file becomes a new version linked to the old one.
+    Each failure prints `error: <path>: <reason>` and the rest of the batch goes on; the exit
+    code is 1 if any file failed.
+
+    Example:
+
+        sanctionwatch ingest examples/reports ../shared/corpus/seeds --db sanctionwatch.db
+    """
+    report = ingest_with_progress(open_database(db), paths, as_json=as_json)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _document_summary(row: DocumentRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "source": row.source,
+        "url": row.url,
+        "publisher": row.publisher,
+        "authors": row.authors,
+        "published_at": row.published_at,
+        "date_kind": row.date_kind,
+        "date_evidence": json.loads(row.date_evidence) if row.date_evidence else None,
+        "media_type": row.media_type,
+        "encoding": row.encoding,
+        "byte_size": row.byte_size,
+        "previous_version_id": row.previous_version_id,
+        "ingested_at": row.ingested_at,
+    }
+
+
+def _date_label(row: DocumentRow) -> str:
+    if not row.published_at:
+        return "none"
+    return f"{row.published_at} ({row.date_kind})"
+
+
+def documents(
+    db: str | None = DbOption,
+    as_json: bool = JsonOption,
+    limit: int = typer.Option(100, "--limit", min=1, help="Show at most this many documents."),
+) -> None:
+    """List ingested documents, newest first, with their dates (given or inferred).
+
+    Example:
+
+        sanctionwatch documents --json --limit 20
+    """
+    database = open_database(db)
+    with database.session() as session:
+        rows = session.scalars(
+            select(DocumentRow)
+            .order_by(DocumentRow.ingested_at.desc(), DocumentRow.id)
+            .limit(limit)
+        ).all()
+        summaries = [_document_summary(row) for row in rows]
+    if as_json:
+        print_json_lines(summaries)
+        return
+    print_table(
+        f"Documents ({len(rows)} shown)",
+        ["id", "title", "source", "date", "size"],
+        (
+            (
+                row.id[:12],
+                _shorten(row.title or "", 60),
+                _shorten(Path(row.source).name if "://" not in row.source else row.source, 40),
+                _date_label(row),
+                f"{row.byte_size:,}",
+            )
+            for row in rows
+        ),
+    )
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def find_document(database: Database, id_prefix: str) -> DocumentRow:
+    """The document whose id starts with ``id_prefix``; exits with a clear error otherwise."""
+    prefix = id_prefix.strip().lower()
+    if not prefix or any(char not in "0123456789abcdef" for char in prefix):
+        fail(f"{id_prefix!r} is not a document id (hex)", "list ids with: sanctionwatch documents")
+    with database.session() as session:
+        rows = session.scalars(
+            select(DocumentRow).where(DocumentRow.id.startswith(prefix)).limit(2)
+        ).all()
+    if not rows:
+        fail(f"no document with id {id_prefix}", "list ids with: sanctionwatch documents")
+    if len(rows) > 1:
+        fail(f"id prefix {id_prefix} matches several documents", "give more characters of the id")
+    return rows[0]
+
+
+def document(
+    document_id: str = typer.Argument(..., help="Document id, or a unique prefix of it."),
+    db: str | None = DbOption,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    text: str = typer.Option("clean", "--text", help="Which text to show: clean or original."),
+) -> None:
+    """Show one document: its metadata, sources, versions and text.
+
+    Example:
+
+        sanctionwatch document 3fa2c1 --text original
+    """
+    if text not in TEXT_CHOICES:
+        fail(f"--text must be one of {', '.join(TEXT_CHOICES)}, not {text!r}")
+    database = open_database(db)
+    row = find_document(database, document_id)
+    with database.session() as session:
+        sources = session.scalars(
+            select(DocumentSourceRow.source)
+            .where(DocumentSourceRow.document_id == row.id)
+            .order_by(DocumentSourceRow.first_seen)
+        ).all()
+        newer = session.scalars(
+            select(DocumentRow.id).where(DocumentRow.previous_version_id == row.id)
+        ).all()
+    body = row.clean_text if text == "clean" else row.original_text
+    details = {
+        **_document_summary(row),
+        "sources": list(sources),
+        "next_version_ids": list(newer),
+        "text_kind": text,
+        "text": body,
+    }
+    if as_json:
+        print_json_lines([details])
+        return
+    shown = {k: v for k, v in details.items() if k not in ("text", "text_kind")}
+    print_table(
+        f"Document {row.id[:12]}", ["field", "value"], ((k, _cell(v)) for k, v in shown.items())
+    )
+    console.rule(f"{text} text ({len(body):,} characters)")
+    console.print(body, markup=False, highlight=False)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return "\n".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
 def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(documents)
+    app.command()(document)
     app.command()(stats)

@@ -1,19 +1,266 @@
-"""Publication dates: declared by metadata or a dateline, or inferred from the text's events."""
+"""Publication dates: declared by metadata or a dateline, or inferred from the text's events.
+
+Dates are ISO strings of the precision the text supports: ``2019-02-03``, ``2019-02`` or
+``2019``. A *given* date is one the document states as its own (HTML metadata, a dateline near
+the top, a date in its URL); an *inferred* date is the latest event the text reports, which is a
+lower bound on when it was written, never counting future-looking phrases ("by 2030").
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
+
+GIVEN = "given"
+INFERRED = "inferred"
+NONE = "none"
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
+WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,]\d)"
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("day", re.compile(rf"\b{WEEKDAY}{MONTH}\s+{DAY},?\s+{YEAR}", re.I)),
+    ("day", re.compile(rf"\b{WEEKDAY}{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}", re.I)),
+    ("day", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("month", re.compile(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}", re.I)),
+    ("year", re.compile(rf"(?<![$€£¥#№\d,.\-/])\b{YEAR}\b(?!\s*(?:%|percent|km|miles))", re.I)),
+)
+YEAR_HINT = re.compile(r"(?:1[89]|20)\d\d")
+WINDOW_BEFORE_YEAR = 48
+"""Longest date text before its year: "Wednesday, 22nd of September " with room to spare."""
+WINDOW_AFTER_YEAR = 16
+"""Enough to see what follows a year ("-02-03", " percent")."""
+# Words that make a following year a number, a count or an identifier, not a date.
+NOT_A_YEAR_BEFORE = re.compile(
+    r"(?:resolution|resolutions|no\.|number|flight|article|paragraph|order|code|room|"
+    r"route|page|pp?\.|section|unit|\$|us\$)\s*$",
+    re.I,
+)
+# A sentence with these cues talks about deadlines, plans or forecasts, not events that happened.
+FUTURE_CUES = re.compile(
+    r"\b(will|would|shall|plans?\s+to|planned|expected\s+to|expects?|is\s+due|are\s+due|"
+    r"deadline|aims?\s+to|intends?\s+to|scheduled|forecasts?|projected|next\s+year|"
+    r"by\s+the\s+end\s+of)\b",
+    re.I,
+)
+FUTURE_PREPOSITION = re.compile(r"\b(by|until|till|before|through|ahead\s+of)\s+(the\s+)?$", re.I)
+SENTENCE_BREAK = re.compile(r"[.!?]+[\"”’)\]]*(?=\s|$)|\n")
+WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
+ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "st", "no", "jr", "sr", "gen", "col", "lt", "gov", "sen", "rep",
+     "inc", "corp", "co", "ltd", "vs", "etc", "approx", "est", "u", "s", "n"}
+    | {month for month in MONTHS if len(month) <= 4}
+)  # fmt: skip
+DATELINE_HEAD_CHARS = 1500
+DATELINE_MAX_LINE = 100
+DATELINE_LEAD = re.compile(
+    r"^\s*(?:(?:published|posted|updated|date|dated|issued)\s*(?:on)?\s*:?\s*|by\s+[^|]{3,80}[|·•–—-]\s*)?",
+    re.I,
+)
+# "VLADIVOSTOK, Russia, " or "MOSCOW (Reuters), " before a date that opens the first paragraph.
+PARAGRAPH_DATELINE = re.compile(
+    r"^[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}(?:,[^,\n]{1,40})?(?:\s*\([^)\n]{1,40}\))?,\s*$"
+)
+URL_DATE = re.compile(
+    r"/(?P<year>(?:19|20)\d\d)[/-](?P<mnum>[01]?\d)(?:[/-](?P<day>[0-3]?\d))?(?=[/-]|$)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """One date in a text: ISO value, its precision and where it is."""
+
+    value: str
+    precision: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        year, month, day = [*(int(part) for part in self.value.split("-")), 0, 0][:3]
+        return year, month, day
 
 
 @dataclass(frozen=True, slots=True)
 class DateFinding:
-    """An ISO date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), how it was found, and the evidence."""
+    """A publication date, how it was found (``method``) and the phrase that says so.
+
+    ``value`` is ISO (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; empty when ``kind`` is ``none``);
+    ``offset`` is where ``phrase`` starts in the document's original text, if it is in the text.
+    """
 
     value: str
     kind: str
-    evidence: str
+    method: str
+    phrase: str = ""
     offset: int | None = None
 
-    def describe(self) -> str:
-        where = f" at offset {self.offset}" if self.offset is not None else ""
-        return f"{self.evidence}{where}"
+    def evidence(self) -> str:
+        """The JSON stored in ``documents.date_evidence``."""
+        return json.dumps(
+            {"method": self.method, "phrase": self.phrase, "offset": self.offset},
+            ensure_ascii=False,
+        )
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Dates mentioned in ``text``, longest reading first where readings overlap, in order.
+
+    Every form carries a year, so the patterns only run in windows around four-digit numbers
+    that could be years: long texts with few dates cost almost nothing.
+    """
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
+    mentions: list[DateMention] = []
+    for window_start, window_end in _year_windows(text):
+        for precision, pattern in PATTERNS:
+            for match in pattern.finditer(text, window_start, window_end):
+                start, end = match.span()
+                index = bisect_left(taken_starts, end)
+                if index and taken_ends[index - 1] > start:
+                    continue  # overlaps a longer reading found earlier
+                if precision == "year" and NOT_A_YEAR_BEFORE.search(
+                    text, max(0, start - 20), start
+                ):
+                    continue
+                taken_starts.insert(index, start)
+                taken_ends.insert(index, end)
+                value = _iso(match)
+                if value is None:
+                    continue  # "February 30, 2019": not a date, and not a bare year either
+                mentions.append(DateMention(value, precision, start, end, match.group().strip()))
+    return sorted(mentions, key=lambda mention: mention.start)
+
+
+def _year_windows(text: str) -> Iterator[tuple[int, int]]:
+    """Merged spans around every possible year, wide enough for the longest date form."""
+    current: tuple[int, int] | None = None
+    for match in YEAR_HINT.finditer(text):
+        start = max(0, match.start() - WINDOW_BEFORE_YEAR)
+        end = min(len(text), match.end() + WINDOW_AFTER_YEAR)
+        if current is not None and start <= current[1]:
+            current = (current[0], end)
+            continue
+        if current is not None:
+            yield current
+        current = (start, end)
+    if current is not None:
+        yield current
+
+
+def _iso(match: re.Match[str]) -> str | None:
+    groups = match.groupdict()
+    year = int(groups["year"])
+    month_name = groups.get("month")
+    month = MONTHS[month_name.lower()] if month_name else _int(groups.get("mnum"))
+    day = _int(groups.get("day"))
+    if month is None:
+        return f"{year:04d}"
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+def normalise_date(value: str) -> str | None:
+    """An ISO (partial) date from a metadata value such as ``2019-02-03T10:00:00Z``."""
+    match = re.match(r"\s*((?:19|20)\d\d)(?:-([01]\d)(?:-([0-3]\d))?)?", value)
+    if match:
+        year, month, day = match.groups()
+        parts = [year] + [part for part in (month, day) if part]
+        return "-".join(parts)
+    mentions = [m for m in find_dates(value) if m.precision != "year"]
+    return mentions[0].value if mentions else None
+
+
+def find_dateline(text: str) -> DateMention | None:
+    """A full date the document gives as its own near its top (a dateline or date line)."""
+    head = text[:DATELINE_HEAD_CHARS]
+    for mention in find_dates(head):
+        if mention.precision != "day":
+            continue
+        line_start = head.rfind("\n", 0, mention.start) + 1
+        line_end = head.find("\n", mention.end)
+        line_end = len(head) if line_end == -1 else line_end
+        line = head[line_start:line_end]
+        before = head[line_start : mention.start]
+        after = head[mention.end : line_end].strip()
+        own_line = len(line.strip()) <= DATELINE_MAX_LINE and DATELINE_LEAD.fullmatch(before)
+        if own_line and (not after or re.fullmatch(r"[|·•–—:,-].{0,60}", after)):
+            return mention
+        if PARAGRAPH_DATELINE.match(before) and re.match(r"\s*[–—:-]", after):
+            return mention
+    return None
+
+
+def date_from_url(url: str | None) -> DateMention | None:
+    """A date in a URL path such as ``/2017/09/`` or ``/2019/02/03/``."""
+    if not url:
+        return None
+    match = URL_DATE.search(url)
+    if match is None:
+        return None
+    value = _iso(match)
+    if value is None:
+        return None
+    precision = "day" if match.group("day") else "month"
+    return DateMention(value, precision, match.start(), match.end(), match.group())
+
+
+def latest_event(text: str, *, today: date | None = None) -> DateMention | None:
+    """The latest date the text reports as past, skipping plans, deadlines and forecasts."""
+    mentions = find_dates(text)
+    if not mentions:
+        return None
+    limit = (today or date.today()).isoformat()
+    spans = list(_sentences(text))
+    starts = [start for start, _ in spans]
+    future: dict[int, bool] = {}
+    best: DateMention | None = None
+    for mention in mentions:
+        if mention.value[: len(limit)] > limit[: len(mention.value)]:
+            continue
+        index = max(0, bisect_right(starts, mention.start) - 1)
+        sentence_start, sentence_end = spans[index] if spans else (0, len(text))
+        if index not in future:
+            future[index] = FUTURE_CUES.search(text, sentence_start, sentence_end) is not None
+        if future[index] or FUTURE_PREPOSITION.search(text, sentence_start, mention.start):
+            continue
+        if best is None or mention.sort_key > best.sort_key:
+            best = mention
+    return best
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Sentence spans; a period after an abbreviation ("Jan.", "Corp.", "U.S.") is not an end."""
+    start = 0
+    for match in SENTENCE_BREAK.finditer(text):
+        if match.group() != "\n" and match.group().startswith("."):
+            word = WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
+            if word is not None and word.group(1).lower() in ABBREVIATIONS:
+                continue
+        if text[start : match.end()].strip():
+            yield start, match.end()
+        start = match.end()
+    if text[start:].strip():
+        yield start, len(text)

@@ -39,6 +39,8 @@ MEDIA_TYPES: dict[str, str] = {
     ".pdf": PDF,
 }
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
+# Fewer words than this after extraction means trafilatura found navigation, not an article.
+MIN_MAIN_TEXT_WORDS = 8
 HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<article|<p>)", re.I)
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -58,7 +60,7 @@ class Parsed:
     publisher: str | None = None
     authors: list[str] = field(default_factory=list)
     date: str | None = None
-    date_evidence: str | None = None
+    date_method: str | None = None
 
 
 def media_type_for(name: str) -> str | None:
@@ -98,7 +100,7 @@ def _parse_html(data: bytes) -> Parsed:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = (getattr(result, "text", None) or "").strip() if result is not None else ""
-    if not text:
+    if len(text.split()) < MIN_MAIN_TEXT_WORDS:
         raise IngestError(
             "no main text found in the HTML page (navigation or scripts only?); "
             "save the article text as .txt instead"
@@ -113,7 +115,7 @@ def _parse_html(data: bytes) -> Parsed:
     date = _clean_value(getattr(result, "date", None))
     if date:
         parsed.date = date
-        parsed.date_evidence = f"HTML metadata: {date}"
+        parsed.date_method = "html-metadata"
     return parsed
 
 
@@ -138,7 +140,7 @@ def _parse_pdf(data: bytes) -> Parsed:
         created = _pdf_date(info)
         if created:
             parsed.date = created
-            parsed.date_evidence = f"PDF metadata creation date: {created}"
+            parsed.date_method = "pdf-creation-date"
     return parsed
 
 
@@ -173,7 +175,7 @@ def _read_front_matter(parsed: Parsed) -> None:
     if date:
         value = date.isoformat() if hasattr(date, "isoformat") else str(date).strip()
         parsed.date = value
-        parsed.date_evidence = f"front matter date: {value}"
+        parsed.date_method = "front-matter"
 
 
 def _clean_value(value: Any) -> str | None:

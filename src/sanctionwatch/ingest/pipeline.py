@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,10 @@ ProgressCallback = Callable[[IngestOutcome, int, int], None]
 """Called after each input with its outcome, how many are done and how many there are."""
 
 SUPPORTED = ", ".join(sorted(MEDIA_TYPES))
+CHUNK_SIZE = 64
+"""Files hashed per existence query."""
+KEEP_IN_MEMORY_BYTES = 1024 * 1024
+"""Bigger files are read again when parsed rather than held while their chunk is hashed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +53,19 @@ def ingest_paths(
     on_progress: ProgressCallback | None = None,
     settings: Settings | None = None,
 ) -> IngestReport:
-    """Ingest files and folders (recursively); every input gets an outcome, none stops the batch."""
+    """Ingest files and folders (recursively); every input gets an outcome, none stops the batch.
+
+    Files are hashed a chunk at a time so that one query tells which are already stored; each
+    new document is then parsed and written in its own transaction.
+    """
     settings = settings or load_settings()
     targets = list(collect_targets(paths))
     report = IngestReport()
-    for done, target in enumerate(targets, start=1):
-        outcome = ingest_target(database, target, settings)
-        report.add(outcome)
-        if on_progress is not None:
-            on_progress(outcome, done, len(targets))
+    for start in range(0, len(targets), CHUNK_SIZE):
+        for outcome in _ingest_chunk(database, targets[start : start + CHUNK_SIZE], settings):
+            report.add(outcome)
+            if on_progress is not None:
+                on_progress(outcome, len(report.outcomes), len(targets))
     return report
 
 
@@ -112,8 +120,49 @@ def _unsupported(path: Path) -> str:
     return f"unsupported file type {suffix} (supported: {SUPPORTED})"
 
 
-def ingest_target(database: Database, target: Target, settings: Settings) -> IngestOutcome:
-    """Ingest one collected file; refuse it by size before reading a byte."""
+@dataclass(slots=True)
+class _Read:
+    """A file read and hashed; ``data`` is dropped for big files and read again when needed."""
+
+    target: Target
+    source: str
+    size: int
+    document_id: str
+    data: bytes | None
+
+
+def _ingest_chunk(
+    database: Database, targets: Sequence[Target], settings: Settings
+) -> Iterator[IngestOutcome]:
+    reads: list[_Read | IngestOutcome] = [_read(target, settings) for target in targets]
+    ids = [read.document_id for read in reads if isinstance(read, _Read)]
+    existing = _existing(database, ids)
+    _touch_sources(
+        database,
+        [
+            (read.document_id, read.source)
+            for read in reads
+            if isinstance(read, _Read) and read.document_id in existing
+        ],
+    )
+    stored_now: set[str] = set()
+    for read in reads:
+        if isinstance(read, IngestOutcome):
+            yield read
+        elif read.document_id in existing:
+            if read.document_id in stored_now:
+                _touch_sources(database, [(read.document_id, read.source)])
+            yield _unchanged(existing[read.document_id], read.source)
+        else:
+            outcome = _ingest_read(database, read)
+            if outcome.document_id and outcome.document_id not in existing:
+                existing[outcome.document_id] = _Known.of_outcome(outcome)
+                stored_now.add(outcome.document_id)
+            yield outcome
+
+
+def _read(target: Target, settings: Settings) -> _Read | IngestOutcome:
+    """Read and hash one file, refusing it by size before reading a byte."""
     source = str(target.path.resolve()) if target.path.exists() else str(target.path)
     if target.problem is not None:
         status = Status.SKIPPED if target.skip else Status.FAILED
@@ -125,19 +174,36 @@ def ingest_target(database: Database, target: Target, settings: Settings) -> Ing
         data = target.path.read_bytes()
     except OSError as error:
         return _failed(source, 0, f"cannot read the file: {error.strerror or error}")
-    media_type = media_type_for(target.path.name) or sniff_media_type(data)
-    return _ingest_data(database, data, source, media_type, None)
+    digest = hashlib.sha256(data).hexdigest()
+    kept = data if len(data) <= KEEP_IN_MEMORY_BYTES else None
+    return _Read(target, source, len(data), digest, kept)
+
+
+def _ingest_read(database: Database, read: _Read) -> IngestOutcome:
+    try:
+        data = read.data if read.data is not None else read.target.path.read_bytes()
+    except OSError as error:
+        return _failed(read.source, read.size, f"cannot read the file: {error.strerror or error}")
+    if hashlib.sha256(data).hexdigest() != read.document_id:
+        return _failed(read.source, len(data), "file changed while it was being ingested; retry")
+    media_type = media_type_for(read.target.path.name) or sniff_media_type(data)
+    return _ingest_new(database, data, read.document_id, read.source, media_type, None)
 
 
 def _ingest_data(
     database: Database, data: bytes, source: str, media_type: str, url: str | None
 ) -> IngestOutcome:
     document_id = hashlib.sha256(data).hexdigest()
-    with database.session() as session:
-        existing = session.get(DocumentRow, document_id)
-        if existing is not None:
-            _link_source(session, document_id, source, url)
-            return _unchanged(existing, source)
+    known = _existing(database, [document_id])
+    if document_id in known:
+        _touch_sources(database, [(document_id, source)], url)
+        return _unchanged(known[document_id], source)
+    return _ingest_new(database, data, document_id, source, media_type, url)
+
+
+def _ingest_new(
+    database: Database, data: bytes, document_id: str, source: str, media_type: str, url: str | None
+) -> IngestOutcome:
     try:
         row = build_row(data, document_id, source, media_type, url)
     except IngestError as error:
@@ -145,6 +211,51 @@ def _ingest_data(
     except (ValueError, TypeError, LookupError, RecursionError, MemoryError) as error:
         return _failed(source, len(data), f"cannot read it ({type(error).__name__}: {error})")
     return _store(database, row, source, url)
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What an "unchanged" outcome reports about a document already in the store."""
+
+    id: str
+    title: str | None
+    previous_version_id: str | None
+    byte_size: int
+
+    @classmethod
+    def of_outcome(cls, outcome: IngestOutcome) -> _Known:
+        return cls(
+            outcome.document_id or "",
+            outcome.title,
+            outcome.previous_version_id,
+            outcome.byte_size,
+        )
+
+
+def _existing(database: Database, ids: Sequence[str]) -> dict[str, _Known]:
+    """Which of ``ids`` are stored already (one query)."""
+    if not ids:
+        return {}
+    columns = (
+        DocumentRow.id,
+        DocumentRow.title,
+        DocumentRow.previous_version_id,
+        DocumentRow.byte_size,
+    )
+    with database.session() as session:
+        rows = session.execute(select(*columns).where(DocumentRow.id.in_(set(ids)))).all()
+    return {row[0]: _Known(row[0], row[1], row[2], row[3]) for row in rows}
+
+
+def _touch_sources(
+    database: Database, pairs: Sequence[tuple[str, str]], url: str | None = None
+) -> None:
+    """Record that these sources delivered these (already stored) documents again."""
+    if not pairs:
+        return
+    with database.session() as session:
+        for document_id, source in pairs:
+            _link_source(session, document_id, source, url)
 
 
 def build_row(
@@ -164,9 +275,9 @@ def build_row(
         url=meta.url,
         publisher=meta.publisher,
         authors=meta.authors,
-        published_at=meta.date.value if meta.date else None,
-        date_kind=meta.date.kind if meta.date else "none",
-        date_evidence=meta.date.describe() if meta.date else None,
+        published_at=meta.date.value or None,
+        date_kind=meta.date.kind,
+        date_evidence=meta.date.evidence() if meta.date.value else None,
         original_text=parsed.text,
         clean_text=cleaned.text,
         offset_map=cleaned.offsets.to_json(),
@@ -177,20 +288,18 @@ def _store(database: Database, row: DocumentRow, source: str, url: str | None) -
     """Write the document and its source link in one transaction."""
     try:
         with database.session() as session:
-            previous = latest_version(session, source)
-            row.previous_version_id = previous
+            row.previous_version_id = latest_version(session, source)
             row.ingested_at = utcnow()
             session.add(row)
             session.flush()
-            _link_source(session, row.id, source, url or row.url)
+            session.add(DocumentSourceRow(document_id=row.id, source=source, url=url or row.url))
     except IntegrityError:
         # Another process stored the same bytes first: that is the no-op case.
-        with database.session() as session:
-            existing = session.get(DocumentRow, row.id)
-            if existing is None:
-                raise
-            _link_source(session, row.id, source, url)
-            return _unchanged(existing, source)
+        known = _existing(database, [row.id])
+        if row.id not in known:
+            raise
+        _touch_sources(database, [(row.id, source)], url)
+        return _unchanged(known[row.id], source)
     status = Status.NEW_VERSION if row.previous_version_id else Status.ADDED
     return IngestOutcome(
         source=source,
@@ -223,14 +332,14 @@ def _link_source(session: Session, document_id: str, source: str, url: str | Non
             link.url = url
 
 
-def _unchanged(row: DocumentRow, source: str) -> IngestOutcome:
+def _unchanged(known: _Known, source: str) -> IngestOutcome:
     return IngestOutcome(
         source=source,
         status=Status.UNCHANGED,
-        document_id=row.id,
-        previous_version_id=row.previous_version_id,
-        title=row.title,
-        byte_size=row.byte_size,
+        document_id=known.id,
+        previous_version_id=known.previous_version_id,
+        title=known.title,
+        byte_size=known.byte_size,
     )
 
 

@@ -53,6 +53,7 @@ class LegalForms:
     version: str
     spellings: dict[tuple[str, ...], str]
     longest: int
+    aliases: dict[str, str]
 
 
 @cache
@@ -61,11 +62,18 @@ def load_legal_forms(path: Path = SCREEN_DATA_DIR / "legal_forms.yaml") -> Legal
     forms = data.get("forms")
     if not isinstance(forms, dict) or not forms:
         raise ScreenDataError(f"{path}: 'forms' must map canonical forms to spellings")
+    aliases = data.get("token_aliases", {})
+    if not isinstance(aliases, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()
+    ):
+        raise ScreenDataError(f"{path}: 'token_aliases' must map abbreviations to words")
     spellings: dict[tuple[str, ...], str] = {}
     for canonical, variants in forms.items():
         for variant in [canonical, *_string_list(path, f"forms.{canonical}", variants)]:
-            spellings[tuple(str(variant).split())] = str(canonical)
-    return LegalForms(data["version"], spellings, max(len(key) for key in spellings))
+            key = tuple(aliases.get(word, word) for word in str(variant).split())
+            spellings[key] = str(canonical)
+    longest = max(len(key) for key in spellings)
+    return LegalForms(data["version"], spellings, longest, dict(aliases))
 
 
 @dataclass(frozen=True)
@@ -166,7 +174,8 @@ class LatinVariants:
 
     def fold(self, token: str) -> str:
         for pattern, replacement in self.rules:
-            token = pattern.sub(replacement, token)
+            if pattern.search(token) is not None:
+                token = pattern.sub(replacement, token)
         return token
 
 

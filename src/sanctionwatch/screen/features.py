@@ -23,10 +23,28 @@ MATCHED_TOKEN = 0.8
 
 PATRONYMIC_PENALTY = 0.6
 """A given name is not a patronymic: Ivan is not Ivanovich."""
+SYLLABLE_PENALTY = 0.7
+"""Korean name parts that cannot be the same Hangul differ (Jung vs Un, Jongun vs Jong)."""
 MERGE_SIMILARITY = 0.9
+MERGE_HINT = 0.6
+"""Cheap pre-check before a concatenation is prepared as a token and compared properly."""
 """Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
 
 _SIMILARITY: dict[tuple[str, str], float] = {}
+
+
+def clear_similarity_cache() -> None:
+    _SIMILARITY.clear()
+
+
+def _korean_parts_differ(left: Token, right: Token) -> bool:
+    """Korean name parts that are not equivalent: one syllable each (Jung vs Un), or a
+    different number of syllables (Jongun vs Jong, Boga vs Bong)."""
+    if left.syllables is None or right.syllables is None:
+        return False
+    return len(left.syllables) == 1 == len(right.syllables) or len(left.syllables) != len(
+        right.syllables
+    )
 
 
 def _string_similarity(left: str, right: str) -> float:
@@ -39,8 +57,9 @@ def _string_similarity(left: str, right: str) -> float:
 def token_similarity(left: Token, right: Token) -> float:
     """How alike two name parts are: 1 for equal or romanisation-equivalent, else Jaro-Winkler.
 
-    Numbers only match themselves; a one-letter token (an initial) matches any token with that
-    first letter at 0.9.
+    Numbers only match themselves; a one-letter token (an initial) matches any word of three or
+    more letters with that first letter at 0.9; tokens equal once transliteration variants and
+    doubled letters are folded (Yuliaa/Yulia, Wjatscheslaw/Vyacheslav) score 0.97.
     """
     if left.text == right.text:
         return 1.0
@@ -53,13 +72,18 @@ def token_similarity(left: Token, right: Token) -> float:
     elif left.syllables and right.syllables and equivalent(left.syllables, right.syllables):
         value = 1.0
     elif len(left.text) == 1 or len(right.text) == 1:
-        value = 0.9 if left.text[0] == right.text[0] else 0.0
+        longer = max(len(left.text), len(right.text))
+        value = 0.9 if left.text[0] == right.text[0] and longer > 2 else 0.0
+    elif left.folded == right.folded:
+        value = 0.97
     else:
         value = _string_similarity(left.text, right.text)
         if left.folded != left.text or right.folded != right.text:
             value = max(value, _string_similarity(left.folded, right.folded))
         if left.patronymic != right.patronymic:
             value *= PATRONYMIC_PENALTY
+        if _korean_parts_differ(left, right):
+            value *= SYLLABLE_PENALTY
     if len(_SIMILARITY) > 1_000_000:
         _SIMILARITY.clear()
     _SIMILARITY[key] = value
@@ -84,7 +108,8 @@ def _spells(joined: Token, target: Token) -> bool:
 
 def merge_runs(long: tuple[Token, ...], short: tuple[Token, ...]) -> tuple[Token, ...]:
     """Join adjacent tokens of ``long`` that spell one token of ``short`` ("Jong Un"/"Jongun")."""
-    targets = [token for token in short if not token.is_number and len(token.text) > 3]
+    present = {token.text for token in long}
+    targets = [t for t in short if not t.is_number and len(t.text) > 3 and t.text not in present]
     if not targets:
         return long
     merged: list[Token] = []
@@ -93,9 +118,10 @@ def merge_runs(long: tuple[Token, ...], short: tuple[Token, ...]) -> tuple[Token
         for span in (3, 2):
             if index + span > len(long):
                 continue
-            joined = make_token("".join(token.text for token in long[index : index + span]))
-            if any(_spells(joined, target) for target in targets):
-                merged.append(joined)
+            text = "".join(token.text for token in long[index : index + span])
+            near = [t for t in targets if Indel.normalized_similarity(text, t.text) >= MERGE_HINT]
+            if near and any(_spells(make_token(text), target) for target in near):
+                merged.append(make_token(text))
                 index += span
                 break
         else:
@@ -162,9 +188,15 @@ def name_exact(pair: NamePair) -> float:
 
 @name_feature
 def name_joined_similarity(pair: NamePair) -> float:
-    """Edit similarity of the names written without spaces (typos, "Jong Un" vs "Jongun")."""
+    """Edit similarity of the names written without spaces (typos, "Jong Un" vs "Jongun").
+
+    Names whose Korean syllables are all equivalent count as written alike (Myohyangsan and
+    Mekhyansan are one spelling apart in Hangul, not five letters apart).
+    """
     left, right = pair.left, pair.right
     in_order = Indel.normalized_similarity(left.joined, right.joined)
+    if in_order < 1.0 and left.syllables and right.syllables:
+        in_order = max(in_order, name_romanisation_equivalent(pair))
     if in_order == 1.0 or len(left.tokens) == 1 == len(right.tokens):
         return in_order
     return max(in_order, Indel.normalized_similarity(left.sorted_joined, right.sorted_joined))
@@ -208,7 +240,8 @@ def name_romanisation_equivalent(pair: NamePair) -> float:
 
 @name_feature
 def syllable_order_mismatch(pair: NamePair) -> float:
-    """Korean names with the same syllables in another given-name order (Hyang-hak, Hak-hyang)."""
+    """Korean names with the same syllables in another given-name order (Hyang-hak, Hak-hyang):
+    1 when every syllable has a partner but no allowed order lines them up."""
     left, right = pair.left.syllables, pair.right.syllables
     if not left or not right:
         return 0.0
@@ -223,16 +256,18 @@ def syllable_order_mismatch(pair: NamePair) -> float:
                 matched += 1
                 del remaining[index]
                 break
-    unordered = matched / size
-    return max(0.0, unordered - name_romanisation_equivalent(pair))
+    if matched < size:
+        return 0.0
+    return float(name_romanisation_equivalent(pair) < 1.0)
 
 
 @name_feature
 def tokens_all_matched(pair: NamePair) -> float:
-    """Every token of the shorter name (two or more) has a counterpart: a name with a part left
-    out (no patronymic, no "Korea" prefix, no middle name) rather than a different name."""
+    """Every token of the shorter name has a counterpart: a name with a part left out (no
+    patronymic, no "Korea" prefix, no middle name) rather than a different name. A lone token
+    against a longer name ("Smith" vs "John Smith") does not count."""
     alignment = pair.alignment
-    if len(alignment.short) < 2:
+    if len(alignment.short) < 2 and len(alignment.long) > 1:
         return 0.0
     return float(all(sim >= MATCHED_TOKEN for _, _, sim in alignment.pairs))
 

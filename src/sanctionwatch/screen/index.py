@@ -17,26 +17,42 @@ from typing import Any
 
 import numpy as np
 from followthemoney import EntityProxy, model
+from rapidfuzz.distance import Indel
 
-from sanctionwatch.screen.features import Evidence, evidence_features
+from sanctionwatch.screen.features import Evidence, evidence_features, name_features
 from sanctionwatch.screen.korean import rr_keys
 from sanctionwatch.screen.matcher import (
     MatchResult,
     Weights,
-    result_from_features,
     entity_evidence,
     entity_names,
     load_weights,
-    name_logit,
+    result_from_features,
     schemata_compatible,
 )
-from sanctionwatch.screen.features import NAME_FEATURES, NamePair
 from sanctionwatch.screen.normalize import NameForm, prepare_name
 
-CANDIDATE_NAMES = 24
+CANDIDATE_NAMES = 16
 """Names compared with the matcher per query name (the best by key overlap)."""
-MAX_POSTINGS_SHARE = 0.05
-"""Keys on more than this share of names (``corporation``-like) are skipped when rarer ones exist."""
+MAX_POSTINGS_SHARE = 0.02
+"""Keys on more than this share of names (``trading``) are skipped when rarer keys exist."""
+
+
+EVIDENCE_SLACK = 5
+"""Entities beyond ``limit`` (by name score) also scored with evidence: a birth date or an
+identifier can lift one above a better-named entity."""
+PLAUSIBLE = 0.45
+"""Candidates whose spelling (joined, in order or sorted) is this far apart and that share no
+Korean reading are skipped before the matcher (no such pair scores near a match)."""
+
+
+def plausible(left: NameForm, right: NameForm) -> bool:
+    """Cheap C-level check before the full name features."""
+    if Indel.normalized_similarity(left.joined, right.joined) >= PLAUSIBLE:
+        return True
+    if Indel.normalized_similarity(left.sorted_joined, right.sorted_joined) >= PLAUSIBLE:
+        return True
+    return bool(left.syllables and right.syllables)
 
 
 def name_keys(form: NameForm) -> set[str]:
@@ -55,6 +71,17 @@ def name_keys(form: NameForm) -> set[str]:
     padded = f"^{joined}$"
     keys.update(f"g:{padded[i : i + 3]}" for i in range(len(padded) - 2))
     return keys
+
+
+@dataclass(slots=True)
+class Candidate:
+    """The best name pair so far of one list entity for a query."""
+
+    logit: float
+    form: NameForm
+    candidate: NameForm
+    is_weak: bool
+    features: dict[str, float]
 
 
 @dataclass
@@ -148,6 +175,7 @@ class ScreeningIndex:
         entities: Iterable[EntityProxy],
         versions: dict[str, str] | None = None,
         sanctions: dict[str, list[dict[str, Any]]] | None = None,
+        datasets: dict[str, list[str]] | None = None,
     ) -> ScreeningIndex:
         """Index every matchable entity (Sanction and other non-matchable schemata are skipped)."""
         index = cls()
@@ -168,13 +196,15 @@ class ScreeningIndex:
             if not forms:
                 continue
             position = len(index.entities)
-            datasets = sorted(getattr(entity, "datasets", None) or [])
+            sources = (datasets or {}).get(entity.id)
+            if sources is None:
+                sources = sorted(getattr(entity, "datasets", None) or [])
             index.entities.append(
                 ListEntity(
                     id=entity.id,
                     schema=entity.schema.name,
                     caption=entity.caption,
-                    datasets=datasets,
+                    datasets=sources,
                     version=(versions or {}).get(entity.id),
                     evidence=entity_evidence(entity),
                     sanctions=(sanctions or {}).get(entity.id, []),
@@ -214,12 +244,13 @@ class ScreeningIndex:
             [np.full(len(self.postings[key]), self.idf[key]) for key in chosen]
         )
         scores = np.bincount(ids, weights=weights, minlength=len(self.names))
-        if len(scores) > limit:
-            top = np.argpartition(scores, -limit)[-limit:]
-        else:
-            top = np.arange(len(scores))
-        best = float(scores[top].max()) if len(top) else 0.0
-        return top[scores[top] >= best * 0.25]
+        hit = np.flatnonzero(scores)
+        if len(hit) > limit:
+            hit = hit[np.argpartition(scores[hit], -limit)[-limit:]]
+        if not len(hit):
+            return hit
+        best = float(scores[hit].max())
+        return hit[scores[hit] >= best * 0.25]
 
     def search(
         self, query: EntityProxy | Query, limit: int = 10, threshold: float | None = None
@@ -231,7 +262,7 @@ class ScreeningIndex:
         """
         prepared = query if isinstance(query, Query) else Query.from_entity(query)
         weights = load_weights()
-        best: dict[int, tuple[float, NameForm, NameForm, bool]] = {}
+        best: dict[int, Candidate] = {}
         for form in prepared.names:
             for name_id in self._candidate_names(form, CANDIDATE_NAMES).tolist():
                 position = int(self.name_entity[name_id])
@@ -239,16 +270,19 @@ class ScreeningIndex:
                 if not schemata_compatible(prepared.schema, entity.schema):
                     continue
                 candidate = self.names[name_id]
+                if not plausible(form, candidate):
+                    continue
                 is_weak = bool(self.name_weak[name_id])
-                logit = name_logit(form, candidate, weights)
+                features = name_features(form, candidate)
+                logit = weights.bias + sum(weights.name[k] * v for k, v in features.items())
                 if is_weak:
                     logit += weights.evidence["weak_alias"]
                 current = best.get(position)
-                if current is None or logit > current[0]:
-                    best[position] = (logit, form, candidate, is_weak)
+                if current is None or logit > current.logit:
+                    best[position] = Candidate(logit, form, candidate, is_weak, features)
+        ranked = sorted(best.items(), key=lambda item: -item[1].logit)[: limit + EVIDENCE_SLACK]
         hits = [
-            self._hit(position, entry, prepared, weights, threshold)
-            for position, entry in best.items()
+            self._hit(position, entry, prepared, weights, threshold) for position, entry in ranked
         ]
         cutoff = 0.0 if threshold is None else threshold
         hits = [hit for hit in hits if hit.score >= cutoff and hit.score > 0]
@@ -258,18 +292,16 @@ class ScreeningIndex:
     def _hit(
         self,
         position: int,
-        entry: tuple[float, NameForm, NameForm, bool],
+        entry: Candidate,
         query: Query,
         weights: Weights,
         threshold: float | None,
     ) -> ScreeningHit:
-        _, form, candidate, is_weak = entry
         entity = self.entities[position]
-        pair = NamePair(form, candidate)
-        features = {name: function(pair) for name, function in NAME_FEATURES.items()}
+        features = dict(entry.features)
         features |= evidence_features(query.evidence, entity.evidence)
-        features |= {"schema_incompatible": 0.0, "weak_alias": float(is_weak)}
-        names = (form.original, candidate.original)
+        features |= {"schema_incompatible": 0.0, "weak_alias": float(entry.is_weak)}
+        names = (entry.form.original, entry.candidate.original)
         return ScreeningHit(entity, result_from_features(features, weights, threshold, names))
 
     def search_many(

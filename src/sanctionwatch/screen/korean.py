@@ -28,6 +28,8 @@ Syllables = tuple[frozenset[int], ...]
 MAX_SYLLABLES = 4
 """Tokens of more syllables are not treated as Korean (they are rarely one name part)."""
 MAX_TOKEN_CHARS = 24
+_NON_KOREAN = frozenset("fqxz")
+"""Letters no romanisation of Korean uses."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class SyllableInventory:
     rr: tuple[str, ...]
     preferred: frozenset[str]
     longest: int
+    prefixes: frozenset[str]
 
 
 @cache
@@ -70,7 +73,10 @@ def inventory() -> SyllableInventory:
             preferred.add(custom)
     rr_names = tuple(sorted(rr_ids, key=rr_ids.__getitem__))
     frozen = {key: frozenset(value) for key, value in spellings.items()}
-    return SyllableInventory(frozen, rr_names, frozenset(preferred), max(map(len, frozen)))
+    prefixes = frozenset(key[:size] for key in frozen for size in range(1, len(key) + 1))
+    return SyllableInventory(
+        frozen, rr_names, frozenset(preferred), max(map(len, frozen)), prefixes
+    )
 
 
 @cache
@@ -91,18 +97,26 @@ def segment(token: str) -> Syllables | None:
     """
     if not token or len(token) > MAX_TOKEN_CHARS or not token.isalpha():
         return None
+    if not _NON_KOREAN.isdisjoint(token):
+        return None
     table = inventory()
+    spellings, prefixes, preferred = table.spellings, table.prefixes, table.preferred
     size = len(token)
-    # best[i] = (syllables, -preferred, previous cut) for token[:i]
+    # best[i] = (syllables, -preferred, previous cut) for token[:i]; forward relaxation that
+    # stops extending a piece as soon as it is no prefix of any spelling
     best: list[tuple[int, int, int] | None] = [None] * (size + 1)
     best[0] = (0, 0, 0)
-    for end in range(1, size + 1):
-        for start in range(max(0, end - table.longest), end):
-            before = best[start]
+    for start in range(size):
+        before = best[start]
+        if before is None:
+            continue
+        for end in range(start + 1, min(size, start + table.longest) + 1):
             piece = token[start:end]
-            if before is None or piece not in table.spellings:
+            if piece not in prefixes:
+                break
+            if piece not in spellings:
                 continue
-            candidate = (before[0] + 1, before[1] - (piece in table.preferred), start)
+            candidate = (before[0] + 1, before[1] - (piece in preferred), start)
             current = best[end]
             if current is None or candidate[:2] < current[:2]:
                 best[end] = candidate

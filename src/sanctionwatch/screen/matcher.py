@@ -12,13 +12,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from followthemoney import EntityProxy, model, registry
 
+from sanctionwatch.screen import features as features_module
+from sanctionwatch.screen import normalize
 from sanctionwatch.screen.data import SCREEN_DATA_DIR, ScreenDataError, data_versions, read_yaml
 from sanctionwatch.screen.features import (
     EVIDENCE_FEATURES,
@@ -40,6 +42,7 @@ _IDENTIFIER_CLEAN = re.compile(r"[^0-9A-Z]")
 class Weights:
     version: str
     threshold: float
+    screening_threshold: float
     bias: float
     name: dict[str, float]
     evidence: dict[str, float]
@@ -60,6 +63,7 @@ def load_weights(path: Path = SCREEN_DATA_DIR / "weights.yaml") -> Weights:
         return Weights(
             version=data["version"],
             threshold=float(data["threshold"]),
+            screening_threshold=float(data.get("screening_threshold", data["threshold"])),
             bias=float(data["bias"]),
             name={key: float(value) for key, value in name.items()},
             evidence={key: float(value) for key, value in evidence.items()},
@@ -77,16 +81,49 @@ MATCHER_VERSION = _matcher_version()
 """Code, weights and table versions; stored with every screening match."""
 
 
-@dataclass
 class MatchResult:
-    """A score in [0, 1], the decision at the threshold, feature values and reasons."""
+    """A score in [0, 1], the decision at the threshold, feature values and reasons.
 
-    score: float
-    match: bool
-    features: dict[str, float] = field(default_factory=dict)
-    explanation: list[str] = field(default_factory=list)
-    query_name: str | None = None
-    candidate_name: str | None = None
+    ``explanation`` lists the features that fired with their values and weights, strongest
+    contribution first; it is built on first use (bulk scoring never pays for it).
+    """
+
+    __slots__ = (
+        "_explanation",
+        "_weights",
+        "candidate_name",
+        "features",
+        "match",
+        "query_name",
+        "score",
+    )
+
+    def __init__(
+        self,
+        score: float,
+        match: bool,
+        features: dict[str, float] | None = None,
+        explanation: list[str] | None = None,
+        query_name: str | None = None,
+        candidate_name: str | None = None,
+        weights: Weights | None = None,
+    ) -> None:
+        self.score = score
+        self.match = match
+        self.features = features or {}
+        self.query_name = query_name
+        self.candidate_name = candidate_name
+        self._explanation = explanation
+        self._weights = weights
+
+    @property
+    def explanation(self) -> list[str]:
+        if self._explanation is None:
+            self._explanation = _explain(self.features, self._weights or load_weights())
+        return self._explanation
+
+    def __repr__(self) -> str:
+        return f"MatchResult(score={self.score:.3f}, match={self.match})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,15 +179,20 @@ def result_from_features(
     names: tuple[str | None, str | None] = (None, None),
 ) -> MatchResult:
     cutoff = weights.threshold if threshold is None else threshold
-    explanation = _explain(features, weights)
     if features.get("schema_incompatible"):
-        explanation.insert(0, "schemata cannot match: score forced to 0")
+        explanation = ["schemata cannot match: score forced to 0", *_explain(features, weights)]
         return MatchResult(0.0, False, features, explanation, *names)
     logit = weights.bias
     for name, value in features.items():
         logit += weights.name.get(name, weights.evidence.get(name, 0.0)) * value
     score = _sigmoid(logit)
-    return MatchResult(score, score >= cutoff, features, explanation, *names)
+    return MatchResult(score, score >= cutoff, features, None, *names, weights)
+
+
+def clear_caches() -> None:
+    """Forget prepared names, tokens and token similarities (cold-start benchmarks)."""
+    normalize.clear_caches()
+    features_module.clear_similarity_cache()
 
 
 def compare_names(
@@ -171,12 +213,11 @@ def _clean_identifier(value: str) -> str:
 def entity_evidence(entity: EntityProxy) -> Evidence:
     """Birth dates, countries and identifiers of ``entity`` in comparable form."""
     identifiers: dict[str, set[str]] = {}
-    for prop in entity.schema.properties.values():
+    for prop, value in entity.itervalues():
         if prop.type == registry.identifier:
-            for value in entity.get(prop, quiet=True):
-                cleaned = _clean_identifier(value)
-                if len(cleaned) >= 4:
-                    identifiers.setdefault(prop.name, set()).add(cleaned)
+            cleaned = _clean_identifier(value)
+            if len(cleaned) >= 4:
+                identifiers.setdefault(prop.name, set()).add(cleaned)
     return Evidence(
         schema=entity.schema.name,
         birth_dates=frozenset(entity.get("birthDate", quiet=True)),
@@ -230,4 +271,6 @@ def compare(
     pair = NamePair(left, right)
     features = {name: function(pair) for name, function in NAME_FEATURES.items()}
     rules["weak_alias"] = float(is_weak)
-    return result_from_features(features | evidence | rules, weights, threshold, (left.original, right.original))
+    return result_from_features(
+        features | evidence | rules, weights, threshold, (left.original, right.original)
+    )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import jellyfish
+from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from sanctionwatch.screen.data import load_cyrillic, load_latin_variants, load_legal_forms
@@ -28,7 +29,7 @@ PERSON_SCHEMATA = frozenset({"Person"})
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe20-\ufe2f]")
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4\u02b9]")
 _SEPARATORS = re.compile(r"[\W_]+")
-_PATRONYMIC = re.compile(r"(ov|ev|ic|in)(ic|ich|na)$")
+_PATRONYMIC = re.compile(r"(ov|ev)i?(c|ch|na)$|(ov|ev|ic|in)(ic|ich|na)$")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
@@ -77,8 +78,11 @@ def _script_table() -> dict[int, str]:
 
 def normalize_text(text: str) -> str:
     """Lower-case Latin letters and digits separated by single spaces (may be empty)."""
-    text = unicodedata.normalize("NFC", text).lower().translate(_script_table())
-    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    if text.isascii():
+        text = text.lower().replace("&", " and ")
+    else:
+        text = unicodedata.normalize("NFC", text).lower().translate(_script_table())
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     text = _APOSTROPHES.sub("", text)
     text = _SEPARATORS.sub(" ", text)
     return _LETTER_DIGIT.sub(" ", text).strip()
@@ -107,22 +111,30 @@ LEGAL_FORM_TYPO = 0.93
 """A long last token this close to a one-word legal form is that form misspelt (Corproation)."""
 
 
+@cache
+def _long_legal_words() -> dict[str, str]:
+    spellings = load_legal_forms().spellings
+    return {key[0]: value for key, value in spellings.items() if len(key) == 1 and len(key[0]) >= 7}
+
+
 def _misspelt_legal_form(token: str) -> str | None:
     if len(token) < 7:
         return None
-    for spelling, canonical in load_legal_forms().spellings.items():
-        if (
-            len(spelling) == 1
-            and len(spelling[0]) >= 7
-            and JaroWinkler.normalized_similarity(token, spelling[0]) >= LEGAL_FORM_TYPO
-        ):
-            return canonical
-    return None
+    words = _long_legal_words()
+    found = process.extractOne(
+        token, words.keys(), scorer=JaroWinkler.normalized_similarity, score_cutoff=LEGAL_FORM_TYPO
+    )
+    return words[found[0]] if found else None
 
 
 def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
-    """Take legal forms off both ends of ``parts``; keep at least one part."""
+    """Take legal forms off both ends of ``parts``; keep at least one part.
+
+    Abbreviated words inside a form count as the full word ("Open Joint Stock Co." is "open
+    joint stock company"), per ``token_aliases`` in ``legal_forms.yaml``.
+    """
     legal = load_legal_forms()
+    parts = [legal.aliases.get(part, part) for part in parts]
     forms: set[str] = set()
     if len(parts) > 1 and tuple(parts[-1:]) not in legal.spellings:
         misspelt = _misspelt_legal_form(parts[-1])
@@ -146,6 +158,25 @@ def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
             changed = True
             break
     return parts, forms
+
+
+def join_letters(parts: list[str]) -> list[str]:
+    """Join runs of single letters in organisation names ("S.r.l." → srl, "B.V." → bv)."""
+    if all(len(part) > 1 for part in parts):
+        return parts
+    joined: list[str] = []
+    run = ""
+    for part in parts:
+        if len(part) == 1 and part.isalpha():
+            run += part
+            continue
+        if run:
+            joined.append(run)
+            run = ""
+        joined.append(part)
+    if run:
+        joined.append(run)
+    return joined
 
 
 def check_name(name: str) -> None:
@@ -174,7 +205,7 @@ def prepare_name(name: str, schema: str = "Thing") -> NameForm:
         raise InvalidNameError(f"the name {name[:40]!r} has no letters or digits")
     forms: set[str] = set()
     if organisation:
-        parts, forms = split_legal_forms(parts)
+        parts, forms = split_legal_forms(join_letters(parts))
     tokens = tuple(make_token(part) for part in parts)
     groups = [token.syllables for token in tokens]
     syllables = tuple(g for g in groups if g is not None)

@@ -3,8 +3,11 @@
 Each stage that adds tables appends its ``tables`` module here (and adds an Alembic revision).
 """
 
+import sanctionwatch.extract.claim_tables
 import sanctionwatch.extract.tables
 import sanctionwatch.ingest.tables
 import sanctionwatch.resolve.tables
 import sanctionwatch.screen.lists.tables
-import sanctionwatch.store.tables  # noqa: F401
+import sanctionwatch.screen.tables
+import sanctionwatch.store.tables
+import sanctionwatch.web.tables  # noqa: F401

@@ -12,7 +12,7 @@ from sanctionwatch.screen.lists.store import current_version, load_list_file
 from sanctionwatch.screen.lists.types import ListFormatError
 from sanctionwatch.store import Database
 
-XML_FORMATS = ("un-xml", "ofac-xml", "eu-xml")
+XML_FORMATS = ("un-xml", "ofac-xml", "ofac-advanced-xml", "eu-xml")
 
 
 @pytest.mark.parametrize("fmt", XML_FORMATS)
@@ -35,7 +35,9 @@ def test_external_entities_are_refused(fixtures: Path, fmt: str, name: str) -> N
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_html_error_page_is_refused(fixtures: Path, fmt: str) -> None:
-    with pytest.raises(ListFormatError, match=r"error_page\.html"):
+    with pytest.raises(
+        ListFormatError, match=r"error_page\.html: this (is an HTML page|looks like HTML)"
+    ):
         list(get_loader(fmt).load(fixtures / "hostile" / "error_page.html"))
 
 
@@ -47,7 +49,12 @@ def test_html_with_xml_prolog_names_the_root(fixtures: Path, fmt: str) -> None:
 
 @pytest.mark.parametrize(
     ("fmt", "fixture"),
-    [("un-xml", "un_consolidated.xml"), ("ofac-xml", "ofac_sdn.xml"), ("eu-xml", "eu_fsf.xml")],
+    [
+        ("un-xml", "un_consolidated.xml"),
+        ("ofac-xml", "ofac_sdn.xml"),
+        ("ofac-advanced-xml", "ofac_sdn_advanced.xml"),
+        ("eu-xml", "eu_fsf.xml"),
+    ],
 )
 def test_truncated_xml(fixtures: Path, tmp_path: Path, fmt: str, fixture: str) -> None:
     data = (fixtures / fixture).read_bytes()
@@ -59,10 +66,10 @@ def test_truncated_xml(fixtures: Path, tmp_path: Path, fmt: str, fixture: str) -
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_empty_file(tmp_path: Path, fmt: str) -> None:
-    empty = tmp_path / "empty.dat"
-    empty.write_bytes(b"  \n")
-    with pytest.raises(ListFormatError, match="empty"):
-        list(get_loader(fmt).load(empty))
+    blank = tmp_path / "list.dat"
+    blank.write_bytes(b"  \n")
+    with pytest.raises(ListFormatError, match=r"list\.dat: .*(file is empty|no entries)"):
+        list(get_loader(fmt).load(blank))
 
 
 def test_list_without_entries(fixtures: Path) -> None:

@@ -97,3 +97,34 @@ def test_example_lists_load(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
     shown = runner.invoke(app, ["lists", "show", "ofac-19613", "--db", db])
     assert "RUNGRADO TRADING CORPORATION" in shown.output
+
+
+def test_load_folder_continues_past_bad_files(tmp_path: Path, fixtures: Path) -> None:
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    for name in ("un_consolidated.xml", "eu_fsf.xml"):
+        (folder / name).write_bytes((fixtures / name).read_bytes())
+    (folder / "broken.xml").write_bytes((fixtures / "ofac_sdn.xml").read_bytes()[:900])
+    (folder / "notes.txt").write_text("not a list", encoding="utf-8")
+    result = runner.invoke(app, ["lists", "load", str(folder), "--db", _db(tmp_path), "--json"])
+    assert result.exit_code == 1
+    assert "broken.xml: malformed XML" in result.output
+    loaded = {row["source"] for row in _json_lines(result.output)}
+    assert loaded == {"un_sc", "eu_fsf"}
+
+
+def test_load_ofac_folder_reads_companions_once(tmp_path: Path, fixtures: Path) -> None:
+    result = runner.invoke(
+        app, ["lists", "load", str(fixtures / "ofac"), "--db", _db(tmp_path), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = _json_lines(result.output)
+    assert [(row["source"], row["entities"]) for row in rows] == [("us_ofac_sdn", 6)]
+
+
+def test_sources_command() -> None:
+    result = runner.invoke(app, ["lists", "sources", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["id"]: row for row in _json_lines(result.output)}
+    assert rows["un_sc"]["format"] == "un-xml"
+    assert rows["opensanctions"]["enabled"] is False

@@ -49,6 +49,7 @@ def test_csv_remarks_aliases_passports_year_range(fixtures: Path) -> None:
     assert jang.get("birthDate") == ["1982", "1983", "1984"]
     assert jang.get("birthPlace") == ["Pyongyang, Korea, North"]
     assert jang.get("program") == ["DPRK2", "NPWMD"]
+    assert jang.get("email") == ["jang@example.kp"]  # from sdn_comments.csv
 
 
 def test_csv_swift_registration_website_and_address(fixtures: Path) -> None:

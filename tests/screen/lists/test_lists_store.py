@@ -223,3 +223,40 @@ def test_list_entities_ignore_other_origins(database: Database, fixtures: Path) 
             .where(StatementRow.origin == "human:alice")
         )
     assert human == 1
+
+
+def test_update_keeps_first_seen_of_unchanged_statements(
+    database: Database, fixtures: Path, tmp_path: Path
+) -> None:
+    first = load_list_file(database, fixtures / "un_consolidated.xml", "un-xml")
+    with database.session() as session:
+        before = {
+            row.id: row.first_seen
+            for row in session.scalars(
+                select(StatementRow).where(StatementRow.origin == "list:un_sc")
+            )
+        }
+    text = (fixtures / "un_consolidated.xml").read_text(encoding="utf-8")
+    second = tmp_path / "second.xml"
+    second.write_text(text.replace("Director Kim", "Comrade Kim"), encoding="utf-8")
+    result = load_list_file(database, second, "un-xml")
+    with database.session() as session:
+        rows = list(
+            session.scalars(select(StatementRow).where(StatementRow.origin == "list:un_sc"))
+        )
+    assert len(rows) == result.statement_count == first.statement_count
+    assert {row.origin_version for row in rows} == {f"v{result.version_id}"}
+    kept = [row for row in rows if row.id in before]
+    assert len(kept) == len(rows) - 1
+    assert all(row.first_seen == before[row.id] for row in kept)
+    new = [row for row in rows if row.id not in before]
+    assert [(new[0].prop, new[0].value) for _ in new] == [("weakAlias", "Comrade Kim")]
+
+
+def test_diff_refuses_versions_of_different_sources(database: Database, fixtures: Path) -> None:
+    from sanctionwatch.screen.lists.diff import UnknownVersionError
+
+    un = load_list_file(database, fixtures / "un_consolidated.xml", "un-xml")
+    eu = load_list_file(database, fixtures / "eu_fsf.xml", "eu-xml")
+    with database.session() as session, pytest.raises(UnknownVersionError, match="different"):
+        diff_versions(session, un.version_id, eu.version_id)

@@ -25,6 +25,7 @@ from sanctionwatch.screen.lists.diff import (
     previous_version_ids,
 )
 from sanctionwatch.screen.lists.formats import FORMATS, detect_format
+from sanctionwatch.screen.lists.ofac_csv import COMPANION_FILES
 from sanctionwatch.screen.lists.sources import ListSource, SourcesConfigError, load_sources
 from sanctionwatch.screen.lists.store import (
     ListDropError,
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
 
 @lists_app.command("load")
 def load_command(
-    file: Path = typer.Argument(..., help="The list file to load."),
+    files: list[Path] = typer.Argument(..., help="List files, or folders of list files."),
     fmt: str | None = typer.Option(
         None, "--format", "-f", help=f"One of: {', '.join(FORMATS)} (default: detected)."
     ),
@@ -66,30 +67,59 @@ def load_command(
     db: str | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Load a list FILE as a new version of its source, then print what changed.
+    """Load list FILES as new versions of their sources, then print what changed.
+
+    Folders are read file by file (formats detected, OFAC add.csv/alt.csv read with sdn.csv).
+    A bad file is reported and skipped; the exit code is 1 when any file failed.
 
     Example:
 
         sanctionwatch lists load consolidated.xml --format un-xml --db sw.db
+        sanctionwatch lists load ../shared/data/sanctions
     """
-    fmt = fmt or detect_format(file)
-    if fmt is None:
-        fail(f"{file}: cannot tell the list format", f"pass --format ({', '.join(FORMATS)})")
+    paths = _expand(files)
+    if not paths:
+        fail("no list files found", "give list files or a folder that contains some")
     database = open_database(db)
-    result = _load_with_progress(database, file, fmt, source, force)
-    report_load(database, result, as_json)
-
-
-def _load_with_progress(
-    database: Database, file: Path, fmt: str, source: str | None, force: bool
-) -> LoadResult:
-    with _spinner(f"loading {file.name} ({fmt})"):
+    failures = 0
+    for path in paths:
+        chosen = fmt or detect_format(path)
+        if chosen is None:
+            failures += 1
+            _error(f"{path}: cannot tell the list format; pass --format ({', '.join(FORMATS)})")
+            continue
         try:
-            return load_list_file(database, file, fmt, source=source, force=force)
+            with _spinner(f"loading {path.name} ({chosen})"):
+                result = load_list_file(database, path, chosen, source=source, force=force)
         except ListDropError as exc:
-            fail(str(exc), "inspect the file; if the drop is real, re-run with --force")
+            failures += 1
+            _error(f"{exc}")
+            continue
         except ListFormatError as exc:
-            fail(str(exc), "the previous version of this list is kept; check the file and format")
+            failures += 1
+            _error(f"{exc} (previous version kept)")
+            continue
+        report_load(database, result, as_json)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += [
+                item
+                for item in sorted(path.iterdir())
+                if item.is_file() and item.name not in COMPANION_FILES and detect_format(item)
+            ]
+        else:
+            found.append(path)
+    return found
+
+
+def _error(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
 
 
 def report_load(database: Database, result: LoadResult, as_json: bool) -> None:
@@ -115,20 +145,22 @@ def report_load(database: Database, result: LoadResult, as_json: bool) -> None:
         return
     if result.unchanged:
         console.print(
-            f"{result.source}: unchanged (same bytes as current version {result.version_id})"
+            f"{result.source}: unchanged (same bytes as current version {result.version_id})",
+            soft_wrap=True,
         )
         return
     console.print(
         f"{result.source}: version {result.version_id} loaded from {result.format} — "
         f"{result.entity_count} entities, {result.designation_count} designations, "
-        f"{result.statement_count} statements in {result.seconds:.1f}s"
+        f"{result.statement_count} statements in {result.seconds:.1f}s",
+        soft_wrap=True,
     )
     if diff is not None:
         print_diff(diff)
 
 
 def print_diff(diff: ListDiff) -> None:
-    console.print(diff.summary())
+    console.print(diff.summary(), soft_wrap=True)
     rows: list[tuple[str, str, str, str]] = []
     rows += [("added", e.entity_id, e.caption, "") for e in diff.added]
     rows += [("removed", e.entity_id, e.caption, "") for e in diff.removed]
@@ -180,13 +212,11 @@ def update_command(
                 result = update_source(database, item, force=force, allow_private=allow_private)
         except ListDropError as exc:
             failures += 1
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            _error(str(exc))
             continue
         except ListFormatError as exc:
             failures += 1
-            err_console.print(
-                f"[bold red]error:[/] {item.id}: {exc} (previous version kept)", highlight=False
-            )
+            _error(f"{item.id}: {exc} (previous version kept)")
             continue
         report_load(database, result, as_json)
     if failures:
@@ -210,9 +240,47 @@ def _spinner(description: str) -> Progress:
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
+        disable=not err_console.is_terminal,
     )
     progress.add_task(description, total=None)
     return progress
+
+
+@lists_app.command("sources")
+def sources_command(
+    sources_file: Path | None = typer.Option(
+        None, "--sources", help="A sources YAML file instead of the packaged one."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """List the configured list sources (what `lists update` downloads).
+
+    Example:
+
+        sanctionwatch lists sources --json
+    """
+    try:
+        configured = load_sources(sources_file)
+    except SourcesConfigError as exc:
+        fail(str(exc), "fix the sources file (see docs/lists.md)")
+    rows = [
+        {
+            "id": item.id,
+            "format": item.format,
+            "enabled": item.enabled,
+            "url": item.url,
+            "max_bytes": item.max_bytes,
+            "timeout": item.timeout,
+            "sha256": item.sha256,
+            "title": item.title,
+        }
+        for item in configured
+    ]
+    if as_json:
+        print_json_lines(rows)
+        return
+    columns = ["id", "format", "enabled", "url"]
+    print_table("list sources", columns, [[row[c] for c in columns] for row in rows])
 
 
 @lists_app.command("diff")

@@ -80,11 +80,11 @@ def put(entity: EntityProxy, prop: str, *values: str | None) -> None:
         text = clean_text(value)
         if text is None:
             continue
-        if target in ("country", "nationality", "jurisdiction", "flag"):
+        if entity.schema.properties[target].type == registry.country:
             code = country_code(text)
-            if code is None:
-                continue
-            text = code
+            if code is not None:
+                entity.add(target, code, cleaned=True, quiet=True)
+            continue
         entity.add(target, text, quiet=True)
 
 

@@ -42,8 +42,11 @@ class DerivedJsonLoader:
     default_source = "derived_names"
 
     def load(self, path: Path) -> Iterator[EntityProxy]:
+        data = read_bytes(path)
+        if data.lstrip()[:1] == b"<":
+            raise ListFormatError(f"{path}: this looks like HTML/XML, not the derived names JSON")
         try:
-            document: Any = json.loads(read_bytes(path))
+            document: Any = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ListFormatError(f"{path}: invalid JSON ({exc})") from None
         records = document.get("entities") if isinstance(document, dict) else None

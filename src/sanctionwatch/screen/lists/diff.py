@@ -109,7 +109,7 @@ class _Designation:
 
 
 class UnknownVersionError(LookupError):
-    """A version id that is not in ``list_versions``."""
+    """A version id that is not in ``list_versions`` (or two versions of different sources)."""
 
 
 def designations(entries: dict[str, ListEntryRow]) -> dict[str, _Designation]:
@@ -146,6 +146,11 @@ def diff_versions(session: Session, old_version_id: int, new_version_id: int) ->
         if version is None:
             raise UnknownVersionError(f"list version {version_id} does not exist")
     assert old_version is not None and new_version is not None
+    if old_version.source != new_version.source:
+        raise UnknownVersionError(
+            f"versions {old_version_id} ({old_version.source}) and {new_version_id} "
+            f"({new_version.source}) belong to different sources"
+        )
     old = designations(version_entries(session, old_version_id))
     new = designations(version_entries(session, new_version_id))
     result = ListDiff(new_version.source, old_version_id, new_version_id)

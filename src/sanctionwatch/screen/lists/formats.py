@@ -12,7 +12,8 @@ from sanctionwatch.screen.lists.derived_json import DerivedJsonLoader
 from sanctionwatch.screen.lists.eu_journal_csv import EuJournalCsvLoader
 from sanctionwatch.screen.lists.eu_xml import EuXmlLoader
 from sanctionwatch.screen.lists.ftm_json import FtmJsonLoader
-from sanctionwatch.screen.lists.ofac_csv import OfacCsvLoader
+from sanctionwatch.screen.lists.ofac_advanced import OfacAdvancedXmlLoader
+from sanctionwatch.screen.lists.ofac_csv import COMPANION_FILES, OfacCsvLoader
 from sanctionwatch.screen.lists.ofac_xml import OfacXmlLoader
 from sanctionwatch.screen.lists.types import ListFormatError
 from sanctionwatch.screen.lists.uk_csv import UkCsvLoader
@@ -36,6 +37,7 @@ def _loaders() -> dict[str, SourcedLoader]:
         UnXmlLoader(),
         OfacCsvLoader(),
         OfacXmlLoader(),
+        OfacAdvancedXmlLoader(),
         EuXmlLoader(),
         UkCsvLoader(),
         FtmJsonLoader(),
@@ -62,7 +64,7 @@ def companion_files(path: Path, fmt: str) -> list[Path]:
     """Files read together with ``path`` (OFAC ``add.csv``/``alt.csv`` beside ``sdn.csv``)."""
     if fmt != "ofac-csv":
         return []
-    return [path.parent / name for name in ("add.csv", "alt.csv") if (path.parent / name).is_file()]
+    return [path.parent / name for name in COMPANION_FILES if (path.parent / name).is_file()]
 
 
 def source_for(loader: SourcedLoader, path: Path) -> str:
@@ -73,7 +75,12 @@ def source_for(loader: SourcedLoader, path: Path) -> str:
     return loader.default_source
 
 
-_XML_ROOTS = {"CONSOLIDATED_LIST": "un-xml", "sdnList": "ofac-xml", "export": "eu-xml"}
+_XML_ROOTS = {
+    "CONSOLIDATED_LIST": "un-xml",
+    "sdnList": "ofac-xml",
+    "Sanctions": "ofac-advanced-xml",
+    "export": "eu-xml",
+}
 
 
 def detect_format(path: Path) -> str | None:

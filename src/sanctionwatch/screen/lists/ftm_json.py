@@ -14,10 +14,20 @@ from typing import Any
 
 from followthemoney import EntityProxy, model
 
-from sanctionwatch.screen.lists.common import add_topic, read_bytes
+from sanctionwatch.screen.lists.common import add_topic
 from sanctionwatch.screen.lists.types import ListFormatError
 
 ID_PREFIX = "os-"
+
+
+def _lines(path: Path) -> Iterator[str]:
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            yield from handle
+    except FileNotFoundError:
+        raise ListFormatError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ListFormatError(f"{path}: is a directory, not a list file") from None
 
 
 class FtmJsonLoader:
@@ -27,17 +37,17 @@ class FtmJsonLoader:
     default_source = "opensanctions"
 
     def load(self, path: Path) -> Iterator[EntityProxy]:
-        data = read_bytes(path)
-        if data.lstrip()[:1] == b"<":
-            raise ListFormatError(f"{path}: this looks like HTML/XML, not FtM JSON lines")
+        """Stream the file line by line (OpenSanctions exports run to gigabytes)."""
         count = 0
-        for line_no, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
+        for line_no, line in enumerate(_lines(path), start=1):
             if not line.strip():
                 continue
+            if count == 0 and line.lstrip().startswith("<"):
+                raise ListFormatError(f"{path}: this looks like HTML/XML, not FtM JSON lines")
             yield self._entity(path, line_no, line)
             count += 1
         if count == 0:
-            raise ListFormatError(f"{path}: the list holds no entities")
+            raise ListFormatError(f"{path}: the list holds no entries (file is empty)")
 
     def _entity(self, path: Path, line_no: int, line: str) -> EntityProxy:
         try:

@@ -1,4 +1,4 @@
-"""OFAC SDN legacy CSV: ``sdn.csv`` (+ ``add.csv`` and ``alt.csv`` beside it when present).
+"""OFAC SDN legacy CSV: ``sdn.csv`` (+ ``add.csv``, ``alt.csv``, ``sdn_comments.csv`` beside it).
 
 ``sdn.csv`` has no header and 12 columns: ent_num, name, type, program, title, call sign,
 vessel type, tonnage, GRT, vessel flag, vessel owner, remarks. ``-0-`` means empty; the file
@@ -34,6 +34,8 @@ AUTHORITY = "Office of Foreign Assets Control (US Treasury)"
 SOURCE_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.CSV"
 ID_PREFIX = "ofac-"
 SDN_COLUMNS = 12
+COMPANION_FILES = ("add.csv", "alt.csv", "sdn_comments.csv")
+"""Files OFAC publishes beside ``sdn.csv``: addresses, aliases, remarks that overflowed."""
 SCHEMA_BY_TYPE = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 ALIAS_PROP = {"a.k.a.": "alias", "n.k.a.": "alias", "f.k.a.": "previousName"}
 ALT_TYPE_PROP = {"aka": "alias", "nka": "alias", "fka": "previousName"}
@@ -99,6 +101,7 @@ class OfacCsvLoader:
     def load(self, path: Path) -> Iterator[EntityProxy]:
         addresses = _companion(path, "add.csv", 6)
         aliases = _companion(path, "alt.csv", 5)
+        comments = _companion(path, "sdn_comments.csv", 2)
         count = 0
         for line_no, row in enumerate(_rows(path), start=1):
             if len(row) == 1 and clean_text(row[0].strip("\x1a")) is None:
@@ -114,6 +117,9 @@ class OfacCsvLoader:
                     f"{path}: line {line_no}: first column {ent_num[:30]!r} is not an OFAC ent_num"
                     " (sdn.csv has no header row)"
                 )
+            overflow = [clean_text(extra[1]) or "" for extra in comments.get(ent_num, [])]
+            if overflow:
+                row = [*row[:11], join_remarks(row[11], overflow)]
             yield from _record(row, addresses.get(ent_num, []), aliases.get(ent_num, []))
             count += 1
         if count == 0:
@@ -134,8 +140,21 @@ def _rows(path: Path) -> Iterator[list[str]]:
         raise ListFormatError(f"{path}: malformed CSV: {exc}") from None
 
 
+def join_remarks(remarks: str, overflow: list[str]) -> str:
+    """Append ``sdn_comments.csv`` text: a cut-off remark continues, a finished one is followed."""
+    text = clean_text(remarks) or ""
+    for extra in overflow:
+        if not text:
+            text = extra
+        elif text.endswith("."):
+            text = f"{text[:-1]}; {extra}"
+        else:
+            text = f"{text}{extra}"
+    return text
+
+
 def _companion(path: Path, name: str, columns: int) -> dict[str, list[list[str]]]:
-    """Rows of ``add.csv``/``alt.csv`` beside ``path``, grouped by ent_num."""
+    """Rows of a companion file beside ``path``, grouped by ent_num."""
     companion = path.parent / name
     grouped: dict[str, list[list[str]]] = defaultdict(list)
     if not companion.is_file() or companion.resolve() == path.resolve():

@@ -15,11 +15,14 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from followthemoney import EntityProxy, StatementEntity
-from sqlalchemy import Table, select
+from followthemoney import EntityProxy, StatementEntity, model
+from followthemoney.dataset import Dataset
+from followthemoney.exc import InvalidData
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from sanctionwatch.screen.lists.formats import (
@@ -29,6 +32,7 @@ from sanctionwatch.screen.lists.formats import (
     get_loader,
     source_for,
 )
+from sanctionwatch.screen.lists.ofac_csv import COMPANION_FILES
 from sanctionwatch.screen.lists.tables import ListEntryRow, ListVersionRow
 from sanctionwatch.screen.lists.types import ListFormatError
 from sanctionwatch.store import Database
@@ -36,7 +40,6 @@ from sanctionwatch.store.base import utcnow
 from sanctionwatch.store.statements import (
     Statement,
     assemble_entity,
-    replace_origin_statements,
 )
 from sanctionwatch.store.tables import StatementRow
 
@@ -204,7 +207,7 @@ def load_list_folder(
     """
     results = []
     for path in sorted(Path(folder).iterdir()):
-        if not path.is_file() or path.name in ("add.csv", "alt.csv"):
+        if not path.is_file() or path.name in COMPANION_FILES:
             continue
         fmt = detect_format(path)
         if fmt is not None:
@@ -278,19 +281,21 @@ def entity_statements(entity: EntityProxy, source: str, version_id: int) -> Iter
 def _replace_statements(
     session: Session, source: str, version_id: int, entities: Sequence[EntityProxy]
 ) -> int:
-    """Swap the statements of origin ``list:<source>`` for this version's (same transaction).
+    """Make the statements of origin ``list:<source>`` those of this version (same transaction).
 
-    The old statements go through :func:`replace_origin_statements` (list statements carry no
-    document); the new ones are bulk-inserted because a list holds hundreds of thousands.
+    The effect is that of :func:`~sanctionwatch.store.statements.replace_origin_statements`
+    for statements without a document, done as a delta so that a list update touches only what
+    changed: statements gone from the list are deleted, new ones inserted, and the others keep
+    their ``first_seen`` (when a designation fact first appeared) with ``last_seen`` and
+    ``origin_version`` moved to this version.
     """
-    replace_origin_statements(session, None, list_origin(source), [])  # type: ignore[arg-type]
+    origin = list_origin(source)
     now = utcnow()
     rows: dict[str, dict[str, Any]] = {}
     for entity in entities:
         for stmt in entity_statements(entity, source, version_id):
-            row_id = stmt.id
-            rows[row_id] = {
-                "id": row_id,
+            rows[stmt.id] = {
+                "id": stmt.id,
                 "entity_id": stmt.entity_id,
                 "schema": stmt.schema,
                 "prop": stmt.prop,
@@ -302,12 +307,22 @@ def _replace_statements(
                 "first_seen": now,
                 "last_seen": now,
             }
-    values = list(rows.values())
-    connection = session.connection()
     table = cast(Table, StatementRow.__table__)
-    for start in range(0, len(values), 5000):
-        connection.execute(table.insert(), values[start : start + 5000])
-    return len(values)
+    mine = (StatementRow.document_id.is_(None), StatementRow.origin == origin)
+    existing = set(session.scalars(select(StatementRow.id).where(*mine)))
+    stale = sorted(existing - rows.keys())
+    connection = session.connection()
+    for start in range(0, len(stale), 500):
+        connection.execute(delete(table).where(table.c.id.in_(stale[start : start + 500])))
+    connection.execute(
+        update(table)
+        .where(table.c.document_id.is_(None), table.c.origin == origin)
+        .values(last_seen=now, origin_version=f"v{version_id}")
+    )
+    fresh = [row for row_id, row in rows.items() if row_id not in existing]
+    for start in range(0, len(fresh), 5000):
+        connection.execute(table.insert(), fresh[start : start + 5000])
+    return len(rows)
 
 
 def iter_list_entities(
@@ -316,9 +331,18 @@ def iter_list_entities(
     """Every entity of the current version of ``source`` (or of all lists), from statements.
 
     ``targets_only`` skips the Sanction entities and yields only the designated parties.
+    Entities are assembled as :func:`~sanctionwatch.store.statements.assemble_entity` does;
+    list values are stored cleaned, so they are not cleaned again.
     """
+    columns = (
+        StatementRow.entity_id,
+        StatementRow.schema,
+        StatementRow.prop,
+        StatementRow.value,
+        StatementRow.dataset,
+    )
     query = (
-        select(StatementRow)
+        select(*columns)
         .where(StatementRow.document_id.is_(None))
         .order_by(StatementRow.entity_id, StatementRow.id)
     )
@@ -328,14 +352,39 @@ def iter_list_entities(
         query = query.where(StatementRow.origin.startswith(LIST_ORIGIN_PREFIX))
     if targets_only:
         query = query.where(StatementRow.schema != "Sanction")
-    batch: list[Statement] = []
-    for row in session.scalars(query.execution_options(yield_per=5000)):
-        if batch and batch[0].entity_id != row.entity_id:
-            yield assemble_entity(batch)
+    batch: list[tuple[str, str, str, str, str]] = []
+    for row in session.execute(query.execution_options(yield_per=5000)):
+        if batch and batch[0][0] != row[0]:
+            yield _assemble(batch)
             batch = []
-        batch.append(Statement.from_row(row))
+        batch.append((row[0], row[1], row[2], row[3], row[4]))
     if batch:
-        yield assemble_entity(batch)
+        yield _assemble(batch)
+
+
+def _assemble(rows: list[tuple[str, str, str, str, str]]) -> StatementEntity:
+    """One entity from (entity_id, schema, prop, value, dataset) rows of list statements."""
+    schemata = {row[1] for row in rows}
+    schema = model.get(rows[0][1])
+    assert schema is not None
+    for name in schemata - {schema.name}:
+        other = model.get(name)
+        if other is not None:
+            try:
+                schema = model.common_schema(schema, other)
+            except InvalidData:
+                continue
+    dataset = _dataset(rows[0][4])
+    entity = StatementEntity(dataset, {"id": rows[0][0], "schema": schema.name})
+    for _, _, prop, value, _ in rows:
+        if prop in schema.properties:
+            entity.add(prop, value, cleaned=True, quiet=True)
+    return entity
+
+
+@lru_cache(maxsize=64)
+def _dataset(name: str) -> Dataset:
+    return Dataset.make({"name": name, "title": name})
 
 
 def get_list_entity(session: Session, entity_id: str) -> StatementEntity | None:

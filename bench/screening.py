@@ -1,0 +1,430 @@
+"""Screening throughput and quality over every list snapshot in ``../shared/data/sanctions``.
+
+1. Loads all list files through the lists stage (``load_list_folder``) into a fresh SQLite store.
+2. Builds the screening index from the store (``build_list_index``): time and memory (RSS).
+3. Makes 10,000 queries: half are names of listed entities with realistic corruption (a typo,
+   a dropped or reordered token, changed case, punctuation or spacing, a legal form written
+   another way, Cyrillic or Hangul script), half are generated names that are not on any list.
+4. Screens them on 2 cores (two forked workers sharing the index) and prints queries/s,
+   recall of the designated half (the source entity is among the hits at the threshold) and
+   the false-alert rate of the other half (any hit at the threshold).
+
+Nothing derived from the list files is written to disk except the temporary store.
+
+    PYTHONPATH=src python bench/screening.py [--queries 10000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import platform
+import random
+import resource
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from sanctionwatch.screen.index import ScreeningIndex, make_query_entity
+from sanctionwatch.screen.lists.store import load_list_folder
+from sanctionwatch.screen.matcher import MATCHER_VERSION
+from sanctionwatch.screen.normalize import normalize_text
+from sanctionwatch.screen.screening import default_threshold, read_list_entities
+from sanctionwatch.settings import load_settings
+from sanctionwatch.store import Database
+
+SEED = 20261129
+LEGAL_SWAPS = {
+    "corporation": "Corp.",
+    "corp": "Corporation",
+    "limited": "Ltd",
+    "ltd": "Limited",
+    "company": "Co.",
+    "co": "Company",
+    "llc": "L.L.C.",
+    "ooo": "LLC",
+}
+LATIN_TO_CYRILLIC = {
+    "shch": "щ",
+    "kh": "х",
+    "ts": "ц",
+    "ch": "ч",
+    "sh": "ш",
+    "zh": "ж",
+    "yu": "ю",
+    "ya": "я",
+    "a": "а",
+    "b": "б",
+    "v": "в",
+    "g": "г",
+    "d": "д",
+    "e": "е",
+    "z": "з",
+    "i": "и",
+    "y": "й",
+    "k": "к",
+    "l": "л",
+    "m": "м",
+    "n": "н",
+    "o": "о",
+    "p": "п",
+    "r": "р",
+    "s": "с",
+    "t": "т",
+    "u": "у",
+    "f": "ф",
+    "c": "к",
+    "h": "х",
+    "w": "в",
+    "j": "дж",
+    "x": "кс",
+    "q": "к",
+}
+FIRST = [
+    "James",
+    "Olivia",
+    "Lucas",
+    "Amelia",
+    "Noah",
+    "Sofia",
+    "Mateo",
+    "Isla",
+    "Elias",
+    "Freya",
+    "Hugo",
+    "Chloe",
+    "Leon",
+    "Mila",
+    "Oscar",
+    "Ava",
+    "Felix",
+    "Lena",
+    "Arthur",
+    "Nora",
+    "Jonas",
+    "Emma",
+    "Theo",
+    "Alma",
+    "Victor",
+    "Ines",
+    "Tomas",
+    "Greta",
+    "Bruno",
+    "Clara",
+    "Rafael",
+    "Hanna",
+    "Pablo",
+    "Irene",
+    "Samuel",
+    "Lucia",
+    "Adrian",
+    "Marta",
+    "Julian",
+    "Vera",
+]
+LAST = [
+    "Fairbanks",
+    "Whitlock",
+    "Brennan",
+    "Castellano",
+    "Lindqvist",
+    "Okafor",
+    "Moreira",
+    "Halvorsen",
+    "Dufresne",
+    "Kowalczyk",
+    "Ferreira",
+    "Nakamura",
+    "Albrecht",
+    "Vasquez",
+    "Thornton",
+    "Bergstrom",
+    "Rinaldi",
+    "Achterberg",
+    "Delacroix",
+    "Ellingsen",
+    "Prescott",
+    "Galloway",
+    "Hartmann",
+    "Iversen",
+    "Jankowski",
+    "Kristiansen",
+    "Lombardi",
+    "Marchetti",
+    "Nordstrom",
+    "Oyelaran",
+    "Pellegrini",
+    "Quintana",
+    "Rasmussen",
+    "Sandoval",
+    "Tavares",
+]
+BRAND = [
+    "Bluewater",
+    "Greenfield",
+    "Northgate",
+    "Silverline",
+    "Stonebridge",
+    "Clearview",
+    "Brightpath",
+    "Oakridge",
+    "Riverside",
+    "Summitview",
+    "Westbrook",
+    "Lakeshore",
+    "Maplewood",
+    "Redstone",
+    "Harborline",
+    "Fairwind",
+    "Goldcrest",
+    "Ironwood",
+    "Kingsway",
+    "Moorland",
+]
+TRADE = [
+    "Logistics",
+    "Foods",
+    "Software",
+    "Textiles",
+    "Dental Care",
+    "Furniture",
+    "Printing",
+    "Bakery",
+    "Consulting",
+    "Architects",
+    "Gardening",
+    "Optics",
+    "Pharmacy",
+    "Plumbing",
+]
+FORM = ["Ltd", "LLC", "GmbH", "Inc.", "S.A.", "B.V.", "Oy", "AB", "Pty Ltd", "S.r.l."]
+KOREAN_FAMILY = ["Kim", "Ri", "Pak", "Choe", "Jong", "Kang", "Han", "O", "Ryu", "Hwang", "Yun"]
+KOREAN_GIVEN = [
+    "Su",
+    "Min",
+    "Ha",
+    "Seo",
+    "Ji",
+    "Ye",
+    "Da",
+    "Hyun",
+    "Woo",
+    "Jae",
+    "Eun",
+    "Bin",
+    "Yoon",
+    "Rin",
+    "Ah",
+    "Bo",
+    "Na",
+    "Ga",
+    "Hee",
+    "Sol",
+]
+
+
+@dataclass
+class QueryCase:
+    name: str
+    schema: str
+    expected: str | None
+
+
+def corrupt(rng: random.Random, name: str, schema: str) -> str:
+    """One or two realistic changes a name undergoes between a list and a document (people's
+    names may come back from Cyrillic; firms' legal forms are rewritten, not transliterated)."""
+    for _ in range(rng.choice([1, 1, 2])):
+        tokens = name.replace(",", " ").split()
+        kind = rng.randrange(8)
+        if kind == 0 and len(name) > 6:
+            i = rng.randrange(1, len(name) - 1)
+            name = name[:i] + name[i + 1 :] if rng.random() < 0.5 else name[:i] + name[i] + name[i:]
+        elif kind == 1 and len(tokens) > 1:
+            name = " ".join(tokens[1:] + tokens[:1])
+        elif kind == 2 and len(tokens) > 3:
+            tokens.pop(rng.randrange(1, len(tokens) - 1))
+            name = " ".join(tokens)
+        elif kind == 3:
+            name = rng.choice([name.lower(), name.upper(), name.title()])
+        elif kind == 4:
+            name = name.replace("-", " ").replace(".", "").replace(",", "")
+        elif kind == 5 and len(tokens) > 1:
+            name = " ".join(rng.choice([t.lower(), t.upper()]) for t in tokens)
+        elif kind == 6:
+            swapped = [LEGAL_SWAPS.get(t.lower().strip(".,"), t) for t in tokens]
+            name = " ".join(swapped)
+        elif kind == 7 and name.isascii() and len(tokens) <= 4 and schema == "Person":
+            name = to_cyrillic(name)
+    return name
+
+
+def to_cyrillic(name: str) -> str:
+    """Write a Latin name the way a Russian document would (letter by letter)."""
+    text, out, i = name.lower(), [], 0
+    while i < len(text):
+        for size in (4, 2, 1):
+            chunk = text[i : i + size]
+            if chunk in LATIN_TO_CYRILLIC:
+                out.append(LATIN_TO_CYRILLIC[chunk])
+                i += size
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out).title()
+
+
+def generated_name(rng: random.Random) -> tuple[str, str]:
+    roll = rng.random()
+    if roll < 0.4:
+        return f"{rng.choice(FIRST)} {rng.choice(LAST)}", "Person"
+    if roll < 0.7:
+        return f"{rng.choice(BRAND)} {rng.choice(TRADE)} {rng.choice(FORM)}", "Company"
+    given = rng.choice(KOREAN_GIVEN) + rng.choice(KOREAN_GIVEN).lower()
+    return f"{rng.choice(KOREAN_FAMILY)} {given}", "Person"
+
+
+def make_cases(index: ScreeningIndex, count: int, seed: int = SEED) -> list[QueryCase]:
+    rng = random.Random(seed)
+    designated: list[QueryCase] = []
+    candidates = [e for e in index.entities if e.schema != "Thing"]
+    names_of: dict[str, list[str]] = {}
+    for form, owner in zip(index.names, index.name_entity.tolist(), strict=True):
+        names_of.setdefault(index.entities[owner].id, []).append(form.original)
+    while len(designated) < count // 2:
+        entity = rng.choice(candidates)
+        name = rng.choice(names_of[entity.id])
+        if len(name) < 4:
+            continue
+        designated.append(QueryCase(corrupt(rng, name, entity.schema), entity.schema, entity.id))
+    listed = {normalize_text(form.original) for form in index.names}
+    clean: list[QueryCase] = []
+    while len(clean) < count - count // 2:
+        name, schema = generated_name(rng)
+        if normalize_text(name) not in listed:
+            clean.append(QueryCase(name, schema, None))
+    cases = designated + clean
+    rng.shuffle(cases)
+    return cases
+
+
+INDEX: ScreeningIndex | None = None
+SWEEP = (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+"""Thresholds reported besides the default (hits are collected from the lowest)."""
+
+
+def screen_chunk(
+    args: tuple[list[QueryCase], float],
+) -> tuple[list[tuple[float, float]], float]:
+    cases, _threshold = args
+    assert INDEX is not None
+    started = time.process_time()
+    outcomes = []
+    for case in cases:
+        try:
+            query = make_query_entity(case.name, case.schema)
+            hits = INDEX.search(query, limit=10, threshold=SWEEP[0])
+        except ValueError:
+            hits = []
+        expected = [h.score for h in hits if h.entity.id == case.expected]
+        outcomes.append((max(expected, default=0.0), max((h.score for h in hits), default=0.0)))
+    return outcomes, time.process_time() - started
+
+
+def rss_mb() -> float:
+    return psutil.Process().memory_info().rss / 1e6
+
+
+def main() -> None:
+    global INDEX
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sanctions", type=Path, default=load_settings().sanctions_dir)
+    parser.add_argument("--store", type=Path, help="Reuse (or create) this SQLite store.")
+    parser.add_argument("--seed", type=int, default=SEED, help="Query sample (tuning: 7).")
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} cores visible, "
+        f"{args.workers} workers; python {platform.python_version()}"
+    )
+    print(f"matcher: {MATCHER_VERSION}")
+    with tempfile.TemporaryDirectory() as tmp:
+        reuse = args.store is not None and args.store.exists()
+        database = Database(f"sqlite:///{args.store or Path(tmp) / 'bench.db'}")
+        database.migrate()
+        if not reuse:
+            started = time.perf_counter()
+            results = load_list_folder(database, args.sanctions)
+            print(
+                f"lists loaded in {time.perf_counter() - started:.1f} s: "
+                + ", ".join(f"{r.source} v{r.version_id} ({r.entity_count})" for r in results)
+            )
+        before = rss_mb()
+        started = time.perf_counter()
+        with database.session() as session:
+            snapshot = read_list_entities(session)
+        read_seconds = time.perf_counter() - started
+        INDEX = ScreeningIndex.build(
+            snapshot.entities, snapshot.versions, snapshot.sanctions, snapshot.datasets
+        )
+        build_seconds = time.perf_counter() - started
+        del snapshot
+        after = rss_mb()
+        print(
+            f"index: {len(INDEX)} list entities, {len(INDEX.names)} names, "
+            f"{len(INDEX.postings)} keys; built in {build_seconds:.1f} s "
+            f"(reading the store {read_seconds:.1f} s); "
+            f"RSS grew {after - before:.0f} MB to {after:.0f} MB"
+        )
+        database.dispose()
+    cases = make_cases(INDEX, args.queries, args.seed)
+    threshold = default_threshold()
+    chunks = [cases[i :: args.workers] for i in range(args.workers)]
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+        parts = pool.map(screen_chunk, [(chunk, threshold) for chunk in chunks])
+    wall = time.perf_counter() - started
+    outcomes = {
+        id(case): outcome
+        for chunk, (part, _) in zip(chunks, parts, strict=True)
+        for case, outcome in zip(chunk, part, strict=True)
+    }
+    designated = [outcomes[id(c)] for c in cases if c.expected is not None]
+    clean = [outcomes[id(c)] for c in cases if c.expected is None]
+    recall = sum(found >= threshold for found, _ in designated) / len(designated)
+    false_alerts = sum(alert >= threshold for _, alert in clean) / len(clean)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    print(
+        f"threshold {threshold:.2f}; {len(cases)} queries "
+        f"({len(designated)} designated, {len(clean)} not listed)"
+    )
+    load = os.getloadavg()[0]
+    cpu_rate = sum(len(c) for c in chunks) / max(s for _, s in parts)
+    print(
+        f"throughput (CPU time, {args.workers} dedicated cores): {cpu_rate:.0f} queries/s; "
+        f"wall clock {len(cases) / wall:.0f} queries/s with load average {load:.1f} "
+        f"on {os.cpu_count()} cores shared with other work"
+    )
+    print(
+        f"throughput: {len(cases) / wall:.0f} queries/s on {args.workers} workers "
+        f"({wall:.1f} s wall; per worker "
+        + ", ".join(f"{len(c) / s:.0f} q/s" for c, (_, s) in zip(chunks, parts, strict=True))
+        + ")"
+    )
+    print(f"recall (designated half): {recall:.4f}")
+    print(f"false-alert rate (not-listed half): {false_alerts:.4f}")
+    print(f"peak RSS of the parent process: {peak:.0f} MB")
+    print("threshold sweep (recall / false-alert rate):")
+    for cut in SWEEP:
+        swept_recall = sum(found >= cut for found, _ in designated) / len(designated)
+        swept_alerts = sum(alert >= cut for _, alert in clean) / len(clean)
+        print(f"  {cut:.2f}: {swept_recall:.4f} / {swept_alerts:.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""The application factory: one FastAPI app serving the JSON API and the web pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+
+from sanctionwatch import __version__
+from sanctionwatch.api.routes import AppState, build_router
+from sanctionwatch.api.screening import MatcherScreener, Screener
+from sanctionwatch.api.security import BodySizeLimit, install_error_handlers
+from sanctionwatch.api.settings import ApiSettings
+from sanctionwatch.store import Database
+
+
+def default_screener(database: Database) -> Screener:
+    """The screener ``/match`` uses: the screen stage's matcher over the lists in the store."""
+    return MatcherScreener(database)
+
+
+def create_app(
+    settings: ApiSettings,
+    database: Database | None = None,
+    screener: Screener | None = None,
+) -> FastAPI:
+    """Build the app over ``settings.database_url`` (migrated on start) or ``database``."""
+    if database is None:
+        database = Database(settings.database_url)
+        database.migrate()
+    app = FastAPI(
+        title="SanctionWatch",
+        version=__version__,
+        description="Sourced knowledge graph of sanctions evasion: documents, entities with "
+        "provenance, relations, claims, red flags and yente-compatible screening.",
+    )
+    screener = screener or default_screener(database)
+    app.state.sanctionwatch = AppState(settings=settings, database=database, screener=screener)
+    install_error_handlers(app)
+    app.include_router(build_router(screener))
+    if settings.include_web:
+        from sanctionwatch.web.pages import mount_web
+
+        mount_web(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    publish_plain_errors(app)
+    return app
+
+
+def publish_plain_errors(app: FastAPI) -> None:
+    """Make ``/openapi.json`` say what the API sends: every error is ``{"detail": "..."}``."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            schemas = spec.get("components", {}).get("schemas", {})
+            if "HTTPValidationError" in schemas:
+                schemas["HTTPValidationError"] = {
+                    "title": "HTTPValidationError",
+                    "type": "object",
+                    "properties": {"detail": {"type": "string", "title": "Detail"}},
+                    "required": ["detail"],
+                }
+                schemas.pop("ValidationError", None)
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,147 @@
+"""Guards of the HTTP surface: bearer tokens for writes, a body size limit, JSON errors only.
+
+Bad input gets a 4xx with a one-line JSON message; nothing ever returns a stack trace.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("sanctionwatch.api")
+
+
+def check_token(configured: str | None, presented: str | None) -> None:
+    """Raise 403 when writes are disabled, 401 when the token is missing or wrong."""
+    if not configured:
+        raise HTTPException(
+            status_code=403,
+            detail="Writes are disabled: set SANCTIONWATCH_API_TOKEN on the server to enable them.",
+        )
+    if not presented or not hmac.compare_digest(presented.encode(), configured.encode()):
+        raise HTTPException(
+            status_code=401,
+            detail="Missing or wrong token: send 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+class BodySizeLimit:
+    """Refuse request bodies larger than ``max_bytes`` (declared or streamed) with 413, and URLs
+    carrying NUL characters (no database can store them) with 400."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if b"%00" in scope.get("query_string", b"") or "\x00" in scope.get("path", ""):
+            await _refuse(send, "NUL characters are not allowed in URLs.", 400)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await _refuse(send, "Content-Length is not a number.", 400)
+                    return
+                if declared > self.max_bytes:
+                    await _refuse(send, self._message(), 413)
+                    return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLargeError
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLargeError:
+            if not started:
+                await _refuse(send, self._message(), 413)
+
+    def _message(self) -> str:
+        return f"Request body too large (limit {self.max_bytes} bytes)."
+
+
+class _BodyTooLargeError(Exception):
+    pass
+
+
+async def _refuse(send: Send, message: str, status: int) -> None:
+    response = JSONResponse({"detail": message}, status_code=status)
+    await response({"type": "http"}, _nothing, send)
+
+
+async def _nothing() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        location = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+        if error.get("type") == "json_invalid":
+            return "Malformed JSON in the request body."
+        parts.append(f"{location or 'body'}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts) or "Invalid request."
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route accepts on this path (Starlette reports only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error becomes ``{"detail": "..."}``; unexpected ones are logged, not shown."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers: dict[str, Any] | None = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {"Allow": ", ".join(allowed_methods(request))}
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "Internal error; the server log has details."}, 500)

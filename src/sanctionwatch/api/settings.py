@@ -1,0 +1,59 @@
+"""Settings of the HTTP API and web app, read from ``SANCTIONWATCH_*`` environment variables.
+
+Secure by default: the server binds to loopback, CORS is off, and without a configured token
+every write endpoint refuses.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+from sanctionwatch.settings import load_settings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(f"SANCTIONWATCH_{name}")
+    return value if value else None
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """What the app needs to run; build with :func:`load_api_settings` or directly in tests."""
+
+    database_url: str = "sqlite:///sanctionwatch.db"
+    api_token: str | None = None
+    """Bearer token for write endpoints; ``None`` refuses every write."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins allowed by CORS; empty (the default) sends no CORS headers at all."""
+    max_body_bytes: int = 10 * 1024 * 1024
+    """Largest request body accepted (uploads included)."""
+    max_page_size: int = 200
+    """Cap on ``limit`` of every listing."""
+    max_match_batch: int = 100
+    """Most queries in one ``/match`` request (yente's ``YENTE_MAX_BATCH``)."""
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    include_web: bool = True
+    """Mount the HTML pages next to the JSON API."""
+    max_document_bytes: int = field(default_factory=lambda: load_settings().max_document_bytes)
+
+    def with_database(self, url: str) -> ApiSettings:
+        return replace(self, database_url=url)
+
+
+def load_api_settings() -> ApiSettings:
+    """Read the API settings from the environment (database URL shared with the CLI)."""
+    base = load_settings()
+    origins = tuple(o.strip() for o in (_env("CORS_ORIGINS") or "").split(",") if o.strip())
+    return ApiSettings(
+        database_url=base.database_url,
+        api_token=_env("API_TOKEN"),
+        cors_origins=origins,
+        max_body_bytes=int(_env("MAX_BODY_BYTES") or ApiSettings.max_body_bytes),
+        max_page_size=int(_env("MAX_PAGE_SIZE") or ApiSettings.max_page_size),
+        max_document_bytes=base.max_document_bytes,
+    )

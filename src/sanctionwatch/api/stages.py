@@ -1,0 +1,256 @@
+"""The one place where the API and web app call other stages' Python APIs.
+
+Views never re-implement a stage: they ask it here. Each function states the contract the views
+rely on; where a stage does not exist yet (flags), the function gives the neutral answer so
+pages still render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sanctionwatch import resolve
+from sanctionwatch.extract.claimkit import series as claimkit_series
+from sanctionwatch.extract.claimkit.model import Claim
+from sanctionwatch.ingest import IngestOutcome, ingest_bytes
+from sanctionwatch.ingest.formats import media_type_for
+from sanctionwatch.resolve import resolver as resolve_resolver
+from sanctionwatch.resolve.tables import CanonicalIdRow
+from sanctionwatch.settings import load_settings
+from sanctionwatch.store import Database
+from sanctionwatch.store.tables import DocumentRow
+
+
+def cluster_members(session: Session, entity_id: str) -> list[str]:
+    """Every entity id merged with ``entity_id`` (the resolve stage's clusters), canonical first."""
+    root = resolve.canonical_id(session, entity_id)
+    others = [member for member in resolve.members(session, root) if member != root]
+    return [root, *others]
+
+
+def canonical_id(session: Session, entity_id: str) -> str:
+    """The id that names ``entity_id``'s cluster (stable across re-runs)."""
+    return resolve.canonical_id(session, entity_id)
+
+
+def canonical_ids(session: Session, entity_ids: Iterable[str]) -> dict[str, str]:
+    """Cluster ids of many entities at once (entities standing alone map to themselves)."""
+    wanted = sorted(set(entity_ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = session.execute(
+            select(CanonicalIdRow.entity_id, CanonicalIdRow.canonical_id).where(
+                CanonicalIdRow.entity_id.in_(chunk)
+            )
+        )
+        found.update({entity_id: canonical for entity_id, canonical in rows})
+    return {entity_id: found.get(entity_id, entity_id) for entity_id in wanted}
+
+
+def members_of(session: Session, canonicals: Iterable[str]) -> dict[str, list[str]]:
+    """The member ids of many clusters at once (canonical id first)."""
+    wanted = sorted(set(canonicals))
+    found: dict[str, set[str]] = {canonical: {canonical} for canonical in wanted}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = session.execute(
+            select(CanonicalIdRow.canonical_id, CanonicalIdRow.entity_id).where(
+                CanonicalIdRow.canonical_id.in_(chunk)
+            )
+        )
+        for canonical, member in rows:
+            found[canonical].add(member)
+    return {c: [c, *sorted(m - {c})] for c, m in found.items()}
+
+
+@dataclass(frozen=True)
+class GraphLink:
+    """One edge of a neighbourhood between two clusters: the link entity and its kind."""
+
+    link_id: str
+    kind: str
+    source: str
+    target: str
+
+
+def neighbourhood_links(
+    session: Session, entity_id: str, depth: int
+) -> tuple[str, dict[str, int], list[GraphLink]]:
+    """The resolve stage's neighbourhood: start cluster, nodes with hop counts, links."""
+    hood = resolve.neighbours(session, entity_id, depth)
+    links = [GraphLink(e.link_id, e.kind, e.source, e.target) for e in hood.edges]
+    return hood.start, dict(hood.nodes), links
+
+
+JUDGMENTS = ("same", "not_same", "unsure")
+
+
+def record_judgment(
+    session: Session, left: str, right: str, judgment: str, user: str, note: str | None
+) -> resolve_resolver.Decision:
+    """An analyst's judgment on a pair (the resolve stage re-clusters)."""
+    return resolve_resolver.judge(session, left, right, judgment, user=user, note=note)
+
+
+@dataclass(frozen=True)
+class ClaimPoint:
+    """One estimate of a measure, with who said it, when it was true, and where it was read."""
+
+    claim_id: str
+    measure: str
+    measure_label: str
+    value: float
+    value_low: float | None
+    value_high: float | None
+    unit: str | None
+    qualifier: str | None
+    as_of: str | None
+    as_of_kind: str | None
+    subject_id: str | None
+    subject: str | None
+    asserter: str | None
+    document_id: str | None
+    document_title: str | None
+    sentence: str | None
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+    conflicting: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimSeries:
+    """All estimates of one measure (e.g. DPRK workers in Russia), ordered by as-of date."""
+
+    key: str
+    measure: str
+    subject: str | None
+    unit: str | None
+    status: str
+    points: list[ClaimPoint] = field(default_factory=list)
+
+    @property
+    def has_conflicts(self) -> bool:
+        return any(point.conflicting for point in self.points)
+
+
+def _point(claim: Claim, title: str | None, conflicting: set[str]) -> ClaimPoint:
+    return ClaimPoint(
+        claim_id=claim.id,
+        measure=claim.measure,
+        measure_label=claim.measure_label,
+        value=claim.value,
+        value_low=claim.value_low,
+        value_high=claim.value_high,
+        unit=claim.unit,
+        qualifier=claim.qualifier,
+        as_of=claim.as_of,
+        as_of_kind=claim.as_of_kind,
+        subject_id=claim.subject_entity_id,
+        subject=claim.subject_name,
+        asserter=claim.asserted_by,
+        document_id=claim.document_id,
+        document_title=title,
+        sentence=claim.sentence,
+        text=claim.text,
+        start=claim.start,
+        end=claim.end,
+        conflicting=claim.id in conflicting,
+    )
+
+
+def list_claim_series(session: Session, entity_id: str | None = None) -> list[ClaimSeries]:
+    """Every claim series of the claims stage (optionally those about one entity's cluster)."""
+    wanted = set(cluster_members(session, entity_id)) if entity_id else None
+    result = []
+    for series in claimkit_series.claim_series(session):
+        claims = [e.claim for e in series.estimates]
+        if wanted is not None and not any(
+            c.subject_entity_id in wanted or c.asserter_entity_id in wanted for c in claims
+        ):
+            continue
+        conflicting = {claim_id for pair in series.conflicts for claim_id in pair}
+        points = [_point(e.claim, e.document_title, conflicting) for e in series.estimates]
+        key = "|".join(part for part in (series.measure, series.unit, series.period) if part)
+        result.append(
+            ClaimSeries(
+                key=key,
+                measure=series.label,
+                subject=claims[0].subject_name if claims else None,
+                unit=series.unit,
+                status=series.status,
+                points=points,
+            )
+        )
+    return result
+
+
+def list_claims(session: Session, limit: int, offset: int) -> tuple[list[ClaimPoint], int]:
+    """One page of claims (by measure, then as-of date) and the total count."""
+    claims = claimkit_series.list_claims(session)
+    page = claims[offset : offset + limit]
+    titles = {
+        doc_id: title or source
+        for doc_id, title, source in session.execute(
+            select(DocumentRow.id, DocumentRow.title, DocumentRow.source).where(
+                DocumentRow.id.in_(sorted({c.document_id for c in page}))
+            )
+        )
+    }
+    return [_point(c, titles.get(c.document_id), set()) for c in page], len(claims)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A red flag raised by a rule: what it says, about which entities, on what evidence."""
+
+    flag_id: str
+    rule: str
+    title: str
+    severity: str
+    entity_ids: list[str]
+    explanation: str
+    evidence: list[str] = field(default_factory=list)
+    link: tuple[str, str] | None = None
+    """For a flagged relation: (source entity id, target entity id)."""
+
+
+def list_flags(session: Session) -> list[Flag]:
+    """Every raised red flag, from the flags stage (none until that stage exists)."""
+    return []
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What happened to an uploaded document: stored (new or known) or refused, and why."""
+
+    ingest: IngestOutcome
+    extracted: bool
+
+
+def upload_document(
+    database: Database, data: bytes, filename: str, url: str | None, max_bytes: int
+) -> UploadOutcome:
+    """Ingest uploaded bytes (the ingest stage), then read them (the extract stage, if present)."""
+    settings = replace(load_settings(), max_document_bytes=max_bytes)
+    name = _printable(filename.replace("\\", "/").rsplit("/", 1)[-1])[:200] or "upload"
+    url = _printable(url) if url else None
+    outcome = ingest_bytes(
+        database,
+        data,
+        source=f"upload:{name}",
+        media_type=media_type_for(name),
+        url=url,
+        settings=settings,
+    )
+    return UploadOutcome(ingest=outcome, extracted=False)
+
+
+def _printable(text: str) -> str:
+    """``text`` without control characters (NUL cannot be stored, the rest is noise)."""
+    return "".join(ch for ch in text if ch.isprintable())

@@ -1,0 +1,1 @@
+"""Building blocks of the claim extractor: numbers, dates, measures, asserters, storage."""

@@ -1,0 +1,590 @@
+"""Read, from the parse, what a quantity measures, where, when and according to whom.
+
+Every decision is a general rule over the dependency parse plus the vocabulary: the counted noun
+is the one the number modifies (or the whole of a partitive "N of X"), the measure is the first
+vocabulary rule whose unit, nationality, verbs and context words fit, the place comes from a
+prepositional phrase, the clause subject or the last place named, the date from the nearest date
+expression of the same clause, and the asserter from "according to X" or the subject of a
+reporting verb that governs the number.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sanctionwatch.extract.claimkit.dates import DateExpression, DocumentDate
+from sanctionwatch.extract.claimkit.numbers import DENOMINATORS, Quantity
+from sanctionwatch.extract.claimkit.places import Named
+from sanctionwatch.extract.claimkit.vocabulary import MeasureRule, Vocabulary
+
+Token = Any  # spacy.tokens.Token (spaCy ships no type information)
+Span = Any  # spacy.tokens.Span
+
+SKIP_ENTITY_LABELS = frozenset({"DATE", "TIME", "ORDINAL"})
+LABEL_SCHEMAS = frozenset({"LegalInstrument", "Address", "Organization", "Company", "Person"})
+GENERIC_PERSONS = frozenset({"korean", "koreans", "national", "citizen", "people", "person",
+                             "migrant"})  # fmt: skip
+PRONOUNS = frozenset({"them", "those", "these", "they", "whom", "which"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+PARTITIVE_HEADS = frozenset({"percent", "%", *DENOMINATORS})
+VERB_PARTICLES = frozenset({"home", "back", "out", "off"})
+PERIOD_RE = re.compile(
+    r"\b(?:(?:a|per|each|every)\s+(?P<unit>year|month|week|annum|day)|(?P<adverb>annually|yearly"
+    r"|monthly|weekly|daily))\b",
+    re.IGNORECASE,
+)
+MAX_ADJACENT_TOKENS = 10
+
+
+def sentences(doc: Any) -> list[Span]:
+    """The document's sentences, computed once per doc (``Token.sent`` rescans each time)."""
+    cached = doc.user_data.get("claims:sentences")
+    if cached is None:
+        cached = list(doc.sents)
+        doc.user_data["claims:sentences"] = cached
+        doc.user_data["claims:sentence_starts"] = [sentence.start for sentence in cached]
+    return cached  # type: ignore[no-any-return]
+
+
+def sentence_of(token: Token) -> Span:
+    doc = token.doc
+    all_sentences = sentences(doc)
+    index = bisect_right(doc.user_data["claims:sentence_starts"], token.i) - 1
+    return all_sentences[max(index, 0)]
+
+
+def _sentence_before(sentence: Span) -> Span | None:
+    return sentence_of(sentence.doc[sentence.start - 1]) if sentence.start > 0 else None
+
+
+def _window(root: Token, back: int) -> Span:
+    """The sentence of ``root`` and up to ``back`` sentences before it."""
+    sentence = sentence_of(root)
+    first = sentence
+    for _ in range(back):
+        previous = _sentence_before(first)
+        if previous is None:
+            break
+        first = previous
+    return root.doc[first.start : sentence.end]
+
+
+@dataclass(frozen=True)
+class CountedNoun:
+    """The thing a number counts (or, for a share, the whole it is a share of)."""
+
+    token: Token
+    via: str  # direct | partitive | antecedent | number-of | next
+    phrase: str  # lower-case noun phrase up to the noun
+    parent: Token | None  # "team" in "team of 200 workers"
+
+
+@dataclass(frozen=True)
+class Measured:
+    rule: MeasureRule
+    key: str
+    label: str
+    unit: str
+    place: Named | None
+    place_via: str | None
+    subject: Named | None
+
+
+@dataclass(frozen=True)
+class Asserter:
+    name: str
+    entity_id: str | None
+
+
+def number_root(doc: Any, quantity: Quantity) -> Token | None:
+    span = doc.char_span(quantity.number_start, quantity.number_end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def is_label_or_date(doc: Any, quantity: Quantity, labels: Sequence[Named]) -> bool:
+    """Numbers inside a date/ordinal entity or inside a named thing are not quantities."""
+    span = doc.char_span(quantity.number_start, quantity.number_end, alignment_mode="expand")
+    if span is None:
+        return True
+    if quantity.kind == "count" and any(t.ent_type_ in SKIP_ENTITY_LABELS for t in span):
+        return True
+    return any(
+        named.start <= quantity.number_start and quantity.number_end <= named.end
+        for named in labels
+    )
+
+
+def _phrase(noun: Token) -> str:
+    doc = noun.doc
+    return str(doc[noun.left_edge.i : noun.i + 1].text).lower().replace("’", "'")
+
+
+def _of_object(token: Token) -> Token | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    return None
+
+
+def _noun_of_number(token: Token) -> Token:
+    """For "some 30,000 North Koreans" return "Koreans"; a plain noun returns itself."""
+    if token.pos_ == "NUM" and token.head.i != token.i and token.dep_ in ("nummod", "quantmod"):
+        return token.head
+    return token
+
+
+def _counted_unit(token: Token, vocabulary: Vocabulary) -> str | None:
+    for form in (token.lemma_.lower(), token.lower_, token.lower_.rstrip("s")):
+        if form in vocabulary.counted:
+            return vocabulary.counted[form]
+    return None
+
+
+def _antecedent(root: Token, vocabulary: Vocabulary) -> Token | None:
+    """The last counted noun before ``root`` (this and two previous sentences), preferring
+    one with a nationality."""
+    window = _window(root, 2)
+    candidates = [
+        token
+        for token in root.doc[window.start : root.i]
+        if token.pos_ in ("NOUN", "PROPN") and _counted_unit(token, vocabulary)
+    ]
+    with_nationality = [t for t in candidates if nationality_of(_phrase(t), vocabulary)]
+    pool = with_nationality or candidates
+    return pool[-1] if pool else None
+
+
+def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> CountedNoun | None:
+    """Find what ``quantity`` counts, or None if the number stands alone."""
+    if root.dep_ in ("nummod", "quantmod", "compound") and root.head.lower_ in PARTITIVE_HEADS:
+        root = root.head  # "40 percent of X": the share is of X
+    partitive = root.lower_ in PARTITIVE_HEADS or root.pos_ in ("NUM", "NOUN", "PROPN", "PRON")
+    if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and root.head.i > root.i:
+        noun = root.head
+        if noun.pos_ in ("NOUN", "PROPN") and noun.lower_ not in PARTITIVE_HEADS:
+            return CountedNoun(noun, "direct", _phrase(noun), _parent(noun))
+    whole = _of_object(root) if partitive else None
+    if whole is None and quantity.kind in ("percent", "ratio"):
+        whole = next((_of_object(t) for t in root.subtree if _of_object(t) is not None), None)
+    if whole is not None:
+        whole = _noun_of_number(whole)
+        if whole.lower_ in PRONOUNS:
+            antecedent = _antecedent(root, vocabulary)
+            if antecedent is None:
+                return None
+            return CountedNoun(antecedent, "antecedent", _phrase(antecedent), None)
+        return CountedNoun(whole, "partitive", _phrase(whole), None)
+    for token in sentence_of(root):
+        if token.lemma_.lower() in ("number", "total") and token.i != root.i:
+            of_noun = _of_object(token)
+            if of_noun is not None and _counted_unit(of_noun, vocabulary):
+                return CountedNoun(of_noun, "number-of", _phrase(of_noun), None)
+    for token in root.doc[root.i + 1 : min(root.i + 4, sentence_of(root).end)]:
+        if token.is_punct or token.pos_ in ("VERB", "AUX", "ADP"):
+            break
+        if token.pos_ in ("NOUN", "PROPN") and _counted_unit(token, vocabulary):
+            return CountedNoun(token, "next", _phrase(token), _parent(token))
+    return None
+
+
+def _parent(noun: Token) -> Token | None:
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
+        return head.head
+    return None
+
+
+def nationality_of(phrase: str, vocabulary: Vocabulary) -> str | None:
+    best: tuple[int, str | None] = (0, None)
+    for key, cues in vocabulary.nationalities.items():
+        for cue in cues:
+            if len(cue) > best[0] and re.search(rf"(?<![\w-]){re.escape(cue)}(?![\w])", phrase):
+                best = (len(cue), key)
+    return best[1]
+
+
+def _verb_phrases(verb: Token) -> set[str]:
+    lemma = verb.lemma_.lower()
+    phrases = {lemma}
+    for child in verb.children:
+        if child.dep_ in ("prt", "advmod", "npadvmod") and child.lower_ in VERB_PARTICLES:
+            phrases.add(f"{lemma} {child.lower_}")
+    return phrases
+
+
+def governing_verb(token: Token) -> Token | None:
+    """The nearest verb above ``token``, not crossing out of a partitive "of" phrase."""
+    node = token
+    while node.head.i != node.i:
+        parent = node.head
+        if (
+            node.dep_ == "pobj"
+            and parent.lower_ == "of"
+            and (parent.head.pos_ == "NUM" or parent.head.lower_ in PARTITIVE_HEADS)
+        ):
+            return None
+        if parent.pos_ in ("VERB", "AUX"):
+            return parent
+        node = parent
+    return None
+
+
+def verbs_of(token: Token) -> tuple[set[str], Token | None]:
+    verb = governing_verb(token)
+    phrases = _verb_phrases(verb) if verb is not None else set()
+    for child in token.children:
+        if child.dep_ in ("acl", "relcl") and child.pos_ in ("VERB", "AUX"):
+            phrases |= _verb_phrases(child)
+    return phrases, verb
+
+
+def context_words(sentence: Span) -> set[str]:
+    words: set[str] = set()
+    for token in sentence:
+        words.add(token.lower_)
+        words.add(token.lemma_.lower())
+    text = sentence.text.lower()
+    words.update(phrase for phrase in ("write off", "send home", "return home") if phrase in text)
+    return words
+
+
+def has_work_context(root: Token, vocabulary: Vocabulary) -> bool:
+    window = _window(root, 2)
+    return any(t.lower_ in vocabulary.work_cues or t.lemma_.lower() in vocabulary.work_cues
+               for t in window)  # fmt: skip
+
+
+def _places_in(span_start: int, span_end: int, places: Sequence[Named]) -> list[Named]:
+    return [p for p in places if span_start <= p.start and p.end <= span_end]
+
+
+def _np_head_of(doc: Any, place: Named) -> Token | None:
+    span = doc.char_span(place.start, place.end, alignment_mode="expand")
+    if span is None:
+        return None
+    node = span.root
+    while node.dep_ in ("poss", "compound", "amod", "nmod", "case") and node.head.i != node.i:
+        node = node.head
+    return node
+
+
+def _in_subtree(token: Token, scope: Token) -> bool:
+    return bool(scope.left_edge.i <= token.i <= scope.right_edge.i)
+
+
+def _last_place(
+    before: int, window_start: int, places: Sequence[Named], excluded: Iterable[str]
+) -> Named | None:
+    excluded = set(excluded)
+    for place in reversed(places):
+        if window_start <= place.start and place.end <= before and place.key not in excluded:
+            return place
+    return None
+
+
+def _world_or_anaphora(scope: Token, vocabulary: Vocabulary) -> str | None:
+    world_words = set(vocabulary.places.get("world", ()))
+    for token in scope.subtree:
+        if token.lower_ in world_words:
+            return "world"
+        if token.lower_ in ("there", "here", "locally"):
+            return "anaphora"
+        if token.lower_ in ("country", "region") and any(c.lower_ == "the" for c in token.children):
+            return "anaphora"
+    return None
+
+
+def _window_start(root: Token) -> int:
+    return int(_window(root, 3).start_char)
+
+
+WORLD = Named(0, 0, "worldwide", "world", None, "Place")
+
+
+def resolve_place(
+    rule: MeasureRule,
+    root: Token,
+    scope: Token,
+    places: Sequence[Named],
+    vocabulary: Vocabulary,
+) -> tuple[Named | None, str | None]:
+    """Where the measured thing is, following the rule's preference order."""
+    doc = root.doc
+    sentence = sentence_of(root)
+    excluded = set(rule.exclude_places)
+    in_sentence = [p for p in _places_in(sentence.start_char, sentence.end_char, places)
+                   if p.key not in excluded]  # fmt: skip
+    for option in rule.place:
+        if option in ("subject",):
+            verb = governing_verb(root) or (scope if scope.pos_ in ("VERB", "AUX") else None)
+            while verb is not None:
+                for child in verb.children:
+                    if child.dep_ in ("nsubj", "nsubjpass"):
+                        for place in in_sentence:
+                            head = _np_head_of(doc, place)
+                            if head is not None and head.i == child.i:
+                                return place, "subject"
+                verb = governing_verb(verb) if verb.head.i != verb.i else None
+            continue
+        if option == "last":
+            marker = _world_or_anaphora(scope, vocabulary)
+            if marker == "world" and "world" not in excluded:
+                return WORLD, "world"
+            last = _last_place(root.idx, _window_start(root), places, excluded)
+            if last is not None:
+                return last, "anaphora" if marker == "anaphora" else "last"
+            continue
+        for place in in_sentence:
+            head = _np_head_of(doc, place)
+            if head is None or head.dep_ != "pobj" or head.head.lower_ != option:
+                continue
+            if _in_subtree(head, scope) or _in_subtree(root, head.head.head):
+                return place, "preposition"
+        marker = _world_or_anaphora(scope, vocabulary)
+        if marker == "world" and "world" not in excluded:
+            return WORLD, "world"
+        if marker == "anaphora":
+            last = _last_place(root.idx, _window_start(root), places, excluded)
+            if last is not None:
+                return last, "anaphora"
+    return None, None
+
+
+def _employer(noun: CountedNoun, verb: Token | None, actors: Sequence[Named]) -> Named | None:
+    """Whose workers: "his team of 200", "X employs 50", "X runs a team of 30"."""
+    holders = [noun.parent, noun.token] if noun.parent is not None else [noun.token]
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ == "poss":
+                return _actor_for(child, actors)
+    holder_verb = governing_verb(holders[0]) or verb
+    if holder_verb is not None:
+        for child in holder_verb.children:
+            if child.dep_ == "nsubj":
+                actor = _actor_for(child, actors)
+                if actor is not None and actor.schema != "Place":
+                    return actor
+    return None
+
+
+def _actor_for(token: Token, actors: Sequence[Named]) -> Named | None:
+    if token.lower_ in PERSON_PRONOUNS:
+        earlier = [a for a in actors if a.end <= token.idx and a.schema == "Person"]
+        return earlier[-1] if earlier else None
+    for actor in actors:
+        if actor.start <= token.idx < actor.end:
+            return actor
+    return None
+
+
+def match_measure(
+    quantity: Quantity,
+    root: Token,
+    noun: CountedNoun | None,
+    places: Sequence[Named],
+    actors: Sequence[Named],
+    vocabulary: Vocabulary,
+) -> Measured | None:
+    """The first vocabulary rule that fits this quantity, with its place and subject."""
+    if quantity.kind == "money":
+        unit_class = "money"
+    elif quantity.kind in ("percent", "ratio"):
+        unit_class = quantity.kind
+    else:
+        if noun is None:
+            return None
+        unit_class = _counted_unit(noun.token, vocabulary) or ""
+        if not unit_class:
+            return None
+    nationality = nationality_of(noun.phrase, vocabulary) if noun is not None else None
+    if (
+        noun is not None
+        and noun.token.lower_.rstrip("s") in GENERIC_PERSONS
+        and (not has_work_context(root, vocabulary))
+    ):
+        return None
+    verb_source = noun.token if noun is not None and noun.via == "direct" else root
+    verbs, verb = verbs_of(verb_source)
+    context = context_words(sentence_of(root))
+    heads = (
+        {noun.token.lemma_.lower(), noun.parent.lemma_.lower() if noun.parent else ""}
+        if (noun is not None)
+        else set()
+    )
+    for rule in vocabulary.measures:
+        if unit_class not in rule.units:
+            continue
+        if rule.nationality != "any" and nationality != rule.nationality:
+            continue
+        if (rule.verbs or rule.heads) and not (verbs & set(rule.verbs) or heads & set(rule.heads)):
+            continue
+        if rule.not_verbs and verbs & set(rule.not_verbs):
+            continue
+        if rule.context and not context & set(rule.context):
+            continue
+        if rule.requires_all and not set(rule.requires_all) <= context:
+            continue
+        if rule.requires_any and not context & set(rule.requires_any):
+            continue
+        scope = verb if verb is not None else verb_source
+        place, via = (None, None)
+        if rule.place:
+            place, via = resolve_place(rule, root, scope, places, vocabulary)
+        unit = quantity.currency or "USD" if unit_class == "money" else unit_class
+        subject = _employer(noun, verb, actors) if noun is not None and rule.heads else None
+        return _measured(rule, unit, place, via, subject)
+    return None
+
+
+def _measured(
+    rule: MeasureRule, unit: str, place: Named | None, via: str | None, subject: Named | None
+) -> Measured:
+    if not rule.place:
+        return Measured(rule, rule.key, rule.label, unit, None, None, subject)
+    place_key = place.key if place is not None else "unspecified"
+    place_name = place.text if place is not None else "an unnamed place"
+    if place is not None and place.key == "world":
+        place_name = "the world"
+    label = rule.label.replace("{place}", place_name)
+    return Measured(rule, f"{rule.key}:{place_key}", label, unit, place, via, subject or place)
+
+
+def find_period(sentence_text: str, start: int) -> str | None:
+    """ "a year", "each year", "annually" near the figure: it is a rate, not a stock."""
+    match = PERIOD_RE.search(sentence_text, start, start + 90)
+    if match is None:
+        return None
+    unit = (match.group("unit") or match.group("adverb") or "").lower()
+    return {"annually": "year", "yearly": "year", "annum": "year", "monthly": "month",
+            "weekly": "week", "daily": "day"}.get(unit, unit)  # fmt: skip
+
+
+def _clean_name(tokens: Sequence[Token], vocabulary: Vocabulary) -> tuple[str, int, int] | None:
+    items = list(tokens)
+    while items and ((items[0].pos_ in ("DET", "PRON") and items[0].lower_ not in PERSON_PRONOUNS)
+                     or items[0].is_punct):  # fmt: skip
+        items = items[1:]
+    while items and (items[-1].lower_ in vocabulary.asserter_generic_tail or items[-1].is_punct
+                     or items[-1].dep_ == "case"):  # fmt: skip
+        items = items[:-1]
+    if not items:
+        return None
+    start, end = items[0].idx, items[-1].idx + len(items[-1].text)
+    return items[0].doc[items[0].i : items[-1].i + 1].text, start, end
+
+
+def _subject_tokens(subject: Token) -> list[Token]:
+    end = subject.i
+    for child in subject.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            end = child.right_edge.i
+    return list(subject.doc[subject.left_edge.i : end + 1])
+
+
+def find_asserter(root: Token, actors: Sequence[Named], vocabulary: Vocabulary) -> Asserter | None:
+    """Who states the figure: the subject of a governing reporting verb, or "according to X"."""
+    candidates: list[list[Token]] = []
+    node = root
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ == "VERB" and node.lemma_.lower() in vocabulary.reporting_verbs:
+            subjects = [c for c in node.children if c.dep_ in ("nsubj",)]
+            if subjects:
+                candidates.append(_subject_tokens(subjects[0]))
+                break
+    for token in sentence_of(root):
+        if token.lower_ == "according":
+            for child in token.children:
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if child.lower_ == "to" and pobj is not None:
+                    candidates.append(_subject_tokens(pobj))
+    for tokens in candidates:
+        cleaned = _clean_name(tokens, vocabulary)
+        if cleaned is None:
+            continue
+        name, start, end = cleaned
+        if name.lower() in vocabulary.asserter_ignore:
+            continue
+        if name.lower() in PERSON_PRONOUNS:
+            earlier = [a for a in actors if a.end <= start and a.schema == "Person"]
+            if not earlier:
+                continue
+            return Asserter(earlier[-1].key, earlier[-1].entity_id)
+        return _match_actor(name, start, end, actors)
+    return None
+
+
+def _match_actor(name: str, start: int, end: int, actors: Sequence[Named]) -> Asserter:
+    best: tuple[int, Named | None] = (0, None)
+    for actor in actors:
+        overlap = min(end, actor.end) - max(start, actor.start)
+        if overlap > best[0]:
+            best = (overlap, actor)
+    chosen = best[1]
+    if chosen is not None and best[0] >= 0.6 * len(name):
+        canonical = re.sub(r"^the\s+", "", chosen.key, flags=re.IGNORECASE)
+        return Asserter(canonical, chosen.entity_id)
+    return Asserter(name, None)
+
+
+def _inside_foreign_clause(date_token: Token, root: Token, noun: Token | None) -> bool:
+    """A date inside a relative clause about something else ("a region that ... in 1999")."""
+    node = date_token
+    while node.head.i != node.i:
+        if node.dep_ in ("relcl", "appos") and not _in_subtree(root, node):
+            return node.head.i not in (root.i, noun.i if noun is not None else -1)
+        node = node.head
+    return False
+
+
+def bind_date(
+    quantity: Quantity,
+    root: Token,
+    noun: Token | None,
+    dates: Sequence[DateExpression],
+    others: Sequence[Quantity],
+) -> DateExpression | None:
+    """The date expression of the sentence that dates this figure, if any."""
+    doc = root.doc
+    usable = []
+    for expression in dates:
+        if expression.role in ("since", "until"):
+            continue
+        span = doc.char_span(expression.start, expression.end, alignment_mode="expand")
+        if span is not None and _inside_foreign_clause(span[-1], root, noun):
+            continue
+        usable.append(expression)
+
+    def between(a: int, b: int) -> bool:
+        return any(a <= other.start and other.end <= b for other in others)
+
+    def adjacent(figure: Quantity, expression: DateExpression) -> bool:
+        if expression.start < figure.end or between(figure.end, expression.start):
+            return False
+        gap = doc.char_span(figure.end, expression.start, alignment_mode="expand")
+        return gap is None or len(gap) <= MAX_ADJACENT_TOKENS
+
+    for expression in usable:
+        if adjacent(quantity, expression):
+            return expression
+    claimed = {id(e) for e in usable for other in others if adjacent(other, e)}
+    preceding = [e for e in usable if e.end <= quantity.start and id(e) not in claimed]
+    if preceding:
+        return preceding[-1]
+    following = [
+        e for e in usable if e.start >= quantity.end and not between(quantity.end, e.start)
+    ]
+    return following[0] if following else None
+
+
+def document_date(published: DocumentDate | None) -> tuple[str | None, str]:
+    """As-of date of a figure the text does not date: the publication date, marked as such."""
+    if published is None:
+        return None, "unknown"
+    return published.iso, "document-date-inferred" if published.inferred else "document-date"

@@ -1,0 +1,175 @@
+"""Load and validate the claim vocabulary (``data/extract/claims/vocabulary.yaml``).
+
+Everything an analyst may want to tune (qualifier words, counted nouns, measures, reporting
+verbs, events) lives in that file, so the code only knows the *shape* of the vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sanctionwatch.settings import DATA_DIR
+
+VOCABULARY_PATH = DATA_DIR / "extract" / "claims" / "vocabulary.yaml"
+UNITS_OF_COUNT = ("persons", "companies", "entities")
+KNOWN_UNITS = (*UNITS_OF_COUNT, "money", "percent", "ratio")
+
+
+class VocabularyError(ValueError):
+    """The vocabulary file is malformed; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class MeasureRule:
+    """One way of naming a figure: conditions on the quantity and its context."""
+
+    key: str
+    label: str
+    units: tuple[str, ...]
+    nationality: str = "any"
+    verbs: tuple[str, ...] = ()
+    not_verbs: tuple[str, ...] = ()
+    heads: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    requires_all: tuple[str, ...] = ()
+    requires_any: tuple[str, ...] = ()
+    place: tuple[str, ...] = ()
+    exclude_places: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventAnchor:
+    pattern: re.Pattern[str]
+    as_of: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    version: str
+    qualifiers: dict[str, tuple[str, ...]]
+    suffix_qualifiers: dict[str, tuple[str, ...]]
+    range_upper_cues: tuple[str, ...]
+    range_lower_cues: tuple[str, ...]
+    exclusion_before: frozenset[str]
+    exclusion_after: tuple[str, ...]
+    counted: dict[str, str]  # noun lemma -> unit
+    nationalities: dict[str, tuple[str, ...]]
+    places: dict[str, tuple[str, ...]]
+    place_anaphora: tuple[str, ...]
+    work_cues: frozenset[str]
+    measures: tuple[MeasureRule, ...]
+    reporting_verbs: frozenset[str]
+    asserter_generic_tail: frozenset[str]
+    asserter_ignore: frozenset[str]
+    events: tuple[EventAnchor, ...]
+    place_index: dict[str, str] = field(default_factory=dict)
+
+    def place_key(self, name: str) -> str | None:
+        """Normalised key of a place name, or None if the vocabulary does not know it."""
+        return self.place_index.get(_fold(name))
+
+
+def _fold(text: str) -> str:
+    text = text.lower().replace("’", "'").strip()
+    text = re.sub(r"^the\s+", "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def _strings(raw: Any, where: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise VocabularyError(f"{where}: expected a list of strings")
+    return tuple(item.lower() for item in raw)
+
+
+def _groups(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        raise VocabularyError(f"{where}: expected a mapping of lists")
+    return {str(key): _strings(value, f"{where}.{key}") for key, value in raw.items()}
+
+
+def _measure(raw: Any, index: int, path: Path) -> MeasureRule:
+    where = f"{path}: measures[{index}]"
+    if not isinstance(raw, dict) or "key" not in raw or "label" not in raw:
+        raise VocabularyError(f"{where}: needs `key` and `label`")
+    units = _strings(raw.get("units"), f"{where}.units")
+    unknown = [unit for unit in units if unit not in KNOWN_UNITS]
+    if not units or unknown:
+        raise VocabularyError(f"{where}.units: {unknown or 'empty'} (known: {KNOWN_UNITS})")
+    known_fields = set(MeasureRule.__dataclass_fields__)
+    extra = set(raw) - known_fields
+    if extra:
+        raise VocabularyError(f"{where}: unknown fields {sorted(extra)}")
+    lists = {
+        name: _strings(raw.get(name), f"{where}.{name}")
+        for name in known_fields - {"key", "label", "units", "nationality"}
+    }
+    return MeasureRule(
+        key=str(raw["key"]),
+        label=str(raw["label"]),
+        units=units,
+        nationality=str(raw.get("nationality", "any")),
+        **lists,
+    )
+
+
+def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
+    """Validate the parsed YAML ``data`` (read from ``path``) into a :class:`Vocabulary`."""
+    if not isinstance(data, dict) or "version" not in data:
+        raise VocabularyError(f"{path}: not a claim vocabulary (no `version`)")
+    measures = data.get("measures")
+    if not isinstance(measures, list) or not measures:
+        raise VocabularyError(f"{path}: `measures` must be a non-empty list")
+    counted: dict[str, str] = {}
+    for unit, nouns in _groups(data.get("counted"), f"{path}: counted").items():
+        if unit not in UNITS_OF_COUNT:
+            raise VocabularyError(f"{path}: counted.{unit} is not one of {UNITS_OF_COUNT}")
+        counted.update(dict.fromkeys(nouns, unit))
+    places = _groups(data.get("places"), f"{path}: places")
+    events = []
+    for index, raw in enumerate(data.get("events") or []):
+        try:
+            events.append(EventAnchor(re.compile(raw["pattern"], re.I), str(raw["as_of"])))
+        except (KeyError, TypeError, re.error) as error:
+            raise VocabularyError(f"{path}: events[{index}]: {error}") from error
+    return Vocabulary(
+        version=str(data["version"]),
+        qualifiers=_groups(data.get("qualifiers"), f"{path}: qualifiers"),
+        suffix_qualifiers=_groups(data.get("suffix_qualifiers") or {}, f"{path}: suffixes"),
+        range_upper_cues=_strings(data.get("range_upper_cues"), f"{path}: range_upper_cues"),
+        range_lower_cues=_strings(data.get("range_lower_cues"), f"{path}: range_lower_cues"),
+        exclusion_before=frozenset(_strings(data.get("exclusion_before"), f"{path}: excl")),
+        exclusion_after=_strings(data.get("exclusion_after"), f"{path}: exclusion_after"),
+        counted=counted,
+        nationalities=_groups(data.get("nationalities"), f"{path}: nationalities"),
+        places=places,
+        place_anaphora=_strings(data.get("place_anaphora"), f"{path}: place_anaphora"),
+        work_cues=frozenset(_strings(data.get("work_cues"), f"{path}: work_cues")),
+        measures=tuple(_measure(raw, i, path) for i, raw in enumerate(measures)),
+        reporting_verbs=frozenset(_strings(data.get("reporting_verbs"), f"{path}: verbs")),
+        asserter_generic_tail=frozenset(_strings(data.get("asserter_generic_tail"), "tail")),
+        asserter_ignore=frozenset(_strings(data.get("asserter_ignore"), "asserter_ignore")),
+        events=tuple(events),
+        place_index={_fold(name): key for key, names in places.items() for name in names},
+    )
+
+
+def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
+    """Read and validate a vocabulary file; errors name the file and the field."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise VocabularyError(f"{path}: cannot read claim vocabulary: {error}") from error
+    return parse_vocabulary(data, path)
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    return load_vocabulary()

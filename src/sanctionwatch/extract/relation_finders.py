@@ -1,0 +1,1008 @@
+"""The relation finders: one method per family of rules, each reading one parsed sentence.
+
+Each finder looks for a trigger (a title, a relational noun, a cue verb, "same address",
+"registered in", "sanctioned by", ...) from the rules file, walks the dependency tree to the
+trigger's arguments and returns what it found as :class:`Link`, :class:`Fact` or
+:class:`SharedAddress` records; :mod:`sanctionwatch.extract.relations` turns them into
+statements. A finder returns nothing unless every argument it needs is in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from followthemoney import registry
+from spacy.tokens import Span, Token
+
+from sanctionwatch.extract.relation_parse import (
+    ORG_SCHEMATA,
+    PERSON_PRONOUNS,
+    THING_PRONOUNS,
+    MentionIndex,
+    Party,
+    active_subjects,
+    agents,
+    children,
+    clause_subjects,
+    conjuncts,
+    copula_subject,
+    date_of,
+    describe,
+    direct_objects,
+    is_passive,
+    left_modifiers,
+    noun_holder_tokens,
+    passive_subjects,
+    phrase_variants,
+    prep_objects,
+)
+from sanctionwatch.extract.relation_rules import (
+    Authority,
+    NounRule,
+    RelationRules,
+    TitleSet,
+    VerbRule,
+)
+from sanctionwatch.extract.types import DocumentContext, Mention
+
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
+_RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
+_QUANTIFIERS = frozenset({"many", "some", "several", "most", "all", "they", "others", "few"})
+
+
+@dataclass(slots=True)
+class Link:
+    """Two parties (or a party and an unnamed group) linked by one sentence."""
+
+    kind: str
+    schema: str
+    rule: str
+    parties: dict[str, Party]
+    confidence: float
+    start: int
+    end: int
+    sentence: Span
+    values: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+    def add(self, prop: str, value: str | None, original: str | None = None) -> None:
+        if value:
+            self.values.append((prop, value, original))
+
+
+@dataclass(slots=True)
+class Fact:
+    """A property of one party read from the sentence (jurisdiction, country, nationality)."""
+
+    kind: str
+    party: Party
+    prop: str
+    value: str
+    original: str
+    confidence: float
+    start: int
+    end: int
+    sentence: Span
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class SharedAddress:
+    """Parties said to use one address; ``anchor`` is whose address it is said to be."""
+
+    anchor: Party
+    sharers: list[Party]
+    confidence: float
+    start: int
+    end: int
+    sentence: Span
+    city: str | None = None
+
+
+Found = Link | Fact | SharedAddress
+
+
+def _span(parties: Iterable[Party], *tokens: Token) -> tuple[int, int]:
+    starts = [party.start for party in parties] + [token.idx for token in tokens]
+    ends = [party.end for party in parties] + [token.idx + len(token) for token in tokens]
+    return min(starts), max(ends)
+
+
+def country_code(text: str) -> str | None:
+    """ISO code of a country or nationality word ("Cyprus", "Vietnamese"), else None."""
+    cleaned = text.strip().strip("\"'“”‘’")
+    if not cleaned or not cleaned[0].isupper():
+        return None
+    code = registry.country.clean(cleaned)
+    return str(code) if code else None
+
+
+def country_of_place(text: str) -> str | None:
+    """ISO code when ``text`` names a country itself ("Cyprus", "the U.S."), not a city in one.
+
+    FollowTheMoney also resolves capitals ("Washington" -> us); a city stays an address.
+    """
+    code = country_code(text)
+    if code is None:
+        return None
+    caption = re.sub(r"[^a-z]", "", str(registry.country.caption(code) or "").lower())
+    plain = re.sub(r"[^a-z]", "", re.sub(r"^the\s+", "", text.strip(), flags=re.I).lower())
+    if plain == code or (plain and (caption.startswith(plain) or plain.startswith(caption))):
+        return code
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    return code if letters.isupper() and len(letters) <= 4 else None
+
+
+class SentenceFinder:
+    """Runs every rule family over the sentences of one document."""
+
+    def __init__(self, index: MentionIndex, rules: RelationRules, context: DocumentContext) -> None:
+        self.index = index
+        self.rules = rules
+        self.context = context
+
+    # -- arguments -------------------------------------------------------------------------
+
+    def party(self, token: Token) -> Party | None:
+        """The entity ``token`` refers to: its mention, an appositive's, or a pronoun's."""
+        mention = self.index.at(token)
+        if mention is None:
+            lowered = token.lower_
+            antecedent = None
+            if lowered in PERSON_PRONOUNS:
+                antecedent = self.index.before(token, frozenset({"Person"}))
+            elif lowered in THING_PRONOUNS:
+                # "its" (a possessive) takes the nearest organisation; "it" a subject.
+                antecedent = self.index.before(token, ORG_SCHEMATA, subjects_only=lowered == "it")
+            elif lowered in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+                return self.party(token.head.head)
+            if antecedent is not None:
+                # The evidence is the pronoun in this sentence; the entity is its antecedent's.
+                end = token.idx + len(token)
+                return Party(
+                    antecedent.canonical,
+                    token.idx,
+                    end,
+                    antecedent.entity_id,
+                    antecedent.schema,
+                    via_pronoun=True,
+                )
+        if mention is None:
+            for child in children(token, "appos"):
+                mention = self.index.at(child)
+                if mention is not None:
+                    break
+        if mention is None and token.lemma_.lower() in self.rules.organisation_heads:
+            mention = self._named_by_compound(token)
+        if mention is None and token.dep_ == "appos" and token.pos_ == "NOUN":
+            # "Dalvostok LLC, a firm that employs ...": the firm is Dalvostok LLC.
+            mention = self.index.at(token.head)
+        return Party.of(mention) if mention is not None else None
+
+    def _named_by_compound(self, token: Token) -> Mention | None:
+        """The organisation named right before a generic head ("the X Analytics program")."""
+        if token.i == 0:
+            return None
+        previous = token.doc[token.i - 1]
+        mention = self.index.at(previous)
+        if previous.dep_ != "compound" or previous.head.i != token.i or mention is None:
+            return None
+        return mention if mention.schema in ORG_SCHEMATA else None
+
+    def is_party(self, party: Party | None, schemata: frozenset[str] = frozenset()) -> bool:
+        if party is None or party.schema is None:
+            return False
+        if party.schema not in self.rules.party_schemata:
+            return False
+        return not schemata or party.schema in schemata
+
+    def parties(
+        self, tokens: Iterable[Token], schemata: frozenset[str] = frozenset()
+    ) -> list[Party]:
+        found: dict[str, Party] = {}
+        for token in tokens:
+            party = self.party(token)
+            if party is not None and party.entity_id and self.is_party(party, schemata):
+                found.setdefault(party.entity_id, party)
+        return list(found.values())
+
+    def place(self, token: Token) -> tuple[str, int, int] | None:
+        """A place named at ``token`` (a Place mention, or a proper noun)."""
+        mention = self.index.at(token)
+        if mention is not None:
+            if mention.schema in ("Place", "Address"):
+                return mention.text, mention.start, mention.end
+            return None
+        if token.pos_ == "PROPN" or token.ent_type_ in ("GPE", "LOC"):
+            tokens = [t for t in token.subtree if t.pos_ == "PROPN" or t.dep_ == "compound"]
+            tokens = tokens or [token]
+            if tokens:
+                doc = token.doc
+                span = doc[tokens[0].i : tokens[-1].i + 1]
+                return span.text, span.start_char, span.end_char
+        return None
+
+    # -- driver ----------------------------------------------------------------------------
+
+    def find(self, sentence: Span) -> list[Found]:
+        found: list[Found] = []
+        found.extend(self.titles(sentence))
+        found.extend(self.possessives(sentence))
+        found.extend(self.nouns(sentence))
+        found.extend(self.verbs(sentence))
+        found.extend(self.hyphens(sentence))
+        found.extend(self.workers(sentence))
+        found.extend(self.sanctions(sentence))
+        found.extend(self.locations(sentence))
+        found.extend(self.shared_addresses(sentence))
+        found.extend(self.nationalities(sentence))
+        found.extend(self.fallback(sentence, found))
+        return found
+
+    # -- titles: "X, director of Y" / "Y spokesman X" --------------------------------------
+
+    def _title(self, token: Token) -> tuple[TitleSet, str] | None:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        for variant in phrase_variants(token):
+            title_set = self.rules.title(variant)
+            if title_set is not None:
+                return title_set, variant
+        return None
+
+    def _title_orgs(self, title: Token) -> list[tuple[Party, bool, str]]:
+        """Organisations a title is held at: (party, directly "of"/compound, role suffix)."""
+        found: list[tuple[Party, bool, str]] = []
+
+        def walk(token: Token, depth: int, suffix: str) -> None:
+            for prep, obj in prep_objects(token, {"of", "at", "for", "with", "in"}):
+                party = self.party(obj)
+                if self.is_party(party, ORG_SCHEMATA) and party is not None:
+                    found.append((party, depth == 0 and prep == "of", suffix))
+                if depth < 2:
+                    text, _, _ = describe(obj, keep_preps=False)
+                    walk(obj, depth + 1, f"{suffix} {prep} {text}".strip())
+
+        walk(title, 0, "")
+        for token in left_modifiers(title):
+            party = self.party(token)
+            if self.is_party(party, ORG_SCHEMATA) and party is not None:
+                found.append((party, True, ""))
+        unique: dict[str, tuple[Party, bool, str]] = {}
+        for party, direct, suffix in found:
+            if party.entity_id and party.entity_id not in unique:
+                unique[party.entity_id] = (party, direct, suffix)
+        return list(unique.values())
+
+    def possessives(self, sentence: Span) -> Iterator[Link]:
+        """ "The Washington Post's Joby Warrick": employment of a person by a possessor org."""
+        rule = self.rules.possessive
+        if rule is None:
+            return
+        for token in sentence:
+            mention = self.index.at(token)
+            if mention is None or mention.schema != "Person" or token.dep_ == "poss":
+                continue
+            person = Party.of(mention)
+            if self.index.at(token.head) is not None and self.index.at(token.head) == self.index.at(
+                token
+            ):
+                continue
+            for org in self.parties(children(token, "poss"), ORG_SCHEMATA):
+                start, end = _span([person, org])
+                parties = {"employee": person, "employer": org}
+                link = Link(
+                    "employment",
+                    "Employment",
+                    "title:possessive",
+                    parties,
+                    rule.confidence,
+                    start,
+                    end,
+                    sentence,
+                )
+                link.add("role", "staff")
+                yield link
+
+    def titles(self, sentence: Span) -> Iterator[Link]:
+        for token in sentence:
+            match = self._title(token)
+            if match is None:
+                continue
+            title_set, phrase = match
+            people = self.parties(noun_holder_tokens(token), frozenset({"Person"}))
+            if not people:
+                continue
+            for org, direct, suffix in self._title_orgs(token):
+                kind = title_set.kind
+                if kind == "directorship" and not direct:
+                    kind = "employment"
+                role = phrase or token.text
+                role = f"{role} {suffix}".strip() if kind == "employment" else role
+                for person in people:
+                    if person.entity_id == org.entity_id:
+                        continue
+                    if kind == "directorship":
+                        parties = {"director": person, "organization": org}
+                        schema = "Directorship"
+                    else:
+                        parties = {"employee": person, "employer": org}
+                        schema = "Employment"
+                    start, end = _span([person, org], token)
+                    link = Link(
+                        kind,
+                        schema,
+                        f"title:{title_set.kind}",
+                        parties,
+                        title_set.confidence,
+                        start,
+                        end,
+                        sentence,
+                    )
+                    link.add("role", role)
+                    yield link
+
+    # -- relational nouns: "X, the main shareholder of Y" ----------------------------------
+
+    def _noun_rule(self, token: Token) -> NounRule | None:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        variants = phrase_variants(token)
+        for rule in self.rules.nouns:
+            if any(variant in rule.words for variant in variants):
+                return rule
+        return None
+
+    def _noun_others(self, token: Token, rule: NounRule) -> list[Party]:
+        tokens = [obj for _, obj in prep_objects(token, rule.preps)]
+        tokens.extend(children(token, "poss"))
+        tokens.extend(
+            child
+            for child in token.lefts
+            if child.dep_ in ("compound", "npadvmod", "nmod") and self.index.at(child) is not None
+        )
+        return self.parties(tokens)
+
+    def nouns(self, sentence: Span) -> Iterator[Link]:
+        for token in sentence:
+            rule = self._noun_rule(token)
+            if rule is None:
+                continue
+            holders = self.parties(noun_holder_tokens(token))
+            others = self._noun_others(token, rule)
+            verb = token.head
+            if token.dep_ in ("dobj", "obj") and verb.lemma_.lower() in rule.verb_subject_is_other:
+                subjects = self.parties(clause_subjects(verb))
+                if holders and not others:
+                    others = subjects
+                elif others and not holders:
+                    holders = subjects
+                elif not holders and not others and len(subjects) > 1:
+                    holders, others = subjects[:1], subjects[1:]
+            for holder in holders:
+                for other in others:
+                    if holder.entity_id == other.entity_id:
+                        continue
+                    start, end = _span([holder, other], token)
+                    parties = {rule.holder: holder, rule.other: other}
+                    link = Link(
+                        rule.kind,
+                        rule.schema,
+                        f"noun:{rule.id}",
+                        parties,
+                        rule.confidence,
+                        start,
+                        end,
+                        sentence,
+                    )
+                    link.add("role", rule.role)
+                    self._add_percentage(link, token)
+                    yield link
+
+    def _add_percentage(self, link: Link, token: Token) -> None:
+        if link.schema != "Ownership":
+            return
+        text = " ".join(tok.text for tok in token.subtree)
+        match = _PERCENT.search(text)
+        if match is not None:
+            link.add("percentage", match.group(1).replace(",", "."), match.group(0))
+
+    # -- cue verbs: "X owns 49% of Y", "Y is owned by X" -----------------------------------
+
+    def _verb_arguments(
+        self, verb: Token, rule: VerbRule
+    ) -> tuple[list[Token], list[Token], Token | None]:
+        via_token: Token | None = None
+        if is_passive(verb):
+            subjects = agents(verb)
+            objects = passive_subjects(verb)
+            if verb.dep_ == "acl" and not objects:
+                objects = [verb.head]
+        else:
+            subjects = clause_subjects(verb)
+            objects = direct_objects(verb)
+            if not objects and verb.dep_ == "relcl":
+                objects = [verb.head]
+        if rule.object_preps:
+            objects = [obj for _, obj in prep_objects(verb, rule.object_preps)]
+        if rule.via:
+            reached: list[Token] = []
+            for obj in objects:
+                words = {obj.lemma_.lower(), obj.lower_, *(t.lower_ for t in obj.lefts)}
+                if words & rule.via:
+                    via_token = obj
+                    reached.extend(o for _, o in prep_objects(obj, rule.via_preps or {"in", "of"}))
+            if rule.require_via or reached:
+                objects = reached
+        return subjects, objects, via_token
+
+    def _groups(self, tokens: list[Token], nouns: frozenset[str]) -> list[Party]:
+        """Unnamed groups of people ("a number of people with Korean names")."""
+        groups = []
+        for token in tokens:
+            group = token
+            if self.index.at(token) is not None:
+                continue
+            if token.lemma_.lower() not in nouns:
+                group = next((o for _, o in prep_objects(token, {"of"})), token)
+            if group.lemma_.lower() in nouns and self.index.at(group) is None:
+                text, start, end = describe(token)
+                groups.append(Party(text, start, end))
+        return groups
+
+    def verbs(self, sentence: Span) -> Iterator[Link]:
+        for token in sentence:
+            if token.pos_ not in ("VERB", "AUX"):
+                continue
+            lemma = token.lemma_.lower()
+            for rule in self.rules.verbs:
+                if lemma not in rule.lemmas:
+                    continue
+                subjects_t, objects_t, via = self._verb_arguments(token, rule)
+                subjects = self.parties(subjects_t, rule.subject_schemata)
+                objects = self.parties(objects_t, rule.object_schemata)
+                if not subjects and rule.group_subjects:
+                    subjects = self._groups(subjects_t, rule.group_subjects)
+                for subject in subjects:
+                    for obj in objects:
+                        if subject.entity_id == obj.entity_id:
+                            continue
+                        start, end = _span([subject, obj], token)
+                        parties = {rule.subject: subject, rule.object: obj}
+                        link = Link(
+                            rule.kind,
+                            rule.schema,
+                            f"verb:{rule.id}",
+                            parties,
+                            rule.confidence,
+                            start,
+                            end,
+                            sentence,
+                        )
+                        link.add("role", rule.role)
+                        if via is not None:
+                            self._add_percentage(link, via)
+                        dated = date_of(token, self.context.published)
+                        if dated is not None:
+                            link.add("startDate", dated[0], dated[1])
+                        yield link
+
+    # -- hyphenated adjectives: "a Rungrado-owned firm" ------------------------------------
+
+    def hyphens(self, sentence: Span) -> Iterator[Link]:
+        for token in sentence:
+            if token.dep_ not in ("amod", "acl") or token.head.pos_ not in ("NOUN", "PROPN"):
+                continue
+            word = token.lower_
+            for rule in self.rules.hyphen_adjectives:
+                if word not in rule.words:
+                    continue
+                modifiers = self.parties(children(token, "npadvmod", "compound"))
+                noun = token.head
+                heads = self.parties([noun] + ([noun.head] if noun.dep_ == "appos" else []))[:1]
+                for modifier in modifiers:
+                    for head in heads:
+                        if modifier.entity_id == head.entity_id:
+                            continue
+                        start, end = _span([modifier, head], token)
+                        parties = {rule.modifier: modifier, rule.head: head}
+                        link = Link(
+                            rule.kind,
+                            rule.schema,
+                            f"hyphen:{word}",
+                            parties,
+                            rule.confidence,
+                            start,
+                            end,
+                            sentence,
+                        )
+                        link.add("role", rule.role)
+                        yield link
+
+    # -- unnamed worker groups: "X employs 500 North Korean workers" ----------------------
+
+    def _worker_token(self, token: Token) -> Token | None:
+        if self.index.at(token) is not None:
+            return None
+        if token.lemma_.lower() in self.rules.worker_nouns:
+            return token
+        for _, obj in prep_objects(token, {"of"}):
+            if obj.lemma_.lower() in self.rules.worker_nouns and self.index.at(obj) is None:
+                return obj
+        return None
+
+    def _worker_link(self, employer: Party, worker: Token, trigger: Token, sentence: Span) -> Link:
+        text, w_start, w_end = describe(worker, keep_preps=False)
+        group = Party(text, w_start, w_end)
+        start, end = _span([employer, group], trigger)
+        link = Link(
+            "employment",
+            "Employment",
+            "workers",
+            {"employer": employer, "employee": group},
+            self.rules.worker_confidence,
+            start,
+            end,
+            sentence,
+        )
+        link.add("role", "employer of a group of workers")
+        link.add("summary", f"employs {text}")
+        return link
+
+    def workers(self, sentence: Span) -> Iterator[Link]:
+        for token in sentence:
+            lemma = token.lemma_.lower()
+            if token.pos_ == "VERB" and lemma in self.rules.worker_verbs and not is_passive(token):
+                objects = direct_objects(token)
+                if not objects and token.dep_ == "relcl":
+                    objects = [token.head]
+                workers = [w for w in (self._worker_token(o) for o in objects) if w is not None]
+                if not workers:
+                    continue
+                for employer in self.parties(clause_subjects(token)):
+                    for worker in workers:
+                        link = self._worker_link(employer, worker, token, sentence)
+                        dated = date_of(token, self.context.published)
+                        if dated is not None:
+                            link.add("startDate", dated[0], dated[1])
+                        yield link
+            elif token.pos_ == "NOUN" and lemma in self.rules.worker_holders:
+                holders = self.parties(children(token, "poss"))
+                workers = [
+                    w for _, o in prep_objects(token, {"of"}) if (w := self._worker_token(o))
+                ]
+                for holder in holders:
+                    for worker in workers:
+                        yield self._worker_link(holder, worker, token, sentence)
+
+    # -- designations: "the EU sanctioned X in 2016", "U.N.-sanctioned X" -----------------
+
+    def _authority(self, token: Token) -> Authority | None:
+        mention = self.index.at(token)
+        candidates = [mention.text] if mention is not None else []
+        candidates.append(" ".join(t.text for t in token.subtree if t.dep_ not in ("relcl",)))
+        candidates.append(describe(token, keep_preps=False)[0])
+        candidates.append(token.text)
+        for text in candidates:
+            authority = self.rules.authority(text)
+            if authority is not None:
+                return authority
+        return None
+
+    def _sanction_arguments(self, token: Token) -> tuple[list[Token], list[Token]]:
+        """(authority tokens, sanctioned tokens) of a sanction verb or adjective."""
+        if token.dep_ in ("amod", "compound") and token.head.pos_ in ("NOUN", "PROPN"):
+            authorities = children(token, "npadvmod", "compound", "advmod")
+            doc = token.doc
+            if token.i >= 2 and doc[token.i - 1].text == "-":
+                authorities.append(doc[token.i - 2])
+            return authorities, [token.head]
+        if is_passive(token):
+            targets = passive_subjects(token) or ([token.head] if token.dep_ == "acl" else [])
+            return agents(token), targets
+        return clause_subjects(token), direct_objects(token)
+
+    def _hyphen_authority(self, token: Token) -> Authority | None:
+        """ "U.N.-sanctioned" as one token: the authority is the part before the hyphen."""
+        prefix, _, suffix = token.text.rpartition("-")
+        if not prefix or suffix.lower() not in self.rules.sanction_participles:
+            return None
+        return self.rules.authority(prefix)
+
+    def sanctions(self, sentence: Span) -> Iterator[Link]:
+        for token in sentence:
+            hyphen_authority = self._hyphen_authority(token)
+            if token.lemma_.lower() not in self.rules.sanction_verbs and hyphen_authority is None:
+                continue
+            authority_tokens, target_tokens = self._sanction_arguments(token)
+            authorities: dict[str, tuple[Authority, Token]] = {}
+            if hyphen_authority is not None:
+                authorities[hyphen_authority.name] = (hyphen_authority, token)
+            for candidate in authority_tokens:
+                for conj in conjuncts(candidate):
+                    authority = self._authority(conj)
+                    if authority is not None:
+                        authorities.setdefault(authority.name, (authority, conj))
+            targets = self.parties(target_tokens)
+            dated = date_of(token, self.context.published)
+            reason = self._reason(token)
+            for target in targets:
+                for authority, where in authorities.values():
+                    named = self.index.at(where)
+                    if named is not None and named.entity_id == target.entity_id:
+                        continue
+                    start, end = _span([target], token, where)
+                    link = Link(
+                        "sanction",
+                        "Sanction",
+                        "sanction",
+                        {"entity": target},
+                        self.rules.sanction_confidence,
+                        start,
+                        end,
+                        sentence,
+                    )
+                    link.add("authority", authority.name, self._mention_text(where))
+                    link.add("country", authority.country)
+                    if dated is not None:
+                        link.add("startDate", dated[0], dated[1])
+                    link.add("reason", reason)
+                    yield link
+
+    def _mention_text(self, token: Token) -> str:
+        mention = self.index.at(token)
+        return mention.text if mention is not None else token.text
+
+    def _reason(self, verb: Token) -> str | None:
+        for prep, obj in prep_objects(verb, {"for", "over"}):
+            if obj.dep_ == "pcomp" or obj.pos_ == "VERB" or obj.tag_ == "VBG":
+                words = [t.text_with_ws for t in obj.subtree]
+                return f"{prep} {''.join(words).strip()}"
+        return None
+
+    # -- registration and location ---------------------------------------------------------
+
+    def _described_party(self, token: Token) -> Party | None:
+        """The party a participle/adjective describes ("X, a company registered in ...")."""
+        head = token.head
+        party = self.party(head)
+        if party is None and head.dep_ == "appos":
+            party = self.party(head.head)
+        if party is None:
+            subject = copula_subject(head) if head.dep_ == "attr" else None
+            party = self.party(subject) if subject is not None else None
+        return party if self.is_party(party) else None
+
+    def _listed_as(self, noun: Token) -> tuple[Party | None, bool]:
+        """For "X was listed as a China-based firm": (X, True) when ``noun`` is that object."""
+        if noun.dep_ == "pobj" and noun.head.lower_ == "as":
+            verb = noun.head.head
+            if verb.lemma_.lower() in self.rules.listed_verbs:
+                subjects = self.parties(clause_subjects(verb))
+                return (subjects[0] if subjects else None), True
+        return None, False
+
+    def locations(self, sentence: Span) -> Iterator[Fact]:
+        for token in sentence:
+            lemma = token.lemma_.lower()
+            word = token.lower_
+            if lemma in self.rules.registered_verbs or word in self.rules.registered_verbs:
+                yield from self._registered(token, sentence)
+            if lemma in self.rules.based_verbs or word.rstrip("d") in self.rules.based_verbs:
+                yield from self._based(token, sentence)
+
+    def _registered(self, token: Token, sentence: Span) -> Iterator[Fact]:
+        places = [
+            self.place(obj) for prep, obj in prep_objects(token, {"in"}) if obj.ent_type_ != "DATE"
+        ]
+        places.extend(self.place(child) for child in children(token, "npadvmod"))
+        if token.dep_ in ("acl", "amod", "relcl"):
+            party = self._described_party(token)
+        else:
+            subjects = self.parties(clause_subjects(token))
+            party = subjects[0] if subjects else None
+        if party is None:
+            return
+        for place in places:
+            if place is None:
+                continue
+            text, p_start, p_end = place
+            code = country_of_place(text)
+            prop, value = ("jurisdiction", code) if code else ("address", text)
+            start, end = _span([party], token)
+            yield Fact(
+                "registration",
+                party,
+                prop,
+                value,
+                f"registered in {text}",
+                self.rules.location_confidence,
+                min(start, p_start),
+                max(end, p_end),
+                sentence,
+            )
+
+    def _based(self, token: Token, sentence: Span) -> Iterator[Fact]:
+        places = [self.place(child) for child in children(token, "npadvmod", "compound")]
+        places.extend(self.place(obj) for _, obj in prep_objects(token, {"in"}))
+        if token.dep_ not in ("amod", "acl"):
+            return
+        noun = token.head
+        party, listed = self._listed_as(noun)
+        if party is None:
+            party = self._described_party(token)
+        if party is None:
+            return
+        for place in places:
+            if place is None:
+                continue
+            text, p_start, p_end = place
+            code = country_of_place(text)
+            phrase = f"{text}-based"
+            prop, value = ("country", code) if code else ("address", text)
+            confidence = self.rules.location_confidence
+            original = phrase
+            note = None
+            if listed:
+                original = f"listed as {phrase}"
+                note = original
+                confidence = self.rules.listed_confidence
+            start, end = _span([party], token)
+            yield Fact(
+                "location",
+                party,
+                prop,
+                value,
+                original,
+                confidence,
+                min(start, p_start),
+                max(end, p_end),
+                sentence,
+                note,
+            )
+
+    # -- shared addresses -------------------------------------------------------------------
+
+    def _sharer(self, token: Token) -> Party:
+        party = self.party(token)
+        if party is not None and self.is_party(party):
+            return party
+        text, start, end = describe(token, keep_numbers=True)
+        return Party(text, start, end)
+
+    @staticmethod
+    def _identifiable(party: Party) -> bool:
+        """A named party, or a description saying more than one bare noun ("the company")."""
+        return party.named or len(party.name.split()) > 1
+
+    def _city(self, token: Token) -> str | None:
+        for tok in token.subtree:
+            mention = self.index.at(tok)
+            if mention is not None and mention.schema == "Place":
+                return mention.canonical
+        return None
+
+    def shared_addresses(self, sentence: Span) -> Iterator[SharedAddress]:
+        nouns = self.rules.address_nouns
+        for token in sentence:
+            lemma = token.lemma_.lower()
+            if lemma == "same":
+                yield from self._same_address(token, sentence, nouns)
+            elif token.pos_ == "VERB" and lemma in self.rules.share_verbs:
+                objects = direct_objects(token)
+                if not any(obj.lemma_.lower() in nouns for obj in objects):
+                    continue
+                holders = list(active_subjects(token))
+                partners = [obj for _, obj in prep_objects(token, {"with"})]
+                for obj in objects:
+                    partners.extend(o for _, o in prep_objects(obj, {"with"}))
+                if not partners and len(holders) > 1:
+                    holders, partners = holders[:1], holders[1:]
+                if holders and partners and self._identifiable(self._sharer(holders[0])):
+                    anchor = self._sharer(holders[0])
+                    others = [self._sharer(tok) for tok in partners]
+                    yield self._shared(
+                        anchor, [anchor, *others], token, sentence, self._city(holders[0])
+                    )
+
+    def _same_address(
+        self, same: Token, sentence: Span, nouns: frozenset[str]
+    ) -> Iterator[SharedAddress]:
+        partners = [obj for _, obj in prep_objects(same, {"as"})]
+        if same.dep_ == "amod":
+            partners.extend(obj for _, obj in prep_objects(same.head, {"as"}))
+        if not partners:
+            return
+        address: Token | None = None
+        holders: list[Token] = []
+        if same.dep_ == "amod" and same.head.lemma_.lower() in nouns:
+            address = same.head
+            verb = address.head.head if address.dep_ == "pobj" else address.head
+            if verb.pos_ in ("VERB", "AUX"):
+                holders = clause_subjects(verb)
+                if not holders and verb.dep_ in ("acl", "relcl"):
+                    holders = [verb.head]
+        elif same.dep_ in ("attr", "acomp"):
+            subjects = children(same.head, "nsubj")
+            if subjects and subjects[0].lemma_.lower() in nouns:
+                address = subjects[0]
+                holders = children(address, "poss")
+        if address is None or not holders:
+            return
+        holder = self._sharer(holders[0])
+        if not self._identifiable(holder):
+            return
+        partner_parties = [self._sharer(tok) for tok in partners]
+        yield self._shared(
+            partner_parties[0], [holder, *partner_parties], same, sentence, self._city(partners[0])
+        )
+
+    def _shared(
+        self, anchor: Party, sharers: list[Party], token: Token, sentence: Span, city: str | None
+    ) -> SharedAddress:
+        start, end = _span(sharers, token)
+        return SharedAddress(
+            anchor, sharers, self.rules.address_confidence, start, end, sentence, city
+        )
+
+    # -- nationality: listed vs reported ---------------------------------------------------
+
+    def _nationalities(self, token: Token) -> list[tuple[str, Span]]:
+        """Nationalities a noun phrase states: "Vietnamese", "Russian or Chinese nationals"."""
+        found: list[tuple[str, Span]] = []
+        doc = token.doc
+        for tok in conjuncts(token):
+            if tok.ent_type_ in ("NORP", "GPE") and (code := country_code(tok.text)):
+                found.append((code, doc[tok.i : tok.i + 1]))
+                continue
+            mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod")]
+            for mod in mods:
+                for member in conjuncts(mod):
+                    span = doc[member.left_edge.i : member.i + 1]
+                    if span.root.ent_type_ not in ("NORP", "GPE"):
+                        continue
+                    text = " ".join(
+                        t.text for t in span if t.i == member.i or t.dep_ not in ("cc", "conj")
+                    )
+                    code = country_code(text)
+                    if code:
+                        found.append((code, span))
+        return found
+
+    def nationalities(self, sentence: Span) -> Iterator[Link | Fact]:
+        for token in sentence:
+            lemma = token.lemma_.lower()
+            if token.pos_ in ("VERB", "AUX") and lemma in self.rules.listed_verbs:
+                targets = [obj for _, obj in prep_objects(token, {"as"})]
+                codes = [item for target in targets for item in self._nationalities(target)]
+                if codes:
+                    yield from self._listed_nationality(token, codes, sentence)
+            elif token.pos_ == "NOUN" and lemma in self.rules.nationality_nouns:
+                if token.dep_ == "pobj" and token.head.lower_ == "as":
+                    continue
+                people = self.parties(noun_holder_tokens(token), frozenset({"Person"}))
+                for code, where in self._nationalities(token):
+                    for person in people:
+                        start, end = _span([person], where[0], where[-1])
+                        yield Fact(
+                            "nationality",
+                            person,
+                            "nationality",
+                            code,
+                            where.text,
+                            self.rules.nationality_confidence,
+                            start,
+                            end,
+                            sentence,
+                        )
+
+    def _listed_nationality(
+        self, verb: Token, codes: list[tuple[str, Span]], sentence: Span
+    ) -> Iterator[Link | Fact]:
+        subjects = clause_subjects(verb)
+        people = self.parties(subjects, frozenset({"Person"}))
+        for person in people:
+            for code, where in codes:
+                start, end = _span([person], where[0], where[-1])
+                yield Fact(
+                    "nationality",
+                    person,
+                    "nationality",
+                    code,
+                    f"listed as {where.text}",
+                    self.rules.nationality_listed_confidence,
+                    start,
+                    end,
+                    sentence,
+                    f"nationality listed as {where.text}",
+                )
+        if people or not subjects:
+            return
+        group, asset = self._owner_group(subjects[0], verb)
+        if group is None or asset is None:
+            return
+        text, g_start, g_end = describe(group)
+        unnamed = Party(text, g_start, g_end)
+        start, end = _span([asset, unnamed], verb)
+        link = Link(
+            "nationality",
+            "Ownership",
+            "nationality:listed",
+            {"asset": asset, "owner": unnamed},
+            self.rules.nationality_listed_confidence,
+            start,
+            end,
+            sentence,
+        )
+        link.add("role", "owners (unnamed)")
+        for code, where in codes:
+            link.add("summary", f"nationality listed as: {code}", f"listed as {where.text}")
+        for code, where in self._nationalities(group):
+            if where.root.i != group.i:
+                link.add("summary", f"nationality reported as: {code}", where.text)
+        yield link
+
+    def _owner_group(self, subject: Token, verb: Token) -> tuple[Token | None, Party | None]:
+        """For "several of its owners are listed as ...": the owners token and the company."""
+        group = subject
+        for _, obj in prep_objects(subject, {"of"}):
+            group = obj
+        if group.lemma_.lower() in self.rules.nationality_group_nouns:
+            owners = self.parties(children(group, "poss"))
+            return group, (owners[0] if owners else None)
+        if subject.lower_ in _QUANTIFIERS and verb.dep_ == "conj":
+            head = verb.head
+            holders = agents(head) if is_passive(head) else []
+            assets = self.parties(passive_subjects(head))
+            if holders and assets:
+                return holders[0], assets[0]
+        return None, None
+
+    # -- fallback: any verb linking two parties ---------------------------------------------
+
+    def fallback(self, sentence: Span, found: list[Found]) -> Iterator[Link]:
+        linked: set[frozenset[str]] = set()
+        for item in found:
+            if isinstance(item, Link):
+                ids = {p.entity_id for p in item.parties.values() if p.entity_id}
+                linked.add(frozenset(ids))
+        for token in sentence:
+            lemma = token.lemma_.lower()
+            if token.pos_ != "VERB" or lemma in self.rules.fallback_ignore_verbs:
+                continue
+            if lemma in self.rules.trigger_verbs:
+                continue
+            if is_passive(token):
+                subjects, objects = (
+                    self.parties(agents(token)),
+                    self.parties(passive_subjects(token)),
+                )
+            else:
+                subjects, objects = (
+                    self.parties(active_subjects(token)),
+                    self.parties(direct_objects(token)),
+                )
+            subjects = [party for party in subjects if not party.via_pronoun]
+            objects = [party for party in objects if not party.via_pronoun]
+            particle = " ".join(child.lower_ for child in children(token, "prt"))
+            role = f"{token.lemma_.lower()} {particle}".strip()
+            for subject in subjects:
+                for obj in objects:
+                    pair = frozenset({subject.entity_id or "", obj.entity_id or ""})
+                    if subject.entity_id == obj.entity_id or pair in linked:
+                        continue
+                    linked.add(pair)
+                    start, end = _span([subject, obj], token)
+                    link = Link(
+                        "unknown",
+                        "UnknownLink",
+                        "fallback",
+                        {"subject": subject, "object": obj},
+                        self.rules.fallback_confidence,
+                        start,
+                        end,
+                        sentence,
+                    )
+                    link.add("role", role)
+                    yield link

@@ -1,0 +1,282 @@
+"""Dependency-tree helpers for the relation rules: who a word refers to, and what it governs.
+
+The relation finders ask questions of spaCy's parse ("what is the subject of this verb?",
+"which entity does this appositive describe?"); the answers are :class:`Party` objects that
+point at a mention's canonical entity (coreference via ``Mention.entity_id``) or, when the
+text names no entity ("twelve North Korean-owned companies"), carry a description only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from sanctionwatch.extract.relation_dates import resolve_date
+from sanctionwatch.extract.types import Mention
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+THING_PRONOUNS = frozenset({"it", "its"})
+ORG_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_LEADING_DEPS = frozenset({"det", "poss", "nummod", "quantmod", "predet", "case", "punct", "cc"})
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "appos", "advcl", "punct", "cc", "conj"})
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """One end of a relation: a mention's canonical entity, or an unnamed description."""
+
+    name: str
+    start: int
+    end: int
+    entity_id: str | None = None
+    schema: str | None = None
+    via_pronoun: bool = False
+
+    @property
+    def named(self) -> bool:
+        return self.entity_id is not None
+
+    @classmethod
+    def of(cls, mention: Mention) -> Party:
+        return cls(mention.canonical, mention.start, mention.end, mention.entity_id, mention.schema)
+
+
+class MentionIndex:
+    """Mentions by token, for one parsed document."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
+        self.doc = doc
+        self.by_token: dict[int, Mention] = {}
+        self.ordered = sorted(mentions, key=lambda mention: (mention.start, -mention.end))
+        for mention in sorted(mentions, key=lambda m: m.end - m.start):
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for token in span:
+                self.by_token.setdefault(token.i, mention)
+
+    def at(self, token: Token) -> Mention | None:
+        return self.by_token.get(token.i)
+
+    def before(
+        self, token: Token, schemata: frozenset[str], subjects_only: bool = False
+    ) -> Mention | None:
+        """The antecedent of a pronoun: a mention of ``schemata`` before it.
+
+        In the pronoun's sentence the nearest one wins (only grammatical subjects with
+        ``subjects_only``), then the subject of the previous sentence. An object pronoun never
+        refers to the subject of its own clause ("OFAC designated it").
+        """
+        excluded = self._own_subjects(token)
+        sentence = token.sent
+        same: list[Mention] = []
+        previous: list[Mention] = []
+        previous_sentence = self.doc[sentence.start - 1].sent if sentence.start > 0 else None
+        for mention in self.ordered:
+            if mention.end > token.idx or mention.schema not in schemata:
+                continue
+            if mention.entity_id in excluded:
+                continue
+            if mention.start >= sentence.start_char:
+                if not subjects_only or self._is_subject(mention):
+                    same.append(mention)
+            elif previous_sentence is not None and mention.start >= previous_sentence.start_char:
+                previous.append(mention)
+        if same:
+            return same[-1]
+        subjects = [mention for mention in previous if self._is_subject(mention)]
+        if subjects:
+            return subjects[0]
+        return None if subjects_only or not previous else previous[-1]
+
+    def _is_subject(self, mention: Mention) -> bool:
+        head = self._head_token(mention)
+        if head is None:
+            return False
+        return head.dep_ in SUBJECT_DEPS or (
+            head.dep_ in ("appos", "conj") and head.head.dep_ in SUBJECT_DEPS
+        )
+
+    def _own_subjects(self, pronoun: Token) -> set[str]:
+        if pronoun.dep_ not in ("dobj", "obj", "pobj", "dative", "nsubjpass"):
+            return set()
+        verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+        found = set()
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "agent"):
+                for token in child.subtree:
+                    mention = self.at(token)
+                    if mention is not None:
+                        found.add(mention.entity_id)
+        return found
+
+    def _head_token(self, mention: Mention) -> Token | None:
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        return span.root if span is not None else None
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """The token and every token coordinated with it ("the US and the EU")."""
+    result = [token]
+    for child in token.children:
+        if child.dep_ == "conj":
+            result.extend(conjuncts(child))
+    return result
+
+
+def children(token: Token, *deps: str) -> list[Token]:
+    return [child for child in token.children if child.dep_ in deps]
+
+
+def prep_objects(token: Token, preps: frozenset[str] | set[str]) -> Iterator[tuple[str, Token]]:
+    """(preposition, object) pairs under ``token`` for the given prepositions."""
+    for child in token.children:
+        if child.dep_ in ("prep", "agent", "dative") and child.lower_ in preps:
+            for obj in child.children:
+                if obj.dep_ in ("pobj", "pcomp"):
+                    for conj in conjuncts(obj):
+                        yield child.lower_, conj
+
+
+def is_passive(verb: Token) -> bool:
+    return any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN"
+    )
+
+
+def clause_subjects(verb: Token) -> list[Token]:
+    """Grammatical subjects of a verb, inherited from the first verb of a coordination."""
+    current = verb
+    for _ in range(4):
+        found = [
+            tok for child in children(current, "nsubj", "nsubjpass") for tok in conjuncts(child)
+        ]
+        if found:
+            return found
+        if current.dep_ in ("conj", "xcomp") and current.head.pos_ in ("VERB", "AUX"):
+            current = current.head
+            continue
+        break
+    return []
+
+
+def active_subjects(verb: Token) -> list[Token]:
+    return [tok for child in children(verb, "nsubj") for tok in conjuncts(child)]
+
+
+def passive_subjects(verb: Token) -> list[Token]:
+    return [tok for child in children(verb, "nsubjpass") for tok in conjuncts(child)]
+
+
+def agents(verb: Token) -> list[Token]:
+    return [obj for _, obj in prep_objects(verb, {"by"})]
+
+
+def direct_objects(verb: Token) -> list[Token]:
+    return [tok for child in children(verb, "dobj", "obj") for tok in conjuncts(child)]
+
+
+def copula_subject(noun: Token) -> Token | None:
+    """For "X is/was the shareholder ..." the subject X of the copula governing ``noun``."""
+    if noun.dep_ == "attr" and noun.head.lemma_ in ("be", "become", "remain"):
+        subjects = children(noun.head, "nsubj", "nsubjpass")
+        return subjects[0] if subjects else None
+    return None
+
+
+def noun_holder_tokens(noun: Token) -> list[Token]:
+    """The tokens a relational noun is said of: appositive, copula subject, "as" object."""
+    found: list[Token] = []
+    if noun.dep_ == "appos":
+        found.append(noun.head)
+    found.extend(children(noun, "appos"))
+    subject = copula_subject(noun)
+    if subject is not None:
+        found.extend(conjuncts(subject))
+    if noun.dep_ == "pobj" and noun.head.lower_ == "as" and noun.head.head.pos_ in ("VERB", "AUX"):
+        # "X acts as a front" -> X; "Y described X as a front" -> X; "X was listed as" -> X
+        verb = noun.head.head
+        objects = direct_objects(verb)
+        if not objects and verb.dep_ == "relcl" and children(verb, "nsubj"):
+            objects = [verb.head]
+        found.extend(objects or clause_subjects(verb))
+    if noun.dep_ == "compound":
+        found.append(noun.head)
+    return found
+
+
+def left_modifiers(token: Token) -> list[Token]:
+    """Tokens in the left modifiers of ``token`` (compounds, adjectives, possessives)."""
+    result: list[Token] = []
+    for child in token.lefts:
+        if child.dep_ in ("compound", "amod", "nmod", "poss", "npadvmod"):
+            result.extend(child.subtree)
+    return result
+
+
+def describe(
+    token: Token, keep_preps: bool = True, keep_numbers: bool = False
+) -> tuple[str, int, int]:
+    """Text of the noun phrase headed by ``token`` without leading determiners (and numbers)."""
+    skip: set[int] = set()
+    leading = _LEADING_DEPS - {"nummod", "quantmod"} if keep_numbers else _LEADING_DEPS
+    for child in token.children:
+        if (
+            child.dep_ in _CLAUSE_DEPS
+            or (child.dep_ == "prep" and not keep_preps)
+            or (child.i < token.i and child.dep_ in leading)
+        ):
+            skip.update(tok.i for tok in child.subtree)
+    tokens = [tok for tok in token.subtree if tok.i not in skip]
+    while tokens and tokens[0].is_punct:
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    if not tokens:
+        tokens = [token]
+    doc = token.doc
+    span = doc[tokens[0].i : tokens[-1].i + 1]
+    return span.text, span.start_char, span.end_char
+
+
+def date_of(verb: Token, published: date | None) -> tuple[str, str] | None:
+    """The date stated for a verb's event ("in December 2016", "since 2013", "last year")."""
+    candidates: list[Token] = []
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "on", "since", "from", "as", "by"):
+            candidates.extend(children(child, "pobj"))
+        elif child.dep_ in ("npadvmod", "advmod", "nmod") and child.ent_type_ == "DATE":
+            candidates.append(child)
+    for candidate in candidates:
+        if candidate.ent_type_ != "DATE" and not candidate.like_num:
+            continue
+        words = " ".join(tok.text for tok in candidate.subtree)
+        value = resolve_date(words, published)
+        if value is not None:
+            return value, words
+    return None
+
+
+def sentence_of(doc: Doc, token: Token) -> Span:
+    return token.sent
+
+
+def phrase_variants(token: Token) -> list[str]:
+    """Candidate title phrases for a noun, longest first ("senior fellow", "fellow")."""
+    lemma = token.lemma_.lower()
+    word = token.lower_
+    variants = []
+    mods = [child for child in token.lefts if child.dep_ in ("amod", "compound")]
+    for mod in mods[-2:]:
+        prefix = doc_text(token.doc, mod.i, token.i).lower()
+        variants.extend([f"{prefix} {lemma}", f"{prefix} {word}"])
+    variants.extend([lemma, word])
+    return variants
+
+
+def doc_text(doc: Doc, start: int, end: int) -> str:
+    return doc[start:end].text

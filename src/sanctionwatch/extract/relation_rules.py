@@ -1,0 +1,355 @@
+"""Load and validate the relation rules (``data/extract/relations/rules.yaml``).
+
+Cue verbs, relational nouns, titles and sanctioning authorities are data an analyst edits, not
+code. The loader checks every rule names a known FollowTheMoney schema and properties that
+schema has, so a typo fails loudly with the file and rule named instead of silently dropping
+relations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from followthemoney import model
+
+from sanctionwatch.settings import DATA_DIR
+
+RULES_PATH = DATA_DIR / "extract" / "relations" / "rules.yaml"
+
+
+class RelationRulesError(ValueError):
+    """The rules file is malformed; the message names the file and the offending rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class TitleSet:
+    kind: str
+    words: frozenset[str]
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class VerbRule:
+    id: str
+    kind: str
+    schema: str
+    lemmas: frozenset[str]
+    subject: str
+    object: str
+    role: str
+    confidence: float
+    via: frozenset[str] = frozenset()
+    via_preps: frozenset[str] = frozenset()
+    require_via: bool = False
+    object_preps: frozenset[str] = frozenset()
+    subject_schemata: frozenset[str] = frozenset()
+    object_schemata: frozenset[str] = frozenset()
+    group_subjects: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class NounRule:
+    id: str
+    kind: str
+    schema: str
+    words: frozenset[str]
+    holder: str
+    other: str
+    preps: frozenset[str]
+    role: str
+    confidence: float
+    verb_subject_is_other: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class HyphenRule:
+    words: frozenset[str]
+    kind: str
+    schema: str
+    modifier: str
+    head: str
+    role: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Authority:
+    name: str
+    country: str | None
+    aliases: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRules:
+    """Everything the relation extractor reads from the rules file."""
+
+    version: str
+    party_schemata: frozenset[str]
+    titles: tuple[TitleSet, ...]
+    verbs: tuple[VerbRule, ...]
+    nouns: tuple[NounRule, ...]
+    hyphen_adjectives: tuple[HyphenRule, ...]
+    worker_nouns: frozenset[str]
+    worker_verbs: frozenset[str]
+    worker_holders: frozenset[str]
+    worker_confidence: float
+    sanction_verbs: frozenset[str]
+    sanction_confidence: float
+    authorities: tuple[Authority, ...]
+    registered_verbs: frozenset[str]
+    based_verbs: frozenset[str]
+    listed_verbs: frozenset[str]
+    location_confidence: float
+    listed_confidence: float
+    address_nouns: frozenset[str]
+    share_verbs: frozenset[str]
+    address_confidence: float
+    nationality_nouns: frozenset[str]
+    nationality_group_nouns: frozenset[str]
+    nationality_confidence: float
+    nationality_listed_confidence: float
+    fallback_confidence: float
+    fallback_ignore_verbs: frozenset[str]
+    organisation_heads: frozenset[str] = frozenset()
+    sanction_participles: frozenset[str] = frozenset()
+    trigger_verbs: frozenset[str] = frozenset()
+
+    @property
+    def possessive(self) -> TitleSet | None:
+        """Confidence of "Org's Person" employment, when the rules enable it."""
+        return next((item for item in self.titles if item.kind == "possessive"), None)
+
+    def title(self, phrase: str) -> TitleSet | None:
+        """The title set a (lower-cased) title phrase belongs to, most specific first."""
+        for title_set in self.titles:
+            if phrase in title_set.words:
+                return title_set
+        return None
+
+    def authority(self, text: str) -> Authority | None:
+        """The sanctioning authority a phrase names ("the U.S. Treasury" -> United States)."""
+        key = normalise_phrase(text)
+        for authority in self.authorities:
+            if key in authority.aliases:
+                return authority
+        return None
+
+
+def normalise_phrase(text: str) -> str:
+    """Lower-case, drop dots, a leading article and possessive 's, squeeze spaces."""
+    text = text.lower().replace(".", "").replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[^\w%\- ]+", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"^(the|a|an) ", "", text)
+
+
+def _words(raw: Any, where: str) -> frozenset[str]:
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise RelationRulesError(f"{where}: expected a list of strings")
+    return frozenset(normalise_phrase(item) for item in raw)
+
+
+def _get(mapping: Any, key: str, where: str) -> Any:
+    if not isinstance(mapping, dict) or key not in mapping:
+        raise RelationRulesError(f"{where}: missing '{key}'")
+    return mapping[key]
+
+
+def _confidence(mapping: dict[str, Any], where: str, key: str = "confidence") -> float:
+    value = _get(mapping, key, where)
+    if not isinstance(value, int | float) or not 0.0 < float(value) <= 1.0:
+        raise RelationRulesError(f"{where}: {key} must be a number in (0, 1]")
+    return float(value)
+
+
+def _check_schema(schema_name: str, props: list[str], where: str) -> None:
+    schema = model.get(schema_name)
+    if schema is None:
+        raise RelationRulesError(f"{where}: unknown FollowTheMoney schema '{schema_name}'")
+    for prop in props:
+        if prop not in schema.properties:
+            raise RelationRulesError(f"{where}: schema {schema_name} has no property '{prop}'")
+
+
+def _verb(raw: dict[str, Any], where: str) -> VerbRule:
+    rule = VerbRule(
+        id=str(_get(raw, "id", where)),
+        kind=str(_get(raw, "kind", where)),
+        schema=str(_get(raw, "schema", where)),
+        lemmas=_words(_get(raw, "lemmas", where), where),
+        subject=str(_get(raw, "subject", where)),
+        object=str(_get(raw, "object", where)),
+        role=str(raw.get("role", "")),
+        confidence=_confidence(raw, where),
+        via=_words(raw.get("via"), where),
+        via_preps=_words(raw.get("via_preps"), where),
+        require_via=bool(raw.get("require_via", False)),
+        object_preps=_words(raw.get("object_preps"), where),
+        subject_schemata=frozenset(raw.get("subject_schemata") or ()),
+        object_schemata=frozenset(raw.get("object_schemata") or ()),
+        group_subjects=_words(raw.get("group_subjects"), where),
+    )
+    _check_schema(rule.schema, [rule.subject, rule.object, "role"], f"{where} ({rule.id})")
+    return rule
+
+
+def _noun(raw: dict[str, Any], where: str) -> NounRule:
+    rule = NounRule(
+        id=str(_get(raw, "id", where)),
+        kind=str(_get(raw, "kind", where)),
+        schema=str(_get(raw, "schema", where)),
+        words=_words(_get(raw, "words", where), where),
+        holder=str(_get(raw, "holder", where)),
+        other=str(_get(raw, "other", where)),
+        preps=_words(_get(raw, "preps", where), where),
+        role=str(raw.get("role", "")),
+        confidence=_confidence(raw, where),
+        verb_subject_is_other=_words(raw.get("verb_subject_is_other"), where),
+    )
+    _check_schema(rule.schema, [rule.holder, rule.other, "role"], f"{where} ({rule.id})")
+    return rule
+
+
+def _hyphen(raw: dict[str, Any], where: str) -> HyphenRule:
+    rule = HyphenRule(
+        words=_words(_get(raw, "words", where), where),
+        kind=str(_get(raw, "kind", where)),
+        schema=str(_get(raw, "schema", where)),
+        modifier=str(_get(raw, "modifier", where)),
+        head=str(_get(raw, "head", where)),
+        role=str(raw.get("role", "")),
+        confidence=_confidence(raw, where),
+    )
+    _check_schema(rule.schema, [rule.modifier, rule.head, "role"], where)
+    return rule
+
+
+def _titles(raw: Any, where: str) -> tuple[TitleSet, ...]:
+    if not isinstance(raw, dict):
+        raise RelationRulesError(f"{where}: expected a mapping of kind -> words")
+    order = {"membership": 0, "directorship": 1, "employment": 2, "possessive": 3}
+    sets = []
+    for kind, body in raw.items():
+        if kind == "possessive":
+            here = f"{where}.possessive"
+            sets.append(TitleSet("possessive", frozenset(), _confidence(body, here)))
+            continue
+        if kind not in order:
+            raise RelationRulesError(f"{where}: unknown title kind '{kind}'")
+        here = f"{where}.{kind}"
+        sets.append(
+            TitleSet(kind, _words(_get(body, "words", here), here), _confidence(body, here))
+        )
+    return tuple(sorted(sets, key=lambda item: order[item.kind]))
+
+
+def _authorities(raw: Any, where: str) -> tuple[Authority, ...]:
+    if not isinstance(raw, list):
+        raise RelationRulesError(f"{where}: expected a list")
+    result = []
+    for index, item in enumerate(raw):
+        here = f"{where}[{index}]"
+        name = str(_get(item, "name", here))
+        aliases = _words(_get(item, "aliases", here), here) | {normalise_phrase(name)}
+        country = item.get("country")
+        result.append(Authority(name, str(country) if country else None, aliases))
+    return tuple(result)
+
+
+def parse_rules(data: Any, source: str = "rules") -> RelationRules:
+    """Validate a parsed rules document; errors name ``source`` and the rule."""
+    if not isinstance(data, dict):
+        raise RelationRulesError(f"{source}: expected a mapping at the top level")
+    version = _get(data, "version", source)
+    workers = _get(data, "worker_groups", source)
+    sanctions = _get(data, "sanctions", source)
+    locations = _get(data, "locations", source)
+    shared = _get(data, "shared_address", source)
+    nationality = _get(data, "nationality", source)
+    fallback = _get(data, "fallback", source)
+    rules = RelationRules(
+        version=str(version),
+        party_schemata=frozenset(_get(data, "party_schemata", source)),
+        titles=_titles(_get(data, "titles", source), f"{source}: titles"),
+        verbs=tuple(
+            _verb(raw, f"{source}: verbs[{i}]") for i, raw in enumerate(data.get("verbs") or [])
+        ),
+        nouns=tuple(
+            _noun(raw, f"{source}: nouns[{i}]") for i, raw in enumerate(data.get("nouns") or [])
+        ),
+        hyphen_adjectives=tuple(
+            _hyphen(raw, f"{source}: hyphen_adjectives[{i}]")
+            for i, raw in enumerate(data.get("hyphen_adjectives") or [])
+        ),
+        worker_nouns=_words(_get(workers, "nouns", source), f"{source}: worker_groups"),
+        worker_verbs=_words(_get(workers, "verbs", source), f"{source}: worker_groups"),
+        worker_holders=_words(workers.get("holders"), f"{source}: worker_groups"),
+        worker_confidence=_confidence(workers, f"{source}: worker_groups"),
+        sanction_verbs=_words(_get(sanctions, "verbs", source), f"{source}: sanctions"),
+        sanction_confidence=_confidence(sanctions, f"{source}: sanctions"),
+        authorities=_authorities(
+            _get(sanctions, "authorities", source), f"{source}: sanctions.authorities"
+        ),
+        registered_verbs=_words(_get(locations, "registered", source), f"{source}: locations"),
+        based_verbs=_words(_get(locations, "based", source), f"{source}: locations"),
+        listed_verbs=_words(_get(locations, "listed", source), f"{source}: locations"),
+        location_confidence=_confidence(locations, f"{source}: locations"),
+        listed_confidence=_confidence(locations, f"{source}: locations", "listed_confidence"),
+        address_nouns=_words(_get(shared, "nouns", source), f"{source}: shared_address"),
+        share_verbs=_words(_get(shared, "share_verbs", source), f"{source}: shared_address"),
+        address_confidence=_confidence(shared, f"{source}: shared_address"),
+        nationality_nouns=_words(_get(nationality, "nouns", source), f"{source}: nationality"),
+        nationality_group_nouns=_words(nationality.get("group_nouns"), f"{source}: nationality"),
+        nationality_confidence=_confidence(nationality, f"{source}: nationality"),
+        nationality_listed_confidence=_confidence(
+            nationality, f"{source}: nationality", "listed_confidence"
+        ),
+        fallback_confidence=_confidence(fallback, f"{source}: fallback"),
+        fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback"),
+        organisation_heads=_words(data.get("organisation_heads"), f"{source}: organisation_heads"),
+    )
+    return _with_triggers(rules)
+
+
+def _participles(lemmas: frozenset[str]) -> frozenset[str]:
+    """Past participles of regular cue verbs ("sanction" -> "sanctioned")."""
+    return frozenset(lemma + ("d" if lemma.endswith("e") else "ed") for lemma in lemmas)
+
+
+def _with_triggers(rules: RelationRules) -> RelationRules:
+    """Verbs a specific rule handles, so the UnknownLink fallback leaves them alone."""
+    triggers = set(rules.sanction_verbs | rules.worker_verbs | rules.share_verbs)
+    triggers |= rules.registered_verbs | rules.based_verbs | rules.listed_verbs
+    for rule in rules.verbs:
+        triggers |= rule.lemmas
+    return replace(
+        rules,
+        sanction_participles=_participles(rules.sanction_verbs),
+        trigger_verbs=frozenset(triggers),
+    )
+
+
+def load_rules(path: Path | None = None) -> RelationRules:
+    """Read and validate a rules file (default: the packaged one)."""
+    target = path or RULES_PATH
+    try:
+        data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise RelationRulesError(f"{target}: cannot read ({error.strerror})") from error
+    except yaml.YAMLError as error:
+        raise RelationRulesError(f"{target}: not valid YAML ({error})") from error
+    return parse_rules(data, str(target))
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RelationRules:
+    """The packaged rules, loaded once per process."""
+    return load_rules()

@@ -1,0 +1,36 @@
+"""Screening results: which graph entity matched which list entity, how well, and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sanctionwatch.store.base import Base, utcnow
+
+
+class ScreenMatchRow(Base):
+    """One stored match of a graph entity against a list entity (one row per pair).
+
+    ``list_version`` is the ``origin_version`` of the list statements screened against, so a
+    list update can re-screen only the pairs whose list entity changed.
+    """
+
+    __tablename__ = "screen_matches"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    graph_entity_id: Mapped[str] = mapped_column(String(128), index=True)
+    list_entity_id: Mapped[str] = mapped_column(String(128), index=True)
+    list_source: Mapped[str] = mapped_column(String(64))
+    list_version: Mapped[str | None] = mapped_column(String(32))
+    score: Mapped[float] = mapped_column(Float)
+    query_name: Mapped[str | None] = mapped_column(Text)
+    matched_name: Mapped[str | None] = mapped_column(Text)
+    features: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    explanation: Mapped[list[str]] = mapped_column(JSON, default=list)
+    matcher_version: Mapped[str] = mapped_column(String(255))
+    screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_screen_matches_source", "list_source", "list_version"),)
