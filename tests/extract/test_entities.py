@@ -151,3 +151,49 @@ def test_statements_carry_provenance(nlp: Language) -> None:
         assert 0 < statement.confidence <= 1
     country = [s for s in statements if s.prop == "country"]
     assert [s.value for s in country] == ["cy"]
+
+
+def test_names_across_hyphens_apostrophes_and_parentheses(nlp: Language) -> None:
+    text = (
+        "The crews were hired through Vostok-Stroy Service LLC in Khabarovsk. "
+        "The Pyongyang City Committee of the Workers' Party of Korea oversees the trading firm. "
+        "Kumsan Building (Namibia) CC was registered in Windhoek."
+    )
+    names = {(m.text, m.schema) for m in _mentions(nlp, text)}
+    assert ("Vostok-Stroy Service LLC", "Company") in names
+    assert ("Workers' Party of Korea", "Organization") in names
+    assert ("Kumsan Building (Namibia) CC", "Company") in names
+    assert ("Windhoek", "Place") in names
+
+
+def test_irkutsk_based_keeps_the_place_and_drops_the_modifier(nlp: Language) -> None:
+    text = "An Irkutsk-based firm and a U.N.-sanctioned bank were named."
+    places = [m.text for m in _mentions(nlp, text) if m.schema == "Place"]
+    assert places == ["Irkutsk"]
+
+
+def test_also_known_as_joins_two_names(nlp: Language) -> None:
+    text = "Treasury named Haegumgang Construction Company, also known as Sobong, in 2022."
+    mentions = _mentions(nlp, text)
+    aka = [m for m in mentions if m.text == "Sobong"]
+    assert aka and aka[0].canonical == "Haegumgang Construction Company"
+    assert aka[0].schema == "Company"
+
+
+def test_korean_names_without_help_from_the_model(nlp: Language) -> None:
+    text = "The EU listed two nationals, Ri Chol Jin and Choe Myong Sok, as managers."
+    people = {m.text for m in _mentions(nlp, text) if m.schema == "Person"}
+    assert {"Ri Chol Jin", "Choe Myong Sok"} <= people
+
+
+def test_a_misspelt_surname_is_the_same_person(nlp: Language) -> None:
+    text = "Viktor Melnikov said the crews had left. Later, Viktor Melnikow said they returned."
+    people = [m for m in _mentions(nlp, text) if m.schema == "Person"]
+    assert len(people) == 2
+    assert len({m.entity_id for m in people}) == 1
+
+
+def test_place_heads_make_places(nlp: Language) -> None:
+    text = "North Korean builders worked on the Luzhniki Stadium in Moscow."
+    found = _by_text(_mentions(nlp, text))
+    assert found["Luzhniki Stadium"].schema == "Place"

@@ -441,3 +441,44 @@ def test_a_generic_head_after_an_organisation_name_is_that_organisation() -> Non
         {"Ivan Petrov": "Person", "Riga": "Place"},
     )
     assert place == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Arctic Star Ltd was the main shareholder of Tumen Trading Company's Moscow operation.",
+        "Arctic Star Ltd is a shareholder in Tumen Trading Company's Vladivostok branch.",
+    ],
+)
+def test_a_part_of_an_organisation_named_by_its_possessive(text: str) -> None:
+    rows = rows_of(text, FIRMS)
+    assert ("ownership", "Arctic Star Ltd", "Tumen Trading Company") in triples(rows), rows
+
+
+@pytest.mark.parametrize(
+    ("text", "authority"),
+    [
+        ("The EU added Tumen Trading Company to Annex XVI in October 2017.", "European Union"),
+        ("OFAC put Tumen Trading Company on the SDN list.", "United States"),
+    ],
+)
+def test_adding_to_a_sanctions_list_is_a_designation(text: str, authority: str) -> None:
+    rows = rows_of(text, FIRMS)
+    assert ("sanction", "Tumen Trading Company", authority) in triples(rows), rows
+
+
+def test_adding_to_a_list_that_is_not_a_sanctions_list_is_not() -> None:
+    rows = rows_of("The EU added Tumen Trading Company to the guest list of the summit.", FIRMS)
+    assert not [r for r in rows if r.kind == "sanction"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tumen Trading Company's workers were mostly employed in construction.",
+        "Hundreds of North Korean workers were hired by Tumen Trading Company in 2017.",
+    ],
+)
+def test_passive_employment_of_workers(text: str) -> None:
+    rows = rows_of(text, FIRMS)
+    assert [(r.kind, r.target) for r in rows] == [("employment", "Tumen Trading Company")], rows

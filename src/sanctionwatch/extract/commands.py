@@ -199,7 +199,10 @@ def entity(
             "origin_version": s.origin_version,
             "confidence": s.confidence,
         }
-        for s in statements
+        for s in sorted(
+            statements,
+            key=lambda s: (s.prop not in NAME_PROPS, s.prop, s.document_id or "", s.start or 0),
+        )
     ]
     if as_json:
         print_json_lines(rows)

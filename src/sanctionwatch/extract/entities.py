@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from rapidfuzz.distance import Levenshtein
 from rigour.territories import get_territories, lookup_territory
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -30,12 +31,15 @@ ORIGIN = "extract:entities"
 EXTRACTOR_VERSION = "1"
 DATASET = "documents"
 MODEL_SCHEMA = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place"}
+UNTYPED_LABELS = frozenset({"FAC"})
+"""Model labels kept only when the context types them (a FAC ending in "Arena" is a place)."""
 SOURCE_PRIORITY = {
     "rule:instrument": 6,
     "rule:legal-form": 5,
     "gazetteer": 4,
     "rule:organisation-head": 3,
     "rule:cue-noun": 3,
+    "rule:korean-name": 2,
     "model": 1,
 }
 SOURCE_CONFIDENCE = {"model": 0.75, "rule": 0.9, "gazetteer": 0.9, "coref": 0.7}
@@ -56,7 +60,11 @@ EDGE_PUNCT = " \t\n\r,;:!?\"“”«»()[]{}'‘’*—–-•|/"
 WORD = re.compile(r"[^\W_]+(?:[.'’\-][^\W_]+)*\.?", re.UNICODE)
 APPOSITIVE_DETERMINERS = frozenset({"a", "an", "another", "the"})
 CLOSING_QUOTES = frozenset('”»"’')
-HYPHENATED_TAIL = re.compile(r"-(?:on|upon|na|am|sur|en|de|le|la)-[A-Z]\w*")
+AKA = re.compile(
+    r"[\s,(]*(?:also\s+known\s+as|a\.?k\.?a\.?|formerly(?:\s+known\s+as)?|"
+    r"f\.?k\.?a\.?|alias|in\s+(?:Russian|Chinese|Korean|Cyrillic|Hangul|English))[\s:]*[“\"«]?",
+    re.IGNORECASE,
+)
 COPULAS = frozenset({"is", "was", "are", "were"})
 APPOSITIVE_PREPOSITIONS = frozenset({"of", "at", "for", "in", "with", "to", "from", "by", "on"})
 APPOSITIVE_STOPS = frozenset({",", ";", ".", "who", "which", "that", "and", "(", "—", "–"})
@@ -212,7 +220,7 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
     found: list[_Candidate] = []
     for ent in doc.ents:
         schema = MODEL_SCHEMA.get(ent.label_)
-        if schema is not None:
+        if schema is not None or ent.label_ in UNTYPED_LABELS:
             found.append(_Candidate(ent.start_char, ent.end_char, schema, "model", 1, 1))
     for span in _rule_spans(doc):
         source = span.kb_id_ or "rule"
@@ -220,14 +228,57 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
         found.append(
             _Candidate(span.start_char, span.end_char, span.label_, source, priority, priority)
         )
-    found.extend(_place_candidates(_text(doc), rules))
-    found.extend(_quoted_candidates(_text(doc)))
+    text = _text(doc)
+    found = [c for c in found if not (c.schema == "Place" and "," in text[c.start : c.end])]
+    found.extend(_place_candidates(text, rules))
+    found.extend(_quoted_candidates(text))
     for candidate in found:
-        candidate.start, candidate.end = _trim(_text(doc), candidate.start, candidate.end, rules)
-        tail = HYPHENATED_TAIL.match(_text(doc), candidate.end)
-        if tail and candidate.source == "model":
-            candidate.end = tail.end()
+        candidate.start, candidate.end = _trim(text, candidate.start, candidate.end, rules)
+        candidate.start, candidate.end = _join_hyphens(text, candidate.start, candidate.end, rules)
+        if candidate.schema == "Place" and candidate.source == "model":
+            candidate.end = _drop_place_suffix(text, candidate.start, candidate.end, rules)
+        if candidate.source == "model" and candidate.schema != "Place":
+            candidate.end = _drop_junk_tail(text, candidate.start, candidate.end, rules)
     return [c for c in found if c.end > c.start]
+
+
+HYPHEN_LEFT = re.compile(r"(?<![\w-])([A-Z][\w]*)-$")
+HYPHEN_RIGHT = re.compile(r"-([^\W\d_]+)")
+
+
+def _join_hyphens(text: str, start: int, end: int, rules: EntityRules) -> tuple[int, int]:
+    """ "Vostok-Stroy", "Yuzhno-Sakhalinsk", "Segori-dong": the tokenizer splits at hyphens,
+    names do not; modifiers ("Irkutsk-based", "U.N.-sanctioned") stay outside."""
+    left = HYPHEN_LEFT.search(text, max(0, start - 40), start)
+    if left:
+        start = left.start(1)
+    while True:
+        tail = HOST_CONNECTOR.match(text, end) or HYPHEN_RIGHT.match(text, end)
+        if not tail:
+            return start, end
+        word = tail.group().rsplit("-", 1)[-1]
+        if word.casefold() in rules.hyphen_modifiers:
+            return start, end
+        end = tail.end()
+
+
+HOST_CONNECTOR = re.compile(r"-(?:on|upon|na|am|sur|en|de|le|la)-[A-Z]\w*")
+
+
+def _drop_junk_tail(text: str, start: int, end: int, rules: EntityRules) -> int:
+    """ "OFAC SDN" -> "OFAC": a last word that is never a name by itself is not part of one."""
+    words = text[start:end].rsplit(" ", 1)
+    if len(words) == 2 and words[1].casefold() in rules.junk:
+        return start + len(words[0])
+    return end
+
+
+def _drop_place_suffix(text: str, start: int, end: int, rules: EntityRules) -> int:
+    """ "Jilin province" -> "Jilin": a lower-case generic word is not part of the name."""
+    words = text[start:end].rsplit(" ", 1)
+    if len(words) == 2 and words[1].islower() and words[1].casefold() in rules.place_suffixes:
+        return start + len(words[0])
+    return end
 
 
 _PLACE_INDEXES: dict[int, dict[str, list[str]]] = {}
@@ -268,8 +319,10 @@ def _country_names() -> set[str]:
     """Short names of today's countries, from FollowTheMoney's territory data."""
     names = set()
     for territory in get_territories():
-        if territory.is_country and not territory.is_historical and "(" not in territory.name:
-            names.add(territory.name.casefold())
+        if territory.is_country and not territory.is_historical:
+            for name in (territory.name, territory.full_name):
+                if name and "(" not in name:
+                    names.add(name.casefold())
     return names
 
 
@@ -300,35 +353,40 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
 # ---------------------------------------------------------------- typing
 
 
-def _tokens_after(doc: Doc, end_char: int) -> list[str]:
+def _tokens_after(doc: Doc, end_char: int) -> list[Token]:
     span = doc.char_span(end_char, min(len(_text(doc)), end_char + 120), alignment_mode="expand")
     if span is None:
         return []
-    return [token.text for token in span[:10]]
+    return list(span[:10])
 
 
 def _appositive_schema(doc: Doc, end_char: int, rules: EntityRules) -> tuple[bool, str | None]:
-    """ "X, a bank accused of ..." / "X is a mountain": the head noun's schema, if any."""
-    words = _tokens_after(doc, end_char)
-    while words and words[0] in CLOSING_QUOTES:
-        words = words[1:]
-    if len(words) < 3:
+    """ "X, a bank accused of ..." / "X is a mountain": the head noun's schema, if any.
+
+    A noun that is the subject of its own verb ("According to X, the bank processed ...")
+    starts a new clause, not an appositive.
+    """
+    tokens = _tokens_after(doc, end_char)
+    while tokens and tokens[0].text in CLOSING_QUOTES:
+        tokens = tokens[1:]
+    if len(tokens) < 3:
         return False, None
-    if words[0] in (",", "—", "–", "(") or words[0].casefold() in COPULAS:
-        rest = words[1:]
-    else:
+    if tokens[0].text not in (",", "—", "–", "(") and tokens[0].lower_ not in COPULAS:
         return False, None
-    if rest and rest[0].endswith("ly") and rest[0].islower():
+    rest = tokens[1:]
+    if rest and rest[0].text.endswith("ly") and rest[0].is_lower:
         rest = rest[1:]  # "X, ostensibly a consulting company"
-    if not rest or rest[0].casefold() not in APPOSITIVE_DETERMINERS:
+    if not rest or rest[0].lower_ not in APPOSITIVE_DETERMINERS:
         return False, None
-    for word in rest[1:7]:
-        lower = word.casefold()
+    for token in rest[1:7]:
+        lower = token.lower_
         if lower in APPOSITIVE_STOPS or lower in APPOSITIVE_PREPOSITIONS:
             break
         if lower in rules.role_nouns and lower not in rules.appositive_heads:
             return False, None  # "X, a director of ..." says nothing of a company
-        if lower in rules.appositive_heads and word.islower():
+        if lower in rules.appositive_heads and token.is_lower:
+            if token.dep_ in ("nsubj", "nsubjpass") and tokens[0].text == ",":
+                return False, None
             return True, rules.appositive_heads[lower]
     return False, None
 
@@ -341,7 +399,7 @@ def _role_follows(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
 
 def _owner_use(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
     """A name used as owner/employer: "Agrosoyuz owners", "X's subsidiary"."""
-    words = _tokens_after(doc, candidate.end)
+    words = [token.text for token in _tokens_after(doc, candidate.end)]
     skip = 1 if words[:1] in (["’s"], ["'s"]) else 0
     return len(words) > skip and words[skip].casefold() in rules.ownership_nouns
 
@@ -369,11 +427,16 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     words = text.split()
     last = words[-1]
     legal_form = legal_form_key(last) in {form[-1] for form in rules.legal_forms}
-    if candidate.source == "model" and legal_form and len(words) > 1 and last[:1].isupper():
+    loose = candidate.source == "model" or candidate.source.startswith("gazetteer")
+    if loose and legal_form and len(words) > 1 and last[:1].isupper():
         candidate.schema, candidate.type_score = "Company", 5
     head = rules.organisation_heads.get(last.casefold())
     if candidate.source == "model" and head and len(words) > 1:
         candidate.schema, candidate.type_score = head, 3
+    place_head = " ".join(words[-2:]).casefold() in rules.place_heads
+    place_head = place_head or last.casefold() in rules.place_heads
+    if candidate.source == "model" and place_head and len(words) > 1 and last[:1].isupper():
+        candidate.schema, candidate.type_score = "Place", 3
     if candidate.type_score < 3 and 1 < len(words) <= 4 and _role_follows(doc, candidate, rules):
         candidate.schema, candidate.type_score = "Person", 2
     found, schema = _appositive_schema(doc, candidate.end, rules)
@@ -417,6 +480,8 @@ def instrument_publisher(canonical: str, rules: EntityRules | None = None) -> st
 def _is_junk(text: str, candidate: _Candidate, rules: EntityRules) -> bool:
     key = _normalise(text, rules)
     if not key or key in rules.junk or not any(ch.isalpha() for ch in text):
+        return True
+    if key.split()[0] in rules.document_parts and candidate.schema != "LegalInstrument":
         return True
     if candidate.source == "model" and not (text[0].isupper() or text[0].isdigit()):
         return True
@@ -478,6 +543,13 @@ def _family(schema: str | None) -> str:
     return "org" if schema in ORGANISATIONS else str(schema)
 
 
+def _singular(token: str) -> str:
+    """Crude singular so that "Projects" and "Project" compare equal."""
+    return (
+        token[:-1] if len(token) > 3 and token.endswith("s") and not token.endswith("ss") else token
+    )
+
+
 def _distinctive(token: str, rules: EntityRules) -> bool:
     return (
         token not in rules.generic_name_words
@@ -504,8 +576,10 @@ class _Resolver:
 
     def resolve(self) -> dict[int, list[int]]:
         self._same_key()
+        self._also_known_as()
         self._settle_schemata()
         self._acronyms()
+        self._near_duplicate_people()
         self._place_suffixes()
         self._short_forms()
         return self.groups.members()
@@ -518,15 +592,19 @@ class _Resolver:
             else:
                 first[key] = index
 
+    def _also_known_as(self) -> None:
+        """ "Corman Construction Company, also known as Tong Bang": one entity, two names."""
+        text = _text(self.doc)
+        for index in range(1, len(self.found)):
+            before, after = self.found[index - 1], self.found[index]
+            if AKA.fullmatch(text, before.end, after.start):
+                after.schema, after.type_score = before.schema, max(before.type_score, 3)
+                self.groups.union(index, index - 1)
+
     def _settle_schemata(self) -> None:
         """All mentions of one surface form get the best-evidenced schema among them."""
         for members in self.groups.members().values():
-            scores: Counter[str] = Counter()
-            for index in members:
-                candidate = self.found[index]
-                if candidate.schema:
-                    scores[candidate.schema] += candidate.type_score
-            schema = scores.most_common(1)[0][0]
+            schema = _group_schema(self.found, members)
             for index in members:
                 self.found[index].schema = schema
 
@@ -553,6 +631,19 @@ class _Resolver:
                     self.groups.union(index, target)
                     self.found[index].schema = self.found[target].schema
                     break
+
+    def _near_duplicate_people(self) -> None:
+        """ "Thomas Grove" and "Thomas Groves": same given names, surname one letter apart."""
+        people = self._long_names("Person")
+        for position, (first, tokens) in enumerate(people):
+            for second, other in people[position + 1 :]:
+                if len(tokens) != len(other) or tokens[:-1] != other[:-1]:
+                    continue
+                surname, other_surname = tokens[-1], other[-1]
+                if min(len(surname), len(other_surname)) >= 5 and (
+                    Levenshtein.distance(surname, other_surname) <= 1
+                ):
+                    self.groups.union(second, first)
 
     def _place_suffixes(self) -> None:
         """ "Sakhalin" and "Sakhalin Island", "Pyongyang" and "Pyongyang City"."""
@@ -608,14 +699,19 @@ class _Resolver:
         if not any(_distinctive(token, self.rules) for token in tokens):
             return []
         is_place = self.found[index].schema == "Place"
-        matches = []
+        short = {_singular(token) for token in tokens}
+        scored = []
         for target, full in orgs:
-            if len(full) <= len(tokens) or not set(tokens) <= set(full):
+            long = [_singular(token) for token in full if token not in self.rules.name_connectors]
+            if len(full) <= len(tokens) or not short <= set(long):
                 continue
-            if is_place and full[0] == tokens[0]:
+            if is_place and long[0] == _singular(tokens[0]):
                 continue  # "Moscow" is not short for "Moscow Times"
-            matches.append(target)
-        return matches
+            scored.append((len(short) / len(long), target))
+        if not scored:
+            return []
+        best = max(score for score, _ in scored)
+        return [target for score, target in scored if score == best]
 
     def _nearest(self, index: int, targets: list[int]) -> int | None:
         """The candidate name mentioned last before ``index`` (else first after it)."""
@@ -686,10 +782,14 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
 
 
 def _group_schema(found: list[_Candidate], members: list[int]) -> str:
-    scores: Counter[str] = Counter()
+    """The schema with the strongest evidence (a legal form beats the model), then the most
+    mentions (the model's majority vote)."""
+    best: dict[str, tuple[int, int]] = {}
     for index in members:
-        scores[str(found[index].schema)] += found[index].type_score
-    return scores.most_common(1)[0][0]
+        schema = str(found[index].schema)
+        strongest, count = best.get(schema, (0, 0))
+        best[schema] = (max(strongest, found[index].type_score), count + 1)
+    return max(best, key=lambda schema: best[schema])
 
 
 def _mention(

@@ -175,6 +175,12 @@ class SentenceFinder:
                     break
         if mention is None and token.lemma_.lower() in self.rules.organisation_heads:
             mention = self._named_by_compound(token)
+        if mention is None and token.lemma_.lower() in self.rules.part_heads:
+            # "Rungrado's Moscow operation" is (part of) Rungrado.
+            owners = [self.party(child) for child in children(token, "poss")]
+            named = [party for party in owners if party is not None and self.is_party(party)]
+            if named and named[0].schema in ORG_SCHEMATA:
+                return named[0]
         if mention is None and token.dep_ == "appos" and token.pos_ == "NOUN":
             # "Dalvostok LLC, a firm that employs ...": the firm is Dalvostok LLC.
             mention = self.index.at(token.head)
@@ -550,10 +556,20 @@ class SentenceFinder:
         link.add("summary", f"employs {text}")
         return link
 
+    def _passive_workers(self, verb: Token, sentence: Span) -> Iterator[Link]:
+        """ "Rungrado's workers were employed in construction", "workers hired by X"."""
+        candidates = passive_subjects(verb) or ([verb.head] if verb.dep_ == "acl" else [])
+        for worker in (w for w in (self._worker_token(c) for c in candidates) if w is not None):
+            employers = self.parties(agents(verb)) or self.parties(children(worker, "poss"))
+            for employer in employers:
+                yield self._worker_link(employer, worker, verb, sentence)
+
     def workers(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             lemma = token.lemma_.lower()
-            if token.pos_ == "VERB" and lemma in self.rules.worker_verbs and not is_passive(token):
+            if token.pos_ == "VERB" and lemma in self.rules.worker_verbs and is_passive(token):
+                yield from self._passive_workers(token, sentence)
+            elif token.pos_ == "VERB" and lemma in self.rules.worker_verbs:
                 objects = direct_objects(token)
                 if not objects and token.dep_ == "relcl":
                     objects = [token.head]
@@ -610,10 +626,24 @@ class SentenceFinder:
             return None
         return self.rules.authority(prefix)
 
+    def _adds_to_list(self, verb: Token) -> bool:
+        """ "added X to Annex XVI", "put X on the SDN list"."""
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.list_verbs:
+            return False
+        for _, obj in prep_objects(verb, {"to", "on"}):
+            words = {obj.lemma_.lower(), *(t.lower_ for t in obj.lefts if t.dep_ != "det")}
+            if words & self.rules.list_nouns:
+                return True
+        return False
+
     def sanctions(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             hyphen_authority = self._hyphen_authority(token)
-            if token.lemma_.lower() not in self.rules.sanction_verbs and hyphen_authority is None:
+            if (
+                token.lemma_.lower() not in self.rules.sanction_verbs
+                and hyphen_authority is None
+                and not self._adds_to_list(token)
+            ):
                 continue
             authority_tokens, target_tokens = self._sanction_arguments(token)
             authorities: dict[str, tuple[Authority, Token]] = {}

@@ -116,6 +116,9 @@ class RelationRules:
     fallback_confidence: float
     fallback_ignore_verbs: frozenset[str]
     organisation_heads: frozenset[str] = frozenset()
+    part_heads: frozenset[str] = frozenset()
+    list_verbs: frozenset[str] = frozenset()
+    list_nouns: frozenset[str] = frozenset()
     sanction_participles: frozenset[str] = frozenset()
     trigger_verbs: frozenset[str] = frozenset()
 
@@ -315,6 +318,9 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         fallback_confidence=_confidence(fallback, f"{source}: fallback"),
         fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback"),
         organisation_heads=_words(data.get("organisation_heads"), f"{source}: organisation_heads"),
+        part_heads=_words(data.get("part_heads"), f"{source}: part_heads"),
+        list_verbs=_words(sanctions.get("list_verbs"), f"{source}: sanctions"),
+        list_nouns=_words(sanctions.get("list_nouns"), f"{source}: sanctions"),
     )
     return _with_triggers(rules)
 

@@ -48,8 +48,12 @@ def is_capitalised(token: Token) -> bool:
     return text[0].isupper() or (text[0].isdigit() and len(text) > 1)
 
 
+APOSTROPHES = frozenset({"'", "’"})
+
+
 def _name_start(doc: Doc, end: int, connectors: frozenset[str], limit: int) -> int:
-    """Walk left from ``end`` (exclusive) over capitalised words and inner connectors."""
+    """Walk left from ``end`` (exclusive) over capitalised words, inner connectors, a plural
+    apostrophe ("Workers' Party") and a parenthesised part ("Qingdao Construction (Namibia)")."""
     start = end
     while start > 0 and end - start < limit:
         token = doc[start - 1]
@@ -60,16 +64,40 @@ def _name_start(doc: Doc, end: int, connectors: frozenset[str], limit: int) -> i
         if token.lower_ in connectors and inner and start < end:
             start -= 1
             continue
+        if token.text in APOSTROPHES and inner and doc[start - 2].text.endswith("s"):
+            start -= 1
+            continue
+        opening = _parenthesis_start(doc, start - 1)
+        if opening is not None:
+            start = opening
+            continue
         break
     while start < end and (doc[start].lower_ in connectors or doc[start].is_punct):
         start += 1
     return start
 
 
-def _trim_left(doc: Doc, start: int, end: int) -> int:
-    """Drop sentence-initial function words and nationality adjectives from a name's left."""
+def _parenthesis_start(doc: Doc, close: int) -> int | None:
+    """Index of "(" when ``doc[close]`` ends "(Capitalised ...)" right after a name word."""
+    if close < 2 or doc[close].text != ")":
+        return None
+    for index in range(close - 1, max(close - 4, 0), -1):
+        if doc[index].text == "(":
+            inside = doc[index + 1 : close]
+            named = len(inside) > 0 and all(is_capitalised(t) for t in inside)
+            if named and index > 0 and is_capitalised(doc[index - 1]):
+                return index
+            return None
+    return None
+
+
+def _trim_left(doc: Doc, start: int, end: int, places: dict[str, str]) -> int:
+    """Drop sentence-initial function words and nationality adjectives from a name's left;
+    a place name stays ("Yanbian Silverstar", "Korea Rungrado")."""
     while start < end - 1:
         token = doc[start]
+        if token.lower_ in places:
+            break
         if token.is_stop or token.ent_type_ in LEFT_STRIP_ENTS or token.is_punct:
             start += 1
             continue
@@ -86,6 +114,7 @@ class RuleComponent:
         self.gazetteer = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.gazetteer_size = 0
         self.triggers = self._trigger_matcher()
+        self.families = self._family_matcher()
 
     def _trigger_matcher(self) -> PhraseMatcher:
         """Words that start a rule (legal forms, organisation heads, cue nouns), found in C."""
@@ -99,6 +128,12 @@ class RuleComponent:
         matcher.add("HEAD", [self.nlp.make_doc(word) for word in heads])
         cues = [w for w, schema in self.rules.appositive_heads.items() if schema in _CUE_SCHEMATA]
         matcher.add("CUE", [self.nlp.make_doc(word) for word in sorted(cues)])
+        return matcher
+
+    def _family_matcher(self) -> PhraseMatcher:
+        matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        names = self.rules.korean_family_names
+        matcher.add("KFAM", [self.nlp.make_doc(name) for name in names])
         return matcher
 
     def set_gazetteer(self, names: Iterable[GazetteerName]) -> int:
@@ -126,6 +161,7 @@ class RuleComponent:
         spans.extend(self.organisation_spans(doc, triggers["HEAD"]))
         spans.extend(self.instrument_spans(doc))
         spans.extend(self.cue_noun_spans(doc, triggers["CUE"]))
+        spans.extend(self.korean_name_spans(doc))
         if self.gazetteer_size:
             spans.extend(self.gazetteer_spans(doc))
         doc.spans[RULE_SPANS] = spans
@@ -158,7 +194,10 @@ class RuleComponent:
                 done = quoted
                 continue
             start = _name_start(doc, index, self.rules.name_connectors, MAX_NAME_TOKENS)
-            start = _trim_left(doc, start, index)
+            start = _trim_left(doc, start, index, self.rules.places)
+            if end + 1 < len(doc) and doc[end].text == ",":
+                more = self._legal_form_at(doc, end + 1)
+                end = end + 1 + more if more else end  # "Co., Ltd.", "Company, Inc."
             if start < index and not doc[start].is_punct:
                 yield Span(doc, start, end, label="Company", kb_id="rule:legal-form")
             done = end
@@ -181,33 +220,57 @@ class RuleComponent:
             if schema is None or not is_capitalised(token):
                 continue
             start = _name_start(doc, index, self.rules.name_connectors, MAX_NAME_TOKENS)
-            start = _trim_left(doc, start, index) if start < index else start
+            start = _trim_left(doc, start, index, self.rules.places) if start < index else start
             end = self._extend_right(doc, index + 1)
             if end - start < 2:
                 continue
             yield Span(doc, start, end, label=schema, kb_id="rule:organisation-head")
 
     def _extend_right(self, doc: Doc, end: int) -> int:
-        """Extend a head word over "of the Democratic People's Republic of Korea"-like tails."""
+        """Extend a head word over "of the Democratic People's Republic of Korea"-like tails,
+        or over the proper name that follows it ("Commercial Bank Agrosoyuz"); a tail that is
+        itself an organisation ("Committee of the Workers' Party") is left to its own span."""
         connectors = self.rules.head_connectors
         if end < len(doc) and doc[end].lower_ in connectors:
             cursor = end + 1
             if cursor < len(doc) and doc[cursor].lower_ == "the":
                 cursor += 1
-            last = cursor
-            while last < len(doc) and last - end < MAX_NAME_TOKENS:
-                token = doc[last]
-                if is_capitalised(token) and not token.is_punct:
-                    last += 1
-                elif token.lower_ in self.rules.name_connectors and last + 1 < len(doc):
-                    if not is_capitalised(doc[last + 1]):
-                        break
-                    last += 1
-                else:
-                    break
-            if last > cursor:
+            last = self._name_end(doc, cursor)
+            tail = doc[cursor:last]
+            nested = any(t.lower_ in self.rules.organisation_heads for t in tail[1:])
+            if last > cursor and not nested:
                 return last
+            return end
+        last = self._name_end(doc, end)
+        if last > end and all(self._proper_tail(t) for t in doc[end:last]):
+            return last
         return end
+
+    def _name_end(self, doc: Doc, cursor: int) -> int:
+        last = cursor
+        while last < len(doc) and last - cursor < MAX_NAME_TOKENS:
+            token = doc[last]
+            plural_apostrophe = token.text in APOSTROPHES and doc[last - 1].text.endswith("s")
+            if (is_capitalised(token) and not token.is_punct) or (
+                last > cursor and plural_apostrophe
+            ):
+                last += 1
+            elif token.lower_ in self.rules.name_connectors and last + 1 < len(doc):
+                if not is_capitalised(doc[last + 1]):
+                    break
+                last += 1
+            else:
+                break
+        return last
+
+    def _proper_tail(self, token: Token) -> bool:
+        """A word that can continue a name after its head: a proper noun, not a place or date."""
+        return (
+            token.pos_ == "PROPN"
+            and token.ent_type_ not in LEFT_STRIP_ENTS
+            and token.lower_ not in self.rules.places
+            and not token.is_sent_start
+        )
 
     def instrument_spans(self, doc: Doc) -> Iterator[Span]:
         """Resolutions, executive orders and regulations, by the regular expressions."""
@@ -245,6 +308,37 @@ class RuleComponent:
                 end += 1
             if end > index + 1:
                 yield Span(doc, index + 1, end, label=schema, kb_id="rule:cue-noun")
+
+    def korean_name_spans(self, doc: Doc) -> Iterator[Span]:
+        """ "Im Song Sun", "Kim Tong-chol": a family name and a two-syllable given name."""
+        for _match_id, start, _end in self.families(doc):
+            end = self._given_name_end(doc, start + 1)
+            if end:
+                yield Span(doc, start, end, label="Person", kb_id="rule:korean-name")
+
+    def _given_name_end(self, doc: Doc, index: int) -> int:
+        if index + 2 < len(doc) and doc[index + 1].text == "-" and doc[index + 2].is_lower:
+            first, second = doc[index], doc[index + 2]
+            if self._syllable(first) and second.is_alpha and len(second) <= 6:
+                return index + 3 if not doc[index].whitespace_ else 0
+        if index + 1 < len(doc) and self._syllable(doc[index]) and self._syllable(doc[index + 1]):
+            after = doc[index + 2] if index + 2 < len(doc) else None
+            if after is None or not is_capitalised(after) or after.is_punct:
+                return index + 2
+        return 0
+
+    def _syllable(self, token: Token) -> bool:
+        """A capitalised romanised syllable, not a word that makes the span a place or firm."""
+        lower = token.lower_
+        return (
+            token.is_alpha
+            and token.is_title
+            and 2 <= len(token) <= 7
+            and lower not in self.rules.organisation_heads
+            and lower not in self.rules.generic_name_words
+            and lower not in self.rules.places
+            and token.ent_type_ not in ("GPE", "LOC", "NORP", "DATE")
+        )
 
     def gazetteer_spans(self, doc: Doc) -> Iterator[Span]:
         """Names and aliases from the loaded sanctions lists, written like names in the text."""

@@ -55,6 +55,10 @@ class EntityRules:
     junk: frozenset[str]
     edge_words: frozenset[str]
     place_suffixes: frozenset[str] = frozenset()
+    hyphen_modifiers: frozenset[str] = frozenset()
+    document_parts: frozenset[str] = frozenset()
+    korean_family_names: tuple[str, ...] = ()
+    place_heads: frozenset[str] = frozenset()
     places: dict[str, str] = field(default_factory=dict)
     """Lower-cased place name -> ISO code of the country it lies in."""
 
@@ -148,6 +152,10 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         junk=_lower(_strings(path, data, "junk")),
         edge_words=_lower(_strings(path, data, "edge_words")),
         place_suffixes=_lower(_strings(path, data, "place_suffixes")),
+        hyphen_modifiers=_lower(_strings(path, data, "hyphen_modifiers")),
+        document_parts=_lower(_strings(path, data, "document_parts")),
+        korean_family_names=tuple(_strings(path, data, "korean_family_names")),
+        place_heads=_lower(_strings(path, data, "place_heads")),
     )
 
 
