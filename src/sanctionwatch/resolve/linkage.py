@@ -71,6 +71,13 @@ class LinkConfig:
     blocking_rules: tuple[tuple[str, ...], ...]
     comparisons: tuple[ComparisonSpec, ...]
     address_words: dict[str, str]
+    u_min_records: int = 0
+    u_max_pairs: float = 0.0
+    u_seed: int = 0
+
+    def estimates_u(self, records: int) -> bool:
+        """Estimate u probabilities from random pairs of this table (big tables only)?"""
+        return self.u_max_pairs > 0 and records >= self.u_min_records
 
     def prior(self, records: int) -> float:
         """Probability that two random records match, for a table of ``records`` rows.
@@ -121,7 +128,13 @@ def parse_link_config(data: Any, path: Path) -> LinkConfig:
         threshold = float(data["threshold"])
     except (KeyError, TypeError, ValueError) as exc:
         raise LinkConfigError(f"{path}: prior and threshold must be numbers ({exc})") from exc
+    u_estimation = data.get("u_estimation") or {}
+    if not isinstance(u_estimation, dict):
+        raise LinkConfigError(f"{path}: 'u_estimation' must be a mapping")
     return LinkConfig(
+        u_min_records=int(u_estimation.get("min_records", 0)),
+        u_max_pairs=float(u_estimation.get("max_pairs", 0)),
+        u_seed=int(u_estimation.get("seed", 0)),
         version=data["version"],
         expected_matches=expected,
         threshold=threshold,
@@ -454,6 +467,10 @@ def run_splink(
     frame = db_api.register(table)
     records = len(table["unique_id"])
     linker = Linker(frame, splink_settings(config, records), log_level=None)
+    if config.estimates_u(records):
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=config.u_max_pairs, seed=config.u_seed
+        )
     predictions = linker.inference.predict(
         threshold_match_probability=config.threshold, warning_mode="never"
     )
