@@ -64,8 +64,10 @@ def run(
         None, help="Files or folders to process (default: examples/reports)."
     ),
     db: str | None = DbOption,
-    no_serve: bool = typer.Option(
-        False, "--no-serve", help="Stop after the summary instead of serving the web app."
+    serve: bool | None = typer.Option(
+        None,
+        "--serve/--no-serve",
+        help="Serve the web app after the summary (default: when run from a terminal).",
     ),
     host: str = web_commands.HostOption,
     port: int = web_commands.PortOption,
@@ -87,7 +89,7 @@ def run(
     print_table("SanctionWatch store", ["what", "count"], counts.items())
     for failure in summary.failures:
         err_console.print(f"error: {failure}")
-    if not no_serve:
+    if web_commands.should_serve(serve):
         web_commands.serve_app(database, host, port)
     if not summary.ok:
         raise typer.Exit(1)

@@ -207,3 +207,42 @@ def test_split_dissolve_separates_every_member(database: Database, add_entity: A
         split(session, "B", user="ana", dissolve=True)
         assert members(session, "A") == ["A"]
         assert canonical_id(session, "C") == "C"
+
+
+def test_a_firm_typed_legal_entity_never_merges_with_a_person(
+    database: Database, add_entity: AddEntity
+) -> None:
+    add_entity("le", "LegalEntity", {"name": ["Namsan Trading Corporation"]})
+    add_entity("per", "Person", {"name": ["Namsan Trading"]})
+    resolve_entities(database)
+    assert not _same(database, "le", "per")
+
+
+def test_a_longer_person_name_needs_evidence_to_merge(
+    database: Database, add_entity: AddEntity
+) -> None:
+    add_entity("short", "Person", {"name": ["Safia Farkash"], "birthDate": ["1953-01-01"]})
+    add_entity("long", "Person", {"name": ["Safia Farkash Al-Barassi"]})
+    add_entity("dated", "Person", {"name": ["SAFIA FARKASH AL-BARASSI"], "birthDate": ["1953"]})
+    resolve_entities(database)
+    with database.session() as session:
+        queued = {j.pair for j in review_queue(session)}
+    assert _same(database, "short", "dated"), "same birth year tips the longer name over"
+    assert _same(database, "long", "dated")
+    assert ("long", "short") not in queued
+
+
+def test_generic_cores_do_not_merge(database: Database, add_entity: AddEntity) -> None:
+    for index, rest in enumerate(["Security Bureau", "Aerospace Agency", "Development Fund"]):
+        for country in ("sy", "ir", "kp", "ru", "by", "cu"):
+            add_entity(
+                f"org-{index}-{country}",
+                "Organization",
+                {"name": [f"National {rest} of {country.upper()}"], "country": [country]},
+            )
+    add_entity("national", "Organization", {"name": ["National"]})
+    for n in range(12):
+        add_entity(f"extra-{n}", "Organization", {"name": [f"National Widget {n} Board"]})
+    summary = resolve_entities(database)
+    assert summary.machine_same == 0
+    assert not _same(database, "national", "org-0-sy")

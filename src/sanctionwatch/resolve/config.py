@@ -19,6 +19,7 @@ WEIGHT_NAMES = (
     "different_country",
     "shared_document",
     "different_birth_date",
+    "same_birth_date",
 )
 
 
@@ -33,6 +34,7 @@ class ResolverConfig:
     review_threshold: float
     max_block_size: int
     min_token_length: int
+    distinctive_max_entities: int
     weights: dict[str, float]
     legal_forms: frozenset[str]
     descriptors: dict[str, str]
@@ -71,6 +73,7 @@ def parse_resolver_config(data: Any, path: Path) -> ResolverConfig:
         review_threshold=review,
         max_block_size=int(_number(blocking, "max_block_size", path)),
         min_token_length=int(_number(blocking, "min_token_length", path)),
+        distinctive_max_entities=int(_number(blocking, "distinctive_max_entities", path)),
         weights={name: _number(weights, name, path) for name in WEIGHT_NAMES},
         legal_forms=frozenset(str(w) for w in _require(data, "legal_forms", list, path)),
         descriptors={str(k): str(v) for k, v in descriptors.items()},

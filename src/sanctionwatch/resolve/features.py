@@ -13,6 +13,8 @@ Every score carries the features that fired, so a merge can be explained.
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
@@ -34,6 +36,9 @@ CONTAINED = 0.72
 """Score when every core token of the shorter name is in the longer one (review band)."""
 PERSON_CONTAINED = 0.66
 """Score when every token of a shorter person name is in the longer one (review band)."""
+EXTRA_TOKENS_CAP = 0.8
+"""A name with words the other lacks scores at most this on the name alone: a middle name or
+an extra word may be a different entity, so a merge needs evidence (birth date, identifier)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ class PairScore:
 
 
 class PairScorer(Protocol):
+    def observe(self, records: Sequence[EntityRecord]) -> None: ...
+
     def block_keys(self, record: EntityRecord) -> set[str]: ...
 
     def score(self, left: EntityRecord, right: EntityRecord) -> PairScore: ...
@@ -124,6 +131,19 @@ class FeatureScorer:
     def __init__(self, config: ResolverConfig) -> None:
         self.config = config
         self._parts = lru_cache(maxsize=200_000)(self._name_parts)
+        self._frequency: Counter[str] = Counter()
+
+    def observe(self, records: Sequence[EntityRecord]) -> None:
+        """Count in how many entities each core token occurs (rare tokens name a firm)."""
+        frequency: Counter[str] = Counter()
+        for record in records:
+            frequency.update({t for parts in self.parts(record) for t in parts.core})
+        self._frequency = frequency
+
+    def distinctive(self, core: Sequence[str]) -> bool:
+        """Does the core hold a token rare enough to identify an entity ("rungrado", not "army")?"""
+        limit = self.config.distinctive_max_entities
+        return any(len(t) >= 4 and self._frequency.get(t, 0) <= limit for t in core)
 
     def _name_parts(self, name: str, organisation: bool) -> NameParts:
         try:
@@ -158,8 +178,29 @@ class FeatureScorer:
                 keys.add("#" + parts.fused)
         return keys
 
+    def looks_like_organisation(self, record: EntityRecord) -> bool:
+        """A LegalEntity whose name carries a legal form or a trade word is no person."""
+        for name in record.names:
+            parts = self._parts(name, True)
+            if parts.descriptors or (parts.form is not None and self._has_legal_form(name)):
+                return True
+        return False
+
+    @staticmethod
+    def _has_legal_form(name: str) -> bool:
+        try:
+            return bool(prepare_name(name, "Company").legal_forms)
+        except InvalidNameError:
+            return False
+
+    def _kinds_clash(self, left: EntityRecord, right: EntityRecord) -> bool:
+        for one, other in ((left, right), (right, left)):
+            if is_person(one.schema) and other.schema == "LegalEntity":
+                return self.looks_like_organisation(other)
+        return False
+
     def score(self, left: EntityRecord, right: EntityRecord) -> PairScore:
-        if not schemas_compatible(left.schema, right.schema):
+        if not schemas_compatible(left.schema, right.schema) or self._kinds_clash(left, right):
             return PairScore(0.0, {"schema_mismatch": 1.0}, negative=False)
         person = is_person(left.schema) or is_person(right.schema)
         best = PairScore(0.0)
@@ -170,7 +211,7 @@ class FeatureScorer:
                     candidate.score == best.score and candidate.negative and not best.negative
                 ):
                     best = candidate
-        self._add_evidence(left, right, best)
+        self._add_evidence(left, right, best, name_score=best.score)
         best.score = round(min(1.0, max(0.0, best.score)), 4)
         return best
 
@@ -178,12 +219,18 @@ class FeatureScorer:
         assert a.form is not None and b.form is not None
         probability, fired = matcher_name_score(a.form, b.form)
         score = PairScore(probability, fired)
-        if a.fused and a.fused == b.fused:
+        short = a if len(a.core) <= len(b.core) else b
+        if a.fused and a.fused == b.fused and self.distinctive(a.core):
             score.score = max(score.score, CORE_EQUAL)
             score.features["name_core_equal"] = 1.0
-        elif fired.get("token_mismatch", 0.0) == 0.0 and fired.get("extra_tokens", 0.0) > 0:
+        elif (
+            fired.get("token_mismatch", 0.0) == 0.0
+            and fired.get("extra_tokens", 0.0) > 0
+            and self.distinctive(short.core)
+        ):
             score.score = max(score.score, CONTAINED)
             score.features["name_core_contained"] = 1.0
+        _cap_extra_tokens(score)
         self._compare_descriptors(a, b, score)
         return score
 
@@ -207,22 +254,33 @@ class FeatureScorer:
         same_core = "name_core_equal" in score.features or score.score + 0.45 >= 0.9
         score.negative = score.negative or same_core
 
-    @staticmethod
-    def _person_names(a: NameParts, b: NameParts) -> PairScore:
+    def _person_names(self, a: NameParts, b: NameParts) -> PairScore:
         assert a.form is not None and b.form is not None
         probability, fired = matcher_name_score(a.form, b.form)
         score = PairScore(probability, fired)
         mismatch = fired.get("token_mismatch", 0.0)
         shortest = min(len(a.core), len(b.core))
-        if mismatch == 0.0 and fired.get("extra_tokens", 0.0) > 0:
+        short = a if len(a.core) <= len(b.core) else b
+        contained = mismatch == 0.0 and fired.get("extra_tokens", 0.0) > 0
+        if contained and (shortest >= 2 or self.distinctive(short.core)):
             score.score = max(score.score, PERSON_CONTAINED)
             score.features["name_tokens_contained"] = 1.0
-        # Sharing most but not all tokens ("Kim Jong Un" / "Kim Jong Nam") marks another person.
-        score.negative = shortest > 1 and 0.0 < mismatch < 1.0
+        _cap_extra_tokens(score)
+        # One differing token among three or more ("Kim Jong Un" / "Kim Jong Nam") marks another
+        # person; with fewer tokens a shared surname says too little to be worth recording.
+        score.negative = shortest >= 3 and 0.0 < mismatch <= 1 / shortest + 1e-9
         return score
 
-    def _add_evidence(self, left: EntityRecord, right: EntityRecord, score: PairScore) -> None:
+    def _add_evidence(
+        self, left: EntityRecord, right: EntityRecord, score: PairScore, name_score: float
+    ) -> None:
+        """Add identifier, country, birth-date and document evidence.
+
+        Conflicting identifiers or birth dates are recorded as negative evidence only for pairs
+        whose names alone would be worth a look: namesakes, not strangers.
+        """
         weights = self.config.weights
+        worth_a_look = name_score >= self.config.review_threshold
         evidence = evidence_features(left.evidence(), right.evidence())
         rules = (
             ("identifier_match", "same_identifier", False),
@@ -230,19 +288,24 @@ class FeatureScorer:
             ("country_match", "same_country", False),
             ("country_mismatch", "different_country", False),
             ("birth_date_mismatch", "different_birth_date", True),
+            ("birth_date_match", "same_birth_date", False),
         )
         for feature, weight, negative in rules:
             value = evidence.get(feature, 0.0)
             if value:
                 score.score += weights[weight] * value
                 score.features[feature] = value
-                score.negative = score.negative or (negative and value >= 1.0)
-        if evidence.get("birth_date_match"):
-            score.features["birth_date_match"] = evidence["birth_date_match"]
+                score.negative = score.negative or (negative and value >= 1.0 and worth_a_look)
         shared = left.documents & right.documents
         if shared:
             score.score += weights["shared_document"]
             score.features["shared_document"] = float(len(shared))
+
+
+def _cap_extra_tokens(score: PairScore) -> None:
+    if score.features.get("extra_tokens", 0.0) > 0 and score.score > EXTRA_TOKENS_CAP:
+        score.score = EXTRA_TOKENS_CAP
+        score.features["extra_tokens_cap"] = EXTRA_TOKENS_CAP
 
 
 def decide(score: PairScore, config: ResolverConfig) -> str | None:

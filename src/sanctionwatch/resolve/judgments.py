@@ -125,6 +125,34 @@ def ordered_pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
+def _judgment_row(
+    a: str,
+    b: str,
+    judgment: str,
+    *,
+    user: str,
+    machine: bool,
+    score: float | None,
+    features: dict[str, Any] | None,
+    note: str | None,
+) -> JudgmentRow:
+    allowed = (*HUMAN_JUDGMENTS, WITHDRAWN) if machine else HUMAN_JUDGMENTS
+    if judgment not in allowed:
+        raise ValueError(f"unknown judgment {judgment!r}: use one of {', '.join(allowed)}")
+    left, right = ordered_pair(a, b)
+    return JudgmentRow(
+        left_id=left,
+        right_id=right,
+        judgment=judgment,
+        user=user,
+        machine=machine,
+        score=score,
+        features=features or {},
+        note=note,
+        created_at=utcnow(),
+    )
+
+
 def add_judgment(
     session: Session,
     a: str,
@@ -138,24 +166,37 @@ def add_judgment(
     note: str | None = None,
 ) -> Judgment:
     """Append one judgment to the history (the pair is stored ordered)."""
-    allowed = (*HUMAN_JUDGMENTS, WITHDRAWN) if machine else HUMAN_JUDGMENTS
-    if judgment not in allowed:
-        raise ValueError(f"unknown judgment {judgment!r}: use one of {', '.join(allowed)}")
-    left, right = ordered_pair(a, b)
-    row = JudgmentRow(
-        left_id=left,
-        right_id=right,
-        judgment=judgment,
-        user=user,
-        machine=machine,
-        score=score,
-        features=features or {},
-        note=note,
-        created_at=utcnow(),
+    row = _judgment_row(
+        a, b, judgment, user=user, machine=machine, score=score, features=features, note=note
     )
     session.add(row)
     session.flush()
     return Judgment.from_row(row)
+
+
+def add_machine_judgment(
+    session: Session,
+    a: str,
+    b: str,
+    judgment: str,
+    *,
+    score: float | None = None,
+    features: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> None:
+    """Append a machine judgment without flushing (the machine pass writes thousands)."""
+    session.add(
+        _judgment_row(
+            a,
+            b,
+            judgment,
+            user=MACHINE_USER,
+            machine=True,
+            score=score,
+            features=features,
+            note=note,
+        )
+    )
 
 
 def all_judgments(session: Session) -> list[Judgment]:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sanctionwatch.resolve.config import DATA_DIR, load_resolver_config
 from sanctionwatch.resolve.features import FeatureScorer, normalise_name
 from sanctionwatch.screen.data import load_legal_forms
-from sanctionwatch.screen.normalize import InvalidNameError, NameForm, prepare_name
+from sanctionwatch.screen.normalize import normalize_text, split_legal_forms
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import StatementRow
 
@@ -71,6 +71,13 @@ class LinkConfig:
     blocking_rules: tuple[tuple[str, ...], ...]
     comparisons: tuple[ComparisonSpec, ...]
     address_words: dict[str, str]
+    u_min_records: int = 0
+    u_max_pairs: float = 0.0
+    u_seed: int = 0
+
+    def estimates_u(self, records: int) -> bool:
+        """Estimate u probabilities from random pairs of this table (big tables only)?"""
+        return self.u_max_pairs > 0 and records >= self.u_min_records
 
     def prior(self, records: int) -> float:
         """Probability that two random records match, for a table of ``records`` rows.
@@ -121,7 +128,13 @@ def parse_link_config(data: Any, path: Path) -> LinkConfig:
         threshold = float(data["threshold"])
     except (KeyError, TypeError, ValueError) as exc:
         raise LinkConfigError(f"{path}: prior and threshold must be numbers ({exc})") from exc
+    u_estimation = data.get("u_estimation") or {}
+    if not isinstance(u_estimation, dict):
+        raise LinkConfigError(f"{path}: 'u_estimation' must be a mapping")
     return LinkConfig(
+        u_min_records=int(u_estimation.get("min_records", 0)),
+        u_max_pairs=float(u_estimation.get("max_pairs", 0)),
+        u_seed=int(u_estimation.get("seed", 0)),
         version=data["version"],
         expected_matches=expected,
         threshold=threshold,
@@ -179,13 +192,11 @@ class Preparer:
         self.names = FeatureScorer(load_resolver_config())
         self.legal_forms = load_legal_forms()
 
-    def legal_form(self, form: NameForm | None, explicit: str | None) -> str | None:
+    def legal_form(self, found: str | None, explicit: str | None) -> str | None:
         if explicit:
             tokens = tuple(normalise_name(explicit))
             return self.legal_forms.spellings.get(tokens, " ".join(tokens) or None)
-        if form is None or not form.legal_forms:
-            return None
-        return sorted(form.legal_forms)[0]
+        return found
 
     def address(self, value: str | None) -> str | None:
         if not value:
@@ -194,21 +205,30 @@ class Preparer:
         tokens = [words.get(t, t) for t in normalise_name(value)]
         return " ".join(tokens) or None
 
+    def name_columns(self, name: str) -> tuple[list[str], list[str], str | None]:
+        """(tokens without legal forms, core tokens, canonical legal form) of one name.
+
+        Uses the matcher's normalisation and legal-form table but not its full token
+        preparation (phonetics, Korean syllables): a million registry rows need the cheap path.
+        """
+        tokens = normalize_text(name).split()
+        kept, forms = split_legal_forms(tokens) if tokens else (tokens, set())
+        resolver = self.names.config
+        kept = [t for t in kept if t not in resolver.legal_forms] or kept
+        core = [
+            t for t in kept if t not in resolver.descriptors and t not in resolver.country_words
+        ]
+        return kept, core or kept, min(forms) if forms else None
+
     def prepare(self, raw: RawRecord, prefix: str = "") -> dict[str, str | None]:
-        try:
-            form: NameForm | None = prepare_name(raw.name, "Company")
-        except InvalidNameError:
-            form = None
-        kept = list(form.texts) if form is not None else normalise_name(raw.name)
-        parts = self.names.name_parts(raw.name)
-        core = parts.core or tuple(kept)
+        kept, core, form = self.name_columns(raw.name)
         number = "".join(ch for ch in (raw.registration_number or "").upper() if ch.isalnum())
         return {
             "unique_id": prefix + raw.id,
             "name_norm": " ".join(kept) or None,
             "name_first": core[0] if core else None,
             "name_last": core[-1] if core else None,
-            "name_initial": parts.fused[:1] or None,
+            "name_initial": core[0][:1] if core else None,
             "legal_form": self.legal_form(form, raw.legal_form),
             "address_norm": self.address(raw.address),
             "country": _country_code(raw.country) if raw.country else None,
@@ -447,6 +467,10 @@ def run_splink(
     frame = db_api.register(table)
     records = len(table["unique_id"])
     linker = Linker(frame, splink_settings(config, records), log_level=None)
+    if config.estimates_u(records):
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=config.u_max_pairs, seed=config.u_seed
+        )
     predictions = linker.inference.predict(
         threshold_match_probability=config.threshold, warning_mode="never"
     )

@@ -27,11 +27,11 @@ from sanctionwatch.resolve.features import (
     decide,
 )
 from sanctionwatch.resolve.judgments import (
-    MACHINE_USER,
     WITHDRAWN,
     Clustering,
     Judgment,
     add_judgment,
+    add_machine_judgment,
     all_judgments,
     effective_judgments,
     ordered_pair,
@@ -43,7 +43,8 @@ from sanctionwatch.store.statements import Statement, assemble_entity, statement
 from sanctionwatch.store.tables import StatementRow
 
 RESOLVABLE_ROOTS = ("LegalEntity", "Vessel", "Airplane")
-NAME_PROPS = ("name", "alias", "previousName", "weakAlias", "abbreviation")
+NAME_PROPS = ("name", "alias", "previousName")
+"""Weak aliases and abbreviations ("Hassan", "NATA") are too thin to merge on."""
 COUNTRY_PROPS = ("country", "jurisdiction", "nationality", "citizenship", "mainCountry", "flag")
 IGNORED_IDENTIFIERS = frozenset({"programId", "okvedCode", "ticker", "isinCode", "licenseNumber"})
 
@@ -197,6 +198,7 @@ def resolve_entities(
         human_pairs = {j.pair for j in history if not j.machine}
         summary.human_judgments = len(human_pairs)
         current = _current_machine(history)
+        scorer.observe(records)
         pairs = list(candidate_pairs(records, scorer, config))
         summary.candidate_pairs = len(pairs)
         proposed: set[tuple[str, str]] = set()
@@ -212,20 +214,19 @@ def resolve_entities(
             proposed.add(pair)
             if pair in human_pairs or _unchanged(current.get(pair), judgment, result.score):
                 continue
-            add_judgment(
+            add_machine_judgment(
                 session,
                 *pair,
                 judgment,
-                user=MACHINE_USER,
-                machine=True,
                 score=result.score,
                 features=result.features,
                 note=f"resolver.yaml v{config.version}",
             )
             summary.new_machine_judgments += 1
         for pair in sorted(set(current) - proposed):
-            add_judgment(session, *pair, WITHDRAWN, user=MACHINE_USER, machine=True)
+            add_machine_judgment(session, *pair, WITHDRAWN)
             summary.withdrawn += 1
+        session.flush()
         clustering = recompute_canonical_ids(session)
     _summarise_clusters(summary, clustering)
     return summary
