@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from tests.conftest import REPO_ROOT
 
 from sanctionwatch.ingest.commands import store_stats
 from sanctionwatch.pipeline import EXAMPLE_LISTS, EXAMPLE_REPORTS, run_pipeline
 from sanctionwatch.store.database import Database
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture

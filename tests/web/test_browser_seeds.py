@@ -33,7 +33,7 @@ RUNGRADO = "Korea Rungrado General Trading Corporation"
 
 @pytest.fixture(scope="module")
 def seeded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from tests.conftest import SHARED_DIR
+    from conftest import SHARED_DIR  # type: ignore[import-not-found]
 
     if not SHARED_DIR.is_dir():
         pytest.skip(f"{SHARED_DIR} not present")
