@@ -67,7 +67,10 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 def refusal(address: str) -> str | None:
     """Why an address must not be fetched from, or None if it is a public unicast address."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return "not an IP address"
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     checks = (
