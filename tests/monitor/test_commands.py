@@ -5,7 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -147,3 +152,29 @@ def test_run_forever_stops_cleanly_on_request(
     worker.join(timeout=30)
     assert not worker.is_alive()
     assert len(runs) == 1 and runs[0].ok
+
+
+def test_sigterm_stops_monitor_every_cleanly(
+    sqlite_database: Database, local_server: LocalServer
+) -> None:
+    local_server.routes["/rss"] = Page(rss(local_server.base, []))
+    with sqlite_database.session() as session:
+        add_source(session, local_server.url("/rss"))
+    env = {**os.environ, "SANCTIONWATCH_ALLOW_PRIVATE": "1", "PYTHONPATH": "src"}
+    command = ["monitor", "--every", "1h", "--host-delay", "0", "--db", sqlite_database.url]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sanctionwatch.cli", *command],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert process.stderr is not None
+    deadline = time.monotonic() + 60
+    seen = ""
+    while "monitor: 1 sources" not in seen and time.monotonic() < deadline:
+        seen += process.stderr.readline()
+    process.send_signal(signal.SIGTERM)
+    remaining = process.communicate(timeout=30)[1]
+    assert "monitor: 1 sources" in seen
+    assert process.returncode == 0 and "stopped cleanly" in remaining
