@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sanctionwatch.ingest.pipeline import ingest_bytes
 from sanctionwatch.monitor import audit
 from sanctionwatch.monitor.alerts import list_alerts, list_update_alerts, review, screening_alerts
+from sanctionwatch.monitor.run import process_list_updates
 from sanctionwatch.monitor.tables import AlertRow
 from sanctionwatch.screen.lists.diff import diff_versions
 from sanctionwatch.screen.lists.store import load_list_file
@@ -144,3 +145,13 @@ def test_removed_designation_alerts_matched_entity(database: Database, tmp_path:
     assert len(list_update_alerts(database, diff, threshold=THRESHOLD)) == 1
     with database.session() as session:
         assert [a.kind for a in list_alerts(session, "open")] == ["designation_removed"]
+
+
+def test_monitor_run_picks_up_list_updates_once(database: Database, tmp_path: Path) -> None:
+    _graph_entity(database)
+    _load(database, _list_file(tmp_path, "v1.json", [_other()]))
+    screen_all(database, threshold=THRESHOLD)
+    assert process_list_updates(database, THRESHOLD) == []  # baseline
+    _load(database, _list_file(tmp_path, "v2.json", [_other(), *_designated([])]))
+    assert len(process_list_updates(database, THRESHOLD)) == 1
+    assert process_list_updates(database, THRESHOLD) == []

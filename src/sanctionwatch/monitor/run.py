@@ -20,11 +20,17 @@ from sqlalchemy import select
 
 from sanctionwatch.extract.pipeline import extract_documents
 from sanctionwatch.monitor import audit
-from sanctionwatch.monitor.alerts import SYSTEM_ACTOR, claim_alerts, screening_alerts
+from sanctionwatch.monitor.alerts import (
+    SYSTEM_ACTOR,
+    claim_alerts,
+    list_update_alerts,
+    screening_alerts,
+)
 from sanctionwatch.monitor.fetch import Fetcher
 from sanctionwatch.monitor.poll import SourcePoll, poll_source
 from sanctionwatch.monitor.sources import list_sources
 from sanctionwatch.resolve.resolver import resolve_entities
+from sanctionwatch.screen.lists.diff import diff_versions
 from sanctionwatch.screen.lists.store import list_versions
 from sanctionwatch.screen.screening import screen_all
 from sanctionwatch.store import Database
@@ -34,6 +40,7 @@ Progress = Callable[[str, int, int], None]
 """Called with (what, done, total)."""
 
 INTERVAL = re.compile(r"^(\d+)\s*([smhd]?)$")
+LIST_CHECK_EVENT = "list_version_checked"
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -137,6 +144,8 @@ def run_once(
             progress("polling", done, len(sources))
     if run.new_documents:
         process_documents(database, run.new_documents, run, should_stop, progress, threshold)
+    if not should_stop():
+        run.alerts += process_list_updates(database, threshold)
     run.stopped = run.stopped or should_stop()
     run.seconds = time.perf_counter() - started
     return run
@@ -156,9 +165,48 @@ def _document_entities(database: Database, document_ids: Sequence[str]) -> list[
 
 
 def _list_version_summary(database: Database) -> str:
+    """``source=vN`` for every current list version (the versions a screening run used)."""
     with database.session() as session:
         current = [v for v in list_versions(session) if v.status == "current"]
-    return ",".join(sorted(f"{v.source}=v{v.id}" for v in current))[:64]
+    return ",".join(sorted(f"{v.source}=v{v.id}" for v in current))
+
+
+def _checked_versions(database: Database) -> dict[str, int]:
+    with database.session() as session:
+        return {
+            str(entry.detail["source"]): int(entry.detail["version_id"])
+            for entry in audit.entries(session)
+            if entry.event == LIST_CHECK_EVENT
+        }
+
+
+def process_list_updates(database: Database, threshold: float | None = None) -> list[int]:
+    """Alerts for list versions loaded since the last run (delta re-screen of what changed).
+
+    The versions already checked are read back from the audit log; the first version of a
+    source seen by the monitor is its baseline (no alerts: the graph was screened on load).
+    """
+    checked = _checked_versions(database)
+    with database.session() as session:
+        current = {v.source: v.id for v in list_versions(session) if v.status == "current"}
+    raised: list[int] = []
+    for source, version_id in sorted(current.items()):
+        previous = checked.get(source)
+        if previous == version_id:
+            continue
+        if previous is not None:
+            with database.session() as session:
+                diff = diff_versions(session, previous, version_id)
+            raised += list_update_alerts(database, diff, threshold)
+        with database.session() as session:
+            audit.record(
+                session,
+                LIST_CHECK_EVENT,
+                SYSTEM_ACTOR,
+                list_version=f"v{version_id}",
+                detail={"source": source, "version_id": version_id, "previous": previous},
+            )
+    return raised
 
 
 def process_documents(
@@ -188,9 +236,14 @@ def process_documents(
             session,
             "screening_run",
             SYSTEM_ACTOR,
-            list_version=_list_version_summary(database),
+            list_version=_list_version_summary(database)[:64],
             matcher_version=summary.matcher_version,
-            detail={"kind": "new documents", "documents": list(document_ids), **summary.to_dict()},
+            detail={
+                "kind": "new documents",
+                "list_versions": _list_version_summary(database),
+                "documents": list(document_ids),
+                **summary.to_dict(),
+            },
         )
         alerts = screening_alerts(session, entity_ids, document_ids, threshold)
         alerts += claim_alerts(session, document_ids)
