@@ -46,6 +46,8 @@ class LocalServer:
     def __init__(self) -> None:
         self.routes: dict[str, Handler] = {}
         self.requests: list[tuple[str, str]] = []
+        self.posts: list[tuple[str, dict[str, str], bytes]] = []
+        self.post_statuses: list[int] = []
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -57,6 +59,15 @@ class LocalServer:
                     return
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     handler(self)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                server.posts.append((self.path, dict(self.headers.items()), body))
+                status = server.post_statuses.pop(0) if server.post_statuses else 204
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def log_message(self, *_args: object) -> None:
                 return
