@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from sanctionwatch.cli import app
 from sanctionwatch.monitor import commands
 from sanctionwatch.monitor.fetch import Fetcher
+from sanctionwatch.monitor.notify import SIGNATURE_HEADER, verify
 from sanctionwatch.monitor.run import MonitorRun, StopFlag, parse_interval, run_forever
 from sanctionwatch.monitor.sources import add_source
 from sanctionwatch.screen.lists.store import load_list_file
@@ -90,7 +91,9 @@ def test_monitor_once_runs_pipeline_and_raises_one_alert(
 
     assert _invoke(db_url, "sources", "add", local_server.url("/rss"), "--name", "Watch")[0] == 0
     assert _invoke(db_url, "sources", "add", local_server.url("/broken"))[0] == 0
-    code, out = _invoke(db_url, "monitor", "--once", "--host-delay", "0", "--json")
+    monkeypatch.setenv("SANCTIONWATCH_WEBHOOK_SECRET", "hook-secret")
+    hook = ["--webhook", local_server.url("/hook")]
+    code, out = _invoke(db_url, "monitor", "--once", "--host-delay", "0", "--json", *hook)
     run = json.loads(out)
     assert code == 1  # the broken feed is reported in the exit code ...
     assert len(run["new_documents"]) == 1  # ... and the good one went on
@@ -102,6 +105,9 @@ def test_monitor_once_runs_pipeline_and_raises_one_alert(
     assert code == 0 and len(screening) == 1
     assert screening[0]["document_id"] == run["new_documents"][0]
     assert screening[0]["matcher_version"] and screening[0]["list_version"]
+    _path, headers, body = local_server.posts[0]
+    assert verify(body, "hook-secret", headers[SIGNATURE_HEADER])
+    assert screening[0]["id"] in [alert["id"] for alert in json.loads(body)["alerts"]]
 
     code, out = _invoke(db_url, "monitor", "--once", "--host-delay", "0", "--json")
     assert json.loads(out)["new_documents"] == []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy import select
 
 from sanctionwatch.clikit import (
     DbOption,
@@ -21,9 +23,11 @@ from sanctionwatch.clikit import (
 from sanctionwatch.monitor import audit
 from sanctionwatch.monitor.alerts import AlertError, alert_dict, list_alerts, review
 from sanctionwatch.monitor.fetch import Fetcher
+from sanctionwatch.monitor.notify import post_webhook, webhook_body
 from sanctionwatch.monitor.run import MonitorRun, StopFlag, parse_interval, run_forever, run_once
 from sanctionwatch.monitor.sources import SourceError, add_source, list_sources, remove_source
-from sanctionwatch.monitor.tables import ALERT_STATUSES
+from sanctionwatch.monitor.tables import ALERT_STATUSES, AlertRow
+from sanctionwatch.store import Database
 
 sources_app = typer.Typer(
     name="sources",
@@ -125,6 +129,17 @@ def _print_run(run: MonitorRun, as_json: bool) -> None:
     err_console.print(f"{stamp} monitor: {run.summary()}", highlight=False)
 
 
+def _notify(
+    database: Database, fetcher: Fetcher, url: str, secret: str, alert_ids: list[int]
+) -> None:
+    with database.session() as session:
+        rows = list(session.scalars(select(AlertRow).where(AlertRow.id.in_(alert_ids))))
+        body = webhook_body(rows)
+    delivery = post_webhook(url, body, secret, fetcher=fetcher)
+    if not delivery.ok:
+        err_console.print(f"[bold red]error:[/] webhook: {delivery.error}", highlight=False)
+
+
 def monitor_command(
     once: bool = typer.Option(False, "--once", help="Poll every source once, then stop."),
     every: str | None = typer.Option(
@@ -134,6 +149,12 @@ def monitor_command(
         1.0, "--host-delay", help="Seconds between two requests to the same host."
     ),
     timeout: float = typer.Option(20.0, "--timeout", help="Seconds to wait for a server."),
+    webhook: str | None = typer.Option(
+        None,
+        "--webhook",
+        envvar="SANCTIONWATCH_WEBHOOK_URL",
+        help="POST new alerts here, signed with SANCTIONWATCH_WEBHOOK_SECRET (HMAC-SHA256).",
+    ),
     db: str | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
@@ -147,6 +168,7 @@ def monitor_command(
 
         sanctionwatch monitor --once
         sanctionwatch monitor --every 15m --db postgresql://localhost/sanctionwatch
+        sanctionwatch monitor --once --webhook https://hooks.example.org/sw
     """
     if once == (every is not None):
         fail("give exactly one of --once or --every INTERVAL", "e.g. sanctionwatch monitor --once")
@@ -156,6 +178,9 @@ def monitor_command(
             interval = parse_interval(every)
         except ValueError as error:
             fail(str(error))
+    secret = os.environ.get("SANCTIONWATCH_WEBHOOK_SECRET", "")
+    if webhook and not secret:
+        fail("--webhook needs SANCTIONWATCH_WEBHOOK_SECRET", "set a shared secret to sign with")
     database = open_database(db)
     stop = StopFlag()
     with (
@@ -174,13 +199,18 @@ def monitor_command(
         def progress(what: str, done: int, total: int) -> None:
             bar.update(task, description=what, completed=done, total=total)
 
+        def report(run: MonitorRun) -> None:
+            _print_run(run, as_json)
+            if webhook and run.alerts:
+                _notify(database, fetcher, webhook, secret, run.alerts)
+
         if once:
             run = run_once(database, fetcher, should_stop=stop, progress=progress)
-            _print_run(run, as_json)
+            report(run)
             if not run.ok:
                 raise typer.Exit(1)
             return
-        run_forever(database, fetcher, interval, stop, lambda r: _print_run(r, as_json), progress)
+        run_forever(database, fetcher, interval, stop, report, progress)
     err_console.print("monitor: stopped cleanly")
 
 
