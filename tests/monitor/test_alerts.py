@@ -17,6 +17,7 @@ from sanctionwatch.screen.lists.store import load_list_file
 from sanctionwatch.screen.screening import screen_all
 from sanctionwatch.store import Database
 from sanctionwatch.store.statements import Statement, add_statements
+from sanctionwatch.store.tables import StatementRow
 
 COMPANY = "Chongbong Maritime Trading Corporation"
 GRAPH_ID = "org-chongbong-test"
@@ -114,6 +115,11 @@ def test_cleared_hit_stays_cleared_until_list_entry_changes(
         alert_id = first[0].id
         assert first[0].document_id == document_id and first[0].span_start is not None
         review(session, alert_id, "clear", "vessel operator of the same name, not listed", "ana")
+        notes = session.scalars(
+            select(StatementRow).where(StatementRow.origin == "human:review:ana")
+        ).all()
+        assert [(n.entity_id, n.prop) for n in notes] == [(GRAPH_ID, "notes")]
+        assert "cleared by ana" in notes[0].value and "not listed" in notes[0].value
 
     screen_all(database, threshold=THRESHOLD)
     with database.session() as session:

@@ -30,11 +30,14 @@ from sanctionwatch.screen.screening import default_threshold, rescreen_changed
 from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.statements import Statement, add_statements
 from sanctionwatch.store.tables import StatementRow
 
 SYSTEM_ACTOR = "sanctionwatch-monitor"
 DECISIONS = {"confirm": "confirmed", "clear": "cleared", "escalate": "escalated"}
 DEFAULT_CLAIM_RATIO = 3.0
+REVIEW_ORIGIN = "human:review"
+REVIEW_DATASET = "review"
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 
 
@@ -372,6 +375,36 @@ def _factor(value: float, reference: float) -> float:
     return high / low
 
 
+def _decision_statement(
+    session: Session, row: AlertRow, decision: str, note: str, user: str
+) -> None:
+    """The decision as a ``human:review`` note on the graph entity, so the dossier shows it."""
+    if not row.entity_ids:
+        return
+    entity_id = row.entity_ids[0]
+    schema = session.scalar(
+        select(StatementRow.schema).where(StatementRow.entity_id == entity_id).limit(1)
+    )
+    if schema is None:
+        return
+    value = (
+        f"Alert #{row.id} ({row.kind}) {DECISIONS[decision]} by {user} on "
+        f"{utcnow():%Y-%m-%d}: {note} [list {row.list_version or '-'}, "
+        f"score {'-' if row.score is None else f'{row.score:.2f}'}]"
+    )
+    statement = Statement(
+        entity_id=entity_id,
+        schema=schema,
+        prop="notes",
+        value=value,
+        dataset=REVIEW_DATASET,
+        origin=f"{REVIEW_ORIGIN}:{user}"[:128],
+        origin_version=(row.matcher_version or "-")[:32],
+        confidence=row.score if row.score is not None else 1.0,
+    )
+    add_statements(session, [statement])
+
+
 # --- reading and review ---------------------------------------------------------------------
 
 
@@ -396,6 +429,7 @@ def review(session: Session, alert_id: int, decision: str, note: str, user: str)
     row.status = DECISIONS[decision]
     row.reopen_reason = None if decision == "clear" else row.reopen_reason
     row.updated_at = utcnow()
+    _decision_statement(session, row, decision, note, user)
     audit.record(
         session,
         "decision",
