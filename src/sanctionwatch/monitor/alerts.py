@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit.series import claim_series
 from sanctionwatch.monitor import audit
+from sanctionwatch.monitor.rescreen import delta_rescreen
 from sanctionwatch.monitor.tables import ALERT_STATUSES, AlertRow
 from sanctionwatch.screen.lists.diff import ListDiff
 from sanctionwatch.screen.lists.tables import ListEntryRow
-from sanctionwatch.screen.screening import default_threshold, rescreen_changed
+from sanctionwatch.screen.screening import default_threshold
 from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
@@ -249,7 +250,7 @@ def list_update_alerts(
     ids = [e.entity_id for e in (*diff.added, *diff.removed)] + list(changed_fields)
     with database.session() as session:
         before = _pairs(session, ids)
-    summary = rescreen_changed(database, ids, threshold=cutoff)
+    summary = delta_rescreen(database, ids, threshold=cutoff)
     version = f"v{diff.new_version_id}"
     raised: list[int] = []
     with database.session() as session:
