@@ -31,11 +31,12 @@ from sanctionwatch.monitor.rescreen import delta_rescreen
 from sanctionwatch.monitor.run import run_once
 from sanctionwatch.monitor.sources import add_source
 from sanctionwatch.screen.lists.diff import diff_versions
-from sanctionwatch.screen.lists.store import load_list_file
+from sanctionwatch.screen.lists.store import load_list_file, load_list_folder
 from sanctionwatch.screen.screening import rescreen_changed, screen_all
 from sanctionwatch.store import Database
 from sanctionwatch.store.statements import Statement, add_statements
 
+EXAMPLE_LISTS = Path(__file__).resolve().parents[1] / "examples" / "lists"
 SYLLABLES = [
     "ryong",
     "kang",
@@ -117,6 +118,8 @@ def feed(base: str, count: int) -> bytes:
 
 
 def bench_monitor(database: Database, items: int) -> None:
+    lists = load_list_folder(database, EXAMPLE_LISTS) if EXAMPLE_LISTS.is_dir() else []
+    print(f"lists screened against: {', '.join(f'{r.source} {r.entity_count}' for r in lists)}")
     rng = random.Random(1)
     pages = {f"/a/{n}": article(rng, n) for n in range(items)}
     server = Server(pages)
