@@ -127,6 +127,20 @@ def test_monitor_once_runs_pipeline_and_raises_one_alert(
     code, out = _invoke(db_url, "audit", "export", "--since", "2999-01-01")
     assert code == 0 and out == ""
 
+    code, out = _invoke(db_url, "sources", "list", "--json")
+    listed = {row["name"]: row for row in map(json.loads, out.splitlines())}
+    assert listed["Watch"]["items"] == 1 and listed["Watch"]["status"] == "not modified"
+    assert listed["127.0.0.1"]["status"].startswith("error: ")
+    assert _invoke(db_url, "sources", "remove", str(listed["127.0.0.1"]["id"]))[0] == 0
+    assert len(_invoke(db_url, "sources", "list", "--json")[1].splitlines()) == 1
+
+
+def test_monitor_needs_once_or_every(sqlite_database: Database) -> None:
+    result = runner.invoke(app, ["monitor", "--db", sqlite_database.url])
+    assert result.exit_code == 1 and "exactly one of --once or --every" in result.output
+    result = runner.invoke(app, ["monitor", "--every", "2s", "--db", sqlite_database.url])
+    assert result.exit_code == 1 and "shorter than 10 seconds" in result.output
+
 
 def test_review_errors_are_one_line(sqlite_database: Database) -> None:
     result = runner.invoke(
