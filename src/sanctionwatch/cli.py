@@ -14,6 +14,7 @@ from sanctionwatch.extract import claim_commands, relation_commands
 from sanctionwatch.extract import commands as extract_commands
 from sanctionwatch.flags import commands as flags_commands
 from sanctionwatch.ingest import commands as ingest_commands
+from sanctionwatch.monitor import commands as monitor_commands
 from sanctionwatch.pipeline import run_pipeline
 from sanctionwatch.resolve import commands as resolve_commands
 from sanctionwatch.screen import commands as screen_commands
@@ -38,6 +39,7 @@ STAGE_COMMANDS = (
     resolve_commands,
     flags_commands,
     web_commands,
+    monitor_commands,
 )
 for stage in STAGE_COMMANDS:
     stage.register(app)

@@ -1,0 +1,75 @@
+"""Delta re-screening after a list update, writing only where something changed.
+
+Same result as :func:`sanctionwatch.screen.screening.rescreen_changed` (the graph screened
+against an index of the changed list entities; stored matches against them replaced), but an
+entity with no hit and no earlier match against a changed entry is not written to at all: on a
+large graph almost every entity is in that case, and the writes were most of the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+from followthemoney import StatementEntity
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sanctionwatch.screen.screening import (
+    LIST_ORIGIN_PREFIX,
+    SCREEN_ORIGIN,
+    ScreenSummary,
+    build_list_index,
+    default_threshold,
+    graph_entity_ids,
+    screen_entity,
+    store_matches,
+)
+from sanctionwatch.screen.tables import ScreenMatchRow
+from sanctionwatch.store import Database
+from sanctionwatch.store.statements import Statement, assemble_entity
+from sanctionwatch.store.tables import StatementRow
+
+BATCH = 1000
+
+
+def _graph_entities(session: Session, entity_ids: Sequence[str]) -> list[StatementEntity]:
+    rows = session.scalars(
+        select(StatementRow)
+        .where(StatementRow.entity_id.in_(list(entity_ids)))
+        .where(~StatementRow.origin.startswith(LIST_ORIGIN_PREFIX))
+        .where(StatementRow.origin != SCREEN_ORIGIN)
+        .order_by(StatementRow.entity_id, StatementRow.id)
+    )
+    return [
+        assemble_entity([Statement.from_row(row) for row in group])
+        for _entity_id, group in groupby(rows, key=lambda row: row.entity_id)
+    ]
+
+
+def delta_rescreen(
+    database: Database, changed_list_entity_ids: Sequence[str], threshold: float | None = None
+) -> ScreenSummary:
+    """Re-screen the graph against the changed list entities only; store only changes."""
+    cutoff = default_threshold() if threshold is None else threshold
+    changed = sorted(set(changed_list_entity_ids))
+    index = build_list_index(database, changed)
+    with database.session() as session:
+        affected = set(
+            session.scalars(
+                select(ScreenMatchRow.graph_entity_id).where(
+                    ScreenMatchRow.list_entity_id.in_(changed)
+                )
+            )
+        )
+        ids = graph_entity_ids(session) if len(index) else sorted(affected)
+    matched = matches = 0
+    for start in range(0, len(ids), BATCH):
+        with database.session() as session:
+            for entity in _graph_entities(session, ids[start : start + BATCH]):
+                hits = screen_entity(index, entity, cutoff) if len(index) else []
+                if hits or entity.id in affected:
+                    stored = store_matches(session, entity, hits, changed)
+                    matched += bool(stored)
+                    matches += stored
+    return ScreenSummary(len(ids), matched, matches, len(index), cutoff)

@@ -1,0 +1,50 @@
+"""The monitor's delta re-screen stores exactly what the screen stage's re-screen stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from tests.monitor.test_alerts import (
+    THRESHOLD,
+    _designated,
+    _graph_entity,
+    _list_file,
+    _load,
+    _other,
+)
+
+from sanctionwatch.monitor.rescreen import delta_rescreen
+from sanctionwatch.screen.lists.diff import diff_versions
+from sanctionwatch.screen.screening import rescreen_changed, screen_all
+from sanctionwatch.screen.tables import ScreenMatchRow
+from sanctionwatch.store import Database
+
+
+def _matches(database: Database) -> list[tuple[str, str, float]]:
+    with database.session() as session:
+        rows = session.scalars(select(ScreenMatchRow).order_by(ScreenMatchRow.id))
+        return [(r.graph_entity_id, r.list_entity_id, round(r.score, 6)) for r in rows]
+
+
+def test_delta_rescreen_matches_stage_rescreen(database: Database, tmp_path: Path) -> None:
+    _graph_entity(database)
+    v1 = _load(database, _list_file(tmp_path, "v1.json", [_other()]))
+    screen_all(database, threshold=THRESHOLD)
+    assert _matches(database) == []
+    v2 = _load(database, _list_file(tmp_path, "v2.json", _designated(["Chongbong Lines"])))
+    with database.session() as session:
+        diff = diff_versions(session, v1, v2)
+    changed = [e.entity_id for e in (*diff.added, *diff.removed, *diff.changed)]
+    summary = delta_rescreen(database, changed, THRESHOLD)
+    after_delta = _matches(database)
+    assert summary.matches == 1 and [m[:2] for m in after_delta] == [
+        ("org-chongbong-test", "os-chongbong")
+    ]
+    rescreen_changed(database, changed, threshold=THRESHOLD)
+    assert _matches(database) == after_delta
+    v3 = _load(database, _list_file(tmp_path, "v3.json", [_other()]))
+    with database.session() as session:
+        diff = diff_versions(session, v2, v3)
+    delta_rescreen(database, [e.entity_id for e in diff.removed], THRESHOLD)
+    assert _matches(database) == []
