@@ -109,6 +109,9 @@ def build_router(screener: Screener) -> APIRouter:
     _entity_routes(router)
     _claim_and_flag_routes(router)
     _match_routes(router, screener)
+    from sanctionwatch.api.alerts import alert_routes  # routes.py defines what it imports
+
+    alert_routes(router)
     return router
 
 
