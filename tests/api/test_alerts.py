@@ -5,10 +5,10 @@ from __future__ import annotations
 from defusedxml import ElementTree
 from fastapi.testclient import TestClient
 
-from conftest import TOKEN  # type: ignore[import-not-found]
 from sanctionwatch.monitor.alerts import raise_alert
 from sanctionwatch.monitor.audit import entries
 from sanctionwatch.store import Database
+from web_sample_graph import TEST_TOKEN as TOKEN
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -59,3 +59,23 @@ def test_review_needs_the_token_and_is_audited(client: TestClient, database: Dat
     with database.session() as session:
         decisions = [(e.alert_id, e.decision, e.note, e.actor) for e in entries(session)]
     assert (alert_id, "clear", "different company", "ana") in decisions
+
+
+def test_alerts_page_lists_and_reviews_with_the_token(
+    client: TestClient, database: Database
+) -> None:
+    alert_id = _alert(database)
+    page = client.get("/ui/alerts")
+    assert page.status_code == 200 and "Sample Trading Corp" in page.text
+    form = {"decision": "escalate", "note": "needs a second look"}
+    refused = client.post(f"/ui/alerts/{alert_id}/review", data=form, follow_redirects=False)
+    assert refused.status_code in (401, 403)
+    done = client.post(
+        f"/ui/alerts/{alert_id}/review",
+        data={**form, "token": TOKEN},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert "escalated" in client.get("/ui/alerts", params={"status": "escalated"}).text
+    missing = client.post("/ui/alerts/424242/review", data={**form, "token": TOKEN})
+    assert missing.status_code == 404

@@ -8,6 +8,7 @@ and screen "Kim Chong-un". Needs ../shared (skips without it).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,12 +30,12 @@ from web_live_server import live_server, shot
 pytestmark = [pytest.mark.browser, pytest.mark.shared, pytest.mark.slow]
 
 RUNGRADO = "Korea Rungrado General Trading Corporation"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_DIR = Path(os.environ.get("SANCTIONWATCH_SHARED_DIR", REPO_ROOT.parent / "shared"))
 
 
 @pytest.fixture(scope="module")
 def seeded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from conftest import SHARED_DIR  # type: ignore[import-not-found]
-
     if not SHARED_DIR.is_dir():
         pytest.skip(f"{SHARED_DIR} not present")
     database = Database(f"sqlite:///{tmp_path_factory.mktemp('seeds') / 'seeds.db'}")

@@ -42,6 +42,7 @@ from sanctionwatch.api.screening import (
     run_match,
 )
 from sanctionwatch.api.security import check_token
+from sanctionwatch.monitor.alerts import AlertError, alert_dict, list_alerts, review
 from sanctionwatch.web import assets, reviews
 from sanctionwatch.web.dossier import DossierError, dossier_html
 
@@ -306,6 +307,48 @@ def build_pages() -> APIRouter:
             reviews.review_flag(session, flag_id, decision, note or None, reviewer="web")
         return RedirectResponse(
             f"/ui/flags?message=Flag+{flag_id}+is+now+{decision}", status_code=303
+        )
+
+    @router.get("/ui/alerts", response_class=HTMLResponse)
+    def alerts_page(
+        request: Request,
+        state: State,
+        status: Annotated[
+            str | None, Query(pattern="^(open|confirmed|cleared|escalated)?$")
+        ] = None,
+        message: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> HTMLResponse:
+        with state.database.session() as session:
+            alerts = [alert_dict(row) for row in list_alerts(session, status or None)]
+            captions = readmodel.entity_captions(
+                session, {eid for alert in alerts for eid in alert["entity_ids"]}
+            )
+        return render(
+            request,
+            "alerts.html",
+            alerts=alerts,
+            captions=captions,
+            status=status or "",
+            message=message,
+        )
+
+    @router.post("/ui/alerts/{alert_id}/review", response_class=RedirectResponse)
+    def alert_review_form(
+        state: State,
+        alert_id: int,
+        decision: Annotated[str, Form(pattern="^(confirm|clear|escalate)$")],
+        note: Annotated[str, Form(min_length=1, max_length=2000)],
+        token: Annotated[str, Form(max_length=500)] = "",
+    ) -> RedirectResponse:
+        check_token(state.settings.api_token, token or None)
+        try:
+            with state.database.session() as session:
+                row = review(session, alert_id, decision, note, "web")
+                status = row.status
+        except AlertError as error:
+            raise HTTPException(status_code=404, detail=str(error)) from error
+        return RedirectResponse(
+            f"/ui/alerts?message=Alert+{alert_id}+is+now+{status}", status_code=303
         )
 
     @router.get("/ui/screen", response_class=HTMLResponse)
