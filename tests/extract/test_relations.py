@@ -482,3 +482,111 @@ def test_adding_to_a_list_that_is_not_a_sanctions_list_is_not() -> None:
 def test_passive_employment_of_workers(text: str) -> None:
     rows = rows_of(text, FIRMS)
     assert [(r.kind, r.target) for r in rows] == [("employment", "Tumen Trading Company")], rows
+
+
+def test_roles_given_with_described_as() -> None:
+    names = {
+        "Kim Tong Chol": "Person",
+        "Amur Forest LLC": "Company",
+        "Baltic Timber LLC": "Company",
+    }
+    text = (
+        "Kim Tong Chol, described as managing director of Amur Forest LLC and deputy managing "
+        "director of Baltic Timber LLC, was designated at the same time."
+    )
+    rows = rows_of(text, names)
+    found = triples(rows)
+    assert ("directorship", "Kim Tong Chol", "Amur Forest LLC") in found
+    assert ("directorship", "Kim Tong Chol", "Baltic Timber LLC") in found
+    assert not [r for r in rows if r.kind == "sanction"]  # no authority named
+
+
+def test_passive_shared_address() -> None:
+    text = "Arctic Star Ltd's registered address is shared with four other small companies."
+    statements, rows = extract(text, FIRMS)
+    assert {s.value for s in statements if s.prop == "remarks"} == {"four other small companies"}
+    assert [s.entity_id for s in statements if s.prop == "addressEntity"]
+    assert [(r.source, r.target) for r in rows if r.kind == "shared_address"] == [
+        ("Arctic Star Ltd", "four other small companies")
+    ]
+    bare = rows_of("The subcontractor's address is shared with four other companies.", FIRMS)
+    assert bare == []  # "the subcontractor" names nobody
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Tumen Trading Company, a lodging business in Khabarovsk, was closed.", "Khabarovsk"),
+        ("Tumen Trading Company, a small Khabarovsk bank, was closed.", "Khabarovsk"),
+    ],
+)
+def test_descriptor_places_an_organisation(text: str, value: str) -> None:
+    statements, _ = extract(text, FIRMS | {"Khabarovsk": "Place"})
+    assert [(s.prop, s.value) for s in statements] == [("address", value)]
+
+
+def test_a_reporter_in_a_city_does_not_place_the_newspaper() -> None:
+    names = {"Ivan Petrov": "Person", "Amur Herald": "Organization", "Moscow": "Place"}
+    statements, _ = extract("Ivan Petrov is a reporter for the Amur Herald in Moscow.", names)
+    assert not [s for s in statements if s.prop in ("address", "country")]
+
+
+def test_designated_together_with() -> None:
+    text = "OFAC designated Tumen Trading Company together with Arctic Star Ltd in December 2016."
+    rows = rows_of(text, FIRMS)
+    assert {r.source for r in rows if r.kind == "sanction"} == {
+        "Tumen Trading Company",
+        "Arctic Star Ltd",
+    }
+
+
+def test_based_in_a_full_address_keeps_the_address() -> None:
+    text = "Tumen Trading Company is based in Haebangsan-dong, Central District, Pyongyang."
+    statements, _ = extract(text, FIRMS)
+    addresses = [s.value for s in statements if s.prop == "address"]
+    assert addresses == ["Haebangsan-dong, Central District, Pyongyang"]
+
+
+def test_the_company_and_it_follow_the_previous_sentence_topic() -> None:
+    text = (
+        "Tumen Trading Company exports labour to Russia. "
+        "The company is a member of the Eurasian Trade Association. "
+        "OFAC designated it in 2016, and the EU added it to its sanctions list in 2017."
+    )
+    rows = rows_of(
+        text, FIRMS | {"Eurasian Trade Association": "Organization", "OFAC": "Organization"}
+    )
+    found = triples(rows)
+    assert ("membership", "Tumen Trading Company", "Eurasian Trade Association") in found
+    assert ("sanction", "Tumen Trading Company", "United States") in found
+    assert ("sanction", "Tumen Trading Company", "European Union") in found
+
+
+def test_an_acronym_it_is_not_a_pronoun() -> None:
+    text = (
+        "Tumen Trading Company was founded in 2001. "
+        "Managers said IT workers were hired by the firm."
+    )
+    rows = rows_of(text, FIRMS)
+    assert [r.kind for r in rows] == ["employment"]  # "the firm" is Tumen; "IT" is nobody
+
+
+def test_same_address_as_that_of() -> None:
+    text = (
+        "Arctic Star Ltd was set up in 2015. The address it gave in Moscow was the same as "
+        "that of a North Korean restaurant in the city."
+    )
+    rows = rows_of(text, FIRMS)
+    pairs = [(r.source, r.target) for r in rows if r.kind == "shared_address"]
+    assert pairs == [("Arctic Star Ltd", "North Korean restaurant in the city")]
+
+
+def test_owners_recorded_with_other_nationalities_in_a_relative_clause() -> None:
+    text = (
+        "Arctic Star Ltd is held by several people with Korean names who are recorded as "
+        "Russian or Chinese nationals."
+    )
+    rows = rows_of(text, FIRMS)
+    listed = {(r.source, r.target) for r in rows if r.kind == "nationality"}
+    assert listed == {("Arctic Star Ltd", "Russia"), ("Arctic Star Ltd", "China")}
+    assert [r.kind for r in rows if r.kind == "ownership"] == ["ownership"]

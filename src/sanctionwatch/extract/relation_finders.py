@@ -109,6 +109,18 @@ def _span(parties: Iterable[Party], *tokens: Token) -> tuple[int, int]:
     return min(starts), max(ends)
 
 
+def _outermost(
+    places: list[tuple[str, int, int] | None],
+) -> list[tuple[str, int, int] | None]:
+    """Drop places inside another one ("Pyongyang" within "Central District, Pyongyang")."""
+    found = [place for place in places if place is not None]
+    return [
+        place
+        for place in found
+        if not any(o != place and o[1] <= place[1] and place[2] <= o[2] for o in found)
+    ]
+
+
 def country_code(text: str) -> str | None:
     """ISO code of a country or nationality word ("Cyprus", "Vietnamese"), else None."""
     cleaned = text.strip().strip("\"'“”‘’")
@@ -141,6 +153,7 @@ class SentenceFinder:
         self.index = index
         self.rules = rules
         self.context = context
+        self._topics: dict[int, Party | None] = {}
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -148,25 +161,26 @@ class SentenceFinder:
         """The entity ``token`` refers to: its mention, an appositive's, or a pronoun's."""
         mention = self.index.at(token)
         if mention is None:
-            lowered = token.lower_
-            antecedent = None
+            lowered = token.lower_ if token.pos_ in ("PRON", "DET", "NOUN") else ""
+            antecedent: Mention | Party | None = None
             if lowered in PERSON_PRONOUNS:
                 antecedent = self.index.before(token, frozenset({"Person"}))
-            elif lowered in THING_PRONOUNS:
-                # "its" (a possessive) takes the nearest organisation; "it" a subject.
-                antecedent = self.index.before(token, ORG_SCHEMATA, subjects_only=lowered == "it")
+            elif lowered == "it" and (earlier := self._earlier_it(token)) is not None:
+                antecedent = earlier  # "OFAC designated it ..., and the EU added it ..."
+            elif lowered in THING_PRONOUNS or self._is_anaphor(token):
+                # "its" takes the nearest organisation; "it" and "the company" a subject.
+                subjects_only = lowered != "its"
+                antecedent = self.index.before(
+                    token, ORG_SCHEMATA, subjects_only=subjects_only, same_sentence=True
+                ) or self.topic(token.sent, previous=True)
             elif lowered in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
                 return self.party(token.head.head)
             if antecedent is not None:
                 # The evidence is the pronoun in this sentence; the entity is its antecedent's.
+                name = antecedent.canonical if isinstance(antecedent, Mention) else antecedent.name
                 end = token.idx + len(token)
                 return Party(
-                    antecedent.canonical,
-                    token.idx,
-                    end,
-                    antecedent.entity_id,
-                    antecedent.schema,
-                    via_pronoun=True,
+                    name, token.idx, end, antecedent.entity_id, antecedent.schema, via_pronoun=True
                 )
         if mention is None:
             for child in children(token, "appos"):
@@ -185,6 +199,40 @@ class SentenceFinder:
             # "Dalvostok LLC, a firm that employs ...": the firm is Dalvostok LLC.
             mention = self.index.at(token.head)
         return Party.of(mention) if mention is not None else None
+
+    def _earlier_it(self, token: Token) -> Party | None:
+        for other in token.sent:
+            if other.i >= token.i:
+                return None
+            if other.lower_ == "it" and other.pos_ == "PRON":
+                return self.party(other)
+        return None
+
+    def _is_anaphor(self, token: Token) -> bool:
+        """ "the company", "the firm": a definite generic organisation noun, nothing else."""
+        if token.lemma_.lower() not in self.rules.anaphor_nouns or self.index.at(token):
+            return False
+        lefts = list(token.lefts)
+        return bool(lefts) and all(child.lower_ == "the" for child in lefts)
+
+    def topic(self, sentence: Span, previous: bool = False) -> Party | None:
+        """The organisation a sentence is about: its main subject, resolved (for "it")."""
+        if previous:
+            if sentence.start == 0:
+                return None
+            sentence = self.index.doc[sentence.start - 1].sent
+        key = sentence.start
+        if key in self._topics:
+            return self._topics[key]
+        self._topics[key] = None  # guards against cycles
+        found: Party | None = None
+        for subject in clause_subjects(sentence.root):
+            party = self.party(subject)
+            if party is not None and party.schema in ORG_SCHEMATA:
+                found = party
+                break
+        self._topics[key] = found
+        return found
 
     def _named_by_compound(self, token: Token) -> Mention | None:
         """The organisation named right before a generic head ("the X Analytics program")."""
@@ -208,9 +256,17 @@ class SentenceFinder:
     ) -> list[Party]:
         found: dict[str, Party] = {}
         for token in tokens:
-            party = self.party(token)
-            if party is not None and party.entity_id and self.is_party(party, schemata):
-                found.setdefault(party.entity_id, party)
+            candidates = [self.party(token)]
+            if candidates[0] is None:
+                # "two nationals, Im Song Sun and Choe Song Chol": every listed appositive
+                candidates = [
+                    self.party(conj)
+                    for child in children(token, "appos")
+                    for conj in conjuncts(child)
+                ]
+            for party in candidates:
+                if party is not None and party.entity_id and self.is_party(party, schemata):
+                    found.setdefault(party.entity_id, party)
         return list(found.values())
 
     def place(self, token: Token) -> tuple[str, int, int] | None:
@@ -263,6 +319,8 @@ class SentenceFinder:
 
         def walk(token: Token, depth: int, suffix: str) -> None:
             for prep, obj in prep_objects(token, {"of", "at", "for", "with", "in"}):
+                if obj is not title and self._title(obj) is not None:
+                    continue  # "director of X and deputy director of Y": Y is the other title's
                 party = self.party(obj)
                 if self.is_party(party, ORG_SCHEMATA) and party is not None:
                     found.append((party, depth == 0 and prep == "of", suffix))
@@ -311,13 +369,26 @@ class SentenceFinder:
                 link.add("role", "staff")
                 yield link
 
+    def _title_holders(self, title: Token) -> list[Token]:
+        """Who holds a title; a coordinated second title ("and deputy director of Y") shares
+        the holder of the first."""
+        holders = noun_holder_tokens(title)
+        current = title
+        for _ in range(4):
+            if holders or current.dep_ not in ("conj", "pobj", "prep"):
+                break
+            current = current.head
+            if self._title(current) is not None:
+                holders = noun_holder_tokens(current)
+        return holders
+
     def titles(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             match = self._title(token)
             if match is None:
                 continue
             title_set, phrase = match
-            people = self.parties(noun_holder_tokens(token), frozenset({"Person"}))
+            people = self.parties(self._title_holders(token), frozenset({"Person"}))
             if not people:
                 continue
             for org, direct, suffix in self._title_orgs(token):
@@ -616,8 +687,20 @@ class SentenceFinder:
             return authorities, [token.head]
         if is_passive(token):
             targets = passive_subjects(token) or ([token.head] if token.dep_ == "acl" else [])
-            return agents(token), targets
-        return clause_subjects(token), direct_objects(token)
+            return agents(token), targets + self._together_with(token)
+        objects = direct_objects(token)
+        if not objects and token.dep_ == "relcl":
+            objects = [token.head]  # "a company that OFAC designated"
+        return clause_subjects(token), objects + self._together_with(token)
+
+    @staticmethod
+    def _together_with(verb: Token) -> list[Token]:
+        """ "designated X together with Y": Y is designated too."""
+        return [
+            obj
+            for prep, obj in prep_objects(verb, {"with"})
+            if any(child.lower_ in ("together", "along") for child in obj.head.children)
+        ]
 
     def _hyphen_authority(self, token: Token) -> Authority | None:
         """ "U.N.-sanctioned" as one token: the authority is the part before the hyphen."""
@@ -631,7 +714,7 @@ class SentenceFinder:
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.list_verbs:
             return False
         for _, obj in prep_objects(verb, {"to", "on"}):
-            words = {obj.lemma_.lower(), *(t.lower_ for t in obj.lefts if t.dep_ != "det")}
+            words = {t.lemma_.lower() for t in obj.subtree if t.i <= obj.i and t.dep_ != "det"}
             if words & self.rules.list_nouns:
                 return True
         return False
@@ -721,6 +804,41 @@ class SentenceFinder:
                 yield from self._registered(token, sentence)
             if lemma in self.rules.based_verbs or word.rstrip("d") in self.rules.based_verbs:
                 yield from self._based(token, sentence)
+            if lemma in self.rules.descriptor_nouns and token.dep_ in ("appos", "attr"):
+                yield from self._descriptor_place(token, sentence)
+
+    def _descriptor_place(self, noun: Token, sentence: Span) -> Iterator[Fact]:
+        """ "X, a software company in Yanji", "X, a small Moscow bank": where X is."""
+        party = self._described_party(noun) if noun.dep_ == "appos" else None
+        if noun.dep_ == "attr":
+            subject = copula_subject(noun)
+            party = self.party(subject) if subject is not None else None
+        if party is None or party.schema not in ORG_SCHEMATA:
+            return
+        places = [self.place(obj) for _, obj in prep_objects(noun, {"in"})]
+        places.extend(
+            self.place(child)
+            for child in noun.lefts
+            if child.dep_ in ("compound", "nmod") and self.index.at(child) is not None
+        )
+        for place in places:
+            if place is None:
+                continue
+            text, p_start, p_end = place
+            code = country_of_place(text)
+            prop, value = ("country", code) if code else ("address", text)
+            start, end = _span([party], noun)
+            yield Fact(
+                "location",
+                party,
+                prop,
+                value,
+                f"{noun.lemma_} in {text}",
+                self.rules.descriptor_confidence,
+                min(start, p_start),
+                max(end, p_end),
+                sentence,
+            )
 
     def _registered(self, token: Token, sentence: Span) -> Iterator[Fact]:
         places = [
@@ -753,15 +871,31 @@ class SentenceFinder:
                 sentence,
             )
 
+    def _address(self, token: Token) -> tuple[str, int, int] | None:
+        """A place named by a whole phrase ("Segori-dong, Pothonggang District, Pyongyang")."""
+        place = self.place(token)
+        if place is None or not any(t.dep_ in ("conj", "appos") for t in token.subtree):
+            return place
+        tokens = list(token.subtree)
+        while tokens and tokens[-1].is_punct:
+            tokens.pop()
+        span = token.doc[tokens[0].i : tokens[-1].i + 1]
+        return span.text, span.start_char, span.end_char
+
     def _based(self, token: Token, sentence: Span) -> Iterator[Fact]:
         places = [self.place(child) for child in children(token, "npadvmod", "compound")]
-        places.extend(self.place(obj) for _, obj in prep_objects(token, {"in"}))
-        if token.dep_ not in ("amod", "acl"):
+        places.extend(self._address(obj) for _, obj in prep_objects(token, {"in"}))
+        places = _outermost(places)
+        if token.dep_ in ("amod", "acl"):
+            party, listed = self._listed_as(token.head)
+            if party is None:
+                party = self._described_party(token)
+        elif token.pos_ == "VERB" and is_passive(token):
+            # "X is based in Segori-dong, Pothonggang District, Pyongyang"
+            subjects = self.parties(clause_subjects(token))
+            party, listed = (subjects[0] if subjects else None), False
+        else:
             return
-        noun = token.head
-        party, listed = self._listed_as(noun)
-        if party is None:
-            party = self._described_party(token)
         if party is None:
             return
         for place in places:
@@ -819,6 +953,8 @@ class SentenceFinder:
             lemma = token.lemma_.lower()
             if lemma == "same":
                 yield from self._same_address(token, sentence, nouns)
+            elif token.pos_ == "VERB" and lemma in self.rules.share_verbs and is_passive(token):
+                yield from self._shared_passive(token, sentence, nouns)
             elif token.pos_ == "VERB" and lemma in self.rules.share_verbs:
                 objects = direct_objects(token)
                 if not any(obj.lemma_.lower() in nouns for obj in objects):
@@ -835,6 +971,34 @@ class SentenceFinder:
                     yield self._shared(
                         anchor, [anchor, *others], token, sentence, self._city(holders[0])
                     )
+
+    @staticmethod
+    def _that_of(token: Token) -> Token:
+        """ "the same as that of a restaurant": the restaurant."""
+        if token.lower_ in ("that", "those"):
+            for _, obj in prep_objects(token, {"of"}):
+                return obj
+        return token
+
+    def _shared_passive(
+        self, verb: Token, sentence: Span, nouns: frozenset[str]
+    ) -> Iterator[SharedAddress]:
+        """ "X's address is shared with four companies", "an address shared by Y and Z"."""
+        addresses = passive_subjects(verb) or ([verb.head] if verb.dep_ == "acl" else [])
+        for address in addresses:
+            if address.lemma_.lower() not in nouns:
+                continue
+            holders = children(address, "poss")
+            partners = [obj for _, obj in prep_objects(verb, {"with", "by"})]
+            if not holders and len(partners) > 1:
+                holders, partners = partners[:1], partners[1:]
+            if not holders or not partners:
+                continue
+            anchor = self._sharer(holders[0])
+            if not self._identifiable(anchor):
+                continue
+            others = [self._sharer(tok) for tok in partners]
+            yield self._shared(anchor, [anchor, *others], verb, sentence, self._city(address))
 
     def _same_address(
         self, same: Token, sentence: Span, nouns: frozenset[str]
@@ -857,12 +1021,17 @@ class SentenceFinder:
             subjects = children(same.head, "nsubj")
             if subjects and subjects[0].lemma_.lower() in nouns:
                 address = subjects[0]
-                holders = children(address, "poss")
+                holders = children(address, "poss") or [
+                    subject
+                    for clause in children(address, "relcl")
+                    for subject in children(clause, "nsubj")
+                ]
         if address is None or not holders:
             return
         holder = self._sharer(holders[0])
         if not self._identifiable(holder):
             return
+        partners = [self._that_of(tok) for tok in partners]
         partner_parties = [self._sharer(tok) for tok in partners]
         yield self._shared(
             partner_parties[0], [holder, *partner_parties], same, sentence, self._city(partners[0])
@@ -987,6 +1156,20 @@ class SentenceFinder:
             assets = self.parties(passive_subjects(head))
             if holders and assets:
                 return holders[0], assets[0]
+        if subject.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            # "X is held by people with Korean names who are recorded as Russian nationals"
+            group = verb.head
+            if group.dep_ == "pobj" and group.head.lower_ == "with":
+                group = group.head.head
+            holder_verb = group.head.head if group.dep_ == "pobj" else None
+            if (
+                holder_verb is not None
+                and group.head.dep_ == "agent"
+                and holder_verb.lemma_.lower() in self.rules.ownership_lemmas
+            ):
+                assets = self.parties(passive_subjects(holder_verb))
+                if assets:
+                    return group, assets[0]
         return None, None
 
     # -- fallback: any verb linking two parties ---------------------------------------------

@@ -1,8 +1,7 @@
-"""Simple mention builders for exercising the relation extractor on its own.
+"""Mentions from a list of names, for exercising the relation extractor on its own.
 
-The real mentions come from the entity extractor (typing rules, gazetteer, coreference).
-These builders serve tests and the stand-alone relation benchmark when the entity extractor
-is not available: one from spaCy's own entities, one from names the caller lists.
+The real mentions come from the entity extractor (typing rules, gazetteer, coreference); tests
+of the relation rules name their entities explicitly so that they test the rules, not NER.
 """
 
 from __future__ import annotations
@@ -14,14 +13,6 @@ from collections.abc import Mapping
 from spacy.tokens import Doc
 
 from sanctionwatch.extract.types import Mention
-
-LABEL_SCHEMATA = {
-    "PERSON": "Person",
-    "ORG": "Organization",
-    "GPE": "Place",
-    "LOC": "Place",
-    "FAC": "Organization",
-}
 
 
 def _entity_id(key: str) -> str:
@@ -70,34 +61,3 @@ def mentions_for_names(
                 )
             )
     return sorted(mentions, key=lambda mention: mention.start)
-
-
-def mentions_from_ents(doc: Doc, overrides: Mapping[str, str] | None = None) -> list[Mention]:
-    """Mentions from spaCy's entities, with naive coreference by surname and repeated text.
-
-    ``overrides`` maps an entity text to the schema it should have (the bare model calls some
-    companies PERSON); the entity extractor does this properly with rules.
-    """
-    overrides = dict(overrides or {})
-    found: list[tuple[int, int, str, str]] = []
-    for ent in doc.ents:
-        text = re.sub(r"^(?:the|The)\s+", "", ent.text)
-        start = ent.end_char - len(text)
-        schema = overrides.get(text) or LABEL_SCHEMATA.get(ent.label_)
-        if schema is not None:
-            found.append((start, ent.end_char, text, schema))
-    canonical: dict[str, str] = {}
-    full_names = [text for _, _, text, schema in found if schema == "Person" and " " in text]
-    for _, _, text, schema in found:
-        if text in canonical:
-            continue
-        longer = [name for name in full_names if schema == "Person" and name.endswith(" " + text)]
-        canonical[text] = longer[0] if longer else text
-    mentions = []
-    for start, end, text, schema in found:
-        name = canonical[text]
-        s_start, s_end = _sentence_bounds(doc, start, end)
-        mentions.append(
-            Mention(start, end, text, schema, _entity_id(name), name, s_start, s_end, "model")
-        )
-    return mentions

@@ -63,7 +63,11 @@ class MentionIndex:
         return self.by_token.get(token.i)
 
     def before(
-        self, token: Token, schemata: frozenset[str], subjects_only: bool = False
+        self,
+        token: Token,
+        schemata: frozenset[str],
+        subjects_only: bool = False,
+        same_sentence: bool = False,
     ) -> Mention | None:
         """The antecedent of a pronoun: a mention of ``schemata`` before it.
 
@@ -88,6 +92,8 @@ class MentionIndex:
                 previous.append(mention)
         if same:
             return same[-1]
+        if same_sentence:
+            return None
         subjects = [mention for mention in previous if self._is_subject(mention)]
         if subjects:
             return subjects[0]
@@ -203,6 +209,11 @@ def noun_holder_tokens(noun: Token) -> list[Token]:
         objects = direct_objects(verb)
         if not objects and verb.dep_ == "relcl" and children(verb, "nsubj"):
             objects = [verb.head]
+        first = verb
+        while first.dep_ == "conj" and first.head.pos_ in ("VERB", "AUX"):
+            first = first.head  # "X, born in 1968 and described as ..."
+        if not objects and first.dep_ == "acl":
+            objects = [first.head]  # "X, described as director of Y"
         found.extend(objects or clause_subjects(verb))
     if noun.dep_ == "compound":
         found.append(noun.head)

@@ -117,10 +117,20 @@ class RelationRules:
     fallback_ignore_verbs: frozenset[str]
     organisation_heads: frozenset[str] = frozenset()
     part_heads: frozenset[str] = frozenset()
+    anaphor_nouns: frozenset[str] = frozenset()
+    descriptor_nouns: frozenset[str] = frozenset()
+    descriptor_confidence: float = 0.6
     list_verbs: frozenset[str] = frozenset()
     list_nouns: frozenset[str] = frozenset()
     sanction_participles: frozenset[str] = frozenset()
     trigger_verbs: frozenset[str] = frozenset()
+
+    @property
+    def ownership_lemmas(self) -> frozenset[str]:
+        """Verbs of the ownership rules ("own", "hold", ...)."""
+        return frozenset(
+            lemma for rule in self.verbs if rule.kind == "ownership" for lemma in rule.lemmas
+        )
 
     @property
     def possessive(self) -> TitleSet | None:
@@ -319,6 +329,8 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback"),
         organisation_heads=_words(data.get("organisation_heads"), f"{source}: organisation_heads"),
         part_heads=_words(data.get("part_heads"), f"{source}: part_heads"),
+        anaphor_nouns=_words(data.get("anaphor_nouns"), f"{source}: anaphor_nouns"),
+        descriptor_nouns=_words(locations.get("descriptors"), f"{source}: locations"),
         list_verbs=_words(sanctions.get("list_verbs"), f"{source}: sanctions"),
         list_nouns=_words(sanctions.get("list_nouns"), f"{source}: sanctions"),
     )
