@@ -128,3 +128,10 @@ def test_sources_command() -> None:
     rows = {row["id"]: row for row in _json_lines(result.output)}
     assert rows["un_sc"]["format"] == "un-xml"
     assert rows["opensanctions"]["enabled"] is False
+
+
+def test_every_lists_command_has_an_example() -> None:
+    for name in ("load", "update", "diff", "versions", "show", "sources"):
+        result = runner.invoke(app, ["lists", name, "--help"])
+        assert result.exit_code == 0, result.output
+        assert "Example" in result.output, name

@@ -260,3 +260,18 @@ def test_diff_refuses_versions_of_different_sources(database: Database, fixtures
     eu = load_list_file(database, fixtures / "eu_fsf.xml", "eu-xml")
     with database.session() as session, pytest.raises(UnknownVersionError, match="different"):
         diff_versions(session, un.version_id, eu.version_id)
+
+
+def test_stored_ids_equal_the_statement_contract(sqlite_database: Database, fixtures: Path) -> None:
+    from sanctionwatch.screen.lists.store import entity_statements, read_entities
+
+    result = load_list_file(sqlite_database, fixtures / "un_consolidated.xml", "un-xml")
+    expected = {
+        stmt.id
+        for entity in read_entities(fixtures / "un_consolidated.xml", "un-xml")
+        for stmt in entity_statements(entity, "un_sc", result.version_id)
+    }
+    with sqlite_database.session() as session:
+        query = select(StatementRow.id).where(StatementRow.origin == "list:un_sc")
+        stored = set(session.scalars(query))
+    assert stored == expected

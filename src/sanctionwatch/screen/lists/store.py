@@ -40,6 +40,7 @@ from sanctionwatch.store.base import utcnow
 from sanctionwatch.store.statements import (
     Statement,
     assemble_entity,
+    make_statement_id,
 )
 from sanctionwatch.store.tables import StatementRow
 
@@ -293,16 +294,19 @@ def _replace_statements(
     now = utcnow()
     rows: dict[str, dict[str, Any]] = {}
     for entity in entities:
-        for stmt in entity_statements(entity, source, version_id):
-            rows[stmt.id] = {
-                "id": stmt.id,
-                "entity_id": stmt.entity_id,
-                "schema": stmt.schema,
-                "prop": stmt.prop,
-                "value": stmt.value,
-                "dataset": stmt.dataset,
-                "origin": stmt.origin,
-                "origin_version": stmt.origin_version,
+        assert entity.id is not None
+        for prop, value in entity.itervalues():
+            # Same id as Statement.id would give (no document, no span).
+            row_id = make_statement_id(source, entity.id, prop.name, value, origin=origin)
+            rows[row_id] = {
+                "id": row_id,
+                "entity_id": entity.id,
+                "schema": entity.schema.name,
+                "prop": prop.name,
+                "value": value,
+                "dataset": source,
+                "origin": origin,
+                "origin_version": f"v{version_id}",
                 "confidence": 1.0,
                 "first_seen": now,
                 "last_seen": now,
