@@ -2,7 +2,8 @@
 
 Every name of every list entity is prepared once and filed under its keys: folded tokens
 (``t:``), metaphone codes (``p:``), the Revised Romanization readings of its Korean syllables
-(``k:``) and character trigrams of the name written without spaces (``g:``). A query collects
+(``k:``) and of consecutive syllable pairs (``k2:``), numbers (``n:``) and character trigrams of
+the name written without spaces (``g:``). A query collects
 the postings of its own keys, weights each key by its rarity (IDF), and sums the weights per
 name with one ``numpy.bincount``; only the best-scoring names are compared with the matcher.
 No query ever scans all names.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -20,7 +22,7 @@ from followthemoney import EntityProxy, model
 from rapidfuzz.distance import Indel
 
 from sanctionwatch.screen.features import Evidence, evidence_features, name_features
-from sanctionwatch.screen.korean import rr_keys
+from sanctionwatch.screen.korean import Syllables, inventory
 from sanctionwatch.screen.matcher import (
     MatchResult,
     Weights,
@@ -33,6 +35,9 @@ from sanctionwatch.screen.matcher import (
 from sanctionwatch.screen.normalize import NameForm, prepare_name
 
 CANDIDATE_NAMES = 16
+KOREAN_FACTOR = 3
+"""Names that read as Korean look at more candidates: romanisations share few letters, and
+lists hold hundreds of Kims."""
 """Names compared with the matcher per query name (the best by key overlap)."""
 MAX_POSTINGS_SHARE = 0.02
 """Keys on more than this share of names (``trading``) are skipped when rarer keys exist."""
@@ -47,7 +52,11 @@ Korean reading are skipped before the matcher (no such pair scores near a match)
 
 
 def plausible(left: NameForm, right: NameForm) -> bool:
-    """Cheap C-level check before the full name features."""
+    """Cheap C-level check before the full name features (one name inside the other counts:
+    a list name with a long legal form left in still contains the query)."""
+    short, long = sorted((left.joined, right.joined), key=len)
+    if len(short) > 3 and short in long:
+        return True
     if Indel.normalized_similarity(left.joined, right.joined) >= PLAUSIBLE:
         return True
     if Indel.normalized_similarity(left.sorted_joined, right.sorted_joined) >= PLAUSIBLE:
@@ -55,22 +64,65 @@ def plausible(left: NameForm, right: NameForm) -> bool:
     return bool(left.syllables and right.syllables)
 
 
-def name_keys(form: NameForm) -> set[str]:
-    """Every index key of one prepared name."""
-    keys: set[str] = set()
+MAX_PAIR_KEYS = 64
+"""Syllable pairs with more reading combinations than this are too ambiguous to index."""
+KEY_BOOST = {"k2": 3.0}
+"""A shared pair of Korean syllables outweighs letter trigrams, which transliteration scatters
+(*Ким Чен Ын* shares no trigram with *Kim Jong Un* beyond *kim*)."""
+
+
+def syllable_pairs(groups: tuple[Syllables, ...]) -> dict[str, float]:
+    """Readings of consecutive Korean syllables (``jeong|eun``): rare where ``k:gim`` is not.
+
+    Each key carries a share of its pair: 1 when both readings are common name syllables
+    (``korean_names.yaml``), else 1 / sqrt of the reading combinations, so an ambiguous pair
+    (Russian *chen* has two dozen readings) does not count once per reading.
+    """
+    table = inventory()
+    names, common = table.rr, table.common
+    pieces = [piece for group in groups for piece in group]
+    keys: dict[str, float] = {}
+    for left, right in pairwise(pieces):
+        combos = len(left) * len(right)
+        if combos <= MAX_PAIR_KEYS:
+            for a in left:
+                for b in right:
+                    share = 1.0 if a in common and b in common else combos**-0.5
+                    key = f"k2:{names[a]}|{names[b]}"
+                    keys[key] = max(keys.get(key, 0.0), share)
+    return keys
+
+
+def weighted_keys(form: NameForm) -> dict[str, float]:
+    """Every index key of one prepared name, with its share (readings of one syllable or one
+    syllable pair split one unit between them)."""
+    keys: dict[str, float] = {}
     for token in form.tokens:
         if token.is_number:
-            keys.add(f"n:{token.text}")
+            keys[f"n:{token.text}"] = 1.0
             continue
-        keys.add(f"t:{token.folded}")
+        keys[f"t:{token.folded}"] = 1.0
         if len(token.text) > 2:
-            keys.add(f"p:{token.phonetic}")
+            keys[f"p:{token.phonetic}"] = 1.0
         if token.syllables:
-            keys.update(f"k:{key}" for key in rr_keys(token.syllables))
+            table = inventory()
+            for piece in token.syllables:
+                for rr_id in piece:
+                    key = f"k:{table.rr[rr_id]}"
+                    share = 1.0 if rr_id in table.common else len(piece) ** -0.5
+                    keys[key] = max(keys.get(key, 0.0), share)
+    if form.syllables:
+        keys.update(syllable_pairs(form.syllables))
     joined = "".join(t.folded for t in form.tokens if not t.is_number) or form.joined
     padded = f"^{joined}$"
-    keys.update(f"g:{padded[i : i + 3]}" for i in range(len(padded) - 2))
+    for i in range(len(padded) - 2):
+        keys[f"g:{padded[i : i + 3]}"] = 1.0
     return keys
+
+
+def name_keys(form: NameForm) -> set[str]:
+    """Every index key of one prepared name."""
+    return set(weighted_keys(form))
 
 
 @dataclass(slots=True)
@@ -221,7 +273,10 @@ class ScreeningIndex:
         index.name_weak = np.array(weak_flags, dtype=bool)
         total = max(1, len(index.names))
         index.postings = {key: np.array(ids, dtype=np.int32) for key, ids in postings.items()}
-        index.idf = {key: math.log(total / len(ids)) + 0.1 for key, ids in postings.items()}
+        index.idf = {
+            key: (math.log(total / len(ids)) + 0.1) * KEY_BOOST.get(key.split(":", 1)[0], 1.0)
+            for key, ids in postings.items()
+        }
         return index
 
     def __len__(self) -> int:
@@ -233,15 +288,17 @@ class ScreeningIndex:
         return arrays + self.name_entity.nbytes + self.name_weak.nbytes
 
     def _candidate_names(self, form: NameForm, limit: int) -> np.ndarray:
-        keys = [key for key in name_keys(form) if key in self.postings]
+        shares = weighted_keys(form)
+        keys = [key for key in shares if key in self.postings]
         if not keys:
             return np.zeros(0, dtype=np.int32)
         cap = max(50, int(len(self.names) * MAX_POSTINGS_SHARE))
         rare = [key for key in keys if len(self.postings[key]) <= cap]
         chosen = rare if len(rare) >= 2 else keys
         ids = np.concatenate([self.postings[key] for key in chosen])
-        weights = np.concatenate(
-            [np.full(len(self.postings[key]), self.idf[key]) for key in chosen]
+        weights = np.repeat(
+            [self.idf[key] * shares[key] for key in chosen],
+            [len(self.postings[key]) for key in chosen],
         )
         scores = np.bincount(ids, weights=weights, minlength=len(self.names))
         hit = np.flatnonzero(scores)
@@ -264,7 +321,8 @@ class ScreeningIndex:
         weights = load_weights()
         best: dict[int, Candidate] = {}
         for form in prepared.names:
-            for name_id in self._candidate_names(form, CANDIDATE_NAMES).tolist():
+            wanted = CANDIDATE_NAMES * (KOREAN_FACTOR if form.syllables else 1)
+            for name_id in self._candidate_names(form, wanted).tolist():
                 position = int(self.name_entity[name_id])
                 entity = self.entities[position]
                 if not schemata_compatible(prepared.schema, entity.schema):

@@ -41,6 +41,8 @@ class SyllableInventory:
     preferred: frozenset[str]
     longest: int
     prefixes: frozenset[str]
+    common: frozenset[int]
+    """RR syllable ids listed in korean_names.yaml (common in names and place names)."""
 
 
 @cache
@@ -74,8 +76,9 @@ def inventory() -> SyllableInventory:
     rr_names = tuple(sorted(rr_ids, key=rr_ids.__getitem__))
     frozen = {key: frozenset(value) for key, value in spellings.items()}
     prefixes = frozenset(key[:size] for key in frozen for size in range(1, len(key) + 1))
+    common = frozenset(rr_ids[rr] for rr in names.syllables)
     return SyllableInventory(
-        frozen, rr_names, frozenset(preferred), max(map(len, frozen)), prefixes
+        frozen, rr_names, frozenset(preferred), max(map(len, frozen)), prefixes, common
     )
 
 
