@@ -22,6 +22,8 @@ from sanctionwatch.screen.lists import commands as lists_commands
 from sanctionwatch.web import commands as web_commands
 
 DEFAULT_RUN_PATH = Path("examples") / "reports"
+# The same folder in a source checkout, for `run` started outside the repository root.
+CHECKOUT_RUN_PATH = Path(__file__).resolve().parents[2] / DEFAULT_RUN_PATH
 
 app = typer.Typer(
     name="sanctionwatch",
@@ -82,9 +84,10 @@ def run(
         sanctionwatch run examples/reports --db sqlite:///sanctionwatch.db --no-serve
     """
     database = open_database(db)
-    report = ingest_commands.ingest_with_progress(
-        database, paths or [str(DEFAULT_RUN_PATH)], as_json=False
-    )
+    if not paths:
+        default = DEFAULT_RUN_PATH if DEFAULT_RUN_PATH.is_dir() else CHECKOUT_RUN_PATH
+        paths = [str(default)]
+    report = ingest_commands.ingest_with_progress(database, paths, as_json=False)
     extracted = extract_commands.run_extraction(database)
     counts = ingest_commands.store_stats(database)
     print_table("SanctionWatch store", ["what", "count"], counts.items())

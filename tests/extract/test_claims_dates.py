@@ -75,3 +75,8 @@ def test_document_dates_keep_their_precision() -> None:
     assert DocumentDate.parse("2019").reference == date(2019, 12, 28)  # type: ignore[union-attr]
     assert DocumentDate.parse("2019-02-03T10:00:00Z").iso == "2019-02-03"  # type: ignore[union-attr]
     assert DocumentDate.parse("soon") is None
+
+
+def test_a_span_of_years_dates_a_figure_to_its_end() -> None:
+    assert resolve("between 2015 and 2017")[0][1:3] == ("2017", "stated")
+    assert resolve("from 2014 to 2016")[0][1] == "2016"

@@ -194,3 +194,25 @@ def test_default_vocabulary_has_a_version_and_measures() -> None:
     assert vocabulary.version
     assert any(rule.key == "dprk_workers_in" for rule in vocabulary.measures)
     assert vocabulary.place_key("The Russian Federation") == "russia"
+
+
+def test_random_mixtures_of_number_and_date_words_never_crash() -> None:
+    from datetime import date
+    from random import Random
+
+    from sanctionwatch.extract.claimkit.dates import find_dates
+
+    pieces = ["1,5", "1.5", "million", "$", "US$", "€", "between", "and", "to", "-", "percent",
+              "%", "two-thirds", "of", "workers", "North Korean", "by", "October", "last", "year",
+              "2019", "as of", "a month before that", "some", "at least", "or more", "thousand",
+              "a", "dozen", "half", "\\$", "13\u00a0000", "KPe.038", "+7", "(423)", "Street",
+              "aged", "resolution", "2397", "—", "ООО", "북한", "\n", ".", ",", "0", "00",
+              "9999999999999999999", "½"]  # fmt: skip
+    random = Random(7)
+    vocabulary = default_vocabulary()
+    for _ in range(3000):
+        text = " ".join(random.choice(pieces) for _ in range(random.randint(0, 14)))
+        for quantity in find_quantities(text, vocabulary):
+            assert text[quantity.start : quantity.end] == quantity.text
+        for expression in find_dates(text, date(2019, 1, 1), vocabulary, anchor="2018-11"):
+            assert text[expression.start : expression.end] == expression.text

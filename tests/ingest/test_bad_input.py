@@ -120,7 +120,7 @@ def test_size_limit_is_configurable(sqlite_database: Database, tmp_path: Path) -
     path.write_text(GOOD, encoding="utf-8")
     outcome = _one(sqlite_database, path, Settings(max_document_bytes=20))
     assert outcome.status is Status.FAILED
-    assert outcome.reason is not None and "over the 0.0 MB limit" in outcome.reason
+    assert outcome.reason is not None and "is 83 bytes, over the 20 bytes limit" in outcome.reason
 
 
 def test_corrupt_pdf(

@@ -3,11 +3,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from sanctionwatch.cli import app
 
 runner = CliRunner()
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "reports"
 
 
 def _corpus(folder: Path) -> Path:
@@ -53,6 +55,10 @@ def test_ingest_then_list_then_show(tmp_path: Path) -> None:
     assert details["sources"] == [str((corpus / "two.md").resolve())]
     original = runner.invoke(app, ["document", doc_id, "--db", db, "--text", "original"])
     assert "title: Front companies" in original.stdout
+    removed = runner.invoke(app, ["document", doc_id, "--db", db, "--text", "removed", "--json"])
+    cuts = json.loads(removed.stdout)["removed"]
+    assert [cut["rule"] for cut in cuts] == ["front-matter"]
+    assert cuts[0]["text"].startswith("---\ntitle: Front companies")
 
 
 def test_failures_are_one_line_each_and_exit_non_zero(tmp_path: Path) -> None:
@@ -83,13 +89,26 @@ def test_document_id_errors(tmp_path: Path) -> None:
     ambiguous = runner.invoke(app, ["document", "", "--db", db])
     assert ambiguous.exit_code == 1
     bad_text = runner.invoke(app, ["document", "ab", "--db", db, "--text", "html"])
-    assert "--text must be one of clean, original" in bad_text.stderr
+    assert "--text must be one of clean, original, removed" in bad_text.stderr
 
 
 def test_run_ingests_the_given_paths_and_prints_a_summary(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    result = runner.invoke(app, ["run", str(_corpus(tmp_path / "corpus")), "--db", db])
+    result = runner.invoke(
+        app, ["run", str(_corpus(tmp_path / "corpus")), "--db", db, "--no-serve"]
+    )
     assert result.exit_code == 0, result.output
     assert "documents" in result.stdout
     stats = runner.invoke(app, ["stats", "--db", db, "--json"])
     assert json.loads(stats.stdout)["documents"] == 2
+
+
+def test_run_without_paths_ingests_the_example_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # not the repository root: falls back to the checkout's examples
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = runner.invoke(app, ["run", "--db", db, "--no-serve"])
+    assert result.exit_code == 0, result.output
+    stats = runner.invoke(app, ["stats", "--db", db, "--json"])
+    assert json.loads(stats.stdout)["documents"] == len(list(EXAMPLES.iterdir()))

@@ -74,3 +74,54 @@ def test_ingest_bytes_is_idempotent_and_keeps_offsets(database: Database) -> Non
     for clean_start, original_start, length in offsets.to_json():
         piece = row.clean_text[clean_start : clean_start + length]
         assert piece == row.original_text[original_start : original_start + length]
+
+
+def test_parallel_parsing_gives_the_same_documents(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(12):
+        text = REPORT + f"\nCase {number} was filed in March 201{number % 10}.\n"
+        (corpus / f"{number:02d}.txt").write_text(text, encoding="utf-8")
+    (corpus / "copy.txt").write_text(REPORT + "\nCase 3 was filed in March 2013.\n", "utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    results = {}
+    for workers in (1, 2):
+        database = Database(f"sqlite:///{tmp_path / f'w{workers}.db'}")
+        database.migrate()
+        report = ingest_paths(database, [corpus], workers=workers)
+        with database.session() as session:
+            rows = session.scalars(select(DocumentRow).order_by(DocumentRow.id)).all()
+            results[workers] = (
+                [(o.source, o.status, o.reason) for o in report.outcomes],
+                [(r.id, r.clean_text, r.offset_map, r.published_at) for r in rows],
+            )
+        database.dispose()
+    assert results[1] == results[2]
+    statuses = [status for _, status, _ in results[2][0]]
+    assert statuses.count(Status.ADDED) == 12
+    assert statuses.count(Status.UNCHANGED) == 1
+    assert statuses.count(Status.FAILED) == 1
+
+
+def test_ingest_bytes_media_types(sqlite_database: Database) -> None:
+    page = (
+        "<html><head><title>Visas</title></head><body><article><p>"
+        + "Workers entered Russia on student visas and worked on building sites. " * 3
+        + "</p></article></body></html>"
+    ).encode("utf-8")
+    html = ingest_bytes(
+        sqlite_database, page, source="feed:1", media_type="text/html; charset=utf-8"
+    )
+    assert html.status is Status.ADDED
+    sniffed = ingest_bytes(
+        sqlite_database, b"%PDF-1.4 broken", source="feed:2", media_type="application/octet-stream"
+    )
+    assert sniffed.reason is not None and sniffed.reason.startswith("corrupt or unreadable PDF")
+    refused = ingest_bytes(
+        sqlite_database, b"PK\x03\x04", source="feed:3", media_type="application/zip"
+    )
+    assert refused.status is Status.FAILED
+    assert refused.reason == "unsupported media type 'application/zip'"
+    with sqlite_database.session() as session:
+        row = session.get(DocumentRow, html.document_id)
+        assert row is not None and row.media_type == "text/html"

@@ -11,6 +11,7 @@ Public API (see ``docs/claims.md``): :func:`find_claims` (no database), :func:`e
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -29,7 +30,7 @@ from sanctionwatch.extract.claimkit.dates import (
 )
 from sanctionwatch.extract.claimkit.model import Claim
 from sanctionwatch.extract.claimkit.numbers import Quantity, find_quantities
-from sanctionwatch.extract.claimkit.places import Named, collect_actors, collect_places
+from sanctionwatch.extract.claimkit.places import Taken, collect_actors, collect_places
 from sanctionwatch.extract.claimkit.series import (
     ClaimSeries,
     Estimate,
@@ -53,6 +54,8 @@ __all__ = [
     "replace_document_claims",
 ]
 
+log = logging.getLogger(__name__)
+
 ORIGIN = "extract:claims"
 EXTRACTOR_VERSION = "0.1.0"
 
@@ -67,13 +70,13 @@ def claim_id(document_id: str, start: int, end: int, measure: str) -> str:
     return f"claim-{digest[:32]}"
 
 
-def _labels(mentions: Sequence[Mention]) -> list[Named]:
+def _labels(mentions: Sequence[Mention], length: int) -> Taken:
     """Named things whose digits are part of a name (resolution 2397, Flight 17)."""
-    return [
-        Named(m.start, m.end, m.text, m.canonical, m.entity_id, m.schema)
-        for m in mentions
-        if m.schema in analysis.LABEL_SCHEMAS
-    ]
+    taken = Taken(length)
+    for mention in mentions:
+        if mention.schema in analysis.LABEL_SCHEMAS:
+            taken.take(mention.start, mention.end)
+    return taken
 
 
 def _doc_text(doc: Doc, context: DocumentContext) -> str:
@@ -102,7 +105,7 @@ class _Reader:
         self.text = _doc_text(doc, context)
         self.places = collect_places(doc, mentions, vocabulary, self.text)
         self.actors = collect_actors(doc, mentions)
-        self.labels = _labels(mentions)
+        self.labels = _labels(mentions, len(self.text))
         self.version = extractor_version(vocabulary)
 
     def read(self) -> list[Claim]:
@@ -127,7 +130,16 @@ class _Reader:
             dates = self._dates(sentence, anchor)
             stated = [d.as_of for d in dates if d.kind == "stated" and d.as_of]
             anchor, scanned = (stated[-1] if stated else anchor), index
-            claims.extend(self._sentence_claims(items, dates))
+            try:
+                claims.extend(self._sentence_claims(items, dates))
+            except (IndexError, ValueError, KeyError) as error:
+                # One unreadable sentence (an odd parse) must not cost the document its claims.
+                log.warning(
+                    "%s: claims of sentence at %d skipped: %s",
+                    self.context.document_id[:12],
+                    sentence.start_char,
+                    error,
+                )
         return _deduplicate(claims)
 
     def _dates(self, sentence: Any, anchor: str | None) -> list[DateExpression]:
@@ -143,40 +155,47 @@ class _Reader:
     def _sentence_claims(
         self, items: list[tuple[Quantity, Any]], dates: list[DateExpression]
     ) -> list[Claim]:
-        others = [quantity for quantity, _ in items]
-        claims: list[Claim] = []
+        # Pass 1: what each figure measures; pass 2: dates, which only real figures compete for
+        # ("the 1718 Committee in March 2020" does not take the date from "511 workers").
+        measured: list[tuple[Quantity, Any, analysis.CountedNoun | None, analysis.Measured]] = []
+        widening: list[tuple[int, Quantity]] = []
         for quantity, root in items:
             if quantity.vague or analysis.is_label_or_date(self.doc, quantity, self.labels):
                 continue
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
-            if noun is None and claims and self._widens(quantity, claims[-1]):
-                claims[-1] = _widen(claims[-1], quantity)
+            if noun is None and measured and self._widens(quantity):
+                widening.append((len(measured) - 1, quantity))
                 continue
-            claim = self._claim(quantity, root, noun, dates, [o for o in others if o != quantity])
-            if claim is not None:
-                claims.append(claim)
+            found = analysis.match_measure(
+                quantity, root, noun, self.places, self.actors, self.vocabulary
+            )
+            if found is not None:
+                measured.append((quantity, root, noun, found))
+        figures = [quantity for quantity, *_ in measured] + [q for _, q in widening]
+        claims = [
+            self._claim(quantity, root, noun, found, dates, [f for f in figures if f != quantity])
+            for quantity, root, noun, found in measured
+        ]
+        for index, upper in widening:
+            if claims[index].value_low is None:
+                claims[index] = _widen(claims[index], upper)
         return claims
 
-    def _widens(self, quantity: Quantity, previous: Claim) -> bool:
+    def _widens(self, quantity: Quantity) -> bool:
         cue = self.text[quantity.start : quantity.number_start].strip().lower()
-        cues = (*self.vocabulary.range_upper_cues, *self.vocabulary.range_lower_cues)
-        return cue in cues and previous.value_low is None
+        return cue in (*self.vocabulary.range_upper_cues, *self.vocabulary.range_lower_cues)
 
     def _claim(
         self,
         quantity: Quantity,
         root: Any,
         noun: analysis.CountedNoun | None,
+        measured: analysis.Measured,
         dates: list[DateExpression],
         others: list[Quantity],
-    ) -> Claim | None:
-        measured = analysis.match_measure(
-            quantity, root, noun, self.places, self.actors, self.vocabulary
-        )
-        if measured is None:
-            return None
+    ) -> Claim:
         bound = analysis.bind_date(quantity, root, noun.token if noun else None, dates, others)
-        if bound is not None:
+        if bound is not None and bound.kind != "document-date":
             as_of, as_of_kind = bound.as_of, bound.kind if bound.as_of else "unknown"
         else:
             as_of, as_of_kind = analysis.document_date(self.published)
@@ -193,7 +212,12 @@ class _Reader:
             value_high=quantity.high,
             unit=measured.unit,
             qualifier=quantity.qualifier,
-            period=analysis.find_period(sentence.text, quantity.end - sentence.start_char),
+            period=analysis.find_period(
+                sentence.text,
+                quantity.end - sentence.start_char,
+                min((o.start for o in others if o.start >= quantity.end), default=sentence.end_char)
+                - sentence.start_char,
+            ),
             as_of=as_of,
             as_of_kind=as_of_kind,
             subject_entity_id=measured.subject.entity_id if measured.subject else None,
@@ -227,6 +251,8 @@ def _confidence(
         score -= 0.1
     if measured.place_via == "last":
         score -= 0.15
+    if measured.inherited_nationality:
+        score -= 0.1
     if measured.rule.place and measured.place is None:
         score -= 0.15
     if quantity.decimal_comma:

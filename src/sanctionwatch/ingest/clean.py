@@ -10,7 +10,7 @@ share boilerplate, Markdown markup); whitespace is normalised last.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sanctionwatch.ingest.rules import CleaningRules, LineRule, SpamRules, load_rules
@@ -28,19 +28,74 @@ SENTENCE_END = re.compile(
     r"(?<!\b[A-Z])[.!?…][\"”’)\]]*(?:\s+(?=[\"“‘(\[]?[A-Z0-9©])|(?=[A-Z“\"‘]))"
 )
 UNFINISHED = re.compile(r"[^\s.!?…:;\"”’)\]]\s*\Z")
-# Whitespace normalisation, in passes (each pass sees the text the previous one left).
-INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
-EDGE_SPACE = re.compile(r"^[^\S\n]+|[^\S\n]+$", re.M)
-SPACE_NEIGHBOURS = re.compile(r"[^\S\n ]+(?= )|(?<= )[^\S\n ]+")
-REPEATED_SPACE = re.compile(r"(?<=[^\S\n])[^\S\n]+")
-BROKEN_PARAGRAPH = re.compile(r"(?<=[a-z,;]\n)\n(?=[a-z])")
-EXTRA_NEWLINES = re.compile(r"(?<=\n\n)\n+|\A\n+|\n+\Z")
-WHITESPACE_PASSES: tuple[tuple[re.Pattern[str], ...], ...] = (
-    (INVISIBLE,),
-    (EDGE_SPACE, SPACE_NEIGHBOURS),
-    (REPEATED_SPACE,),
-    (BROKEN_PARAGRAPH,),
-    (EXTRA_NEWLINES,),
+# Whitespace normalisation runs in passes (each pass sees the text the previous one left); a pass
+# returns the spans to delete. Patterns start with a literal or a character class so that the
+# regex engine skips ahead quickly; the decisions that need context are made in Python.
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]+")
+# Whitespace runs worth a look: at a line edge, longer than one character, or not a plain space.
+ODD_SPACE = re.compile(r"(?m)^[^\S\n]+|[^\S\n]+$|[^\S\n]{2,}|[^\S\n ]")
+BLANK_LINE = re.compile(r"\n\n")
+EXTRA_NEWLINES = re.compile(r"\n+\Z|\A\n+|\n\n(\n+)")
+HORIZONTAL_SPACE = frozenset(
+    " \t\f\v\r\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
+PARAGRAPH_CONTINUES_AFTER = frozenset("abcdefghijklmnopqrstuvwxyz,;")
+SPAM_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
+MAX_COMMENT_LINE = 1000
+"""Longer lines are prose: only their URLs and mixed-script words count towards spam."""
+
+
+def _invisible(text: str) -> list[Range]:
+    return [match.span() for match in INVISIBLE.finditer(text)]
+
+
+def _odd_spaces(text: str) -> list[Range]:
+    """Delete spaces at line edges; shrink other runs to one character, a space if it has one."""
+    removed: list[Range] = []
+    last_run_end = -1
+    for match in ODD_SPACE.finditer(text):
+        start, end = match.span()
+        if start < last_run_end:
+            continue
+        while start > 0 and text[start - 1] in HORIZONTAL_SPACE:
+            start -= 1
+        while end < len(text) and text[end] in HORIZONTAL_SPACE:
+            end += 1
+        last_run_end = end
+        at_edge = start == 0 or text[start - 1] == "\n" or end == len(text) or text[end] == "\n"
+        if at_edge:
+            removed.append((start, end))
+            continue
+        keep = text.find(" ", start, end)
+        keep = start if keep == -1 else keep
+        removed.extend(span for span in ((start, keep), (keep + 1, end)) if span[1] > span[0])
+    return removed
+
+
+def _broken_paragraphs(text: str) -> list[Range]:
+    """A blank line inside a sentence ("of the\n\nsalaries") becomes a single newline."""
+    removed: list[Range] = []
+    for match in BLANK_LINE.finditer(text):
+        start, end = match.span()
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if before in PARAGRAPH_CONTINUES_AFTER and after.islower():
+            removed.append((start + 1, end))
+    return removed
+
+
+def _extra_newlines(text: str) -> list[Range]:
+    return [
+        match.span(1) if match.group(1) else match.span() for match in EXTRA_NEWLINES.finditer(text)
+    ]
+
+
+WHITESPACE_PASSES: tuple[Callable[[str], list[Range]], ...] = (
+    _invisible,
+    _odd_spaces,
+    _broken_paragraphs,
+    _extra_newlines,
 )
 # A comment header this early cannot be a comment section (it is the article's own word).
 MIN_ARTICLE_SHARE = 0.3
@@ -83,8 +138,8 @@ def clean_text(original: str, rules: CleaningRules | None = None) -> Cleaned:
     rules = rules or load_rules()
     removals = find_removals(original, rules)
     ranges = _complement(_merge((r.start, r.end) for r in removals), len(original))
-    for patterns in WHITESPACE_PASSES:
-        ranges = _refine(original, ranges, patterns)
+    for find in WHITESPACE_PASSES:
+        ranges = _refine(original, ranges, find)
     text, pieces = _assemble(original, ranges)
     return Cleaned(text, OffsetMap(pieces), removals, rules.version)
 
@@ -112,9 +167,10 @@ def find_removals(original: str, rules: CleaningRules) -> list[Removal]:
         if not any(r.start == line.start and r.end == line.stop for r in found):
             removals.extend(_caption_removals(original, line, rules))
     for rule in rules.inline_rules:
-        removals.extend(
-            Removal(m.start(), m.end(), rule.name) for m in rule.pattern.finditer(original)
-        )
+        if rule.requires and not any(literal in original for literal in rule.requires):
+            continue
+        matches = rule.pattern.finditer(original)
+        removals.extend(Removal(m.start(), m.end(), rule.name) for m in matches)
     return sorted(removals, key=lambda r: (r.start, r.end))
 
 
@@ -141,16 +197,18 @@ def spam_score(text: str, rules: SpamRules) -> int:
         return 0
     scores = rules.scores
     score = 0
-    urls = URL.findall(stripped)
-    if urls:
-        score += scores["url"]
-        if sum(len(url) for url in urls) / len(stripped) >= rules.url_dominated_ratio:
-            score += scores["url_dominated"]
-    if MIXED_SCRIPT_WORD.search(stripped):
+    if "://" in stripped or "www." in stripped.lower():
+        urls = URL.findall(stripped)
+        if urls:
+            score += scores["url"]
+            if sum(len(url) for url in urls) / len(stripped) >= rules.url_dominated_ratio:
+                score += scores["url_dominated"]
+    if SPAM_SCRIPT.search(stripped) and MIXED_SCRIPT_WORD.search(stripped):
         score += scores["mixed_script_word"]
-    score += min(len(rules.phrases.findall(stripped)), 2) * scores["phrase"]
-    if rules.handle_or_timestamp.search(stripped):
-        score += scores["handle_or_timestamp"]
+    if len(stripped) <= MAX_COMMENT_LINE:
+        score += min(len(rules.phrases.findall(stripped)), 2) * scores["phrase"]
+        if rules.handle_or_timestamp.search(stripped):
+            score += scores["handle_or_timestamp"]
     return score
 
 
@@ -180,6 +238,12 @@ def _line_rule_removals(line: Line, rules: Iterable[LineRule]) -> Iterator[Remov
         elif rule.matches(stripped):
             yield Removal(line.start, line.stop, rule.name)
             return
+    lowered = line.text.lower()
+    sentence_rules = [
+        rule
+        for rule in sentence_rules
+        if not rule.requires or any(literal in lowered for literal in rule.requires)
+    ]
     if not sentence_rules:
         return
     for start, end in sentences(line.text):
@@ -281,11 +345,11 @@ def _assemble(original: str, ranges: Sequence[Range]) -> tuple[str, list[list[in
 
 
 def _refine(
-    original: str, ranges: Sequence[Range], patterns: Iterable[re.Pattern[str]]
+    original: str, ranges: Sequence[Range], find: Callable[[str], list[Range]]
 ) -> list[Range]:
-    """Remove ``patterns``' matches from the text ``ranges`` spell; return new original ranges."""
+    """Delete the spans ``find`` reports in the text ``ranges`` spell; return new ranges."""
     text, pieces = _assemble(original, ranges)
-    removed = _merge(m.span() for pattern in patterns for m in pattern.finditer(text))
+    removed = _merge(find(text))
     if not removed:
         return list(ranges)
     return _compose(pieces, _complement(removed, len(text)))

@@ -21,13 +21,14 @@ from sanctionwatch.clikit import (
     print_json_lines,
     print_table,
 )
+from sanctionwatch.ingest.clean import clean_text
 from sanctionwatch.ingest.pipeline import ingest_paths
 from sanctionwatch.ingest.tables import DocumentSourceRow
 from sanctionwatch.ingest.types import IngestOutcome, IngestReport
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow, StatementRow
 
-TEXT_CHOICES = ("clean", "original")
+TEXT_CHOICES = ("clean", "original", "removed")
 
 
 def store_stats(database: Database) -> dict[str, Any]:
@@ -53,7 +54,9 @@ def stats(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
         print_table("SanctionWatch store", ["what", "count"], counts.items())
 
 
-def ingest_with_progress(database: Database, paths: list[str], *, as_json: bool) -> IngestReport:
+def ingest_with_progress(
+    database: Database, paths: list[str], *, as_json: bool, workers: int = 1
+) -> IngestReport:
     """Ingest ``paths`` showing a progress bar; print one ``error:`` line per failure."""
     started = time.perf_counter()
     columns = (
@@ -81,7 +84,7 @@ def ingest_with_progress(database: Database, paths: list[str], *, as_json: bool)
             if as_json:
                 print_json_lines([outcome.to_dict()])
 
-        result = ingest_paths(database, paths, on_progress=report)
+        result = ingest_paths(database, paths, on_progress=report, workers=workers)
     if not as_json:
         print_summary(result, time.perf_counter() - started)
     return result
@@ -99,6 +102,9 @@ def ingest(
     paths: list[str] = typer.Argument(..., help="Files or folders (searched recursively)."),
     db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON line per file."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Processes that parse and clean (writing stays in one)."
+    ),
 ) -> None:
     """Ingest .txt, .md, .html and .pdf files (folders recursively) into the store.
 
@@ -110,7 +116,7 @@ def ingest(
 
         sanctionwatch ingest examples/reports ../shared/corpus/seeds --db sanctionwatch.db
     """
-    report = ingest_with_progress(open_database(db), paths, as_json=as_json)
+    report = ingest_with_progress(open_database(db), paths, as_json=as_json, workers=workers)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -202,13 +208,21 @@ def document(
     document_id: str = typer.Argument(..., help="Document id, or a unique prefix of it."),
     db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    text: str = typer.Option("clean", "--text", help="Which text to show: clean or original."),
+    text: str = typer.Option(
+        "clean",
+        "--text",
+        help="Which text: clean, original, or removed (what cleaning cut, by which rule).",
+    ),
 ) -> None:
     """Show one document: its metadata, sources, versions and text.
+
+    `--text removed` re-runs the current cleaning rules on the original text and lists each cut
+    with its rule and offsets, so an analyst can check that nothing of substance was dropped.
 
     Example:
 
         sanctionwatch document 3fa2c1 --text original
+        sanctionwatch document 3fa2c1 --text removed
     """
     if text not in TEXT_CHOICES:
         fail(f"--text must be one of {', '.join(TEXT_CHOICES)}, not {text!r}")
@@ -224,6 +238,9 @@ def document(
             select(DocumentRow.id).where(DocumentRow.previous_version_id == row.id)
         ).all()
     body = row.clean_text if text == "clean" else row.original_text
+    removed = _removed(row.original_text) if text == "removed" else []
+    if text == "removed":
+        body = "\n".join(f"[{r['rule']}] {r['start']}-{r['end']}: {r['text']!r}" for r in removed)
     details = {
         **_document_summary(row),
         "sources": list(sources),
@@ -231,15 +248,24 @@ def document(
         "text_kind": text,
         "text": body,
     }
+    if text == "removed":
+        details["removed"] = removed
     if as_json:
         print_json_lines([details])
         return
-    shown = {k: v for k, v in details.items() if k not in ("text", "text_kind")}
+    shown = {k: v for k, v in details.items() if k not in ("text", "text_kind", "removed")}
     print_table(
         f"Document {row.id[:12]}", ["field", "value"], ((k, _cell(v)) for k, v in shown.items())
     )
     console.rule(f"{text} text ({len(body):,} characters)")
     console.print(body, markup=False, highlight=False)
+
+
+def _removed(original: str) -> list[dict[str, Any]]:
+    return [
+        {"rule": r.rule, "start": r.start, "end": r.end, "text": original[r.start : r.end]}
+        for r in clean_text(original).removals
+    ]
 
 
 def _cell(value: Any) -> str:

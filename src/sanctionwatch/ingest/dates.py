@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -55,6 +55,8 @@ FUTURE_CUES = re.compile(
     re.I,
 )
 FUTURE_PREPOSITION = re.compile(r"\b(by|until|till|before|through|ahead\s+of)\s+(the\s+)?$", re.I)
+SENTENCE_LOOKBACK = 600
+"""How far back to look for the start of a sentence (longer ones are cut there)."""
 SENTENCE_BREAK = re.compile(r"[.!?]+[\"”’)\]]*(?=\s|$)|\n")
 WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
 ABBREVIATIONS = frozenset(
@@ -229,38 +231,43 @@ def date_from_url(url: str | None) -> DateMention | None:
 
 def latest_event(text: str, *, today: date | None = None) -> DateMention | None:
     """The latest date the text reports as past, skipping plans, deadlines and forecasts."""
-    mentions = find_dates(text)
-    if not mentions:
-        return None
     limit = (today or date.today()).isoformat()
-    spans = list(_sentences(text))
-    starts = [start for start, _ in spans]
     future: dict[int, bool] = {}
     best: DateMention | None = None
-    for mention in mentions:
+    for mention in find_dates(text):
         if mention.value[: len(limit)] > limit[: len(mention.value)]:
             continue
-        index = max(0, bisect_right(starts, mention.start) - 1)
-        sentence_start, sentence_end = spans[index] if spans else (0, len(text))
-        if index not in future:
-            future[index] = FUTURE_CUES.search(text, sentence_start, sentence_end) is not None
-        if future[index] or FUTURE_PREPOSITION.search(text, sentence_start, mention.start):
+        if best is not None and mention.sort_key <= best.sort_key:
             continue
-        if best is None or mention.sort_key > best.sort_key:
-            best = mention
+        start, end = sentence_around(text, mention.start)
+        if start not in future:
+            future[start] = FUTURE_CUES.search(text, start, end) is not None
+        if future[start] or FUTURE_PREPOSITION.search(text, start, mention.start):
+            continue
+        best = mention
     return best
 
 
-def _sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Sentence spans; a period after an abbreviation ("Jan.", "Corp.", "U.S.") is not an end."""
+def sentence_around(text: str, position: int) -> tuple[int, int]:
+    """The span of the sentence containing ``position``.
+
+    A sentence ends at a newline or at ``.``, ``!`` or ``?`` (plus closing quotes) followed by
+    space; a period after an abbreviation ("Jan.", "Corp.", "U.S.") is not an end.
+    """
     start = 0
-    for match in SENTENCE_BREAK.finditer(text):
-        if match.group() != "\n" and match.group().startswith("."):
-            word = WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
-            if word is not None and word.group(1).lower() in ABBREVIATIONS:
-                continue
-        if text[start : match.end()].strip():
-            yield start, match.end()
-        start = match.end()
-    if text[start:].strip():
-        yield start, len(text)
+    for match in SENTENCE_BREAK.finditer(text, max(0, position - SENTENCE_LOOKBACK), position):
+        if _is_break(text, match):
+            start = match.end()
+    end = len(text)
+    for match in SENTENCE_BREAK.finditer(text, position):
+        if _is_break(text, match):
+            end = match.end()
+            break
+    return start, end
+
+
+def _is_break(text: str, match: re.Match[str]) -> bool:
+    if match.group() == "\n" or not match.group().startswith("."):
+        return True
+    word = WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
+    return word is None or word.group(1).lower() not in ABBREVIATIONS

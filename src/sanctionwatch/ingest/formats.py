@@ -18,7 +18,6 @@ from typing import Any
 import trafilatura
 import yaml
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from sanctionwatch.ingest.decode import decode_bytes
 from sanctionwatch.ingest.types import IngestError
@@ -128,7 +127,7 @@ def _parse_pdf(data: bytes) -> Parsed:
         info = reader.metadata
     except IngestError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
+    except Exception as error:  # pypdf raises many kinds of errors on damaged files
         raise IngestError(f"corrupt or unreadable PDF ({type(error).__name__}: {error})") from error
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text:

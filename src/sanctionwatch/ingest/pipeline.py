@@ -10,15 +10,25 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sanctionwatch.ingest.clean import clean_text
-from sanctionwatch.ingest.formats import MEDIA_TYPES, media_type_for, parse, sniff_media_type
+from sanctionwatch.ingest.formats import (
+    HTML,
+    MARKDOWN,
+    MEDIA_TYPES,
+    media_type_for,
+    parse,
+    sniff_media_type,
+)
 from sanctionwatch.ingest.metadata import describe
 from sanctionwatch.ingest.tables import DocumentSourceRow
 from sanctionwatch.ingest.types import IngestError, IngestOutcome, IngestReport, Status
@@ -27,6 +37,8 @@ from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
 from sanctionwatch.store.tables import DocumentRow
 
+Fields = dict[str, Any]
+"""Column values of one ``documents`` row."""
 ProgressCallback = Callable[[IngestOutcome, int, int], None]
 """Called after each input with its outcome, how many are done and how many there are."""
 
@@ -52,21 +64,37 @@ def ingest_paths(
     *,
     on_progress: ProgressCallback | None = None,
     settings: Settings | None = None,
+    workers: int = 1,
 ) -> IngestReport:
     """Ingest files and folders (recursively); every input gets an outcome, none stops the batch.
 
-    Files are hashed a chunk at a time so that one query tells which are already stored; each
-    new document is then parsed and written in its own transaction.
+    Files are hashed a chunk at a time so that one query tells which are already stored. New
+    documents are parsed and cleaned (in ``workers`` processes when more than one) and each is
+    written in its own transaction by this process.
     """
     settings = settings or load_settings()
     targets = list(collect_targets(paths))
     report = IngestReport()
-    for start in range(0, len(targets), CHUNK_SIZE):
-        for outcome in _ingest_chunk(database, targets[start : start + CHUNK_SIZE], settings):
-            report.add(outcome)
-            if on_progress is not None:
-                on_progress(outcome, len(report.outcomes), len(targets))
+    with _parser_pool(workers) as pool:
+        for start in range(0, len(targets), CHUNK_SIZE):
+            chunk = targets[start : start + CHUNK_SIZE]
+            for outcome in _ingest_chunk(database, chunk, settings, pool):
+                report.add(outcome)
+                if on_progress is not None:
+                    on_progress(outcome, len(report.outcomes), len(targets))
     return report
+
+
+@contextmanager
+def _parser_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    if workers <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def ingest_bytes(
@@ -83,7 +111,24 @@ def ingest_bytes(
     limit = settings.max_document_bytes
     if len(data) > limit:
         return _failed(source, len(data), _too_large(len(data), limit))
-    return _ingest_data(database, data, source, media_type or sniff_media_type(data), url)
+    kind = normalise_media_type(media_type) if media_type else None
+    if kind is None and media_type and not _is_generic(media_type):
+        return _failed(source, len(data), f"unsupported media type {media_type!r}")
+    return _ingest_data(database, data, source, kind or sniff_media_type(data), url)
+
+
+def normalise_media_type(media_type: str) -> str | None:
+    """A supported media type from a Content-Type value (``text/html; charset=utf-8``)."""
+    base = media_type.split(";", 1)[0].strip().lower()
+    aliases = {"application/xhtml+xml": HTML, "text/x-markdown": MARKDOWN}
+    base = aliases.get(base, base)
+    return base if base in set(MEDIA_TYPES.values()) else None
+
+
+def _is_generic(media_type: str) -> bool:
+    """Content types that say nothing about the format, so the bytes are sniffed instead."""
+    base = media_type.split(";", 1)[0].strip().lower()
+    return base in ("application/octet-stream", "binary/octet-stream", "")
 
 
 def collect_targets(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Target]:
@@ -132,7 +177,10 @@ class _Read:
 
 
 def _ingest_chunk(
-    database: Database, targets: Sequence[Target], settings: Settings
+    database: Database,
+    targets: Sequence[Target],
+    settings: Settings,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[IngestOutcome]:
     reads: list[_Read | IngestOutcome] = [_read(target, settings) for target in targets]
     ids = [read.document_id for read in reads if isinstance(read, _Read)]
@@ -145,6 +193,7 @@ def _ingest_chunk(
             if isinstance(read, _Read) and read.document_id in existing
         ],
     )
+    parsing = _submit_new(pool, reads, existing) if pool is not None else {}
     stored_now: set[str] = set()
     for read in reads:
         if isinstance(read, IngestOutcome):
@@ -154,7 +203,7 @@ def _ingest_chunk(
                 _touch_sources(database, [(read.document_id, read.source)])
             yield _unchanged(existing[read.document_id], read.source)
         else:
-            outcome = _ingest_read(database, read)
+            outcome = _ingest_read(database, read, parsing.get(read.document_id))
             if outcome.document_id and outcome.document_id not in existing:
                 existing[outcome.document_id] = _Known.of_outcome(outcome)
                 stored_now.add(outcome.document_id)
@@ -179,15 +228,53 @@ def _read(target: Target, settings: Settings) -> _Read | IngestOutcome:
     return _Read(target, source, len(data), digest, kept)
 
 
-def _ingest_read(database: Database, read: _Read) -> IngestOutcome:
+def _submit_new(
+    pool: ProcessPoolExecutor, reads: Sequence[_Read | IngestOutcome], existing: dict[str, _Known]
+) -> dict[str, Future[Fields | str]]:
+    """Start parsing every new document of a chunk in the pool (each distinct content once)."""
+    futures: dict[str, Future[Fields | str]] = {}
+    for read in reads:
+        if not isinstance(read, _Read) or read.document_id in existing:
+            continue
+        if read.document_id in futures:
+            continue
+        loaded = _load(read)
+        if isinstance(loaded, bytes):
+            media_type = media_type_for(read.target.path.name) or sniff_media_type(loaded)
+            futures[read.document_id] = pool.submit(
+                parse_fields, loaded, read.document_id, read.source, media_type, None
+            )
+    return futures
+
+
+def _load(read: _Read) -> bytes | IngestOutcome:
     try:
         data = read.data if read.data is not None else read.target.path.read_bytes()
     except OSError as error:
         return _failed(read.source, read.size, f"cannot read the file: {error.strerror or error}")
     if hashlib.sha256(data).hexdigest() != read.document_id:
         return _failed(read.source, len(data), "file changed while it was being ingested; retry")
-    media_type = media_type_for(read.target.path.name) or sniff_media_type(data)
-    return _ingest_new(database, data, read.document_id, read.source, media_type, None)
+    return data
+
+
+def _ingest_read(
+    database: Database, read: _Read, parsing: Future[Fields | str] | None = None
+) -> IngestOutcome:
+    loaded = _load(read)
+    if isinstance(loaded, IngestOutcome):
+        return loaded
+    media_type = media_type_for(read.target.path.name) or sniff_media_type(loaded)
+    fields: Fields | str | None = None
+    if parsing is not None:
+        try:
+            fields = parsing.result()
+        except Exception:  # a broken worker process: parse here instead
+            fields = None
+    if fields is None:
+        fields = parse_fields(loaded, read.document_id, read.source, media_type, None)
+    if isinstance(fields, str):
+        return _failed(read.source, len(loaded), fields)
+    return _store(database, fields, read.source, None)
 
 
 def _ingest_data(
@@ -204,13 +291,27 @@ def _ingest_data(
 def _ingest_new(
     database: Database, data: bytes, document_id: str, source: str, media_type: str, url: str | None
 ) -> IngestOutcome:
+    fields = parse_fields(data, document_id, source, media_type, url)
+    if isinstance(fields, str):
+        return _failed(source, len(data), fields)
+    return _store(database, fields, source, url)
+
+
+def parse_fields(
+    data: bytes, document_id: str, source: str, media_type: str, url: str | None
+) -> Fields | str:
+    """The document's column values, or the one-line reason it cannot be read.
+
+    Runs in worker processes too, so it returns plain data and never raises for bad input.
+    """
     try:
-        row = build_row(data, document_id, source, media_type, url)
+        return build_fields(data, document_id, source, media_type, url)
     except IngestError as error:
-        return _failed(source, len(data), str(error))
+        return str(error)
     except (ValueError, TypeError, LookupError, RecursionError, MemoryError) as error:
-        return _failed(source, len(data), f"cannot read it ({type(error).__name__}: {error})")
-    return _store(database, row, source, url)
+        return f"cannot read it ({type(error).__name__}: {error})"
+    except Exception as error:  # one unreadable file must not stop the batch
+        return f"unexpected error while reading it ({type(error).__name__}: {error})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,53 +362,73 @@ def _touch_sources(
 def build_row(
     data: bytes, document_id: str, source: str, media_type: str, url: str | None
 ) -> DocumentRow:
+    """Parse, clean and describe one document into an unsaved row (raises :class:`IngestError`)."""
+    return DocumentRow(**build_fields(data, document_id, source, media_type, url))
+
+
+def build_fields(
+    data: bytes, document_id: str, source: str, media_type: str, url: str | None
+) -> Fields:
     """Parse, clean and describe one document (no database access: safe to run anywhere)."""
     parsed = parse(data, media_type)
     cleaned = clean_text(parsed.text)
     meta = describe(parsed, cleaned, url=url)
-    return DocumentRow(
-        id=document_id,
-        source=source,
-        media_type=parsed.media_type,
-        byte_size=len(data),
-        encoding=parsed.encoding,
-        title=meta.title,
-        url=meta.url,
-        publisher=meta.publisher,
-        authors=meta.authors,
-        published_at=meta.date.value or None,
-        date_kind=meta.date.kind,
-        date_evidence=meta.date.evidence() if meta.date.value else None,
-        original_text=parsed.text,
-        clean_text=cleaned.text,
-        offset_map=cleaned.offsets.to_json(),
-    )
+    return {
+        "id": document_id,
+        "source": source,
+        "media_type": parsed.media_type,
+        "byte_size": len(data),
+        "encoding": parsed.encoding,
+        "title": meta.title,
+        "url": meta.url,
+        "publisher": meta.publisher,
+        "authors": meta.authors,
+        "published_at": meta.date.value or None,
+        "date_kind": meta.date.kind,
+        "date_evidence": meta.date.evidence() if meta.date.value else None,
+        "original_text": parsed.text,
+        "clean_text": cleaned.text,
+        "offset_map": cleaned.offsets.to_json(),
+    }
 
 
-def _store(database: Database, row: DocumentRow, source: str, url: str | None) -> IngestOutcome:
-    """Write the document and its source link in one transaction."""
+def _store(database: Database, fields: Fields, source: str, url: str | None) -> IngestOutcome:
+    """Write the document and its source link in one transaction (Core inserts: no ORM work)."""
+    document_id = fields["id"]
     try:
         with database.session() as session:
-            row.previous_version_id = latest_version(session, source)
-            row.ingested_at = utcnow()
-            session.add(row)
-            session.flush()
-            session.add(DocumentSourceRow(document_id=row.id, source=source, url=url or row.url))
+            previous = latest_version(session, source)
+            now = utcnow()
+            session.execute(
+                insert(DocumentRow),
+                [{**fields, "previous_version_id": previous, "ingested_at": now}],
+            )
+            session.execute(
+                insert(DocumentSourceRow),
+                [
+                    {
+                        "document_id": document_id,
+                        "source": source,
+                        "url": url or fields.get("url"),
+                        "first_seen": now,
+                        "last_seen": now,
+                    }
+                ],
+            )
     except IntegrityError:
         # Another process stored the same bytes first: that is the no-op case.
-        known = _existing(database, [row.id])
-        if row.id not in known:
+        known = _existing(database, [document_id])
+        if document_id not in known:
             raise
-        _touch_sources(database, [(row.id, source)], url)
-        return _unchanged(known[row.id], source)
-    status = Status.NEW_VERSION if row.previous_version_id else Status.ADDED
+        _touch_sources(database, [(document_id, source)], url)
+        return _unchanged(known[document_id], source)
     return IngestOutcome(
         source=source,
-        status=status,
-        document_id=row.id,
-        previous_version_id=row.previous_version_id,
-        title=row.title,
-        byte_size=row.byte_size,
+        status=Status.NEW_VERSION if previous else Status.ADDED,
+        document_id=document_id,
+        previous_version_id=previous,
+        title=fields.get("title"),
+        byte_size=fields["byte_size"],
     )
 
 
@@ -355,4 +476,6 @@ def _too_large(size: int, limit: int) -> str:
 
 
 def _megabytes(size: int) -> str:
+    if size < 100 * 1024:
+        return f"{size:,} bytes"
     return f"{size / (1024 * 1024):.1f} MB"

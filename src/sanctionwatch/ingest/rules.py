@@ -31,6 +31,9 @@ class LineRule:
     pattern: re.Pattern[str]
     max_length: int
     scope: str
+    requires: tuple[str, ...] = ()
+    """Lower-case literals of which one must occur in a paragraph before it is split into
+    sentences for this rule (a fast pre-check; empty means always check)."""
 
     def matches(self, text: str) -> bool:
         return len(text) <= self.max_length and self.pattern.search(text) is not None
@@ -40,6 +43,8 @@ class LineRule:
 class InlineRule:
     name: str
     pattern: re.Pattern[str]
+    requires: tuple[str, ...] = ()
+    """Literals of which one must occur in the text for the rule to run (a fast pre-check)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,7 @@ def _line_rule(raw: Any, where: str) -> LineRule:
         pattern=_combined(patterns, flags),
         max_length=_positive(data.get("max_length", 10_000), f"{where}.max_length"),
         scope=str(scope),
+        requires=tuple(literal.lower() for literal in _literals(data.get("requires"), where)),
     )
 
 
@@ -133,7 +139,16 @@ def _inline_rule(raw: Any, where: str) -> InlineRule:
     return InlineRule(
         name=_text(data.get("name"), f"{where}.name"),
         pattern=_compile(data.get("pattern"), flags, f"{where}.pattern"),
+        requires=tuple(_literals(data.get("requires"), where)),
     )
+
+
+def _literals(raw: Any, where: str) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(item, str) and item for item in raw):
+        raise RulesError(f"{where}.requires: expected a list of non-empty strings")
+    return raw
 
 
 def _spam(raw: Any, where: str) -> SpamRules:

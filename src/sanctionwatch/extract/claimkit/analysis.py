@@ -18,7 +18,7 @@ from typing import Any
 
 from sanctionwatch.extract.claimkit.dates import DateExpression, DocumentDate
 from sanctionwatch.extract.claimkit.numbers import DENOMINATORS, Quantity
-from sanctionwatch.extract.claimkit.places import Named
+from sanctionwatch.extract.claimkit.places import Named, PlaceList, Taken
 from sanctionwatch.extract.claimkit.vocabulary import MeasureRule, Vocabulary
 
 Token = Any  # spacy.tokens.Token (spaCy ships no type information)
@@ -35,6 +35,12 @@ VERB_PARTICLES = frozenset({"home", "back", "out", "off"})
 PERIOD_RE = re.compile(
     r"\b(?:(?:a|per|each|every)\s+(?P<unit>year|month|week|annum|day)|(?P<adverb>annually|yearly"
     r"|monthly|weekly|daily))\b",
+    re.IGNORECASE,
+)
+# "put the annual flow at roughly 20,000": a rate named before the figure.
+RATE_NOUN_RE = re.compile(
+    r"\b(annual|yearly|monthly)\s+(?:flow|inflow|outflow|intake|quota|number|total|influx)\b"
+    r"[^.;]*$",
     re.IGNORECASE,
 )
 MAX_ADJACENT_TOKENS = 10
@@ -92,6 +98,7 @@ class Measured:
     place: Named | None
     place_via: str | None
     subject: Named | None
+    inherited_nationality: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,17 +112,14 @@ def number_root(doc: Any, quantity: Quantity) -> Token | None:
     return span.root if span is not None and len(span) else None
 
 
-def is_label_or_date(doc: Any, quantity: Quantity, labels: Sequence[Named]) -> bool:
+def is_label_or_date(doc: Any, quantity: Quantity, labels: Taken) -> bool:
     """Numbers inside a date/ordinal entity or inside a named thing are not quantities."""
     span = doc.char_span(quantity.number_start, quantity.number_end, alignment_mode="expand")
     if span is None:
         return True
     if quantity.kind == "count" and any(t.ent_type_ in SKIP_ENTITY_LABELS for t in span):
         return True
-    return any(
-        named.start <= quantity.number_start and quantity.number_end <= named.end
-        for named in labels
-    )
+    return labels.inside(quantity.number_start, quantity.number_end)
 
 
 def _phrase(noun: Token) -> str:
@@ -235,9 +239,21 @@ def governing_verb(token: Token) -> Token | None:
     return None
 
 
+def _object_of(token: Token, verb: Token) -> bool:
+    """Is ``token`` (or the noun phrase it heads) the object of ``verb``?"""
+    node = token
+    while node.head.i != node.i and node.head.i != verb.i:
+        node = node.head
+    return bool(node.dep_ in ("dobj", "nsubjpass", "oprd"))
+
+
 def verbs_of(token: Token) -> tuple[set[str], Token | None]:
+    """Lemmas of the verb governing ``token`` ("send home" with its particle, "list:obj" when
+    the token is its object) and of clauses attached to it ("workers *living* there")."""
     verb = governing_verb(token)
     phrases = _verb_phrases(verb) if verb is not None else set()
+    if verb is not None and _object_of(token, verb):
+        phrases |= {f"{phrase}:obj" for phrase in list(phrases)}
     for child in token.children:
         if child.dep_ in ("acl", "relcl") and child.pos_ in ("VERB", "AUX"):
             phrases |= _verb_phrases(child)
@@ -261,6 +277,8 @@ def has_work_context(root: Token, vocabulary: Vocabulary) -> bool:
 
 
 def _places_in(span_start: int, span_end: int, places: Sequence[Named]) -> list[Named]:
+    if isinstance(places, PlaceList):
+        return places.between(span_start, span_end)
     return [p for p in places if span_start <= p.start and p.end <= span_end]
 
 
@@ -282,8 +300,8 @@ def _last_place(
     before: int, window_start: int, places: Sequence[Named], excluded: Iterable[str]
 ) -> Named | None:
     excluded = set(excluded)
-    for place in reversed(places):
-        if window_start <= place.start and place.end <= before and place.key not in excluded:
+    for place in reversed(_places_in(window_start, before, places)):
+        if place.key not in excluded:
             return place
     return None
 
@@ -301,7 +319,8 @@ def _world_or_anaphora(scope: Token, vocabulary: Vocabulary) -> str | None:
 
 
 def _window_start(root: Token) -> int:
-    return int(_window(root, 3).start_char)
+    """Where "the last place named" may be looked for: this sentence and the one before."""
+    return int(_window(root, 1).start_char)
 
 
 WORLD = Named(0, 0, "worldwide", "world", None, "Place")
@@ -320,17 +339,19 @@ def resolve_place(
     excluded = set(rule.exclude_places)
     in_sentence = [p for p in _places_in(sentence.start_char, sentence.end_char, places)
                    if p.key not in excluded]  # fmt: skip
+    anchors = _attachment_points(root, scope)
     for option in rule.place:
-        if option in ("subject",):
-            verb = governing_verb(root) or (scope if scope.pos_ in ("VERB", "AUX") else None)
-            while verb is not None:
-                for child in verb.children:
-                    if child.dep_ in ("nsubj", "nsubjpass"):
-                        for place in in_sentence:
-                            head = _np_head_of(doc, place)
-                            if head is not None and head.i == child.i:
-                                return place, "subject"
-                verb = governing_verb(verb) if verb.head.i != verb.i else None
+        if option == "subject":
+            for verb in _clause_verbs(root, scope):
+                subject = _place_in_role(verb, ("nsubj", "nsubjpass"), in_sentence, doc)
+                if subject is not None:
+                    return subject, "subject"
+            continue
+        if option == "object":
+            for verb in _clause_verbs(root, scope):
+                thing = _place_in_role(verb, ("dobj",), in_sentence, doc)
+                if thing is not None:
+                    return thing, "object"
             continue
         if option == "last":
             marker = _world_or_anaphora(scope, vocabulary)
@@ -344,7 +365,7 @@ def resolve_place(
             head = _np_head_of(doc, place)
             if head is None or head.dep_ != "pobj" or head.head.lower_ != option:
                 continue
-            if _in_subtree(head, scope) or _in_subtree(root, head.head.head):
+            if head.head.head.i in anchors:
                 return place, "preposition"
         marker = _world_or_anaphora(scope, vocabulary)
         if marker == "world" and "world" not in excluded:
@@ -354,6 +375,44 @@ def resolve_place(
             if last is not None:
                 return last, "anaphora"
     return None, None
+
+
+def _attachment_points(root: Token, scope: Token) -> set[int]:
+    """Tokens a place phrase may hang from to locate the figure: its verb, its noun and the
+    clauses directly under them ("sent ... to work in Russia", "workers living in Russia")."""
+    points = {root.i, root.head.i, scope.i}
+    for token in (scope, root.head):
+        for child in token.children:
+            if child.dep_ in ("advcl", "xcomp", "acl", "relcl", "conj") and child.pos_ in (
+                "VERB",
+                "AUX",
+            ):
+                points.add(child.i)
+    return points
+
+
+def _clause_verbs(root: Token, scope: Token) -> list[Token]:
+    """The verb of the figure's clause, and the verbs it is the complement of ("plans to fly")."""
+    verb = governing_verb(root) or (scope if scope.pos_ in ("VERB", "AUX") else None)
+    verbs = []
+    while verb is not None:
+        verbs.append(verb)
+        if verb.dep_ not in ("xcomp", "conj", "aux") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return verbs
+
+
+def _place_in_role(
+    verb: Token, roles: tuple[str, ...], places: Sequence[Named], doc: Any
+) -> Named | None:
+    for child in verb.children:
+        if child.dep_ in roles:
+            for place in places:
+                head = _np_head_of(doc, place)
+                if head is not None and head.i == child.i:
+                    return place
+    return None
 
 
 def _employer(noun: CountedNoun, verb: Token | None, actors: Sequence[Named]) -> Named | None:
@@ -403,12 +462,16 @@ def match_measure(
         if not unit_class:
             return None
     nationality = nationality_of(noun.phrase, vocabulary) if noun is not None else None
-    if (
+    inherited = False
+    if nationality is None and noun is not None and unit_class in ("persons", "companies"):
+        nationality = _inherited_nationality(root, unit_class, vocabulary)
+        inherited = nationality is not None
+    # "1,200 North Koreans" count workers only where the text talks about work.
+    bare_people = (
         noun is not None
         and noun.token.lower_.rstrip("s") in GENERIC_PERSONS
-        and (not has_work_context(root, vocabulary))
-    ):
-        return None
+        and not has_work_context(root, vocabulary)
+    )
     verb_source = noun.token if noun is not None and noun.via == "direct" else root
     verbs, verb = verbs_of(verb_source)
     context = context_words(sentence_of(root))
@@ -417,47 +480,104 @@ def match_measure(
         if (noun is not None)
         else set()
     )
-    for rule in vocabulary.measures:
-        if unit_class not in rule.units:
-            continue
-        if rule.nationality != "any" and nationality != rule.nationality:
-            continue
-        if (rule.verbs or rule.heads) and not (verbs & set(rule.verbs) or heads & set(rule.heads)):
-            continue
-        if rule.not_verbs and verbs & set(rule.not_verbs):
-            continue
-        if rule.context and not context & set(rule.context):
-            continue
-        if rule.requires_all and not set(rule.requires_all) <= context:
-            continue
-        if rule.requires_any and not context & set(rule.requires_any):
-            continue
-        scope = verb if verb is not None else verb_source
+    fitting = [
+        rule
+        for rule in vocabulary.measures
+        if _fits(rule, unit_class, nationality, verbs, heads, context)
+        and not (bare_people and rule.nationality != "any")
+    ]
+    if not fitting:
+        return None
+    if unit_class in ("money", "percent", "ratio"):
+        # Several money measures may fit one sentence ("debt ... trade"): the nearest cue wins.
+        fitting.sort(key=lambda candidate: _cue_distance(candidate, root))
+    scope = verb if verb is not None else verb_source
+    unit = quantity.currency or "USD" if unit_class == "money" else unit_class
+    for rule in fitting:
+        subject = None
+        if rule.heads:
+            # Employer measures need the employer ("his team of 200"); else the next rule.
+            subject = _employer(noun, verb, actors) if noun is not None else None
+            if subject is None:
+                continue
         place, via = (None, None)
         if rule.place:
             place, via = resolve_place(rule, root, scope, places, vocabulary)
-        unit = quantity.currency or "USD" if unit_class == "money" else unit_class
-        subject = _employer(noun, verb, actors) if noun is not None and rule.heads else None
-        return _measured(rule, unit, place, via, subject)
+        return _measured(rule, unit, place, via, subject, inherited)
     return None
 
 
+def _inherited_nationality(root: Token, unit_class: str, vocabulary: Vocabulary) -> str | None:
+    """ "1,200 workers" after "400 North Korean laborers": the nationality carries over."""
+    window = _window(root, 2)
+    for token in reversed(list(root.doc[window.start : root.i])):
+        if token.pos_ in ("NOUN", "PROPN") and _counted_unit(token, vocabulary) == unit_class:
+            nationality = nationality_of(_phrase(token), vocabulary)
+            if nationality is not None:
+                return nationality
+    return None
+
+
+def _fits(
+    rule: MeasureRule,
+    unit_class: str,
+    nationality: str | None,
+    verbs: set[str],
+    heads: set[str],
+    context: set[str],
+) -> bool:
+    if unit_class not in rule.units:
+        return False
+    if rule.nationality != "any" and nationality != rule.nationality:
+        return False
+    if (rule.verbs or rule.heads) and not (verbs & set(rule.verbs) or heads & set(rule.heads)):
+        return False
+    if rule.not_verbs and verbs & set(rule.not_verbs):
+        return False
+    if rule.context and not context & set(rule.context):
+        return False
+    if rule.requires_all and not set(rule.requires_all) <= context:
+        return False
+    return not (rule.requires_any and not context & set(rule.requires_any))
+
+
+def _cue_distance(rule: MeasureRule, root: Token) -> int:
+    """Tokens between the figure and the nearest word that made ``rule`` fit."""
+    cues = set(rule.context) | set(rule.requires_all) | set(rule.requires_any)
+    distances = [
+        abs(token.i - root.i)
+        for token in sentence_of(root)
+        if token.lower_ in cues or token.lemma_.lower() in cues
+    ]
+    return min(distances, default=10_000)
+
+
 def _measured(
-    rule: MeasureRule, unit: str, place: Named | None, via: str | None, subject: Named | None
+    rule: MeasureRule,
+    unit: str,
+    place: Named | None,
+    via: str | None,
+    subject: Named | None,
+    inherited: bool = False,
 ) -> Measured:
     if not rule.place:
-        return Measured(rule, rule.key, rule.label, unit, None, None, subject)
+        return Measured(rule, rule.key, rule.label, unit, None, None, subject, inherited)
     place_key = place.key if place is not None else "unspecified"
     place_name = place.text if place is not None else "an unnamed place"
     if place is not None and place.key == "world":
         place_name = "the world"
     label = rule.label.replace("{place}", place_name)
-    return Measured(rule, f"{rule.key}:{place_key}", label, unit, place, via, subject or place)
+    key = f"{rule.key}:{place_key}"
+    return Measured(rule, key, label, unit, place, via, subject or place, inherited)
 
 
-def find_period(sentence_text: str, start: int) -> str | None:
-    """ "a year", "each year", "annually" near the figure: it is a rate, not a stock."""
-    match = PERIOD_RE.search(sentence_text, start, start + 90)
+def find_period(sentence_text: str, start: int, limit: int | None = None) -> str | None:
+    """ "a year", "each year", "annually" after the figure (before the next one): a rate."""
+    before = RATE_NOUN_RE.search(sentence_text[max(0, start - 100) : start])
+    if before is not None:
+        return {"annual": "year", "yearly": "year", "monthly": "month"}[before.group(1).lower()]
+    end = start + 90 if limit is None else min(start + 90, limit)
+    match = PERIOD_RE.search(sentence_text, start, max(end, start))
     if match is None:
         return None
     unit = (match.group("unit") or match.group("adverb") or "").lower()
@@ -493,7 +613,11 @@ def find_asserter(root: Token, actors: Sequence[Named], vocabulary: Vocabulary) 
     node = root
     while node.head.i != node.i:
         node = node.head
-        if node.pos_ == "VERB" and node.lemma_.lower() in vocabulary.reporting_verbs:
+        if (
+            node.pos_ == "VERB"
+            and node.lemma_.lower() in vocabulary.reporting_verbs
+            and not any(child.dep_ == "prt" for child in node.children)  # "wrote off"
+        ):
             subjects = [c for c in node.children if c.dep_ in ("nsubj",)]
             if subjects:
                 candidates.append(_subject_tokens(subjects[0]))
@@ -561,10 +685,21 @@ def bind_date(
             continue
         usable.append(expression)
 
+    scope = root.head if root.head.lower_ in PARTITIVE_HEADS else root
+    inner = (scope.left_edge.idx, scope.right_edge.idx + len(scope.right_edge.text))
+
     def between(a: int, b: int) -> bool:
-        return any(a <= other.start and other.end <= b for other in others)
+        """Another figure lies in (a, b), not counting the whole a share is of."""
+        return any(
+            a <= other.start
+            and other.end <= b
+            and not (inner[0] <= other.start and other.end <= inner[1] and scope.i != root.i)
+            for other in others
+        )
 
     def adjacent(figure: Quantity, expression: DateExpression) -> bool:
+        if expression.kind == "document-date":
+            return False  # "now" dates what follows it
         if expression.start < figure.end or between(figure.end, expression.start):
             return False
         gap = doc.char_span(figure.end, expression.start, alignment_mode="expand")
@@ -580,7 +715,12 @@ def bind_date(
     following = [
         e for e in usable if e.start >= quantity.end and not between(quantity.end, e.start)
     ]
-    return following[0] if following else None
+    if following:
+        return following[0]
+    # A date that closely follows an earlier figure of the same clause still dates this one
+    # ("estimated 100,000 workers before the sanctions, earning more than $500 million").
+    earlier = [e for e in usable if e.end <= quantity.start]
+    return earlier[-1] if earlier else None
 
 
 def document_date(published: DocumentDate | None) -> tuple[str | None, str]:

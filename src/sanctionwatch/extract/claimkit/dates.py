@@ -36,6 +36,11 @@ _LEAD = (
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(_LEAD + _EDGE + body, re.IGNORECASE))
     for name, body in (
+        (
+            "span",
+            r"\b(?:between|from)\s+(?:1[89]|20)\d{2}\s+(?:and|to|until)\s+"
+            r"(?P<year>(?:1[89]|20)\d{2})(?!\d)",
+        ),
         ("mdy", rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}"),
         ("dmy", rf"\b{_DAY}\s+{_MONTH}\s+{_YEAR}"),
         ("my", rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}"),
@@ -52,6 +57,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?P<count>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>years?|months?"
             r"|weeks?)\s+(?P<dir>before\s+that|after\s+that|earlier|later)\b",
         ),
+        ("present", r"\b(?P<present>now|currently|today|at\s+present|presently|these\s+days)\b"),
         ("year", rf"(?<![\w$€£./-]){_YEAR}(?!\s*-?\s*(?:percent|per\s+cent|%))"),
         ("month", rf"\b{_MONTH}(?![\w])"),
     )
@@ -94,7 +100,7 @@ class DateExpression:
     end: int
     text: str
     as_of: str | None
-    kind: str  # stated | relative-resolved
+    kind: str  # stated | relative-resolved | document-date ("now", "currently")
     role: str  # at | as_of | since | until
 
 
@@ -151,13 +157,15 @@ def _resolve(
     name: str, match: re.Match[str], published: date | None, anchor: str | None
 ) -> tuple[str | None, str]:
     groups = match.groupdict()
+    if name == "present":
+        return None, "document-date"
     if name in ("mdy", "dmy"):
         iso = f"{groups['year']}-{_month(groups['month']):02d}-{int(groups['day']):02d}"
         return iso, "stated"
     if name == "my":
         return _edge(match, f"{groups['year']}-{_month(groups['month']):02d}"), "stated"
-    if name == "year":
-        return _edge(match, groups["year"]), "stated"
+    if name in ("year", "span"):
+        return _edge(match, groups["year"]), "stated"  # a span is as of its end
     if name in ("md", "month"):
         month = _month(groups["month"])
         year = _latest(month, published)

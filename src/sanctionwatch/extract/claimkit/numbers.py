@@ -82,8 +82,9 @@ FRACTION_RE = re.compile(
     re.IGNORECASE,
 )
 VAGUE_RE = re.compile(
-    r"\b(?:(?P<tens>tens|hundreds)\s+of\s+)?(?P<scale>dozens|hundreds|thousands|millions|billions)"
-    r"(?=\s+of\b)",
+    r"\b(?:(?:(?P<tens>tens|hundreds)\s+of\s+)?(?P<scale>dozens|hundreds|thousands|millions"
+    r"|billions)(?=\s+of\b)|(?:several|a\s+few|few|many|some)\s+(?P<single>dozen|hundred|thousand"
+    r"|million|billion)\b)",
     re.IGNORECASE,
 )
 MONTH_BEFORE_RE = re.compile(rf"\b(?:{MONTHS})\.?\s*$", re.IGNORECASE)
@@ -268,6 +269,8 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
             return None
     else:
         words_value = parse_words(raw_number)
+        if raw_number.split()[0].lower() in ("hundred", "thousand", "million", "billion"):
+            return None  # "thousand" alone is not a figure ("several thousand" is vague)
         if words_value is None or (words_value <= 1 and not match.group("pct")):
             return None
         value, scale = words_value, 1.0
@@ -329,7 +332,8 @@ def _fractions(text: str, vocabulary: Vocabulary) -> list[Quantity]:
 def _vague(text: str) -> list[Quantity]:
     found = []
     for match in VAGUE_RE.finditer(text):
-        value = float(VAGUE_VALUES[match.group("scale").lower()])
+        scale_word = match.group("scale") or f"{match.group('single')}s"
+        value = float(VAGUE_VALUES[scale_word.lower()])
         if match.group("tens"):
             value *= 10 if match.group("tens").lower() == "tens" else 100
         found.append(

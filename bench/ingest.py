@@ -1,0 +1,219 @@
+"""Benchmark: ingest a synthetic corpus into SQLite and into PostgreSQL, side by side.
+
+Generates ``--count`` documents (default 10,000; a mix of .txt and .html of varied sizes, some
+with reader-comment tails and run-in captions so cleaning has work to do) into a temporary
+folder, ingests them with :func:`sanctionwatch.ingest.ingest_paths` into a fresh SQLite file and
+a fresh PostgreSQL schema, then re-ingests (every file unchanged). Prints documents/s and MB/s for
+each backend, their ratio, and the machine.
+
+    PYTHONPATH=src python bench/ingest.py --count 500
+    PYTHONPATH=src python bench/ingest.py --pg-url postgresql://postgres@127.0.0.1:54329/db
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from sanctionwatch.ingest import IngestReport, ingest_paths
+from sanctionwatch.store import Database, normalise_url
+
+PEOPLE = ["Kim Tong-chol", "Jong Song Hwa", "Han Jang Su", "Ri Myong Su", "Pak Chol Ho", "Choe Un"]
+FIRMS = [
+    "Korea Rungrado General Trading Corporation",
+    "Mekhyansan LLC",
+    "Arrowcrest Limited",
+    "Volasys Silver Star",
+    "Korea Namgang Trading Corporation",
+    "Vostok-Stroy Service LLC",
+    "Qingdao Construction (Namibia) CC",
+]
+PLACES = ["Vladivostok", "Khabarovsk", "Irkutsk", "Moscow", "Yanji", "Dandong", "Windhoek"]
+MONTHS = ["January", "March", "May", "July", "September", "November"]
+TEMPLATES = [
+    "{firm} sent {n} workers to {place} in {month} {year}, according to {person}.",
+    "Registry records show that {firm} shares an address in {place} with {m} other companies.",
+    "{person} was listed as director of {firm} until {month} {year}.",
+    "Investigators said {firm} paid wages in roubles through a subcontractor in {place}.",
+    "The workers entered on student visas issued in {place}, {person} told reporters.",
+    "In {year}, {firm} registered a subsidiary in {place} under a new name.",
+]
+COMMENT_TAIL = (
+    "\n\n3 Comments\n\nreader_{n} says:\nMarch 4, 2019 at 9:12 pm\nGreat post, thanks for sharing "
+    "https://spam.example/{n}\nReply\n"
+)
+CAPTION = " FILE – Workers stand at a building site in {place}, Russia, Oct. 2, 2018.The report"
+
+
+def paragraph(rng: random.Random, sentences: int) -> str:
+    return " ".join(
+        rng.choice(TEMPLATES).format(
+            firm=rng.choice(FIRMS),
+            person=rng.choice(PEOPLE),
+            place=rng.choice(PLACES),
+            month=rng.choice(MONTHS),
+            year=rng.randint(2012, 2020),
+            n=rng.randint(5, 400),
+            m=rng.randint(2, 12),
+        )
+        for _ in range(sentences)
+    )
+
+
+def body(rng: random.Random, number: int) -> tuple[str, list[str]]:
+    """A title and paragraphs whose total size is log-uniform between ~0.5 and ~60 KB."""
+    target = int(2 ** rng.uniform(9, 16))
+    paragraphs: list[str] = []
+    size = 0
+    while size < target:
+        text = paragraph(rng, rng.randint(2, 7))
+        if rng.random() < 0.05:
+            text += CAPTION.format(place=rng.choice(PLACES)) + " continued."
+        paragraphs.append(text)
+        size += len(text)
+    return f"Field report {number}: {rng.choice(FIRMS)}", paragraphs
+
+
+def write_corpus(folder: Path, count: int, seed: int = 2019) -> int:
+    """Write ``count`` documents (about 70% .txt, 30% .html); return the bytes written."""
+    rng = random.Random(seed)
+    total = 0
+    for number in range(count):
+        title, paragraphs = body(rng, number)
+        if rng.random() < 0.3:
+            path = folder / f"{number:06d}.html"
+            content = (
+                f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>"
+                f"<meta property='article:published_time' content='2019-{1 + number % 12:02d}-15'>"
+                "</head><body><nav><a href='/'>Home</a> <a href='/about'>About</a></nav>"
+                f"<article><h1>{title}</h1>"
+                + "".join(f"<p>{p}</p>" for p in paragraphs)
+                + "</article><footer>Copyright 2019 Example</footer></body></html>"
+            )
+        else:
+            path = folder / f"{number:06d}.txt"
+            content = f"{title}\n\n" + "\n\n".join(paragraphs) + "\n"
+            if rng.random() < 0.1:
+                content += COMMENT_TAIL.format(n=number)
+        data = content.encode("utf-8")
+        path.write_bytes(data)
+        total += len(data)
+    return total
+
+
+@dataclass(frozen=True)
+class Run:
+    backend: str
+    seconds: float
+    rerun_seconds: float
+    report: IngestReport
+
+    @property
+    def documents(self) -> int:
+        return self.report.counts["added"] + self.report.counts["new_version"]
+
+
+def timed_ingest(database: Database, folder: Path, workers: int) -> tuple[float, IngestReport]:
+    started = time.perf_counter()
+    report = ingest_paths(database, [folder], workers=workers)
+    return time.perf_counter() - started, report
+
+
+def bench(backend: str, database: Database, folder: Path, workers: int) -> Run:
+    database.migrate()
+    seconds, report = timed_ingest(database, folder, workers)
+    rerun_seconds, rerun = timed_ingest(database, folder, workers)
+    if report.failures or rerun.counts["unchanged"] != len(rerun.outcomes):
+        failure = report.failures[0] if report.failures else None
+        sys.exit(f"{backend}: ingest did not complete cleanly (first failure: {failure})")
+    return Run(backend, seconds, rerun_seconds, report)
+
+
+@contextmanager
+def postgres_schema(url: str) -> Iterator[Database]:
+    """A fresh schema on the server at ``url``, dropped afterwards."""
+    schema = f"sw_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(normalise_url(url))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
+    database = Database(f"{url}{separator}options=-csearch_path%3D{schema}")
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def machine() -> str:
+    return (
+        f"{platform.platform()}; {platform.processor() or platform.machine()}; "
+        f"{os.cpu_count()} logical cores; Python {platform.python_version()}"
+    )
+
+
+def print_results(runs: list[Run], megabytes: float, count: int, workers: int) -> None:
+    print(f"corpus: {count:,} documents, {megabytes:.1f} MB (txt and html); workers: {workers}")
+    print(f"machine: {machine()}")
+    print(f"{'backend':<12}{'seconds':>10}{'docs/s':>10}{'MB/s':>8}{'re-run docs/s':>16}")
+    for run in runs:
+        print(
+            f"{run.backend:<12}{run.seconds:>10.1f}{run.documents / run.seconds:>10.1f}"
+            f"{megabytes / run.seconds:>8.2f}{count / run.rerun_seconds:>16.1f}"
+        )
+    if len(runs) == 2:
+        sqlite, postgres = runs
+        print(
+            f"ratio PostgreSQL/SQLite (docs/s): {sqlite.seconds / postgres.seconds:.2f}; "
+            f"re-run: {sqlite.rerun_seconds / postgres.rerun_seconds:.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=10_000, help="documents to generate")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="parsing processes (writing stays in one)"
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("SANCTIONWATCH_TEST_PG_URL"),
+        help="PostgreSQL server URL (default: $SANCTIONWATCH_TEST_PG_URL)",
+    )
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="sw-bench-ingest-"))
+    try:
+        corpus = workdir / "corpus"
+        corpus.mkdir()
+        started = time.perf_counter()
+        size = write_corpus(corpus, args.count)
+        print(f"generated {args.count:,} documents in {time.perf_counter() - started:.1f} s")
+        sqlite = Database(f"sqlite:///{workdir / 'bench.db'}")
+        runs = [bench("sqlite", sqlite, corpus, args.workers)]
+        if args.pg_url:
+            with postgres_schema(args.pg_url) as database:
+                runs.append(bench("postgresql", database, corpus, args.workers))
+        else:
+            print("PostgreSQL: skipped (no --pg-url and SANCTIONWATCH_TEST_PG_URL is not set)")
+        print_results(runs, size / 1_048_576, args.count, args.workers)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
