@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEVSTAMP := $(VENV)/.dev-installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DB     ?= sqlite:///sanctionwatch.db
 
-.PHONY: run test lint typecheck pytest venv clean bench
+.PHONY: run test lint typecheck pytest venv clean bench web-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,12 @@ $(DEVSTAMP): $(BIN)/python pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+# Front-end libraries (pinned in src/sanctionwatch/web/package-lock.json) from the npm registry;
+# without npm the web app still works and shows tables instead of drawings.
+web-assets: $(STAMP)
+	-$(BIN)/sanctionwatch web-assets
+
+run: $(STAMP) web-assets
 	$(BIN)/sanctionwatch run --db $(DB)
 
 lint: $(DEVSTAMP)
@@ -34,7 +39,7 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
 
-pytest: $(DEVSTAMP)
+pytest: $(DEVSTAMP) web-assets
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest

@@ -69,8 +69,10 @@ def run(
         None, help="Files or folders to process (default: examples/reports)."
     ),
     db: str | None = DbOption,
-    no_serve: bool = typer.Option(
-        False, "--no-serve", help="Stop after the summary instead of serving the web app."
+    serve: bool | None = typer.Option(
+        None,
+        "--serve/--no-serve",
+        help="Serve the web app after the summary (default: when run from a terminal).",
     ),
     host: str = web_commands.HostOption,
     port: int = web_commands.PortOption,
@@ -91,7 +93,7 @@ def run(
     extracted = extract_commands.run_extraction(database)
     counts = ingest_commands.store_stats(database)
     print_table("SanctionWatch store", ["what", "count"], counts.items())
-    if not no_serve:
+    if web_commands.should_serve(serve):
         web_commands.serve_app(database, host, port)
     if not report.ok or extracted.failures:
         raise typer.Exit(1)

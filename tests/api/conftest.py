@@ -21,7 +21,9 @@ def graph(database: Database) -> SampleGraph:
 @pytest.fixture
 def client(database: Database, graph: SampleGraph) -> Iterator[TestClient]:
     """The app over the sample graph, once per backend, with a write token configured."""
-    settings = ApiSettings(database_url=database.url, api_token=TOKEN, max_body_bytes=64_000)
+    settings = ApiSettings(
+        database_url=database.url, api_token=TOKEN, max_body_bytes=64_000, read_uploads=False
+    )
     with TestClient(create_app(settings, database=database)) as test_client:
         yield test_client
 

@@ -6,7 +6,6 @@ Screenshots land in ``test-artifacts/``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,29 +15,10 @@ from sanctionwatch.api.app import create_app
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.store import Database
 from sanctionwatch.web import assets
-from web_live_server import live_server
+from web_live_server import live_server, shot
 from web_sample_graph import SampleGraph, insert_sample_graph
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        if os.environ.get("SANCTIONWATCH_REQUIRE_BROWSER") == "1":
-            pytest.fail("SANCTIONWATCH_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
-        pytest.skip("no /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -50,11 +30,6 @@ def site(tmp_path: Path) -> Iterator[tuple[str, SampleGraph]]:
     with live_server(app) as base_url:
         yield base_url, ids
     database.dispose()
-
-
-def _shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def test_analyst_walkthrough(browser: object, site: tuple[str, SampleGraph]) -> None:
@@ -73,7 +48,7 @@ def test_analyst_walkthrough(browser: object, site: tuple[str, SampleGraph]) -> 
     body = page.inner_text("main")
     assert "us_ofac_sdn" in body  # the OFAC designation (listed entity or screening match)
     assert "Arrowcrest Limited" in body
-    _shot(page, "entity")
+    shot(page, "entity")
 
     page.get_by_role("link", name="Network view").click()
     page.wait_for_selector("#graph-table")
@@ -83,7 +58,7 @@ def test_analyst_walkthrough(browser: object, site: tuple[str, SampleGraph]) -> 
             "window.sanctionwatchGraph && window.sanctionwatchGraph.nodes().length >= 2"
         )
         page.wait_for_selector("#graph canvas")
-    _shot(page, "network")
+    shot(page, "network")
 
     page.get_by_role("link", name="Claims timeline").click()
     page.wait_for_selector("#claims-table")
@@ -93,7 +68,7 @@ def test_analyst_walkthrough(browser: object, site: tuple[str, SampleGraph]) -> 
     assert len({f for f in ("30,000", "13,000") if f in figures}) == 2
     if assets.vendor_present():
         page.wait_for_function("window.sanctionwatchChart !== undefined")
-    _shot(page, "claims")
+    shot(page, "claims")
 
     page.get_by_role("link", name="Screen").first.click()
     page.get_by_label("Name").fill("Kim Chong-un")
@@ -101,11 +76,11 @@ def test_analyst_walkthrough(browser: object, site: tuple[str, SampleGraph]) -> 
     page.wait_for_selector("#screen-results")
     results = page.inner_text("#screen-results")
     assert "KIM Jong Un" in results and "match" in results
-    _shot(page, "screen")
+    shot(page, "screen")
 
     page.goto(f"/ui/documents/{ids.document_id}")
     page.get_by_role("link", name="Arrowcrest Limited").first.click()
     page.wait_for_url(f"**/ui/entities/{ids.arrowcrest}")
-    _shot(page, "reader-to-entity")
+    shot(page, "reader-to-entity")
     assert errors == []
     page.close()

@@ -144,3 +144,19 @@ def test_run_without_serving_prints_the_summary(sqlite_database: Database) -> No
     result = runner.invoke(app, ["run", "--no-serve", "--db", sqlite_database.url])
     assert result.exit_code == 0, result.output
     assert "SanctionWatch store" in result.output
+
+
+def test_run_serves_only_when_asked_or_in_a_terminal(
+    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        "sanctionwatch.web.commands.serve_app",
+        lambda database, host, port: served.append((host, port)),
+    )
+    quiet = runner.invoke(app, ["run", "--db", sqlite_database.url])
+    assert quiet.exit_code == 0, quiet.output
+    assert served == [] and "sanctionwatch serve" in quiet.output
+    asked = runner.invoke(app, ["run", "--serve", "--port", "8123", "--db", sqlite_database.url])
+    assert asked.exit_code == 0, asked.output
+    assert served == [("127.0.0.1", 8123)]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -12,13 +16,36 @@ from sanctionwatch import __version__
 from sanctionwatch.api.routes import AppState, build_router
 from sanctionwatch.api.screening import MatcherScreener, Screener
 from sanctionwatch.api.security import BodySizeLimit, install_error_handlers
-from sanctionwatch.api.settings import ApiSettings
+from sanctionwatch.api.settings import ApiSettings, load_api_settings
 from sanctionwatch.store import Database
+
+log = logging.getLogger("sanctionwatch.api")
 
 
 def default_screener(database: Database) -> Screener:
     """The screener ``/match`` uses: the screen stage's matcher over the lists in the store."""
     return MatcherScreener(database)
+
+
+def _warm_up(screener: Screener) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Build the screening index in the background at start-up, so the first /match is fast."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=_quietly(screener.datasets), daemon=True).start()
+        yield
+
+    return lifespan
+
+
+def _quietly(function: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            function()
+        except Exception:  # the first request reports the problem
+            log.exception("warming up the screening index failed")
+
+    return run
 
 
 def create_app(
@@ -30,13 +57,14 @@ def create_app(
     if database is None:
         database = Database(settings.database_url)
         database.migrate()
+    screener = screener or default_screener(database)
     app = FastAPI(
+        lifespan=_warm_up(screener),
         title="SanctionWatch",
         version=__version__,
         description="Sourced knowledge graph of sanctions evasion: documents, entities with "
         "provenance, relations, claims, red flags and yente-compatible screening.",
     )
-    screener = screener or default_screener(database)
     app.state.sanctionwatch = AppState(settings=settings, database=database, screener=screener)
     install_error_handlers(app)
     app.include_router(build_router(screener))
@@ -77,3 +105,8 @@ def publish_plain_errors(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory sanctionwatch.api.app:app_from_env`` (settings from env)."""
+    return create_app(load_api_settings())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -264,3 +264,35 @@ class JudgmentOut(ApiModel):
     members: list[str]
     contradictions: list[str]
     detail: str
+
+
+class CatalogDataset(ApiModel):
+    name: str
+    title: str
+    version: str | None = None
+    entity_count: int | None = None
+    updated_at: UtcDatetime | None = None
+    load: bool
+    index_current: bool
+    children: list[str]
+
+
+class Catalog(ApiModel):
+    datasets: list[CatalogDataset]
+    current: list[str]
+    outdated: list[str]
+    index_stale: bool = False
+
+
+class MatchAudit(ApiModel):
+    id: int
+    at: UtcDatetime
+    dataset: str
+    algorithm: str
+    matcher: str
+    list_versions: dict[str, str]
+    query_key: str
+    query: dict[str, Any]
+    threshold: float
+    cutoff: float
+    results: list[dict[str, Any]]

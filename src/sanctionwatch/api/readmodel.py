@@ -21,6 +21,7 @@ from sanctionwatch.api import stages
 from sanctionwatch.store.offsets import OffsetMap
 from sanctionwatch.store.statements import Statement, assemble_entity, statements_for_entities
 from sanctionwatch.store.tables import DocumentRow, StatementRow
+from sanctionwatch.web.tables import VALUE_PREFIX_CHARS, value_prefix
 
 LIST_ORIGIN_PREFIX = "list:"
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -46,16 +47,61 @@ def descendant_schemata(name: str) -> tuple[str, ...]:
     return tuple(sorted(s.name for s in model.schemata.values() if s.is_a(parent)))
 
 
+REVERSE_NODE_PROPS = frozenset(
+    {"entity", "addressEntity", "parent", "owner", "operator", "holder", "issuer", "involved"}
+    | {"organizer", "bank", "organization", "subject", "object", "person", "relative"}
+)
+"""Entity-valued properties through which a page lists who points at an entity."""
+
+
 @lru_cache(maxsize=1)
-def entity_link_props() -> tuple[str, ...]:
-    """Property names whose values are entity ids, in any schema (owner, asset, entity, ...)."""
-    names = {
-        prop.name
-        for schema in model.schemata.values()
-        for prop in schema.properties.values()
-        if prop.type == registry.entity
-    }
-    return tuple(sorted(names))
+def reverse_links() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(schema, entity-valued props) pairs that can point at an entity: edge ends, Sanction
+    targets and a few node links; each pair can use the (schema, prop) index."""
+    pairs = []
+    for schema in sorted(model.schemata.values(), key=lambda s: s.name):
+        props = {
+            prop.name
+            for prop in schema.properties.values()
+            if (
+                prop.type == registry.entity
+                and (
+                    prop.name in (schema.edge_source, schema.edge_target) if schema.edge else False
+                )
+            )
+            or (prop.type == registry.entity and prop.name in REVERSE_NODE_PROPS)
+        }
+        if props:
+            pairs.append((schema.name, tuple(sorted(props))))
+    return tuple(pairs)
+
+
+def linking_to(session: Session, ids: Sequence[str]) -> set[str]:
+    """Ids of entities with a statement whose value links to one of ``ids`` (edges, sanctions).
+
+    Found through the web stage's value-prefix index alone (planners skip it when other value
+    conditions are added), then kept when the value is the id and the (schema, property) is an
+    entity link: values equal to an id are rare, so the check runs in Python.
+    """
+    if not ids:
+        return set()
+    links = {(schema, prop) for schema, props in reverse_links() for prop in props}
+    found: set[str] = set()
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        targets = set(chunk)
+        rows = session.execute(
+            select(
+                StatementRow.entity_id, StatementRow.schema, StatementRow.prop, StatementRow.value
+            ).where(value_prefix().in_(sorted({i[:VALUE_PREFIX_CHARS] for i in chunk})))
+        )
+        found.update(
+            entity_id
+            for entity_id, schema, prop, value in rows
+            if value in targets and (schema, prop) in links
+        )
+    return found
 
 
 def is_link_prop(schema_name: str, prop: str) -> bool:
@@ -367,10 +413,13 @@ def list_entities(
     if dataset:
         query = query.where(StatementRow.dataset == dataset)
     ids_query = query.distinct()
-    total = session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
-    ids = list(
-        session.scalars(ids_query.order_by(StatementRow.entity_id).limit(limit).offset(offset))
-    )
+    if q:  # a substring search scans once: fetch the matching ids, count and page in Python
+        matching = list(session.scalars(ids_query.order_by(StatementRow.entity_id)))
+        total, ids = len(matching), matching[offset : offset + limit]
+    else:
+        total = session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
+        page = ids_query.order_by(StatementRow.entity_id).limit(limit).offset(offset)
+        ids = list(session.scalars(page))
     summaries = cluster_summaries(session, ids)
     unique: dict[str, EntitySummary] = {}
     for entity_id in ids:
@@ -383,7 +432,12 @@ def _facts(
     statements: Sequence[Statement], titles: dict[str, str], captions: dict[str, str]
 ) -> list[Fact]:
     facts: list[Fact] = []
+    seen: set[tuple[object, ...]] = set()
     for stmt in statements:
+        key = (stmt.prop, stmt.value, stmt.dataset, stmt.origin, stmt.document_id, stmt.start)
+        if key in seen:  # the same fact read twice from one source shows once
+            continue
+        seen.add(key)
         schema = model.get(stmt.schema)
         prop = schema.properties.get(stmt.prop) if schema is not None else None
         if prop is None or (prop.hidden and stmt.prop != "indexText"):
@@ -416,12 +470,7 @@ def _referencing(session: Session, ids: Sequence[str]) -> dict[str, list[Stateme
     """Statements of other entities that point at ``ids`` (edges, sanctions), by their entity."""
     if not ids:
         return {}
-    rows = session.scalars(
-        select(StatementRow.entity_id)
-        .where(StatementRow.prop.in_(entity_link_props()), StatementRow.value.in_(list(ids)))
-        .distinct()
-    )
-    referrers = [r for r in rows if r not in ids]
+    referrers = sorted(linking_to(session, ids) - set(ids))
     return dict(_group(statements_for_entities(session, referrers))) if referrers else {}
 
 
@@ -574,9 +623,7 @@ def list_relations(
     query = select(StatementRow.entity_id).where(StatementRow.schema.in_(edge_schemata))
     if entity_id:
         members = stages.cluster_members(session, entity_id)
-        query = query.where(
-            StatementRow.prop.in_(entity_link_props()), StatementRow.value.in_(members)
-        )
+        query = query.where(StatementRow.entity_id.in_(sorted(linking_to(session, members))))
     ids_query = query.distinct()
     total = session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
     ids = list(

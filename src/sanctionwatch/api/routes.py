@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import (
     APIRouter,
+    BackgroundTasks,
     Depends,
     File,
     Form,
@@ -19,7 +20,7 @@ from fastapi import (
     Response,
     UploadFile,
 )
-from followthemoney import model
+from followthemoney import EntityProxy, model
 from pydantic import JsonValue
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -27,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from sanctionwatch.api import models, readmodel, stages
 from sanctionwatch.api.screening import (
     AlgorithmsResponse,
+    Candidate,
     EntityMatchQuery,
     EntityMatchResponse,
     MatchParams,
@@ -40,6 +42,7 @@ from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.store import Database
 from sanctionwatch.store.statements import statements_for_entities
 from sanctionwatch.web import reviews
+from sanctionwatch.web.audit import AuditedQuery, audit_page, record_match
 
 MAX_QUERY_CHARS = 200
 ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,128}$"
@@ -152,6 +155,7 @@ def _document_routes(router: APIRouter) -> None:
     async def upload(
         state: State,
         response: Response,
+        background: BackgroundTasks,
         file: Annotated[UploadFile, File(description="Text, Markdown, HTML or PDF")],
         url: Annotated[str | None, Form(max_length=2000)] = None,
     ) -> models.UploadResult:
@@ -165,7 +169,7 @@ def _document_routes(router: APIRouter) -> None:
             url or None,
             state.settings.max_document_bytes,
         )
-        return upload_result(result, response)
+        return upload_result(result, response, queue_reading(state, background, result))
 
     @router.get(
         "/documents/{document_id}",
@@ -184,7 +188,20 @@ def _document_routes(router: APIRouter) -> None:
         return view
 
 
-def upload_result(result: stages.UploadOutcome, response: Response) -> models.UploadResult:
+def queue_reading(
+    state: AppState, background: BackgroundTasks, result: stages.UploadOutcome
+) -> bool:
+    """Schedule the extractors for a newly stored upload (when the settings say so)."""
+    created = result.ingest.status.value in ("added", "new_version")
+    if created and state.settings.read_uploads:
+        background.add_task(stages.read_new_documents, state.database)
+        return True
+    return False
+
+
+def upload_result(
+    result: stages.UploadOutcome, response: Response, queued: bool = False
+) -> models.UploadResult:
     """201 for a new document, 200 for one already stored, 4xx with the reason otherwise."""
     outcome = result.ingest
     if outcome.failed or outcome.document_id is None:
@@ -198,7 +215,7 @@ def upload_result(result: stages.UploadOutcome, response: Response) -> models.Up
         document_id=outcome.document_id,
         created=created,
         detail=f"{outcome.source}: {outcome.status.value}"
-        + ("" if result.extracted else " (not yet read by the extractors)"),
+        + ("; queued for reading by the extractors" if queued else ""),
     )
 
 
@@ -430,6 +447,45 @@ def _flag(item: reviews.ReviewedFlag) -> dict[str, Any]:
 def _match_routes(router: APIRouter, screener: Screener) -> None:
     algorithm_names: list[JsonValue] = ["best", *sorted(a.name for a in screener.algorithms())]
 
+    @router.get(
+        "/audit/matches",
+        response_model=models.Page[models.MatchAudit],
+        dependencies=[Depends(require_writer)],
+        responses={401: {"model": models.Message}, 403: {"model": models.Message}},
+        tags=["matching"],
+    )
+    def match_audit(state: State, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        """The screening audit trail, newest first (needs the token; on with
+        SANCTIONWATCH_AUDIT_MATCHES=1): query, list versions, matcher, results."""
+        limit = page_limit(state, limit)
+        with state.database.session() as session:
+            rows, total = audit_page(session, limit, offset)
+            results = [models.MatchAudit.model_validate(row) for row in rows]
+        return {"total": total, "limit": limit, "offset": offset, "results": results}
+
+    @router.get("/catalog", response_model=models.Catalog, tags=["matching"])
+    def catalog(state: State) -> dict[str, Any]:
+        """The lists screening uses, each with its loaded version (as yente's ``/catalog``)."""
+        with state.database.session() as session:
+            lists = stages.current_lists(session)
+        datasets = [
+            {
+                "name": item.source,
+                "title": item.source,
+                "version": f"{item.version_id}-{item.sha256[:12]}",
+                "entity_count": item.entity_count,
+                "updated_at": item.loaded_at,
+                "load": True,
+                "index_current": True,
+                "children": [],
+            }
+            for item in lists
+        ]
+        names = [item.source for item in lists]
+        default = {"name": "default", "title": "All sanctions lists", "load": True}
+        datasets.insert(0, {**default, "children": names, "index_current": True})
+        return {"datasets": datasets, "current": ["default", *names], "outdated": []}
+
     @router.get("/algorithms", response_model=AlgorithmsResponse, tags=["matching"])
     def algorithms(state: State) -> AlgorithmsResponse:
         """Screening algorithms and their config keys (as yente's ``/algorithms``)."""
@@ -445,7 +501,6 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
     )
     def match(
         state: State,
-        response: Response,
         dataset: Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,64}$")],
         body: EntityMatchQuery,
         limit: Annotated[int, Query(ge=1, le=500)] = 5,
@@ -460,7 +515,7 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
         exclude_entity_ids: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
         topics: Annotated[list[str], Query()] = [],  # noqa: B006
         changed_since: Annotated[str | None, Query(max_length=40)] = None,
-    ) -> EntityMatchResponse:
+    ) -> Response:
         """Screen example entities against the sanctions lists (yente-compatible).
 
         ``dataset`` is ``default``/``sanctions`` (every list) or one list's id (``us_ofac_sdn``).
@@ -476,13 +531,42 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
             exclude_schema=exclude_schema,
             exclude_entity_ids=exclude_entity_ids,
         )
+        audited: list[AuditedQuery] = []
+
+        def remember(key: str, entity: EntityProxy, candidates: list[Candidate]) -> None:
+            results = [
+                {"id": c.entity.id, "score": round(c.score, 4), "match": c.score >= threshold}
+                for c in candidates
+            ]
+            audited.append(AuditedQuery(key, entity.to_dict(), results))
+
         try:
             result = run_match(
-                state.screener, dataset, body, params, state.settings.max_match_batch
+                state.screener,
+                dataset,
+                body,
+                params,
+                state.settings.max_match_batch,
+                on_query=remember if state.settings.audit_matches else None,
             )
         except UnknownDatasetError as exc:
             raise HTTPException(404, str(exc)) from exc
         except MatchRequestError as exc:
             raise HTTPException(400, str(exc)) from exc
-        response.headers["x-batch-size"] = str(len(result.responses))
-        return result
+        if audited:
+            with state.database.session() as session:
+                record_match(
+                    session,
+                    dataset=dataset,
+                    algorithm=result.matcher.name,
+                    matcher=result.matcher.description,
+                    threshold=threshold,
+                    cutoff=cutoff,
+                    queries=audited,
+                )
+        # Serialised once here (the model is already valid), which keeps /match fast.
+        return Response(
+            content=result.model_dump_json(by_alias=True),
+            media_type="application/json",
+            headers={"x-batch-size": str(len(result.responses))},
+        )

@@ -37,6 +37,10 @@ class ApiSettings:
     """Most queries in one ``/match`` request (yente's ``YENTE_MAX_BATCH``)."""
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
+    audit_matches: bool = False
+    """Write every /match query and its results to the audit trail (``match_audit``)."""
+    read_uploads: bool = True
+    """Run the extractors over an uploaded document (in the background) after storing it."""
     include_web: bool = True
     """Mount the HTML pages next to the JSON API."""
     max_document_bytes: int = field(default_factory=lambda: load_settings().max_document_bytes)
@@ -56,4 +60,5 @@ def load_api_settings() -> ApiSettings:
         max_body_bytes=int(_env("MAX_BODY_BYTES") or ApiSettings.max_body_bytes),
         max_page_size=int(_env("MAX_PAGE_SIZE") or ApiSettings.max_page_size),
         max_document_bytes=base.max_document_bytes,
+        audit_matches=_env("AUDIT_MATCHES") == "1",
     )

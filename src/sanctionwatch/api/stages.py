@@ -7,8 +7,11 @@ pages still render.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,13 +19,17 @@ from sqlalchemy.orm import Session
 from sanctionwatch import resolve
 from sanctionwatch.extract.claimkit import series as claimkit_series
 from sanctionwatch.extract.claimkit.model import Claim
+from sanctionwatch.extract.pipeline import extract_documents
 from sanctionwatch.ingest import IngestOutcome, ingest_bytes
 from sanctionwatch.ingest.formats import media_type_for
 from sanctionwatch.resolve import resolver as resolve_resolver
 from sanctionwatch.resolve.tables import CanonicalIdRow
+from sanctionwatch.screen.lists.tables import ListVersionRow
 from sanctionwatch.settings import load_settings
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow
+
+log = logging.getLogger("sanctionwatch.api")
 
 
 def cluster_members(session: Session, entity_id: str) -> list[str]:
@@ -230,7 +237,43 @@ class UploadOutcome:
     """What happened to an uploaded document: stored (new or known) or refused, and why."""
 
     ingest: IngestOutcome
-    extracted: bool
+    queued_for_reading: bool = False
+
+
+_READING = threading.Lock()
+
+
+def read_new_documents(database: Database) -> int:
+    """Run the extract stage over documents not yet read (one run at a time); how many read."""
+    with _READING:
+        report = extract_documents(database, n_process=1)
+    for source, problem in report.failures:
+        log.warning("reading %s failed: %s", source, problem)
+    return report.documents
+
+
+@dataclass(frozen=True)
+class ListVersion:
+    """The version of one sanctions list that screening uses now."""
+
+    source: str
+    version_id: int
+    sha256: str
+    loaded_at: datetime
+    entity_count: int
+    format: str
+
+
+def current_lists(session: Session) -> list[ListVersion]:
+    """Current version of every loaded list (the lists stage's version table)."""
+    rows = session.scalars(
+        select(ListVersionRow)
+        .where(ListVersionRow.status == "current")
+        .order_by(ListVersionRow.source)
+    )
+    return [
+        ListVersion(r.source, r.id, r.sha256, r.loaded_at, r.entity_count, r.format) for r in rows
+    ]
 
 
 def upload_document(
@@ -248,7 +291,7 @@ def upload_document(
         url=url,
         settings=settings,
     )
-    return UploadOutcome(ingest=outcome, extracted=False)
+    return UploadOutcome(ingest=outcome)
 
 
 def _printable(text: str) -> str:

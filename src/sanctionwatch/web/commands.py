@@ -18,6 +18,17 @@ HostOption = typer.Option(DEFAULT_HOST, "--host", help="Address to bind (loopbac
 PortOption = typer.Option(DEFAULT_PORT, "--port", min=1, max=65535, help="TCP port.")
 
 
+def should_serve(choice: bool | None) -> bool:
+    """``run`` serves when asked, or by default when a person runs it in a terminal (tests,
+    CI and pipes get the summary and the exit code instead of a server that never returns)."""
+    if choice is not None:
+        return choice
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if not interactive:
+        console.print("[dim]not serving (no terminal); browse with `sanctionwatch serve`[/]")
+    return interactive
+
+
 def serve_app(database: Database, host: str, port: int) -> None:
     """Serve the API and web app over ``database`` until interrupted; prints the address."""
     import uvicorn

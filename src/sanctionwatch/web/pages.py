@@ -13,7 +13,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    FastAPI,
+    File,
+    Form,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -22,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sanctionwatch.api import readmodel, stages
-from sanctionwatch.api.routes import AppState, State, upload_result
+from sanctionwatch.api.routes import AppState, State, queue_reading, upload_result
 from sanctionwatch.api.screening import (
     EntityExample,
     EntityMatchQuery,
@@ -113,9 +123,12 @@ def build_pages() -> APIRouter:
     def home(request: Request, state: State) -> HTMLResponse:
         with state.database.session() as session:
             docs, doc_total = readmodel.list_documents(session, None, 10, 0)
-            _, entity_total = readmodel.list_entities(session, None, None, 1, 0)
         return render(
-            request, "home.html", documents=docs, doc_total=doc_total, entity_total=entity_total
+            request,
+            "home.html",
+            documents=docs,
+            doc_total=doc_total,
+            lists=state.screener.datasets(),
         )
 
     @router.get("/ui/search", response_class=HTMLResponse)
@@ -340,6 +353,7 @@ def build_pages() -> APIRouter:
     async def upload_form(
         request: Request,
         state: State,
+        background: BackgroundTasks,
         file: Annotated[UploadFile, File()],
         token: Annotated[str, Form(max_length=500)] = "",
         url: Annotated[str, Form(max_length=2000)] = "",
@@ -355,7 +369,7 @@ def build_pages() -> APIRouter:
             state.settings.max_document_bytes,
         )
         try:
-            uploaded = upload_result(result, Response())
+            uploaded = upload_result(result, Response(), queue_reading(state, background, result))
         except HTTPException as exc:
             return render(
                 request,

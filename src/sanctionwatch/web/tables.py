@@ -1,17 +1,45 @@
-"""Tables of the web stage: analysts' review decisions on red flags.
+"""Tables of the web stage: analysts' review decisions on red flags, and one lookup index.
 
 Flags are computed by the flags stage; whether an analyst confirmed or dismissed one is a human
 decision that must survive a re-run of the rules, so it is stored here by flag id.
+
+Entity pages and the graph ask "which statements point at this entity?" (Sanction.entity,
+Ownership.asset, ...). :data:`VALUE_PREFIX_INDEX` indexes the first characters of statement
+values (ids are short; long values such as notes stay within index limits) to answer that
+without scanning the table.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctionwatch.store.base import Base, utcnow
+from sanctionwatch.store.tables import StatementRow
+
+VALUE_PREFIX_CHARS = 64
+
+
+def value_prefix() -> ColumnElement[str]:
+    """``substr(value, 1, 64)`` with literal numbers, so queries match the index expression."""
+    return func.substr(StatementRow.value, literal_column("1"), literal_column("64"))
+
+
+VALUE_PREFIX_INDEX = Index("ix_statements_value_prefix", value_prefix())
 
 
 class FlagReviewRow(Base):
@@ -24,3 +52,22 @@ class FlagReviewRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str | None] = mapped_column(String(128))
     reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MatchAuditRow(Base):
+    """One screened query of ``/match``: what was asked, against which list versions, with
+    which matcher, and what came back (an audit trail for regulators; opt-in)."""
+
+    __tablename__ = "match_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    dataset: Mapped[str] = mapped_column(String(64))
+    algorithm: Mapped[str] = mapped_column(String(64))
+    matcher: Mapped[str] = mapped_column(Text)
+    list_versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    query_key: Mapped[str] = mapped_column(String(200))
+    query: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    threshold: Mapped[float] = mapped_column(Float)
+    cutoff: Mapped[float] = mapped_column(Float)
+    results: Mapped[list[Any]] = mapped_column(JSON, default=list)
