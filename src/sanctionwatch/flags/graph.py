@@ -103,7 +103,12 @@ def _entity_props() -> frozenset[tuple[str, str]]:
 
 def load_graph(session: Session) -> Graph:
     """Read every statement and screening match into a canonical graph."""
-    canonical = dict(session.execute(select(CanonicalIdRow.entity_id, CanonicalIdRow.canonical_id)))
+    canonical = {
+        entity_id: canonical_id
+        for entity_id, canonical_id in session.execute(
+            select(CanonicalIdRow.entity_id, CanonicalIdRow.canonical_id)
+        )
+    }
     entity_props = _entity_props()
     nodes: dict[str, Node] = {}
     for row in session.scalars(select(StatementRow)):
