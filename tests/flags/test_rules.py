@@ -111,7 +111,15 @@ def test_shared_address_counts_unnamed_sharers(database: Database) -> None:
         ["no less than twelve companies", "a restaurant"],
     )
     flags = run_rule(database, builder, "shared_address")
-    assert len(flags) == 1 and "3 parties" in flags[0].explanation
+    assert len(flags) == 1 and "14 parties" in flags[0].explanation
+
+
+def test_a_consulate_sharing_with_unnamed_companies(database: Database) -> None:
+    builder = GraphBuilder()
+    shared(builder, "addr-shared-4", [], ["North Korean consulate in Vladivostok", "twelve firms"])
+    flags = run_rule(database, builder, "shared_address")
+    assert len(flags) == 1 and flags[0].entity_ids == []
+    assert "13 parties" in flags[0].explanation and "consulate" in flags[0].explanation
 
 
 def test_two_ordinary_companies_at_one_address_are_below_the_threshold(database: Database) -> None:

@@ -88,52 +88,99 @@ def _normalise_address(value: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", value.casefold()).split())
 
 
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+
+
+def remark_size(remark: str) -> int:
+    """How many parties an unnamed sharer stands for ("no less than twelve companies" -> 12)."""
+    for word in re.findall(r"[\w-]+", remark.casefold()):
+        if word.isdigit():
+            return max(int(word), 1)
+        if word in _NUMBER_WORDS:
+            return max(_NUMBER_WORDS[word], 1)
+    return 1
+
+
+@dataclass
+class _Cluster:
+    label: str
+    members: set[str] = field(default_factory=set)
+    remarks: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+
 @evaluator
 def shared_address(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
-    """Parties sharing an Address entity (``addressEntity``) or an equal normalised address."""
+    """Parties sharing an Address entity (``addressEntity`` or the Address's unnamed sharers in
+    ``remarks``) or an equal normalised address string, as stated in the reports."""
     min_companies = int(params.get("min_companies", 3))
     mission = _pattern(params.get("mission_words", ["consulate", "embassy"]))
-    clusters: dict[str, tuple[set[str], list[Fact], list[str], str]] = {}
+    clusters: dict[str, _Cluster] = {}
+    for address in graph.links("Address"):
+        if not address.in_documents:
+            continue
+        label = (address.values("full") or address.values("summary") or [address.id])[0]
+        cluster = clusters[address.id] = _Cluster(label)
+        cluster.remarks = address.values("remarks")
+        cluster.facts.extend(f for f in address.facts() if f.dataset == DOCUMENT_DATASET)
     for party in graph.nodes.values():
         if party.is_a("Address"):
             continue
         for fact in party.props.get("addressEntity", []):
-            address = graph.node(fact.value)
-            key = address.id if address else fact.value
-            members, facts, remarks, label = clusters.setdefault(key, (set(), [], [], key))
-            members.add(party.id)
-            facts.append(fact)
-            if address is not None and not remarks:
-                remarks.extend(address.values("remarks"))
-                facts.extend(address.facts())
-                label = (address.values("full") or address.values("summary") or [key])[0]
-                clusters[key] = (members, facts, remarks, label)
+            linked = clusters.get(fact.value)
+            if linked is not None and fact.dataset == DOCUMENT_DATASET:
+                linked.members.add(party.id)
+                linked.facts.append(fact)
         for fact in party.props.get("address", []):
+            if fact.dataset != DOCUMENT_DATASET:
+                continue
             key = "text:" + _normalise_address(fact.value)
-            members, facts, remarks, label = clusters.setdefault(key, (set(), [], [], fact.value))
-            members.add(party.id)
-            facts.append(fact)
+            cluster = clusters.setdefault(key, _Cluster(fact.value))
+            cluster.members.add(party.id)
+            cluster.facts.append(fact)
     findings = []
-    for key, (members, facts, remarks, label) in sorted(clusters.items()):
-        names = sorted(_name(graph, member) for member in members)
+    for key, cluster in sorted(clusters.items()):
+        names = sorted(_name(graph, member) for member in cluster.members)
+        remarks = [r for r in cluster.remarks if r not in names]
         missions = [name for name in names + remarks if mission.search(name)]
-        size = len(members) + len(remarks)
+        size = len(cluster.members) + sum(remark_size(remark) for remark in remarks)
         if size < 2 or (size < min_companies and not missions):
             continue
         note = f" (incl. diplomatic mission: {', '.join(missions)})" if missions else ""
-        findings.append(
-            Finding(
-                sorted(members),
-                key,
-                {
-                    "count": size,
-                    "address": label,
-                    "names": "; ".join(names + remarks),
-                    "mission_note": note,
-                },
-                _documented(facts),
-            )
-        )
+        values = {
+            "count": size,
+            "address": cluster.label,
+            "names": "; ".join(names + remarks),
+            "mission_note": note,
+        }
+        findings.append(Finding(sorted(cluster.members), key, values, _documented(cluster.facts)))
     return findings
 
 
