@@ -94,3 +94,19 @@ def test_korea_rungrado_is_designated_by_ofac(seeded: tuple[Database, list[FlagV
     assert "ofac" in found[0].explanation.casefold()
     cited = sentences(database, found[0])
     assert any("Rungrado" in sentence for sentence in cited)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "words"),
+    [
+        ("relocation_unreported_territory", ("Abkhazia", "workers")),
+        ("non_work_visas", ("student", "visas")),
+        ("cash_smuggling", ("cash", "Vladivostok")),
+    ],
+)
+def test_sentence_rules_cite_the_seed_sentences(
+    seeded: tuple[Database, list[FlagView]], rule_id: str, words: tuple[str, ...]
+) -> None:
+    database, flags = seeded
+    cited = [s for f in flags if f.rule_id == rule_id for s in sentences(database, f)]
+    assert any(all(word in s for word in words) for s in cited), cited

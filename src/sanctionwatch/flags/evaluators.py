@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sanctionwatch.flags.graph import DOCUMENT_DATASET, Fact, Graph, Node
+from sanctionwatch.flags.graph import DOCUMENT_DATASET, DocSentence, Fact, Graph, Node
 
 PARTY_SCHEMATA = ("LegalEntity",)
 LINK_SCHEMATA = ("Interval", "Address")
@@ -582,8 +582,8 @@ def _merge_evidence(findings: list[Finding]) -> list[Finding]:
 
 @evaluator
 def relocation(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
-    """Location facts naming an unreported territory, or a relocation cue + territory in a
-    sentence about the entity."""
+    """Location facts naming an unreported territory, or a sentence with a move/work cue, a
+    worker word and a territory (the entities it names are flagged with it)."""
     territories = _lists(params.get("territories", "unreported_territories"))
     territory_of = {
         alias.casefold(): name for name, aliases in territories.items() for alias in aliases
@@ -597,31 +597,91 @@ def relocation(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[
             if fact.dataset != DOCUMENT_DATASET:
                 continue
             texts = [fact.value, fact.original_value or ""] if fact.prop in props else []
-            if fact.sentence and cues.search(fact.sentence):
-                texts.append(fact.sentence)
             for text in texts:
                 for hit in pattern.finditer(text):
                     territory = territory_of[hit.group(1).casefold()]
                     values = {"name": node.name, "territory": territory}
                     findings.append(Finding([node.id], territory, values, [fact]))
+    workers = _pattern(params.get("worker_words", []))
+    for document_id, sentence, facts, own in document_sentences(graph):
+        if not cues.search(sentence) or not workers.search(sentence):
+            continue
+        for hit in pattern.finditer(sentence):
+            territory = territory_of[hit.group(1).casefold()]
+            entities = _sentence_entities(graph, facts)
+            names = ", ".join(_name(graph, e) for e in entities)
+            label = f"Workers (sentence names {names})" if names else "Workers"
+            values = {"name": label, "territory": territory}
+            digest = hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
+            key = f"{territory}:{document_id}:{digest}"
+            own_facts = [own] if own else []
+            findings.append(Finding(entities, key, values, _documented([*own_facts, *facts])))
     return _merge_evidence(findings)
+
+
+def _sentence_fact(sentence: DocSentence) -> Fact:
+    digest = hashlib.sha1(sentence.text.encode("utf-8")).hexdigest()
+    return Fact(
+        f"sentence:{digest}",
+        "",
+        "",
+        "sentence",
+        sentence.text,
+        DOCUMENT_DATASET,
+        "flags:sentences",
+        sentence.document_id,
+        sentence.start,
+        sentence.end,
+        sentence.text,
+        None,
+    )
+
+
+def document_sentences(graph: Graph) -> list[tuple[str, str, list[Fact], Fact | None]]:
+    """(document id, sentence, facts stated in it, sentence fact) over every document sentence
+    and every statement sentence (deduplicated by text)."""
+    by_sentence: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    by_document: dict[str, list[Fact]] = defaultdict(list)
+    for node in graph.nodes.values():
+        for fact in node.facts():
+            if fact.document_id and fact.dataset == DOCUMENT_DATASET:
+                by_document[fact.document_id].append(fact)
+                if fact.sentence:
+                    by_sentence[(fact.document_id, " ".join(fact.sentence.split()))].append(fact)
+    found: dict[tuple[str, str], tuple[list[Fact], Fact | None]] = {
+        key: (facts, None) for key, facts in by_sentence.items()
+    }
+    for sentence in graph.sentences:
+        key = (sentence.document_id, sentence.text)
+        inside = [
+            f
+            for f in by_document.get(sentence.document_id, [])
+            if f.start is not None and sentence.start <= f.start < sentence.end
+        ]
+        facts = list({f.statement_id: f for f in [*by_sentence.get(key, []), *inside]}.values())
+        found[key] = (facts, _sentence_fact(sentence))
+    return [(doc, text, facts, own) for (doc, text), (facts, own) in sorted(found.items())]
+
+
+def _sentence_entities(graph: Graph, facts: list[Fact]) -> list[str]:
+    parties = set()
+    for fact in facts:
+        node = graph.nodes.get(fact.entity_id)
+        if node is not None and not node.is_a(*LINK_SCHEMATA):
+            parties.add(fact.entity_id)
+    return sorted(parties)
 
 
 @evaluator
 def sentence_cues(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
-    """Sentences (from extracted statements) with one of ``phrases`` and a word of every
-    ``all_of`` group; the entities mentioned in the sentence are flagged with it."""
+    """Sentences with one of ``phrases`` and a word of every ``all_of`` group; the entities
+    stated in the sentence are flagged with it (none when the sentence names none)."""
     phrases = _lists(params.get("phrases"))
     phrase_of = {alias.casefold(): kind for kind, aliases in phrases.items() for alias in aliases}
     phrase_pattern = _pattern(phrase_of) if phrase_of else None
     groups = [_pattern(group) for group in params.get("all_of", [])]
-    sentences: dict[tuple[str, str], list[Fact]] = defaultdict(list)
-    for node in graph.nodes.values():
-        for fact in node.facts():
-            if fact.document_id and fact.sentence and fact.dataset == DOCUMENT_DATASET:
-                sentences[(fact.document_id, fact.sentence)].append(fact)
     findings = []
-    for (document_id, sentence), facts in sorted(sentences.items()):
+    for document_id, sentence, facts, own in document_sentences(graph):
         phrase = phrase_pattern.search(sentence) if phrase_pattern else None
         if phrase_pattern and not phrase:
             continue
@@ -630,19 +690,14 @@ def sentence_cues(graph: Graph, params: dict[str, Any], issues: list[str]) -> li
             continue
         cue = phrase.group(1) if phrase else " / ".join(h.group(1) for h in hits if h)
         kind = phrase_of[phrase.group(1).casefold()] if phrase else cue
-        entities = sorted(
-            {
-                f.entity_id
-                for f in facts
-                if (found := graph.nodes.get(f.entity_id)) is not None
-                and not found.is_a(*LINK_SCHEMATA)
-            }
-        )
         digest = hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
         values = {
             "phrase": f"{kind} visas" if phrase else kind,
             "cue": cue,
             "document": document_id[:12],
         }
-        findings.append(Finding(entities, f"{document_id}:{digest}", values, _documented(facts)))
+        evidence = _documented([*([own] if own else []), *facts])
+        findings.append(
+            Finding(_sentence_entities(graph, facts), f"{document_id}:{digest}", values, evidence)
+        )
     return findings

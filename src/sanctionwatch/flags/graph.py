@@ -7,6 +7,7 @@ mapped to its canonical id (resolve's ``canonical_ids`` table), so a rule sees o
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.resolve.tables import CanonicalIdRow
 from sanctionwatch.screen.tables import ScreenMatchRow
-from sanctionwatch.store.tables import StatementRow
+from sanctionwatch.store.offsets import OffsetMap
+from sanctionwatch.store.tables import DocumentRow, StatementRow
 
 LIST_ORIGIN_PREFIX = "list:"
 DOCUMENT_DATASET = "documents"
@@ -79,11 +81,22 @@ class Node:
         return [fact for facts in self.props.values() for fact in facts]
 
 
+@dataclass(frozen=True, slots=True)
+class DocSentence:
+    """A sentence of a document's cleaned text, with its span in the ORIGINAL text."""
+
+    document_id: str
+    start: int
+    end: int
+    text: str
+
+
 @dataclass
 class Graph:
     nodes: dict[str, Node]
     canonical: dict[str, str]
     matches: list[tuple[str, str, str, float]]  # (graph canonical id, list id, source, score)
+    sentences: list[DocSentence] = field(default_factory=list)
 
     def node(self, entity_id: str) -> Node | None:
         return self.nodes.get(self.canonical.get(entity_id, entity_id))
@@ -145,4 +158,28 @@ def load_graph(session: Session) -> Graph:
         )
         for m in session.scalars(select(ScreenMatchRow))
     ]
-    return Graph(nodes, canonical, matches)
+    return Graph(nodes, canonical, matches, load_sentences(session))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n")
+
+
+def load_sentences(session: Session) -> list[DocSentence]:
+    """Every document's sentences (a plain splitter: sentence cues need no parse)."""
+    found = []
+    for doc_id, text, pieces in session.execute(
+        select(DocumentRow.id, DocumentRow.clean_text, DocumentRow.offset_map)
+    ):
+        if not text:
+            continue
+        offsets = OffsetMap(pieces) if pieces else OffsetMap.identity(len(text))
+        begin = 0
+        for boundary in [*_SENTENCE_END.finditer(text), None]:
+            stop = boundary.start() if boundary else len(text)
+            sentence = text[begin:stop].strip()
+            if sentence:
+                lead = len(text[begin:stop]) - len(text[begin:stop].lstrip())
+                start, end = offsets.span_to_original(begin + lead, begin + lead + len(sentence))
+                found.append(DocSentence(doc_id, start, end, " ".join(sentence.split())))
+            begin = boundary.end() if boundary else len(text)
+    return found
