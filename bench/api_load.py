@@ -44,6 +44,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    error_kinds: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
         count = len(self.latencies)
@@ -55,6 +56,7 @@ class Result:
             f"{self.name:<14} {count / self.seconds:8.1f} req/s  p50 {pick(0.50):6.1f} ms  "
             f"p95 {pick(0.95):6.1f} ms  p99 {pick(0.99):6.1f} ms  "
             f"mean {statistics.fmean(ordered) * 1000:6.1f} ms  n={count}  errors={self.errors}"
+            + (f" {self.error_kinds}" if self.error_kinds else "")
         )
 
     def p95_ms(self) -> float:
@@ -148,13 +150,14 @@ async def run_scenario(
             started = time.perf_counter()
             try:
                 response = await make_request(client, rng)  # type: ignore[operator]
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            if ok:
+                kind = "" if response.status_code == 200 else f"HTTP {response.status_code}"
+            except httpx.HTTPError as exc:
+                kind = type(exc).__name__
+            if not kind:
                 result.latencies.append(time.perf_counter() - started)
             else:
                 result.errors += 1
+                result.error_kinds[kind] = result.error_kinds.get(kind, 0) + 1
 
     async with httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) as client:
         began = time.monotonic()

@@ -6,24 +6,19 @@ only mounts them and adds ``run``, the main job of ``make run``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from sanctionwatch import __version__
-from sanctionwatch.clikit import DbOption, open_database, print_table
+from sanctionwatch.clikit import DbOption, err_console, open_database, print_table
 from sanctionwatch.extract import claim_commands, relation_commands
 from sanctionwatch.extract import commands as extract_commands
 from sanctionwatch.flags import commands as flags_commands
 from sanctionwatch.ingest import commands as ingest_commands
+from sanctionwatch.pipeline import run_pipeline
 from sanctionwatch.resolve import commands as resolve_commands
 from sanctionwatch.screen import commands as screen_commands
 from sanctionwatch.screen.lists import commands as lists_commands
 from sanctionwatch.web import commands as web_commands
-
-DEFAULT_RUN_PATH = Path("examples") / "reports"
-# The same folder in a source checkout, for `run` started outside the repository root.
-CHECKOUT_RUN_PATH = Path(__file__).resolve().parents[2] / DEFAULT_RUN_PATH
 
 app = typer.Typer(
     name="sanctionwatch",
@@ -79,23 +74,24 @@ def run(
 ) -> None:
     """Run the main job: the whole pipeline on PATHS, print a summary, then serve the web app.
 
-    Today the pipeline is ingestion, then extraction; later stages extend it.
+    Stages: ingest PATHS (default examples/reports), load the lists in examples/lists,
+    extract, resolve, screen every entity, then flag.
 
     Example:
 
         sanctionwatch run examples/reports --db sqlite:///sanctionwatch.db --no-serve
     """
     database = open_database(db)
-    if not paths:
-        default = DEFAULT_RUN_PATH if DEFAULT_RUN_PATH.is_dir() else CHECKOUT_RUN_PATH
-        paths = [str(default)]
-    report = ingest_commands.ingest_with_progress(database, paths, as_json=False)
-    extracted = extract_commands.run_extraction(database)
+    extra_steps = getattr(flags_commands, "PIPELINE_STEPS", ())
+    summary = run_pipeline(database, paths, extra_steps=extra_steps)
+    print_table("SanctionWatch pipeline", ["stage", "result"], summary.steps.items())
     counts = ingest_commands.store_stats(database)
     print_table("SanctionWatch store", ["what", "count"], counts.items())
+    for failure in summary.failures:
+        err_console.print(f"error: {failure}")
     if web_commands.should_serve(serve):
         web_commands.serve_app(database, host, port)
-    if not report.ok or extracted.failures:
+    if not summary.ok:
         raise typer.Exit(1)
 
 

@@ -76,7 +76,7 @@ def test_unknown_entity_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_run_extracts_after_ingest(tmp_path: Path) -> None:
     url = _store(tmp_path)
-    result = runner.invoke(app, ["run", "--db", url, "--no-serve"])
+    result = runner.invoke(app, ["run", "--no-serve", "--db", url])
     assert result.exit_code == 0, result.output
     listed = runner.invoke(app, ["entities", "--db", url, "--json", "--document", "cccc"])
     assert "Brightwater Holdings Limited" in listed.stdout

@@ -14,9 +14,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -351,12 +351,44 @@ def _existing(database: Database, ids: Sequence[str]) -> dict[str, _Known]:
 def _touch_sources(
     database: Database, pairs: Sequence[tuple[str, str]], url: str | None = None
 ) -> None:
-    """Record that these sources delivered these (already stored) documents again."""
+    """Record that these sources delivered these (already stored) documents again.
+
+    A few statements for the whole chunk: one lookup, one update of ``last_seen``, one insert.
+    """
+    pairs = list(dict.fromkeys(pairs))
     if not pairs:
         return
+    table = cast(Table, DocumentSourceRow.__table__)
+    key = tuple_(table.c.document_id, table.c.source)
+    now = utcnow()
     with database.session() as session:
-        for document_id, source in pairs:
-            _link_source(session, document_id, source, url)
+        found = {
+            (document_id, source)
+            for document_id, source in session.execute(
+                select(table.c.document_id, table.c.source).where(key.in_(pairs))
+            )
+        }
+        if found:
+            session.execute(update(table).where(key.in_(list(found))).values(last_seen=now))
+            if url:
+                session.execute(
+                    update(table).where(key.in_(list(found)), table.c.url.is_(None)).values(url=url)
+                )
+        missing = [pair for pair in pairs if pair not in found]
+        if missing:
+            session.execute(
+                insert(table),
+                [
+                    {
+                        "document_id": document_id,
+                        "source": source,
+                        "url": url,
+                        "first_seen": now,
+                        "last_seen": now,
+                    }
+                    for document_id, source in missing
+                ],
+            )
 
 
 def build_row(
@@ -440,17 +472,6 @@ def latest_version(session: Session, source: str) -> str | None:
         .order_by(DocumentSourceRow.last_seen.desc())
         .limit(1)
     )
-
-
-def _link_source(session: Session, document_id: str, source: str, url: str | None) -> None:
-    link = session.get(DocumentSourceRow, (document_id, source))
-    now = utcnow()
-    if link is None:
-        session.add(DocumentSourceRow(document_id=document_id, source=source, url=url))
-    else:
-        link.last_seen = now
-        if url and not link.url:
-            link.url = url
 
 
 def _unchanged(known: _Known, source: str) -> IngestOutcome:

@@ -1,0 +1,32 @@
+"""The main job end to end on the team-written examples: every stage leaves something behind."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import REPO_ROOT
+
+from sanctionwatch.ingest.commands import store_stats
+from sanctionwatch.pipeline import EXAMPLE_LISTS, EXAMPLE_REPORTS, run_pipeline
+from sanctionwatch.store.database import Database
+
+
+@pytest.fixture
+def in_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO_ROOT)
+
+
+@pytest.mark.usefixtures("in_repo_root")
+def test_pipeline_runs_every_stage_and_is_idempotent(sqlite_database: Database) -> None:
+    first = run_pipeline(sqlite_database)
+    assert first.ok, first.failures
+    assert set(first.steps) >= {"ingest", "lists", "extract", "resolve", "screen"}
+    reports = [p for p in EXAMPLE_REPORTS.iterdir() if p.is_file()]
+    assert "un_sc" in first.steps["lists"] and EXAMPLE_LISTS.is_dir()
+    after_first = store_stats(sqlite_database)
+    assert after_first["documents"] >= len(reports) > 0
+    assert after_first["statements"] > 0
+    assert "0 with matches" not in first.steps["screen"]
+
+    second = run_pipeline(sqlite_database)
+    assert second.ok, second.failures
+    assert store_stats(sqlite_database) == after_first
