@@ -228,8 +228,28 @@ class Flag:
 
 
 def list_flags(session: Session) -> list[Flag]:
-    """Every raised red flag, from the flags stage (none until that stage exists)."""
-    return []
+    """Every current red flag from the flags stage (``sanctionwatch flags run`` raises them)."""
+    from sanctionwatch.flags import engine as flags_engine
+    from sanctionwatch.flags.rules import load_rules
+
+    titles = {rule.id: rule.title for rule in load_rules()}
+    flags = []
+    for view in flags_engine.list_flags(session):
+        detail = flags_engine.flag_detail(session, view.id)
+        link = tuple(view.entity_ids) if len(view.entity_ids) == 2 else None
+        flags.append(
+            Flag(
+                flag_id=view.id,
+                rule=view.rule_id,
+                title=titles.get(view.rule_id, view.rule_id),
+                severity=view.severity,
+                entity_ids=view.entity_ids,
+                explanation=view.explanation,
+                evidence=list(dict.fromkeys(e.sentence or e.value for e in detail.evidence)),
+                link=(link[0], link[1]) if link else None,
+            )
+        )
+    return flags
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ Each stage that adds tables appends its ``tables`` module here (and adds an Alem
 
 import sanctionwatch.extract.claim_tables
 import sanctionwatch.extract.tables
+import sanctionwatch.flags.tables
 import sanctionwatch.ingest.tables
 import sanctionwatch.monitor.tables
 import sanctionwatch.resolve.tables

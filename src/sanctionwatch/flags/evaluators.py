@@ -1,0 +1,703 @@
+"""The named evaluators rules refer to (``evaluator:`` in a rule file).
+
+Each takes the resolved :class:`~sanctionwatch.flags.graph.Graph`, the rule's parameters and a
+list to append data problems to, and returns :class:`Finding` objects: which canonical entities,
+a key that tells two findings on the same entities apart, the values the explanation template
+uses, and the facts (statements) that triggered it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sanctionwatch.flags.graph import DOCUMENT_DATASET, DocSentence, Fact, Graph, Node
+
+PARTY_SCHEMATA = ("LegalEntity",)
+LINK_SCHEMATA = ("Interval", "Address")
+
+
+@dataclass
+class Finding:
+    entity_ids: list[str]
+    key: str
+    values: dict[str, Any]
+    evidence: list[Fact] = field(default_factory=list)
+
+
+Evaluator = Callable[[Graph, dict[str, Any], list[str]], list[Finding]]
+EVALUATORS: dict[str, Evaluator] = {}
+
+
+def evaluator(function: Evaluator) -> Evaluator:
+    """Register ``function`` under its name so rule files can refer to it."""
+    EVALUATORS[function.__name__] = function
+    return function
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _lists(name: str | None) -> dict[str, list[str]]:
+    from sanctionwatch.flags.rules import load_list
+
+    return load_list(name) if name else {}
+
+
+def _pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """Whole-word, case-insensitive alternation (longest first)."""
+    alternatives = sorted({re.escape(w) for w in words if w}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _documented(facts: Iterable[Fact]) -> list[Fact]:
+    """Facts first that cite a document span (those are the evidence an analyst can read)."""
+    unique = {fact.statement_id: fact for fact in facts}
+    return sorted(unique.values(), key=lambda f: (f.document_id is None, f.prop, f.statement_id))
+
+
+def _parties(graph: Graph) -> list[Node]:
+    return [
+        node
+        for node in graph.nodes.values()
+        if node.is_a(*PARTY_SCHEMATA) and not node.is_a(*LINK_SCHEMATA) and node.in_documents
+    ]
+
+
+def _name(graph: Graph, entity_id: str) -> str:
+    node = graph.node(entity_id)
+    return node.name if node else entity_id
+
+
+def _percentage(values: list[str]) -> float | None:
+    for value in values:
+        found = re.search(r"\d+(?:[.,]\d+)?", value)
+        if found:
+            return float(found.group().replace(",", "."))
+    return None
+
+
+# --- shared address ------------------------------------------------------------------------------
+
+
+def _normalise_address(value: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", value.casefold()).split())
+
+
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+
+
+def remark_size(remark: str) -> int:
+    """How many parties an unnamed sharer stands for ("no less than twelve companies" -> 12)."""
+    for word in re.findall(r"[\w-]+", remark.casefold()):
+        if word.isdigit():
+            return max(int(word), 1)
+        if word in _NUMBER_WORDS:
+            return max(_NUMBER_WORDS[word], 1)
+    return 1
+
+
+@dataclass
+class _Cluster:
+    label: str
+    members: set[str] = field(default_factory=set)
+    remarks: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+
+@evaluator
+def shared_address(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
+    """Parties sharing an Address entity (``addressEntity`` or the Address's unnamed sharers in
+    ``remarks``) or an equal normalised address string, as stated in the reports."""
+    min_companies = int(params.get("min_companies", 3))
+    mission = _pattern(params.get("mission_words", ["consulate", "embassy"]))
+    clusters: dict[str, _Cluster] = {}
+    for address in graph.links("Address"):
+        if not address.in_documents:
+            continue
+        label = (address.values("full") or address.values("summary") or [address.id])[0]
+        cluster = clusters[address.id] = _Cluster(label)
+        cluster.remarks = address.values("remarks")
+        cluster.facts.extend(f for f in address.facts() if f.dataset == DOCUMENT_DATASET)
+    for party in graph.nodes.values():
+        if party.is_a("Address"):
+            continue
+        for fact in party.props.get("addressEntity", []):
+            linked = clusters.get(fact.value)
+            if linked is not None and fact.dataset == DOCUMENT_DATASET:
+                linked.members.add(party.id)
+                linked.facts.append(fact)
+        for fact in party.props.get("address", []):
+            if fact.dataset != DOCUMENT_DATASET:
+                continue
+            key = "text:" + _normalise_address(fact.value)
+            cluster = clusters.setdefault(key, _Cluster(fact.value))
+            cluster.members.add(party.id)
+            cluster.facts.append(fact)
+    findings = []
+    for key, cluster in sorted(clusters.items()):
+        names = sorted(_name(graph, member) for member in cluster.members)
+        remarks = [r for r in cluster.remarks if r not in names]
+        missions = [name for name in names + remarks if mission.search(name)]
+        size = len(cluster.members) + sum(remark_size(remark) for remark in remarks)
+        if size < 2 or (size < min_companies and not missions):
+            continue
+        note = f" (incl. diplomatic mission: {', '.join(missions)})" if missions else ""
+        values = {
+            "count": size,
+            "address": cluster.label,
+            "names": "; ".join(names + remarks),
+            "mission_note": note,
+        }
+        findings.append(Finding(sorted(cluster.members), key, values, _documented(cluster.facts)))
+    return findings
+
+
+# --- designation ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Designation:
+    sources: list[str] = field(default_factory=list)
+    evidence: list[Fact] = field(default_factory=list)
+
+
+def designations(graph: Graph, match_threshold: float) -> dict[str, Designation]:
+    """Canonical id -> why it counts as designated (Sanction link, list entry, screening hit)."""
+    found: dict[str, Designation] = defaultdict(Designation)
+    for sanction in graph.links("Sanction"):
+        authority = sanction.values("authority") or sanction.values("program")
+        datasets = {fact.dataset for fact in sanction.facts()}
+        label = ", ".join(authority[:2]) or ", ".join(sorted(datasets))
+        for target in sanction.values("entity"):
+            node = graph.node(target)
+            if node is None:
+                continue
+            entry = found[node.id]
+            entry.sources.append(f"sanction: {label}")
+            entry.evidence.extend(sanction.facts())
+    for node in graph.nodes.values():
+        if node.from_list and not node.is_a(*LINK_SCHEMATA):
+            lists = sorted({f.dataset for f in node.facts() if f.origin.startswith("list:")})
+            entry = found[node.id]
+            entry.sources.append("listed: " + ", ".join(lists))
+            entry.evidence.extend(f for f in node.props.get("name", []) if f.document_id)
+    for graph_id, list_id, source, score in graph.matches:
+        if score >= match_threshold and graph_id in graph.nodes:
+            entry = found[graph_id]
+            entry.sources.append(f"screening hit {source} {list_id} ({score:.2f})")
+            entry.evidence.extend(f for f in graph.nodes[graph_id].props.get("name", []))
+    for entry in found.values():
+        entry.sources = list(dict.fromkeys(entry.sources))
+    return dict(found)
+
+
+@evaluator
+def designated_party(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
+    """Entities the reports mention that are designated (see :func:`designations`)."""
+    found = designations(graph, float(params.get("match_threshold", 0.85)))
+    findings = []
+    for node_id, entry in sorted(found.items()):
+        node = graph.nodes.get(node_id)
+        if node is None or not node.in_documents:
+            continue
+        values = {"name": node.name, "sources": "; ".join(entry.sources)}
+        findings.append(Finding([node_id], "", values, _documented(entry.evidence)))
+    return findings
+
+
+@dataclass(frozen=True)
+class Share:
+    owner: str
+    asset: str
+    percentage: float | None
+    role: str
+    facts: tuple[Fact, ...]
+
+
+def ownership_shares(graph: Graph, issues: list[str]) -> list[Share]:
+    """Owner -> asset edges from Ownership links; self-ownership and >100% are reported."""
+    shares = []
+    for link in graph.links("Ownership"):
+        owners, assets = link.values("owner"), link.values("asset")
+        percentage = _percentage(link.values("percentage"))
+        role = (link.values("role") or ["owner"])[0]
+        for owner in owners:
+            for asset in assets:
+                if owner == asset:
+                    issues.append(f"{link.id}: {_name(graph, owner)} owns itself; ignored")
+                    continue
+                shares.append(Share(owner, asset, percentage, role, tuple(link.facts())))
+    totals: dict[str, float] = defaultdict(float)
+    for share in shares:
+        totals[share.asset] += share.percentage or 0.0
+    for asset, total in sorted(totals.items()):
+        if total > 100.0:
+            issues.append(f"{_name(graph, asset)}: stated shares add up to {total:g}% (> 100%)")
+    return shares
+
+
+def controlled_shares(
+    shares: list[Share], root: str, max_depth: int, issues: list[str]
+) -> dict[str, tuple[float, list[Share]]]:
+    """Aggregated fraction of each asset ``root`` holds through chains of known percentages.
+
+    Shares multiply along a chain and add up over distinct chains; a chain never revisits a
+    node, so cycles end (and are reported once).
+    """
+    by_owner: dict[str, list[Share]] = defaultdict(list)
+    for share in shares:
+        if share.percentage is not None:
+            by_owner[share.owner].append(share)
+    totals: dict[str, tuple[float, list[Share]]] = {}
+    cycles: set[str] = set()
+
+    def walk(node: str, fraction: float, chain: list[Share], seen: frozenset[str]) -> None:
+        if len(chain) >= max_depth:
+            return
+        for share in by_owner.get(node, []):
+            if share.asset in seen:
+                cycles.add(share.asset)
+                continue
+            held = fraction * min(share.percentage or 0.0, 100.0) / 100.0
+            total, best = totals.get(share.asset, (0.0, []))
+            totals[share.asset] = (total + held, best or [*chain, share])
+            walk(share.asset, held, [*chain, share], seen | {share.asset})
+
+    walk(root, 1.0, [], frozenset({root}))
+    for node in sorted(cycles):
+        issues.append(f"ownership cycle through {node} (followed once)")
+    return totals
+
+
+_RELATIONS = {
+    "subsidiary": "a subsidiary of",
+    "parent company": "a subsidiary of",
+    "joint venture": "a joint-venture partner of",
+    "front for": "a front for",
+    "affiliate": "an affiliate of",
+}
+
+
+def _link_relations(graph: Graph, roles: set[str]) -> list[tuple[str, str, str, list[Fact]]]:
+    """(entity, related designated-candidate, relation words, facts) for role-bearing links."""
+    found = []
+    for link in graph.links("Ownership", "UnknownLink", "Membership"):
+        role = (link.values("role") or [""])[0].casefold()
+        if role not in roles:
+            continue
+        words = _RELATIONS.get(role, f"linked ({role}) to")
+        facts = link.facts()
+        if link.is_a("Ownership"):
+            for parent in link.values("owner"):
+                for child in link.values("asset"):
+                    found.append((child, parent, words, facts))
+        elif link.is_a("Membership"):
+            for member in link.values("member"):
+                for org in link.values("organization"):
+                    found.append((member, org, words, facts))
+        else:
+            for subject in link.values("subject"):
+                for obj in link.values("object"):
+                    found.append((subject, obj, words, facts))
+                    if role == "joint venture":
+                        found.append((obj, subject, words, facts))
+    return found
+
+
+@evaluator
+def designated_affiliate(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
+    """Owned ≥ threshold (aggregated), owned with share unstated, or subsidiary/JV/front of a
+    designated party."""
+    found = designations(graph, float(params.get("match_threshold", 0.85)))
+    threshold = float(params.get("ownership_threshold", 50))
+    max_depth = int(params.get("max_depth", 8))
+    roles = {str(role).casefold() for role in params.get("link_roles", [])}
+    shares = ownership_shares(graph, issues)
+    results: dict[tuple[str, str], Finding] = {}
+
+    def add(entity: str, designated: str, relation: str, facts: Iterable[Fact]) -> None:
+        node = graph.nodes.get(entity)
+        if node is None or not node.in_documents or entity == designated or entity in found:
+            return
+        key = (entity, designated)
+        if key in results:
+            return
+        values = {
+            "name": node.name,
+            "relation": relation,
+            "designated": _name(graph, designated),
+        }
+        results[key] = Finding([entity, designated], "", values, _documented(facts))
+
+    for designated in sorted(found):
+        for asset, (fraction, chain) in controlled_shares(
+            shares, designated, max_depth, issues
+        ).items():
+            if fraction * 100 >= threshold:
+                via = f" through {len(chain)} links" if len(chain) > 1 else ""
+                facts = [fact for share in chain for fact in share.facts]
+                add(asset, designated, f"owned {fraction * 100:g}%{via} by", facts)
+    for share in shares:
+        if (
+            share.owner in found
+            and share.percentage is None
+            and share.role in ("owner", "shareholder")
+        ):
+            add(share.asset, share.owner, "owned (share not stated) by", share.facts)
+    for entity, other, words, facts in _link_relations(graph, roles):
+        if other in found:
+            add(entity, other, words, facts)
+    return [results[key] for key in sorted(results)]
+
+
+# --- offshore shareholder, nationality, jurisdiction ---------------------------------------------
+
+
+@evaluator
+def offshore_shareholder(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
+    """An owner (any Ownership role) registered or based in a listed secrecy jurisdiction."""
+    jurisdictions = _lists(params.get("jurisdictions", "secrecy_jurisdictions"))
+    props = params.get("props", ["jurisdiction", "country"])
+    findings = []
+    for share in ownership_shares(graph, []):
+        owner = graph.nodes.get(share.owner)
+        if owner is None:
+            continue
+        places = [
+            f for prop in props for f in owner.props.get(prop, []) if f.value in jurisdictions
+        ]
+        if not places:
+            continue
+        code = places[0].value
+        role = "parent company" if share.role == "subsidiary" else share.role
+        values = {
+            "owner": owner.name,
+            "jurisdiction": jurisdictions[code][0],
+            "role": role,
+            "asset": _name(graph, share.asset),
+        }
+        findings.append(
+            Finding([share.owner, share.asset], code, values, _documented([*share.facts, *places]))
+        )
+    unique = {(tuple(f.entity_ids), f.key): f for f in findings}
+    return [unique[key] for key in sorted(unique)]
+
+
+def _is_listed(fact: Fact, prefix: str) -> bool:
+    return fact.origin.startswith("list:") or (fact.original_value or "").casefold().startswith(
+        prefix.casefold()
+    )
+
+
+_NATIONALITY_SUMMARY = re.compile(r"nationality (listed|reported) as:\s*([\w, ]+)", re.IGNORECASE)
+
+
+@evaluator
+def nationality_masking(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
+    """Listed nationality (registry, list entry, 'listed as') disjoint from reported nationality."""
+    prefix = str(params.get("listed_prefix", "listed as"))
+    sides: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
+    for node in graph.nodes.values():
+        if node.is_a(*LINK_SCHEMATA):
+            continue
+        for fact in node.props.get("nationality", []):
+            side = "listed" if _is_listed(fact, prefix) else "reported"
+            sides[node.id][side].append(fact)
+    for link in graph.links("Ownership"):
+        for fact in link.props.get("summary", []):
+            found = _NATIONALITY_SUMMARY.search(fact.value)
+            if not found:
+                continue
+            for asset in link.values("asset"):
+                for code in re.split(r"[,\s]+", found.group(2).strip()):
+                    if code:
+                        side = found.group(1).casefold()
+                        sides[asset][side].append(_with_value(fact, code))
+                        sides[asset][side].extend(link.facts())
+    findings = []
+    for node_id, by_side in sorted(sides.items()):
+        listed = {f.value for f in by_side["listed"] if f.prop in ("nationality", "summary")}
+        reported = {f.value for f in by_side["reported"] if f.prop in ("nationality", "summary")}
+        if not listed or not reported or listed & reported:
+            continue
+        values = {
+            "name": _name(graph, node_id),
+            "listed": ", ".join(sorted(listed)),
+            "reported": ", ".join(sorted(reported)),
+        }
+        facts = [*by_side["listed"], *by_side["reported"]]
+        findings.append(Finding([node_id], "", values, _documented(facts)))
+    return findings
+
+
+def _with_value(fact: Fact, value: str) -> Fact:
+    return Fact(
+        fact.statement_id,
+        fact.entity_id,
+        fact.schema,
+        fact.prop,
+        value,
+        fact.dataset,
+        fact.origin,
+        fact.document_id,
+        fact.start,
+        fact.end,
+        fact.sentence,
+        fact.original_value,
+    )
+
+
+@evaluator
+def jurisdiction_mismatch(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
+    """Registered jurisdiction vs listed country, or listed vs reported country, disjoint."""
+    prefix = str(params.get("listed_prefix", "listed as"))
+    findings = []
+    for node in _parties(graph):
+        groups: dict[str, list[Fact]] = {
+            "registered in": [],
+            "listed as based in": [],
+            "reported in": [],
+        }
+        groups["registered in"] = list(node.props.get("jurisdiction", []))
+        for fact in node.props.get("country", []):
+            kind = "listed as based in" if _is_listed(fact, prefix) else "reported in"
+            groups[kind].append(fact)
+        for first_kind, second_kind in (
+            ("registered in", "listed as based in"),
+            ("listed as based in", "reported in"),
+        ):
+            first = {f.value for f in groups[first_kind]}
+            second = {f.value for f in groups[second_kind]}
+            if first and second and not first & second:
+                values = {
+                    "name": node.name,
+                    "first_kind": first_kind,
+                    "first": ", ".join(sorted(first)),
+                    "second_kind": second_kind,
+                    "second": ", ".join(sorted(second)),
+                }
+                facts = _documented([*groups[first_kind], *groups[second_kind]])
+                findings.append(Finding([node.id], f"{first_kind}|{second_kind}", values, facts))
+    return findings
+
+
+# --- names, territories, sentences ---------------------------------------------------------------
+
+
+@evaluator
+def name_reuse(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
+    """Company names with DPRK toponyms/brands or a distinctive word of a designated name."""
+    toponyms = _lists(params.get("toponyms", "dprk_toponyms"))
+    min_length = int(params.get("min_token_length", 5))
+    generic = {str(word).casefold() for word in params.get("generic_words", [])}
+    schemata = params.get("schemata", ["Company", "Organization"])
+    found = designations(graph, float(params.get("match_threshold", 0.85)))
+    brand_of = {alias.casefold(): brand for brand, aliases in toponyms.items() for alias in aliases}
+    brand_pattern = _pattern(brand_of)
+    designated_words: dict[str, str] = {}
+    for node_id in sorted(found):
+        node = graph.nodes.get(node_id)
+        if node is None or not node.in_documents or not node.is_a("Organization"):
+            continue
+        for word in re.findall(r"[\w-]+", node.name):
+            folded = word.casefold()
+            if len(folded) >= min_length and folded not in generic and folded not in brand_of:
+                designated_words.setdefault(folded, node_id)
+    word_pattern = _pattern(designated_words) if designated_words else None
+    findings = []
+    for node in _parties(graph):
+        if not node.is_a(*schemata) or node.id in found:
+            continue
+        for fact in node.props.get("name", []):
+            if fact.dataset != DOCUMENT_DATASET:
+                continue
+            for hit in brand_pattern.finditer(fact.value):
+                brand = brand_of[hit.group(1).casefold()]
+                values = {
+                    "name": node.name,
+                    "token": hit.group(1),
+                    "source": f"the DPRK brand/toponym {brand}",
+                }
+                findings.append(Finding([node.id], f"brand:{brand}", values, [fact]))
+            for hit in word_pattern.finditer(fact.value) if word_pattern else []:
+                source = designated_words[hit.group(1).casefold()]
+                if source == node.id:
+                    continue
+                values = {
+                    "name": node.name,
+                    "token": hit.group(1),
+                    "source": f"designated {_name(graph, source)}",
+                }
+                findings.append(
+                    Finding(
+                        [node.id, source], f"designated:{hit.group(1).casefold()}", values, [fact]
+                    )
+                )
+    return _merge_evidence(findings)
+
+
+def _merge_evidence(findings: list[Finding]) -> list[Finding]:
+    """One finding per (entities, key), with the evidence of all duplicates."""
+    merged: dict[tuple[tuple[str, ...], str], Finding] = {}
+    for finding in findings:
+        key = (tuple(finding.entity_ids), finding.key)
+        if key in merged:
+            merged[key].evidence = _documented([*merged[key].evidence, *finding.evidence])
+        else:
+            merged[key] = finding
+    return [merged[key] for key in sorted(merged)]
+
+
+@evaluator
+def relocation(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
+    """Location facts naming an unreported territory, or a sentence with a move/work cue, a
+    worker word and a territory (the entities it names are flagged with it)."""
+    territories = _lists(params.get("territories", "unreported_territories"))
+    territory_of = {
+        alias.casefold(): name for name, aliases in territories.items() for alias in aliases
+    }
+    pattern = _pattern(territory_of)
+    cues = _pattern(params.get("cues", ["moved", "relocated"]))
+    props = set(params.get("props", ["address", "country"]))
+    findings = []
+    for node in _parties(graph):
+        for fact in node.facts():
+            if fact.dataset != DOCUMENT_DATASET:
+                continue
+            texts = [fact.value, fact.original_value or ""] if fact.prop in props else []
+            for text in texts:
+                for hit in pattern.finditer(text):
+                    territory = territory_of[hit.group(1).casefold()]
+                    values = {"name": node.name, "territory": territory}
+                    findings.append(Finding([node.id], territory, values, [fact]))
+    workers = _pattern(params.get("worker_words", []))
+    for document_id, sentence, facts, own in document_sentences(graph):
+        if not cues.search(sentence) or not workers.search(sentence):
+            continue
+        for hit in pattern.finditer(sentence):
+            territory = territory_of[hit.group(1).casefold()]
+            entities = _sentence_entities(graph, facts)
+            names = ", ".join(_name(graph, e) for e in entities)
+            label = f"Workers (sentence names {names})" if names else "Workers"
+            values = {"name": label, "territory": territory}
+            digest = hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
+            key = f"{territory}:{document_id}:{digest}"
+            own_facts = [own] if own else []
+            findings.append(Finding(entities, key, values, _documented([*own_facts, *facts])))
+    return _merge_evidence(findings)
+
+
+def _sentence_fact(sentence: DocSentence) -> Fact:
+    digest = hashlib.sha1(sentence.text.encode("utf-8")).hexdigest()
+    return Fact(
+        f"sentence:{digest}",
+        "",
+        "",
+        "sentence",
+        sentence.text,
+        DOCUMENT_DATASET,
+        "flags:sentences",
+        sentence.document_id,
+        sentence.start,
+        sentence.end,
+        sentence.text,
+        None,
+    )
+
+
+def document_sentences(graph: Graph) -> list[tuple[str, str, list[Fact], Fact | None]]:
+    """(document id, sentence, facts stated in it, sentence fact) over every document sentence
+    and every statement sentence (deduplicated by text)."""
+    by_sentence: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    by_document: dict[str, list[Fact]] = defaultdict(list)
+    for node in graph.nodes.values():
+        for fact in node.facts():
+            if fact.document_id and fact.dataset == DOCUMENT_DATASET:
+                by_document[fact.document_id].append(fact)
+                if fact.sentence:
+                    by_sentence[(fact.document_id, " ".join(fact.sentence.split()))].append(fact)
+    found: dict[tuple[str, str], tuple[list[Fact], Fact | None]] = {
+        key: (facts, None) for key, facts in by_sentence.items()
+    }
+    for sentence in graph.sentences:
+        key = (sentence.document_id, sentence.text)
+        inside = [
+            f
+            for f in by_document.get(sentence.document_id, [])
+            if f.start is not None and sentence.start <= f.start < sentence.end
+        ]
+        facts = list({f.statement_id: f for f in [*by_sentence.get(key, []), *inside]}.values())
+        found[key] = (facts, _sentence_fact(sentence))
+    return [(doc, text, facts, own) for (doc, text), (facts, own) in sorted(found.items())]
+
+
+def _sentence_entities(graph: Graph, facts: list[Fact]) -> list[str]:
+    parties = set()
+    for fact in facts:
+        node = graph.nodes.get(fact.entity_id)
+        if node is not None and not node.is_a(*LINK_SCHEMATA):
+            parties.add(fact.entity_id)
+    return sorted(parties)
+
+
+@evaluator
+def sentence_cues(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
+    """Sentences with one of ``phrases`` and a word of every ``all_of`` group; the entities
+    stated in the sentence are flagged with it (none when the sentence names none)."""
+    phrases = _lists(params.get("phrases"))
+    phrase_of = {alias.casefold(): kind for kind, aliases in phrases.items() for alias in aliases}
+    phrase_pattern = _pattern(phrase_of) if phrase_of else None
+    groups = [_pattern(group) for group in params.get("all_of", [])]
+    findings = []
+    for document_id, sentence, facts, own in document_sentences(graph):
+        phrase = phrase_pattern.search(sentence) if phrase_pattern else None
+        if phrase_pattern and not phrase:
+            continue
+        hits = [group.search(sentence) for group in groups]
+        if not all(hits):
+            continue
+        cue = phrase.group(1) if phrase else " / ".join(h.group(1) for h in hits if h)
+        kind = phrase_of[phrase.group(1).casefold()] if phrase else cue
+        digest = hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
+        values = {
+            "phrase": f"{kind} visas" if phrase else kind,
+            "cue": cue,
+            "document": document_id[:12],
+        }
+        evidence = _documented([*([own] if own else []), *facts])
+        findings.append(
+            Finding(_sentence_entities(graph, facts), f"{document_id}:{digest}", values, evidence)
+        )
+    return findings
