@@ -22,13 +22,14 @@ def in_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_pipeline_runs_every_stage_and_is_idempotent(sqlite_database: Database) -> None:
     first = run_pipeline(sqlite_database)
     assert first.ok, first.failures
-    assert set(first.steps) >= {"ingest", "lists", "extract", "resolve", "screen"}
+    assert set(first.steps) >= {"ingest", "lists", "extract", "resolve", "screen", "flags"}
     reports = [p for p in EXAMPLE_REPORTS.iterdir() if p.is_file()]
     assert "un_sc" in first.steps["lists"] and EXAMPLE_LISTS.is_dir()
     after_first = store_stats(sqlite_database)
     assert after_first["documents"] >= len(reports) > 0
     assert after_first["statements"] > 0
     assert "0 with matches" not in first.steps["screen"]
+    assert not first.steps["flags"].startswith("0 flags")
 
     second = run_pipeline(sqlite_database)
     assert second.ok, second.failures

@@ -84,8 +84,7 @@ def run(
         sanctionwatch run examples/reports --db sqlite:///sanctionwatch.db --no-serve
     """
     database = open_database(db)
-    extra_steps = getattr(flags_commands, "PIPELINE_STEPS", ())
-    summary = run_pipeline(database, paths, extra_steps=extra_steps)
+    summary = run_pipeline(database, paths)
     print_table("SanctionWatch pipeline", ["stage", "result"], summary.steps.items())
     counts = ingest_commands.store_stats(database)
     print_table("SanctionWatch store", ["what", "count"], counts.items())

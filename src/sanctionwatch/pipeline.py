@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sanctionwatch.extract.commands import run_extraction
+from sanctionwatch.flags.engine import evaluate_flags
 from sanctionwatch.ingest.commands import ingest_with_progress
 from sanctionwatch.resolve.resolver import resolve_entities
 from sanctionwatch.screen.lists.store import load_list_folder
@@ -78,6 +79,12 @@ def _screen(database: Database, summary: PipelineSummary) -> None:
     )
 
 
+def _flags(database: Database, summary: PipelineSummary) -> None:
+    report = evaluate_flags(database)
+    rules = ", ".join(f"{rule} {count}" for rule, count in sorted(report.per_rule.items()) if count)
+    summary.steps["flags"] = f"{report.total} flags ({rules or 'none'}), {report.new} new"
+
+
 def _describe(counts: dict[str, Any]) -> str:
     return ", ".join(f"{value} {key}" for key, value in counts.items() if value)
 
@@ -98,6 +105,7 @@ def run_pipeline(
     _extract(database, summary)
     _resolve(database, summary)
     _screen(database, summary)
+    _flags(database, summary)
     for _name, step in extra_steps:
         step(database, summary)
     return summary

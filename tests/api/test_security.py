@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from sanctionwatch.api.app import create_app
 from sanctionwatch.api.settings import ApiSettings
+from sanctionwatch.flags.engine import evaluate_flags
 from sanctionwatch.store import Database
 from web_sample_graph import TEST_TOKEN as TOKEN
 
@@ -44,12 +45,19 @@ def test_writes_are_refused_without_a_configured_token(sqlite_client: TestClient
     assert review.status_code == 403
 
 
-def test_flag_review_validates_state(client: TestClient) -> None:
+def test_flag_review_validates_state(client: TestClient, database: Database) -> None:
+    evaluate_flags(database)
+    flag_id = client.get("/flags").json()["results"][0]["flag_id"]
     headers = {"Authorization": f"Bearer {TOKEN}"}
-    ok = client.post("/flags/f1/review", json={"state": "dismissed"}, headers=headers)
+    ok = client.post(f"/flags/{flag_id}/review", json={"state": "dismissed"}, headers=headers)
     assert ok.status_code == 200
-    bad = client.post("/flags/f1/review", json={"state": "deleted"}, headers=headers)
+    assert client.get("/flags", params={"state": "dismissed"}).json()["total"] == 1
+    evaluate_flags(database)  # a re-run keeps the analyst's decision
+    assert client.get("/flags", params={"state": "dismissed"}).json()["total"] == 1
+    bad = client.post(f"/flags/{flag_id}/review", json={"state": "deleted"}, headers=headers)
     assert bad.status_code == 422
+    missing = client.post("/flags/f1/review", json={"state": "dismissed"}, headers=headers)
+    assert missing.status_code == 404
 
 
 def test_huge_bodies_are_413(client: TestClient) -> None:

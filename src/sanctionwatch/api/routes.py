@@ -39,6 +39,7 @@ from sanctionwatch.api.screening import (
 )
 from sanctionwatch.api.security import bearer_token, check_token
 from sanctionwatch.api.settings import ApiSettings
+from sanctionwatch.flags.engine import FlagError
 from sanctionwatch.store import Database
 from sanctionwatch.store.statements import statements_for_entities
 from sanctionwatch.web import reviews
@@ -426,8 +427,11 @@ def _claim_and_flag_routes(router: APIRouter) -> None:
         body: models.FlagReview,
     ) -> models.Message:
         """Confirm or dismiss a flag (needs the bearer token)."""
-        with state.database.session() as session:
-            reviews.review_flag(session, flag_id, body.state, body.note, reviewer="api")
+        try:
+            with state.database.session() as session:
+                reviews.review_flag(session, flag_id, body.state, body.note, reviewer="api")
+        except FlagError as error:
+            raise HTTPException(status_code=404, detail=str(error)) from error
         return models.Message(detail=f"Flag {flag_id} is now {body.state}.")
 
 

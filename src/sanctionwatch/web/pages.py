@@ -42,6 +42,7 @@ from sanctionwatch.api.screening import (
     run_match,
 )
 from sanctionwatch.api.security import check_token
+from sanctionwatch.flags.engine import FlagError
 from sanctionwatch.monitor.alerts import AlertError, alert_dict, list_alerts, review
 from sanctionwatch.web import assets, reviews
 from sanctionwatch.web.dossier import DossierError, dossier_html
@@ -303,8 +304,11 @@ def build_pages() -> APIRouter:
         note: Annotated[str, Form(max_length=2000)] = "",
     ) -> RedirectResponse:
         check_token(state.settings.api_token, token or None)
-        with state.database.session() as session:
-            reviews.review_flag(session, flag_id, decision, note or None, reviewer="web")
+        try:
+            with state.database.session() as session:
+                reviews.review_flag(session, flag_id, decision, note or None, reviewer="web")
+        except FlagError as error:
+            raise HTTPException(status_code=404, detail=str(error)) from error
         return RedirectResponse(
             f"/ui/flags?message=Flag+{flag_id}+is+now+{decision}", status_code=303
         )

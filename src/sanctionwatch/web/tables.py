@@ -42,18 +42,6 @@ def value_prefix() -> ColumnElement[str]:
 VALUE_PREFIX_INDEX = Index("ix_statements_value_prefix", value_prefix())
 
 
-class FlagReviewRow(Base):
-    """The latest review of one flag (``open``, ``confirmed`` or ``dismissed``)."""
-
-    __tablename__ = "flag_reviews"
-
-    flag_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    state: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str | None] = mapped_column(Text)
-    reviewer: Mapped[str | None] = mapped_column(String(128))
-    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
 class MatchAuditRow(Base):
     """One screened query of ``/match``: what was asked, against which list versions, with
     which matcher, and what came back (an audit trail for regulators; opt-in)."""
