@@ -34,3 +34,14 @@ def test_pipeline_runs_every_stage_and_is_idempotent(sqlite_database: Database) 
     second = run_pipeline(sqlite_database)
     assert second.ok, second.failures
     assert store_stats(sqlite_database) == after_first
+
+
+def test_pipeline_finds_the_examples_from_another_directory(
+    sqlite_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    summary = run_pipeline(sqlite_database)
+    assert summary.ok, summary.failures
+    reports = list((REPO_ROOT / EXAMPLE_REPORTS).iterdir())
+    assert store_stats(sqlite_database)["documents"] == len(reports)
+    assert "un_sc" in summary.steps["lists"]

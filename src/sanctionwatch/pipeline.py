@@ -21,8 +21,14 @@ from sanctionwatch.screen.lists.store import load_list_folder
 from sanctionwatch.screen.screening import screen_all
 from sanctionwatch.store.database import Database
 
+CHECKOUT = Path(__file__).resolve().parents[2]
 EXAMPLE_REPORTS = Path("examples") / "reports"
 EXAMPLE_LISTS = Path("examples") / "lists"
+
+
+def _example(path: Path) -> Path:
+    """The example folder under the current directory, else the one in this checkout."""
+    return path if path.is_dir() or not (CHECKOUT / path).is_dir() else CHECKOUT / path
 
 
 @dataclass
@@ -100,8 +106,9 @@ def run_pipeline(
 ) -> PipelineSummary:
     """Run every stage once over ``paths`` (default: the example reports and lists)."""
     summary = PipelineSummary()
-    _ingest(database, paths or [str(EXAMPLE_REPORTS)], summary)
-    _lists(database, list_folders if list_folders is not None else [EXAMPLE_LISTS], summary)
+    _ingest(database, paths or [str(_example(EXAMPLE_REPORTS))], summary)
+    folders = list_folders if list_folders is not None else [_example(EXAMPLE_LISTS)]
+    _lists(database, folders, summary)
     _extract(database, summary)
     _resolve(database, summary)
     _screen(database, summary)
