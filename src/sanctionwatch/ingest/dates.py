@@ -241,8 +241,17 @@ def normalise_date(value: str) -> str | None:
 
 
 def find_dateline(text: str) -> DateMention | None:
-    """A full date the document gives as its own near its top (a dateline or date line)."""
-    head = text[:DATELINE_HEAD_CHARS]
+    """A full date the document gives as its own near its top (a dateline or date line).
+
+    A "Published ..." line wins over an "Updated ..." line whichever comes first."""
+    found = list(_datelines(text[:DATELINE_HEAD_CHARS]))
+    for mention, line_lead in found:
+        if "updated" not in line_lead.lower():
+            return mention
+    return found[0][0] if found else None
+
+
+def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
     for mention in find_dates(head):
         if mention.precision != "day":
             continue
@@ -253,11 +262,10 @@ def find_dateline(text: str) -> DateMention | None:
         before = head[line_start : mention.start]
         after = head[mention.end : line_end].strip()
         own_line = len(line.strip()) <= DATELINE_MAX_LINE and DATELINE_LEAD.fullmatch(before)
-        if own_line and (not after or re.fullmatch(r"[|·•–—:,-].{0,60}", after)):
-            return mention
-        if PARAGRAPH_DATELINE.match(before) and re.match(r"\s*[–—:-]", after):
-            return mention
-    return None
+        alone = own_line and (not after or re.fullmatch(r"[|·•–—:,-].{0,60}", after))
+        wire = PARAGRAPH_DATELINE.match(before) and re.match(r"\s*[–—:-]", after)
+        if alone or wire:
+            yield mention, before
 
 
 def date_from_url(url: str | None) -> DateMention | None:

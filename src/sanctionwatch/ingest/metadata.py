@@ -38,7 +38,8 @@ RULE_CONFIDENCE = {
     "dateline": 0.9,
     "url-path": 0.8,
     "updated-line": 0.7,
-    "dateline-without-year": 0.6,
+    "dateline-without-year": 0.8,
+    "dateline-year-from-text": 0.6,
     "pdf-creation-date": 0.6,
     "metadata": 0.9,
     "year-less-event": 0.4,
@@ -48,6 +49,8 @@ RULE_CONFIDENCE = {
 }
 """How far each rule is trusted; a given date that the text contradicts loses ``CONFLICT``."""
 CONFLICT_PENALTY = 0.3
+YEAR_INFERRED_RULES = frozenset({"dateline-year-from-text"})
+"""Rules whose date is partly inferred: the document's date is then marked ``inferred``."""
 MAX_CANDIDATES = 8
 
 
@@ -94,7 +97,7 @@ def publication_date(
         confidence = round(max(0.1, confidence - CONFLICT_PENALTY), 2)
     return DateFinding(
         best.value,
-        dates.GIVEN,
+        dates.INFERRED if best.rule in YEAR_INFERRED_RULES else dates.GIVEN,
         best.rule,
         best.phrase,
         best.offset,
@@ -149,17 +152,18 @@ def _yearless_dateline(cleaned: Cleaned, from_url: DateMention | None) -> Eviden
     if mention is None:
         return None
     if from_url is not None:
-        year = int(from_url.value[:4])
-        value = dates.YearlessMention(mention.month, mention.day, 0, 0, "").resolve_after(
-            (year, 0, 0)
+        rule, value = (
+            "dateline-without-year",
+            mention.resolve_after((int(from_url.value[:4]), 0, 0)),
         )
     else:
         bound = _lower_bounds(cleaned)
         if not bound:
             return None
+        rule = "dateline-year-from-text"
         value = mention.resolve_after(date_key(max(bound, key=_rank).value))
     offset = cleaned.offsets.to_original(mention.start)
-    return _clue("dateline-without-year", value, mention.text, offset)
+    return _clue(rule, value, mention.text, offset)
 
 
 def _before(given: str, event: str) -> bool:

@@ -1,0 +1,88 @@
+"""An analyst's publication date: overrides whatever ingest found, keeping the old evidence.
+
+The previous date and its clues stay in ``date_evidence`` (as ``replaced``), so the store can
+still show what the text suggested; extraction reads the new date on its next run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from sanctionwatch.ingest.dates import GIVEN
+from sanctionwatch.store import Database
+from sanctionwatch.store.tables import DocumentRow
+
+ISO_DATE = re.compile(r"(?:19|20)\d\d(?:-[01]\d(?:-[0-3]\d)?)?")
+
+
+class DateValueError(ValueError):
+    """Not a usable ISO date (the message says what is expected)."""
+
+
+def parse_user_date(value: str) -> str:
+    """``2019-03-26``, ``2019-03`` or ``2019``, checked; raises :class:`DateValueError`."""
+    text = value.strip()
+    if not ISO_DATE.fullmatch(text):
+        raise DateValueError(f"{value!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
+    parts = [int(part) for part in text.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as error:
+        raise DateValueError(f"{value!r} is not a date: {error}") from error
+    if text > date.today().isoformat():
+        raise DateValueError(f"{value!r} is in the future")
+    return text
+
+
+def set_publication_date(
+    database: Database, document_ids: Iterable[str], value: str, *, reason: str = ""
+) -> int:
+    """Give documents ``value`` as their publication date (method ``user``); returns how many
+    rows changed. One transaction for all of them."""
+    checked = parse_user_date(value)
+    changed = 0
+    with database.session() as session:
+        for document_id in dict.fromkeys(document_ids):
+            row = session.get(DocumentRow, document_id)
+            if row is None:
+                continue
+            if row.published_at == checked and row.date_kind == GIVEN and _is_user(row):
+                continue
+            row.date_evidence = _evidence(row, checked, reason)
+            row.published_at = checked
+            row.date_kind = GIVEN
+            changed += 1
+    return changed
+
+
+def _is_user(row: DocumentRow) -> bool:
+    return bool(row.date_evidence) and json.loads(row.date_evidence).get("method") == "user"
+
+
+def _evidence(row: DocumentRow, value: str, reason: str) -> str:
+    previous = json.loads(row.date_evidence) if row.date_evidence else {}
+    if previous.get("method") == "user":
+        previous = previous.get("replaced") or {}
+    return json.dumps(
+        {
+            "method": "user",
+            "phrase": reason,
+            "offset": None,
+            "confidence": 1.0,
+            "note": "set by an analyst",
+            "candidates": [
+                {
+                    "rule": "user",
+                    "value": value,
+                    "phrase": reason,
+                    "offset": None,
+                    "confidence": 1.0,
+                }
+            ],
+            "replaced": {"value": row.published_at, "kind": row.date_kind, **previous},
+        },
+        ensure_ascii=False,
+    )
