@@ -47,7 +47,7 @@ def test_set_publication_date_keeps_what_was_replaced(database: Database, tmp_pa
 
 @pytest.mark.parametrize("value", ["next week", "2021-13-01", "2021-02-30", "2999"])
 def test_bad_user_dates_are_refused(value: str) -> None:
-    with pytest.raises(DateValueError, match="YYYY|not a date|future"):
+    with pytest.raises(DateValueError, match=r"YYYY|not a date|future"):
         parse_user_date(value)
 
 

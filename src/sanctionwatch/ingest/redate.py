@@ -59,7 +59,9 @@ def set_publication_date(
 
 
 def _is_user(row: DocumentRow) -> bool:
-    return bool(row.date_evidence) and json.loads(row.date_evidence).get("method") == "user"
+    if not row.date_evidence:
+        return False
+    return bool(json.loads(row.date_evidence).get("method") == "user")
 
 
 def _evidence(row: DocumentRow, value: str, reason: str) -> str:
