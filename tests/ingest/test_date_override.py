@@ -11,7 +11,12 @@ from typer.testing import CliRunner
 
 from sanctionwatch.cli import app
 from sanctionwatch.ingest import ingest_paths
-from sanctionwatch.ingest.redate import DateValueError, parse_user_date, set_publication_date
+from sanctionwatch.ingest.redate import (
+    DateValueError,
+    parse_user_date,
+    reinfer_dates,
+    set_publication_date,
+)
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow
 
@@ -70,3 +75,26 @@ def test_ingest_published_and_set_date_commands(tmp_path: Path) -> None:
     refused = runner.invoke(app, ["ingest", str(path), "--db", db, "--published", "May"])
     assert refused.exit_code == 1 and "--published" in refused.output
     database.dispose()
+
+
+def test_redate_reinfers_only_inferred_dates(database: Database, tmp_path: Path) -> None:
+    inferred = _write(tmp_path / "a")
+    declared = tmp_path / "b" / "dated.txt"
+    declared.parent.mkdir()
+    declared.write_text("Brokers fined\nPublished: 3 March 2021\n\nA court fined them.\n")
+    outcomes = ingest_paths(database, [inferred, declared]).outcomes
+    ids = {Path(o.source).name: o.document_id for o in outcomes}
+    with database.session() as session:  # as an older rule set would have left them
+        for row in session.scalars(select(DocumentRow)):
+            row.published_at = "1999"
+    assert reinfer_dates(database, dry_run=True)[0].after == "2021-03-02"
+    changes = reinfer_dates(database)
+    assert [(c.document_id, c.before, c.after) for c in changes] == [
+        (ids["note.txt"], "1999", "2021-03-02")
+    ]
+    assert reinfer_dates(database) == []
+    with database.session() as session:
+        dated = session.get(DocumentRow, ids["dated.txt"])
+        assert dated is not None and dated.published_at == "1999"  # given: left alone
+    result = runner.invoke(app, ["redate", "--db", database.url, "--json"])
+    assert result.exit_code == 0 and result.output.strip() == ""

@@ -57,7 +57,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 def extractor_version(vocabulary: Vocabulary) -> str:

@@ -23,7 +23,12 @@ from sanctionwatch.clikit import (
 )
 from sanctionwatch.ingest.clean import clean_text
 from sanctionwatch.ingest.pipeline import ingest_paths
-from sanctionwatch.ingest.redate import DateValueError, parse_user_date, set_publication_date
+from sanctionwatch.ingest.redate import (
+    DateValueError,
+    parse_user_date,
+    reinfer_dates,
+    set_publication_date,
+)
 from sanctionwatch.ingest.tables import DocumentSourceRow
 from sanctionwatch.ingest.types import IngestOutcome, IngestReport
 from sanctionwatch.store import Database
@@ -168,6 +173,36 @@ def set_date(
     console.print(f"{row.id[:12]}: publication date {checked} {state}")
     if changed:
         err_console.print("re-run `sanctionwatch extract --reprocess` to re-date its claims")
+
+
+def redate(
+    db: str | None = DbOption,
+    as_json: bool = JsonOption,
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show what would change, change nothing."
+    ),
+) -> None:
+    """Re-infer the publication dates that ingest inferred, with the current date rules.
+
+    Dates a document declared (metadata, dateline, URL) and dates set with `set-date` are left
+    alone. Lists every document whose date changes; run `sanctionwatch extract --reprocess`
+    afterwards so that claims and relations are re-dated.
+
+    Example:
+
+        sanctionwatch redate --dry-run
+        sanctionwatch redate --json
+    """
+    changes = reinfer_dates(open_database(db), dry_run=dry_run)
+    if as_json:
+        print_json_lines([change.to_dict() for change in changes])
+        return
+    verb = "would change" if dry_run else "changed"
+    print_table(
+        f"Inferred dates {verb}: {len(changes)}",
+        ["id", "before", "after", "method"],
+        ((c.document_id[:12], c.before or "none", c.after or "none", c.method) for c in changes),
+    )
 
 
 def _document_summary(row: DocumentRow) -> dict[str, Any]:
@@ -330,4 +365,5 @@ def register(app: typer.Typer) -> None:
     app.command()(documents)
     app.command()(document)
     app.command(name="set-date")(set_date)
+    app.command()(redate)
     app.command()(stats)

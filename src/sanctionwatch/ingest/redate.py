@@ -9,12 +9,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from sanctionwatch.ingest.dates import GIVEN
+from sqlalchemy import or_, select
+
+from sanctionwatch.ingest.clean import clean_text
+from sanctionwatch.ingest.dates import GIVEN, INFERRED, NONE, DateFinding
+from sanctionwatch.ingest.formats import TEXT, Parsed
+from sanctionwatch.ingest.metadata import describe
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow
 
+REINFERRED_KINDS = (INFERRED, NONE)
 ISO_DATE = re.compile(r"(?:19|20)\d\d(?:-[01]\d(?:-[0-3]\d)?)?")
 
 
@@ -88,3 +95,60 @@ def _evidence(row: DocumentRow, value: str, reason: str) -> str:
         },
         ensure_ascii=False,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Redated:
+    """One document whose inferred date changed when the current rules re-read it."""
+
+    document_id: str
+    before: str | None
+    after: str | None
+    method: str
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "document_id": self.document_id,
+            "before": self.before,
+            "after": self.after,
+            "method": self.method,
+        }
+
+
+def reinfer_dates(database: Database, *, dry_run: bool = False) -> list[Redated]:
+    """Re-run date inference on documents whose date was inferred (or not found).
+
+    Dates a document declared (metadata, dateline, URL) and analysts' dates are left alone: the
+    inputs they came from have not changed. One transaction per document.
+    """
+    with database.session() as session:
+        ids = list(
+            session.scalars(
+                select(DocumentRow.id).where(
+                    or_(
+                        DocumentRow.date_kind.in_(REINFERRED_KINDS), DocumentRow.date_kind.is_(None)
+                    )
+                )
+            )
+        )
+    changes = []
+    for document_id in ids:
+        with database.session() as session:
+            row = session.get(DocumentRow, document_id)
+            if row is None:
+                continue
+            finding = _infer(row)
+            if finding.value == (row.published_at or "") and finding.kind == row.date_kind:
+                continue
+            changes.append(Redated(row.id, row.published_at, finding.value or None, finding.method))
+            if not dry_run:
+                row.published_at = finding.value or None
+                row.date_kind = finding.kind
+                row.date_evidence = finding.evidence() if finding.value else None
+    return changes
+
+
+def _infer(row: DocumentRow) -> DateFinding:
+    parsed = Parsed(text=row.original_text, media_type=TEXT, url=row.url)
+    cleaned = clean_text(row.original_text)
+    return describe(parsed, cleaned, url=row.url).date
