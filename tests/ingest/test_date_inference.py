@@ -186,3 +186,11 @@ def test_landmarks_file_is_validated(tmp_path: Path) -> None:
     bad.write_text("version: '1'\nevents:\n  - name: x\n    date: '2020'\n    patterns: ['(a']\n")
     with pytest.raises(LandmarksError, match="bad pattern"):
         load_landmarks(bad)
+
+
+def test_european_numeric_dates_are_day_first() -> None:
+    from sanctionwatch.ingest.dates import find_dates
+
+    assert [m.value for m in find_dates("Reprinted (02.08.2018) from the daily")] == ["2018-08-02"]
+    assert find_dates("version 1.2.2019.4") == []
+    assert find_dates("on 31.02.2019") == []
