@@ -137,17 +137,21 @@ def test_an_updated_line_alone_is_used_with_less_confidence() -> None:
 
 
 @pytest.mark.parametrize(
-    "head",
+    ("head", "body"),
     [
-        "<script type='application/ld+json'>"
-        '{"@type": "NewsArticle", "datePublished": "2021-06-14T08:00:00Z", "headline": "X"}'
-        "</script>",
-        "<meta property='article:published_time' content='2021-06-14T08:00:00+00:00'>",
+        (
+            "<script type='application/ld+json'>"
+            '{"@type": "NewsArticle", "datePublished": "2021-06-14T08:00:00Z", "headline": "X"}'
+            "</script>",
+            "",
+        ),
+        ("<meta property='article:published_time' content='2021-06-14T08:00:00+00:00'>", ""),
+        ("", "<p class='byline'><time datetime='2021-06-14'>14 June 2021</time></p>"),
     ],
 )
-def test_html_declared_dates(head: str) -> None:
+def test_html_declared_dates(head: str, body: str) -> None:
     page = (
-        f"<html><head>{head}<title>T</title></head><body><article><p>"
+        f"<html><head>{head}<title>T</title></head><body><article>{body}<p>"
         + "Crews were sent to the site in May 2019, a spokesman for the builder said. " * 3
         + "</p></article></body></html>"
     )
