@@ -47,7 +47,7 @@ RULE_CONFIDENCE = {
     "latest-event-in-caption": 0.3,
     "landmark-event": 0.3,
 }
-"""How far each rule is trusted; a given date that the text contradicts loses ``CONFLICT``."""
+"""How far each rule is trusted; a given date the text contradicts loses ``CONFLICT_PENALTY``."""
 CONFLICT_PENALTY = 0.3
 YEAR_INFERRED_RULES = frozenset({"dateline-year-from-text"})
 """Rules whose date is partly inferred: the document's date is then marked ``inferred``."""
