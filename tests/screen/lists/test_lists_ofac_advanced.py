@@ -28,16 +28,14 @@ def test_features_through_reference_values(fixtures: Path) -> None:
     assert kim.get("birthDate") == ["1984-01-08"]
     assert kim.get("nationality") == ["kp"]
     assert kim.get("gender") == ["male"]
-    assert kim.get("passportNumber") == ["563120630"]
+    assert kim.get("passportNumber") == ["836120905"]
     bank = _load(fixtures)["ofac-24606"]
     assert bank.get("swiftBic") == ["AGSZRU31"]
     assert bank.get("address") == ["3 Bolshaya Tatarskaya St., Moscow, Russia"]
     assert bank.get("country") == ["ru"]
     assert bank.get("registrationNumber") == ["1027739112781"]
     assert bank.get("previousName") == ["AGROSOYUZ BANK"]
-    assert bank.get("notes") == [
-        "Secondary sanctions risk: North Korea Sanctions Regulations, sections 510.201 and 510.210"
-    ]
+    assert bank.get("notes") == ["Secondary sanctions risk: NKSR 510.201 and 510.210 apply"]
 
 
 def test_vessel_and_listing_dates(fixtures: Path) -> None:

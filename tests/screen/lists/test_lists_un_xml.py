@@ -30,13 +30,13 @@ def test_person_names_aliases_dates(fixtures: Path) -> None:
 
 
 def test_documents_and_place_of_birth(fixtures: Path) -> None:
-    jang = _load(fixtures)["un-sc-KPi.054"]
-    assert jang.get("passportNumber") == ["563120630"]
-    assert jang.get("idNumber") == ["ID-7781"]
-    assert jang.get("birthDate") == ["1982-07-14"]
-    assert jang.get("birthCountry") == ["kp"]
-    assert jang.get("country") == ["cn"]
-    assert jang.get("address") == ["Dandong, China"]
+    ryu = _load(fixtures)["un-sc-KPi.954"]
+    assert ryu.get("passportNumber") == ["836120905"]
+    assert ryu.get("idNumber") == ["ID-7781"]
+    assert ryu.get("birthDate") == ["1982-07-14"]
+    assert ryu.get("birthCountry") == ["kp"]
+    assert ryu.get("country") == ["cn"]
+    assert ryu.get("address") == ["Dandong, China"]
 
 
 def test_entity_aliases_previous_names_and_script(fixtures: Path) -> None:
@@ -68,8 +68,8 @@ def test_sanction_carries_reference_program_date_reason(fixtures: Path) -> None:
 
 
 def test_imo_number_read_from_comments(fixtures: Path) -> None:
-    sobaeksu = _load(fixtures)["un-sc-KPe.076"]
-    assert sobaeksu.get("imoNumber") == ["IMO5937148"]
+    pyolbit = _load(fixtures)["un-sc-KPe.976"]
+    assert pyolbit.get("imoNumber") == ["IMO5937148"]
 
 
 def test_ids_are_deterministic(fixtures: Path) -> None:

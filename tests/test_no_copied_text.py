@@ -1,0 +1,188 @@
+"""Guard: no tracked file repeats a 12-word run of the texts in ``../shared``.
+
+The repository holds only what the team wrote; tests may read ``../shared`` at run time, but
+seed articles, docs and real list snapshots must not be copied in. Texts are normalised
+(lowercase, word characters only), the schema vocabulary of the official list formats
+(``copy_guard_vocabulary.yaml``) is dropped on both sides, and every 12-word shingle of the
+tracked files is looked up among the hashed shingles of ``../shared``. Only the tracked
+files' shingles are kept in memory; the shared files are streamed line by line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SANCTIONWATCH_SHARED_DIR", REPO.parent / "shared"))
+VOCABULARY_FILE = Path(__file__).with_name("copy_guard_vocabulary.yaml")
+RUN = 12
+WORD = re.compile(r"\w+")
+SKIPPED_NAMES = {"package-lock.json"}
+SKIPPED_PARTS = {"vendor", "node_modules"}
+BINARY_PROBE = 8192
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Schema words and phrases that the official formats and our fixtures share by design."""
+
+    tokens: frozenset[str]
+    phrases: re.Pattern[str]
+
+    def words(self, line: str) -> list[str]:
+        """The line's lowercase words, with schema phrases and schema tokens removed."""
+        text = self.phrases.sub(" ", " ".join(WORD.findall(line.lower())))
+        return [word for word in text.split() if word not in self.tokens]
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    """Read and validate the whitelist (a version and a list of named, justified vocabularies)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("version"), int):
+        raise ValueError(f"{path}: needs an integer 'version' and a 'vocabularies' list")
+    tokens: set[str] = set()
+    phrases: list[str] = []
+    for entry in data.get("vocabularies") or []:
+        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("why"):
+            raise ValueError(f"{path}: every vocabulary needs a 'name' and a 'why': {entry!r}")
+        for token in entry.get("tokens") or []:
+            tokens.update(WORD.findall(str(token).lower()))
+        for phrase in entry.get("phrases") or []:
+            phrases.append(" ".join(WORD.findall(str(phrase).lower())))
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)" if phrases else r"(?!x)x")
+    return Vocabulary(frozenset(tokens), pattern)
+
+
+def file_lines(path: Path) -> Iterator[str]:
+    """Lines of a text file, decoded leniently so odd encodings are still compared."""
+    with path.open(encoding="utf-8", errors="ignore") as handle:
+        yield from handle
+
+
+def file_words(path: Path, vocabulary: Vocabulary) -> Iterator[str]:
+    for line in file_lines(path):
+        yield from vocabulary.words(line)
+
+
+def shingle_hashes(words: Iterable[str]) -> Iterator[int]:
+    """Hashes of every run of ``RUN`` consecutive words, computed over a sliding window."""
+    window: deque[str] = deque(maxlen=RUN)
+    for word in words:
+        window.append(word)
+        if len(window) == RUN:
+            yield hash(tuple(window))
+
+
+def is_text(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return b"\0" not in handle.read(BINARY_PROBE)
+
+
+def tracked_files(repo: Path) -> list[Path]:
+    """Tracked text files, minus vendored code and lock files (not written by the team)."""
+    try:
+        listing = subprocess.run(
+            ["git", "-C", str(repo), "ls-files", "-z"], capture_output=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip(f"{repo} is not a git checkout")
+    paths = []
+    for name in filter(None, listing.decode("utf-8").split("\0")):
+        relative = Path(name)
+        if relative.name in SKIPPED_NAMES or SKIPPED_PARTS & set(relative.parts):
+            continue
+        path = repo / relative
+        if path.is_file() and is_text(path):
+            paths.append(path)
+    return paths
+
+
+def shared_files(shared: Path) -> list[Path]:
+    return sorted(p for p in shared.rglob("*") if p.is_file() and is_text(p))
+
+
+def copied_runs(words: list[str], copied: set[int]) -> list[str]:
+    """Maximal runs of ``words`` whose every shingle is in ``copied``, as text."""
+    runs: list[tuple[int, int]] = []
+    for index, digest in enumerate(shingle_hashes(words)):
+        if digest not in copied:
+            continue
+        if runs and runs[-1][1] >= index + RUN - 1:
+            runs[-1] = (runs[-1][0], index + RUN)
+        else:
+            runs.append((index, index + RUN))
+    return [" ".join(words[start:end]) for start, end in runs]
+
+
+def find_copies(repo: Path, shared: Path, vocabulary: Vocabulary) -> dict[str, list[str]]:
+    """Tracked file (relative path) -> the runs it shares with any file under ``shared``."""
+    own_words = {path: list(file_words(path, vocabulary)) for path in tracked_files(repo)}
+    own_hashes = {digest for words in own_words.values() for digest in shingle_hashes(words)}
+    copied: set[int] = set()
+    for path in shared_files(shared):
+        copied.update(d for d in shingle_hashes(file_words(path, vocabulary)) if d in own_hashes)
+    found: dict[str, list[str]] = {}
+    for path, words in own_words.items():
+        runs = copied_runs(words, copied) if copied else []
+        if runs:
+            found[str(path.relative_to(repo))] = runs
+    return found
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return load_vocabulary(VOCABULARY_FILE)
+
+
+def test_no_tracked_file_repeats_a_run_from_shared(vocabulary: Vocabulary) -> None:
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} not present")
+    found = find_copies(REPO, SHARED, vocabulary)
+    report = [f"{name}: {run[:200]!r}" for name, runs in sorted(found.items()) for run in runs]
+    assert not report, f"{len(report)} run(s) of {RUN}+ words copied from {SHARED}:\n" + "\n".join(
+        report
+    )
+
+
+def test_guard_catches_a_copied_sentence(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    """A planted copy inside other text is reported; the same words reordered are not."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    source = "one two three four five six seven eight nine ten eleven twelve thirteen"
+    (shared / "article.txt").write_text(f"Opening words. {source}. Closing words.\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "copied.md").write_text(f"# Notes\nWe wrote: {source.upper().replace(' ', ', ')}!\n")
+    (repo / "ours.md").write_text(" ".join(reversed(source.split())) + "\n")
+    (repo / "blob.bin").write_bytes(b"\0" + source.encode())
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "."], check=True)
+    found = find_copies(repo, shared, vocabulary)
+    assert found == {"copied.md": [source]}
+
+
+def test_schema_vocabulary_is_ignored_but_values_are_not(vocabulary: Vocabulary) -> None:
+    line = "<INDIVIDUAL_ALIAS><QUALITY>a.k.a.</QUALITY><ALIAS_NAME>Kim Il</ALIAS_NAME>"
+    assert vocabulary.words(line) == ["kim", "il"]
+    assert vocabulary.words("Namchongang Trading, Pyongyang") == [
+        "namchongang",
+        "trading",
+        "pyongyang",
+    ]
+
+
+def test_vocabulary_file_is_validated(tmp_path: Path) -> None:
+    bad = tmp_path / "vocabulary.yaml"
+    bad.write_text("version: 1\nvocabularies:\n  - tokens: [dataid]\n")
+    with pytest.raises(ValueError, match="needs a 'name' and a 'why'"):
+        load_vocabulary(bad)
