@@ -238,7 +238,7 @@ def test_update_keeps_first_seen_of_unchanged_statements(
         }
     text = (fixtures / "un_consolidated.xml").read_text(encoding="utf-8")
     second = tmp_path / "second.xml"
-    second.write_text(text.replace("Director Kim", "Comrade Kim"), encoding="utf-8")
+    second.write_text(text.replace("Chef Ryu", "Comrade Ryu"), encoding="utf-8")
     result = load_list_file(database, second, "un-xml")
     with database.session() as session:
         rows = list(
@@ -250,7 +250,7 @@ def test_update_keeps_first_seen_of_unchanged_statements(
     assert len(kept) == len(rows) - 1
     assert all(row.first_seen == before[row.id] for row in kept)
     new = [row for row in rows if row.id not in before]
-    assert [(new[0].prop, new[0].value) for _ in new] == [("weakAlias", "Comrade Kim")]
+    assert [(new[0].prop, new[0].value) for _ in new] == [("weakAlias", "Comrade Ryu")]
 
 
 def test_diff_refuses_versions_of_different_sources(database: Database, fixtures: Path) -> None:
