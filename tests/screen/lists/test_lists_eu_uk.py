@@ -95,9 +95,9 @@ def test_uk_groups_rows_into_one_entity_with_alias_quality(fixtures: Path) -> No
 def test_uk_windows_1252_text_decodes(fixtures: Path) -> None:
     raw = (fixtures / "uk_conlist.csv").read_bytes()
     assert b"\xc9" in raw  # É in Windows-1252, invalid as UTF-8 here
-    mansudae = _uk(fixtures / "uk_conlist.csv")["gb-hmt-13510"]
-    assert mansudae.get("name") == ["SOCIÉTÉ MANSUDAE D’OUTRE-MER"]
-    assert mansudae.get("alias") == ["MANSUDAE OVERSEAS PROJECT GROUP OF COMPANIES"]
+    hwagang = _uk(fixtures / "uk_conlist.csv")["gb-hmt-13510"]
+    assert hwagang.get("name") == ["SOCIÉTÉ HWAGANG D’OUTRE-MER"]
+    assert hwagang.get("alias") == ["HWAGANG OVERSEAS CONSTRUCTION GROUP"]
     sanction = _uk(fixtures / "uk_conlist.csv")["gb-hmt-13500-sanction-13500"]
     assert "–" in sanction.get("reason")[0]
     assert sanction.get("unscId") == ["KPi.954"]

@@ -21,7 +21,7 @@ def test_ftm_ids_prefixed_including_entity_references(fixtures: Path) -> None:
     company = entities["os-NK-9kHqwTv6b5nW"]
     assert "조선별빛무역회사" in company.get("alias")
     assert "sanction" in company.get("topics")
-    assert entities["os-NK-person-1"].get("weakAlias") == ["Director Kim"]
+    assert entities["os-NK-person-1"].get("weakAlias") == ["Chef Ryu"]
     assert entities["os-NK-vessel-1"].get("imoNumber") == ["IMO8937675"]
 
 

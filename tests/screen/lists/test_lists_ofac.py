@@ -128,7 +128,11 @@ def test_xml_strong_and_weak_aliases(fixtures: Path) -> None:
     kim = _xml(fixtures / "ofac_sdn.xml")["ofac-20157"]
     assert kim.get("name") == ["Jong Un KIM"]
     assert kim.get("alias") == ["Chong-un KIM"]
-    assert kim.get("weakAlias") == ["Marshal"]
+    assert not kim.has("weakAlias")
+    ryu = _xml(fixtures / "ofac_sdn.xml")["ofac-99001"]
+    assert ryu.get("weakAlias") == ["Chef Ryu"]  # category weak
+    assert ryu.get("birthPlace") == ["Pyongyang, Korea, North"]
+    assert ryu.get("program") == ["DPRK2", "NPWMD"]
     assert kim.get("birthDate") == ["1984-01-08"]
     assert kim.get("nationality") == ["kp"]
 
