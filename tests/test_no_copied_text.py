@@ -2,10 +2,11 @@
 
 The repository holds only what the team wrote; tests may read ``../shared`` at run time, but
 seed articles, docs and real list snapshots must not be copied in. Texts are normalised
-(lowercase, word characters only), the schema vocabulary of the official list formats
-(``copy_guard_vocabulary.yaml``) is dropped on both sides, and every 12-word shingle of the
-tracked files is looked up among the hashed shingles of ``../shared``. Only the tracked
-files' shingles are kept in memory; the shared files are streamed line by line.
+(lowercase, word characters only) and every 12-word shingle of the tracked files is looked up
+among the hashed shingles of ``../shared``. Prose is compared word for word; for the list
+snapshots (XML, CSV, JSON) the schema vocabulary of the official formats
+(``copy_guard_vocabulary.yaml``) is dropped on both sides first, so that only values count.
+Only the tracked files' shingles are kept in memory; the shared files are streamed.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ WORD = re.compile(r"\w+")
 SKIPPED_NAMES = {"package-lock.json"}
 SKIPPED_PARTS = {"vendor", "node_modules"}
 BINARY_PROBE = 8192
+LIST_SUFFIXES = {".xml", ".csv", ".json", ".jsonl"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class Vocabulary:
         """The line's lowercase words, with schema phrases and schema tokens removed."""
         text = self.phrases.sub(" ", " ".join(WORD.findall(line.lower())))
         return [word for word in text.split() if word not in self.tokens]
+
+
+NO_VOCABULARY = Vocabulary(frozenset(), re.compile(r"(?!x)x"))
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
@@ -117,25 +122,42 @@ def copied_runs(words: list[str], copied: set[int]) -> list[str]:
     for index, digest in enumerate(shingle_hashes(words)):
         if digest not in copied:
             continue
-        if runs and runs[-1][1] >= index + RUN - 1:
+        if runs and index <= runs[-1][1]:
             runs[-1] = (runs[-1][0], index + RUN)
         else:
             runs.append((index, index + RUN))
     return [" ".join(words[start:end]) for start, end in runs]
 
 
-def find_copies(repo: Path, shared: Path, vocabulary: Vocabulary) -> dict[str, list[str]]:
-    """Tracked file (relative path) -> the runs it shares with any file under ``shared``."""
-    own_words = {path: list(file_words(path, vocabulary)) for path in tracked_files(repo)}
+def runs_shared_with(
+    own: list[Path], sources: list[Path], vocabulary: Vocabulary
+) -> dict[Path, list[str]]:
+    """Runs of the ``own`` files found in any of ``sources``, both read through ``vocabulary``."""
+    own_words = {path: list(file_words(path, vocabulary)) for path in own}
     own_hashes = {digest for words in own_words.values() for digest in shingle_hashes(words)}
     copied: set[int] = set()
-    for path in shared_files(shared):
+    for path in sources:
         copied.update(d for d in shingle_hashes(file_words(path, vocabulary)) if d in own_hashes)
+    if not copied:
+        return {}
+    found = {path: copied_runs(words, copied) for path, words in own_words.items()}
+    return {path: runs for path, runs in found.items() if runs}
+
+
+def find_copies(repo: Path, shared: Path, vocabulary: Vocabulary) -> dict[str, list[str]]:
+    """Tracked file (relative path) -> the runs it shares with any file under ``shared``.
+
+    Prose (seed articles, docs) is compared word for word; list files (XML, CSV, JSON) are
+    compared with their schema vocabulary dropped, so that only their values count.
+    """
+    own = tracked_files(repo)
+    sources = shared_files(shared)
+    lists = [path for path in sources if path.suffix.lower() in LIST_SUFFIXES]
+    prose = [path for path in sources if path.suffix.lower() not in LIST_SUFFIXES]
     found: dict[str, list[str]] = {}
-    for path, words in own_words.items():
-        runs = copied_runs(words, copied) if copied else []
-        if runs:
-            found[str(path.relative_to(repo))] = runs
+    for group, reading in ((prose, NO_VOCABULARY), (lists, vocabulary)):
+        for path, runs in runs_shared_with(own, group, reading).items():
+            found.setdefault(str(path.relative_to(repo)), []).extend(runs)
     return found
 
 
@@ -169,6 +191,36 @@ def test_guard_catches_a_copied_sentence(tmp_path: Path, vocabulary: Vocabulary)
     subprocess.run(["git", "-C", str(repo), "add", "."], check=True)
     found = find_copies(repo, shared, vocabulary)
     assert found == {"copied.md": [source]}
+
+
+def test_list_values_are_compared_without_schema_words(
+    tmp_path: Path, vocabulary: Vocabulary
+) -> None:
+    """A real record's values re-typed into another layout are caught; prose keeps every word."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    record = (
+        "<INDIVIDUAL><FIRST_NAME>OKSAN</FIRST_NAME><SECOND_NAME>PAEGYU</SECOND_NAME>"
+        "<COMMENTS1>Ran a shipping office in Nampho for twenty years before</COMMENTS1>"
+        "<LISTED_ON>2011-02-03</LISTED_ON></INDIVIDUAL>"
+    )
+    (shared / "list.xml").write_text(record + "\n")
+    prose = "the name and address of the company and the country of its registration here"
+    (shared / "notes.md").write_text(prose + "\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "fixture.csv").write_text(
+        "name,comment,listed\nOksan Paegyu,Ran a shipping office in Nampho for twenty years"
+        " before,2011-02-03\n"
+    )
+    (repo / "doc.md").write_text(f"We say: {prose}.\n")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "."], check=True)
+    found = find_copies(repo, shared, vocabulary)
+    assert found["fixture.csv"] == [
+        "oksan paegyu ran a shipping office in nampho for twenty years before 2011 02 03"
+    ]
+    assert found["doc.md"] == [prose]
 
 
 def test_schema_vocabulary_is_ignored_but_values_are_not(vocabulary: Vocabulary) -> None:
