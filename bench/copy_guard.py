@@ -41,14 +41,18 @@ def shared_side_index(guard: ModuleType, shared: Path) -> Callable[[], dict[str,
     vocabulary = guard.load_vocabulary(guard.VOCABULARY_FILE)
 
     def run() -> dict[str, list[str]]:
-        shared_hashes: set[int] = set()
-        for path in guard.shared_files(shared):
-            shared_hashes.update(guard.shingle_hashes(guard.file_words(path, vocabulary)))
+        sources = guard.shared_files(shared)
+        lists = [path for path in sources if path.suffix.lower() in guard.LIST_SUFFIXES]
+        prose = [path for path in sources if path not in lists]
         found: dict[str, list[str]] = {}
-        for path in guard.tracked_files(REPO):
-            runs = guard.copied_runs(list(guard.file_words(path, vocabulary)), shared_hashes)
-            if runs:
-                found[str(path.relative_to(REPO))] = runs
+        for group, reading in ((prose, guard.NO_VOCABULARY), (lists, vocabulary)):
+            shared_hashes: set[int] = set()
+            for path in group:
+                shared_hashes.update(guard.shingle_hashes(guard.file_words(path, reading)))
+            for path in guard.tracked_files(REPO):
+                runs = guard.copied_runs(list(guard.file_words(path, reading)), shared_hashes)
+                if runs:
+                    found.setdefault(str(path.relative_to(REPO)), []).extend(runs)
         return found
 
     return run

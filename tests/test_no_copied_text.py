@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ WORD = re.compile(r"\w+")
 SKIPPED_NAMES = {"package-lock.json"}
 SKIPPED_PARTS = {"vendor", "node_modules"}
 BINARY_PROBE = 8192
+CHUNK = 1 << 16
 LIST_SUFFIXES = {".xml", ".csv", ".json", ".jsonl"}
 
 
@@ -69,9 +71,20 @@ def load_vocabulary(path: Path) -> Vocabulary:
 
 
 def file_lines(path: Path) -> Iterator[str]:
-    """Lines of a text file, decoded leniently so odd encodings are still compared."""
+    """Pieces of a text file, at most about ``CHUNK`` characters, cut at line ends.
+
+    Decoded leniently so odd encodings are still compared. A line longer than ``CHUNK`` (a
+    one-line JSON export) is cut after its last record or tag end or space in the chunk.
+    """
+    carry = ""
     with path.open(encoding="utf-8", errors="ignore") as handle:
-        yield from handle
+        while chunk := handle.read(CHUNK):
+            text = carry + chunk
+            cut = text.rfind("\n") + 1 or max(text.rfind(mark) for mark in "}> ") + 1
+            yield text[:cut] if cut else text
+            carry = text[cut:] if cut else ""
+    if carry:
+        yield carry
 
 
 def file_words(path: Path, vocabulary: Vocabulary) -> Iterator[str]:
@@ -132,16 +145,20 @@ def copied_runs(words: list[str], copied: set[int]) -> list[str]:
 def runs_shared_with(
     own: list[Path], sources: list[Path], vocabulary: Vocabulary
 ) -> dict[Path, list[str]]:
-    """Runs of the ``own`` files found in any of ``sources``, both read through ``vocabulary``."""
-    own_words = {path: list(file_words(path, vocabulary)) for path in own}
-    own_hashes = {digest for words in own_words.values() for digest in shingle_hashes(words)}
+    """Runs of the ``own`` files found in any of ``sources``, both read through ``vocabulary``.
+
+    Only 8-byte shingle hashes are kept per file; a file's words are read again to report it.
+    """
+    own_shingles = {path: array("q", shingle_hashes(file_words(path, vocabulary))) for path in own}
+    own_hashes: set[int] = set().union(*own_shingles.values())
     copied: set[int] = set()
     for path in sources:
         copied.update(d for d in shingle_hashes(file_words(path, vocabulary)) if d in own_hashes)
-    if not copied:
-        return {}
-    found = {path: copied_runs(words, copied) for path, words in own_words.items()}
-    return {path: runs for path, runs in found.items() if runs}
+    return {
+        path: copied_runs(list(file_words(path, vocabulary)), copied)
+        for path, shingles in own_shingles.items()
+        if not copied.isdisjoint(shingles)
+    }
 
 
 def find_copies(repo: Path, shared: Path, vocabulary: Vocabulary) -> dict[str, list[str]]:
@@ -238,3 +255,15 @@ def test_vocabulary_file_is_validated(tmp_path: Path) -> None:
     bad.write_text("version: 1\nvocabularies:\n  - tokens: [dataid]\n")
     with pytest.raises(ValueError, match="needs a 'name' and a 'why'"):
         load_vocabulary(bad)
+
+
+def test_one_line_files_are_read_in_pieces_without_splitting_words(tmp_path: Path) -> None:
+    path = tmp_path / "all.json"
+    records = ",".join(f'{{"name": "Company {n}", "aliases": []}}' for n in range(20_000))
+    path.write_text(f'{{"entities": [{records}]}}', encoding="utf-8")
+    pieces = list(file_lines(path))
+    assert len(pieces) > 5
+    assert all(len(piece) <= 2 * CHUNK for piece in pieces)
+    text = path.read_text(encoding="utf-8")
+    assert "".join(pieces) == text
+    assert [word for piece in pieces for word in WORD.findall(piece)] == WORD.findall(text)
