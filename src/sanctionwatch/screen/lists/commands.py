@@ -16,6 +16,7 @@ from sanctionwatch.clikit import (
     fail,
     open_database,
     print_json_lines,
+    print_records,
     print_table,
 )
 from sanctionwatch.screen.lists.diff import (
@@ -276,11 +277,7 @@ def sources_command(
         }
         for item in configured
     ]
-    if as_json:
-        print_json_lines(rows)
-        return
-    columns = ["id", "format", "enabled", "url"]
-    print_table("list sources", columns, [[row[c] for c in columns] for row in rows])
+    print_records("list sources", rows, ["id", "format", "enabled", "url"], as_json)
 
 
 @lists_app.command("diff")
@@ -352,11 +349,8 @@ def versions_command(
         }
         for version in versions
     ]
-    if as_json:
-        print_json_lines(rows)
-        return
     columns = ["id", "source", "format", "status", "entities", "designations", "fetched_at"]
-    print_table("list versions", columns, [[row[c] for c in columns] for row in rows])
+    print_records("list versions", rows, columns, as_json)
 
 
 @lists_app.command("show")
