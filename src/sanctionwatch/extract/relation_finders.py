@@ -10,7 +10,7 @@ statements. A finder returns nothing unless every argument it needs is in the se
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import product
 
@@ -333,17 +333,20 @@ class SentenceFinder:
     # -- driver ----------------------------------------------------------------------------
 
     def find(self, sentence: Span) -> list[Found]:
-        found: list[Found] = []
-        found.extend(self.titles(sentence))
-        found.extend(self.possessives(sentence))
-        found.extend(self.nouns(sentence))
-        found.extend(self.verbs(sentence))
-        found.extend(self.hyphens(sentence))
-        found.extend(self.workers(sentence))
-        found.extend(self.sanctions(sentence))
-        found.extend(self.locations(sentence))
-        found.extend(self.shared_addresses(sentence))
-        found.extend(self.nationalities(sentence))
+        """Every rule family in turn; the fallback last, for pairs no rule linked."""
+        families: tuple[Callable[[Span], Iterable[Found]], ...] = (
+            self.titles,
+            self.possessives,
+            self.nouns,
+            self.verbs,
+            self.hyphens,
+            self.workers,
+            self.sanctions,
+            self.locations,
+            self.shared_addresses,
+            self.nationalities,
+        )
+        found: list[Found] = [item for family in families for item in family(sentence)]
         found.extend(self.fallback(sentence, found))
         return found
 

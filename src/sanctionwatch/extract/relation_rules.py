@@ -187,7 +187,7 @@ class RelationRules:
 
     @property
     def possessive(self) -> TitleSet | None:
-        """Confidence of "Org's Person" employment, when the rules enable it."""
+        """The link an "Org's Person" phrase gives (employment), when the rules enable it."""
         return self.title_set("possessive")
 
     def title_set(self, kind: str) -> TitleSet | None:
