@@ -30,11 +30,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from followthemoney import model
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sanctionwatch.api import readmodel, stages
-from sanctionwatch.api.routes import AppState, State, queue_reading, upload_result
+from sanctionwatch.api.routes import (
+    AppState,
+    State,
+    ingest_upload,
+    queue_reading,
+    upload_result,
+)
 from sanctionwatch.api.screening import (
     EntityExample,
     EntityMatchQuery,
@@ -419,15 +424,7 @@ def build_pages() -> APIRouter:
         url: Annotated[str, Form(max_length=2000)] = "",
     ) -> Response:
         check_token(state.settings.api_token, token or None)
-        data = await file.read(state.settings.max_document_bytes + 1)
-        result = await run_in_threadpool(
-            stages.upload_document,
-            state.database,
-            data,
-            file.filename or "upload",
-            url or None,
-            state.settings.max_document_bytes,
-        )
+        result = await ingest_upload(state, file, url)
         try:
             uploaded = upload_result(result, Response(), queue_reading(state, background, result))
         except HTTPException as exc:
