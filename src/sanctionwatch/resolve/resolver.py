@@ -21,8 +21,11 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.resolve.config import ResolverConfig, load_resolver_config
 from sanctionwatch.resolve.features import (
+    SAME,
+    UNSURE,
     EntityRecord,
     FeatureScorer,
+    PairScore,
     PairScorer,
     decide,
 )
@@ -201,25 +204,23 @@ def resolve_entities(
         scorer.observe(records)
         pairs = list(candidate_pairs(records, scorer, config))
         summary.candidate_pairs = len(pairs)
+        scored = _score_pairs(pairs, scorer, config, progress)
+        settle_short_forms(scored, scorer)
         proposed: set[tuple[str, str]] = set()
-        for done, (left, right) in enumerate(pairs, start=1):
-            if progress is not None and (done % 500 == 0 or done == len(pairs)):
-                progress("scoring", done, len(pairs))
-            pair = ordered_pair(left.id, right.id)
-            result = scorer.score(left, right)
-            judgment = decide(result, config)
-            if judgment is None:
-                continue
-            _count(summary, judgment)
+        for decision in scored:
+            pair = ordered_pair(decision.left.id, decision.right.id)
+            _count(summary, decision.judgment)
             proposed.add(pair)
-            if pair in human_pairs or _unchanged(current.get(pair), judgment, result.score):
+            if pair in human_pairs or _unchanged(
+                current.get(pair), decision.judgment, decision.result.score
+            ):
                 continue
             add_machine_judgment(
                 session,
                 *pair,
-                judgment,
-                score=result.score,
-                features=result.features,
+                decision.judgment,
+                score=decision.result.score,
+                features=decision.result.features,
                 note=f"resolver.yaml v{config.version}",
             )
             summary.new_machine_judgments += 1
@@ -230,6 +231,81 @@ def resolve_entities(
         clustering = recompute_canonical_ids(session)
     _summarise_clusters(summary, clustering)
     return summary
+
+
+@dataclass
+class PairDecision:
+    """A scored candidate pair and the machine's judgment on it."""
+
+    left: EntityRecord
+    right: EntityRecord
+    result: PairScore
+    judgment: str
+
+
+def _score_pairs(
+    pairs: list[tuple[EntityRecord, EntityRecord]],
+    scorer: PairScorer,
+    config: ResolverConfig,
+    progress: Progress | None,
+) -> list[PairDecision]:
+    scored = []
+    for done, (left, right) in enumerate(pairs, start=1):
+        if progress is not None and (done % 500 == 0 or done == len(pairs)):
+            progress("scoring", done, len(pairs))
+        result = scorer.score(left, right)
+        judgment = decide(result, config)
+        if judgment is not None:
+            scored.append(PairDecision(left, right, result, judgment))
+    return scored
+
+
+SHORT_FORM_FEATURE = "descriptor_missing_one_side"
+AMBIGUOUS_FEATURE = "short_form_ambiguous"
+
+
+def settle_short_forms(scored: list[PairDecision], scorer: PairScorer) -> None:
+    """A short form ("Rungrado") matched to two distinct full names (its General Trading and
+    Shipping siblings, two entries of one list) links only where a shared document anchors it;
+    its other merges become review pairs, so a cluster never chains siblings through it."""
+    short_edges: dict[str, list[PairDecision]] = defaultdict(list)
+    for decision in scored:
+        if decision.judgment == SAME and SHORT_FORM_FEATURE in decision.result.features:
+            short_edges[decision.left.id].append(decision)
+            short_edges[decision.right.id].append(decision)
+    for entity_id, edges in short_edges.items():
+        if len(edges) < 2:
+            continue
+        partners = {_other(d, entity_id).id: _other(d, entity_id) for d in edges}
+        distinct = _distinct_pairs(list(partners.values()), scorer)
+        if not distinct:
+            continue
+        record = _side(edges[0], entity_id)
+        anchors = [p for p in partners.values() if record.documents & p.documents]
+        if any((a.id, b.id) in distinct for a in anchors for b in anchors):
+            anchors = []
+        for decision in edges:
+            partner = _other(decision, entity_id).id
+            if not anchors or any((partner, a.id) in distinct for a in anchors):
+                decision.judgment = UNSURE
+                decision.result.features[AMBIGUOUS_FEATURE] = 1.0
+
+
+def _distinct_pairs(records: list[EntityRecord], scorer: PairScorer) -> set[tuple[str, str]]:
+    """Ordered and reversed id pairs of records that are certainly different entities."""
+    found: set[tuple[str, str]] = set()
+    for one, other in combinations(records, 2):
+        if _same_list(one, other) or scorer.score(one, other).negative:
+            found.update({(one.id, other.id), (other.id, one.id)})
+    return found
+
+
+def _side(decision: PairDecision, entity_id: str) -> EntityRecord:
+    return decision.left if decision.left.id == entity_id else decision.right
+
+
+def _other(decision: PairDecision, entity_id: str) -> EntityRecord:
+    return decision.right if decision.left.id == entity_id else decision.left
 
 
 def _count(summary: ResolveSummary, judgment: str) -> None:
