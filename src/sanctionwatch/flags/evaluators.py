@@ -8,6 +8,7 @@ uses, and the facts (statements) that triggered it.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import defaultdict
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sanctionwatch.flags.graph import DOCUMENT_DATASET, DocSentence, Fact, Graph, Node
+from sanctionwatch.screen.normalize import InvalidNameError, prepare_name
 
 PARTY_SCHEMATA = ("LegalEntity",)
 LINK_SCHEMATA = ("Interval", "Address")
@@ -516,14 +518,61 @@ def jurisdiction_mismatch(graph: Graph, params: dict[str, Any], issues: list[str
 # --- names, territories, sentences ---------------------------------------------------------------
 
 
+def _name_key(name: str) -> str:
+    """A name without case, punctuation, script or legal form ("AIR KORYO" = "Air Koryo")."""
+    try:
+        return " ".join(prepare_name(name, "Company").texts)
+    except InvalidNameError:
+        return ""
+
+
+def _has_legal_form(name: str) -> bool:
+    try:
+        return bool(prepare_name(name, "Company").legal_forms)
+    except InvalidNameError:
+        return False
+
+
+def _designated_names(graph: Graph, found: dict[str, Designation]) -> set[str]:
+    """Name keys of every designated entity, list entries included (report or not)."""
+    keys: set[str] = set()
+    for node_id in found:
+        node = graph.nodes.get(node_id)
+        if node is not None:
+            keys.update(_name_key(v) for prop in ("name", "alias") for v in node.values(prop))
+    keys.discard("")
+    return keys
+
+
+def _reuse_candidate(node: Node, params: dict[str, Any]) -> bool:
+    """A firm that could be a front: a Company, or an organisation whose name has a legal form
+    ("Myohyangsan" the mountain or a party committee named after its city are not firms)."""
+    if node.is_a(*params.get("schemata", ["Company"])):
+        return True
+    if not node.is_a(*params.get("legal_form_schemata", [])):
+        return False
+    return any(_has_legal_form(name) for name in node.values("name"))
+
+
+def _at_home(node: Node, params: dict[str, Any]) -> bool:
+    """Registered or based where the brand comes from: its own name, not a reuse."""
+    home = {str(code).casefold() for code in params.get("home_countries", [])}
+    places = [*node.values("country"), *node.values("jurisdiction")]
+    return any(place.casefold() in home for place in places)
+
+
 @evaluator
 def name_reuse(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
-    """Company names with DPRK toponyms/brands or a distinctive word of a designated name."""
+    """Firms whose names carry a DPRK toponym/brand or a distinctive word of a designated name.
+
+    Not reuse: the designated entity itself (resolved to it, or a mention under one of its listed
+    names that resolution has not joined yet), and, for toponyms, a firm of the home country.
+    """
     toponyms = _lists(params.get("toponyms", "dprk_toponyms"))
     min_length = int(params.get("min_token_length", 5))
     generic = {str(word).casefold() for word in params.get("generic_words", [])}
-    schemata = params.get("schemata", ["Company", "Organization"])
     found = designations(graph, float(params.get("match_threshold", 0.85)))
+    designated_names = _designated_names(graph, found)
     brand_of = {alias.casefold(): brand for brand, aliases in toponyms.items() for alias in aliases}
     brand_pattern = _pattern(brand_of)
     designated_words: dict[str, str] = {}
@@ -538,12 +587,14 @@ def name_reuse(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[
     word_pattern = _pattern(designated_words) if designated_words else None
     findings = []
     for node in _parties(graph):
-        if not node.is_a(*schemata) or node.id in found:
+        if node.id in found or not _reuse_candidate(node, params):
             continue
-        for fact in node.props.get("name", []):
-            if fact.dataset != DOCUMENT_DATASET:
-                continue
-            for hit in brand_pattern.finditer(fact.value):
+        names = [f for f in node.props.get("name", []) if f.dataset == DOCUMENT_DATASET]
+        if any(_name_key(f.value) in designated_names for f in names):
+            continue
+        at_home = _at_home(node, params)
+        for fact in names:
+            for hit in [] if at_home else brand_pattern.finditer(fact.value):
                 brand = brand_of[hit.group(1).casefold()]
                 values = {
                     "name": node.name,
@@ -553,8 +604,6 @@ def name_reuse(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[
                 findings.append(Finding([node.id], f"brand:{brand}", values, [fact]))
             for hit in word_pattern.finditer(fact.value) if word_pattern else []:
                 source = designated_words[hit.group(1).casefold()]
-                if source == node.id:
-                    continue
                 values = {
                     "name": node.name,
                     "token": hit.group(1),
@@ -582,14 +631,14 @@ def _merge_evidence(findings: list[Finding]) -> list[Finding]:
 
 @evaluator
 def relocation(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
-    """Location facts naming an unreported territory, or a sentence with a move/work cue, a
-    worker word and a territory (the entities it names are flagged with it)."""
+    """Location facts naming an unreported territory, or a sentence where a move/work cue takes
+    workers to a territory (see :func:`relocation_in_sentence`); the parties the sentence names
+    as the movers are flagged with it (not the newspaper that reported it, nor the UN)."""
     territories = _lists(params.get("territories", "unreported_territories"))
     territory_of = {
         alias.casefold(): name for name, aliases in territories.items() for alias in aliases
     }
     pattern = _pattern(territory_of)
-    cues = _pattern(params.get("cues", ["moved", "relocated"]))
     props = set(params.get("props", ["address", "country"]))
     findings = []
     for node in _parties(graph):
@@ -602,21 +651,107 @@ def relocation(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[
                     territory = territory_of[hit.group(1).casefold()]
                     values = {"name": node.name, "territory": territory}
                     findings.append(Finding([node.id], territory, values, [fact]))
-    workers = _pattern(params.get("worker_words", []))
+    cue = _Cue(
+        cues=_pattern(params.get("cues", ["moved", "relocated"])),
+        workers=_pattern(params.get("worker_words", ["workers"])),
+        territories=pattern,
+        max_words=int(params.get("max_words", 12)),
+        attribution=_pattern(params.get("attribution_words", ["said", "told", "according"])),
+    )
     for document_id, sentence, facts, own in document_sentences(graph):
-        if not cues.search(sentence) or not workers.search(sentence):
+        found = relocation_in_sentence(sentence, cue)
+        if found is None:
             continue
-        for hit in pattern.finditer(sentence):
-            territory = territory_of[hit.group(1).casefold()]
-            entities = _sentence_entities(graph, facts)
-            names = ", ".join(_name(graph, e) for e in entities)
-            label = f"Workers (sentence names {names})" if names else "Workers"
-            values = {"name": label, "territory": territory}
-            digest = hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
-            key = f"{territory}:{document_id}:{digest}"
-            own_facts = [own] if own else []
-            findings.append(Finding(entities, key, values, _documented([*own_facts, *facts])))
+        move, place = found
+        territory = territory_of[place.group(1).casefold()]
+        entities = _movers(graph, facts, sentence, move, place, cue)
+        names = ", ".join(_name(graph, e) for e in entities)
+        label = f"Workers (sentence names {names})" if names else "Workers"
+        values = {"name": label, "territory": territory}
+        digest = hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
+        key = f"{territory}:{document_id}:{digest}"
+        own_facts = [own] if own else []
+        mover_facts = [f for f in facts if f.entity_id in entities]
+        evidence = [*own_facts, *mover_facts] or facts
+        findings.append(Finding(entities, key, values, _documented(evidence)))
     return _merge_evidence(findings)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    cues: re.Pattern[str]
+    workers: re.Pattern[str]
+    territories: re.Pattern[str]
+    max_words: int
+    attribution: re.Pattern[str]
+
+
+_WORD = re.compile(r"[\w’'-]+")
+
+
+def relocation_in_sentence(sentence: str, cue: _Cue) -> tuple[re.Match[str], re.Match[str]] | None:
+    """(cue, territory) when a move/work cue takes workers to a territory: the territory follows
+    the cue within ``max_words`` words, and a worker word is within ``max_words`` of the cue.
+
+    A sentence that merely describes the territory, or names workers far from the move ("...
+    unrepresented in the U.N. By employing them there ... the workers' families"), does not count.
+    """
+    starts = [word.start() for word in _WORD.finditer(sentence)]
+
+    def position(offset: int) -> int:
+        return bisect.bisect_right(starts, offset)
+
+    workers = [position(w.start()) for w in cue.workers.finditer(sentence)]
+    if not workers:
+        return None
+    for move in cue.cues.finditer(sentence):
+        at = position(move.start())
+        if not any(abs(w - at) <= cue.max_words for w in workers):
+            continue
+        for place in cue.territories.finditer(sentence):
+            if 0 < position(place.start()) - at <= cue.max_words:
+                return move, place
+    return None
+
+
+def _movers(
+    graph: Graph,
+    facts: list[Fact],
+    sentence: str,
+    move: re.Match[str],
+    place: re.Match[str],
+    cue: _Cue,
+) -> list[str]:
+    """Parties named in the clause of the move, before the territory.
+
+    The clause starts after the last comma, colon or reporting word ("said", "told") before the
+    cue that a capitalised word follows: in "X said in an interview with Y, Z could hire
+    workers to ...", Z moves the workers while X and Y only report it.
+    """
+    clause = _clause_start(sentence, move.start(), cue.attribution)
+    movers = []
+    for entity_id in _sentence_entities(graph, facts):
+        node = graph.nodes[entity_id]
+        mentions = {*node.values("name"), *node.values("alias")}
+        mentions.update(f.original_value or "" for f in facts if f.entity_id == entity_id)
+        for mention in sorted(m for m in mentions if len(m) > 1):
+            hit = _pattern([mention]).search(sentence, clause)
+            if hit is not None and hit.start() < place.start():
+                movers.append(entity_id)
+                break
+    return movers
+
+
+def _clause_start(sentence: str, before: int, attribution: re.Pattern[str]) -> int:
+    start = 0
+    for boundary in re.finditer(r"[,;:]\s+(?=[A-Z])", sentence[:before]):
+        start = boundary.end()
+    for said in attribution.finditer(sentence[:before]):
+        rest = sentence[said.end() : before]
+        following = re.match(r"\s+(?:that\s+)?(?=[A-Z])", rest)
+        if following is not None:
+            start = max(start, said.end() + following.end())
+    return start
 
 
 def _sentence_fact(sentence: DocSentence) -> Fact:

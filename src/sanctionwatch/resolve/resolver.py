@@ -46,6 +46,7 @@ from sanctionwatch.store.statements import Statement, assemble_entity, statement
 from sanctionwatch.store.tables import StatementRow
 
 RESOLVABLE_ROOTS = ("LegalEntity", "Vessel", "Airplane")
+DOCUMENTS_DATASET = "documents"
 NAME_PROPS = ("name", "alias", "previousName")
 """Weak aliases and abbreviations ("Hassan", "NATA") are too thin to merge on."""
 COUNTRY_PROPS = ("country", "jurisdiction", "nationality", "citizenship", "mainCountry", "flag")
@@ -159,7 +160,7 @@ def _same_list(left: EntityRecord, right: EntityRecord) -> bool:
     return (
         len(left.datasets) == 1
         and left.datasets == right.datasets
-        and ("documents" not in left.datasets)
+        and (DOCUMENTS_DATASET not in left.datasets)
     )
 
 
@@ -377,22 +378,57 @@ def resolved_entity(session: Session, canonical: str) -> StatementEntity | None:
 
 
 def review_queue(session: Session, limit: int | None = None) -> list[Judgment]:
-    """Machine ``unsure`` pairs no analyst has judged and no other edge already joins."""
+    """Machine ``unsure`` pairs no analyst has judged and no other edge already joins.
+
+    One pair per two clusters (the best-scored one: "Putin" mentioned in three reports is one
+    question, not three), pairs touching an entity the reports mention first, then by score.
+    """
     effective = effective_judgments(all_judgments(session))
     canonical = {
         row.entity_id: row.canonical_id
         for row in session.execute(select(CanonicalIdRow.entity_id, CanonicalIdRow.canonical_id))
     }
-    queue = []
+    best: dict[tuple[str, str], Judgment] = {}
     for judgment in effective.values():
         if not judgment.machine or judgment.judgment != "unsure":
             continue
-        a, b = judgment.pair
-        if canonical.get(a, a) == canonical.get(b, b):
+        a, b = (canonical.get(x, x) for x in judgment.pair)
+        if a == b:
             continue
-        queue.append(judgment)
-    queue.sort(key=lambda j: (-(j.score or 0.0), j.pair))
-    return queue[:limit] if limit is not None else queue
+        clusters = (a, b) if a < b else (b, a)
+        kept = best.get(clusters)
+        if kept is None or (-(judgment.score or 0.0), judgment.pair) < (
+            -(kept.score or 0.0),
+            kept.pair,
+        ):
+            best[clusters] = judgment
+    reported = _reported(session, {x for pair in best for x in pair}, canonical)
+    queue = sorted(
+        best.items(),
+        key=lambda item: (
+            not (reported & set(item[0])),
+            -(item[1].score or 0.0),
+            item[1].pair,
+        ),
+    )
+    judgments = [judgment for _clusters, judgment in queue]
+    return judgments[:limit] if limit is not None else judgments
+
+
+def _reported(session: Session, roots: set[str], canonical: dict[str, str]) -> set[str]:
+    """The cluster roots among ``roots`` with a member the reports mention (dataset documents)."""
+    ids = sorted(roots | {e for e, root in canonical.items() if root in roots})
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(
+            session.scalars(
+                select(StatementRow.entity_id)
+                .where(StatementRow.entity_id.in_(ids[start : start + 500]))
+                .where(StatementRow.dataset == DOCUMENTS_DATASET)
+                .distinct()
+            )
+        )
+    return {canonical.get(entity_id, entity_id) for entity_id in found}
 
 
 # --- Analysts' decisions --------------------------------------------------------------------------
