@@ -167,3 +167,30 @@ def test_when_clusters_merge_the_older_id_survives_and_the_other_still_resolves(
         ).all()
         assert live == []
         assert canonical_id(session, "b-1") == "b-1"
+
+
+def test_review_queue_asks_once_per_two_clusters_and_report_entities_first(
+    database: Database, add_entity: AddEntity
+) -> None:
+    from sanctionwatch.resolve.judgments import add_judgment, recompute_canonical_ids
+
+    for entity_id in ("per-a1", "per-a2"):
+        add_entity(entity_id, "Person", {"name": ["Pak Chol"]}, document=f"{entity_id} text")
+    for entity_id in ("un-x", "ofac-x", "un-y", "ofac-y"):
+        source = entity_id.split("-")[0]
+        add_entity(
+            entity_id, "Person", {"name": [entity_id]}, dataset=source, origin=f"list:{source}"
+        )
+    with database.session() as session:
+        add_judgment(session, "per-a1", "per-a2", "same", user="ana")
+        recompute_canonical_ids(session)
+        for left, right, score in (
+            ("per-a1", "un-x", 0.7),
+            ("per-a2", "un-x", 0.75),
+            ("un-y", "ofac-y", 0.85),
+            ("ofac-x", "un-y", 0.8),
+        ):
+            add_judgment(session, left, right, "unsure", user="machine", machine=True, score=score)
+    with database.session() as session:
+        queue = [j.pair for j in review_queue(session)]
+    assert queue == [("per-a2", "un-x"), ("ofac-y", "un-y"), ("ofac-x", "un-y")]
