@@ -99,3 +99,29 @@ def test_relocation_flags_the_movers_not_the_reporters(database: Database) -> No
     builder.company("beta", "Beta LLC", sentence="Beta LLC said it moved its crews to Abkhazia.")
     flags = run(database, builder, "relocation_unreported_territory")
     assert flagged(flags) == {("alpha",), ("beta",)}
+
+
+def test_a_screening_hit_alone_is_a_possible_designation(database: Database) -> None:
+    from sanctionwatch.screen.tables import ScreenMatchRow
+
+    builder = GraphBuilder()
+    builder.company("hit-only", "Sinpo Pine LLC")
+    builder.company("sanctioned", "Rason Amber LLC")
+    builder.sanction("sanctioned")
+    builder.save(database)
+    with database.session() as session:
+        session.add(
+            ScreenMatchRow(
+                id="m1",
+                graph_entity_id="hit-only",
+                list_entity_id="ofac-1",
+                list_source="us_ofac_sdn",
+                score=0.93,
+                matcher_version="test",
+            )
+        )
+    explanations = {
+        tuple(f.entity_ids): f.explanation for f in run(database, builder, "designated_party")
+    }
+    assert explanations[("sanctioned",)].startswith("Rason Amber LLC is designated (")
+    assert explanations[("hit-only",)].startswith("Sinpo Pine LLC may be designated (screening")

@@ -189,10 +189,18 @@ def shared_address(graph: Graph, params: dict[str, Any], issues: list[str]) -> l
 # --- designation ---------------------------------------------------------------------------------
 
 
+SCREENING_HIT = "screening hit"
+
+
 @dataclass
 class Designation:
     sources: list[str] = field(default_factory=list)
     evidence: list[Fact] = field(default_factory=list)
+
+    @property
+    def confirmed(self) -> bool:
+        """A Sanction link or a resolved list entry, not only a screening hit (a namesake?)."""
+        return any(not source.startswith(SCREENING_HIT) for source in self.sources)
 
 
 def designations(graph: Graph, match_threshold: float) -> dict[str, Designation]:
@@ -218,7 +226,7 @@ def designations(graph: Graph, match_threshold: float) -> dict[str, Designation]
     for graph_id, list_id, source, score in graph.matches:
         if score >= match_threshold and graph_id in graph.nodes:
             entry = found[graph_id]
-            entry.sources.append(f"screening hit {source} {list_id} ({score:.2f})")
+            entry.sources.append(f"{SCREENING_HIT} {source} {list_id} ({score:.2f})")
             entry.evidence.extend(f for f in graph.nodes[graph_id].props.get("name", []))
     for entry in found.values():
         entry.sources = list(dict.fromkeys(entry.sources))
@@ -234,7 +242,11 @@ def designated_party(graph: Graph, params: dict[str, Any], issues: list[str]) ->
         node = graph.nodes.get(node_id)
         if node is None or not node.in_documents:
             continue
-        values = {"name": node.name, "sources": "; ".join(entry.sources)}
+        values = {
+            "name": node.name,
+            "sources": "; ".join(entry.sources),
+            "verdict": "is designated" if entry.confirmed else str(params.get("unconfirmed", "")),
+        }
         findings.append(Finding([node_id], "", values, _documented(entry.evidence)))
     return findings
 
