@@ -125,3 +125,18 @@ def test_a_screening_hit_alone_is_a_possible_designation(database: Database) -> 
     }
     assert explanations[("sanctioned",)].startswith("Rason Amber LLC is designated (")
     assert explanations[("hit-only",)].startswith("Sinpo Pine LLC may be designated (screening")
+
+
+def test_sentence_cues_flag_the_actors_not_the_quoted_source(database: Database) -> None:
+    quoted = (
+        "According to the website Border Ledger: “Two couriers of Delta LLC carried cash "
+        "across the river.”"
+    )
+    builder = GraphBuilder()
+    builder.fact("source", "Organization", "name", "Border Ledger", quoted)
+    builder.company("delta", "Delta LLC", sentence=quoted)
+    builder.company(
+        "gamma", "Gamma LLC", sentence="In May, Gamma LLC couriers carried cash to the airport."
+    )
+    flags = run(database, builder, "cash_smuggling")
+    assert flagged(flags) == {("delta",), ("gamma",)}

@@ -734,33 +734,49 @@ def _movers(
     place: re.Match[str],
     cue: _Cue,
 ) -> list[str]:
-    """Parties named in the clause of the move, before the territory.
+    """Parties named in the clause of the move, before the territory (see :func:`actors`)."""
+    return actors(graph, facts, sentence, move.start(), place.start(), cue.attribution)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+(?=[\"“‘(]?[A-Z])")
+_NEW_SUBJECT = re.compile(r"\s+(?:that\s+)?(?=[\"“‘(]?[A-Z])")
+
+
+def actors(
+    graph: Graph,
+    facts: list[Fact],
+    sentence: str,
+    cue_start: int,
+    end: int,
+    attribution: re.Pattern[str],
+) -> list[str]:
+    """The parties a sentence names in the clause of its cue, up to ``end``.
 
     The clause starts after the last comma, colon or reporting word ("said", "told") before the
     cue that a capitalised word follows: in "X said in an interview with Y, Z could hire
-    workers to ...", Z moves the workers while X and Y only report it.
+    workers to ...", Z acts while X and Y only report it; in "According to the website W:
+    'smugglers carried cash ...'", W is the source, not a smuggler.
     """
-    clause = _clause_start(sentence, move.start(), cue.attribution)
-    movers = []
+    clause = _clause_start(sentence, cue_start, attribution)
+    found = []
     for entity_id in _sentence_entities(graph, facts):
         node = graph.nodes[entity_id]
         mentions = {*node.values("name"), *node.values("alias")}
         mentions.update(f.original_value or "" for f in facts if f.entity_id == entity_id)
         for mention in sorted(m for m in mentions if len(m) > 1):
             hit = _pattern([mention]).search(sentence, clause)
-            if hit is not None and hit.start() < place.start():
-                movers.append(entity_id)
+            if hit is not None and hit.start() < end:
+                found.append(entity_id)
                 break
-    return movers
+    return found
 
 
 def _clause_start(sentence: str, before: int, attribution: re.Pattern[str]) -> int:
     start = 0
-    for boundary in re.finditer(r"[,;:]\s+(?=[A-Z])", sentence[:before]):
+    for boundary in _CLAUSE_BREAK.finditer(sentence[:before]):
         start = boundary.end()
     for said in attribution.finditer(sentence[:before]):
-        rest = sentence[said.end() : before]
-        following = re.match(r"\s+(?:that\s+)?(?=[A-Z])", rest)
+        following = _NEW_SUBJECT.match(sentence[said.end() : before])
         if following is not None:
             start = max(start, said.end() + following.end())
     return start
@@ -821,12 +837,14 @@ def _sentence_entities(graph: Graph, facts: list[Fact]) -> list[str]:
 
 @evaluator
 def sentence_cues(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
-    """Sentences with one of ``phrases`` and a word of every ``all_of`` group; the entities
-    stated in the sentence are flagged with it (none when the sentence names none)."""
+    """Sentences with one of ``phrases`` and a word of every ``all_of`` group; the parties named
+    in the clause of the first cue are flagged with it (none when it names none; not the source
+    a sentence quotes, see :func:`actors`)."""
     phrases = _lists(params.get("phrases"))
     phrase_of = {alias.casefold(): kind for kind, aliases in phrases.items() for alias in aliases}
     phrase_pattern = _pattern(phrase_of) if phrase_of else None
     groups = [_pattern(group) for group in params.get("all_of", [])]
+    attribution = _pattern(params.get("attribution_words", ["said", "told", "according"]))
     findings = []
     for document_id, sentence, facts, own in document_sentences(graph):
         phrase = phrase_pattern.search(sentence) if phrase_pattern else None
@@ -843,8 +861,9 @@ def sentence_cues(graph: Graph, params: dict[str, Any], issues: list[str]) -> li
             "cue": cue,
             "document": document_id[:12],
         }
-        evidence = _documented([*([own] if own else []), *facts])
-        findings.append(
-            Finding(_sentence_entities(graph, facts), f"{document_id}:{digest}", values, evidence)
-        )
+        first = min(hit.start() for hit in [phrase, *hits] if hit is not None)
+        entities = actors(graph, facts, sentence, first, len(sentence), attribution)
+        cited = [f for f in facts if f.entity_id in entities]
+        evidence = _documented([*([own] if own else []), *(cited or facts)])
+        findings.append(Finding(entities, f"{document_id}:{digest}", values, evidence))
     return findings
