@@ -140,3 +140,46 @@ def test_sentence_cues_flag_the_actors_not_the_quoted_source(database: Database)
     )
     flags = run(database, builder, "cash_smuggling")
     assert flagged(flags) == {("delta",), ("gamma",)}
+
+
+def _document(database: Database, title: str, text: str) -> None:
+    from graphkit import DOC
+
+    from sanctionwatch.store.tables import DocumentRow
+
+    with database.session() as session:
+        session.add(
+            DocumentRow(
+                id=DOC,
+                source="report.txt",
+                media_type="text/plain",
+                byte_size=len(text),
+                title=title,
+                original_text=text,
+                clean_text=text,
+                offset_map=[],
+                authors=[],
+            )
+        )
+
+
+def test_a_headline_is_not_a_reported_event(database: Database) -> None:
+    title = "Cash, couriers and a river bank: how wages travel"
+    body = "In May the firm paid its builders by bank transfer."
+    _document(database, title, f"{title}\n{body}")
+    builder = GraphBuilder()
+    builder.company("firm", "Omega LLC", sentence=f"{title} {body}")
+    assert run(database, builder, "cash_smuggling") == []
+
+
+def test_visa_words_far_from_the_workers_are_no_visa_finding(database: Database) -> None:
+    heading_run_in = (
+        "Hostels and student visas after the deadline On 3 March the Treasury listed two "
+        "firms that kept North Korean workers abroad."
+    )
+    builder = GraphBuilder()
+    builder.company("kappa", "Kappa LLC", sentence=heading_run_in)
+    builder.company(
+        "lambda", "Lambda LLC", sentence="Lambda LLC brought in 30 workers on student visas."
+    )
+    assert flagged(run(database, builder, "non_work_visas")) == {("lambda",)}

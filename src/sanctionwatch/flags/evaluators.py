@@ -16,7 +16,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sanctionwatch.flags.graph import DOCUMENT_DATASET, DocSentence, Fact, Graph, Node
+from sanctionwatch.flags.graph import (
+    DOCUMENT_DATASET,
+    DocSentence,
+    Fact,
+    Graph,
+    Node,
+    without_title,
+)
 from sanctionwatch.screen.normalize import InvalidNameError, prepare_name
 
 PARTY_SCHEMATA = ("LegalEntity",)
@@ -809,8 +816,9 @@ def document_sentences(graph: Graph) -> list[tuple[str, str, list[Fact], Fact | 
         for fact in node.facts():
             if fact.document_id and fact.dataset == DOCUMENT_DATASET:
                 by_document[fact.document_id].append(fact)
-                if fact.sentence:
-                    by_sentence[(fact.document_id, " ".join(fact.sentence.split()))].append(fact)
+                text = without_title(fact.sentence or "", graph.titles.get(fact.document_id))
+                if text:
+                    by_sentence[(fact.document_id, " ".join(text.split()))].append(fact)
     found: dict[tuple[str, str], tuple[list[Fact], Fact | None]] = {
         key: (facts, None) for key, facts in by_sentence.items()
     }
@@ -826,13 +834,52 @@ def document_sentences(graph: Graph) -> list[tuple[str, str, list[Fact], Fact | 
     return [(doc, text, facts, own) for (doc, text), (facts, own) in sorted(found.items())]
 
 
+SENTENCE_PARTIES = ("LegalEntity", "Vessel", "Airplane")
+"""What a sentence rule may flag: not the resolution or report the sentence cites."""
+
+
 def _sentence_entities(graph: Graph, facts: list[Fact]) -> list[str]:
     parties = set()
     for fact in facts:
         node = graph.nodes.get(fact.entity_id)
-        if node is not None and not node.is_a(*LINK_SCHEMATA):
+        if node is not None and node.is_a(*SENTENCE_PARTIES) and not node.is_a(*LINK_SCHEMATA):
             parties.add(fact.entity_id)
     return sorted(parties)
+
+
+def cue_hits(
+    sentence: str,
+    phrase_pattern: re.Pattern[str] | None,
+    groups: list[re.Pattern[str]],
+    proximity: int,
+) -> tuple[re.Match[str] | None, list[re.Match[str]]] | None:
+    """(phrase, one hit per group) when the sentence has the phrase (if any) and a word of
+    every group, all within ``proximity`` words of one anchor (the phrase, else a hit of the
+    first group); ``proximity`` 0 means anywhere in the sentence."""
+    starts = [word.start() for word in _WORD.finditer(sentence)]
+
+    def position(match: re.Match[str]) -> int:
+        return bisect.bisect_right(starts, match.start())
+
+    anchors: list[re.Match[str] | None]
+    if phrase_pattern is not None:
+        anchors = list(phrase_pattern.finditer(sentence))
+    else:
+        anchors = list(groups[0].finditer(sentence)) if groups else [None]
+    for anchor in anchors:
+        chosen = []
+        for group in groups:
+            hits = list(group.finditer(sentence))
+            if anchor is not None:
+                hits.sort(key=lambda hit: abs(position(hit) - position(anchor)))
+                if proximity and hits and abs(position(hits[0]) - position(anchor)) > proximity:
+                    hits = []
+            if not hits:
+                break
+            chosen.append(hits[0])
+        else:
+            return (anchor if phrase_pattern is not None else None), chosen
+    return None
 
 
 @evaluator
@@ -846,13 +893,12 @@ def sentence_cues(graph: Graph, params: dict[str, Any], issues: list[str]) -> li
     groups = [_pattern(group) for group in params.get("all_of", [])]
     attribution = _pattern(params.get("attribution_words", ["said", "told", "according"]))
     findings = []
+    proximity = int(params.get("proximity", 0))
     for document_id, sentence, facts, own in document_sentences(graph):
-        phrase = phrase_pattern.search(sentence) if phrase_pattern else None
-        if phrase_pattern and not phrase:
+        found = cue_hits(sentence, phrase_pattern, groups, proximity)
+        if found is None:
             continue
-        hits = [group.search(sentence) for group in groups]
-        if not all(hits):
-            continue
+        phrase, hits = found
         cue = phrase.group(1) if phrase else " / ".join(h.group(1) for h in hits if h)
         kind = phrase_of[phrase.group(1).casefold()] if phrase else cue
         digest = hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
