@@ -114,6 +114,8 @@ class Clustering:
     canonical: dict[str, str] = field(default_factory=dict)
     merged: dict[str, str] = field(default_factory=dict)
     """Canonical ids retired by a merge -> the canonical id that absorbed them."""
+    list_conflicts: int = 0
+    """Machine merges not made because both clusters hold an entry of one sanctions list."""
     contradictions: list[Contradiction] = field(default_factory=list)
     overridden: list[Judgment] = field(default_factory=list)
 
@@ -337,6 +339,7 @@ def cluster(
         blocker = _blocking_constraint(uf, a, b, constraints)
         if blocker is None and judgment.machine and uf.shared_list(a, b) is not None:
             result.overridden.append(judgment)
+            result.list_conflicts += 1
             continue
         if blocker is None:
             uf.union(a, b)

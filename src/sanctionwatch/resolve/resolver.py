@@ -63,6 +63,8 @@ class ResolveSummary:
     machine_same: int = 0
     machine_not_same: int = 0
     queued_for_review: int = 0
+    ambiguous_short_forms: int = 0
+    kept_apart_one_entry_per_list: int = 0
     new_machine_judgments: int = 0
     withdrawn: int = 0
     human_judgments: int = 0
@@ -206,7 +208,7 @@ def resolve_entities(
         pairs = list(candidate_pairs(records, scorer, config))
         summary.candidate_pairs = len(pairs)
         scored = _score_pairs(pairs, scorer, config, progress)
-        settle_short_forms(scored, scorer)
+        summary.ambiguous_short_forms = settle_short_forms(scored, scorer)
         proposed: set[tuple[str, str]] = set()
         for decision in scored:
             pair = ordered_pair(decision.left.id, decision.right.id)
@@ -265,10 +267,12 @@ SHORT_FORM_FEATURE = "descriptor_missing_one_side"
 AMBIGUOUS_FEATURE = "short_form_ambiguous"
 
 
-def settle_short_forms(scored: list[PairDecision], scorer: PairScorer) -> None:
+def settle_short_forms(scored: list[PairDecision], scorer: PairScorer) -> int:
     """A short form ("Rungrado") matched to two distinct full names (its General Trading and
     Shipping siblings, two entries of one list) links only where a shared document anchors it;
-    its other merges become review pairs, so a cluster never chains siblings through it."""
+    its other merges become review pairs, so a cluster never chains siblings through it.
+    Returns how many merges became review pairs."""
+    settled = 0
     short_edges: dict[str, list[PairDecision]] = defaultdict(list)
     for decision in scored:
         if decision.judgment == SAME and SHORT_FORM_FEATURE in decision.result.features:
@@ -288,8 +292,10 @@ def settle_short_forms(scored: list[PairDecision], scorer: PairScorer) -> None:
         for decision in edges:
             partner = _other(decision, entity_id).id
             if not anchors or any((partner, a.id) in distinct for a in anchors):
+                settled += decision.judgment == SAME
                 decision.judgment = UNSURE
                 decision.result.features[AMBIGUOUS_FEATURE] = 1.0
+    return settled
 
 
 def _distinct_pairs(records: list[EntityRecord], scorer: PairScorer) -> set[tuple[str, str]]:
@@ -340,6 +346,7 @@ def _summarise_clusters(summary: ResolveSummary, clustering: Clustering) -> None
     summary.clusters = len(clusters)
     summary.clustered_entities = sum(len(m) for m in clusters.values())
     summary.contradictions = [c.describe() for c in clustering.contradictions]
+    summary.kept_apart_one_entry_per_list = clustering.list_conflicts
 
 
 # --- The canonical-entity API (flags, web, api) -------------------------------------------------
