@@ -1,9 +1,11 @@
 """Delta re-screening after a list update, writing only where something changed.
 
-Same result as :func:`sanctionwatch.screen.screening.rescreen_changed` (the graph screened
-against an index of the changed list entities; stored matches against them replaced), but an
-entity with no hit and no earlier match against a changed entry is not written to at all: on a
-large graph almost every entity is in that case, and the writes were most of the time.
+Same result as :func:`sanctionwatch.screen.screening.rescreen_changed` (the candidate graph
+entities screened against an index of the changed list entities; stored matches against them
+replaced), but an entity with no hit and no earlier match against a changed entry is not
+written to at all. Candidates come from the graph-side name-key index
+(:mod:`sanctionwatch.screen.graphkeys`), so the time follows the size of the update, not of
+the graph.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sanctionwatch.screen.screening import (
     ScreenSummary,
     build_list_index,
     default_threshold,
-    graph_entity_ids,
+    rescreen_targets,
     screen_entity,
     store_matches,
 )
@@ -48,9 +50,13 @@ def _graph_entities(session: Session, entity_ids: Sequence[str]) -> list[Stateme
 
 
 def delta_rescreen(
-    database: Database, changed_list_entity_ids: Sequence[str], threshold: float | None = None
+    database: Database,
+    changed_list_entity_ids: Sequence[str],
+    threshold: float | None = None,
+    full_scan: bool = False,
 ) -> ScreenSummary:
-    """Re-screen the graph against the changed list entities only; store only changes."""
+    """Re-screen the graph entities that could match the changed list entities (found through
+    the graph-side name-key index); store only changes. ``full_scan`` screens every entity."""
     cutoff = default_threshold() if threshold is None else threshold
     changed = sorted(set(changed_list_entity_ids))
     index = build_list_index(database, changed)
@@ -62,7 +68,7 @@ def delta_rescreen(
                 )
             )
         )
-        ids = graph_entity_ids(session) if len(index) else sorted(affected)
+    ids, graph_size = rescreen_targets(database, index, changed, full_scan)
     matched = matches = 0
     for start in range(0, len(ids), BATCH):
         with database.session() as session:
@@ -72,4 +78,4 @@ def delta_rescreen(
                     stored = store_matches(session, entity, hits, changed)
                     matched += bool(stored)
                     matches += stored
-    return ScreenSummary(len(ids), matched, matches, len(index), cutoff)
+    return ScreenSummary(len(ids), matched, matches, len(index), cutoff, graph_entities=graph_size)
