@@ -17,12 +17,14 @@ from followthemoney import StatementEntity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sanctionwatch.screen.index import Query
 from sanctionwatch.screen.screening import (
     LIST_ORIGIN_PREFIX,
     SCREEN_ORIGIN,
     ScreenSummary,
     build_list_index,
     default_threshold,
+    entity_from_columns,
     rescreen_targets,
     screen_entity,
     store_matches,
@@ -49,6 +51,24 @@ def _graph_entities(session: Session, entity_ids: Sequence[str]) -> list[Stateme
     ]
 
 
+def _graph_queries(session: Session, entity_ids: Sequence[str]) -> list[tuple[str, Query]]:
+    """Candidates as screening queries, from plain columns (most have no hit, so the full
+    statement entity is only assembled for those that do)."""
+    rows = session.execute(
+        select(StatementRow.entity_id, StatementRow.schema, StatementRow.prop, StatementRow.value)
+        .where(StatementRow.entity_id.in_(list(entity_ids)))
+        .where(~StatementRow.origin.startswith(LIST_ORIGIN_PREFIX))
+        .where(StatementRow.origin != SCREEN_ORIGIN)
+        .order_by(StatementRow.entity_id, StatementRow.id)
+    )
+    queries = []
+    for entity_id, group in groupby(rows, key=lambda row: row.entity_id):
+        entity = entity_from_columns(entity_id, list(group))
+        if entity is not None and entity.schema.matchable:
+            queries.append((entity_id, Query.from_entity(entity)))
+    return queries
+
+
 def delta_rescreen(
     database: Database,
     changed_list_entity_ids: Sequence[str],
@@ -72,10 +92,14 @@ def delta_rescreen(
     matched = matches = 0
     for start in range(0, len(ids), BATCH):
         with database.session() as session:
-            for entity in _graph_entities(session, ids[start : start + BATCH]):
-                hits = screen_entity(index, entity, cutoff) if len(index) else []
-                if hits or entity.id in affected:
-                    stored = store_matches(session, entity, hits, changed)
-                    matched += bool(stored)
-                    matches += stored
+            found = {}
+            for entity_id, query in _graph_queries(session, ids[start : start + BATCH]):
+                hits = screen_entity(index, query, cutoff) if len(index) else []
+                if hits or entity_id in affected:
+                    found[entity_id] = hits
+            for entity in _graph_entities(session, sorted(found)):
+                assert entity.id is not None
+                stored = store_matches(session, entity, found[entity.id], changed)
+                matched += bool(stored)
+                matches += stored
     return ScreenSummary(len(ids), matched, matches, len(index), cutoff, graph_entities=graph_size)

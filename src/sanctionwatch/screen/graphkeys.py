@@ -19,21 +19,21 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from followthemoney import model
 from followthemoney.schema import Schema
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from sanctionwatch.screen.index import ScreeningIndex, weighted_keys
 from sanctionwatch.screen.matcher import STRONG_NAME_PROPS, WEAK_NAME_PROPS
 from sanctionwatch.screen.normalize import NameForm, prepare_name
 from sanctionwatch.screen.screening import LIST_ORIGIN_PREFIX, SCREEN_ORIGIN
-from sanctionwatch.screen.tables import GraphNameKeyRow, GraphNameRow
+from sanctionwatch.screen.tables import GraphKeyStateRow, GraphNameKeyRow, GraphNameRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
 from sanctionwatch.store.tables import StatementRow
@@ -43,21 +43,33 @@ NAME_PROPS = (*STRONG_NAME_PROPS, *WEAK_NAME_PROPS)
 MIN_OVERLAP = 0.3
 """A graph entity is a candidate for a list name when the keys they share carry at least this
 share of the list name's key weight (each key weighted by its rarity in the graph)."""
-TOP_PER_NAME = 50
+TOP_PER_NAME = 20
 """The best-overlapping graph entities of each list name are candidates whatever their share:
 a short name (two syllables) can match inside a longer one."""
-MAX_KEY_SHARE = 0.05
+MAX_KEY_SHARE = 0.02
 """Keys on more than this share of graph entities (``g:ong``, ``t:trading``) are left out of
 the lookup when a list name has at least two rarer keys, as the screening index does."""
 CHUNK = 500
+KEYS_TABLE: Table = GraphNameKeyRow.__table__  # type: ignore[assignment]
+NAMES_TABLE: Table = GraphNameRow.__table__  # type: ignore[assignment]
 INSERT_BATCH = 20_000
 
 Progress = Callable[[int, int], None]
 
 
+_HASHES: dict[str, int] = {}
+
+
 def key_hash(key: str) -> int:
-    """A key's text as a signed 64-bit integer (what the table stores)."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+    """A key's text as a signed 64-bit integer (what the table stores); cached, as a graph's
+    millions of keys are a few tens of thousands of distinct ones."""
+    value = _HASHES.get(key)
+    if value is None:
+        if len(_HASHES) > 1_000_000:
+            _HASHES.clear()
+        digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+        value = _HASHES[key] = int.from_bytes(digest, "big", signed=True)
+    return value
 
 
 def _common_schema(names: Iterable[str]) -> Schema | None:
@@ -107,14 +119,35 @@ class GraphNames:
         return keys
 
 
+def _graph_name_filter() -> list[ColumnElement[bool]]:
+    return [
+        StatementRow.prop.in_(NAME_PROPS),
+        ~StatementRow.origin.startswith(LIST_ORIGIN_PREFIX),
+        StatementRow.origin != SCREEN_ORIGIN,
+    ]
+
+
+def names_fingerprint(session: Session) -> str:
+    """One aggregate over the graph's name statements: their number, the lengths of their ids
+    and values, the latest first/last seen. Writing, replacing or deleting a name statement
+    changes it (``add_statements`` also moves ``last_seen``); it is computed in the database."""
+    query = select(
+        func.count(),
+        func.sum(func.length(StatementRow.entity_id)),
+        func.sum(func.length(StatementRow.value)),
+        func.sum(func.length(StatementRow.schema)),
+        func.max(StatementRow.first_seen),
+        func.max(StatementRow.last_seen),
+    ).where(*_graph_name_filter())
+    row = session.execute(query).one()
+    return "|".join(str(value) for value in row)[:255]
+
+
 def current_graph_names(session: Session) -> dict[str, GraphNames]:
     """Name statements of every graph entity with a matchable schema (plain columns, one scan)."""
-    query = (
-        select(StatementRow.entity_id, StatementRow.schema, StatementRow.prop, StatementRow.value)
-        .where(StatementRow.prop.in_(NAME_PROPS))
-        .where(~StatementRow.origin.startswith(LIST_ORIGIN_PREFIX))
-        .where(StatementRow.origin != SCREEN_ORIGIN)
-    )
+    query = select(
+        StatementRow.entity_id, StatementRow.schema, StatementRow.prop, StatementRow.value
+    ).where(*_graph_name_filter())
     found: dict[str, GraphNames] = {}
     for entity_id, schema_name, prop, value in session.execute(query):
         entry = found.get(entity_id)
@@ -122,12 +155,16 @@ def current_graph_names(session: Session) -> dict[str, GraphNames]:
             entry = found[entity_id] = GraphNames(entity_id)
         entry.schemata.add(schema_name)
         entry.names.add((prop, value))
-    matchable = {}
+    matchable: dict[frozenset[str], bool] = {}
+    kept = {}
     for entity_id, entry in found.items():
-        schema = entry.schema()
-        if schema is not None and schema.matchable:
-            matchable[entity_id] = entry
-    return matchable
+        schemata = frozenset(entry.schemata)
+        if schemata not in matchable:
+            schema = entry.schema()
+            matchable[schemata] = schema is not None and schema.matchable
+        if matchable[schemata]:
+            kept[entity_id] = entry
+    return kept
 
 
 @dataclass
@@ -149,9 +186,13 @@ def _delete_keys(session: Session, numbers: Sequence[int]) -> None:
         session.execute(delete(GraphNameKeyRow).where(GraphNameKeyRow.entity_no.in_(chunk)))
 
 
-def _write_keys(session: Session, rows: list[dict[str, int]]) -> None:
+def _write_keys(session: Session, rows: list[tuple[int, int]]) -> None:
+    """Straight to the driver's ``executemany``: millions of two-integer rows on a rebuild."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {KEYS_TABLE.name} (key_hash, entity_no) VALUES ({mark}, {mark})"
     for start in range(0, len(rows), INSERT_BATCH):
-        session.execute(insert(GraphNameKeyRow), rows[start : start + INSERT_BATCH])
+        connection.exec_driver_sql(sql, rows[start : start + INSERT_BATCH])
 
 
 def refresh_graph_keys(
@@ -159,12 +200,22 @@ def refresh_graph_keys(
 ) -> KeyRefresh:
     """Bring the key index up to date with the statements; with ``rebuild``, start from empty.
 
+    Skipped when the name statements' fingerprint is the one recorded at the last refresh.
     One transaction: a reader sees the old index or the new one, never half of it.
     """
     with database.session() as session:
+        fingerprint = names_fingerprint(session)
+        state = session.get(GraphKeyStateRow, 1)
         if rebuild:
             session.execute(delete(GraphNameKeyRow))
             session.execute(delete(GraphNameRow))
+        elif state is not None and state.fingerprint == fingerprint:
+            total = session.scalar(select(func.count()).select_from(GraphNameRow)) or 0
+            return KeyRefresh(int(total), 0, 0, 0)
+        if state is None:
+            state = GraphKeyStateRow(id=1, fingerprint=fingerprint)
+            session.add(state)
+        state.fingerprint, state.refreshed_at = fingerprint, utcnow()
         current = current_graph_names(session)
         stored = {
             entity_id: (number, signature)
@@ -201,7 +252,7 @@ def _rekey(
     progress: Progress | None,
 ) -> int:
     now = utcnow()
-    key_rows: list[dict[str, int]] = []
+    key_rows: list[tuple[int, int]] = []
     new_rows: list[dict[str, object]] = []
     written = 0
     for done, entity_id in enumerate(stale, start=1):
@@ -221,7 +272,7 @@ def _rekey(
             number = next_number
             next_number += 1
             new_rows.append({"id": number, "entity_id": entity_id, **values})
-        key_rows += [{"key_hash": key, "entity_no": number} for key in keys]
+        key_rows += [(key, number) for key in keys]
         if len(key_rows) >= INSERT_BATCH:
             _flush_rows(session, new_rows, key_rows)
             written += len(key_rows)
@@ -233,10 +284,10 @@ def _rekey(
 
 
 def _flush_rows(
-    session: Session, new_rows: list[dict[str, object]], key_rows: list[dict[str, int]]
+    session: Session, new_rows: list[dict[str, object]], key_rows: list[tuple[int, int]]
 ) -> None:
     if new_rows:
-        session.execute(insert(GraphNameRow), new_rows)
+        session.execute(NAMES_TABLE.insert(), new_rows)
     if key_rows:
         _write_keys(session, key_rows)
 
@@ -255,29 +306,48 @@ class Candidates:
     graph_entities: int
 
 
+def _int_list(values: Sequence[int]) -> str:
+    """Integers written into the SQL text (safe: they are ints), which saves binding thousands
+    of parameters per lookup."""
+    return ", ".join(str(int(value)) for value in values)
+
+
 def _key_counts(session: Session, hashes: Sequence[int]) -> dict[int, int]:
+    connection = session.connection()
     counts: dict[int, int] = {}
     for start in range(0, len(hashes), CHUNK):
-        chunk = list(hashes[start : start + CHUNK])
-        query = (
-            select(GraphNameKeyRow.key_hash, func.count())
-            .where(GraphNameKeyRow.key_hash.in_(chunk))
-            .group_by(GraphNameKeyRow.key_hash)
+        chunk = _int_list(hashes[start : start + CHUNK])
+        result = connection.exec_driver_sql(
+            f"SELECT key_hash, count(*) FROM {KEYS_TABLE.name} "
+            f"WHERE key_hash IN ({chunk}) GROUP BY key_hash"
         )
-        counts.update({int(key): int(count) for key, count in session.execute(query)})
+        counts.update({int(key): int(count) for key, count in result})
     return counts
 
 
 def _postings(session: Session, hashes: Sequence[int]) -> dict[int, np.ndarray]:
-    grouped: dict[int, list[int]] = defaultdict(list)
-    for start in range(0, len(hashes), CHUNK):
-        chunk = list(hashes[start : start + CHUNK])
-        query = select(GraphNameKeyRow.key_hash, GraphNameKeyRow.entity_no).where(
-            GraphNameKeyRow.key_hash.in_(chunk)
-        )
-        for key, number in session.execute(query):
-            grouped[int(key)].append(int(number))
-    return {key: np.array(numbers, dtype=np.int64) for key, numbers in grouped.items()}
+    """Entity numbers filed under each key, read with the driver's own cursor (plain tuples
+    straight into numpy: hundreds of thousands of rows for a big update)."""
+    cursor = session.connection().connection.cursor()
+    parts: list[np.ndarray] = []
+    try:
+        for start in range(0, len(hashes), CHUNK):
+            chunk = _int_list(hashes[start : start + CHUNK])
+            cursor.execute(
+                f"SELECT key_hash, entity_no FROM {KEYS_TABLE.name} WHERE key_hash IN ({chunk})"
+            )
+            rows = cursor.fetchall()
+            if rows:
+                parts.append(np.array(rows, dtype=np.int64).reshape(-1, 2))
+    finally:
+        cursor.close()
+    if not parts:
+        return {}
+    pairs = np.concatenate(parts)
+    pairs = pairs[np.argsort(pairs[:, 0], kind="stable")]
+    keys, starts = np.unique(pairs[:, 0], return_index=True)
+    groups = np.split(pairs[:, 1], starts[1:])
+    return {int(key): group for key, group in zip(keys.tolist(), groups, strict=True)}
 
 
 def _lookup_keys(form: NameForm, counts: dict[int, int], total: int) -> dict[int, float]:
@@ -296,6 +366,8 @@ def _lookup_keys(form: NameForm, counts: dict[int, int], total: int) -> dict[int
 def _best_numbers(
     weights: dict[int, float], postings: dict[int, np.ndarray], size: int
 ) -> np.ndarray:
+    """Entities whose shared keys carry ``MIN_OVERLAP`` of the name's key weight, plus the
+    ``TOP_PER_NAME`` best."""
     keys = [key for key in weights if key in postings]
     if not keys:
         return np.zeros(0, dtype=np.int64)
@@ -304,6 +376,8 @@ def _best_numbers(
     scores = np.bincount(numbers, weights=repeated, minlength=size)
     found = np.flatnonzero(scores)
     strong = found[scores[found] >= MIN_OVERLAP * sum(weights.values())]
+    if TOP_PER_NAME <= 0:
+        return strong
     if len(found) > TOP_PER_NAME:
         found = found[np.argpartition(scores[found], -TOP_PER_NAME)[-TOP_PER_NAME:]]
     return np.union1d(strong, found)

@@ -115,6 +115,29 @@ def _proxy(entity_id: str, rows: list[Any]) -> EntityProxy | None:
     return model.get_proxy(data, cleaned=True)
 
 
+def entity_from_columns(entity_id: str, rows: Sequence[Any]) -> EntityProxy | None:
+    """An entity from (schema, prop, value) rows, values cleaned as ``assemble_entity`` cleans
+    them but without building statement objects (the fast path of a delta re-screen)."""
+    if not rows:
+        return None
+    schema = model.get(rows[0].schema)
+    for row in rows[1:]:
+        other = model.get(row.schema)
+        if schema is not None and other is not None and other != schema:
+            try:
+                schema = model.common_schema(schema, other)
+            except Exception:
+                continue
+    if schema is None:
+        return None
+    properties: dict[str, list[str]] = {}
+    for row in rows:
+        if row.prop in schema.properties:
+            properties.setdefault(row.prop, []).append(row.value)
+    data = {"id": entity_id, "schema": schema.name, "properties": properties}
+    return model.get_proxy(data, cleaned=False)
+
+
 def read_list_entities(session: Session, entity_ids: Sequence[str] | None = None) -> ListSnapshot:
     """Every list entity (origin ``list:``), or only ``entity_ids`` and their designations.
 

@@ -66,3 +66,14 @@ class GraphNameKeyRow(Base):
     entity_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
     __table_args__ = (Index("ix_screen_graph_keys_entity", "entity_no"),)
+
+
+class GraphKeyStateRow(Base):
+    """The name statements' fingerprint at the last key refresh (one row): while the store
+    still gives it, no entity's names changed and the per-entity check is skipped."""
+
+    __tablename__ = "screen_graph_key_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    fingerprint: Mapped[str] = mapped_column(String(255))
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
