@@ -64,7 +64,7 @@ def _graph_queries(session: Session, entity_ids: Sequence[str]) -> list[tuple[st
     queries = []
     for entity_id, group in groupby(rows, key=lambda row: row.entity_id):
         entity = entity_from_columns(entity_id, list(group))
-        if entity is not None and entity.schema.matchable:
+        if entity is not None:
             queries.append((entity_id, Query.from_entity(entity)))
     return queries
 

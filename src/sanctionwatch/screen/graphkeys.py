@@ -159,9 +159,9 @@ def current_graph_names(session: Session) -> dict[str, GraphNames]:
     kept = {}
     for entity_id, entry in found.items():
         schemata = frozenset(entry.schemata)
-        if schemata not in matchable:
-            schema = entry.schema()
-            matchable[schemata] = schema is not None and schema.matchable
+        if schemata not in matchable:  # as ``graph_entity_ids``: any matchable schema counts
+            schemas = [model.get(name) for name in schemata]
+            matchable[schemata] = any(schema is not None and schema.matchable for schema in schemas)
         if matchable[schemata]:
             kept[entity_id] = entry
     return kept
