@@ -25,6 +25,7 @@ from sanctionwatch.clikit import (
     print_records,
     print_table,
 )
+from sanctionwatch.screen.graphkey_commands import graph_keys_command
 from sanctionwatch.screen.index import ScreeningHit, ScreeningIndex, make_query_entity
 from sanctionwatch.screen.matcher import MATCHER_VERSION, MatchResult, compare_names
 from sanctionwatch.screen.normalize import InvalidNameError, check_name, prepare_name
@@ -47,10 +48,11 @@ SchemaOption = typer.Option("Thing", "--schema", "-s", help="FtM schema: Person,
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``compare``, ``screen`` and ``screen-matches`` to ``app``."""
+    """Add ``compare``, ``screen``, ``screen-matches`` and ``screen-keys`` to ``app``."""
     app.command("compare")(compare_command)
     app.command("screen")(screen_command)
     app.command("screen-matches")(matches_command)
+    app.command("screen-keys")(graph_keys_command)
 
 
 def _check_schema(schema: str) -> None:
