@@ -80,7 +80,7 @@ def test_keys_cover_tokens_phonetics_syllables_and_trigrams() -> None:
 def test_candidates_come_from_postings_not_a_scan() -> None:
     names = [make("Company", f"c{i}", f"Company Number {i} Holdings") for i in range(3000)]
     index = ScreeningIndex.build([*names, *listed()])
-    candidates = index._candidate_names(prepare_name("Korea Pugang Trading", "Company"), 24)
+    candidates = index._candidate_forms(prepare_name("Korea Pugang Trading", "Company"), 24)
     assert 0 < len(candidates) <= 24
 
 

@@ -23,6 +23,10 @@ MATCHED_TOKEN = 0.8
 
 PATRONYMIC_PENALTY = 0.6
 """A given name is not a patronymic: Ivan is not Ivanovich."""
+PATRONYMIC_SUFFIX = 3
+"""A patronymic is at least this many letters longer than the name it is formed from; tokens
+of similar length that differ only in whether they look like one are transliterations of one
+surname (Basevic / Basevik), not a name and a patronymic."""
 SYLLABLE_PENALTY = 0.7
 """Korean name parts that cannot be the same Hangul differ (Jung vs Un, Jongun vs Jong)."""
 MERGE_SIMILARITY = 0.9
@@ -30,7 +34,7 @@ MERGE_HINT = 0.6
 """Cheap pre-check before a concatenation is prepared as a token and compared properly."""
 """Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
 
-_SIMILARITY: dict[tuple[str, str], float] = {}
+_SIMILARITY: dict[tuple[str, str, bool], float] = {}
 
 
 def clear_similarity_cache() -> None:
@@ -39,12 +43,28 @@ def clear_similarity_cache() -> None:
 
 def _korean_parts_differ(left: Token, right: Token) -> bool:
     """Korean name parts that are not equivalent: one syllable each (Jung vs Un), or a
-    different number of syllables (Jongun vs Jong, Boga vs Bong)."""
+    different number of syllables (Jongun vs Jong, Boga vs Bong) unless one letter was left
+    out or typed twice (Yakutumba / Yaktumba splits differently only by accident)."""
     if left.syllables is None or right.syllables is None:
         return False
-    return len(left.syllables) == 1 == len(right.syllables) or len(left.syllables) != len(
-        right.syllables
-    )
+    if len(left.syllables) == 1 == len(right.syllables):
+        return True
+    if len(left.syllables) == len(right.syllables):
+        return False
+    return Indel.distance(left.text, right.text, score_cutoff=1) > 1
+
+
+DROPPED_LETTER = 0.85
+"""Similarity of a token with no vowel to the word it is with one letter put back (*Km*/*Kim*,
+*D*/*De*, *F*/*Of*): a typo, since no name part is spelt without a vowel."""
+_VOWELS = frozenset("aeiouy")
+
+
+def _letter_dropped(left: str, right: str) -> bool:
+    short, long = (left, right) if len(left) < len(right) else (right, left)
+    if len(long) != len(short) + 1 or not _VOWELS.isdisjoint(short):
+        return False
+    return Indel.distance(short, long, score_cutoff=1) == 1
 
 
 def _string_similarity(left: str, right: str) -> float:
@@ -54,16 +74,19 @@ def _string_similarity(left: str, right: str) -> float:
     ) / 2
 
 
-def token_similarity(left: Token, right: Token) -> float:
+def token_similarity(left: Token, right: Token, korean: bool = True) -> float:
     """How alike two name parts are: 1 for equal or romanisation-equivalent, else Jaro-Winkler.
 
     Numbers only match themselves; a one-letter token (an initial) matches any word of three or
-    more letters with that first letter at 0.9; tokens equal once transliteration variants and
-    doubled letters are folded (Yuliaa/Yulia, Wjatscheslaw/Vyacheslav) score 0.97.
+    more letters with that first letter at 0.9; a token without vowels matches the word it is
+    with one letter put back at 0.85; tokens equal once transliteration variants and doubled
+    letters are folded (Yuliaa/Yulia, Wjatscheslaw/Vyacheslav) score 0.97. ``korean``
+    says both names read as Korean throughout: only then do parts that split into different
+    Korean syllables count as different (Aleksi and Aleksei also split into syllables).
     """
     if left.text == right.text:
         return 1.0
-    key = (left.text, right.text)
+    key = (left.text, right.text, korean)
     cached = _SIMILARITY.get(key)
     if cached is not None:
         return cached
@@ -72,18 +95,24 @@ def token_similarity(left: Token, right: Token) -> float:
     elif left.syllables and right.syllables and equivalent(left.syllables, right.syllables):
         value = 1.0
     elif len(left.text) == 1 or len(right.text) == 1:
-        longer = max(len(left.text), len(right.text))
-        value = 0.9 if left.text[0] == right.text[0] and longer > 2 else 0.0
+        initial = left.text[0] == right.text[0] and max(len(left.text), len(right.text)) > 2
+        value = 0.9 if initial else 0.0
+        if not value and _letter_dropped(left.text, right.text):
+            value = DROPPED_LETTER
     elif left.folded == right.folded:
         value = 0.97
     else:
         value = _string_similarity(left.text, right.text)
         if left.folded != left.text or right.folded != right.text:
             value = max(value, _string_similarity(left.folded, right.folded))
-        if left.patronymic != right.patronymic:
+        if left.patronymic != right.patronymic and (
+            abs(len(left.text) - len(right.text)) >= PATRONYMIC_SUFFIX
+        ):
             value *= PATRONYMIC_PENALTY
-        if _korean_parts_differ(left, right):
+        if korean and _korean_parts_differ(left, right):
             value *= SYLLABLE_PENALTY
+        if value < DROPPED_LETTER and _letter_dropped(left.text, right.text):
+            value = DROPPED_LETTER
     if len(_SIMILARITY) > 1_000_000:
         _SIMILARITY.clear()
     _SIMILARITY[key] = value
@@ -139,8 +168,11 @@ def align(left: NameForm, right: NameForm) -> Alignment:
         long = merge_runs(long, short)
         if len(short) > len(long):
             short, long = long, short
+    korean = left.syllables is not None and right.syllables is not None
     scored = [
-        (token_similarity(a, b), i, j) for i, a in enumerate(short) for j, b in enumerate(long)
+        (token_similarity(a, b, korean), i, j)
+        for i, a in enumerate(short)
+        for j, b in enumerate(long)
     ]
     scored.sort(reverse=True)
     used_short: set[int] = set()

@@ -13,13 +13,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import jellyfish
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
-from sanctionwatch.screen.data import load_cyrillic, load_latin_variants, load_legal_forms
+from sanctionwatch.screen.data import (
+    LegalForms,
+    load_cyrillic,
+    load_latin_variants,
+    load_legal_forms,
+)
 from sanctionwatch.screen.korean import Syllables, hangul_translation, segment
 
 MAX_NAME_CHARS = 400
@@ -109,6 +114,46 @@ def make_token(text: str) -> Token:
 
 LEGAL_FORM_TYPO = 0.93
 """A long last token this close to a one-word legal form is that form misspelt (Corproation)."""
+LEGAL_WORD_MIN = 5
+"""Words of legal forms at least this long are recognised with one letter wrong, missing,
+doubled or swapped (*Commpany*, *Liabilitty*, *Lmited*); shorter ones (*Co*, *OOO*) only
+exactly."""
+LONE_LEGAL_WORD_MIN = 7
+"""A misspelt word makes a legal form on its own only if the form is this long (*Lmited*),
+so that a brand one letter away from *Group* stays a brand."""
+
+
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True, slots=True)
+class _LegalWords:
+    words: frozenset[str]
+    by_length: dict[int, tuple[str, ...]]
+    collapsed: dict[str, str]
+    """Short words with letter runs written once (``ooo`` → ``o``, ``llc`` → ``lc``)."""
+
+
+@cache
+def _legal_words() -> _LegalWords:
+    spellings = load_legal_forms().spellings
+    every = {w for key in spellings for w in key}
+    words = frozenset(w for w in every if len(w) >= LEGAL_WORD_MIN)
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(words):
+        by_length.setdefault(len(word), []).append(word)
+    collapsed: dict[str, str] = {}
+    aliases = load_legal_forms().aliases
+    for word in sorted(every | set(aliases), key=lambda w: (len(w), w)):
+        if len(word) > 1:
+            collapsed.setdefault(_REPEATS.sub(r"\1", word), aliases.get(word, word))
+    return _LegalWords(words, {n: tuple(group) for n, group in by_length.items()}, collapsed)
+
+
+def _doubled_only(token: str, word: str) -> bool:
+    """``token`` is ``word`` (or its abbreviation) with a letter typed once too often or too
+    few (*Innc*, *Oo*)."""
+    return _legal_words().collapsed.get(_REPEATS.sub(r"\1", token)) == word
 
 
 @cache
@@ -127,11 +172,45 @@ def _misspelt_legal_form(token: str) -> str | None:
     return words[found[0]] if found else None
 
 
+@lru_cache(maxsize=1 << 16)
+def legal_word(token: str) -> str | None:
+    """The legal-form word ``token`` is, allowing one typo in words of 5+ letters and a letter
+    doubled or left single in shorter ones (*Innc*, *Oo*), or None."""
+    table = _legal_words()
+    if token in table.words:
+        return token
+    size = len(token)
+    if size < LEGAL_WORD_MIN:
+        return table.collapsed.get(_REPEATS.sub(r"\1", token)) if size > 1 else None
+    for length in (size - 1, size, size + 1):
+        for word in table.by_length.get(length, ()):
+            if OSA.distance(token, word, score_cutoff=1) <= 1:
+                return word
+    return None
+
+
+def _form_at(span: list[str], fixed: list[str], legal: LegalForms) -> str | None:
+    """The legal form ``span`` spells exactly, or with typos in words (``fixed``) if at least
+    one word is exact or the one word is long."""
+    form = legal.spellings.get(tuple(span))
+    if form is not None or fixed == span:
+        return form
+    form = legal.spellings.get(tuple(fixed))
+    if form is None:
+        return None
+    if any(a == b for a, b in zip(fixed, span, strict=True)):
+        return form
+    if len(fixed[0]) >= LONE_LEGAL_WORD_MIN or _doubled_only(span[0], fixed[0]):
+        return form
+    return None
+
+
 def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
     """Take legal forms off both ends of ``parts``; keep at least one part.
 
     Abbreviated words inside a form count as the full word ("Open Joint Stock Co." is "open
-    joint stock company"), per ``token_aliases`` in ``legal_forms.yaml``.
+    joint stock company"), per ``token_aliases`` in ``legal_forms.yaml``; words of forms with
+    one typo count too (*Joint Stock Commpany*). The longest form at either end goes first.
     """
     legal = load_legal_forms()
     parts = [legal.aliases.get(part, part) for part in parts]
@@ -144,17 +223,17 @@ def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
     changed = True
     while changed and len(parts) > 1:
         changed = False
+        fixed = [legal_word(part) or part for part in parts]
         for size in range(min(legal.longest, len(parts) - 1), 0, -1):
-            tail = tuple(parts[-size:])
-            head = tuple(parts[:size])
-            if tail in legal.spellings:
-                forms.add(legal.spellings[tail])
+            form = _form_at(parts[-size:], fixed[-size:], legal)
+            if form is not None:
                 parts = parts[:-size]
-            elif head in legal.spellings:
-                forms.add(legal.spellings[head])
-                parts = parts[size:]
             else:
-                continue
+                form = _form_at(parts[:size], fixed[:size], legal)
+                if form is None:
+                    continue
+                parts = parts[size:]
+            forms.add(form)
             changed = True
             break
     return parts, forms
