@@ -12,7 +12,7 @@ with the matcher. No query ever scans all names.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -21,7 +21,12 @@ import numpy as np
 from followthemoney import EntityProxy, model
 from rapidfuzz.distance import Indel
 
-from sanctionwatch.screen.features import Evidence, evidence_features, name_features
+from sanctionwatch.screen.features import (
+    FEATURE_ORDER,
+    Evidence,
+    evidence_features,
+    feature_values,
+)
 from sanctionwatch.screen.korean import Syllables, inventory
 from sanctionwatch.screen.matcher import (
     MatchResult,
@@ -136,7 +141,8 @@ class Candidate:
     form: NameForm
     candidate: NameForm
     is_weak: bool
-    features: dict[str, float]
+    features: list[float]
+    """Name feature values in ``FEATURE_ORDER``."""
 
 
 @dataclass
@@ -229,16 +235,16 @@ class ScreeningIndex:
     """
 
     def __init__(self) -> None:
-        self.entities: list[ListEntity] = []
-        self.names: list[NameForm] = []
+        self.entities: Sequence[ListEntity] = []
+        self.names: Sequence[NameForm] = []
         self.name_entity: np.ndarray = np.zeros(0, dtype=np.int32)
         self.name_weak: np.ndarray = np.zeros(0, dtype=bool)
         self.name_form: np.ndarray = np.zeros(0, dtype=np.int32)
-        self.forms: list[NameForm] = []
+        self.forms: Sequence[NameForm] = []
         self.form_start: np.ndarray = np.zeros(1, dtype=np.int32)
         self.form_rows: np.ndarray = np.zeros(0, dtype=np.int32)
-        self.postings: dict[str, np.ndarray] = {}
-        self.idf: dict[str, float] = {}
+        self.postings: Mapping[str, np.ndarray] = {}
+        self.idf: Mapping[str, float] = {}
 
     @classmethod
     def build(
@@ -252,6 +258,8 @@ class ScreeningIndex:
         index = cls()
         owners: list[int] = []
         weak_flags: list[bool] = []
+        listed: list[ListEntity] = []
+        rows: list[NameForm] = []
         for entity in entities:
             if not entity.schema.matchable or entity.id is None:
                 continue
@@ -265,11 +273,11 @@ class ScreeningIndex:
                         continue
             if not forms:
                 continue
-            position = len(index.entities)
+            position = len(listed)
             sources = (datasets or {}).get(entity.id)
             if sources is None:
                 sources = sorted(getattr(entity, "datasets", None) or [])
-            index.entities.append(
+            listed.append(
                 ListEntity(
                     id=entity.id,
                     schema=entity.schema.name,
@@ -281,9 +289,11 @@ class ScreeningIndex:
                 )
             )
             for form, is_weak in forms:
-                index.names.append(form)
+                rows.append(form)
                 owners.append(position)
                 weak_flags.append(is_weak)
+        index.entities = listed
+        index.names = rows
         index.name_entity = np.array(owners, dtype=np.int32)
         index.name_weak = np.array(weak_flags, dtype=bool)
         index.finish()
@@ -292,15 +302,16 @@ class ScreeningIndex:
     def finish(self) -> None:
         """Group rows into distinct forms and file each form under its keys."""
         distinct: dict[tuple[tuple[str, ...], frozenset[str]], int] = {}
-        self.forms = []
+        forms: list[NameForm] = []
         name_form: list[int] = []
         for form in self.names:
             key = form_key(form)
             form_id = distinct.get(key)
             if form_id is None:
-                form_id = distinct[key] = len(self.forms)
-                self.forms.append(form)
+                form_id = distinct[key] = len(forms)
+                forms.append(form)
             name_form.append(form_id)
+        self.forms = forms
         self.name_form = np.array(name_form, dtype=np.int32)
         self.form_rows = np.argsort(self.name_form, kind="stable").astype(np.int32)
         counts = np.bincount(self.name_form, minlength=len(self.forms))
@@ -365,7 +376,7 @@ class ScreeningIndex:
                 candidate = self.forms[form_id]
                 if not plausible(form, candidate):
                     continue
-                features: dict[str, float] | None = None
+                features: list[float] | None = None
                 logit = 0.0
                 start, end = int(self.form_start[form_id]), int(self.form_start[form_id + 1])
                 for row in self.form_rows[start:end].tolist():
@@ -374,8 +385,8 @@ class ScreeningIndex:
                     if not schemata_compatible(prepared.schema, entity.schema):
                         continue
                     if features is None:
-                        features = name_features(form, candidate)
-                        logit = weights.bias + sum(weights.name[k] * v for k, v in features.items())
+                        features = feature_values(form, candidate)
+                        logit = weights.name_logit_of(features)
                     is_weak = bool(self.name_weak[row])
                     row_logit = logit + weak_penalty if is_weak else logit
                     current = best.get(position)
@@ -401,7 +412,7 @@ class ScreeningIndex:
         threshold: float | None,
     ) -> ScreeningHit:
         entity = self.entities[position]
-        features = dict(entry.features)
+        features = dict(zip(FEATURE_ORDER, entry.features, strict=True))
         features |= evidence_features(query.evidence, entity.evidence)
         features |= {"schema_incompatible": 0.0, "weak_alias": float(entry.is_weak)}
         names = (entry.form.original, entry.candidate.original)

@@ -42,9 +42,11 @@ class InvalidNameError(ValueError):
     """A string that cannot be screened as a name (empty, too long, no letters or digits)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Token:
-    """One name part with what comparisons need precomputed."""
+    """One name part with what comparisons need precomputed (treat as immutable: tokens are
+    shared by every name that contains them; not frozen because frozen instances are three
+    times slower to create)."""
 
     text: str
     folded: str
@@ -54,9 +56,10 @@ class Token:
     patronymic: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class NameForm:
-    """A prepared name: tokens without legal forms, the forms, numbers, joined strings."""
+    """A prepared name: tokens without legal forms, the forms, numbers, joined strings (treat
+    as immutable; shared through the cache of :func:`prepare_name`)."""
 
     original: str
     tokens: tuple[Token, ...]
@@ -81,16 +84,41 @@ def _script_table() -> dict[int, str]:
     return table
 
 
-def normalize_text(text: str) -> str:
-    """Lower-case Latin letters and digits separated by single spaces (may be empty)."""
+@cache
+def _ascii_table() -> dict[int, str]:
+    """ASCII letters and digits lower-cased, apostrophes dropped, anything else a space."""
+    table = {}
+    for code in range(128):
+        char = chr(code)
+        if char.isalnum():
+            table[code] = char.lower()
+        elif _APOSTROPHES.fullmatch(char):
+            table[code] = ""
+        else:
+            table[code] = " "
+    table[ord("&")] = " and "
+    return table
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def normalized_parts(text: str) -> list[str]:
+    """The tokens of :func:`normalize_text` (lower-case Latin letters or digits)."""
     if text.isascii():
-        text = text.lower().replace("&", " and ")
+        text = text.translate(_ascii_table())
     else:
         text = unicodedata.normalize("NFC", text).lower().translate(_script_table())
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    text = _APOSTROPHES.sub("", text)
-    text = _SEPARATORS.sub(" ", text)
-    return _LETTER_DIGIT.sub(" ", text).strip()
+        text = _SEPARATORS.sub(" ", _APOSTROPHES.sub("", text))
+    if _DIGIT.search(text) is not None:
+        text = _LETTER_DIGIT.sub(" ", text)
+    return text.split()
+
+
+def normalize_text(text: str) -> str:
+    """Lower-case Latin letters and digits separated by single spaces (may be empty)."""
+    return " ".join(normalized_parts(text))
 
 
 _TOKENS: dict[str, Token] = {}
@@ -241,7 +269,7 @@ def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
 
 def join_letters(parts: list[str]) -> list[str]:
     """Join runs of single letters in organisation names ("S.r.l." → srl, "B.V." → bv)."""
-    if all(len(part) > 1 for part in parts):
+    if min(map(len, parts)) > 1:
         return parts
     joined: list[str] = []
     run = ""
@@ -269,6 +297,7 @@ def check_name(name: str) -> None:
 
 
 _FORMS: dict[tuple[str, bool], NameForm] = {}
+_NO_STRINGS: frozenset[str] = frozenset()
 
 
 def prepare_name(name: str, schema: str = "Thing") -> NameForm:
@@ -279,23 +308,29 @@ def prepare_name(name: str, schema: str = "Thing") -> NameForm:
     if form is not None:
         return form
     check_name(name)
-    parts = normalize_text(name).split()
+    parts = normalized_parts(name)
     if not parts:
         raise InvalidNameError(f"the name {name[:40]!r} has no letters or digits")
-    forms: set[str] = set()
+    legal_forms = _NO_STRINGS
     if organisation:
         parts, forms = split_legal_forms(join_letters(parts))
-    tokens = tuple(make_token(part) for part in parts)
+        legal_forms = frozenset(forms) if forms else _NO_STRINGS
+    tokens = tuple([make_token(part) for part in parts])
     groups = [token.syllables for token in tokens]
-    syllables = tuple(g for g in groups if g is not None)
+    syllables = None
+    if None not in groups:
+        syllables = tuple([group for group in groups if group is not None])
+    numbers = _NO_STRINGS
+    if not "".join(parts).isalpha():
+        numbers = frozenset([t.text for t in tokens if t.is_number])
     form = NameForm(
-        original=name,
-        tokens=tokens,
-        legal_forms=frozenset(forms),
-        numbers=frozenset(t.text for t in tokens if t.is_number),
-        joined="".join(parts),
-        sorted_joined="".join(sorted(parts)),
-        syllables=syllables if len(syllables) == len(groups) else None,
+        name,
+        tokens,
+        legal_forms,
+        numbers,
+        "".join(parts),
+        "".join(sorted(parts)),
+        syllables,
     )
     if len(_FORMS) > 200_000:
         _FORMS.clear()
