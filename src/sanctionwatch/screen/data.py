@@ -178,14 +178,24 @@ class LatinVariants:
     """Per rule, a substring every match contains when the rule is a plain ``a|b`` pattern:
     testing it is much cheaper than a regular-expression search, and most rules do not
     apply to most tokens."""
+    _steps: list[tuple[str | None, Any, Any, str]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        needles = self.needles or [None] * len(self.rules)
+        steps = [
+            (needle, pattern.search, pattern.sub, replacement)
+            for (pattern, replacement), needle in zip(self.rules, needles, strict=True)
+        ]
+        object.__setattr__(self, "_steps", steps)
 
     def fold(self, token: str) -> str:
-        for index, (pattern, replacement) in enumerate(self.rules):
-            needle = self.needles[index]
+        for needle, search, substitute, replacement in self._steps:
             if needle is not None and needle not in token:
                 continue
-            if pattern.search(token) is not None:
-                token = pattern.sub(replacement, token)
+            if search(token) is not None:
+                token = substitute(replacement, token)
         return token
 
 

@@ -67,13 +67,6 @@ def _letter_dropped(left: str, right: str) -> bool:
     return Indel.distance(short, long, score_cutoff=1) == 1
 
 
-def _string_similarity(left: str, right: str) -> float:
-    """Mean of Jaro-Winkler (forgiving of typos) and Indel (strict about length and order)."""
-    return (
-        JaroWinkler.normalized_similarity(left, right) + Indel.normalized_similarity(left, right)
-    ) / 2
-
-
 def token_similarity(left: Token, right: Token, korean: bool = True) -> float:
     """How alike two name parts are: 1 for equal or romanisation-equivalent, else Jaro-Winkler.
 
@@ -88,34 +81,47 @@ def token_similarity(left: Token, right: Token, korean: bool = True) -> float:
         return 1.0
     key = (left.text, right.text, korean)
     cached = _SIMILARITY.get(key)
-    if cached is not None:
-        return cached
-    if left.is_number or right.is_number:
-        value = 0.0
-    elif left.syllables and right.syllables and equivalent(left.syllables, right.syllables):
-        value = 1.0
-    elif len(left.text) == 1 or len(right.text) == 1:
-        initial = left.text[0] == right.text[0] and max(len(left.text), len(right.text)) > 2
-        value = 0.9 if initial else 0.0
-        if not value and _letter_dropped(left.text, right.text):
-            value = DROPPED_LETTER
-    elif left.folded == right.folded:
-        value = 0.97
-    else:
-        value = _string_similarity(left.text, right.text)
-        if left.folded != left.text or right.folded != right.text:
-            value = max(value, _string_similarity(left.folded, right.folded))
-        if left.patronymic != right.patronymic and (
-            abs(len(left.text) - len(right.text)) >= PATRONYMIC_SUFFIX
-        ):
-            value *= PATRONYMIC_PENALTY
-        if korean and _korean_parts_differ(left, right):
-            value *= SYLLABLE_PENALTY
-        if value < DROPPED_LETTER and _letter_dropped(left.text, right.text):
-            value = DROPPED_LETTER
+    if cached is None:
+        cached = _remember(key, _similarity(left, right, korean))
+    return cached
+
+
+def _remember(key: tuple[str, str, bool], value: float) -> float:
     if len(_SIMILARITY) > 1_000_000:
         _SIMILARITY.clear()
     _SIMILARITY[key] = value
+    return value
+
+
+_JARO_WINKLER = JaroWinkler.normalized_similarity
+_INDEL = Indel.normalized_similarity
+"""The token similarity is the mean of Jaro-Winkler (forgiving of typos) and Indel (strict
+about length and order)."""
+
+
+def _similarity(left: Token, right: Token, korean: bool) -> float:
+    """:func:`token_similarity` of two different tokens, not cached."""
+    a, b = left.text, right.text
+    if left.is_number or right.is_number:
+        return 0.0
+    if left.syllables and right.syllables and equivalent(left.syllables, right.syllables):
+        return 1.0
+    if len(a) == 1 or len(b) == 1:
+        if a[0] == b[0] and max(len(a), len(b)) > 2:
+            return 0.9
+        return DROPPED_LETTER if _letter_dropped(a, b) else 0.0
+    folded_a, folded_b = left.folded, right.folded
+    if folded_a == folded_b:
+        return 0.97
+    value = (_JARO_WINKLER(a, b) + _INDEL(a, b)) / 2
+    if folded_a != a or folded_b != b:
+        value = max(value, (_JARO_WINKLER(folded_a, folded_b) + _INDEL(folded_a, folded_b)) / 2)
+    if left.patronymic != right.patronymic and abs(len(a) - len(b)) >= PATRONYMIC_SUFFIX:
+        value *= PATRONYMIC_PENALTY
+    if korean and _korean_parts_differ(left, right):
+        value *= SYLLABLE_PENALTY
+    if value < DROPPED_LETTER and abs(len(a) - len(b)) == 1 and _letter_dropped(a, b):
+        value = DROPPED_LETTER
     return value
 
 
@@ -376,8 +382,9 @@ FEATURE_ORDER = (
 def _pair_similarity(a: Token, b: Token, korean: bool) -> float:
     if a.text == b.text:
         return 1.0
-    cached = _SIMILARITY.get((a.text, b.text, korean))
-    return token_similarity(a, b, korean) if cached is None else cached
+    key = (a.text, b.text, korean)
+    cached = _SIMILARITY.get(key)
+    return _remember(key, _similarity(a, b, korean)) if cached is None else cached
 
 
 def _greedy(
@@ -456,7 +463,7 @@ def feature_values(left: NameForm, right: NameForm) -> list[float]:
         weighted += (len(a.text) + len(b.text)) * similarity
         if similarity >= MATCHED_TOKEN:
             matched += 1
-    total = sum(len(t.text) for t in short) + sum(len(t.text) for t in long)
+    total = len(left.joined) + len(right.joined)
     phonetic_keys = {t.phonetic for t in long}
     phonetic = sum(t.phonetic in phonetic_keys for t in short) / n_short
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,7 @@ class Weights:
 
     def name_logit_of(self, values: list[float]) -> float:
         """Bias plus weighted name features given as :func:`feature_values`."""
-        total = self.bias
-        for weight, value in zip(self.name_vector, values, strict=True):
-            total += weight * value
-        return total
+        return self.bias + float(sum(map(mul, self.name_vector, values)))
 
 
 @cache

@@ -156,6 +156,8 @@ _REPEATS = re.compile(r"(.)\1+")
 
 @dataclass(frozen=True, slots=True)
 class _LegalWords:
+    every: frozenset[str]
+    """Every word of every spelling (a name whose end words are none of these has no form)."""
     words: frozenset[str]
     by_length: dict[int, tuple[str, ...]]
     collapsed: dict[str, str]
@@ -175,7 +177,9 @@ def _legal_words() -> _LegalWords:
     for word in sorted(every | set(aliases), key=lambda w: (len(w), w)):
         if len(word) > 1:
             collapsed.setdefault(_REPEATS.sub(r"\1", word), aliases.get(word, word))
-    return _LegalWords(words, {n: tuple(group) for n, group in by_length.items()}, collapsed)
+    return _LegalWords(
+        frozenset(every), words, {n: tuple(group) for n, group in by_length.items()}, collapsed
+    )
 
 
 def _doubled_only(token: str, word: str) -> bool:
@@ -248,10 +252,13 @@ def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
         if misspelt is not None:
             forms.add(misspelt)
             parts = parts[:-1]
+    every = _legal_words().every
     changed = True
     while changed and len(parts) > 1:
         changed = False
         fixed = [legal_word(part) or part for part in parts]
+        if fixed[0] not in every and fixed[-1] not in every:
+            break
         for size in range(min(legal.longest, len(parts) - 1), 0, -1):
             form = _form_at(parts[-size:], fixed[-size:], legal)
             if form is not None:
