@@ -50,6 +50,11 @@ class Weights:
     evidence: dict[str, float]
 
     @cached_property
+    def every(self) -> dict[str, float]:
+        """Name and evidence weights in one mapping (name weights win a clash)."""
+        return self.evidence | self.name
+
+    @cached_property
     def name_vector(self) -> tuple[float, ...]:
         """Name weights in :data:`FEATURE_ORDER` (for :func:`name_logit_of`)."""
         return tuple(self.name[feature] for feature in FEATURE_ORDER)
@@ -181,13 +186,16 @@ def schemata_compatible(left: str, right: str) -> bool:
 
 
 def _explain(features: Mapping[str, float], weights: Weights) -> list[str]:
-    contributions = []
-    for name, value in features.items():
-        weight = weights.name.get(name, weights.evidence.get(name, 0.0))
-        if value:
-            contributions.append((abs(weight * value), f"{name}={value:.2f} (x{weight:+.2f})"))
+    every = weights.every
+    contributions = [
+        (abs(every.get(name, 0.0) * value), name, value)
+        for name, value in features.items()
+        if value
+    ]
     contributions.sort(reverse=True)
-    return [text for _, text in contributions]
+    return [
+        f"{name}={value:.2f} (x{every.get(name, 0.0):+.2f})" for _, name, value in contributions
+    ]
 
 
 def result_from_features(
