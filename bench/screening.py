@@ -283,7 +283,7 @@ def _typo(rng: random.Random, name: str, realistic: bool) -> str:
 
 def _move_legal_form(tokens: list[str]) -> str | None:
     """An organisation's legal form moved from the front to the back or back to front, as
-    registers and news reports write it (*LLC Gulfwind* / *Gulfwind LLC*)."""
+    registers and news reports write it (*LLC Northwind* / *Northwind LLC*)."""
     lowered = [t.lower().strip(".,") for t in tokens]
     for form in sorted(ORG_FORMS, key=len, reverse=True):
         size = len(form)
@@ -303,7 +303,7 @@ def corrupt(
 
     Returns the name and the kinds of change that altered it. ``realistic=False`` is the
     generator of session 2, kept for comparison: it also typed digits wrong and rotated
-    organisation names token by token, splitting legal forms (*Liability Company Gulfwind
+    organisation names token by token, splitting legal forms (*Liability Company Northwind
     Limited*), which no register or article writes.
     """
     applied: list[str] = []

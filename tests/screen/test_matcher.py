@@ -157,3 +157,22 @@ def test_compare_names_scores_like_the_weighted_feature_dictionary() -> None:
         result = compare_names(row["name1"], row["name2"], row["schema"])
         logit = weights.bias + sum(weights.name[k] * v for k, v in result.features.items())
         assert result.score == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Aleksi Petrov", "Aleksei Petrov"),  # both split into "Korean syllables" by accident
+        ("Ivan Petrovic", "Ivan Petrovik"),  # one surname, not a name and a patronymic
+        ("Corina Vasile", "Корина Василе"),  # c and k are one sound
+        ("Tara Km", "Tara Kim"),  # no name part is spelt without a vowel
+        ("Ivan Petrov", "Ivan Petrovich Petrov"),
+    ],
+)
+def test_transliteration_and_typo_variants_of_people_match(left: str, right: str) -> None:
+    result = compare_names(left, right, "Person")
+    assert result.match, (result.score, result.explanation)
+
+
+def test_patronymic_is_still_not_the_name_it_comes_from() -> None:
+    assert not compare_names("Ivan Ivanovich", "Ivan Ivan", "Person").match

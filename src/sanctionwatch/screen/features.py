@@ -26,7 +26,7 @@ PATRONYMIC_PENALTY = 0.6
 PATRONYMIC_SUFFIX = 3
 """A patronymic is at least this many letters longer than the name it is formed from; tokens
 of similar length that differ only in whether they look like one are transliterations of one
-surname (Basevic / Basevik), not a name and a patronymic."""
+surname (Petrovic / Petrovik), not a name and a patronymic."""
 SYLLABLE_PENALTY = 0.7
 """Korean name parts that cannot be the same Hangul differ (Jung vs Un, Jongun vs Jong)."""
 MERGE_SIMILARITY = 0.9
@@ -44,7 +44,7 @@ def clear_similarity_cache() -> None:
 def _korean_parts_differ(left: Token, right: Token) -> bool:
     """Korean name parts that are not equivalent: one syllable each (Jung vs Un), or a
     different number of syllables (Jongun vs Jong, Boga vs Bong) unless one letter was left
-    out or typed twice (Yakutumba / Yaktumba splits differently only by accident)."""
+    out or typed twice (Aleksei / Aleksi split differently only by accident)."""
     if left.syllables is None or right.syllables is None:
         return False
     if len(left.syllables) == 1 == len(right.syllables):

@@ -74,7 +74,7 @@ MAX_PAIR_KEYS = 64
 KEY_BOOST = {"k2": 3.0, "x": 3.0}
 """A shared pair of Korean syllables outweighs letter trigrams, which transliteration scatters
 (*Ким Чен Ын* shares no trigram with *Kim Jong Un* beyond *kim*); the same tokens in any order
-(``x:``) outweigh names that merely contain them (*Saleh Mohammad* among the hundreds of
+(``x:``) outweigh names that merely contain them (*Hassan Ahmed* among the hundreds of
 longer names with both words)."""
 
 
