@@ -200,3 +200,30 @@ def test_cli_screen_writes_the_index_once_and_reuses_it(tmp_path: Path) -> None:
     assert "saved to" not in second.output
     records = [json.loads(line) for line in second.output.splitlines() if line.startswith("{")]
     assert records and records[0]["id"] == "un-kju"
+
+
+def test_an_empty_index_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "empty.screen-index"
+    dump_index(ScreeningIndex.build([]), path, "k")
+    loaded = read_index(path, "k")
+    assert len(loaded) == 0 and len(loaded.names) == 0
+    assert loaded.search(make_query_entity("Kim Jong Un", "Person")) == []
+
+
+def test_header_that_does_not_fit_the_columns_is_refused(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    import struct
+
+    seed(sqlite_database)
+    path = tmp_path / "lists.screen-index"
+    cached_list_index(sqlite_database, path)
+    data = path.read_bytes()
+    (size,) = struct.unpack_from("<Q", data, len(MAGIC))
+    start = len(MAGIC) + 8
+    header = json.loads(data[start : start + size])
+    header["counts"]["entities"] += 1
+    raw = json.dumps(header).encode()
+    path.write_bytes(MAGIC + struct.pack("<Q", len(raw)) + raw + data[start + size :])
+    with pytest.raises(StaleIndexError, match="header counts"):
+        read_index(path, header["key"])

@@ -204,6 +204,9 @@ def dump_index(index: ScreeningIndex, path: Path, key: str) -> None:
     for name, column in columns.items():
         data = column if isinstance(column, bytes) else np.ascontiguousarray(column).tobytes()
         kind = "utf8" if isinstance(column, bytes) else column.dtype.str
+        padding = -offset % 8  # numeric columns start 8-byte aligned
+        chunks.append(b"\0" * padding)
+        offset += padding
         layout[name] = [offset, len(data), kind]
         chunks.append(data)
         offset += len(data)
@@ -285,8 +288,14 @@ class _Columns:
         offset, length, _ = self.layout[name]
         return self.payload[offset : offset + length]
 
-    def texts(self, name: str) -> list[str]:
-        return str(self.raw(name), "utf-8").split(SEPARATOR)
+    def texts(self, name: str, count: int | None = None) -> list[str]:
+        """The strings of a text column; ``count`` is checked when given (an empty column holds
+        no strings, not one empty string)."""
+        raw = self.raw(name)
+        texts = str(raw, "utf-8").split(SEPARATOR) if len(raw) or count != 0 else []
+        if count is not None and len(texts) != count:
+            raise StaleIndexError(f"column {name!r} holds {len(texts)} strings, not {count}")
+        return texts
 
 
 _COLUMNS = (
@@ -383,11 +392,27 @@ class _StoredIndex:
         self.entity_start = columns.array("entity_start")
         self._texts: dict[str, list[str]] = {}
         self.tokens = _Lazy(len(self.token_flags), self._token)
+        self._check_shapes()
 
-    def texts(self, name: str) -> list[str]:
+    def _check_shapes(self) -> None:
+        """Offsets tables one longer than what they index, as the header counts say."""
+        expected = {
+            "token_piece_start": len(self.token_flags) + 1,
+            "form_token_start": int(self.counts["forms"]) + 1,
+            "form_legal_start": int(self.counts["forms"]) + 1,
+            "entity_start": int(self.counts["entities"]) + 1,
+            "piece_start": len(self.piece_start),
+        }
+        for name, size in expected.items():
+            if len(self.columns.array(name)) != size:
+                raise StaleIndexError(f"column {name!r} does not fit the header counts")
+        for name in ("token_text", "token_folded", "token_phonetic"):
+            self.texts(name, len(self.token_flags))
+
+    def texts(self, name: str, count: int | None = None) -> list[str]:
         found = self._texts.get(name)
         if found is None:
-            found = self._texts[name] = self.columns.texts(name)
+            found = self._texts[name] = self.columns.texts(name, count)
         return found
 
     def _piece(self, piece: int) -> frozenset[int]:
@@ -418,7 +443,7 @@ class _StoredIndex:
         start, end = int(self.form_token_start[position]), int(self.form_token_start[position + 1])
         tokens = tuple([self.tokens[i] for i in self.form_token_values[start:end].tolist()])
         start, end = int(self.form_legal_start[position]), int(self.form_legal_start[position + 1])
-        legal_names = self.texts("legal_names")
+        legal_names = self.texts("legal_names", None)
         legal = frozenset([legal_names[i] for i in self.form_legal_values[start:end].tolist()])
         return _name_form(self.texts("form_original")[position], tokens, legal)
 
@@ -484,15 +509,21 @@ def _rebuild(columns: _Columns, counts: dict[str, int]) -> ScreeningIndex:
     name_form = index.name_form
 
     def name(row: int) -> NameForm:
-        return _renamed(forms[int(name_form[row])], stored.texts("row_original")[row])
+        return _renamed(forms[int(name_form[row])], row_originals[row])
 
+    row_originals = columns.texts("row_original", len(name_form))
+    stored.texts("form_original", len(forms))
     index.names = _Lazy(len(name_form), name)
     index.form_rows = np.argsort(name_form, kind="stable").astype(np.int32)
     counts_per_form = np.bincount(name_form, minlength=len(forms))
     index.form_start = np.concatenate([[0], np.cumsum(counts_per_form)]).astype(np.int32)
-    keys = columns.texts("keys")
-    positions = dict(zip(keys, range(len(keys)), strict=False))
     starts = columns.array("posting_start")
+    keys = columns.texts("keys", len(starts) - 1)
+    if len(columns.array("idf")) != len(keys) or int(starts[-1]) != len(
+        columns.array("posting_ids")
+    ):
+        raise StaleIndexError("postings do not fit their keys")
+    positions = dict(zip(keys, range(len(keys)), strict=True))
     ids = columns.array("posting_ids")
     idf = columns.array("idf")
 

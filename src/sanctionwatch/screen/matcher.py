@@ -33,7 +33,8 @@ from sanctionwatch.screen.features import (
 )
 from sanctionwatch.screen.normalize import NameForm, prepare_name
 
-CODE_VERSION = "1"
+CODE_VERSION = "2"
+"""2: fused features, Korean and patronymic penalties narrowed, vowelless-typo rule (session 3)."""
 STRONG_NAME_PROPS = ("name", "alias", "previousName")
 WEAK_NAME_PROPS = ("weakAlias",)
 RULE_FEATURES = ("schema_incompatible", "weak_alias")
