@@ -346,6 +346,8 @@ def prepare_name(name: str, schema: str = "Thing") -> NameForm:
 
 
 def clear_caches() -> None:
-    """Forget prepared names and tokens (benchmarks measure cold preparation with this)."""
+    """Forget prepared names, tokens and legal-form word lookups (benchmarks measure cold
+    preparation with this)."""
     _FORMS.clear()
     _TOKENS.clear()
+    legal_word.cache_clear()
