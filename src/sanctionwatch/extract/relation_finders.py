@@ -44,6 +44,7 @@ from sanctionwatch.extract.relation_rules import (
     RelationRules,
     TitleSet,
     VerbRule,
+    normalise_phrase,
 )
 from sanctionwatch.extract.types import DocumentContext, Mention
 
@@ -719,16 +720,62 @@ class SentenceFinder:
                 return True
         return False
 
+    def _imposed_on(self, verb: Token) -> list[Token]:
+        """ "imposed sanctions on X": the objects of "on" after a sanctions noun."""
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.impose_verbs:
+            return []
+        targets: list[Token] = []
+        for measure in direct_objects(verb):
+            if measure.lemma_.lower() not in self.rules.measure_nouns:
+                continue
+            for head in (measure, verb):
+                targets.extend(obj for _, obj in prep_objects(head, {"on", "against"}))
+        return targets
+
+    def _designation_date(self, verb: Token, sentence: Span) -> tuple[str, str] | None:
+        """The date the sentence gives, else the document's date when the sentence says
+        "today" or the document is an authority's press release (its date is the action's)."""
+        dated = date_of(verb, self.context.published)
+        if dated is not None or self.context.published is None:
+            return dated
+        published = self.context.published.isoformat()
+        text = f" {normalise_phrase(sentence.text)} "
+        for word in self.rules.today_words:
+            if f" {word} " in text:
+                return published, word
+        if self._is_press_release():
+            return published, "press release date"
+        return None
+
+    def _is_press_release(self) -> bool:
+        """The publisher or title names an authority's press office, or the headline is an
+        authority's announcement ("Treasury Sanctions ...")."""
+        title = normalise_phrase(self.context.title or "")
+        about = f"{normalise_phrase(self.context.publisher or '')} {title}"
+        if any(cue in about for cue in self.rules.press_release_cues):
+            return True
+        words = title.split()
+        return any(
+            words[index] in self.rules.headline_verbs
+            and self.rules.authority(" ".join(words[:index])) is not None
+            for index in range(1, min(len(words), 6))
+        )
+
     def sanctions(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             hyphen_authority = self._hyphen_authority(token)
+            imposed_on = self._imposed_on(token)
             if (
                 token.lemma_.lower() not in self.rules.sanction_verbs
                 and hyphen_authority is None
+                and not imposed_on
                 and not self._adds_to_list(token)
             ):
                 continue
-            authority_tokens, target_tokens = self._sanction_arguments(token)
+            if imposed_on:
+                authority_tokens, target_tokens = clause_subjects(token), imposed_on
+            else:
+                authority_tokens, target_tokens = self._sanction_arguments(token)
             authorities: dict[str, tuple[Authority, Token]] = {}
             if hyphen_authority is not None:
                 authorities[hyphen_authority.name] = (hyphen_authority, token)
@@ -738,7 +785,7 @@ class SentenceFinder:
                     if authority is not None:
                         authorities.setdefault(authority.name, (authority, conj))
             targets = self.parties(target_tokens)
-            dated = date_of(token, self.context.published)
+            dated = self._designation_date(token, sentence)
             reason = self._reason(token)
             for target in targets:
                 for authority, where in authorities.values():
