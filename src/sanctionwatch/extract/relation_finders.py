@@ -853,6 +853,60 @@ class SentenceFinder:
                 yield from self._based(token, sentence)
             if lemma in self.rules.descriptor_nouns and token.dep_ in ("appos", "attr"):
                 yield from self._descriptor_place(token, sentence)
+                yield from self._descriptor_country(token, sentence)
+            if token.dep_ in ("poss", "nmod") and token.ent_type_ == "GPE":
+                yield from self._possessive_country(token, sentence)
+
+    def _country_spans(self, tokens: Iterable[Token]) -> list[tuple[str, Span]]:
+        """Countries named by demonym or place entities among ``tokens`` ("North Korean")."""
+        found: dict[str, Span] = {}
+        for token in tokens:
+            if token.ent_type_ not in ("NORP", "GPE"):
+                continue
+            span = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+            name = re.sub(r"[’']s$", "", span.text) if span is not None else ""
+            code = country_code(name) if span is not None else None
+            if span is not None and code:
+                found.setdefault(code, span)
+        return list(found.items())
+
+    def _country_fact(
+        self, party: Party, code: str, where: Span, noun: Token, sentence: Span
+    ) -> Fact:
+        start, end = _span([party], noun)
+        return Fact(
+            "nationality",
+            party,
+            "mainCountry",
+            code,
+            f"{where.text} {noun.text}",
+            self.rules.nationality_confidence,
+            min(start, where.start_char),
+            max(end, where.end_char),
+            sentence,
+        )
+
+    def _descriptor_country(self, noun: Token, sentence: Span) -> Iterator[Fact]:
+        """ "X, a Russian construction company": the country X belongs to."""
+        party = self._described_party(noun) if noun.dep_ == "appos" else None
+        if noun.dep_ == "attr":
+            subject = copula_subject(noun)
+            party = self.party(subject) if subject is not None else None
+        if party is None or party.schema not in ORG_SCHEMATA:
+            return
+        modifiers = [t for t in noun.lefts if t.dep_ in ("amod", "compound", "nmod")]
+        for code, where in self._country_spans(modifiers):
+            yield self._country_fact(party, code, where, noun, sentence)
+
+    def _possessive_country(self, token: Token, sentence: Span) -> Iterator[Fact]:
+        """ "North Korea's Namgang Trading Corporation": a country's organisation."""
+        owner = token.head
+        if token.dep_ == "poss" or any(c.dep_ == "case" for c in token.children):
+            party = self.party(owner)
+            if party is None or party.schema not in ORG_SCHEMATA:
+                return
+            for code, where in self._country_spans([token]):
+                yield self._country_fact(party, code, where, owner, sentence)
 
     def _descriptor_place(self, noun: Token, sentence: Span) -> Iterator[Fact]:
         """ "X, a software company in Yanji", "X, a small Moscow bank": where X is."""
