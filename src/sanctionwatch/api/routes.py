@@ -344,9 +344,7 @@ def _entity_routes(router: APIRouter) -> None:
     ) -> readmodel.Graph:
         """The neighbourhood of an entity: designated nodes and flagged links are marked."""
         with state.database.session() as session:
-            flags = stages.list_flags(session)
-            links = {f.link for f in flags if f.link is not None}
-            nodes = {eid for f in flags for eid in f.entity_ids}
+            links, nodes = stages.flag_marks(session)
             graph = readmodel.neighbourhood(session, entity_id, depth, links, nodes)
         if graph is None:
             raise HTTPException(404, f"No entity {entity_id}.")
