@@ -73,7 +73,7 @@ class Walker:
                     CanonicalIdRow.entity_id.in_(chunk)
                 )
             )
-            self.canonical.update(dict(rows.tuples().all()))
+            self.canonical.update({entity_id: canonical for entity_id, canonical in rows})
             self.canonical.update({i: i for i in chunk if i not in self.canonical})
         return {i: self.canonical[i] for i in ids}
 
@@ -93,9 +93,11 @@ class Walker:
         members = self.members(clusters)
         raw = self._outgoing(members) | self._incoming(members)
         ends = self.canonical_of({end for edge in raw for end in (edge.source, edge.target)})
-        return {
+        mapped = {
             LinkEdge(edge.link_id, edge.kind, ends[edge.source], ends[edge.target]) for edge in raw
         }
+        # A link entity with several owners yields every pair; keep those touching ``clusters``.
+        return {edge for edge in mapped if edge.source in clusters or edge.target in clusters}
 
     def _outgoing(self, members: set[str]) -> set[LinkEdge]:
         """Link properties of ordinary entities among ``members`` (edge entities have none)."""
