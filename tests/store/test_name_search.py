@@ -3,8 +3,10 @@ current when statements change, and actually chosen by each backend's planner.""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from sanctionwatch.store import Database, Statement
@@ -12,11 +14,12 @@ from sanctionwatch.store.search import (
     FTS_TABLE,
     TRGM_INDEX,
     _candidates,
+    document_condition,
     entities_named,
     has_name_index,
 )
 from sanctionwatch.store.statements import add_statements
-from sanctionwatch.store.tables import StatementRow
+from sanctionwatch.store.tables import DocumentRow, StatementRow
 
 NAMES = {
     "org-sea": ("Company", "name", "Eastern Sea Shipping Co., Ltd."),
@@ -132,3 +135,70 @@ def test_each_backend_plans_through_its_index(database: Database) -> None:
         plan = _plan(session, "shipping")
         wanted = FTS_TABLE if database.dialect == "sqlite" else TRGM_INDEX
         assert wanted in plan, plan
+
+
+def _documents(database: Database) -> dict[str, str]:
+    texts = {
+        "memo": ("Shipping memo", "The Eastern Sea Shipping vessel called at Nakhodka."),
+        "note": (None, "Workers were sent to building sites; 100% of wages went back."),
+        "brief": ("Öl und Gas", "A brief about Süd GmbH and ÖLWERKE."),
+    }
+    ids = {}
+    with database.session() as session:
+        for key, (title, body) in texts.items():
+            doc_id = hashlib.sha256(body.encode()).hexdigest()
+            ids[key] = doc_id
+            session.add(
+                DocumentRow(
+                    id=doc_id,
+                    source=f"{key}.txt",
+                    media_type="text/plain",
+                    byte_size=len(body),
+                    title=title,
+                    original_text=body,
+                    clean_text=body,
+                    offset_map=[],
+                    authors=[],
+                )
+            )
+    return ids
+
+
+def _document_hits(session: Session, needle: str, indexed: bool) -> set[str]:
+    query = select(DocumentRow.id).where(document_condition(session, needle, indexed))
+    return set(session.scalars(query))
+
+
+@pytest.mark.parametrize(
+    ("needle", "keys"),
+    [
+        ("sea shipping", {"memo"}),
+        ("SHIPPING", {"memo"}),  # the title or the text, case ignored
+        ("100% of", {"note"}),
+        ("ölwerke", {"brief"}),
+        ("öl", {"brief"}),  # short: scanned
+        ("nowhere", set()),
+    ],
+)
+def test_document_search_same_with_and_without_index(
+    database: Database, needle: str, keys: set[str]
+) -> None:
+    ids = _documents(database)
+    wanted = {ids[key] for key in keys}
+    with database.session() as session:
+        assert has_name_index(session, documents=True)
+        assert _document_hits(session, needle, indexed=True) == wanted
+        assert _document_hits(session, needle, indexed=False) == wanted
+
+
+def test_document_index_follows_edits(database: Database) -> None:
+    ids = _documents(database)
+    with database.session() as session:
+        session.execute(
+            update(DocumentRow).where(DocumentRow.id == ids["memo"]).values(title="Port call")
+        )
+        session.execute(delete(DocumentRow).where(DocumentRow.id == ids["note"]))
+    with database.session() as session:
+        assert _document_hits(session, "port call", indexed=True) == {ids["memo"]}
+        assert _document_hits(session, "shipping memo", indexed=True) == set()
+        assert _document_hits(session, "wages", indexed=True) == set()

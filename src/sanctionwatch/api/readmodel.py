@@ -19,7 +19,12 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.api import stages
 from sanctionwatch.store.offsets import OffsetMap
-from sanctionwatch.store.search import NAME_PROPS, entities_named, like_pattern
+from sanctionwatch.store.search import (
+    NAME_PROPS,
+    document_condition,
+    entities_named,
+    like_pattern,
+)
 from sanctionwatch.store.statements import Statement, assemble_entity, statements_for_entities
 from sanctionwatch.store.tables import VALUE_PREFIX_CHARS, DocumentRow, StatementRow, value_prefix
 
@@ -722,13 +727,7 @@ def search(
 ) -> tuple[list[EntitySummary], int, list[SearchHit], int]:
     """Entities whose names contain ``q`` and documents whose text contains it."""
     entities, entity_total = list_entities(session, None, q, limit, offset)
-    pattern = like_pattern(q.lower())
-    doc_query = select(DocumentRow).where(
-        or_(
-            func.lower(DocumentRow.title).like(pattern, escape="\\"),
-            func.lower(DocumentRow.clean_text).like(pattern, escape="\\"),
-        )
-    )
+    doc_query = select(DocumentRow).where(document_condition(session, q))
     doc_total = session.scalar(select(func.count()).select_from(doc_query.subquery())) or 0
     hits = [
         SearchHit(_summary(row), _snippet(row.clean_text, q))
