@@ -4,9 +4,9 @@ Builds a synthetic store (default 100,000 entities: companies and people, owners
 directorships, a sanction for one entity in fifty) on SQLite or PostgreSQL, then times, on the
 same store and the same random entities:
 
-* the network view's neighbourhood (``readmodel.neighbourhood``, depth 1-3), walked through
-  indexes, against the recursive SQL over every statement that it replaced (``--legacy``,
-  a few walks only: each takes seconds);
+* the network view's neighbourhood (``readmodel.neighbourhood``, depth 1-3: walk, captions,
+  designations), and the depth-2 walk alone (``resolve.neighbours``) against the recursive SQL
+  over every statement that it replaced (reach only; ``--legacy`` walks: each takes seconds);
 * name search (``store.search.entities_named``) through the trigram index vs a scan.
 
     python bench/graph_search.py                       # 100,000 entities, SQLite
@@ -31,6 +31,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text
 
 from sanctionwatch.api import readmodel
+from sanctionwatch.resolve.graph import neighbours
 from sanctionwatch.store import Database, Statement
 from sanctionwatch.store.base import utcnow
 from sanctionwatch.store.search import entities_named
@@ -215,9 +216,12 @@ def main() -> None:
 
             times = timed(walk, len(picked))
             results.append(line(f"network view depth {depth} (indexed)", times))
+        walks_only = iter(picked)
+        times = timed(lambda: neighbours(session, next(walks_only), 2), len(picked))
+        results.append(line("walk depth 2 (indexed, nodes+edges)", times))
         legacy_walks = iter(picked)
         times = timed(lambda: legacy_neighbourhood(session, next(legacy_walks), 2), args.legacy)
-        results.append(line("neighbourhood depth 2 (old SQL)", times))
+        results.append(line("walk depth 2 (old recursive SQL)", times))
         it = iter(needles * 2)
         indexed = timed(lambda: entities_named(session, next(it), indexed=True), len(needles))
         it = iter(needles * 2)
