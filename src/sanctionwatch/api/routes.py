@@ -170,15 +170,7 @@ def _document_routes(router: APIRouter) -> None:
         url: Annotated[str | None, Form(max_length=2000)] = None,
     ) -> models.UploadResult:
         """Upload a document (needs the bearer token): it is ingested, cleaned and read."""
-        data = await file.read(state.settings.max_document_bytes + 1)
-        result = await run_in_threadpool(
-            stages.upload_document,
-            state.database,
-            data,
-            file.filename or "upload",
-            url or None,
-            state.settings.max_document_bytes,
-        )
+        result = await ingest_upload(state, file, url)
         return upload_result(result, response, queue_reading(state, background, result))
 
     @router.get(
@@ -196,6 +188,20 @@ def _document_routes(router: APIRouter) -> None:
         if view is None:
             raise HTTPException(404, f"No document {document_id}.")
         return view
+
+
+async def ingest_upload(state: AppState, file: UploadFile, url: str | None) -> stages.UploadOutcome:
+    """Read an uploaded file (one byte past the limit, so an oversized one is refused rather
+    than cut) and ingest it off the event loop."""
+    data = await file.read(state.settings.max_document_bytes + 1)
+    return await run_in_threadpool(
+        stages.upload_document,
+        state.database,
+        data,
+        file.filename or "upload",
+        url or None,
+        state.settings.max_document_bytes,
+    )
 
 
 def queue_reading(
