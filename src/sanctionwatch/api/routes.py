@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import orjson
 from fastapi import (
     APIRouter,
     BackgroundTasks,
@@ -20,22 +21,24 @@ from fastapi import (
     Response,
     UploadFile,
 )
+from fastapi.exceptions import RequestValidationError
 from followthemoney import EntityProxy, model
-from pydantic import JsonValue
+from pydantic import JsonValue, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from sanctionwatch.api import models, readmodel, stages
+from sanctionwatch.api.match_audit import AuditEntry, AuditWriter
 from sanctionwatch.api.screening import (
     AlgorithmsResponse,
     Candidate,
     EntityMatchQuery,
     EntityMatchResponse,
-    MatchParams,
+    MatchQueryString,
     MatchRequestError,
     Screener,
     UnknownDatasetError,
-    run_match,
+    match_payload,
 )
 from sanctionwatch.api.security import bearer_token, check_token
 from sanctionwatch.api.settings import ApiSettings
@@ -43,7 +46,7 @@ from sanctionwatch.flags.engine import FlagError
 from sanctionwatch.store import Database
 from sanctionwatch.store.statements import statements_for_entities
 from sanctionwatch.web import reviews
-from sanctionwatch.web.audit import AuditedQuery, audit_page, record_match
+from sanctionwatch.web.audit import AuditedQuery, audit_page
 
 MAX_QUERY_CHARS = 200
 ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,128}$"
@@ -56,9 +59,12 @@ class AppState:
     settings: ApiSettings
     database: Database
     screener: Screener
+    audit: AuditWriter | None = None
+    """Batches the /match audit trail (present when ``settings.audit_matches`` is on)."""
 
 
-def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> AppState:
+    """The app's state (``async``: a plain function would cost every request a thread hop)."""
     state: AppState = request.app.state.sanctionwatch
     return state
 
@@ -105,11 +111,11 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def build_router(screener: Screener) -> APIRouter:
     router = APIRouter(responses=COMMON_RESPONSES)
+    _match_routes(router, screener)  # first: the busiest route is matched in one step
     _system_routes(router)
     _document_routes(router)
     _entity_routes(router)
     _claim_and_flag_routes(router)
-    _match_routes(router, screener)
     from sanctionwatch.api.alerts import alert_routes  # routes.py defines what it imports
 
     alert_routes(router)
@@ -344,9 +350,7 @@ def _entity_routes(router: APIRouter) -> None:
     ) -> readmodel.Graph:
         """The neighbourhood of an entity: designated nodes and flagged links are marked."""
         with state.database.session() as session:
-            flags = stages.list_flags(session)
-            links = {f.link for f in flags if f.link is not None}
-            nodes = {eid for f in flags for eid in f.entity_ids}
+            links, nodes = stages.flag_marks(session)
             graph = readmodel.neighbourhood(session, entity_id, depth, links, nodes)
         if graph is None:
             raise HTTPException(404, f"No entity {entity_id}.")
@@ -471,6 +475,8 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
         """The screening audit trail, newest first (needs the token; on with
         SANCTIONWATCH_AUDIT_MATCHES=1): query, list versions, matcher, results."""
         limit = page_limit(state, limit)
+        if state.audit is not None:
+            state.audit.flush()  # the trail includes every answered request
         with state.database.session() as session:
             rows, total = audit_page(session, limit, offset)
             results = [models.MatchAudit.model_validate(row) for row in rows]
@@ -511,39 +517,32 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
         response_model_by_alias=True,
         responses={400: {"model": models.Message}, 404: {"model": models.Message}},
         tags=["matching"],
+        openapi_extra={"parameters": MatchQueryString.openapi_parameters(algorithm_names)},
     )
-    def match(
+    async def match(
         state: State,
+        request: Request,
         dataset: Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,64}$")],
         body: EntityMatchQuery,
-        limit: Annotated[int, Query(ge=1, le=500)] = 5,
-        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = 0.7,
-        cutoff: Annotated[float, Query(ge=0.0, le=1.0)] = 0.5,
-        algorithm: str = Query("best", max_length=64, json_schema_extra={"enum": algorithm_names}),
-        include_dataset: Annotated[list[str], Query()] = [],  # noqa: B006
-        exclude_dataset: Annotated[list[str], Query()] = [],  # noqa: B006
-        exclude_schema: list[str] = Query(
-            [], json_schema_extra={"items": {"type": "string", "enum": SCHEMA_NAMES}}
-        ),
-        exclude_entity_ids: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
-        topics: Annotated[list[str], Query()] = [],  # noqa: B006
-        changed_since: Annotated[str | None, Query(max_length=40)] = None,
     ) -> Response:
         """Screen example entities against the sanctions lists (yente-compatible).
 
         ``dataset`` is ``default``/``sanctions`` (every list) or one list's id (``us_ofac_sdn``).
-        Results under ``cutoff`` are dropped; ``match`` means ``score >= threshold``.
+        Results under ``cutoff`` are dropped; ``match`` means ``score >= threshold``. Query
+        parameters as yente's: ``limit``, ``threshold``, ``cutoff``, ``algorithm``,
+        ``include_dataset``, ``exclude_dataset``, ``exclude_schema``, ``exclude_entity_ids``.
         """
-        params = MatchParams(
-            limit=min(limit, state.settings.max_page_size),
-            threshold=threshold,
-            cutoff=cutoff,
-            algorithm=algorithm,
-            include_dataset=include_dataset,
-            exclude_dataset=exclude_dataset,
-            exclude_schema=exclude_schema,
-            exclude_entity_ids=exclude_entity_ids,
-        )
+        try:
+            query = MatchQueryString.from_pairs(request.query_params.multi_items())
+        except ValidationError as exc:
+            errors = [{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]
+            raise RequestValidationError(errors) from exc
+        params = query.params(state.settings.max_page_size)
+        threshold, cutoff = params.threshold, params.cutoff
+        # Screening is CPU work over an in-memory index: it runs on the event loop (no thread
+        # hop); only building the index (once per process) is waited for in a thread.
+        if not state.screener.ready():
+            await run_in_threadpool(state.screener.datasets)
         audited: list[AuditedQuery] = []
 
         def remember(key: str, entity: EntityProxy, candidates: list[Candidate]) -> None:
@@ -554,32 +553,34 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
             audited.append(AuditedQuery(key, entity.to_dict(), results))
 
         try:
-            result = run_match(
+            payload = match_payload(
                 state.screener,
                 dataset,
                 body,
                 params,
                 state.settings.max_match_batch,
-                on_query=remember if state.settings.audit_matches else None,
+                on_query=remember if state.audit is not None else None,
             )
         except UnknownDatasetError as exc:
             raise HTTPException(404, str(exc)) from exc
         except MatchRequestError as exc:
             raise HTTPException(400, str(exc)) from exc
-        if audited:
-            with state.database.session() as session:
-                record_match(
-                    session,
+        if audited and state.audit is not None:
+            matcher = payload["matcher"]
+            state.audit.submit(
+                AuditEntry(
                     dataset=dataset,
-                    algorithm=result.matcher.name,
-                    matcher=result.matcher.description,
+                    algorithm=matcher["name"],
+                    matcher=matcher["description"],
                     threshold=threshold,
                     cutoff=cutoff,
-                    queries=audited,
+                    queries=tuple(audited),
                 )
-        # Serialised once here (the model is already valid), which keeps /match fast.
+            )
+        # The payload has the response model's shape by construction (tests validate it), so
+        # it is serialised once with orjson instead of being validated again by pydantic.
         return Response(
-            content=result.model_dump_json(by_alias=True),
+            content=orjson.dumps(payload),
             media_type="application/json",
-            headers={"x-batch-size": str(len(result.responses))},
+            headers={"x-batch-size": str(len(payload["responses"]))},
         )
