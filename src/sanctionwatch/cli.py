@@ -19,6 +19,7 @@ from sanctionwatch.pipeline import run_pipeline
 from sanctionwatch.resolve import commands as resolve_commands
 from sanctionwatch.screen import commands as screen_commands
 from sanctionwatch.screen.lists import commands as lists_commands
+from sanctionwatch.users import commands as users_commands
 from sanctionwatch.web import commands as web_commands
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ STAGE_COMMANDS = (
     flags_commands,
     web_commands,
     monitor_commands,
+    users_commands,
 )
 for stage in STAGE_COMMANDS:
     stage.register(app)

@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
 from sanctionwatch import __version__
+from sanctionwatch.api.auth import Authenticator
 from sanctionwatch.api.routes import AppState, build_router
 from sanctionwatch.api.screening import MatcherScreener, Screener
 from sanctionwatch.api.security import BodySizeLimit, install_error_handlers
@@ -66,6 +67,9 @@ def create_app(
         "provenance, relations, claims, red flags and yente-compatible screening.",
     )
     app.state.sanctionwatch = AppState(settings=settings, database=database, screener=screener)
+    app.state.auth = Authenticator(
+        database, settings.api_token, settings.reads_open, settings.token_cache_seconds
+    )
     install_error_handlers(app)
     app.include_router(build_router(screener))
     if settings.include_web:
