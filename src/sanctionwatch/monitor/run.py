@@ -259,11 +259,11 @@ def process_documents(
         run.stopped = True
         return
     try:
-        report = evaluate_flags(database)
+        flags_report = evaluate_flags(database)
     except (ValueError, OSError) as error:  # a broken rule file: say so, keep the other alerts
         run.failures.append(f"flags: {error}")
         return
-    run.new_flags = report.new
+    run.new_flags = flags_report.new
 
 
 def raise_flag_alerts(database: Database) -> list[int]:
