@@ -6,6 +6,12 @@ link-local/metadata, unspecified, multicast or reserved ranges) unless private U
 allowed (``SANCTIONWATCH_ALLOW_PRIVATE=1``, tests and local use only). Bodies are streamed and
 cut at a size limit; redirects are followed by hand; validators (ETag, Last-Modified) make
 repeated polls cheap; requests to one host are spaced by a polite delay.
+
+No DNS rebinding: each host is resolved once per hop, the answer is checked, and the
+connection goes to a checked address (the URL carries the IP; the ``Host`` header and the TLS
+SNI/certificate check carry the name), so a resolver that answers differently the second time
+cannot steer the request inward. Connections are not kept alive, so a TLS connection opened
+for one name is never reused for another name on the same address.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -95,6 +101,9 @@ class Fetcher:
     timeout: float = 20.0
     host_delay: float = 1.0
     resolver: Resolver = system_resolver
+    refuse: Callable[[str], str | None] = refusal
+    """Why an address must not be fetched from (None: it may); tests swap it to treat their
+    local server as a public site."""
     _last_request: dict[str, float] = field(default_factory=dict)
     _client: httpx.Client | None = None
 
@@ -112,6 +121,7 @@ class Fetcher:
                 timeout=httpx.Timeout(self.timeout),
                 headers={"User-Agent": USER_AGENT},
                 trust_env=False,
+                limits=httpx.Limits(max_keepalive_connections=0),
             )
         return self._client
 
@@ -120,24 +130,30 @@ class Fetcher:
             self._client.close()
             self._client = None
 
-    def check_url(self, url: str) -> None:
-        """Raise :class:`FetchError` unless ``url`` is http(s) to a host we may reach."""
+    def check_url(self, url: str) -> list[str]:
+        """The addresses ``url``'s host resolves to, every one checked; :class:`FetchError`
+        unless it is http(s) to a host we may reach. Connect only to these addresses."""
         parts = urlsplit(url)
+        try:
+            parts.port  # noqa: B018 (a bad port raises here)
+        except ValueError:
+            raise FetchError(f"{url}: the port is not a number from 0 to 65535") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"{url}: only http:// and https:// URLs with a host can be fetched")
-        if self.allow_private:
-            return
         host = parts.hostname.rstrip(".").lower()
-        if host in REFUSED_HOSTNAMES:
+        if host in REFUSED_HOSTNAMES and not self.allow_private:
             raise FetchError(f"{url}: {host} is a cloud metadata host and is never fetched")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        for address in self.resolver(host, port):
-            reason = refusal(address)
+        addresses = [host] if _is_ip(host) else self.resolver(host, _port(parts))
+        if not addresses:
+            raise FetchError(f"{url}: host {host} resolves to no address")
+        for address in addresses if not self.allow_private else ():
+            reason = self.refuse(address)
             if reason:
                 raise FetchError(
                     f"{url}: host {host} resolves to {address}, {reason}; refused "
                     "(set SANCTIONWATCH_ALLOW_PRIVATE=1 only for tests and local use)"
                 )
+        return addresses
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -150,9 +166,9 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            self.check_url(current)
+            addresses = self.check_url(current)
             self._pace(current)
-            result, location = self._request(current, headers)
+            result, location = self._request_any(current, headers, addresses)
             if location is None:
                 assert result is not None
                 return result
@@ -168,9 +184,31 @@ class Fetcher:
                 time.sleep(wait)
         self._last_request[host] = time.monotonic()
 
-    def _request(self, url: str, headers: dict[str, str]) -> tuple[FetchResult | None, str | None]:
+    def _request_any(
+        self, url: str, headers: dict[str, str], addresses: list[str]
+    ) -> tuple[FetchResult | None, str | None]:
+        """Try the checked addresses in turn until one accepts the connection."""
+        problems = []
+        for address in addresses:
+            try:
+                return self._request(url, headers, address)
+            except _ConnectFailedError as failed:
+                problems.append(f"{address}: {failed}")
+        raise FetchError(f"{url}: cannot connect ({'; '.join(problems)}); try again later")
+
+    def _request(
+        self, url: str, headers: dict[str, str], address: str | None = None
+    ) -> tuple[FetchResult | None, str | None]:
+        """GET ``url`` over a connection to ``address`` (a checked IP), never re-resolving."""
+        target, extensions = url, {}
+        if address is not None:
+            target, host_header, sni = pinned(url, address)
+            headers = {**headers, "Host": host_header}
+            extensions = {"sni_hostname": sni} if sni else {}
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with self.client.stream(
+                "GET", target, headers=headers, extensions=extensions
+            ) as response:
                 if response.status_code in REDIRECT_CODES:
                     location = response.headers.get("location")
                     if not location:
@@ -192,6 +230,8 @@ class Fetcher:
                     ),
                     None,
                 )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise _ConnectFailedError(str(exc) or type(exc).__name__) from None
         except httpx.TimeoutException:
             raise FetchError(
                 f"{url}: no answer within {self.timeout:g} s (timeout); try again later"
@@ -217,6 +257,37 @@ class Fetcher:
             f"{url}: response larger than the limit of {self.max_bytes:,} bytes "
             f"(stopped at {size:,}); raise SANCTIONWATCH_MAX_DOCUMENT_BYTES if it is genuine"
         )
+
+
+class _ConnectFailedError(Exception):
+    """This address did not take the connection; another checked address may."""
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _port(parts: SplitResult) -> int:
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def pinned(url: str, address: str) -> tuple[str, str, str | None]:
+    """``url`` rewritten to connect to ``address``, with the ``Host`` header and TLS server
+    name (None for plain http or an IP literal) that keep naming the original host."""
+    parts = urlsplit(url)
+    hostname = (parts.hostname or "").rstrip(".")
+    port = _port(parts)
+    literal = f"[{address}]" if ":" in address else address
+    target = urlunsplit((parts.scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
+    shown = f"[{hostname}]" if ":" in hostname else hostname
+    default = port == (443 if parts.scheme == "https" else 80)
+    host_header = shown if default else f"{shown}:{port}"
+    sni = hostname if parts.scheme == "https" and not _is_ip(hostname) else None
+    return target, host_header, sni
 
 
 def etag_of(response: httpx.Response) -> str | None:
