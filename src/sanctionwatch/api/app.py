@@ -16,7 +16,7 @@ from sanctionwatch import __version__
 from sanctionwatch.api.auth import Authenticator
 from sanctionwatch.api.routes import AppState, build_router
 from sanctionwatch.api.screening import MatcherScreener, Screener
-from sanctionwatch.api.security import BodySizeLimit, install_error_handlers
+from sanctionwatch.api.security import BodySizeLimit, HostCheck, install_error_handlers
 from sanctionwatch.api.settings import ApiSettings, load_api_settings
 from sanctionwatch.store import Database
 
@@ -84,6 +84,8 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.allowed_hosts:
+        app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
     publish_plain_errors(app)
     return app
 

@@ -40,6 +40,9 @@ class ApiSettings:
     token_cache_seconds: float = 10.0
     """How long a checked token is remembered; changes made by the CLI in another process
     (disable, rotate, role) reach a running server within this time."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names the server answers to (``Host`` header, port ignored); empty accepts any.
+    ``sanctionwatch serve`` on loopback defaults to the loopback names (DNS-rebinding guard)."""
     secure_cookies: bool = False
     """Mark the web session cookie ``Secure`` even when the request looks like plain http
     (behind a TLS-terminating proxy)."""
@@ -87,7 +90,20 @@ def load_api_settings() -> ApiSettings:
         require_read_token=_flag(_env("REQUIRE_READ_TOKEN")),
         token_cache_seconds=float(_env("TOKEN_CACHE_SECONDS") or ApiSettings.token_cache_seconds),
         secure_cookies=_env("SECURE_COOKIES") == "1",
+        allowed_hosts=tuple(
+            h.strip().lower() for h in (_env("ALLOWED_HOSTS") or "").split(",") if h.strip()
+        ),
     )
+
+
+def serving_settings(settings: ApiSettings, host: str, port: int) -> ApiSettings:
+    """Settings for serving on ``host:port``: on loopback the server answers only to loopback
+    names (plus ``SANCTIONWATCH_ALLOWED_HOSTS``), so a rebinding web page cannot read it."""
+    settings = replace(settings, host=host, port=port)
+    if is_loopback(host) and settings.reads_open:
+        names = (*sorted(LOOPBACK_NAMES), "127.0.0.1", host, *settings.allowed_hosts)
+        settings = replace(settings, allowed_hosts=tuple(dict.fromkeys(names)))
+    return settings
 
 
 def _flag(value: str | None) -> bool | None:
