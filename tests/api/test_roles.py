@@ -212,3 +212,24 @@ def test_raw_tokens_never_reach_the_database(database: Database, tokens: dict[st
     for token in tokens.values():
         assert token not in dump and token[3:] not in dump
         assert token[:10] in dump  # the prefix that identifies it
+
+
+def test_token_checks_are_remembered_not_looked_up_per_request(
+    remote: TestClient, database: Database, tokens: dict[str, str]
+) -> None:
+    from sqlalchemy import event
+
+    lookups: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if " users" in statement:
+            lookups.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        for _ in range(5):
+            assert _match(remote, _bearer(tokens["viewer"])).status_code == 200
+            assert _match(remote, _bearer(TEST_TOKEN)).status_code == 200
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    assert len(lookups) == 1  # the first sight of the user's token; the legacy one needs none
