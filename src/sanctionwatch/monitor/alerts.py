@@ -396,7 +396,7 @@ def flag_alerts(session: Session) -> list[AlertRow]:
             title=_flag_title(flag, len(fresh), is_new),
             entity_ids=list(flag.entity_ids),
             evidence=_cited(fresh),
-            matcher_version=f"{flag.rule_id} {flag.rule_version}"[:255],
+            matcher_version=f"{flag.rule_id}@{flag.rule_version}"[:255],
         )
         alert = row or session.scalar(select(AlertRow).where(AlertRow.fingerprint == fingerprint))
         if alert is None:
