@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -11,9 +12,11 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sanctionwatch import __version__
 from sanctionwatch.api.auth import Authenticator
+from sanctionwatch.api.match_audit import AuditWriter
 from sanctionwatch.api.routes import AppState, build_router
 from sanctionwatch.api.screening import MatcherScreener, Screener
 from sanctionwatch.api.security import BodySizeLimit, HostCheck, install_error_handlers
@@ -29,12 +32,16 @@ def default_screener(database: Database) -> Screener:
 
 
 def _warm_up(screener: Screener) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """Build the screening index in the background at start-up, so the first /match is fast."""
+    """Build the screening index in the background at start-up, so the first /match is fast;
+    on shutdown, write what the /match audit trail still has queued."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         threading.Thread(target=_quietly(screener.datasets), daemon=True).start()
         yield
+        state: AppState = app.state.sanctionwatch
+        if state.audit is not None:
+            state.audit.flush()
 
     return lifespan
 
@@ -66,7 +73,10 @@ def create_app(
         description="Sourced knowledge graph of sanctions evasion: documents, entities with "
         "provenance, relations, claims, red flags and yente-compatible screening.",
     )
-    app.state.sanctionwatch = AppState(settings=settings, database=database, screener=screener)
+    audit = AuditWriter(database) if settings.audit_matches else None
+    app.state.sanctionwatch = AppState(
+        settings=settings, database=database, screener=screener, audit=audit
+    )
     app.state.auth = Authenticator(
         database, settings.api_token, settings.reads_open, settings.token_cache_seconds
     )
@@ -86,8 +96,32 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.allowed_hosts:
         app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
+    app.add_middleware(ServerTiming)
     publish_plain_errors(app)
     return app
+
+
+class ServerTiming:
+    """Adds ``server-timing: app;dur=<ms>`` to every response: the time the app spent on the
+    request (parsing to last header), so load tests can tell server time from queueing."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                spent = (time.perf_counter() - started) * 1000
+                headers = [*message.get("headers", ()), (b"server-timing", b"app;dur=%.2f" % spent)]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
 
 
 def publish_plain_errors(app: FastAPI) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import orjson
 from fastapi import (
     APIRouter,
     BackgroundTasks,
@@ -26,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sanctionwatch.api import models, readmodel, stages
 from sanctionwatch.api.auth import Analyst, actor, require_reader, require_role
+from sanctionwatch.api.match_audit import AuditEntry, AuditWriter
 from sanctionwatch.api.screening import (
     AlgorithmsResponse,
     Candidate,
@@ -35,14 +37,14 @@ from sanctionwatch.api.screening import (
     MatchRequestError,
     Screener,
     UnknownDatasetError,
-    run_match,
+    match_payload,
 )
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.flags.engine import FlagError
 from sanctionwatch.store import Database
 from sanctionwatch.store.statements import statements_for_entities
 from sanctionwatch.web import reviews
-from sanctionwatch.web.audit import AuditedQuery, audit_page, record_match
+from sanctionwatch.web.audit import AuditedQuery, audit_page
 
 MAX_QUERY_CHARS = 200
 ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,128}$"
@@ -55,9 +57,12 @@ class AppState:
     settings: ApiSettings
     database: Database
     screener: Screener
+    audit: AuditWriter | None = None
+    """Batches the /match audit trail (present when ``settings.audit_matches`` is on)."""
 
 
-def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> AppState:
+    """The app's state (``async``: a plain function would cost every request a thread hop)."""
     state: AppState = request.app.state.sanctionwatch
     return state
 
@@ -106,20 +111,20 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def build_router(screener: Screener) -> APIRouter:
-    router = APIRouter(responses=COMMON_RESPONSES)
-    _system_routes(router)
     # Everything but liveness/readiness needs a viewer when the server is beyond loopback.
     guarded = APIRouter(dependencies=[Depends(require_reader)])
+    _match_routes(guarded, screener)  # first: the busiest route is matched in one step
     _document_routes(guarded)
     _entity_routes(guarded)
     _claim_and_flag_routes(guarded)
-    _match_routes(guarded, screener)
     from sanctionwatch.api.admin import admin_routes  # these modules import from routes.py
     from sanctionwatch.api.alerts import alert_routes
 
     alert_routes(guarded)
     admin_routes(guarded)
+    router = APIRouter(responses=COMMON_RESPONSES)
     router.include_router(guarded)
+    _system_routes(router)
     return router
 
 
@@ -474,6 +479,8 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
         """The screening audit trail, newest first (needs an analyst's token; on with
         SANCTIONWATCH_AUDIT_MATCHES=1): query, list versions, matcher, results."""
         limit = page_limit(state, limit)
+        if state.audit is not None:
+            state.audit.flush()  # the trail includes every answered request
         with state.database.session() as session:
             rows, total = audit_page(session, limit, offset)
             results = [models.MatchAudit.model_validate(row) for row in rows]
@@ -515,7 +522,7 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
         responses={400: {"model": models.Message}, 404: {"model": models.Message}},
         tags=["matching"],
     )
-    def match(
+    async def match(
         state: State,
         dataset: Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,64}$")],
         body: EntityMatchQuery,
@@ -537,6 +544,10 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
         ``dataset`` is ``default``/``sanctions`` (every list) or one list's id (``us_ofac_sdn``).
         Results under ``cutoff`` are dropped; ``match`` means ``score >= threshold``.
         """
+        # Screening is CPU work over an in-memory index: it runs on the event loop (no thread
+        # hop); only building the index (once per process) is waited for in a thread.
+        if not state.screener.ready():
+            await run_in_threadpool(state.screener.datasets)
         params = MatchParams(
             limit=min(limit, state.settings.max_page_size),
             threshold=threshold,
@@ -557,32 +568,34 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
             audited.append(AuditedQuery(key, entity.to_dict(), results))
 
         try:
-            result = run_match(
+            payload = match_payload(
                 state.screener,
                 dataset,
                 body,
                 params,
                 state.settings.max_match_batch,
-                on_query=remember if state.settings.audit_matches else None,
+                on_query=remember if state.audit is not None else None,
             )
         except UnknownDatasetError as exc:
             raise HTTPException(404, str(exc)) from exc
         except MatchRequestError as exc:
             raise HTTPException(400, str(exc)) from exc
-        if audited:
-            with state.database.session() as session:
-                record_match(
-                    session,
+        if audited and state.audit is not None:
+            matcher = payload["matcher"]
+            state.audit.submit(
+                AuditEntry(
                     dataset=dataset,
-                    algorithm=result.matcher.name,
-                    matcher=result.matcher.description,
+                    algorithm=matcher["name"],
+                    matcher=matcher["description"],
                     threshold=threshold,
                     cutoff=cutoff,
-                    queries=audited,
+                    queries=tuple(audited),
                 )
-        # Serialised once here (the model is already valid), which keeps /match fast.
+            )
+        # The payload has the response model's shape by construction (tests validate it), so
+        # it is serialised once with orjson instead of being validated again by pydantic.
         return Response(
-            content=result.model_dump_json(by_alias=True),
+            content=orjson.dumps(payload),
             media_type="application/json",
-            headers={"x-batch-size": str(len(result.responses))},
+            headers={"x-batch-size": str(len(payload["responses"]))},
         )

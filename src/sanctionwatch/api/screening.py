@@ -12,10 +12,12 @@ needs and :class:`MatcherScreener` fills it with the stage's index and matcher.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from followthemoney import EntityProxy, model
@@ -28,6 +30,8 @@ from sanctionwatch.screen.matcher import CODE_VERSION, MATCHER_VERSION, MatchRes
 from sanctionwatch.screen.screening import read_list_entities
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import StatementRow
+
+log = logging.getLogger("sanctionwatch.api")
 
 LIST_ORIGIN_PREFIX = "list:"
 ALL_LISTS_SCOPES = ("default", "sanctions", "all")
@@ -160,15 +164,18 @@ class AlgorithmsResponse(BaseModel):
 
 @dataclass(frozen=True)
 class Candidate:
-    """One scored list entity for a query."""
+    """One scored list entity for a query (``explanations`` as yente's FeatureExplanation)."""
 
     entity: EntityProxy
     score: float
-    explanations: dict[str, FeatureExplanation]
+    explanations: dict[str, dict[str, Any]]
     datasets: list[str]
     reasons: list[str] = field(default_factory=list)
     list_version: str | None = None
     sanctions: list[dict[str, Any]] = field(default_factory=list)
+    shape: dict[str, Any] | None = None
+    """The entity's ``id``, ``caption``, ``schema`` and ``properties`` if the screener keeps
+    them ready (else they are computed from ``entity``)."""
 
 
 @dataclass(frozen=True)
@@ -192,49 +199,77 @@ class Screener(Protocol):
 
     def datasets(self) -> list[str]: ...
 
+    def ready(self) -> bool:
+        """True when :meth:`match` answers from memory (no index to build, no I/O to wait on)."""
+        ...
+
     def match(self, query: EntityProxy, options: MatchOptions) -> list[Candidate]: ...
 
 
 # ---------------------------------------------------------------- the screen stage's matcher
 
 
+@dataclass(frozen=True)
+class _Lists:
+    """One consistent view of the lists: the index, the entities and their JSON shape."""
+
+    stamp: tuple[int, str]
+    index: ScreeningIndex
+    entities: dict[str, EntityProxy]
+    datasets: list[str]
+    shapes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``id``, ``caption``, ``schema`` and ``properties`` of each entity, filled on first use."""
+
+    def shape(self, entity: EntityProxy) -> dict[str, Any]:
+        key = entity.id or ""
+        found = self.shapes.get(key)
+        if found is None:
+            found = {
+                "id": key,
+                "caption": entity.caption,
+                "schema": entity.schema.name,
+                "properties": {p: list(v) for p, v in entity.to_dict()["properties"].items()},
+            }
+            self.shapes[key] = found
+        return found
+
+
 class MatcherScreener:
     """``/match`` over the screen stage's :class:`ScreeningIndex` of the lists in the store.
 
-    The index is built on first use and rebuilt when the list statements change (checked at
-    most every ``recheck_seconds``), so a list update needs no restart.
+    The index is built once per process (at start-up by the app's lifespan, or by the first
+    request) and kept in memory; requests never touch the database. A background thread checks
+    every ``recheck_seconds`` whether the list statements changed and, if so, builds a new index
+    and swaps it in, so a list update needs no restart and no request waits for the rebuild.
     """
 
     def __init__(self, database: Database, recheck_seconds: float = 30.0) -> None:
         self._database = database
         self._recheck_seconds = recheck_seconds
-        self._lock = threading.Lock()
-        self._stamp: tuple[int, str] | None = None
+        self._build_lock = threading.Lock()
+        self._lists: _Lists | None = None
         self._checked_at = 0.0
-        self._index = ScreeningIndex()
-        self._entities: dict[str, EntityProxy] = {}
-        self._datasets: list[str] = []
+        self._checking = False
 
     @property
     def name(self) -> str:
         return f"sanctionwatch-matcher-v{CODE_VERSION}"
 
     def algorithms(self) -> list[AlgorithmInfo]:
-        return [
-            AlgorithmInfo(
-                name=self.name,
-                description="Name features (transliteration-aware token alignment, Korean "
-                "syllables, phonetics, legal forms) plus birth date, country and identifier "
-                f"evidence, combined by fitted weights ({MATCHER_VERSION}).",
-            )
-        ]
+        return [_algorithm_info(self.name)]
 
     def best_algorithm(self) -> str:
         return self.name
 
     def datasets(self) -> list[str]:
-        self._refresh()
-        return list(self._datasets)
+        return list(self._current().datasets)
+
+    def ready(self) -> bool:
+        return self._lists is not None
+
+    def warm(self) -> None:
+        """Build the index now (the app's lifespan calls this in a thread at start-up)."""
+        self._current()
 
     def _current_stamp(self) -> tuple[int, str]:
         with self._database.session() as session:
@@ -245,51 +280,73 @@ class MatcherScreener:
             ).one()
         return int(count or 0), str(latest)
 
-    def _refresh(self) -> None:
-        if self._stamp is not None and time.monotonic() - self._checked_at < self._recheck_seconds:
-            return
-        with self._lock:
-            now = time.monotonic()
-            if self._stamp is not None and now - self._checked_at < self._recheck_seconds:
-                return
+    def _build(self, stamp: tuple[int, str]) -> _Lists:
+        with self._database.session() as session:
+            snapshot = read_list_entities(session)
+        index = ScreeningIndex.build(
+            snapshot.entities, snapshot.versions, snapshot.sanctions, snapshot.datasets
+        )
+        return _Lists(
+            stamp=stamp,
+            index=index,
+            entities={e.id: e for e in snapshot.entities if e.id},
+            datasets=sorted({d for ds in snapshot.datasets.values() for d in ds}),
+        )
+
+    def _current(self) -> _Lists:
+        """The lists in memory (built on first use); starts a background re-check when due."""
+        lists = self._lists
+        if lists is None:
+            with self._build_lock:
+                if self._lists is None:
+                    self._lists = self._build(self._current_stamp())
+                    self._checked_at = time.monotonic()
+                return self._lists
+        if time.monotonic() - self._checked_at >= self._recheck_seconds and not self._checking:
+            self._checking = True
+            threading.Thread(target=self._recheck, name="match-index-recheck", daemon=True).start()
+        return lists
+
+    def _recheck(self) -> None:
+        try:
             stamp = self._current_stamp()
-            if stamp != self._stamp:
-                with self._database.session() as session:
-                    snapshot = read_list_entities(session)
-                self._index = ScreeningIndex.build(
-                    snapshot.entities, snapshot.versions, snapshot.sanctions, snapshot.datasets
-                )
-                self._entities = {e.id: e for e in snapshot.entities if e.id}
-                self._datasets = sorted({d for ds in snapshot.datasets.values() for d in ds})
-                self._stamp = stamp
-            self._checked_at = now
+            current = self._lists
+            if current is None or stamp != current.stamp:
+                with self._build_lock:
+                    self._lists = self._build(stamp)
+        except Exception:  # the old index keeps serving; the next check tries again
+            log.exception("re-checking the sanctions lists for /match failed")
+        finally:
+            self._checked_at = time.monotonic()
+            self._checking = False
 
     def match(self, query: EntityProxy, options: MatchOptions) -> list[Candidate]:
-        self._refresh()
-        index, entities = self._index, self._entities
+        lists = self._current()
         wanted = options.limit + len(options.exclude_ids)
         if options.datasets is not None or options.exclude_schemata:
             wanted = max(wanted * 5, 50)
         weights = load_weights()
+        all_weights = weights.name | weights.evidence
         results: list[Candidate] = []
-        for hit in index.search(query, limit=wanted, threshold=options.cutoff):
+        for hit in lists.index.search(query, limit=wanted, threshold=options.cutoff):
             listed = hit.entity
             if listed.id in options.exclude_ids or listed.schema in options.exclude_schemata:
                 continue
             if options.datasets is not None and options.datasets.isdisjoint(listed.datasets):
                 continue
-            entity = entities.get(listed.id)
+            entity = lists.entities.get(listed.id)
             if entity is None:
                 continue
             results.append(
                 Candidate(
                     entity=entity,
                     score=hit.score,
-                    explanations=_explanations(hit.result, weights.name | weights.evidence),
+                    explanations=_explanations(hit.result, all_weights),
                     datasets=listed.datasets,
                     reasons=list(hit.result.explanation),
                     list_version=listed.version,
                     sanctions=listed.sanctions,
+                    shape=lists.shape(entity),
                 )
             )
             if len(results) >= options.limit:
@@ -297,18 +354,29 @@ class MatcherScreener:
         return results
 
 
-def _explanations(result: MatchResult, weights: dict[str, float]) -> dict[str, FeatureExplanation]:
+@lru_cache(maxsize=8)
+def _algorithm_info(name: str) -> AlgorithmInfo:
+    return AlgorithmInfo(
+        name=name,
+        description="Name features (transliteration-aware token alignment, Korean "
+        "syllables, phonetics, legal forms) plus birth date, country and identifier "
+        f"evidence, combined by fitted weights ({MATCHER_VERSION}).",
+    )
+
+
+def _explanations(result: MatchResult, weights: dict[str, float]) -> dict[str, dict[str, Any]]:
     """yente-style explanations: each feature's value, its weight and the aligned names."""
     explained = {}
+    query, candidate = result.query_name, result.candidate_name
     for feature, value in result.features.items():
         weight = weights.get(feature, 0.0)
-        explained[feature] = FeatureExplanation(
-            score=round(value, 4),
-            weight=round(weight, 4),
-            detail=f"{feature} = {value:.2f}, contributes {value * weight:+.2f} to the logit",
-            query=result.query_name,
-            candidate=result.candidate_name,
-        )
+        explained[feature] = {
+            "score": round(value, 4),
+            "weight": round(weight, 4),
+            "detail": f"{feature} = {value:.2f}, contributes {value * weight:+.2f} to the logit",
+            "query": query,
+            "candidate": candidate,
+        }
     return explained
 
 
@@ -384,34 +452,47 @@ def _validate_config(screener: Screener, algorithm: str, config: dict[str, Any])
         raise MatchRequestError(f"Unknown config keys for {algorithm}: {', '.join(unknown)}")
 
 
-def _result(candidate: Candidate, threshold: float) -> ScoredEntity:
-    entity = candidate.entity
-    properties = {prop: list(values) for prop, values in entity.to_dict()["properties"].items()}
-    return ScoredEntity(
-        id=entity.id or "",
-        caption=entity.caption,
-        schema=entity.schema.name,
-        properties=properties,
-        datasets=candidate.datasets,
-        score=round(candidate.score, 4),
-        match=candidate.score >= threshold,
-        features={name: round(e.score, 4) for name, e in candidate.explanations.items()},
-        explanations=candidate.explanations,
-        explanation=candidate.reasons,
-        list_version=candidate.list_version,
-        sanctions=candidate.sanctions,
-    )
+def entity_shape(entity: EntityProxy) -> dict[str, Any]:
+    """``id``, ``caption``, ``schema`` and ``properties`` of an entity, as yente sends them."""
+    return {
+        "id": entity.id or "",
+        "caption": entity.caption,
+        "schema": entity.schema.name,
+        "properties": {p: list(v) for p, v in entity.to_dict()["properties"].items()},
+    }
 
 
-def run_match(
+def _result(candidate: Candidate, threshold: float) -> dict[str, Any]:
+    """One result of ``responses.*.results`` (the shape of :class:`ScoredEntity`)."""
+    explanations = candidate.explanations
+    return {
+        **(candidate.shape or entity_shape(candidate.entity)),
+        "datasets": candidate.datasets,
+        "referents": [],
+        "target": True,
+        "first_seen": None,
+        "last_seen": None,
+        "last_change": None,
+        "score": round(candidate.score, 4),
+        "match": candidate.score >= threshold,
+        "features": {name: e["score"] for name, e in explanations.items()},
+        "explanations": explanations,
+        "explanation": candidate.reasons,
+        "list_version": candidate.list_version,
+        "sanctions": candidate.sanctions,
+    }
+
+
+def match_payload(
     screener: Screener,
     dataset: str,
     body: EntityMatchQuery,
     params: MatchParams,
     max_batch: int,
     on_query: Callable[[str, EntityProxy, list[Candidate]], None] | None = None,
-) -> EntityMatchResponse:
-    """Screen every query of ``body`` and shape the answer as yente does."""
+) -> dict[str, Any]:
+    """Screen every query of ``body`` and shape the answer as yente does (plain JSON data in
+    the shape of :class:`EntityMatchResponse`, so the API sends it without re-validating)."""
     scope = _scope(screener, dataset, params)
     queries = dict(body.queries)
     if not queries:
@@ -438,7 +519,7 @@ def run_match(
         config=dict(body.config),
     )
     parsed = {key: parse_example(example) for key, example in queries.items()}
-    responses: dict[str, EntityMatches] = {}
+    responses: dict[str, Any] = {}
     for key, entity in parsed.items():
         candidates = screener.match(entity, options)
         if on_query is not None:
@@ -447,14 +528,28 @@ def run_match(
         query_echo = entity.to_dict()
         if queries[key].id is None:
             query_echo.pop("id", None)
-        responses[key] = EntityMatches(
-            results=results,
-            total=TotalSpec(value=sum(1 for r in results if r.match)),
-            query=query_echo,
-        )
+        responses[key] = {
+            "status": 200,
+            "results": results,
+            "total": {"value": sum(1 for r in results if r["match"]), "relation": "eq"},
+            "query": query_echo,
+        }
     info = next(a for a in screener.algorithms() if a.name == algorithm)
-    return EntityMatchResponse(
-        responses=responses,
-        matcher=MatcherInfo(name=info.name, description=info.description),
-        limit=params.limit,
-    )
+    return {
+        "responses": responses,
+        "matcher": {"name": info.name, "description": info.description},
+        "limit": params.limit,
+    }
+
+
+def run_match(
+    screener: Screener,
+    dataset: str,
+    body: EntityMatchQuery,
+    params: MatchParams,
+    max_batch: int,
+    on_query: Callable[[str, EntityProxy, list[Candidate]], None] | None = None,
+) -> EntityMatchResponse:
+    """:func:`match_payload` as the validated response model (for Python callers)."""
+    payload = match_payload(screener, dataset, body, params, max_batch, on_query)
+    return EntityMatchResponse.model_validate(payload)
