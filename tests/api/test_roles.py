@@ -233,3 +233,13 @@ def test_token_checks_are_remembered_not_looked_up_per_request(
     finally:
         event.remove(database.engine, "before_cursor_execute", count)
     assert len(lookups) == 1  # the first sight of the user's token; the legacy one needs none
+
+
+def test_feed_readers_authenticate_with_basic_auth(
+    remote: TestClient, tokens: dict[str, str]
+) -> None:
+    assert remote.get("/alerts.atom").status_code == 401
+    assert remote.get("/alerts.atom", auth=("any-name", tokens["viewer"])).status_code == 200
+    assert remote.get("/alerts.atom", auth=("any-name", "sw_wrong")).status_code == 401
+    garbled = remote.get("/alerts.atom", headers={"Authorization": "Basic !!not-base64"})
+    assert garbled.status_code == 401

@@ -11,6 +11,8 @@ tokens are remembered (by hash) for a few seconds, so a busy client costs one lo
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import time
 from collections.abc import Awaitable, Callable
@@ -115,12 +117,25 @@ def authenticator(request: Request) -> Authenticator:
 
 
 def bearer(request: Request) -> str | None:
+    """The token of ``Authorization: Bearer <token>``, or the password of HTTP Basic (feed
+    readers can send a user name and password, not a bearer header; the name is ignored)."""
     header = request.headers.get("authorization")
     if not header:
         return None
     scheme, _, token = header.partition(" ")
     token = token.strip()
+    if scheme.lower() == "basic" and token:
+        return _basic_password(token)
     return token if scheme.lower() == "bearer" and token else None
+
+
+def _basic_password(encoded: str) -> str | None:
+    try:
+        decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    password = decoded.partition(":")[2]
+    return password or None
 
 
 def unauthenticated(auth: Authenticator, what: str) -> HTTPException:
