@@ -79,7 +79,7 @@ def run(
     """Run the main job: the whole pipeline on PATHS, print a summary, then serve the web app.
 
     Stages: ingest PATHS (default examples/reports), load the lists in examples/lists,
-    extract, resolve, screen every entity, then flag.
+    extract, resolve, screen every entity, flag, then raise an alert for each new red flag.
 
     Example:
 
