@@ -118,6 +118,7 @@ def test_each_role_against_each_kind_of_endpoint(
             assert f"needs the {NEEDS[kind]} role" in response.json()["detail"]
         if expected == 401:
             assert response.headers["www-authenticate"] == "Bearer"
+            assert "needs" in response.json()["detail"]
 
 
 def test_wrong_token_is_401_and_health_stays_open(remote: TestClient) -> None:

@@ -146,9 +146,16 @@ def unauthenticated(auth: Authenticator, what: str) -> HTTPException:
             "Writes are disabled: add a user with `sanctionwatch users add NAME --role analyst` "
             "or set SANCTIONWATCH_API_TOKEN on the server.",
         )
+    if what == "read":
+        needs = (
+            "this server needs one on every request (a viewer's to read, an analyst's to "
+            "decide, an admin's to administer)"
+        )
+    else:
+        needs = f"this needs the token of an {what}" + (" or admin" if what == "analyst" else "")
     return HTTPException(
         401,
-        f"Missing or wrong token ({what} needs one): send 'Authorization: Bearer <token>'.",
+        f"Missing or wrong token: {needs}; send 'Authorization: Bearer <token>'.",
         headers={"WWW-Authenticate": "Bearer"},
     )
 
