@@ -16,17 +16,26 @@ for one name is never reused for another name on the same address.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from sanctionwatch import __version__
+from sanctionwatch.netguard import (
+    REFUSED_HOSTNAMES,
+    UnresolvableHostError,
+    default_port,
+    is_ip,
+    pinned,
+    refusal,
+    resolve,
+)
 from sanctionwatch.settings import load_settings
+
+__all__ = ["USER_AGENT", "FetchError", "FetchResult", "Fetcher", "pinned", "refusal"]
 
 USER_AGENT = (
     f"SanctionWatch/{__version__} (sanctions-evasion research monitor; "
@@ -34,11 +43,6 @@ USER_AGENT = (
 )
 MAX_REDIRECTS = 5
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-REFUSED_HOSTNAMES = frozenset({"metadata", "metadata.google.internal", "instance-data"})
-METADATA_ADDRESSES = frozenset(
-    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
-)
-
 Resolver = Callable[[str, int], list[str]]
 
 
@@ -65,31 +69,9 @@ class FetchResult:
 def system_resolver(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to."""
     try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve host {host!r} ({exc.strerror})") from None
-    return sorted({str(info[4][0]) for info in infos})
-
-
-def refusal(address: str) -> str | None:
-    """Why an address must not be fetched from, or None if it is a public unicast address."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return "not an IP address"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    checks = (
-        (ip in METADATA_ADDRESSES, "a cloud metadata address"),
-        (ip.is_unspecified, "an unspecified address"),
-        (ip.is_loopback, "a loopback address"),
-        (ip.is_link_local, "a link-local address"),
-        (ip.is_multicast, "a multicast address"),
-        (ip.is_private, "a private address"),
-        (ip.is_reserved, "a reserved address"),
-        (not ip.is_global, "a non-public address"),
-    )
-    return next((reason for refused, reason in checks if refused), None)
+        return resolve(host, port)
+    except UnresolvableHostError as exc:
+        raise FetchError(str(exc)) from None
 
 
 @dataclass
@@ -143,7 +125,7 @@ class Fetcher:
         host = parts.hostname.rstrip(".").lower()
         if host in REFUSED_HOSTNAMES and not self.allow_private:
             raise FetchError(f"{url}: {host} is a cloud metadata host and is never fetched")
-        addresses = [host] if _is_ip(host) else self.resolver(host, _port(parts))
+        addresses = [host] if is_ip(host) else self.resolver(host, default_port(parts))
         if not addresses:
             raise FetchError(f"{url}: host {host} resolves to no address")
         for address in addresses if not self.allow_private else ():
@@ -261,33 +243,6 @@ class Fetcher:
 
 class _ConnectFailedError(Exception):
     """This address did not take the connection; another checked address may."""
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
-def _port(parts: SplitResult) -> int:
-    return parts.port or (443 if parts.scheme == "https" else 80)
-
-
-def pinned(url: str, address: str) -> tuple[str, str, str | None]:
-    """``url`` rewritten to connect to ``address``, with the ``Host`` header and TLS server
-    name (None for plain http or an IP literal) that keep naming the original host."""
-    parts = urlsplit(url)
-    hostname = (parts.hostname or "").rstrip(".")
-    port = _port(parts)
-    literal = f"[{address}]" if ":" in address else address
-    target = urlunsplit((parts.scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
-    shown = f"[{hostname}]" if ":" in hostname else hostname
-    default = port == (443 if parts.scheme == "https" else 80)
-    host_header = shown if default else f"{shown}:{port}"
-    sni = hostname if parts.scheme == "https" and not _is_ip(hostname) else None
-    return target, host_header, sni
 
 
 def etag_of(response: httpx.Response) -> str | None:
