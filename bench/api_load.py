@@ -140,6 +140,7 @@ class Result:
     seconds: float = 0.0
     client_cpu: float = 0.0
     server_cpu: float = 0.0
+    worker_cpu: list[float] = field(default_factory=list)
 
     def rate(self) -> float:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
@@ -160,7 +161,9 @@ class Result:
         return (
             f"{self.name:<22} {self.rate():7.1f} req/s  p50 {self.p(0.5):6.1f}  "
             f"p95 {self.p(0.95):6.1f}  p99 {self.p(0.99):6.1f} ms  {server_part}  "
-            f"cpu client {self.client_cpu / cpu:4.0%} server {self.server_cpu / cpu:4.0%}  "
+            f"cpu client {self.client_cpu / cpu:4.0%} server {self.server_cpu / cpu:4.0%} "
+            f"({self.server_cpu * 1000 / len(self.latencies):.2f} ms/req)  "
+            f"workers {'/'.join(f'{c / cpu:.0%}' for c in self.worker_cpu[1:])}  "
             f"n={len(self.latencies)} errors={sum(self.errors.values())}"
             + (f" {self.errors}" if self.errors else "")
         )
@@ -175,15 +178,16 @@ class Load:
     def __init__(self, host: str, port: int, server: psutil.Process) -> None:
         self.host, self.port, self.server = host, port, server
 
-    def _server_cpu(self) -> float:
-        total = 0.0
+    def _process_cpu(self) -> list[float]:
+        """CPU seconds of the server's processes (the parent first, then each worker)."""
+        spent = []
         for process in [self.server, *self.server.children(recursive=True)]:
             try:
                 times = process.cpu_times()
             except psutil.Error:
                 continue
-            total += times.user + times.system
-        return total
+            spent.append(times.user + times.system)
+        return spent
 
     async def run(
         self, name: str, make: MakeRequest, clients: int, seconds: float, rate: float | None
@@ -191,7 +195,7 @@ class Load:
         """``clients`` connections for ``seconds``: back to back, or at ``rate`` requests/s."""
         result = Result(name)
         connections = [Connection(self.host, self.port) for _ in range(clients)]
-        cpu_client, cpu_server = time.process_time(), self._server_cpu()
+        cpu_client, cpu_server = time.process_time(), self._process_cpu()
         began = time.perf_counter()
         stop = began + seconds
 
@@ -222,7 +226,10 @@ class Load:
         await asyncio.gather(*(worker(slot) for slot in range(clients)))
         result.seconds = time.perf_counter() - began
         result.client_cpu = time.process_time() - cpu_client
-        result.server_cpu = self._server_cpu() - cpu_server
+        after = self._process_cpu()
+        if len(after) == len(cpu_server):
+            result.worker_cpu = [b - a for a, b in zip(cpu_server, after, strict=True)]
+        result.server_cpu = sum(after) - sum(cpu_server)
         for connection in connections:
             await connection.close()
         return result

@@ -19,12 +19,16 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.api import stages
 from sanctionwatch.store.offsets import OffsetMap
+from sanctionwatch.store.search import (
+    NAME_PROPS,
+    document_condition,
+    entities_named,
+    like_pattern,
+)
 from sanctionwatch.store.statements import Statement, assemble_entity, statements_for_entities
-from sanctionwatch.store.tables import DocumentRow, StatementRow
-from sanctionwatch.web.tables import VALUE_PREFIX_CHARS, value_prefix
+from sanctionwatch.store.tables import VALUE_PREFIX_CHARS, DocumentRow, StatementRow, value_prefix
 
 LIST_ORIGIN_PREFIX = "list:"
-NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 MAX_GRAPH_DEPTH = 3
 MAX_GRAPH_NODES = 300
 
@@ -109,12 +113,6 @@ def is_link_prop(schema_name: str, prop: str) -> bool:
     if schema is None or prop not in schema.properties:
         return False
     return schema.properties[prop].type == registry.entity
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern that matches ``text`` literally (wildcards in user input are escaped)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 # ---------------------------------------------------------------- documents
@@ -404,19 +402,14 @@ def list_entities(
 ) -> tuple[list[EntitySummary], int]:
     """Entities of ``schema`` (default: every Thing) whose names contain ``q``, paged."""
     schemata = descendant_schemata(schema or "Thing")
-    query = select(StatementRow.entity_id).where(StatementRow.schema.in_(schemata))
-    if q:
-        query = query.where(
-            StatementRow.prop.in_(NAME_PROPS),
-            func.lower(StatementRow.value).like(like_pattern(q.lower()), escape="\\"),
-        )
-    if dataset:
-        query = query.where(StatementRow.dataset == dataset)
-    ids_query = query.distinct()
-    if q:  # a substring search scans once: fetch the matching ids, count and page in Python
-        matching = list(session.scalars(ids_query.order_by(StatementRow.entity_id)))
+    if q:  # through the trigram name index (store/search.py); paged in Python
+        matching = entities_named(session, q, schemata, dataset)
         total, ids = len(matching), matching[offset : offset + limit]
     else:
+        query = select(StatementRow.entity_id).where(StatementRow.schema.in_(schemata))
+        if dataset:
+            query = query.where(StatementRow.dataset == dataset)
+        ids_query = query.distinct()
         total = session.scalar(select(func.count()).select_from(ids_query.subquery())) or 0
         page = ids_query.order_by(StatementRow.entity_id).limit(limit).offset(offset)
         ids = list(session.scalars(page))
@@ -734,13 +727,7 @@ def search(
 ) -> tuple[list[EntitySummary], int, list[SearchHit], int]:
     """Entities whose names contain ``q`` and documents whose text contains it."""
     entities, entity_total = list_entities(session, None, q, limit, offset)
-    pattern = like_pattern(q.lower())
-    doc_query = select(DocumentRow).where(
-        or_(
-            func.lower(DocumentRow.title).like(pattern, escape="\\"),
-            func.lower(DocumentRow.clean_text).like(pattern, escape="\\"),
-        )
-    )
+    doc_query = select(DocumentRow).where(document_condition(session, q))
     doc_total = session.scalar(select(func.count()).select_from(doc_query.subquery())) or 0
     hits = [
         SearchHit(_summary(row), _snippet(row.clean_text, q))

@@ -20,8 +20,9 @@ from fastapi import (
     Response,
     UploadFile,
 )
+from fastapi.exceptions import RequestValidationError
 from followthemoney import EntityProxy, model
-from pydantic import JsonValue
+from pydantic import JsonValue, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -33,7 +34,7 @@ from sanctionwatch.api.screening import (
     Candidate,
     EntityMatchQuery,
     EntityMatchResponse,
-    MatchParams,
+    MatchQueryString,
     MatchRequestError,
     Screener,
     UnknownDatasetError,
@@ -350,9 +351,7 @@ def _entity_routes(router: APIRouter) -> None:
     ) -> readmodel.Graph:
         """The neighbourhood of an entity: designated nodes and flagged links are marked."""
         with state.database.session() as session:
-            flags = stages.list_flags(session)
-            links = {f.link for f in flags if f.link is not None}
-            nodes = {eid for f in flags for eid in f.entity_ids}
+            links, nodes = stages.flag_marks(session)
             graph = readmodel.neighbourhood(session, entity_id, depth, links, nodes)
         if graph is None:
             raise HTTPException(404, f"No entity {entity_id}.")
@@ -521,43 +520,32 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
         response_model_by_alias=True,
         responses={400: {"model": models.Message}, 404: {"model": models.Message}},
         tags=["matching"],
+        openapi_extra={"parameters": MatchQueryString.openapi_parameters(algorithm_names)},
     )
     async def match(
         state: State,
+        request: Request,
         dataset: Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,64}$")],
         body: EntityMatchQuery,
-        limit: Annotated[int, Query(ge=1, le=500)] = 5,
-        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = 0.7,
-        cutoff: Annotated[float, Query(ge=0.0, le=1.0)] = 0.5,
-        algorithm: str = Query("best", max_length=64, json_schema_extra={"enum": algorithm_names}),
-        include_dataset: Annotated[list[str], Query()] = [],  # noqa: B006
-        exclude_dataset: Annotated[list[str], Query()] = [],  # noqa: B006
-        exclude_schema: list[str] = Query(
-            [], json_schema_extra={"items": {"type": "string", "enum": SCHEMA_NAMES}}
-        ),
-        exclude_entity_ids: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
-        topics: Annotated[list[str], Query()] = [],  # noqa: B006
-        changed_since: Annotated[str | None, Query(max_length=40)] = None,
     ) -> Response:
         """Screen example entities against the sanctions lists (yente-compatible).
 
         ``dataset`` is ``default``/``sanctions`` (every list) or one list's id (``us_ofac_sdn``).
-        Results under ``cutoff`` are dropped; ``match`` means ``score >= threshold``.
+        Results under ``cutoff`` are dropped; ``match`` means ``score >= threshold``. Query
+        parameters as yente's: ``limit``, ``threshold``, ``cutoff``, ``algorithm``,
+        ``include_dataset``, ``exclude_dataset``, ``exclude_schema``, ``exclude_entity_ids``.
         """
+        try:
+            query = MatchQueryString.from_pairs(request.query_params.multi_items())
+        except ValidationError as exc:
+            errors = [{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]
+            raise RequestValidationError(errors) from exc
+        params = query.params(state.settings.max_page_size)
+        threshold, cutoff = params.threshold, params.cutoff
         # Screening is CPU work over an in-memory index: it runs on the event loop (no thread
         # hop); only building the index (once per process) is waited for in a thread.
         if not state.screener.ready():
             await run_in_threadpool(state.screener.datasets)
-        params = MatchParams(
-            limit=min(limit, state.settings.max_page_size),
-            threshold=threshold,
-            cutoff=cutoff,
-            algorithm=algorithm,
-            include_dataset=include_dataset,
-            exclude_dataset=exclude_dataset,
-            exclude_schema=exclude_schema,
-            exclude_entity_ids=exclude_entity_ids,
-        )
         audited: list[AuditedQuery] = []
 
         def remember(key: str, entity: EntityProxy, candidates: list[Candidate]) -> None:

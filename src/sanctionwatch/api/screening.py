@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -395,6 +395,75 @@ class MatchParams:
     exclude_dataset: Sequence[str] = ()
     exclude_schema: Sequence[str] = ()
     exclude_entity_ids: Sequence[str] = ()
+
+
+SCHEMA_NAMES = list[JsonValue](sorted(model.schemata))
+
+
+class MatchQueryString(BaseModel):
+    """The query string of ``POST /match/{dataset}`` (yente's parameters), validated in one
+    step: FastAPI resolving a dozen separate query parameters cost more than the screening."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=500)
+    threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    cutoff: float = Field(DEFAULT_CUTOFF, ge=0.0, le=1.0)
+    algorithm: str = Field("best", max_length=64)
+    include_dataset: list[str] = Field(default_factory=list)
+    exclude_dataset: list[str] = Field(default_factory=list)
+    exclude_schema: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={"items": {"type": "string", "enum": SCHEMA_NAMES}},
+    )
+    exclude_entity_ids: list[str] = Field(default_factory=list, max_length=MAX_EXCLUDED_IDS)
+    topics: list[str] = Field(default_factory=list)
+    changed_since: str | None = Field(None, max_length=40)
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> MatchQueryString:
+        """Validate ``key=value`` pairs (list parameters repeat; the last scalar value wins)."""
+        values: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in _LIST_PARAMETERS:
+                values.setdefault(key, []).append(value)
+            else:
+                values[key] = value
+        return cls.model_validate(values)
+
+    def params(self, max_limit: int) -> MatchParams:
+        return MatchParams(
+            limit=min(self.limit, max_limit),
+            threshold=self.threshold,
+            cutoff=self.cutoff,
+            algorithm=self.algorithm,
+            include_dataset=self.include_dataset,
+            exclude_dataset=self.exclude_dataset,
+            exclude_schema=self.exclude_schema,
+            exclude_entity_ids=self.exclude_entity_ids,
+        )
+
+    @classmethod
+    def openapi_parameters(cls, algorithms: list[JsonValue]) -> list[dict[str, Any]]:
+        """The fields as OpenAPI query parameters (``algorithms`` are the allowed names)."""
+        schema = cls.model_json_schema()
+        parameters = []
+        for name, field_schema in schema["properties"].items():
+            if name == "algorithm":
+                field_schema = {**field_schema, "enum": algorithms}
+            if field_schema.get("type") == "array" and "default" not in field_schema:
+                field_schema = {**field_schema, "default": []}
+            parameters.append(
+                {"name": name, "in": "query", "required": False, "schema": field_schema}
+            )
+        return parameters
+
+
+_LIST_PARAMETERS = frozenset(
+    name
+    for name, info in MatchQueryString.model_fields.items()
+    if getattr(info.annotation, "__origin__", None) is list
+)
 
 
 def parse_example(example: EntityExample) -> EntityProxy:

@@ -252,6 +252,22 @@ def list_flags(session: Session) -> list[Flag]:
     return flags
 
 
+def flag_marks(session: Session) -> tuple[set[tuple[str, str]], set[str]]:
+    """What the network view marks: flagged links (entity pairs) and flagged entities.
+
+    Reads the flag list only (no evidence), so drawing a neighbourhood stays cheap.
+    """
+    from sanctionwatch.flags import engine as flags_engine
+
+    links: set[tuple[str, str]] = set()
+    nodes: set[str] = set()
+    for view in flags_engine.list_flags(session):
+        nodes.update(view.entity_ids)
+        if len(view.entity_ids) == 2:
+            links.add((view.entity_ids[0], view.entity_ids[1]))
+    return links, nodes
+
+
 @dataclass(frozen=True)
 class UploadOutcome:
     """What happened to an uploaded document: stored (new or known) or refused, and why."""

@@ -1,10 +1,11 @@
-"""Graph queries over link statements, through canonical ids, as recursive SQL.
+"""Graph queries over link statements, through canonical ids.
 
 Edges come from two kinds of statements: FtM link entities (Ownership owner→asset, Directorship,
 Employment, Membership, UnknownLink and every other edge schema: source→target) and entity-valued
 properties of ordinary entities (Sanction.entity, addressEntity, parent, ...). Both ends are mapped
-through ``canonical_ids`` so a resolved cluster is one node. The same SQL runs on SQLite and
-PostgreSQL; walks carry a depth bound and a visited path, so cycles end.
+through ``canonical_ids`` so a resolved cluster is one node. Neighbourhoods and paths walk a hop
+at a time through indexes (:mod:`sanctionwatch.resolve.adjacency`); ownership chains are recursive
+SQL that runs on SQLite and PostgreSQL, carrying a depth bound and a visited path so cycles end.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from followthemoney import model
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from sanctionwatch.resolve.adjacency import LinkEdge, walk
 from sanctionwatch.resolve.resolver import canonical_id
 
 NODE_LINK_PROPS = (
@@ -39,19 +40,6 @@ MAX_DEPTH = 10
 OVER_FULL = 100.0001
 
 
-def edge_schemata() -> list[tuple[str, str, str]]:
-    """(schema, source property, target property) of every FtM link schema."""
-    found = []
-    for schema in model.schemata.values():
-        if schema.edge and schema.edge_source and schema.edge_target:
-            found.append((schema.name, schema.edge_source, schema.edge_target))
-    return sorted(found)
-
-
-def _quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _contains(dialect: str, haystack: str, needle: str) -> str:
     if dialect == "postgresql":
         return f"strpos({haystack}, {needle}) > 0"
@@ -70,35 +58,6 @@ def _percentage(dialect: str, column: str) -> str:
         f"CASE WHEN {cleaned} GLOB '[0-9]*' AND {cleaned} NOT GLOB '*[^0-9.]*' "
         f"THEN CAST({cleaned} AS DOUBLE PRECISION) END"
     )
-
-
-def _edges_cte() -> str:
-    """``edges(link_id, kind, src, dst)``: every edge with both ends canonical."""
-    link_conditions = " OR ".join(
-        f"(s.schema = {_quote(name)} AND s.prop = {_quote(source)} AND t.prop = {_quote(target)})"
-        for name, source, target in edge_schemata()
-    )
-    link_names = ", ".join(_quote(name) for name, _, _ in edge_schemata())
-    node_props = ", ".join(_quote(prop) for prop in NODE_LINK_PROPS)
-    return f"""
-    edge_raw AS (
-        SELECT s.entity_id AS link_id, s.schema AS kind, s.value AS src, t.value AS dst
-        FROM statements s JOIN statements t ON t.entity_id = s.entity_id
-        WHERE {link_conditions}
-        UNION
-        SELECT s.entity_id AS link_id, s.schema || '.' || s.prop AS kind,
-               s.entity_id AS src, s.value AS dst
-        FROM statements s
-        WHERE s.prop IN ({node_props}) AND s.schema NOT IN ({link_names})
-    ),
-    edges AS (
-        SELECT DISTINCT e.link_id, e.kind,
-               COALESCE(cs.canonical_id, e.src) AS src,
-               COALESCE(ct.canonical_id, e.dst) AS dst
-        FROM edge_raw e
-        LEFT JOIN canonical_ids cs ON cs.entity_id = e.src
-        LEFT JOIN canonical_ids ct ON ct.entity_id = e.dst
-    )"""
 
 
 @dataclass(frozen=True)
@@ -127,49 +86,22 @@ class Neighbourhood:
     edges: list[Edge] = field(default_factory=list)
 
 
-def _reach_sql(dialect: str) -> str:
-    del dialect
-    return f"""
-    WITH RECURSIVE {_edges_cte()},
-    undirected AS (
-        SELECT src AS a, dst AS b FROM edges UNION SELECT dst AS a, src AS b FROM edges
-    ),
-    reach(node, depth) AS (
-        SELECT CAST(:start AS TEXT), 0
-        UNION
-        SELECT CAST(u.b AS TEXT), r.depth + 1 FROM reach r JOIN undirected u ON u.a = r.node
-        WHERE r.depth < :depth
-    )
-    SELECT node, MIN(depth) AS depth FROM reach GROUP BY node
-    """
-
-
-def _edges_among(session: Session, nodes: Sequence[str]) -> list[Edge]:
-    if not nodes:
-        return []
-    sql = f"WITH {_edges_cte()} SELECT link_id, kind, src, dst FROM edges"
-    wanted = set(nodes)
-    found = set()
-    for chunk_start in range(0, len(nodes), 500):
-        chunk = list(nodes)[chunk_start : chunk_start + 500]
-        marks = ", ".join(f":n{i}" for i in range(len(chunk)))
-        query = f"{sql} WHERE src IN ({marks}) OR dst IN ({marks})"
-        params = {f"n{i}": node for i, node in enumerate(chunk)}
-        for row in session.execute(text(query), params):
-            if row.src in wanted and row.dst in wanted:
-                found.add(Edge(row.link_id, row.kind, row.src, row.dst))
-    return sorted(found, key=lambda e: (e.source, e.target, e.kind, e.link_id))
-
-
 def neighbours(session: Session, entity_id: str, depth: int = 1) -> Neighbourhood:
-    """Everything within ``depth`` hops of the entity's cluster, in either direction."""
+    """Everything within ``depth`` hops of the entity's cluster, in either direction.
+
+    Walks outwards a hop at a time through indexes (:mod:`sanctionwatch.resolve.adjacency`), so
+    the cost follows the size of the neighbourhood, not of the store.
+    """
     if depth < 1:
         raise ValueError("depth must be at least 1")
     start = canonical_id(session, entity_id)
-    dialect = session.get_bind().dialect.name
-    rows = session.execute(text(_reach_sql(dialect)), {"start": start, "depth": depth})
-    nodes = {row.node: int(row.depth) for row in rows}
-    return Neighbourhood(start, depth, nodes, _edges_among(session, sorted(nodes)))
+    hops, links = walk(session, start, depth, NODE_LINK_PROPS)
+    return Neighbourhood(start, depth, hops, _sorted_edges(links))
+
+
+def _sorted_edges(links: set[LinkEdge]) -> list[Edge]:
+    edges = {Edge(link.link_id, link.kind, link.source, link.target) for link in links}
+    return sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.link_id))
 
 
 def path(session: Session, a: str, b: str, max_depth: int = 6) -> list[Edge] | None:
@@ -177,14 +109,11 @@ def path(session: Session, a: str, b: str, max_depth: int = 6) -> list[Edge] | N
     start, goal = canonical_id(session, a), canonical_id(session, b)
     if start == goal:
         return []
-    dialect = session.get_bind().dialect.name
-    rows = session.execute(text(_reach_sql(dialect)), {"start": start, "depth": max_depth})
-    distance = {row.node: int(row.depth) for row in rows}
+    distance, links = walk(session, start, max_depth, NODE_LINK_PROPS, goal=goal)
     if goal not in distance:
         return None
-    edges = _edges_among(session, sorted(distance))
     adjacency: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
-    for edge in edges:
+    for edge in _sorted_edges(links):
         adjacency[edge.source].append((edge.target, edge))
         adjacency[edge.target].append((edge.source, edge))
     chain: list[Edge] = []

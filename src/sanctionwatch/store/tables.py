@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctionwatch.store.base import Base, utcnow
@@ -66,3 +78,16 @@ class StatementRow(Base):
         Index("ix_statements_document_origin", "document_id", "origin"),
         Index("ix_statements_schema_prop", "schema", "prop"),
     )
+
+
+VALUE_PREFIX_CHARS = 64
+"""Length of the statement-value prefix that ``ix_statements_value_prefix`` indexes."""
+
+
+def value_prefix() -> ColumnElement[str]:
+    """``substr(value, 1, 64)`` with literal numbers, so queries match the index expression.
+
+    Finding "which statements point at this entity?" (edges, Sanction.entity) goes through this
+    expression index on both backends: ids are short, long values stay within index limits.
+    """
+    return func.substr(StatementRow.value, literal_column("1"), literal_column("64"))

@@ -238,14 +238,8 @@ def build_pages() -> APIRouter:
         depth: Annotated[int, Query(ge=1, le=readmodel.MAX_GRAPH_DEPTH)] = 2,
     ) -> HTMLResponse:
         with state.database.session() as session:
-            flags = stages.list_flags(session)
-            graph = readmodel.neighbourhood(
-                session,
-                entity_id,
-                depth,
-                {f.link for f in flags if f.link is not None},
-                {eid for f in flags for eid in f.entity_ids},
-            )
+            links, nodes = stages.flag_marks(session)
+            graph = readmodel.neighbourhood(session, entity_id, depth, links, nodes)
         if graph is None:
             raise HTTPException(404, f"No entity {entity_id}.")
         captions = {node.id: node.caption for node in graph.nodes}

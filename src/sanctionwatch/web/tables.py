@@ -14,30 +14,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    ColumnElement,
-    DateTime,
-    Float,
-    Index,
-    Integer,
-    String,
-    Text,
-    func,
-    literal_column,
-)
+from sqlalchemy import JSON, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctionwatch.store.base import Base, utcnow
-from sanctionwatch.store.tables import StatementRow
+from sanctionwatch.store.tables import VALUE_PREFIX_CHARS, value_prefix
 
-VALUE_PREFIX_CHARS = 64
-
-
-def value_prefix() -> ColumnElement[str]:
-    """``substr(value, 1, 64)`` with literal numbers, so queries match the index expression."""
-    return func.substr(StatementRow.value, literal_column("1"), literal_column("64"))
-
+__all__ = ["VALUE_PREFIX_CHARS", "VALUE_PREFIX_INDEX", "MatchAuditRow", "value_prefix"]
 
 VALUE_PREFIX_INDEX = Index("ix_statements_value_prefix", value_prefix())
 
