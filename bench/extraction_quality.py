@@ -15,6 +15,7 @@ Usage::
 
     PYTHONPATH=src python bench/extraction_quality.py                 # the seeds
     PYTHONPATH=src python bench/extraction_quality.py --heldout       # plus examples/reports
+    PYTHONPATH=src python bench/extraction_quality.py --heldout-dir ~/heldout_real  # real pages
     PYTHONPATH=src python bench/extraction_quality.py --json
     PYTHONPATH=src python bench/extraction_quality.py --heldout --lists ../shared/data/sanctions
 """
@@ -41,7 +42,7 @@ from sqlalchemy import select
 
 from sanctionwatch.extract.entities import ORIGIN
 from sanctionwatch.extract.pipeline import extract_documents
-from sanctionwatch.ingest import ingest_paths
+from sanctionwatch.ingest import ingest_bytes, ingest_paths
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow, StatementRow
 
@@ -62,6 +63,8 @@ DEFAULT_SEEDS = SHARED / "corpus" / "seeds"
 DEFAULT_GOLD = ROOT / "tests" / "gold"
 HELDOUT_DOCS = ROOT / "examples" / "reports"
 HELDOUT_GOLD = ROOT / "tests" / "gold" / "heldout"
+REAL_GOLD = ROOT / "tests" / "gold" / "heldout_real"
+REAL_SOURCES = ROOT / "bench" / "heldout_real" / "sources.yaml"
 STORED_AS = {"Address": "Place", "Document": "LegalInstrument"}
 NAME_PROPS = ("name", "full", "alias", "title")
 PLUGINS = ("quality_relations", "quality_claims")
@@ -176,11 +179,22 @@ def score_entities(gold: list[Entity], found: list[Entity], tallies: dict[str, T
             tallies[entity.schema].errors.append(f"fn: {entity.label}")
 
 
-def ingest_and_extract(database: Database, docs: Iterable[Path]) -> dict[str, str]:
-    """Ingest the files and extract; returns file stem -> document id."""
-    report = ingest_paths(database, [str(p) for p in docs])
+def ingest_and_extract(
+    database: Database, docs: Iterable[Path], urls: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Ingest the files (with their page address from ``urls``, by stem) and extract; returns
+    file stem -> document id."""
+    docs = list(docs)
+    outcomes = list(
+        ingest_paths(database, [str(p) for p in docs if p.stem not in (urls or {})]).outcomes
+    )
+    for path in docs:
+        if urls and path.stem in urls:
+            outcomes.append(
+                ingest_bytes(database, path.read_bytes(), source=str(path), url=urls[path.stem])
+            )
     ids = {}
-    for outcome in report.outcomes:
+    for outcome in outcomes:
         if outcome.document_id:
             ids[Path(outcome.source).stem] = outcome.document_id
         else:
@@ -259,18 +273,38 @@ def load_lists(database: Database, folder: Path) -> None:
 
 
 def evaluate_set(
-    docs: list[Path], gold_dir: Path, section: str, lists: Path | None = None
+    docs: list[Path],
+    gold_dir: Path,
+    section: str,
+    lists: Path | None = None,
+    urls: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         database = Database(f"sqlite:///{tmp}/quality.db")
         database.migrate()
         if lists is not None:
             load_lists(database, lists)
-        ids = ingest_and_extract(database, docs)
+        ids = ingest_and_extract(database, docs, urls)
         rows = entity_rows(database, ids, gold_dir, section)
         rows.extend(plugin_rows(database, gold_dir, section))
         database.dispose()
     return rows
+
+
+def real_articles(folder: Path, sources: Path = REAL_SOURCES) -> tuple[list[Path], dict[str, str]]:
+    """The held-out real articles the user saved in ``folder`` (``<stem>.txt`` per entry of
+    ``sources``) and their page addresses; a missing file is reported and skipped."""
+    data = yaml.safe_load(sources.read_text(encoding="utf-8")) or {}
+    docs, urls = [], {}
+    for article in data.get("articles") or []:
+        path = folder / f"{article['stem']}.txt"
+        if not path.is_file():
+            print(f"warning: {path}: not found (save the page text there)", file=sys.stderr)
+            continue
+        docs.append(path)
+        if article.get("url"):
+            urls[path.stem] = str(article["url"])
+    return docs, urls
 
 
 def print_table(rows: list[dict[str, Any]], verbose: bool) -> None:
@@ -297,6 +331,13 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="also score with the sanctions lists in this folder loaded (gazetteer on)",
     )
+    parser.add_argument(
+        "--heldout-dir",
+        type=Path,
+        default=os.environ.get("SANCTIONWATCH_HELDOUT_DIR") or None,
+        help="folder with the held-out REAL articles of bench/heldout_real/sources.yaml "
+        "(default $SANCTIONWATCH_HELDOUT_DIR); scored against tests/gold/heldout_real/",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON lines")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every error")
     args = parser.parse_args(argv)
@@ -308,6 +349,13 @@ def main(argv: list[str] | None = None) -> int:
     heldout_docs = sorted(p for p in HELDOUT_DOCS.iterdir() if p.is_file()) if args.heldout else []
     if heldout_docs and HELDOUT_GOLD.is_dir():
         rows.extend(evaluate_set(heldout_docs, HELDOUT_GOLD, "heldout"))
+    if args.heldout_dir is not None:
+        if not Path(args.heldout_dir).is_dir():
+            print(f"error: {args.heldout_dir}: no such folder (--heldout-dir)", file=sys.stderr)
+            return 2
+        real_docs, urls = real_articles(Path(args.heldout_dir))
+        if real_docs:
+            rows.extend(evaluate_set(real_docs, REAL_GOLD, "real", urls=urls))
     if args.lists is not None:
         seeds = sorted(args.seeds.glob("*.txt"))
         rows.extend(evaluate_set(seeds, args.gold, "seeds+L", args.lists))

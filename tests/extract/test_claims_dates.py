@@ -80,3 +80,28 @@ def test_document_dates_keep_their_precision() -> None:
 def test_a_span_of_years_dates_a_figure_to_its_end() -> None:
     assert resolve("between 2015 and 2017")[0][1:3] == ("2017", "stated")
     assert resolve("from 2014 to 2016")[0][1] == "2016"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("the tally last year", "relative-inferred"),
+        ("on August 3", "relative-inferred"),
+        ("three years ago", "relative-inferred"),
+        ("in March 2013", "stated"),
+        ("before sanctions were imposed", "relative-resolved"),  # an event, not the document
+    ],
+)
+def test_dates_resolved_against_an_inferred_publication_date_say_so(text: str, kind: str) -> None:
+    found = find_dates(text, PUBLISHED, default_vocabulary(), published_inferred=True)
+    assert [d.kind for d in found] == [kind]
+
+
+def test_an_inferred_document_date_dates_a_figure_no_finer_than_its_month() -> None:
+    from sanctionwatch.extract.claimkit.analysis import document_date
+
+    assert document_date(DocumentDate("2019-03-26", inferred=True)) == (
+        "2019-03",
+        "document-date-inferred",
+    )
+    assert document_date(DocumentDate("2019-03-26")) == ("2019-03-26", "document-date")

@@ -123,7 +123,11 @@ def _claims(
 def _as_of(claim: Claim) -> str:
     if claim.as_of is None:
         return "?"
-    marks = {"document-date": " (doc)", "document-date-inferred": " (doc?)"}
+    marks = {
+        "document-date": " (doc)",
+        "document-date-inferred": " (doc?)",
+        "relative-inferred": " (rel?)",
+    }
     return claim.as_of + marks.get(claim.as_of_kind, "")
 
 

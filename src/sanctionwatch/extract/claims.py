@@ -57,7 +57,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 def extractor_version(vocabulary: Vocabulary) -> str:
@@ -145,7 +145,8 @@ class _Reader:
     def _dates(self, sentence: Any, anchor: str | None) -> list[DateExpression]:
         text = self.text[sentence.start_char : sentence.end_char]
         reference = self.published.reference if self.published else None
-        found = find_dates(text, reference, self.vocabulary, anchor)
+        inferred = self.published is not None and self.published.inferred
+        found = find_dates(text, reference, self.vocabulary, anchor, published_inferred=inferred)
         return [shift_date(d, sentence.start_char) for d in found]
 
     def _last_stated(self, sentence: Any, anchor: str | None) -> str | None:
@@ -261,6 +262,8 @@ def _confidence(
         score -= 0.05
     if as_of_kind == "document-date-inferred":
         score -= 0.15
+    if as_of_kind == "relative-inferred":
+        score -= 0.1
     return round(min(max(score, 0.1), 0.99), 2)
 
 

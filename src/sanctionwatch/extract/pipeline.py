@@ -24,7 +24,7 @@ from types import ModuleType
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import sanctionwatch.extract.ruler  # noqa: F401  (registers the "sanctionwatch_rules" factory)
@@ -328,56 +328,100 @@ def extract_documents(
     nlp = nlp or load_nlp()
     if "sanctionwatch_rules" in nlp.pipe_names:
         report.gazetteer_names = rule_component(nlp).set_gazetteer(names)
-    done = 0
-    for batch in _batches(todo, BATCH_DOCUMENTS):
-        contexts, sources = _load_contexts(database, batch)
-        items = [(ctx.clean_text, ctx.document_id) for ctx in contexts.values()]
-        processes = _processes(sum(len(text) for text, _ in items), n_process)
-        for doc, doc_id in _safe_parse(nlp, items, processes, sources, report):
-            context = contexts[doc_id]
-            try:
-                with database.session() as session:
-                    counts = process_document(session, doc, context)
-            except Exception as exc:
-                log.exception("extraction failed for %s", sources[doc_id])
-                report.failures.append((sources[doc_id], f"{type(exc).__name__}: {exc}"))
-            else:
-                report.documents += 1
-                report.mentions += counts["mentions"]
-                report.entity_statements += counts["entities"]
-                report.relation_statements += counts["relations"]
-                report.claims += counts["claims"]
-                report.words += len(context.clean_text.split())
-            done += 1
-            if on_progress is not None:
-                on_progress(done, len(todo))
+    stream = _DocumentStream(database, todo)
+    processes = _processes(_total_chars(database, todo), n_process)
+    for done, (doc, doc_id) in enumerate(_safe_parse(nlp, stream, processes, report), start=1):
+        context, source = stream.take(doc_id)
+        try:
+            with database.session() as session:
+                counts = process_document(session, doc, context)
+        except Exception as exc:
+            log.exception("extraction failed for %s", source)
+            report.failures.append((source, f"{type(exc).__name__}: {exc}"))
+        else:
+            report.documents += 1
+            report.mentions += counts["mentions"]
+            report.entity_statements += counts["entities"]
+            report.relation_statements += counts["relations"]
+            report.claims += counts["claims"]
+            report.words += len(context.clean_text.split())
+        if on_progress is not None:
+            on_progress(done, len(todo))
     report.seconds = time.perf_counter() - started
     return report
 
 
+class _DocumentStream:
+    """The texts to parse, read from the store ``BATCH_DOCUMENTS`` at a time as spaCy asks
+    for them, so one ``nlp.pipe`` (one set of worker processes) serves the whole run and only
+    the documents in flight are in memory. Texts too long for one spaCy call come last."""
+
+    def __init__(self, database: Database, ids: Sequence[str]) -> None:
+        self.database = database
+        self.ids = ids
+        self.contexts: dict[str, DocumentContext] = {}
+        self.sources: dict[str, str] = {}
+        self.long: list[tuple[str, str]] = []
+
+    def short_items(self) -> Iterator[tuple[str, str]]:
+        for batch in _batches(self.ids, BATCH_DOCUMENTS):
+            contexts, sources = _load_contexts(self.database, batch)
+            self.contexts.update(contexts)
+            self.sources.update(sources)
+            for context in contexts.values():
+                item = (context.clean_text, context.document_id)
+                if len(context.clean_text) > CHUNK_CHARS:
+                    self.long.append(item)
+                else:
+                    yield item
+
+    def source(self, doc_id: str) -> str:
+        return self.sources.get(doc_id, doc_id)
+
+    def take(self, doc_id: str) -> tuple[DocumentContext, str]:
+        """The context of a parsed document, forgotten here once handed out."""
+        return self.contexts.pop(doc_id), self.sources.pop(doc_id, doc_id)
+
+
+def _total_chars(database: Database, ids: Sequence[str]) -> int:
+    """How much text the run will parse (decides whether worker processes pay off)."""
+    total = 0
+    with database.session() as session:
+        for batch in _batches(ids, 500):
+            length = func.length(DocumentRow.clean_text)
+            query = select(func.coalesce(func.sum(length), 0)).where(DocumentRow.id.in_(batch))
+            total += int(session.scalar(query) or 0)
+            if total >= PARALLEL_MIN_CHARS:
+                break
+    return total
+
+
 def _safe_parse(
-    nlp: Language,
-    items: list[tuple[str, str]],
-    processes: int,
-    sources: dict[str, str],
-    report: ExtractReport,
+    nlp: Language, stream: _DocumentStream, processes: int, report: ExtractReport
 ) -> Iterator[tuple[Doc, str]]:
-    """Parse a batch as a stream; if it fails, parse the rest one by one to isolate the culprit."""
+    """Parse the stream; if spaCy fails, parse what is left one by one to isolate the culprit."""
     seen: set[str] = set()
+    items = stream.short_items()
+    batch_size = 16 if processes > 1 else 64
     try:
-        for doc, key in parse_documents(nlp, items, processes):
+        for doc, key in nlp.pipe(items, as_tuples=True, n_process=processes, batch_size=batch_size):
             seen.add(key)
             yield doc, key
-        return
     except Exception:
-        log.exception("batch parse failed; parsing the remaining documents one by one")
-    for text, key in items:
+        log.exception("parsing failed; parsing the remaining documents one by one")
+    pending = [(ctx.clean_text, key) for key, ctx in stream.contexts.items() if key not in seen]
+    pending = [item for item in pending if len(item[0]) <= CHUNK_CHARS]
+    for text, key in [*pending, *items, *stream.long]:
         if key in seen:
             continue
+        seen.add(key)
         try:
             yield from list(parse_documents(nlp, [(text, key)], 1))
         except Exception as exc:
-            report.failures.append((sources[key], f"cannot parse: {type(exc).__name__}: {exc}"))
+            report.failures.append(
+                (stream.source(key), f"cannot parse: {type(exc).__name__}: {exc}")
+            )
+            stream.take(key)
 
 
 def _load_contexts(

@@ -23,6 +23,12 @@ from sanctionwatch.clikit import (
 )
 from sanctionwatch.ingest.clean import clean_text
 from sanctionwatch.ingest.pipeline import ingest_paths
+from sanctionwatch.ingest.redate import (
+    DateValueError,
+    parse_user_date,
+    reinfer_dates,
+    set_publication_date,
+)
 from sanctionwatch.ingest.tables import DocumentSourceRow
 from sanctionwatch.ingest.types import IngestOutcome, IngestReport
 from sanctionwatch.store import Database
@@ -105,20 +111,98 @@ def ingest(
     workers: int = typer.Option(
         1, "--workers", min=1, help="Processes that parse and clean (writing stays in one)."
     ),
+    published: str | None = typer.Option(
+        None,
+        "--published",
+        help="Publication date (YYYY-MM-DD, YYYY-MM or YYYY) for every file given: overrides "
+        "what ingest finds, also for files stored before.",
+    ),
 ) -> None:
     """Ingest .txt, .md, .html and .pdf files (folders recursively) into the store.
 
     The same bytes are stored once; a changed file becomes a new version linked to the old one.
     Each failure prints `error: <path>: <reason>` and the rest of the batch goes on; the exit
-    code is 1 if any file failed.
+    code is 1 if any file failed. The publication date is read from metadata, datelines and the
+    URL, or inferred from the text (see `sanctionwatch document ID` for the evidence);
+    `--published` sets it instead.
 
     Example:
 
         sanctionwatch ingest examples/reports ../shared/corpus/seeds --db sanctionwatch.db
+        sanctionwatch ingest report.pdf --published 2019-03-26
     """
-    report = ingest_with_progress(open_database(db), paths, as_json=as_json, workers=workers)
+    if published is not None:
+        try:
+            published = parse_user_date(published)
+        except DateValueError as error:
+            fail(f"--published: {error}", "give the date as YYYY-MM-DD, YYYY-MM or YYYY")
+    database = open_database(db)
+    report = ingest_with_progress(database, paths, as_json=as_json, workers=workers)
+    if published is not None:
+        ids = [outcome.document_id for outcome in report.outcomes if outcome.document_id]
+        changed = set_publication_date(database, ids, published, reason="ingest --published")
+        err_console.print(f"publication date {published} set on {changed} document(s)")
     if not report.ok:
         raise typer.Exit(1)
+
+
+def set_date(
+    document_id: str = typer.Argument(..., help="Document id, or a unique prefix of it."),
+    value: str = typer.Argument(..., help="Publication date: YYYY-MM-DD, YYYY-MM or YYYY."),
+    reason: str = typer.Option("", "--reason", help="Why (kept with the date's evidence)."),
+    db: str | None = DbOption,
+) -> None:
+    """Set a document's publication date by hand, replacing the one ingest found or inferred.
+
+    The old date and its evidence are kept in the document's date evidence. Claims and
+    relations resolve "last year" or "on June 28" against this date on the next
+    `sanctionwatch extract --reprocess`.
+
+    Example:
+
+        sanctionwatch set-date 3fa2c1 2022-07-22 --reason "VOA page header"
+    """
+    try:
+        checked = parse_user_date(value)
+    except DateValueError as error:
+        fail(str(error), "give the date as YYYY-MM-DD, YYYY-MM or YYYY")
+    database = open_database(db)
+    row = find_document(database, document_id)
+    changed = set_publication_date(database, [row.id], checked, reason=reason)
+    state = "set" if changed else "already set"
+    console.print(f"{row.id[:12]}: publication date {checked} {state}")
+    if changed:
+        err_console.print("re-run `sanctionwatch extract --reprocess` to re-date its claims")
+
+
+def redate(
+    db: str | None = DbOption,
+    as_json: bool = JsonOption,
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show what would change, change nothing."
+    ),
+) -> None:
+    """Re-infer the publication dates that ingest inferred, with the current date rules.
+
+    Dates a document declared (metadata, dateline, URL) and dates set with `set-date` are left
+    alone. Lists every document whose date changes; run `sanctionwatch extract --reprocess`
+    afterwards so that claims and relations are re-dated.
+
+    Example:
+
+        sanctionwatch redate --dry-run
+        sanctionwatch redate --json
+    """
+    changes = reinfer_dates(open_database(db), dry_run=dry_run)
+    if as_json:
+        print_json_lines([change.to_dict() for change in changes])
+        return
+    verb = "would change" if dry_run else "changed"
+    print_table(
+        f"Inferred dates {verb}: {len(changes)}",
+        ["id", "before", "after", "method"],
+        ((c.document_id[:12], c.before or "none", c.after or "none", c.method) for c in changes),
+    )
 
 
 def _document_summary(row: DocumentRow) -> dict[str, Any]:
@@ -280,4 +364,6 @@ def register(app: typer.Typer) -> None:
     app.command()(ingest)
     app.command()(documents)
     app.command()(document)
+    app.command(name="set-date")(set_date)
+    app.command()(redate)
     app.command()(stats)

@@ -29,12 +29,26 @@ MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\
 WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,]\d)"
+# A year that names an event ("the 2018 World Cup", "World Cup 2018") does not date a report.
+EVENT_NAMES = r"world\s+cup|olympics?|winter\s+games|summer\s+games|asian\s+games|expo\b"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day", re.compile(rf"\b{WEEKDAY}{MONTH}\s+{DAY},?\s+{YEAR}", re.I)),
     ("day", re.compile(rf"\b{WEEKDAY}{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}", re.I)),
     ("day", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b")),
+    # European numeric dates, day first: "02.08.2018" (never month first with dots).
+    (
+        "day",
+        re.compile(
+            r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b(?!\.\d)"
+        ),
+    ),
     ("month", re.compile(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}", re.I)),
-    ("year", re.compile(rf"(?<![$€£¥#№\d,.\-/])\b{YEAR}\b(?!\s*(?:%|percent|km|miles))", re.I)),
+    (
+        "year",
+        re.compile(
+            rf"(?<![$€£¥#№\d,.\-/])\b{YEAR}\b(?!\s*(?:%|percent|km|miles|{EVENT_NAMES}))", re.I
+        ),
+    ),
 )
 YEAR_HINT = re.compile(r"(?:1[89]|20)\d\d")
 WINDOW_BEFORE_YEAR = 48
@@ -43,7 +57,7 @@ WINDOW_AFTER_YEAR = 16
 """Enough to see what follows a year ("-02-03", " percent")."""
 # Words that make a following year a number, a count or an identifier, not a date.
 NOT_A_YEAR_BEFORE = re.compile(
-    r"(?:resolution|resolutions|no\.|number|flight|article|paragraph|order|code|room|"
+    r"(?:resolution|resolutions|no\.|number|flight|article|paragraph|order|code|room|cup|expo|"
     r"route|page|pp?\.|section|unit|\$|us\$)\s*$",
     re.I,
 )
@@ -57,7 +71,9 @@ FUTURE_CUES = re.compile(
 FUTURE_PREPOSITION = re.compile(r"\b(by|until|till|before|through|ahead\s+of)\s+(the\s+)?$", re.I)
 SENTENCE_LOOKBACK = 600
 """How far back to look for the start of a sentence (longer ones are cut there)."""
-SENTENCE_BREAK = re.compile(r"[.!?]+[\"”’)\]]*(?=\s|$)|\n")
+# A break is end punctuation before space, or glued to the next sentence's capital or opening
+# quote ("...in China.“Increasing", "...2013.Russia has"), as copied web text often is.
+SENTENCE_BREAK = re.compile(r"[.!?]+[\"”’)\]]*(?=\s|$|[“\"‘]?[A-Z][a-z])|\n")
 WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
 ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "no", "jr", "sr", "gen", "col", "lt", "gov", "sen", "rep",
@@ -96,11 +112,37 @@ class DateMention:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """One clue to the publication date: the rule that found it, its value and where it is.
+
+    ``confidence`` is how far the rule is trusted (see ``RULE_CONFIDENCE``); ``offset`` is where
+    ``phrase`` starts in the document's original text, when it is in the text.
+    """
+
+    rule: str
+    value: str
+    phrase: str = ""
+    offset: int | None = None
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "value": self.value,
+            "phrase": self.phrase,
+            "offset": self.offset,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class DateFinding:
     """A publication date, how it was found (``method``) and the phrase that says so.
 
     ``value`` is ISO (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; empty when ``kind`` is ``none``);
     ``offset`` is where ``phrase`` starts in the document's original text, if it is in the text.
+    ``candidates`` is every clue that was weighed (the chosen one first), and ``note`` says what
+    an analyst should know (a given date that contradicts the text, a lower bound only).
     """
 
     value: str
@@ -108,11 +150,21 @@ class DateFinding:
     method: str
     phrase: str = ""
     offset: int | None = None
+    confidence: float = 0.0
+    candidates: tuple[Evidence, ...] = ()
+    note: str = ""
 
     def evidence(self) -> str:
         """The JSON stored in ``documents.date_evidence``."""
         return json.dumps(
-            {"method": self.method, "phrase": self.phrase, "offset": self.offset},
+            {
+                "method": self.method,
+                "phrase": self.phrase,
+                "offset": self.offset,
+                "confidence": self.confidence,
+                "note": self.note,
+                "candidates": [candidate.to_dict() for candidate in self.candidates],
+            },
             ensure_ascii=False,
         )
 
@@ -196,8 +248,17 @@ def normalise_date(value: str) -> str | None:
 
 
 def find_dateline(text: str) -> DateMention | None:
-    """A full date the document gives as its own near its top (a dateline or date line)."""
-    head = text[:DATELINE_HEAD_CHARS]
+    """A full date the document gives as its own near its top (a dateline or date line).
+
+    A "Published ..." line wins over an "Updated ..." line whichever comes first."""
+    found = list(_datelines(text[:DATELINE_HEAD_CHARS]))
+    for mention, line_lead in found:
+        if "updated" not in line_lead.lower():
+            return mention
+    return found[0][0] if found else None
+
+
+def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
     for mention in find_dates(head):
         if mention.precision != "day":
             continue
@@ -208,11 +269,10 @@ def find_dateline(text: str) -> DateMention | None:
         before = head[line_start : mention.start]
         after = head[mention.end : line_end].strip()
         own_line = len(line.strip()) <= DATELINE_MAX_LINE and DATELINE_LEAD.fullmatch(before)
-        if own_line and (not after or re.fullmatch(r"[|·•–—:,-].{0,60}", after)):
-            return mention
-        if PARAGRAPH_DATELINE.match(before) and re.match(r"\s*[–—:-]", after):
-            return mention
-    return None
+        alone = own_line and (not after or re.fullmatch(r"[|·•–—:,-].{0,60}", after))
+        wire = PARAGRAPH_DATELINE.match(before) and re.match(r"\s*[–—:-]", after)
+        if alone or wire:
+            yield mention, before
 
 
 def date_from_url(url: str | None) -> DateMention | None:
@@ -271,3 +331,116 @@ def _is_break(text: str, match: re.Match[str]) -> bool:
         return True
     word = WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
     return word is None or word.group(1).lower() not in ABBREVIATIONS
+
+
+# Year-less dates ("on June 28", "early in January"): month names must be capitalised here,
+# since without a year "may" and "march" are far more often words than months.
+CAPITAL_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+NO_YEAR_AFTER = r"(?!\s*,?\s*(?:of\s+)?\d)"
+YEARLESS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("day", re.compile(rf"\b{CAPITAL_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b{NO_YEAR_AFTER}")),
+    (
+        "month",
+        re.compile(
+            r"\b(?:[Ii]n|[Ss]ince|[Ll]ast|[Ee]arly\s+in|[Ll]ate\s+in|(?:in\s+)?(?:early|late|mid)-?)"
+            rf"\s*{CAPITAL_MONTH}(?![\w-]){NO_YEAR_AFTER}"
+        ),
+    ),
+)
+RELATIVE_YEAR_AFTER = re.compile(r"\s*,?\s*(?:this|last|next|of\s+this|of\s+last)\s+year\b", re.I)
+NEXT_BEFORE = re.compile(r"\b(?:next|this\s+coming|coming)\s+$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class YearlessMention:
+    """A date the text gives without its year ("July 19", "in January"): ``day`` 0 for a month."""
+
+    month: int
+    day: int
+    start: int
+    end: int
+    text: str
+
+    def resolve_after(self, bound: tuple[int, int, int]) -> str:
+        """The first such date on or after ``bound`` (year, month, day; 0 = not known)."""
+        known_day = bound[2] if self.day else 0  # "in February" is not before February 24
+        year = bound[0] if (self.month, self.day) >= (bound[1], known_day) else bound[0] + 1
+        if self.day == 0:
+            return f"{year:04d}-{self.month:02d}"
+        try:
+            return date(year, self.month, self.day).isoformat()
+        except ValueError:  # February 29 in a common year
+            return f"{year:04d}-{self.month:02d}"
+
+
+def yearless_past_events(text: str) -> list[YearlessMention]:
+    """Year-less dates the text reports as past, in order.
+
+    Skipped: plans and deadlines (as :func:`latest_event` skips them), dates tied to a relative
+    year ("December 22 this year", "next March"), and dates after a year stated earlier in the
+    same sentence, whose year is more likely that one than the publication's.
+    """
+    found: dict[int, YearlessMention] = {}
+    sentences: dict[int, bool] = {}
+    for _precision, pattern in YEARLESS_PATTERNS:
+        for match in pattern.finditer(text):
+            if match.start("month") in found or _tied_to_relative_year(text, match):
+                continue
+            start, end = sentence_around(text, match.start("month"))
+            if start not in sentences:
+                sentences[start] = _is_past_without_year(text, start, end)
+            if not sentences[start] or FUTURE_PREPOSITION.search(text, start, match.start()):
+                continue
+            if find_dates(text[start : match.start()]):
+                continue  # "In May 2017 ... and on June 3": that year, most likely
+            month = MONTHS[match.group("month").lower().rstrip(".")]
+            day = int(match.groupdict().get("day") or 0)
+            if not 0 <= day <= 31:
+                continue
+            found[match.start("month")] = YearlessMention(
+                month, day, match.start(), match.end(), match.group().strip()
+            )
+    return [found[key] for key in sorted(found)]
+
+
+def _tied_to_relative_year(text: str, match: re.Match[str]) -> bool:
+    if RELATIVE_YEAR_AFTER.match(text, match.end()):
+        return True
+    return NEXT_BEFORE.search(text, max(0, match.start() - 20), match.start()) is not None
+
+
+def _is_past_without_year(text: str, start: int, end: int) -> bool:
+    return FUTURE_CUES.search(text, start, end) is None
+
+
+def date_key(value: str) -> tuple[int, int, int]:
+    """``2019-03`` -> (2019, 3, 0): sortable, with 0 for parts not known."""
+    year, month, day = ([int(part) for part in value.split("-")] + [0, 0])[:3]
+    return year, month, day
+
+
+DATELINE_AFTER = re.compile(r"\s*(?:\([^)\n]{1,40}\)\s*)?(?:[–—:-]|$)")
+
+
+def find_yearless_dateline(text: str) -> YearlessMention | None:
+    """A year-less date the document gives as its own at its top: a "Published July 19" line or
+    a wire dateline ("MOSCOW, July 19 (Reuters) -")."""
+    head = text[:DATELINE_HEAD_CHARS]
+    pattern = YEARLESS_PATTERNS[0][1]
+    for match in pattern.finditer(head):
+        line_start = head.rfind("\n", 0, match.start()) + 1
+        line_end = head.find("\n", match.end())
+        line_end = len(head) if line_end == -1 else line_end
+        before = head[line_start : match.start()]
+        short_line = line_end - line_start <= DATELINE_MAX_LINE
+        own_line = short_line and DATELINE_LEAD.fullmatch(before) and before.strip()
+        wire = PARAGRAPH_DATELINE.match(before) and DATELINE_AFTER.match(head, match.end())
+        if (own_line and not head[match.end() : line_end].strip()) or wire:
+            month = MONTHS[match.group("month").lower().rstrip(".")]
+            return YearlessMention(
+                month, int(match.group("day")), match.start(), match.end(), match.group()
+            )
+    return None

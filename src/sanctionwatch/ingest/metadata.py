@@ -1,20 +1,27 @@
 """Document metadata: what the format declared, completed from the text itself.
 
-Precedence for the publication date: a date the format declares (HTML metadata, Markdown front
-matter), then a dateline at the top of the text, then a date in the document's URL, then a PDF's
-creation date, and only then the latest event the text reports (marked ``inferred``).
+The publication date is chosen from ranked evidence (``RULE_CONFIDENCE``): a date the format
+declares (HTML metadata, JSON-LD, ``<time>``, Markdown front matter), a "Published ..." line or
+dateline at the top (a year-less wire dateline takes its year from the URL or the text), a date
+in the URL, a PDF's creation date, an "Updated ..." line; only then is it inferred (marked
+``inferred``) as a lower bound from the text: the latest dated event it reports as past, the
+latest landmark event it mentions (``data/ingest/landmarks.yaml``), and year-less past dates
+("on June 28") placed in the first year on or after that bound. Every clue weighed is kept in
+``documents.date_evidence`` so an analyst can see why a date was chosen.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlsplit
 
 from sanctionwatch.ingest import dates
 from sanctionwatch.ingest.clean import Cleaned
-from sanctionwatch.ingest.dates import DateFinding, DateMention
-from sanctionwatch.ingest.formats import PDF, Parsed
+from sanctionwatch.ingest.dates import DateFinding, DateMention, Evidence, date_key
+from sanctionwatch.ingest.formats import Parsed
+from sanctionwatch.ingest.landmarks import Landmarks, default_landmarks
 
 SOURCE_LINE = re.compile(
     r"^\s*(?:source|original(?:ly published)?|via|link)\s*:\s*<?(?P<url>https?://[^\s<>]+)>?",
@@ -23,6 +30,28 @@ SOURCE_LINE = re.compile(
 TITLE_MAX = 200
 NAME = r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|van|von|de|al|bin))*"
 BYLINE = re.compile(rf"^(?:[Bb]y\s+)?(?P<names>{NAME}(?:\s*(?:,|\band\b|&)\s*{NAME})*)\s*$")
+RULE_CONFIDENCE = {
+    "user": 1.0,
+    "html-metadata": 0.95,
+    "front-matter": 0.95,
+    "published-line": 0.9,
+    "dateline": 0.9,
+    "url-path": 0.8,
+    "updated-line": 0.7,
+    "dateline-without-year": 0.8,
+    "dateline-year-from-text": 0.6,
+    "pdf-creation-date": 0.6,
+    "metadata": 0.9,
+    "year-less-event": 0.4,
+    "latest-event": 0.35,
+    "latest-event-in-caption": 0.3,
+    "landmark-event": 0.3,
+}
+"""How far each rule is trusted; a given date the text contradicts loses ``CONFLICT_PENALTY``."""
+CONFLICT_PENALTY = 0.3
+YEAR_INFERRED_RULES = frozenset({"dateline-year-from-text"})
+"""Rules whose date is partly inferred: the document's date is then marked ``inferred``."""
+MAX_CANDIDATES = 8
 
 
 @dataclass(slots=True)
@@ -52,41 +81,161 @@ def describe(parsed: Parsed, cleaned: Cleaned, *, url: str | None = None) -> Met
 def publication_date(
     parsed: Parsed, cleaned: Cleaned, url: str | None, dateline: DateMention | None
 ) -> DateFinding:
-    """The best-supported publication date (see the module docstring for the precedence)."""
+    """The best-supported publication date (see the module docstring for the ranking)."""
+    given = given_dates(parsed, cleaned, url, dateline)
+    if not given:
+        return inferred_date(parsed.text, cleaned)
+    best = max(given, key=lambda clue: clue.confidence)
+    others = [clue for clue in given if clue is not best]
+    note = ""
+    confidence = best.confidence
+    event = dates.latest_event(cleaned.text)
+    if event is not None and _before(best.value, event.value):
+        offset = cleaned.offsets.to_original(event.start)
+        others.append(Evidence("latest-event", event.value, event.text, offset, 0.35))
+        note = f"the text reports {event.text!r} after this date: check it"
+        confidence = round(max(0.1, confidence - CONFLICT_PENALTY), 2)
+    return DateFinding(
+        best.value,
+        dates.INFERRED if best.rule in YEAR_INFERRED_RULES else dates.GIVEN,
+        best.rule,
+        best.phrase,
+        best.offset,
+        confidence,
+        (best, *others)[:MAX_CANDIDATES],
+        note,
+    )
+
+
+def given_dates(
+    parsed: Parsed, cleaned: Cleaned, url: str | None, dateline: DateMention | None
+) -> list[Evidence]:
+    """Every date the document states as its own, each with its rule's confidence."""
+    clues: list[Evidence] = []
     declared = dates.normalise_date(parsed.date) if parsed.date else None
-    method = parsed.date_method or "metadata"
-    if declared and parsed.media_type != PDF:
-        return DateFinding(declared, dates.GIVEN, method, parsed.date or "")
+    if declared:
+        method = parsed.date_method or "metadata"
+        clues.append(_clue(method, declared, parsed.date or "", None))
     if dateline is not None:
+        rule = _dateline_rule(cleaned.text, dateline)
         offset = cleaned.offsets.to_original(dateline.start)
-        return DateFinding(dateline.value, dates.GIVEN, "dateline", dateline.text, offset)
+        clues.append(_clue(rule, dateline.value, dateline.text, offset))
     from_url = dates.date_from_url(url)
     if from_url is not None:
-        return DateFinding(from_url.value, dates.GIVEN, "url-path", url or "")
-    if declared:
-        return DateFinding(declared, dates.GIVEN, method, parsed.date or "")
-    return inferred_date(parsed.text, cleaned)
+        confidence = RULE_CONFIDENCE["url-path"] - (0.05 if from_url.precision == "month" else 0)
+        clues.append(Evidence("url-path", from_url.value, url or "", None, confidence))
+    if dateline is None:
+        yearless = _yearless_dateline(cleaned, from_url)
+        if yearless is not None:
+            clues.append(yearless)
+    return clues
 
 
-def inferred_date(original: str, cleaned: Cleaned) -> DateFinding:
-    """The latest event in the cleaned text; failing that, in removed photo captions."""
+def _clue(rule: str, value: str, phrase: str, offset: int | None) -> Evidence:
+    return Evidence(rule, value, phrase, offset, RULE_CONFIDENCE.get(rule, 0.5))
+
+
+def _dateline_rule(text: str, mention: DateMention) -> str:
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    lead = text[line_start : mention.start].lower()
+    if "updated" in lead:
+        return "updated-line"
+    if re.search(r"\b(?:published|posted|issued|dated)\b", lead):
+        return "published-line"
+    return "dateline"
+
+
+def _yearless_dateline(cleaned: Cleaned, from_url: DateMention | None) -> Evidence | None:
+    """ "MOSCOW, July 19 (Reuters) -": the year from the URL, else the first after the text's
+    latest dated event (a wire story reports what just happened)."""
+    mention = dates.find_yearless_dateline(cleaned.text)
+    if mention is None:
+        return None
+    if from_url is not None:
+        rule, value = (
+            "dateline-without-year",
+            mention.resolve_after((int(from_url.value[:4]), 0, 0)),
+        )
+    else:
+        bound = _lower_bounds(cleaned)
+        if not bound:
+            return None
+        rule = "dateline-year-from-text"
+        value = mention.resolve_after(date_key(max(bound, key=_rank).value))
+    offset = cleaned.offsets.to_original(mention.start)
+    return _clue(rule, value, mention.text, offset)
+
+
+def _before(given: str, event: str) -> bool:
+    """Whether ``given`` is earlier than ``event`` at the precision both have."""
+    length = min(len(given), len(event))
+    return given[:length] < event[:length]
+
+
+def inferred_date(
+    original: str, cleaned: Cleaned, landmarks: Landmarks | None = None
+) -> DateFinding:
+    """A lower bound from the text (see the module docstring), with the clues weighed."""
+    clues = _lower_bounds(cleaned, original, landmarks)
+    if not clues:
+        return DateFinding("", dates.NONE, "none")
+    bound = max(clues, key=_rank)
+    for mention in dates.yearless_past_events(cleaned.text):
+        value = mention.resolve_after(date_key(bound.value))
+        if value > date.today().isoformat():
+            continue
+        offset = cleaned.offsets.to_original(mention.start)
+        clues.append(_clue("year-less-event", value, mention.text, offset))
+    best = max(clues, key=_rank)
+    others = sorted((c for c in clues if c is not best), key=_rank, reverse=True)
+    return DateFinding(
+        best.value,
+        dates.INFERRED,
+        best.rule,
+        best.phrase,
+        best.offset,
+        best.confidence,
+        (best, *_distinct(others))[:MAX_CANDIDATES],
+        "a lower bound: the latest event the text reports; the article may be later",
+    )
+
+
+def _rank(clue: Evidence) -> tuple[tuple[int, int, int], float]:
+    return date_key(clue.value), clue.confidence
+
+
+def _distinct(clues: list[Evidence]) -> list[Evidence]:
+    """One clue per rule and value (a year-less date repeated in a text counts once)."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for clue in clues:
+        if (clue.rule, clue.value) not in seen:
+            seen.add((clue.rule, clue.value))
+            kept.append(clue)
+    return kept
+
+
+def _lower_bounds(
+    cleaned: Cleaned, original: str = "", landmarks: Landmarks | None = None
+) -> list[Evidence]:
+    """Dated events the text reports as past, in its body, its removed captions and landmarks."""
+    clues: list[Evidence] = []
     event = dates.latest_event(cleaned.text)
     if event is not None:
         offset = cleaned.offsets.to_original(event.start)
-        return DateFinding(event.value, dates.INFERRED, "latest-event", event.text, offset)
-    best: tuple[DateMention, int] | None = None
-    for removal in cleaned.removals:
+        clues.append(_clue("latest-event", event.value, event.text, offset))
+    for removal in cleaned.removals if original else ():
         if "caption" not in removal.rule:
             continue
         found = dates.latest_event(original[removal.start : removal.end])
-        if found is not None and (best is None or found.sort_key > best[0].sort_key):
-            best = (found, removal.start + found.start)
-    if best is not None:
-        mention, offset = best
-        return DateFinding(
-            mention.value, dates.INFERRED, "latest-event-in-caption", mention.text, offset
-        )
-    return DateFinding("", dates.NONE, "none")
+        if found is not None:
+            offset = removal.start + found.start
+            clues.append(_clue("latest-event-in-caption", found.value, found.text, offset))
+    for mention in (landmarks or default_landmarks()).find(cleaned.text):
+        offset = cleaned.offsets.to_original(mention.start)
+        phrase = f"{mention.text} ({mention.landmark.name})"
+        clues.append(_clue("landmark-event", mention.landmark.date, phrase, offset))
+    return clues
 
 
 def _source_line_url(text: str) -> str | None:

@@ -39,18 +39,18 @@ def test_versions_diff_show(tmp_path: Path, fixtures: Path) -> None:
     )
     text = (fixtures / "un_consolidated.xml").read_text(encoding="utf-8")
     newer = tmp_path / "newer.xml"
-    newer.write_text(text.replace("KPe.076", "KPe.077"), encoding="utf-8")
+    newer.write_text(text.replace("KPe.976", "KPe.977"), encoding="utf-8")
     loaded = runner.invoke(app, ["lists", "load", str(newer), "--db", db])
     assert "1 added, 1 removed, 0 changed" in loaded.output
     versions = _json_lines(runner.invoke(app, ["lists", "versions", "--json", "--db", db]).output)
     assert [(v["id"], v["status"]) for v in versions] == [(1, "superseded"), (2, "current")]
     diff = _json_lines(runner.invoke(app, ["lists", "diff", "1", "2", "--json", "--db", db]).output)
     assert {(row["change"], row["entity_id"]) for row in diff} == {
-        ("added", "un-sc-KPe.077"),
-        ("removed", "un-sc-KPe.076"),
+        ("added", "un-sc-KPe.977"),
+        ("removed", "un-sc-KPe.976"),
     }
     by_source = runner.invoke(app, ["lists", "diff", "--source", "un_sc", "--db", db])
-    assert "un-sc-KPe.077" in by_source.output
+    assert "un-sc-KPe.977" in by_source.output
     shown = _json_lines(
         runner.invoke(app, ["lists", "show", "un-sc-KPe.038", "--json", "--db", db]).output
     )

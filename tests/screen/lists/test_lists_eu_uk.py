@@ -26,42 +26,47 @@ def test_eu_english_name_wins_over_first_alias(fixtures: Path) -> None:
 
 
 def test_eu_person_birth_citizenship_passport(fixtures: Path) -> None:
-    jang = _ids(list(EuXmlLoader().load(fixtures / "eu_fsf.xml")))["eu-fsf-130001"]
-    assert jang.schema.name == "Person"
-    assert jang.get("name") == ["Jang Song Nam"]
-    assert jang.get("alias") == ["Чан Сон Нам"]
-    assert jang.get("birthDate") == ["1982-07-14"]
-    assert jang.get("birthPlace") == ["Pyongyang"]
-    assert jang.get("nationality") == ["kp"]
-    assert jang.get("passportNumber") == ["563120630"]
-    assert jang.get("gender") == ["male"]
+    ryu = _ids(list(EuXmlLoader().load(fixtures / "eu_fsf.xml")))["eu-fsf-130001"]
+    assert ryu.schema.name == "Person"
+    assert ryu.get("name") == ["Ryu Song Nam"]
+    assert ryu.get("alias") == ["Рю Сон Нам"]
+    assert ryu.get("birthDate") == ["1982-07-14"]
+    assert ryu.get("birthPlace") == ["Pyongyang"]
+    assert ryu.get("nationality") == ["kp"]
+    assert ryu.get("passportNumber") == ["836120905"]
+    assert ryu.get("gender") == ["male"]
 
 
 def test_eu_sanction_references(fixtures: Path) -> None:
     entities = _ids(list(EuXmlLoader().load(fixtures / "eu_fsf.xml")))
     sanction = entities["eu-fsf-130001-sanction-130001"]
     assert sanction.get("authorityId") == ["EU.4211.33"]
-    assert sanction.get("unscId") == ["KPi.054"]
+    assert sanction.get("unscId") == ["KPi.954"]
     assert sanction.get("program") == ["PRK"]
     assert sanction.get("listingDate") == ["2017-08-10"]
     assert sanction.get("sourceUrl")[0].startswith("https://eur-lex.europa.eu/")
-    sobaeksu = entities["eu-fsf-130002"]
-    assert sobaeksu.get("swiftBic") == ["FTBDKPPY"]
-    assert not sobaeksu.has("country")  # "00" means unknown
+    pyolbit = entities["eu-fsf-130002"]
+    assert pyolbit.get("swiftBic") == ["PYOBKPPY"]
+    assert not pyolbit.has("country")  # "00" means unknown
 
 
 def test_eu_journal_csv(fixtures: Path) -> None:
     entities = _ids(list(EuJournalCsvLoader().load(fixtures / "eu_journal.csv")))
-    vessel = entities["eu-journal-32017R1509-XIV.B-3"]
+    vessel = entities["eu-journal-32017R1509-XIV.B-118"]
     assert vessel.schema.name == "Vessel"
     assert vessel.get("imoNumber") == ["IMO8937675"]
-    rungrado = entities["eu-journal-32017R1509-XVI.B-2"]
-    assert rungrado.get("alias") == ["Rungrado Trading Corporation", "조선릉라도무역총회사"]
-    yun = entities["eu-journal-32017R1509-XIII.A-1"]
+    assert vessel.get("mmsi") == ["445539000"]
+    rungrado = entities["eu-journal-32017R1509-XVI.B-42"]
+    assert sorted(rungrado.get("alias")) == ["Rungrado Trading Corporation", "조선릉라도무역총회사"]
+    yun = entities["eu-journal-32017R1509-XIII.A-7"]
     assert yun.get("birthDate") == ["1944-10-13"]
-    assert yun.get("passportNumber") == ["381420754"]
-    sanction = entities["eu-journal-32017R1509-XIII.A-1-sanction-XIII.A-1"]
+    assert yun.get("nationality") == ["kp"]
+    ryu = entities["eu-journal-32017R1509-XV.A-903"]
+    assert ryu.get("passportNumber") == ["836120905"]
+    assert ryu.get("weakAlias") == ["Chef Ryu"]
+    sanction = entities["eu-journal-32017R1509-XIII.A-7-sanction-XIII.A-7"]
     assert sanction.get("listingDate") == ["2009-07-16"]
+    assert "uranium enrichment" in sanction.get("reason")[0]
 
 
 def test_eu_journal_missing_columns(tmp_path: Path) -> None:
@@ -77,25 +82,25 @@ def _uk(path: Path) -> dict[str, EntityProxy]:
 
 def test_uk_groups_rows_into_one_entity_with_alias_quality(fixtures: Path) -> None:
     entities = _uk(fixtures / "uk_conlist.csv")
-    jang = entities["gb-hmt-13500"]
-    assert jang.get("name") == ["Song Nam JANG"]
-    assert jang.get("alias") == ["Song-nam CHANG"]
-    assert jang.get("weakAlias") == ["Chef Jang"]
-    assert jang.get("birthDate") == ["1982-07-14"]
-    assert jang.get("passportNumber") == ["563120630"]
-    assert jang.get("nationality") == ["kp"]
+    ryu = entities["gb-hmt-13500"]
+    assert ryu.get("name") == ["Song Nam RYU"]
+    assert ryu.get("alias") == ["Song-nam YU"]
+    assert ryu.get("weakAlias") == ["Chef Ryu"]
+    assert ryu.get("birthDate") == ["1982-07-14"]
+    assert ryu.get("passportNumber") == ["836120905"]
+    assert ryu.get("nationality") == ["kp"]
     assert len([e for e in entities.values() if e.schema.name != "Sanction"]) == 3
 
 
 def test_uk_windows_1252_text_decodes(fixtures: Path) -> None:
     raw = (fixtures / "uk_conlist.csv").read_bytes()
     assert b"\xc9" in raw  # É in Windows-1252, invalid as UTF-8 here
-    mansudae = _uk(fixtures / "uk_conlist.csv")["gb-hmt-13510"]
-    assert mansudae.get("name") == ["SOCIÉTÉ MANSUDAE D’OUTRE-MER"]
-    assert mansudae.get("alias") == ["MANSUDAE OVERSEAS PROJECT GROUP OF COMPANIES"]
+    hwagang = _uk(fixtures / "uk_conlist.csv")["gb-hmt-13510"]
+    assert hwagang.get("name") == ["SOCIÉTÉ HWAGANG D’OUTRE-MER"]
+    assert hwagang.get("alias") == ["HWAGANG OVERSEAS CONSTRUCTION GROUP"]
     sanction = _uk(fixtures / "uk_conlist.csv")["gb-hmt-13500-sanction-13500"]
     assert "–" in sanction.get("reason")[0]
-    assert sanction.get("unscId") == ["KPi.054"]
+    assert sanction.get("unscId") == ["KPi.954"]
     assert sanction.get("listingDate") == ["2017-08-10"]
 
 

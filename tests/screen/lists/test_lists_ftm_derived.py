@@ -19,9 +19,9 @@ def test_ftm_ids_prefixed_including_entity_references(fixtures: Path) -> None:
     }
     assert entities["os-NK-sanction-1"].get("entity") == ["os-NK-9kHqwTv6b5nW"]
     company = entities["os-NK-9kHqwTv6b5nW"]
-    assert "조선소백수무역회사" in company.get("alias")
+    assert "조선별빛무역회사" in company.get("alias")
     assert "sanction" in company.get("topics")
-    assert entities["os-NK-person-1"].get("weakAlias") == ["Director Kim"]
+    assert entities["os-NK-person-1"].get("weakAlias") == ["Chef Ryu"]
     assert entities["os-NK-vessel-1"].get("imoNumber") == ["IMO8937675"]
 
 
@@ -39,9 +39,9 @@ def test_derived_names(fixtures: Path) -> None:
     entities = {e.id: e for e in DerivedJsonLoader().load(fixtures / "derived_names.json")}
     rungrado = entities["derived-eu-125696"]
     assert "Korea Rungrado General Trading Corporation" in rungrado.get("alias")
-    jang = entities["derived-un-KPi.054"]
-    assert jang.schema.name == "Person"
-    assert jang.get("passportNumber") == ["563120630"]
+    ryu = entities["derived-un-KPi.954"]
+    assert ryu.schema.name == "Person"
+    assert ryu.get("passportNumber") == ["836120905"]
     pugang_sanctions = [
         e
         for e in entities.values()

@@ -39,17 +39,17 @@ def test_csv_person_name_order_dob_nationality_and_alt_alias(fixtures: Path) -> 
     assert kim.get("nationality") == ["kp"]
     assert kim.get("gender") == ["male"]
     assert kim.get("alias") == ["Jong-un KIM"]  # from alt.csv
-    assert kim.get("position") == ["Chairman of the Workers' Party of Korea"]
+    assert kim.get("position") == ["Chairman, Workers' Party of Korea"]
 
 
 def test_csv_remarks_aliases_passports_year_range(fixtures: Path) -> None:
-    jang = _csv(fixtures / "ofac" / "sdn.csv")["ofac-99001"]
-    assert jang.get("alias") == ["Song-nam CHANG"]
-    assert sorted(jang.get("passportNumber")) == ["563120630", "654321098"]
-    assert jang.get("birthDate") == ["1982", "1983", "1984"]
-    assert jang.get("birthPlace") == ["Pyongyang, Korea, North"]
-    assert jang.get("program") == ["DPRK2", "NPWMD"]
-    assert jang.get("email") == ["jang@example.kp"]  # from sdn_comments.csv
+    ryu = _csv(fixtures / "ofac" / "sdn.csv")["ofac-99001"]
+    assert ryu.get("alias") == ["Song-nam YU"]
+    assert sorted(ryu.get("passportNumber")) == ["654321098", "836120905"]
+    assert ryu.get("birthDate") == ["1982", "1983", "1984"]
+    assert ryu.get("birthPlace") == ["Pyongyang, Korea, North"]
+    assert ryu.get("program") == ["DPRK2", "NPWMD"]
+    assert ryu.get("email") == ["ryu@example.kp"]  # from sdn_comments.csv
 
 
 def test_csv_swift_registration_website_and_address(fixtures: Path) -> None:
@@ -128,7 +128,11 @@ def test_xml_strong_and_weak_aliases(fixtures: Path) -> None:
     kim = _xml(fixtures / "ofac_sdn.xml")["ofac-20157"]
     assert kim.get("name") == ["Jong Un KIM"]
     assert kim.get("alias") == ["Chong-un KIM"]
-    assert kim.get("weakAlias") == ["Marshal"]
+    assert not kim.has("weakAlias")
+    ryu = _xml(fixtures / "ofac_sdn.xml")["ofac-99001"]
+    assert ryu.get("weakAlias") == ["Chef Ryu"]  # category weak
+    assert ryu.get("birthPlace") == ["Pyongyang, Korea, North"]
+    assert ryu.get("program") == ["DPRK2", "NPWMD"]
     assert kim.get("birthDate") == ["1984-01-08"]
     assert kim.get("nationality") == ["kp"]
 

@@ -20,7 +20,10 @@ def test_person_names_from_name_parts_and_alias_quality(fixtures: Path) -> None:
     assert kim.get("name") == ["Jong Un KIM"]
     assert (kim.get("firstName"), kim.get("lastName")) == (["Jong Un"], ["KIM"])
     assert kim.get("alias") == ["Chong-un KIM"]
-    assert kim.get("weakAlias") == ["Marshal"]
+    assert not kim.has("weakAlias")
+    ryu = _load(fixtures)["ofac-99001"]
+    assert ryu.get("name") == ["Song Nam RYU"]
+    assert ryu.get("weakAlias") == ["Chef Ryu"]  # LowQuality="true"
 
 
 def test_features_through_reference_values(fixtures: Path) -> None:
@@ -28,16 +31,17 @@ def test_features_through_reference_values(fixtures: Path) -> None:
     assert kim.get("birthDate") == ["1984-01-08"]
     assert kim.get("nationality") == ["kp"]
     assert kim.get("gender") == ["male"]
-    assert kim.get("passportNumber") == ["563120630"]
+    assert not kim.has("passportNumber")
+    ryu = _load(fixtures)["ofac-99001"]
+    assert ryu.get("passportNumber") == ["836120905"]  # IDRegDocuments keyed by identity
+    assert ryu.get("nationality") == ["kp"]
     bank = _load(fixtures)["ofac-24606"]
     assert bank.get("swiftBic") == ["AGSZRU31"]
     assert bank.get("address") == ["3 Bolshaya Tatarskaya St., Moscow, Russia"]
     assert bank.get("country") == ["ru"]
     assert bank.get("registrationNumber") == ["1027739112781"]
     assert bank.get("previousName") == ["AGROSOYUZ BANK"]
-    assert bank.get("notes") == [
-        "Secondary sanctions risk: North Korea Sanctions Regulations, sections 510.201 and 510.210"
-    ]
+    assert bank.get("notes") == ["Secondary sanctions risk: NKSR 510.201 and 510.210 apply"]
 
 
 def test_vessel_and_listing_dates(fixtures: Path) -> None:

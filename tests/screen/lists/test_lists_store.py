@@ -93,7 +93,7 @@ def test_drop_of_ninety_percent_is_refused_unless_forced(
     # Multiply the records (new reference numbers) so that one left is a drop of more than 90%.
     head, _, rest = text.partition("<ENTITIES>")
     body, _, tail = rest.partition("</ENTITIES>")
-    copies = [body.replace("KPe.0", f"KPe.{n}") for n in range(1, 5)]
+    copies = [body.replace("KPe.", f"KPe.{n}") for n in range(1, 5)]
     big.write_text(head + "<ENTITIES>" + "".join(copies) + "</ENTITIES>" + tail, "utf-8")
     first = load_list_file(database, big, "un-xml")
     assert first.entity_count == 14
@@ -116,7 +116,7 @@ def test_new_version_replaces_statements_and_diff_reports_changes(
     changed = text.replace(
         "<LISTED_ON>2017-08-05</LISTED_ON>", "<LISTED_ON>2017-08-06</LISTED_ON>", 1
     )
-    changed = changed.replace("Korea Sobaeksu Trading Corporation", "Sobaeksu Trading Co")
+    changed = changed.replace("Korea Pyolbit Trading Corporation", "Pyolbit Trading Co")
     head, _, rest = changed.partition("<ENTITY>")
     _, _, rest = rest.partition("</ENTITY>")  # drop Korea Pugang Trading Corporation
     second_path = tmp_path / "second.xml"
@@ -132,8 +132,8 @@ def test_new_version_replaces_statements_and_diff_reports_changes(
     assert diff.added == []
     changes = {entry.entity_id: entry.fields for entry in diff.changed}
     assert changes == {
-        "un-sc-KPi.054": ["sanction.listingDate", "sanction.startDate"],
-        "un-sc-KPe.076": ["alias"],
+        "un-sc-KPi.954": ["sanction.listingDate", "sanction.startDate"],
+        "un-sc-KPe.976": ["alias"],
     }
 
 
@@ -167,7 +167,7 @@ def test_failure_inside_the_transaction_rolls_everything_back(
     before = _count_statements(database, "list:un_sc")
     text = (fixtures / "un_consolidated.xml").read_text(encoding="utf-8")
     second = tmp_path / "second.xml"
-    second.write_text(text.replace("KPe.076", "KPe.077"), encoding="utf-8")
+    second.write_text(text.replace("KPe.976", "KPe.977"), encoding="utf-8")
 
     def explode(*args: object, **kwargs: object) -> int:
         raise RuntimeError("disk full")
@@ -238,7 +238,7 @@ def test_update_keeps_first_seen_of_unchanged_statements(
         }
     text = (fixtures / "un_consolidated.xml").read_text(encoding="utf-8")
     second = tmp_path / "second.xml"
-    second.write_text(text.replace("Director Kim", "Comrade Kim"), encoding="utf-8")
+    second.write_text(text.replace("Chef Ryu", "Comrade Ryu"), encoding="utf-8")
     result = load_list_file(database, second, "un-xml")
     with database.session() as session:
         rows = list(
@@ -250,7 +250,7 @@ def test_update_keeps_first_seen_of_unchanged_statements(
     assert len(kept) == len(rows) - 1
     assert all(row.first_seen == before[row.id] for row in kept)
     new = [row for row in rows if row.id not in before]
-    assert [(new[0].prop, new[0].value) for _ in new] == [("weakAlias", "Comrade Kim")]
+    assert [(new[0].prop, new[0].value) for _ in new] == [("weakAlias", "Comrade Ryu")]
 
 
 def test_diff_refuses_versions_of_different_sources(database: Database, fixtures: Path) -> None:

@@ -23,31 +23,31 @@ def test_person_names_aliases_dates(fixtures: Path) -> None:
     kim = _load(fixtures)["un-sc-KPi.066"]
     assert kim.get("name") == ["KIM JONG SIK", "김정식"]
     assert kim.get("alias") == ["Kim Cho'ng-sik"]
-    assert kim.get("weakAlias") == ["Director Kim"]
+    assert not kim.has("weakAlias")
     assert kim.get("birthDate") == ["1967", "1968", "1969"]
     assert kim.get("nationality") == ["kp"]
     assert "sanction" in kim.get("topics")
 
 
 def test_documents_and_place_of_birth(fixtures: Path) -> None:
-    jang = _load(fixtures)["un-sc-KPi.054"]
-    assert jang.get("passportNumber") == ["563120630"]
-    assert jang.get("idNumber") == ["ID-7781"]
-    assert jang.get("birthDate") == ["1982-07-14"]
-    assert jang.get("birthCountry") == ["kp"]
-    assert jang.get("country") == ["cn"]
-    assert jang.get("address") == ["Dandong, China"]
+    ryu = _load(fixtures)["un-sc-KPi.954"]
+    assert ryu.get("passportNumber") == ["836120905"]
+    assert ryu.get("alias") == ["Yu Song-nam"]
+    assert ryu.get("weakAlias") == ["Chef Ryu"]  # QUALITY Low
+    assert ryu.get("idNumber") == ["ID-7781"]
+    assert ryu.get("birthDate") == ["1982-07-14"]
+    assert ryu.get("birthCountry") == ["kp"]
+    assert ryu.get("country") == ["cn"]
+    assert ryu.get("address") == ["Dandong, China"]
 
 
 def test_entity_aliases_previous_names_and_script(fixtures: Path) -> None:
-    mansudae = _load(fixtures)["un-sc-KPe.050"]
-    assert mansudae.schema.name == "Organization"
-    assert "만수대해외개발회사그룹" in mansudae.get("name")
-    assert mansudae.get("alias") == [
-        "Mansudae Overseas Project Architectural and Technical Services"
-    ]
-    assert mansudae.get("previousName") == ["Mansudae Art Studio Overseas Office"]
-    assert sorted(mansudae.get("country")) == ["kp", "na"]
+    hwagang = _load(fixtures)["un-sc-KPe.950"]
+    assert hwagang.schema.name == "Organization"
+    assert "화강해외건설그룹" in hwagang.get("name")
+    assert hwagang.get("alias") == ["Hwagang Overseas Projects"]
+    assert hwagang.get("previousName") == ["Hwagang Art Studio Foreign Office"]
+    assert sorted(hwagang.get("country")) == ["kp", "na"]
 
 
 def test_sanction_carries_reference_program_date_reason(fixtures: Path) -> None:
@@ -68,8 +68,8 @@ def test_sanction_carries_reference_program_date_reason(fixtures: Path) -> None:
 
 
 def test_imo_number_read_from_comments(fixtures: Path) -> None:
-    sobaeksu = _load(fixtures)["un-sc-KPe.076"]
-    assert sobaeksu.get("imoNumber") == ["IMO5937148"]
+    pyolbit = _load(fixtures)["un-sc-KPe.976"]
+    assert pyolbit.get("imoNumber") == ["IMO5937148"]
 
 
 def test_ids_are_deterministic(fixtures: Path) -> None:

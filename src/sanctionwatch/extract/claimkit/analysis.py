@@ -727,4 +727,8 @@ def document_date(published: DocumentDate | None) -> tuple[str | None, str]:
     """As-of date of a figure the text does not date: the publication date, marked as such."""
     if published is None:
         return None, "unknown"
-    return published.iso, "document-date-inferred" if published.inferred else "document-date"
+    if published.inferred:
+        # An inferred date is a lower bound (the latest event reported): its day is not the
+        # publication day, so the figure is dated no finer than its month.
+        return published.iso[:7], "document-date-inferred"
+    return published.iso, "document-date"

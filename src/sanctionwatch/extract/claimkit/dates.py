@@ -62,6 +62,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("month", rf"\b{_MONTH}(?![\w])"),
     )
 )
+RELATIVE_TO_PUBLICATION = frozenset({"md", "month", "relative", "ago"})
+"""Expressions resolved against the publication date (not against a stated one)."""
 SMALL_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -100,7 +102,7 @@ class DateExpression:
     end: int
     text: str
     as_of: str | None
-    kind: str  # stated | relative-resolved | document-date ("now", "currently")
+    kind: str  # stated | relative-resolved | relative-inferred | document-date ("now")
     role: str  # at | as_of | since | until
 
 
@@ -207,10 +209,14 @@ def find_dates(
     published: date | None,
     vocabulary: Vocabulary,
     anchor: str | None = None,
+    *,
+    published_inferred: bool = False,
 ) -> list[DateExpression]:
     """Date expressions in ``text``, earliest first.
 
     "A month before that" is resolved against the last stated date before it (or ``anchor``).
+    When ``published`` was only inferred (a lower bound), what was resolved against it is marked
+    ``relative-inferred``: "last year" may then be a year too early.
     """
     matches: list[tuple[int, int, str, re.Match[str] | None, str | None]] = []
 
@@ -238,6 +244,8 @@ def find_dates(
             )
             continue
         as_of, kind = _resolve(name, found_match, published, anchor)
+        if published_inferred and as_of and name in RELATIVE_TO_PUBLICATION:
+            kind = "relative-inferred"
         found.append(DateExpression(start, end, text[start:end], as_of, kind, _role(found_match)))
         if kind == "stated" and as_of:
             anchor = as_of
