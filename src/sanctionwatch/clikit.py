@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
 import typer
@@ -16,6 +16,10 @@ from rich.table import Table
 
 from sanctionwatch.settings import load_settings
 from sanctionwatch.store import Database
+
+Record = Mapping[str, Any]
+# A table column: a record key, or (header, key), or (header, function of the record).
+Column = str | tuple[str, str | Callable[[Record], Any]]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -62,3 +66,39 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     for row in rows:
         table.add_row(*("" if cell is None else str(cell) for cell in row))
     console.print(table)
+
+
+def _cell(record: Record, source: str | Callable[[Record], Any]) -> Any:
+    return record.get(source) if isinstance(source, str) else source(record)
+
+
+def print_records(
+    title: str, records: Sequence[Record], columns: Sequence[Column], as_json: bool
+) -> None:
+    """A listing command's output: every record as a JSON line with ``--json`` (all its
+    fields), else a table of ``columns``, so both views come from the same records."""
+    if as_json:
+        print_json_lines(records)
+        return
+    named = [(column, column) if isinstance(column, str) else column for column in columns]
+    print_table(
+        title,
+        [header for header, _ in named],
+        ([_cell(record, source) for _, source in named] for record in records),
+    )
+
+
+def print_counts(
+    title: str,
+    summary: Record,
+    as_json: bool,
+    headers: tuple[str, str] = ("what", "count"),
+    hide: Iterable[str] = (),
+) -> None:
+    """A run's counts: one JSON line with ``--json``, else a two-column table (without the
+    ``hide`` keys, which callers print their own way)."""
+    if as_json:
+        print_json_lines([summary])
+        return
+    hidden = set(hide)
+    print_table(title, headers, [(k, v) for k, v in summary.items() if k not in hidden])

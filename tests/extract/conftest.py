@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from spacy.language import Language
 
 from sanctionwatch.extract.pipeline import load_nlp
 from sanctionwatch.store import Database
-from sanctionwatch.store.tables import DocumentRow
+from storekit import AddDocument, add_text_document
 
 
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     return load_nlp()
-
-
-AddDocument = Callable[..., str]
 
 
 @pytest.fixture
@@ -27,20 +22,14 @@ def add_document(database: Database) -> AddDocument:
 
     def add(clean: str, original: str | None = None, offsets: list[list[int]] | None = None) -> str:
         doc_id = f"{next(counter):064d}"
-        with database.session() as session:
-            session.add(
-                DocumentRow(
-                    id=doc_id,
-                    source=f"doc-{doc_id[-4:]}.txt",
-                    media_type="text/plain",
-                    byte_size=len((original or clean).encode()),
-                    original_text=original if original is not None else clean,
-                    clean_text=clean,
-                    offset_map=offsets if offsets is not None else [[0, 0, len(clean)]],
-                    authors=[],
-                    published_at="2019-02-03",
-                )
-            )
-        return doc_id
+        return add_text_document(
+            database,
+            clean,
+            original=original,
+            offsets=offsets,
+            doc_id=doc_id,
+            source=f"doc-{doc_id[-4:]}.txt",
+            published_at="2019-02-03",
+        )
 
     return add

@@ -6,12 +6,12 @@ import pytest
 import spacy
 from sqlalchemy import select
 
-from conftest import AddDocument  # type: ignore[import-not-found]
 from sanctionwatch.extract import entities as entities_module
 from sanctionwatch.extract import pipeline
 from sanctionwatch.ingest import ingest_bytes
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow, StatementRow
+from storekit import AddDocument, text_document
 
 
 def _rows(database: Database, document_id: str) -> list[StatementRow]:
@@ -58,18 +58,7 @@ def test_a_five_megabyte_document_is_parsed_in_pieces(sqlite_database: Database)
     text = body + "At the end Zephyr Maritime Ltd bought the ferry.\n"
     assert len(text.encode()) >= 5_000_000
     with sqlite_database.session() as session:
-        session.add(
-            DocumentRow(
-                id="f" * 64,
-                source="huge.txt",
-                media_type="text/plain",
-                byte_size=len(text),
-                original_text=text,
-                clean_text=text,
-                offset_map=[[0, 0, len(text)]],
-                authors=[],
-            )
-        )
+        session.add(text_document(text, doc_id="f" * 64, source="huge.txt"))
     report = pipeline.extract_documents(sqlite_database, nlp=nlp)
     assert report.documents == 1 and not report.failures
     rows = [r for r in _rows(sqlite_database, "f" * 64) if r.value == "Zephyr Maritime Ltd"]

@@ -16,6 +16,7 @@ from sanctionwatch.extract.entities import find_mentions
 from sanctionwatch.extract.pipeline import document_context
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow
+from storekit import text_document
 
 runner = CliRunner()
 
@@ -45,15 +46,11 @@ def store(
         if session.get(DocumentRow, document_id) is None:
             start = original.index(text)
             session.add(
-                DocumentRow(
-                    id=document_id,
+                text_document(
+                    text,
+                    original=original,
+                    offsets=[[0, start, len(text)]],
                     source=f"report-{document_id[:6]}.txt",
-                    media_type="text/plain",
-                    byte_size=len(original.encode()),
-                    original_text=original,
-                    clean_text=text,
-                    offset_map=[[0, start, len(text)]],
-                    authors=[],
                     title=f"Report {document_id[:6]}",
                     published_at=published,
                     date_kind=date_kind,

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from sanctionwatch.cli import app
 from sanctionwatch.store import Database
-from sanctionwatch.store.tables import DocumentRow
+from storekit import text_document
 
 runner = CliRunner()
 TEXT = (
@@ -23,18 +23,7 @@ def _store(tmp_path: Path) -> str:
     database = Database(url)
     database.migrate()
     with database.session() as session:
-        session.add(
-            DocumentRow(
-                id="c" * 64,
-                source="memo.txt",
-                media_type="text/plain",
-                byte_size=len(TEXT),
-                original_text=TEXT,
-                clean_text=TEXT,
-                offset_map=[[0, 0, len(TEXT)]],
-                authors=[],
-            )
-        )
+        session.add(text_document(TEXT, doc_id="c" * 64, source="memo.txt"))
     database.dispose()
     return url
 

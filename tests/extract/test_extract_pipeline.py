@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from conftest import AddDocument  # type: ignore[import-not-found]
 from sanctionwatch.extract import entities as entities_module
 from sanctionwatch.extract import pipeline
 from sanctionwatch.extract import relations as relations_module
@@ -15,6 +14,7 @@ from sanctionwatch.extract.tables import ExtractionRunRow
 from sanctionwatch.store import Database, Statement
 from sanctionwatch.store.statements import add_statements
 from sanctionwatch.store.tables import DocumentRow, StatementRow
+from storekit import AddDocument
 
 TEXT = (
     "Brightwater Holdings Limited, a company registered in Cyprus, owns a depot in Nakhodka. "

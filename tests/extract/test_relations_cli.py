@@ -15,7 +15,7 @@ from sanctionwatch.extract.types import DocumentContext
 from sanctionwatch.store import Database
 from sanctionwatch.store.offsets import OffsetMap
 from sanctionwatch.store.statements import add_statements
-from sanctionwatch.store.tables import DocumentRow
+from storekit import text_document
 
 runner = CliRunner()
 TEXT = (
@@ -32,17 +32,7 @@ def _store(database: Database) -> str:
     mentions = mentions_for_names(doc, NAMES)
     context = DocumentContext(doc_id, TEXT, OffsetMap.identity(len(TEXT)))
     with database.session() as session:
-        session.add(
-            DocumentRow(
-                id=doc_id,
-                source="memo.txt",
-                media_type="text/plain",
-                byte_size=len(TEXT),
-                original_text=TEXT,
-                clean_text=TEXT,
-                offset_map=[[0, 0, len(TEXT)]],
-            )
-        )
+        session.add(text_document(TEXT, doc_id=doc_id, source="memo.txt"))
         session.flush()
         add_statements(session, extract_relations(doc, context, mentions))
     return doc_id

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_relations_support import nlp
 
 from sanctionwatch.extract.relation_dates import resolve_date
+from sanctionwatch.extract.relation_finders import Fact, Link
+from sanctionwatch.extract.relation_mentions import mentions_for_names
 from sanctionwatch.extract.relation_rules import (
     RULES_PATH,
     RelationRulesError,
@@ -17,7 +20,9 @@ from sanctionwatch.extract.relation_rules import (
     normalise_phrase,
     parse_rules,
 )
-from sanctionwatch.extract.relations import EXTRACTOR_VERSION, extractor_version
+from sanctionwatch.extract.relations import EXTRACTOR_VERSION, extractor_version, find_relations
+from sanctionwatch.extract.types import DocumentContext
+from sanctionwatch.store.offsets import OffsetMap
 
 
 def _packaged() -> dict[str, object]:
@@ -59,6 +64,20 @@ def test_version_of_statements_follows_the_rules_version(tmp_path: Path) -> None
             "unknown title kind 'bosses'",
         ),
         (lambda d: d["sanctions"].update(verbs="sanction"), "expected a list of strings"),
+        (
+            lambda d: d["titles"]["directorship"].update(indirect="bosses"),
+            "indirect names no title kind 'bosses'",
+        ),
+        (lambda d: d["worker_groups"]["link"].update(workers="crew"), "has no property 'crew'"),
+        (lambda d: d["fallback"].pop("schema"), "fallback: missing 'schema'"),
+        (
+            lambda d: d["locations"]["registered_fact"].update(country_property="homeland"),
+            "has no property 'homeland'",
+        ),
+        (
+            lambda d: d["locations"]["based_fact"].update(evidence="{town}-based"),
+            "evidence may use only {place} and {cue}",
+        ),
     ],
 )
 def test_bad_rules_fail_naming_the_file_and_the_rule(change, message: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -89,6 +108,31 @@ def test_an_added_cue_verb_is_used(tmp_path: Path) -> None:
     rules = parse_rules(data)
     assert "bankroll" in rules.verbs[0].lemmas
     assert "bankroll" in rules.trigger_verbs  # the UnknownLink fallback leaves it alone
+
+
+def test_links_and_place_facts_are_written_as_the_rules_file_says() -> None:
+    data = _packaged()
+    data["titles"]["possessive"].update(role="correspondent", confidence=0.55)  # type: ignore[index]
+    data["locations"]["registered_fact"].update(evidence="incorporated in {place}")  # type: ignore[index]
+    rules = parse_rules(data)
+    text = "The Daily Courier's Anna Berg wrote that Amur Forest LLC is registered in Cyprus."
+    names = {"Daily Courier": "Organization", "Anna Berg": "Person", "Amur Forest LLC": "Company"}
+    doc = nlp()(text)
+    context = DocumentContext("doc-rules", text, OffsetMap.identity(len(text)))
+    found = list(find_relations(doc, context, mentions_for_names(doc, names), rules))
+    (staff,) = [
+        item for item in found if isinstance(item, Link) and item.rule == "title:possessive"
+    ]
+    assert ("role", "correspondent", None) in staff.values
+    assert staff.confidence == 0.55
+    assert set(staff.parties) == {"employee", "employer"}
+    (registered,) = [item for item in found if isinstance(item, Fact)]
+    assert (registered.kind, registered.prop, registered.value) == (
+        "registration",
+        "jurisdiction",
+        "cy",
+    )
+    assert registered.original == "incorporated in Cyprus"
 
 
 @pytest.mark.parametrize(

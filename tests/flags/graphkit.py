@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sanctionwatch.store import Database
 from sanctionwatch.store.statements import Statement, add_statements
-from sanctionwatch.store.tables import DocumentRow
+from storekit import add_text_document
 
 DOC = "d" * 64
 
@@ -69,19 +69,6 @@ class GraphBuilder:
         self.fact(link, "Sanction", "authority", authority, sentence)
 
     def save(self, database: Database) -> None:
+        add_text_document(database, "x" * 1000, offsets=[], doc_id=DOC, source="report.txt")
         with database.session() as session:
-            if session.get(DocumentRow, DOC) is None:
-                session.add(
-                    DocumentRow(
-                        id=DOC,
-                        source="report.txt",
-                        media_type="text/plain",
-                        byte_size=1000,
-                        original_text="x" * 1000,
-                        clean_text="x" * 1000,
-                        offset_map=[],
-                        authors=[],
-                    )
-                )
-                session.flush()
             add_statements(session, self.statements)

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 import pytest
 
 from sanctionwatch.store import Database, Statement
 from sanctionwatch.store.statements import add_statements
-from sanctionwatch.store.tables import DocumentRow
+from storekit import add_text_document
 
 
 def make_document(database: Database, text: str) -> str:
-    doc_id = hashlib.sha256(text.encode()).hexdigest()
-    with database.session() as session:
-        if session.get(DocumentRow, doc_id) is None:
-            session.add(
-                DocumentRow(
-                    id=doc_id,
-                    source=f"{doc_id[:8]}.txt",
-                    media_type="text/plain",
-                    byte_size=len(text),
-                    original_text=text,
-                    clean_text=text,
-                    offset_map=[],
-                    authors=[],
-                )
-            )
-    return doc_id
+    return add_text_document(database, text, offsets=[])
 
 
 def entity_statements(

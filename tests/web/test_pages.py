@@ -4,6 +4,8 @@ import re
 
 from fastapi.testclient import TestClient
 
+from sanctionwatch.flags.engine import evaluate_flags, flag_detail, list_flags
+from sanctionwatch.store import Database
 from web_sample_graph import SampleGraph
 
 
@@ -79,3 +81,29 @@ def test_missing_pages_are_html_404(pages: TestClient) -> None:
     response = pages.get("/ui/entities/nope")
     assert response.status_code == 404
     assert "<html" in response.text and "No entity nope" in response.text
+
+
+def test_flag_review_form_needs_token_records_the_decision_and_redirects(
+    pages: TestClient, sqlite_database: Database
+) -> None:
+    evaluate_flags(sqlite_database)
+    with sqlite_database.session() as session:
+        flag_id = list_flags(session)[0].id
+    form = {"decision": "dismissed", "note": "known registry agent"}
+    refused = pages.post(f"/ui/flags/{flag_id}/review", data=form, follow_redirects=False)
+    assert refused.status_code == 401
+    done = pages.post(
+        f"/ui/flags/{flag_id}/review",
+        data={**form, "token": "web-token-0123456789"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/ui/flags?message=Flag+{flag_id}+is+now+dismissed"
+    with sqlite_database.session() as session:
+        detail = flag_detail(session, flag_id)
+    assert detail.status == "dismissed"
+    assert (detail.reviews[-1].user, detail.reviews[-1].note) == ("web", "known registry agent")
+    missing = pages.post(
+        "/ui/flags/flag-nope/review", data={**form, "token": "web-token-0123456789"}
+    )
+    assert missing.status_code == 404

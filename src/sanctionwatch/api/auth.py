@@ -241,8 +241,8 @@ def require_role(role: str) -> Callable[[Request], Awaitable[Principal]]:
 
 def actor(principal: Principal, claimed: str | None) -> str:
     """Who a decision is recorded under: the user, or for the shared legacy token the name
-    the client gives (it cannot be told apart otherwise)."""
-    if principal.user_id is None and claimed and claimed != "api":
+    the client gives (``api`` / ``web`` as before users existed): it names no one person."""
+    if principal.user_id is None and claimed:
         return claimed
     return principal.name
 

@@ -177,15 +177,7 @@ def _document_routes(router: APIRouter) -> None:
         url: Annotated[str | None, Form(max_length=2000)] = None,
     ) -> models.UploadResult:
         """Upload a document (needs an analyst's token): it is ingested, cleaned and read."""
-        data = await file.read(state.settings.max_document_bytes + 1)
-        result = await run_in_threadpool(
-            stages.upload_document,
-            state.database,
-            data,
-            file.filename or "upload",
-            url or None,
-            state.settings.max_document_bytes,
-        )
+        result = await ingest_upload(state, file, url)
         return upload_result(result, response, queue_reading(state, background, result))
 
     @router.get(
@@ -203,6 +195,20 @@ def _document_routes(router: APIRouter) -> None:
         if view is None:
             raise HTTPException(404, f"No document {document_id}.")
         return view
+
+
+async def ingest_upload(state: AppState, file: UploadFile, url: str | None) -> stages.UploadOutcome:
+    """Read an uploaded file (one byte past the limit, so an oversized one is refused rather
+    than cut) and ingest it off the event loop."""
+    data = await file.read(state.settings.max_document_bytes + 1)
+    return await run_in_threadpool(
+        stages.upload_document,
+        state.database,
+        data,
+        file.filename or "upload",
+        url or None,
+        state.settings.max_document_bytes,
+    )
 
 
 def queue_reading(
@@ -441,7 +447,7 @@ def _claim_and_flag_routes(router: APIRouter) -> None:
         try:
             with state.database.session() as session:
                 reviews.review_flag(
-                    session, flag_id, body.state, body.note, reviewer=actor(principal, None)
+                    session, flag_id, body.state, body.note, reviewer=actor(principal, "api")
                 )
         except FlagError as error:
             raise HTTPException(status_code=404, detail=str(error)) from error

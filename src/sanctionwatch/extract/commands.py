@@ -16,6 +16,7 @@ from sanctionwatch.clikit import (
     err_console,
     fail,
     open_database,
+    print_counts,
     print_json_lines,
     print_table,
 )
@@ -75,12 +76,7 @@ def extract(
     """
     database = open_database(db)
     report = run_extraction(database, reprocess=reprocess, quiet=as_json)
-    summary = report.as_dict()
-    if as_json:
-        print_json_lines([summary])
-    else:
-        rows = [(key, value) for key, value in summary.items() if key != "failures"]
-        print_table("Extraction", ["what", "count"], rows)
+    print_counts("Extraction", report.as_dict(), as_json, hide=["failures"])
     if report.failures:
         raise typer.Exit(1)
 

@@ -10,8 +10,9 @@ statements. A finder returns nothing unless every argument it needs is in the se
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from itertools import product
 
 from followthemoney import registry
 from spacy.tokens import Span, Token
@@ -35,12 +36,16 @@ from sanctionwatch.extract.relation_parse import (
     left_modifiers,
     noun_holder_tokens,
     passive_subjects,
+    passive_targets,
     phrase_variants,
     prep_objects,
+    verb_objects,
 )
 from sanctionwatch.extract.relation_rules import (
     Authority,
+    LinkShape,
     NounRule,
+    PlaceCue,
     RelationRules,
     TitleSet,
     VerbRule,
@@ -101,6 +106,7 @@ class SharedAddress:
 
 
 Found = Link | Fact | SharedAddress
+Place = tuple[str, int, int]  # text, start, end
 
 
 def _span(parties: Iterable[Party], *tokens: Token) -> tuple[int, int]:
@@ -109,9 +115,7 @@ def _span(parties: Iterable[Party], *tokens: Token) -> tuple[int, int]:
     return min(starts), max(ends)
 
 
-def _outermost(
-    places: list[tuple[str, int, int] | None],
-) -> list[tuple[str, int, int] | None]:
+def _outermost(places: list[Place | None]) -> list[Place | None]:
     """Drop places inside another one ("Pyongyang" within "Central District, Pyongyang")."""
     found = [place for place in places if place is not None]
     return [
@@ -119,6 +123,18 @@ def _outermost(
         for place in found
         if not any(o != place and o[1] <= place[1] and place[2] <= o[2] for o in found)
     ]
+
+
+def _unlinked(
+    pairs: Iterable[tuple[Party, Party]], linked: set[frozenset[str]]
+) -> Iterator[tuple[Party, Party]]:
+    """Pairs of different parties not linked yet; each one yielded counts as linked."""
+    for first, second in pairs:
+        pair = frozenset({first.entity_id or "", second.entity_id or ""})
+        if first.entity_id == second.entity_id or pair in linked:
+            continue
+        linked.add(pair)
+        yield first, second
 
 
 def country_code(text: str) -> str | None:
@@ -269,7 +285,7 @@ class SentenceFinder:
                     found.setdefault(party.entity_id, party)
         return list(found.values())
 
-    def place(self, token: Token) -> tuple[str, int, int] | None:
+    def place(self, token: Token) -> Place | None:
         """A place named at ``token`` (a Place mention, or a proper noun)."""
         mention = self.index.at(token)
         if mention is not None:
@@ -285,20 +301,52 @@ class SentenceFinder:
                 return span.text, span.start_char, span.end_char
         return None
 
+    # -- what the finders write -----------------------------------------------------------
+
+    def _links(
+        self,
+        shape: LinkShape,
+        rule: str,
+        pairs: Iterable[tuple[Party, Party]],
+        trigger: Token | None,
+        sentence: Span,
+        role: str | None = None,
+    ) -> Iterator[Link]:
+        """One ``shape`` link per pair of different parties; ``role`` overrides the shape's."""
+        for first, second in pairs:
+            if first.entity_id == second.entity_id:
+                continue
+            start, end = _span([first, second], *(() if trigger is None else (trigger,)))
+            parties = {shape.first: first, shape.second: second}
+            link = Link(
+                shape.kind, shape.schema, rule, parties, shape.confidence, start, end, sentence
+            )
+            link.add("role", shape.role if role is None else role)
+            yield link
+
+    def _add_start_date(self, link: Link, verb: Token) -> None:
+        """The date the verb's clause gives ("designated in 2016"), as the link's startDate."""
+        dated = date_of(verb, self.context.published)
+        if dated is not None:
+            link.add("startDate", dated[0], dated[1])
+
     # -- driver ----------------------------------------------------------------------------
 
     def find(self, sentence: Span) -> list[Found]:
-        found: list[Found] = []
-        found.extend(self.titles(sentence))
-        found.extend(self.possessives(sentence))
-        found.extend(self.nouns(sentence))
-        found.extend(self.verbs(sentence))
-        found.extend(self.hyphens(sentence))
-        found.extend(self.workers(sentence))
-        found.extend(self.sanctions(sentence))
-        found.extend(self.locations(sentence))
-        found.extend(self.shared_addresses(sentence))
-        found.extend(self.nationalities(sentence))
+        """Every rule family in turn; the fallback last, for pairs no rule linked."""
+        families: tuple[Callable[[Span], Iterable[Found]], ...] = (
+            self.titles,
+            self.possessives,
+            self.nouns,
+            self.verbs,
+            self.hyphens,
+            self.workers,
+            self.sanctions,
+            self.locations,
+            self.shared_addresses,
+            self.nationalities,
+        )
+        found: list[Found] = [item for family in families for item in family(sentence)]
         found.extend(self.fallback(sentence, found))
         return found
 
@@ -353,21 +401,9 @@ class SentenceFinder:
                 token
             ):
                 continue
-            for org in self.parties(children(token, "poss"), ORG_SCHEMATA):
-                start, end = _span([person, org])
-                parties = {"employee": person, "employer": org}
-                link = Link(
-                    "employment",
-                    "Employment",
-                    "title:possessive",
-                    parties,
-                    rule.confidence,
-                    start,
-                    end,
-                    sentence,
-                )
-                link.add("role", "staff")
-                yield link
+            orgs = self.parties(children(token, "poss"), ORG_SCHEMATA)
+            pairs = ((person, org) for org in orgs)
+            yield from self._links(rule.shape, "title:possessive", pairs, None, sentence)
 
     def _title_holders(self, title: Token) -> list[Token]:
         """Who holds a title; a coordinated second title ("and deputy director of Y") shares
@@ -392,33 +428,21 @@ class SentenceFinder:
             if not people:
                 continue
             for org, direct, suffix in self._title_orgs(token):
-                kind = title_set.kind
-                if kind == "directorship" and not direct:
-                    kind = "employment"
+                shape = self._title_shape(title_set, direct)
                 role = phrase or token.text
-                role = f"{role} {suffix}".strip() if kind == "employment" else role
-                for person in people:
-                    if person.entity_id == org.entity_id:
-                        continue
-                    if kind == "directorship":
-                        parties = {"director": person, "organization": org}
-                        schema = "Directorship"
-                    else:
-                        parties = {"employee": person, "employer": org}
-                        schema = "Employment"
-                    start, end = _span([person, org], token)
-                    link = Link(
-                        kind,
-                        schema,
-                        f"title:{title_set.kind}",
-                        parties,
-                        title_set.confidence,
-                        start,
-                        end,
-                        sentence,
-                    )
-                    link.add("role", role)
-                    yield link
+                role = f"{role} {suffix}".strip() if shape.kind == "employment" else role
+                pairs = ((person, org) for person in people)
+                yield from self._links(
+                    shape, f"title:{title_set.kind}", pairs, token, sentence, role
+                )
+
+    def _title_shape(self, title_set: TitleSet, direct: bool) -> LinkShape:
+        """The title's link; an organisation not reached directly gets the ``indirect`` kind's
+        link (a director "at" a firm is employed there), at the title's confidence."""
+        indirect = self.rules.title_set(title_set.indirect) if title_set.indirect else None
+        if direct or indirect is None:
+            return title_set.shape
+        return replace(indirect.shape, confidence=title_set.confidence)
 
     # -- relational nouns: "X, the main shareholder of Y" ----------------------------------
 
@@ -457,25 +481,10 @@ class SentenceFinder:
                     holders = subjects
                 elif not holders and not others and len(subjects) > 1:
                     holders, others = subjects[:1], subjects[1:]
-            for holder in holders:
-                for other in others:
-                    if holder.entity_id == other.entity_id:
-                        continue
-                    start, end = _span([holder, other], token)
-                    parties = {rule.holder: holder, rule.other: other}
-                    link = Link(
-                        rule.kind,
-                        rule.schema,
-                        f"noun:{rule.id}",
-                        parties,
-                        rule.confidence,
-                        start,
-                        end,
-                        sentence,
-                    )
-                    link.add("role", rule.role)
-                    self._add_percentage(link, token)
-                    yield link
+            pairs = product(holders, others)
+            for link in self._links(rule.shape, f"noun:{rule.id}", pairs, token, sentence):
+                self._add_percentage(link, token)
+                yield link
 
     def _add_percentage(self, link: Link, token: Token) -> None:
         if link.schema != "Ownership":
@@ -492,15 +501,9 @@ class SentenceFinder:
     ) -> tuple[list[Token], list[Token], Token | None]:
         via_token: Token | None = None
         if is_passive(verb):
-            subjects = agents(verb)
-            objects = passive_subjects(verb)
-            if verb.dep_ == "acl" and not objects:
-                objects = [verb.head]
+            subjects, objects = agents(verb), passive_targets(verb)
         else:
-            subjects = clause_subjects(verb)
-            objects = direct_objects(verb)
-            if not objects and verb.dep_ == "relcl":
-                objects = [verb.head]
+            subjects, objects = clause_subjects(verb), verb_objects(verb)
         if rule.object_preps:
             objects = [obj for _, obj in prep_objects(verb, rule.object_preps)]
         if rule.via:
@@ -541,29 +544,12 @@ class SentenceFinder:
                 objects = self.parties(objects_t, rule.object_schemata)
                 if not subjects and rule.group_subjects:
                     subjects = self._groups(subjects_t, rule.group_subjects)
-                for subject in subjects:
-                    for obj in objects:
-                        if subject.entity_id == obj.entity_id:
-                            continue
-                        start, end = _span([subject, obj], token)
-                        parties = {rule.subject: subject, rule.object: obj}
-                        link = Link(
-                            rule.kind,
-                            rule.schema,
-                            f"verb:{rule.id}",
-                            parties,
-                            rule.confidence,
-                            start,
-                            end,
-                            sentence,
-                        )
-                        link.add("role", rule.role)
-                        if via is not None:
-                            self._add_percentage(link, via)
-                        dated = date_of(token, self.context.published)
-                        if dated is not None:
-                            link.add("startDate", dated[0], dated[1])
-                        yield link
+                pairs = product(subjects, objects)
+                for link in self._links(rule.shape, f"verb:{rule.id}", pairs, token, sentence):
+                    if via is not None:
+                        self._add_percentage(link, via)
+                    self._add_start_date(link, token)
+                    yield link
 
     # -- hyphenated adjectives: "a Rungrado-owned firm" ------------------------------------
 
@@ -578,24 +564,8 @@ class SentenceFinder:
                 modifiers = self.parties(children(token, "npadvmod", "compound"))
                 noun = token.head
                 heads = self.parties([noun] + ([noun.head] if noun.dep_ == "appos" else []))[:1]
-                for modifier in modifiers:
-                    for head in heads:
-                        if modifier.entity_id == head.entity_id:
-                            continue
-                        start, end = _span([modifier, head], token)
-                        parties = {rule.modifier: modifier, rule.head: head}
-                        link = Link(
-                            rule.kind,
-                            rule.schema,
-                            f"hyphen:{word}",
-                            parties,
-                            rule.confidence,
-                            start,
-                            end,
-                            sentence,
-                        )
-                        link.add("role", rule.role)
-                        yield link
+                pairs = product(modifiers, heads)
+                yield from self._links(rule.shape, f"hyphen:{word}", pairs, token, sentence)
 
     # -- unnamed worker groups: "X employs 500 North Korean workers" ----------------------
 
@@ -612,24 +582,14 @@ class SentenceFinder:
     def _worker_link(self, employer: Party, worker: Token, trigger: Token, sentence: Span) -> Link:
         text, w_start, w_end = describe(worker, keep_preps=False)
         group = Party(text, w_start, w_end)
-        start, end = _span([employer, group], trigger)
-        link = Link(
-            "employment",
-            "Employment",
-            "workers",
-            {"employer": employer, "employee": group},
-            self.rules.worker_confidence,
-            start,
-            end,
-            sentence,
-        )
-        link.add("role", "employer of a group of workers")
+        shape = self.rules.worker_link
+        link = next(self._links(shape, "workers", [(employer, group)], trigger, sentence))
         link.add("summary", f"employs {text}")
         return link
 
     def _passive_workers(self, verb: Token, sentence: Span) -> Iterator[Link]:
         """ "Rungrado's workers were employed in construction", "workers hired by X"."""
-        candidates = passive_subjects(verb) or ([verb.head] if verb.dep_ == "acl" else [])
+        candidates = passive_targets(verb)
         for worker in (w for w in (self._worker_token(c) for c in candidates) if w is not None):
             employers = self.parties(agents(verb)) or self.parties(children(worker, "poss"))
             for employer in employers:
@@ -641,18 +601,14 @@ class SentenceFinder:
             if token.pos_ == "VERB" and lemma in self.rules.worker_verbs and is_passive(token):
                 yield from self._passive_workers(token, sentence)
             elif token.pos_ == "VERB" and lemma in self.rules.worker_verbs:
-                objects = direct_objects(token)
-                if not objects and token.dep_ == "relcl":
-                    objects = [token.head]
+                objects = verb_objects(token)
                 workers = [w for w in (self._worker_token(o) for o in objects) if w is not None]
                 if not workers:
                     continue
                 for employer in self.parties(clause_subjects(token)):
                     for worker in workers:
                         link = self._worker_link(employer, worker, token, sentence)
-                        dated = date_of(token, self.context.published)
-                        if dated is not None:
-                            link.add("startDate", dated[0], dated[1])
+                        self._add_start_date(link, token)
                         yield link
             elif token.pos_ == "NOUN" and lemma in self.rules.worker_holders:
                 holders = self.parties(children(token, "poss"))
@@ -686,12 +642,8 @@ class SentenceFinder:
                 authorities.append(doc[token.i - 2])
             return authorities, [token.head]
         if is_passive(token):
-            targets = passive_subjects(token) or ([token.head] if token.dep_ == "acl" else [])
-            return agents(token), targets + self._together_with(token)
-        objects = direct_objects(token)
-        if not objects and token.dep_ == "relcl":
-            objects = [token.head]  # "a company that OFAC designated"
-        return clause_subjects(token), objects + self._together_with(token)
+            return agents(token), passive_targets(token) + self._together_with(token)
+        return clause_subjects(token), verb_objects(token) + self._together_with(token)
 
     @staticmethod
     def _together_with(verb: Token) -> list[Token]:
@@ -738,7 +690,6 @@ class SentenceFinder:
                     if authority is not None:
                         authorities.setdefault(authority.name, (authority, conj))
             targets = self.parties(target_tokens)
-            dated = date_of(token, self.context.published)
             reason = self._reason(token)
             for target in targets:
                 for authority, where in authorities.values():
@@ -758,8 +709,7 @@ class SentenceFinder:
                     )
                     link.add("authority", authority.name, self._mention_text(where))
                     link.add("country", authority.country)
-                    if dated is not None:
-                        link.add("startDate", dated[0], dated[1])
+                    self._add_start_date(link, token)
                     link.add("reason", reason)
                     yield link
 
@@ -821,24 +771,7 @@ class SentenceFinder:
             for child in noun.lefts
             if child.dep_ in ("compound", "nmod") and self.index.at(child) is not None
         )
-        for place in places:
-            if place is None:
-                continue
-            text, p_start, p_end = place
-            code = country_of_place(text)
-            prop, value = ("country", code) if code else ("address", text)
-            start, end = _span([party], noun)
-            yield Fact(
-                "location",
-                party,
-                prop,
-                value,
-                f"{noun.lemma_} in {text}",
-                self.rules.descriptor_confidence,
-                min(start, p_start),
-                max(end, p_end),
-                sentence,
-            )
+        yield from self._place_facts(self.rules.descriptor, party, places, noun, sentence)
 
     def _registered(self, token: Token, sentence: Span) -> Iterator[Fact]:
         places = [
@@ -852,26 +785,9 @@ class SentenceFinder:
             party = subjects[0] if subjects else None
         if party is None:
             return
-        for place in places:
-            if place is None:
-                continue
-            text, p_start, p_end = place
-            code = country_of_place(text)
-            prop, value = ("jurisdiction", code) if code else ("address", text)
-            start, end = _span([party], token)
-            yield Fact(
-                "registration",
-                party,
-                prop,
-                value,
-                f"registered in {text}",
-                self.rules.location_confidence,
-                min(start, p_start),
-                max(end, p_end),
-                sentence,
-            )
+        yield from self._place_facts(self.rules.registered, party, places, token, sentence)
 
-    def _address(self, token: Token) -> tuple[str, int, int] | None:
+    def _address(self, token: Token) -> Place | None:
         """A place named by a whole phrase ("Segori-dong, Pothonggang District, Pyongyang")."""
         place = self.place(token)
         if place is None or not any(t.dep_ in ("conj", "appos") for t in token.subtree):
@@ -898,32 +814,32 @@ class SentenceFinder:
             return
         if party is None:
             return
+        yield from self._place_facts(self.rules.based, party, places, token, sentence, listed)
+
+    def _place_facts(
+        self,
+        cue: PlaceCue,
+        party: Party,
+        places: Iterable[Place | None],
+        trigger: Token,
+        sentence: Span,
+        listed: bool = False,
+    ) -> Iterator[Fact]:
+        """What ``cue`` states about ``party`` for each place: a country, or else an address."""
         for place in places:
             if place is None:
                 continue
             text, p_start, p_end = place
             code = country_of_place(text)
-            phrase = f"{text}-based"
-            prop, value = ("country", code) if code else ("address", text)
-            confidence = self.rules.location_confidence
-            original = phrase
-            note = None
+            prop, value = (cue.country_property, code) if code else ("address", text)
+            original, confidence, note = cue.describe(text, trigger.lemma_), cue.confidence, None
             if listed:
-                original = f"listed as {phrase}"
-                note = original
+                original = note = f"listed as {original}"
                 confidence = self.rules.listed_confidence
-            start, end = _span([party], token)
+            start, end = _span([party], trigger)
+            start, end = min(start, p_start), max(end, p_end)
             yield Fact(
-                "location",
-                party,
-                prop,
-                value,
-                original,
-                confidence,
-                min(start, p_start),
-                max(end, p_end),
-                sentence,
-                note,
+                cue.kind, party, prop, value, original, confidence, start, end, sentence, note
             )
 
     # -- shared addresses -------------------------------------------------------------------
@@ -984,8 +900,7 @@ class SentenceFinder:
         self, verb: Token, sentence: Span, nouns: frozenset[str]
     ) -> Iterator[SharedAddress]:
         """ "X's address is shared with four companies", "an address shared by Y and Z"."""
-        addresses = passive_subjects(verb) or ([verb.head] if verb.dep_ == "acl" else [])
-        for address in addresses:
+        for address in passive_targets(verb):
             if address.lemma_.lower() not in nouns:
                 continue
             holders = children(address, "poss")
@@ -1083,18 +998,20 @@ class SentenceFinder:
                 people = self.parties(noun_holder_tokens(token), frozenset({"Person"}))
                 for code, where in self._nationalities(token):
                     for person in people:
-                        start, end = _span([person], where[0], where[-1])
-                        yield Fact(
-                            "nationality",
-                            person,
-                            "nationality",
-                            code,
-                            where.text,
-                            self.rules.nationality_confidence,
-                            start,
-                            end,
-                            sentence,
-                        )
+                        yield self._nationality_fact(person, code, where, sentence, listed=False)
+
+    def _nationality_fact(
+        self, person: Party, code: str, where: Span, sentence: Span, listed: bool
+    ) -> Fact:
+        """A person's nationality as reported, or as listed (a register's word, kept as note)."""
+        original = f"listed as {where.text}" if listed else where.text
+        confidence = self.rules.nationality_confidence
+        if listed:
+            confidence = self.rules.nationality_listed_confidence
+        note = f"nationality {original}" if listed else None
+        start, end = _span([person], where[0], where[-1])
+        kind = "nationality"
+        return Fact(kind, person, kind, code, original, confidence, start, end, sentence, note)
 
     def _listed_nationality(
         self, verb: Token, codes: list[tuple[str, Span]], sentence: Span
@@ -1103,19 +1020,7 @@ class SentenceFinder:
         people = self.parties(subjects, frozenset({"Person"}))
         for person in people:
             for code, where in codes:
-                start, end = _span([person], where[0], where[-1])
-                yield Fact(
-                    "nationality",
-                    person,
-                    "nationality",
-                    code,
-                    f"listed as {where.text}",
-                    self.rules.nationality_listed_confidence,
-                    start,
-                    end,
-                    sentence,
-                    f"nationality listed as {where.text}",
-                )
+                yield self._nationality_fact(person, code, where, sentence, listed=True)
         if people or not subjects:
             return
         group, asset = self._owner_group(subjects[0], verb)
@@ -1187,35 +1092,16 @@ class SentenceFinder:
             if lemma in self.rules.trigger_verbs:
                 continue
             if is_passive(token):
-                subjects, objects = (
-                    self.parties(agents(token)),
-                    self.parties(passive_subjects(token)),
-                )
+                subjects = self.parties(agents(token))
+                objects = self.parties(passive_subjects(token))
             else:
-                subjects, objects = (
-                    self.parties(active_subjects(token)),
-                    self.parties(direct_objects(token)),
-                )
+                subjects = self.parties(active_subjects(token))
+                objects = self.parties(direct_objects(token))
             subjects = [party for party in subjects if not party.via_pronoun]
             objects = [party for party in objects if not party.via_pronoun]
             particle = " ".join(child.lower_ for child in children(token, "prt"))
             role = f"{token.lemma_.lower()} {particle}".strip()
-            for subject in subjects:
-                for obj in objects:
-                    pair = frozenset({subject.entity_id or "", obj.entity_id or ""})
-                    if subject.entity_id == obj.entity_id or pair in linked:
-                        continue
-                    linked.add(pair)
-                    start, end = _span([subject, obj], token)
-                    link = Link(
-                        "unknown",
-                        "UnknownLink",
-                        "fallback",
-                        {"subject": subject, "object": obj},
-                        self.rules.fallback_confidence,
-                        start,
-                        end,
-                        sentence,
-                    )
-                    link.add("role", role)
-                    yield link
+            pairs = _unlinked(product(subjects, objects), linked)
+            yield from self._links(
+                self.rules.fallback_link, "fallback", pairs, token, sentence, role
+            )

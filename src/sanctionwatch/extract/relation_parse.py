@@ -186,6 +186,17 @@ def direct_objects(verb: Token) -> list[Token]:
     return [tok for child in children(verb, "dobj", "obj") for tok in conjuncts(child)]
 
 
+def verb_objects(verb: Token) -> list[Token]:
+    """Direct objects, or the noun a relative clause describes ("a company that OFAC listed")."""
+    objects = direct_objects(verb)
+    return objects if objects or verb.dep_ != "relcl" else [verb.head]
+
+
+def passive_targets(verb: Token) -> list[Token]:
+    """Passive subjects, or the noun a participle describes ("workers hired by X")."""
+    return passive_subjects(verb) or ([verb.head] if verb.dep_ == "acl" else [])
+
+
 def copula_subject(noun: Token) -> Token | None:
     """For "X is/was the shareholder ..." the subject X of the copula governing ``noun``."""
     if noun.dep_ == "attr" and noun.head.lemma_ in ("be", "become", "remain"):

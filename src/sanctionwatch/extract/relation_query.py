@@ -94,15 +94,46 @@ def _names(session: Session, entity_ids: set[str]) -> dict[str, str]:
     return names
 
 
+def _values_by_prop(stmts: list[Statement]) -> dict[str, list[str]]:
+    """Each property's distinct values, in statement order."""
+    props: dict[str, list[str]] = defaultdict(list)
+    for stmt in stmts:
+        if stmt.value not in props[stmt.prop]:
+            props[stmt.prop].append(stmt.value)
+    return props
+
+
+def _read_row(
+    kind: str,
+    schema: str,
+    entity_id: str,
+    source: tuple[str | None, str],
+    target: tuple[str | None, str],
+    props: dict[str, list[str]],
+    stmts: list[Statement],
+) -> RelationRow:
+    """A relation read from ``stmts``: the first one's document and sentence, the best
+    confidence of them all; ``source`` and ``target`` are (entity id or None, label)."""
+    return RelationRow(
+        kind,
+        schema,
+        entity_id,
+        *source,
+        *target,
+        dict(props),
+        stmts[0].document_id,
+        stmts[0].sentence,
+        max(stmt.confidence for stmt in stmts),
+    )
+
+
 def _link_rows(entity_id: str, stmts: list[Statement], names: dict[str, str]) -> list[RelationRow]:
     schema = stmts[0].schema
     kind = entity_id.split("-")[1] if entity_id.startswith("rel-") else "unknown"
     source_prop, target_prop = LINK_ENDS.get(schema, ("subject", "object"))
-    props: dict[str, list[str]] = defaultdict(list)
+    props = _values_by_prop(stmts)
     labels: dict[str, str] = {}
     for stmt in stmts:
-        if stmt.value not in props[stmt.prop]:
-            props[stmt.prop].append(stmt.value)
         if stmt.prop in _ENTITY_PROPS:
             labels[stmt.value] = names.get(stmt.value) or stmt.original_value or stmt.value
     description = props.get("description", [""])[0]
@@ -115,21 +146,7 @@ def _link_rows(entity_id: str, stmts: list[Statement], names: dict[str, str]) ->
             return None, values[0]
         return values[0], labels.get(values[0], values[0])
 
-    source_id, source = end(source_prop)
-    target_id, target = end(target_prop)
-    base = RelationRow(
-        kind,
-        schema,
-        entity_id,
-        source_id,
-        source,
-        target_id,
-        target,
-        dict(props),
-        stmts[0].document_id,
-        stmts[0].sentence,
-        max(stmt.confidence for stmt in stmts),
-    )
+    base = _read_row(kind, schema, entity_id, end(source_prop), end(target_prop), props, stmts)
     if kind != "nationality":
         return [base]
     rows = []
@@ -140,11 +157,11 @@ def _link_rows(entity_id: str, stmts: list[Statement], names: dict[str, str]) ->
                 "nationality",
                 schema,
                 entity_id,
-                target_id,
-                target,
+                base.target_id,
+                base.target,
                 None,
                 _caption("nationality", code.strip()),
-                {"basis": [basis.replace("nationality ", "")], "owners": [source]},
+                {"basis": [basis.replace("nationality ", "")], "owners": [base.source]},
                 base.document_id,
                 base.sentence,
                 base.confidence,
@@ -194,29 +211,12 @@ def _address_rows(
     for stmt in stmts:
         if stmt.prop == "remarks" and (None, stmt.value) not in sharers:
             sharers.append((None, stmt.value))
-    props: dict[str, list[str]] = defaultdict(list)
-    for stmt in stmts:
-        if stmt.value not in props[stmt.prop]:
-            props[stmt.prop].append(stmt.value)
-    rows = []
-    for index, (source_id, source) in enumerate(sharers):
-        for target_id, target in sharers[index + 1 :]:
-            rows.append(
-                RelationRow(
-                    "shared_address",
-                    "Address",
-                    address_id,
-                    source_id,
-                    source,
-                    target_id,
-                    target,
-                    dict(props),
-                    stmts[0].document_id,
-                    stmts[0].sentence,
-                    max(s.confidence for s in stmts),
-                )
-            )
-    return rows
+    props = _values_by_prop(stmts)
+    return [
+        _read_row("shared_address", "Address", address_id, source, target, props, stmts)
+        for index, source in enumerate(sharers)
+        for target in sharers[index + 1 :]
+    ]
 
 
 def relation_rows(statements: Iterable[Statement], names: dict[str, str]) -> list[RelationRow]:

@@ -27,10 +27,44 @@ class RelationRulesError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class LinkShape:
+    """What a rule writes: the relation kind, the link schema, the property each end fills
+    (``first``, ``second``), the role text and the confidence."""
+
+    kind: str
+    schema: str
+    first: str
+    second: str
+    role: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
 class TitleSet:
+    """Title words of one kind and the link a person holding one gets with the organisation."""
+
     kind: str
     words: frozenset[str]
+    shape: LinkShape
+    indirect: str | None = None
+
+    @property
+    def confidence(self) -> float:
+        return self.shape.confidence
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCue:
+    """What a location cue states about a party: the fact kind, the property a country fills
+    (any other place is an address), the evidence text and the confidence."""
+
+    kind: str
+    country_property: str
+    evidence: str
     confidence: float
+
+    def describe(self, place: str, cue: str) -> str:
+        return self.evidence.format(place=place, cue=cue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +85,12 @@ class VerbRule:
     object_schemata: frozenset[str] = frozenset()
     group_subjects: frozenset[str] = frozenset()
 
+    @property
+    def shape(self) -> LinkShape:
+        return LinkShape(
+            self.kind, self.schema, self.subject, self.object, self.role, self.confidence
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class NounRule:
@@ -65,6 +105,12 @@ class NounRule:
     confidence: float
     verb_subject_is_other: frozenset[str] = frozenset()
 
+    @property
+    def shape(self) -> LinkShape:
+        return LinkShape(
+            self.kind, self.schema, self.holder, self.other, self.role, self.confidence
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class HyphenRule:
@@ -75,6 +121,12 @@ class HyphenRule:
     head: str
     role: str
     confidence: float
+
+    @property
+    def shape(self) -> LinkShape:
+        return LinkShape(
+            self.kind, self.schema, self.modifier, self.head, self.role, self.confidence
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +149,16 @@ class RelationRules:
     worker_nouns: frozenset[str]
     worker_verbs: frozenset[str]
     worker_holders: frozenset[str]
-    worker_confidence: float
+    worker_link: LinkShape
     sanction_verbs: frozenset[str]
     sanction_confidence: float
     authorities: tuple[Authority, ...]
     registered_verbs: frozenset[str]
     based_verbs: frozenset[str]
     listed_verbs: frozenset[str]
-    location_confidence: float
+    registered: PlaceCue
+    based: PlaceCue
+    descriptor: PlaceCue
     listed_confidence: float
     address_nouns: frozenset[str]
     share_verbs: frozenset[str]
@@ -113,13 +167,12 @@ class RelationRules:
     nationality_group_nouns: frozenset[str]
     nationality_confidence: float
     nationality_listed_confidence: float
-    fallback_confidence: float
+    fallback_link: LinkShape
     fallback_ignore_verbs: frozenset[str]
     organisation_heads: frozenset[str] = frozenset()
     part_heads: frozenset[str] = frozenset()
     anaphor_nouns: frozenset[str] = frozenset()
     descriptor_nouns: frozenset[str] = frozenset()
-    descriptor_confidence: float = 0.6
     list_verbs: frozenset[str] = frozenset()
     list_nouns: frozenset[str] = frozenset()
     sanction_participles: frozenset[str] = frozenset()
@@ -134,8 +187,12 @@ class RelationRules:
 
     @property
     def possessive(self) -> TitleSet | None:
-        """Confidence of "Org's Person" employment, when the rules enable it."""
-        return next((item for item in self.titles if item.kind == "possessive"), None)
+        """The link an "Org's Person" phrase gives (employment), when the rules enable it."""
+        return self.title_set("possessive")
+
+    def title_set(self, kind: str) -> TitleSet | None:
+        """The title set of one kind ("employment"), if the rules have it."""
+        return next((item for item in self.titles if item.kind == kind), None)
 
     def title(self, phrase: str) -> TitleSet | None:
         """The title set a (lower-cased) title phrase belongs to, most specific first."""
@@ -245,23 +302,70 @@ def _hyphen(raw: dict[str, Any], where: str) -> HyphenRule:
     return rule
 
 
+def _with_defaults(raw: Any, where: str, **defaults: Any) -> dict[str, Any]:
+    """A rule's mapping with ``defaults`` filled in where the rule leaves them out."""
+    if not isinstance(raw, dict):
+        raise RelationRulesError(f"{where}: expected a mapping")
+    filled = {key: value for key, value in defaults.items() if value is not None}
+    return filled | raw
+
+
+def _link_shape(
+    raw: Any, where: str, ends: tuple[str, str], kind: str | None = None, confidence: Any = None
+) -> LinkShape:
+    """A link written by a rule; ``ends`` name the keys holding the two ends' properties."""
+    body = _with_defaults(raw, where, kind=kind, confidence=confidence)
+    shape = LinkShape(
+        kind=str(_get(body, "kind", where)),
+        schema=str(_get(body, "schema", where)),
+        first=str(_get(body, ends[0], where)),
+        second=str(_get(body, ends[1], where)),
+        role=str(body.get("role", "")),
+        confidence=_confidence(body, where),
+    )
+    _check_schema(shape.schema, [shape.first, shape.second, "role"], where)
+    return shape
+
+
+_TITLE_ORDER = {"membership": 0, "directorship": 1, "employment": 2, "possessive": 3}
+
+
 def _titles(raw: Any, where: str) -> tuple[TitleSet, ...]:
     if not isinstance(raw, dict):
         raise RelationRulesError(f"{where}: expected a mapping of kind -> words")
-    order = {"membership": 0, "directorship": 1, "employment": 2, "possessive": 3}
     sets = []
     for kind, body in raw.items():
-        if kind == "possessive":
-            here = f"{where}.possessive"
-            sets.append(TitleSet("possessive", frozenset(), _confidence(body, here)))
-            continue
-        if kind not in order:
+        if kind not in _TITLE_ORDER:
             raise RelationRulesError(f"{where}: unknown title kind '{kind}'")
         here = f"{where}.{kind}"
-        sets.append(
-            TitleSet(kind, _words(_get(body, "words", here), here), _confidence(body, here))
-        )
-    return tuple(sorted(sets, key=lambda item: order[item.kind]))
+        words = frozenset() if kind == "possessive" else _words(_get(body, "words", here), here)
+        indirect = body.get("indirect")
+        if indirect is not None and indirect not in raw:
+            raise RelationRulesError(f"{here}: indirect names no title kind '{indirect}'")
+        shape = _link_shape(body, here, ("person", "organization"), kind)
+        sets.append(TitleSet(kind, words, shape, indirect))
+    return tuple(sorted(sets, key=lambda item: _TITLE_ORDER[item.kind]))
+
+
+def _place_cue(locations: Any, key: str, source: str) -> PlaceCue:
+    """``locations.<key>``: what one location cue states (confidence defaults to the section's)."""
+    where = f"{source}: locations.{key}"
+    confidence = _confidence(locations, f"{source}: locations")
+    body = _with_defaults(_get(locations, key, source), where, confidence=confidence)
+    cue = PlaceCue(
+        kind=str(_get(body, "kind", where)),
+        country_property=str(_get(body, "country_property", where)),
+        evidence=str(_get(body, "evidence", where)),
+        confidence=_confidence(body, where),
+    )
+    _check_schema("LegalEntity", [cue.country_property], where)
+    try:
+        cue.describe(place="Pyongyang", cue="firm")
+    except (KeyError, IndexError, ValueError) as error:
+        raise RelationRulesError(
+            f"{where}: evidence may use only {{place}} and {{cue}} ({error!r})"
+        ) from error
+    return cue
 
 
 def _authorities(raw: Any, where: str) -> tuple[Authority, ...]:
@@ -305,7 +409,12 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         worker_nouns=_words(_get(workers, "nouns", source), f"{source}: worker_groups"),
         worker_verbs=_words(_get(workers, "verbs", source), f"{source}: worker_groups"),
         worker_holders=_words(workers.get("holders"), f"{source}: worker_groups"),
-        worker_confidence=_confidence(workers, f"{source}: worker_groups"),
+        worker_link=_link_shape(
+            _get(workers, "link", source),
+            f"{source}: worker_groups.link",
+            ("employer", "workers"),
+            confidence=_confidence(workers, f"{source}: worker_groups"),
+        ),
         sanction_verbs=_words(_get(sanctions, "verbs", source), f"{source}: sanctions"),
         sanction_confidence=_confidence(sanctions, f"{source}: sanctions"),
         authorities=_authorities(
@@ -314,7 +423,9 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         registered_verbs=_words(_get(locations, "registered", source), f"{source}: locations"),
         based_verbs=_words(_get(locations, "based", source), f"{source}: locations"),
         listed_verbs=_words(_get(locations, "listed", source), f"{source}: locations"),
-        location_confidence=_confidence(locations, f"{source}: locations"),
+        registered=_place_cue(locations, "registered_fact", source),
+        based=_place_cue(locations, "based_fact", source),
+        descriptor=_place_cue(locations, "descriptor_fact", source),
         listed_confidence=_confidence(locations, f"{source}: locations", "listed_confidence"),
         address_nouns=_words(_get(shared, "nouns", source), f"{source}: shared_address"),
         share_verbs=_words(_get(shared, "share_verbs", source), f"{source}: shared_address"),
@@ -325,7 +436,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         nationality_listed_confidence=_confidence(
             nationality, f"{source}: nationality", "listed_confidence"
         ),
-        fallback_confidence=_confidence(fallback, f"{source}: fallback"),
+        fallback_link=_link_shape(fallback, f"{source}: fallback", ("subject", "object")),
         fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback"),
         organisation_heads=_words(data.get("organisation_heads"), f"{source}: organisation_heads"),
         part_heads=_words(data.get("part_heads"), f"{source}: part_heads"),

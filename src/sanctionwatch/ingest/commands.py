@@ -18,6 +18,7 @@ from sanctionwatch.clikit import (
     err_console,
     fail,
     open_database,
+    print_counts,
     print_json_lines,
     print_table,
 )
@@ -53,11 +54,7 @@ def stats(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
 
         sanctionwatch stats --json
     """
-    counts = store_stats(open_database(db))
-    if as_json:
-        print_json_lines([counts])
-    else:
-        print_table("SanctionWatch store", ["what", "count"], counts.items())
+    print_counts("SanctionWatch store", store_stats(open_database(db)), as_json)
 
 
 def ingest_with_progress(

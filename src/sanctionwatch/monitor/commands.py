@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy import select
 
 from sanctionwatch.clikit import (
+    Column,
     DbOption,
     JsonOption,
     console,
@@ -18,6 +19,7 @@ from sanctionwatch.clikit import (
     fail,
     open_database,
     print_json_lines,
+    print_records,
     print_table,
 )
 from sanctionwatch.monitor import audit
@@ -233,21 +235,15 @@ def alerts_command(
             rows = [alert_dict(row) for row in list_alerts(session, status)]
     except AlertError as error:
         fail(str(error))
-    if as_json:
-        print_json_lines(rows)
-        return
-    table = [
-        (
-            r["id"],
-            r["kind"],
-            r["status"],
-            r["title"],
-            "" if r["score"] is None else f"{r['score']:.2f}",
-            r["reopen_reason"] or "",
-        )
-        for r in rows
+    columns: list[Column] = [
+        "id",
+        "kind",
+        "status",
+        "title",
+        ("score", lambda r: "" if r["score"] is None else f"{r['score']:.2f}"),
+        ("reopened because", "reopen_reason"),
     ]
-    print_table("Alerts", ["id", "kind", "status", "title", "score", "reopened because"], table)
+    print_records("Alerts", rows, columns, as_json)
 
 
 def review_command(

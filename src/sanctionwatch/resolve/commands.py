@@ -21,6 +21,7 @@ from sanctionwatch.clikit import (
     err_console,
     fail,
     open_database,
+    print_counts,
     print_json_lines,
     print_table,
 )
@@ -150,11 +151,9 @@ def resolve(
             progress.update(task, description=phase, completed=done, total=total)
 
         summary = resolve_entities(database, tunables, progress=report)
+    print_counts("Resolution", summary.as_dict(), as_json, hide=["contradictions"])
     if as_json:
-        print_json_lines([summary.as_dict()])
         return
-    rows = [(k, v) for k, v in summary.as_dict().items() if k != "contradictions"]
-    print_table("Resolution", ["what", "count"], rows)
     for message in summary.contradictions:
         err_console.print(f"[bold yellow]contradiction:[/] {message}", highlight=False)
 

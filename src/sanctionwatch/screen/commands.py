@@ -13,13 +13,16 @@ from followthemoney import model
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sanctionwatch.clikit import (
+    Column,
     DbOption,
     JsonOption,
     console,
     err_console,
     fail,
     open_database,
+    print_counts,
     print_json_lines,
+    print_records,
     print_table,
 )
 from sanctionwatch.screen.index import ScreeningHit, ScreeningIndex, make_query_entity
@@ -238,10 +241,7 @@ def _screen_all(database: Database, threshold: float, as_json: bool) -> None:
             progress.update(task, completed=done, total=total)
 
         summary = screen_all(database, index, threshold, progress=report)
-    if as_json:
-        print_json_lines([summary.to_dict()])
-        return
-    print_table("screening", ["what", "value"], summary.to_dict().items())
+    print_counts("screening", summary.to_dict(), as_json, headers=("what", "value"))
 
 
 def screen_command(
@@ -334,21 +334,12 @@ def matches_command(
             }
             for row in rows
         ]
-    if as_json:
-        print_json_lines(records)
-        return
-    print_table(
-        "screening matches",
-        ["score", "graph entity", "name", "list entity", "list", "version"],
-        [
-            (
-                f"{r['score']:.3f}",
-                r["graph_entity_id"],
-                r["query_name"],
-                r["list_entity_id"],
-                r["list_source"],
-                r["list_version"],
-            )
-            for r in records
-        ],
-    )
+    columns: list[Column] = [
+        ("score", lambda r: f"{r['score']:.3f}"),
+        ("graph entity", "graph_entity_id"),
+        ("name", "query_name"),
+        ("list entity", "list_entity_id"),
+        ("list", "list_source"),
+        ("version", "list_version"),
+    ]
+    print_records("screening matches", records, columns, as_json)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,12 +30,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from followthemoney import model
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sanctionwatch.api import readmodel, stages
-from sanctionwatch.api.auth import WebAnalyst, web_reader
-from sanctionwatch.api.routes import AppState, State, queue_reading, upload_result
+from sanctionwatch.api.auth import WebAnalyst, actor, web_reader
+from sanctionwatch.api.routes import (
+    AppState,
+    State,
+    ingest_upload,
+    queue_reading,
+    upload_result,
+)
 from sanctionwatch.api.screening import (
     EntityExample,
     EntityMatchQuery,
@@ -62,6 +69,23 @@ class Segment:
 
     text: str
     mention: readmodel.Mention | None = None
+
+
+def _review_redirect(
+    state: AppState,
+    page: str,
+    label: str,
+    apply: Callable[[Session], str],
+    not_found: type[Exception],
+) -> RedirectResponse:
+    """A review posted from a list page: ``apply`` it in one transaction (it returns the new
+    status), then go back to ``/ui/<page>`` with a message; an unknown item is a 404."""
+    try:
+        with state.database.session() as session:
+            status = apply(session)
+    except not_found as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    return RedirectResponse(f"/ui/{page}?message={label}+is+now+{status}", status_code=303)
 
 
 def segments(text: str, mentions: list[readmodel.Mention]) -> list[Segment]:
@@ -296,16 +320,12 @@ def build_pages() -> APIRouter:
         principal: WebAnalyst,
         note: Annotated[str, Form(max_length=2000)] = "",
     ) -> RedirectResponse:
-        try:
-            with state.database.session() as session:
-                reviews.review_flag(
-                    session, flag_id, decision, note or None, reviewer=principal.name
-                )
-        except FlagError as error:
-            raise HTTPException(status_code=404, detail=str(error)) from error
-        return RedirectResponse(
-            f"/ui/flags?message=Flag+{flag_id}+is+now+{decision}", status_code=303
-        )
+        def apply(session: Session) -> str:
+            reviewer = actor(principal, "web")
+            reviews.review_flag(session, flag_id, decision, note or None, reviewer=reviewer)
+            return decision
+
+        return _review_redirect(state, "flags", f"Flag+{flag_id}", apply, FlagError)
 
     @router.get("/ui/alerts", response_class=HTMLResponse)
     def alerts_page(
@@ -338,15 +358,10 @@ def build_pages() -> APIRouter:
         note: Annotated[str, Form(min_length=1, max_length=2000)],
         principal: WebAnalyst,
     ) -> RedirectResponse:
-        try:
-            with state.database.session() as session:
-                row = review(session, alert_id, decision, note, principal.name)
-                status = row.status
-        except AlertError as error:
-            raise HTTPException(status_code=404, detail=str(error)) from error
-        return RedirectResponse(
-            f"/ui/alerts?message=Alert+{alert_id}+is+now+{status}", status_code=303
-        )
+        def apply(session: Session) -> str:
+            return review(session, alert_id, decision, note, actor(principal, "web")).status
+
+        return _review_redirect(state, "alerts", f"Alert+{alert_id}", apply, AlertError)
 
     @router.get("/ui/screen", response_class=HTMLResponse)
     def screen_page(
@@ -398,15 +413,7 @@ def build_pages() -> APIRouter:
         principal: WebAnalyst,
         url: Annotated[str, Form(max_length=2000)] = "",
     ) -> Response:
-        data = await file.read(state.settings.max_document_bytes + 1)
-        result = await run_in_threadpool(
-            stages.upload_document,
-            state.database,
-            data,
-            file.filename or "upload",
-            url or None,
-            state.settings.max_document_bytes,
-        )
+        result = await ingest_upload(state, file, url)
         try:
             uploaded = upload_result(result, Response(), queue_reading(state, background, result))
         except HTTPException as exc:

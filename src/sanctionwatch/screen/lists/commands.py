@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from sanctionwatch.clikit import (
     fail,
     open_database,
     print_json_lines,
+    print_records,
     print_table,
 )
 from sanctionwatch.screen.lists.diff import (
@@ -88,18 +91,13 @@ def load_command(
             failures += 1
             _error(f"{path}: cannot tell the list format; pass --format ({', '.join(FORMATS)})")
             continue
-        try:
-            with _spinner(f"loading {path.name} ({chosen})"):
-                result = load_list_file(database, path, chosen, source=source, force=force)
-        except ListDropError as exc:
-            failures += 1
-            _error(f"{exc}")
-            continue
-        except ListFormatError as exc:
-            failures += 1
-            _error(f"{exc} (previous version kept)")
-            continue
-        report_load(database, result, as_json)
+        loaded = _load_and_report(
+            database,
+            f"loading {path.name} ({chosen})",
+            partial(load_list_file, database, path, chosen, source=source, force=force),
+            as_json,
+        )
+        failures += not loaded
     if failures:
         raise typer.Exit(1)
 
@@ -116,6 +114,28 @@ def _expand(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+def _load_and_report(
+    database: Database,
+    doing: str,
+    load: Callable[[], LoadResult],
+    as_json: bool,
+    bad_format_prefix: str = "",
+) -> bool:
+    """Run one list load under a spinner and print what changed; a refused or unreadable list
+    is one error line (its previous version stays current) and gives False."""
+    try:
+        with _spinner(doing):
+            result = load()
+    except ListDropError as exc:
+        _error(str(exc))
+        return False
+    except ListFormatError as exc:
+        _error(f"{bad_format_prefix}{exc} (previous version kept)")
+        return False
+    report_load(database, result, as_json)
+    return True
 
 
 def _error(message: str) -> None:
@@ -207,18 +227,14 @@ def update_command(
     database = open_database(db)
     failures = 0
     for item in chosen:
-        try:
-            with _spinner(f"downloading {item.id} from {item.url}"):
-                result = update_source(database, item, force=force, allow_private=allow_private)
-        except ListDropError as exc:
-            failures += 1
-            _error(str(exc))
-            continue
-        except ListFormatError as exc:
-            failures += 1
-            _error(f"{item.id}: {exc} (previous version kept)")
-            continue
-        report_load(database, result, as_json)
+        loaded = _load_and_report(
+            database,
+            f"downloading {item.id} from {item.url}",
+            partial(update_source, database, item, force=force, allow_private=allow_private),
+            as_json,
+            bad_format_prefix=f"{item.id}: ",
+        )
+        failures += not loaded
     if failures:
         raise typer.Exit(1)
 
@@ -276,11 +292,7 @@ def sources_command(
         }
         for item in configured
     ]
-    if as_json:
-        print_json_lines(rows)
-        return
-    columns = ["id", "format", "enabled", "url"]
-    print_table("list sources", columns, [[row[c] for c in columns] for row in rows])
+    print_records("list sources", rows, ["id", "format", "enabled", "url"], as_json)
 
 
 @lists_app.command("diff")
@@ -352,11 +364,8 @@ def versions_command(
         }
         for version in versions
     ]
-    if as_json:
-        print_json_lines(rows)
-        return
     columns = ["id", "source", "format", "status", "entities", "designations", "fetched_at"]
-    print_table("list versions", columns, [[row[c] for c in columns] for row in rows])
+    print_records("list versions", rows, columns, as_json)
 
 
 @lists_app.command("show")
