@@ -1,10 +1,14 @@
 """Screening throughput and quality over every list snapshot in ``../shared/data/sanctions``.
 
 1. Loads all list files through the lists stage (``load_list_folder``) into a fresh SQLite store.
-2. Builds the screening index from the store (``build_list_index``): time and memory (RSS).
-3. Makes 10,000 queries: half are names of listed entities with realistic corruption (a typo,
-   a dropped or reordered token, changed case, punctuation or spacing, a legal form written
-   another way, Cyrillic or Hangul script), half are generated names that are not on any list.
+2. Builds the screening index from the store (``build_list_index``): time and memory (RSS);
+   writes it as ``screen`` stores it and reads it back (what later ``screen`` calls pay).
+3. Makes 10,000 queries: half are names of listed entities with realistic corruption (a typo
+   in a letter, a dropped or reordered token or a legal form moved to the other end, changed
+   case, punctuation or spacing, a legal form written another way, Cyrillic script), half are
+   generated names that are not on any list. ``--legacy-corruption`` uses the session-2
+   generator, which also typed digits wrong and split legal forms by rotating organisation
+   names token by token.
 4. Screens them on 2 cores (two forked workers sharing the index) and prints queries/s,
    recall of the designated half (the source entity is among the hits at the threshold) and
    the false-alert rate of the other half (any hit at the threshold).
@@ -30,6 +34,7 @@ from pathlib import Path
 import psutil
 
 from sanctionwatch.screen.index import ScreeningIndex, make_query_entity
+from sanctionwatch.screen.index_store import dump_index, read_index
 from sanctionwatch.screen.lists.store import load_list_folder
 from sanctionwatch.screen.matcher import MATCHER_VERSION
 from sanctionwatch.screen.normalize import normalize_text
@@ -232,19 +237,87 @@ class QueryCase:
     name: str
     schema: str
     expected: str | None
+    kinds: tuple[str, ...] = ()
 
 
-def corrupt(rng: random.Random, name: str, schema: str) -> str:
+KINDS = ("typo", "reorder", "drop", "case", "punctuation", "token-case", "legal-form", "cyrillic")
+ORG_FORMS = tuple(
+    tuple(form.split())
+    for form in (
+        "limited liability company",
+        "joint stock company",
+        "open joint stock company",
+        "closed joint stock company",
+        "public joint stock company",
+        "aktsionernoe obshchestvo",
+        "company limited",
+        "co ltd",
+        "co., ltd.",
+        "llc",
+        "ltd",
+        "jsc",
+        "ooo",
+        "oao",
+        "zao",
+        "pjsc",
+        "limited",
+        "corporation",
+        "corp",
+        "inc",
+        "company",
+    )
+)
+
+
+def _typo(rng: random.Random, name: str, realistic: bool) -> str:
+    """Drop or double one character; realistic typos hit letters only (a digit typo turns
+    *Tong San 2* into *Tong San 3*, another vessel the matcher must not confuse)."""
+    positions = range(1, len(name) - 1)
+    if realistic:
+        positions = [i for i in positions if name[i].isalpha()]
+    if not positions:
+        return name
+    i = rng.choice(list(positions))
+    return name[:i] + name[i + 1 :] if rng.random() < 0.5 else name[:i] + name[i] + name[i:]
+
+
+def _move_legal_form(tokens: list[str]) -> str | None:
+    """An organisation's legal form moved from the front to the back or back to front, as
+    registers and news reports write it (*LLC Northwind* / *Northwind LLC*)."""
+    lowered = [t.lower().strip(".,") for t in tokens]
+    for form in sorted(ORG_FORMS, key=len, reverse=True):
+        size = len(form)
+        clean = tuple(f.strip(".,") for f in form)
+        if len(tokens) > size and tuple(lowered[:size]) == clean:
+            return " ".join(tokens[size:] + tokens[:size])
+        if len(tokens) > size and tuple(lowered[-size:]) == clean:
+            return " ".join(tokens[-size:] + tokens[:-size])
+    return None
+
+
+def corrupt(
+    rng: random.Random, name: str, schema: str, realistic: bool = True
+) -> tuple[str, tuple[str, ...]]:
     """One or two realistic changes a name undergoes between a list and a document (people's
-    names may come back from Cyrillic; firms' legal forms are rewritten, not transliterated)."""
+    names may come back from Cyrillic; firms' legal forms are rewritten, not transliterated).
+
+    Returns the name and the kinds of change that altered it. ``realistic=False`` is the
+    generator of session 2, kept for comparison: it also typed digits wrong and rotated
+    organisation names token by token, splitting legal forms (*Liability Company Northwind
+    Limited*), which no register or article writes.
+    """
+    applied: list[str] = []
     for _ in range(rng.choice([1, 1, 2])):
         tokens = name.replace(",", " ").split()
         kind = rng.randrange(8)
+        before = name
         if kind == 0 and len(name) > 6:
-            i = rng.randrange(1, len(name) - 1)
-            name = name[:i] + name[i + 1 :] if rng.random() < 0.5 else name[:i] + name[i] + name[i:]
+            name = _typo(rng, name, realistic)
         elif kind == 1 and len(tokens) > 1:
-            name = " ".join(tokens[1:] + tokens[:1])
+            moved = None
+            if realistic and schema != "Person":
+                moved = _move_legal_form(tokens)
+            name = moved or " ".join(tokens[1:] + tokens[:1])
         elif kind == 2 and len(tokens) > 3:
             tokens.pop(rng.randrange(1, len(tokens) - 1))
             name = " ".join(tokens)
@@ -259,7 +332,9 @@ def corrupt(rng: random.Random, name: str, schema: str) -> str:
             name = " ".join(swapped)
         elif kind == 7 and name.isascii() and len(tokens) <= 4 and schema == "Person":
             name = to_cyrillic(name)
-    return name
+        if name != before:
+            applied.append(KINDS[kind])
+    return name, tuple(applied)
 
 
 def to_cyrillic(name: str) -> str:
@@ -288,7 +363,9 @@ def generated_name(rng: random.Random) -> tuple[str, str]:
     return f"{rng.choice(KOREAN_FAMILY)} {given}", "Person"
 
 
-def make_cases(index: ScreeningIndex, count: int, seed: int = SEED) -> list[QueryCase]:
+def make_cases(
+    index: ScreeningIndex, count: int, seed: int = SEED, realistic: bool = True
+) -> list[QueryCase]:
     rng = random.Random(seed)
     designated: list[QueryCase] = []
     candidates = [e for e in index.entities if e.schema != "Thing"]
@@ -300,7 +377,8 @@ def make_cases(index: ScreeningIndex, count: int, seed: int = SEED) -> list[Quer
         name = rng.choice(names_of[entity.id])
         if len(name) < 4:
             continue
-        designated.append(QueryCase(corrupt(rng, name, entity.schema), entity.schema, entity.id))
+        query, kinds = corrupt(rng, name, entity.schema, realistic)
+        designated.append(QueryCase(query, entity.schema, entity.id, kinds))
     listed = {normalize_text(form.original) for form in index.names}
     clean: list[QueryCase] = []
     while len(clean) < count - count // 2:
@@ -335,6 +413,36 @@ def screen_chunk(
     return outcomes, time.process_time() - started
 
 
+def print_recall_by_kind(
+    cases: list[QueryCase], outcomes: list[tuple[float, float]], threshold: float
+) -> None:
+    """Recall of the designated queries per kind of corruption (a query may have two)."""
+    found: dict[str, list[bool]] = {}
+    for case, (score, _) in zip(cases, outcomes, strict=True):
+        for kind in case.kinds or ("unchanged",):
+            found.setdefault(kind, []).append(score >= threshold)
+    print("recall by corruption (queries with two changes count under both):")
+    for kind, hits in sorted(found.items(), key=lambda item: sum(item[1]) / len(item[1])):
+        print(f"  {kind:12s} {sum(hits) / len(hits):.4f} of {len(hits)}")
+
+
+def print_store_times(index: ScreeningIndex, path: Path) -> None:
+    """How long ``screen`` takes to write the index once and to read it on later calls."""
+    started = time.perf_counter()
+    dump_index(index, path, "bench")
+    written = time.perf_counter() - started
+    started = time.perf_counter()
+    loaded = read_index(path, "bench")
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    loaded.search(make_query_entity("Kim Jong Un", "Person"), limit=10)
+    first = time.perf_counter() - started
+    print(
+        f"stored index: {path.stat().st_size / 1e6:.1f} MB, written in {written:.2f} s, "
+        f"read back in {read:.2f} s (names built on first use; first query {first * 1e3:.0f} ms)"
+    )
+
+
 def rss_mb() -> float:
     return psutil.Process().memory_info().rss / 1e6
 
@@ -347,6 +455,11 @@ def main() -> None:
     parser.add_argument("--sanctions", type=Path, default=load_settings().sanctions_dir)
     parser.add_argument("--store", type=Path, help="Reuse (or create) this SQLite store.")
     parser.add_argument("--seed", type=int, default=SEED, help="Query sample (tuning: 7).")
+    parser.add_argument(
+        "--legacy-corruption",
+        action="store_true",
+        help="Session-2 generator (digit typos, legal forms split by rotation) for comparison.",
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} cores visible, "
@@ -382,7 +495,8 @@ def main() -> None:
             f"RSS grew {after - before:.0f} MB to {after:.0f} MB"
         )
         database.dispose()
-    cases = make_cases(INDEX, args.queries, args.seed)
+        print_store_times(INDEX, Path(tmp) / "bench.screen-index")
+    cases = make_cases(INDEX, args.queries, args.seed, realistic=not args.legacy_corruption)
     threshold = default_threshold()
     chunks = [cases[i :: args.workers] for i in range(args.workers)]
     started = time.perf_counter()
@@ -419,6 +533,7 @@ def main() -> None:
     print(f"recall (designated half): {recall:.4f}")
     print(f"false-alert rate (not-listed half): {false_alerts:.4f}")
     print(f"peak RSS of the parent process: {peak:.0f} MB")
+    print_recall_by_kind([c for c in cases if c.expected is not None], designated, threshold)
     print("threshold sweep (recall / false-alert rate):")
     for cut in SWEEP:
         swept_recall = sum(found >= cut for found, _ in designated) / len(designated)

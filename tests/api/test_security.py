@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sanctionwatch.api.app import create_app
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.flags.engine import evaluate_flags
+from sanctionwatch.resolve import resolve_entities
 from sanctionwatch.store import Database
 from web_sample_graph import TEST_TOKEN as TOKEN
 
@@ -46,6 +47,7 @@ def test_writes_are_refused_without_a_configured_token(sqlite_client: TestClient
 
 
 def test_flag_review_validates_state(client: TestClient, database: Database) -> None:
+    resolve_entities(database)  # flags read the resolved graph
     evaluate_flags(database)
     flag_id = client.get("/flags").json()["results"][0]["flag_id"]
     headers = {"Authorization": f"Bearer {TOKEN}"}

@@ -121,3 +121,27 @@ def test_cli_run_list_show_review(sqlite_database: Database) -> None:
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [flag_id]
     result = runner.invoke(app, ["flags", "show", "flag-missing", "--db", url])
     assert result.exit_code == 1 and "no flag" in result.output
+
+
+def test_a_dismissal_follows_its_flag_when_resolution_merges_the_entity(
+    database: Database,
+) -> None:
+    from sanctionwatch.resolve.resolver import merge
+
+    builder = small_graph()
+    builder.company("aa-arrowcrest", "Arrowcrest Ltd")
+    builder.save(database)
+    evaluate_flags(database)
+    with database.session() as session:
+        before = list_flags(session, rule="offshore_shareholder")[0]
+        review_flag(session, before.id, "dismissed", "anna", "nominee, known")
+        merge(session, "ar", "aa-arrowcrest", user="anna")
+    evaluate_flags(database)
+    with database.session() as session:
+        after = list_flags(session, rule="offshore_shareholder")
+        assert [f.entity_ids for f in after] == [["aa-arrowcrest", "rg"]]
+        assert after[0].id != before.id
+        assert after[0].status == "dismissed"
+        assert after[0].reviews[-1].user == "anna"
+        assert before.id in (after[0].reviews[-1].note or "")
+        assert not flag_detail(session, before.id).active

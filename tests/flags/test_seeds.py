@@ -110,3 +110,56 @@ def test_sentence_rules_cite_the_seed_sentences(
     database, flags = seeded
     cited = [s for f in flags if f.rule_id == rule_id for s in sentences(database, f)]
     assert any(all(word in s for word in words) for s in cited), cited
+
+
+def test_resolution_keeps_sibling_designations_apart(
+    seeded: tuple[Database, list[FlagView]],
+) -> None:
+    from sqlalchemy import select
+
+    from sanctionwatch.resolve import canonical_id
+    from sanctionwatch.resolve.tables import CanonicalIdRow
+    from sanctionwatch.store.tables import StatementRow
+
+    database, _flags = seeded
+    with database.session() as session:
+        listed = session.execute(
+            select(CanonicalIdRow.canonical_id, StatementRow.dataset, StatementRow.entity_id)
+            .join(StatementRow, StatementRow.entity_id == CanonicalIdRow.entity_id)
+            .where(StatementRow.origin.startswith("list:"))
+            .distinct()
+        ).all()
+        entries: dict[tuple[str, str], set[str]] = {}
+        for root, dataset, entity_id in listed:
+            entries.setdefault((root, dataset), set()).add(entity_id)
+        assert all(len(ids) == 1 for ids in entries.values()), [
+            ids for ids in entries.values() if len(ids) > 1
+        ]
+        by_name = dict(
+            session.execute(
+                select(StatementRow.value, StatementRow.entity_id).where(
+                    StatementRow.prop == "name",
+                    StatementRow.value.in_(
+                        ["KOREA RUNGRADO SHIPPING CO", "KOREA RUNGRADO GENERAL TRADING CORPORATION"]
+                    ),
+                )
+            ).all()
+        )
+        assert len(by_name) == 2
+        shipping, trading = (canonical_id(session, by_name[n]) for n in sorted(by_name))
+        assert shipping != trading
+
+
+def test_no_name_reuse_for_the_airline_and_no_reporters_relocated(
+    seeded: tuple[Database, list[FlagView]],
+) -> None:
+    _database, flags = seeded
+    reuse = [name for f in flags if f.rule_id == "name_reuse" for name in f.entity_names]
+    assert reuse and not any("Air Koryo" in name for name in reuse), reuse
+    relocated = [
+        name
+        for f in flags
+        if f.rule_id == "relocation_unreported_territory"
+        for name in f.entity_names
+    ]
+    assert not {"Izvestia", "United Nations", "Alexander Matsegora"} & set(relocated), relocated

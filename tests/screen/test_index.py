@@ -80,7 +80,7 @@ def test_keys_cover_tokens_phonetics_syllables_and_trigrams() -> None:
 def test_candidates_come_from_postings_not_a_scan() -> None:
     names = [make("Company", f"c{i}", f"Company Number {i} Holdings") for i in range(3000)]
     index = ScreeningIndex.build([*names, *listed()])
-    candidates = index._candidate_names(prepare_name("Korea Pugang Trading", "Company"), 24)
+    candidates = index._candidate_forms(prepare_name("Korea Pugang Trading", "Company"), 24)
     assert 0 < len(candidates) <= 24
 
 
@@ -91,3 +91,12 @@ def test_index_memory_is_measured() -> None:
     tracemalloc.stop()
     assert index.memory_bytes() > 0
     assert peak > index.memory_bytes()
+
+
+def test_one_name_on_many_entities_is_compared_once_and_every_entity_is_found() -> None:
+    crowd = [make("Person", f"p{i}", f"Hassan Ahmed Al Rashid {i}") for i in range(60)]
+    twins = [make("Person", f"twin{i}", "AHMED HASSAN") for i in range(3)]
+    index = ScreeningIndex.build([*crowd, *twins])
+    assert len(index.forms) < len(index.names)
+    hits = index.search(make_query_entity("Hassan Ahmed", "Person"), limit=5, threshold=0.7)
+    assert {hit.entity.id for hit in hits} >= {"twin0", "twin1", "twin2"}

@@ -120,3 +120,59 @@ def test_weak_alias_alone_is_penalised() -> None:
 
 def test_fitted_threshold_is_a_probability() -> None:
     assert 0.0 < load_weights().threshold < 1.0
+
+
+def _labelled_pairs() -> list[dict[str, str]]:
+    import csv
+    from pathlib import Path
+
+    folder = Path(__file__).parents[2] / "bench" / "data"
+    rows: list[dict[str, str]] = []
+    for name in ("name_pairs_train.csv", "name_pairs_heldout.csv"):
+        with (folder / name).open(encoding="utf-8") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
+
+
+def test_fused_features_equal_the_feature_functions_on_every_labelled_pair() -> None:
+    from sanctionwatch.screen.features import name_features, reference_name_features
+    from sanctionwatch.screen.normalize import prepare_name
+
+    rows = _labelled_pairs()
+    assert len(rows) > 3000
+    for row in rows:
+        left = prepare_name(row["name1"], row["schema"])
+        right = prepare_name(row["name2"], row["schema"])
+        fused, reference = name_features(left, right), reference_name_features(left, right)
+        assert fused.keys() == reference.keys()
+        for feature, value in fused.items():
+            assert value == pytest.approx(reference[feature], abs=1e-12), (row, feature)
+
+
+def test_compare_names_scores_like_the_weighted_feature_dictionary() -> None:
+    import math
+
+    weights = load_weights()
+    for row in _labelled_pairs()[:300]:
+        result = compare_names(row["name1"], row["name2"], row["schema"])
+        logit = weights.bias + sum(weights.name[k] * v for k, v in result.features.items())
+        assert result.score == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Aleksi Petrov", "Aleksei Petrov"),  # both split into "Korean syllables" by accident
+        ("Ivan Petrovic", "Ivan Petrovik"),  # one surname, not a name and a patronymic
+        ("Corina Vasile", "Корина Василе"),  # c and k are one sound
+        ("Tara Km", "Tara Kim"),  # no name part is spelt without a vowel
+        ("Ivan Petrov", "Ivan Petrovich Petrov"),
+    ],
+)
+def test_transliteration_and_typo_variants_of_people_match(left: str, right: str) -> None:
+    result = compare_names(left, right, "Person")
+    assert result.match, (result.score, result.explanation)
+
+
+def test_patronymic_is_still_not_the_name_it_comes_from() -> None:
+    assert not compare_names("Ivan Ivanovich", "Ivan Ivan", "Person").match

@@ -58,3 +58,28 @@ def test_numbers_are_separate_tokens() -> None:
 def test_absurd_names_are_refused(bad: str) -> None:
     with pytest.raises(InvalidNameError):
         prepare_name(bad, "Person")
+
+
+@pytest.mark.parametrize(
+    ("name", "texts", "forms"),
+    [
+        ("Joint Stock Commpany Alpha Zavod", ("alpha", "zavod"), {"jsc"}),
+        ("Limited Liabillity Company Orion", ("orion",), {"llc"}),
+        ("Orion Lmited", ("orion",), {"ltd"}),
+        ("Alpha OO", ("alpha",), {"llc"}),
+        ("Beta Holding Innc", ("beta",), {"group", "corp"}),
+        ("Public Joint Stock Gamma", ("gamma",), {"jsc"}),
+        ("Greenfield Optics AB", ("greenfield", "optics"), {"ab"}),
+    ],
+)
+def test_legal_forms_with_typos_are_still_legal_forms(
+    name: str, texts: tuple[str, ...], forms: set[str]
+) -> None:
+    form = prepare_name(name, "Company")
+    assert form.texts == texts
+    assert form.legal_forms == forms
+
+
+def test_brands_one_letter_from_a_short_legal_word_stay_brands() -> None:
+    assert prepare_name("Gropu Alpha", "Company").texts == ("gropu", "alpha")
+    assert prepare_name("Stocks Trading", "Company").texts == ("stocks", "trading")

@@ -5,6 +5,7 @@ import re
 from fastapi.testclient import TestClient
 
 from sanctionwatch.flags.engine import evaluate_flags, flag_detail, list_flags
+from sanctionwatch.resolve import resolve_entities
 from sanctionwatch.store import Database
 from web_sample_graph import SampleGraph
 
@@ -86,6 +87,7 @@ def test_missing_pages_are_html_404(pages: TestClient) -> None:
 def test_flag_review_form_needs_token_records_the_decision_and_redirects(
     pages: TestClient, sqlite_database: Database
 ) -> None:
+    resolve_entities(sqlite_database)  # flags read the resolved graph
     evaluate_flags(sqlite_database)
     with sqlite_database.session() as session:
         flag_id = list_flags(session)[0].id

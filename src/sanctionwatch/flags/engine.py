@@ -68,12 +68,17 @@ def evaluate_flags(database: Database, rules: Sequence[Rule] | None = None) -> F
     report = FlagReport()
     with database.session() as session:
         graph = load_graph(session)
+        earlier = _flags_by_current_entities(session, graph.canonical)
         seen: set[str] = set()
         for rule in rules:
             findings = EVALUATORS[rule.evaluator](graph, rule.parameters, report.issues)
             report.per_rule[rule.id] = len(findings)
             for finding in findings:
-                seen.add(_store(session, rule, finding, graph_names(graph, finding), report))
+                known = report.new
+                identifier = _store(session, rule, finding, graph_names(graph, finding), report)
+                if report.new > known:
+                    _carry_reviews(session, identifier, earlier, rule.id, finding)
+                seen.add(identifier)
         ran = [rule.id for rule in rules]
         for row in session.scalars(select(FlagRow).where(FlagRow.rule_id.in_(ran))):
             if row.id not in seen and row.active:
@@ -81,6 +86,52 @@ def evaluate_flags(database: Database, rules: Sequence[Rule] | None = None) -> F
                 report.retired += 1
     report.issues = list(dict.fromkeys(report.issues))
     return report
+
+
+_FlagKey = tuple[str, str, tuple[str, ...]]
+
+
+def _flags_by_current_entities(session: Session, canonical: dict[str, str]) -> dict[_FlagKey, str]:
+    """Existing flags by (rule, key, their entities' CURRENT canonical ids).
+
+    When resolution merges two clusters, the absorbed cluster's canonical id becomes a member of
+    the other, so a finding about the merged entity gets a new flag id; this index finds the flag
+    it replaces.
+    """
+    index: dict[_FlagKey, str] = {}
+    for row in session.scalars(select(FlagRow).order_by(FlagRow.last_seen)):
+        entities = tuple(sorted({canonical.get(e, e) for e in row.entity_ids}))
+        index[(row.rule_id, row.key, entities)] = row.id
+    return index
+
+
+def _carry_reviews(
+    session: Session, identifier: str, earlier: dict[_FlagKey, str], rule_id: str, finding: Finding
+) -> None:
+    """Give a flag whose id changed because its entities were merged the latest review of the flag
+    it replaces, so a dismissal survives the merge (noted in the history)."""
+    previous = earlier.get((rule_id, finding.key, tuple(sorted(set(finding.entity_ids)))))
+    if previous is None or previous == identifier:
+        return
+    latest = session.scalars(
+        select(FlagReviewRow)
+        .where(FlagReviewRow.flag_id == previous)
+        .order_by(FlagReviewRow.created_at.desc(), FlagReviewRow.id.desc())
+    ).first()
+    if latest is None:
+        return
+    note = f"carried over from {previous} (its entities were merged)"
+    if latest.note:
+        note = f"{latest.note} [{note}]"
+    session.add(
+        FlagReviewRow(
+            flag_id=identifier,
+            status=latest.status,
+            user=latest.user,
+            note=note,
+            created_at=utcnow(),
+        )
+    )
 
 
 def graph_names(graph: Any, finding: Finding) -> list[str]:

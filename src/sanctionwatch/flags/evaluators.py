@@ -8,6 +8,7 @@ uses, and the facts (statements) that triggered it.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import defaultdict
@@ -15,7 +16,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sanctionwatch.flags.graph import DOCUMENT_DATASET, DocSentence, Fact, Graph, Node
+from sanctionwatch.flags.graph import (
+    DOCUMENT_DATASET,
+    DocSentence,
+    Fact,
+    Graph,
+    Node,
+    without_title,
+)
+from sanctionwatch.screen.normalize import InvalidNameError, prepare_name
 
 PARTY_SCHEMATA = ("LegalEntity",)
 LINK_SCHEMATA = ("Interval", "Address")
@@ -187,10 +196,18 @@ def shared_address(graph: Graph, params: dict[str, Any], issues: list[str]) -> l
 # --- designation ---------------------------------------------------------------------------------
 
 
+SCREENING_HIT = "screening hit"
+
+
 @dataclass
 class Designation:
     sources: list[str] = field(default_factory=list)
     evidence: list[Fact] = field(default_factory=list)
+
+    @property
+    def confirmed(self) -> bool:
+        """A Sanction link or a resolved list entry, not only a screening hit (a namesake?)."""
+        return any(not source.startswith(SCREENING_HIT) for source in self.sources)
 
 
 def designations(graph: Graph, match_threshold: float) -> dict[str, Designation]:
@@ -216,7 +233,7 @@ def designations(graph: Graph, match_threshold: float) -> dict[str, Designation]
     for graph_id, list_id, source, score in graph.matches:
         if score >= match_threshold and graph_id in graph.nodes:
             entry = found[graph_id]
-            entry.sources.append(f"screening hit {source} {list_id} ({score:.2f})")
+            entry.sources.append(f"{SCREENING_HIT} {source} {list_id} ({score:.2f})")
             entry.evidence.extend(f for f in graph.nodes[graph_id].props.get("name", []))
     for entry in found.values():
         entry.sources = list(dict.fromkeys(entry.sources))
@@ -232,7 +249,11 @@ def designated_party(graph: Graph, params: dict[str, Any], issues: list[str]) ->
         node = graph.nodes.get(node_id)
         if node is None or not node.in_documents:
             continue
-        values = {"name": node.name, "sources": "; ".join(entry.sources)}
+        values = {
+            "name": node.name,
+            "sources": "; ".join(entry.sources),
+            "verdict": "is designated" if entry.confirmed else str(params.get("unconfirmed", "")),
+        }
         findings.append(Finding([node_id], "", values, _documented(entry.evidence)))
     return findings
 
@@ -516,14 +537,61 @@ def jurisdiction_mismatch(graph: Graph, params: dict[str, Any], issues: list[str
 # --- names, territories, sentences ---------------------------------------------------------------
 
 
+def _name_key(name: str) -> str:
+    """A name without case, punctuation, script or legal form ("AIR KORYO" = "Air Koryo")."""
+    try:
+        return " ".join(prepare_name(name, "Company").texts)
+    except InvalidNameError:
+        return ""
+
+
+def _has_legal_form(name: str) -> bool:
+    try:
+        return bool(prepare_name(name, "Company").legal_forms)
+    except InvalidNameError:
+        return False
+
+
+def _designated_names(graph: Graph, found: dict[str, Designation]) -> set[str]:
+    """Name keys of every designated entity, list entries included (report or not)."""
+    keys: set[str] = set()
+    for node_id in found:
+        node = graph.nodes.get(node_id)
+        if node is not None:
+            keys.update(_name_key(v) for prop in ("name", "alias") for v in node.values(prop))
+    keys.discard("")
+    return keys
+
+
+def _reuse_candidate(node: Node, params: dict[str, Any]) -> bool:
+    """A firm that could be a front: a Company, or an organisation whose name has a legal form
+    ("Myohyangsan" the mountain or a party committee named after its city are not firms)."""
+    if node.is_a(*params.get("schemata", ["Company"])):
+        return True
+    if not node.is_a(*params.get("legal_form_schemata", [])):
+        return False
+    return any(_has_legal_form(name) for name in node.values("name"))
+
+
+def _at_home(node: Node, params: dict[str, Any]) -> bool:
+    """Registered or based where the brand comes from: its own name, not a reuse."""
+    home = {str(code).casefold() for code in params.get("home_countries", [])}
+    places = [*node.values("country"), *node.values("jurisdiction")]
+    return any(place.casefold() in home for place in places)
+
+
 @evaluator
 def name_reuse(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
-    """Company names with DPRK toponyms/brands or a distinctive word of a designated name."""
+    """Firms whose names carry a DPRK toponym/brand or a distinctive word of a designated name.
+
+    Not reuse: the designated entity itself (resolved to it, or a mention under one of its listed
+    names that resolution has not joined yet), and, for toponyms, a firm of the home country.
+    """
     toponyms = _lists(params.get("toponyms", "dprk_toponyms"))
     min_length = int(params.get("min_token_length", 5))
     generic = {str(word).casefold() for word in params.get("generic_words", [])}
-    schemata = params.get("schemata", ["Company", "Organization"])
     found = designations(graph, float(params.get("match_threshold", 0.85)))
+    designated_names = _designated_names(graph, found)
     brand_of = {alias.casefold(): brand for brand, aliases in toponyms.items() for alias in aliases}
     brand_pattern = _pattern(brand_of)
     designated_words: dict[str, str] = {}
@@ -538,12 +606,14 @@ def name_reuse(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[
     word_pattern = _pattern(designated_words) if designated_words else None
     findings = []
     for node in _parties(graph):
-        if not node.is_a(*schemata) or node.id in found:
+        if node.id in found or not _reuse_candidate(node, params):
             continue
-        for fact in node.props.get("name", []):
-            if fact.dataset != DOCUMENT_DATASET:
-                continue
-            for hit in brand_pattern.finditer(fact.value):
+        names = [f for f in node.props.get("name", []) if f.dataset == DOCUMENT_DATASET]
+        if any(_name_key(f.value) in designated_names for f in names):
+            continue
+        at_home = _at_home(node, params)
+        for fact in names:
+            for hit in [] if at_home else brand_pattern.finditer(fact.value):
                 brand = brand_of[hit.group(1).casefold()]
                 values = {
                     "name": node.name,
@@ -553,8 +623,6 @@ def name_reuse(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[
                 findings.append(Finding([node.id], f"brand:{brand}", values, [fact]))
             for hit in word_pattern.finditer(fact.value) if word_pattern else []:
                 source = designated_words[hit.group(1).casefold()]
-                if source == node.id:
-                    continue
                 values = {
                     "name": node.name,
                     "token": hit.group(1),
@@ -582,14 +650,14 @@ def _merge_evidence(findings: list[Finding]) -> list[Finding]:
 
 @evaluator
 def relocation(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
-    """Location facts naming an unreported territory, or a sentence with a move/work cue, a
-    worker word and a territory (the entities it names are flagged with it)."""
+    """Location facts naming an unreported territory, or a sentence where a move/work cue takes
+    workers to a territory (see :func:`relocation_in_sentence`); the parties the sentence names
+    as the movers are flagged with it (not the newspaper that reported it, nor the UN)."""
     territories = _lists(params.get("territories", "unreported_territories"))
     territory_of = {
         alias.casefold(): name for name, aliases in territories.items() for alias in aliases
     }
     pattern = _pattern(territory_of)
-    cues = _pattern(params.get("cues", ["moved", "relocated"]))
     props = set(params.get("props", ["address", "country"]))
     findings = []
     for node in _parties(graph):
@@ -602,21 +670,123 @@ def relocation(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[
                     territory = territory_of[hit.group(1).casefold()]
                     values = {"name": node.name, "territory": territory}
                     findings.append(Finding([node.id], territory, values, [fact]))
-    workers = _pattern(params.get("worker_words", []))
+    cue = _Cue(
+        cues=_pattern(params.get("cues", ["moved", "relocated"])),
+        workers=_pattern(params.get("worker_words", ["workers"])),
+        territories=pattern,
+        max_words=int(params.get("max_words", 12)),
+        attribution=_pattern(params.get("attribution_words", ["said", "told", "according"])),
+    )
     for document_id, sentence, facts, own in document_sentences(graph):
-        if not cues.search(sentence) or not workers.search(sentence):
+        found = relocation_in_sentence(sentence, cue)
+        if found is None:
             continue
-        for hit in pattern.finditer(sentence):
-            territory = territory_of[hit.group(1).casefold()]
-            entities = _sentence_entities(graph, facts)
-            names = ", ".join(_name(graph, e) for e in entities)
-            label = f"Workers (sentence names {names})" if names else "Workers"
-            values = {"name": label, "territory": territory}
-            digest = hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
-            key = f"{territory}:{document_id}:{digest}"
-            own_facts = [own] if own else []
-            findings.append(Finding(entities, key, values, _documented([*own_facts, *facts])))
+        move, place = found
+        territory = territory_of[place.group(1).casefold()]
+        entities = _movers(graph, facts, sentence, move, place, cue)
+        names = ", ".join(_name(graph, e) for e in entities)
+        label = f"Workers (sentence names {names})" if names else "Workers"
+        values = {"name": label, "territory": territory}
+        digest = hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
+        key = f"{territory}:{document_id}:{digest}"
+        own_facts = [own] if own else []
+        mover_facts = [f for f in facts if f.entity_id in entities]
+        evidence = [*own_facts, *mover_facts] or facts
+        findings.append(Finding(entities, key, values, _documented(evidence)))
     return _merge_evidence(findings)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    cues: re.Pattern[str]
+    workers: re.Pattern[str]
+    territories: re.Pattern[str]
+    max_words: int
+    attribution: re.Pattern[str]
+
+
+_WORD = re.compile(r"[\w’'-]+")
+
+
+def relocation_in_sentence(sentence: str, cue: _Cue) -> tuple[re.Match[str], re.Match[str]] | None:
+    """(cue, territory) when a move/work cue takes workers to a territory: the territory follows
+    the cue within ``max_words`` words, and a worker word is within ``max_words`` of the cue.
+
+    A sentence that merely describes the territory, or names workers far from the move ("...
+    unrepresented in the U.N. By employing them there ... the workers' families"), does not count.
+    """
+    starts = [word.start() for word in _WORD.finditer(sentence)]
+
+    def position(offset: int) -> int:
+        return bisect.bisect_right(starts, offset)
+
+    workers = [position(w.start()) for w in cue.workers.finditer(sentence)]
+    if not workers:
+        return None
+    for move in cue.cues.finditer(sentence):
+        at = position(move.start())
+        if not any(abs(w - at) <= cue.max_words for w in workers):
+            continue
+        for place in cue.territories.finditer(sentence):
+            if 0 < position(place.start()) - at <= cue.max_words:
+                return move, place
+    return None
+
+
+def _movers(
+    graph: Graph,
+    facts: list[Fact],
+    sentence: str,
+    move: re.Match[str],
+    place: re.Match[str],
+    cue: _Cue,
+) -> list[str]:
+    """Parties named in the clause of the move, before the territory (see :func:`actors`)."""
+    return actors(graph, facts, sentence, move.start(), place.start(), cue.attribution)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+(?=[\"“‘(]?[A-Z])")
+_NEW_SUBJECT = re.compile(r"\s+(?:that\s+)?(?=[\"“‘(]?[A-Z])")
+
+
+def actors(
+    graph: Graph,
+    facts: list[Fact],
+    sentence: str,
+    cue_start: int,
+    end: int,
+    attribution: re.Pattern[str],
+) -> list[str]:
+    """The parties a sentence names in the clause of its cue, up to ``end``.
+
+    The clause starts after the last comma, colon or reporting word ("said", "told") before the
+    cue that a capitalised word follows: in "X said in an interview with Y, Z could hire
+    workers to ...", Z acts while X and Y only report it; in "According to the website W:
+    'smugglers carried cash ...'", W is the source, not a smuggler.
+    """
+    clause = _clause_start(sentence, cue_start, attribution)
+    found = []
+    for entity_id in _sentence_entities(graph, facts):
+        node = graph.nodes[entity_id]
+        mentions = {*node.values("name"), *node.values("alias")}
+        mentions.update(f.original_value or "" for f in facts if f.entity_id == entity_id)
+        for mention in sorted(m for m in mentions if len(m) > 1):
+            hit = _pattern([mention]).search(sentence, clause)
+            if hit is not None and hit.start() < end:
+                found.append(entity_id)
+                break
+    return found
+
+
+def _clause_start(sentence: str, before: int, attribution: re.Pattern[str]) -> int:
+    start = 0
+    for boundary in _CLAUSE_BREAK.finditer(sentence[:before]):
+        start = boundary.end()
+    for said in attribution.finditer(sentence[:before]):
+        following = _NEW_SUBJECT.match(sentence[said.end() : before])
+        if following is not None:
+            start = max(start, said.end() + following.end())
+    return start
 
 
 def _sentence_fact(sentence: DocSentence) -> Fact:
@@ -646,8 +816,9 @@ def document_sentences(graph: Graph) -> list[tuple[str, str, list[Fact], Fact | 
         for fact in node.facts():
             if fact.document_id and fact.dataset == DOCUMENT_DATASET:
                 by_document[fact.document_id].append(fact)
-                if fact.sentence:
-                    by_sentence[(fact.document_id, " ".join(fact.sentence.split()))].append(fact)
+                text = without_title(fact.sentence or "", graph.titles.get(fact.document_id))
+                if text:
+                    by_sentence[(fact.document_id, " ".join(text.split()))].append(fact)
     found: dict[tuple[str, str], tuple[list[Fact], Fact | None]] = {
         key: (facts, None) for key, facts in by_sentence.items()
     }
@@ -663,31 +834,71 @@ def document_sentences(graph: Graph) -> list[tuple[str, str, list[Fact], Fact | 
     return [(doc, text, facts, own) for (doc, text), (facts, own) in sorted(found.items())]
 
 
+SENTENCE_PARTIES = ("LegalEntity", "Vessel", "Airplane")
+"""What a sentence rule may flag: not the resolution or report the sentence cites."""
+
+
 def _sentence_entities(graph: Graph, facts: list[Fact]) -> list[str]:
     parties = set()
     for fact in facts:
         node = graph.nodes.get(fact.entity_id)
-        if node is not None and not node.is_a(*LINK_SCHEMATA):
+        if node is not None and node.is_a(*SENTENCE_PARTIES) and not node.is_a(*LINK_SCHEMATA):
             parties.add(fact.entity_id)
     return sorted(parties)
 
 
+def cue_hits(
+    sentence: str,
+    phrase_pattern: re.Pattern[str] | None,
+    groups: list[re.Pattern[str]],
+    proximity: int,
+) -> tuple[re.Match[str] | None, list[re.Match[str]]] | None:
+    """(phrase, one hit per group) when the sentence has the phrase (if any) and a word of
+    every group, all within ``proximity`` words of one anchor (the phrase, else a hit of the
+    first group); ``proximity`` 0 means anywhere in the sentence."""
+    starts = [word.start() for word in _WORD.finditer(sentence)]
+
+    def position(match: re.Match[str]) -> int:
+        return bisect.bisect_right(starts, match.start())
+
+    anchors: list[re.Match[str] | None]
+    if phrase_pattern is not None:
+        anchors = list(phrase_pattern.finditer(sentence))
+    else:
+        anchors = list(groups[0].finditer(sentence)) if groups else [None]
+    for anchor in anchors:
+        chosen = []
+        for group in groups:
+            hits = list(group.finditer(sentence))
+            if anchor is not None:
+                hits.sort(key=lambda hit: abs(position(hit) - position(anchor)))
+                if proximity and hits and abs(position(hits[0]) - position(anchor)) > proximity:
+                    hits = []
+            if not hits:
+                break
+            chosen.append(hits[0])
+        else:
+            return (anchor if phrase_pattern is not None else None), chosen
+    return None
+
+
 @evaluator
 def sentence_cues(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
-    """Sentences with one of ``phrases`` and a word of every ``all_of`` group; the entities
-    stated in the sentence are flagged with it (none when the sentence names none)."""
+    """Sentences with one of ``phrases`` and a word of every ``all_of`` group; the parties named
+    in the clause of the first cue are flagged with it (none when it names none; not the source
+    a sentence quotes, see :func:`actors`)."""
     phrases = _lists(params.get("phrases"))
     phrase_of = {alias.casefold(): kind for kind, aliases in phrases.items() for alias in aliases}
     phrase_pattern = _pattern(phrase_of) if phrase_of else None
     groups = [_pattern(group) for group in params.get("all_of", [])]
+    attribution = _pattern(params.get("attribution_words", ["said", "told", "according"]))
     findings = []
+    proximity = int(params.get("proximity", 0))
     for document_id, sentence, facts, own in document_sentences(graph):
-        phrase = phrase_pattern.search(sentence) if phrase_pattern else None
-        if phrase_pattern and not phrase:
+        found = cue_hits(sentence, phrase_pattern, groups, proximity)
+        if found is None:
             continue
-        hits = [group.search(sentence) for group in groups]
-        if not all(hits):
-            continue
+        phrase, hits = found
         cue = phrase.group(1) if phrase else " / ".join(h.group(1) for h in hits if h)
         kind = phrase_of[phrase.group(1).casefold()] if phrase else cue
         digest = hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
@@ -696,8 +907,9 @@ def sentence_cues(graph: Graph, params: dict[str, Any], issues: list[str]) -> li
             "cue": cue,
             "document": document_id[:12],
         }
-        evidence = _documented([*([own] if own else []), *facts])
-        findings.append(
-            Finding(_sentence_entities(graph, facts), f"{document_id}:{digest}", values, evidence)
-        )
+        first = min(hit.start() for hit in [phrase, *hits] if hit is not None)
+        entities = actors(graph, facts, sentence, first, len(sentence), attribution)
+        cited = [f for f in facts if f.entity_id in entities]
+        evidence = _documented([*([own] if own else []), *(cited or facts)])
+        findings.append(Finding(entities, f"{document_id}:{digest}", values, evidence))
     return findings

@@ -97,6 +97,8 @@ class Graph:
     canonical: dict[str, str]
     matches: list[tuple[str, str, str, float]]  # (graph canonical id, list id, source, score)
     sentences: list[DocSentence] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    """Document id -> title: a headline is no sentence of the report (see ``without_title``)."""
 
     def node(self, entity_id: str) -> Node | None:
         return self.nodes.get(self.canonical.get(entity_id, entity_id))
@@ -158,7 +160,12 @@ def load_graph(session: Session) -> Graph:
         )
         for m in session.scalars(select(ScreenMatchRow))
     ]
-    return Graph(nodes, canonical, matches, load_sentences(session))
+    titles = {
+        doc_id: " ".join(title.split())
+        for doc_id, title in session.execute(select(DocumentRow.id, DocumentRow.title))
+        if title and title.strip()
+    }
+    return Graph(nodes, canonical, matches, load_sentences(session), titles)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n")
@@ -167,13 +174,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\
 def load_sentences(session: Session) -> list[DocSentence]:
     """Every document's sentences (a plain splitter: sentence cues need no parse)."""
     found = []
-    for doc_id, text, pieces in session.execute(
-        select(DocumentRow.id, DocumentRow.clean_text, DocumentRow.offset_map)
+    for doc_id, text, pieces, title in session.execute(
+        select(DocumentRow.id, DocumentRow.clean_text, DocumentRow.offset_map, DocumentRow.title)
     ):
         if not text:
             continue
         offsets = OffsetMap(pieces) if pieces else OffsetMap.identity(len(text))
-        begin = 0
+        begin = _after_title(text, title)
         for boundary in [*_SENTENCE_END.finditer(text), None]:
             stop = boundary.start() if boundary else len(text)
             sentence = text[begin:stop].strip()
@@ -183,3 +190,18 @@ def load_sentences(session: Session) -> list[DocSentence]:
                 found.append(DocSentence(doc_id, start, end, " ".join(sentence.split())))
             begin = boundary.end() if boundary else len(text)
     return found
+
+
+def _after_title(text: str, title: str | None) -> int:
+    """Where the body starts when the cleaned text opens with the document's title (headlines
+    name topics, "Cash, couriers and a bank", not events: no sentence rule should read them)."""
+    words = (title or "").split()
+    if not words:
+        return 0
+    found = re.match(r"\s*" + r"\s+".join(re.escape(word) for word in words), text)
+    return found.end() if found else 0
+
+
+def without_title(sentence: str, title: str | None) -> str:
+    """``sentence`` minus a leading document title (a parser may run it into the first line)."""
+    return sentence[_after_title(sentence, title) :].strip()

@@ -1,9 +1,11 @@
 """Delta re-screening after a list update, writing only where something changed.
 
-Same result as :func:`sanctionwatch.screen.screening.rescreen_changed` (the graph screened
-against an index of the changed list entities; stored matches against them replaced), but an
-entity with no hit and no earlier match against a changed entry is not written to at all: on a
-large graph almost every entity is in that case, and the writes were most of the time.
+Same result as :func:`sanctionwatch.screen.screening.rescreen_changed` (the candidate graph
+entities screened against an index of the changed list entities; stored matches against them
+replaced), but an entity with no hit and no earlier match against a changed entry is not
+written to at all. Candidates come from the graph-side name-key index
+(:mod:`sanctionwatch.screen.graphkeys`), so the time follows the size of the update, not of
+the graph.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from followthemoney import StatementEntity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sanctionwatch.screen.index import Query
 from sanctionwatch.screen.screening import (
     LIST_ORIGIN_PREFIX,
     SCREEN_ORIGIN,
     ScreenSummary,
     build_list_index,
     default_threshold,
-    graph_entity_ids,
+    entity_from_columns,
+    rescreen_targets,
     screen_entity,
     store_matches,
 )
@@ -47,10 +51,32 @@ def _graph_entities(session: Session, entity_ids: Sequence[str]) -> list[Stateme
     ]
 
 
+def _graph_queries(session: Session, entity_ids: Sequence[str]) -> list[tuple[str, Query]]:
+    """Candidates as screening queries, from plain columns (most have no hit, so the full
+    statement entity is only assembled for those that do)."""
+    rows = session.execute(
+        select(StatementRow.entity_id, StatementRow.schema, StatementRow.prop, StatementRow.value)
+        .where(StatementRow.entity_id.in_(list(entity_ids)))
+        .where(~StatementRow.origin.startswith(LIST_ORIGIN_PREFIX))
+        .where(StatementRow.origin != SCREEN_ORIGIN)
+        .order_by(StatementRow.entity_id, StatementRow.id)
+    )
+    queries = []
+    for entity_id, group in groupby(rows, key=lambda row: row.entity_id):
+        entity = entity_from_columns(entity_id, list(group))
+        if entity is not None:
+            queries.append((entity_id, Query.from_entity(entity)))
+    return queries
+
+
 def delta_rescreen(
-    database: Database, changed_list_entity_ids: Sequence[str], threshold: float | None = None
+    database: Database,
+    changed_list_entity_ids: Sequence[str],
+    threshold: float | None = None,
+    full_scan: bool = False,
 ) -> ScreenSummary:
-    """Re-screen the graph against the changed list entities only; store only changes."""
+    """Re-screen the graph entities that could match the changed list entities (found through
+    the graph-side name-key index); store only changes. ``full_scan`` screens every entity."""
     cutoff = default_threshold() if threshold is None else threshold
     changed = sorted(set(changed_list_entity_ids))
     index = build_list_index(database, changed)
@@ -62,14 +88,18 @@ def delta_rescreen(
                 )
             )
         )
-        ids = graph_entity_ids(session) if len(index) else sorted(affected)
+    ids, graph_size = rescreen_targets(database, index, changed, full_scan)
     matched = matches = 0
     for start in range(0, len(ids), BATCH):
         with database.session() as session:
-            for entity in _graph_entities(session, ids[start : start + BATCH]):
-                hits = screen_entity(index, entity, cutoff) if len(index) else []
-                if hits or entity.id in affected:
-                    stored = store_matches(session, entity, hits, changed)
-                    matched += bool(stored)
-                    matches += stored
-    return ScreenSummary(len(ids), matched, matches, len(index), cutoff)
+            found = {}
+            for entity_id, query in _graph_queries(session, ids[start : start + BATCH]):
+                hits = screen_entity(index, query, cutoff) if len(index) else []
+                if hits or entity_id in affected:
+                    found[entity_id] = hits
+            for entity in _graph_entities(session, sorted(found)):
+                assert entity.id is not None
+                stored = store_matches(session, entity, found[entity.id], changed)
+                matched += bool(stored)
+                matches += stored
+    return ScreenSummary(len(ids), matched, matches, len(index), cutoff, graph_entities=graph_size)

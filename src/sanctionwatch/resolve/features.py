@@ -204,13 +204,28 @@ class FeatureScorer:
             return PairScore(0.0, {"schema_mismatch": 1.0}, negative=False)
         person = is_person(left.schema) or is_person(right.schema)
         best = PairScore(0.0)
+        siblings = agreeing = False  # full names with one core and conflicting / agreeing trades
         for a in self.parts(left):
             for b in self.parts(right):
                 candidate = self._person_names(a, b) if person else self._org_names(a, b)
+                if a.descriptors and b.descriptors:
+                    siblings = siblings or (
+                        a.fused == b.fused and "descriptor_conflict" in candidate.features
+                    )
+                    agreeing = agreeing or (
+                        "descriptor_compatible" in candidate.features
+                        and candidate.score >= self.config.review_threshold
+                    )
                 if candidate.score > best.score or (
                     candidate.score == best.score and candidate.negative and not best.negative
                 ):
                     best = candidate
+        if siblings and not agreeing and not best.negative:
+            # A short form may match both "X Shipping" and "X General Trading": when the full
+            # names of the two entities share their core but not their trade, they are siblings
+            # whatever a short form or alias of one side matches.
+            best.negative = True
+            best.features["full_names_conflict"] = 1.0
         self._add_evidence(left, right, best, name_score=best.score)
         best.score = round(min(1.0, max(0.0, best.score)), 4)
         return best

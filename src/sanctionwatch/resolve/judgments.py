@@ -11,18 +11,21 @@ and the conflict is reported rather than settled quietly.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.resolve.features import NOT_SAME, SAME, UNSURE
-from sanctionwatch.resolve.tables import CanonicalIdRow, JudgmentRow
+from sanctionwatch.resolve.tables import CanonicalIdRow, ClusterIdRow, JudgmentRow
 from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.tables import StatementRow
+
+LIST_ORIGIN_PREFIX = "list:"
 
 WITHDRAWN = "withdrawn"
 """Machine-only: an earlier machine judgment no longer holds (the evidence changed)."""
@@ -109,6 +112,10 @@ class Clustering:
     """The clusters implied by the effective judgments, and what did not fit."""
 
     canonical: dict[str, str] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)
+    """Canonical ids retired by a merge -> the canonical id that absorbed them."""
+    list_conflicts: int = 0
+    """Machine merges not made because both clusters hold an entry of one sanctions list."""
     contradictions: list[Contradiction] = field(default_factory=list)
     overridden: list[Judgment] = field(default_factory=list)
 
@@ -226,18 +233,32 @@ def effective_judgments(history: Iterable[Judgment]) -> dict[tuple[str, str], Ju
 
 
 class _UnionFind:
-    def __init__(self) -> None:
+    """Clusters with the sanctions lists their members come from (``lists``)."""
+
+    def __init__(self, lists: Mapping[str, frozenset[str]]) -> None:
         self.parent: dict[str, str] = {}
         self.members: dict[str, set[str]] = {}
+        self.lists: dict[str, set[str]] = {}
+        self._entity_lists = lists
 
     def find(self, item: str) -> str:
         parent = self.parent.setdefault(item, item)
-        self.members.setdefault(item, {item})
+        if item not in self.members:
+            self.members[item] = {item}
+            self.lists[item] = set(self._entity_lists.get(item, ()))
         if parent == item:
             return item
         root = self.find(parent)
         self.parent[item] = root
         return root
+
+    def shared_list(self, a: str, b: str) -> str | None:
+        """A list both clusters hold an entry of (two entries are two designations)."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return None
+        common = self.lists[ra] & self.lists[rb]
+        return min(common) if common else None
 
     def union(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
@@ -247,6 +268,7 @@ class _UnionFind:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra] |= self.members.pop(rb)
+        self.lists[ra] |= self.lists.pop(rb)
 
 
 def _blocking_constraint(
@@ -284,8 +306,19 @@ def _chain(edges: dict[str, set[str]], start: str, goal: str) -> list[str]:
     return path[::-1]
 
 
-def cluster(effective: dict[tuple[str, str], Judgment]) -> Clustering:
-    """Connected components of ``same`` edges that respect every ``not_same``."""
+def cluster(
+    effective: dict[tuple[str, str], Judgment],
+    lists: Mapping[str, frozenset[str]] | None = None,
+    previous: Mapping[str, str] | None = None,
+    born: Mapping[str, datetime] | None = None,
+) -> Clustering:
+    """Connected components of ``same`` edges that respect every ``not_same``.
+
+    ``lists`` maps list entries to their sanctions lists: a machine edge never joins two entries
+    of one list (a short form matching two designations must not chain them). ``previous`` (the
+    last canonical id of each member) and ``born`` (when each canonical id was first used) keep
+    canonical ids stable: see :func:`choose_canonical`.
+    """
     human_cannot: dict[str, dict[str, Judgment]] = defaultdict(dict)
     any_cannot: dict[str, dict[str, Judgment]] = defaultdict(dict)
     for (a, b), judgment in effective.items():
@@ -297,13 +330,17 @@ def cluster(effective: dict[tuple[str, str], Judgment]) -> Clustering:
     sames = [j for j in effective.values() if j.judgment == SAME]
     human = sorted((j for j in sames if not j.machine), key=lambda j: j.id)
     machine = sorted((j for j in sames if j.machine), key=lambda j: (-(j.score or 0.0), j.pair))
-    uf = _UnionFind()
+    uf = _UnionFind(lists or {})
     accepted: dict[str, set[str]] = defaultdict(set)
     result = Clustering()
     for judgment in human + machine:
         a, b = judgment.pair
         constraints = human_cannot if not judgment.machine else any_cannot
         blocker = _blocking_constraint(uf, a, b, constraints)
+        if blocker is None and judgment.machine and uf.shared_list(a, b) is not None:
+            result.overridden.append(judgment)
+            result.list_conflicts += 1
+            continue
         if blocker is None:
             uf.union(a, b)
             accepted[a].add(b)
@@ -314,9 +351,39 @@ def cluster(effective: dict[tuple[str, str], Judgment]) -> Clustering:
             result.contradictions.append(_contradiction(uf, accepted, judgment, blocker))
     for members in uf.members.values():
         if len(members) > 1:
-            canonical = min(members)
+            canonical, retired = choose_canonical(members, previous or {}, born or {})
             result.canonical.update({member: canonical for member in members})
+            result.merged.update({old: canonical for old in retired})
     return result
+
+
+_LONG_AGO = datetime.min
+
+
+def _age_key(moment: datetime | None) -> datetime:
+    """Naive UTC for comparison (SQLite returns naive datetimes, PostgreSQL aware ones)."""
+    if moment is None:
+        return _LONG_AGO
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def choose_canonical(
+    members: set[str], previous: Mapping[str, str], born: Mapping[str, datetime]
+) -> tuple[str, list[str]]:
+    """The canonical id of a cluster, and the canonical ids it retires.
+
+    A cluster keeps the canonical id it had when it grows or shrinks; when clusters merge, the
+    oldest id survives (then the one of the larger cluster) and the others become members that
+    still resolve to it. A cluster with no previous id takes its smallest member id.
+    """
+    held = {previous[m] for m in members if previous.get(m) in members}
+    if not held:
+        return min(members), []
+    sizes = Counter(previous[m] for m in members if previous.get(m) in held)
+    survivor = min(held, key=lambda c: (_age_key(born.get(c)), -sizes[c], c))
+    return survivor, sorted(held - {survivor})
 
 
 def _contradiction(
@@ -331,17 +398,68 @@ def _contradiction(
 
 
 def recompute_canonical_ids(session: Session) -> Clustering:
-    """Rebuild the ``canonical_ids`` table from the judgment history."""
-    clustering = cluster(effective_judgments(all_judgments(session)))
+    """Rebuild the ``canonical_ids`` table from the judgment history, keeping canonical ids."""
+    effective = effective_judgments(all_judgments(session))
+    previous = {
+        entity_id: canonical
+        for entity_id, canonical in session.execute(
+            select(CanonicalIdRow.entity_id, CanonicalIdRow.canonical_id)
+        )
+    }
+    registry = {row.canonical_id: row for row in session.scalars(select(ClusterIdRow))}
+    joined = {x for (a, b), j in effective.items() if j.judgment == SAME for x in (a, b)}
+    clustering = cluster(
+        effective,
+        list_memberships(session, joined),
+        previous,
+        {c: row.created_at for c, row in registry.items()},
+    )
     session.execute(delete(CanonicalIdRow))
     session.add_all(
         CanonicalIdRow(entity_id=entity_id, canonical_id=canonical)
         for entity_id, canonical in sorted(clustering.canonical.items())
     )
+    _update_registry(session, registry, clustering)
     session.flush()
     return clustering
 
 
+def list_memberships(session: Session, entity_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The sanctions lists (statement origin ``list:<source>``) each entity is an entry of."""
+    ids = sorted(set(entity_ids))
+    found: dict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(StatementRow.entity_id, StatementRow.dataset)
+            .where(StatementRow.entity_id.in_(ids[start : start + 500]))
+            .where(StatementRow.origin.startswith(LIST_ORIGIN_PREFIX))
+            .distinct()
+        )
+        for entity_id, dataset in rows:
+            found[entity_id].add(dataset)
+    return {entity_id: frozenset(lists) for entity_id, lists in found.items()}
+
+
+def _update_registry(
+    session: Session, registry: dict[str, ClusterIdRow], clustering: Clustering
+) -> None:
+    """Record when each canonical id was first used and which merge retired it."""
+    now = utcnow()
+    current = set(clustering.canonical.values())
+    for canonical in sorted(current):
+        row = registry.get(canonical)
+        if row is None:
+            session.add(ClusterIdRow(canonical_id=canonical, created_at=now))
+        elif row.retired_at is not None:
+            row.retired_at, row.merged_into = None, None
+    for canonical, row in registry.items():
+        if canonical not in current and row.retired_at is None:
+            row.retired_at = now
+            row.merged_into = clustering.merged.get(canonical)
+
+
 def contradictions(session: Session) -> list[Contradiction]:
     """Human judgments that contradict each other, as of now."""
-    return cluster(effective_judgments(all_judgments(session))).contradictions
+    effective = effective_judgments(all_judgments(session))
+    joined = {x for (a, b), j in effective.items() if j.judgment == SAME for x in (a, b)}
+    return cluster(effective, list_memberships(session, joined)).contradictions

@@ -21,8 +21,11 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.resolve.config import ResolverConfig, load_resolver_config
 from sanctionwatch.resolve.features import (
+    SAME,
+    UNSURE,
     EntityRecord,
     FeatureScorer,
+    PairScore,
     PairScorer,
     decide,
 )
@@ -43,6 +46,7 @@ from sanctionwatch.store.statements import Statement, assemble_entity, statement
 from sanctionwatch.store.tables import StatementRow
 
 RESOLVABLE_ROOTS = ("LegalEntity", "Vessel", "Airplane")
+DOCUMENTS_DATASET = "documents"
 NAME_PROPS = ("name", "alias", "previousName")
 """Weak aliases and abbreviations ("Hassan", "NATA") are too thin to merge on."""
 COUNTRY_PROPS = ("country", "jurisdiction", "nationality", "citizenship", "mainCountry", "flag")
@@ -59,6 +63,8 @@ class ResolveSummary:
     machine_same: int = 0
     machine_not_same: int = 0
     queued_for_review: int = 0
+    ambiguous_short_forms: int = 0
+    kept_apart_one_entry_per_list: int = 0
     new_machine_judgments: int = 0
     withdrawn: int = 0
     human_judgments: int = 0
@@ -156,7 +162,7 @@ def _same_list(left: EntityRecord, right: EntityRecord) -> bool:
     return (
         len(left.datasets) == 1
         and left.datasets == right.datasets
-        and ("documents" not in left.datasets)
+        and (DOCUMENTS_DATASET not in left.datasets)
     )
 
 
@@ -201,25 +207,23 @@ def resolve_entities(
         scorer.observe(records)
         pairs = list(candidate_pairs(records, scorer, config))
         summary.candidate_pairs = len(pairs)
+        scored = _score_pairs(pairs, scorer, config, progress)
+        summary.ambiguous_short_forms = settle_short_forms(scored, scorer)
         proposed: set[tuple[str, str]] = set()
-        for done, (left, right) in enumerate(pairs, start=1):
-            if progress is not None and (done % 500 == 0 or done == len(pairs)):
-                progress("scoring", done, len(pairs))
-            pair = ordered_pair(left.id, right.id)
-            result = scorer.score(left, right)
-            judgment = decide(result, config)
-            if judgment is None:
-                continue
-            _count(summary, judgment)
+        for decision in scored:
+            pair = ordered_pair(decision.left.id, decision.right.id)
+            _count(summary, decision.judgment)
             proposed.add(pair)
-            if pair in human_pairs or _unchanged(current.get(pair), judgment, result.score):
+            if pair in human_pairs or _unchanged(
+                current.get(pair), decision.judgment, decision.result.score
+            ):
                 continue
             add_machine_judgment(
                 session,
                 *pair,
-                judgment,
-                score=result.score,
-                features=result.features,
+                decision.judgment,
+                score=decision.result.score,
+                features=decision.result.features,
                 note=f"resolver.yaml v{config.version}",
             )
             summary.new_machine_judgments += 1
@@ -230,6 +234,85 @@ def resolve_entities(
         clustering = recompute_canonical_ids(session)
     _summarise_clusters(summary, clustering)
     return summary
+
+
+@dataclass
+class PairDecision:
+    """A scored candidate pair and the machine's judgment on it."""
+
+    left: EntityRecord
+    right: EntityRecord
+    result: PairScore
+    judgment: str
+
+
+def _score_pairs(
+    pairs: list[tuple[EntityRecord, EntityRecord]],
+    scorer: PairScorer,
+    config: ResolverConfig,
+    progress: Progress | None,
+) -> list[PairDecision]:
+    scored = []
+    for done, (left, right) in enumerate(pairs, start=1):
+        if progress is not None and (done % 500 == 0 or done == len(pairs)):
+            progress("scoring", done, len(pairs))
+        result = scorer.score(left, right)
+        judgment = decide(result, config)
+        if judgment is not None:
+            scored.append(PairDecision(left, right, result, judgment))
+    return scored
+
+
+SHORT_FORM_FEATURE = "descriptor_missing_one_side"
+AMBIGUOUS_FEATURE = "short_form_ambiguous"
+
+
+def settle_short_forms(scored: list[PairDecision], scorer: PairScorer) -> int:
+    """A short form ("Rungrado") matched to two distinct full names (its General Trading and
+    Shipping siblings, two entries of one list) links only where a shared document anchors it;
+    its other merges become review pairs, so a cluster never chains siblings through it.
+    Returns how many merges became review pairs."""
+    settled = 0
+    short_edges: dict[str, list[PairDecision]] = defaultdict(list)
+    for decision in scored:
+        if decision.judgment == SAME and SHORT_FORM_FEATURE in decision.result.features:
+            short_edges[decision.left.id].append(decision)
+            short_edges[decision.right.id].append(decision)
+    for entity_id, edges in short_edges.items():
+        if len(edges) < 2:
+            continue
+        partners = {_other(d, entity_id).id: _other(d, entity_id) for d in edges}
+        distinct = _distinct_pairs(list(partners.values()), scorer)
+        if not distinct:
+            continue
+        record = _side(edges[0], entity_id)
+        anchors = [p for p in partners.values() if record.documents & p.documents]
+        if any((a.id, b.id) in distinct for a in anchors for b in anchors):
+            anchors = []
+        for decision in edges:
+            partner = _other(decision, entity_id).id
+            if not anchors or any((partner, a.id) in distinct for a in anchors):
+                settled += decision.judgment == SAME
+                decision.judgment = UNSURE
+                decision.result.features[AMBIGUOUS_FEATURE] = 1.0
+    return settled
+
+
+def _distinct_pairs(records: list[EntityRecord], scorer: PairScorer) -> set[tuple[str, str]]:
+    """Ordered and reversed id pairs of records that are certainly different entities."""
+    found: set[tuple[str, str]] = set()
+    for one, other in combinations(records, 2):
+        if _same_list(one, other) or scorer.score(one, other).negative:
+            found.update({(one.id, other.id), (other.id, one.id)})
+    return found
+
+
+def _side(decision: PairDecision, entity_id: str) -> EntityRecord:
+    return decision.left if decision.left.id == entity_id else decision.right
+
+
+def _other(decision: PairDecision, entity_id: str) -> EntityRecord:
+    return decision.right if decision.left.id == entity_id else decision.left
 
 
 def _count(summary: ResolveSummary, judgment: str) -> None:
@@ -263,6 +346,7 @@ def _summarise_clusters(summary: ResolveSummary, clustering: Clustering) -> None
     summary.clusters = len(clusters)
     summary.clustered_entities = sum(len(m) for m in clusters.values())
     summary.contradictions = [c.describe() for c in clustering.contradictions]
+    summary.kept_apart_one_entry_per_list = clustering.list_conflicts
 
 
 # --- The canonical-entity API (flags, web, api) -------------------------------------------------
@@ -301,22 +385,57 @@ def resolved_entity(session: Session, canonical: str) -> StatementEntity | None:
 
 
 def review_queue(session: Session, limit: int | None = None) -> list[Judgment]:
-    """Machine ``unsure`` pairs no analyst has judged and no other edge already joins."""
+    """Machine ``unsure`` pairs no analyst has judged and no other edge already joins.
+
+    One pair per two clusters (the best-scored one: "Putin" mentioned in three reports is one
+    question, not three), pairs touching an entity the reports mention first, then by score.
+    """
     effective = effective_judgments(all_judgments(session))
     canonical = {
         row.entity_id: row.canonical_id
         for row in session.execute(select(CanonicalIdRow.entity_id, CanonicalIdRow.canonical_id))
     }
-    queue = []
+    best: dict[tuple[str, str], Judgment] = {}
     for judgment in effective.values():
         if not judgment.machine or judgment.judgment != "unsure":
             continue
-        a, b = judgment.pair
-        if canonical.get(a, a) == canonical.get(b, b):
+        a, b = (canonical.get(x, x) for x in judgment.pair)
+        if a == b:
             continue
-        queue.append(judgment)
-    queue.sort(key=lambda j: (-(j.score or 0.0), j.pair))
-    return queue[:limit] if limit is not None else queue
+        clusters = (a, b) if a < b else (b, a)
+        kept = best.get(clusters)
+        if kept is None or (-(judgment.score or 0.0), judgment.pair) < (
+            -(kept.score or 0.0),
+            kept.pair,
+        ):
+            best[clusters] = judgment
+    reported = _reported(session, {x for pair in best for x in pair}, canonical)
+    queue = sorted(
+        best.items(),
+        key=lambda item: (
+            not (reported & set(item[0])),
+            -(item[1].score or 0.0),
+            item[1].pair,
+        ),
+    )
+    judgments = [judgment for _clusters, judgment in queue]
+    return judgments[:limit] if limit is not None else judgments
+
+
+def _reported(session: Session, roots: set[str], canonical: dict[str, str]) -> set[str]:
+    """The cluster roots among ``roots`` with a member the reports mention (dataset documents)."""
+    ids = sorted(roots | {e for e, root in canonical.items() if root in roots})
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(
+            session.scalars(
+                select(StatementRow.entity_id)
+                .where(StatementRow.entity_id.in_(ids[start : start + 500]))
+                .where(StatementRow.dataset == DOCUMENTS_DATASET)
+                .distinct()
+            )
+        )
+    return {canonical.get(entity_id, entity_id) for entity_id in found}
 
 
 # --- Analysts' decisions --------------------------------------------------------------------------

@@ -48,3 +48,19 @@ class CanonicalIdRow(Base):
 
     entity_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     canonical_id: Mapped[str] = mapped_column(String(128), index=True)
+
+
+class ClusterIdRow(Base):
+    """Every id that has been a cluster's canonical id: since when, and which merge retired it.
+
+    Canonical ids are kept when clusters grow; when two clusters merge the older id survives and
+    the other one is retired here (``merged_into``) while still resolving, as a member, through
+    ``canonical_ids``. A retired id that heads a cluster again is revived.
+    """
+
+    __tablename__ = "cluster_ids"
+
+    canonical_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    merged_into: Mapped[str | None] = mapped_column(String(128), index=True)

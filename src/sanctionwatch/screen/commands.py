@@ -25,11 +25,12 @@ from sanctionwatch.clikit import (
     print_records,
     print_table,
 )
+from sanctionwatch.screen.graphkey_commands import graph_keys_command
 from sanctionwatch.screen.index import ScreeningHit, ScreeningIndex, make_query_entity
+from sanctionwatch.screen.index_store import cached_list_index
 from sanctionwatch.screen.matcher import MATCHER_VERSION, MatchResult, compare_names
 from sanctionwatch.screen.normalize import InvalidNameError, check_name, prepare_name
 from sanctionwatch.screen.screening import (
-    build_list_index,
     default_threshold,
     screen_all,
     stored_matches,
@@ -47,10 +48,11 @@ SchemaOption = typer.Option("Thing", "--schema", "-s", help="FtM schema: Person,
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``compare``, ``screen`` and ``screen-matches`` to ``app``."""
+    """Add ``compare``, ``screen``, ``screen-matches`` and ``screen-keys`` to ``app``."""
     app.command("compare")(compare_command)
     app.command("screen")(screen_command)
     app.command("screen-matches")(matches_command)
+    app.command("screen-keys")(graph_keys_command)
 
 
 def _check_schema(schema: str) -> None:
@@ -150,8 +152,16 @@ def compare_command(
 
 
 def _load_index(database: Database) -> ScreeningIndex:
-    with console.status("building the screening index from the lists in the store…"):
-        index = build_list_index(database)
+    """The stored index when the lists are unchanged, else one built now (and stored)."""
+    with err_console.status("loading the screening index…"):
+        cached = cached_list_index(database)
+    index = cached.index
+    if not cached.reused and cached.path is not None and len(index):
+        err_console.print(
+            f"[dim]screening index built from the lists in the store and saved to "
+            f"{cached.path} ({cached.reason})[/]",
+            highlight=False,
+        )
     if not len(index):
         fail(
             "no sanctions-list entities in the store",

@@ -8,7 +8,7 @@ tables produced them. Every loader validates the shape and fails with the file n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -167,16 +167,49 @@ def load_korean_names(path: Path = TRANSLIT_DIR / "korean_names.yaml") -> Korean
     return KoreanNames(data["version"], parsed, [(rule[0], rule[1]) for rule in rules])
 
 
+_LITERALS = re.compile(r"[a-z]+(\|[a-z]+)*")
+
+
 @dataclass(frozen=True)
 class LatinVariants:
     version: str
     rules: list[tuple[re.Pattern[str], str]]
+    needles: list[str | None] = field(default_factory=list)
+    """Per rule, a substring every match contains when the rule is a plain ``a|b`` pattern:
+    testing it is much cheaper than a regular-expression search, and most rules do not
+    apply to most tokens."""
+    _steps: list[tuple[str | None, Any, Any, str]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        needles = self.needles or [None] * len(self.rules)
+        steps = [
+            (needle, pattern.search, pattern.sub, replacement)
+            for (pattern, replacement), needle in zip(self.rules, needles, strict=True)
+        ]
+        object.__setattr__(self, "_steps", steps)
 
     def fold(self, token: str) -> str:
-        for pattern, replacement in self.rules:
-            if pattern.search(token) is not None:
-                token = pattern.sub(replacement, token)
+        for needle, search, substitute, replacement in self._steps:
+            if needle is not None and needle not in token:
+                continue
+            if search(token) is not None:
+                token = substitute(replacement, token)
         return token
+
+
+def rule_needle(pattern: str) -> str | None:
+    """The longest substring shared by every alternative of a plain ``a|b`` pattern."""
+    if not _LITERALS.fullmatch(pattern):
+        return None
+    first, *others = pattern.split("|")
+    for size in range(len(first), 0, -1):
+        for start in range(len(first) - size + 1):
+            piece = first[start : start + size]
+            if all(piece in other for other in others):
+                return piece
+    return None
 
 
 @cache
@@ -193,7 +226,8 @@ def load_latin_variants(path: Path = TRANSLIT_DIR / "latin_variants.yaml") -> La
             compiled.append((re.compile(str(rule[0])), str(rule[1])))
         except re.error as exc:
             raise ScreenDataError(f"{path}: bad pattern {rule[0]!r} ({exc})") from exc
-    return LatinVariants(data["version"], compiled)
+    needles = [rule_needle(pattern.pattern) for pattern, _ in compiled]
+    return LatinVariants(data["version"], compiled, needles)
 
 
 def data_versions() -> dict[str, str]:

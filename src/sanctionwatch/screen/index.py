@@ -2,17 +2,17 @@
 
 Every name of every list entity is prepared once and filed under its keys: folded tokens
 (``t:``), metaphone codes (``p:``), the Revised Romanization readings of its Korean syllables
-(``k:``) and of consecutive syllable pairs (``k2:``), numbers (``n:``) and character trigrams of
-the name written without spaces (``g:``). A query collects
-the postings of its own keys, weights each key by its rarity (IDF), and sums the weights per
-name with one ``numpy.bincount``; only the best-scoring names are compared with the matcher.
-No query ever scans all names.
+(``k:``) and of consecutive syllable pairs (``k2:``), numbers (``n:``), the whole name with its
+tokens sorted (``x:``) and character trigrams of the name written without spaces (``g:``). A
+query collects the postings of its own keys, weights each key by its rarity (IDF), and sums the
+weights per distinct name with one ``numpy.bincount``; only the best-scoring names are compared
+with the matcher. No query ever scans all names.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -21,7 +21,12 @@ import numpy as np
 from followthemoney import EntityProxy, model
 from rapidfuzz.distance import Indel
 
-from sanctionwatch.screen.features import Evidence, evidence_features, name_features
+from sanctionwatch.screen.features import (
+    FEATURE_ORDER,
+    Evidence,
+    evidence_features,
+    feature_values,
+)
 from sanctionwatch.screen.korean import Syllables, inventory
 from sanctionwatch.screen.matcher import (
     MatchResult,
@@ -66,9 +71,11 @@ def plausible(left: NameForm, right: NameForm) -> bool:
 
 MAX_PAIR_KEYS = 64
 """Syllable pairs with more reading combinations than this are too ambiguous to index."""
-KEY_BOOST = {"k2": 3.0}
+KEY_BOOST = {"k2": 3.0, "x": 3.0}
 """A shared pair of Korean syllables outweighs letter trigrams, which transliteration scatters
-(*Ким Чен Ын* shares no trigram with *Kim Jong Un* beyond *kim*)."""
+(*Ким Чен Ын* shares no trigram with *Kim Jong Un* beyond *kim*); the same tokens in any order
+(``x:``) outweigh names that merely contain them (*Hassan Ahmed* among the hundreds of
+longer names with both words)."""
 
 
 def syllable_pairs(groups: tuple[Syllables, ...]) -> dict[str, float]:
@@ -113,6 +120,7 @@ def weighted_keys(form: NameForm) -> dict[str, float]:
                     keys[key] = max(keys.get(key, 0.0), share)
     if form.syllables:
         keys.update(syllable_pairs(form.syllables))
+    keys[f"x:{form.sorted_joined}"] = 1.0
     joined = "".join(t.folded for t in form.tokens if not t.is_number) or form.joined
     padded = f"^{joined}$"
     for i in range(len(padded) - 2):
@@ -133,7 +141,8 @@ class Candidate:
     form: NameForm
     candidate: NameForm
     is_weak: bool
-    features: dict[str, float]
+    features: list[float]
+    """Name feature values in ``FEATURE_ORDER``."""
 
 
 @dataclass
@@ -210,16 +219,32 @@ def make_query_entity(
     return entity
 
 
+def form_key(form: NameForm) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Names with this key compare alike (case, punctuation and script already set aside)."""
+    return form.texts, form.legal_forms
+
+
 class ScreeningIndex:
-    """In-memory index of list entities; build once, search many times."""
+    """In-memory index of list entities; build once, search many times.
+
+    ``names`` / ``name_entity`` / ``name_weak`` / ``name_form`` have one row per name of an
+    entity; ``forms`` holds each distinct prepared name once (the same name is on several
+    lists, and on aliases of several entities), with its rows in ``form_rows`` from
+    ``form_start``. Keys point at distinct forms, so a name is compared once per query however
+    many entities carry it, and candidate limits count distinct names.
+    """
 
     def __init__(self) -> None:
-        self.entities: list[ListEntity] = []
-        self.names: list[NameForm] = []
+        self.entities: Sequence[ListEntity] = []
+        self.names: Sequence[NameForm] = []
         self.name_entity: np.ndarray = np.zeros(0, dtype=np.int32)
         self.name_weak: np.ndarray = np.zeros(0, dtype=bool)
-        self.postings: dict[str, np.ndarray] = {}
-        self.idf: dict[str, float] = {}
+        self.name_form: np.ndarray = np.zeros(0, dtype=np.int32)
+        self.forms: Sequence[NameForm] = []
+        self.form_start: np.ndarray = np.zeros(1, dtype=np.int32)
+        self.form_rows: np.ndarray = np.zeros(0, dtype=np.int32)
+        self.postings: Mapping[str, np.ndarray] = {}
+        self.idf: Mapping[str, float] = {}
 
     @classmethod
     def build(
@@ -233,7 +258,8 @@ class ScreeningIndex:
         index = cls()
         owners: list[int] = []
         weak_flags: list[bool] = []
-        postings: dict[str, list[int]] = {}
+        listed: list[ListEntity] = []
+        rows: list[NameForm] = []
         for entity in entities:
             if not entity.schema.matchable or entity.id is None:
                 continue
@@ -247,11 +273,11 @@ class ScreeningIndex:
                         continue
             if not forms:
                 continue
-            position = len(index.entities)
+            position = len(listed)
             sources = (datasets or {}).get(entity.id)
             if sources is None:
                 sources = sorted(getattr(entity, "datasets", None) or [])
-            index.entities.append(
+            listed.append(
                 ListEntity(
                     id=entity.id,
                     schema=entity.schema.name,
@@ -263,21 +289,43 @@ class ScreeningIndex:
                 )
             )
             for form, is_weak in forms:
-                name_id = len(index.names)
-                index.names.append(form)
+                rows.append(form)
                 owners.append(position)
                 weak_flags.append(is_weak)
-                for key in name_keys(form):
-                    postings.setdefault(key, []).append(name_id)
+        index.entities = listed
+        index.names = rows
         index.name_entity = np.array(owners, dtype=np.int32)
         index.name_weak = np.array(weak_flags, dtype=bool)
-        total = max(1, len(index.names))
-        index.postings = {key: np.array(ids, dtype=np.int32) for key, ids in postings.items()}
-        index.idf = {
+        index.finish()
+        return index
+
+    def finish(self) -> None:
+        """Group rows into distinct forms and file each form under its keys."""
+        distinct: dict[tuple[tuple[str, ...], frozenset[str]], int] = {}
+        forms: list[NameForm] = []
+        name_form: list[int] = []
+        for form in self.names:
+            key = form_key(form)
+            form_id = distinct.get(key)
+            if form_id is None:
+                form_id = distinct[key] = len(forms)
+                forms.append(form)
+            name_form.append(form_id)
+        self.forms = forms
+        self.name_form = np.array(name_form, dtype=np.int32)
+        self.form_rows = np.argsort(self.name_form, kind="stable").astype(np.int32)
+        counts = np.bincount(self.name_form, minlength=len(self.forms))
+        self.form_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        postings: dict[str, list[int]] = {}
+        for position, form in enumerate(self.forms):
+            for name_key in name_keys(form):
+                postings.setdefault(name_key, []).append(position)
+        total = max(1, len(self.forms))
+        self.postings = {key: np.array(ids, dtype=np.int32) for key, ids in postings.items()}
+        self.idf = {
             key: (math.log(total / len(ids)) + 0.1) * KEY_BOOST.get(key.split(":", 1)[0], 1.0)
             for key, ids in postings.items()
         }
-        return index
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -285,14 +333,15 @@ class ScreeningIndex:
     def memory_bytes(self) -> int:
         """Approximate size of the arrays (the prepared names are counted by the benchmark)."""
         arrays = sum(array.nbytes for array in self.postings.values())
-        return arrays + self.name_entity.nbytes + self.name_weak.nbytes
+        rows = self.name_entity.nbytes + self.name_weak.nbytes + self.name_form.nbytes
+        return arrays + rows + self.form_rows.nbytes + self.form_start.nbytes
 
-    def _candidate_names(self, form: NameForm, limit: int) -> np.ndarray:
+    def _candidate_forms(self, form: NameForm, limit: int) -> np.ndarray:
         shares = weighted_keys(form)
         keys = [key for key in shares if key in self.postings]
         if not keys:
             return np.zeros(0, dtype=np.int32)
-        cap = max(50, int(len(self.names) * MAX_POSTINGS_SHARE))
+        cap = max(50, int(len(self.forms) * MAX_POSTINGS_SHARE))
         rare = [key for key in keys if len(self.postings[key]) <= cap]
         chosen = rare if len(rare) >= 2 else keys
         ids = np.concatenate([self.postings[key] for key in chosen])
@@ -300,7 +349,7 @@ class ScreeningIndex:
             [self.idf[key] * shares[key] for key in chosen],
             [len(self.postings[key]) for key in chosen],
         )
-        scores = np.bincount(ids, weights=weights, minlength=len(self.names))
+        scores = np.bincount(ids, weights=weights, minlength=len(self.forms))
         hit = np.flatnonzero(scores)
         if len(hit) > limit:
             hit = hit[np.argpartition(scores[hit], -limit)[-limit:]]
@@ -319,25 +368,32 @@ class ScreeningIndex:
         """
         prepared = query if isinstance(query, Query) else Query.from_entity(query)
         weights = load_weights()
+        weak_penalty = weights.evidence["weak_alias"]
         best: dict[int, Candidate] = {}
         for form in prepared.names:
             wanted = CANDIDATE_NAMES * (KOREAN_FACTOR if form.syllables else 1)
-            for name_id in self._candidate_names(form, wanted).tolist():
-                position = int(self.name_entity[name_id])
-                entity = self.entities[position]
-                if not schemata_compatible(prepared.schema, entity.schema):
-                    continue
-                candidate = self.names[name_id]
+            for form_id in self._candidate_forms(form, wanted).tolist():
+                candidate = self.forms[form_id]
                 if not plausible(form, candidate):
                     continue
-                is_weak = bool(self.name_weak[name_id])
-                features = name_features(form, candidate)
-                logit = weights.bias + sum(weights.name[k] * v for k, v in features.items())
-                if is_weak:
-                    logit += weights.evidence["weak_alias"]
-                current = best.get(position)
-                if current is None or logit > current.logit:
-                    best[position] = Candidate(logit, form, candidate, is_weak, features)
+                features: list[float] | None = None
+                logit = 0.0
+                start, end = int(self.form_start[form_id]), int(self.form_start[form_id + 1])
+                for row in self.form_rows[start:end].tolist():
+                    position = int(self.name_entity[row])
+                    entity = self.entities[position]
+                    if not schemata_compatible(prepared.schema, entity.schema):
+                        continue
+                    if features is None:
+                        features = feature_values(form, candidate)
+                        logit = weights.name_logit_of(features)
+                    is_weak = bool(self.name_weak[row])
+                    row_logit = logit + weak_penalty if is_weak else logit
+                    current = best.get(position)
+                    if current is None or row_logit > current.logit:
+                        best[position] = Candidate(
+                            row_logit, form, self.names[row], is_weak, features
+                        )
         ranked = sorted(best.items(), key=lambda item: -item[1].logit)[: limit + EVIDENCE_SLACK]
         hits = [
             self._hit(position, entry, prepared, weights, threshold) for position, entry in ranked
@@ -356,7 +412,7 @@ class ScreeningIndex:
         threshold: float | None,
     ) -> ScreeningHit:
         entity = self.entities[position]
-        features = dict(entry.features)
+        features = dict(zip(FEATURE_ORDER, entry.features, strict=True))
         features |= evidence_features(query.evidence, entity.evidence)
         features |= {"schema_incompatible": 0.0, "weak_alias": float(entry.is_weak)}
         names = (entry.form.original, entry.candidate.original)

@@ -10,8 +10,9 @@ programming, preferring the fewest syllables and then syllables common in names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from sanctionwatch.screen.data import (
     HANGUL_BASE,
@@ -43,6 +44,9 @@ class SyllableInventory:
     prefixes: frozenset[str]
     common: frozenset[int]
     """RR syllable ids listed in korean_names.yaml (common in names and place names)."""
+    trie: dict[str, Any] = field(default_factory=dict)
+    """Spellings letter by letter; the key ``""`` of a node holds (RR ids, preferred) of the
+    spelling ending there (walking it is cheaper than slicing and hashing every prefix)."""
 
 
 @cache
@@ -78,8 +82,24 @@ def inventory() -> SyllableInventory:
     prefixes = frozenset(key[:size] for key in frozen for size in range(1, len(key) + 1))
     common = frozenset(rr_ids[rr] for rr in names.syllables)
     return SyllableInventory(
-        frozen, rr_names, frozenset(preferred), max(map(len, frozen)), prefixes, common
+        frozen,
+        rr_names,
+        frozenset(preferred),
+        max(map(len, frozen)),
+        prefixes,
+        common,
+        _trie(frozen, preferred),
     )
+
+
+def _trie(spellings: dict[str, frozenset[int]], preferred: set[str]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for spelling, ids in spellings.items():
+        node = root
+        for letter in spelling:
+            node = node.setdefault(letter, {})
+        node[""] = (ids, spelling in preferred)
+    return root
 
 
 @cache
@@ -102,27 +122,28 @@ def segment(token: str) -> Syllables | None:
         return None
     if not _NON_KOREAN.isdisjoint(token):
         return None
-    table = inventory()
-    spellings, prefixes, preferred = table.spellings, table.prefixes, table.preferred
+    root: dict[str, Any] = inventory().trie
     size = len(token)
-    # best[i] = (syllables, -preferred, previous cut) for token[:i]; forward relaxation that
-    # stops extending a piece as soon as it is no prefix of any spelling
-    best: list[tuple[int, int, int] | None] = [None] * (size + 1)
-    best[0] = (0, 0, 0)
+    # best[i] = (syllables, -preferred, previous cut, RR ids) for token[:i]; forward relaxation
+    # walking the spelling trie from each reachable cut
+    best: list[tuple[int, int, int, frozenset[int]] | None] = [None] * (size + 1)
+    best[0] = (0, 0, 0, frozenset())
     for start in range(size):
         before = best[start]
         if before is None:
             continue
-        for end in range(start + 1, min(size, start + table.longest) + 1):
-            piece = token[start:end]
-            if piece not in prefixes:
+        node: Any = root
+        for end in range(start, size):
+            node = node.get(token[end])
+            if node is None:
                 break
-            if piece not in spellings:
+            entry = node.get("")
+            if entry is None:
                 continue
-            candidate = (before[0] + 1, before[1] - (piece in preferred), start)
-            current = best[end]
+            candidate = (before[0] + 1, before[1] - entry[1], start, entry[0])
+            current = best[end + 1]
             if current is None or candidate[:2] < current[:2]:
-                best[end] = candidate
+                best[end + 1] = candidate
     final = best[size]
     if final is None or final[0] > MAX_SYLLABLES:
         return None
@@ -131,7 +152,7 @@ def segment(token: str) -> Syllables | None:
     while end > 0:
         entry = best[end]
         assert entry is not None
-        pieces.append(table.spellings[token[entry[2] : end]])
+        pieces.append(entry[3])
         end = entry[2]
     return tuple(reversed(pieces))
 
@@ -140,7 +161,10 @@ def equivalent(left: Syllables, right: Syllables) -> bool:
     """Same number of syllables and each pair may be the same Hangul syllable."""
     if len(left) != len(right):
         return False
-    return all(not a.isdisjoint(b) for a, b in zip(left, right, strict=True))
+    for a, b in zip(left, right, strict=True):  # noqa: SIM110 (a loop beats all() on hot paths)
+        if a.isdisjoint(b):
+            return False
+    return True
 
 
 def rr_keys(syllables: Syllables) -> list[str]:

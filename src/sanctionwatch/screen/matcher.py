@@ -13,7 +13,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +25,16 @@ from sanctionwatch.screen import normalize
 from sanctionwatch.screen.data import SCREEN_DATA_DIR, ScreenDataError, data_versions, read_yaml
 from sanctionwatch.screen.features import (
     EVIDENCE_FEATURES,
+    FEATURE_ORDER,
     NAME_FEATURES,
     Evidence,
-    NamePair,
     evidence_features,
+    feature_values,
 )
 from sanctionwatch.screen.normalize import NameForm, prepare_name
 
-CODE_VERSION = "1"
+CODE_VERSION = "2"
+"""2: fused features, Korean and patronymic penalties narrowed, vowelless-typo rule (session 3)."""
 STRONG_NAME_PROPS = ("name", "alias", "previousName")
 WEAK_NAME_PROPS = ("weakAlias",)
 RULE_FEATURES = ("schema_incompatible", "weak_alias")
@@ -46,6 +49,20 @@ class Weights:
     bias: float
     name: dict[str, float]
     evidence: dict[str, float]
+
+    @cached_property
+    def every(self) -> dict[str, float]:
+        """Name and evidence weights in one mapping (name weights win a clash)."""
+        return self.evidence | self.name
+
+    @cached_property
+    def name_vector(self) -> tuple[float, ...]:
+        """Name weights in :data:`FEATURE_ORDER` (for :func:`name_logit_of`)."""
+        return tuple(self.name[feature] for feature in FEATURE_ORDER)
+
+    def name_logit_of(self, values: list[float]) -> float:
+        """Bias plus weighted name features given as :func:`feature_values`."""
+        return self.bias + float(sum(map(mul, self.name_vector, values)))
 
 
 @cache
@@ -90,9 +107,10 @@ class MatchResult:
 
     __slots__ = (
         "_explanation",
+        "_features",
+        "_values",
         "_weights",
         "candidate_name",
-        "features",
         "match",
         "query_name",
         "score",
@@ -107,14 +125,24 @@ class MatchResult:
         query_name: str | None = None,
         candidate_name: str | None = None,
         weights: Weights | None = None,
+        values: list[float] | None = None,
     ) -> None:
         self.score = score
         self.match = match
-        self.features = features or {}
+        self._features = features
+        self._values = values
         self.query_name = query_name
         self.candidate_name = candidate_name
         self._explanation = explanation
         self._weights = weights
+
+    @property
+    def features(self) -> dict[str, float]:
+        """Feature name → value (built on first use from the name feature values)."""
+        if self._features is None:
+            values = self._values or []
+            self._features = dict(zip(FEATURE_ORDER, values, strict=True)) if values else {}
+        return self._features
 
     @property
     def explanation(self) -> list[str]:
@@ -145,11 +173,7 @@ def _sigmoid(value: float) -> float:
 def name_logit(left: NameForm, right: NameForm, weights: Weights | None = None) -> float:
     """Bias plus weighted name features (no evidence); the fast path of screening."""
     weights = weights or load_weights()
-    pair = NamePair(left, right)
-    total = weights.bias
-    for name, function in NAME_FEATURES.items():
-        total += weights.name[name] * function(pair)
-    return total
+    return weights.name_logit_of(feature_values(left, right))
 
 
 def schemata_compatible(left: str, right: str) -> bool:
@@ -163,13 +187,16 @@ def schemata_compatible(left: str, right: str) -> bool:
 
 
 def _explain(features: Mapping[str, float], weights: Weights) -> list[str]:
-    contributions = []
-    for name, value in features.items():
-        weight = weights.name.get(name, weights.evidence.get(name, 0.0))
-        if value:
-            contributions.append((abs(weight * value), f"{name}={value:.2f} (x{weight:+.2f})"))
+    every = weights.every
+    contributions = [
+        (abs(every.get(name, 0.0) * value), name, value)
+        for name, value in features.items()
+        if value
+    ]
     contributions.sort(reverse=True)
-    return [text for _, text in contributions]
+    return [
+        f"{name}={value:.2f} (x{every.get(name, 0.0):+.2f})" for _, name, value in contributions
+    ]
 
 
 def result_from_features(
@@ -200,10 +227,10 @@ def compare_names(
 ) -> MatchResult:
     """Score two names of entities of ``schema``; raises ``InvalidNameError`` for non-names."""
     weights = load_weights()
-    left, right = prepare_name(name1, schema), prepare_name(name2, schema)
-    pair = NamePair(left, right)
-    features = {name: function(pair) for name, function in NAME_FEATURES.items()}
-    return result_from_features(features, weights, threshold, (name1, name2))
+    values = feature_values(prepare_name(name1, schema), prepare_name(name2, schema))
+    score = _sigmoid(weights.name_logit_of(values))
+    cutoff = weights.threshold if threshold is None else threshold
+    return MatchResult(score, score >= cutoff, None, None, name1, name2, weights, values)
 
 
 def _clean_identifier(value: str) -> str:
@@ -268,8 +295,7 @@ def compare(
         features = {name: 0.0 for name in NAME_FEATURES} | evidence | rules
         return result_from_features(features, weights, threshold)
     _, left, right, is_weak = best
-    pair = NamePair(left, right)
-    features = {name: function(pair) for name, function in NAME_FEATURES.items()}
+    features = dict(zip(FEATURE_ORDER, feature_values(left, right), strict=True))
     rules["weak_alias"] = float(is_weak)
     return result_from_features(
         features | evidence | rules, weights, threshold, (left.original, right.original)

@@ -13,13 +13,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import jellyfish
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
-from sanctionwatch.screen.data import load_cyrillic, load_latin_variants, load_legal_forms
+from sanctionwatch.screen.data import (
+    LegalForms,
+    load_cyrillic,
+    load_latin_variants,
+    load_legal_forms,
+)
 from sanctionwatch.screen.korean import Syllables, hangul_translation, segment
 
 MAX_NAME_CHARS = 400
@@ -37,9 +42,11 @@ class InvalidNameError(ValueError):
     """A string that cannot be screened as a name (empty, too long, no letters or digits)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Token:
-    """One name part with what comparisons need precomputed."""
+    """One name part with what comparisons need precomputed (treat as immutable: tokens are
+    shared by every name that contains them; not frozen because frozen instances are three
+    times slower to create)."""
 
     text: str
     folded: str
@@ -49,9 +56,10 @@ class Token:
     patronymic: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class NameForm:
-    """A prepared name: tokens without legal forms, the forms, numbers, joined strings."""
+    """A prepared name: tokens without legal forms, the forms, numbers, joined strings (treat
+    as immutable; shared through the cache of :func:`prepare_name`)."""
 
     original: str
     tokens: tuple[Token, ...]
@@ -76,16 +84,41 @@ def _script_table() -> dict[int, str]:
     return table
 
 
-def normalize_text(text: str) -> str:
-    """Lower-case Latin letters and digits separated by single spaces (may be empty)."""
+@cache
+def _ascii_table() -> dict[int, str]:
+    """ASCII letters and digits lower-cased, apostrophes dropped, anything else a space."""
+    table = {}
+    for code in range(128):
+        char = chr(code)
+        if char.isalnum():
+            table[code] = char.lower()
+        elif _APOSTROPHES.fullmatch(char):
+            table[code] = ""
+        else:
+            table[code] = " "
+    table[ord("&")] = " and "
+    return table
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def normalized_parts(text: str) -> list[str]:
+    """The tokens of :func:`normalize_text` (lower-case Latin letters or digits)."""
     if text.isascii():
-        text = text.lower().replace("&", " and ")
+        text = text.translate(_ascii_table())
     else:
         text = unicodedata.normalize("NFC", text).lower().translate(_script_table())
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    text = _APOSTROPHES.sub("", text)
-    text = _SEPARATORS.sub(" ", text)
-    return _LETTER_DIGIT.sub(" ", text).strip()
+        text = _SEPARATORS.sub(" ", _APOSTROPHES.sub("", text))
+    if _DIGIT.search(text) is not None:
+        text = _LETTER_DIGIT.sub(" ", text)
+    return text.split()
+
+
+def normalize_text(text: str) -> str:
+    """Lower-case Latin letters and digits separated by single spaces (may be empty)."""
+    return " ".join(normalized_parts(text))
 
 
 _TOKENS: dict[str, Token] = {}
@@ -109,6 +142,50 @@ def make_token(text: str) -> Token:
 
 LEGAL_FORM_TYPO = 0.93
 """A long last token this close to a one-word legal form is that form misspelt (Corproation)."""
+LEGAL_WORD_MIN = 5
+"""Words of legal forms at least this long are recognised with one letter wrong, missing,
+doubled or swapped (*Commpany*, *Liabilitty*, *Lmited*); shorter ones (*Co*, *OOO*) only
+exactly."""
+LONE_LEGAL_WORD_MIN = 7
+"""A misspelt word makes a legal form on its own only if the form is this long (*Lmited*),
+so that a brand one letter away from *Group* stays a brand."""
+
+
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True, slots=True)
+class _LegalWords:
+    every: frozenset[str]
+    """Every word of every spelling (a name whose end words are none of these has no form)."""
+    words: frozenset[str]
+    by_length: dict[int, tuple[str, ...]]
+    collapsed: dict[str, str]
+    """Short words with letter runs written once (``ooo`` → ``o``, ``llc`` → ``lc``)."""
+
+
+@cache
+def _legal_words() -> _LegalWords:
+    spellings = load_legal_forms().spellings
+    every = {w for key in spellings for w in key}
+    words = frozenset(w for w in every if len(w) >= LEGAL_WORD_MIN)
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(words):
+        by_length.setdefault(len(word), []).append(word)
+    collapsed: dict[str, str] = {}
+    aliases = load_legal_forms().aliases
+    for word in sorted(every | set(aliases), key=lambda w: (len(w), w)):
+        if len(word) > 1:
+            collapsed.setdefault(_REPEATS.sub(r"\1", word), aliases.get(word, word))
+    return _LegalWords(
+        frozenset(every), words, {n: tuple(group) for n, group in by_length.items()}, collapsed
+    )
+
+
+def _doubled_only(token: str, word: str) -> bool:
+    """``token`` is ``word`` (or its abbreviation) with a letter typed once too often or too
+    few (*Innc*, *Oo*)."""
+    return _legal_words().collapsed.get(_REPEATS.sub(r"\1", token)) == word
 
 
 @cache
@@ -127,11 +204,45 @@ def _misspelt_legal_form(token: str) -> str | None:
     return words[found[0]] if found else None
 
 
+@lru_cache(maxsize=1 << 16)
+def legal_word(token: str) -> str | None:
+    """The legal-form word ``token`` is, allowing one typo in words of 5+ letters and a letter
+    doubled or left single in shorter ones (*Innc*, *Oo*), or None."""
+    table = _legal_words()
+    if token in table.words:
+        return token
+    size = len(token)
+    if size < LEGAL_WORD_MIN:
+        return table.collapsed.get(_REPEATS.sub(r"\1", token)) if size > 1 else None
+    for length in (size - 1, size, size + 1):
+        for word in table.by_length.get(length, ()):
+            if OSA.distance(token, word, score_cutoff=1) <= 1:
+                return word
+    return None
+
+
+def _form_at(span: list[str], fixed: list[str], legal: LegalForms) -> str | None:
+    """The legal form ``span`` spells exactly, or with typos in words (``fixed``) if at least
+    one word is exact or the one word is long."""
+    form = legal.spellings.get(tuple(span))
+    if form is not None or fixed == span:
+        return form
+    form = legal.spellings.get(tuple(fixed))
+    if form is None:
+        return None
+    if any(a == b for a, b in zip(fixed, span, strict=True)):
+        return form
+    if len(fixed[0]) >= LONE_LEGAL_WORD_MIN or _doubled_only(span[0], fixed[0]):
+        return form
+    return None
+
+
 def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
     """Take legal forms off both ends of ``parts``; keep at least one part.
 
     Abbreviated words inside a form count as the full word ("Open Joint Stock Co." is "open
-    joint stock company"), per ``token_aliases`` in ``legal_forms.yaml``.
+    joint stock company"), per ``token_aliases`` in ``legal_forms.yaml``; words of forms with
+    one typo count too (*Joint Stock Commpany*). The longest form at either end goes first.
     """
     legal = load_legal_forms()
     parts = [legal.aliases.get(part, part) for part in parts]
@@ -141,20 +252,23 @@ def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
         if misspelt is not None:
             forms.add(misspelt)
             parts = parts[:-1]
+    every = _legal_words().every
     changed = True
     while changed and len(parts) > 1:
         changed = False
+        fixed = [legal_word(part) or part for part in parts]
+        if fixed[0] not in every and fixed[-1] not in every:
+            break
         for size in range(min(legal.longest, len(parts) - 1), 0, -1):
-            tail = tuple(parts[-size:])
-            head = tuple(parts[:size])
-            if tail in legal.spellings:
-                forms.add(legal.spellings[tail])
+            form = _form_at(parts[-size:], fixed[-size:], legal)
+            if form is not None:
                 parts = parts[:-size]
-            elif head in legal.spellings:
-                forms.add(legal.spellings[head])
-                parts = parts[size:]
             else:
-                continue
+                form = _form_at(parts[:size], fixed[:size], legal)
+                if form is None:
+                    continue
+                parts = parts[size:]
+            forms.add(form)
             changed = True
             break
     return parts, forms
@@ -162,7 +276,7 @@ def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
 
 def join_letters(parts: list[str]) -> list[str]:
     """Join runs of single letters in organisation names ("S.r.l." → srl, "B.V." → bv)."""
-    if all(len(part) > 1 for part in parts):
+    if min(map(len, parts)) > 1:
         return parts
     joined: list[str] = []
     run = ""
@@ -190,6 +304,7 @@ def check_name(name: str) -> None:
 
 
 _FORMS: dict[tuple[str, bool], NameForm] = {}
+_NO_STRINGS: frozenset[str] = frozenset()
 
 
 def prepare_name(name: str, schema: str = "Thing") -> NameForm:
@@ -200,23 +315,29 @@ def prepare_name(name: str, schema: str = "Thing") -> NameForm:
     if form is not None:
         return form
     check_name(name)
-    parts = normalize_text(name).split()
+    parts = normalized_parts(name)
     if not parts:
         raise InvalidNameError(f"the name {name[:40]!r} has no letters or digits")
-    forms: set[str] = set()
+    legal_forms = _NO_STRINGS
     if organisation:
         parts, forms = split_legal_forms(join_letters(parts))
-    tokens = tuple(make_token(part) for part in parts)
+        legal_forms = frozenset(forms) if forms else _NO_STRINGS
+    tokens = tuple([make_token(part) for part in parts])
     groups = [token.syllables for token in tokens]
-    syllables = tuple(g for g in groups if g is not None)
+    syllables = None
+    if None not in groups:
+        syllables = tuple([group for group in groups if group is not None])
+    numbers = _NO_STRINGS
+    if not "".join(parts).isalpha():
+        numbers = frozenset([t.text for t in tokens if t.is_number])
     form = NameForm(
-        original=name,
-        tokens=tokens,
-        legal_forms=frozenset(forms),
-        numbers=frozenset(t.text for t in tokens if t.is_number),
-        joined="".join(parts),
-        sorted_joined="".join(sorted(parts)),
-        syllables=syllables if len(syllables) == len(groups) else None,
+        name,
+        tokens,
+        legal_forms,
+        numbers,
+        "".join(parts),
+        "".join(sorted(parts)),
+        syllables,
     )
     if len(_FORMS) > 200_000:
         _FORMS.clear()
@@ -225,6 +346,8 @@ def prepare_name(name: str, schema: str = "Thing") -> NameForm:
 
 
 def clear_caches() -> None:
-    """Forget prepared names and tokens (benchmarks measure cold preparation with this)."""
+    """Forget prepared names, tokens and legal-form word lookups (benchmarks measure cold
+    preparation with this)."""
     _FORMS.clear()
     _TOKENS.clear()
+    legal_word.cache_clear()

@@ -115,6 +115,29 @@ def _proxy(entity_id: str, rows: list[Any]) -> EntityProxy | None:
     return model.get_proxy(data, cleaned=True)
 
 
+def entity_from_columns(entity_id: str, rows: Sequence[Any]) -> EntityProxy | None:
+    """An entity from (schema, prop, value) rows, values cleaned as ``assemble_entity`` cleans
+    them but without building statement objects (the fast path of a delta re-screen)."""
+    if not rows:
+        return None
+    schema = model.get(rows[0].schema)
+    for row in rows[1:]:
+        other = model.get(row.schema)
+        if schema is not None and other is not None and other != schema:
+            try:
+                schema = model.common_schema(schema, other)
+            except Exception:
+                continue
+    if schema is None:
+        return None
+    properties: dict[str, list[str]] = {}
+    for row in rows:
+        if row.prop in schema.properties:
+            properties.setdefault(row.prop, []).append(row.value)
+    data = {"id": entity_id, "schema": schema.name, "properties": properties}
+    return model.get_proxy(data, cleaned=False)
+
+
 def read_list_entities(session: Session, entity_ids: Sequence[str] | None = None) -> ListSnapshot:
     """Every list entity (origin ``list:``), or only ``entity_ids`` and their designations.
 
@@ -321,6 +344,8 @@ class ScreenSummary:
     list_entities: int
     threshold: float
     matcher_version: str = MATCHER_VERSION
+    graph_entities: int | None = None
+    """Graph entities in the name-key index when candidates came from it (a delta re-screen)."""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -367,30 +392,58 @@ def screen_all(
     return _screen_ids(database, index, list(entity_ids), cutoff, None, progress)
 
 
+def rescreen_targets(
+    database: Database, index: ScreeningIndex, changed: Sequence[str], full_scan: bool = False
+) -> tuple[list[str], int | None]:
+    """Graph entities to re-screen against ``index`` (the changed list entities still listed).
+
+    Those with a stored match against a changed entry (it may be gone or have changed) plus
+    those the graph-side name-key index (:mod:`sanctionwatch.screen.graphkeys`, refreshed
+    first) files under enough of the changed names' keys. ``full_scan`` takes every graph entity
+    instead (the reference the benchmark checks the index against). Also returns how many
+    entities the key index holds (``None`` on a full scan).
+    """
+    from sanctionwatch.screen import graphkeys
+
+    with database.session() as session:
+        affected = set(
+            session.scalars(
+                select(ScreenMatchRow.graph_entity_id).where(
+                    ScreenMatchRow.list_entity_id.in_(list(changed))
+                )
+            )
+        )
+        if not len(index):
+            return sorted(affected), None
+        if full_scan:
+            return graph_entity_ids(session), None
+    graphkeys.refresh_graph_keys(database)
+    with database.session() as session:
+        found = graphkeys.graph_candidates(session, index)
+    return sorted(affected | set(found.entity_ids)), found.graph_entities
+
+
 def rescreen_changed(
     database: Database,
     changed_list_entity_ids: Sequence[str],
     threshold: float | None = None,
     progress: Progress | None = None,
+    full_scan: bool = False,
 ) -> ScreenSummary:
     """After a list update: re-screen the graph against the changed list entities only.
 
     Stored matches against those entities are dropped (an entity removed from the list loses
-    its matches) and the graph is screened against a small index of the changed entities that
-    are still listed; matches against unchanged list entities are left as they are.
+    its matches) and the graph entities that could match a changed entity still listed
+    (:func:`rescreen_targets`) are screened against a small index of those entities; matches
+    against unchanged list entities are left as they are.
     """
     cutoff = default_threshold() if threshold is None else threshold
     changed = sorted(set(changed_list_entity_ids))
     index = build_list_index(database, changed)
-    with database.session() as session:
-        stale = list(
-            session.scalars(
-                select(ScreenMatchRow).where(ScreenMatchRow.list_entity_id.in_(changed))
-            )
-        )
-        affected = sorted({row.graph_entity_id for row in stale})
-        ids = graph_entity_ids(session) if len(index) else affected
-    return _screen_ids(database, index, ids, cutoff, changed, progress)
+    ids, graph_size = rescreen_targets(database, index, changed, full_scan)
+    summary = _screen_ids(database, index, ids, cutoff, changed, progress)
+    summary.graph_entities = graph_size
+    return summary
 
 
 def stored_matches(session: Session, graph_entity_id: str | None = None) -> list[ScreenMatchRow]:

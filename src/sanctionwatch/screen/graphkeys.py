@@ -1,0 +1,409 @@
+"""The graph-side name-key index: which graph entities could match a changed list entry.
+
+A list update changes a few to a few hundred designations; re-screening every graph entity
+against them costs time in proportion to the graph. This index files every graph entity (every
+matchable entity that is not a list entity) under the keys the screening index uses for its
+names (:func:`sanctionwatch.screen.index.weighted_keys`: folded tokens, phonetic codes, Korean
+syllable readings and pairs, numbers, trigrams), so a re-screen looks up the keys of the changed
+list names and scores only the entities filed under enough of them.
+
+Stored in two tables (``screen_graph_names``, ``screen_graph_keys``) rather than a file: they sit
+in the same transactions as the statements, work on SQLite and PostgreSQL alike, and a key
+lookup is an index range scan. Freshness is checked, not trusted: each entity row keeps a
+signature of the name statements it was keyed from, and :func:`refresh_graph_keys` (run by every
+delta re-screen) re-keys exactly the entities whose signature changed, whoever wrote the
+statements (extraction, resolution, an analyst). ``screen graph-keys --rebuild`` starts over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from followthemoney import model
+from followthemoney.schema import Schema
+from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from sanctionwatch.screen.index import ScreeningIndex, weighted_keys
+from sanctionwatch.screen.matcher import STRONG_NAME_PROPS, WEAK_NAME_PROPS
+from sanctionwatch.screen.normalize import NameForm, prepare_name
+from sanctionwatch.screen.screening import LIST_ORIGIN_PREFIX, SCREEN_ORIGIN
+from sanctionwatch.screen.tables import GraphKeyStateRow, GraphNameKeyRow, GraphNameRow
+from sanctionwatch.store import Database
+from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.tables import StatementRow
+
+NAME_PROPS = (*STRONG_NAME_PROPS, *WEAK_NAME_PROPS)
+
+MIN_OVERLAP = 0.3
+"""A graph entity is a candidate for a list name when the keys they share carry at least this
+share of the list name's key weight (each key weighted by its rarity in the graph)."""
+TOP_PER_NAME = 20
+"""The best-overlapping graph entities of each list name are candidates whatever their share:
+a short name (two syllables) can match inside a longer one."""
+MAX_KEY_SHARE = 0.02
+"""Keys on more than this share of graph entities (``g:ong``, ``t:trading``) are left out of
+the lookup when a list name has at least two rarer keys, as the screening index does."""
+CHUNK = 500
+KEYS_TABLE: Table = GraphNameKeyRow.__table__  # type: ignore[assignment]
+NAMES_TABLE: Table = GraphNameRow.__table__  # type: ignore[assignment]
+INSERT_BATCH = 20_000
+
+Progress = Callable[[int, int], None]
+
+
+_HASHES: dict[str, int] = {}
+
+
+def key_hash(key: str) -> int:
+    """A key's text as a signed 64-bit integer (what the table stores); cached, as a graph's
+    millions of keys are a few tens of thousands of distinct ones."""
+    value = _HASHES.get(key)
+    if value is None:
+        if len(_HASHES) > 1_000_000:
+            _HASHES.clear()
+        digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+        value = _HASHES[key] = int.from_bytes(digest, "big", signed=True)
+    return value
+
+
+def _common_schema(names: Iterable[str]) -> Schema | None:
+    schema: Schema | None = None
+    for name in sorted(set(names)):
+        other = model.get(name)
+        if other is None:
+            continue
+        if schema is None:
+            schema = other
+            continue
+        try:
+            schema = model.common_schema(schema, other)
+        except Exception:
+            continue
+    return schema
+
+
+@dataclass
+class GraphNames:
+    """One graph entity's name statements as the store holds them now."""
+
+    entity_id: str
+    schemata: set[str] = field(default_factory=set)
+    names: set[tuple[str, str]] = field(default_factory=set)
+
+    def signature(self) -> str:
+        parts = sorted(self.schemata) + sorted(f"{prop}\x1e{value}" for prop, value in self.names)
+        return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+
+    def schema(self) -> Schema | None:
+        return _common_schema(self.schemata)
+
+    def name_keys(self) -> dict[str, float]:
+        """Every screening key of every name, as a query for this entity would use them."""
+        schema = self.schema()
+        keys: dict[str, float] = {}
+        if schema is None:
+            return keys
+        for _prop, value in sorted(self.names):
+            try:
+                form = prepare_name(value, schema.name)
+            except ValueError:
+                continue
+            for key, share in weighted_keys(form).items():
+                keys[key] = max(keys.get(key, 0.0), share)
+        return keys
+
+
+def _graph_name_filter() -> list[ColumnElement[bool]]:
+    return [
+        StatementRow.prop.in_(NAME_PROPS),
+        ~StatementRow.origin.startswith(LIST_ORIGIN_PREFIX),
+        StatementRow.origin != SCREEN_ORIGIN,
+    ]
+
+
+def names_fingerprint(session: Session) -> str:
+    """One aggregate over the graph's name statements: their number, the lengths of their ids
+    and values, the latest first/last seen. Writing, replacing or deleting a name statement
+    changes it (``add_statements`` also moves ``last_seen``); it is computed in the database."""
+    query = select(
+        func.count(),
+        func.sum(func.length(StatementRow.entity_id)),
+        func.sum(func.length(StatementRow.value)),
+        func.sum(func.length(StatementRow.schema)),
+        func.max(StatementRow.first_seen),
+        func.max(StatementRow.last_seen),
+    ).where(*_graph_name_filter())
+    row = session.execute(query).one()
+    return "|".join(str(value) for value in row)[:255]
+
+
+def current_graph_names(session: Session) -> dict[str, GraphNames]:
+    """Name statements of every graph entity with a matchable schema (plain columns, one scan)."""
+    query = select(
+        StatementRow.entity_id, StatementRow.schema, StatementRow.prop, StatementRow.value
+    ).where(*_graph_name_filter())
+    found: dict[str, GraphNames] = {}
+    for entity_id, schema_name, prop, value in session.execute(query):
+        entry = found.get(entity_id)
+        if entry is None:
+            entry = found[entity_id] = GraphNames(entity_id)
+        entry.schemata.add(schema_name)
+        entry.names.add((prop, value))
+    matchable: dict[frozenset[str], bool] = {}
+    kept = {}
+    for entity_id, entry in found.items():
+        schemata = frozenset(entry.schemata)
+        if schemata not in matchable:  # as ``graph_entity_ids``: any matchable schema counts
+            schemas = [model.get(name) for name in schemata]
+            matchable[schemata] = any(schema is not None and schema.matchable for schema in schemas)
+        if matchable[schemata]:
+            kept[entity_id] = entry
+    return kept
+
+
+@dataclass
+class KeyRefresh:
+    """What a refresh of the graph-side key index did."""
+
+    entities: int
+    rekeyed: int
+    removed: int
+    keys_written: int
+
+    def to_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _delete_keys(session: Session, numbers: Sequence[int]) -> None:
+    for start in range(0, len(numbers), CHUNK):
+        chunk = list(numbers[start : start + CHUNK])
+        session.execute(delete(GraphNameKeyRow).where(GraphNameKeyRow.entity_no.in_(chunk)))
+
+
+def _write_keys(session: Session, rows: list[tuple[int, int]]) -> None:
+    """Straight to the driver's ``executemany``: millions of two-integer rows on a rebuild."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {KEYS_TABLE.name} (key_hash, entity_no) VALUES ({mark}, {mark})"
+    for start in range(0, len(rows), INSERT_BATCH):
+        connection.exec_driver_sql(sql, rows[start : start + INSERT_BATCH])
+
+
+def refresh_graph_keys(
+    database: Database, rebuild: bool = False, progress: Progress | None = None
+) -> KeyRefresh:
+    """Bring the key index up to date with the statements; with ``rebuild``, start from empty.
+
+    Skipped when the name statements' fingerprint is the one recorded at the last refresh.
+    One transaction: a reader sees the old index or the new one, never half of it.
+    """
+    with database.session() as session:
+        fingerprint = names_fingerprint(session)
+        state = session.get(GraphKeyStateRow, 1)
+        if rebuild:
+            session.execute(delete(GraphNameKeyRow))
+            session.execute(delete(GraphNameRow))
+        elif state is not None and state.fingerprint == fingerprint:
+            total = session.scalar(select(func.count()).select_from(GraphNameRow)) or 0
+            return KeyRefresh(int(total), 0, 0, 0)
+        if state is None:
+            state = GraphKeyStateRow(id=1, fingerprint=fingerprint)
+            session.add(state)
+        state.fingerprint, state.refreshed_at = fingerprint, utcnow()
+        current = current_graph_names(session)
+        stored = {
+            entity_id: (number, signature)
+            for entity_id, number, signature in session.execute(
+                select(GraphNameRow.entity_id, GraphNameRow.id, GraphNameRow.signature)
+            )
+        }
+        signatures = {entity_id: entry.signature() for entity_id, entry in current.items()}
+        stale = sorted(
+            entity_id
+            for entity_id, signature in signatures.items()
+            if stored.get(entity_id, (0, ""))[1] != signature
+        )
+        gone = sorted(set(stored) - set(current))
+        _delete_keys(
+            session, [stored[e][0] for e in gone] + [stored[e][0] for e in stale if e in stored]
+        )
+        for start in range(0, len(gone), CHUNK):
+            session.execute(
+                delete(GraphNameRow).where(GraphNameRow.entity_id.in_(gone[start : start + CHUNK]))
+            )
+        next_number = (session.scalar(select(func.max(GraphNameRow.id))) or 0) + 1
+        written = _rekey(session, current, stale, stored, signatures, next_number, progress)
+    return KeyRefresh(len(current), len(stale), len(gone), written)
+
+
+def _rekey(
+    session: Session,
+    current: dict[str, GraphNames],
+    stale: list[str],
+    stored: dict[str, tuple[int, str]],
+    signatures: dict[str, str],
+    next_number: int,
+    progress: Progress | None,
+) -> int:
+    now = utcnow()
+    key_rows: list[tuple[int, int]] = []
+    new_rows: list[dict[str, object]] = []
+    written = 0
+    for done, entity_id in enumerate(stale, start=1):
+        entry = current[entity_id]
+        keys = {key_hash(key) for key in entry.name_keys()}
+        schema = entry.schema()
+        values = {
+            "schema": schema.name if schema is not None else "Thing",
+            "signature": signatures[entity_id],
+            "key_count": len(keys),
+            "refreshed_at": now,
+        }
+        if entity_id in stored:
+            number = stored[entity_id][0]
+            session.execute(update(GraphNameRow).where(GraphNameRow.id == number).values(**values))
+        else:
+            number = next_number
+            next_number += 1
+            new_rows.append({"id": number, "entity_id": entity_id, **values})
+        key_rows += [(key, number) for key in keys]
+        if len(key_rows) >= INSERT_BATCH:
+            _flush_rows(session, new_rows, key_rows)
+            written += len(key_rows)
+            new_rows, key_rows = [], []
+        if progress is not None and (done % 1000 == 0 or done == len(stale)):
+            progress(done, len(stale))
+    _flush_rows(session, new_rows, key_rows)
+    return written + len(key_rows)
+
+
+def _flush_rows(
+    session: Session, new_rows: list[dict[str, object]], key_rows: list[tuple[int, int]]
+) -> None:
+    if new_rows:
+        session.execute(NAMES_TABLE.insert(), new_rows)
+    if key_rows:
+        _write_keys(session, key_rows)
+
+
+# --- the inverted lookup --------------------------------------------------------------------
+
+
+@dataclass
+class Candidates:
+    """Graph entities that could match the changed list names, and how they were found."""
+
+    entity_ids: list[str]
+    list_names: int
+    keys_looked_up: int
+    postings_read: int
+    graph_entities: int
+
+
+def _int_list(values: Sequence[int]) -> str:
+    """Integers written into the SQL text (safe: they are ints), which saves binding thousands
+    of parameters per lookup."""
+    return ", ".join(str(int(value)) for value in values)
+
+
+def _key_counts(session: Session, hashes: Sequence[int]) -> dict[int, int]:
+    connection = session.connection()
+    counts: dict[int, int] = {}
+    for start in range(0, len(hashes), CHUNK):
+        chunk = _int_list(hashes[start : start + CHUNK])
+        result = connection.exec_driver_sql(
+            f"SELECT key_hash, count(*) FROM {KEYS_TABLE.name} "
+            f"WHERE key_hash IN ({chunk}) GROUP BY key_hash"
+        )
+        counts.update({int(key): int(count) for key, count in result})
+    return counts
+
+
+def _postings(session: Session, hashes: Sequence[int]) -> dict[int, np.ndarray]:
+    """Entity numbers filed under each key, read with the driver's own cursor (plain tuples
+    straight into numpy: hundreds of thousands of rows for a big update)."""
+    cursor = session.connection().connection.cursor()
+    parts: list[np.ndarray] = []
+    try:
+        for start in range(0, len(hashes), CHUNK):
+            chunk = _int_list(hashes[start : start + CHUNK])
+            cursor.execute(
+                f"SELECT key_hash, entity_no FROM {KEYS_TABLE.name} WHERE key_hash IN ({chunk})"
+            )
+            rows = cursor.fetchall()
+            if rows:
+                parts.append(np.array(rows, dtype=np.int64).reshape(-1, 2))
+    finally:
+        cursor.close()
+    if not parts:
+        return {}
+    pairs = np.concatenate(parts)
+    pairs = pairs[np.argsort(pairs[:, 0], kind="stable")]
+    keys, starts = np.unique(pairs[:, 0], return_index=True)
+    groups = np.split(pairs[:, 1], starts[1:])
+    return {int(key): group for key, group in zip(keys.tolist(), groups, strict=True)}
+
+
+def _lookup_keys(form: NameForm, counts: dict[int, int], total: int) -> dict[int, float]:
+    """The list name's keys present in the graph, weighted by rarity there (IDF × share)."""
+    shares: dict[int, float] = {}
+    for key, share in weighted_keys(form).items():
+        hashed = key_hash(key)
+        if hashed in counts:
+            shares[hashed] = max(shares.get(hashed, 0.0), share)
+    cap = max(50, int(total * MAX_KEY_SHARE))
+    rare = {key: share for key, share in shares.items() if counts[key] <= cap}
+    chosen = rare if len(rare) >= 2 else shares
+    return {key: (math.log(total / counts[key]) + 0.1) * share for key, share in chosen.items()}
+
+
+def _best_numbers(
+    weights: dict[int, float], postings: dict[int, np.ndarray], size: int
+) -> np.ndarray:
+    """Entities whose shared keys carry ``MIN_OVERLAP`` of the name's key weight, plus the
+    ``TOP_PER_NAME`` best."""
+    keys = [key for key in weights if key in postings]
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    numbers = np.concatenate([postings[key] for key in keys])
+    repeated = np.repeat([weights[key] for key in keys], [len(postings[key]) for key in keys])
+    scores = np.bincount(numbers, weights=repeated, minlength=size)
+    found = np.flatnonzero(scores)
+    strong = found[scores[found] >= MIN_OVERLAP * sum(weights.values())]
+    if TOP_PER_NAME <= 0:
+        return strong
+    if len(found) > TOP_PER_NAME:
+        found = found[np.argpartition(scores[found], -TOP_PER_NAME)[-TOP_PER_NAME:]]
+    return np.union1d(strong, found)
+
+
+def graph_candidates(session: Session, index: ScreeningIndex) -> Candidates:
+    """Graph entities filed under enough of the keys of the names in ``index`` (the changed
+    list entities): the only ones a re-screen against ``index`` needs to score."""
+    total = int(session.scalar(select(func.count()).select_from(GraphNameRow)) or 0)
+    if not total or not index.names:
+        return Candidates([], len(index.names), 0, 0, total)
+    all_keys = sorted({key_hash(key) for form in index.names for key in weighted_keys(form)})
+    counts = _key_counts(session, all_keys)
+    wanted = [_lookup_keys(form, counts, total) for form in index.names]
+    looked_up = sorted({key for weights in wanted for key in weights})
+    postings = _postings(session, looked_up)
+    size = int(max((int(p.max()) for p in postings.values() if len(p)), default=0)) + 1
+    numbers: set[int] = set()
+    for weights in wanted:
+        numbers.update(_best_numbers(weights, postings, size).tolist())
+    ids: list[str] = []
+    ordered = sorted(numbers)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        ids += session.scalars(
+            select(GraphNameRow.entity_id).where(GraphNameRow.id.in_(chunk))
+        ).all()
+    read = sum(len(p) for p in postings.values())
+    return Candidates(sorted(ids), len(index.names), len(looked_up), read, total)

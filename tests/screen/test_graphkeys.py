@@ -1,0 +1,229 @@
+"""The graph-side name-key index: inverted lookup, incremental refresh, delta = full re-screen."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from sanctionwatch.monitor.rescreen import delta_rescreen
+from sanctionwatch.screen.graphkeys import (
+    graph_candidates,
+    key_hash,
+    names_fingerprint,
+    refresh_graph_keys,
+)
+from sanctionwatch.screen.index import weighted_keys
+from sanctionwatch.screen.lists.diff import diff_versions
+from sanctionwatch.screen.lists.store import load_list_file
+from sanctionwatch.screen.normalize import prepare_name
+from sanctionwatch.screen.screening import build_list_index, rescreen_changed, screen_all
+from sanctionwatch.screen.tables import GraphNameKeyRow, GraphNameRow, ScreenMatchRow
+from sanctionwatch.store import Database
+from sanctionwatch.store.statements import Statement, add_statements
+from sanctionwatch.store.tables import StatementRow
+
+THRESHOLD = 0.7
+FAMILY = ["Pak", "Ri", "Choe", "Han", "Ryu", "Hwang", "Mun", "Kwon"]
+GIVEN = ["chol", "song", "nam", "hyok", "kwang", "myong", "sun", "ryong", "hak", "dok"]
+STEMS = ["Sungri", "Haeyang", "Unha", "Mirae", "Taedong", "Paektu", "Jangsu", "Chollima"]
+KINDS = ["Shipping", "Mining", "Textile", "Fishery", "Machinery", "Timber"]
+FORMS = ["Corporation", "Company", "Co., Ltd.", "LLC"]
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FAMILY)} {rng.choice(GIVEN).title()} {rng.choice(GIVEN)}"
+
+
+def _company(rng: random.Random) -> str:
+    return f"{rng.choice(STEMS)} {rng.choice(KINDS)} {rng.choice(FORMS)}"
+
+
+def _name(rng: random.Random) -> tuple[str, str]:
+    return ("Person", _person(rng)) if rng.random() < 0.5 else ("Company", _company(rng))
+
+
+def _graph(database: Database, named: dict[str, tuple[str, str]]) -> None:
+    statements = [
+        Statement(
+            entity_id=entity_id,
+            schema=schema,
+            prop="name",
+            value=name,
+            dataset="documents",
+            origin="extract:entities",
+            origin_version="test",
+        )
+        for entity_id, (schema, name) in named.items()
+    ]
+    with database.session() as session:
+        add_statements(session, statements)
+
+
+def _distractors(count: int, seed: int = 1) -> dict[str, tuple[str, str]]:
+    rng = random.Random(seed)
+    return {f"g{n}": _name(rng) for n in range(count)}
+
+
+def _entry(entity_id: str, schema: str, names: list[str]) -> list[dict[str, object]]:
+    return [
+        {"id": entity_id, "schema": schema, "properties": {"name": names[:1], "alias": names[1:]}},
+        {"id": f"{entity_id}-s", "schema": "Sanction", "properties": {"entity": [entity_id]}},
+    ]
+
+
+def _load(database: Database, folder: Path, name: str, entries: list[dict[str, object]]) -> int:
+    path = folder / name
+    path.write_text("".join(json.dumps(entry) + "\n" for entry in entries), encoding="utf-8")
+    result = load_list_file(database, path, "ftm-json", source="test_list", force=True)
+    return result.version_id
+
+
+def _pairs(database: Database) -> set[tuple[str, str]]:
+    with database.session() as session:
+        rows = session.execute(
+            select(ScreenMatchRow.graph_entity_id, ScreenMatchRow.list_entity_id)
+        )
+        return {(graph, listed) for graph, listed in rows}
+
+
+def _name_keys(name: str) -> set[int]:
+    return {key_hash(key) for key in weighted_keys(prepare_name(name, "Company"))}
+
+
+def _candidates(database: Database, list_ids: list[str]) -> list[str]:
+    index = build_list_index(database, list_ids)
+    with database.session() as session:
+        return graph_candidates(session, index).entity_ids
+
+
+def test_index_finds_transliterated_and_variant_names_among_many(
+    database: Database, tmp_path: Path
+) -> None:
+    graph = _distractors(300)
+    graph["kim-cyrillic"] = ("Person", "Ким Чен Ын")
+    graph["firm-variant"] = ("Company", "KOREA RYONBONG GENERAL CORP.")
+    _graph(database, graph)
+    v1 = _load(database, tmp_path, "v1.json", _entry("other", "Person", ["Abel Zamora"]))
+    refresh = refresh_graph_keys(database)
+    assert refresh.entities == len(graph) and refresh.rekeyed == len(graph)
+    v2 = _load(
+        database,
+        tmp_path,
+        "v2.json",
+        _entry("other", "Person", ["Abel Zamora"])
+        + _entry("kju", "Person", ["Kim Jong Un", "Kim Chong-un"])
+        + _entry("ryonbong", "Company", ["Korea Ryonbong General Corporation"]),
+    )
+    with database.session() as session:
+        added = {entry.caption: entry.entity_id for entry in diff_versions(session, v1, v2).added}
+    person = _candidates(database, [added["Kim Jong Un"]])
+    firm = _candidates(database, [added["Korea Ryonbong General Corporation"]])
+    assert "kim-cyrillic" in person
+    assert "firm-variant" in firm
+    assert len(person) < len(graph) // 3 and len(firm) < len(graph) // 3
+
+
+def test_refresh_rekeys_only_changed_names_and_forgets_removed(database: Database) -> None:
+    graph = _distractors(40)
+    graph["subject"] = ("Company", "Alpha Bakery Limited")
+    _graph(database, graph)
+    refresh_graph_keys(database)
+    assert refresh_graph_keys(database).rekeyed == 0  # nothing changed: fingerprint unchanged
+    with database.session() as session:
+        session.execute(delete(StatementRow).where(StatementRow.entity_id == "subject"))
+    _graph(database, {"subject": ("Company", "Ryonha Machine Tool Corporation")})
+    _graph(database, {"newcomer": ("Person", "Sokolov Dmitry")})
+    refresh = refresh_graph_keys(database)
+    assert (refresh.rekeyed, refresh.removed) == (2, 0)
+    with database.session() as session:
+        number = session.scalar(select(GraphNameRow.id).where(GraphNameRow.entity_id == "subject"))
+        keys = set(
+            session.scalars(
+                select(GraphNameKeyRow.key_hash).where(GraphNameKeyRow.entity_no == number)
+            )
+        )
+    now = _name_keys("Ryonha Machine Tool Corporation")
+    before = _name_keys("Alpha Bakery Limited")
+    assert keys == now and before - now and not (before - now) & keys
+    with database.session() as session:
+        session.execute(delete(StatementRow).where(StatementRow.entity_id == "newcomer"))
+    assert refresh_graph_keys(database).removed == 1
+    with database.session() as session:
+        count = session.scalar(select(func.count()).select_from(GraphNameRow))
+    assert count == len(graph)
+
+
+def test_rebuild_equals_incremental(database: Database) -> None:
+    _graph(database, _distractors(30))
+    refresh_graph_keys(database)
+    _graph(database, _distractors(10, seed=2) | {"late": ("Person", "Hwang Kum Ok")})
+    refresh_graph_keys(database)
+
+    def snapshot() -> set[tuple[str, int]]:
+        with database.session() as session:
+            rows = session.execute(
+                select(GraphNameRow.entity_id, GraphNameKeyRow.key_hash).join(
+                    GraphNameRow, GraphNameRow.id == GraphNameKeyRow.entity_no
+                )
+            )
+            return {(entity_id, key) for entity_id, key in rows}
+
+    incremental = snapshot()
+    refresh_graph_keys(database, rebuild=True)
+    assert snapshot() == incremental and incremental
+
+
+def test_fingerprint_moves_when_a_name_is_rewritten(sqlite_database: Database) -> None:
+    _graph(sqlite_database, {"a": ("Person", "Pak Chol")})
+    with sqlite_database.session() as session:
+        before = names_fingerprint(session)
+    _graph(sqlite_database, {"a": ("Person", "Pak Chol")})  # same statement again: last_seen
+    with sqlite_database.session() as session:
+        assert names_fingerprint(session) != before
+
+
+def _list_version(rng: random.Random, size: int) -> dict[str, tuple[str, list[str]]]:
+    return {f"e{n}": (lambda s: (s[0], [s[1]]))(_name(rng)) for n in range(size)}
+
+
+def _entries(version: dict[str, tuple[str, list[str]]]) -> list[dict[str, object]]:
+    return [row for key, (schema, names) in version.items() for row in _entry(key, schema, names)]
+
+
+@pytest.mark.parametrize("seed", [3, 5, 8])
+def test_delta_rescreen_stores_what_a_full_rescreen_stores(
+    database: Database, tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    old = _list_version(rng, 12)
+    graph = _distractors(50, seed=seed)
+    listed = [name for _schema, names in old.values() for name in names]
+    for n, name in enumerate(rng.sample(listed, 4)):
+        graph[f"near{n}"] = ("Person" if name.count(" ") == 2 else "Company", name.upper())
+    new = {key: value for key, value in old.items() if rng.random() > 0.2}
+    for key in rng.sample(sorted(new), 3):
+        schema, names = new[key]
+        new[key] = (schema, [*names, _person(rng) if schema == "Person" else _company(rng)])
+    for n in range(3):
+        schema, name = _name(rng)
+        new[f"added{n}"] = (schema, [name])
+        graph[f"target{n}"] = (schema, name.lower())
+    _graph(database, graph)
+    v1 = _load(database, tmp_path, "v1.json", _entries(old))
+    screen_all(database, threshold=THRESHOLD)
+    v2 = _load(database, tmp_path, "v2.json", _entries(new))
+    with database.session() as session:
+        diff = diff_versions(session, v1, v2)
+    changed = [e.entity_id for e in (*diff.added, *diff.removed, *diff.changed)]
+    summary = delta_rescreen(database, changed, THRESHOLD)
+    after_delta = _pairs(database)
+    assert {f"target{n}" for n in range(3)} <= {graph_id for graph_id, _ in after_delta}
+    assert summary.graph_entities == len(graph)
+    screen_all(database, threshold=THRESHOLD)
+    assert _pairs(database) == after_delta
+    rescreen_changed(database, changed, threshold=THRESHOLD)
+    assert _pairs(database) == after_delta
