@@ -29,12 +29,17 @@ def extract(
     aliases: Mapping[str, str] | None = None,
     published: date | None = None,
     offsets: OffsetMap | None = None,
+    title: str | None = None,
 ) -> tuple[list[Statement], list[RelationRow]]:
     """Statements and readable relation rows for ``text`` with the given entity names."""
     doc = nlp()(text)
     mentions = mentions_for_names(doc, names, aliases)
     context = DocumentContext(
-        "doc-test", text, offsets or OffsetMap.identity(len(text)), published=published
+        "doc-test",
+        text,
+        offsets or OffsetMap.identity(len(text)),
+        published=published,
+        title=title,
     )
     statements = extract_relations(doc, context, mentions)
     labels = {mention.entity_id: mention.canonical for mention in mentions}

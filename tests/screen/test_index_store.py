@@ -108,9 +108,10 @@ def test_second_call_reuses_the_index_and_a_list_update_invalidates_it(
     assert results(second.index) == results(first.index)
 
     text = (FIXTURES / "un_consolidated.xml").read_text(encoding="utf-8")
+    assert "KOREA PYOLBIT TRADING COMPANY" in text  # the edit below must change the list
     renamed = tmp_path / "renamed.xml"
     renamed.write_text(
-        text.replace("KOREA SOBAEKSU TRADING COMPANY", "TAEDONGGANG RIVER SHIPPING COMPANY"),
+        text.replace("KOREA PYOLBIT TRADING COMPANY", "TAEDONGGANG RIVER SHIPPING COMPANY"),
         encoding="utf-8",
     )
     load_list_file(database, renamed, "un-xml", force=True)

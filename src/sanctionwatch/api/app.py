@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -12,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sanctionwatch import __version__
@@ -32,12 +32,13 @@ def default_screener(database: Database) -> Screener:
 
 
 def _warm_up(screener: Screener) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """Build the screening index in the background at start-up, so the first /match is fast;
-    on shutdown, write what the /match audit trail still has queued."""
+    """Build the screening index before the server accepts connections, so no request waits
+    for it (with several workers, connections go to the ones already serving); on shutdown,
+    write what the /match audit trail still has queued."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=_quietly(screener.datasets), daemon=True).start()
+        await run_in_threadpool(_quietly(screener.datasets))
         yield
         state: AppState = app.state.sanctionwatch
         if state.audit is not None:

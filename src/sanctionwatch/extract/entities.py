@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Levenshtein
 from rigour.territories import get_territories, lookup_territory
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -464,15 +465,28 @@ def _instrument_canonical(text: str, rules: EntityRules) -> str | None:
     for rule in rules.instruments:
         match = rule.pattern.search(text)
         if match:
-            return rule.canonical.format(number=match.group("number"))
+            return _canonical_from(rule.canonical, match)
     return None
+
+
+_ACRONYM_IN_NAME = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}\)")
+_LEADING_ARTICLE = re.compile(r"^(?:The|A)\s+")
+
+
+def _canonical_from(template: str, match: re.Match[str]) -> str:
+    """The instrument's name from a rule's template: a numbered one ("Executive Order 13722")
+    or a named statute without its acronym ("Otto Warmbier ... (BRINK) Act" -> "... Act")."""
+    groups = match.groupdict()
+    name = groups.get("name") or ""
+    name = _LEADING_ARTICLE.sub("", _ACRONYM_IN_NAME.sub("", name)).strip()
+    return " ".join(template.format(number=groups.get("number") or "", name=name).split())
 
 
 def instrument_publisher(canonical: str, rules: EntityRules | None = None) -> str | None:
     """Who issues an instrument, from the rule that recognised its name."""
     for rule in (rules or load_entity_rules()).instruments:
         match = rule.pattern.search(canonical)
-        if match and rule.canonical.format(number=match.group("number")) == canonical:
+        if match and _canonical_from(rule.canonical, match) == canonical:
             return rule.publisher or None
     return None
 
@@ -488,6 +502,45 @@ def _is_junk(text: str, candidate: _Candidate, rules: EntityRules) -> bool:
     if candidate.schema == "Person" and (any(ch.isdigit() for ch in text) or len(text) > 60):
         return True
     return len(text) > 150
+
+
+def _names_instrument(text: str, candidate: _Candidate, rules: EntityRules) -> bool:
+    """ "UN Security Council Resolutions", "North Korea Sanctions": the model's organisation
+    that is really a reference to legal instruments."""
+    if candidate.source.startswith("gazetteer") or candidate.schema not in ORGANISATIONS:
+        return False
+    words = text.split()
+    return len(words) > 1 and words[-1].casefold() in rules.instrument_heads
+
+
+def _heading_phrase(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
+    """A title-case phrase the model guessed at in a heading ("Global Presence, Diverse
+    Industries") or one starting with a gerund ("Exporting Workers"): not a name. Names found
+    by rules, lists or legal forms, and places, are kept."""
+    if candidate.source != "model" or candidate.schema == "Place":
+        return False
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    if span is None:
+        return False
+    if span[0].tag_ == "VBG":
+        return True
+    repeated = _text(doc).count(span.text) > 1  # a heading naming what the body is about
+    return not repeated and _is_heading_line(doc, span, rules)
+
+
+def _is_heading_line(doc: Doc, span: Span, rules: EntityRules) -> bool:
+    """The span's line is short, ends without sentence punctuation and is all title case."""
+    text = _text(doc)
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    words = re.findall(r"[^\W\d_][\w’'-]*", line)
+    if not words or len(words) > 14 or line[-1:] in '.!?:;"”':
+        return False
+    if words[0].casefold() in rules.byline_cues:
+        return False  # "By Jane Doe and John Roe": names, not a heading
+    content = [w for w in words if w.casefold() not in STOP_WORDS]
+    return bool(content) and all(w[0].isupper() for w in content)
 
 
 # ---------------------------------------------------------------- coreference
@@ -621,6 +674,7 @@ class _Resolver:
 
     def _acronyms(self) -> None:
         long_orgs = self._long_names("org")
+        instruments = self._long_names("LegalInstrument")
         for index, candidate in enumerate(self.found):
             text = self.text(index)
             if not _is_acronym(text) or candidate.schema == "LegalInstrument":
@@ -631,6 +685,22 @@ class _Resolver:
                     self.groups.union(index, target)
                     self.found[index].schema = self.found[target].schema
                     break
+            else:
+                self._instrument_acronym(index, letters, instruments)
+
+    def _instrument_acronym(
+        self, index: int, letters: str, instruments: list[tuple[int, list[str]]]
+    ) -> None:
+        """ "NKSPEA" after "North Korea Sanctions and Policy Enhancement Act of 2016": the
+        statute's initials (without connectors and its year) make the acronym its alias."""
+        for target, _tokens in instruments:
+            words = [w for w in self.text(target).split() if w[:1].isalpha()]
+            if len(letters) > 2 and _initials(" ".join(words), self.rules) == letters:
+                self.groups.union(index, target)
+                for member in self.groups.members()[self.groups.find(target)]:
+                    self.found[member].schema = "LegalInstrument"
+                    self.found[member].canonical = self.found[target].canonical
+                return
 
     def _near_duplicate_people(self) -> None:
         """ "Thomas Grove" and "Thomas Groves": same given names, surname one letter apart."""
@@ -766,8 +836,11 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
     for candidate in _select(_candidates(doc, rules)):
         typed = _type(doc, candidate, rules)
         text = _text(doc)[candidate.start : candidate.end]
-        if typed is not None and typed.schema and not _is_junk(text, typed, rules):
-            found.append(typed)
+        if typed is None or not typed.schema or _is_junk(text, typed, rules):
+            continue
+        if _names_instrument(text, typed, rules) or _heading_phrase(doc, typed, rules):
+            continue
+        found.append(typed)
     resolver = _Resolver(doc, found, rules)
     mentions: list[Mention] = []
     for members in resolver.resolve().values():

@@ -131,6 +131,8 @@ def load_nlp(model: str | None = None) -> Language:
         raise RuntimeError(
             f"spaCy model {name!r} is not installed; install it or set SANCTIONWATCH_SPACY_MODEL"
         ) from exc
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("sanctionwatch_line_breaks", before="parser")
     after = "ner" if "ner" in nlp.pipe_names else None
     nlp.add_pipe("sanctionwatch_rules", after=after) if after else nlp.add_pipe(
         "sanctionwatch_rules"

@@ -49,6 +49,7 @@ from sanctionwatch.extract.relation_rules import (
     RelationRules,
     TitleSet,
     VerbRule,
+    normalise_phrase,
 )
 from sanctionwatch.extract.types import DocumentContext, Mention
 
@@ -671,16 +672,62 @@ class SentenceFinder:
                 return True
         return False
 
+    def _imposed_on(self, verb: Token) -> list[Token]:
+        """ "imposed sanctions on X": the objects of "on" after a sanctions noun."""
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.impose_verbs:
+            return []
+        targets: list[Token] = []
+        for measure in direct_objects(verb):
+            if measure.lemma_.lower() not in self.rules.measure_nouns:
+                continue
+            for head in (measure, verb):
+                targets.extend(obj for _, obj in prep_objects(head, {"on", "against"}))
+        return targets
+
+    def _designation_date(self, verb: Token, sentence: Span) -> tuple[str, str] | None:
+        """The date the sentence gives, else the document's date when the sentence says
+        "today" or the document is an authority's press release (its date is the action's)."""
+        dated = date_of(verb, self.context.published)
+        if dated is not None or self.context.published is None:
+            return dated
+        published = self.context.published.isoformat()
+        text = f" {normalise_phrase(sentence.text)} "
+        for word in self.rules.today_words:
+            if f" {word} " in text:
+                return published, word
+        if self._is_press_release():
+            return published, "press release date"
+        return None
+
+    def _is_press_release(self) -> bool:
+        """The publisher or title names an authority's press office, or the headline is an
+        authority's announcement ("Treasury Sanctions ...")."""
+        title = normalise_phrase(self.context.title or "")
+        about = f"{normalise_phrase(self.context.publisher or '')} {title}"
+        if any(cue in about for cue in self.rules.press_release_cues):
+            return True
+        words = title.split()
+        return any(
+            words[index] in self.rules.headline_verbs
+            and self.rules.authority(" ".join(words[:index])) is not None
+            for index in range(1, min(len(words), 6))
+        )
+
     def sanctions(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             hyphen_authority = self._hyphen_authority(token)
+            imposed_on = self._imposed_on(token)
             if (
                 token.lemma_.lower() not in self.rules.sanction_verbs
                 and hyphen_authority is None
+                and not imposed_on
                 and not self._adds_to_list(token)
             ):
                 continue
-            authority_tokens, target_tokens = self._sanction_arguments(token)
+            if imposed_on:
+                authority_tokens, target_tokens = clause_subjects(token), imposed_on
+            else:
+                authority_tokens, target_tokens = self._sanction_arguments(token)
             authorities: dict[str, tuple[Authority, Token]] = {}
             if hyphen_authority is not None:
                 authorities[hyphen_authority.name] = (hyphen_authority, token)
@@ -690,6 +737,7 @@ class SentenceFinder:
                     if authority is not None:
                         authorities.setdefault(authority.name, (authority, conj))
             targets = self.parties(target_tokens)
+            dated = self._designation_date(token, sentence)
             reason = self._reason(token)
             for target in targets:
                 for authority, where in authorities.values():
@@ -709,7 +757,8 @@ class SentenceFinder:
                     )
                     link.add("authority", authority.name, self._mention_text(where))
                     link.add("country", authority.country)
-                    self._add_start_date(link, token)
+                    if dated is not None:
+                        link.add("startDate", dated[0], dated[1])
                     link.add("reason", reason)
                     yield link
 
@@ -756,6 +805,60 @@ class SentenceFinder:
                 yield from self._based(token, sentence)
             if lemma in self.rules.descriptor_nouns and token.dep_ in ("appos", "attr"):
                 yield from self._descriptor_place(token, sentence)
+                yield from self._descriptor_country(token, sentence)
+            if token.dep_ in ("poss", "nmod") and token.ent_type_ == "GPE":
+                yield from self._possessive_country(token, sentence)
+
+    def _country_spans(self, tokens: Iterable[Token]) -> list[tuple[str, Span]]:
+        """Countries named by demonym or place entities among ``tokens`` ("North Korean")."""
+        found: dict[str, Span] = {}
+        for token in tokens:
+            if token.ent_type_ not in ("NORP", "GPE"):
+                continue
+            span = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+            name = re.sub(r"[’']s$", "", span.text) if span is not None else ""
+            code = country_code(name) if span is not None else None
+            if span is not None and code:
+                found.setdefault(code, span)
+        return list(found.items())
+
+    def _country_fact(
+        self, party: Party, code: str, where: Span, noun: Token, sentence: Span
+    ) -> Fact:
+        start, end = _span([party], noun)
+        return Fact(
+            "nationality",
+            party,
+            "mainCountry",
+            code,
+            f"{where.text} {noun.text}",
+            self.rules.nationality_confidence,
+            min(start, where.start_char),
+            max(end, where.end_char),
+            sentence,
+        )
+
+    def _descriptor_country(self, noun: Token, sentence: Span) -> Iterator[Fact]:
+        """ "X, a Russian construction company": the country X belongs to."""
+        party = self._described_party(noun) if noun.dep_ == "appos" else None
+        if noun.dep_ == "attr":
+            subject = copula_subject(noun)
+            party = self.party(subject) if subject is not None else None
+        if party is None or party.schema not in ORG_SCHEMATA:
+            return
+        modifiers = [t for t in noun.lefts if t.dep_ in ("amod", "compound", "nmod")]
+        for code, where in self._country_spans(modifiers):
+            yield self._country_fact(party, code, where, noun, sentence)
+
+    def _possessive_country(self, token: Token, sentence: Span) -> Iterator[Fact]:
+        """ "North Korea's Namgang Trading Corporation": a country's organisation."""
+        owner = token.head
+        if token.dep_ == "poss" or any(c.dep_ == "case" for c in token.children):
+            party = self.party(owner)
+            if party is None or party.schema not in ORG_SCHEMATA:
+                return
+            for code, where in self._country_spans([token]):
+                yield self._country_fact(party, code, where, owner, sentence)
 
     def _descriptor_place(self, noun: Token, sentence: Span) -> Iterator[Fact]:
         """ "X, a software company in Yanji", "X, a small Moscow bank": where X is."""

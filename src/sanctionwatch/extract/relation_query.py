@@ -36,6 +36,7 @@ PROPERTY_KINDS = {
     "country": "location",
     "address": "location",
     "nationality": "nationality",
+    "mainCountry": "nationality",
 }
 _SKIP_PROPS = frozenset({"notes", "addressEntity"})
 _ENTITY_PROPS = frozenset(prop for ends in LINK_ENDS.values() for prop in ends) - {"authority"}
@@ -74,7 +75,7 @@ class RelationRow:
 
 
 def _caption(prop: str, value: str) -> str:
-    if prop in ("jurisdiction", "country", "nationality"):
+    if prop in ("jurisdiction", "country", "nationality", "mainCountry"):
         return str(registry.country.caption(value) or value)
     return value
 

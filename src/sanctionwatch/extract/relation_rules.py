@@ -176,6 +176,11 @@ class RelationRules:
     list_verbs: frozenset[str] = frozenset()
     list_nouns: frozenset[str] = frozenset()
     sanction_participles: frozenset[str] = frozenset()
+    impose_verbs: frozenset[str] = frozenset()
+    measure_nouns: frozenset[str] = frozenset()
+    today_words: frozenset[str] = frozenset()
+    press_release_cues: tuple[str, ...] = ()
+    headline_verbs: frozenset[str] = frozenset()
     trigger_verbs: frozenset[str] = frozenset()
 
     @property
@@ -444,6 +449,13 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         descriptor_nouns=_words(locations.get("descriptors"), f"{source}: locations"),
         list_verbs=_words(sanctions.get("list_verbs"), f"{source}: sanctions"),
         list_nouns=_words(sanctions.get("list_nouns"), f"{source}: sanctions"),
+        impose_verbs=_words(sanctions.get("impose_verbs"), f"{source}: sanctions"),
+        measure_nouns=_words(sanctions.get("measure_nouns"), f"{source}: sanctions"),
+        today_words=_words(sanctions.get("today_words"), f"{source}: sanctions"),
+        headline_verbs=_words(sanctions.get("headline_verbs"), f"{source}: sanctions"),
+        press_release_cues=tuple(
+            sorted(_words(sanctions.get("press_release_cues"), f"{source}: sanctions"))
+        ),
     )
     return _with_triggers(rules)
 
@@ -456,6 +468,7 @@ def _participles(lemmas: frozenset[str]) -> frozenset[str]:
 def _with_triggers(rules: RelationRules) -> RelationRules:
     """Verbs a specific rule handles, so the UnknownLink fallback leaves them alone."""
     triggers = set(rules.sanction_verbs | rules.worker_verbs | rules.share_verbs)
+    triggers |= rules.impose_verbs
     triggers |= rules.registered_verbs | rules.based_verbs | rules.listed_verbs
     for rule in rules.verbs:
         triggers |= rule.lemmas

@@ -26,7 +26,7 @@ from sanctionwatch.store.statements import Statement
 
 ORIGIN = "extract:relations"
 DATASET = "documents"
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 """Bumped when the extractor's code changes what it emits (rules have their own version)."""
 
 RELATION_KINDS = (

@@ -356,3 +356,15 @@ class RuleComponent:
 def make_rule_component(nlp: Language, name: str) -> RuleComponent:
     """spaCy factory: ``nlp.add_pipe("sanctionwatch_rules")``."""
     return RuleComponent(nlp)
+
+
+@Language.component("sanctionwatch_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: a heading is never the subject of the next paragraph.
+
+    Runs before the parser, which keeps boundaries set in advance.
+    """
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc

@@ -57,6 +57,8 @@ class EntityRules:
     place_suffixes: frozenset[str] = frozenset()
     hyphen_modifiers: frozenset[str] = frozenset()
     document_parts: frozenset[str] = frozenset()
+    instrument_heads: frozenset[str] = frozenset()
+    byline_cues: frozenset[str] = frozenset()
     korean_family_names: tuple[str, ...] = ()
     place_heads: frozenset[str] = frozenset()
     places: dict[str, str] = field(default_factory=dict)
@@ -79,17 +81,24 @@ def _strings(path: Path, data: dict[str, Any], key: str) -> list[str]:
     return value
 
 
+def _optional_strings(path: Path, data: dict[str, Any], key: str) -> list[str]:
+    return _strings(path, {key: data.get(key) or []}, key)
+
+
 def _instruments(path: Path, data: dict[str, Any]) -> tuple[InstrumentRule, ...]:
     rules = []
     for index, item in enumerate(data.get("instruments") or []):
         if not isinstance(item, dict) or not {"id", "pattern", "canonical"} <= set(item):
             raise RulesError(f"{path}: instruments[{index}] needs id, pattern and canonical")
+        flags = 0 if item.get("case_sensitive") else re.IGNORECASE
         try:
-            pattern = re.compile(str(item["pattern"]), re.IGNORECASE)
+            pattern = re.compile(str(item["pattern"]), flags)
         except re.error as exc:
             raise RulesError(f"{path}: instruments[{index}] pattern: {exc}") from exc
-        if "number" not in pattern.groupindex:
-            raise RulesError(f"{path}: instruments[{index}] pattern lacks a (?P<number>) group")
+        if not {"number", "name"} & set(pattern.groupindex):
+            raise RulesError(
+                f"{path}: instruments[{index}] pattern lacks a (?P<number>) or (?P<name>) group"
+            )
         rules.append(
             InstrumentRule(
                 id=str(item["id"]),
@@ -154,6 +163,8 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         place_suffixes=_lower(_strings(path, data, "place_suffixes")),
         hyphen_modifiers=_lower(_strings(path, data, "hyphen_modifiers")),
         document_parts=_lower(_strings(path, data, "document_parts")),
+        instrument_heads=_lower(_optional_strings(path, data, "instrument_heads")),
+        byline_cues=_lower(_optional_strings(path, data, "byline_cues")),
         korean_family_names=tuple(_strings(path, data, "korean_family_names")),
         place_heads=_lower(_strings(path, data, "place_heads")),
     )

@@ -186,7 +186,10 @@ def has_name_index(session: Session, documents: bool = False) -> bool:
     if dialect == "postgresql":
         names = list(TRGM_DOCUMENT_INDEXES) if documents else [TRGM_INDEX]
         found = session.scalar(
-            text("SELECT count(*) FROM pg_indexes WHERE indexname = ANY(:names)"),
+            text(
+                "SELECT count(*) FROM pg_indexes "
+                "WHERE indexname = ANY(:names) AND schemaname = current_schema()"
+            ),
             {"names": names},
         )
         return bool(found == len(names))
