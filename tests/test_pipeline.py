@@ -30,9 +30,11 @@ def test_pipeline_runs_every_stage_and_is_idempotent(sqlite_database: Database) 
     assert after_first["statements"] > 0
     assert "0 with matches" not in first.steps["screen"]
     assert not first.steps["flags"].startswith("0 flags")
+    assert not first.steps["alerts"].startswith("0 ")
 
     second = run_pipeline(sqlite_database)
     assert second.ok, second.failures
+    assert second.steps["alerts"].startswith("0 new red-flag alerts")
     assert store_stats(sqlite_database) == after_first
 
 

@@ -19,6 +19,7 @@ from sanctionwatch.pipeline import run_pipeline
 from sanctionwatch.resolve import commands as resolve_commands
 from sanctionwatch.screen import commands as screen_commands
 from sanctionwatch.screen.lists import commands as lists_commands
+from sanctionwatch.users import commands as users_commands
 from sanctionwatch.web import commands as web_commands
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ STAGE_COMMANDS = (
     flags_commands,
     web_commands,
     monitor_commands,
+    users_commands,
 )
 for stage in STAGE_COMMANDS:
     stage.register(app)
@@ -77,7 +79,7 @@ def run(
     """Run the main job: the whole pipeline on PATHS, print a summary, then serve the web app.
 
     Stages: ingest PATHS (default examples/reports), load the lists in examples/lists,
-    extract, resolve, screen every entity, then flag.
+    extract, resolve, screen every entity, flag, then raise an alert for each new red flag.
 
     Example:
 

@@ -1,4 +1,4 @@
-"""The whole pipeline in stage order: ingest, lists, extract, resolve, screen, flags.
+"""The whole pipeline in stage order: ingest, lists, extract, resolve, screen, flags, alerts.
 
 ``sanctionwatch run`` (the main job of ``make run``) calls :func:`run_pipeline`. Each step calls
 one stage's public API; the order is the data flow (lists come before extraction because the
@@ -16,6 +16,7 @@ from typing import Any
 from sanctionwatch.extract.commands import run_extraction
 from sanctionwatch.flags.engine import evaluate_flags
 from sanctionwatch.ingest.commands import ingest_with_progress
+from sanctionwatch.monitor.run import raise_flag_alerts
 from sanctionwatch.resolve.resolver import resolve_entities
 from sanctionwatch.screen.lists.store import load_list_folder
 from sanctionwatch.screen.screening import screen_all
@@ -91,6 +92,12 @@ def _flags(database: Database, summary: PipelineSummary) -> None:
     summary.steps["flags"] = f"{report.total} flags ({rules or 'none'}), {report.new} new"
 
 
+def _alerts(database: Database, summary: PipelineSummary) -> None:
+    """A ``new_flag`` alert for each flag no alert has named yet (none on a re-run)."""
+    raised = raise_flag_alerts(database)
+    summary.steps["alerts"] = f"{len(raised)} new red-flag alerts (`sanctionwatch alerts`)"
+
+
 def _describe(counts: dict[str, Any]) -> str:
     return ", ".join(f"{value} {key}" for key, value in counts.items() if value)
 
@@ -113,6 +120,7 @@ def run_pipeline(
     _resolve(database, summary)
     _screen(database, summary)
     _flags(database, summary)
+    _alerts(database, summary)
     for _name, step in extra_steps:
         step(database, summary)
     return summary

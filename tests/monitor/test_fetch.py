@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from tests.monitor.conftest import LocalServer, Page
 
-from sanctionwatch.monitor.fetch import USER_AGENT, Fetcher, FetchError, refusal
+from sanctionwatch.monitor.fetch import USER_AGENT, Fetcher, FetchError, pinned, refusal
 
 
 def redirect_to(target: str) -> object:
@@ -78,7 +78,7 @@ def test_redirect_to_private_target_refused(target: str) -> None:
 
     fetcher = Fetcher(allow_private=False, host_delay=0, resolver=resolver)
     with pytest.raises(FetchError, match=r"refused|only http"):
-        fetcher._request = lambda url, headers: (None, target)  # type: ignore[method-assign]
+        fetcher._request = lambda url, headers, address=None: (None, target)  # type: ignore[method-assign]
         fetcher.get("http://news.example.org/feed")
     assert calls[0] == "news.example.org"
 
@@ -168,3 +168,74 @@ def test_polite_delay_between_requests_to_one_host(local_server: LocalServer) ->
     fetcher.get(local_server.url("/a"))
     fetcher.get(local_server.url("/a"))
     assert time.perf_counter() - started >= 0.3
+
+
+class RebindingResolver:
+    """A resolver hook answering like a rebinding attacker's DNS server: the first lookup of a
+    name gets ``first``, every later one gets ``then``."""
+
+    def __init__(self, first: str, then: str) -> None:
+        self.first, self.then = first, then
+        self.calls: list[str] = []
+
+    def __call__(self, host: str, _port: int) -> list[str]:
+        self.calls.append(host)
+        return [self.first if len(self.calls) == 1 else self.then]
+
+
+def local_is_public(address: str) -> str | None:
+    """Treat the test server's 127.0.0.1 as a public site; everything else as usual."""
+    return None if address == "127.0.0.1" else refusal(address)
+
+
+def echo_host(request: BaseHTTPRequestHandler) -> None:
+    body = request.headers.get("Host", "").encode()
+    request.send_response(200)
+    request.send_header("Content-Length", str(len(body)))
+    request.end_headers()
+    request.wfile.write(body)
+
+
+def _named(local_server: LocalServer, path: str, host: str = "feeds.rebind.test") -> str:
+    return local_server.url(path).replace("127.0.0.1", host)
+
+
+def test_connects_to_the_checked_address_not_a_second_lookup(local_server: LocalServer) -> None:
+    """The name does not exist in real DNS: the fetch works only because the connection goes
+    to the address that was resolved and checked, and the resolver is asked once."""
+    local_server.routes["/a"] = echo_host  # type: ignore[assignment]
+    resolver = RebindingResolver("127.0.0.1", "10.0.0.7")
+    fetcher = Fetcher(allow_private=False, host_delay=0, resolver=resolver, refuse=local_is_public)
+    url = _named(local_server, "/a")
+    result = fetcher.get(url)
+    assert result.url == url and result.content.decode() == url.split("/")[2]
+    assert resolver.calls == ["feeds.rebind.test"]
+
+
+def test_redirect_is_resolved_and_checked_again(local_server: LocalServer) -> None:
+    """A redirect back to the same name is looked up again; the rebound private answer is
+    refused before any connection, so the server never sees the second request."""
+    final = _named(local_server, "/final")
+    local_server.routes["/r"] = redirect_to(final)  # type: ignore[assignment]
+    local_server.routes["/final"] = Page(b"inside")
+    resolver = RebindingResolver("127.0.0.1", "10.0.0.7")
+    fetcher = Fetcher(allow_private=False, host_delay=0, resolver=resolver, refuse=local_is_public)
+    with pytest.raises(FetchError, match=r"resolves to 10\.0\.0\.7, a private address"):
+        fetcher.get(_named(local_server, "/r"))
+    assert [path for path, _agent in local_server.requests] == ["/r"]
+    assert resolver.calls == ["feeds.rebind.test", "feeds.rebind.test"]
+
+
+def test_pinned_request_keeps_the_name_for_host_header_and_tls() -> None:
+    target, host, sni = pinned("https://news.example.org/feed?x=1#top", "93.184.216.34")
+    assert (target, host, sni) == (
+        "https://93.184.216.34:443/feed?x=1",
+        "news.example.org",
+        "news.example.org",
+    )
+    target, host, sni = pinned("http://news.example.org:8080/", "2606:2800:220:1::1")
+    assert (target, host, sni) == (
+        "http://[2606:2800:220:1::1]:8080/",
+        "news.example.org:8080",
+        None,
+    )

@@ -8,7 +8,7 @@ from tests.monitor.conftest import LocalServer, Page
 from tests.monitor.feeds import article, atom, rss
 
 from sanctionwatch.ingest.tables import DocumentSourceRow
-from sanctionwatch.monitor.fetch import Fetcher
+from sanctionwatch.monitor.fetch import Fetcher, refusal
 from sanctionwatch.monitor.poll import FeedError, parse_feed, poll_source
 from sanctionwatch.monitor.sources import (
     Source,
@@ -166,14 +166,15 @@ def test_page_source_new_version_on_change(
 def test_item_pointing_inward_is_refused_without_the_setting(
     database: Database, local_server: LocalServer
 ) -> None:
-    """The feed host passes the check (the resolver calls it public); the item's link to the
-    metadata address is refused before any connection, and the poll reports it."""
+    """The feed host passes the check (the address policy treats the test server as a public
+    site); the item's link to the metadata address is refused before any connection, and the
+    poll reports it."""
     local_server.routes["/rss"] = Page(rss("http://169.254.169.254", [("/latest/", "creds")]))
 
-    def resolver(host: str, _port: int) -> list[str]:
-        return ["93.184.216.34"] if host == "127.0.0.1" else [host]
+    def local_is_public(address: str) -> str | None:
+        return None if address == "127.0.0.1" else refusal(address)
 
-    strict = Fetcher(allow_private=False, host_delay=0, timeout=2, resolver=resolver)
+    strict = Fetcher(allow_private=False, host_delay=0, timeout=2, refuse=local_is_public)
     source = _source(database, local_server.url("/rss"))
     poll = poll_source(database, strict, source)
     assert poll.new_documents == []

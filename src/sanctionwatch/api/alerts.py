@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from sanctionwatch.api import models
-from sanctionwatch.api.routes import Limit, Offset, State, page_limit, require_writer
+from sanctionwatch.api.auth import Analyst, actor
+from sanctionwatch.api.routes import WRITE_RESPONSES, Limit, Offset, State, page_limit
 from sanctionwatch.monitor.alerts import AlertError, alert_dict, list_alerts, review
 from sanctionwatch.monitor.notify import alerts_atom
 
@@ -21,7 +22,13 @@ class AlertReview(BaseModel):
 
     decision: str = Field(pattern="^(confirm|clear|escalate)$")
     note: str = Field(min_length=1, max_length=4000)
-    user: str = Field(default="api", min_length=1, max_length=200)
+    user: str = Field(
+        default="api",
+        min_length=1,
+        max_length=200,
+        description="Who decides; only used with the shared SANCTIONWATCH_API_TOKEN (a user's "
+        "token records that user).",
+    )
 
 
 def alert_routes(router: APIRouter) -> None:
@@ -46,19 +53,22 @@ def alert_routes(router: APIRouter) -> None:
     @router.post(
         "/alerts/{alert_id}/review",
         response_model=models.Message,
-        dependencies=[Depends(require_writer)],
-        responses={401: {"model": models.Message}, 403: {"model": models.Message}},
+        responses=WRITE_RESPONSES,
         tags=["alerts"],
     )
     def review_alert(
         state: State,
         alert_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
         body: AlertReview,
+        principal: Analyst,
     ) -> models.Message:
-        """Confirm, clear or escalate an alert (needs the bearer token)."""
+        """Confirm, clear or escalate an alert (needs an analyst's token; the decision is
+        recorded under the token's user)."""
         try:
             with state.database.session() as session:
-                row = review(session, alert_id, body.decision, body.note, body.user)
+                row = review(
+                    session, alert_id, body.decision, body.note, actor(principal, body.user)
+                )
                 status = row.status
         except AlertError as error:
             raise HTTPException(status_code=404, detail=str(error)) from error

@@ -15,10 +15,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sanctionwatch import __version__
+from sanctionwatch.api.auth import Authenticator
 from sanctionwatch.api.match_audit import AuditWriter
 from sanctionwatch.api.routes import AppState, build_router
 from sanctionwatch.api.screening import MatcherScreener, Screener
-from sanctionwatch.api.security import BodySizeLimit, install_error_handlers
+from sanctionwatch.api.security import BodySizeLimit, HostCheck, install_error_handlers
 from sanctionwatch.api.settings import ApiSettings, load_api_settings
 from sanctionwatch.store import Database
 
@@ -77,6 +78,9 @@ def create_app(
     app.state.sanctionwatch = AppState(
         settings=settings, database=database, screener=screener, audit=audit
     )
+    app.state.auth = Authenticator(
+        database, settings.api_token, settings.reads_open, settings.token_cache_seconds
+    )
     install_error_handlers(app)
     app.include_router(build_router(screener))
     if settings.include_web:
@@ -91,6 +95,8 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.allowed_hosts:
+        app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
     app.add_middleware(ServerTiming)
     publish_plain_errors(app)
     return app

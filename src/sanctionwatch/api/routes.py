@@ -13,7 +13,6 @@ from fastapi import (
     Depends,
     File,
     Form,
-    Header,
     HTTPException,
     Path,
     Query,
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from sanctionwatch.api import models, readmodel, stages
+from sanctionwatch.api.auth import Analyst, actor, require_reader, require_role
 from sanctionwatch.api.match_audit import AuditEntry, AuditWriter
 from sanctionwatch.api.screening import (
     AlgorithmsResponse,
@@ -40,7 +40,6 @@ from sanctionwatch.api.screening import (
     UnknownDatasetError,
     match_payload,
 )
-from sanctionwatch.api.security import bearer_token, check_token
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.flags.engine import FlagError
 from sanctionwatch.store import Database
@@ -89,9 +88,12 @@ def page_limit(state: AppState, limit: int) -> int:
     return min(limit, state.settings.max_page_size)
 
 
-def require_writer(state: State, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Dependency of every write endpoint: a valid bearer token or 401/403."""
-    check_token(state.settings.api_token, bearer_token(authorization))
+require_writer = require_role("analyst")
+"""Dependency of endpoints where analysts decide or add: a bearer token of an analyst or admin."""
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": models.Message, "description": "Missing or wrong token"},
+    403: {"model": models.Message, "description": "The token's role may not do this"},
+}
 
 
 def _schema_or_400(schema: str | None) -> None:
@@ -110,15 +112,20 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def build_router(screener: Screener) -> APIRouter:
-    router = APIRouter(responses=COMMON_RESPONSES)
-    _match_routes(router, screener)  # first: the busiest route is matched in one step
-    _system_routes(router)
-    _document_routes(router)
-    _entity_routes(router)
-    _claim_and_flag_routes(router)
-    from sanctionwatch.api.alerts import alert_routes  # routes.py defines what it imports
+    # Everything but liveness/readiness needs a viewer when the server is beyond loopback.
+    guarded = APIRouter(dependencies=[Depends(require_reader)])
+    _match_routes(guarded, screener)  # first: the busiest route is matched in one step
+    _document_routes(guarded)
+    _entity_routes(guarded)
+    _claim_and_flag_routes(guarded)
+    from sanctionwatch.api.admin import admin_routes  # these modules import from routes.py
+    from sanctionwatch.api.alerts import alert_routes
 
-    alert_routes(router)
+    alert_routes(guarded)
+    admin_routes(guarded)
+    router = APIRouter(responses=COMMON_RESPONSES)
+    router.include_router(guarded)
+    _system_routes(router)
     return router
 
 
@@ -169,7 +176,7 @@ def _document_routes(router: APIRouter) -> None:
         file: Annotated[UploadFile, File(description="Text, Markdown, HTML or PDF")],
         url: Annotated[str | None, Form(max_length=2000)] = None,
     ) -> models.UploadResult:
-        """Upload a document (needs the bearer token): it is ingested, cleaned and read."""
+        """Upload a document (needs an analyst's token): it is ingested, cleaned and read."""
         result = await ingest_upload(state, file, url)
         return upload_result(result, response, queue_reading(state, background, result))
 
@@ -296,12 +303,12 @@ def _entity_routes(router: APIRouter) -> None:
     @router.post(
         "/resolve/judgments",
         response_model=models.JudgmentOut,
-        dependencies=[Depends(require_writer)],
-        responses={401: {"model": models.Message}, 403: {"model": models.Message}},
+        responses=WRITE_RESPONSES,
         tags=["entities"],
     )
-    def judge(state: State, body: models.JudgmentIn) -> models.JudgmentOut:
-        """Record that two entities are (not) the same thing (needs the bearer token)."""
+    def judge(state: State, body: models.JudgmentIn, principal: Analyst) -> models.JudgmentOut:
+        """Record that two entities are (not) the same thing (needs an analyst's token)."""
+        user = actor(principal, body.user)
         with state.database.session() as session:
             for entity_id in (body.left, body.right):
                 if not statements_for_entities(session, [entity_id]):
@@ -309,14 +316,14 @@ def _entity_routes(router: APIRouter) -> None:
             if body.left == body.right:
                 raise HTTPException(400, "An entity is always the same as itself.")
             decision = stages.record_judgment(
-                session, body.left, body.right, body.judgment, body.user, body.note
+                session, body.left, body.right, body.judgment, user, body.note
             )
             members = stages.cluster_members(session, decision.canonical_id)
         return models.JudgmentOut(
             canonical_id=decision.canonical_id,
             members=members,
             contradictions=decision.contradictions,
-            detail=f"{body.left} {body.judgment} {body.right} recorded by {body.user}.",
+            detail=f"{body.left} {body.judgment} {body.right} recorded by {user}.",
         )
 
     @router.get("/relations", response_model=models.Page[models.EdgeEntity], tags=["entities"])
@@ -427,19 +434,21 @@ def _claim_and_flag_routes(router: APIRouter) -> None:
     @router.post(
         "/flags/{flag_id}/review",
         response_model=models.Message,
-        dependencies=[Depends(require_writer)],
-        responses={401: {"model": models.Message}, 403: {"model": models.Message}},
+        responses=WRITE_RESPONSES,
         tags=["flags"],
     )
     def review(
         state: State,
         flag_id: Annotated[str, Path(pattern=ID_PATTERN)],
         body: models.FlagReview,
+        principal: Analyst,
     ) -> models.Message:
-        """Confirm or dismiss a flag (needs the bearer token)."""
+        """Confirm or dismiss a flag (needs an analyst's token)."""
         try:
             with state.database.session() as session:
-                reviews.review_flag(session, flag_id, body.state, body.note, reviewer="api")
+                reviews.review_flag(
+                    session, flag_id, body.state, body.note, reviewer=actor(principal, "api")
+                )
         except FlagError as error:
             raise HTTPException(status_code=404, detail=str(error)) from error
         return models.Message(detail=f"Flag {flag_id} is now {body.state}.")
@@ -472,7 +481,7 @@ def _match_routes(router: APIRouter, screener: Screener) -> None:
         tags=["matching"],
     )
     def match_audit(state: State, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-        """The screening audit trail, newest first (needs the token; on with
+        """The screening audit trail, newest first (needs an analyst's token; on with
         SANCTIONWATCH_AUDIT_MATCHES=1): query, list versions, matcher, results."""
         limit = page_limit(state, limit)
         if state.audit is not None:

@@ -94,6 +94,41 @@ class BodySizeLimit:
         return f"Request body too large (limit {self.max_bytes} bytes)."
 
 
+class HostCheck:
+    """Refuse requests whose ``Host`` header names a host this server does not answer to.
+
+    A browser page on another site can rebind its own name to 127.0.0.1 and then read a
+    loopback server as if it were same-origin (DNS rebinding); the browser still sends the
+    attacker's name in ``Host``, so checking it closes that door. One header compare per
+    request.
+    """
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = frozenset(name.lower() for name in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = next((v for k, v in scope.get("headers", []) if k == b"host"), b"")
+            if host_name(host.decode("latin-1")) not in self.allowed:
+                await _refuse(
+                    send,
+                    "Unknown Host header: browse this server by one of its names "
+                    "(set SANCTIONWATCH_ALLOWED_HOSTS to add one).",
+                    400,
+                )
+                return
+        await self.app(scope, receive, send)
+
+
+def host_name(header: str) -> str:
+    """The host of a ``Host`` header without the port (``[::1]:8000`` gives ``::1``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
 class _BodyTooLargeError(Exception):
     pass
 

@@ -13,6 +13,12 @@ from sanctionwatch.settings import load_settings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+LOOPBACK_NAMES = frozenset({"localhost", "::1", "ip6-localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    """True for names and addresses that only this machine can reach."""
+    return host in LOOPBACK_NAMES or host.startswith("127.")
 
 
 def _env(name: str) -> str | None:
@@ -26,7 +32,20 @@ class ApiSettings:
 
     database_url: str = "sqlite:///sanctionwatch.db"
     api_token: str | None = None
-    """Bearer token for write endpoints; ``None`` refuses every write."""
+    """A single admin token (``SANCTIONWATCH_API_TOKEN``), kept working next to per-user
+    tokens (``sanctionwatch users add``); with neither, every write is refused."""
+    require_read_token: bool | None = None
+    """Reads need a viewer token: ``None`` (the default) means only when ``host`` is not
+    loopback; set True behind a reverse proxy on the same machine."""
+    token_cache_seconds: float = 10.0
+    """How long a checked token is remembered; changes made by the CLI in another process
+    (disable, rotate, role) reach a running server within this time."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names the server answers to (``Host`` header, port ignored); empty accepts any.
+    ``sanctionwatch serve`` on loopback defaults to the loopback names (DNS-rebinding guard)."""
+    secure_cookies: bool = False
+    """Mark the web session cookie ``Secure`` even when the request looks like plain http
+    (behind a TLS-terminating proxy)."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS; empty (the default) sends no CORS headers at all."""
     max_body_bytes: int = 10 * 1024 * 1024
@@ -45,6 +64,13 @@ class ApiSettings:
     """Mount the HTML pages next to the JSON API."""
     max_document_bytes: int = field(default_factory=lambda: load_settings().max_document_bytes)
 
+    @property
+    def reads_open(self) -> bool:
+        """May anyone who reaches the server read without a token?"""
+        if self.require_read_token is not None:
+            return not self.require_read_token
+        return is_loopback(self.host)
+
     def with_database(self, url: str) -> ApiSettings:
         return replace(self, database_url=url)
 
@@ -61,4 +87,24 @@ def load_api_settings() -> ApiSettings:
         max_page_size=int(_env("MAX_PAGE_SIZE") or ApiSettings.max_page_size),
         max_document_bytes=base.max_document_bytes,
         audit_matches=_env("AUDIT_MATCHES") == "1",
+        require_read_token=_flag(_env("REQUIRE_READ_TOKEN")),
+        token_cache_seconds=float(_env("TOKEN_CACHE_SECONDS") or ApiSettings.token_cache_seconds),
+        secure_cookies=_env("SECURE_COOKIES") == "1",
+        allowed_hosts=tuple(
+            h.strip().lower() for h in (_env("ALLOWED_HOSTS") or "").split(",") if h.strip()
+        ),
     )
+
+
+def serving_settings(settings: ApiSettings, host: str, port: int) -> ApiSettings:
+    """Settings for serving on ``host:port``: on loopback the server answers only to loopback
+    names (plus ``SANCTIONWATCH_ALLOWED_HOSTS``), so a rebinding web page cannot read it."""
+    settings = replace(settings, host=host, port=port)
+    if is_loopback(host) and settings.reads_open:
+        names = (*sorted(LOOPBACK_NAMES), "127.0.0.1", host, *settings.allowed_hosts)
+        settings = replace(settings, allowed_hosts=tuple(dict.fromkeys(names)))
+    return settings
+
+
+def _flag(value: str | None) -> bool | None:
+    return None if value is None else value.lower() in ("1", "true", "yes")

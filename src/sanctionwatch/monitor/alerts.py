@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit.series import claim_series
+from sanctionwatch.flags.tables import FlagEvidenceRow, FlagRow
 from sanctionwatch.monitor import audit
 from sanctionwatch.monitor.rescreen import delta_rescreen
-from sanctionwatch.monitor.tables import ALERT_STATUSES, AlertRow
+from sanctionwatch.monitor.tables import ALERT_STATUSES, AlertRow, FlagAlertMarkRow
 from sanctionwatch.screen.lists.diff import ListDiff
 from sanctionwatch.screen.lists.tables import ListEntryRow
 from sanctionwatch.screen.screening import default_threshold
@@ -324,6 +325,91 @@ def _designation_alert(
         score=match.score,
     )
     return [row.id] if row is not None else []
+
+
+# --- red flags ------------------------------------------------------------------------------
+
+MAX_TITLE = 300
+
+
+def _marks(session: Session) -> dict[str, set[str]]:
+    marks: dict[str, set[str]] = {}
+    for flag, statement in session.execute(
+        select(FlagAlertMarkRow.flag_id, FlagAlertMarkRow.statement_id)
+    ):
+        marks.setdefault(flag, set()).add(statement)
+    return marks
+
+
+def _flag_evidence(session: Session) -> dict[str, list[FlagEvidenceRow]]:
+    evidence: dict[str, list[FlagEvidenceRow]] = {}
+    for row in session.scalars(select(FlagEvidenceRow).order_by(FlagEvidenceRow.id)):
+        evidence.setdefault(row.flag_id, []).append(row)
+    return evidence
+
+
+def _cited(rows: Sequence[FlagEvidenceRow]) -> Evidence:
+    """The first statement with a document span (else the first at all) as the evidence."""
+    best = next((r for r in rows if r.document_id), rows[0] if rows else None)
+    if best is None:
+        return Evidence()
+    return Evidence(best.document_id, best.span_start, best.span_end, best.sentence or best.value)
+
+
+def _flag_title(flag: FlagRow, fresh: int, is_new: bool) -> str:
+    if is_new:
+        title = f"New red flag ({flag.severity}, {flag.rule_id}): {flag.explanation}"
+    else:
+        plural = "s" if fresh != 1 else ""
+        title = f"New evidence ({fresh} statement{plural}) for red flag {flag.rule_id}: "
+        title += flag.explanation
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
+
+
+def flag_alerts(session: Session) -> list[AlertRow]:
+    """One ``new_flag`` alert for each active flag no alert has named yet, and one for each
+    flag whose evidence gained statements no alert has named; nothing on unchanged flags.
+
+    What was named is remembered in ``flag_alert_marks`` (the flag, and each evidence
+    statement), so it does not matter who ran the flags (``sanctionwatch flags run``,
+    ``sanctionwatch run`` or the monitor): the next call raises each change exactly once.
+    """
+    marks = _marks(session)
+    evidence = _flag_evidence(session)
+    flags = session.scalars(
+        select(FlagRow).where(FlagRow.active.is_(True)).order_by(FlagRow.first_seen, FlagRow.id)
+    )
+    raised: list[AlertRow] = []
+    for flag in list(flags):
+        named = marks.get(flag.id)
+        rows = evidence.get(flag.id, [])
+        fresh = [row for row in rows if named is None or row.statement_id not in named]
+        if named is not None and not fresh:
+            continue
+        is_new = named is None
+        suffix = "" if is_new else ":" + _short_hash({row.statement_id for row in fresh})
+        fingerprint = f"new_flag:{flag.id}{suffix}"
+        row = raise_alert(
+            session,
+            fingerprint=fingerprint,
+            kind="new_flag",
+            title=_flag_title(flag, len(fresh), is_new),
+            entity_ids=list(flag.entity_ids),
+            evidence=_cited(fresh),
+            matcher_version=f"{flag.rule_id}@{flag.rule_version}"[:255],
+        )
+        alert = row or session.scalar(select(AlertRow).where(AlertRow.fingerprint == fingerprint))
+        if alert is None:
+            continue
+        if row is not None:
+            raised.append(row)
+        statements = ({""} if is_new else set()) | {r.statement_id for r in fresh}
+        session.add_all(
+            FlagAlertMarkRow(flag_id=flag.id, statement_id=statement, alert_id=alert.id)
+            for statement in sorted(statements)
+        )
+        session.flush()
+    return raised
 
 
 # --- claims ---------------------------------------------------------------------------------

@@ -6,12 +6,16 @@ link-local/metadata, unspecified, multicast or reserved ranges) unless private U
 allowed (``SANCTIONWATCH_ALLOW_PRIVATE=1``, tests and local use only). Bodies are streamed and
 cut at a size limit; redirects are followed by hand; validators (ETag, Last-Modified) make
 repeated polls cheap; requests to one host are spaced by a polite delay.
+
+No DNS rebinding: each host is resolved once per hop, the answer is checked, and the
+connection goes to a checked address (the URL carries the IP; the ``Host`` header and the TLS
+SNI/certificate check carry the name), so a resolver that answers differently the second time
+cannot steer the request inward. Connections are not kept alive, so a TLS connection opened
+for one name is never reused for another name on the same address.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +24,18 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from sanctionwatch import __version__
+from sanctionwatch.netguard import (
+    REFUSED_HOSTNAMES,
+    UnresolvableHostError,
+    default_port,
+    is_ip,
+    pinned,
+    refusal,
+    resolve,
+)
 from sanctionwatch.settings import load_settings
+
+__all__ = ["USER_AGENT", "FetchError", "FetchResult", "Fetcher", "pinned", "refusal"]
 
 USER_AGENT = (
     f"SanctionWatch/{__version__} (sanctions-evasion research monitor; "
@@ -28,11 +43,6 @@ USER_AGENT = (
 )
 MAX_REDIRECTS = 5
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-REFUSED_HOSTNAMES = frozenset({"metadata", "metadata.google.internal", "instance-data"})
-METADATA_ADDRESSES = frozenset(
-    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
-)
-
 Resolver = Callable[[str, int], list[str]]
 
 
@@ -59,31 +69,9 @@ class FetchResult:
 def system_resolver(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to."""
     try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve host {host!r} ({exc.strerror})") from None
-    return sorted({str(info[4][0]) for info in infos})
-
-
-def refusal(address: str) -> str | None:
-    """Why an address must not be fetched from, or None if it is a public unicast address."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return "not an IP address"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    checks = (
-        (ip in METADATA_ADDRESSES, "a cloud metadata address"),
-        (ip.is_unspecified, "an unspecified address"),
-        (ip.is_loopback, "a loopback address"),
-        (ip.is_link_local, "a link-local address"),
-        (ip.is_multicast, "a multicast address"),
-        (ip.is_private, "a private address"),
-        (ip.is_reserved, "a reserved address"),
-        (not ip.is_global, "a non-public address"),
-    )
-    return next((reason for refused, reason in checks if refused), None)
+        return resolve(host, port)
+    except UnresolvableHostError as exc:
+        raise FetchError(str(exc)) from None
 
 
 @dataclass
@@ -95,6 +83,9 @@ class Fetcher:
     timeout: float = 20.0
     host_delay: float = 1.0
     resolver: Resolver = system_resolver
+    refuse: Callable[[str], str | None] = refusal
+    """Why an address must not be fetched from (None: it may); tests swap it to treat their
+    local server as a public site."""
     _last_request: dict[str, float] = field(default_factory=dict)
     _client: httpx.Client | None = None
 
@@ -112,6 +103,7 @@ class Fetcher:
                 timeout=httpx.Timeout(self.timeout),
                 headers={"User-Agent": USER_AGENT},
                 trust_env=False,
+                limits=httpx.Limits(max_keepalive_connections=0),
             )
         return self._client
 
@@ -120,24 +112,30 @@ class Fetcher:
             self._client.close()
             self._client = None
 
-    def check_url(self, url: str) -> None:
-        """Raise :class:`FetchError` unless ``url`` is http(s) to a host we may reach."""
+    def check_url(self, url: str) -> list[str]:
+        """The addresses ``url``'s host resolves to, every one checked; :class:`FetchError`
+        unless it is http(s) to a host we may reach. Connect only to these addresses."""
         parts = urlsplit(url)
+        try:
+            parts.port  # noqa: B018 (a bad port raises here)
+        except ValueError:
+            raise FetchError(f"{url}: the port is not a number from 0 to 65535") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"{url}: only http:// and https:// URLs with a host can be fetched")
-        if self.allow_private:
-            return
         host = parts.hostname.rstrip(".").lower()
-        if host in REFUSED_HOSTNAMES:
+        if host in REFUSED_HOSTNAMES and not self.allow_private:
             raise FetchError(f"{url}: {host} is a cloud metadata host and is never fetched")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        for address in self.resolver(host, port):
-            reason = refusal(address)
+        addresses = [host] if is_ip(host) else self.resolver(host, default_port(parts))
+        if not addresses:
+            raise FetchError(f"{url}: host {host} resolves to no address")
+        for address in addresses if not self.allow_private else ():
+            reason = self.refuse(address)
             if reason:
                 raise FetchError(
                     f"{url}: host {host} resolves to {address}, {reason}; refused "
                     "(set SANCTIONWATCH_ALLOW_PRIVATE=1 only for tests and local use)"
                 )
+        return addresses
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -150,9 +148,9 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            self.check_url(current)
+            addresses = self.check_url(current)
             self._pace(current)
-            result, location = self._request(current, headers)
+            result, location = self._request_any(current, headers, addresses)
             if location is None:
                 assert result is not None
                 return result
@@ -168,9 +166,31 @@ class Fetcher:
                 time.sleep(wait)
         self._last_request[host] = time.monotonic()
 
-    def _request(self, url: str, headers: dict[str, str]) -> tuple[FetchResult | None, str | None]:
+    def _request_any(
+        self, url: str, headers: dict[str, str], addresses: list[str]
+    ) -> tuple[FetchResult | None, str | None]:
+        """Try the checked addresses in turn until one accepts the connection."""
+        problems = []
+        for address in addresses:
+            try:
+                return self._request(url, headers, address)
+            except _ConnectFailedError as failed:
+                problems.append(f"{address}: {failed}")
+        raise FetchError(f"{url}: cannot connect ({'; '.join(problems)}); try again later")
+
+    def _request(
+        self, url: str, headers: dict[str, str], address: str | None = None
+    ) -> tuple[FetchResult | None, str | None]:
+        """GET ``url`` over a connection to ``address`` (a checked IP), never re-resolving."""
+        target, extensions = url, {}
+        if address is not None:
+            target, host_header, sni = pinned(url, address)
+            headers = {**headers, "Host": host_header}
+            extensions = {"sni_hostname": sni} if sni else {}
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with self.client.stream(
+                "GET", target, headers=headers, extensions=extensions
+            ) as response:
                 if response.status_code in REDIRECT_CODES:
                     location = response.headers.get("location")
                     if not location:
@@ -192,6 +212,8 @@ class Fetcher:
                     ),
                     None,
                 )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise _ConnectFailedError(str(exc) or type(exc).__name__) from None
         except httpx.TimeoutException:
             raise FetchError(
                 f"{url}: no answer within {self.timeout:g} s (timeout); try again later"
@@ -217,6 +239,10 @@ class Fetcher:
             f"{url}: response larger than the limit of {self.max_bytes:,} bytes "
             f"(stopped at {size:,}); raise SANCTIONWATCH_MAX_DOCUMENT_BYTES if it is genuine"
         )
+
+
+class _ConnectFailedError(Exception):
+    """This address did not take the connection; another checked address may."""
 
 
 def etag_of(response: httpx.Response) -> str | None:

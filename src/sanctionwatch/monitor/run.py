@@ -1,4 +1,5 @@
-"""One monitor run: poll every source, run the pipeline on what is new, raise alerts.
+"""One monitor run: poll every source, run the pipeline on what is new (extract, resolve,
+screen, flag), raise alerts.
 
 ``run_forever`` repeats it; a stop request (SIGTERM, Ctrl-C) is honoured between items and
 between documents, never in the middle of one.
@@ -19,10 +20,12 @@ from typing import Any
 from sqlalchemy import select
 
 from sanctionwatch.extract.pipeline import extract_documents
+from sanctionwatch.flags.engine import evaluate_flags
 from sanctionwatch.monitor import audit
 from sanctionwatch.monitor.alerts import (
     SYSTEM_ACTOR,
     claim_alerts,
+    flag_alerts,
     list_update_alerts,
     screening_alerts,
 )
@@ -87,6 +90,7 @@ class MonitorRun:
     polls: list[SourcePoll] = field(default_factory=list)
     documents: int = 0
     entities_screened: int = 0
+    new_flags: int = 0
     alerts: list[int] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     stopped: bool = False
@@ -106,7 +110,8 @@ class MonitorRun:
         return (
             f"{len(self.polls)} sources ({unchanged} not modified), "
             f"{len(self.new_documents)} new documents, {self.entities_screened} entities "
-            f"screened, {len(self.alerts)} alerts, {errors + len(self.failures)} errors "
+            f"screened, {self.new_flags} new flags, {len(self.alerts)} alerts, "
+            f"{errors + len(self.failures)} errors "
             f"in {self.seconds:.1f} s" + (" (stopped early)" if self.stopped else "")
         )
 
@@ -115,6 +120,7 @@ class MonitorRun:
             "sources": [poll.to_dict() for poll in self.polls],
             "new_documents": self.new_documents,
             "entities_screened": self.entities_screened,
+            "new_flags": self.new_flags,
             "alerts": self.alerts,
             "failures": self.failures,
             "stopped": self.stopped,
@@ -146,6 +152,7 @@ def run_once(
         process_documents(database, run.new_documents, run, should_stop, progress, threshold)
     if not should_stop():
         run.alerts += process_list_updates(database, threshold)
+        run.alerts += raise_flag_alerts(database)
     run.stopped = run.stopped or should_stop()
     run.seconds = time.perf_counter() - started
     return run
@@ -248,6 +255,22 @@ def process_documents(
         alerts = screening_alerts(session, entity_ids, document_ids, threshold)
         alerts += claim_alerts(session, document_ids)
         run.alerts += [alert.id for alert in alerts]
+    if should_stop():
+        run.stopped = True
+        return
+    try:
+        flags_report = evaluate_flags(database)
+    except (ValueError, OSError) as error:  # a broken rule file: say so, keep the other alerts
+        run.failures.append(f"flags: {error}")
+        return
+    run.new_flags = flags_report.new
+
+
+def raise_flag_alerts(database: Database) -> list[int]:
+    """``new_flag`` alerts for flags (or flag evidence) no alert has named yet, whoever ran
+    the flags; one transaction."""
+    with database.session() as session:
+        return [alert.id for alert in flag_alerts(session)]
 
 
 def run_forever(

@@ -90,6 +90,22 @@ class AlertRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class FlagAlertMarkRow(Base):
+    """A flag, or one statement of a flag's evidence, that a ``new_flag`` alert already named.
+
+    ``statement_id`` is empty for the flag itself. A flags run that adds a flag, or a
+    statement to a flag's evidence, that has no mark yet raises one alert; re-runs over
+    unchanged data find every mark and raise nothing.
+    """
+
+    __tablename__ = "flag_alert_marks"
+
+    flag_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    statement_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    alert_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class AuditRow(Base):
     """One entry of the append-only audit trail: a screening run, an alert or a decision."""
 

@@ -12,4 +12,5 @@ import sanctionwatch.resolve.tables
 import sanctionwatch.screen.lists.tables
 import sanctionwatch.screen.tables
 import sanctionwatch.store.tables
+import sanctionwatch.users.tables
 import sanctionwatch.web.tables  # noqa: F401

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import typer
 
-from sanctionwatch.api.settings import DEFAULT_HOST, DEFAULT_PORT, load_api_settings
+from sanctionwatch.api.settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    is_loopback,
+    load_api_settings,
+    serving_settings,
+)
 from sanctionwatch.clikit import DbOption, console, fail, open_database
 from sanctionwatch.store import Database
 from sanctionwatch.web import assets, exports
@@ -35,14 +41,19 @@ def serve_app(database: Database, host: str, port: int) -> None:
 
     from sanctionwatch.api.app import create_app
 
-    settings = replace(load_api_settings(), database_url=database.url, host=host, port=port)
+    settings = serving_settings(replace(load_api_settings(), database_url=database.url), host, port)
     app = create_app(settings, database=database)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"SanctionWatch is serving on [bold]http://{shown}:{port}/[/] (Ctrl+C stops)")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not settings.reads_open:
         console.print(
-            "[yellow]warning:[/] bound beyond loopback: anyone who can reach this port can read "
-            "the data" + ("" if settings.api_token else "; writes stay disabled without a token")
+            "reads need a token here (bound beyond loopback): give people one with "
+            "`sanctionwatch users add NAME --role viewer`"
+        )
+    elif not is_loopback(host):
+        console.print(
+            "[yellow]warning:[/] bound beyond loopback with SANCTIONWATCH_REQUIRE_READ_TOKEN=0: "
+            "anyone who can reach this port can read the data"
         )
     if not assets.vendor_present():
         console.print("[dim]network and chart drawings off: run `sanctionwatch web-assets`[/]")
@@ -52,7 +63,9 @@ def serve_app(database: Database, host: str, port: int) -> None:
 def serve(host: str = HostOption, port: int = PortOption, db: str | None = DbOption) -> None:
     """Serve the web app and the JSON API (OpenAPI at /openapi.json).
 
-    Writes (uploads, flag reviews) need SANCTIONWATCH_API_TOKEN; without it they are refused.
+    On loopback reads are open; bound elsewhere they need a viewer's token. Decisions need
+    an analyst's token, sources and users an admin's (`sanctionwatch users add`);
+    SANCTIONWATCH_API_TOKEN still works as an admin token.
 
     Example:
 

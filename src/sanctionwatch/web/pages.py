@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import (
     APIRouter,
     BackgroundTasks,
+    Depends,
     FastAPI,
     File,
     Form,
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sanctionwatch.api import readmodel, stages
+from sanctionwatch.api.auth import WebAnalyst, actor, web_reader
 from sanctionwatch.api.routes import (
     AppState,
     State,
@@ -48,11 +50,11 @@ from sanctionwatch.api.screening import (
     UnknownDatasetError,
     run_match,
 )
-from sanctionwatch.api.security import check_token
 from sanctionwatch.flags.engine import FlagError
 from sanctionwatch.monitor.alerts import AlertError, alert_dict, list_alerts, review
 from sanctionwatch.web import assets, reviews
 from sanctionwatch.web.dossier import DossierError, dossier_html
+from sanctionwatch.web.login import build_login_pages, login_url
 
 WEB_DIR = Path(__file__).parent
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
@@ -108,6 +110,7 @@ def script_json(data: Any) -> str:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("web_session", getattr(request.state, "web_session", None))
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
@@ -139,11 +142,7 @@ def _entity_matches(state: AppState, view: readmodel.EntityView) -> list[dict[st
 
 
 def build_pages() -> APIRouter:
-    router = APIRouter(include_in_schema=False)
-
-    @router.get("/", response_class=RedirectResponse)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/ui/", status_code=307)
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(web_reader)])
 
     @router.get("/ui/", response_class=HTMLResponse)
     def home(request: Request, state: State) -> HTMLResponse:
@@ -318,13 +317,12 @@ def build_pages() -> APIRouter:
         state: State,
         flag_id: str,
         decision: Annotated[str, Form(pattern="^(open|confirmed|dismissed)$")],
-        token: Annotated[str, Form(max_length=500)] = "",
+        principal: WebAnalyst,
         note: Annotated[str, Form(max_length=2000)] = "",
     ) -> RedirectResponse:
-        check_token(state.settings.api_token, token or None)
-
         def apply(session: Session) -> str:
-            reviews.review_flag(session, flag_id, decision, note or None, reviewer="web")
+            reviewer = actor(principal, "web")
+            reviews.review_flag(session, flag_id, decision, note or None, reviewer=reviewer)
             return decision
 
         return _review_redirect(state, "flags", f"Flag+{flag_id}", apply, FlagError)
@@ -358,12 +356,10 @@ def build_pages() -> APIRouter:
         alert_id: int,
         decision: Annotated[str, Form(pattern="^(confirm|clear|escalate)$")],
         note: Annotated[str, Form(min_length=1, max_length=2000)],
-        token: Annotated[str, Form(max_length=500)] = "",
+        principal: WebAnalyst,
     ) -> RedirectResponse:
-        check_token(state.settings.api_token, token or None)
-
         def apply(session: Session) -> str:
-            return review(session, alert_id, decision, note, "web").status
+            return review(session, alert_id, decision, note, actor(principal, "web")).status
 
         return _review_redirect(state, "alerts", f"Alert+{alert_id}", apply, AlertError)
 
@@ -414,10 +410,9 @@ def build_pages() -> APIRouter:
         state: State,
         background: BackgroundTasks,
         file: Annotated[UploadFile, File()],
-        token: Annotated[str, Form(max_length=500)] = "",
+        principal: WebAnalyst,
         url: Annotated[str, Form(max_length=2000)] = "",
     ) -> Response:
-        check_token(state.settings.api_token, token or None)
         result = await ingest_upload(state, file, url)
         try:
             uploaded = upload_result(result, Response(), queue_reading(state, background, result))
@@ -437,11 +432,14 @@ def build_pages() -> APIRouter:
 def mount_web(app: FastAPI) -> None:
     """Add the pages and static files to ``app``; HTML errors for page routes."""
     app.include_router(build_pages())
+    app.include_router(build_login_pages())
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     api_handler = app.exception_handlers.get(StarletteHTTPException)
 
     async def html_errors(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/ui") and isinstance(exc, StarletteHTTPException):
+            if exc.status_code == 401 and request.method == "GET":
+                return RedirectResponse(login_url(request), status_code=303)
             return render(request, "error.html", status_code=exc.status_code, detail=exc.detail)
         assert api_handler is not None
         response = api_handler(request, exc)

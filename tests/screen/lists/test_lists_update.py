@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -211,3 +212,26 @@ def test_cli_update_prints_summary_and_fails_truthfully(tmp_path: Path, server: 
     )
     assert named.exit_code == 0, named.output
     assert '"source": "us_ofac_sdn"' in named.output
+
+
+def test_download_connects_to_the_address_it_checked(
+    sqlite_database: Database, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The system resolver hook answers like a rebinding attacker: the first lookup of the
+    name gives the local server, every later one an unroutable private address. The download
+    works only because it connects to the first (checked) answer and never asks again."""
+    real = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def rebinding(host: str, port: object, *args: object, **kwargs: object) -> object:
+        if host != "lists.rebind.test":
+            return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+        lookups.append(host)
+        address = "127.0.0.1" if len(lookups) == 1 else "10.255.255.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    url = server.replace("127.0.0.1", "lists.rebind.test") + "/consolidated.xml"
+    result = update_source(sqlite_database, _source(url, timeout=2.0), allow_private=True)
+    assert result.entity_count > 0
+    assert lookups == ["lists.rebind.test"]  # checked once; the connection did not ask again

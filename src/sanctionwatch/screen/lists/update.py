@@ -2,22 +2,31 @@
 
 The download is streamed with a byte limit and timeouts; private and loopback hosts are refused
 unless allowed (``SANCTIONWATCH_ALLOW_PRIVATE=1`` or ``allow_private=True``), also after
-redirects; an HTML page where a list was expected is refused before parsing; a pinned SHA-256
-must match. The file is then parsed and stored by :func:`load_list_file`, so a bad download
-never replaces the current version.
+redirects, and each hop connects to the address that was checked (no DNS rebinding); an HTML
+page where a list was expected is refused before parsing; a pinned SHA-256 must match. The file
+is then parsed and stored by :func:`load_list_file`, so a bad download never replaces the
+current version.
 """
 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
-import socket
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin, urlparse, urlsplit
 
 import httpx
 
+from sanctionwatch.netguard import (
+    REFUSED_HOSTNAMES,
+    UnresolvableHostError,
+    default_port,
+    pinned,
+    refusal,
+    resolve,
+)
 from sanctionwatch.screen.lists.sources import ListSource
 from sanctionwatch.screen.lists.store import LoadResult, load_list_file
 from sanctionwatch.screen.lists.types import ListFormatError
@@ -35,24 +44,27 @@ class DownloadError(ListFormatError):
     """The download failed or delivered something that is not the expected list."""
 
 
-def check_host(url: str, allow_private: bool) -> None:
-    """Refuse URLs whose host is private, loopback or link-local (unless allowed)."""
-    parsed = urlparse(url)
+def check_host(url: str, allow_private: bool) -> list[str]:
+    """The addresses ``url``'s host resolves to, each checked (private, loopback, link-local,
+    metadata and other non-public addresses refused unless allowed); connect only to these."""
+    parsed = urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise DownloadError(f"{url}: only http(s) URLs with a host are allowed")
-    if allow_private:
-        return
+    host = parsed.hostname.rstrip(".").lower()
+    if host in REFUSED_HOSTNAMES and not allow_private:
+        raise DownloadError(f"{url}: {host} is a cloud metadata host and is never fetched")
     try:
-        infos = socket.getaddrinfo(parsed.hostname, parsed.port or 443)
-    except socket.gaierror as exc:
-        raise DownloadError(f"{url}: cannot resolve host ({exc.strerror})") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local:
+        addresses = resolve(host, default_port(parsed))
+    except UnresolvableHostError as exc:
+        raise DownloadError(f"{url}: {exc}") from None
+    for address in addresses if not allow_private else ():
+        reason = refusal(address)
+        if reason:
             raise DownloadError(
-                f"{url}: host resolves to a private address {address}; "
+                f"{url}: host resolves to {address}, {reason}; "
                 "set SANCTIONWATCH_ALLOW_PRIVATE=1 to allow it"
             )
+    return addresses
 
 
 def download(
@@ -62,15 +74,22 @@ def download(
     allow_private: bool = False,
     transport: httpx.BaseTransport | None = None,
 ) -> str:
-    """Stream ``source.url`` into ``destination``; returns the SHA-256 of the bytes."""
+    """Stream ``source.url`` into ``destination``; returns the SHA-256 of the bytes.
+
+    Every hop is resolved once, checked, and connected to at the checked address (the name
+    stays in the ``Host`` header and the TLS server name), so DNS rebinding cannot steer it.
+    """
     url = source.url
     timeout = httpx.Timeout(source.timeout, connect=min(source.timeout, 30.0))
     headers = {"User-Agent": USER_AGENT}
-    with httpx.Client(timeout=timeout, headers=headers, transport=transport) as client:
+    limits = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(
+        timeout=timeout, headers=headers, transport=transport, limits=limits
+    ) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            check_host(url, allow_private)
+            addresses = check_host(url, allow_private)
             try:
-                with client.stream("GET", url) as response:
+                with _stream(client, url, addresses) as response:
                     if response.is_redirect and "location" in response.headers:
                         url = urljoin(url, response.headers["location"])
                         continue
@@ -83,6 +102,23 @@ def download(
             except httpx.HTTPError as exc:
                 raise DownloadError(f"{url}: download failed ({type(exc).__name__})") from None
     raise DownloadError(f"{source.url}: more than {MAX_REDIRECTS} redirects")
+
+
+@contextmanager
+def _stream(client: httpx.Client, url: str, addresses: list[str]) -> Iterator[httpx.Response]:
+    """GET ``url`` from the first checked address that takes the connection."""
+    for index, address in enumerate(addresses):
+        target, host_header, sni = pinned(url, address)
+        extensions = {"sni_hostname": sni} if sni else {}
+        try:
+            with client.stream(
+                "GET", target, headers={"Host": host_header}, extensions=extensions
+            ) as response:
+                yield response
+                return
+        except httpx.ConnectError:
+            if index == len(addresses) - 1:
+                raise
 
 
 def _check_content_type(source: ListSource, url: str, content_type: str) -> None:
