@@ -96,33 +96,23 @@ class ListSnapshot:
 
 
 def _proxy(entity_id: str, rows: list[Any]) -> EntityProxy | None:
-    schemata = {row.schema for row in rows}
-    schema = model.get(rows[0].schema)
-    for name in schemata - {rows[0].schema}:
-        other = model.get(name)
-        if schema is not None and other is not None:
-            try:
-                schema = model.common_schema(schema, other)
-            except Exception:
-                continue
-    if schema is None:
-        return None
-    properties: dict[str, list[str]] = {}
-    for row in rows:
-        if row.prop in schema.properties:
-            properties.setdefault(row.prop, []).append(row.value)
-    data = {"id": entity_id, "schema": schema.name, "properties": properties}
-    return model.get_proxy(data, cleaned=True)
+    return _entity_from_rows(entity_id, rows, cleaned=True)
 
 
 def entity_from_columns(entity_id: str, rows: Sequence[Any]) -> EntityProxy | None:
     """An entity from (schema, prop, value) rows, values cleaned as ``assemble_entity`` cleans
     them but without building statement objects (the fast path of a delta re-screen)."""
+    return _entity_from_rows(entity_id, rows, cleaned=False)
+
+
+def _entity_from_rows(entity_id: str, rows: Sequence[Any], cleaned: bool) -> EntityProxy | None:
+    """One entity from (schema, prop, value) rows under the schema common to all of them;
+    properties that schema lacks are dropped. ``cleaned`` tells FtM the values need no cleaning."""
     if not rows:
         return None
     schema = model.get(rows[0].schema)
-    for row in rows[1:]:
-        other = model.get(row.schema)
+    for name in dict.fromkeys(row.schema for row in rows[1:]):
+        other = model.get(name)
         if schema is not None and other is not None and other != schema:
             try:
                 schema = model.common_schema(schema, other)
@@ -135,7 +125,7 @@ def entity_from_columns(entity_id: str, rows: Sequence[Any]) -> EntityProxy | No
         if row.prop in schema.properties:
             properties.setdefault(row.prop, []).append(row.value)
     data = {"id": entity_id, "schema": schema.name, "properties": properties}
-    return model.get_proxy(data, cleaned=False)
+    return model.get_proxy(data, cleaned=cleaned)
 
 
 def read_list_entities(session: Session, entity_ids: Sequence[str] | None = None) -> ListSnapshot:
