@@ -20,7 +20,6 @@ from sanctionwatch.clikit import (
     open_database,
     print_json_lines,
     print_records,
-    print_table,
 )
 from sanctionwatch.monitor import audit
 from sanctionwatch.monitor.alerts import AlertError, alert_dict, list_alerts, review
@@ -88,15 +87,16 @@ def sources_list(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
     database = open_database(db)
     with database.session() as session:
         sources = list_sources(session)
-    if as_json:
-        print_json_lines(source.to_dict() for source in sources)
-        return
-    rows = [
-        (s.id, s.name, s.kind, s.url, s.items, s.last_polled or "never", s.status) for s in sources
+    columns: list[Column] = [
+        "id",
+        "name",
+        "kind",
+        "url",
+        "items",
+        ("last polled", lambda s: s["last_polled"] or "never"),
+        "status",
     ]
-    print_table(
-        "Watched sources", ["id", "name", "kind", "url", "items", "last polled", "status"], rows
-    )
+    print_records("Watched sources", [source.to_dict() for source in sources], columns, as_json)
 
 
 @sources_app.command("remove")

@@ -9,14 +9,14 @@ from __future__ import annotations
 import typer
 
 from sanctionwatch.clikit import (
+    Column,
     DbOption,
     JsonOption,
     console,
     err_console,
     fail,
     open_database,
-    print_json_lines,
-    print_table,
+    print_records,
 )
 from sanctionwatch.users.accounts import (
     User,
@@ -86,20 +86,14 @@ def users_list(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
     database = open_database(db)
     with database.session() as session:
         users = list_users(session)
-    if as_json:
-        print_json_lines(user.to_dict() for user in users)
-        return
-    rows = [
-        (
-            u.name,
-            u.role,
-            f"{u.token_prefix}…",
-            "disabled" if u.disabled else "active",
-            f"{u.token_rotated_at:%Y-%m-%d %H:%M}",
-        )
-        for u in users
+    columns: list[Column] = [
+        "name",
+        "role",
+        ("token", lambda u: f"{u['token_prefix']}…"),
+        ("status", lambda u: "disabled" if u["disabled"] else "active"),
+        ("token since", lambda u: u["token_rotated_at"][:16].replace("T", " ")),
     ]
-    print_table("Users", ["name", "role", "token", "status", "token since"], rows)
+    print_records("Users", [user.to_dict() for user in users], columns, as_json)
 
 
 @users_app.command("token")
