@@ -22,14 +22,13 @@ from followthemoney import EntityProxy
 from sanctionwatch.screen.lists.common import (
     add_topic,
     clean_text,
-    make_sanction,
     new_entity,
     parse_xml,
     put,
     text_of,
     year_range,
 )
-from sanctionwatch.screen.lists.ofac_csv import AUTHORITY, ID_PREFIX, apply_labelled
+from sanctionwatch.screen.lists.ofac_csv import ID_PREFIX, apply_labelled, ofac_sanction
 from sanctionwatch.screen.lists.types import ListFormatError
 
 SOURCE_URL = (
@@ -127,19 +126,7 @@ class OfacAdvancedXmlLoader:
         add_topic(entity)
         yield entity
         dates = sorted(date for date, _ in entries.get(profile_id, []) if date)
-        sanction = make_sanction(
-            entity,
-            profile_id,
-            authority=AUTHORITY,
-            program=" ".join(f"[{tag}]" for tag in programs) or None,
-            listing_date=dates[0] if dates else None,
-            source_url=SOURCE_URL,
-            reference=profile_id,
-            reference_prop="authorityId",
-            country="us",
-        )
-        put(sanction, "programId", *programs)
-        yield sanction
+        yield ofac_sanction(entity, profile_id, programs, SOURCE_URL, dates[0] if dates else None)
 
 
 def _references(root: Element) -> _References:

@@ -199,18 +199,7 @@ def _record(
         _put_name(entity, prop, alias[3])
     add_topic(entity)
     yield entity
-    sanction = make_sanction(
-        entity,
-        ent_num,
-        authority=AUTHORITY,
-        program=" ".join(f"[{tag}]" for tag in program_tags) or None,
-        source_url=SOURCE_URL,
-        reference=ent_num,
-        reference_prop="authorityId",
-        country="us",
-    )
-    put(sanction, "programId", *program_tags)
-    yield sanction
+    yield ofac_sanction(entity, ent_num, program_tags, SOURCE_URL)
 
 
 def split_programs(programs: str | None) -> list[str]:
@@ -326,3 +315,27 @@ def _put_plain(entity: EntityProxy, prop: str, value: str) -> None:
     elif prop == "gender":
         value = value.lower()
     put(entity, prop, value or None)
+
+
+def ofac_sanction(
+    entity: EntityProxy,
+    reference: str,
+    programs: list[str],
+    source_url: str,
+    listing_date: str | None = None,
+) -> EntityProxy:
+    """The Sanction an OFAC record stands for, the same whichever OFAC format it came from:
+    program tags in brackets as OFAC prints them, the record's own id as ``authorityId``."""
+    sanction = make_sanction(
+        entity,
+        reference,
+        authority=AUTHORITY,
+        program=" ".join(f"[{tag}]" for tag in programs) or None,
+        listing_date=listing_date,
+        source_url=source_url,
+        reference=reference,
+        reference_prop="authorityId",
+        country="us",
+    )
+    put(sanction, "programId", *programs)
+    return sanction

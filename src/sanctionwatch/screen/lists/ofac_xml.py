@@ -17,7 +17,6 @@ from sanctionwatch.screen.lists.common import (
     add_topic,
     child,
     children,
-    make_sanction,
     new_entity,
     parse_xml,
     put,
@@ -25,9 +24,9 @@ from sanctionwatch.screen.lists.common import (
     texts_of,
 )
 from sanctionwatch.screen.lists.ofac_csv import (
-    AUTHORITY,
     ID_PREFIX,
     apply_labelled,
+    ofac_sanction,
     put_dates,
     put_name,
 )
@@ -98,18 +97,7 @@ class OfacXmlLoader:
         self._vessel(entity, child(record, "vesselInfo"))
         add_topic(entity)
         yield entity
-        sanction = make_sanction(
-            entity,
-            uid,
-            authority=AUTHORITY,
-            program=" ".join(f"[{tag}]" for tag in programs) or None,
-            source_url=source_url,
-            reference=uid,
-            reference_prop="authorityId",
-            country="us",
-        )
-        put(sanction, "programId", *programs)
-        yield sanction
+        yield ofac_sanction(entity, uid, programs, source_url)
 
     def _aliases(self, entity: EntityProxy, record: Element) -> None:
         for aka in [a for group in children(record, "akaList") for a in children(group, "aka")]:
