@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from followthemoney import model
 from sqlalchemy import select
@@ -99,18 +100,20 @@ class Walker:
         # A link entity with several owners yields every pair; keep those touching ``clusters``.
         return {edge for edge in mapped if edge.source in clusters or edge.target in clusters}
 
+    def _rows(self, *conditions: Any) -> list[tuple[str, str, str, str]]:
+        """(entity_id, schema, prop, value) of the statements meeting ``conditions``."""
+        query = select(
+            StatementRow.entity_id, StatementRow.schema, StatementRow.prop, StatementRow.value
+        ).where(*conditions)
+        return [(row[0], row[1], row[2], row[3]) for row in self.session.execute(query)]
+
     def _outgoing(self, members: set[str]) -> set[LinkEdge]:
         """Link properties of ordinary entities among ``members`` (edge entities have none)."""
         found: set[LinkEdge] = set()
         links = edge_ends()
         for chunk in _chunks(members):
-            rows = self.session.execute(
-                select(
-                    StatementRow.entity_id,
-                    StatementRow.schema,
-                    StatementRow.prop,
-                    StatementRow.value,
-                ).where(StatementRow.entity_id.in_(chunk), StatementRow.prop.in_(self.node_props))
+            rows = self._rows(
+                StatementRow.entity_id.in_(chunk), StatementRow.prop.in_(self.node_props)
             )
             found.update(
                 LinkEdge(entity_id, f"{schema}.{prop}", entity_id, value)
@@ -127,14 +130,7 @@ class Walker:
         links = edge_ends()
         for chunk in _chunks(members):
             prefixes = sorted({member[:VALUE_PREFIX_CHARS] for member in chunk})
-            rows = self.session.execute(
-                select(
-                    StatementRow.entity_id,
-                    StatementRow.schema,
-                    StatementRow.prop,
-                    StatementRow.value,
-                ).where(value_prefix().in_(prefixes))
-            )
+            rows = self._rows(value_prefix().in_(prefixes))
             for entity_id, schema, prop, value in rows:
                 if value not in members:
                     continue
@@ -150,14 +146,7 @@ class Walker:
         ends: dict[str, dict[str, list[str]]] = {}
         schemata: dict[str, str] = {}
         for chunk in _chunks(link_ids):
-            rows = self.session.execute(
-                select(
-                    StatementRow.entity_id,
-                    StatementRow.schema,
-                    StatementRow.prop,
-                    StatementRow.value,
-                ).where(StatementRow.entity_id.in_(chunk))
-            )
+            rows = self._rows(StatementRow.entity_id.in_(chunk))
             for entity_id, schema, prop, value in rows:
                 ends.setdefault(entity_id, {}).setdefault(prop, []).append(value)
                 if schema in links:
