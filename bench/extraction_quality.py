@@ -10,12 +10,18 @@ compares what it stored with the gold files under ``tests/gold/``:
 * relations and claims: optional plug-ins ``bench/quality_relations.py`` and
   ``bench/quality_claims.py``, each with ``evaluate(database, gold_dir) -> list[dict]`` rows
   (``kind``, ``tp``, ``fp``, ``fn``), printed in the same table.
+* held-out REAL pages: each ``bench/heldout_real*/sources.yaml`` is one set (its ``name``,
+  its ``gold`` folder, its pages by stem). A ``--heldout-dir`` folder is scored against every
+  set whose page texts it holds, so one folder may hold several sets, or each set its own
+  folder. After the sets comes a ``real-all`` block: their counts summed per type and kind
+  (not their scores averaged), with ``entity:all`` and ``relation:all`` rows.
 
 Usage::
 
     PYTHONPATH=src python bench/extraction_quality.py                 # the seeds
     PYTHONPATH=src python bench/extraction_quality.py --heldout       # plus examples/reports
     PYTHONPATH=src python bench/extraction_quality.py --heldout-dir ~/heldout_real  # real pages
+    PYTHONPATH=src python bench/extraction_quality.py --heldout-dir ~/real1 --heldout-dir ~/real2
     PYTHONPATH=src python bench/extraction_quality.py --json
     PYTHONPATH=src python bench/extraction_quality.py --heldout --lists ../shared/data/sanctions
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import json
 import os
 import platform
@@ -65,9 +72,12 @@ HELDOUT_DOCS = ROOT / "examples" / "reports"
 HELDOUT_GOLD = ROOT / "tests" / "gold" / "heldout"
 REAL_GOLD = ROOT / "tests" / "gold" / "heldout_real"
 REAL_SOURCES = ROOT / "bench" / "heldout_real" / "sources.yaml"
+HELDOUT_ENV = ("SANCTIONWATCH_HELDOUT_DIR", "SANCTIONWATCH_HELDOUT2_DIR")
+COMBINED = "real-all"
+GROUP_ORDER = ("entity", "relation", "claim")
 STORED_AS = {"Address": "Place", "Document": "LegalInstrument"}
 NAME_PROPS = ("name", "full", "alias", "title")
-PLUGINS = ("quality_relations", "quality_claims")
+PLUGINS = {"quality_relations": "relation", "quality_claims": "claim"}
 
 
 def normalise(name: str) -> str:
@@ -229,36 +239,125 @@ def entity_rows(
     for row in rows:
         kind = row["kind"].split(":", 1)[1]
         row["errors"] = tallies[kind].errors if kind in tallies else []
+        row["group"] = "entity"
     return rows
 
 
-def load_plugin(name: str) -> Callable[[Database, Path], list[dict[str, Any]]] | None:
+def load_module(name: str) -> Any | None:
+    """A sibling bench script as a module (``None`` when it is absent)."""
     path = Path(__file__).with_name(f"{name}.py")
     if not path.exists():
         return None
+    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
+        return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         return None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses and typing look their module up here
     spec.loader.exec_module(module)
-    evaluate = getattr(module, "evaluate", None)
+    return module
+
+
+def load_plugin(name: str) -> Callable[..., list[dict[str, Any]]] | None:
+    evaluate = getattr(load_module(name), "evaluate", None)
     return evaluate if callable(evaluate) else None
 
 
-def plugin_rows(database: Database, gold_dir: Path, section: str) -> list[dict[str, Any]]:
+def _takes_report(evaluate: Callable[..., Any]) -> bool:
+    return "report" in inspect.signature(evaluate).parameters
+
+
+def plugin_rows(
+    database: Database, gold_dir: Path, section: str, verbose: bool = False
+) -> list[dict[str, Any]]:
+    """The relation and claim rows of the plug-ins; with ``verbose``, each row lists its
+    misses (what the relation plug-in reports, and a claim-by-claim comparison)."""
     rows = []
-    for name in PLUGINS:
+    for name, group in PLUGINS.items():
+        report: list[str] = []
         try:
             evaluate = load_plugin(name)
-            raws = evaluate(database, gold_dir) if evaluate is not None else []
+            if evaluate is None:
+                continue
+            if verbose and _takes_report(evaluate):
+                raws = evaluate(database, gold_dir, report=report)
+            else:
+                raws = evaluate(database, gold_dir)
         except Exception as exc:  # a broken plug-in must not hide the other scores
             print(f"warning: bench/{name}.py failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
+        if verbose and group == "claim":
+            report = claim_report(database, gold_dir)
         for raw in raws:
             tally = Tally(int(raw["tp"]), int(raw["fp"]), int(raw["fn"]))
-            rows.append(tally.row(section, str(raw["kind"])))
+            row = tally.row(section, str(raw["kind"]))
+            row["group"] = group
+            row["errors"] = [line for line in report if _report_kind(line, group) == row["kind"]]
+            rows.append(row)
     return rows
+
+
+def _report_kind(line: str, group: str) -> str:
+    """The row a report line belongs to: ``FN doc sanction: A -> B`` -> ``sanction``; every
+    claim line goes to the ``claim`` row."""
+    if group == "claim":
+        return "claim"
+    parts = line.split()
+    return parts[2].rstrip(":") if len(parts) > 2 else ""
+
+
+def claim_report(database: Database, gold_dir: Path) -> list[str]:
+    """One line per gold claim not found with its value, unit and as-of, and per stored claim
+    no gold claim has (diagnostics for ``-v``; the scores come from the claims plug-in)."""
+    from sanctionwatch.extract.claims import list_claims
+
+    folder = gold_dir / "claims" if (gold_dir / "claims").is_dir() else gold_dir
+    lines: list[str] = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        stem = str(data.get("document") or path.stem)
+        with database.session() as session:
+            query = select(DocumentRow).where(DocumentRow.source.contains(stem))
+            document = session.scalars(query).first()
+            found = list(list_claims(session, document_id=document.id)) if document else []
+        lines.extend(_compare_claims(stem, data.get("claims") or [], found))
+    return lines
+
+
+def _compare_claims(stem: str, gold: list[dict[str, Any]], found: list[Any]) -> list[str]:
+    lines = []
+    free = list(found)
+    for item in gold:
+        value, unit = float(item["value"]), str(item["unit"]).lower()
+        as_of = None if item.get("as_of") is None else str(item["as_of"])
+        same = [c for c in free if c.unit.lower() == unit and _close(value, c.value)]
+        dated = [c for c in same if _as_of_matches(as_of, c.as_of)]
+        if dated:
+            free.remove(dated[0])
+            claim = dated[0]
+            if claim.measure != item["measure"]:
+                wanted = item["measure"]
+                lines.append(f"measure {stem}: {value:g} {unit} {claim.measure} (gold {wanted})")
+            continue
+        if same:
+            free.remove(same[0])
+            lines.append(f"FN {stem} as-of: {value:g} {unit} found {same[0].as_of} (gold {as_of})")
+        else:
+            lines.append(f"FN {stem} value: {item['measure']} {value:g} {unit} as of {as_of}")
+    for claim in free:
+        lines.append(f"FP {stem}: {claim.measure} {claim.value:g} {claim.unit} as of {claim.as_of}")
+    return lines
+
+
+def _close(gold: float, found: float) -> bool:
+    return abs(gold - found) <= max(abs(gold) * 0.01, 1e-9)
+
+
+def _as_of_matches(gold: str | None, found: str | None) -> bool:
+    if gold is None or found is None:
+        return gold is None and found is None
+    return found.startswith(gold)
 
 
 def load_lists(database: Database, folder: Path) -> None:
@@ -278,7 +377,12 @@ def evaluate_set(
     section: str,
     lists: Path | None = None,
     urls: dict[str, str] | None = None,
+    *,
+    relation_all: bool = False,
+    verbose: bool = False,
 ) -> list[dict[str, Any]]:
+    """Ingest and extract ``docs`` in a fresh store and score them against ``gold_dir``;
+    ``relation_all`` adds a ``relation:all`` row summing the relation kinds."""
     with tempfile.TemporaryDirectory() as tmp:
         database = Database(f"sqlite:///{tmp}/quality.db")
         database.migrate()
@@ -286,25 +390,183 @@ def evaluate_set(
             load_lists(database, lists)
         ids = ingest_and_extract(database, docs, urls)
         rows = entity_rows(database, ids, gold_dir, section)
-        rows.extend(plugin_rows(database, gold_dir, section))
+        rows.extend(plugin_rows(database, gold_dir, section, verbose))
         database.dispose()
+    if relation_all:
+        rows = with_relation_total(rows, section)
     return rows
+
+
+def with_relation_total(rows: list[dict[str, Any]], section: str) -> list[dict[str, Any]]:
+    """``rows`` with a ``relation:all`` row after the last relation row (micro-averaged)."""
+    relations = [row for row in rows if row.get("group") == "relation"]
+    if not relations:
+        return rows
+    total = Tally(*(sum(int(row[key]) for row in relations) for key in ("tp", "fp", "fn")))
+    summary = total.row(section, "relation:all") | {"group": "relation", "errors": []}
+    last = max(index for index, row in enumerate(rows) if row.get("group") == "relation")
+    return [*rows[: last + 1], summary, *rows[last + 1 :]]
+
+
+# -- held-out sets of real pages -----------------------------------------------------------
+
+
+@dataclass
+class SourcesFile:
+    """One ``sources.yaml``: the set's name, its gold folder and its pages' addresses by stem."""
+
+    path: Path
+    name: str
+    gold: Path
+    urls: dict[str, str]
+    stems: list[str]
+
+
+@dataclass
+class HeldoutSet:
+    """A sources file matched with the folder holding its page texts."""
+
+    sources: SourcesFile
+    folder: Path
+    docs: list[Path]
+
+    @property
+    def name(self) -> str:
+        return self.sources.name
+
+
+def read_sources(path: Path) -> SourcesFile:
+    """Parse one sources file. ``name`` defaults to the folder name without ``heldout_``
+    (``heldout_real`` -> ``real``), ``gold`` (relative to the repository) to
+    ``tests/gold/<folder name>``."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("articles"), list):
+        raise ValueError(f"{path}: no 'articles' list (see bench/heldout_real/sources.yaml)")
+    stems, urls = [], {}
+    for index, article in enumerate(data["articles"]):
+        if not isinstance(article, dict) or not article.get("stem"):
+            raise ValueError(f"{path}: article {index} has no 'stem'")
+        stem = str(article["stem"])
+        stems.append(stem)
+        if article.get("url"):
+            urls[stem] = str(article["url"])
+    folder = path.parent.name
+    name = str(data.get("name") or folder.removeprefix("heldout_"))
+    gold = ROOT / str(data["gold"]) if data.get("gold") else ROOT / "tests" / "gold" / folder
+    return SourcesFile(path, name, gold, urls, stems)
+
+
+def known_sources() -> list[Path]:
+    """Every held-out set of real pages in the repository (``bench/heldout_real*/``)."""
+    return sorted((ROOT / "bench").glob("heldout_real*/sources.yaml"))
+
+
+def heldout_sets(folders: list[Path], sources: list[Path] | None = None) -> list[HeldoutSet]:
+    """Match each sources file with the folder holding most of its pages (a set with no page
+    in any folder is skipped; a folder matching no set is reported). Pages missing from the
+    chosen folder are reported and left out."""
+    sets = []
+    used: set[Path] = set()
+    for path in sources if sources is not None else known_sources():
+        spec = read_sources(path)
+        counts = [(sum((f / f"{s}.txt").is_file() for s in spec.stems), f) for f in folders]
+        best = max(counts, default=(0, Path()), key=lambda pair: pair[0])
+        if best[0] == 0:
+            if sources is not None:
+                where = _names(folders)
+                print(f"warning: {path}: none of its pages is in {where}", file=sys.stderr)
+            continue
+        folder = best[1]
+        used.add(folder)
+        docs = []
+        for stem in spec.stems:
+            text = folder / f"{stem}.txt"
+            if text.is_file():
+                docs.append(text)
+            else:
+                print(f"warning: {text}: not found (save the page text there)", file=sys.stderr)
+        sets.append(HeldoutSet(spec, folder, docs))
+    for folder in folders:
+        if folder not in used:
+            print(f"warning: {folder}: holds no page of any held-out sources file", file=sys.stderr)
+    return sets
+
+
+def _names(folders: list[Path]) -> str:
+    return ", ".join(str(folder) for folder in folders) or "no folder"
 
 
 def real_articles(folder: Path, sources: Path = REAL_SOURCES) -> tuple[list[Path], dict[str, str]]:
     """The held-out real articles the user saved in ``folder`` (``<stem>.txt`` per entry of
     ``sources``) and their page addresses; a missing file is reported and skipped."""
-    data = yaml.safe_load(sources.read_text(encoding="utf-8")) or {}
-    docs, urls = [], {}
-    for article in data.get("articles") or []:
-        path = folder / f"{article['stem']}.txt"
-        if not path.is_file():
-            print(f"warning: {path}: not found (save the page text there)", file=sys.stderr)
-            continue
-        docs.append(path)
-        if article.get("url"):
-            urls[path.stem] = str(article["url"])
-    return docs, urls
+    matched = heldout_sets([folder], [sources])
+    if not matched:
+        return [], {}
+    return matched[0].docs, matched[0].sources.urls
+
+
+def merge_rows(sets: list[list[dict[str, Any]]], section: str = COMBINED) -> list[dict[str, Any]]:
+    """One block for several sets: tp, fp and fn summed per kind and the scores computed again
+    from the sums (micro-averaged: a big set weighs more than a small one, as it should)."""
+    tallies: dict[tuple[str, str], Tally] = {}
+    for rows in sets:
+        for row in rows:
+            key = (str(row.get("group") or _group_of(row["kind"])), str(row["kind"]))
+            tally = tallies.setdefault(key, Tally())
+            tally.tp += int(row["tp"])
+            tally.fp += int(row["fp"])
+            tally.fn += int(row["fn"])
+            tally.errors.extend(f"[{row['section']}] {error}" for error in row.get("errors", []))
+    merged = []
+    for key in sorted(tallies, key=_merged_order):
+        row = tallies[key].row(section, key[1])
+        row["group"], row["errors"] = key[0], tallies[key].errors
+        merged.append(row)
+    return merged
+
+
+def _group_of(kind: str) -> str:
+    if kind.startswith("entity:"):
+        return "entity"
+    return "claim" if kind.startswith("claim") else "relation"
+
+
+_CLAIM_ORDER = ("claim", "claim:value+unit", "claim:measure", "claim:asserter")
+
+
+def _merged_order(key: tuple[str, str]) -> tuple[int, int, str]:
+    """Entities, relations, claims; within a group by kind, its ``all`` row last; claim rows in
+    the plug-in's order."""
+    group, kind = key
+    rank = GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER)
+    if group == "claim":
+        position = _CLAIM_ORDER.index(kind) if kind in _CLAIM_ORDER else len(_CLAIM_ORDER)
+        return rank, position, kind
+    return rank, 1 if kind.endswith(":all") else 0, kind
+
+
+def evaluate_heldout(
+    sets: list[HeldoutSet], lists: Path | None = None, verbose: bool = False
+) -> list[dict[str, Any]]:
+    """Each set's rows (``relation:all`` included), then the ``real-all`` block."""
+    blocks = []
+    for held in sets:
+        section = held.name if lists is None else f"{held.name}+L"
+        blocks.append(
+            evaluate_set(
+                held.docs,
+                held.sources.gold,
+                section,
+                lists,
+                held.sources.urls,
+                relation_all=True,
+                verbose=verbose,
+            )
+        )
+    rows = [row for block in blocks for row in block]
+    if blocks and lists is None:
+        rows.extend(merge_rows(blocks))
+    return rows
 
 
 def print_table(rows: list[dict[str, Any]], verbose: bool) -> None:
@@ -321,6 +583,10 @@ def print_table(rows: list[dict[str, Any]], verbose: bool) -> None:
                 print(f"{'':10}{error}")
 
 
+def _env_folders() -> list[Path]:
+    return [Path(os.environ[name]) for name in HELDOUT_ENV if os.environ.get(name)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
@@ -334,9 +600,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--heldout-dir",
         type=Path,
-        default=os.environ.get("SANCTIONWATCH_HELDOUT_DIR") or None,
-        help="folder with the held-out REAL articles of bench/heldout_real/sources.yaml "
-        "(default $SANCTIONWATCH_HELDOUT_DIR); scored against tests/gold/heldout_real/",
+        action="append",
+        help="folder with page texts of held-out REAL sets (repeatable; default "
+        "$SANCTIONWATCH_HELDOUT_DIR and $SANCTIONWATCH_HELDOUT2_DIR); each set of "
+        "bench/heldout_real*/sources.yaml whose pages it holds is scored against its gold",
+    )
+    parser.add_argument(
+        "--heldout-sources",
+        type=Path,
+        action="append",
+        help="score only these sources files (repeatable; default every "
+        "bench/heldout_real*/sources.yaml)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON lines")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every error")
@@ -344,28 +618,39 @@ def main(argv: list[str] | None = None) -> int:
     if not args.seeds.is_dir():
         print(f"error: {args.seeds}: no such folder (set --seeds)", file=sys.stderr)
         return 2
+    folders = args.heldout_dir if args.heldout_dir is not None else _env_folders()
+    for folder in folders:
+        if not folder.is_dir():
+            print(f"error: {folder}: no such folder (--heldout-dir)", file=sys.stderr)
+            return 2
+    for path in args.heldout_sources or []:
+        if not path.is_file():
+            print(f"error: {path}: no such sources file (--heldout-sources)", file=sys.stderr)
+            return 2
+    try:
+        sets = heldout_sets(folders, args.heldout_sources) if folders else []
+    except (ValueError, yaml.YAMLError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
-    rows = evaluate_set(sorted(args.seeds.glob("*.txt")), args.gold, "seeds")
+    rows = evaluate_set(sorted(args.seeds.glob("*.txt")), args.gold, "seeds", verbose=args.verbose)
     heldout_docs = sorted(p for p in HELDOUT_DOCS.iterdir() if p.is_file()) if args.heldout else []
     if heldout_docs and HELDOUT_GOLD.is_dir():
-        rows.extend(evaluate_set(heldout_docs, HELDOUT_GOLD, "heldout"))
-    if args.heldout_dir is not None:
-        if not Path(args.heldout_dir).is_dir():
-            print(f"error: {args.heldout_dir}: no such folder (--heldout-dir)", file=sys.stderr)
-            return 2
-        real_docs, urls = real_articles(Path(args.heldout_dir))
-        if real_docs:
-            rows.extend(evaluate_set(real_docs, REAL_GOLD, "real", urls=urls))
+        rows.extend(evaluate_set(heldout_docs, HELDOUT_GOLD, "heldout", verbose=args.verbose))
+    rows.extend(evaluate_heldout(sets, verbose=args.verbose))
     if args.lists is not None:
         seeds = sorted(args.seeds.glob("*.txt"))
         rows.extend(evaluate_set(seeds, args.gold, "seeds+L", args.lists))
         if heldout_docs and HELDOUT_GOLD.is_dir():
             rows.extend(evaluate_set(heldout_docs, HELDOUT_GOLD, "held+L", args.lists))
+        rows.extend(evaluate_heldout(sets, args.lists))
     if args.json:
         for row in rows:
-            print(json.dumps({k: v for k, v in row.items() if k != "errors"}))
+            print(json.dumps({k: v for k, v in row.items() if k not in ("errors", "group")}))
         return 0
-    print(f"# {platform.platform()}, python {platform.python_version()}")
+    print(f"# {platform.platform()}, python {platform.python_version()}, {os.cpu_count()} cores")
+    for held in sets:
+        print(f"# {held.name}: {len(held.docs)} pages from {held.folder}, gold {held.sources.gold}")
     print_table(rows, args.verbose)
     print(f"# {time.perf_counter() - started:.1f} s")
     return 0
