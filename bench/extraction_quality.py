@@ -50,6 +50,7 @@ from sqlalchemy import select
 from sanctionwatch.extract.entities import ORIGIN
 from sanctionwatch.extract.pipeline import extract_documents
 from sanctionwatch.ingest import ingest_bytes, ingest_paths
+from sanctionwatch.ingest.redate import set_publication_date
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow, StatementRow
 
@@ -190,10 +191,14 @@ def score_entities(gold: list[Entity], found: list[Entity], tallies: dict[str, T
 
 
 def ingest_and_extract(
-    database: Database, docs: Iterable[Path], urls: dict[str, str] | None = None
+    database: Database,
+    docs: Iterable[Path],
+    urls: dict[str, str] | None = None,
+    published: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """Ingest the files (with their page address from ``urls``, by stem) and extract; returns
-    file stem -> document id."""
+    """Ingest the files (with their page address from ``urls``, by stem), give them the dates
+    in ``published`` as an analyst would (``ingest --published``), and extract; returns file
+    stem -> document id."""
     docs = list(docs)
     outcomes = list(
         ingest_paths(database, [str(p) for p in docs if p.stem not in (urls or {})]).outcomes
@@ -209,6 +214,9 @@ def ingest_and_extract(
             ids[Path(outcome.source).stem] = outcome.document_id
         else:
             print(f"warning: {outcome.source}: {outcome.reason}", file=sys.stderr)
+    for stem, value in (published or {}).items():
+        if stem in ids:
+            set_publication_date(database, [ids[stem]], value, reason="bench: sources file")
     extract_documents(database)
     return ids
 
@@ -378,6 +386,7 @@ def evaluate_set(
     lists: Path | None = None,
     urls: dict[str, str] | None = None,
     *,
+    published: dict[str, str] | None = None,
     relation_all: bool = False,
     verbose: bool = False,
 ) -> list[dict[str, Any]]:
@@ -388,7 +397,7 @@ def evaluate_set(
         database.migrate()
         if lists is not None:
             load_lists(database, lists)
-        ids = ingest_and_extract(database, docs, urls)
+        ids = ingest_and_extract(database, docs, urls, published)
         rows = entity_rows(database, ids, gold_dir, section)
         rows.extend(plugin_rows(database, gold_dir, section, verbose))
         database.dispose()
@@ -413,13 +422,15 @@ def with_relation_total(rows: list[dict[str, Any]], section: str) -> list[dict[s
 
 @dataclass
 class SourcesFile:
-    """One ``sources.yaml``: the set's name, its gold folder and its pages' addresses by stem."""
+    """One ``sources.yaml``: the set's name, its gold folder, its pages' addresses and
+    publication dates by stem."""
 
     path: Path
     name: str
     gold: Path
     urls: dict[str, str]
     stems: list[str]
+    published: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -442,7 +453,7 @@ def read_sources(path: Path) -> SourcesFile:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict) or not isinstance(data.get("articles"), list):
         raise ValueError(f"{path}: no 'articles' list (see bench/heldout_real/sources.yaml)")
-    stems, urls = [], {}
+    stems, urls, published = [], {}, {}
     for index, article in enumerate(data["articles"]):
         if not isinstance(article, dict) or not article.get("stem"):
             raise ValueError(f"{path}: article {index} has no 'stem'")
@@ -450,10 +461,12 @@ def read_sources(path: Path) -> SourcesFile:
         stems.append(stem)
         if article.get("url"):
             urls[stem] = str(article["url"])
+        if article.get("published"):
+            published[stem] = str(article["published"])
     folder = path.parent.name
     name = str(data.get("name") or folder.removeprefix("heldout_"))
     gold = ROOT / str(data["gold"]) if data.get("gold") else ROOT / "tests" / "gold" / folder
-    return SourcesFile(path, name, gold, urls, stems)
+    return SourcesFile(path, name, gold, urls, stems, published)
 
 
 def known_sources() -> list[Path]:
@@ -546,41 +559,48 @@ def _merged_order(key: tuple[str, str]) -> tuple[int, int, str]:
 
 
 def evaluate_heldout(
-    sets: list[HeldoutSet], lists: Path | None = None, verbose: bool = False
+    sets: list[HeldoutSet],
+    lists: Path | None = None,
+    verbose: bool = False,
+    source_dates: bool = False,
 ) -> list[dict[str, Any]]:
-    """Each set's rows (``relation:all`` included), then the ``real-all`` block."""
+    """Each set's rows (``relation:all`` included), then the ``real-all`` block. With
+    ``source_dates`` every page gets its ``published`` date from the sources file (sections
+    ``<set>+D``), which separates what extraction gets wrong from what a missing or wrongly
+    inferred document date costs."""
+    suffix = ("+L" if lists is not None else "") + ("+D" if source_dates else "")
     blocks = []
     for held in sets:
-        section = held.name if lists is None else f"{held.name}+L"
         blocks.append(
             evaluate_set(
                 held.docs,
                 held.sources.gold,
-                section,
+                held.name + suffix,
                 lists,
                 held.sources.urls,
+                published=held.sources.published if source_dates else None,
                 relation_all=True,
                 verbose=verbose,
             )
         )
     rows = [row for block in blocks for row in block]
     if blocks and lists is None:
-        rows.extend(merge_rows(blocks))
+        rows.extend(merge_rows(blocks, COMBINED + suffix))
     return rows
 
 
 def print_table(rows: list[dict[str, Any]], verbose: bool) -> None:
-    header = f"{'set':8} {'kind':28} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"
+    header = f"{'set':10} {'kind':28} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
-            f"{row['section']:8} {row['kind']:28} {row['tp']:>4} {row['fp']:>4} {row['fn']:>4} "
+            f"{row['section']:10} {row['kind']:28} {row['tp']:>4} {row['fp']:>4} {row['fn']:>4} "
             f"{row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f}"
         )
         if verbose:
             for error in row.get("errors", []):
-                print(f"{'':10}{error}")
+                print(f"{'':12}{error}")
 
 
 def _env_folders() -> list[Path]:
@@ -612,6 +632,12 @@ def main(argv: list[str] | None = None) -> int:
         help="score only these sources files (repeatable; default every "
         "bench/heldout_real*/sources.yaml)",
     )
+    parser.add_argument(
+        "--source-dates",
+        action="store_true",
+        help="also score the held-out sets with each page's `published` date given to ingest "
+        "(as `ingest --published` would): sections <set>+D and real-all+D",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON lines")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every error")
     args = parser.parse_args(argv)
@@ -638,6 +664,8 @@ def main(argv: list[str] | None = None) -> int:
     if heldout_docs and HELDOUT_GOLD.is_dir():
         rows.extend(evaluate_set(heldout_docs, HELDOUT_GOLD, "heldout", verbose=args.verbose))
     rows.extend(evaluate_heldout(sets, verbose=args.verbose))
+    if args.source_dates:
+        rows.extend(evaluate_heldout(sets, verbose=args.verbose, source_dates=True))
     if args.lists is not None:
         seeds = sorted(args.seeds.glob("*.txt"))
         rows.extend(evaluate_set(seeds, args.gold, "seeds+L", args.lists))

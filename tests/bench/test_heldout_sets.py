@@ -227,3 +227,36 @@ def test_a_run_over_two_sets_prints_each_set_and_their_sum(
     assert totals[("set0", "entity:Company")]["fn"] == 1
     assert ("set1", "entity:Company") not in totals or totals[("set1", "entity:Company")]["fn"] == 0
     assert totals[("real-all", "entity:Company")]["fn"] == 1
+
+
+def test_source_dates_reach_extraction(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = tmp_path / "seeds"
+    _write(seeds / "s1.txt", "Maria Ivanova works in Moscow.\n")
+    pages = tmp_path / "pages"
+    _write(pages / "d1.txt", "About 30,000 North Korean workers were in Russia, officials said.\n")
+    gold = tmp_path / "gold_d"
+    entities = "document: d1\nentities:\n  - {name: Russia, schema: Place}\n"
+    _write(gold / "entities" / "d1.yaml", entities)
+    _write(
+        gold / "claims" / "d1.yaml",
+        "document: d1\nsha256: null\npublished: '2019-05-02'\nclaims:\n"
+        "  - {measure: 'dprk_workers_in:russia', value: 30000, unit: persons,"
+        " qualifier: approx, as_of: '2019-05', asserted_by: officials}\n",
+    )
+    sources = _write(
+        tmp_path / "heldout_dated" / "sources.yaml",
+        f"version: 1\ngold: {gold}\narticles:\n  - stem: d1\n    published: '2019-05-02'\n",
+    )
+    assert bench.read_sources(sources).published == {"d1": "2019-05-02"}
+    argv = ["--seeds", str(seeds), "--gold", str(tmp_path), "--heldout-dir", str(pages)]
+    argv += ["--heldout-sources", str(sources), "--source-dates", "--json"]
+    assert bench.main(argv) == 0
+    rows = {
+        (row["section"], row["kind"]): row
+        for row in map(json.loads, capsys.readouterr().out.splitlines())
+    }
+    # without a date in the text or the address the figure has no as-of; given one, it has
+    assert rows[("dated", "claim")]["tp"] == 0
+    assert rows[("dated", "claim:value+unit")]["tp"] == 1
+    assert rows[("dated+D", "claim")]["tp"] == 1
+    assert rows[("real-all+D", "claim")]["tp"] == 1
