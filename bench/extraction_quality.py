@@ -231,8 +231,8 @@ def entity_rows(
             print(f"warning: no document for gold file {gold_file.name}", file=sys.stderr)
             continue
         with database.session() as session:
-            row = session.get(DocumentRow, document_id)
-            clean_text = row.clean_text if row is not None else None
+            document = session.get(DocumentRow, document_id)
+            clean_text = document.clean_text if document is not None else None
         gold, outside = load_gold(gold_file, clean_text)
         for label in outside:
             print(f"note: {gold_file.stem}: '{label}' is not in the cleaned text", file=sys.stderr)
@@ -411,7 +411,8 @@ def with_relation_total(rows: list[dict[str, Any]], section: str) -> list[dict[s
     relations = [row for row in rows if row.get("group") == "relation"]
     if not relations:
         return rows
-    total = Tally(*(sum(int(row[key]) for row in relations) for key in ("tp", "fp", "fn")))
+    tp, fp, fn = (sum(int(row[key]) for row in relations) for key in ("tp", "fp", "fn"))
+    total = Tally(tp, fp, fn)
     summary = total.row(section, "relation:all") | {"group": "relation", "errors": []}
     last = max(index for index, row in enumerate(rows) if row.get("group") == "relation")
     return [*rows[: last + 1], summary, *rows[last + 1 :]]
