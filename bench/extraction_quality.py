@@ -236,7 +236,11 @@ def entity_rows(
         gold, outside = load_gold(gold_file, clean_text)
         for label in outside:
             print(f"note: {gold_file.stem}: '{label}' is not in the cleaned text", file=sys.stderr)
+        before = {kind: len(tally.errors) for kind, tally in tallies.items()}
         score_entities(gold, predicted(database, document_id), tallies)
+        for kind, tally in tallies.items():  # name the page in its new error lines
+            start = before.get(kind, 0)
+            tally.errors[start:] = [f"{gold_file.stem}: {e}" for e in tally.errors[start:]]
     rows = [tallies[kind].row(section, f"entity:{kind}") for kind in sorted(tallies)]
     total = Tally(
         sum(t.tp for t in tallies.values()),

@@ -260,3 +260,26 @@ def test_source_dates_reach_extraction(tmp_path: Path, capsys: pytest.CaptureFix
     assert rows[("dated", "claim:value+unit")]["tp"] == 1
     assert rows[("dated+D", "claim")]["tp"] == 1
     assert rows[("real-all+D", "claim")]["tp"] == 1
+
+
+def test_a_missing_folder_or_sources_file_stops_with_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    missing = tmp_path / "nowhere"
+    assert bench.main(["--seeds", str(seeds), "--heldout-dir", str(missing)]) == 2
+    assert f"{missing}: no such folder (--heldout-dir)" in capsys.readouterr().err
+    argv = ["--seeds", str(seeds), "--heldout-dir", str(seeds)]
+    assert bench.main([*argv, "--heldout-sources", str(missing / "sources.yaml")]) == 2
+    assert "no such sources file" in capsys.readouterr().err
+
+
+def test_environment_folders_are_used_when_no_folder_is_given(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SANCTIONWATCH_HELDOUT_DIR", str(tmp_path / "one"))
+    monkeypatch.setenv("SANCTIONWATCH_HELDOUT2_DIR", str(tmp_path / "two"))
+    assert bench._env_folders() == [tmp_path / "one", tmp_path / "two"]
+    monkeypatch.delenv("SANCTIONWATCH_HELDOUT_DIR")
+    assert bench._env_folders() == [tmp_path / "two"]
