@@ -569,7 +569,8 @@ def evaluate_heldout(
     verbose: bool = False,
     source_dates: bool = False,
 ) -> list[dict[str, Any]]:
-    """Each set's rows (``relation:all`` included), then the ``real-all`` block. With
+    """Each set's rows (``relation:all`` included), then the ``real-all`` block (suffixed
+    ``+L`` when ``lists`` are loaded). With
     ``source_dates`` every page gets its ``published`` date from the sources file (sections
     ``<set>+D``), which separates what extraction gets wrong from what a missing or wrongly
     inferred document date costs."""
@@ -589,7 +590,7 @@ def evaluate_heldout(
             )
         )
     rows = [row for block in blocks for row in block]
-    if blocks and lists is None:
+    if blocks:
         rows.extend(merge_rows(blocks, COMBINED + suffix))
     return rows
 
