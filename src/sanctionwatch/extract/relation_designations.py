@@ -249,7 +249,7 @@ class DesignationFinder:
             yield from found[:wanted]
             return
         yield from found
-        if wanted is None and (found or not group.listed):
+        if wanted is None and not group.listed:
             return
         window = self.rules.following_sentences if wanted is not None else 50
         missing = None if wanted is None else wanted - len(found)

@@ -55,7 +55,11 @@ from sanctionwatch.extract.types import DocumentContext, Mention
 
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
-_JOINER = re.compile(r"[\s,;()“”\"]*(?:(?:and|or|as well as)[\s()]*)?", re.IGNORECASE)
+_JOINER = re.compile(
+    r"[\s,;()“”\"]*(?:(?:and|or|as well as)[\s()]*)?(?:the\s+)?", re.IGNORECASE
+)
+_BASIS_REACH = 40
+"""Characters between a basis cue and the first instrument it introduces."""
 _QUANTIFIERS = frozenset({"many", "some", "several", "most", "all", "they", "others", "few"})
 
 
@@ -752,7 +756,7 @@ class SentenceFinder:
 
     def _instruments_after(self, text: str, start: int, sentence: Span) -> list[str]:
         names: list[str] = []
-        cursor, limit = start, 40
+        cursor = start
         for mention in self.index.ordered:
             if mention.start >= sentence.end_char:
                 break
@@ -762,12 +766,12 @@ class SentenceFinder:
                 if names and mention.start >= cursor:
                     break
                 continue
-            if mention.start - cursor > limit or (
+            if (not names and mention.start - cursor > _BASIS_REACH) or (
                 names and not _JOINER.fullmatch(text[cursor : mention.start])
             ):
                 break
             names.append(mention.canonical)
-            cursor, limit = mention.end, 0
+            cursor = mention.end
         return names
 
     def sanctions(self, sentence: Span) -> Iterator[Link]:
