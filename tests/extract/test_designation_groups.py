@@ -177,3 +177,24 @@ def test_packaged_rules_have_enumerations() -> None:
     assert rules.enumerations is not None
     assert "target" in rules.enumerations.cue_verbs
     assert default_rules().basis_cues[0].count(" ") >= 1  # longest cue first
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (f"{BUILDER} employs hundreds of North Korean laborers.", True),
+        (f"{BUILDER} hired a contingent of North Korean workers in May.", True),
+        (f"{BUILDER} continues to use the exportation of North Korean labor.", False),
+    ],
+)
+def test_workers_counted_through_of_but_not_a_process(text: str, found: bool) -> None:
+    rows = [row for row in rows_of(text, NAMES) if row.kind == "employment"]
+    assert bool(rows) is found, rows
+
+
+def test_an_earlier_designation_does_not_take_the_carried_authority() -> None:
+    text = (
+        f"OFAC designated {BUILDER} for paying {MANAGER}. "
+        f"{MANAGER} had already been designated. {TRADER} was previously designated too."
+    )
+    assert set(_sanctions(text, **RELEASE)) == {BUILDER}

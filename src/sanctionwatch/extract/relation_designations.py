@@ -87,6 +87,8 @@ class DesignationFinder:
                 stated, other_subject = self._stated_authority(trigger)
                 if other_subject:
                     continue  # a subject that is no authority ("Russia targets ...")
+                if stated is None and self._earlier(trigger):
+                    continue  # "X had already been designated": not this action's authority
                 current = stated or self._carried(last, position)
                 if current is None:
                     continue
@@ -157,6 +159,14 @@ class DesignationFinder:
                     written = self.finder.mention_text(conj)
                     return _Designation(authority, written, [], -1), False
         return None, not all(self._is_action(subject) for subject in subjects)
+
+    def _earlier(self, trigger: Token) -> bool:
+        """An earlier designation: "had been designated", "was previously designated"."""
+        return any(
+            child.lower_ in self.rules.earlier_words
+            or (child.dep_ == "aux" and child.lower_ == "had")
+            for child in trigger.children
+        )
 
     def _is_action(self, token: Token) -> bool:
         return token.lemma_.lower() in self.rules.action_nouns or token.lower_ in (

@@ -580,6 +580,8 @@ class SentenceFinder:
             return None
         if token.lemma_.lower() in self.rules.worker_nouns:
             return token
+        if not (token.like_num or token.lemma_.lower() in self.rules.worker_quantities):
+            return None  # "the exportation of labor" is no group of workers
         for _, obj in prep_objects(token, {"of"}):
             if obj.lemma_.lower() in self.rules.worker_nouns and self.index.at(obj) is None:
                 return obj

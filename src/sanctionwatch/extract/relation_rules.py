@@ -148,6 +148,7 @@ class EnumerationRules:
     following_sentences: int
     carry_sentences: int
     confidence: float
+    earlier_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +198,7 @@ class RelationRules:
     headline_verbs: frozenset[str] = frozenset()
     trigger_verbs: frozenset[str] = frozenset()
     basis_cues: tuple[str, ...] = ()
+    worker_quantities: frozenset[str] = frozenset()
     enumerations: EnumerationRules | None = None
 
     @property
@@ -434,6 +436,7 @@ def _enumerations(raw: Any, party_schemata: frozenset[str], where: str) -> Enume
         following_sentences=_count(raw, "following_sentences", where),
         carry_sentences=_count(raw, "carry_sentences", where),
         confidence=_confidence(raw, where),
+        earlier_words=_words(raw.get("earlier_words"), where),
     )
 
 
@@ -467,6 +470,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         worker_nouns=_words(_get(workers, "nouns", source), f"{source}: worker_groups"),
         worker_verbs=_words(_get(workers, "verbs", source), f"{source}: worker_groups"),
         worker_holders=_words(workers.get("holders"), f"{source}: worker_groups"),
+        worker_quantities=_words(workers.get("quantities"), f"{source}: worker_groups"),
         worker_link=_link_shape(
             _get(workers, "link", source),
             f"{source}: worker_groups.link",
