@@ -161,7 +161,7 @@ def _raw_rules() -> dict[str, Any]:
 def test_rules_reject_a_group_noun_binding_an_unknown_schema() -> None:
     data = _raw_rules()
     data["sanctions"]["enumerations"]["group_nouns"]["vessel"] = ["Vessel"]
-    with pytest.raises(RelationRulesError, match="group_nouns.vessel: Vessel not in party"):
+    with pytest.raises(RelationRulesError, match=r"group_nouns\.vessel: Vessel not in party"):
         parse_rules(data, "inline")
 
 
@@ -198,3 +198,29 @@ def test_an_earlier_designation_does_not_take_the_carried_authority() -> None:
         f"{MANAGER} had already been designated. {TRADER} was previously designated too."
     )
     assert set(_sanctions(text, **RELEASE)) == {BUILDER}
+
+
+def test_affiliate_of_an_unnamed_body_of_a_named_organisation() -> None:
+    names = {TRADER: "Company", "Korean Workers' Party": "Organization"}
+    text = (
+        f"{TRADER} is an affiliate of the Sinuiju city committee of the ruling "
+        "Korean Workers' Party."
+    )
+    rows = [row for row in rows_of(text, names) if row.kind == "membership"]
+    assert [(row.source, row.target_id) for row in rows] == [(TRADER, None)]
+    assert rows[0].target.startswith("Sinuiju city committee of the ruling Korean Workers")
+    plain = f"{TRADER} is an affiliate of the committee on trade."
+    assert not [row for row in rows_of(plain, names) if row.kind == "membership"]
+
+
+def test_writing_for_a_paper_links_the_people_they_refers_to() -> None:
+    names = {"Olga Sidorova": "Person", "Pavel Orlov": "Person", "Baikal Herald": "Organization"}
+    text = (
+        "Olga Sidorova and Pavel Orlov traveled to Magadan last winter. "
+        "Writing for the Baikal Herald, they describe the camps."
+    )
+    rows = rows_of(text, names)
+    employment = {(row.source, row.target) for row in rows if row.kind == "employment"}
+    assert employment == {("Olga Sidorova", "Baikal Herald"), ("Pavel Orlov", "Baikal Herald")}
+    alone = "Writing for the Baikal Herald, the camps are described in detail."
+    assert not [row for row in rows_of(alone, names) if row.kind == "employment"]

@@ -55,11 +55,10 @@ from sanctionwatch.extract.types import DocumentContext, Mention
 
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
-_JOINER = re.compile(
-    r"[\s,;()“”\"]*(?:(?:and|or|as well as)[\s()]*)?(?:the\s+)?", re.IGNORECASE
-)
+_JOINER = re.compile(r"[\s,;()“”\"]*(?:(?:and|or|as well as)[\s()]*)?(?:the\s+)?", re.IGNORECASE)
 _BASIS_REACH = 40
 """Characters between a basis cue and the first instrument it introduces."""
+_PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
 _QUANTIFIERS = frozenset({"many", "some", "several", "most", "all", "they", "others", "few"})
 
 
@@ -279,7 +278,9 @@ class SentenceFinder:
         found: dict[str, Party] = {}
         for token in tokens:
             candidates = [self.party(token)]
-            if candidates[0] is None:
+            if candidates[0] is None and token.lower_ in _PLURAL_PRONOUNS:
+                candidates = list(self._plural_people(token))
+            elif candidates[0] is None:
                 # "two nationals, Im Song Sun and Choe Song Chol": every listed appositive
                 candidates = [
                     self.party(conj)
@@ -290,6 +291,36 @@ class SentenceFinder:
                 if party is not None and party.entity_id and self.is_party(party, schemata):
                     found.setdefault(party.entity_id, party)
         return list(found.values())
+
+    def _plural_people(self, pronoun: Token) -> Iterator[Party]:
+        """ "A and B report from Sakhalin. Writing for X, they explain ...": "they" is the
+        people coordinated as the subject earlier in the sentence or in the one before."""
+        sentence = pronoun.sent
+        scope = list(sentence)
+        if sentence.start > 0:
+            scope = list(self.index.doc[sentence.start - 1].sent) + scope
+        for token in reversed([t for t in scope if t.i < pronoun.i]):
+            if token.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            subtree = list(token.subtree)
+            people: dict[str, Mention] = {}
+            for word in subtree:
+                mention = self.index.at(word)
+                if mention is not None and mention.schema == "Person":
+                    people.setdefault(mention.entity_id, mention)
+            if len(people) < 2 or not any(word.dep_ == "cc" for word in subtree):
+                continue
+            end = pronoun.idx + len(pronoun)
+            for mention in people.values():
+                yield Party(
+                    mention.canonical,
+                    pronoun.idx,
+                    end,
+                    mention.entity_id,
+                    mention.schema,
+                    via_pronoun=True,
+                )
+            return
 
     def place(self, token: Token) -> Place | None:
         """A place named at ``token`` (a Place mention, or a proper noun)."""
@@ -487,10 +518,25 @@ class SentenceFinder:
                     holders = subjects
                 elif not holders and not others and len(subjects) > 1:
                     holders, others = subjects[:1], subjects[1:]
+            if not others and rule.unnamed_bodies:
+                others = self._unnamed_bodies(token, rule)
             pairs = product(holders, others)
             for link in self._links(rule.shape, f"noun:{rule.id}", pairs, token, sentence):
                 self._add_percentage(link, token)
                 yield link
+
+    def _unnamed_bodies(self, token: Token, rule: NounRule) -> list[Party]:
+        """ "the Pyongyang City committee of the ruling Workers' Party": a body of a named
+        organisation, without a name of its own, as a described (unnamed) end."""
+        found = []
+        for _, body in prep_objects(token, rule.preps):
+            if not body.is_lower or body.lemma_.lower() not in rule.unnamed_bodies:
+                continue
+            owners = [obj for _, obj in prep_objects(body, {"of"})] + children(body, "poss")
+            if any(p.schema in ORG_SCHEMATA for p in self.parties(owners)):
+                text, start, end = describe(body)
+                found.append(Party(text, start, end))
+        return found
 
     def _add_percentage(self, link: Link, token: Token) -> None:
         if link.schema != "Ownership":
@@ -510,6 +556,8 @@ class SentenceFinder:
             subjects, objects = agents(verb), passive_targets(verb)
         else:
             subjects, objects = clause_subjects(verb), verb_objects(verb)
+            if not subjects and verb.dep_ == "advcl" and verb.tag_ == "VBG":
+                subjects = clause_subjects(verb.head)  # "Writing for X, they explain ..."
         if rule.object_preps:
             objects = [obj for _, obj in prep_objects(verb, rule.object_preps)]
         if rule.via:

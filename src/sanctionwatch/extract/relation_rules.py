@@ -104,6 +104,7 @@ class NounRule:
     role: str
     confidence: float
     verb_subject_is_other: frozenset[str] = frozenset()
+    unnamed_bodies: frozenset[str] = frozenset()
 
     @property
     def shape(self) -> LinkShape:
@@ -306,6 +307,7 @@ def _noun(raw: dict[str, Any], where: str) -> NounRule:
         role=str(raw.get("role", "")),
         confidence=_confidence(raw, where),
         verb_subject_is_other=_words(raw.get("verb_subject_is_other"), where),
+        unnamed_bodies=_words(raw.get("unnamed_bodies"), where),
     )
     _check_schema(rule.schema, [rule.holder, rule.other, "role"], f"{where} ({rule.id})")
     return rule
