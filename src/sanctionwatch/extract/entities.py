@@ -423,8 +423,17 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     """Final schema of a candidate (None drops it) from the context around it."""
     text = _text(doc)[candidate.start : candidate.end]
     if candidate.schema == "LegalInstrument":
-        candidate.canonical = _instrument_canonical(text, rules)
+        candidate.canonical = _instrument_canonical(text, rules, candidate.source)
         return candidate if candidate.canonical else None
+    state = _state_of_country(text, rules)
+    if state is not None and candidate.source in ("model", "rule:organisation-head"):
+        # "the Government of North Korea" is North Korea acting as a state
+        offset, length, state_country = state
+        candidate.start += offset
+        candidate.end = candidate.start + length
+        candidate.schema, candidate.type_score = "Place", 3
+        candidate.country, candidate.is_country = state_country, True
+        return candidate
     words = text.split()
     last = words[-1]
     legal_form = legal_form_key(last) in {form[-1] for form in rules.legal_forms}
@@ -461,7 +470,49 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     return candidate
 
 
-def _instrument_canonical(text: str, rules: EntityRules) -> str | None:
+_STATE_OF = re.compile(r"(?P<noun>\w+)\s+of\s+(?:the\s+)?(?P<country>.+)", re.IGNORECASE)
+_COUNTRY_STATE = re.compile(r"(?P<country>.+?)(?:['’]s)?\s+(?P<noun>\w+)", re.IGNORECASE)
+
+
+def _state_of_country(text: str, rules: EntityRules) -> tuple[int, int, str] | None:
+    """(offset, length, country code) of the country in "Government of X" / "X's regime"."""
+    for pattern in (_STATE_OF, _COUNTRY_STATE):
+        match = pattern.fullmatch(text)
+        if match is None or match.group("noun").casefold() not in rules.state_nouns:
+            continue
+        code, kind = _territory(match.group("country"), rules)
+        if code is not None and kind == "country":
+            return match.start("country"), len(match.group("country")), code
+    return None
+
+
+def _modifier_abbreviation(doc: Doc, candidate: _Candidate) -> bool:
+    """ "U.S. officials", "U.S. and UN sanctions": a country's abbreviation used as an
+    adjective (like "American") names no place."""
+    text = _text(doc)[candidate.start : candidate.end]
+    if candidate.schema != "Place" or not candidate.is_country or not _is_acronym(text):
+        return False
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    if root.dep_ in ("compound", "nmod", "amod") and root.head.pos_ == "NOUN":
+        return root.head.i > root.i and root.head.is_lower
+    after = _tokens_after(doc, candidate.end)
+    if len(after) < 3 or after[0].lower_ not in ("and", "or", "/"):
+        return False
+    index = 1
+    while index < len(after) - 1 and after[index].text[:1].isupper():
+        index += 1
+    return index > 1 and after[index].pos_ == "NOUN" and after[index].is_lower
+
+
+def _instrument_canonical(text: str, rules: EntityRules, source: str = "") -> str | None:
+    if source.endswith(":more"):  # a further number after a match: "... 2375 and 2397"
+        rule_id = source.split(":")[2]
+        rule = next((rule for rule in rules.instruments if rule.id == rule_id), None)
+        number = text.strip()
+        return rule.canonical.format(number=number, name=number) if rule else None
     for rule in rules.instruments:
         match = rule.pattern.search(text)
         if match:
@@ -493,6 +544,8 @@ def instrument_publisher(canonical: str, rules: EntityRules | None = None) -> st
 
 def _is_junk(text: str, candidate: _Candidate, rules: EntityRules) -> bool:
     key = _normalise(text, rules)
+    if candidate.schema == "LegalInstrument":
+        return not key  # "2397" in "Resolutions 2375 and 2397" is an instrument
     if not key or key in rules.junk or not any(ch.isalpha() for ch in text):
         return True
     if key.split()[0] in rules.document_parts and candidate.schema != "LegalInstrument":
@@ -514,10 +567,11 @@ def _names_instrument(text: str, candidate: _Candidate, rules: EntityRules) -> b
 
 
 def _heading_phrase(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
-    """A title-case phrase the model guessed at in a heading ("Global Presence, Diverse
-    Industries") or one starting with a gerund ("Exporting Workers"): not a name. Names found
-    by rules, lists or legal forms, and places, are kept."""
-    if candidate.source != "model" or candidate.schema == "Place":
+    """A title-case phrase the model (or an organisation head such as "Industries") guessed at
+    in a heading ("Global Presence, Diverse Industries") or one starting with a gerund
+    ("Exporting Workers"): not a name. Names found by lists or legal forms, and places, are
+    kept, and so is a heading phrase the body repeats."""
+    if candidate.source not in ("model", "rule:organisation-head") or candidate.schema == "Place":
         return False
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
     if span is None:
@@ -632,6 +686,7 @@ class _Resolver:
         self._also_known_as()
         self._settle_schemata()
         self._acronyms()
+        self._country_prefixed()
         self._near_duplicate_people()
         self._place_suffixes()
         self._short_forms()
@@ -702,6 +757,25 @@ class _Resolver:
                     self.found[member].canonical = self.found[target].canonical
                 return
 
+    def _country_prefixed(self) -> None:
+        """ "Department of the Treasury" after "U.S. Department of the Treasury": a name that is
+        a longer organisation name without its leading country is that organisation."""
+        orgs = self._long_names("org")
+        for index, candidate in enumerate(self.found):
+            if _family(candidate.schema) != "org":
+                continue
+            short = self.text(index).split()
+            key = _normalise(" ".join(short), self.rules)
+            for target, _tokens in orgs:
+                words = self.text(target).split()
+                if len(words) <= len(short) or self.groups.find(target) == self.groups.find(index):
+                    continue
+                tail = _normalise(" ".join(words[len(words) - len(short) :]), self.rules)
+                prefix = " ".join(words[: len(words) - len(short)])
+                if tail == key and _territory(prefix, self.rules)[1] == "country":
+                    self.groups.union(index, target)
+                    break
+
     def _near_duplicate_people(self) -> None:
         """ "Thomas Grove" and "Thomas Groves": same given names, surname one letter apart."""
         people = self._long_names("Person")
@@ -744,7 +818,9 @@ class _Resolver:
             target = None
             if candidate.type_score < 3 or candidate.schema == "Person":
                 target = self._nearest(index, self._person_targets(tokens, people))
-            if target is None:
+            if target is None and not _is_acronym(self.text(index)):
+                # an acronym joins its expansion (initials), never a longer name it starts:
+                # "U.N." is not "U.N. Security Council"
                 target = self._nearest(index, self._org_targets(index, tokens, orgs))
             if target is not None and self.groups.find(target) != self.groups.find(index):
                 self.groups.union(index, target)
@@ -839,6 +915,8 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
         if typed is None or not typed.schema or _is_junk(text, typed, rules):
             continue
         if _names_instrument(text, typed, rules) or _heading_phrase(doc, typed, rules):
+            continue
+        if _modifier_abbreviation(doc, typed):
             continue
         found.append(typed)
     resolver = _Resolver(doc, found, rules)

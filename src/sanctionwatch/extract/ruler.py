@@ -17,7 +17,12 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules
+from sanctionwatch.extract.rules import (
+    EntityRules,
+    InstrumentRule,
+    legal_form_key,
+    load_entity_rules,
+)
 
 RULE_SPANS = "sanctionwatch_rules"
 OPENING_QUOTES = frozenset("«“\"„'‘")
@@ -292,6 +297,27 @@ class RuleComponent:
                     label="LegalInstrument",
                     kb_id=f"rule:instrument:{rule.id}",
                 )
+                yield from self._more_instruments(doc, text, rule, end, taken)
+
+    def _more_instruments(
+        self, doc: Doc, text: str, rule: InstrumentRule, end: int, taken: list[tuple[int, int]]
+    ) -> Iterator[Span]:
+        """ "Resolutions 2375 and 2397": each further number is an instrument of the same
+        kind; its span is the number alone (``...:more``, the canonical name is rebuilt)."""
+        while rule.more is not None and (match := rule.more.match(text, end)):
+            start, end = match.span("number")
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                return
+            taken.append((match.start(), match.end()))
+            end = match.end()
+            yield Span(
+                doc,
+                span.start,
+                span.end,
+                label="LegalInstrument",
+                kb_id=f"rule:instrument:{rule.id}:more",
+            )
 
     def cue_noun_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
         """A name right after a typing noun: "the website Pyongyangpapers", "group CNA"."""

@@ -34,6 +34,8 @@ class InstrumentRule:
     pattern: re.Pattern[str]
     canonical: str
     publisher: str
+    more: re.Pattern[str] | None = None
+    """Further numbers of the same kind right after a match ("Resolutions 2375 and 2397")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class EntityRules:
     byline_cues: frozenset[str] = frozenset()
     korean_family_names: tuple[str, ...] = ()
     place_heads: frozenset[str] = frozenset()
+    state_nouns: frozenset[str] = frozenset()
     places: dict[str, str] = field(default_factory=dict)
     """Lower-cased place name -> ISO code of the country it lies in."""
 
@@ -99,12 +102,21 @@ def _instruments(path: Path, data: dict[str, Any]) -> tuple[InstrumentRule, ...]
             raise RulesError(
                 f"{path}: instruments[{index}] pattern lacks a (?P<number>) or (?P<name>) group"
             )
+        more = None
+        if item.get("more"):
+            try:
+                more = re.compile(str(item["more"]), flags)
+            except re.error as exc:
+                raise RulesError(f"{path}: instruments[{index}] more: {exc}") from exc
+            if "number" not in more.groupindex:
+                raise RulesError(f"{path}: instruments[{index}] more lacks a (?P<number>) group")
         rules.append(
             InstrumentRule(
                 id=str(item["id"]),
                 pattern=pattern,
                 canonical=str(item["canonical"]),
                 publisher=str(item.get("publisher", "")),
+                more=more,
             )
         )
     return tuple(rules)
@@ -167,6 +179,7 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         byline_cues=_lower(_optional_strings(path, data, "byline_cues")),
         korean_family_names=tuple(_strings(path, data, "korean_family_names")),
         place_heads=_lower(_strings(path, data, "place_heads")),
+        state_nouns=_lower(_optional_strings(path, data, "state_nouns")),
     )
 
 

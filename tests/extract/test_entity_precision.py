@@ -1,0 +1,105 @@
+"""Entity precision rules for real pages: a country's government is the country, an
+abbreviation used as an adjective names no place, acronyms and country-prefixed names join the
+right entity, numbered instruments in enumerations (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from sanctionwatch.extract.entities import find_mentions
+from sanctionwatch.extract.types import DocumentContext, Mention
+from sanctionwatch.store.offsets import OffsetMap
+
+
+def _mentions(nlp: Language, text: str) -> list[Mention]:
+    return find_mentions(nlp(text), DocumentContext("doc", text, OffsetMap.identity(len(text))))
+
+
+def _canonicals(mentions: list[Mention], schema: str) -> set[str]:
+    return {m.canonical for m in mentions if m.schema == schema}
+
+
+def test_government_of_a_country_is_the_country(nlp: Language) -> None:
+    text = (
+        "The Government of Belarus continues to send loggers abroad. "
+        "Observers in Belarus say the practice is growing."
+    )
+    mentions = _mentions(nlp, text)
+    assert not [m for m in mentions if "Government" in m.text]
+    places = [m for m in mentions if m.canonical == "Belarus"]
+    assert len(places) == 2 and len({m.entity_id for m in places}) == 1
+    assert all(m.schema == "Place" for m in places)
+
+
+def test_government_of_something_else_is_kept_as_it_was(nlp: Language) -> None:
+    text = "The Government Accountability Office published a review of export controls."
+    mentions = _mentions(nlp, text)
+    assert any("Accountability" in m.canonical for m in mentions)
+
+
+def test_abbreviation_used_as_an_adjective_names_no_place(nlp: Language) -> None:
+    text = (
+        "U.S. officials say the permits violate the ban. "
+        "Enforcement of U.S. and UN sanctions is uneven."
+    )
+    assert "U.S." not in {m.text for m in _mentions(nlp, text) if m.schema == "Place"}
+
+
+def test_abbreviation_as_a_noun_is_a_place(nlp: Language) -> None:
+    text = "The workers never reached the U.S. and stayed in Vladivostok instead."
+    assert "U.S." in {m.text for m in _mentions(nlp, text) if m.schema == "Place"}
+
+
+def test_an_acronym_is_not_short_for_a_longer_name_it_starts(nlp: Language) -> None:
+    text = (
+        "The U.N. Security Council barred new work permits in September. "
+        "U.N. officials say the ban is widely ignored."
+    )
+    mentions = _mentions(nlp, text)
+    council = {m.entity_id for m in mentions if m.canonical == "U.N. Security Council"}
+    short = [m for m in mentions if m.text == "U.N."]
+    assert council and short
+    assert all(m.entity_id not in council for m in short)
+
+
+def test_name_without_its_country_prefix_joins_the_full_name(nlp: Language) -> None:
+    text = (
+        "The U.S. Department of Commerce added the firm to its list in March. "
+        "A spokesman for the Department of Commerce declined to comment."
+    )
+    mentions = [m for m in _mentions(nlp, text) if "Commerce" in m.text]
+    assert len(mentions) == 2
+    assert len({m.entity_id for m in mentions}) == 1
+    assert mentions[0].canonical == "U.S. Department of Commerce"
+
+
+def test_enumerated_resolution_numbers_are_each_an_instrument(nlp: Language) -> None:
+    text = (
+        "Member states had to expel the laborers under UN Security Council Resolutions 2270 "
+        "and 2321, and under Resolutions (UNSCR) 2375, 2397."
+    )
+    found = _canonicals(_mentions(nlp, text), "LegalInstrument")
+    assert found == {f"UN Security Council Resolution {n}" for n in (2270, 2321, 2375, 2397)}
+    assert not _canonicals(_mentions(nlp, text), "Organization")
+
+
+def test_executive_order_with_its_bracketed_abbreviation(nlp: Language) -> None:
+    text = "The firm was designated pursuant to Executive Order (E.O.) 13810 and 13722."
+    found = _canonicals(_mentions(nlp, text), "LegalInstrument")
+    assert found == {"Executive Order 13810", "Executive Order 13722"}
+
+
+def test_heading_of_common_words_with_an_organisation_head_is_no_company(nlp: Language) -> None:
+    text = (
+        "Broad Reach, Varied Industries\n\n"
+        "Laborers from the North work in construction, fishing and logging across Siberia."
+    )
+    assert not _canonicals(_mentions(nlp, text), "Company")
+
+
+def test_heading_name_the_body_repeats_is_kept(nlp: Language) -> None:
+    text = (
+        "Sinbong Heavy Industries\n\n"
+        "Sinbong Heavy Industries sent welders to a shipyard near Nakhodka last spring."
+    )
+    assert "Sinbong Heavy Industries" in _canonicals(_mentions(nlp, text), "Company")
