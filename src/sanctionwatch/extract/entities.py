@@ -23,6 +23,14 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from sanctionwatch.extract.entity_spans import (
+    SpanRules,
+    comma_cue,
+    credit_names,
+    family_modifier,
+    load_span_rules,
+    split_span,
+)
 from sanctionwatch.extract.ruler import RULE_SPANS, RuleComponent
 from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules
 from sanctionwatch.extract.types import DocumentContext, Mention
@@ -76,7 +84,8 @@ ROLE_STOPS = frozenset(
 
 def extractor_version(rules: EntityRules | None = None) -> str:
     """``origin_version`` of this extractor: code version plus rules-file version."""
-    return f"{EXTRACTOR_VERSION}.r{(rules or load_entity_rules()).version}"
+    spans = load_span_rules().version
+    return f"{EXTRACTOR_VERSION}.r{(rules or load_entity_rules()).version}.s{spans}"
 
 
 @dataclass(slots=True)
@@ -240,7 +249,52 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
             candidate.end = _drop_place_suffix(text, candidate.start, candidate.end, rules)
         if candidate.source == "model" and candidate.schema != "Place":
             candidate.end = _drop_junk_tail(text, candidate.start, candidate.end, rules)
-    return [c for c in found if c.end > c.start]
+    return _corrected_spans(text, [c for c in found if c.end > c.start], rules)
+
+
+def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> list[_Candidate]:
+    """Titles, times, credits and possessives cut out of the spans (:mod:`entity_spans`)."""
+    span_rules = load_span_rules()
+
+    def territory(name: str) -> str:
+        return _territory(name, rules)[1]
+
+    corrected: list[_Candidate] = []
+    for candidate in found:
+        fixed = candidate.schema == "LegalInstrument" or candidate.source.startswith("gazetteer")
+        if fixed:
+            corrected.append(candidate)
+            continue
+        if candidate.source == "model" and family_modifier(
+            text, candidate.start, candidate.end, span_rules, rules
+        ):
+            continue
+        pieces = split_span(
+            text, candidate.start, candidate.end, span_rules, rules, territory, candidate.schema
+        )
+        if pieces is None:
+            corrected.append(_comma_typed(text, candidate, span_rules))
+            continue
+        for piece in pieces:
+            start, end = _trim(text, piece.start, piece.end, rules)
+            if end > start:
+                schema = piece.schema or candidate.schema
+                score = max(candidate.type_score, piece.score)
+                corrected.append(replace(candidate, start=start, end=end, schema=schema))
+                corrected[-1].type_score = score
+    for piece in credit_names(text, span_rules):
+        corrected.append(_Candidate(piece.start, piece.end, piece.schema, "rule:credit", 3, 3))
+    return corrected
+
+
+def _comma_typed(text: str, candidate: _Candidate, span_rules: SpanRules) -> _Candidate:
+    """ "its sister company, X": a name only the model found, typed by the noun before it."""
+    if candidate.source == "model" and candidate.type_score < 3:
+        if candidate.schema in ("Person", "Organization"):
+            cue = comma_cue(text, candidate.start, span_rules)
+            if cue is not None:
+                candidate.schema, candidate.type_score = cue, 3
+    return candidate
 
 
 HYPHEN_LEFT = re.compile(r"(?<![\w-])([A-Z][\w]*)-$")

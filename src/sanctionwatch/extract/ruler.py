@@ -72,6 +72,9 @@ def _name_start(doc: Doc, end: int, connectors: frozenset[str], limit: int) -> i
         if token.text in APOSTROPHES and inner and doc[start - 2].text.endswith("s"):
             start -= 1
             continue
+        if _inner_hyphen(doc, start - 1) and start < end:
+            start -= 1  # "Korea South-South Cooperation Corp": a hyphenated name word
+            continue
         opening = _parenthesis_start(doc, start - 1)
         if opening is not None:
             start = opening
@@ -80,6 +83,27 @@ def _name_start(doc: Doc, end: int, connectors: frozenset[str], limit: int) -> i
     while start < end and (doc[start].lower_ in connectors or doc[start].is_punct):
         start += 1
     return start
+
+
+def _inner_hyphen(doc: Doc, index: int) -> bool:
+    """ ``doc[index]`` is a hyphen inside one capitalised word ("South-South", "Hyung-Jin")."""
+    if index < 1 or index + 1 >= len(doc) or doc[index].text != "-":
+        return False
+    before, after = doc[index - 1], doc[index + 1]
+    return (
+        not before.whitespace_
+        and not doc[index].whitespace_
+        and is_capitalised(before)
+        and is_capitalised(after)
+    )
+
+
+def _possessive_inside(doc: Doc, index: int) -> bool:
+    """ "People’s Armed Forces": a possessive between two capitalised words of one name."""
+    if index < 1 or index + 1 >= len(doc) or doc[index].lower_ not in ("'s", "’s"):
+        return False
+    before, after = doc[index - 1], doc[index + 1]
+    return is_capitalised(before) and is_capitalised(after)
 
 
 def _parenthesis_start(doc: Doc, close: int) -> int | None:
@@ -94,6 +118,14 @@ def _parenthesis_start(doc: Doc, close: int) -> int | None:
                 return index
             return None
     return None
+
+
+def _after_previous_form(doc: Doc, start: int, index: int, connectors: frozenset[str]) -> int:
+    """A name never reaches back over the previous company's legal form: "A SA and B SA",
+    "A Co. Ltd. & B Co. Ltd." are two companies (``start`` is already past that form)."""
+    while start < index and (doc[start].lower_ in connectors or doc[start].is_punct):
+        start += 1
+    return start
 
 
 def _trim_left(doc: Doc, start: int, end: int, places: dict[str, str]) -> int:
@@ -175,12 +207,17 @@ class RuleComponent:
     def _legal_form_at(self, doc: Doc, index: int) -> int:
         """Length of the longest legal form starting at token ``index`` (0 if none)."""
         longest = 0
-        for size in range(1, self.rules.longest_legal_form + 1):
-            if index + size > len(doc):
+        words: tuple[str, ...] = ()
+        limit = min(len(doc), index + 2 * self.rules.longest_legal_form)
+        for position in range(index, limit):
+            key = legal_form_key(doc[position].text)
+            if not key:
+                continue  # "Sp. z o.o." is tokenised "Sp", ".", "z", "o.o", "."
+            words = (*words, key)
+            if len(words) > self.rules.longest_legal_form:
                 break
-            words = tuple(legal_form_key(doc[i].text) for i in range(index, index + size))
             if words in self.rules.legal_forms:
-                longest = size
+                longest = position + 1 - index
         return longest
 
     def legal_form_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
@@ -199,6 +236,7 @@ class RuleComponent:
                 done = quoted
                 continue
             start = _name_start(doc, index, self.rules.name_connectors, MAX_NAME_TOKENS)
+            start = _after_previous_form(doc, max(start, done), index, self.rules.name_connectors)
             start = _trim_left(doc, start, index, self.rules.places)
             if end + 1 < len(doc) and doc[end].text == ",":
                 more = self._legal_form_at(doc, end + 1)
@@ -256,8 +294,10 @@ class RuleComponent:
         while last < len(doc) and last - cursor < MAX_NAME_TOKENS:
             token = doc[last]
             plural_apostrophe = token.text in APOSTROPHES and doc[last - 1].text.endswith("s")
-            if (is_capitalised(token) and not token.is_punct) or (
-                last > cursor and plural_apostrophe
+            if (
+                (is_capitalised(token) and not token.is_punct)
+                or (last > cursor and plural_apostrophe)
+                or (last > cursor and self._possessive_in_name(doc, last))
             ):
                 last += 1
             elif token.lower_ in self.rules.name_connectors and last + 1 < len(doc):
@@ -267,6 +307,14 @@ class RuleComponent:
             else:
                 break
         return last
+
+    def _possessive_in_name(self, doc: Doc, index: int) -> bool:
+        """ "the People's Armed Forces" continues a name; "the Treasury's Office" is a second
+        organisation (a head word on either side of the possessive)."""
+        if not _possessive_inside(doc, index):
+            return False
+        heads = self.rules.organisation_heads
+        return doc[index - 1].lower_ not in heads and doc[index + 1].lower_ not in heads
 
     def _proper_tail(self, token: Token) -> bool:
         """A word that can continue a name after its head: a proper noun, not a place or date."""

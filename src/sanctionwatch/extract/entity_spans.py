@@ -1,0 +1,271 @@
+"""Span corrections: what real pages put inside a candidate name that is not part of it.
+
+The model and the name rules find a span; on pages they were not written on that span often
+carries a title ("Treasury Secretary Jane Roe"), a time ("Treasury Department on Thursday"), a
+caption credit ("... shipyard Credit: AFP"), a country's or agency's possessive ("AP's
+Pyongyang") or a headline adjective ("New Treasury"). :func:`split_span` cuts a span into the
+names it holds, each with the schema the cut implies; the words it reads are data
+(``data/extract/entity_spans.yaml``), so an analyst fixes a new pattern by editing that file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sanctionwatch.extract.rules import SCHEMATA, EntityRules, RulesError, legal_form_key
+from sanctionwatch.settings import DATA_DIR
+
+SPAN_RULES_PATH = DATA_DIR / "extract" / "entity_spans.yaml"
+WORDS = re.compile(r"\S+")
+POSSESSIVE_INSIDE = re.compile(r"['’]s\s+")
+STRIP = ".,;:!?\"“”'‘’()"
+
+Territory = Callable[[str], str]
+"""Kind of place a name is: ``country``, ``place``, ``organisation`` or ``unknown``."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpanRules:
+    """The words :func:`split_span` reads, lower-cased."""
+
+    version: str
+    title_words: frozenset[str]
+    time_words: frozenset[str]
+    time_prepositions: frozenset[str]
+    credit_cues: frozenset[str]
+    headline_words: frozenset[str]
+    family_modifier_nouns: frozenset[str]
+    comma_cues: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One name cut out of a span; ``schema`` None keeps the span's, ``score`` is the type
+    evidence the cut gives (0: none)."""
+
+    start: int
+    end: int
+    schema: str | None = None
+    score: int = 0
+
+
+def _words(path: Path, data: dict[str, Any], key: str) -> frozenset[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise RulesError(f"{path}: '{key}' must be a list of strings")
+    return frozenset(item.casefold() for item in value)
+
+
+def parse_span_rules(path: Path, data: Any) -> SpanRules:
+    """Validate the parsed YAML of a span rules file."""
+    if not isinstance(data, dict) or "version" not in data:
+        raise RulesError(f"{path}: expected a mapping with a 'version' key")
+    cues = data.get("comma_cues")
+    if not isinstance(cues, dict):
+        raise RulesError(f"{path}: 'comma_cues' must map a noun to a schema")
+    for noun, schema in cues.items():
+        if schema not in SCHEMATA:
+            raise RulesError(f"{path}: comma_cues.{noun}: unknown schema {schema!r}")
+    return SpanRules(
+        version=str(data["version"]),
+        title_words=_words(path, data, "title_words"),
+        time_words=_words(path, data, "time_words"),
+        time_prepositions=_words(path, data, "time_prepositions"),
+        credit_cues=_words(path, data, "credit_cues"),
+        headline_words=_words(path, data, "headline_words"),
+        family_modifier_nouns=_words(path, data, "family_modifier_nouns"),
+        comma_cues={str(noun).casefold(): str(schema) for noun, schema in cues.items()},
+    )
+
+
+def load_span_rules_file(path: Path) -> SpanRules:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RulesError(f"{path}: cannot read span rules: {exc}") from exc
+    return parse_span_rules(path, data)
+
+
+@lru_cache(maxsize=1)
+def load_span_rules() -> SpanRules:
+    """The packaged span rules (read once per process)."""
+    return load_span_rules_file(SPAN_RULES_PATH)
+
+
+# ---------------------------------------------------------------- cuts
+
+
+def _credit_cut(text: str, start: int, end: int, rules: SpanRules) -> tuple[int, int] | None:
+    """(end of the name before, start of the credited agency) at "Credit:" inside a span."""
+    for match in re.finditer(r"(?<=\s)([A-Za-z]+)\s*:\s*", text[start:end]):
+        if match.group(1).casefold() in rules.credit_cues and match.group(1)[0].isupper():
+            return start + match.start(), start + match.end()
+    return None
+
+
+def _drop_lower_tail(text: str, start: int, end: int) -> int:
+    """ "Gdansk shipyard" -> "Gdansk": lower-case words do not end a name."""
+    words = list(WORDS.finditer(text, start, end))
+    while len(words) > 1 and words[-1].group()[:1].islower():
+        words.pop()
+    return words[-1].end() if words else end
+
+
+def _time_cut(text: str, start: int, end: int, rules: SpanRules) -> int:
+    """End of the name before a time phrase ("... Department on Thursday")."""
+    words = list(WORDS.finditer(text, start, end))
+    for index in range(1, len(words)):
+        word = words[index].group().strip(STRIP).casefold()
+        previous = words[index - 1].group().casefold()
+        if word not in rules.time_words:
+            continue
+        if previous in rules.time_prepositions and index >= 2:
+            return words[index - 2].end()
+        return words[index - 1].end()
+    return end
+
+
+def _headline_cut(text: str, start: int, end: int, rules: SpanRules, heads: EntityRules) -> int:
+    """Start of the name after a headline adjective ("New Treasury" -> "Treasury")."""
+    words = list(WORDS.finditer(text, start, end))
+    if len(words) != 2 or words[0].group().casefold() not in rules.headline_words:
+        return start
+    return words[1].start() if words[1].group().casefold() in heads.organisation_heads else start
+
+
+def _plain_name_word(word: str, heads: EntityRules, rules: SpanRules) -> bool:
+    """A word that can be part of a person's name: capitalised, not a title, a connector, an
+    organisation head, a legal form or a generic word ("State")."""
+    lower = word.casefold()
+    return (
+        word[:1].isupper()
+        and word.strip(STRIP) == word
+        and lower not in rules.title_words
+        and lower not in heads.name_connectors
+        and lower not in heads.organisation_heads
+        and lower not in heads.generic_name_words
+        and (legal_form_key(word),) not in heads.legal_forms
+    )
+
+
+def _title_cut(text: str, start: int, end: int, rules: SpanRules, heads: EntityRules) -> int:
+    """Start of the person's name after a capitalised title ("Treasury Secretary Jane Roe",
+    "Minister of Labor Kim Chol Su"); ``start`` when the span has no title."""
+    words = list(WORDS.finditer(text, start, end))
+    titles = [
+        i
+        for i, w in enumerate(words)
+        if w.group()[:1].isupper() and w.group().casefold() in rules.title_words
+    ]
+    if not titles:
+        return start
+    run = len(words)
+    while run > 0 and _plain_name_word(words[run - 1].group(), heads, rules):
+        run -= 1
+    if run > 0 and words[run - 1].group().casefold() in heads.name_connectors:
+        run += 1  # "Minister of Labor Kim ...": "Labor" belongs to the title
+    if run <= titles[-1] or not 2 <= len(words) - run <= 4:
+        return start
+    return words[run].start()
+
+
+def _possessive_cut(
+    text: str, start: int, end: int, territory: Territory, schema: str | None
+) -> tuple[Piece, Piece] | None:
+    """ "AP's Pyongyang", "North Korea's Military Security Command": an agency's or a
+    country's possessive before another name makes two names."""
+    match = POSSESSIVE_INSIDE.search(text, start, end)
+    if match is None or match.start() == start:
+        return None
+    owner = text[start : match.start()]
+    letters = owner.replace(".", "")
+    acronym = 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()
+    kind = territory(owner)
+    if not acronym and kind not in ("country", "place"):
+        return None
+    owned = text[match.end() : end]
+    owned_place = territory(owned) in ("country", "place")
+    if not owned_place and schema != "Place":
+        return None  # "VOA's Korea Service" is one service's name
+    owner_schema = "Organization" if acronym and kind == "unknown" else "Place"
+    owned_schema = "Place" if territory(owned) in ("country", "place") else schema
+    if owned_schema == "Place" and territory(owned) not in ("country", "place"):
+        owned_schema = "Organization"  # the model called it a place for the country in it
+    return (
+        Piece(start, match.start(), owner_schema, 3),
+        Piece(match.end(), end, owned_schema, 2),
+    )
+
+
+KOREAN_WESTERN = r"[A-Z][a-z]+-[A-Za-z][a-z]+\s+(?:{families})"
+
+
+def western_korean_name(name: str, heads: EntityRules) -> bool:
+    """ "Hyung-Jin Kim": a hyphenated given name before a Korean family name."""
+    families = "|".join(re.escape(family) for family in heads.korean_family_names)
+    return re.fullmatch(KOREAN_WESTERN.format(families=families), name) is not None
+
+
+def split_span(
+    text: str,
+    start: int,
+    end: int,
+    rules: SpanRules,
+    heads: EntityRules,
+    territory: Territory,
+    schema: str | None = None,
+) -> list[Piece] | None:
+    """The names inside ``text[start:end]``; None when the span is one name as it is."""
+    pieces: list[Piece] = []
+    cut = _credit_cut(text, start, end, rules)
+    new_start, new_end = start, end
+    if cut is not None:
+        new_end = _drop_lower_tail(text, start, cut[0])
+        if cut[1] < end:
+            pieces.append(Piece(cut[1], end, "Organization", 3))
+    new_end = _time_cut(text, new_start, new_end, rules)
+    new_start = _headline_cut(text, new_start, new_end, rules, heads)
+    titled = _title_cut(text, new_start, new_end, rules, heads)
+    possessive = _possessive_cut(text, new_start, new_end, territory, schema)
+    if titled != new_start:
+        pieces.append(Piece(titled, new_end, "Person", 3))
+    elif possessive is not None:
+        pieces.extend(possessive)
+    elif western_korean_name(text[new_start:new_end], heads):
+        pieces.append(Piece(new_start, new_end, "Person", 3))
+    elif (new_start, new_end) != (start, end) and new_end > new_start:
+        pieces.append(Piece(new_start, new_end))
+    if not pieces and (new_start, new_end) == (start, end):
+        return None
+    return pieces
+
+
+def credit_names(text: str, rules: SpanRules) -> list[Piece]:
+    """Agencies credited on a caption line ("Credit: AFP", "Photo: Reuters")."""
+    found = []
+    for match in re.finditer(r"\b([A-Z][a-z]+)\s*:[ \t]*([A-Z][\w.&/ -]{0,38}?)[ \t]*$", text, re.M):
+        if match.group(1).casefold() in rules.credit_cues:
+            found.append(Piece(match.start(2), match.end(2), "Organization", 3))
+    return found
+
+
+def family_modifier(text: str, start: int, end: int, rules: SpanRules, heads: EntityRules) -> bool:
+    """ "the Kim regime": a lone family name before a noun it modifies."""
+    name = text[start:end]
+    if name not in heads.korean_family_names:
+        return False
+    after = re.match(r"['’]?s?\s+([a-z]+)", text[end : end + 30])
+    return after is not None and after.group(1) in rules.family_modifier_nouns
+
+
+def comma_cue(text: str, start: int, rules: SpanRules) -> str | None:
+    """ "its sister company, X": the schema the noun before the comma gives X."""
+    match = re.search(r"\b([a-z]+)\s*,\s*$", text[max(0, start - 40) : start])
+    return rules.comma_cues.get(match.group(1)) if match is not None else None
