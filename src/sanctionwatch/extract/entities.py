@@ -289,11 +289,11 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
 
 def _comma_typed(text: str, candidate: _Candidate, span_rules: SpanRules) -> _Candidate:
     """ "its sister company, X": a name only the model found, typed by the noun before it."""
-    if candidate.source == "model" and candidate.type_score < 3:
-        if candidate.schema in ("Person", "Organization"):
-            cue = comma_cue(text, candidate.start, span_rules)
-            if cue is not None:
-                candidate.schema, candidate.type_score = cue, 3
+    loose = candidate.source == "model" and candidate.type_score < 3
+    if loose and candidate.schema in ("Person", "Organization"):
+        cue = comma_cue(text, candidate.start, span_rules)
+        if cue is not None:
+            candidate.schema, candidate.type_score = cue, 3
     return candidate
 
 

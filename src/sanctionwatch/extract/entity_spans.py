@@ -26,6 +26,7 @@ SPAN_RULES_PATH = DATA_DIR / "extract" / "entity_spans.yaml"
 WORDS = re.compile(r"\S+")
 POSSESSIVE_INSIDE = re.compile(r"['’]s\s+")
 STRIP = ".,;:!?\"“”'‘’()"
+CREDIT_LINE = re.compile(r"\b([A-Z][a-z]+)\s*:[ \t]*([A-Z][\w.&/ -]{0,38}?)[ \t]*$", re.M)
 
 Territory = Callable[[str], str]
 """Kind of place a name is: ``country``, ``place``, ``organisation`` or ``unknown``."""
@@ -250,7 +251,7 @@ def split_span(
 def credit_names(text: str, rules: SpanRules) -> list[Piece]:
     """Agencies credited on a caption line ("Credit: AFP", "Photo: Reuters")."""
     found = []
-    for match in re.finditer(r"\b([A-Z][a-z]+)\s*:[ \t]*([A-Z][\w.&/ -]{0,38}?)[ \t]*$", text, re.M):
+    for match in CREDIT_LINE.finditer(text):
         if match.group(1).casefold() in rules.credit_cues:
             found.append(Piece(match.start(2), match.end(2), "Organization", 3))
     return found

@@ -86,7 +86,7 @@ def _name_start(doc: Doc, end: int, connectors: frozenset[str], limit: int) -> i
 
 
 def _inner_hyphen(doc: Doc, index: int) -> bool:
-    """ ``doc[index]`` is a hyphen inside one capitalised word ("South-South", "Hyung-Jin")."""
+    """``doc[index]`` is a hyphen inside one capitalised word ("South-South", "Hyung-Jin")."""
     if index < 1 or index + 1 >= len(doc) or doc[index].text != "-":
         return False
     before, after = doc[index - 1], doc[index + 1]
