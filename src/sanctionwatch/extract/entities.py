@@ -67,6 +67,7 @@ MAX_SENTENCE_CHARS = 1000
 POSSESSIVE = re.compile(r"(?:['’]s?|\s)+$")
 EDGE_PUNCT = " \t\n\r,;:!?\"“”«»()[]{}'‘’*—–-•|/"
 WORD = re.compile(r"[^\W_]+(?:[.'’\-][^\W_]+)*\.?", re.UNICODE)
+LIST_BULLETS = frozenset("-•*–—·")
 APPOSITIVE_DETERMINERS = frozenset({"a", "an", "another", "the"})
 CLOSING_QUOTES = frozenset('”»"’')
 AKA = re.compile(
@@ -642,6 +643,8 @@ def _is_heading_line(doc: Doc, span: Span, rules: EntityRules) -> bool:
     start = text.rfind("\n", 0, span.start_char) + 1
     end = text.find("\n", span.end_char)
     line = text[start : end if end >= 0 else len(text)].strip()
+    if line[:1] in LIST_BULLETS:
+        return False  # a list item naming a party ("- Korea X Trading Co"), not a heading
     words = re.findall(r"[^\W\d_][\w’'-]*", line)
     if not words or len(words) > 14 or line[-1:] in '.!?:;"”':
         return False
@@ -744,7 +747,26 @@ class _Resolver:
         self._near_duplicate_people()
         self._place_suffixes()
         self._short_forms()
+        self._head_word_short_forms()
         return self.groups.members()
+
+    def _head_word_short_forms(self) -> None:
+        """ "a Department 53 front company" after "Department 53 of the Ministry of ...": a
+        lone organisation head word is short for the one longer name it starts or ends."""
+        orgs = self._long_names("org")
+        for index, candidate in enumerate(self.found):
+            tokens = _name_tokens(self.text(index), self.rules)
+            if _family(candidate.schema) != "org" or len(tokens) != 1:
+                continue
+            if tokens[0] not in self.rules.organisation_heads:
+                continue
+            roots = {
+                self.groups.find(target)
+                for target, full in orgs
+                if tokens[0] in (full[0], full[-1])
+            }
+            if len(roots) == 1 and self.groups.find(index) not in roots:
+                self.groups.union(index, roots.pop())
 
     def _same_key(self) -> None:
         first: dict[str, int] = {}

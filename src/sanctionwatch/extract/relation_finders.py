@@ -191,9 +191,13 @@ class SentenceFinder:
             elif lowered in THING_PRONOUNS or self._is_anaphor(token):
                 # "its" takes the nearest organisation; "it" and "the company" a subject.
                 subjects_only = lowered != "its"
-                antecedent = self.index.before(
-                    token, ORG_SCHEMATA, subjects_only=subjects_only, same_sentence=True
-                ) or self.topic(token.sent, previous=True)
+                antecedent = (
+                    (self._its_antecedent(token) if lowered == "its" else None)
+                    or self.index.before(
+                        token, ORG_SCHEMATA, subjects_only=subjects_only, same_sentence=True
+                    )
+                    or self.topic(token.sent, previous=True)
+                )
             elif lowered in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
                 return self.party(token.head.head)
             if antecedent is not None:
@@ -220,6 +224,19 @@ class SentenceFinder:
             # "Dalvostok LLC, a firm that employs ...": the firm is Dalvostok LLC.
             mention = self.index.at(token.head)
         return Party.of(mention) if mention is not None else None
+
+    def _its_antecedent(self, token: Token) -> Mention | None:
+        """ "X, which the UN called ..., its director Y": "its" is the organisation its noun
+        is listed with (conjunct or apposition), not the nearest name in a relative clause."""
+        noun = token.head
+        for _ in range(6):
+            if noun.dep_ not in ("conj", "appos") or noun.head is noun:
+                return None
+            noun = noun.head
+            mention = self.index.at(noun)
+            if mention is not None and mention.schema in ORG_SCHEMATA:
+                return mention
+        return None
 
     def _earlier_it(self, token: Token) -> Party | None:
         for other in token.sent:

@@ -22,6 +22,7 @@ from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
 from sanctionwatch.extract.relation_parse import MentionIndex, Party
 from sanctionwatch.extract.relation_rules import RelationRules, default_rules, normalise_phrase
+from sanctionwatch.extract.relation_sweeps import SweepFinder, default_sweep_rules
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.statements import Statement
 
@@ -50,7 +51,8 @@ RELATION_KINDS = (
 
 def extractor_version(rules: RelationRules | None = None) -> str:
     """``origin_version`` of the statements: code version plus rules-file version."""
-    return f"{CODE_VERSION}+rules.{(rules or default_rules()).version}"
+    sweeps = default_sweep_rules().version
+    return f"{CODE_VERSION}+sweeps.{sweeps}+rules.{(rules or default_rules()).version}"
 
 
 EXTRACTOR_VERSION = extractor_version()
@@ -172,6 +174,7 @@ def find_relations(
         yield from finder.find(sentence)
     if rules.enumerations is not None:
         yield from DesignationFinder(finder, rules.enumerations).find(sentences)
+    yield from SweepFinder(finder, default_sweep_rules()).find(sentences)
 
 
 def relation_statements(

@@ -1,0 +1,575 @@
+"""Relations in the layouts real pages use that the per-sentence rules do not read.
+
+The sentence rules (:mod:`relation_finders`) follow a verb or a noun to its dependents. On pages
+they were not written on, the parties are often not where the parse puts a verb's object:
+
+- a designation names its targets in a long enumeration with titles and relative clauses
+  ("OFAC targeted X, which ..., its director Y and deputy director Z"), or its subject is a word
+  standing for the authority named before ("The office also targeted ...");
+- the designated parties come as list items after "These include:", each followed by a line
+  describing it ("- A front company maintaining IT workers in Laos");
+- nationalities are stated once for an enumeration ("three North Korean firms - A, B and C");
+- employers of workers are listed after a colon or with "Among the employers are ...";
+- a joint venture is named as "Joint venture A & B".
+
+This pass reads the sentences in order after the sentence rules; the words it reads are data
+(``data/extract/relations/sweeps.yaml``). It writes the same link and fact records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.tokens import Span, Token
+
+from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, _span
+from sanctionwatch.extract.relation_parse import (
+    ORG_SCHEMATA,
+    Party,
+    agents,
+    clause_subjects,
+    conjuncts,
+    is_passive,
+    passive_subjects,
+)
+from sanctionwatch.extract.relation_rules import (
+    Authority,
+    LinkShape,
+    RelationRulesError,
+    normalise_phrase,
+)
+from sanctionwatch.extract.types import Mention
+from sanctionwatch.settings import DATA_DIR
+
+SWEEPS_PATH = DATA_DIR / "extract" / "relations" / "sweeps.yaml"
+_BULLETS = frozenset({"-", "–", "—", "•", "*", "·"})
+_COUNTRY_ENTS = frozenset({"NORP", "GPE"})
+
+
+@dataclass(frozen=True, slots=True)
+class SweepRules:
+    """What :class:`SweepFinder` reads from ``sweeps.yaml`` (lower-cased)."""
+
+    version: str
+    designation_verbs: frozenset[str]
+    authority_nouns: frozenset[str]
+    carry_sentences: int
+    stops: tuple[str, ...]
+    list_openers: tuple[str, ...]
+    list_window: int
+    designation_confidence: float
+    determiners: frozenset[str]
+    front_words: frozenset[str]
+    description_worker_verbs: frozenset[str]
+    description_confidence: float
+    nationality_nouns: frozenset[str]
+    separators: frozenset[str]
+    joiners: frozenset[str]
+    control_verbs: frozenset[str]
+    nationality_confidence: float
+    employer_nouns: frozenset[str]
+    employer_verbs: frozenset[str]
+    among_nouns: frozenset[str]
+    employer_confidence: float
+    venture_words: tuple[str, ...]
+    venture_confidence: float
+
+
+def _section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
+    section = data.get(key)
+    if not isinstance(section, dict):
+        raise RelationRulesError(f"{path}: '{key}' must be a mapping")
+    return section
+
+
+def _list(path: Path, section: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
+    value = section.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise RelationRulesError(f"{path}: '{name}.{key}' must be a list of strings")
+    return tuple(normalise_phrase(item) if item.strip(":,-–—&") else item for item in value)
+
+
+def _number(path: Path, section: dict[str, Any], name: str, key: str) -> float:
+    value = section.get(key)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise RelationRulesError(f"{path}: '{name}.{key}' must be a number")
+    return float(value)
+
+
+def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
+    """Validate the parsed YAML of a sweeps file."""
+    if not isinstance(data, dict) or "version" not in data:
+        raise RelationRulesError(f"{path}: expected a mapping with a 'version' key")
+    des = _section(path, data, "designations")
+    desc = _section(path, data, "descriptions")
+    nat = _section(path, data, "enumerated_nationality")
+    emp = _section(path, data, "listed_employers")
+    ven = _section(path, data, "joint_venture")
+
+    def words(section: dict[str, Any], name: str, key: str) -> frozenset[str]:
+        return frozenset(_list(path, section, name, key))
+
+    return SweepRules(
+        version=str(data["version"]),
+        designation_verbs=words(des, "designations", "verbs"),
+        authority_nouns=words(des, "designations", "authority_nouns"),
+        carry_sentences=int(_number(path, des, "designations", "carry_sentences")),
+        stops=_list(path, des, "designations", "stops"),
+        list_openers=_list(path, des, "designations", "list_openers"),
+        list_window=int(_number(path, des, "designations", "list_window")),
+        designation_confidence=_number(path, des, "designations", "confidence"),
+        determiners=words(desc, "descriptions", "determiners"),
+        front_words=words(desc, "descriptions", "front_words"),
+        description_worker_verbs=words(desc, "descriptions", "worker_verbs"),
+        description_confidence=_number(path, desc, "descriptions", "confidence"),
+        nationality_nouns=words(nat, "enumerated_nationality", "nouns"),
+        separators=words(nat, "enumerated_nationality", "separators"),
+        joiners=words(nat, "enumerated_nationality", "joiners"),
+        control_verbs=words(nat, "enumerated_nationality", "control_verbs"),
+        nationality_confidence=_number(path, nat, "enumerated_nationality", "confidence"),
+        employer_nouns=words(emp, "listed_employers", "nouns"),
+        employer_verbs=words(emp, "listed_employers", "verbs"),
+        among_nouns=words(emp, "listed_employers", "among_nouns"),
+        employer_confidence=_number(path, emp, "listed_employers", "confidence"),
+        venture_words=_list(path, ven, "joint_venture", "words"),
+        venture_confidence=_number(path, ven, "joint_venture", "confidence"),
+    )
+
+
+def load_sweep_rules_file(path: Path) -> SweepRules:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RelationRulesError(f"{path}: cannot read sweep rules: {exc}") from exc
+    return parse_sweep_rules(path, data)
+
+
+@lru_cache(maxsize=1)
+def default_sweep_rules() -> SweepRules:
+    """The packaged sweep rules (read once per process)."""
+    return load_sweep_rules_file(SWEEPS_PATH)
+
+
+@dataclass(slots=True)
+class _Said:
+    """The authority a designation named last, and in which sentence."""
+
+    authority: Authority
+    written: str
+    position: int
+
+
+class SweepFinder:
+    """Reads the layouts listed in the module docstring over one document's sentences."""
+
+    def __init__(self, finder: SentenceFinder, rules: SweepRules) -> None:
+        self.finder = finder
+        self.index = finder.index
+        self.rules = rules
+        self.last: _Said | None = None
+        self.last_front: Party | None = None
+
+    def find(self, sentences: Sequence[Span]) -> Iterator[Found]:
+        listed: set[int] = set()
+        for position, sentence in enumerate(sentences):
+            for verb in sentence:
+                if position not in listed:
+                    yield from self._designation(verb, sentences, position, listed)
+            yield from self._enumerated_nationalities(sentence)
+            yield from self._controlled_by(sentence)
+            yield from self._listed_employers(sentence, sentences, position)
+            yield from self._joint_ventures(sentence)
+
+    # -- designations ----------------------------------------------------------------------
+
+    def _authority(self, verb: Token, position: int) -> tuple[Authority, str] | None:
+        subjects = agents(verb) if is_passive(verb) else clause_subjects(verb)
+        for subject in subjects:
+            for conj in conjuncts(subject):
+                authority = self.finder.authority_of(conj)
+                if authority is not None:
+                    self.last = _Said(authority, self.finder.mention_text(conj), position)
+                    return authority, self.last.written
+        carried = self.last
+        if carried is None or position - carried.position > self.rules.carry_sentences:
+            return None
+        for subject in subjects:
+            definite = any(child.lower_ == "the" for child in subject.lefts)
+            if definite and subject.lemma_.lower() in self.rules.authority_nouns:
+                return carried.authority, carried.written
+        return None
+
+    def _designation(
+        self, verb: Token, sentences: Sequence[Span], position: int, listed: set[int]
+    ) -> Iterator[Found]:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.designation_verbs:
+            return
+        if any(child.dep_ == "neg" for child in verb.children):
+            return
+        has_subject = any(child.dep_ in ("nsubj", "nsubjpass") for child in verb.children)
+        if verb.dep_ in ("amod", "compound") and not has_subject:
+            return  # "the designated entities"; "OFAC designated X" misparsed keeps OFAC
+        said = self._authority(verb, position)
+        if said is None:
+            return
+        sentence = sentences[position]
+        for party in self._swept(verb, sentence):
+            yield self._sanction(party, said, verb, sentence)
+        if self._opens_list(sentences, position) and position + 1 not in listed:
+            listed.add(position + 1)
+            yield from self._list_items(said, verb, sentences, position, listed)
+
+    def _excluded(self, verb: Token, sentence: Span) -> set[int]:
+        """Tokens whose mentions are not targets: subjects, relative clauses, and what an
+        appositive description is "of"/"at"/"in" ("a diplomat at X's embassy")."""
+        excluded: set[int] = set()
+        for subject in clause_subjects(verb) + agents(verb):
+            excluded.update(token.i for token in subject.subtree)
+        for token in sentence:
+            if token.i <= verb.i:
+                continue
+            if token.dep_ in ("relcl", "acl", "advcl"):
+                excluded.update(t.i for t in token.subtree)
+            if token.dep_ == "appos" and self.index.at(token) is None:
+                for child in token.children:
+                    if child.dep_ == "prep":
+                        excluded.update(t.i for t in child.subtree)
+        return excluded
+
+    def _stops(self, token: Token) -> bool:
+        rest = normalise_phrase(token.doc.text[token.idx : token.idx + 30])
+        return any(rest == stop or rest.startswith(stop + " ") for stop in self.rules.stops)
+
+    def _swept(self, verb: Token, sentence: Span) -> list[Party]:
+        """Parties named after the verb up to a reason or basis, outside relative clauses."""
+        excluded = self._excluded(verb, sentence)
+        found: dict[str, Party] = {}
+        index = verb.i + 1
+        while index < sentence.end:
+            token = sentence.doc[index]
+            mention = self.index.at(token)
+            if mention is None:
+                if self._stops(token):
+                    break
+                index += 1
+                continue
+            party = Party.of(mention)
+            if index not in excluded and self._target(party):
+                found.setdefault(party.entity_id or party.name, party)
+            index = max(index + 1, self._end_token(mention))
+        return list(found.values())
+
+    def _end_token(self, mention: Mention) -> int:
+        span = self.index.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        return span.end if span is not None else 0
+
+    def _target(self, party: Party) -> bool:
+        return (
+            bool(party.entity_id)
+            and self.finder.is_party(party)
+            and self.finder.rules.authority(party.name) is None
+        )
+
+    def _sanction(
+        self, party: Party, said: tuple[Authority, str], verb: Token, sentence: Span
+    ) -> Link:
+        authority, written = said
+        start, end = _span([party], verb)
+        link = Link(
+            "sanction",
+            "Sanction",
+            "sweep:designation",
+            {"entity": party},
+            self.rules.designation_confidence,
+            start,
+            end,
+            sentence,
+        )
+        link.add("authority", authority.name, written)
+        link.add("country", authority.country)
+        dated = self.finder.designation_date(verb, sentence)
+        if dated is not None:
+            link.add("startDate", dated[0], dated[1])
+        return link
+
+    # -- "These include:" and list items -----------------------------------------------------
+
+    def _opens_list(self, sentences: Sequence[Span], position: int) -> bool:
+        if sentences[position].text.rstrip().endswith(":"):
+            return True
+        if position + 1 >= len(sentences):
+            return False
+        following = normalise_phrase(sentences[position + 1].text.strip().rstrip(":"))
+        ends = sentences[position + 1].text.rstrip().endswith(":")
+        return ends and following in self.rules.list_openers
+
+    def _list_items(
+        self,
+        said: tuple[Authority, str],
+        verb: Token,
+        sentences: Sequence[Span],
+        position: int,
+        listed: set[int],
+    ) -> Iterator[Found]:
+        first = position + 1 if sentences[position].text.rstrip().endswith(":") else position + 2
+        item: Party | None = None
+        last = min(len(sentences), first + self.rules.list_window)
+        for index in range(first, last):
+            sentence = sentences[index]
+            head = self._first_word(sentence)
+            if head is None:
+                continue  # a bullet the parser made a sentence of its own
+            mention = self.index.at(head)
+            party = Party.of(mention) if mention is not None else None
+            if party is not None and self._target(party):
+                item = party
+                listed.add(index)
+                yield self._sanction(party, said, verb, sentence)
+            elif item is not None and head.lower_ in self.rules.determiners:
+                listed.add(index)
+                yield from self._description(item, sentence)
+            else:
+                break
+
+    @staticmethod
+    def _first_word(sentence: Span) -> Token | None:
+        for token in sentence:
+            if token.is_space or token.text in _BULLETS or token.is_punct:
+                continue
+            return token
+        return None
+
+    def _description(self, item: Party, sentence: Span) -> Iterator[Found]:
+        """A line describing the list item above it: front for whom, workers it keeps,
+        where it is based."""
+        yield from self._front(item, sentence)
+        for token in sentence:
+            lemma = token.lemma_.lower()
+            if token.pos_ == "VERB" and lemma in self.rules.description_worker_verbs:
+                for child in token.children:
+                    if child.dep_ not in ("dobj", "obj"):
+                        continue
+                    worker = self.finder._worker_token(child)
+                    if worker is not None:
+                        link = self.finder._worker_link(item, worker, token, sentence)
+                        link.confidence = self.rules.description_confidence
+                        yield link
+            if token.lower_ == "based" and token.i >= 2 and token.nbor(-1).text == "-":
+                place = self.finder.place(token.nbor(-2))
+                if place is not None:
+                    yield from self.finder._place_facts(
+                        self.finder.rules.based, item, [place], token, sentence
+                    )
+
+    def _front(self, item: Party, sentence: Span) -> Iterator[Link]:
+        front = next((t for t in sentence if t.lower_ in self.rules.front_words), None)
+        if front is None:
+            return
+        others = [
+            Party.of(mention)
+            for token in sentence
+            if token.i < front.i and (mention := self.index.at(token)) is not None
+        ]
+        others = [p for p in others if p.schema in ORG_SCHEMATA and p.entity_id != item.entity_id]
+        first = self._first_word(sentence)
+        if not others and first is not None and first.lower_ == "another" and self.last_front:
+            others = [self.last_front]
+        if not others:
+            return
+        self.last_front = others[0]
+        shape = LinkShape(
+            "front",
+            "UnknownLink",
+            "subject",
+            "object",
+            "front for",
+            self.rules.description_confidence,
+        )
+        yield from self.finder._links(shape, "sweep:front", [(item, others[0])], front, sentence)
+
+    # -- nationalities of enumerations -------------------------------------------------------
+
+    def _enumerated_nationalities(self, sentence: Span) -> Iterator[Fact]:
+        for noun in sentence:
+            if noun.lower_ not in self.rules.nationality_nouns or self.index.at(noun):
+                continue
+            countries = self.finder._country_spans(list(noun.lefts))
+            if not countries or noun.i + 1 >= sentence.end:
+                continue
+            if noun.nbor(1).text not in self.rules.separators:
+                continue
+            for party in self._enumeration(noun.i + 2, sentence):
+                for code, where in countries:
+                    if party.schema == "Person":
+                        fact = self.finder._nationality_fact(party, code, where, sentence, False)
+                    else:
+                        fact = self.finder._country_fact(party, code, where, noun, sentence)
+                    fact.confidence = self.rules.nationality_confidence
+                    yield fact
+
+    def _enumeration(self, index: int, sentence: Span) -> list[Party]:
+        """Parties named one after another from ``index``, joined by commas, "and", "&";
+        the first right at ``index`` ("a Russian company, and X" enumerates nothing)."""
+        found: list[Party] = []
+        doc = sentence.doc
+        if index < sentence.end and doc[index].lower_ == "the":
+            index += 1
+        if index >= sentence.end or self.index.at(doc[index]) is None:
+            return found
+        while index < sentence.end:
+            token = doc[index]
+            mention = self.index.at(token)
+            if mention is not None:
+                party = Party.of(mention)
+                if not self.finder.is_party(party):
+                    break
+                found.append(party)
+                index = max(index + 1, self._end_token(mention))
+                index = self._skip_parenthesis(index, sentence)
+                continue
+            if token.lower_ in self.rules.joiners or token.lower_ in ("the", "both"):
+                index += 1
+                continue
+            break
+        return found
+
+    @staticmethod
+    def _skip_parenthesis(index: int, sentence: Span) -> int:
+        doc = sentence.doc
+        if index < sentence.end and doc[index].text == "(":
+            for end in range(index + 1, min(sentence.end, index + 12)):
+                if doc[end].text == ")":
+                    return end + 1
+        return index
+
+    def _controlled_by(self, sentence: Span) -> Iterator[Fact]:
+        """ "X is managed and controlled by North Koreans": X's country."""
+        for verb in sentence:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.control_verbs:
+                continue
+            countries = [
+                item
+                for agent in agents(verb)
+                if agent.ent_type_ in _COUNTRY_ENTS
+                for item in self.finder._country_spans([agent])
+            ]
+            if not countries:
+                continue
+            subject_verb = verb
+            while not passive_subjects(subject_verb) and subject_verb.dep_ == "conj":
+                subject_verb = subject_verb.head
+            parties = self.finder.parties(passive_subjects(subject_verb), ORG_SCHEMATA)
+            for party in parties:
+                for code, where in countries:
+                    fact = self.finder._country_fact(party, code, where, verb, sentence)
+                    fact.confidence = self.rules.nationality_confidence
+                    fact.original = f"controlled by {where.text}"
+                    yield fact
+
+    # -- employers of workers ------------------------------------------------------------------
+
+    def _listed_employers(
+        self, sentence: Span, sentences: Sequence[Span], position: int
+    ) -> Iterator[Link]:
+        for token in sentence:
+            if token.lower_ in self.rules.employer_nouns and not self.index.at(token):
+                yield from self._employers_after_colon(token, sentence)
+            if token.lower_ == "among":
+                yield from self._among_employers(token, sentence, sentences, position)
+
+    def _employers_after_colon(self, noun: Token, sentence: Span) -> Iterator[Link]:
+        """ "processors that employ North Koreans and export to the U.S.: A; B, and C"."""
+        for clause in noun.children:
+            if clause.dep_ != "relcl" or clause.lemma_.lower() not in self.rules.employer_verbs:
+                continue
+            workers = [c for c in clause.children if c.dep_ in ("dobj", "obj")]
+            if not workers:
+                continue
+            colon = next(
+                (t for t in sentence if t.i > clause.i and t.text == ":"),
+                None,
+            )
+            if colon is None:
+                continue
+            for employer in self._items_after(colon.i + 1, sentence):
+                link = self.finder._worker_link(employer, workers[0], clause, sentence)
+                link.confidence = self.rules.employer_confidence
+                yield link
+
+    def _items_after(self, index: int, sentence: Span) -> list[Party]:
+        """List items after a colon: the first party within three words, then each party
+        after ";", ",", "and" or "&"."""
+        found: dict[str, Party] = {}
+        doc = sentence.doc
+        for token in doc[index : sentence.end]:
+            mention = self.index.at(token)
+            if mention is None or (mention.start < token.idx):
+                continue
+            party = Party.of(mention)
+            previous = doc[token.i - 1]
+            opens = (not found and token.i - index <= 3) or previous.lower_ in self.rules.joiners
+            if opens and self.finder.is_party(party, ORG_SCHEMATA) and party.entity_id:
+                found.setdefault(party.entity_id, party)
+        return list(found.values())
+
+    def _among_employers(
+        self, among: Token, sentence: Span, sentences: Sequence[Span], position: int
+    ) -> Iterator[Link]:
+        """ "Among the employers are A and B": the workers are the ones the text is about."""
+        nouns = [o for o in among.children if o.dep_ == "pobj"]
+        if not nouns or nouns[0].lemma_.lower() not in self.rules.among_nouns:
+            return
+        worker = self._recent_workers(sentences, position)
+        if worker is None:
+            return
+        for employer in self._items_after(nouns[0].i + 2, sentence):
+            link = self.finder._worker_link(employer, worker, among, sentence)
+            link.confidence = self.rules.employer_confidence
+            yield link
+
+    def _recent_workers(self, sentences: Sequence[Span], position: int) -> Token | None:
+        """The workers the text was about last: a worker noun with a nationality ("North
+        Korean labourers") in this or the three sentences before, else any worker noun."""
+        nouns = [
+            token
+            for index in range(position, max(-1, position - 4), -1)
+            for token in reversed(list(sentences[index]))
+            if token.lemma_.lower() in self.finder.rules.worker_nouns and token.pos_ == "NOUN"
+        ]
+        national = [n for n in nouns if any(c.ent_type_ in _COUNTRY_ENTS for c in n.lefts)]
+        found = national or nouns
+        return found[0] if found else None
+
+    # -- joint ventures --------------------------------------------------------------------------
+
+    def _joint_ventures(self, sentence: Span) -> Iterator[Link]:
+        """ "Joint venture A & B": the two companies named right after the words."""
+        text = sentence.doc.text
+        mentions = [
+            m
+            for m in self.index.ordered
+            if sentence.start_char <= m.start < sentence.end_char and m.schema in ORG_SCHEMATA
+        ]
+        for first, second in pairwise(mentions):
+            before = normalise_phrase(text[max(0, first.start - 20) : first.start]).rstrip(": ")
+            between = text[first.end : second.start].strip()
+            if between not in ("&", "and") or first.entity_id == second.entity_id:
+                continue
+            if not any(before.endswith(word) for word in self.rules.venture_words):
+                continue
+            shape = LinkShape(
+                "joint_venture",
+                "UnknownLink",
+                "subject",
+                "object",
+                "joint venture",
+                self.rules.venture_confidence,
+            )
+            pairs = [(Party.of(first), Party.of(second))]
+            yield from self.finder._links(shape, "sweep:joint-venture", pairs, None, sentence)
