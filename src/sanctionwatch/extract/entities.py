@@ -508,7 +508,9 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     if found:
         if schema is None:
             return None
-        candidate.schema, candidate.type_score = schema, max(candidate.type_score, 4)
+        if not (candidate.schema == "Company" and candidate.type_score >= 5):
+            # "X Ltd, a labour agency": the legal form says more than the description
+            candidate.schema, candidate.type_score = schema, max(candidate.type_score, 4)
     elif candidate.type_score < 3 and (cue := _precue_schema(doc, candidate.start, rules)):
         candidate.schema, candidate.type_score = cue, 3
     if candidate.schema in ("Place", "Organization", "Person") and candidate.type_score < 3:

@@ -231,11 +231,25 @@ class SentenceFinder:
         noun = token.head
         for _ in range(6):
             if noun.dep_ not in ("conj", "appos") or noun.head is noun:
-                return None
+                break
             noun = noun.head
             mention = self.index.at(noun)
             if mention is not None and mention.schema in ORG_SCHEMATA:
                 return mention
+        return self._nearest_outside_clauses(token)
+
+    def _nearest_outside_clauses(self, token: Token) -> Mention | None:
+        """The nearest organisation before ``token`` in its sentence that is not the subject
+        of a relative clause ("which the United Nations called ...")."""
+        for other in reversed(token.doc[token.sent.start : token.i]):
+            mention = self.index.at(other)
+            if mention is None or mention.schema not in ORG_SCHEMATA:
+                continue
+            span = token.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            root = span.root if span is not None else other
+            if root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "relcl":
+                continue
+            return mention
         return None
 
     def _earlier_it(self, token: Token) -> Party | None:

@@ -28,7 +28,14 @@ from typing import Any
 import yaml
 from spacy.tokens import Span, Token
 
-from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, _span
+from sanctionwatch.extract.relation_finders import (
+    Fact,
+    Found,
+    Link,
+    SentenceFinder,
+    _span,
+    country_code,
+)
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
     Party,
@@ -73,7 +80,6 @@ class SweepRules:
     joiners: frozenset[str]
     control_verbs: frozenset[str]
     nationality_confidence: float
-    employer_nouns: frozenset[str]
     employer_verbs: frozenset[str]
     among_nouns: frozenset[str]
     employer_confidence: float
@@ -92,7 +98,9 @@ def _list(path: Path, section: dict[str, Any], name: str, key: str) -> tuple[str
     value = section.get(key)
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise RelationRulesError(f"{path}: '{name}.{key}' must be a list of strings")
-    return tuple(normalise_phrase(item) if item.strip(":,-–—&") else item for item in value)
+    return tuple(
+        normalise_phrase(item) if any(c.isalnum() for c in item) else item for item in value
+    )
 
 
 def _number(path: Path, section: dict[str, Any], name: str, key: str) -> float:
@@ -133,7 +141,6 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
         joiners=words(nat, "enumerated_nationality", "joiners"),
         control_verbs=words(nat, "enumerated_nationality", "control_verbs"),
         nationality_confidence=_number(path, nat, "enumerated_nationality", "confidence"),
-        employer_nouns=words(emp, "listed_employers", "nouns"),
         employer_verbs=words(emp, "listed_employers", "verbs"),
         among_nouns=words(emp, "listed_employers", "among_nouns"),
         employer_confidence=_number(path, emp, "listed_employers", "confidence"),
@@ -235,12 +242,25 @@ class SweepFinder:
             if token.i <= verb.i:
                 continue
             if token.dep_ in ("relcl", "acl", "advcl"):
-                excluded.update(t.i for t in token.subtree)
+                excluded.update(self._clause_tokens(token))
             if token.dep_ == "appos" and self.index.at(token) is None:
                 for child in token.children:
                     if child.dep_ == "prep":
                         excluded.update(t.i for t in child.subtree)
         return excluded
+
+    @staticmethod
+    def _clause_tokens(clause: Token) -> list[int]:
+        """A relative or participle clause up to the first comma after its verb: the parser
+        often hangs the rest of an enumeration on the clause ("X, which the UN called a
+        broker, its director Y")."""
+        tokens = sorted(clause.subtree, key=lambda t: t.i)
+        kept = []
+        for token in tokens:
+            if token.i > clause.i and token.text == ",":
+                break
+            kept.append(token.i)
+        return kept
 
     def _stops(self, token: Token) -> bool:
         rest = normalise_phrase(token.doc.text[token.idx : token.idx + 30])
@@ -457,7 +477,7 @@ class SweepFinder:
                 item
                 for agent in agents(verb)
                 if agent.ent_type_ in _COUNTRY_ENTS
-                for item in self.finder._country_spans([agent])
+                for item in self._demonyms(agent)
             ]
             if not countries:
                 continue
@@ -472,13 +492,23 @@ class SweepFinder:
                     fact.original = f"controlled by {where.text}"
                     yield fact
 
+    @staticmethod
+    def _demonyms(token: Token) -> list[tuple[str, Span]]:
+        """ "North Koreans", "Chinese": the country a plural nationality noun names."""
+        span = token.doc[token.left_edge.i : token.i + 1]
+        for text in (span.text, span.text[:-1] if span.text.endswith("s") else ""):
+            code = country_code(text) if text else None
+            if code:
+                return [(code, span)]
+        return []
+
     # -- employers of workers ------------------------------------------------------------------
 
     def _listed_employers(
         self, sentence: Span, sentences: Sequence[Span], position: int
     ) -> Iterator[Link]:
         for token in sentence:
-            if token.lower_ in self.rules.employer_nouns and not self.index.at(token):
+            if token.pos_ == "NOUN" and not self.index.at(token):
                 yield from self._employers_after_colon(token, sentence)
             if token.lower_ == "among":
                 yield from self._among_employers(token, sentence, sentences, position)

@@ -1,0 +1,231 @@
+"""Relations in page layouts the sentence rules do not read: long designation enumerations,
+authority words, "These include:" lists with description lines, enumerated nationalities,
+controlled-by, listed employers, joint ventures (sentences and names invented for these
+tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from spacy.language import Language
+
+from sanctionwatch.extract.relation_mentions import mentions_for_names
+from sanctionwatch.extract.relation_query import RelationRow, relation_rows
+from sanctionwatch.extract.relation_rules import RelationRulesError
+from sanctionwatch.extract.relation_sweeps import (
+    SWEEPS_PATH,
+    default_sweep_rules,
+    load_sweep_rules_file,
+)
+from sanctionwatch.extract.relations import extract_relations, extractor_version
+from sanctionwatch.extract.types import DocumentContext
+from sanctionwatch.store.offsets import OffsetMap
+
+BUREAU = "Coastal Works Bureau"
+CHIEF = "Ri Chol Nam"
+DEPUTY = "Han Song Il"
+MINISTER = "Pak Yong Gil"
+BUILDER = "Sobaek Overseas Construction Company"
+SHIPPER = "Korea Kumsong Shipping Co"
+TRADER = "Ansan Trading Corporation"
+SUPPLIER = "Dalian Harbour Supply Co., Ltd"
+PARENT = "Unit 44 of the Ministry of Ports"
+NAMES: dict[str, str] = {
+    BUREAU: "Organization",
+    CHIEF: "Person",
+    DEPUTY: "Person",
+    MINISTER: "Person",
+    BUILDER: "Company",
+    SHIPPER: "Company",
+    TRADER: "Company",
+    SUPPLIER: "Company",
+    PARENT: "Organization",
+    "OFAC": "Organization",
+    "United Nations": "Organization",
+    "Treasury Department": "Organization",
+    "U.S. government": "Organization",
+    "China": "Place",
+    "Laos": "Place",
+    "Vietnam": "Place",
+}
+
+
+def _rows(
+    nlp: Language, text: str, names: Mapping[str, str] = NAMES, **aliases: str
+) -> list[RelationRow]:
+    doc = nlp(text)
+    mentions = mentions_for_names(doc, names, aliases)
+    context = DocumentContext(
+        "doc-sweep", text, OffsetMap.identity(len(text)), published=date(2022, 3, 4)
+    )
+    statements = extract_relations(doc, context, mentions)
+    labels = {mention.entity_id: mention.canonical for mention in mentions}
+    return relation_rows(statements, labels)
+
+
+def _pairs(rows: list[RelationRow], kind: str) -> set[tuple[str, str]]:
+    return {(row.source, row.target) for row in rows if row.kind == kind}
+
+
+# ---------------------------------------------------------------- rules file
+
+
+def test_sweep_rules_load_and_reach_the_extractor_version() -> None:
+    rules = default_sweep_rules()
+    assert {"target", "block"} <= rules.designation_verbs
+    assert "office" in rules.authority_nouns
+    assert f"+sweeps.{rules.version}+" in extractor_version()
+
+
+def test_sweep_rules_bad_section_names_the_file(tmp_path: Path) -> None:
+    data = yaml.safe_load(SWEEPS_PATH.read_text(encoding="utf-8"))
+    data["descriptions"]["confidence"] = "high"
+    path = tmp_path / "sweeps.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(RelationRulesError, match=r"sweeps\.yaml: 'descriptions.confidence'"):
+        load_sweep_rules_file(path)
+
+
+# ---------------------------------------------------------------- designations
+
+
+def test_enumeration_with_relative_clause_and_titles(nlp: Language) -> None:
+    text = (
+        f"OFAC targeted the {BUREAU}, which the United Nations called a labour broker, "
+        f"its director {CHIEF} and deputy director {DEPUTY}."
+    )
+    rows = _rows(nlp, text)
+    assert _pairs(rows, "sanction") == {
+        (BUREAU, "United States"),
+        (CHIEF, "United States"),
+        (DEPUTY, "United States"),
+    }
+    assert (CHIEF, BUREAU) in _pairs(rows, "directorship")
+    assert not [pair for pair in _pairs(rows, "directorship") if pair[1] == "United Nations"]
+
+
+def test_authority_word_carries_the_last_named_authority(nlp: Language) -> None:
+    text = (
+        f"OFAC targeted {CHIEF} on Monday. "
+        f"The office also blocked {MINISTER} and the {BUILDER} for running labour camps."
+    )
+    found = _pairs(_rows(nlp, text), "sanction")
+    assert {(MINISTER, "United States"), (BUILDER, "United States")} <= found
+
+
+def test_authority_word_without_an_authority_before_designates_nothing(nlp: Language) -> None:
+    text = f"The office also blocked {MINISTER} and the {BUILDER} for running labour camps."
+    assert not _pairs(_rows(nlp, text), "sanction")
+
+
+def test_parties_after_a_reason_are_not_targets(nlp: Language) -> None:
+    text = f"OFAC targeted {CHIEF} for working with the {BUILDER} in Laos."
+    found = _pairs(_rows(nlp, text), "sanction")
+    assert found == {(CHIEF, "United States")}
+
+
+def test_a_subject_that_is_no_authority_designates_nothing(nlp: Language) -> None:
+    text = f"Reporters targeted {CHIEF} and the {BUILDER} with questions."
+    assert not _pairs(_rows(nlp, text), "sanction")
+
+
+def test_list_after_these_include_with_description_lines(nlp: Language) -> None:
+    text = (
+        "The U.S. government has identified and sanctioned several entities.\n"
+        "These include:\n"
+        f"- {PARENT}\n"
+        "- A central unit earning revenue for the army.\n"
+        f"- {SHIPPER}\n"
+        f"- A {PARENT} front company maintaining IT workers in Laos.\n"
+        f"- {TRADER}\n"
+        "- Another front company managing a group of IT workers in Vietnam.\n"
+        f"- {SUPPLIER}\n"
+        "- A China-based company supplying laptops to the workers.\n"
+    )
+    rows = _rows(nlp, text)
+    assert {source for source, _ in _pairs(rows, "sanction")} == {
+        PARENT,
+        SHIPPER,
+        TRADER,
+        SUPPLIER,
+    }
+    assert _pairs(rows, "front") == {(SHIPPER, PARENT), (TRADER, PARENT)}
+    employers = {target for _, target in _pairs(rows, "employment")}
+    assert {SHIPPER, TRADER} <= employers and SUPPLIER not in employers
+    located = [row for row in rows if row.kind == "location" and row.source == SUPPLIER]
+    assert located and located[0].properties.get("country") == ["cn"]
+
+
+# ---------------------------------------------------------------- nationality and employers
+
+
+def test_nationality_of_an_enumeration_after_a_dash(nlp: Language) -> None:
+    text = (
+        f"Investigators named three North Korean firms - {BUILDER}, {SHIPPER} and {TRADER} - "
+        "as the suppliers of the crews."
+    )
+    rows = _rows(nlp, text)
+    assert {(name, "kp") for name in (BUILDER, SHIPPER, TRADER)} <= {
+        (row.source, value)
+        for row in rows
+        if row.kind == "nationality"
+        for value in row.properties.get("mainCountry", [])
+    }
+
+
+def test_a_described_party_does_not_lend_its_nationality_to_the_next(nlp: Language) -> None:
+    text = f"The action targets {SUPPLIER}, a Chinese trading company, and {TRADER}, for fraud."
+    rows = _rows(nlp, text)
+    countries = {
+        (row.source, value)
+        for row in rows
+        if row.kind == "nationality"
+        for value in row.properties.get("mainCountry", [])
+    }
+    assert (TRADER, "cn") not in countries
+
+
+def test_company_controlled_by_nationals(nlp: Language) -> None:
+    text = f"{SUPPLIER} looks Chinese, but it is managed and controlled by North Koreans."
+    rows = _rows(nlp, text)
+    values = {
+        value
+        for row in rows
+        if row.kind == "nationality" and row.source == SUPPLIER
+        for value in row.properties.get("mainCountry", [])
+    }
+    assert values == {"kp"}
+
+
+def test_employers_listed_after_a_colon(nlp: Language) -> None:
+    text = (
+        "Reporters found three yards that employ North Koreans and sell abroad: "
+        f"{BUILDER}; {SHIPPER}, and {TRADER}."
+    )
+    employers = {target for _, target in _pairs(_rows(nlp, text), "employment")}
+    assert employers == {BUILDER, SHIPPER, TRADER}
+
+
+def test_among_the_employers_takes_the_workers_named_before(nlp: Language) -> None:
+    text = (
+        "Some 300 North Korean labourers work in the port. "
+        f"Among the employers are shipbuilders {BUILDER} and {SHIPPER}."
+    )
+    rows = [row for row in _rows(nlp, text) if row.kind == "employment"]
+    assert {row.target for row in rows} == {BUILDER, SHIPPER}
+    assert all("North Korean labourers" in row.source for row in rows)
+
+
+def test_joint_venture_of_two_named_companies(nlp: Language) -> None:
+    text = f"Buyers included joint venture {BUILDER} & {SHIPPER} and a third firm."
+    pairs = _pairs(_rows(nlp, text), "joint_venture")
+    assert pairs in ({(BUILDER, SHIPPER)}, {(SHIPPER, BUILDER)})
+
+
+def test_two_companies_without_joint_venture_words_are_no_venture(nlp: Language) -> None:
+    text = f"Buyers included {BUILDER} & {SHIPPER} and a third firm."
+    assert not _pairs(_rows(nlp, text), "joint_venture")
