@@ -75,6 +75,10 @@ AKA = re.compile(
     r"f\.?k\.?a\.?|alias|in\s+(?:Russian|Chinese|Korean|Cyrillic|Hangul|English))[\s:]*[“\"«]?",
     re.IGNORECASE,
 )
+AKA_BEFORE = re.compile(
+    r"(?:also\s+known\s+as|a\.?k\.?a\.?|formerly(?:\s+known\s+as)?|f\.?k\.?a\.?)[\s:]*[“\"«]$",
+    re.IGNORECASE,
+)
 COPULAS = frozenset({"is", "was", "are", "were"})
 APPOSITIVE_PREPOSITIONS = frozenset({"of", "at", "for", "in", "with", "to", "from", "by", "on"})
 APPOSITIVE_STOPS = frozenset({",", ";", ".", "who", "which", "that", "and", "(", "—", "–"})
@@ -283,6 +287,11 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
                 score = max(candidate.type_score, piece.score)
                 corrected.append(replace(candidate, start=start, end=end, schema=schema))
                 corrected[-1].type_score = score
+    for candidate in corrected:
+        quoted = candidate.source == "rule:quoted" and candidate.schema is None
+        if quoted and AKA_BEFORE.search(text, max(0, candidate.start - 40), candidate.start):
+            # "X Co., Ltd. (a.k.a. “Y”)": Y is typed with X when the aliases are joined
+            candidate.schema = "Organization"
     for piece in credit_names(text, span_rules):
         corrected.append(_Candidate(piece.start, piece.end, piece.schema, "rule:credit", 3, 3))
     return corrected
@@ -899,7 +908,7 @@ class _Resolver:
             if target is None and not _is_acronym(self.text(index)):
                 # an acronym joins its expansion (initials), never a longer name it starts:
                 # "U.N." is not "U.N. Security Council"
-                target = self._nearest(index, self._org_targets(index, tokens, orgs))
+                target = self._first_introduced(index, self._org_targets(index, tokens, orgs))
             if target is not None and self.groups.find(target) != self.groups.find(index):
                 self.groups.union(index, target)
                 candidate.schema = self.found[target].schema
@@ -936,6 +945,22 @@ class _Resolver:
             return []
         best = max(score for score, _ in scored)
         return [target for score, target in scored if score == best]
+
+    def _first_introduced(self, index: int, targets: list[int]) -> int | None:
+        """For organisations: the name introduced first in the document, when several fit
+        equally ("Mansudae" after "Mansudae Art Studio" and "a part of Mansudae called
+        Mansudae Overseas Projects" is the studio); else the nearest."""
+        members = self.groups.members()
+        start = self.found[index].start
+
+        def introduced(target: int) -> int:
+            return min(self.found[m].start for m in members[self.groups.find(target)])
+
+        roots = {self.groups.find(target) for target in targets}
+        earlier = [t for t in targets if introduced(t) < start]
+        if len(roots) > 1 and earlier:
+            return min(earlier, key=introduced)
+        return self._nearest(index, targets)
 
     def _nearest(self, index: int, targets: list[int]) -> int | None:
         """The candidate name mentioned last before ``index`` (else first after it)."""
@@ -997,6 +1022,7 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
         if _modifier_abbreviation(doc, typed):
             continue
         found.append(typed)
+    found = _with_repeats(_text(doc), found)
     resolver = _Resolver(doc, found, rules)
     mentions: list[Mention] = []
     for members in resolver.resolve().values():
@@ -1008,6 +1034,30 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
             mentions.append(_mention(doc, found[index], schema, entity_id, canonical))
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
+
+
+REPEATED_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "Person"})
+
+
+def _with_repeats(text: str, found: list[_Candidate]) -> list[_Candidate]:
+    """A name of several words found once is the same name wherever else it is written: the
+    model misses it in some sentences ("China Silver Star is nominally ...", where it tags
+    only "China"). A place inside the repeat gives way to it."""
+    names = {
+        text[c.start : c.end]: c
+        for c in found
+        if c.schema in REPEATED_SCHEMATA and len(text[c.start : c.end].split()) > 1
+    }
+    added: list[_Candidate] = []
+    for name, model in sorted(names.items(), key=lambda item: -len(item[0])):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            start, end = match.span()
+            overlapping = [c for c in (*found, *added) if c.start < end and start < c.end]
+            if any(c.schema != "Place" or c.start < start or c.end > end for c in overlapping):
+                continue  # already a mention here, or inside a longer name
+            found = [c for c in found if c not in overlapping]
+            added.append(replace(model, start=start, end=end, source="coref"))
+    return sorted([*found, *added], key=lambda c: c.start)
 
 
 def _group_schema(found: list[_Candidate], members: list[int]) -> str:

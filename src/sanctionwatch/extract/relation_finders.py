@@ -984,7 +984,13 @@ class SentenceFinder:
         )
 
     def _descriptor_country(self, noun: Token, sentence: Span) -> Iterator[Fact]:
-        """ "X, a Russian construction company": the country X belongs to."""
+        """ "X, a Russian construction company": the country X belongs to ("nominally a
+        Chinese company" states no country: a hedge word of the sweeps file stops it)."""
+        from sanctionwatch.extract.relation_sweeps import default_sweep_rules
+
+        hedges = default_sweep_rules().hedge_words
+        if any(t.lower_ in hedges for t in noun.head.children if t.i < noun.i):
+            return
         party = self._described_party(noun) if noun.dep_ == "appos" else None
         if noun.dep_ == "attr":
             subject = copula_subject(noun)

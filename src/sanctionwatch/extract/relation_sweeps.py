@@ -85,6 +85,10 @@ class SweepRules:
     employer_confidence: float
     venture_words: tuple[str, ...]
     venture_confidence: float
+    based_words: frozenset[str]
+    hedge_words: frozenset[str]
+    part_nouns: frozenset[str]
+    naming_words: frozenset[str]
 
 
 def _section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -119,6 +123,8 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
     nat = _section(path, data, "enumerated_nationality")
     emp = _section(path, data, "listed_employers")
     ven = _section(path, data, "joint_venture")
+    loc = _section(path, data, "located")
+    part = _section(path, data, "parts")
 
     def words(section: dict[str, Any], name: str, key: str) -> frozenset[str]:
         return frozenset(_list(path, section, name, key))
@@ -146,6 +152,10 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
         employer_confidence=_number(path, emp, "listed_employers", "confidence"),
         venture_words=_list(path, ven, "joint_venture", "words"),
         venture_confidence=_number(path, ven, "joint_venture", "confidence"),
+        based_words=words(loc, "located", "based_words"),
+        hedge_words=words(loc, "located", "hedge_words"),
+        part_nouns=words(part, "parts", "nouns"),
+        naming_words=words(part, "parts", "naming_words"),
     )
 
 
@@ -189,6 +199,8 @@ class SweepFinder:
                 if position not in listed:
                     yield from self._designation(verb, sentences, position, listed)
             yield from self._enumerated_nationalities(sentence)
+            yield from self._city_country_based(sentence)
+            yield from self._part_called(sentence)
             yield from self._controlled_by(sentence)
             yield from self._listed_employers(sentence, sentences, position)
             yield from self._joint_ventures(sentence)
@@ -225,12 +237,22 @@ class SweepFinder:
         said = self._authority(verb, position)
         if said is None:
             return
-        sentence = sentences[position]
+        sentence = self._with_continuation(sentences, position)
         for party in self._swept(verb, sentence):
             yield self._sanction(party, said, verb, sentence)
+        sentence = sentences[position]
         if self._opens_list(sentences, position) and position + 1 not in listed:
             listed.add(position + 1)
             yield from self._list_items(said, verb, sentences, position, listed)
+
+    @staticmethod
+    def _with_continuation(sentences: Sequence[Span], position: int) -> Span:
+        """The sentence, and the next one when the parser ended it inside parentheses
+        ("X Co., Ltd. (a.k.a." | "“Y”), its CEO, Z ...")."""
+        sentence = sentences[position]
+        if position + 1 < len(sentences) and sentence.text.count("(") > sentence.text.count(")"):
+            return sentence.doc[sentence.start : sentences[position + 1].end]
+        return sentence
 
     def _excluded(self, verb: Token, sentence: Span) -> set[int]:
         """Tokens whose mentions are not targets: subjects, relative clauses, and what an
@@ -412,6 +434,77 @@ class SweepFinder:
             self.rules.description_confidence,
         )
         yield from self.finder._links(shape, "sweep:front", [(item, others[0])], front, sentence)
+
+    # -- "CITY, COUNTRY-based X" ---------------------------------------------------------------
+
+    def _city_country_based(self, sentence: Span) -> Iterator[Fact]:
+        """ "Jilin, China-based X", "its Vladivostok, Russia-based sister company, X": both
+        places locate the party named right after the descriptive words."""
+        doc = sentence.doc
+        for token in sentence:
+            if token.lower_ not in self.rules.based_words or token.i < sentence.start + 2:
+                continue
+            if doc[token.i - 1].text != "-":
+                continue
+            country = self._place_mention(doc[token.i - 2])
+            if country is None:
+                continue
+            places = [(country.text, country.start, country.end)]
+            before = doc.char_span(country.start, country.end, alignment_mode="expand")
+            if before is not None and before.start >= 2 and doc[before.start - 1].text == ",":
+                city = self._place_mention(doc[before.start - 2])
+                if city is not None:
+                    places.append((city.text, city.start, city.end))
+            party = self._party_after(token, sentence)
+            if party is not None:
+                yield from self.finder._place_facts(
+                    self.finder.rules.based, party, places, token, sentence
+                )
+
+    def _place_mention(self, token: Token) -> Mention | None:
+        mention = self.index.at(token)
+        return mention if mention is not None and mention.schema == "Place" else None
+
+    def _party_after(self, token: Token, sentence: Span) -> Party | None:
+        """The party named after a descriptor: only lower-case words and commas between."""
+        doc = sentence.doc
+        for index in range(token.i + 1, min(sentence.end, token.i + 8)):
+            mention = self.index.at(doc[index])
+            if mention is not None:
+                party = Party.of(mention)
+                return party if self.finder.is_party(party) else None
+            word = doc[index]
+            if word.pos_ == "DET" or not (word.is_lower or word.text == ","):
+                return None  # "an X-based company, a known Y subsidiary": Y is another party
+        return None
+
+    # -- "a part of X called Y" ----------------------------------------------------------------
+
+    def _part_called(self, sentence: Span) -> Iterator[Link]:
+        """ "a part of X called Y", "a unit of X known as Y": Y is X's subsidiary."""
+        text = sentence.doc.text
+        mentions = [
+            m
+            for m in self.index.ordered
+            if sentence.start_char <= m.start < sentence.end_char and m.schema in ORG_SCHEMATA
+        ]
+        for owner, part in pairwise(mentions):
+            between = normalise_phrase(text[owner.end : part.start])
+            before = normalise_phrase(text[max(0, owner.start - 25) : owner.start])
+            if between not in self.rules.naming_words or owner.entity_id == part.entity_id:
+                continue
+            if not any(before.endswith(f"{noun} of") for noun in self.rules.part_nouns):
+                continue
+            shape = LinkShape(
+                "subsidiary",
+                "Ownership",
+                "asset",
+                "owner",
+                "part",
+                self.rules.description_confidence,
+            )
+            pairs = [(Party.of(part), Party.of(owner))]
+            yield from self.finder._links(shape, "sweep:part-called", pairs, None, sentence)
 
     # -- nationalities of enumerations -------------------------------------------------------
 
