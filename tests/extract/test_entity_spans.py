@@ -214,3 +214,38 @@ def test_list_item_naming_a_party_is_not_a_heading(nlp: Language) -> None:
     )
     names = {m.canonical for m in _mentions(nlp, text)}
     assert {"Korea Sobaek Shipping Co", "Hanbit Trading Corporation"} <= names
+
+
+def test_a_name_found_once_is_a_mention_wherever_written() -> None:
+    from sanctionwatch.extract.entities import _Candidate, _with_repeats
+
+    text = "Blue Kelp Star sells kelp. Buyers say Blue Kelp Star pays well, unlike Kelp Star."
+    first = _Candidate(0, 14, "Company", "model", 1, 1)
+    place = _Candidate(38, 42, "Place", "model", 1, 1)  # "Blue" mistaken for a place
+    found = _with_repeats(text, [first, place])
+    spans = [(c.start, c.end, c.schema) for c in found]
+    assert spans == [(0, 14, "Company"), (38, 52, "Company")]
+
+
+def test_a_short_form_goes_to_the_organisation_introduced_first(nlp: Language) -> None:
+    text = (
+        "Kalma Art Studio, the country's largest art producer, builds statues abroad. "
+        "Experts say a part of Kalma called Kalma Overseas Trading Corporation built bases. "
+        "No one from Kalma could be reached."
+    )
+    mentions = _mentions(nlp, text)
+    studio = {m.entity_id for m in mentions if m.canonical == "Kalma Art Studio"}
+    short = [m for m in mentions if m.text == "Kalma"]
+    assert short and len(studio) == 1
+    assert all(m.entity_id in studio for m in short)
+
+
+def test_quoted_alias_after_aka_is_the_company(nlp: Language) -> None:
+    text = (
+        "OFAC designated Tumen Kelp Network Co., Ltd. (a.k.a. “Blue Kelp Star”) on Monday. "
+        "Blue Kelp Star sold software."
+    )
+    mentions = _mentions(nlp, text)
+    alias = [m for m in mentions if m.text == "Blue Kelp Star"]
+    assert alias and all(m.canonical == "Tumen Kelp Network Co., Ltd." for m in alias)
+    assert all(m.schema == "Company" for m in alias)

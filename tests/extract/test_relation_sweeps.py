@@ -229,3 +229,56 @@ def test_joint_venture_of_two_named_companies(nlp: Language) -> None:
 def test_two_companies_without_joint_venture_words_are_no_venture(nlp: Language) -> None:
     text = f"Buyers included {BUILDER} & {SHIPPER} and a third firm."
     assert not _pairs(_rows(nlp, text), "joint_venture")
+
+
+# ---------------------------------------------------------------- more layouts
+
+
+PLACES = {**NAMES, "Minsk": "Place", "Belarus": "Place", "Kalma Art Studio": "Organization"}
+
+
+def test_city_and_country_before_based_both_locate_the_party(nlp: Language) -> None:
+    text = f"OFAC also designated its Minsk, Belarus-based sister company, {SHIPPER}."
+    rows = [row for row in _rows(nlp, text, PLACES) if row.kind == "location"]
+    values = {
+        value
+        for row in rows
+        if row.source == SHIPPER
+        for v in row.properties.values()
+        for value in v
+    }
+    assert {"by", "Minsk"} <= values
+
+
+def test_a_description_with_its_own_determiner_is_not_located(nlp: Language) -> None:
+    text = f"A Minsk-based company, a known {SHIPPER} affiliate, hired the crews."
+    rows = _rows(nlp, text, PLACES)
+    assert not [row for row in rows if row.kind == "location" and row.source == SHIPPER]
+
+
+def test_part_of_an_organisation_called_a_name_is_its_subsidiary(nlp: Language) -> None:
+    text = f"Experts said that a part of Kalma Art Studio called {TRADER} built the bases."
+    pairs = _pairs(_rows(nlp, text, PLACES), "subsidiary")
+    assert pairs in ({(TRADER, "Kalma Art Studio")}, {("Kalma Art Studio", TRADER)})
+
+
+def test_a_hedged_description_states_no_country(nlp: Language) -> None:
+    text = f"{SUPPLIER} is nominally a Chinese software company."
+    rows = _rows(nlp, text)
+    assert not [row for row in rows if row.kind == "nationality" and row.source == SUPPLIER]
+    plain = _rows(nlp, f"{SUPPLIER} is a Chinese software company.")
+    assert [row for row in plain if row.kind == "nationality" and row.source == SUPPLIER]
+
+
+def test_designation_continues_past_a_sentence_ended_inside_parentheses(nlp: Language) -> None:
+    from sanctionwatch.extract.relation_sweeps import SweepFinder
+
+    doc = nlp(f"OFAC designated {TRADER} (a.k.a. Bluefin), its director, {CHIEF}.")
+    cut = next(token.i for token in doc if token.text == "Bluefin")
+    sentences = [doc[:cut], doc[cut:]]
+    joined = SweepFinder._with_continuation(sentences, 0)
+    assert joined.end == len(doc)
+    assert SweepFinder._with_continuation([doc[:], doc[:]], 0).end == len(doc)
+    paren = next(token.i for token in doc if token.text == "(")
+    closed = [doc[:paren], doc[paren:]]
+    assert SweepFinder._with_continuation(closed, 0).end == paren
