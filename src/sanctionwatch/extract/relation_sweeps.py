@@ -44,6 +44,7 @@ from sanctionwatch.extract.relation_parse import (
     conjuncts,
     is_passive,
     passive_subjects,
+    prep_objects,
 )
 from sanctionwatch.extract.relation_rules import (
     Authority,
@@ -200,6 +201,8 @@ class SweepFinder:
                     yield from self._designation(verb, sentences, position, listed)
             yield from self._enumerated_nationalities(sentence)
             yield from self._city_country_based(sentence)
+            yield from self._its_title_then_name(sentence)
+            yield from self._both_based(sentence)
             yield from self._part_called(sentence)
             yield from self._controlled_by(sentence)
             yield from self._listed_employers(sentence, sentences, position)
@@ -477,6 +480,49 @@ class SweepFinder:
             if word.pos_ == "DET" or not (word.is_lower or word.text == ","):
                 return None  # "an X-based company, a known Y subsidiary": Y is another party
         return None
+
+    # -- "its North Korean CEO, NAME" -----------------------------------------------------------
+
+    def _its_title_then_name(self, sentence: Span) -> Iterator[Link]:
+        """ "X, its North Korean CEO, Jong Y": the parser hangs title and name on X apart; the
+        title holder is the person named right after the comma."""
+        doc = sentence.doc
+        for its in sentence:
+            if its.lower_ != "its":
+                continue
+            for title in doc[its.i + 1 : min(sentence.end - 2, its.i + 5)]:
+                match = self.finder._title(title)
+                if match is None:
+                    continue
+                name = doc[title.i + 2] if doc[title.i + 1].text == "," else None
+                mention = self.index.at(name) if name is not None else None
+                owner = self.finder.party(its)
+                if mention is None or mention.schema != "Person" or owner is None:
+                    break
+                title_set, phrase = match
+                shape = self.finder._title_shape(title_set, True)
+                pairs = [(Party.of(mention), owner)]
+                yield from self.finder._links(
+                    shape, "sweep:its-title", pairs, title, sentence, phrase or title.text
+                )
+                break
+
+    def _both_based(self, sentence: Span) -> Iterator[Fact]:
+        """ "A and B, both based in C": each of the parties is there."""
+        for token in sentence:
+            if token.lower_ not in self.rules.based_words or token.i == sentence.start:
+                continue
+            if token.nbor(-1).lower_ not in ("both", "all", "each"):
+                continue
+            places = [self.finder.place(obj) for _, obj in prep_objects(token, {"in"})]
+            head = token.head
+            if head.lower_ in ("both", "all", "each"):
+                head = head.head  # "A and B, both based in C": "both" stands for A and B
+            parties = self.finder.parties(conjuncts(head)) if head is not token else []
+            for party in parties:
+                yield from self.finder._place_facts(
+                    self.finder.rules.based, party, places, token, sentence
+                )
 
     # -- "a part of X called Y" ----------------------------------------------------------------
 
