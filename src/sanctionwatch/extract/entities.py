@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -744,6 +745,7 @@ class _Resolver:
         self.rules = rules
         self.groups = _Groups(len(found))
         self.keys = [_key(doc, c, rules) for c in found]
+        self._introduced: dict[int, int] | None = None
 
     def text(self, index: int) -> str:
         candidate = self.found[index]
@@ -764,20 +766,17 @@ class _Resolver:
     def _head_word_short_forms(self) -> None:
         """ "a Department 53 front company" after "Department 53 of the Ministry of ...": a
         lone organisation head word is short for the one longer name it starts or ends."""
-        orgs = self._long_names("org")
+        by_edge_word: dict[str, set[int]] = defaultdict(set)
+        for target, full in self._long_names("org"):
+            for word in {full[0], full[-1]} & self.rules.organisation_heads.keys():
+                by_edge_word[word].add(self.groups.find(target))
         for index, candidate in enumerate(self.found):
+            if _family(candidate.schema) != "org" or " " in self.text(index).strip():
+                continue
             tokens = _name_tokens(self.text(index), self.rules)
-            if _family(candidate.schema) != "org" or len(tokens) != 1:
-                continue
-            if tokens[0] not in self.rules.organisation_heads:
-                continue
-            roots = {
-                self.groups.find(target)
-                for target, full in orgs
-                if tokens[0] in (full[0], full[-1])
-            }
-            if len(roots) == 1 and self.groups.find(index) not in roots:
-                self.groups.union(index, roots.pop())
+            roots = by_edge_word.get(tokens[0]) if len(tokens) == 1 else None
+            if roots and len(roots) == 1 and self.groups.find(index) not in roots:
+                self.groups.union(index, next(iter(roots)))
 
     def _same_key(self) -> None:
         first: dict[str, int] = {}
@@ -950,16 +949,22 @@ class _Resolver:
         """For organisations: the name introduced first in the document, when several fit
         equally ("Mansudae" after "Mansudae Art Studio" and "a part of Mansudae called
         Mansudae Overseas Projects" is the studio); else the nearest."""
-        members = self.groups.members()
+        roots = {self.groups.find(target) for target in targets}
+        if len(roots) < 2:
+            return self._nearest(index, targets)
+        if self._introduced is None:  # once per document: the first start of every group
+            self._introduced = {}
+            for root, members in self.groups.members().items():
+                self._introduced[root] = min(self.found[m].start for m in members)
+        introduced = self._introduced
         start = self.found[index].start
 
-        def introduced(target: int) -> int:
-            return min(self.found[m].start for m in members[self.groups.find(target)])
+        def first_start(target: int) -> int:
+            return introduced.get(self.groups.find(target), self.found[target].start)
 
-        roots = {self.groups.find(target) for target in targets}
-        earlier = [t for t in targets if introduced(t) < start]
-        if len(roots) > 1 and earlier:
-            return min(earlier, key=introduced)
+        earlier = [t for t in targets if first_start(t) < start]
+        if earlier:
+            return min(earlier, key=first_start)
         return self._nearest(index, targets)
 
     def _nearest(self, index: int, targets: list[int]) -> int | None:
@@ -1037,27 +1042,51 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
 
 
 REPEATED_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "Person"})
+WORD_START = re.compile(r"(?<![\w-])\w")
 
 
 def _with_repeats(text: str, found: list[_Candidate]) -> list[_Candidate]:
     """A name of several words found once is the same name wherever else it is written: the
     model misses it in some sentences ("China Silver Star is nominally ...", where it tags
-    only "China"). A place inside the repeat gives way to it."""
-    names = {
-        text[c.start : c.end]: c
-        for c in found
-        if c.schema in REPEATED_SCHEMATA and len(text[c.start : c.end].split()) > 1
-    }
+    only "China"). A place inside the repeat gives way to it. One pass over the text's word
+    starts (``found`` holds non-overlapping spans), so a 5 MB document stays linear."""
+    names: dict[str, _Candidate] = {}
+    for candidate in found:
+        name = text[candidate.start : candidate.end]
+        if candidate.schema in REPEATED_SCHEMATA and len(name.split()) > 1 and len(name) > 5:
+            names.setdefault(name, candidate)
+    if not names:
+        return found
+    by_prefix: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(names, key=len, reverse=True):
+        by_prefix[name[:4]].append(name)
+    ordered = sorted(found, key=lambda c: c.start)
+    starts = [c.start for c in ordered]
+    ends = [c.end for c in ordered]
+    dropped: set[int] = set()
     added: list[_Candidate] = []
-    for name, model in sorted(names.items(), key=lambda item: -len(item[0])):
-        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            start, end = match.span()
-            overlapping = [c for c in (*found, *added) if c.start < end and start < c.end]
-            if any(c.schema != "Place" or c.start < start or c.end > end for c in overlapping):
-                continue  # already a mention here, or inside a longer name
-            found = [c for c in found if c not in overlapping]
-            added.append(replace(model, start=start, end=end, source="coref"))
-    return sorted([*found, *added], key=lambda c: c.start)
+    covered_until = 0
+    for word in WORD_START.finditer(text):
+        start = word.start()
+        if start < covered_until:
+            continue
+        for name in by_prefix.get(text[start : start + 4], ()):
+            end = start + len(name)
+            if not text.startswith(name, start) or text[end : end + 1].isalnum():
+                continue
+            first, last = bisect_left(ends, start + 1), bisect_left(starts, end)
+            inside = range(first, last)
+            blocked = any(
+                ordered[k].schema != "Place" or ordered[k].start < start or ordered[k].end > end
+                for k in inside
+            )
+            if not blocked:
+                dropped.update(inside)
+                added.append(replace(names[name], start=start, end=end, source="coref"))
+                covered_until = end
+            break
+    kept = [c for k, c in enumerate(ordered) if k not in dropped]
+    return sorted([*kept, *added], key=lambda c: c.start)
 
 
 def _group_schema(found: list[_Candidate], members: list[int]) -> str:

@@ -18,6 +18,7 @@ This pass reads the sentences in order after the sentence rules; the words it re
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -192,6 +193,15 @@ class SweepFinder:
         self.rules = rules
         self.last: _Said | None = None
         self.last_front: Party | None = None
+        self._starts = [mention.start for mention in finder.index.ordered]
+        self.text = finder.context.clean_text  # the parsed text; Doc.text joins every token
+
+    def _mentions_in(self, sentence: Span) -> list[Mention]:
+        """Mentions starting inside ``sentence`` (by bisection: documents can be long)."""
+        ordered = self.index.ordered
+        first = bisect_left(self._starts, sentence.start_char)
+        last = bisect_left(self._starts, sentence.end_char)
+        return list(ordered[first:last])
 
     def find(self, sentences: Sequence[Span]) -> Iterator[Found]:
         listed: set[int] = set()
@@ -288,7 +298,7 @@ class SweepFinder:
         return kept
 
     def _stops(self, token: Token) -> bool:
-        rest = normalise_phrase(token.doc.text[token.idx : token.idx + 30])
+        rest = normalise_phrase(self.text[token.idx : token.idx + 30])
         return any(rest == stop or rest.startswith(stop + " ") for stop in self.rules.stops)
 
     def _swept(self, verb: Token, sentence: Span) -> list[Party]:
@@ -528,12 +538,8 @@ class SweepFinder:
 
     def _part_called(self, sentence: Span) -> Iterator[Link]:
         """ "a part of X called Y", "a unit of X known as Y": Y is X's subsidiary."""
-        text = sentence.doc.text
-        mentions = [
-            m
-            for m in self.index.ordered
-            if sentence.start_char <= m.start < sentence.end_char and m.schema in ORG_SCHEMATA
-        ]
+        text = self.text
+        mentions = [m for m in self._mentions_in(sentence) if m.schema in ORG_SCHEMATA]
         for owner, part in pairwise(mentions):
             between = normalise_phrase(text[owner.end : part.start])
             before = normalise_phrase(text[max(0, owner.start - 25) : owner.start])
@@ -719,12 +725,8 @@ class SweepFinder:
 
     def _joint_ventures(self, sentence: Span) -> Iterator[Link]:
         """ "Joint venture A & B": the two companies named right after the words."""
-        text = sentence.doc.text
-        mentions = [
-            m
-            for m in self.index.ordered
-            if sentence.start_char <= m.start < sentence.end_char and m.schema in ORG_SCHEMATA
-        ]
+        text = self.text
+        mentions = [m for m in self._mentions_in(sentence) if m.schema in ORG_SCHEMATA]
         for first, second in pairwise(mentions):
             before = normalise_phrase(text[max(0, first.start - 20) : first.start]).rstrip(": ")
             between = text[first.end : second.start].strip()
