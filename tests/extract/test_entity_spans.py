@@ -249,3 +249,22 @@ def test_quoted_alias_after_aka_is_the_company(nlp: Language) -> None:
     alias = [m for m in mentions if m.text == "Blue Kelp Star"]
     assert alias and all(m.canonical == "Tumen Kelp Network Co., Ltd." for m in alias)
     assert all(m.schema == "Company" for m in alias)
+
+
+def test_nationality_adjective_belongs_to_a_state_body(nlp: Language) -> None:
+    text = "The Latvian Foreign Ministry denied that any permits had been issued."
+    names = {m.canonical for m in _mentions(nlp, text) if m.schema == "Organization"}
+    assert "Latvian Foreign Ministry" in names
+
+
+def test_national_prefix_only_before_a_state_body() -> None:
+    from sanctionwatch.extract.entity_spans import national_prefix
+
+    rules = load_span_rules()
+    text = "the Russian Foreign Ministry and the Russian Daltrans Company"
+    body = text.index("Foreign")
+    assert national_prefix(text, body, body + len("Foreign Ministry"), rules) == text.index(
+        "Russian"
+    )
+    firm = text.index("Daltrans")
+    assert national_prefix(text, firm, len(text), rules) == firm

@@ -30,6 +30,7 @@ from sanctionwatch.extract.entity_spans import (
     credit_names,
     family_modifier,
     load_span_rules,
+    national_prefix,
     split_span,
 )
 from sanctionwatch.extract.ruler import RULE_SPANS, RuleComponent
@@ -275,6 +276,8 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
             text, candidate.start, candidate.end, span_rules, rules
         ):
             continue
+        if candidate.schema in ORGANISATIONS:
+            candidate.start = national_prefix(text, candidate.start, candidate.end, span_rules)
         pieces = split_span(
             text, candidate.start, candidate.end, span_rules, rules, territory, candidate.schema
         )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from followthemoney import registry
 
 from sanctionwatch.extract.rules import SCHEMATA, EntityRules, RulesError, legal_form_key
 from sanctionwatch.settings import DATA_DIR
@@ -29,6 +30,14 @@ STRIP = ".,;:!?\"“”'‘’()"
 CREDIT_LINE = re.compile(r"\b([A-Z][a-z]+)\s*:[ \t]*([A-Z][\w.&/ -]{0,38}?)[ \t]*$", re.M)
 
 Territory = Callable[[str], str]
+
+
+def country_code(word: str) -> str | None:
+    """ISO code of a nationality adjective ("Russian" -> ru), else None."""
+    code = registry.country.clean(word)
+    return str(code) if code else None
+
+
 """Kind of place a name is: ``country``, ``place``, ``organisation`` or ``unknown``."""
 
 
@@ -44,6 +53,7 @@ class SpanRules:
     headline_words: frozenset[str]
     family_modifier_nouns: frozenset[str]
     comma_cues: dict[str, str]
+    national_body_heads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +93,7 @@ def parse_span_rules(path: Path, data: Any) -> SpanRules:
         headline_words=_words(path, data, "headline_words"),
         family_modifier_nouns=_words(path, data, "family_modifier_nouns"),
         comma_cues={str(noun).casefold(): str(schema) for noun, schema in cues.items()},
+        national_body_heads=_words(path, data, "national_body_heads"),
     )
 
 
@@ -270,3 +281,18 @@ def comma_cue(text: str, start: int, rules: SpanRules) -> str | None:
     """ "its sister company, X": the schema the noun before the comma gives X."""
     match = re.search(r"\b([a-z]+)\s*,\s*$", text[max(0, start - 40) : start])
     return rules.comma_cues.get(match.group(1)) if match is not None else None
+
+
+DEMONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:an|ese|ish|ic|i))\s+$")
+
+
+def national_prefix(text: str, start: int, end: int, rules: SpanRules) -> int:
+    """Start of "Russian Foreign Ministry" when the span is "Foreign Ministry": a nationality
+    adjective right before the name of a state body belongs to the name."""
+    name = text[start:end].casefold()
+    if not any(name.endswith(head) for head in rules.national_body_heads):
+        return start
+    match = DEMONYM_BEFORE.search(text, max(0, start - 20), start)
+    if match is None or country_code(match.group(1)) is None:
+        return start
+    return match.start(1)

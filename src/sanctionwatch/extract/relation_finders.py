@@ -234,6 +234,14 @@ class SentenceFinder:
                 break
             noun = noun.head
             mention = self.index.at(noun)
+            holder = noun.head if noun.dep_ == "appos" else noun
+            owners = [
+                child
+                for child in (*noun.children, *holder.children)
+                if child.lower_ == "its" and child.i < token.i
+            ]
+            if owners:  # "its front company X and its CEO Y": both "its" are one owner's
+                return self._its_antecedent(owners[0])
             if mention is not None and mention.schema in ORG_SCHEMATA:
                 return mention
         return self._nearest_outside_clauses(token)

@@ -73,6 +73,7 @@ class SweepRules:
     list_openers: tuple[str, ...]
     list_window: int
     designation_confidence: float
+    modals: frozenset[str]
     determiners: frozenset[str]
     front_words: frozenset[str]
     description_worker_verbs: frozenset[str]
@@ -140,6 +141,7 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
         list_openers=_list(path, des, "designations", "list_openers"),
         list_window=int(_number(path, des, "designations", "list_window")),
         designation_confidence=_number(path, des, "designations", "confidence"),
+        modals=words(des, "designations", "modals"),
         determiners=words(desc, "descriptions", "determiners"),
         front_words=words(desc, "descriptions", "front_words"),
         description_worker_verbs=words(desc, "descriptions", "worker_verbs"),
@@ -242,8 +244,11 @@ class SweepFinder:
     ) -> Iterator[Found]:
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.designation_verbs:
             return
-        if any(child.dep_ == "neg" for child in verb.children):
-            return
+        if any(
+            child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
+            for child in verb.children
+        ):
+            return  # "OFAC did not target X", "the EU might sanction X": no designation
         has_subject = any(child.dep_ in ("nsubj", "nsubjpass") for child in verb.children)
         if verb.dep_ in ("amod", "compound") and not has_subject:
             return  # "the designated entities"; "OFAC designated X" misparsed keeps OFAC
@@ -315,7 +320,9 @@ class SweepFinder:
                 index += 1
                 continue
             party = Party.of(mention)
-            if index not in excluded and self._target(party):
+            end = self._end_token(mention)
+            possessor = end < sentence.end and sentence.doc[end].lower_ in ("'s", "’s", "'")
+            if index not in excluded and not possessor and self._target(party):
                 found.setdefault(party.entity_id or party.name, party)
             index = max(index + 1, self._end_token(mention))
         return list(found.values())
