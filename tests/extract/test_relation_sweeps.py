@@ -135,7 +135,7 @@ def test_a_subject_that_is_no_authority_designates_nothing(nlp: Language) -> Non
 
 def test_list_after_these_include_with_description_lines(nlp: Language) -> None:
     text = (
-        "The U.S. government has identified and sanctioned several entities.\n"
+        "The U.S. government identified and then sanctioned a number of entities.\n"
         "These include:\n"
         f"- {PARENT}\n"
         "- A central unit earning revenue for the army.\n"

@@ -666,7 +666,7 @@ class SweepFinder:
                 yield from self._among_employers(token, sentence, sentences, position)
 
     def _employers_after_colon(self, noun: Token, sentence: Span) -> Iterator[Link]:
-        """ "processors that employ North Koreans and export to the U.S.: A; B, and C"."""
+        """ "yards that hire North Korean welders and sell abroad: A; B, and C"."""
         for clause in noun.children:
             if clause.dep_ != "relcl" or clause.lemma_.lower() not in self.rules.employer_verbs:
                 continue
