@@ -282,3 +282,14 @@ def test_designation_continues_past_a_sentence_ended_inside_parentheses(nlp: Lan
     paren = next(token.i for token in doc if token.text == "(")
     closed = [doc[:paren], doc[paren:]]
     assert SweepFinder._with_continuation(closed, 0).end == paren
+
+
+def test_the_speaker_of_a_quotation_is_not_a_counted_target(nlp: Language) -> None:
+    text = (
+        "OFAC on Monday targeted two officials. "
+        f"“These measures protect workers,” Finance Minister {MINISTER} said. "
+        f"{CHIEF} ran the camps."
+    )
+    targets = {source for source, _ in _pairs(_rows(nlp, text), "sanction")}
+    assert MINISTER not in targets
+    assert CHIEF in targets

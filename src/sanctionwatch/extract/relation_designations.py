@@ -313,7 +313,10 @@ class DesignationFinder:
 
     def _topic(self, sentence: Span, schemata: frozenset[str]) -> Party | None:
         """The party a sentence (or list item, or heading) is about: the one it starts with,
-        skipping bullets, numbers and a country's possessive, else its grammatical subject."""
+        skipping bullets, numbers and a country's possessive, else its grammatical subject.
+        A quotation is about no party: its speaker ("“...,” Secretary X said") is not one."""
+        if sentence.text.lstrip()[:1] in '“"«':
+            return None
         for token in sentence:
             if token.pos_ in _LEADING_SKIP or token.is_space or token.tag_ == "POS":
                 continue
