@@ -32,8 +32,10 @@ CREDIT_LINE = re.compile(r"\b([A-Z][a-z]+)\s*:[ \t]*([A-Z][\w.&/ -]{0,38}?)[ \t]
 Territory = Callable[[str], str]
 
 
+@lru_cache(maxsize=4096)
 def country_code(word: str) -> str | None:
-    """ISO code of a nationality adjective ("Russian" -> ru), else None."""
+    """ISO code of a nationality adjective ("Russian" -> ru), else None (cached: the
+    registry's lookup costs tens of milliseconds and few words come up)."""
     code = registry.country.clean(word)
     return str(code) if code else None
 
