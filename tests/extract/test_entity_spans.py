@@ -198,7 +198,7 @@ def test_family_name_used_as_a_modifier_is_no_person(nlp: Language) -> None:
 
 def test_lone_head_word_joins_the_one_name_it_starts(nlp: Language) -> None:
     text = (
-        "Bureau 27 Shipping Corporation runs the depots.\n"
+        "Bureau 27 Shipping Corporation runs the depots for the City Transport Bureau.\n"
         "- A Bureau 27 front company keeps drivers in Laos."
     )
     mentions = _mentions(nlp, text)

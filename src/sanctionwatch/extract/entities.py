@@ -769,15 +769,21 @@ class _Resolver:
     def _head_word_short_forms(self) -> None:
         """ "a Department 53 front company" after "Department 53 of the Ministry of ...": a
         lone organisation head word is short for the one longer name it starts or ends."""
-        by_edge_word: dict[str, set[int]] = defaultdict(set)
+        starting: dict[str, set[int]] = defaultdict(set)
+        ending: dict[str, set[int]] = defaultdict(set)
+        heads = self.rules.organisation_heads
         for target, full in self._long_names("org"):
-            for word in {full[0], full[-1]} & self.rules.organisation_heads.keys():
-                by_edge_word[word].add(self.groups.find(target))
+            if full[0] in heads:
+                starting[full[0]].add(self.groups.find(target))
+            if full[-1] in heads:
+                ending[full[-1]].add(self.groups.find(target))
         for index, candidate in enumerate(self.found):
             if _family(candidate.schema) != "org" or " " in self.text(index).strip():
                 continue
             tokens = _name_tokens(self.text(index), self.rules)
-            roots = by_edge_word.get(tokens[0]) if len(tokens) == 1 else None
+            if len(tokens) != 1:
+                continue
+            roots = starting.get(tokens[0]) or ending.get(tokens[0])  # the name it starts first
             if roots and len(roots) == 1 and self.groups.find(index) not in roots:
                 self.groups.union(index, next(iter(roots)))
 
