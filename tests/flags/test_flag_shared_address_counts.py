@@ -88,7 +88,8 @@ def test_a_dprk_restaurant_at_the_address_counts_like_a_mission(database: Databa
     builder = GraphBuilder()
     sentence = "Its listed address was that of a North Korean restaurant in Kazan."
     builder.fact("addr-shared-r", "Address", "full", "address of the restaurant", sentence)
-    builder.fact("addr-shared-r", "Address", "remarks", "North Korean restaurant in Kazan", sentence)
+    venue = "North Korean restaurant in Kazan"
+    builder.fact("addr-shared-r", "Address", "remarks", venue, sentence)
     builder.company("c1", "Volga Timber LLC", sentence, addressEntity="addr-shared-r")
     plain = "Its listed address was that of a pizza restaurant in Kazan."
     builder.fact("addr-shared-p", "Address", "full", "address of the pizzeria", plain)
