@@ -246,7 +246,11 @@ class FeatureScorer:
         siblings = agreeing = False  # full names with one core and conflicting / agreeing trades
         for a in self.parts(left):
             for b in self.parts(right):
-                candidate = self._person_names(a, b) if person else self._org_names(a, b)
+                candidate = (
+                    self._person_names(a, b)
+                    if person
+                    else self._org_names(a, b, anchored=bool(left.documents & right.documents))
+                )
                 if a.descriptors and b.descriptors:
                     siblings = siblings or (
                         a.fused == b.fused and "descriptor_conflict" in candidate.features
@@ -269,7 +273,11 @@ class FeatureScorer:
         best.score = round(min(1.0, max(0.0, best.score)), 4)
         return best
 
-    def _org_names(self, a: NameParts, b: NameParts) -> PairScore:
+    def _org_names(self, a: NameParts, b: NameParts, anchored: bool = False) -> PairScore:
+        """Name score of two organisation names. A short name inside a longer one counts when
+        it holds a distinctive word, or, when it is made only of generic words ("Treasury"),
+        when a report names both (``anchored``): there it is a short reference to the long one,
+        across sources it could be any ministry, service or treasury."""
         assert a.form is not None and b.form is not None
         probability, fired = matcher_name_score(a.form, b.form)
         score = PairScore(probability, fired)
@@ -280,7 +288,10 @@ class FeatureScorer:
         elif (
             fired.get("token_mismatch", 0.0) == 0.0
             and fired.get("extra_tokens", 0.0) > 0
-            and self.distinctive(short.informative)
+            and (
+                self.distinctive(short.informative)
+                or (anchored and not short.informative and self.distinctive(short.core))
+            )
         ):
             score.score = max(score.score, CONTAINED)
             score.features["name_core_contained"] = 1.0
@@ -293,11 +304,18 @@ class FeatureScorer:
         """Score down two names that share only generic words while each has words the other
         lacks ("Ministry of Interior" / "Foreign Ministry"). A name inside the other ("Treasury
         Department" / "U.S. Treasury Department") may still be a short reference to it."""
-        if not a.tokens or not b.tokens or a.tokens <= b.tokens or b.tokens <= a.tokens:
+        weight = self.config.weights.get("generic_words_only", 0.0)
+        if (
+            not weight
+            or not a.tokens
+            or not b.tokens
+            or a.tokens <= b.tokens
+            or b.tokens <= a.tokens
+        ):
             return
         if not a.tokens & b.tokens or _similar_tokens(a.informative, b.informative):
             return
-        score.score += self.config.weights.get("generic_words_only", 0.0)
+        score.score += weight
         score.features[GENERIC_ONLY] = 1.0
 
     @staticmethod
