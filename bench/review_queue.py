@@ -146,21 +146,33 @@ def _first(names: dict[str, list[str]], entity_id: str) -> str:
     return sorted(names.get(entity_id, [entity_id]), key=lambda n: (-len(n), n))[0]
 
 
-def load_labels() -> dict[frozenset[str], bool]:
+Labels = list[tuple[str, str, bool]]
+
+
+def load_labels() -> Labels:
     data = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
-    return {frozenset((item["left"], item["right"])): bool(item["same"]) for item in data["pairs"]}
+    return [
+        (str(item["left"]).casefold(), str(item["right"]).casefold(), bool(item["same"]))
+        for item in data["pairs"]
+    ]
 
 
-def _judge(
-    pairs: list[tuple[str, str]], labels: dict[frozenset[str], bool]
-) -> tuple[int, int, list[tuple[str, str]]]:
-    true = sum(labels.get(frozenset(p)) is True for p in pairs)
-    false = sum(labels.get(frozenset(p)) is False for p in pairs)
-    unlabelled = [p for p in pairs if frozenset(p) not in labels]
-    return true, false, unlabelled
+def label_of(pair: tuple[str, str], labels: Labels) -> bool | None:
+    """A label names each side by (part of) the name the queue shows, in either order."""
+    left, right = (name.casefold() for name in pair)
+    for one, other, same in labels:
+        if (one in left and other in right) or (one in right and other in left):
+            return same
+    return None
 
 
-def report(store: str, before: Variant, after: Variant, labels: dict[frozenset[str], bool]) -> None:
+def _judge(pairs: list[tuple[str, str]], labels: Labels) -> tuple[int, int, list[tuple[str, str]]]:
+    verdicts = [label_of(pair, labels) for pair in pairs]
+    unlabelled = [pair for pair, verdict in zip(pairs, verdicts, strict=True) if verdict is None]
+    return verdicts.count(True), verdicts.count(False), unlabelled
+
+
+def report(store: str, before: Variant, after: Variant, labels: Labels) -> None:
     print(f"\n== {store} ==")
     header = f"{'variant':<10} {'entities':>9} {'cand. pairs':>12} {'merges':>7} {'clusters':>9} "
     header += (
@@ -184,7 +196,7 @@ def report(store: str, before: Variant, after: Variant, labels: dict[frozenset[s
     lost = [p for p in before.report_pairs if p not in after.report_pairs]
     for left, right in lost:
         verdict = {True: "same", False: "not same", None: "unlabelled"}[
-            labels.get(frozenset((left, right)))
+            label_of((left, right), labels)
         ]
         print(f"   left the queue: {left!r} / {right!r} ({verdict})")
     if before.queue:

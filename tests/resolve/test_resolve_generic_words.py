@@ -124,3 +124,16 @@ def test_generic_words_section_is_validated(tmp_path: Path) -> None:
     data["generic_words"] = {"words": ["x"], "include_extraction_rules": "yes"}
     with pytest.raises(ConfigError, match="include_extraction_rules"):
         parse_resolver_config(data, tmp_path / "resolver.yaml")
+
+
+def test_a_generic_short_name_is_a_reference_only_inside_its_report() -> None:
+    config = load_resolver_config()
+    scorer = FeatureScorer(config)
+    text = frozenset({"doc-1"})
+    short = EntityRecord("s", "Organization", ("Treasury",), documents=text)
+    long = EntityRecord("l", "Organization", ("U.S. Department of the Treasury",), documents=text)
+    listed = EntityRecord("o", "Organization", ("Department of the Treasury",))
+    scorer.observe([short, long, listed])
+    assert "name_core_contained" in scorer.score(short, long).features
+    assert scorer.score(short, long).score >= config.review_threshold
+    assert "name_core_contained" not in scorer.score(short, listed).features
