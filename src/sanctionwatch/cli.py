@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from sanctionwatch import __version__
+from sanctionwatch.api import entity_commands
 from sanctionwatch.clikit import DbOption, err_console, open_database, print_table
 from sanctionwatch.extract import claim_commands, relation_commands
 from sanctionwatch.extract import commands as extract_commands
@@ -34,6 +35,7 @@ STAGE_COMMANDS = (
     ingest_commands,
     lists_commands,
     extract_commands,
+    entity_commands,
     relation_commands,
     claim_commands,
     screen_commands,
