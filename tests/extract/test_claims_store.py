@@ -137,6 +137,22 @@ def test_inferred_publication_dates_are_marked(database: Database, nlp: Language
     assert (claim.as_of, claim.as_of_kind) == ("2018-11", "document-date-inferred")
 
 
+def test_as_of_evidence_is_stored_and_printed(database: Database, nlp: Language) -> None:
+    store(database, nlp, SECOND)
+    with database.session() as session:
+        (claim,) = list_claims(session)
+    assert (claim.as_of, claim.as_of_phrase, claim.as_of_rule) == (
+        "2018-10",
+        "by October",
+        "month-latest",
+    )
+    result = runner.invoke(app, ["claims", "--json", "--db", database.url])
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in result.output.splitlines()]
+    assert row["as_of_phrase"] == "by October"
+    assert row["as_of_note"] == "the latest October not after the publication date 2019-02-03"
+
+
 def test_claims_command_lists_and_filters(database: Database, nlp: Language) -> None:
     first = store(database, nlp, FIRST)
     store(database, nlp, SECOND)

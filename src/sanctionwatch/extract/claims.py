@@ -320,7 +320,8 @@ class _Reader:
             return bound.text.strip(), "present", f"present tense: the {document}"
         start = analysis.start_marker(quantity, dates)
         if start is not None:
-            return start.text.strip(), "since", f"{start.note}: the {document}"
+            note = f"a start (“{start.text.strip()}”), not an as-of date: the {document}"
+            return start.text.strip(), "since", note
         return None, "document-date", f"no date in the text: the {document}"
 
 

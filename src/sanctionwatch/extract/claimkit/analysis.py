@@ -608,16 +608,16 @@ def find_period(sentence_text: str, start: int, limit: int | None = None) -> str
 
 
 def _clean_name(tokens: Sequence[Token], vocabulary: Vocabulary) -> tuple[str, int, int] | None:
-    items = list(tokens)
+    # "the ministry's latest survey": words that only date or rank a source go first.
+    items = [t for t in tokens if t.lower_ not in vocabulary.asserter_generic_head]
     while items and ((items[0].pos_ in ("DET", "PRON") and items[0].lower_ not in PERSON_PRONOUNS)
-                     or items[0].is_punct
-                     or items[0].lower_ in vocabulary.asserter_generic_head):  # fmt: skip
+                     or items[0].is_punct):  # fmt: skip
         items = items[1:]
     full = list(items)
     while items and (items[-1].lower_ in vocabulary.asserter_generic_tail or items[-1].is_punct
                      or items[-1].dep_ == "case"):  # fmt: skip
         items = items[:-1]
-    if not any(token.pos_ in ("NOUN", "PROPN") for token in items):
+    if items and not any(token.pos_ in ("NOUN", "PROPN") for token in items):
         # "interim reports": without its generic noun nothing names the source; keep it.
         items = [t for t in full if not t.is_punct and t.dep_ != "case"]
     if not items:

@@ -55,6 +55,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("dmy", rf"\b{_DAY}\s+{_MONTH}\s+{_YEAR}"),
         ("my", rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}"),
         ("md", rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+\d){_OF_YEAR}"),
+        ("monthyear", rf"\b{_MONTH},?\s+(?:of\s+)?(?P<which>this|last|next)\s+year\b"),
         (
             "relative",
             r"\b(?P<rel>(?:later|earlier)\s+this\s+year|(?:last|this|next|the\s+previous"
@@ -71,11 +72,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("deadline", r"\bthe\s+(?:(?:UN|U\.N\.|same|final|official|set)\s+)?deadline\b"),
         ("present", r"\b(?P<present>now|currently|today|at\s+present|presently|these\s+days)\b"),
         ("year", rf"(?<![\w$€£./-]){_YEAR}(?!\s*-?\s*(?:percent|per\s+cent|%))"),
-        ("month", rf"\b{_MONTH}(?![\w]){_OF_YEAR}"),
+        ("month", rf"\b{_MONTH}(?![\w])"),
     )
 )
-RELATIVE_TO_PUBLICATION = frozenset({"md", "month", "relative", "ago"})
-"""Expressions resolved against the publication date (not against a stated one)."""
 SMALL_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
@@ -318,7 +317,7 @@ def _resolve(
         return _Resolved(iso, "stated", "stated")
     if name in ("year", "span"):
         return _Resolved(_edge(match, groups["year"]), "stated", "stated")  # a span: its end
-    if name in ("md", "month"):
+    if name in ("md", "month", "monthyear"):
         return _year_less(name, match, context, found)
     if name == "within":
         return _within(match, context, found)
@@ -370,9 +369,8 @@ def _is_deadline(name: str, match: re.Match[str], context: _Context) -> bool:
     after = context.text[match.end() : match.end() + DEADLINE_AFTER_CHARS]
     if DEADLINE_WORD.search(after):
         return True
-    before = context.text[max(0, match.start() - 60) : match.start()]
-    if DEADLINE_WORD.search(before) and re.search(r"\b(?:is|was|falls|fell|on)\s+$", before):
-        return True
+    if DEADLINE_WORD.search(context.text, max(0, match.start() - 60), match.start()):
+        return True  # "the deadline ... is December 22", "a deadline looms at the end of May"
     lead = _lead(match)
     return bool(
         lead in LOOKING_AHEAD_LEADS
