@@ -111,6 +111,7 @@ def test_the_deadline_means_the_document_deadline() -> None:
     assert [(d.text, d.as_of, d.rule) for d in found] == [
         ("the deadline", "2019-12-22", "deadline")
     ]
+    assert find_dates("Two crews stayed past the deadline.", None, default_vocabulary()) == []
 
 
 def test_since_is_a_start_not_an_as_of() -> None:

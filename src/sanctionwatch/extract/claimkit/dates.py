@@ -468,6 +468,8 @@ def find_dates(
                 continue  # a bare month name may be a verb ("may", "march")
             if name == "month" and _lead(match) == "of":
                 continue
+            if name == "deadline" and not deadline:
+                continue  # no deadline known: the figure keeps its other dates
             if not overlaps(match.start(), match.end()):
                 matches.append((match.start(), match.end(), name, match, None))
     matches.sort(key=lambda item: item[0])
