@@ -255,6 +255,8 @@ def test_a_sentence_continuing_the_one_before_takes_its_date_and_source(nlp: Lan
          "immigration ministry records.", "immigration ministry"),
         ("According to interim reports, over 9,000 North Korean workers were sent home in 2019.",
          "interim reports"),
+        ("The Office of Labour Migration (OLM) said 1,500 North Korean workers were in Kuwait in "
+         "2018.", "Office of Labour Migration"),
     ],
 )  # fmt: skip
 def test_asserters(nlp: Language, sentence: str, asserter: str) -> None:

@@ -613,6 +613,9 @@ def _clean_name(tokens: Sequence[Token], vocabulary: Vocabulary) -> tuple[str, i
     while items and ((items[0].pos_ in ("DET", "PRON") and items[0].lower_ not in PERSON_PRONOUNS)
                      or items[0].is_punct):  # fmt: skip
         items = items[1:]
+    opened = [i for i, t in enumerate(items) if t.text == "("]
+    if opened and not any(t.text == ")" for t in items[opened[-1] :]):
+        items = items[: opened[-1]]  # "Office of Foreign Assets Control (OFAC" lost its ")"
     full = list(items)
     while items and (items[-1].lower_ in vocabulary.asserter_generic_tail or items[-1].is_punct
                      or items[-1].dep_ == "case"):  # fmt: skip
