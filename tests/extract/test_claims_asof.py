@@ -75,6 +75,14 @@ def test_a_sentence_looking_ahead_takes_the_next_such_date() -> None:
     assert past[1:3] == ("2018-11", "month-latest")
 
 
+def test_a_cue_far_away_in_another_clause_does_not_look_ahead() -> None:
+    found = dates(
+        "Officials, who will meet their counterparts again at the regional forum in Ulaanbaatar, "
+        "said the brigades had left by November."
+    )
+    assert found[-1][1:3] == ("2018-11", "month-latest")
+
+
 def test_a_looking_ahead_date_counts_from_the_event_the_sentence_dates() -> None:
     found = dates("A rule issued in February 2015 required every crew to leave by March 1.")
     assert found[-1][1:3] == ("2015-03-01", "month-next")

@@ -86,6 +86,8 @@ LOOKING_AHEAD_LEADS = frozenset({"by", "until", "till", "before"})
 # A year-less date set beside a deadline it restates: "within 24 months, or by December 23".
 APPOSITION_GAP = re.compile(r"[\s,;(–—-]*(?:or|i\.e\.|that\s+is|namely)?[\s,(]*$", re.IGNORECASE)
 DEADLINE_WORD = re.compile(r"\bdeadlines?\b", re.IGNORECASE)
+LOOKING_AHEAD_CHARS = 80
+"""How far before "by <date>" a cue ("must", "required") makes the clause look ahead."""
 DEADLINE_AFTER_CHARS = 16
 """How far after a date "deadline" may follow ("the December 22, 2019 deadline")."""
 
@@ -246,7 +248,8 @@ def _looks_ahead(match: re.Match[str], context: _Context) -> bool:
         return True
     if _lead(match) not in LOOKING_AHEAD_LEADS or context.looking_ahead is None:
         return False
-    return context.looking_ahead.search(context.text, 0, match.start()) is not None
+    window = max(0, match.start() - LOOKING_AHEAD_CHARS)
+    return context.looking_ahead.search(context.text, window, match.start()) is not None
 
 
 def _year_less(
@@ -372,10 +375,11 @@ def _is_deadline(name: str, match: re.Match[str], context: _Context) -> bool:
     if DEADLINE_WORD.search(context.text, max(0, match.start() - 60), match.start()):
         return True  # "the deadline ... is December 22", "a deadline looms at the end of May"
     lead = _lead(match)
+    window = max(0, match.start() - LOOKING_AHEAD_CHARS)
     return bool(
         lead in LOOKING_AHEAD_LEADS
         and context.looking_ahead is not None
-        and context.looking_ahead.search(context.text, 0, match.start())
+        and context.looking_ahead.search(context.text, window, match.start())
     )
 
 
