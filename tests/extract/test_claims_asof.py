@@ -353,3 +353,32 @@ def test_as_of_cue_lists_are_editable(tmp_path: Path) -> None:
     assert (found.as_of, found.rule) == ("2020-05-02", "month-next")
     (default,) = find_dates(text, date(2019, 6, 14), default_vocabulary())
     assert default.as_of == "2019-05-02"
+
+
+# --- the cheap pre-checks never lose a date ------------------------------------------------
+
+
+HINT_SENTENCES = [
+    "By the end of 2017, some 30,000 had left; a month before that, 20,000.",
+    "On 4 July 2012, in March 2013, on Sept. 9, 2011 and between 2014 and 2016.",
+    "Three years ago and later this year, now and these days, at present.",
+    "The crews must go within two years, or by May 20; the deadline is June 1 next year.",
+    "In April last year, early in February, on August 3 and since the ban.",
+    "No dates here at all, just 40 workers and a march to the sea.",
+]
+
+
+def test_hints_only_skip_patterns_that_cannot_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sanctionwatch.extract.claimkit import dates as module
+
+    def run() -> list[list[tuple[str, str | None, str]]]:
+        return [
+            [(d.text, d.as_of, d.rule) for d in find_dates(s, date(2019, 6, 14),
+                                                         default_vocabulary(), deadline="2019-12")]
+            for s in HINT_SENTENCES
+        ]  # fmt: skip
+
+    with_hints = run()
+    monkeypatch.setattr(module, "HINTS", {name: () for name in module.HINTS})
+    assert run() == with_hints
+    assert sum(len(found) for found in with_hints) >= 20

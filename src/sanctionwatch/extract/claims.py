@@ -181,12 +181,13 @@ class _Reader:
         inferred publication date are left out: they are not evidence of anything."""
         if not DEADLINE_HINT.search(self.text):
             return None
-        anchor: str | None = None
         deadlines: list[DateExpression] = []
+        ahead = self.vocabulary.looking_ahead
         for sentence in analysis.sentences(self.doc):
-            dates = self._dates(sentence, anchor, deadline="")
-            stated = [d.as_of for d in dates if d.kind == "stated" and d.as_of]
-            anchor = stated[-1] if stated else anchor
+            text = sentence.text
+            if not (DEADLINE_HINT.search(text) or (ahead is not None and ahead.search(text))):
+                continue  # no deadline can be set here; spans count from their own sentence
+            dates = self._dates(sentence, None, deadline="")
             deadlines.extend(
                 d for d in dates if d.deadline and d.as_of and d.kind != "relative-inferred"
             )

@@ -75,6 +75,28 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("month", rf"\b{_MONTH}(?![\w])"),
     )
 )
+_MONTH_HINT = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_YEAR_HINT = r"(?:1[89]|20)\d\d"
+HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
+    name: tuple(re.compile(hint, re.IGNORECASE) for hint in hints)
+    for name, hints in {
+        "span": (_YEAR_HINT,),
+        "mdy": (_MONTH_HINT, _YEAR_HINT),
+        "dmy": (_MONTH_HINT, _YEAR_HINT),
+        "my": (_MONTH_HINT, _YEAR_HINT),
+        "md": (_MONTH_HINT,),
+        "monthyear": (_MONTH_HINT, r"\byear\b"),
+        "relative": (r"\b(?:year|month|week)\b",),
+        "ago": (r"\bago\b",),
+        "shift": (r"\b(?:that|earlier|later)\b",),
+        "within": (r"\bwithin\b",),
+        "deadline": (r"\bdeadline\b",),
+        "present": (r"\b(?:now|currently|today|present|presently|days)\b",),
+        "year": (_YEAR_HINT,),
+        "month": (_MONTH_HINT,),
+    }.items()
+}
+"""Cheap searches a text must pass before a pattern (slow at every position) runs on it."""
 SMALL_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
@@ -467,6 +489,8 @@ def find_dates(
             if not overlaps(match.start(), match.end()):
                 matches.append((match.start(), match.end(), "since", None, None))
     for name, pattern in PATTERNS:
+        if not all(hint.search(text) for hint in HINTS[name]):
+            continue
         for match in pattern.finditer(text):
             if name == "month" and not (match.group("lead") or match.group("edge")):
                 continue  # a bare month name may be a verb ("may", "march")
