@@ -61,6 +61,28 @@ def test_within_a_span_without_a_dated_event_counts_from_publication() -> None:
     assert found[1:3] == ("2019-12", "span-end")
 
 
+def test_a_span_of_an_event_stated_before_counts_from_it() -> None:
+    found = find_dates(
+        "Member states must repatriate the crews within 24 months of its adoption.",
+        date(2019, 6, 14),
+        default_vocabulary(),
+        anchor="2017-12-22",
+    )
+    assert [(d.as_of, d.rule) for d in found] == [("2019-12-22", "span-end")]
+    plain = find_dates(
+        "Employers must let the crews go within six months.",
+        date(2019, 6, 14),
+        default_vocabulary(),
+        anchor="2017-12-22",
+    )
+    assert plain[0].as_of == "2019-12"  # no "of its ...": from publication
+
+
+def test_a_span_deadline_written_as_an_adjective() -> None:
+    found = dates("The decree of April 2018 set a six-month deadline for the brigades.")
+    assert ("a six-month deadline", "2018-10", "span-end", "deadline") in found
+
+
 def test_a_year_less_date_restating_the_span_takes_its_year() -> None:
     found = dates("Rules adopted in May 2016 required exits within 24 months, or by May 20.")
     assert found[-1] == ("by May 20", "2018-05-20", "deadline-apposition", "deadline")
@@ -207,6 +229,16 @@ def test_an_imminent_deadline_dates_an_article_known_only_by_a_lower_bound(
     assert (sent_home.as_of, sent_home.as_of_rule) == ("2019-06", "month-latest")
     assert "imminent deadline 2019-06-30" in (sent_home.as_of_note or "")
     assert (remaining.as_of, remaining.as_of_kind) == ("2019-06", "document-date-inferred")
+
+
+def test_the_deadline_of_a_resolution_dated_in_an_earlier_sentence(nlp: Language) -> None:
+    text = (
+        "The council adopted the resolution on March 3, 2016. It requires states to send all "
+        "North Korean workers home within 18 months of its adoption. Poland still hosted 900 "
+        "North Korean workers by the deadline."
+    )
+    (claim,) = read(nlp, text, "2018-02-01")
+    assert (claim.as_of, claim.as_of_rule) == ("2017-09-03", "deadline")
 
 
 def test_an_imminent_deadline_does_not_move_a_given_publication_date(nlp: Language) -> None:

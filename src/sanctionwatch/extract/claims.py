@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
 EXTRACTOR_VERSION = "0.3.0"
-DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s", re.IGNORECASE)
+DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
 
@@ -183,11 +183,15 @@ class _Reader:
             return None
         deadlines: list[DateExpression] = []
         ahead = self.vocabulary.looking_ahead
-        for sentence in analysis.sentences(self.doc):
+        all_sentences = analysis.sentences(self.doc)
+        for index, sentence in enumerate(all_sentences):
             text = sentence.text
             if not (DEADLINE_HINT.search(text) or (ahead is not None and ahead.search(text))):
-                continue  # no deadline can be set here; spans count from their own sentence
-            dates = self._dates(sentence, None, deadline="")
+                continue  # no deadline can be set here
+            anchor = None
+            for previous in all_sentences[max(0, index - 2) : index]:
+                anchor = self._last_stated(previous, anchor, deadline="")
+            dates = self._dates(sentence, anchor, deadline="")
             deadlines.extend(
                 d for d in dates if d.deadline and d.as_of and d.kind != "relative-inferred"
             )
@@ -222,8 +226,11 @@ class _Reader:
             for opener in self.vocabulary.continuation_openers
         )
 
-    def _last_stated(self, sentence: Any, anchor: str | None) -> str | None:
-        stated = [d.as_of for d in self._dates(sentence, anchor) if d.kind == "stated" and d.as_of]
+    def _last_stated(
+        self, sentence: Any, anchor: str | None, deadline: str | None = None
+    ) -> str | None:
+        found = self._dates(sentence, anchor, deadline)
+        stated = [d.as_of for d in found if d.kind == "stated" and d.as_of]
         return stated[-1] if stated else anchor
 
     def _sentence_claims(

@@ -68,7 +68,12 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?P<count>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>years?|months?"
             r"|weeks?)\s+(?P<dir>before\s+that|after\s+that|earlier|later)\b",
         ),
-        ("within", rf"\bwithin\s+(?:the\s+next\s+)?{_COUNT}\s+(?P<unit>years?|months?)\b"),
+        (
+            "within",
+            rf"\b(?:within\s+(?:the\s+next\s+)?{_COUNT}\s+(?P<unit>years?|months?)\b"
+            rf"|(?:a|the|its)\s+{_COUNT.replace('count', 'count2')}-(?P<unit2>year|month)\s+"
+            r"(?:deadline|grace\s+period|window|time\s+limit))",
+        ),
         ("deadline", r"\bthe\s+(?:(?:UN|U\.N\.|same|final|official|set)\s+)?deadline\b"),
         ("present", r"\b(?P<present>now|currently|today|at\s+present|presently|these\s+days)\b"),
         ("year", rf"(?<![\w$€£./-]){_YEAR}(?!\s*-?\s*(?:percent|per\s+cent|%))"),
@@ -89,7 +94,7 @@ HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
         "relative": (r"\b(?:year|month|week)\b",),
         "ago": (r"\bago\b",),
         "shift": (r"\b(?:that|earlier|later)\b",),
-        "within": (r"\bwithin\b",),
+        "within": (r"\bwithin\b|-(?:year|month)\s",),
         "deadline": (r"\bdeadline\b",),
         "present": (r"\b(?:now|currently|today|present|presently|days)\b",),
         "year": (_YEAR_HINT,),
@@ -108,6 +113,10 @@ LOOKING_AHEAD_LEADS = frozenset({"by", "until", "till", "before"})
 # A year-less date set beside a deadline it restates: "within 24 months, or by December 23".
 APPOSITION_GAP = re.compile(r"[\s,;(–—-]*(?:or|i\.e\.|that\s+is|namely)?[\s,(]*$", re.IGNORECASE)
 DEADLINE_WORD = re.compile(r"\bdeadlines?\b", re.IGNORECASE)
+EVENT_AFTER = re.compile(
+    r"\s+(?:of|after|from|following)\s+(?:its|the|their|that|this|his|her)\b", re.IGNORECASE
+)
+"""After a span, words that point back to an event ("within 24 months of its adoption")."""
 LOOKING_AHEAD_CHARS = 80
 """How far before "by <date>" a cue ("must", "required") makes the clause look ahead."""
 DEADLINE_AFTER_CHARS = 16
@@ -312,18 +321,25 @@ def _year_less(
 
 
 def _within(match: re.Match[str], context: _Context, found: list[DateExpression]) -> _Resolved:
-    """ "within 24 months" of the event the sentence dates (else of publication): its end."""
-    count = _count(match.group("count"))
-    months = (count or 0) * (12 if match.group("unit").lower().startswith("year") else 1)
+    """ "within 24 months" (or "a 24-month deadline") of the event the sentence dates, or of
+    the last date stated before when it says so ("within 24 months of its adoption"), else of
+    publication: the span's end."""
+    count = _count(match.group("count") or match.group("count2"))
+    unit = (match.group("unit") or match.group("unit2")).lower().rstrip("s") + "s"
+    months = (count or 0) * (12 if unit == "years" else 1)
     stated = _stated_before(found, match.start())
     if stated is not None and stated.as_of and count:
-        unit = match.group("unit").lower()
         note = f"{count} {unit} after {stated.as_of} (“{stated.text.strip()}”)"
         return _Resolved(_shift_months(stated.as_of, months), "relative-resolved", "span-end", note)
+    if context.anchor and count and EVENT_AFTER.match(context.text, match.end()):
+        note = f"{count} {unit} after {context.anchor}, the last date stated before"
+        return _Resolved(
+            _shift_months(context.anchor, months), "relative-resolved", "span-end", note
+        )
     if context.published is None or not count:
         return _Resolved(None, "relative-resolved", "span-end")
     base = context.published.isoformat()[:7]
-    note = f"{count} {match.group('unit').lower()} after the {context.reference_note}"
+    note = f"{count} {unit} after the {context.reference_note}"
     return _Resolved(_shift_months(base, months), "relative-resolved", "span-end", note, True)
 
 
