@@ -9,6 +9,7 @@ import json
 from spacy.language import Language
 from typer.testing import CliRunner
 
+from sanctionwatch.api.stages import list_claims as api_claims
 from sanctionwatch.cli import app
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claims import claim_series, extract_claims, list_claims
@@ -151,6 +152,13 @@ def test_as_of_evidence_is_stored_and_printed(database: Database, nlp: Language)
     (row,) = [json.loads(line) for line in result.output.splitlines()]
     assert row["as_of_phrase"] == "by October"
     assert row["as_of_note"] == "the latest October not after the publication date 2019-02-03"
+    with database.session() as session:
+        (point,), _total = api_claims(session, 10, 0)
+    assert (point.as_of, point.as_of_phrase, point.as_of_rule) == (
+        "2018-10",
+        "by October",
+        "month-latest",
+    )
 
 
 def test_claims_command_lists_and_filters(database: Database, nlp: Language) -> None:
