@@ -97,6 +97,13 @@ def test_a_sentence_looking_ahead_takes_the_next_such_date() -> None:
     assert past[1:3] == ("2018-11", "month-latest")
 
 
+def test_a_date_after_the_word_deadline_looks_ahead_unless_it_passed() -> None:
+    (ahead,) = dates("They must go before the deadline expires in December.")[-1:]
+    assert ahead[1:3] == ("2019-12", "month-next")
+    (passed,) = dates("The deadline passed in December.")
+    assert passed[1:3] == ("2018-12", "month-latest")
+
+
 def test_a_cue_far_away_in_another_clause_does_not_look_ahead() -> None:
     found = dates(
         "Officials, who will meet their counterparts again at the regional forum in Ulaanbaatar, "
@@ -295,6 +302,8 @@ def test_a_sentence_continuing_the_one_before_takes_its_date_and_source(nlp: Lan
          "immigration ministry records.", "immigration ministry"),
         ("According to interim reports, over 9,000 North Korean workers were sent home in 2019.",
          "interim reports"),
+        ("Roughly 2,000 North Korean workers were in Vietnam in 2019, according to a 2019 "
+         "estimate by the unification ministry.", "unification ministry"),
         ("The Office of Labour Migration (OLM) said 1,500 North Korean workers were in Kuwait in "
          "2018.", "Office of Labour Migration"),
     ],

@@ -657,7 +657,7 @@ def find_asserter(root: Token, actors: Sequence[Named], vocabulary: Vocabulary) 
             for child in token.children:
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
                 if child.lower_ == "to" and pobj is not None:
-                    candidates.append(_subject_tokens(pobj))
+                    candidates.append(_subject_tokens(_author_of(pobj, vocabulary)))
     for tokens in candidates:
         cleaned = _clean_name(tokens, vocabulary)
         if cleaned is None:
@@ -672,6 +672,18 @@ def find_asserter(root: Token, actors: Sequence[Named], vocabulary: Vocabulary) 
             return Asserter(earlier[-1].key, earlier[-1].entity_id)
         return _match_actor(name, start, end, actors)
     return None
+
+
+def _author_of(source: Token, vocabulary: Vocabulary) -> Token:
+    """ "a 2019 estimate by the unification ministry": the ministry, not the estimate."""
+    if source.lower_ not in vocabulary.asserter_generic_tail:
+        return source
+    for child in source.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from"):
+            author = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if author is not None:
+                return author
+    return source
 
 
 def _reporting_source(verb: Token, figure: Token) -> Token | None:

@@ -119,6 +119,8 @@ EVENT_AFTER = re.compile(
 """After a span, words that point back to an event ("within 24 months of its adoption")."""
 LOOKING_AHEAD_CHARS = 80
 """How far before "by <date>" a cue ("must", "required") makes the clause look ahead."""
+DEADLINE_BEFORE_CHARS = 40
+"""How far before a date "the deadline" may stand ("the deadline expires in December")."""
 DEADLINE_AFTER_CHARS = 16
 """How far after a date "deadline" may follow ("the December 22, 2019 deadline")."""
 
@@ -198,6 +200,7 @@ class _Context:
     anchor: str | None
     deadline: str | None
     looking_ahead: re.Pattern[str] | None
+    deadline_passed: re.Pattern[str] | None = None
 
 
 def _month(raw: str) -> int:
@@ -277,6 +280,10 @@ def _looks_ahead(match: re.Match[str], context: _Context) -> bool:
     after = context.text[match.end() : match.end() + DEADLINE_AFTER_CHARS]
     if DEADLINE_WORD.search(after):
         return True
+    before = context.text[max(0, match.start() - DEADLINE_BEFORE_CHARS) : match.start()]
+    passed = context.deadline_passed
+    if DEADLINE_WORD.search(before) and not (passed is not None and passed.search(before)):
+        return True  # "before the deadline expires in December", not "... passed in December"
     if _lead(match) not in LOOKING_AHEAD_LEADS or context.looking_ahead is None:
         return False
     window = max(0, match.start() - LOOKING_AHEAD_CHARS)
@@ -490,6 +497,7 @@ def find_dates(
         anchor,
         deadline,
         vocabulary.looking_ahead,
+        vocabulary.deadline_passed,
     )
     matches: list[tuple[int, int, str, re.Match[str] | None, str | None]] = []
 

@@ -75,6 +75,7 @@ class Vocabulary:
     looking_ahead: re.Pattern[str] | None = None
     start_events: re.Pattern[str] | None = None
     imminent_deadline: re.Pattern[str] | None = None
+    deadline_passed: re.Pattern[str] | None = None
     continuation_openers: tuple[str, ...] = ()
     asserter_generic_head: frozenset[str] = frozenset()
 
@@ -195,6 +196,7 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
             r"\bsince\s+(?:(?:the|its|their|that)\s+(?:[\w-]+\s+){{0,2}}?)?(?:{})\b",
         ),
         imminent_deadline=_phrases(data.get("imminent_deadline"), f"{path}: imminent_deadline"),
+        deadline_passed=_phrases(data.get("deadline_passed"), f"{path}: deadline_passed"),
         continuation_openers=_strings(data.get("continuation_openers"), "continuation_openers"),
         asserter_generic_head=frozenset(_strings(data.get("asserter_generic_head"), "head")),
     )
