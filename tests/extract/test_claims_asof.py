@@ -323,6 +323,10 @@ def test_the_figure_is_never_its_own_asserter(nlp: Language) -> None:
 def test_new_registrations_are_arrivals_not_the_stock(nlp: Language) -> None:
     new = one(nlp, "Some 5,000 new North Korean workers registered in Mongolia in 2018.")
     assert new.measure == "dprk_nationals_entering:mongolia"
+    stock = one(
+        nlp, "Some 5,000 North Korean workers registered in Mongolia in 2018, a new study says."
+    )
+    assert stock.measure == "dprk_workers_in:mongolia"
 
 
 def test_work_permits_and_host_countries_are_counted(nlp: Language) -> None:

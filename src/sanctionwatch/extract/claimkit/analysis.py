@@ -504,6 +504,7 @@ def match_measure(
         for rule in vocabulary.measures
         if _fits(rule, unit_class, nationality, verbs, heads, context)
         and rule.sentence_nationality in (None, sentence_nationality)
+        and (not rule.phrase_any or _phrase_has(noun, rule.phrase_any))
         and not (bare_people and rule.nationality != "any")
     ]
     if not fitting:
@@ -538,6 +539,11 @@ def _inherited_nationality(root: Token, unit_class: str, vocabulary: Vocabulary)
             if nationality is not None:
                 return nationality
     return None
+
+
+def _phrase_has(noun: CountedNoun | None, words: Sequence[str]) -> bool:
+    """Does the counted noun phrase hold one of ``words`` ("10,000 *new* workers")?"""
+    return noun is not None and bool(set(re.findall(r"[\w'-]+", noun.phrase)) & set(words))
 
 
 def _fits(

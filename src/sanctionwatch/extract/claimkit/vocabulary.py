@@ -42,6 +42,7 @@ class MeasureRule:
     requires_any: tuple[str, ...] = ()
     place: tuple[str, ...] = ()
     exclude_places: tuple[str, ...] = ()
+    phrase_any: tuple[str, ...] = ()
     sentence_nationality: str | None = None
     require_place: bool = False
 
