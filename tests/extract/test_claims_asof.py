@@ -88,6 +88,14 @@ def test_a_year_less_date_restating_the_span_takes_its_year() -> None:
     assert found[-1] == ("by May 20", "2018-05-20", "deadline-apposition", "deadline")
 
 
+def test_a_span_from_a_year_only_event_is_restated_too() -> None:
+    found = dates("Rules adopted in 2016 required exits within 24 months, or by May 20.")
+    assert found[1:] == [
+        ("within 24 months", "2018", "span-end", "deadline"),
+        ("by May 20", "2018-05-20", "deadline-apposition", "deadline"),
+    ]
+
+
 def test_a_sentence_looking_ahead_takes_the_next_such_date() -> None:
     # Looking ahead: the next November 30 after publication, not the one before it.
     (ahead,) = dates("Officials said the brigades must leave by November 30.")

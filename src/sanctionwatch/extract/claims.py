@@ -112,7 +112,11 @@ class _Reader:
         self.labels = _labels(mentions, len(self.text))
         self.version = extractor_version(vocabulary)
         self.deadline: DateExpression | None = None
-        self.deadline = self._document_deadline()
+        try:
+            self.deadline = self._document_deadline()
+        except (IndexError, ValueError, KeyError, TypeError) as error:
+            # An odd date must not cost the document its claims: no deadline, then.
+            log.warning("%s: deadline pass skipped: %s", context.document_id[:12], error)
         if self.deadline is not None:
             self.published = self._imminent_deadline_date(self.deadline) or published
 

@@ -448,7 +448,9 @@ def _restate_deadlines(found: list[DateExpression], text: str) -> list[DateExpre
         if not APPOSITION_GAP.fullmatch(gap) or not current.as_of or lead_free == current.text:
             continue
         month_day = current.as_of[4:]
-        target = date(*[int(p) for p in (span.as_of + "-15")[:10].split("-")][:3])
+        parts = [int(part) for part in span.as_of.split("-")]
+        parts += [6, 15][len(parts) - 1 :]  # a year or a month known only: its middle
+        target = date(parts[0], parts[1], parts[2])
         years = (target.year - 1, target.year, target.year + 1)
         year = min(years, key=lambda y: abs((date(y, int(month_day[1:3]), 1) - target).days))
         note = f"the year of the deadline it restates ({span.text.strip()} → {span.as_of})"
