@@ -10,6 +10,7 @@ import pytest
 import yaml
 from spacy.language import Language
 
+from sanctionwatch.extract.claimkit import dates as dates_module
 from sanctionwatch.extract.claimkit.dates import DocumentDate, find_dates
 from sanctionwatch.extract.claimkit.vocabulary import (
     VOCABULARY_PATH,
@@ -422,8 +423,6 @@ HINT_SENTENCES = [
 
 
 def test_hints_only_skip_patterns_that_cannot_match(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sanctionwatch.extract.claimkit import dates as module
-
     def run() -> list[list[tuple[str, str | None, str]]]:
         return [
             [(d.text, d.as_of, d.rule) for d in find_dates(s, date(2019, 6, 14),
@@ -432,6 +431,6 @@ def test_hints_only_skip_patterns_that_cannot_match(monkeypatch: pytest.MonkeyPa
         ]  # fmt: skip
 
     with_hints = run()
-    monkeypatch.setattr(module, "HINTS", {name: () for name in module.HINTS})
+    monkeypatch.setattr(dates_module, "HINTS", {name: () for name in dates_module.HINTS})
     assert run() == with_hints
     assert sum(len(found) for found in with_hints) >= 15
