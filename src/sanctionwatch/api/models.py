@@ -213,6 +213,13 @@ class ClaimPoint(ApiModel):
     start: int | None = Field(description="Offset of the figure in the original text.")
     end: int | None
     conflicting: bool = Field(description="Contradicted by another source for the same year.")
+    as_of_phrase: str | None = Field(
+        default=None, description="The words that date the figure ('as of early December')."
+    )
+    as_of_rule: str | None = Field(
+        default=None, description="How the as-of date was resolved (see docs/claims.md)."
+    )
+    as_of_note: str | None = Field(default=None, description="What it was resolved against.")
 
 
 class ClaimSeries(ApiModel):
