@@ -6,7 +6,13 @@ folder, ingests them with :func:`sanctionwatch.ingest.ingest_paths` into a fresh
 a fresh PostgreSQL schema, then re-ingests (every file unchanged). Prints documents/s and MB/s for
 each backend, their ratio, and the machine.
 
+With ``--index`` it instead measures what the document search index costs the ingest, side by
+side on fresh stores of each backend: no index work at all, SQLite's old per-row FTS5 triggers
+(revision 0013), and the batch refresh at the end of the run (revision 0016, the default); on
+PostgreSQL with and without the ``pg_trgm`` GIN indexes.
+
     PYTHONPATH=src python bench/ingest.py --count 500
+    PYTHONPATH=src python bench/ingest.py --index --count 300 --repeat 3
     PYTHONPATH=src python bench/ingest.py --pg-url postgresql://postgres@127.0.0.1:54329/db
 """
 
@@ -26,10 +32,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 
 from sanctionwatch.ingest import IngestReport, ingest_paths
 from sanctionwatch.store import Database, normalise_url
+from sanctionwatch.store.search import (
+    FTS_DOCUMENTS,
+    INDEX_STATE,
+    TRGM_DOCUMENT_INDEXES,
+    TRIGGER_SUFFIXES,
+    document_condition,
+    per_row_document_index,
+)
+from sanctionwatch.store.tables import DocumentRow
 
 PEOPLE = ["Kim Tong-chol", "Jong Song Hwa", "Han Jang Su", "Ri Myong Su", "Pak Chol Ho", "Choe Un"]
 FIRMS = [
@@ -184,11 +199,122 @@ def print_results(runs: list[Run], megabytes: float, count: int, workers: int) -
         )
 
 
+# ---------------------------------------------------------------- --index: the index's cost
+
+INDEX_MODES = {
+    "sqlite": ("no index", "per-row triggers", "batch at end"),
+    "postgresql": ("no index", "GIN indexes"),
+}
+
+
+def set_index_mode(database: Database, mode: str) -> None:
+    """Make a freshly migrated store do the document-index work of ``mode``."""
+    with database.engine.begin() as connection:
+        if mode == "no index" and database.is_sqlite:
+            for suffix in TRIGGER_SUFFIXES:
+                connection.execute(text(f"DROP TRIGGER IF EXISTS {FTS_DOCUMENTS}_{suffix}"))
+            connection.execute(text(f"DROP TABLE IF EXISTS {INDEX_STATE}"))
+            connection.execute(text(f"DROP TABLE IF EXISTS {FTS_DOCUMENTS}"))
+        elif mode == "no index":
+            for name in TRGM_DOCUMENT_INDEXES:
+                connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
+        elif mode == "per-row triggers":
+            per_row_document_index(connection)
+
+
+def search_seconds(database: Database, needles: list[str]) -> float:
+    """Seconds for a document search per needle (through the index where there is one)."""
+    started = time.perf_counter()
+    with database.session() as session:
+        for needle in needles:
+            query = select(func.count()).where(document_condition(session, needle))
+            session.scalar(query.select_from(DocumentRow))
+    return (time.perf_counter() - started) / len(needles)
+
+
+@dataclass(frozen=True)
+class IndexRun:
+    backend: str
+    mode: str
+    seconds: float
+    search_ms: float
+
+
+def bench_index_mode(
+    backend: str, database: Database, mode: str, folder: Path, workers: int
+) -> IndexRun:
+    database.migrate()
+    set_index_mode(database, mode)
+    seconds, report = timed_ingest(database, folder, workers)
+    if report.failures:
+        sys.exit(f"{backend} ({mode}): ingest failed: {report.failures[0]}")
+    return IndexRun(backend, mode, seconds, 1000 * search_seconds(database, SEARCH_NEEDLES))
+
+
+SEARCH_NEEDLES = ["field report 12:", "reader_4", "spam.example/3", "vostok-stroy", "mekhyansan"]
+"""Rare and common needles: a search cost after each kind of ingest."""
+
+
+def index_runs(args: argparse.Namespace, workdir: Path, corpus: Path) -> list[IndexRun]:
+    """Every mode of each backend, interleaved ``--repeat`` times; the fastest run of each
+    (the least disturbed by other work on a shared machine) is kept."""
+    best: dict[tuple[str, str], IndexRun] = {}
+    backends = ["sqlite", "postgresql"] if args.pg_url else ["sqlite"]
+    if not args.pg_url:
+        print("PostgreSQL: skipped (no --pg-url and SANCTIONWATCH_TEST_PG_URL is not set)")
+    for round_ in range(args.repeat):
+        for backend in backends:
+            for mode in INDEX_MODES[backend]:
+                run = index_run(
+                    args, workdir / f"{round_}-{mode.replace(' ', '-')}.db", backend, mode, corpus
+                )
+                kept = best.get((backend, mode))
+                if kept is None or run.seconds < kept.seconds:
+                    best[(backend, mode)] = run
+    return list(best.values())
+
+
+def index_run(
+    args: argparse.Namespace, path: Path, backend: str, mode: str, corpus: Path
+) -> IndexRun:
+    if backend == "sqlite":
+        database = Database(f"sqlite:///{path}")
+        try:
+            return bench_index_mode(backend, database, mode, corpus, args.workers)
+        finally:
+            database.dispose()
+    with postgres_schema(args.pg_url) as database:
+        return bench_index_mode(backend, database, mode, corpus, args.workers)
+
+
+def print_index_results(runs: list[IndexRun], megabytes: float, count: int) -> None:
+    print(f"corpus: {count:,} documents, {megabytes:.1f} MB; load average {os.getloadavg()[0]:.1f}")
+    print(f"machine: {machine()}")
+    print(
+        f"{'backend':<12}{'document index':<20}{'ingest s':>10}{'docs/s':>9}{'vs none':>9}"
+        f"{'search ms':>11}"
+    )
+    baseline = {run.backend: run.seconds for run in runs if run.mode == "no index"}
+    for run in runs:
+        print(
+            f"{run.backend:<12}{run.mode:<20}{run.seconds:>10.2f}{count / run.seconds:>9.1f}"
+            f"{run.seconds / baseline[run.backend]:>9.2f}{run.search_ms:>11.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="documents to generate")
     parser.add_argument(
         "--workers", type=int, default=1, help="parsing processes (writing stays in one)"
+    )
+    parser.add_argument(
+        "--index",
+        action="store_true",
+        help="measure the document search index's share of the ingest instead",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="with --index: rounds, the fastest of each kept"
     )
     parser.add_argument(
         "--pg-url",
@@ -203,6 +329,9 @@ def main() -> None:
         started = time.perf_counter()
         size = write_corpus(corpus, args.count)
         print(f"generated {args.count:,} documents in {time.perf_counter() - started:.1f} s")
+        if args.index:
+            print_index_results(index_runs(args, workdir, corpus), size / 1_048_576, args.count)
+            return
         sqlite = Database(f"sqlite:///{workdir / 'bench.db'}")
         runs = [bench("sqlite", sqlite, corpus, args.workers)]
         if args.pg_url:

@@ -35,6 +35,7 @@ from sanctionwatch.ingest.types import IngestError, IngestOutcome, IngestReport,
 from sanctionwatch.settings import Settings, load_settings
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.search import refresh_document_index
 from sanctionwatch.store.tables import DocumentRow
 
 Fields = dict[str, Any]
@@ -82,6 +83,7 @@ def ingest_paths(
                 report.add(outcome)
                 if on_progress is not None:
                     on_progress(outcome, len(report.outcomes), len(targets))
+    refresh_document_index(database)  # one batch for the run, not a trigger per document
     return report
 
 
