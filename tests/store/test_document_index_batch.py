@@ -13,7 +13,9 @@ import pytest
 from alembic import command
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from sanctionwatch.cli import app
 from sanctionwatch.ingest import ingest_bytes, ingest_paths
 from sanctionwatch.store import Database
 from sanctionwatch.store.search import (
@@ -280,3 +282,14 @@ def test_refresh_on_an_empty_or_tiny_store(sqlite_database: Database, count: int
         session.execute(delete(DocumentRow))
         assert session.scalar(text(f"SELECT indexed_rowid FROM {INDEX_STATE}")) == 0
     _assert_index_exact(sqlite_database)
+
+
+def test_reindex_command(sqlite_database: Database) -> None:
+    ingest_bytes(sqlite_database, b"Sawmill wages in the taiga.", source="a.txt")
+    runner = CliRunner()
+    done = runner.invoke(app, ["reindex", "--db", sqlite_database.url])
+    assert done.exit_code == 0 and "1 pending document(s) indexed" in done.output
+    with sqlite_database.session() as session:
+        assert len(_index_only(session, "sawmill")) == 1
+    rebuilt = runner.invoke(app, ["reindex", "--rebuild", "--db", sqlite_database.url])
+    assert rebuilt.exit_code == 0 and "rebuilt: 1 document(s)" in rebuilt.output
