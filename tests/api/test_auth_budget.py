@@ -93,13 +93,16 @@ def test_one_account_attacked_from_many_addresses(app: FastAPI, token: str) -> N
         assert fresh.get("/alerts.atom", auth=("other", token)).status_code == 200
 
 
-def test_budget_counts_in_a_sliding_window(clock: Clock) -> None:
+def test_budget_counts_in_a_sliding_window(clock: Clock, caplog: pytest.LogCaptureFixture) -> None:
     budget = FailureBudget(3, 60, clock=clock)
     for _ in range(3):
         assert budget.retry_after(["k"]) is None
         budget.fail(["k"])
         clock.now += 10
     assert budget.retry_after(["k"]) == 30  # failures at 50, 60, 70; now 80; 50 leaves at 110
+    assert [r.getMessage() for r in caplog.records] == [
+        "k: 3 wrong tokens within 60 s; refusing its token checks (429) until the window has passed"
+    ]
     clock.now += 30
     assert budget.retry_after(["k"]) is None
     assert budget.retry_after(["other"]) is None

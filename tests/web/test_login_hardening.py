@@ -101,3 +101,21 @@ def test_eleventh_wrong_login_is_429_until_the_window_passes(
     assert site.post("/ui/login", data=right, follow_redirects=False).status_code == 429
     clock.now += 301
     assert site.post("/ui/login", data=right, follow_redirects=False).status_code == 303
+
+
+def test_over_https_the_login_cookie_is_host_only(sqlite_database: Database, token: str) -> None:
+    settings = ApiSettings(database_url=sqlite_database.url, host="0.0.0.0", read_uploads=False)
+    app = create_app(settings, database=sqlite_database)
+    with TestClient(app, base_url="https://testserver") as client:
+        page = client.get("/ui/login")
+        cookie = page.headers["set-cookie"]
+        assert cookie.startswith("__Host-sw_login_csrf=") and "Secure" in cookie
+        assert "Path=/;" in cookie or cookie.endswith("Path=/")
+        good = {"token": token, "csrf": _form_field(client)}
+        response = client.post("/ui/login", data=good, follow_redirects=False)
+        assert response.status_code == 303
+        # A value planted under the plain name (as a sibling subdomain could) is not consulted.
+        client.cookies.clear()
+        client.cookies.set("sw_login_csrf", "p" * 43)
+        planted = {"token": token, "csrf": "p" * 43}
+        assert client.post("/ui/login", data=planted, follow_redirects=False).status_code == 403

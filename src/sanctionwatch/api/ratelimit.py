@@ -13,11 +13,14 @@ budget (``limit`` per worker at worst), which is enough against guessing.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+
+log = logging.getLogger("sanctionwatch.api")
 
 MAX_KEYS = 50_000
 """Keys remembered at most; beyond it the ones whose failures have all expired are dropped,
@@ -68,8 +71,18 @@ class FailureBudget:
             if len(self._failures) >= MAX_KEYS:
                 self._prune(now)
             for key in keys:
-                recent = self._failures.setdefault(key, deque(maxlen=self.limit))
+                recent = self._recent(key, now) or self._failures.setdefault(
+                    key, deque(maxlen=self.limit)
+                )
                 recent.append(now)
+                if len(recent) == self.limit:
+                    log.warning(
+                        "%s: %d wrong tokens within %g s; refusing its token checks (429) "
+                        "until the window has passed",
+                        key,
+                        self.limit,
+                        self.window,
+                    )
 
     def _recent(self, key: str, now: float) -> deque[float] | None:
         recent = self._failures.get(key)

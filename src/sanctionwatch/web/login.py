@@ -30,6 +30,9 @@ from sanctionwatch.users.accounts import SESSION_HOURS, close_session, open_sess
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 LOGIN_CSRF_COOKIE = "sw_login_csrf"
+SECURE_LOGIN_CSRF_COOKIE = "__Host-sw_login_csrf"
+"""Over https: a name the browser accepts only from this very host (``Secure``, ``Path=/``),
+so a sibling subdomain cannot plant a login CSRF value of its choosing."""
 LOGIN_PATH = "/ui/login"
 LOGIN_FORM_SECONDS = 3600
 """How long a login page's form stays usable."""
@@ -60,11 +63,12 @@ def _page(
     response = templates.TemplateResponse(
         request, "login.html", context, status_code=status, headers=headers
     )
+    name, path = _login_csrf_spec(request)
     response.set_cookie(
-        LOGIN_CSRF_COOKIE,
+        name,
         csrf,
         max_age=LOGIN_FORM_SECONDS,
-        path=LOGIN_PATH,
+        path=path,
         httponly=True,
         samesite="strict",
         secure=_secure(request),
@@ -72,8 +76,14 @@ def _page(
     return response
 
 
+def _login_csrf_spec(request: Request) -> tuple[str, str]:
+    """The login CSRF cookie's name and path: ``__Host-`` (host-only, path ``/``) over https,
+    else a plain cookie scoped to the login page."""
+    return (SECURE_LOGIN_CSRF_COOKIE, "/") if _secure(request) else (LOGIN_CSRF_COOKIE, LOGIN_PATH)
+
+
 def _login_csrf_cookie(request: Request) -> str | None:
-    value = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    value = request.cookies.get(_login_csrf_spec(request)[0], "")
     return value if 20 <= len(value) <= 100 else None
 
 
@@ -137,7 +147,8 @@ def build_login_pages() -> APIRouter:
             samesite="strict",
             secure=_secure(request),
         )
-        response.delete_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
+        name, path = _login_csrf_spec(request)
+        response.delete_cookie(name, path=path, secure=_secure(request), httponly=True)
         return response
 
     @router.post("/ui/logout", response_class=RedirectResponse)
