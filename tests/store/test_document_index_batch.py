@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -293,3 +294,21 @@ def test_reindex_command(sqlite_database: Database) -> None:
         assert len(_index_only(session, "sawmill")) == 1
     rebuilt = runner.invoke(app, ["reindex", "--rebuild", "--db", sqlite_database.url])
     assert rebuilt.exit_code == 0 and "rebuilt: 1 document(s)" in rebuilt.output
+
+
+def test_ingest_survives_a_refresh_that_cannot_write(
+    sqlite_database: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def busy(_database: Database) -> int:
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr("sanctionwatch.ingest.pipeline.refresh_document_index", busy)
+    (tmp_path / "a.txt").write_text("The shipyard invoice was forged.\n")
+    report = ingest_paths(sqlite_database, [tmp_path])
+    assert report.ok and report.counts["added"] == 1
+    assert "search index not refreshed" in caplog.text
+    with sqlite_database.session() as session:
+        assert len(_hits(session, "invoice was forged", indexed=True)) == 1
