@@ -373,7 +373,9 @@ def print_index_results(runs: list[IndexRun], megabytes: float, count: int) -> N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=10_000, help="documents to generate")
+    parser.add_argument(
+        "--count", type=int, help="documents to generate (default 10,000; 1,000 with --index)"
+    )
     parser.add_argument(
         "--workers", type=int, default=1, help="parsing processes (writing stays in one)"
     )
@@ -391,6 +393,8 @@ def main() -> None:
         help="PostgreSQL server URL (default: $SANCTIONWATCH_TEST_PG_URL)",
     )
     args = parser.parse_args()
+    if args.count is None:
+        args.count = 1_000 if args.index else 10_000
     workdir = Path(tempfile.mkdtemp(prefix="sw-bench-ingest-"))
     try:
         corpus = workdir / "corpus"
