@@ -43,6 +43,7 @@ from sanctionwatch.api.screening import (
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.flags.engine import FlagError
 from sanctionwatch.store import Database
+from sanctionwatch.store.search import refresh_before_search
 from sanctionwatch.store.statements import statements_for_entities
 from sanctionwatch.web import reviews
 from sanctionwatch.web.audit import AuditedQuery, audit_page
@@ -377,6 +378,7 @@ def _entity_routes(router: APIRouter) -> None:
         hits: list[readmodel.SearchHit] = []
         ent_total = doc_total = 0
         if text:  # blank text finds nothing rather than everything
+            refresh_before_search(state.database)
             with state.database.session() as session:
                 ents, ent_total, hits, doc_total = readmodel.search(session, text, limit, offset)
         return {
