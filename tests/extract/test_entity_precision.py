@@ -103,3 +103,20 @@ def test_heading_name_the_body_repeats_is_kept(nlp: Language) -> None:
         "Sinbong Heavy Industries sent welders to a shipyard near Nakhodka last spring."
     )
     assert "Sinbong Heavy Industries" in _canonicals(_mentions(nlp, text), "Company")
+
+
+def test_byline_names_people_also_on_its_continuation_line(nlp: Language) -> None:
+    text = (
+        "Loggers return to the taiga\n\n"
+        "By Miroslava Tkachenko in Khabarovsk and\n\n"
+        "Eduard Zvyagintsev in Vladivostok, Russia\n\n"
+        "Hundreds of loggers crossed the border in March, officials said."
+    )
+    people = _canonicals(_mentions(nlp, text), "Person")
+    assert {"Miroslava Tkachenko", "Eduard Zvyagintsev"} <= people
+    assert not {"Khabarovsk", "Vladivostok"} & people
+
+
+def test_a_sentence_starting_with_by_is_no_byline(nlp: Language) -> None:
+    text = "By October Moscow had sent most of the crews home, the ministry said."
+    assert not _canonicals(_mentions(nlp, text), "Person")

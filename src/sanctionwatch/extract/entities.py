@@ -41,6 +41,7 @@ SOURCE_PRIORITY = {
     "rule:organisation-head": 3,
     "rule:cue-noun": 3,
     "rule:korean-name": 2,
+    "rule:byline": 2,
     "model": 1,
 }
 SOURCE_CONFIDENCE = {"model": 0.75, "rule": 0.9, "gazetteer": 0.9, "coref": 0.7}
@@ -233,6 +234,7 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
     found = [c for c in found if not (c.schema == "Place" and "," in text[c.start : c.end])]
     found.extend(_place_candidates(text, rules))
     found.extend(_quoted_candidates(text))
+    found.extend(_byline_candidates(text, rules))
     for candidate in found:
         candidate.start, candidate.end = _trim(text, candidate.start, candidate.end, rules)
         candidate.start, candidate.end = _join_hyphens(text, candidate.start, candidate.end, rules)
@@ -336,6 +338,51 @@ def _quoted_candidates(text: str) -> list[_Candidate]:
         _Candidate(m.start(1), m.end(1), None, "rule:quoted", 0, 0)
         for m in QUOTED_NAME.finditer(text)
     ]
+
+
+BYLINE_NAME = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w’'-]+){1,3}")
+BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+MAX_BYLINE_WORDS = 14
+
+
+def _byline_candidates(text: str, rules: EntityRules) -> list[_Candidate]:
+    """People named in a byline ("By Jane Doe in Riga and" / "John Roe in Oslo"): each item's
+    name, without the place it is filed from; a byline ending in "and" or a comma goes on in
+    the next line."""
+    found: list[_Candidate] = []
+    continuing = False
+    for line in re.finditer(r"[^\n]+", text):
+        words = line.group().split()
+        if not words:
+            continue
+        opens = words[0].casefold() in rules.byline_cues and words[1:2] != []
+        if not (continuing or opens) or len(words) > MAX_BYLINE_WORDS or line.group()[-1] in ".!?":
+            continuing = False
+            continue
+        start = line.start() + (line.group().index(words[1]) if opens and not continuing else 0)
+        for item in _byline_items(text, start, line.end()):
+            found.extend(_byline_person(text, item, rules))
+        continuing = words[-1].casefold() in ("and", "&") or words[-1].endswith(",")
+    return found
+
+
+def _byline_items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    cursor = start
+    for separator in BYLINE_SPLIT.finditer(text, start, end):
+        yield cursor, separator.start()
+        cursor = separator.end()
+    yield cursor, end
+
+
+def _byline_person(text: str, item: tuple[int, int], rules: EntityRules) -> list[_Candidate]:
+    segment = text[item[0] : item[1]]
+    name = BYLINE_NAME.match(segment.split(" in ", 1)[0].strip())
+    if name is None:
+        return []
+    if _territory(name.group(), rules)[1] != "unknown":
+        return []
+    start = item[0] + segment.index(name.group())
+    return [_Candidate(start, start + len(name.group()), "Person", "rule:byline", 2, 2)]
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
