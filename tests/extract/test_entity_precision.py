@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from sanctionwatch.extract.entities import find_mentions
+from sanctionwatch.extract.entities import _Candidate, _split_coordinated, find_mentions
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.offsets import OffsetMap
 
@@ -120,3 +120,20 @@ def test_byline_names_people_also_on_its_continuation_line(nlp: Language) -> Non
 def test_a_sentence_starting_with_by_is_no_byline(nlp: Language) -> None:
     text = "By October Moscow had sent most of the crews home, the ministry said."
     assert not _canonicals(_mentions(nlp, text), "Person")
+
+
+def test_two_names_joined_by_and_in_one_model_span_are_split() -> None:
+    text = "KOMID paid them. Contracts went to KOMID and Tumen Construction in 2014."
+    joint = text.index("KOMID and")
+    end = text.index(" in 2014")
+
+    def model(start: int, stop: int) -> _Candidate:
+        return _Candidate(start, stop, "Organization", "model", 1, 1)
+
+    split = _split_coordinated(text, [model(0, 5), model(joint, end)])
+    assert [text[c.start : c.end] for c in split] == ["KOMID", "KOMID", "Tumen Construction"]
+    # a name whose first part is never named alone stays whole
+    whole = "Contracts went to Procter and Gamble in 2014."
+    start = whole.index("Procter")
+    kept = _split_coordinated(whole, [model(start, whole.index(" in 2014"))])
+    assert [whole[c.start : c.end] for c in kept] == ["Procter and Gamble"]

@@ -232,6 +232,7 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
         )
     text = _text(doc)
     found = [c for c in found if not (c.schema == "Place" and "," in text[c.start : c.end])]
+    found = _split_coordinated(text, found)
     found.extend(_place_candidates(text, rules))
     found.extend(_quoted_candidates(text))
     found.extend(_byline_candidates(text, rules))
@@ -243,6 +244,25 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
         if candidate.source == "model" and candidate.schema != "Place":
             candidate.end = _drop_junk_tail(text, candidate.start, candidate.end, rules)
     return [c for c in found if c.end > c.start]
+
+
+COORDINATION = re.compile(r"\s+(?:and|&)\s+")
+
+
+def _split_coordinated(text: str, found: list[_Candidate]) -> list[_Candidate]:
+    """ "MOP and Corman Construction" as one model span: when the words before "and" are a
+    name found on its own elsewhere in the document, the span is two names, not one."""
+    alone = {text[c.start : c.end] for c in found if not COORDINATION.search(text, c.start, c.end)}
+    result = []
+    for candidate in found:
+        joint = COORDINATION.search(text, candidate.start, candidate.end)
+        left = text[candidate.start : joint.start()] if joint else ""
+        if candidate.source != "model" or joint is None or left not in alone:
+            result.append(candidate)
+            continue
+        result.append(replace(candidate, end=joint.start()))
+        result.append(replace(candidate, start=joint.end()))
+    return result
 
 
 HYPHEN_LEFT = re.compile(r"(?<![\w-])([A-Z][\w]*)-$")
