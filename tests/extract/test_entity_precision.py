@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from sanctionwatch.extract.entities import _Candidate, _split_coordinated, find_mentions
+from sanctionwatch.extract.entities import (
+    _Candidate,
+    _heading_place,
+    _split_coordinated,
+    find_mentions,
+)
+from sanctionwatch.extract.rules import load_entity_rules
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.offsets import OffsetMap
 
@@ -137,3 +143,45 @@ def test_two_names_joined_by_and_in_one_model_span_are_split() -> None:
     start = whole.index("Procter")
     kept = _split_coordinated(whole, [model(start, whole.index(" in 2014"))])
     assert [whole[c.start : c.end] for c in kept] == ["Procter and Gamble"]
+
+
+def test_compass_word_before_a_region_is_part_of_its_name(nlp: Language) -> None:
+    text = "Tensions rose across North-east Asia after the test, officials in Seoul said."
+    assert "North-east Asia" in _canonicals(_mentions(nlp, text), "Place")
+
+
+def test_north_and_south_korea_names_south_korea(nlp: Language) -> None:
+    text = "A pipeline through North and South Korea could carry Russian gas to Japan."
+    places = _canonicals(_mentions(nlp, text), "Place")
+    assert "South Korea" in places
+    assert not [p for p in places if " and " in p]
+
+
+def test_country_nickname_joins_the_country(nlp: Language) -> None:
+    text = (
+        "North Korea sent more loggers in 2017. Trade with the Hermit Kingdom has since "
+        "collapsed, customs data show."
+    )
+    places = [m for m in _mentions(nlp, text) if m.schema == "Place"]
+    ids = {m.entity_id for m in places if m.text in ("North Korea", "Hermit Kingdom")}
+    assert len(ids) == 1
+    assert {m.canonical for m in places if m.text == "Hermit Kingdom"} == {"North Korea"}
+
+
+def test_shared_plural_head_gives_the_second_place_a_singular_name(nlp: Language) -> None:
+    text = "Moscow recognised the so-called Donetsk and Luhansk People's Republics in 2022."
+    assert "Luhansk People's Republic" in _canonicals(_mentions(nlp, text), "Place")
+
+
+def test_topic_word_glued_to_a_place_in_a_heading_is_dropped(nlp: Language) -> None:
+    text = (
+        "Daily Digest: Russia and Mongolia Talks\n\n"
+        "Officials from Mongolia Talks Bureau met in Ulaanbaatar on Monday to discuss freight."
+    )
+    rules = load_entity_rules()
+    doc = nlp(text)
+    heading = _Candidate(text.index("Mongolia"), text.index("\n"), "Place", "model", 1, 1)
+    assert _heading_place(doc, heading, "Mongolia Talks", rules) == "Mongolia"
+    body_start = text.index("Mongolia Talks Bureau")
+    body = _Candidate(body_start, body_start + len("Mongolia Talks"), "Place", "model", 1, 1)
+    assert _heading_place(doc, body, "Mongolia Talks", rules) == "Mongolia Talks"

@@ -166,6 +166,9 @@ def _territory(name: str, rules: EntityRules) -> tuple[str | None, str]:
     """``(country code, kind)``: kind is ``country`` (the name of a country or territory),
     ``place`` (a city or region in it), ``organisation`` (EU, UN) or ``unknown``."""
     cleaned = re.sub(r"^(?:the)\s+", "", " ".join(name.split()), flags=re.IGNORECASE)
+    alias = rules.country_aliases.get(cleaned.casefold())
+    if alias:
+        return alias, "country"
     known = rules.places.get(cleaned.casefold())
     if known:
         return known, "place"
@@ -239,11 +242,30 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
     for candidate in found:
         candidate.start, candidate.end = _trim(text, candidate.start, candidate.end, rules)
         candidate.start, candidate.end = _join_hyphens(text, candidate.start, candidate.end, rules)
+        if candidate.schema == "Place":
+            candidate.start = _compass_prefix(text, candidate, rules)
         if candidate.schema == "Place" and candidate.source == "model":
             candidate.end = _drop_place_suffix(text, candidate.start, candidate.end, rules)
         if candidate.source == "model" and candidate.schema != "Place":
             candidate.end = _drop_junk_tail(text, candidate.start, candidate.end, rules)
     return [c for c in found if c.end > c.start]
+
+
+COMPASS_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[a-z]+)?)\s+$")
+COMPASS_PAIR = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)?)\s+and\s+", re.IGNORECASE)
+
+
+def _compass_prefix(text: str, candidate: _Candidate, rules: EntityRules) -> int:
+    """Start of a place with the compass word before it ("North-east Asia"); in "North and
+    South Korea" the place is "South Korea" (the first word names none by itself)."""
+    start = candidate.start
+    pair = COMPASS_PAIR.match(text, start, candidate.end)
+    if pair and pair.group(1).casefold() in rules.place_prefixes:
+        return pair.end()
+    before = COMPASS_BEFORE.search(text, max(0, start - 20), start)
+    if before and before.group(1).casefold() in rules.place_prefixes:
+        return before.start(1)
+    return start
 
 
 COORDINATION = re.compile(r"\s+(?:and|&)\s+")
@@ -501,6 +523,8 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
         candidate.schema, candidate.type_score = "Place", 3
         candidate.country, candidate.is_country = state_country, True
         return candidate
+    if candidate.schema == "Place" and candidate.source == "model":
+        text = _heading_place(doc, candidate, text, rules)
     words = text.split()
     last = words[-1]
     legal_form = legal_form_key(last) in {form[-1] for form in rules.legal_forms}
@@ -534,6 +558,8 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
         candidate.schema, candidate.type_score = "Company", 2
     if candidate.schema == "Person" and candidate.source == "model" and _is_acronym(text):
         candidate.schema, candidate.type_score = "Organization", 2
+    if candidate.schema == "Place":
+        _shared_plural_head(doc, candidate, text, rules)
     return candidate
 
 
@@ -551,6 +577,35 @@ def _state_of_country(text: str, rules: EntityRules) -> tuple[int, int, str] | N
         if code is not None and kind == "country":
             return match.start("country"), len(match.group("country")), code
     return None
+
+
+def _heading_place(doc: Doc, candidate: _Candidate, text: str, rules: EntityRules) -> str:
+    """ "Russia and North Korea Ties" as a heading: the model glues a topic word onto the
+    place; the known place at the start of the span is the name."""
+    words = text.split()
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    if len(words) < 2 or span is None or not _is_heading_line(doc, span, rules):
+        return text
+    if _territory(text, rules)[1] != "unknown":
+        return text
+    for size in range(len(words) - 1, 0, -1):
+        prefix = " ".join(words[:size])
+        if _territory(prefix, rules)[1] in ("country", "place"):
+            candidate.end = candidate.start + text.index(words[size - 1]) + len(words[size - 1])
+            return _text(doc)[candidate.start : candidate.end]
+    return text
+
+
+def _shared_plural_head(doc: Doc, candidate: _Candidate, text: str, rules: EntityRules) -> None:
+    """ "the Donetsk and Luhansk People's Republics": two places sharing one plural head;
+    the second one's name has the head in the singular."""
+    words = text.split()
+    last = words[-1]
+    before = _text(doc)[max(0, candidate.start - 40) : candidate.start]
+    if len(words) < 2 or not last.endswith("s") or last[:-1].casefold() not in rules.place_heads:
+        return
+    if re.search(r"\b[A-Z]\w+\s+and\s+$", before):
+        candidate.canonical = " ".join([*words[:-1], last[:-1]])
 
 
 def _modifier_abbreviation(doc: Doc, candidate: _Candidate) -> bool:
@@ -938,13 +993,14 @@ class _Resolver:
 
 
 def _canonical(resolver: _Resolver, members: list[int], rules: EntityRules) -> str:
-    first = resolver.found[members[0]]
-    if first.canonical:
-        return first.canonical
+    named = [resolver.found[index].canonical for index in members]
+    if any(named):
+        return next(name for name in named if name)
 
-    def weight(index: int) -> tuple[bool, int, int]:
+    def weight(index: int) -> tuple[bool, bool, int, int]:
         text = _strip_honorific(resolver.text(index), rules)
-        return (not text.isupper(), len(text.split()), len(text))
+        nickname = text.casefold() in rules.country_aliases  # "Hermit Kingdom"
+        return (not nickname, not text.isupper(), len(text.split()), len(text))
 
     best = max(members, key=weight)
     text = _strip_honorific(resolver.text(best), rules).replace("[", "").replace("]", "")
