@@ -897,6 +897,24 @@ class _Resolver:
                 if tail == key and _territory(prefix, self.rules)[1] == "country":
                     self.groups.union(index, target)
                     break
+        self._object_of_head()
+
+    def _object_of_head(self) -> None:
+        """ "Treasury" after "U.S. Department of the Treasury": one capitalised word that ends
+        exactly one longer organisation name after "of (the)" is that organisation."""
+        orgs = self._long_names("org")
+        for index, candidate in enumerate(self.found):
+            words = self.text(index).split()
+            if _family(candidate.schema) != "org" or len(words) != 1 or _is_acronym(words[0]):
+                continue
+            word = words[0].casefold()
+            targets = [
+                target
+                for target, tokens in orgs
+                if tokens[-1] == word and len(tokens) > 2 and "of" in tokens[-3:-1]
+            ]
+            if len(targets) == 1 and self.groups.find(targets[0]) != self.groups.find(index):
+                self.groups.union(index, targets[0])
 
     def _near_duplicate_people(self) -> None:
         """ "Thomas Grove" and "Thomas Groves": same given names, surname one letter apart."""
