@@ -526,7 +526,7 @@ class SentenceFinder:
                 yield link
 
     def _unnamed_bodies(self, token: Token, rule: NounRule) -> list[Party]:
-        """ "the Pyongyang City committee of the ruling Workers' Party": a body of a named
+        """ "the Sinuiju city committee of the ruling Korean Workers' Party": a body of a named
         organisation, without a name of its own, as a described (unnamed) end."""
         found = []
         for _, body in prep_objects(token, rule.preps):
