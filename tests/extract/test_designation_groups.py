@@ -224,3 +224,13 @@ def test_writing_for_a_paper_links_the_people_they_refers_to() -> None:
     assert employment == {("Olga Sidorova", "Baikal Herald"), ("Pavel Orlov", "Baikal Herald")}
     alone = "Writing for the Baikal Herald, the camps are described in detail."
     assert not [row for row in rows_of(alone, names) if row.kind == "employment"]
+
+
+def test_every_coordinated_appositive_is_a_party() -> None:
+    text = (
+        f"The European Union listed two North Korean nationals, {MANAGER} and {ACCOUNTANT}, "
+        f"in May as representatives of {BUILDER}."
+    )
+    rows = rows_of(text, NAMES)
+    for kind in ("sanction", "nationality"):
+        assert {row.source for row in rows if row.kind == kind} == {MANAGER, ACCOUNTANT}, kind
