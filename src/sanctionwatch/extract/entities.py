@@ -41,6 +41,7 @@ SOURCE_PRIORITY = {
     "rule:organisation-head": 3,
     "rule:cue-noun": 3,
     "rule:korean-name": 2,
+    "rule:byline": 2,
     "model": 1,
 }
 SOURCE_CONFIDENCE = {"model": 0.75, "rule": 0.9, "gazetteer": 0.9, "coref": 0.7}
@@ -165,6 +166,9 @@ def _territory(name: str, rules: EntityRules) -> tuple[str | None, str]:
     """``(country code, kind)``: kind is ``country`` (the name of a country or territory),
     ``place`` (a city or region in it), ``organisation`` (EU, UN) or ``unknown``."""
     cleaned = re.sub(r"^(?:the)\s+", "", " ".join(name.split()), flags=re.IGNORECASE)
+    alias = rules.country_aliases.get(cleaned.casefold())
+    if alias:
+        return alias, "country"
     known = rules.places.get(cleaned.casefold())
     if known:
         return known, "place"
@@ -231,16 +235,56 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
         )
     text = _text(doc)
     found = [c for c in found if not (c.schema == "Place" and "," in text[c.start : c.end])]
+    found = _split_coordinated(text, found)
     found.extend(_place_candidates(text, rules))
     found.extend(_quoted_candidates(text))
+    found.extend(_byline_candidates(text, rules))
     for candidate in found:
         candidate.start, candidate.end = _trim(text, candidate.start, candidate.end, rules)
         candidate.start, candidate.end = _join_hyphens(text, candidate.start, candidate.end, rules)
+        if candidate.schema == "Place":
+            candidate.start = _compass_prefix(text, candidate, rules)
         if candidate.schema == "Place" and candidate.source == "model":
             candidate.end = _drop_place_suffix(text, candidate.start, candidate.end, rules)
         if candidate.source == "model" and candidate.schema != "Place":
             candidate.end = _drop_junk_tail(text, candidate.start, candidate.end, rules)
     return [c for c in found if c.end > c.start]
+
+
+COMPASS_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[a-z]+)?)\s+$")
+COMPASS_PAIR = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)?)\s+and\s+", re.IGNORECASE)
+
+
+def _compass_prefix(text: str, candidate: _Candidate, rules: EntityRules) -> int:
+    """Start of a place with the compass word before it ("North-east Asia"); in "North and
+    South Korea" the place is "South Korea" (the first word names none by itself)."""
+    start = candidate.start
+    pair = COMPASS_PAIR.match(text, start, candidate.end)
+    if pair and pair.group(1).casefold() in rules.place_prefixes:
+        return pair.end()
+    before = COMPASS_BEFORE.search(text, max(0, start - 20), start)
+    if before and before.group(1).casefold() in rules.place_prefixes:
+        return before.start(1)
+    return start
+
+
+COORDINATION = re.compile(r"\s+(?:and|&)\s+")
+
+
+def _split_coordinated(text: str, found: list[_Candidate]) -> list[_Candidate]:
+    """ "MOP and Corman Construction" as one model span: when the words before "and" are a
+    name found on its own elsewhere in the document, the span is two names, not one."""
+    alone = {text[c.start : c.end] for c in found if not COORDINATION.search(text, c.start, c.end)}
+    result = []
+    for candidate in found:
+        joint = COORDINATION.search(text, candidate.start, candidate.end)
+        left = text[candidate.start : joint.start()] if joint else ""
+        if candidate.source != "model" or joint is None or left not in alone:
+            result.append(candidate)
+            continue
+        result.append(replace(candidate, end=joint.start()))
+        result.append(replace(candidate, start=joint.end()))
+    return result
 
 
 HYPHEN_LEFT = re.compile(r"(?<![\w-])([A-Z][\w]*)-$")
@@ -338,6 +382,51 @@ def _quoted_candidates(text: str) -> list[_Candidate]:
     ]
 
 
+BYLINE_NAME = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w’'-]+){1,3}")
+BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+MAX_BYLINE_WORDS = 14
+
+
+def _byline_candidates(text: str, rules: EntityRules) -> list[_Candidate]:
+    """People named in a byline ("By Jane Doe in Riga and" / "John Roe in Oslo"): each item's
+    name, without the place it is filed from; a byline ending in "and" or a comma goes on in
+    the next line."""
+    found: list[_Candidate] = []
+    continuing = False
+    for line in re.finditer(r"[^\n]+", text):
+        words = line.group().split()
+        if not words:
+            continue
+        opens = words[0].casefold() in rules.byline_cues and words[1:2] != []
+        if not (continuing or opens) or len(words) > MAX_BYLINE_WORDS or line.group()[-1] in ".!?":
+            continuing = False
+            continue
+        start = line.start() + (line.group().index(words[1]) if opens and not continuing else 0)
+        for item in _byline_items(text, start, line.end()):
+            found.extend(_byline_person(text, item, rules))
+        continuing = words[-1].casefold() in ("and", "&") or words[-1].endswith(",")
+    return found
+
+
+def _byline_items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    cursor = start
+    for separator in BYLINE_SPLIT.finditer(text, start, end):
+        yield cursor, separator.start()
+        cursor = separator.end()
+    yield cursor, end
+
+
+def _byline_person(text: str, item: tuple[int, int], rules: EntityRules) -> list[_Candidate]:
+    segment = text[item[0] : item[1]]
+    name = BYLINE_NAME.match(segment.split(" in ", 1)[0].strip())
+    if name is None:
+        return []
+    if _territory(name.group(), rules)[1] != "unknown":
+        return []
+    start = item[0] + segment.index(name.group())
+    return [_Candidate(start, start + len(name.group()), "Person", "rule:byline", 2, 2)]
+
+
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
     """Non-overlapping spans, strongest evidence first, then longest."""
     ordered = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
@@ -423,8 +512,19 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     """Final schema of a candidate (None drops it) from the context around it."""
     text = _text(doc)[candidate.start : candidate.end]
     if candidate.schema == "LegalInstrument":
-        candidate.canonical = _instrument_canonical(text, rules)
+        candidate.canonical = _instrument_canonical(text, rules, candidate.source)
         return candidate if candidate.canonical else None
+    state = _state_of_country(text, rules)
+    if state is not None and candidate.source in ("model", "rule:organisation-head"):
+        # "the Government of North Korea" is North Korea acting as a state
+        offset, length, state_country = state
+        candidate.start += offset
+        candidate.end = candidate.start + length
+        candidate.schema, candidate.type_score = "Place", 3
+        candidate.country, candidate.is_country = state_country, True
+        return candidate
+    if candidate.schema == "Place" and candidate.source == "model":
+        text = _heading_place(doc, candidate, text, rules)
     words = text.split()
     last = words[-1]
     legal_form = legal_form_key(last) in {form[-1] for form in rules.legal_forms}
@@ -458,10 +558,83 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
         candidate.schema, candidate.type_score = "Company", 2
     if candidate.schema == "Person" and candidate.source == "model" and _is_acronym(text):
         candidate.schema, candidate.type_score = "Organization", 2
+    if candidate.schema == "Place":
+        _shared_plural_head(doc, candidate, text, rules)
     return candidate
 
 
-def _instrument_canonical(text: str, rules: EntityRules) -> str | None:
+_STATE_OF = re.compile(r"(?P<noun>\w+)\s+of\s+(?:the\s+)?(?P<country>.+)", re.IGNORECASE)
+_COUNTRY_STATE = re.compile(r"(?P<country>.+?)(?:['’]s)?\s+(?P<noun>\w+)", re.IGNORECASE)
+
+
+def _state_of_country(text: str, rules: EntityRules) -> tuple[int, int, str] | None:
+    """(offset, length, country code) of the country in "Government of X" / "X's regime"."""
+    for pattern in (_STATE_OF, _COUNTRY_STATE):
+        match = pattern.fullmatch(text)
+        if match is None or match.group("noun").casefold() not in rules.state_nouns:
+            continue
+        code, kind = _territory(match.group("country"), rules)
+        if code is not None and kind == "country":
+            return match.start("country"), len(match.group("country")), code
+    return None
+
+
+def _heading_place(doc: Doc, candidate: _Candidate, text: str, rules: EntityRules) -> str:
+    """ "Russia and North Korea Ties" as a heading: the model glues a topic word onto the
+    place; the known place at the start of the span is the name."""
+    words = text.split()
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    if len(words) < 2 or span is None or not _is_heading_line(doc, span, rules):
+        return text
+    if _territory(text, rules)[1] != "unknown":
+        return text
+    for size in range(len(words) - 1, 0, -1):
+        prefix = " ".join(words[:size])
+        if _territory(prefix, rules)[1] in ("country", "place"):
+            candidate.end = candidate.start + text.index(words[size - 1]) + len(words[size - 1])
+            return _text(doc)[candidate.start : candidate.end]
+    return text
+
+
+def _shared_plural_head(doc: Doc, candidate: _Candidate, text: str, rules: EntityRules) -> None:
+    """ "the Donetsk and Luhansk People's Republics": two places sharing one plural head;
+    the second one's name has the head in the singular."""
+    words = text.split()
+    last = words[-1]
+    before = _text(doc)[max(0, candidate.start - 40) : candidate.start]
+    if len(words) < 2 or not last.endswith("s") or last[:-1].casefold() not in rules.place_heads:
+        return
+    if re.search(r"\b[A-Z]\w+\s+and\s+$", before):
+        candidate.canonical = " ".join([*words[:-1], last[:-1]])
+
+
+def _modifier_abbreviation(doc: Doc, candidate: _Candidate) -> bool:
+    """ "U.S. officials", "U.S. and UN sanctions": a country's abbreviation used as an
+    adjective (like "American") names no place."""
+    text = _text(doc)[candidate.start : candidate.end]
+    if candidate.schema != "Place" or not candidate.is_country or not _is_acronym(text):
+        return False
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    if root.dep_ in ("compound", "nmod", "amod") and root.head.pos_ == "NOUN":
+        return root.head.i > root.i and root.head.is_lower
+    after = _tokens_after(doc, candidate.end)
+    if len(after) < 3 or after[0].lower_ not in ("and", "or", "/"):
+        return False
+    index = 1
+    while index < len(after) - 1 and after[index].text[:1].isupper():
+        index += 1
+    return index > 1 and after[index].pos_ == "NOUN" and after[index].is_lower
+
+
+def _instrument_canonical(text: str, rules: EntityRules, source: str = "") -> str | None:
+    if source.endswith(":more"):  # a further number after a match: "... 2375 and 2397"
+        rule_id = source.split(":")[2]
+        rule = next((rule for rule in rules.instruments if rule.id == rule_id), None)
+        number = text.strip()
+        return rule.canonical.format(number=number, name=number) if rule else None
     for rule in rules.instruments:
         match = rule.pattern.search(text)
         if match:
@@ -493,6 +666,8 @@ def instrument_publisher(canonical: str, rules: EntityRules | None = None) -> st
 
 def _is_junk(text: str, candidate: _Candidate, rules: EntityRules) -> bool:
     key = _normalise(text, rules)
+    if candidate.schema == "LegalInstrument":
+        return not key  # "2397" in "Resolutions 2375 and 2397" is an instrument
     if not key or key in rules.junk or not any(ch.isalpha() for ch in text):
         return True
     if key.split()[0] in rules.document_parts and candidate.schema != "LegalInstrument":
@@ -514,10 +689,11 @@ def _names_instrument(text: str, candidate: _Candidate, rules: EntityRules) -> b
 
 
 def _heading_phrase(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
-    """A title-case phrase the model guessed at in a heading ("Global Presence, Diverse
-    Industries") or one starting with a gerund ("Exporting Workers"): not a name. Names found
-    by rules, lists or legal forms, and places, are kept."""
-    if candidate.source != "model" or candidate.schema == "Place":
+    """A title-case phrase the model (or an organisation head such as "Industries") guessed at
+    in a heading ("Global Presence, Diverse Industries") or one starting with a gerund
+    ("Exporting Workers"): not a name. Names found by lists or legal forms, and places, are
+    kept, and so is a heading phrase the body repeats."""
+    if candidate.source not in ("model", "rule:organisation-head") or candidate.schema == "Place":
         return False
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
     if span is None:
@@ -632,6 +808,7 @@ class _Resolver:
         self._also_known_as()
         self._settle_schemata()
         self._acronyms()
+        self._country_prefixed()
         self._near_duplicate_people()
         self._place_suffixes()
         self._short_forms()
@@ -702,6 +879,43 @@ class _Resolver:
                     self.found[member].canonical = self.found[target].canonical
                 return
 
+    def _country_prefixed(self) -> None:
+        """ "Department of the Treasury" after "U.S. Department of the Treasury": a name that is
+        a longer organisation name without its leading country is that organisation."""
+        orgs = self._long_names("org")
+        for index, candidate in enumerate(self.found):
+            if _family(candidate.schema) != "org":
+                continue
+            short = self.text(index).split()
+            key = _normalise(" ".join(short), self.rules)
+            for target, _tokens in orgs:
+                words = self.text(target).split()
+                if len(words) <= len(short) or self.groups.find(target) == self.groups.find(index):
+                    continue
+                tail = _normalise(" ".join(words[len(words) - len(short) :]), self.rules)
+                prefix = " ".join(words[: len(words) - len(short)])
+                if tail == key and _territory(prefix, self.rules)[1] == "country":
+                    self.groups.union(index, target)
+                    break
+        self._object_of_head()
+
+    def _object_of_head(self) -> None:
+        """ "Treasury" after "U.S. Department of the Treasury": one capitalised word that ends
+        exactly one longer organisation name after "of (the)" is that organisation."""
+        orgs = self._long_names("org")
+        for index, candidate in enumerate(self.found):
+            words = self.text(index).split()
+            if _family(candidate.schema) != "org" or len(words) != 1 or _is_acronym(words[0]):
+                continue
+            word = words[0].casefold()
+            targets = [
+                target
+                for target, tokens in orgs
+                if tokens[-1] == word and len(tokens) > 2 and "of" in tokens[-3:-1]
+            ]
+            if len(targets) == 1 and self.groups.find(targets[0]) != self.groups.find(index):
+                self.groups.union(index, targets[0])
+
     def _near_duplicate_people(self) -> None:
         """ "Thomas Grove" and "Thomas Groves": same given names, surname one letter apart."""
         people = self._long_names("Person")
@@ -744,7 +958,9 @@ class _Resolver:
             target = None
             if candidate.type_score < 3 or candidate.schema == "Person":
                 target = self._nearest(index, self._person_targets(tokens, people))
-            if target is None:
+            if target is None and not _is_acronym(self.text(index)):
+                # an acronym joins its expansion (initials), never a longer name it starts:
+                # "U.N." is not "U.N. Security Council"
                 target = self._nearest(index, self._org_targets(index, tokens, orgs))
             if target is not None and self.groups.find(target) != self.groups.find(index):
                 self.groups.union(index, target)
@@ -795,13 +1011,14 @@ class _Resolver:
 
 
 def _canonical(resolver: _Resolver, members: list[int], rules: EntityRules) -> str:
-    first = resolver.found[members[0]]
-    if first.canonical:
-        return first.canonical
+    named = [resolver.found[index].canonical for index in members]
+    if any(named):
+        return next(name for name in named if name)
 
-    def weight(index: int) -> tuple[bool, int, int]:
+    def weight(index: int) -> tuple[bool, bool, int, int]:
         text = _strip_honorific(resolver.text(index), rules)
-        return (not text.isupper(), len(text.split()), len(text))
+        nickname = text.casefold() in rules.country_aliases  # "Hermit Kingdom"
+        return (not nickname, not text.isupper(), len(text.split()), len(text))
 
     best = max(members, key=weight)
     text = _strip_honorific(resolver.text(best), rules).replace("[", "").replace("]", "")
@@ -839,6 +1056,8 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
         if typed is None or not typed.schema or _is_junk(text, typed, rules):
             continue
         if _names_instrument(text, typed, rules) or _heading_phrase(doc, typed, rules):
+            continue
+        if _modifier_abbreviation(doc, typed):
             continue
         found.append(typed)
     resolver = _Resolver(doc, found, rules)

@@ -55,6 +55,10 @@ from sanctionwatch.extract.types import DocumentContext, Mention
 
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
+_JOINER = re.compile(r"[\s,;()“”\"]*(?:(?:and|or|as well as)[\s()]*)?(?:the\s+)?", re.IGNORECASE)
+_BASIS_REACH = 40
+"""Characters between a basis cue and the first instrument it introduces."""
+_PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
 _QUANTIFIERS = frozenset({"many", "some", "several", "most", "all", "they", "others", "few"})
 
 
@@ -273,18 +277,49 @@ class SentenceFinder:
     ) -> list[Party]:
         found: dict[str, Party] = {}
         for token in tokens:
+            # "two nationals, Im Song Sun and Choe Song Chol": every listed appositive
+            listed = [
+                self.party(conj) for child in children(token, "appos") for conj in conjuncts(child)
+            ]
             candidates = [self.party(token)]
-            if candidates[0] is None:
-                # "two nationals, Im Song Sun and Choe Song Chol": every listed appositive
-                candidates = [
-                    self.party(conj)
-                    for child in children(token, "appos")
-                    for conj in conjuncts(child)
-                ]
+            if candidates[0] is None and token.lower_ in _PLURAL_PRONOUNS:
+                candidates = list(self._plural_people(token))
+            elif candidates[0] is None or (self.index.at(token) is None and len(listed) > 1):
+                candidates = listed
             for party in candidates:
                 if party is not None and party.entity_id and self.is_party(party, schemata):
                     found.setdefault(party.entity_id, party)
         return list(found.values())
+
+    def _plural_people(self, pronoun: Token) -> Iterator[Party]:
+        """ "A and B report from Sakhalin. Writing for X, they explain ...": "they" is the
+        people coordinated as the subject earlier in the sentence or in the one before."""
+        sentence = pronoun.sent
+        scope = list(sentence)
+        if sentence.start > 0:
+            scope = list(self.index.doc[sentence.start - 1].sent) + scope
+        for token in reversed([t for t in scope if t.i < pronoun.i]):
+            if token.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            subtree = list(token.subtree)
+            people: dict[str, Mention] = {}
+            for word in subtree:
+                mention = self.index.at(word)
+                if mention is not None and mention.schema == "Person":
+                    people.setdefault(mention.entity_id, mention)
+            if len(people) < 2 or not any(word.dep_ == "cc" for word in subtree):
+                continue
+            end = pronoun.idx + len(pronoun)
+            for mention in people.values():
+                yield Party(
+                    mention.canonical,
+                    pronoun.idx,
+                    end,
+                    mention.entity_id,
+                    mention.schema,
+                    via_pronoun=True,
+                )
+            return
 
     def place(self, token: Token) -> Place | None:
         """A place named at ``token`` (a Place mention, or a proper noun)."""
@@ -482,10 +517,25 @@ class SentenceFinder:
                     holders = subjects
                 elif not holders and not others and len(subjects) > 1:
                     holders, others = subjects[:1], subjects[1:]
+            if not others and rule.unnamed_bodies:
+                others = self._unnamed_bodies(token, rule)
             pairs = product(holders, others)
             for link in self._links(rule.shape, f"noun:{rule.id}", pairs, token, sentence):
                 self._add_percentage(link, token)
                 yield link
+
+    def _unnamed_bodies(self, token: Token, rule: NounRule) -> list[Party]:
+        """ "the Sinuiju city committee of the ruling Korean Workers' Party": a body of a named
+        organisation, without a name of its own, as a described (unnamed) end."""
+        found = []
+        for _, body in prep_objects(token, rule.preps):
+            if not body.is_lower or body.lemma_.lower() not in rule.unnamed_bodies:
+                continue
+            owners = [obj for _, obj in prep_objects(body, {"of"})] + children(body, "poss")
+            if any(p.schema in ORG_SCHEMATA for p in self.parties(owners)):
+                text, start, end = describe(body)
+                found.append(Party(text, start, end))
+        return found
 
     def _add_percentage(self, link: Link, token: Token) -> None:
         if link.schema != "Ownership":
@@ -505,6 +555,8 @@ class SentenceFinder:
             subjects, objects = agents(verb), passive_targets(verb)
         else:
             subjects, objects = clause_subjects(verb), verb_objects(verb)
+            if not subjects and verb.dep_ == "advcl" and verb.tag_ == "VBG":
+                subjects = clause_subjects(verb.head)  # "Writing for X, they explain ..."
         if rule.object_preps:
             objects = [obj for _, obj in prep_objects(verb, rule.object_preps)]
         if rule.via:
@@ -575,6 +627,8 @@ class SentenceFinder:
             return None
         if token.lemma_.lower() in self.rules.worker_nouns:
             return token
+        if not (token.like_num or token.lemma_.lower() in self.rules.worker_quantities):
+            return None  # "the exportation of labor" is no group of workers
         for _, obj in prep_objects(token, {"of"}):
             if obj.lemma_.lower() in self.rules.worker_nouns and self.index.at(obj) is None:
                 return obj
@@ -622,7 +676,7 @@ class SentenceFinder:
 
     # -- designations: "the EU sanctioned X in 2016", "U.N.-sanctioned X" -----------------
 
-    def _authority(self, token: Token) -> Authority | None:
+    def authority_of(self, token: Token) -> Authority | None:
         mention = self.index.at(token)
         candidates = [mention.text] if mention is not None else []
         candidates.append(" ".join(t.text for t in token.subtree if t.dep_ not in ("relcl",)))
@@ -662,7 +716,7 @@ class SentenceFinder:
             return None
         return self.rules.authority(prefix)
 
-    def _adds_to_list(self, verb: Token) -> bool:
+    def adds_to_list(self, verb: Token) -> bool:
         """ "added X to Annex XVI", "put X on the SDN list"."""
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.list_verbs:
             return False
@@ -672,7 +726,7 @@ class SentenceFinder:
                 return True
         return False
 
-    def _imposed_on(self, verb: Token) -> list[Token]:
+    def imposed_on(self, verb: Token) -> list[Token]:
         """ "imposed sanctions on X": the objects of "on" after a sanctions noun."""
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.impose_verbs:
             return []
@@ -684,7 +738,7 @@ class SentenceFinder:
                 targets.extend(obj for _, obj in prep_objects(head, {"on", "against"}))
         return targets
 
-    def _designation_date(self, verb: Token, sentence: Span) -> tuple[str, str] | None:
+    def designation_date(self, verb: Token, sentence: Span) -> tuple[str, str] | None:
         """The date the sentence gives, else the document's date when the sentence says
         "today" or the document is an authority's press release (its date is the action's)."""
         dated = date_of(verb, self.context.published)
@@ -695,11 +749,11 @@ class SentenceFinder:
         for word in self.rules.today_words:
             if f" {word} " in text:
                 return published, word
-        if self._is_press_release():
+        if self.is_press_release():
             return published, "press release date"
         return None
 
-    def _is_press_release(self) -> bool:
+    def is_press_release(self) -> bool:
         """The publisher or title names an authority's press office, or the headline is an
         authority's announcement ("Treasury Sanctions ...")."""
         title = normalise_phrase(self.context.title or "")
@@ -713,15 +767,71 @@ class SentenceFinder:
             for index in range(1, min(len(words), 6))
         )
 
+    def release_authority(self) -> tuple[Authority, str] | None:
+        """(authority, words) whose press release the document is: named by its publisher,
+        its headline ("Treasury Sanctions ...") or a press-office cue in either."""
+        publisher = self.context.publisher or ""
+        title = normalise_phrase(self.context.title or "")
+        words = title.split()
+        candidates = [publisher]
+        candidates += [
+            " ".join(words[:index])
+            for index in range(1, min(len(words), 6))
+            if words[index] in self.rules.headline_verbs
+        ]
+        about = f"{normalise_phrase(publisher)} {title}"
+        candidates += [cue for cue in self.rules.press_release_cues if cue in about]
+        for text in candidates:
+            authority = self.rules.authority(text) if text else None
+            if authority is not None:
+                return authority, text
+        return None
+
+    def basis(self, sentence: Span) -> list[str]:
+        """Instruments a designation is made under: those named right after a basis cue
+        ("pursuant to E.O. 13722 and E.O. 13810"), by canonical name."""
+        text = self.index.doc.text
+        words = [token.lower_ for token in sentence]
+        found: list[str] = []
+        for position in range(len(words)):
+            for cue in self.rules.basis_cues:
+                parts = cue.split()
+                if words[position : position + len(parts)] != parts:
+                    continue
+                cue_end = sentence.doc[sentence.start + position + len(parts) - 1]
+                found.extend(self._instruments_after(text, cue_end.idx + len(cue_end), sentence))
+                break
+        return list(dict.fromkeys(found))
+
+    def _instruments_after(self, text: str, start: int, sentence: Span) -> list[str]:
+        names: list[str] = []
+        cursor = start
+        for mention in self.index.ordered:
+            if mention.start >= sentence.end_char:
+                break
+            if mention.start < cursor:
+                continue
+            if mention.schema != "LegalInstrument":
+                if names and mention.start >= cursor:
+                    break
+                continue
+            if (not names and mention.start - cursor > _BASIS_REACH) or (
+                names and not _JOINER.fullmatch(text[cursor : mention.start])
+            ):
+                break
+            names.append(mention.canonical)
+            cursor = mention.end
+        return names
+
     def sanctions(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             hyphen_authority = self._hyphen_authority(token)
-            imposed_on = self._imposed_on(token)
+            imposed_on = self.imposed_on(token)
             if (
                 token.lemma_.lower() not in self.rules.sanction_verbs
                 and hyphen_authority is None
                 and not imposed_on
-                and not self._adds_to_list(token)
+                and not self.adds_to_list(token)
             ):
                 continue
             if imposed_on:
@@ -733,12 +843,13 @@ class SentenceFinder:
                 authorities[hyphen_authority.name] = (hyphen_authority, token)
             for candidate in authority_tokens:
                 for conj in conjuncts(candidate):
-                    authority = self._authority(conj)
+                    authority = self.authority_of(conj)
                     if authority is not None:
                         authorities.setdefault(authority.name, (authority, conj))
             targets = self.parties(target_tokens)
-            dated = self._designation_date(token, sentence)
-            reason = self._reason(token)
+            dated = self.designation_date(token, sentence)
+            reason = self.reason(token)
+            basis = self.basis(sentence) if targets and authorities else []
             for target in targets:
                 for authority, where in authorities.values():
                     named = self.index.at(where)
@@ -755,18 +866,20 @@ class SentenceFinder:
                         end,
                         sentence,
                     )
-                    link.add("authority", authority.name, self._mention_text(where))
+                    link.add("authority", authority.name, self.mention_text(where))
                     link.add("country", authority.country)
                     if dated is not None:
                         link.add("startDate", dated[0], dated[1])
                     link.add("reason", reason)
+                    for name in basis:
+                        link.add("program", name)
                     yield link
 
-    def _mention_text(self, token: Token) -> str:
+    def mention_text(self, token: Token) -> str:
         mention = self.index.at(token)
         return mention.text if mention is not None else token.text
 
-    def _reason(self, verb: Token) -> str | None:
+    def reason(self, verb: Token) -> str | None:
         for prep, obj in prep_objects(verb, {"for", "over"}):
             if obj.dep_ == "pcomp" or obj.pos_ == "VERB" or obj.tag_ == "VBG":
                 words = [t.text_with_ws for t in obj.subtree]

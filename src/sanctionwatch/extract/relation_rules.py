@@ -104,6 +104,7 @@ class NounRule:
     role: str
     confidence: float
     verb_subject_is_other: frozenset[str] = frozenset()
+    unnamed_bodies: frozenset[str] = frozenset()
 
     @property
     def shape(self) -> LinkShape:
@@ -134,6 +135,21 @@ class Authority:
     name: str
     country: str | None
     aliases: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class EnumerationRules:
+    """Designations whose targets are counted, listed or named in the next sentences."""
+
+    cue_verbs: frozenset[str]
+    action_nouns: frozenset[str]
+    group_nouns: dict[str, frozenset[str]]
+    openers: frozenset[str]
+    stops: tuple[str, ...]
+    following_sentences: int
+    carry_sentences: int
+    confidence: float
+    earlier_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +198,9 @@ class RelationRules:
     press_release_cues: tuple[str, ...] = ()
     headline_verbs: frozenset[str] = frozenset()
     trigger_verbs: frozenset[str] = frozenset()
+    basis_cues: tuple[str, ...] = ()
+    worker_quantities: frozenset[str] = frozenset()
+    enumerations: EnumerationRules | None = None
 
     @property
     def ownership_lemmas(self) -> frozenset[str]:
@@ -288,6 +307,7 @@ def _noun(raw: dict[str, Any], where: str) -> NounRule:
         role=str(raw.get("role", "")),
         confidence=_confidence(raw, where),
         verb_subject_is_other=_words(raw.get("verb_subject_is_other"), where),
+        unnamed_bodies=_words(raw.get("unnamed_bodies"), where),
     )
     _check_schema(rule.schema, [rule.holder, rule.other, "role"], f"{where} ({rule.id})")
     return rule
@@ -386,6 +406,42 @@ def _authorities(raw: Any, where: str) -> tuple[Authority, ...]:
     return tuple(result)
 
 
+def _count(mapping: dict[str, Any], key: str, where: str) -> int:
+    value = _get(mapping, key, where)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 50:
+        raise RelationRulesError(f"{where}: {key} must be a whole number from 0 to 50")
+    return value
+
+
+def _enumerations(raw: Any, party_schemata: frozenset[str], where: str) -> EnumerationRules:
+    """``sanctions.enumerations``: every group noun binds only known party schemata."""
+    if not isinstance(raw, dict):
+        raise RelationRulesError(f"{where}: expected a mapping")
+    groups_raw = _get(raw, "group_nouns", where)
+    if not isinstance(groups_raw, dict) or not groups_raw:
+        raise RelationRulesError(f"{where}.group_nouns: expected a mapping of noun -> schemata")
+    groups: dict[str, frozenset[str]] = {}
+    for noun, schemata in groups_raw.items():
+        here = f"{where}.group_nouns.{noun}"
+        if not isinstance(schemata, list) or not schemata:
+            raise RelationRulesError(f"{here}: expected a list of schemata")
+        unknown = sorted(set(map(str, schemata)) - party_schemata)
+        if unknown:
+            raise RelationRulesError(f"{here}: {', '.join(unknown)} not in party_schemata")
+        groups[normalise_phrase(str(noun))] = frozenset(map(str, schemata))
+    return EnumerationRules(
+        cue_verbs=_words(_get(raw, "cue_verbs", where), where),
+        action_nouns=_words(raw.get("action_nouns"), where),
+        group_nouns=groups,
+        openers=_words(raw.get("openers"), where),
+        stops=tuple(sorted(_words(raw.get("stops"), where), key=len, reverse=True)),
+        following_sentences=_count(raw, "following_sentences", where),
+        carry_sentences=_count(raw, "carry_sentences", where),
+        confidence=_confidence(raw, where),
+        earlier_words=_words(raw.get("earlier_words"), where),
+    )
+
+
 def parse_rules(data: Any, source: str = "rules") -> RelationRules:
     """Validate a parsed rules document; errors name ``source`` and the rule."""
     if not isinstance(data, dict):
@@ -397,9 +453,11 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
     shared = _get(data, "shared_address", source)
     nationality = _get(data, "nationality", source)
     fallback = _get(data, "fallback", source)
+    party_schemata = frozenset(_get(data, "party_schemata", source))
+    enumerations = sanctions.get("enumerations")
     rules = RelationRules(
         version=str(version),
-        party_schemata=frozenset(_get(data, "party_schemata", source)),
+        party_schemata=party_schemata,
         titles=_titles(_get(data, "titles", source), f"{source}: titles"),
         verbs=tuple(
             _verb(raw, f"{source}: verbs[{i}]") for i, raw in enumerate(data.get("verbs") or [])
@@ -414,6 +472,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         worker_nouns=_words(_get(workers, "nouns", source), f"{source}: worker_groups"),
         worker_verbs=_words(_get(workers, "verbs", source), f"{source}: worker_groups"),
         worker_holders=_words(workers.get("holders"), f"{source}: worker_groups"),
+        worker_quantities=_words(workers.get("quantities"), f"{source}: worker_groups"),
         worker_link=_link_shape(
             _get(workers, "link", source),
             f"{source}: worker_groups.link",
@@ -456,6 +515,12 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         press_release_cues=tuple(
             sorted(_words(sanctions.get("press_release_cues"), f"{source}: sanctions"))
         ),
+        basis_cues=tuple(
+            sorted(_words(sanctions.get("basis_cues"), f"{source}: sanctions"), key=len)[::-1]
+        ),
+        enumerations=None
+        if enumerations is None
+        else _enumerations(enumerations, party_schemata, f"{source}: sanctions.enumerations"),
     )
     return _with_triggers(rules)
 
@@ -469,6 +534,8 @@ def _with_triggers(rules: RelationRules) -> RelationRules:
     """Verbs a specific rule handles, so the UnknownLink fallback leaves them alone."""
     triggers = set(rules.sanction_verbs | rules.worker_verbs | rules.share_verbs)
     triggers |= rules.impose_verbs
+    if rules.enumerations is not None:
+        triggers |= rules.enumerations.cue_verbs
     triggers |= rules.registered_verbs | rules.based_verbs | rules.listed_verbs
     for rule in rules.verbs:
         triggers |= rule.lemmas

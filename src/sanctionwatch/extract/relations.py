@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from followthemoney import model
 from spacy.tokens import Doc, Span
 
+from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
 from sanctionwatch.extract.relation_parse import MentionIndex, Party
 from sanctionwatch.extract.relation_rules import RelationRules, default_rules, normalise_phrase
@@ -26,7 +27,7 @@ from sanctionwatch.store.statements import Statement
 
 ORIGIN = "extract:relations"
 DATASET = "documents"
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 """Bumped when the extractor's code changes what it emits (rules have their own version)."""
 
 RELATION_KINDS = (
@@ -164,9 +165,13 @@ def find_relations(
     doc: Doc, context: DocumentContext, mentions: list[Mention], rules: RelationRules | None = None
 ) -> Iterator[Found]:
     """Every relation the rules find, sentence by sentence (before statements are built)."""
-    finder = SentenceFinder(MentionIndex(doc, mentions), rules or default_rules(), context)
-    for sentence in doc.sents:
+    rules = rules or default_rules()
+    finder = SentenceFinder(MentionIndex(doc, mentions), rules, context)
+    sentences = list(doc.sents)
+    for sentence in sentences:
         yield from finder.find(sentence)
+    if rules.enumerations is not None:
+        yield from DesignationFinder(finder, rules.enumerations).find(sentences)
 
 
 def relation_statements(

@@ -13,11 +13,18 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 
-from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules
+from sanctionwatch.extract.rules import (
+    EntityRules,
+    InstrumentRule,
+    legal_form_key,
+    load_entity_rules,
+)
 
 RULE_SPANS = "sanctionwatch_rules"
 OPENING_QUOTES = frozenset("«“\"„'‘")
@@ -115,6 +122,17 @@ class RuleComponent:
         self.gazetteer_size = 0
         self.triggers = self._trigger_matcher()
         self.families = self._family_matcher()
+        self._keep_family_names_whole()
+
+    def _keep_family_names_whole(self) -> None:
+        """English tokenizer exceptions split "Im" into "I" + "m" (as in "I'm"); a Korean
+        family name is one word ("Im Song Sun")."""
+        tokenizer = self.nlp.tokenizer
+        if not isinstance(tokenizer, Tokenizer):
+            return
+        for name in self.rules.korean_family_names:
+            if len(self.nlp.make_doc(name)) > 1:
+                tokenizer.add_special_case(name, [{ORTH: name}])
 
     def _trigger_matcher(self) -> PhraseMatcher:
         """Words that start a rule (legal forms, organisation heads, cue nouns), found in C."""
@@ -292,6 +310,27 @@ class RuleComponent:
                     label="LegalInstrument",
                     kb_id=f"rule:instrument:{rule.id}",
                 )
+                yield from self._more_instruments(doc, text, rule, end, taken)
+
+    def _more_instruments(
+        self, doc: Doc, text: str, rule: InstrumentRule, end: int, taken: list[tuple[int, int]]
+    ) -> Iterator[Span]:
+        """ "Resolutions 2375 and 2397": each further number is an instrument of the same
+        kind; its span is the number alone (``...:more``, the canonical name is rebuilt)."""
+        while rule.more is not None and (match := rule.more.match(text, end)):
+            start, end = match.span("number")
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                return
+            taken.append((match.start(), match.end()))
+            end = match.end()
+            yield Span(
+                doc,
+                span.start,
+                span.end,
+                label="LegalInstrument",
+                kb_id=f"rule:instrument:{rule.id}:more",
+            )
 
     def cue_noun_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
         """A name right after a typing noun: "the website Pyongyangpapers", "group CNA"."""

@@ -34,6 +34,8 @@ class InstrumentRule:
     pattern: re.Pattern[str]
     canonical: str
     publisher: str
+    more: re.Pattern[str] | None = None
+    """Further numbers of the same kind right after a match ("Resolutions 2375 and 2397")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,10 @@ class EntityRules:
     byline_cues: frozenset[str] = frozenset()
     korean_family_names: tuple[str, ...] = ()
     place_heads: frozenset[str] = frozenset()
+    state_nouns: frozenset[str] = frozenset()
+    place_prefixes: frozenset[str] = frozenset()
+    country_aliases: dict[str, str] = field(default_factory=dict)
+    """Lower-cased other name of a country ("hermit kingdom") -> its ISO code."""
     places: dict[str, str] = field(default_factory=dict)
     """Lower-cased place name -> ISO code of the country it lies in."""
 
@@ -99,12 +105,21 @@ def _instruments(path: Path, data: dict[str, Any]) -> tuple[InstrumentRule, ...]
             raise RulesError(
                 f"{path}: instruments[{index}] pattern lacks a (?P<number>) or (?P<name>) group"
             )
+        more = None
+        if item.get("more"):
+            try:
+                more = re.compile(str(item["more"]), flags)
+            except re.error as exc:
+                raise RulesError(f"{path}: instruments[{index}] more: {exc}") from exc
+            if "number" not in more.groupindex:
+                raise RulesError(f"{path}: instruments[{index}] more lacks a (?P<number>) group")
         rules.append(
             InstrumentRule(
                 id=str(item["id"]),
                 pattern=pattern,
                 canonical=str(item["canonical"]),
                 publisher=str(item.get("publisher", "")),
+                more=more,
             )
         )
     return tuple(rules)
@@ -131,6 +146,13 @@ def _appositive_heads(path: Path, data: dict[str, Any]) -> dict[str, str | None]
         if schema is not None and schema not in SCHEMATA:
             raise RulesError(f"{path}: appositive_heads.{noun}: unknown schema {schema!r}")
     return {str(noun).casefold(): schema for noun, schema in heads.items()}
+
+
+def _country_aliases(path: Path, data: dict[str, Any]) -> dict[str, str]:
+    raw = data.get("country_aliases") or {}
+    if not isinstance(raw, dict):
+        raise RulesError(f"{path}: 'country_aliases' must map a country code to a list of names")
+    return {name.casefold(): str(code) for code in raw for name in _strings(path, raw, code)}
 
 
 def _lower(words: list[str]) -> frozenset[str]:
@@ -167,6 +189,9 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         byline_cues=_lower(_optional_strings(path, data, "byline_cues")),
         korean_family_names=tuple(_strings(path, data, "korean_family_names")),
         place_heads=_lower(_strings(path, data, "place_heads")),
+        state_nouns=_lower(_optional_strings(path, data, "state_nouns")),
+        place_prefixes=_lower(_optional_strings(path, data, "place_prefixes")),
+        country_aliases=_country_aliases(path, data),
     )
 
 
