@@ -9,6 +9,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import yaml
@@ -52,7 +53,7 @@ bench = _module("extraction_quality")
 SOURCES = bench.known_sources()
 
 
-def _yaml(path: Path) -> dict[str, object]:
+def _yaml(path: Path) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict), f"{path}: not a mapping"
     return data
