@@ -256,9 +256,11 @@ def split_legal_forms(parts: list[str]) -> tuple[list[str], set[str]]:
     changed = True
     while changed and len(parts) > 1:
         changed = False
+        if (legal_word(parts[0]) or parts[0]) not in every and (
+            legal_word(parts[-1]) or parts[-1]
+        ) not in every:
+            break  # neither end is a legal-form word: the common case, decided from two words
         fixed = [legal_word(part) or part for part in parts]
-        if fixed[0] not in every and fixed[-1] not in every:
-            break
         for size in range(min(legal.longest, len(parts) - 1), 0, -1):
             form = _form_at(parts[-size:], fixed[-size:], legal)
             if form is not None:
@@ -295,7 +297,7 @@ def join_letters(parts: list[str]) -> list[str]:
 
 def check_name(name: str) -> None:
     """Raise :class:`InvalidNameError` for strings that cannot be a name."""
-    if not name or not name.strip():
+    if not name or name.isspace():
         raise InvalidNameError("the name is empty")
     if len(name) > MAX_NAME_CHARS:
         raise InvalidNameError(
@@ -323,21 +325,19 @@ def prepare_name(name: str, schema: str = "Thing") -> NameForm:
         parts, forms = split_legal_forms(join_letters(parts))
         legal_forms = frozenset(forms) if forms else _NO_STRINGS
     tokens = tuple([make_token(part) for part in parts])
-    groups = [token.syllables for token in tokens]
-    syllables = None
-    if None not in groups:
-        syllables = tuple([group for group in groups if group is not None])
+    groups = tuple([token.syllables for token in tokens])
+    joined = "".join(parts)
     numbers = _NO_STRINGS
-    if not "".join(parts).isalpha():
+    if not joined.isalpha():
         numbers = frozenset([t.text for t in tokens if t.is_number])
     form = NameForm(
         name,
         tokens,
         legal_forms,
         numbers,
-        "".join(parts),
+        joined,
         "".join(sorted(parts)),
-        syllables,
+        None if None in groups else groups,  # type: ignore[arg-type]
     )
     if len(_FORMS) > 200_000:
         _FORMS.clear()
