@@ -1,0 +1,83 @@
+"""The optional compiled matcher: switched off on request, never used when stale, and when a
+build is in use it scores every labelled pair exactly as the pure-Python modules do."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sanctionwatch.screen import speedups
+
+SRC = Path(__file__).parents[2] / "src"
+SCORES = """
+import csv, json, sys
+from pathlib import Path
+from sanctionwatch.screen import speedups
+from sanctionwatch.screen.matcher import compare_names
+rows = []
+for name in ("name_pairs_train.csv", "name_pairs_heldout.csv"):
+    with (Path(sys.argv[1]) / name).open(encoding="utf-8") as handle:
+        rows += list(csv.DictReader(handle))
+scores = [compare_names(r["name1"], r["name2"], r["schema"]).score for r in rows]
+print(json.dumps({"active": speedups.active_modules(), "scores": scores}))
+"""
+
+
+def _scores(switch: str | None) -> dict[str, list[object]]:
+    env = {key: value for key, value in os.environ.items() if key != speedups.SWITCH}
+    env["PYTHONPATH"] = os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")])
+    if switch is not None:
+        env[speedups.SWITCH] = switch
+    data = Path(__file__).parents[2] / "bench" / "data"
+    output = subprocess.run(
+        [sys.executable, "-c", SCORES, str(data)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    result: dict[str, list[object]] = json.loads(output)
+    return result
+
+
+def test_switch_off_imports_every_module_from_source() -> None:
+    result = _scores("0")
+    assert result["active"] == []
+    assert len(result["scores"]) > 3000
+
+
+def test_compiled_build_scores_exactly_like_the_source() -> None:
+    if not any(speedups.compiled_paths(module) for module in speedups.MODULES):
+        pytest.skip("no compiled build (sanctionwatch speedups build)")
+    compiled, pure = _scores(None), _scores("0")
+    if not compiled["active"]:
+        pytest.skip("the compiled build is stale")
+    assert compiled["active"] == list(speedups.MODULES)
+    assert compiled["scores"] == pure["scores"]
+
+
+def test_stale_or_unstamped_builds_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "korean.cpython-311-x86_64-linux-gnu.so"
+    fake.write_bytes(b"")
+    monkeypatch.setattr(speedups, "compiled_paths", lambda module: [fake])
+    monkeypatch.setattr(speedups, "STAMP", tmp_path / "_speedups.json")
+    assert speedups.stale_modules() == list(speedups.MODULES)  # no stamp at all
+    digests = {module: speedups.source_digest(module) for module in speedups.MODULES}
+    digests["sanctionwatch.screen.korean"] = "0" * 64  # built from another source
+    speedups.STAMP.write_text(json.dumps({"sources": digests}), encoding="utf-8")
+    assert speedups.stale_modules() == ["sanctionwatch.screen.korean"]
+
+
+def test_source_first_finder_only_redirects_its_modules() -> None:
+    finder = speedups._SourceFirst(["sanctionwatch.screen.korean"])
+    spec = finder.find_spec("sanctionwatch.screen.korean", None)
+    assert spec is not None and str(spec.origin).endswith("korean.py")
+    assert finder.find_spec("sanctionwatch.screen.matcher", None) is None
