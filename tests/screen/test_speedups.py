@@ -81,3 +81,14 @@ def test_source_first_finder_only_redirects_its_modules() -> None:
     spec = finder.find_spec("sanctionwatch.screen.korean", None)
     assert spec is not None and str(spec.origin).endswith("korean.py")
     assert finder.find_spec("sanctionwatch.screen.matcher", None) is None
+
+
+def test_one_stale_module_sends_every_module_to_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(speedups, "compiled_paths", lambda module: [Path("x.so")])
+    monkeypatch.setattr(speedups, "stale_modules", lambda: ["sanctionwatch.screen.korean"])
+    monkeypatch.delenv(speedups.SWITCH, raising=False)
+    monkeypatch.setattr(sys, "meta_path", [f for f in sys.meta_path])
+    speedups.guard()
+    finder = sys.meta_path[0]
+    assert isinstance(finder, speedups._SourceFirst)
+    assert finder.modules == frozenset(speedups.MODULES)

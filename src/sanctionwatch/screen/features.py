@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Final
 
 from rapidfuzz.distance import Indel, JaroWinkler
 
@@ -18,24 +19,24 @@ from sanctionwatch.screen.data import load_latin_variants
 from sanctionwatch.screen.korean import Syllables, equivalent, segment
 from sanctionwatch.screen.normalize import NameForm, Token, make_token
 
-MATCHED_TOKEN = 0.8
+MATCHED_TOKEN: Final = 0.8
 """Aligned tokens at least this similar count as the same name part."""
 
 
-PATRONYMIC_PENALTY = 0.6
+PATRONYMIC_PENALTY: Final = 0.6
 """A given name is not a patronymic: Ivan is not Ivanovich."""
-PATRONYMIC_SUFFIX = 3
+PATRONYMIC_SUFFIX: Final = 3
 """A patronymic is at least this many letters longer than the name it is formed from; tokens
 of similar length that differ only in whether they look like one are transliterations of one
 surname (Petrovic / Petrovik), not a name and a patronymic."""
-SYLLABLE_PENALTY = 0.7
+SYLLABLE_PENALTY: Final = 0.7
 """Korean name parts that cannot be the same Hangul differ (Jung vs Un, Jongun vs Jong)."""
-MERGE_SIMILARITY = 0.9
-MERGE_HINT = 0.6
+MERGE_SIMILARITY: Final = 0.9
+MERGE_HINT: Final = 0.6
 """Cheap pre-check before a concatenation is prepared as a token and compared properly."""
 """Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
 
-_SIMILARITY: dict[tuple[str, str, bool], float] = {}
+_SIMILARITY: Final[dict[tuple[str, str, bool], float]] = {}
 
 
 def clear_similarity_cache() -> None:
@@ -55,10 +56,10 @@ def _korean_parts_differ(left: Token, right: Token) -> bool:
     return Indel.distance(left.text, right.text, score_cutoff=1) > 1
 
 
-DROPPED_LETTER = 0.85
+DROPPED_LETTER: Final = 0.85
 """Similarity of a token with no vowel to the word it is with one letter put back (*Km*/*Kim*,
 *D*/*De*, *F*/*Of*): a typo, since no name part is spelt without a vowel."""
-_VOWELS = frozenset("aeiouy")
+_VOWELS: Final = frozenset("aeiouy")
 
 
 def _letter_dropped(left: str, right: str) -> bool:
@@ -94,8 +95,8 @@ def _remember(key: tuple[str, str, bool], value: float) -> float:
     return value
 
 
-_JARO_WINKLER = JaroWinkler.normalized_similarity
-_INDEL = Indel.normalized_similarity
+_JARO_WINKLER: Final = JaroWinkler.normalized_similarity
+_INDEL: Final = Indel.normalized_similarity
 """The token similarity is the mean of Jaro-Winkler (forgiving of typos) and Indel (strict
 about length and order)."""
 

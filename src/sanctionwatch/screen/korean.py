@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from sanctionwatch.screen.data import (
     HANGUL_BASE,
@@ -27,10 +27,10 @@ from sanctionwatch.screen.data import (
 Syllables = tuple[frozenset[int], ...]
 """A segmented token: for each syllable, the ids of the RR syllables it may stand for."""
 
-MAX_SYLLABLES = 4
+MAX_SYLLABLES: Final = 4
 """Tokens of more syllables are not treated as Korean (they are rarely one name part)."""
-MAX_TOKEN_CHARS = 24
-_NON_KOREAN = frozenset("fqxz")
+MAX_TOKEN_CHARS: Final = 24
+_NON_KOREAN: Final = frozenset("fqxz")
 """Letters no romanisation of Korean uses."""
 
 
@@ -114,11 +114,11 @@ def hangul_translation() -> dict[int, str]:
     }
 
 
-_SCALE = 32
+_SCALE: Final = 32
 """Path cost = syllables * _SCALE - preferred syllables: one integer that orders splits by
 fewest syllables, then most preferred (a token has at most ``MAX_TOKEN_CHARS`` < _SCALE)."""
-_UNREACHED = 1 << 30
-_NON_KOREAN_LETTER = re.compile(f"[{''.join(sorted(_NON_KOREAN))}]")
+_UNREACHED: Final = 1 << 30
+_NON_KOREAN_LETTER: Final = re.compile(f"[{''.join(sorted(_NON_KOREAN))}]")
 
 
 def segment(token: str) -> Syllables | None:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Final
 
 import jellyfish
 from rapidfuzz import process
@@ -27,15 +28,15 @@ from sanctionwatch.screen.data import (
 )
 from sanctionwatch.screen.korean import Syllables, hangul_translation, segment
 
-MAX_NAME_CHARS = 400
+MAX_NAME_CHARS: Final = 400
 """Longer strings are not names (list names top out near 300 characters)."""
 
-PERSON_SCHEMATA = frozenset({"Person"})
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe20-\ufe2f]")
-_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4\u02b9]")
-_SEPARATORS = re.compile(r"[\W_]+")
-_PATRONYMIC = re.compile(r"(ov|ev)i?(c|ch|na)$|(ov|ev|ic|in)(ic|ich|na)$")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+PERSON_SCHEMATA: Final = frozenset({"Person"})
+_COMBINING: Final = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe20-\ufe2f]")
+_APOSTROPHES: Final = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4\u02b9]")
+_SEPARATORS: Final = re.compile(r"[\W_]+")
+_PATRONYMIC: Final = re.compile(r"(ov|ev)i?(c|ch|na)$|(ov|ev|ic|in)(ic|ich|na)$")
+_LETTER_DIGIT: Final = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 class InvalidNameError(ValueError):
@@ -100,7 +101,7 @@ def _ascii_table() -> dict[int, str]:
     return table
 
 
-_DIGIT = re.compile(r"\d")
+_DIGIT: Final = re.compile(r"\d")
 
 
 def normalized_parts(text: str) -> list[str]:
@@ -121,7 +122,7 @@ def normalize_text(text: str) -> str:
     return " ".join(normalized_parts(text))
 
 
-_TOKENS: dict[str, Token] = {}
+_TOKENS: Final[dict[str, Token]] = {}
 
 
 def make_token(text: str) -> Token:
@@ -308,8 +309,8 @@ def check_name(name: str) -> None:
         )
 
 
-_FORMS: dict[tuple[str, bool], NameForm] = {}
-_NO_STRINGS: frozenset[str] = frozenset()
+_FORMS: Final[dict[tuple[str, bool], NameForm]] = {}
+_NO_STRINGS: Final[frozenset[str]] = frozenset()
 
 
 def prepare_name(name: str, schema: str = "Thing") -> NameForm:

@@ -24,6 +24,8 @@ def _state(module: str, stale: list[str]) -> str:
         return "pure Python (not built)"
     if module in stale:
         return "stale build: source used (run speedups build)"
+    if stale:
+        return "built, but source used while another module's build is stale"
     if os.environ.get(speedups.SWITCH) == "0":
         return f"built, switched off by {speedups.SWITCH}=0"
     if loaded is not None and not speedups.is_compiled(loaded):

@@ -7,9 +7,9 @@ same code, same scores (``tests/screen/test_speedups.py`` checks both agree on e
 pair), about 1.5x faster on names never seen before.
 
 A build records the SHA-256 of each source in ``_speedups.json``. :func:`guard` (run when
-``sanctionwatch.screen`` is imported) routes the import of any module whose source changed since
-the build, or of every module when ``SANCTIONWATCH_SPEEDUPS=0``, to its source, so an edited
-module is never shadowed by a stale build.
+``sanctionwatch.screen`` is imported) routes the import of every module to its source when any
+source changed since the build, or when ``SANCTIONWATCH_SPEEDUPS=0``, so an edited module is
+never shadowed by a stale build.
 """
 
 from __future__ import annotations
@@ -113,13 +113,15 @@ class _SourceFirst(importlib.abc.MetaPathFinder):
 
 
 def guard() -> None:
-    """Import stale or switched-off compiled modules from source (cheap: hashes four files
-    only when a build exists)."""
+    """Import every compiled module from source when the build is switched off or any of
+    its sources changed (compiled modules call each other directly, so one stale module makes
+    the whole build stale). Cheap: hashes four files, and only when a build exists."""
     if not any(compiled_paths(module) for module in MODULES):
         return
-    modules = list(MODULES) if os.environ.get(SWITCH) == "0" else stale_modules()
-    if modules and not any(isinstance(f, _SourceFirst) for f in sys.meta_path):
-        sys.meta_path.insert(0, _SourceFirst(modules))
+    if any(isinstance(finder, _SourceFirst) for finder in sys.meta_path):
+        return
+    if os.environ.get(SWITCH) == "0" or stale_modules():
+        sys.meta_path.insert(0, _SourceFirst(MODULES))
 
 
 def remove() -> list[Path]:
