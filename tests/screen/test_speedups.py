@@ -29,21 +29,55 @@ print(json.dumps({"active": speedups.active_modules(), "scores": scores}))
 
 
 def _scores(switch: str | None) -> dict[str, list[object]]:
+    data = Path(__file__).parents[2] / "bench" / "data"
+    result: dict[str, list[object]] = json.loads(_run(SCORES, str(data), switch))
+    return result
+
+
+TRICKY = [
+    "ΟΜΟΣΠΟΝΔΙΑΚΗ ΥΠΗΡΕΣΙΑ ΤΗΣ ΡΩΣΙΚΗΣ ΟΜΟΣΠΟΝΔΙΑΣ",  # final sigma needs context
+    "Ο ΣΟΦΟΣ Σ.Α.",
+    "İSTANBUL İthalat Ihracat",
+    "Großhandel STRASSE ǅoković ǈubljana",
+    "ﬁrma ﬂow ＦＵＬＬ ｗｉｄｔｈ №5",
+    "Nguyễn Thị Ōsaka Ümit Çelik Łódź Þór",
+    "КИМ ЧЕН ЫН Фёдорова ООО «Ромашка»",
+    "김정은 조선 광선은행",
+    "O'Neil d’Arc TONGSAN2 Ko-Ryo 3",
+]
+FORMS = """
+import json, sys
+from sanctionwatch.screen.normalize import prepare_name
+forms = []
+for name in json.loads(sys.argv[1]):
+    for schema in ("Person", "Company"):
+        form = prepare_name(name, schema)
+        forms.append([[t.text, t.folded, t.phonetic, t.patronymic, repr(t.syllables)]
+                      for t in form.tokens] + [sorted(form.legal_forms), form.joined])
+print(json.dumps(forms))
+"""
+
+
+def _run(script: str, argument: str, switch: str | None) -> str:
     env = {key: value for key, value in os.environ.items() if key != speedups.SWITCH}
     env["PYTHONPATH"] = os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")])
     if switch is not None:
         env[speedups.SWITCH] = switch
-    data = Path(__file__).parents[2] / "bench" / "data"
-    output = subprocess.run(
-        [sys.executable, "-c", SCORES, str(data)],
+    return subprocess.run(
+        [sys.executable, "-c", script, argument],
         env=env,
         capture_output=True,
         text=True,
         check=True,
         timeout=300,
     ).stdout
-    result: dict[str, list[object]] = json.loads(output)
-    return result
+
+
+def test_compiled_build_prepares_unusual_scripts_like_the_source() -> None:
+    if not speedups.active_modules():
+        pytest.skip("no compiled build in use (sanctionwatch speedups build)")
+    argument = json.dumps(TRICKY)
+    assert _run(FORMS, argument, None) == _run(FORMS, argument, "0")
 
 
 def test_switch_off_imports_every_module_from_source() -> None:
@@ -53,8 +87,8 @@ def test_switch_off_imports_every_module_from_source() -> None:
 
 
 def test_compiled_build_scores_exactly_like_the_source() -> None:
-    if not any(speedups.compiled_paths(module) for module in speedups.MODULES):
-        pytest.skip("no compiled build (sanctionwatch speedups build)")
+    if not speedups.active_modules():
+        pytest.skip("no compiled build in use (sanctionwatch speedups build)")
     compiled, pure = _scores(None), _scores("0")
     if not compiled["active"]:
         pytest.skip("the compiled build is stale")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Final
@@ -102,6 +103,9 @@ def _ascii_table() -> dict[int, str]:
 
 
 _DIGIT: Final = re.compile(r"\d")
+_LOWER: Final[Callable[[str], str]] = str.lower
+"""Python's own ``str.lower``, called as an object: compiled code (mypyc) would otherwise
+lower case letter by letter and miss context rules such as the Greek final sigma (ΤΗΣ → της)."""
 
 
 def normalized_parts(text: str) -> list[str]:
@@ -109,7 +113,7 @@ def normalized_parts(text: str) -> list[str]:
     if text.isascii():
         text = text.translate(_ascii_table())
     else:
-        text = unicodedata.normalize("NFC", text).lower().translate(_script_table())
+        text = _LOWER(unicodedata.normalize("NFC", text)).translate(_script_table())
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
         text = _SEPARATORS.sub(" ", _APOSTROPHES.sub("", text))
     if _DIGIT.search(text) is not None:
