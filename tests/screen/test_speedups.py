@@ -3,6 +3,7 @@ build is in use it scores every labelled pair exactly as the pure-Python modules
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -58,6 +59,12 @@ print(json.dumps(forms))
 """
 
 
+def _compiled_in_use() -> bool:
+    for module in speedups.MODULES:
+        importlib.import_module(module)
+    return bool(speedups.active_modules())
+
+
 def _run(script: str, argument: str, switch: str | None) -> str:
     env = {key: value for key, value in os.environ.items() if key != speedups.SWITCH}
     env["PYTHONPATH"] = os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")])
@@ -74,7 +81,7 @@ def _run(script: str, argument: str, switch: str | None) -> str:
 
 
 def test_compiled_build_prepares_unusual_scripts_like_the_source() -> None:
-    if not speedups.active_modules():
+    if not _compiled_in_use():
         pytest.skip("no compiled build in use (sanctionwatch speedups build)")
     argument = json.dumps(TRICKY)
     assert _run(FORMS, argument, None) == _run(FORMS, argument, "0")
@@ -87,7 +94,7 @@ def test_switch_off_imports_every_module_from_source() -> None:
 
 
 def test_compiled_build_scores_exactly_like_the_source() -> None:
-    if not speedups.active_modules():
+    if not _compiled_in_use():
         pytest.skip("no compiled build in use (sanctionwatch speedups build)")
     compiled, pure = _scores(None), _scores("0")
     if not compiled["active"]:
@@ -126,3 +133,23 @@ def test_one_stale_module_sends_every_module_to_source(monkeypatch: pytest.Monke
     finder = sys.meta_path[0]
     assert isinstance(finder, speedups._SourceFirst)
     assert finder.modules == frozenset(speedups.MODULES)
+
+
+def test_build_without_a_c_compiler_fails_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(speedups.SpeedupsError, match="no C compiler"):
+        speedups.build()
+
+
+def test_speedups_command_lists_every_module_as_json() -> None:
+    from typer.testing import CliRunner
+
+    from sanctionwatch.cli import app
+
+    result = CliRunner().invoke(app, ["speedups", "--json"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["module"] for r in records] == list(speedups.MODULES)
+    assert all(r["state"] and r["file"] for r in records)

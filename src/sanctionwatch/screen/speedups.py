@@ -163,8 +163,9 @@ def build(verbose: bool = False) -> list[Path]:
             command.build_lib = str(Path(scratch) / "lib")
             distribution.verbose = verbose
             distribution.run_command("build_ext")
-        except SystemExit as exc:  # setuptools reports compile errors this way
-            raise SpeedupsError(f"mypyc build failed ({exc})") from exc
+        except (SystemExit, Exception) as exc:  # mypy exits on type errors; gcc raises
+            remove()
+            raise SpeedupsError(f"mypyc build failed ({type(exc).__name__}: {exc})") from exc
         finally:
             os.chdir(previous)
     if any(source_digest(module) != digest for module, digest in digests.items()):
