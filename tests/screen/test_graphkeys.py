@@ -12,11 +12,11 @@ from sqlalchemy import delete, func, select
 from sanctionwatch.monitor.rescreen import delta_rescreen
 from sanctionwatch.screen.graphkeys import (
     graph_candidates,
+    graph_keys,
     key_hash,
     names_fingerprint,
     refresh_graph_keys,
 )
-from sanctionwatch.screen.index import weighted_keys
 from sanctionwatch.screen.lists.diff import diff_versions
 from sanctionwatch.screen.lists.store import load_list_file
 from sanctionwatch.screen.normalize import prepare_name
@@ -91,7 +91,7 @@ def _pairs(database: Database) -> set[tuple[str, str]]:
 
 
 def _name_keys(name: str) -> set[int]:
-    return {key_hash(key) for key in weighted_keys(prepare_name(name, "Company"))}
+    return {key_hash(key) for key in graph_keys(prepare_name(name, "Company"))}
 
 
 def _candidates(database: Database, list_ids: list[str]) -> list[str]:

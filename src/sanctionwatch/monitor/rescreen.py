@@ -1,11 +1,15 @@
-"""Delta re-screening after a list update, writing only where something changed.
+"""Delta re-screening after a list update: the matches a full ``screen --all`` would store
+against the changed entries, found by scoring only the graph entities that could match them.
 
-Same result as :func:`sanctionwatch.screen.screening.rescreen_changed` (the candidate graph
-entities screened against an index of the changed list entities; stored matches against them
-replaced), but an entity with no hit and no earlier match against a changed entry is not
-written to at all. Candidates come from the graph-side name-key index
-(:mod:`sanctionwatch.screen.graphkeys`), so the time follows the size of the update, not of
-the graph.
+Candidates come from the graph-side name-key index (:mod:`sanctionwatch.screen.graphkeys`), so
+the time follows the size of the update, not of the graph. Each candidate is scored in two
+steps: against a small index of the changed entries (cheap; a name with no hit there has none
+against them in the full index either, where they compete with every other list name), then,
+only when that finds something, against the index of every list, keeping the hits on changed
+entries. So a delta never stores a pair the full screen would not: a changed entry that a
+better-named unchanged entry crowds out of a query's candidates stays out, exactly as in
+``screen --all``. An entity with no hit and no earlier match against a changed entry is not
+written to at all.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from followthemoney import StatementEntity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sanctionwatch.screen.index import Query
+from sanctionwatch.screen.index import Query, ScreeningHit, ScreeningIndex
+from sanctionwatch.screen.index_store import cached_list_index
 from sanctionwatch.screen.screening import (
     LIST_ORIGIN_PREFIX,
     SCREEN_ORIGIN,
@@ -69,6 +74,32 @@ def _graph_queries(session: Session, entity_ids: Sequence[str]) -> list[tuple[st
     return queries
 
 
+class _FullIndex:
+    """The index of every list, loaded (or built and cached for ``screen``) on first use."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.index: ScreeningIndex | None = None
+
+    def get(self) -> ScreeningIndex:
+        if self.index is None:
+            self.index = cached_list_index(self.database).index
+        return self.index
+
+
+def _confirmed_hits(
+    small: ScreeningIndex,
+    full: _FullIndex,
+    query: Query,
+    changed: set[str],
+    cutoff: float,
+) -> list[ScreeningHit]:
+    """Hits on changed entries as the full screen finds them (see the module docstring)."""
+    if not len(small) or not screen_entity(small, query, cutoff):
+        return []
+    return [hit for hit in screen_entity(full.get(), query, cutoff) if hit.entity.id in changed]
+
+
 def delta_rescreen(
     database: Database,
     changed_list_entity_ids: Sequence[str],
@@ -79,7 +110,9 @@ def delta_rescreen(
     the graph-side name-key index); store only changes. ``full_scan`` screens every entity."""
     cutoff = default_threshold() if threshold is None else threshold
     changed = sorted(set(changed_list_entity_ids))
+    changed_set = set(changed)
     index = build_list_index(database, changed)
+    full = _FullIndex(database)
     with database.session() as session:
         affected = set(
             session.scalars(
@@ -94,7 +127,7 @@ def delta_rescreen(
         with database.session() as session:
             found = {}
             for entity_id, query in _graph_queries(session, ids[start : start + BATCH]):
-                hits = screen_entity(index, query, cutoff) if len(index) else []
+                hits = _confirmed_hits(index, full, query, changed_set, cutoff)
                 if hits or entity_id in affected:
                     found[entity_id] = hits
             for entity in _graph_entities(session, sorted(found)):
