@@ -50,8 +50,9 @@ MIN_OVERLAP = 0.25
 share of the list name's key weight (each key weighted by its rarity in the graph; the whole
 sorted name ``x:`` and numbers ``n:`` count when shared but are not required)."""
 TOP_PER_NAME = 50
-"""The best-overlapping graph entities of each list name are candidates whatever their share:
-a short name (two syllables) can match inside a longer one."""
+"""The best-overlapping graph entities of each list name are candidates whatever their share
+(a short name can match inside a longer one), at most ``TOP_SHARE`` of the graph."""
+TOP_SHARE = 0.01
 MAX_KEY_SHARE = 0.02
 """Keys on more than this share of graph entities (``g:ong``, ``t:trading``) are left out of
 the lookup when a list name has at least two rarer keys, as the screening index does."""
@@ -61,7 +62,30 @@ unless the pair is on more than this share of graph entities (``kim|song`` in a 
 PAIR_TOKENS = 8
 """Order-free pairs are formed among a name's first this many distinct tokens."""
 BONUS_KINDS = ("x:", "n:")
-PAIR_KINDS = ("v:", "w:", "u:")
+SKELETON_RULES = (
+    ("shch", "s"),
+    ("chkh", "j"),
+    ("tch", "j"),
+    ("chh", "j"),
+    ("tkh", "d"),
+    ("pkh", "b"),
+    ("kkh", "g"),
+    ("ch", "j"),
+    ("zh", "j"),
+    ("ts", "j"),
+    ("sh", "s"),
+    ("th", "d"),
+    ("ph", "b"),
+    ("kh", "h"),
+    ("ng", "n"),
+)
+"""Spellings of one sound across romanisations and Russian transcription (longest first):
+*Чжун* is *chzhun*, *Тхэ* is *tkhe*, *Хак* is *khak*; final *ng* is Russian *н*."""
+SKELETON_LETTERS = str.maketrans(
+    "kgqcpbftdjzrlsxhmn", "gggg" + "bbb" + "dd" + "jj" + "ll" + "ss" + "hmn"
+)
+SKELETON_CLASSES = frozenset("gbdjlshmn")
+MIN_SKELETON = 3
 CHUNK = 500
 KEYS_TABLE: Table = GraphNameKeyRow.__table__  # type: ignore[assignment]
 NAMES_TABLE: Table = GraphNameRow.__table__  # type: ignore[assignment]
@@ -101,7 +125,30 @@ def order_free_keys(form: NameForm) -> dict[str, float]:
         keys[f"w:{left}|{right}"] = 1.0
     if form.syllables:
         keys.update(_syllable_pairs_any_order(form))
+    skeleton = consonant_skeleton(form)
+    if len(skeleton) >= MIN_SKELETON:
+        keys[f"z:{skeleton}"] = 1.0
     return keys
+
+
+def consonant_skeleton(form: NameForm) -> str:
+    """The name's consonants by sound class, each token's runs written once, sorted: the same
+    for *Seo Bok Il* and *Pokil So*, *Kwon Kwang Yong* and *Квон Гван Ён* (vowels, the
+    romanisations' main disagreement, and word order and syllable boundaries drop out)."""
+    letters: list[str] = []
+    for token in form.tokens:
+        if token.is_number:
+            continue
+        text = token.text
+        for spelling, sound in SKELETON_RULES:
+            if spelling in text:
+                text = text.replace(spelling, sound.upper())
+        previous = ""
+        for letter in text.lower().translate(SKELETON_LETTERS):
+            if letter in SKELETON_CLASSES and letter != previous:
+                letters.append(letter)
+                previous = letter
+    return "".join(sorted(letters))
 
 
 def _syllable_pairs_any_order(form: NameForm) -> dict[str, float]:
@@ -452,7 +499,9 @@ def _lookup_keys(form: NameForm, counts: dict[int, int], total: int) -> _Lookup:
     return _Lookup(weights, required, pairs)
 
 
-def _best_numbers(lookup: _Lookup, postings: dict[int, np.ndarray], size: int) -> np.ndarray:
+def _best_numbers(
+    lookup: _Lookup, postings: dict[int, np.ndarray], size: int, total: int
+) -> np.ndarray:
     """Entities whose shared keys carry the required weight, the ``TOP_PER_NAME`` best, and
     every entity sharing a rare order-free pair with the name."""
     paired = [postings[key] for key in lookup.pairs if key in postings]
@@ -467,10 +516,9 @@ def _best_numbers(lookup: _Lookup, postings: dict[int, np.ndarray], size: int) -
     scores = np.bincount(numbers, weights=repeated, minlength=size)
     found = np.flatnonzero(scores)
     strong = found[scores[found] >= lookup.required]
-    if TOP_PER_NAME > 0 and len(found) > TOP_PER_NAME:
-        found = found[np.argpartition(scores[found], -TOP_PER_NAME)[-TOP_PER_NAME:]]
-    elif TOP_PER_NAME <= 0:
-        found = strong
+    top = min(TOP_PER_NAME, max(10, int(total * TOP_SHARE)))
+    if len(found) > top:
+        found = found[np.argpartition(scores[found], -top)[-top:]]
     return np.union1d(np.union1d(strong, found), by_pair)
 
 
@@ -488,7 +536,7 @@ def graph_candidates(session: Session, index: ScreeningIndex) -> Candidates:
     size = int(max((int(p.max()) for p in postings.values() if len(p)), default=0)) + 1
     numbers: set[int] = set()
     for lookup in wanted:
-        numbers.update(_best_numbers(lookup, postings, size).tolist())
+        numbers.update(_best_numbers(lookup, postings, size, total).tolist())
     ids: list[str] = []
     ordered = sorted(numbers)
     for start in range(0, len(ordered), CHUNK):
