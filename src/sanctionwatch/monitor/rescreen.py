@@ -2,14 +2,12 @@
 against the changed entries, found by scoring only the graph entities that could match them.
 
 Candidates come from the graph-side name-key index (:mod:`sanctionwatch.screen.graphkeys`), so
-the time follows the size of the update, not of the graph. Each candidate is scored in two
-steps: against a small index of the changed entries (cheap; a name with no hit there has none
-against them in the full index either, where they compete with every other list name), then,
-only when that finds something, against the index of every list, keeping the hits on changed
-entries. So a delta never stores a pair the full screen would not: a changed entry that a
-better-named unchanged entry crowds out of a query's candidates stays out, exactly as in
-``screen --all``. An entity with no hit and no earlier match against a changed entry is not
-written to at all.
+the time follows the size of the update, not of the graph. Each candidate is scored as
+:func:`~sanctionwatch.screen.screening.hits_on_changed` scores it (the small index of the
+changed entries first, the full list index only for those with a hit there), so a delta never
+stores a pair the full screen would not. Unlike
+:func:`~sanctionwatch.screen.screening.rescreen_changed`, an entity with no hit and no earlier
+match against a changed entry is not written to at all.
 """
 
 from __future__ import annotations
@@ -21,17 +19,17 @@ from followthemoney import StatementEntity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sanctionwatch.screen.index import Query, ScreeningHit, ScreeningIndex
-from sanctionwatch.screen.index_store import cached_list_index
+from sanctionwatch.screen.index import Query
 from sanctionwatch.screen.screening import (
     LIST_ORIGIN_PREFIX,
     SCREEN_ORIGIN,
+    FullListIndex,
     ScreenSummary,
     build_list_index,
     default_threshold,
     entity_from_columns,
+    hits_on_changed,
     rescreen_targets,
-    screen_entity,
     store_matches,
 )
 from sanctionwatch.screen.tables import ScreenMatchRow
@@ -74,32 +72,6 @@ def _graph_queries(session: Session, entity_ids: Sequence[str]) -> list[tuple[st
     return queries
 
 
-class _FullIndex:
-    """The index of every list, loaded (or built and cached for ``screen``) on first use."""
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self.index: ScreeningIndex | None = None
-
-    def get(self) -> ScreeningIndex:
-        if self.index is None:
-            self.index = cached_list_index(self.database).index
-        return self.index
-
-
-def _confirmed_hits(
-    small: ScreeningIndex,
-    full: _FullIndex,
-    query: Query,
-    changed: set[str],
-    cutoff: float,
-) -> list[ScreeningHit]:
-    """Hits on changed entries as the full screen finds them (see the module docstring)."""
-    if not len(small) or not screen_entity(small, query, cutoff):
-        return []
-    return [hit for hit in screen_entity(full.get(), query, cutoff) if hit.entity.id in changed]
-
-
 def delta_rescreen(
     database: Database,
     changed_list_entity_ids: Sequence[str],
@@ -112,7 +84,7 @@ def delta_rescreen(
     changed = sorted(set(changed_list_entity_ids))
     changed_set = set(changed)
     index = build_list_index(database, changed)
-    full = _FullIndex(database)
+    full = FullListIndex(database)
     with database.session() as session:
         affected = set(
             session.scalars(
@@ -127,7 +99,7 @@ def delta_rescreen(
         with database.session() as session:
             found = {}
             for entity_id, query in _graph_queries(session, ids[start : start + BATCH]):
-                hits = _confirmed_hits(index, full, query, changed_set, cutoff)
+                hits = hits_on_changed(index, full, query, changed_set, cutoff)
                 if hits or entity_id in affected:
                     found[entity_id] = hits
             for entity in _graph_entities(session, sorted(found)):
