@@ -207,20 +207,20 @@ class GraphNames:
     def schema(self) -> Schema | None:
         return _common_schema(self.schemata)
 
-    def name_keys(self) -> dict[str, float]:
-        """Every screening key of every name, as a query for this entity would use them."""
+    def key_hashes(self) -> set[int]:
+        """The hashed graph keys of every name (:func:`graph_keys`; shares are not stored)."""
         schema = self.schema()
-        keys: dict[str, float] = {}
+        hashes: set[int] = set()
         if schema is None:
-            return keys
+            return hashes
         for _prop, value in sorted(self.names):
             try:
                 form = prepare_name(value, schema.name)
             except ValueError:
                 continue
-            for key, share in graph_keys(form).items():
-                keys[key] = max(keys.get(key, 0.0), share)
-        return keys
+            hashes.update(map(key_hash, weighted_keys(form)))
+            hashes.update(map(key_hash, order_free_keys(form)))
+        return hashes
 
 
 def _graph_name_filter() -> list[ColumnElement[bool]]:
@@ -362,7 +362,7 @@ def _rekey(
     written = 0
     for done, entity_id in enumerate(stale, start=1):
         entry = current[entity_id]
-        keys = {key_hash(key) for key in entry.name_keys()}
+        keys = entry.key_hashes()
         schema = entry.schema()
         values = {
             "schema": schema.name if schema is not None else "Thing",
@@ -377,7 +377,7 @@ def _rekey(
             number = next_number
             next_number += 1
             new_rows.append({"id": number, "entity_id": entity_id, **values})
-        key_rows += [(key, number) for key in keys]
+        key_rows += [(key, number) for key in sorted(keys)]
         if len(key_rows) >= INSERT_BATCH:
             _flush_rows(session, new_rows, changed_rows, key_rows)
             written += len(key_rows)
