@@ -17,9 +17,10 @@ import pytest
 from sqlalchemy import select
 
 from sanctionwatch.monitor.rescreen import delta_rescreen
+from sanctionwatch.screen.index import make_query_entity
 from sanctionwatch.screen.lists.diff import diff_versions
 from sanctionwatch.screen.lists.store import load_list_file
-from sanctionwatch.screen.screening import screen_all
+from sanctionwatch.screen.screening import build_list_index, screen_all, screen_entity
 from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.statements import Statement, add_statements
@@ -214,3 +215,31 @@ def test_delta_stores_what_a_full_screen_stores(
     assert len(hard & graph_ids) >= len(added) - 1
     assert any(listed.startswith("os-added") or "added" in listed for listed in listed_ids)
     assert summary.screened < len(graph) * 2 // 3  # a delta, even in this dense vocabulary
+
+
+def test_a_changed_entry_crowded_out_of_the_full_screen_is_not_stored(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve unchanged entries carry the graph entity's exact name; a new entry with a
+    near spelling scores above the threshold on its own, but the full screen keeps only the
+    best ten hits, so neither it nor the delta stores the new entry."""
+    monkeypatch.setenv("SANCTIONWATCH_SCREEN_CACHE_DIR", str(tmp_path / "cache"))
+    _write_graph(database, {"subject": ("Person", "Ryu Myong Hak")})
+    same = {f"same{n}": ("Person", ["Ryu Myong Hak"]) for n in range(12)}
+    v1 = _load(database, tmp_path, "v1.json", same)
+    screen_all(database, threshold=THRESHOLD)
+    assert len(_pairs(database)) == 10
+    v2 = _load(database, tmp_path, "v2.json", same | {"near": ("Person", ["Ryu Myong-hakk"])})
+    with database.session() as session:
+        diff = diff_versions(session, v1, v2)
+    changed = [e.entity_id for e in diff.added]
+    assert len(changed) == 1
+    small = build_list_index(database, changed)
+    query = make_query_entity("Ryu Myong Hak", "Person")
+    assert [hit.entity.id for hit in screen_entity(small, query, THRESHOLD)] == changed
+    summary = delta_rescreen(database, changed, THRESHOLD)
+    assert summary.screened == 1 and summary.matches == 0
+    after_delta = _pairs(database)
+    assert len(after_delta) == 10 and changed[0] not in {listed for _g, listed in after_delta}
+    screen_all(database, threshold=THRESHOLD)
+    assert _pairs(database) == after_delta
