@@ -4,15 +4,18 @@ A list update changes a few to a few hundred designations; re-screening every gr
 against them costs time in proportion to the graph. This index files every graph entity (every
 matchable entity that is not a list entity) under the keys the screening index uses for its
 names (:func:`sanctionwatch.screen.index.weighted_keys`: folded tokens, phonetic codes, Korean
-syllable readings and pairs, numbers, trigrams), so a re-screen looks up the keys of the changed
-list names and scores only the entities filed under enough of them.
+syllable readings and pairs, numbers, trigrams) plus keys that ignore word order, script and
+romanisation (:func:`order_free_keys`), so a re-screen looks up the keys of the changed list
+names and scores only the entities filed under enough of them. The aim is that a delta finds
+every pair a full ``screen --all`` finds (``tests/monitor/test_delta_exact.py``).
 
 Stored in two tables (``screen_graph_names``, ``screen_graph_keys``) rather than a file: they sit
 in the same transactions as the statements, work on SQLite and PostgreSQL alike, and a key
 lookup is an index range scan. Freshness is checked, not trusted: each entity row keeps a
-signature of the name statements it was keyed from, and :func:`refresh_graph_keys` (run by every
-delta re-screen) re-keys exactly the entities whose signature changed, whoever wrote the
-statements (extraction, resolution, an analyst). ``screen graph-keys --rebuild`` starts over.
+signature of the name statements it was keyed from, and :func:`refresh_graph_keys` (run by
+``sanctionwatch run`` and every monitor run after resolution, and by every delta re-screen)
+re-keys exactly the entities whose signature changed, whoever wrote the statements (extraction,
+resolution, an analyst). ``screen-keys --rebuild`` starts over.
 """
 
 from __future__ import annotations
