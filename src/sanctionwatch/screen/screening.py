@@ -411,11 +411,12 @@ def hits_on_changed(
     threshold: float,
 ) -> list[ScreeningHit]:
     """A query's hits on changed list entries exactly as a screen against every list finds
-    them. The small index of the changed entries is tried first (cheap, and a query with no hit
-    there has none among them in the full index, where they compete with every other list
-    name); only then is the query searched in the full index, keeping the changed entries'
-    hits. So a re-screen never stores a pair ``screen --all`` would not (a changed entry that
-    better-named unchanged entries crowd out of a query's candidates stays out)."""
+    them. The small index of the changed entries is tried first: it is cheap, and there the
+    changed entries compete only with each other, so a query with no hit there has, but for
+    differences in key rarity between the two indexes, none among them in the full index. Only
+    then is the query searched in the full index, keeping the changed entries' hits. So a
+    re-screen never stores a pair ``screen --all`` would not (a changed entry that better-named
+    unchanged entries crowd out of a query's top hits stays out)."""
     if not len(changed_index) or not screen_entity(changed_index, query, threshold):
         return []
     return [hit for hit in screen_entity(full.get(), query, threshold) if hit.entity.id in changed]
