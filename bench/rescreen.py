@@ -1,7 +1,7 @@
 """Delta re-screen after a list update against a full screen, on a graph of 100,000 entities.
 
 Run: PYTHONPATH=src python bench/rescreen.py [--entities 100000] [--update un|synthetic]
-     [--no-reference] [--no-full] [--db URL]
+     [--no-reference] [--no-full] [--verify-full] [--db URL]
 
 1. Writes a synthetic graph (``bench/graphgen.py``: Korean names in several romanisations and
    in Cyrillic, Russian names with patronymics, Chinese and Western names, companies with legal
@@ -18,6 +18,8 @@ Run: PYTHONPATH=src python bench/rescreen.py [--entities 100000] [--update un|sy
    candidate lookup, scoring, storing) and, unless ``--no-reference``, the same re-screen over
    every graph entity (each one scored as ``screen --all`` scores it: what a full re-screen
    stores against the changed entries), and checks both stored exactly the same matches.
+   ``--verify-full`` then runs ``screen --all`` on the updated lists (another full screen) and
+   compares its pairs against the changed entries with the delta's.
 
 The box may be shared: the load average is printed; absolute times are then pessimistic.
 """
@@ -219,6 +221,7 @@ def run(
     folder: Path,
     reference: bool = True,
     full_screen: bool = True,
+    verify_full: bool = False,
 ) -> None:
     if update == "un":
         old, new, fmt = SHARED / UN_OLD, SHARED / UN_NEW, "un-xml"
@@ -281,6 +284,25 @@ def run(
             f"delta / full screen = {delta_seconds / full_seconds:.3f} "
             f"({delta_seconds:.1f} s vs {full_seconds:.1f} s; target: delta <= 10 s at 100,000)"
         )
+    if verify_full:
+        verify_against_screen_all(database, set(ids), after_delta)
+
+
+def verify_against_screen_all(
+    database: Database, changed: set[str], after_delta: set[tuple[str, str]]
+) -> None:
+    """``screen --all`` on the updated lists; its pairs on changed entries vs the delta's."""
+    clock = Clock()
+    screen_all(database)
+    clock.stop("screen --all after the update (verification)")
+    full = {pair for pair in stored_pairs(database) if pair[1] in changed}
+    delta = {pair for pair in after_delta if pair[1] in changed}
+    verdict = "EQUAL" if full == delta else "DIFFER"
+    print(
+        f"  against changed entries: screen --all {len(full)} pairs, delta {len(delta)}, "
+        f"{len(full - delta)} only in screen --all, {len(delta - full)} only in the delta: "
+        f"{verdict}"
+    )
 
 
 def default_update() -> str:
@@ -293,6 +315,9 @@ def main() -> None:
     parser.add_argument("--update", choices=("un", "synthetic"), default=default_update())
     parser.add_argument("--no-reference", action="store_true", help="skip the every-entity run")
     parser.add_argument("--no-full", action="store_true", help="skip the full screen (quick)")
+    parser.add_argument(
+        "--verify-full", action="store_true", help="screen --all after the update and compare"
+    )
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
@@ -306,6 +331,7 @@ def main() -> None:
             Path(tmp),
             reference=not args.no_reference,
             full_screen=not args.no_full,
+            verify_full=args.verify_full,
         )
         database.dispose()
 
