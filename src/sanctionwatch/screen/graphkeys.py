@@ -116,7 +116,8 @@ def order_free_keys(form: NameForm) -> dict[str, float]:
     """Keys that ignore word order and script: every pair of the name's folded tokens
     (``v:``), of their phonetic codes (``w:``) and, when the name reads as Korean, of the
     Revised Romanization readings of any two of its syllables (``u:``), so *Квон Гван Ён* and
-    *Kwang Yong Kwon* share ``u:gwang|gwon`` although no consecutive pair or trigram is shared.
+    *Kwang Yong Kwon* share ``u:gwang|gwon`` although no consecutive pair or trigram is shared;
+    and the name's consonant skeleton (``z:``, :func:`consonant_skeleton`).
     """
     keys: dict[str, float] = {}
     words = [t for t in form.tokens if not t.is_number][:PAIR_TOKENS]
@@ -143,7 +144,7 @@ def consonant_skeleton(form: NameForm) -> str:
         if token.is_number:
             continue
         text = token.text
-        for spelling, sound in SKELETON_RULES:
+        for spelling, sound in SKELETON_RULES:  # upper case: not matched by later rules
             if spelling in text:
                 text = text.replace(spelling, sound.upper())
         previous = ""
