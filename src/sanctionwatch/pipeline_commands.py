@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from sanctionwatch.clikit import DbOption, err_console, open_database, print_table
-from sanctionwatch.ingest.commands import store_stats
+from sanctionwatch.ingest import commands as ingest_commands
 from sanctionwatch.pipeline import run_pipeline
-from sanctionwatch.web.commands import HostOption, PortOption, serve_app, should_serve
+from sanctionwatch.web import commands as web_commands
 
 
 def register(app: typer.Typer) -> None:
@@ -25,8 +25,8 @@ def run(
         "--serve/--no-serve",
         help="Serve the web app after the summary (default: when run from a terminal).",
     ),
-    host: str = HostOption,
-    port: int = PortOption,
+    host: str = web_commands.HostOption,
+    port: int = web_commands.PortOption,
 ) -> None:
     """Run the main job: the whole pipeline on PATHS, print a summary, then serve the web app.
 
@@ -40,10 +40,11 @@ def run(
     database = open_database(db)
     summary = run_pipeline(database, paths)
     print_table("SanctionWatch pipeline", ["stage", "result"], summary.steps.items())
-    print_table("SanctionWatch store", ["what", "count"], store_stats(database).items())
+    counts = ingest_commands.store_stats(database)
+    print_table("SanctionWatch store", ["what", "count"], counts.items())
     for failure in summary.failures:
         err_console.print(f"error: {failure}")
-    if should_serve(serve):
-        serve_app(database, host, port)
+    if web_commands.should_serve(serve):
+        web_commands.serve_app(database, host, port)
     if not summary.ok:
         raise typer.Exit(1)
