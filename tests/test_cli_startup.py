@@ -49,7 +49,7 @@ def test_importing_the_cli_imports_no_stage() -> None:
     assert stages <= {"sanctionwatch.cli", "sanctionwatch.clikit", "sanctionwatch.settings"}
 
 
-def test_root_help_imports_no_stage_and_lists_every_command() -> None:
+def test_root_help_imports_no_stage() -> None:
     modules = _modules_after(
         "from sanctionwatch.cli import app\n"
         "try:\n    app(['--help'])\n"
