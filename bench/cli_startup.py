@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,17 +54,23 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": f"{source}{os.pathsep}{path}" if path else source}
 
 
-def run(template: str, argv: list[str], extra: tuple[str, ...] = ()) -> tuple[float, str]:
-    """Wall seconds of one fresh process running the command line with ``argv``."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(template: str, argv: list[str], extra: tuple[str, ...] = ()) -> tuple[float, float, str]:
+    """Wall and CPU seconds of one fresh process running the command line with ``argv``
+    (CPU time suffers less than wall time when other work shares the cores)."""
     code = template.format(argv=["sanctionwatch", *argv])
-    started = time.perf_counter()
+    cpu, started = _children_cpu(), time.perf_counter()
     done = subprocess.run(
         [sys.executable, *extra, "-c", code], capture_output=True, text=True, env=_env()
     )
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, _children_cpu() - cpu
     if done.returncode != 0:
         raise SystemExit(f"sanctionwatch {' '.join(argv)} failed:\n{done.stderr[-2000:]}")
-    return elapsed, done.stderr
+    return elapsed, cpu, done.stderr
 
 
 def prepare(folder: Path) -> str:
@@ -76,13 +83,18 @@ def prepare(folder: Path) -> str:
     return url
 
 
-def median_seconds(template: str, argv: list[str], runs: int) -> float:
-    return statistics.median(run(template, argv)[0] for _ in range(runs))
+def median_seconds(template: str, argv: list[str], runs: int) -> tuple[float, float]:
+    """Median wall and median CPU seconds over ``runs`` fresh processes."""
+    timings = [run(template, argv)[:2] for _ in range(runs)]
+    return (
+        statistics.median(wall for wall, _ in timings),
+        statistics.median(cpu for _, cpu in timings),
+    )
 
 
 def import_top(argv: list[str], count: int = 10) -> list[tuple[float, str]]:
     """The ``count`` imports with the largest cumulative time (seconds, module)."""
-    _, stderr = run(LAZY, argv, ("-X", "importtime"))
+    stderr = run(LAZY, argv, ("-X", "importtime"))[2]
     rows = []
     for line in stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
@@ -106,15 +118,18 @@ def main() -> None:
             "compare (two names)": ["compare", "Kim Jong Un", "KIM CHONG-UN", "--json"],
             "lists versions --json": ["lists", "versions", "--json", "--db", url],
         }
-        print(f"\nmedian wall seconds of {args.runs} fresh processes (interpreter start included)")
-        print(f"{'command':<32} {'lazy':>8} {'eager':>8} {'eager/lazy':>11}")
+        print(f"\nmedian seconds of {args.runs} fresh processes (interpreter start included)")
+        print(f"{'command':<30} {'lazy wall':>9} {'cpu':>6} {'eager wall':>10} {'cpu':>6} ratio")
         for label, argv in commands.items():
-            lazy = median_seconds(LAZY, argv, args.runs)
+            lazy, lazy_cpu = median_seconds(LAZY, argv, args.runs)
             if args.no_eager:
-                print(f"{label:<32} {lazy:8.3f}")
+                print(f"{label:<30} {lazy:9.3f} {lazy_cpu:6.3f}")
                 continue
-            eager = median_seconds(EAGER, argv, args.runs)
-            print(f"{label:<32} {lazy:8.3f} {eager:8.3f} {eager / lazy:10.1f}x")
+            eager, eager_cpu = median_seconds(EAGER, argv, args.runs)
+            print(
+                f"{label:<30} {lazy:9.3f} {lazy_cpu:6.3f} {eager:10.3f} {eager_cpu:6.3f} "
+                f"{eager / lazy:4.1f}x"
+            )
         print(f"\nslowest imports of `screen {QUERY!r} --json` (cumulative seconds)")
         for seconds, module in import_top(commands[f"screen {QUERY!r} --json"]):
             print(f"  {seconds:6.3f}  {module.strip()}")
