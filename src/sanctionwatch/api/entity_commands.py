@@ -200,8 +200,9 @@ def entity(
     db: str | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Show a resolved entity: its members and their sources, then every statement with its
-    document, span, sentence and origin.
+    """Show a resolved entity: members, their sources, every statement with its evidence.
+
+    Each statement comes with its document, span, sentence and origin.
 
     Any member id leads to the whole cluster (an article's mention, a list entry, a retired
     canonical id). --json prints one line per statement (with the member it belongs to);

@@ -18,6 +18,9 @@ import yaml
 
 from sanctionwatch.settings import DATA_DIR
 
+# libyaml's parser when PyYAML has it: the same safe loading, ten times faster (these files are
+# read whenever the matcher is imported, so by every ``sanctionwatch screen``).
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCREEN_DATA_DIR = DATA_DIR / "screen"
 TRANSLIT_DIR = SCREEN_DATA_DIR / "transliteration"
 HANGUL_BASE = 0xAC00
@@ -31,7 +34,7 @@ class ScreenDataError(ValueError):
 def read_yaml(path: Path) -> dict[str, Any]:
     """Read one data file and check it is a mapping with a string ``version``."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ScreenDataError(f"{path}: cannot read ({exc})") from exc
     if not isinstance(data, dict):

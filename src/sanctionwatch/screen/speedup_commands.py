@@ -57,9 +57,11 @@ def speedups_command(
     action: Action = typer.Argument(Action.status, help="status, build or remove."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Compile the matcher's hot modules with mypyc (same source, same scores, faster), show
-    which are in use, or remove the build. Needs mypy and a C compiler; a build whose source
-    has changed since is ignored, and SANCTIONWATCH_SPEEDUPS=0 switches it off.
+    """Show whether the compiled matcher is in use; build it (mypyc) or remove it.
+
+    The build compiles the same source (same scores, faster) and needs mypy and a C compiler;
+    a build whose source has changed since is ignored, and SANCTIONWATCH_SPEEDUPS=0 switches
+    it off.
 
     Example:
 
