@@ -1,20 +1,25 @@
 """Delta re-screen after a list update against a full screen, on a graph of 100,000 entities.
 
 Run: PYTHONPATH=src python bench/rescreen.py [--entities 100000] [--update un|synthetic]
-     [--no-reference] [--no-full] [--db URL]
+     [--no-reference] [--no-full] [--verify-full] [--db URL]
 
 1. Writes a synthetic graph (``bench/graphgen.py``: Korean names in several romanisations and
    in Cyrillic, Russian names with patronymics, Chinese and Western names, companies with legal
    forms, vessels) with one bulk statement insert, plus a few hundred entities named like list
    entries as documents write them (case, order, hyphens, a typo, a dropped word).
-2. Loads the old list version, builds the graph-side name-key index (timed) and screens the
-   whole graph against the lists (the full screen, timed).
+2. Loads the old list version, builds the graph-side name-key index (timed), then adds 1,000
+   entities as a monitor run would and times the incremental key refresh that ``run`` and
+   ``monitor`` do after resolution (only the new entities are keyed), and screens the whole
+   graph against the lists (the full screen, timed).
 3. Applies a typical list update: ``un`` (default when ``../shared`` is present) loads the newer
    of the two real UN snapshots; ``synthetic`` changes 20, adds 20 and removes 10 entries of a
    generated 2,000-entry list with DPRK-style names (a harder case: Korean names share many keys).
-4. Times the delta re-screen (``monitor.rescreen.delta_rescreen``: key-index refresh check,
+4. Times the delta re-screen (``monitor.rescreen.delta_rescreen``: key-index freshness check,
    candidate lookup, scoring, storing) and, unless ``--no-reference``, the same re-screen over
-   every graph entity, and checks both stored the same matches.
+   every graph entity (each one scored as ``screen --all`` scores it: what a full re-screen
+   stores against the changed entries), and checks both stored exactly the same matches.
+   ``--verify-full`` then runs ``screen --all`` on the updated lists (another full screen) and
+   compares its pairs against the changed entries with the delta's.
 
 The box may be shared: the load average is printed; absolute times are then pessimistic.
 """
@@ -55,6 +60,7 @@ SHARED = Path(os.environ.get("SANCTIONWATCH_SHARED_DIR", Path(__file__).parents[
 UN_OLD = "data/sanctions/un_consolidated_2025-11-20.xml"
 UN_NEW = "data/sanctions/un_consolidated_2026-02-27.xml"
 NEAR_NAMES = 300
+LATE_ENTITIES = 1_000
 
 
 def machine() -> str:
@@ -159,13 +165,13 @@ def graph_names(
     yield from names
 
 
-def write_graph(database: Database, names: Iterator[tuple[str, str]]) -> int:
+def write_graph(database: Database, names: Iterator[tuple[str, str]], prefix: str = "g") -> int:
     """One bulk insert of name statements (what extraction would have written)."""
     rows = []
     now = utcnow()
     for n, (schema, name) in enumerate(names):
         statement = Statement(
-            entity_id=f"g{n}",
+            entity_id=f"{prefix}{n}",
             schema=schema,
             prop="name",
             value=name,
@@ -215,6 +221,7 @@ def run(
     folder: Path,
     reference: bool = True,
     full_screen: bool = True,
+    verify_full: bool = False,
 ) -> None:
     if update == "un":
         old, new, fmt = SHARED / UN_OLD, SHARED / UN_NEW, "un-xml"
@@ -230,6 +237,14 @@ def run(
     clock = Clock()
     keys = refresh_graph_keys(database, rebuild=True)
     build = clock.stop(f"name-key index built ({keys.keys_written} keys)")
+    late_rng = random.Random(9)
+    write_graph(database, (graph_name(late_rng) for _ in range(LATE_ENTITIES)), prefix="late")
+    clock = Clock()
+    late = refresh_graph_keys(database)
+    clock.stop(f"incremental key refresh ({late.rekeyed} new entities, as run/monitor do)")
+    clock = Clock()
+    unchanged = refresh_graph_keys(database)
+    clock.stop(f"key refresh with nothing changed ({unchanged.rekeyed} re-keyed)")
     full_seconds = None
     if full_screen:
         clock = Clock()
@@ -252,20 +267,42 @@ def run(
     if reference:
         clock = Clock()
         scan = delta_rescreen(database, ids, full_scan=True)
-        scan_seconds = clock.stop(f"same re-screen, every entity ({scan.screened})")
+        scan_seconds = clock.stop(f"full re-screen, every entity ({scan.screened})")
         after_scan = stored_pairs(database)
         missed = after_scan - after_delta
         extra = after_delta - after_scan
         print(
             f"  agreement: {len(after_scan & after_delta)} pairs in both, "
-            f"{len(missed)} only in the full scan, {len(extra)} only in the delta"
+            f"{len(missed)} only in the full re-screen, {len(extra)} only in the delta: "
+            f"matches {'EQUAL' if not missed and not extra else 'DIFFER'}"
         )
-        print(f"  delta / every-entity re-screen = {delta_seconds / scan_seconds:.3f}")
+        for graph_id, list_id in sorted(missed)[:10]:
+            print(f"    missed by the delta: {graph_id} / {list_id}")
+        print(f"  delta / full re-screen = {delta_seconds / scan_seconds:.3f}")
     if full_seconds is not None:
         print(
             f"delta / full screen = {delta_seconds / full_seconds:.3f} "
             f"({delta_seconds:.1f} s vs {full_seconds:.1f} s; target: delta <= 10 s at 100,000)"
         )
+    if verify_full:
+        verify_against_screen_all(database, set(ids), after_delta)
+
+
+def verify_against_screen_all(
+    database: Database, changed: set[str], after_delta: set[tuple[str, str]]
+) -> None:
+    """``screen --all`` on the updated lists; its pairs on changed entries vs the delta's."""
+    clock = Clock()
+    screen_all(database)
+    clock.stop("screen --all after the update (verification)")
+    full = {pair for pair in stored_pairs(database) if pair[1] in changed}
+    delta = {pair for pair in after_delta if pair[1] in changed}
+    verdict = "EQUAL" if full == delta else "DIFFER"
+    print(
+        f"  against changed entries: screen --all {len(full)} pairs, delta {len(delta)}, "
+        f"{len(full - delta)} only in screen --all, {len(delta - full)} only in the delta: "
+        f"{verdict}"
+    )
 
 
 def default_update() -> str:
@@ -278,6 +315,9 @@ def main() -> None:
     parser.add_argument("--update", choices=("un", "synthetic"), default=default_update())
     parser.add_argument("--no-reference", action="store_true", help="skip the every-entity run")
     parser.add_argument("--no-full", action="store_true", help="skip the full screen (quick)")
+    parser.add_argument(
+        "--verify-full", action="store_true", help="screen --all after the update and compare"
+    )
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
@@ -291,6 +331,7 @@ def main() -> None:
             Path(tmp),
             reference=not args.no_reference,
             full_screen=not args.no_full,
+            verify_full=args.verify_full,
         )
         database.dispose()
 

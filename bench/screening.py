@@ -39,6 +39,7 @@ from sanctionwatch.screen.lists.store import load_list_folder
 from sanctionwatch.screen.matcher import MATCHER_VERSION
 from sanctionwatch.screen.normalize import normalize_text
 from sanctionwatch.screen.screening import default_threshold, read_list_entities
+from sanctionwatch.screen.speedups import MODULES, active_modules
 from sanctionwatch.settings import load_settings
 from sanctionwatch.store import Database
 
@@ -466,6 +467,8 @@ def main() -> None:
         f"{args.workers} workers; python {platform.python_version()}"
     )
     print(f"matcher: {MATCHER_VERSION}")
+    compiled = active_modules()
+    print(f"compiled matcher modules in use: {len(compiled)} of {len(MODULES)}")
     with tempfile.TemporaryDirectory() as tmp:
         reuse = args.store is not None and args.store.exists()
         database = Database(f"sqlite:///{args.store or Path(tmp) / 'bench.db'}")

@@ -31,10 +31,12 @@ def test_pipeline_runs_every_stage_and_is_idempotent(sqlite_database: Database) 
     assert "0 with matches" not in first.steps["screen"]
     assert not first.steps["flags"].startswith("0 flags")
     assert not first.steps["alerts"].startswith("0 ")
+    assert not first.steps["graph keys"].startswith("0 re-keyed")
 
     second = run_pipeline(sqlite_database)
     assert second.ok, second.failures
     assert second.steps["alerts"].startswith("0 new red-flag alerts")
+    assert second.steps["graph keys"].startswith("0 re-keyed, 0 removed")
     assert store_stats(sqlite_database) == after_first
 
 

@@ -5,17 +5,26 @@ Every stage's ``commands.py`` builds on these so that all commands behave alike.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, NoReturn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
+import typer.core
+import typer.main
 from rich.console import Console
 from rich.table import Table
 
+# typer (0.29+) vendors click: its groups hold, and are called with, these classes.
+from typer import _click as click
+
 from sanctionwatch.settings import load_settings
-from sanctionwatch.store import Database
+
+if TYPE_CHECKING:
+    from sanctionwatch.store import Database
 
 Record = Mapping[str, Any]
 # A table column: a record key, or (header, key), or (header, function of the record).
@@ -35,6 +44,8 @@ JsonOption = typer.Option(False, "--json", help="Print JSON lines instead of a t
 
 def open_database(url: str | None) -> Database:
     """Open and migrate the store named on the command line (or the default)."""
+    from sanctionwatch.store.database import Database  # SQLAlchemy: only for commands that use it
+
     database = Database(url or load_settings().database_url)
     database.migrate()
     return database
@@ -102,3 +113,88 @@ def print_counts(
         return
     hidden = set(hide)
     print_table(title, headers, [(k, v) for k, v in summary.items() if k not in hidden])
+
+
+# --- lazy command loading --------------------------------------------------------------------
+# Importing every stage to start the command line took seconds (spaCy, FollowTheMoney, FastAPI,
+# networkx...). The root group instead knows each command by name, module and one-line help, and
+# imports the module (and calls its ``register(app)``) only when that command runs or shows its
+# own ``--help``. ``sanctionwatch --help`` imports no stage at all.
+
+_LISTING = "sanctionwatch.listing-commands"
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """A top-level command the root group loads on first use.
+
+    ``module`` has ``register(app: typer.Typer)`` adding ``name``; ``help`` is the line the root
+    ``--help`` shows (the first paragraph of the command's own help: a test keeps them equal).
+    """
+
+    name: str
+    module: str
+    help: str
+
+
+class _Placeholder(typer.core.TyperCommand):
+    """Stands for a command not yet imported: enough for the root ``--help`` listing."""
+
+    def __init__(self, entry: LazyCommand) -> None:
+        super().__init__(entry.name, help=entry.help)
+        self.entry = entry
+
+
+_loaded_modules: dict[str, dict[str, click.Command]] = {}
+
+
+def module_commands(module_name: str) -> dict[str, click.Command]:
+    """The click commands a ``commands`` module registers, by name (imported once)."""
+    if module_name not in _loaded_modules:
+        module = importlib.import_module(module_name)
+        staging = typer.Typer(rich_markup_mode="rich")
+        module.register(staging)
+        _loaded_modules[module_name] = dict(typer.main.get_group(staging).commands)
+    return _loaded_modules[module_name]
+
+
+class LazyGroup(typer.core.TyperGroup):
+    """A typer group whose subcommands come from :attr:`lazy_commands`, imported on demand.
+
+    Subclass it with ``lazy_commands`` set and pass the subclass as ``typer.Typer(cls=...)``.
+    """
+
+    lazy_commands: tuple[LazyCommand, ...] = ()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for entry in self.lazy_commands:
+            self.commands.setdefault(entry.name, _Placeholder(entry))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = self.commands.get(cmd_name)
+        if isinstance(command, _Placeholder) and not ctx.meta.get(_LISTING):
+            command = self.load(command.entry)
+        return command
+
+    def load(self, entry: LazyCommand) -> click.Command:
+        """Import ``entry``'s module and put its real command in place of the placeholder."""
+        command = module_commands(entry.module).get(entry.name)
+        if command is None:
+            raise RuntimeError(f"{entry.module}.register() adds no command {entry.name!r}")
+        self.commands[entry.name] = command
+        return command
+
+    def load_all(self) -> None:
+        """Replace every placeholder (tests compare the lazy and the loaded help)."""
+        for command in list(self.commands.values()):
+            if isinstance(command, _Placeholder):
+                self.load(command.entry)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands from their placeholders: the root help imports no stage."""
+        ctx.meta[_LISTING] = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            ctx.meta.pop(_LISTING, None)

@@ -1,9 +1,11 @@
-"""The whole pipeline in stage order: ingest, lists, extract, resolve, screen, flags, alerts.
+"""The whole pipeline in stage order: ingest, lists, extract, resolve, graph keys, screen, flags,
+alerts.
 
 ``sanctionwatch run`` (the main job of ``make run``) calls :func:`run_pipeline`. Each step calls
 one stage's public API; the order is the data flow (lists come before extraction because the
 extraction gazetteer reads the designated names, and before screening and resolution, which
-compare graph entities with list entities).
+compare graph entities with list entities). The graph-side name-key index is brought up to date
+after resolution, so the first delta re-screen after a list update only looks keys up.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sanctionwatch.flags.engine import evaluate_flags
 from sanctionwatch.ingest.commands import ingest_with_progress
 from sanctionwatch.monitor.run import raise_flag_alerts
 from sanctionwatch.resolve.resolver import resolve_entities
+from sanctionwatch.screen.graphkeys import refresh_graph_keys
 from sanctionwatch.screen.lists.store import load_list_folder
 from sanctionwatch.screen.screening import screen_all
 from sanctionwatch.store.database import Database
@@ -78,6 +81,14 @@ def _resolve(database: Database, summary: PipelineSummary) -> None:
     )
 
 
+def _graph_keys(database: Database, summary: PipelineSummary) -> None:
+    """Re-key the graph entities whose names changed (all of them on a new store)."""
+    result = refresh_graph_keys(database)
+    summary.steps["graph keys"] = (
+        f"{result.rekeyed} re-keyed, {result.removed} removed, {result.entities} indexed"
+    )
+
+
 def _screen(database: Database, summary: PipelineSummary) -> None:
     result = screen_all(database)
     summary.steps["screen"] = (
@@ -118,6 +129,7 @@ def run_pipeline(
     _lists(database, folders, summary)
     _extract(database, summary)
     _resolve(database, summary)
+    _graph_keys(database, summary)
     _screen(database, summary)
     _flags(database, summary)
     _alerts(database, summary)

@@ -134,3 +134,23 @@ def test_audit_is_off_unless_asked(sqlite_database: Database) -> None:
     assert app.state.sanctionwatch.audit is None
     with sqlite_database.session() as session:
         assert audit_page(session, 10, 0)[1] == 0
+
+
+def test_match_reuses_the_index_screen_stored(
+    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sanctionwatch.screen.index import ScreeningIndex
+    from sanctionwatch.screen.index_store import cached_list_index
+
+    insert_sample_graph(sqlite_database)
+    assert not cached_list_index(sqlite_database).reused  # built and written, as `screen` does
+
+    def no_builds(*args: object, **kwargs: object) -> ScreeningIndex:
+        raise AssertionError("the stored index should have been reused")
+
+    monkeypatch.setattr(ScreeningIndex, "build", no_builds)
+    screener = MatcherScreener(sqlite_database)
+    answer = match_payload(
+        screener, "default", EntityMatchQuery.model_validate(BODY), MatchParams(), 10
+    )
+    assert answer["responses"]["q"]["results"], "the sample graph's Kim Jong Un is listed"

@@ -9,6 +9,7 @@ import json
 from spacy.language import Language
 from typer.testing import CliRunner
 
+from sanctionwatch.api.stages import list_claims as api_claims
 from sanctionwatch.cli import app
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claims import claim_series, extract_claims, list_claims
@@ -135,6 +136,29 @@ def test_inferred_publication_dates_are_marked(database: Database, nlp: Language
     with database.session() as session:
         (claim,) = list_claims(session)
     assert (claim.as_of, claim.as_of_kind) == ("2018-11", "document-date-inferred")
+
+
+def test_as_of_evidence_is_stored_and_printed(database: Database, nlp: Language) -> None:
+    store(database, nlp, SECOND)
+    with database.session() as session:
+        (claim,) = list_claims(session)
+    assert (claim.as_of, claim.as_of_phrase, claim.as_of_rule) == (
+        "2018-10",
+        "by October",
+        "month-latest",
+    )
+    result = runner.invoke(app, ["claims", "--json", "--db", database.url])
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in result.output.splitlines()]
+    assert row["as_of_phrase"] == "by October"
+    assert row["as_of_note"] == "the latest October not after the publication date 2019-02-03"
+    with database.session() as session:
+        (point,), _total = api_claims(session, 10, 0)
+    assert (point.as_of, point.as_of_phrase, point.as_of_rule) == (
+        "2018-10",
+        "by October",
+        "month-latest",
+    )
 
 
 def test_claims_command_lists_and_filters(database: Database, nlp: Language) -> None:

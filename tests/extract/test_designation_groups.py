@@ -45,7 +45,7 @@ def _sanctions(text: str, **kwargs: Any) -> dict[str, RelationRow]:
 
 def test_targets_enumerated_after_a_counted_noun_in_one_sentence() -> None:
     text = (
-        f"Today's action targets two entities, {BUILDER}, a Russian construction firm, and "
+        f"Today's designation targets two firms, {BUILDER}, a Russian construction firm, and "
         f"{TRADER}, a North Korean company working in Russia, for having exported workers."
     )
     found = _sanctions(text, **RELEASE)
@@ -96,7 +96,7 @@ def test_the_following_individuals_binds_the_list_items() -> None:
 def test_passive_designation_takes_the_authority_and_date_carried_over() -> None:
     text = (
         f"OFAC designated {BUILDER} pursuant to {ORDER}. "
-        f"{TRADER} was also designated today pursuant to the {STATUTE}."
+        f"{TRADER} was designated today as well, under the {STATUTE}."
     )
     found = _sanctions(text, **NEWS)
     assert found[TRADER].target == "United States"
@@ -113,9 +113,9 @@ def test_press_release_headline_supplies_the_authority() -> None:
 
 def test_the_action_sentence_after_a_designation_gives_its_basis() -> None:
     text = (
-        "Today, the Treasury imposed sanctions on two entities in Russia. "
-        f"These actions were taken pursuant to {ORDER} and the {STATUTE}. "
-        f"Today's action targets two entities, {BUILDER} and {TRADER}."
+        "Today, the Treasury imposed sanctions on two firms in Russia. "
+        f"The designations were made under {ORDER} and the {STATUTE}. "
+        f"Today's designation targets two firms, {BUILDER} and {TRADER}."
     )
     found = _sanctions(text, **NEWS)
     assert set(found) == {BUILDER, TRADER}
@@ -224,3 +224,13 @@ def test_writing_for_a_paper_links_the_people_they_refers_to() -> None:
     assert employment == {("Olga Sidorova", "Baikal Herald"), ("Pavel Orlov", "Baikal Herald")}
     alone = "Writing for the Baikal Herald, the camps are described in detail."
     assert not [row for row in rows_of(alone, names) if row.kind == "employment"]
+
+
+def test_every_coordinated_appositive_is_a_party() -> None:
+    text = (
+        f"The European Union listed two North Korean nationals, {MANAGER} and {ACCOUNTANT}, "
+        f"in May as representatives of {BUILDER}."
+    )
+    rows = rows_of(text, NAMES)
+    for kind in ("sanction", "nationality"):
+        assert {row.source for row in rows if row.kind == kind} == {MANAGER, ACCOUNTANT}, kind

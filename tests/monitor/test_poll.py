@@ -20,6 +20,7 @@ from sanctionwatch.monitor.sources import (
 )
 from sanctionwatch.monitor.tables import SourceItemRow
 from sanctionwatch.store import Database
+from sanctionwatch.store.search import document_index_lag
 from sanctionwatch.store.tables import DocumentRow
 
 FIRST = article("Tanker seen off Nampo", ["A tanker was photographed near Nampo in April."])
@@ -102,6 +103,8 @@ def test_new_items_between_polls_and_304(
     third = poll_source(database, fetcher, _fresh(database, source.id))
     assert len(third.new_documents) == 1 and third.items == 1
     assert _documents(database) == 2
+    with database.engine.connect() as connection:
+        assert document_index_lag(connection) == 0  # each poll's new items indexed as one batch
     paths = [path for path, _agent in local_server.requests]
     assert paths.count("/one") == 1 and paths.count("/two") == 1
     assert _fresh(database, source.id).status.startswith("ok")

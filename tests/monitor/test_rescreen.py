@@ -14,10 +14,13 @@ from tests.monitor.test_alerts import (
     _other,
 )
 
+from sanctionwatch.ingest.pipeline import ingest_bytes
 from sanctionwatch.monitor.rescreen import delta_rescreen
+from sanctionwatch.monitor.run import MonitorRun, process_documents
+from sanctionwatch.screen.graphkeys import names_fingerprint, refresh_graph_keys
 from sanctionwatch.screen.lists.diff import diff_versions
 from sanctionwatch.screen.screening import rescreen_changed, screen_all
-from sanctionwatch.screen.tables import ScreenMatchRow
+from sanctionwatch.screen.tables import GraphKeyStateRow, GraphNameRow, ScreenMatchRow
 from sanctionwatch.store import Database
 
 
@@ -48,3 +51,22 @@ def test_delta_rescreen_matches_stage_rescreen(database: Database, tmp_path: Pat
         diff = diff_versions(session, v2, v3)
     delta_rescreen(database, [e.entity_id for e in diff.removed], THRESHOLD)
     assert _matches(database) == []
+
+
+def test_monitor_keys_new_names_so_a_delta_only_looks_up(database: Database) -> None:
+    text = (
+        "<html><body><p>Investigators said Korea Ryonbong General Corporation shipped machine "
+        "parts through Dalian, where Pak Chol Su managed its accounts.</p></body></html>"
+    )
+    outcome = ingest_bytes(database, text.encode(), source="https://news.example.org/ryonbong")
+    assert outcome.document_id
+    run = MonitorRun()
+    process_documents(database, [outcome.document_id], run)
+    assert run.entities_rekeyed > 0
+    with database.session() as session:
+        state = session.get(GraphKeyStateRow, 1)
+        assert state is not None and state.fingerprint == names_fingerprint(session)
+        keyed = set(session.scalars(select(GraphNameRow.entity_id)))
+    assert len(keyed) == run.entities_rekeyed
+    again = refresh_graph_keys(database)  # what the next delta re-screen does first
+    assert (again.rekeyed, again.removed, again.entities) == (0, 0, len(keyed))

@@ -11,12 +11,14 @@ from sqlalchemy import delete, func, select
 
 from sanctionwatch.monitor.rescreen import delta_rescreen
 from sanctionwatch.screen.graphkeys import (
+    consonant_skeleton,
     graph_candidates,
+    graph_keys,
     key_hash,
     names_fingerprint,
+    order_free_keys,
     refresh_graph_keys,
 )
-from sanctionwatch.screen.index import weighted_keys
 from sanctionwatch.screen.lists.diff import diff_versions
 from sanctionwatch.screen.lists.store import load_list_file
 from sanctionwatch.screen.normalize import prepare_name
@@ -91,7 +93,7 @@ def _pairs(database: Database) -> set[tuple[str, str]]:
 
 
 def _name_keys(name: str) -> set[int]:
-    return {key_hash(key) for key in weighted_keys(prepare_name(name, "Company"))}
+    return {key_hash(key) for key in graph_keys(prepare_name(name, "Company"))}
 
 
 def _candidates(database: Database, list_ids: list[str]) -> list[str]:
@@ -227,3 +229,37 @@ def test_delta_rescreen_stores_what_a_full_rescreen_stores(
     assert _pairs(database) == after_delta
     rescreen_changed(database, changed, threshold=THRESHOLD)
     assert _pairs(database) == after_delta
+
+
+def test_order_free_keys_ignore_order_script_and_syllable_breaks() -> None:
+    def keys(name: str) -> set[str]:
+        return set(order_free_keys(prepare_name(name, "Person")))
+
+    latin, cyrillic = keys("Kwon Kwang Yong"), keys("Гван Ён Квон")
+    assert {k for k in latin & cyrillic if k.startswith("u:")}  # a syllable pair, any order
+    assert consonant_skeleton(prepare_name("Kwon Kwang Yong", "Person")) == consonant_skeleton(
+        prepare_name("Квон Гван Ён", "Person")
+    )
+    assert consonant_skeleton(prepare_name("Seo Bok Il", "Person")) == consonant_skeleton(
+        prepare_name("Pokil So", "Person")
+    )
+    assert "v:kim|song" in keys("Song Kim Il") & keys("Kim Song Chol")
+    assert not {k for k in keys("Kwon Kwang Yong") & keys("Pavel Orlov")}
+
+
+def test_index_finds_another_script_in_another_order(database: Database, tmp_path: Path) -> None:
+    graph = _distractors(400, seed=4)
+    graph["hard"] = ("Person", "Гван Ён Квон")
+    _graph(database, graph)
+    v1 = _load(database, tmp_path, "v1.json", _entry("other", "Person", ["Abel Zamora"]))
+    v2 = _load(
+        database,
+        tmp_path,
+        "v2.json",
+        _entry("other", "Person", ["Abel Zamora"]) + _entry("kky", "Person", ["Kwon Kwang Yong"]),
+    )
+    with database.session() as session:
+        added = [entry.entity_id for entry in diff_versions(session, v1, v2).added]
+    refresh_graph_keys(database)
+    found = _candidates(database, added)
+    assert "hard" in found and len(found) < len(graph) // 4

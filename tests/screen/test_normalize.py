@@ -83,3 +83,9 @@ def test_legal_forms_with_typos_are_still_legal_forms(
 def test_brands_one_letter_from_a_short_legal_word_stay_brands() -> None:
     assert prepare_name("Gropu Alpha", "Company").texts == ("gropu", "alpha")
     assert prepare_name("Stocks Trading", "Company").texts == ("stocks", "trading")
+
+
+def test_greek_capitals_lower_case_with_the_final_sigma() -> None:
+    from sanctionwatch.screen.normalize import normalized_parts
+
+    assert normalized_parts("ΤΗΣ ΡΩΣΙΚΗΣ ΟΜΟΣΠΟΝΔΙΑΣ") == ["της", "ρωσικης", "ομοσπονδιας"]

@@ -45,9 +45,19 @@ def _alert(database: Database) -> int:
         return row.id
 
 
+LOGIN_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def _login_form(client: TestClient, token: str, next_url: str = "/ui/") -> dict[str, str]:
+    """The login form as the login page fills it (its CSRF field; the cookie is set too)."""
+    found = LOGIN_CSRF.search(client.get("/ui/login").text)
+    assert found is not None
+    return {"token": token, "next": next_url, "csrf": found.group(1)}
+
+
 def _login(client: TestClient, token: str, next_url: str = "/ui/alerts") -> str:
     response = client.post(
-        "/ui/login", data={"token": token, "next": next_url}, follow_redirects=False
+        "/ui/login", data=_login_form(client, token, next_url), follow_redirects=False
     )
     assert response.status_code == 303, response.text
     return response.headers["location"]
@@ -70,12 +80,14 @@ def test_pages_send_a_stranger_to_the_login_page(site: TestClient) -> None:
 def test_login_sets_a_strict_http_only_cookie_without_the_token(
     site: TestClient, tokens: dict[str, str]
 ) -> None:
-    wrong = site.post("/ui/login", data={"token": "sw_wrong"}, follow_redirects=False)
+    wrong = site.post("/ui/login", data=_login_form(site, "sw_wrong"), follow_redirects=False)
     assert wrong.status_code == 401 and "not valid" in wrong.text
     response = site.post(
-        "/ui/login", data={"token": tokens["viewer"], "next": "/ui/flags"}, follow_redirects=False
+        "/ui/login", data=_login_form(site, tokens["viewer"], "/ui/flags"), follow_redirects=False
     )
-    cookie = response.headers["set-cookie"]
+    cookies = response.headers.get_list("set-cookie")
+    cookie = next(c for c in cookies if c.startswith("sw_session="))
+    assert any(c.startswith("sw_login_csrf=") and "Max-Age=0" in c for c in cookies)
     assert response.headers["location"] == "/ui/flags"
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "sw_session=" in cookie
     assert tokens["viewer"] not in cookie

@@ -7,6 +7,10 @@ sources and users needs an admin. ``SANCTIONWATCH_API_TOKEN`` still works as an 
 Checks are cheap on the hot path: with reads open the read check touches no database, and
 tokens are remembered (by hash) for a few seconds, so a busy client costs one lookup per
 ``cache_seconds``; any user change made in this process drops the memory at once.
+
+Wrong tokens are counted per client address and per account (:mod:`.ratelimit`): past the
+budget, token checks from that client (or for that account) get 429 with ``Retry-After``
+until the window has passed, whether the token would have been right or not.
 """
 
 from __future__ import annotations
@@ -22,9 +26,17 @@ from typing import Annotated
 from fastapi import Depends, Form, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
+from sanctionwatch.api.ratelimit import FailureBudget
+from sanctionwatch.api.settings import is_loopback
 from sanctionwatch.store import Database
 from sanctionwatch.users import accounts
-from sanctionwatch.users.accounts import LEGACY_ADMIN, Principal, WebSession
+from sanctionwatch.users.accounts import (
+    LEGACY_ADMIN,
+    SHOWN_PREFIX_CHARS,
+    TOKEN_PREFIX,
+    Principal,
+    WebSession,
+)
 
 SESSION_COOKIE = "sw_session"
 CACHE_LIMIT = 4096
@@ -46,11 +58,15 @@ class Authenticator:
         legacy_token: str | None,
         reads_open: bool,
         cache_seconds: float = 10.0,
+        failures: FailureBudget | None = None,
+        client_ip_header: str | None = None,
     ) -> None:
         self.database = database
         self.legacy_token = legacy_token
         self.reads_open = reads_open
         self.cache_seconds = cache_seconds
+        self.failures = failures or FailureBudget()
+        self.client_ip_header = client_ip_header
         self._cache: dict[str, _Cached] = {}
 
     def _remembered(self, key: str) -> _Cached | None:
@@ -130,12 +146,22 @@ def bearer(request: Request) -> str | None:
 
 
 def _basic_password(encoded: str) -> str | None:
+    decoded = _basic_decoded(encoded)
+    password = decoded.partition(":")[2] if decoded else ""
+    return password or None
+
+
+def _basic_user(encoded: str) -> str | None:
+    decoded = _basic_decoded(encoded)
+    name = decoded.partition(":")[0].strip() if decoded else ""
+    return name[:64] or None
+
+
+def _basic_decoded(encoded: str) -> str | None:
     try:
-        decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+        return base64.b64decode(encoded, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return None
-    password = decoded.partition(":")[2]
-    return password or None
 
 
 def unauthenticated(auth: Authenticator, what: str) -> HTTPException:
@@ -166,11 +192,55 @@ def forbidden(principal: Principal, role: str) -> HTTPException:
     )
 
 
-async def _token_principal(auth: Authenticator, token: str) -> Principal | None:
+def client_address(request: Request, forwarded_header: str | None = None) -> str:
+    """The client's address: the peer, or behind a proxy on this machine (the peer is
+    loopback) the last address the proxy appended to ``forwarded_header``."""
+    peer = request.client.host if request.client else "unknown"
+    if forwarded_header and is_loopback(peer):
+        forwarded = request.headers.get(forwarded_header, "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return peer
+
+
+def failure_keys(request: Request, token: str) -> list[str]:
+    """Whose budget a wrong ``token`` is counted against: the client's address, and the
+    account it names (the user name of HTTP Basic, else a token's listed prefix)."""
+    auth = authenticator(request)
+    keys = ["client:" + client_address(request, auth.client_ip_header)]
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    name = _basic_user(encoded.strip()) if scheme.lower() == "basic" else None
+    if name:
+        keys.append("account:" + name.lower())
+    elif token.startswith(TOKEN_PREFIX) and len(token) > SHOWN_PREFIX_CHARS:
+        keys.append("prefix:" + token[:SHOWN_PREFIX_CHARS])
+    return keys
+
+
+def too_many_failures(retry_after: int) -> HTTPException:
+    return HTTPException(
+        429,
+        f"Too many wrong tokens from this client or for this account: retry in {retry_after} s "
+        "(check the token you are sending; `sanctionwatch users token NAME` issues a new one).",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+async def checked_token(request: Request, token: str) -> Principal | None:
+    """The principal of ``token``, counting a wrong one against the client's and the
+    account's budget; :func:`too_many_failures` (429) once either is spent."""
+    auth = authenticator(request)
+    keys = failure_keys(request, token)
+    wait = auth.failures.retry_after(keys)
+    if wait is not None:
+        raise too_many_failures(wait)
     known, principal = auth.cached_token(token)
-    if known:
-        return principal
-    return await run_in_threadpool(auth.principal, token)
+    if not known:
+        principal = await run_in_threadpool(auth.principal, token)
+    if principal is None:
+        auth.failures.fail(keys)
+    return principal
 
 
 async def web_session_of(request: Request) -> WebSession | None:
@@ -191,7 +261,7 @@ async def request_principal(request: Request, cookie: bool) -> Principal | None:
     """The principal of a bearer token, else (when ``cookie``) of the session cookie."""
     token = bearer(request)
     if token is not None:
-        return await _token_principal(authenticator(request), token)
+        return await checked_token(request, token)
     if cookie:
         session = await web_session_of(request)
         return session.principal if session is not None else None
@@ -215,7 +285,7 @@ async def web_reader(request: Request) -> None:
     if auth.reads_open or session is not None:
         return
     token = bearer(request)
-    if token is None or await _token_principal(auth, token) is None:
+    if token is None or await checked_token(request, token) is None:
         raise unauthenticated(auth, "read")
 
 
@@ -262,7 +332,7 @@ def form_role(role: str) -> Callable[..., Awaitable[Principal]]:
     ) -> Principal:
         auth = authenticator(request)
         if token:
-            principal = await _token_principal(auth, token)
+            principal = await checked_token(request, token)
         else:
             session = await web_session_of(request)
             if session is not None and not (

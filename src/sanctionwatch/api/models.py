@@ -1,21 +1,20 @@
-"""Response models of the JSON API (they are what ``/openapi.json`` publishes)."""
+"""Response models of the JSON API (with the read model's classes, what ``/openapi.json``
+publishes).
+
+Documents, entities, facts, relations, the graph and search hits are the dataclasses of
+:mod:`sanctionwatch.api.readmodel`, published as they are; the models here are the API's own:
+pages, messages, request bodies, claims, flags, the yente catalogue and the match audit.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from sanctionwatch.api.readmodel import DocumentRef, EntitySummary, SearchHit, UtcDatetime
 
 T = TypeVar("T")
-
-
-def _as_utc(value: datetime) -> datetime:
-    """Timestamps are stored in UTC; SQLite forgets the zone, so put it back."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class ApiModel(BaseModel):
@@ -39,110 +38,6 @@ class Status(ApiModel):
     status: str
 
 
-class DocumentSummary(ApiModel):
-    id: str
-    title: str | None
-    source: str
-    url: str | None
-    publisher: str | None
-    published_at: str | None
-    media_type: str
-    byte_size: int
-    ingested_at: UtcDatetime | None
-
-
-class Mention(ApiModel):
-    start: int = Field(description="Offset in the cleaned text.")
-    end: int
-    original_start: int = Field(description="Offset in the original text.")
-    original_end: int
-    text: str
-    entity_id: str
-    caption: str
-    schema_: str = Field(alias="schema", validation_alias="schema")
-    prop: str
-
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
-
-
-class DocumentDetail(ApiModel):
-    summary: DocumentSummary
-    clean_text: str
-    authors: list[str]
-    date_kind: str | None
-    previous_version_id: str | None
-    mentions: list[Mention]
-    statement_count: int
-
-
-class Fact(ApiModel):
-    prop: str
-    label: str
-    value: str
-    display: str
-    linked_entity_id: str | None
-    dataset: str
-    origin: str
-    origin_version: str
-    document_id: str | None
-    document_title: str | None
-    start: int | None
-    end: int | None
-    sentence: str | None
-    confidence: float
-    first_seen: UtcDatetime | None
-
-
-class EntitySummary(ApiModel):
-    id: str
-    schema_: str = Field(alias="schema", validation_alias="schema")
-    caption: str
-    datasets: list[str]
-    designated: bool
-    countries: list[str]
-
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
-
-
-class Relation(ApiModel):
-    id: str
-    schema_: str = Field(alias="schema", validation_alias="schema")
-    label: str
-    direction: str
-    other_id: str
-    other_caption: str
-    other_designated: bool
-    facts: list[Fact]
-
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
-
-
-class Sanction(ApiModel):
-    id: str
-    dataset: str
-    authority: list[str]
-    program: list[str]
-    reason: list[str]
-    start_date: list[str]
-    source_url: list[str]
-    facts: list[Fact]
-
-
-class DocumentRef(ApiModel):
-    id: str
-    title: str
-
-
-class EntityDetail(ApiModel):
-    summary: EntitySummary
-    members: list[str]
-    properties: dict[str, list[str]]
-    facts: list[Fact]
-    relations: list[Relation]
-    sanctions: list[Sanction]
-    documents: list[DocumentRef]
-
-
 class EdgeEntity(ApiModel):
     id: str
     schema_: str = Field(alias="schema")
@@ -151,39 +46,6 @@ class EdgeEntity(ApiModel):
     sources: list[DocumentRef]
 
     model_config = ConfigDict(from_attributes=True, populate_by_name=True)
-
-
-class GraphNode(ApiModel):
-    id: str
-    caption: str
-    schema_: str = Field(alias="schema", validation_alias="schema")
-    designated: bool
-    flagged: bool
-
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
-
-
-class GraphEdge(ApiModel):
-    id: str
-    source: str
-    target: str
-    label: str
-    schema_: str = Field(alias="schema", validation_alias="schema")
-    flagged: bool
-
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
-
-
-class Graph(ApiModel):
-    root: str
-    nodes: list[GraphNode]
-    edges: list[GraphEdge]
-    truncated: bool
-
-
-class SearchHit(ApiModel):
-    document: DocumentSummary
-    snippet: str
 
 
 class SearchResults(ApiModel):
@@ -213,6 +75,13 @@ class ClaimPoint(ApiModel):
     start: int | None = Field(description="Offset of the figure in the original text.")
     end: int | None
     conflicting: bool = Field(description="Contradicted by another source for the same year.")
+    as_of_phrase: str | None = Field(
+        default=None, description="The words that date the figure ('as of early December')."
+    )
+    as_of_rule: str | None = Field(
+        default=None, description="How the as-of date was resolved (see docs/claims.md)."
+    )
+    as_of_note: str | None = Field(default=None, description="What it was resolved against.")
 
 
 class ClaimSeries(ApiModel):

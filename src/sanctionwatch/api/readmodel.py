@@ -2,18 +2,25 @@
 
 Everything the API and the web pages show comes from here, so the JSON and the HTML agree. All
 queries use bound parameters (search strings are data, never SQL) and every listing is paged.
+
+The dataclasses below are also the API's response schemas (``/openapi.json`` publishes them
+under these names): one definition for the pages, the JSON and the docs. Field descriptions
+ride on ``Annotated[..., Field(description=...)]``; timestamps are made UTC when a view is
+built (SQLite forgets the zone), so the pages and the JSON show the same instant.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Annotated
 
 from followthemoney import StatementEntity, model, registry
 from followthemoney.schema import Schema
+from pydantic import AfterValidator, Field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -31,6 +38,19 @@ from sanctionwatch.store.tables import VALUE_PREFIX_CHARS, DocumentRow, Statemen
 LIST_ORIGIN_PREFIX = "list:"
 MAX_GRAPH_DEPTH = 3
 MAX_GRAPH_NODES = 300
+
+
+def _as_utc(value: datetime) -> datetime:
+    """Timestamps are stored in UTC; SQLite forgets the zone, so put it back."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    return None if value is None else _as_utc(value)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+"""A timestamp the API publishes in UTC (validated input is converted too)."""
 
 
 class UnknownSchemaError(ValueError):
@@ -128,16 +148,19 @@ class DocumentSummary:
     published_at: str | None
     media_type: str
     byte_size: int
-    ingested_at: datetime | None
+    ingested_at: UtcDatetime | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ingested_at", as_utc(self.ingested_at))
 
 
 @dataclass(frozen=True)
 class Mention:
     """A span of the cleaned text that names an entity (offsets in the cleaned text)."""
 
-    start: int
+    start: Annotated[int, Field(description="Offset in the cleaned text.")]
     end: int
-    original_start: int
+    original_start: Annotated[int, Field(description="Offset in the original text.")]
     original_end: int
     text: str
     entity_id: str
@@ -147,7 +170,7 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class DocumentView:
+class DocumentDetail:
     summary: DocumentSummary
     clean_text: str
     authors: list[str]
@@ -202,7 +225,7 @@ def document_titles(session: Session, ids: Iterable[str]) -> dict[str, str]:
     return {doc_id: title or source for doc_id, title, source in rows}
 
 
-def get_document(session: Session, document_id: str) -> DocumentView | None:
+def get_document(session: Session, document_id: str) -> DocumentDetail | None:
     row = session.get(DocumentRow, document_id)
     if row is None:
         return None
@@ -213,7 +236,7 @@ def get_document(session: Session, document_id: str) -> DocumentView | None:
     offsets = (
         OffsetMap(row.offset_map) if row.offset_map else OffsetMap.identity(len(row.clean_text))
     )
-    return DocumentView(
+    return DocumentDetail(
         summary=_summary(row),
         clean_text=row.clean_text,
         authors=list(row.authors or []),
@@ -281,7 +304,10 @@ class Fact:
     end: int | None
     sentence: str | None
     confidence: float
-    first_seen: datetime | None
+    first_seen: UtcDatetime | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "first_seen", as_utc(self.first_seen))
 
 
 @dataclass(frozen=True)
@@ -291,11 +317,11 @@ class EntitySummary:
     caption: str
     datasets: list[str]
     designated: bool
-    countries: list[str] = field(default_factory=list)
+    countries: list[str]
 
 
 @dataclass(frozen=True)
-class RelationView:
+class Relation:
     """An edge entity (Ownership, Directorship, ...) seen from one of its ends."""
 
     id: str
@@ -310,7 +336,7 @@ class RelationView:
 
 
 @dataclass(frozen=True)
-class SanctionView:
+class Sanction:
     id: str
     dataset: str
     authority: list[str]
@@ -322,14 +348,45 @@ class SanctionView:
 
 
 @dataclass(frozen=True)
+class DocumentRef:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class EntityDetail:
+    summary: EntitySummary
+    members: list[str]
+    properties: dict[str, list[str]]
+    facts: list[Fact]
+    relations: list[Relation]
+    sanctions: list[Sanction]
+    documents: list[DocumentRef]
+
+
+@dataclass(frozen=True)
 class EntityView:
+    """What the entity page works from: the facts plus the assembled FtM entity."""
+
     summary: EntitySummary
     members: list[str]
     facts: list[Fact]
-    relations: list[RelationView]
-    sanctions: list[SanctionView]
+    relations: list[Relation]
+    sanctions: list[Sanction]
     documents: list[tuple[str, str]]
     entity: StatementEntity
+
+    def detail(self) -> EntityDetail:
+        """The API's form: FtM properties instead of the entity, documents as objects."""
+        return EntityDetail(
+            summary=self.summary,
+            members=self.members,
+            properties=self.entity.to_dict()["properties"],
+            facts=self.facts,
+            relations=self.relations,
+            sanctions=self.sanctions,
+            documents=[DocumentRef(id=d, title=t) for d, t in self.documents],
+        )
 
 
 def _assemble(entity_id: str, statements: Sequence[Statement]) -> StatementEntity:
@@ -509,9 +566,9 @@ def _edges(
     summaries: dict[str, EntitySummary],
     titles: dict[str, str],
     captions: dict[str, str],
-) -> tuple[list[RelationView], list[SanctionView]]:
-    relations: list[RelationView] = []
-    sanctions: list[SanctionView] = []
+) -> tuple[list[Relation], list[Sanction]]:
+    relations: list[Relation] = []
+    sanctions: list[Sanction] = []
     for ref_id, stmts in sorted(referrers.items()):
         ref = _assemble(ref_id, stmts)
         facts = _facts(stmts, titles, captions)
@@ -521,7 +578,7 @@ def _edges(
         for direction, other_id, label in _edge_ends(ref, members):
             other = summaries.get(other_id)
             relations.append(
-                RelationView(
+                Relation(
                     id=ref_id,
                     schema=ref.schema.name,
                     label=label,
@@ -552,8 +609,8 @@ def _edge_ends(edge: StatementEntity, members: set[str]) -> list[tuple[str, str,
     return ends
 
 
-def _sanction(ref: StatementEntity, stmts: Sequence[Statement], facts: list[Fact]) -> SanctionView:
-    return SanctionView(
+def _sanction(ref: StatementEntity, stmts: Sequence[Statement], facts: list[Fact]) -> Sanction:
+    return Sanction(
         id=ref.id or "",
         dataset=stmts[0].dataset,
         authority=ref.get("authority"),
@@ -574,7 +631,7 @@ class GraphNode:
     caption: str
     schema: str
     designated: bool
-    flagged: bool = False
+    flagged: bool
 
 
 @dataclass(frozen=True)
@@ -584,7 +641,7 @@ class GraphEdge:
     target: str
     label: str
     schema: str
-    flagged: bool = False
+    flagged: bool
 
 
 @dataclass(frozen=True)

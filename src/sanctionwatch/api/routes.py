@@ -43,6 +43,7 @@ from sanctionwatch.api.screening import (
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.flags.engine import FlagError
 from sanctionwatch.store import Database
+from sanctionwatch.store.search import refresh_before_search
 from sanctionwatch.store.statements import statements_for_entities
 from sanctionwatch.web import reviews
 from sanctionwatch.web.audit import AuditedQuery, audit_page
@@ -145,7 +146,7 @@ def _system_routes(router: APIRouter) -> None:
 
 def _document_routes(router: APIRouter) -> None:
     @router.get(
-        "/documents", response_model=models.Page[models.DocumentSummary], tags=["documents"]
+        "/documents", response_model=models.Page[readmodel.DocumentSummary], tags=["documents"]
     )
     def documents(
         state: State, q: SearchText = None, limit: Limit = 50, offset: Offset = 0
@@ -182,13 +183,13 @@ def _document_routes(router: APIRouter) -> None:
 
     @router.get(
         "/documents/{document_id}",
-        response_model=models.DocumentDetail,
+        response_model=readmodel.DocumentDetail,
         responses={404: {"model": models.Message}},
         tags=["documents"],
     )
     def document(
         state: State, document_id: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
-    ) -> readmodel.DocumentView:
+    ) -> readmodel.DocumentDetail:
         """A document's metadata, cleaned text and the entity mentions in it (with spans)."""
         with state.database.session() as session:
             view = readmodel.get_document(session, document_id)
@@ -242,18 +243,6 @@ def upload_result(
     )
 
 
-def _entity_detail(view: readmodel.EntityView) -> dict[str, Any]:
-    return {
-        "summary": view.summary,
-        "members": view.members,
-        "properties": view.entity.to_dict()["properties"],
-        "facts": view.facts,
-        "relations": view.relations,
-        "sanctions": view.sanctions,
-        "documents": [{"id": d, "title": t} for d, t in view.documents],
-    }
-
-
 def _edge_entity(session: Session, edge: Any, statements: list[Any]) -> dict[str, Any]:
     doc_ids = {s.document_id for s in statements if s.document_id}
     titles = readmodel.document_titles(session, doc_ids)
@@ -267,7 +256,7 @@ def _edge_entity(session: Session, edge: Any, statements: list[Any]) -> dict[str
 
 
 def _entity_routes(router: APIRouter) -> None:
-    @router.get("/entities", response_model=models.Page[models.EntitySummary], tags=["entities"])
+    @router.get("/entities", response_model=models.Page[readmodel.EntitySummary], tags=["entities"])
     def entities(
         state: State,
         schema: SchemaQuery = None,
@@ -287,18 +276,18 @@ def _entity_routes(router: APIRouter) -> None:
 
     @router.get(
         "/entities/{entity_id}",
-        response_model=models.EntityDetail,
+        response_model=readmodel.EntityDetail,
         responses={404: {"model": models.Message}},
         tags=["entities"],
     )
-    def entity(state: State, entity_id: EntityId) -> dict[str, Any]:
+    def entity(state: State, entity_id: EntityId) -> readmodel.EntityDetail:
         """An entity: every property value with its statements' sources (document, span,
         sentence, origin), its relations and the designations against it."""
         with state.database.session() as session:
             view = readmodel.get_entity(session, entity_id)
         if view is None:
             raise HTTPException(404, f"No entity {entity_id}.")
-        return _entity_detail(view)
+        return view.detail()
 
     @router.post(
         "/resolve/judgments",
@@ -346,7 +335,7 @@ def _entity_routes(router: APIRouter) -> None:
 
     @router.get(
         "/graph/{entity_id}",
-        response_model=models.Graph,
+        response_model=readmodel.Graph,
         responses={404: {"model": models.Message}},
         tags=["entities"],
     )
@@ -377,6 +366,7 @@ def _entity_routes(router: APIRouter) -> None:
         hits: list[readmodel.SearchHit] = []
         ent_total = doc_total = 0
         if text:  # blank text finds nothing rather than everything
+            refresh_before_search(state.database)
             with state.database.session() as session:
                 ents, ent_total, hits, doc_total = readmodel.search(session, text, limit, offset)
         return {

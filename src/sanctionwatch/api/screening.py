@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 from sqlalchemy import func, select
 
 from sanctionwatch.screen.index import ScreeningIndex
+from sanctionwatch.screen.index_store import cached_list_index
 from sanctionwatch.screen.matcher import CODE_VERSION, MATCHER_VERSION, MatchResult, load_weights
 from sanctionwatch.screen.screening import read_list_entities
 from sanctionwatch.store import Database
@@ -281,14 +282,17 @@ class MatcherScreener:
         return int(count or 0), str(latest)
 
     def _build(self, stamp: tuple[int, str]) -> _Lists:
+        """The lists' index as ``sanctionwatch screen`` keeps it on disk (reused while its key
+        of index format, matcher version and list fingerprint holds, else rebuilt and written
+        for every process), plus the full list entities the responses show."""
+        cached = cached_list_index(self._database)
+        if not cached.reused:
+            log.info("screening index for /match built from the store (%s)", cached.reason)
         with self._database.session() as session:
             snapshot = read_list_entities(session)
-        index = ScreeningIndex.build(
-            snapshot.entities, snapshot.versions, snapshot.sanctions, snapshot.datasets
-        )
         return _Lists(
             stamp=stamp,
-            index=index,
+            index=cached.index,
             entities={e.id: e for e in snapshot.entities if e.id},
             datasets=sorted({d for ds in snapshot.datasets.values() for d in ds}),
         )

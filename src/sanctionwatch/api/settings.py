@@ -43,6 +43,13 @@ class ApiSettings:
     allowed_hosts: tuple[str, ...] = ()
     """Host names the server answers to (``Host`` header, port ignored); empty accepts any.
     ``sanctionwatch serve`` on loopback defaults to the loopback names (DNS-rebinding guard)."""
+    auth_failure_limit: int = 10
+    """Wrong tokens (API or login form) allowed per client address and per account within
+    ``auth_failure_window_seconds`` before 429; 0 turns the budget off."""
+    auth_failure_window_seconds: float = 300.0
+    client_ip_header: str | None = None
+    """Behind a reverse proxy on this machine: the header it appends the client's address to
+    (``X-Forwarded-For``), trusted only on connections from loopback."""
     secure_cookies: bool = False
     """Mark the web session cookie ``Secure`` even when the request looks like plain http
     (behind a TLS-terminating proxy)."""
@@ -90,6 +97,11 @@ def load_api_settings() -> ApiSettings:
         require_read_token=_flag(_env("REQUIRE_READ_TOKEN")),
         token_cache_seconds=float(_env("TOKEN_CACHE_SECONDS") or ApiSettings.token_cache_seconds),
         secure_cookies=_env("SECURE_COOKIES") == "1",
+        auth_failure_limit=int(_env("AUTH_FAILURE_LIMIT") or ApiSettings.auth_failure_limit),
+        auth_failure_window_seconds=float(
+            _env("AUTH_FAILURE_WINDOW") or ApiSettings.auth_failure_window_seconds
+        ),
+        client_ip_header=_env("CLIENT_IP_HEADER"),
         allowed_hosts=tuple(
             h.strip().lower() for h in (_env("ALLOWED_HOSTS") or "").split(",") if h.strip()
         ),

@@ -128,6 +128,9 @@ class ClaimPoint:
     start: int | None = None
     end: int | None = None
     conflicting: bool = False
+    as_of_phrase: str | None = None
+    as_of_rule: str | None = None
+    as_of_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,9 @@ def _point(claim: Claim, title: str | None, conflicting: set[str]) -> ClaimPoint
         start=claim.start,
         end=claim.end,
         conflicting=claim.id in conflicting,
+        as_of_phrase=claim.as_of_phrase,
+        as_of_rule=claim.as_of_rule,
+        as_of_note=claim.as_of_note,
     )
 
 

@@ -82,8 +82,9 @@ def _claims(
     """List quantitative claims: what is measured, value, unit, as of when, who says so.
 
     One row per claim. Values show their qualifier (~ about, ≥ at least, > more than,
-    ≤ up to, < less than) and ranges as low–high; use `claims series` to see estimates of
-    the same measure side by side.
+    ≤ up to, < less than) and ranges as low–high; "dated by" is the phrase that dates the
+    figure (`--json` adds the rule and what it was resolved against in `as_of_rule` and
+    `as_of_note`). Use `claims series` to see estimates of the same measure side by side.
 
     Example:
 
@@ -104,7 +105,7 @@ def _claims(
         return
     print_table(
         f"{len(claims)} claims",
-        ["measure", "value", "unit", "qualifier", "as of", "asserted by", "document"],
+        ["measure", "value", "unit", "qualifier", "as of", "dated by", "asserted by", "document"],
         (
             [
                 claim.measure,
@@ -112,6 +113,7 @@ def _claims(
                 claim.unit,
                 claim.qualifier,
                 _as_of(claim),
+                _dated_by(claim),
                 claim.asserted_by or "",
                 claim.document_id[:12],
             ]
@@ -129,6 +131,15 @@ def _as_of(claim: Claim) -> str:
         "relative-inferred": " (rel?)",
     }
     return claim.as_of + marks.get(claim.as_of_kind, "")
+
+
+def _dated_by(claim: Claim) -> str:
+    """The words that date the figure, or how it was dated when no words did."""
+    if claim.as_of_rule == "continuation":
+        return f"(before) {claim.as_of_phrase or ''}".strip()
+    if claim.as_of_rule == "since":
+        return f"(start) {claim.as_of_phrase or ''}".strip()
+    return (claim.as_of_phrase or "")[:32]
 
 
 def _print_series(item: ClaimSeries) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit import analysis
 from sanctionwatch.extract.claimkit.dates import (
+    DEADLINE_WORD,
     DateExpression,
     DocumentDate,
     find_dates,
@@ -57,7 +59,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
+DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
+"""Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
 
 def extractor_version(vocabulary: Vocabulary) -> str:
@@ -107,6 +111,14 @@ class _Reader:
         self.actors = collect_actors(doc, mentions)
         self.labels = _labels(mentions, len(self.text))
         self.version = extractor_version(vocabulary)
+        self.deadline: DateExpression | None = None
+        try:
+            self.deadline = self._document_deadline()
+        except (IndexError, ValueError, KeyError, TypeError) as error:
+            # An odd date must not cost the document its claims: no deadline, then.
+            log.warning("%s: deadline pass skipped: %s", context.document_id[:12], error)
+        if self.deadline is not None:
+            self.published = self._imminent_deadline_date(self.deadline) or published
 
     def read(self) -> list[Claim]:
         quantities = find_quantities(self.text, self.vocabulary)
@@ -120,6 +132,7 @@ class _Reader:
         all_sentences = analysis.sentences(self.doc)
         anchor: str | None = None
         scanned = -1
+        previous_claims: tuple[int, list[Claim]] = (-2, [])
         for index, sentence in enumerate(all_sentences):
             items = by_sentence.get(sentence.start)
             if not items:
@@ -131,7 +144,11 @@ class _Reader:
             stated = [d.as_of for d in dates if d.kind == "stated" and d.as_of]
             anchor, scanned = (stated[-1] if stated else anchor), index
             try:
-                claims.extend(self._sentence_claims(items, dates))
+                found = self._sentence_claims(items, dates)
+                if previous_claims[0] == index - 1 and self._continues(sentence):
+                    found = [_continue_from(previous_claims[1], claim) for claim in found]
+                claims.extend(found)
+                previous_claims = (index, found)
             except (IndexError, ValueError, KeyError) as error:
                 # One unreadable sentence (an odd parse) must not cost the document its claims.
                 log.warning(
@@ -142,15 +159,82 @@ class _Reader:
                 )
         return _deduplicate(claims)
 
-    def _dates(self, sentence: Any, anchor: str | None) -> list[DateExpression]:
+    def _dates(
+        self, sentence: Any, anchor: str | None, deadline: str | None = None
+    ) -> list[DateExpression]:
         text = self.text[sentence.start_char : sentence.end_char]
         reference = self.published.reference if self.published else None
         inferred = self.published is not None and self.published.inferred
-        found = find_dates(text, reference, self.vocabulary, anchor, published_inferred=inferred)
+        found = find_dates(
+            text,
+            reference,
+            self.vocabulary,
+            anchor,
+            published_inferred=inferred,
+            reference_note=self.published.describe() if self.published else None,
+            deadline=deadline if deadline is not None else self._deadline_iso(),
+        )
         return [shift_date(d, sentence.start_char) for d in found]
 
-    def _last_stated(self, sentence: Any, anchor: str | None) -> str | None:
-        stated = [d.as_of for d in self._dates(sentence, anchor) if d.kind == "stated" and d.as_of]
+    def _deadline_iso(self) -> str | None:
+        return self.deadline.as_of if self.deadline is not None else None
+
+    def _document_deadline(self) -> DateExpression | None:
+        """The latest deadline the text sets ("within 24 months" of a dated resolution, "a
+        December 22 deadline"), which "the deadline" then means. Deadlines resolved against an
+        inferred publication date are left out: they are not evidence of anything."""
+        if not DEADLINE_HINT.search(self.text):
+            return None
+        deadlines: list[DateExpression] = []
+        ahead = self.vocabulary.looking_ahead
+        all_sentences = analysis.sentences(self.doc)
+        for index, sentence in enumerate(all_sentences):
+            text = sentence.text
+            if not (DEADLINE_HINT.search(text) or (ahead is not None and ahead.search(text))):
+                continue  # no deadline can be set here
+            anchor = None
+            for previous in all_sentences[max(0, index - 2) : index]:
+                anchor = self._last_stated(previous, anchor, deadline="")
+            dates = self._dates(sentence, anchor, deadline="")
+            deadlines.extend(
+                d for d in dates if d.deadline and d.as_of and d.kind != "relative-inferred"
+            )
+        return max(deadlines, key=lambda d: d.as_of or "", default=None)
+
+    def _imminent_deadline_date(self, deadline: DateExpression) -> DocumentDate | None:
+        """An article whose date is only a lower bound, about a deadline it says is close or
+        unlikely to be met, was written shortly before that deadline: date it to its month."""
+        published = self.published
+        pattern = self.vocabulary.imminent_deadline
+        if published is None or not published.inferred or pattern is None or not deadline.as_of:
+            return None
+        if deadline.as_of[: len(published.iso)] <= published.iso[: len(deadline.as_of)]:
+            return None
+        imminent = any(
+            DEADLINE_WORD.search(sentence.text) and pattern.search(sentence.text)
+            for sentence in analysis.sentences(self.doc)
+        )
+        if not imminent:
+            return None
+        note = (
+            f"month of the imminent deadline {deadline.as_of} (“{deadline.text.strip()}”); "
+            f"the publication date {published.iso} is only a lower bound"
+        )
+        return DocumentDate(deadline.as_of[:7], inferred=True, note=note)
+
+    def _continues(self, sentence: Any) -> bool:
+        """Does ``sentence`` open with a word that points back ("This labour export ...")?"""
+        opening = sentence.text.lstrip().lower()
+        return any(
+            re.match(rf"{re.escape(opener)}\b", opening)
+            for opener in self.vocabulary.continuation_openers
+        )
+
+    def _last_stated(
+        self, sentence: Any, anchor: str | None, deadline: str | None = None
+    ) -> str | None:
+        found = self._dates(sentence, anchor, deadline)
+        stated = [d.as_of for d in found if d.kind == "stated" and d.as_of]
         return stated[-1] if stated else anchor
 
     def _sentence_claims(
@@ -200,6 +284,7 @@ class _Reader:
             as_of, as_of_kind = bound.as_of, bound.kind if bound.as_of else "unknown"
         else:
             as_of, as_of_kind = analysis.document_date(self.published)
+        phrase, rule, note = self._as_of_evidence(bound, dates, quantity)
         asserter = analysis.find_asserter(root, self.actors, self.vocabulary)
         start, end = self.context.offsets.span_to_original(quantity.start, quantity.end)
         sentence = analysis.sentence_of(root)
@@ -221,6 +306,9 @@ class _Reader:
             ),
             as_of=as_of,
             as_of_kind=as_of_kind,
+            as_of_phrase=phrase,
+            as_of_rule=rule,
+            as_of_note=note,
             subject_entity_id=measured.subject.entity_id if measured.subject else None,
             subject_name=measured.subject.text if measured.subject else None,
             asserted_by=asserter.name if asserter else None,
@@ -232,6 +320,44 @@ class _Reader:
             extractor_version=self.version,
             confidence=_confidence(quantity, noun, measured, as_of_kind),
         )
+
+    def _as_of_evidence(
+        self, bound: DateExpression | None, dates: list[DateExpression], quantity: Quantity
+    ) -> tuple[str | None, str, str]:
+        """The phrase that dates the figure, the rule and what it was resolved against."""
+        document = self.published.describe() if self.published else "no publication date known"
+        if bound is not None and bound.kind != "document-date":
+            return bound.text.strip(), bound.rule, bound.note or "stated in the text"
+        if bound is not None:
+            return bound.text.strip(), "present", f"present tense: the {document}"
+        start = analysis.start_marker(quantity, dates)
+        if start is not None:
+            note = f"a start (“{start.text.strip()}”), not an as-of date: the {document}"
+            return start.text.strip(), "since", note
+        return None, "document-date", f"no date in the text: the {document}"
+
+
+def _continue_from(previous: list[Claim], claim: Claim) -> Claim:
+    """A figure in a sentence that continues the one before ("This labour export earns an
+    estimated $500 million") takes that sentence's date and source when it has none."""
+    dated = [c for c in previous if c.as_of_rule not in (None, "document-date", "present", "since")]
+    if not dated:
+        return claim
+    source = dated[-1]
+    if claim.as_of_rule in ("document-date", "present"):
+        claim = replace(
+            claim,
+            as_of=source.as_of,
+            as_of_kind=source.as_of_kind,
+            as_of_phrase=source.as_of_phrase,
+            as_of_rule="continuation",
+            as_of_note=f"continues the sentence before, dated by “{source.as_of_phrase}”",
+        )
+    if claim.asserted_by is None and source.asserted_by is not None:
+        claim = replace(
+            claim, asserted_by=source.asserted_by, asserter_entity_id=source.asserter_entity_id
+        )
+    return claim
 
 
 def _widen(claim: Claim, upper: Quantity) -> Claim:
@@ -332,6 +458,9 @@ def _row(claim: Claim) -> ClaimRow:
         period=claim.period,
         as_of=claim.as_of,
         as_of_kind=claim.as_of_kind,
+        as_of_phrase=claim.as_of_phrase,
+        as_of_rule=claim.as_of_rule,
+        as_of_note=claim.as_of_note,
         asserted_by=claim.asserted_by,
         asserter_entity_id=claim.asserter_entity_id,
         span_start=claim.start,

@@ -51,6 +51,7 @@ SOURCE_PRIORITY = {
     "rule:organisation-head": 3,
     "rule:cue-noun": 3,
     "rule:korean-name": 2,
+    "rule:byline": 2,
     "model": 1,
 }
 SOURCE_CONFIDENCE = {"model": 0.75, "rule": 0.9, "gazetteer": 0.9, "coref": 0.7}
@@ -181,6 +182,9 @@ def _territory(name: str, rules: EntityRules) -> tuple[str | None, str]:
     """``(country code, kind)``: kind is ``country`` (the name of a country or territory),
     ``place`` (a city or region in it), ``organisation`` (EU, UN) or ``unknown``."""
     cleaned = re.sub(r"^(?:the)\s+", "", " ".join(name.split()), flags=re.IGNORECASE)
+    alias = rules.country_aliases.get(cleaned.casefold())
+    if alias:
+        return alias, "country"
     known = rules.places.get(cleaned.casefold())
     if known:
         return known, "place"
@@ -247,11 +251,15 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
         )
     text = _text(doc)
     found = [c for c in found if not (c.schema == "Place" and "," in text[c.start : c.end])]
+    found = _split_coordinated(text, found)
     found.extend(_place_candidates(text, rules))
     found.extend(_quoted_candidates(text))
+    found.extend(_byline_candidates(text, rules))
     for candidate in found:
         candidate.start, candidate.end = _trim(text, candidate.start, candidate.end, rules)
         candidate.start, candidate.end = _join_hyphens(text, candidate.start, candidate.end, rules)
+        if candidate.schema == "Place":
+            candidate.start = _compass_prefix(text, candidate, rules)
         if candidate.schema == "Place" and candidate.source == "model":
             candidate.end = _drop_place_suffix(text, candidate.start, candidate.end, rules)
         if candidate.source == "model" and candidate.schema != "Place":
@@ -309,6 +317,42 @@ def _comma_typed(text: str, candidate: _Candidate, span_rules: SpanRules) -> _Ca
         if cue is not None:
             candidate.schema, candidate.type_score = cue, 3
     return candidate
+
+
+COMPASS_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[a-z]+)?)\s+$")
+COMPASS_PAIR = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)?)\s+and\s+", re.IGNORECASE)
+
+
+def _compass_prefix(text: str, candidate: _Candidate, rules: EntityRules) -> int:
+    """Start of a place with the compass word before it ("North-east Asia"); in "North and
+    South Korea" the place is "South Korea" (the first word names none by itself)."""
+    start = candidate.start
+    pair = COMPASS_PAIR.match(text, start, candidate.end)
+    if pair and pair.group(1).casefold() in rules.place_prefixes:
+        return pair.end()
+    before = COMPASS_BEFORE.search(text, max(0, start - 20), start)
+    if before and before.group(1).casefold() in rules.place_prefixes:
+        return before.start(1)
+    return start
+
+
+COORDINATION = re.compile(r"\s+(?:and|&)\s+")
+
+
+def _split_coordinated(text: str, found: list[_Candidate]) -> list[_Candidate]:
+    """ "MOP and Corman Construction" as one model span: when the words before "and" are a
+    name found on its own elsewhere in the document, the span is two names, not one."""
+    alone = {text[c.start : c.end] for c in found if not COORDINATION.search(text, c.start, c.end)}
+    result = []
+    for candidate in found:
+        joint = COORDINATION.search(text, candidate.start, candidate.end)
+        left = text[candidate.start : joint.start()] if joint else ""
+        if candidate.source != "model" or joint is None or left not in alone:
+            result.append(candidate)
+            continue
+        result.append(replace(candidate, end=joint.start()))
+        result.append(replace(candidate, start=joint.end()))
+    return result
 
 
 HYPHEN_LEFT = re.compile(r"(?<![\w-])([A-Z][\w]*)-$")
@@ -404,6 +448,51 @@ def _quoted_candidates(text: str) -> list[_Candidate]:
         _Candidate(m.start(1), m.end(1), None, "rule:quoted", 0, 0)
         for m in QUOTED_NAME.finditer(text)
     ]
+
+
+BYLINE_NAME = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w’'-]+){1,3}")
+BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+MAX_BYLINE_WORDS = 14
+
+
+def _byline_candidates(text: str, rules: EntityRules) -> list[_Candidate]:
+    """People named in a byline ("By Jane Doe in Riga and" / "John Roe in Oslo"): each item's
+    name, without the place it is filed from; a byline ending in "and" or a comma goes on in
+    the next line."""
+    found: list[_Candidate] = []
+    continuing = False
+    for line in re.finditer(r"[^\n]+", text):
+        words = line.group().split()
+        if not words:
+            continue
+        opens = words[0].casefold() in rules.byline_cues and words[1:2] != []
+        if not (continuing or opens) or len(words) > MAX_BYLINE_WORDS or line.group()[-1] in ".!?":
+            continuing = False
+            continue
+        start = line.start() + (line.group().index(words[1]) if opens and not continuing else 0)
+        for item in _byline_items(text, start, line.end()):
+            found.extend(_byline_person(text, item, rules))
+        continuing = words[-1].casefold() in ("and", "&") or words[-1].endswith(",")
+    return found
+
+
+def _byline_items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    cursor = start
+    for separator in BYLINE_SPLIT.finditer(text, start, end):
+        yield cursor, separator.start()
+        cursor = separator.end()
+    yield cursor, end
+
+
+def _byline_person(text: str, item: tuple[int, int], rules: EntityRules) -> list[_Candidate]:
+    segment = text[item[0] : item[1]]
+    name = BYLINE_NAME.match(segment.split(" in ", 1)[0].strip())
+    if name is None:
+        return []
+    if _territory(name.group(), rules)[1] != "unknown":
+        return []
+    start = item[0] + segment.index(name.group())
+    return [_Candidate(start, start + len(name.group()), "Person", "rule:byline", 2, 2)]
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -502,6 +591,8 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
         candidate.schema, candidate.type_score = "Place", 3
         candidate.country, candidate.is_country = state_country, True
         return candidate
+    if candidate.schema == "Place" and candidate.source == "model":
+        text = _heading_place(doc, candidate, text, rules)
     words = text.split()
     last = words[-1]
     legal_form = legal_form_key(last) in {form[-1] for form in rules.legal_forms}
@@ -537,6 +628,8 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
         candidate.schema, candidate.type_score = "Company", 2
     if candidate.schema == "Person" and candidate.source == "model" and _is_acronym(text):
         candidate.schema, candidate.type_score = "Organization", 2
+    if candidate.schema == "Place":
+        _shared_plural_head(doc, candidate, text, rules)
     return candidate
 
 
@@ -554,6 +647,35 @@ def _state_of_country(text: str, rules: EntityRules) -> tuple[int, int, str] | N
         if code is not None and kind == "country":
             return match.start("country"), len(match.group("country")), code
     return None
+
+
+def _heading_place(doc: Doc, candidate: _Candidate, text: str, rules: EntityRules) -> str:
+    """ "Russia and North Korea Ties" as a heading: the model glues a topic word onto the
+    place; the known place at the start of the span is the name."""
+    words = text.split()
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    if len(words) < 2 or span is None or not _is_heading_line(doc, span, rules):
+        return text
+    if _territory(text, rules)[1] != "unknown":
+        return text
+    for size in range(len(words) - 1, 0, -1):
+        prefix = " ".join(words[:size])
+        if _territory(prefix, rules)[1] in ("country", "place"):
+            candidate.end = candidate.start + text.index(words[size - 1]) + len(words[size - 1])
+            return _text(doc)[candidate.start : candidate.end]
+    return text
+
+
+def _shared_plural_head(doc: Doc, candidate: _Candidate, text: str, rules: EntityRules) -> None:
+    """ "the Donetsk and Luhansk People's Republics": two places sharing one plural head;
+    the second one's name has the head in the singular."""
+    words = text.split()
+    last = words[-1]
+    before = _text(doc)[max(0, candidate.start - 40) : candidate.start]
+    if len(words) < 2 or not last.endswith("s") or last[:-1].casefold() not in rules.place_heads:
+        return
+    if re.search(r"\b[A-Z]\w+\s+and\s+$", before):
+        candidate.canonical = " ".join([*words[:-1], last[:-1]])
 
 
 def _modifier_abbreviation(doc: Doc, candidate: _Candidate) -> bool:
@@ -870,6 +992,24 @@ class _Resolver:
                 if tail == key and _territory(prefix, self.rules)[1] == "country":
                     self.groups.union(index, target)
                     break
+        self._object_of_head()
+
+    def _object_of_head(self) -> None:
+        """ "Treasury" after "U.S. Department of the Treasury": one capitalised word that ends
+        exactly one longer organisation name after "of (the)" is that organisation."""
+        orgs = self._long_names("org")
+        for index, candidate in enumerate(self.found):
+            words = self.text(index).split()
+            if _family(candidate.schema) != "org" or len(words) != 1 or _is_acronym(words[0]):
+                continue
+            word = words[0].casefold()
+            targets = [
+                target
+                for target, tokens in orgs
+                if tokens[-1] == word and len(tokens) > 2 and "of" in tokens[-3:-1]
+            ]
+            if len(targets) == 1 and self.groups.find(targets[0]) != self.groups.find(index):
+                self.groups.union(index, targets[0])
 
     def _near_duplicate_people(self) -> None:
         """ "Thomas Grove" and "Thomas Groves": same given names, surname one letter apart."""
@@ -988,13 +1128,14 @@ class _Resolver:
 
 
 def _canonical(resolver: _Resolver, members: list[int], rules: EntityRules) -> str:
-    first = resolver.found[members[0]]
-    if first.canonical:
-        return first.canonical
+    named = [resolver.found[index].canonical for index in members]
+    if any(named):
+        return next(name for name in named if name)
 
-    def weight(index: int) -> tuple[bool, int, int]:
+    def weight(index: int) -> tuple[bool, bool, int, int]:
         text = _strip_honorific(resolver.text(index), rules)
-        return (not text.isupper(), len(text.split()), len(text))
+        nickname = text.casefold() in rules.country_aliases  # "Hermit Kingdom"
+        return (not nickname, not text.isupper(), len(text.split()), len(text))
 
     best = max(members, key=weight)
     text = _strip_honorific(resolver.text(best), rules).replace("[", "").replace("]", "")

@@ -1,7 +1,7 @@
 """Designations spread over an enumeration or several sentences.
 
 Press releases rarely say "OFAC designated X" in one clause. They count the targets first and
-name them after ("Today's action targets two entities, X, a ..., and Y, a ...", "OFAC designated
+name them after ("Today's designation targets two firms, X, a ..., and Y, a ...", "OFAC designated
 two entities." followed by a paragraph per entity, "the following individuals:" followed by a
 list), and they state the authority and the legal basis once for the whole release. This pass
 reads the sentences of one document in order, keeps the last designation's authority and basis,
@@ -189,7 +189,7 @@ class DesignationFinder:
         return self.finder.basis(sentence)
 
     def _next_basis(self, sentences: Sequence[Span], position: int) -> list[str]:
-        """ "These actions were taken pursuant to E.O. 13722": the next sentence's basis when
+        """ "The designations were made under E.O. 13722": the next sentence's basis when
         its subject is the action itself."""
         if position + 1 >= len(sentences):
             return []

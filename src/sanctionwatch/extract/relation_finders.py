@@ -316,16 +316,15 @@ class SentenceFinder:
     ) -> list[Party]:
         found: dict[str, Party] = {}
         for token in tokens:
+            # "two nationals, Im Song Sun and Choe Song Chol": every listed appositive
+            listed = [
+                self.party(conj) for child in children(token, "appos") for conj in conjuncts(child)
+            ]
             candidates = [self.party(token)]
             if candidates[0] is None and token.lower_ in _PLURAL_PRONOUNS:
                 candidates = list(self._plural_people(token))
-            elif candidates[0] is None:
-                # "two nationals, Im Song Sun and Choe Song Chol": every listed appositive
-                candidates = [
-                    self.party(conj)
-                    for child in children(token, "appos")
-                    for conj in conjuncts(child)
-                ]
+            elif candidates[0] is None or (self.index.at(token) is None and len(listed) > 1):
+                candidates = listed
             for party in candidates:
                 if party is not None and party.entity_id and self.is_party(party, schemata):
                     found.setdefault(party.entity_id, party)
@@ -565,7 +564,7 @@ class SentenceFinder:
                 yield link
 
     def _unnamed_bodies(self, token: Token, rule: NounRule) -> list[Party]:
-        """ "the Pyongyang City committee of the ruling Workers' Party": a body of a named
+        """ "the Sinuiju city committee of the ruling Korean Workers' Party": a body of a named
         organisation, without a name of its own, as a described (unnamed) end."""
         found = []
         for _, body in prep_objects(token, rule.preps):

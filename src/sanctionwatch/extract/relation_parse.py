@@ -210,7 +210,8 @@ def noun_holder_tokens(noun: Token) -> list[Token]:
     found: list[Token] = []
     if noun.dep_ == "appos":
         found.append(noun.head)
-    found.extend(children(noun, "appos"))
+    # "two nationals, A and B": every coordinated appositive
+    found.extend(conj for child in children(noun, "appos") for conj in conjuncts(child))
     subject = copula_subject(noun)
     if subject is not None:
         found.extend(conjuncts(subject))

@@ -13,8 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 
 from sanctionwatch.extract.rules import (
@@ -152,6 +154,17 @@ class RuleComponent:
         self.gazetteer_size = 0
         self.triggers = self._trigger_matcher()
         self.families = self._family_matcher()
+        self._keep_family_names_whole()
+
+    def _keep_family_names_whole(self) -> None:
+        """English tokenizer exceptions split "Im" into "I" + "m" (as in "I'm"); a Korean
+        family name is one word ("Im Song Sun")."""
+        tokenizer = self.nlp.tokenizer
+        if not isinstance(tokenizer, Tokenizer):
+            return
+        for name in self.rules.korean_family_names:
+            if len(self.nlp.make_doc(name)) > 1:
+                tokenizer.add_special_case(name, [{ORTH: name}])
 
     def _trigger_matcher(self) -> PhraseMatcher:
         """Words that start a rule (legal forms, organisation heads, cue nouns), found in C."""

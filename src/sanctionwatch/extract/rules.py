@@ -64,6 +64,9 @@ class EntityRules:
     korean_family_names: tuple[str, ...] = ()
     place_heads: frozenset[str] = frozenset()
     state_nouns: frozenset[str] = frozenset()
+    place_prefixes: frozenset[str] = frozenset()
+    country_aliases: dict[str, str] = field(default_factory=dict)
+    """Lower-cased other name of a country ("hermit kingdom") -> its ISO code."""
     places: dict[str, str] = field(default_factory=dict)
     """Lower-cased place name -> ISO code of the country it lies in."""
 
@@ -145,6 +148,13 @@ def _appositive_heads(path: Path, data: dict[str, Any]) -> dict[str, str | None]
     return {str(noun).casefold(): schema for noun, schema in heads.items()}
 
 
+def _country_aliases(path: Path, data: dict[str, Any]) -> dict[str, str]:
+    raw = data.get("country_aliases") or {}
+    if not isinstance(raw, dict):
+        raise RulesError(f"{path}: 'country_aliases' must map a country code to a list of names")
+    return {name.casefold(): str(code) for code in raw for name in _strings(path, raw, code)}
+
+
 def _lower(words: list[str]) -> frozenset[str]:
     return frozenset(word.casefold() for word in words)
 
@@ -180,6 +190,8 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         korean_family_names=tuple(_strings(path, data, "korean_family_names")),
         place_heads=_lower(_strings(path, data, "place_heads")),
         state_nouns=_lower(_optional_strings(path, data, "state_nouns")),
+        place_prefixes=_lower(_optional_strings(path, data, "place_prefixes")),
+        country_aliases=_country_aliases(path, data),
     )
 
 

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sanctionwatch.flags.graph import (
@@ -24,6 +25,8 @@ from sanctionwatch.flags.graph import (
     Node,
     without_title,
 )
+from sanctionwatch.resolve.config import load_resolver_config
+from sanctionwatch.resolve.features import FeatureScorer
 from sanctionwatch.screen.normalize import InvalidNameError, prepare_name
 
 PARTY_SCHEMATA = ("LegalEntity",)
@@ -129,12 +132,17 @@ _NUMBER_WORDS = {
 
 def remark_size(remark: str) -> int:
     """How many parties an unnamed sharer stands for ("no less than twelve companies" -> 12)."""
+    return remark_count(remark) or 1
+
+
+def remark_count(remark: str) -> int | None:
+    """The number a remark states ("twelve firms" -> 12), ``None`` when it names one party."""
     for word in re.findall(r"[\w-]+", remark.casefold()):
         if word.isdigit():
             return max(int(word), 1)
         if word in _NUMBER_WORDS:
             return max(_NUMBER_WORDS[word], 1)
-    return 1
+    return None
 
 
 @dataclass
@@ -143,14 +151,63 @@ class _Cluster:
     members: set[str] = field(default_factory=set)
     remarks: list[str] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    claimed: int = 0
+    """Co-located firms a stated figure counts (a claim in the same sentence)."""
+
+    def sentences(self) -> set[tuple[str, str]]:
+        return {(f.document_id, f.sentence) for f in self.facts if f.document_id and f.sentence}
+
+    def size(self, named: list[str]) -> tuple[int, list[str]]:
+        """Parties at the address and the unnamed sharers' descriptions: named members, each
+        remark naming one party, and the larger of the remarks' figures and a claimed figure
+        (the two usually count the same firms: "twelve companies" in both)."""
+        remarks = [r for r in self.remarks if r not in named]
+        single = [r for r in remarks if remark_count(r) is None]
+        counted = sum(remark_count(r) or 0 for r in remarks)
+        described = list(remarks)
+        if self.claimed > counted:
+            described.append(f"{self.claimed - counted} more firms (stated figure)")
+        return len(self.members) + len(single) + max(counted, self.claimed), described
 
 
 @evaluator
 def shared_address(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
     """Parties sharing an Address entity (``addressEntity`` or the Address's unnamed sharers in
-    ``remarks``) or an equal normalised address string, as stated in the reports."""
+    ``remarks``) or an equal normalised address string, as stated in the reports; a stated
+    figure of firms at the address (a claim in a sentence with a shared-address cue) counts the
+    unnamed ones and is cited as evidence, with or without an Address entity."""
     min_companies = int(params.get("min_companies", 3))
     mission = _pattern(params.get("mission_words", ["consulate", "embassy"]))
+    venue_words, markers = params.get("venue_words", []), params.get("dprk_markers", [])
+    venue = _pattern(venue_words) if venue_words and markers else None
+    marker = _pattern(markers) if venue_words and markers else None
+
+    def dprk_venue(name: str) -> bool:
+        return bool(venue and marker and venue.search(name) and marker.search(name))
+
+    clusters = _address_clusters(graph)
+    _add_count_claims(graph, params, clusters)
+    findings = []
+    for key, cluster in sorted(clusters.items()):
+        names = sorted(_name(graph, member) for member in cluster.members)
+        size, remarks = cluster.size(names)
+        missions = [name for name in names + remarks if mission.search(name)]
+        venues = [name for name in names + remarks if name not in missions and dprk_venue(name)]
+        if size < 2 or (size < min_companies and not missions and not venues):
+            continue
+        note = f" (incl. diplomatic mission: {', '.join(missions)})" if missions else ""
+        note += f" (incl. DPRK-run venue: {', '.join(venues)})" if venues else ""
+        values = {
+            "count": size,
+            "address": cluster.label,
+            "names": "; ".join(names + remarks),
+            "mission_note": note,
+        }
+        findings.append(Finding(sorted(cluster.members), key, values, _documented(cluster.facts)))
+    return findings
+
+
+def _address_clusters(graph: Graph) -> dict[str, _Cluster]:
     clusters: dict[str, _Cluster] = {}
     for address in graph.links("Address"):
         if not address.in_documents:
@@ -174,23 +231,56 @@ def shared_address(graph: Graph, params: dict[str, Any], issues: list[str]) -> l
             cluster = clusters.setdefault(key, _Cluster(fact.value))
             cluster.members.add(party.id)
             cluster.facts.append(fact)
-    findings = []
-    for key, cluster in sorted(clusters.items()):
-        names = sorted(_name(graph, member) for member in cluster.members)
-        remarks = [r for r in cluster.remarks if r not in names]
-        missions = [name for name in names + remarks if mission.search(name)]
-        size = len(cluster.members) + sum(remark_size(remark) for remark in remarks)
-        if size < 2 or (size < min_companies and not missions):
+    return clusters
+
+
+def _add_count_claims(graph: Graph, params: dict[str, Any], clusters: dict[str, _Cluster]) -> None:
+    """Attach each stated count of firms in a shared-address sentence ("the consulate shared its
+    address with no less than twelve companies") to the address cluster read from the same
+    sentence, or make one from the claim alone with the parties that sentence names."""
+    units = {str(unit).casefold() for unit in params.get("count_units", ["companies", "firms"])}
+    cue = _pattern(params.get("shared_cues", ["same address", "shared its address"]))
+    by_sentence: dict[tuple[str, str], _Cluster] = {}
+    for cluster in clusters.values():
+        if not cluster.remarks and len(cluster.members) < 2:
+            continue  # a place named in the sentence ("Vladivostok") is not the shared address
+        for found in cluster.sentences():
+            by_sentence.setdefault(found, cluster)
+    for claim in graph.claims:
+        fact = claim.fact
+        if claim.unit.casefold() not in units or not fact.document_id or not fact.sentence:
             continue
-        note = f" (incl. diplomatic mission: {', '.join(missions)})" if missions else ""
-        values = {
-            "count": size,
-            "address": cluster.label,
-            "names": "; ".join(names + remarks),
-            "mission_note": note,
-        }
-        findings.append(Finding(sorted(cluster.members), key, values, _documented(cluster.facts)))
-    return findings
+        if not cue.search(fact.sentence):
+            continue
+        target = by_sentence.get((fact.document_id, fact.sentence))
+        if target is None:
+            target = _claim_cluster(graph, fact)
+            clusters["claim:" + _sentence_key(fact.document_id, fact.sentence)] = target
+            by_sentence[(fact.document_id, fact.sentence)] = target
+        target.claimed = max(target.claimed, int(claim.value))
+        target.facts.append(fact)
+
+
+def _claim_cluster(graph: Graph, claim: Fact) -> _Cluster:
+    """An address known only from a sentence: its sharers are the parties the sentence names."""
+    cluster = _Cluster("")
+    for node in _parties(graph):
+        facts = [
+            f
+            for f in node.props.get("name", [])
+            if f.document_id == claim.document_id and f.sentence == claim.sentence
+        ]
+        if facts:
+            cluster.members.add(node.id)
+            cluster.facts.extend(facts)
+    names = sorted(_name(graph, member) for member in cluster.members)
+    cluster.label = f"shared by {', '.join(names)}" if names else "described in the report"
+    return cluster
+
+
+def _sentence_key(document_id: str, sentence: str) -> str:
+    digest = hashlib.sha1(f"{document_id}|{sentence}".encode()).hexdigest()[:16]
+    return f"{document_id[:12]}:{digest}"
 
 
 # --- designation ---------------------------------------------------------------------------------
@@ -584,25 +674,22 @@ def _at_home(node: Node, params: dict[str, Any]) -> bool:
 def name_reuse(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[Finding]:
     """Firms whose names carry a DPRK toponym/brand or a distinctive word of a designated name.
 
-    Not reuse: the designated entity itself (resolved to it, or a mention under one of its listed
-    names that resolution has not joined yet), and, for toponyms, a firm of the home country.
+    Name reuse means ANOTHER legal person under the brand: a new firm taking a designated
+    entity's name (a front, a joint venture, a renamed successor). Not reuse: the designated
+    entity itself (resolved to it, or a mention under one of its listed names that resolution
+    has not joined yet), its own short or long form ("Korea Namgang Trading Corporation" and
+    "Namgang Trading": same core, compatible trades, see :func:`same_legal_person`), an entity
+    sharing its registration number, and, for toponyms, a firm of the home country.
     """
     toponyms = _lists(params.get("toponyms", "dprk_toponyms"))
     min_length = int(params.get("min_token_length", 5))
     generic = {str(word).casefold() for word in params.get("generic_words", [])}
+    generic |= resolver_generic_words()
     found = designations(graph, float(params.get("match_threshold", 0.85)))
     designated_names = _designated_names(graph, found)
     brand_of = {alias.casefold(): brand for brand, aliases in toponyms.items() for alias in aliases}
     brand_pattern = _pattern(brand_of)
-    designated_words: dict[str, str] = {}
-    for node_id in sorted(found):
-        node = graph.nodes.get(node_id)
-        if node is None or not node.in_documents or not node.is_a("Organization"):
-            continue
-        for word in re.findall(r"[\w-]+", node.name):
-            folded = word.casefold()
-            if len(folded) >= min_length and folded not in generic and folded not in brand_of:
-                designated_words.setdefault(folded, node_id)
+    designated_words = _designated_words(graph, found, min_length, generic | set(brand_of))
     word_pattern = _pattern(designated_words) if designated_words else None
     findings = []
     for node in _parties(graph):
@@ -611,29 +698,116 @@ def name_reuse(graph: Graph, params: dict[str, Any], issues: list[str]) -> list[
         names = [f for f in node.props.get("name", []) if f.dataset == DOCUMENT_DATASET]
         if any(_name_key(f.value) in designated_names for f in names):
             continue
-        at_home = _at_home(node, params)
-        for fact in names:
-            for hit in [] if at_home else brand_pattern.finditer(fact.value):
-                brand = brand_of[hit.group(1).casefold()]
-                values = {
-                    "name": node.name,
-                    "token": hit.group(1),
-                    "source": f"the DPRK brand/toponym {brand}",
-                }
-                findings.append(Finding([node.id], f"brand:{brand}", values, [fact]))
+        if not _at_home(node, params):
+            findings.extend(_brand_findings(node, names, brand_pattern, brand_of))
+        former = [f for f in node.props.get("previousName", []) if f.dataset == DOCUMENT_DATASET]
+        for fact in [*names, *former] if word_pattern else []:
             for hit in word_pattern.finditer(fact.value) if word_pattern else []:
-                source = designated_words[hit.group(1).casefold()]
-                values = {
-                    "name": node.name,
-                    "token": hit.group(1),
-                    "source": f"designated {_name(graph, source)}",
-                }
-                findings.append(
-                    Finding(
-                        [node.id, source], f"designated:{hit.group(1).casefold()}", values, [fact]
+                word = hit.group(1).casefold()
+                for source in designated_words[word]:
+                    if same_legal_person(node, graph.nodes[source]):
+                        continue
+                    label = f"designated {_name(graph, source)}"
+                    if fact.prop == "previousName":
+                        label += f" (as its former name {fact.value})"
+                    values = {"name": node.name, "token": hit.group(1), "source": label}
+                    findings.append(
+                        Finding([node.id, source], f"designated:{word}", values, [fact])
                     )
-                )
+                    break
     return _merge_evidence(findings)
+
+
+def _brand_findings(
+    node: Node, names: list[Fact], pattern: re.Pattern[str], brand_of: dict[str, str]
+) -> list[Finding]:
+    findings = []
+    for fact in names:
+        for hit in pattern.finditer(fact.value):
+            brand = brand_of[hit.group(1).casefold()]
+            values = {
+                "name": node.name,
+                "token": hit.group(1),
+                "source": f"the DPRK brand/toponym {brand}",
+            }
+            findings.append(Finding([node.id], f"brand:{brand}", values, [fact]))
+    return findings
+
+
+def _designated_words(
+    graph: Graph, found: dict[str, Designation], min_length: int, generic: set[str]
+) -> dict[str, list[str]]:
+    """Distinctive word of a designated organisation the reports name -> those organisations."""
+    words: dict[str, list[str]] = defaultdict(list)
+    for node_id in sorted(found):
+        node = graph.nodes.get(node_id)
+        if node is None or not node.in_documents or not node.is_a("Organization"):
+            continue
+        for word in re.findall(r"[\w-]+", node.name):
+            folded = word.casefold()
+            if len(folded) >= min_length and folded not in generic and node_id not in words[folded]:
+                words[folded].append(node_id)
+    return {word: ids for word, ids in words.items() if ids}
+
+
+def resolver_generic_words() -> set[str]:
+    """The resolver's generic words (legal forms, trade words, country words, head nouns)."""
+    return set(load_resolver_config().generic_words)
+
+
+@lru_cache(maxsize=1)
+def _name_scorer() -> FeatureScorer:
+    return FeatureScorer(load_resolver_config())
+
+
+def _identifiers(node: Node) -> set[str]:
+    props = ("registrationNumber", "taxNumber", "innCode", "ogrnCode", "leiCode", "imoNumber")
+    return {re.sub(r"\W", "", v).upper() for prop in props for v in node.values(prop) if v}
+
+
+def same_legal_person(left: Node, right: Node) -> bool:
+    """Two names of one firm: a shared registration number, or a name of each with the same
+    core and compatible trade words ("Korea Namgang Trading Corporation" / "Namgang Trading" /
+    "Namgang"), as the resolver cuts names, and no conflicting legal form or country.
+
+    Not the same: "Namgang Construction" (a sibling: trades conflict), "Zhonghe Logistics" next to
+    "Zhonghe Precision Machinery" (other core), "Pugang LLC" registered in Russia next to "Korea
+    Pugang Trading Corporation" (an LLC is not a corporation; a Russian firm is not a DPRK one).
+    """
+    if _identifiers(left) & _identifiers(right):
+        return True
+    if _conflicting(_countries(left), _countries(right)):
+        return False
+    scorer = _name_scorer()
+    for one in _all_names(left):
+        a = scorer.name_parts(one)
+        for other in _all_names(right):
+            b = scorer.name_parts(other)
+            if not a.fused or a.fused != b.fused:
+                continue
+            trades_agree = a.descriptors <= b.descriptors or b.descriptors <= a.descriptors
+            if trades_agree and not _conflicting(_legal_forms(one), _legal_forms(other)):
+                return True
+    return False
+
+
+def _conflicting(left: frozenset[str], right: frozenset[str]) -> bool:
+    return bool(left and right and not left & right)
+
+
+def _countries(node: Node) -> frozenset[str]:
+    return frozenset(v.casefold() for p in ("country", "jurisdiction") for v in node.values(p))
+
+
+def _legal_forms(name: str) -> frozenset[str]:
+    try:
+        return frozenset(prepare_name(name, "Company").legal_forms)
+    except InvalidNameError:
+        return frozenset()
+
+
+def _all_names(node: Node) -> list[str]:
+    return [*node.values("name"), *node.values("alias")]
 
 
 def _merge_evidence(findings: list[Finding]) -> list[Finding]:

@@ -15,6 +15,7 @@ from followthemoney import model
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.resolve.tables import CanonicalIdRow
 from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store.offsets import OffsetMap
@@ -91,6 +92,17 @@ class DocSentence:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class CountClaim:
+    """A figure a report states ("no less than twelve companies"), as the claims extractor
+    stored it: rules that count parties (shared addresses) read it with its span."""
+
+    fact: Fact
+    measure: str
+    value: float
+    unit: str
+
+
 @dataclass
 class Graph:
     nodes: dict[str, Node]
@@ -99,6 +111,7 @@ class Graph:
     sentences: list[DocSentence] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
     """Document id -> title: a headline is no sentence of the report (see ``without_title``)."""
+    claims: list[CountClaim] = field(default_factory=list)
 
     def node(self, entity_id: str) -> Node | None:
         return self.nodes.get(self.canonical.get(entity_id, entity_id))
@@ -165,7 +178,31 @@ def load_graph(session: Session) -> Graph:
         for doc_id, title in session.execute(select(DocumentRow.id, DocumentRow.title))
         if title and title.strip()
     }
-    return Graph(nodes, canonical, matches, load_sentences(session), titles)
+    claims = load_count_claims(session, canonical)
+    return Graph(nodes, canonical, matches, load_sentences(session), titles, claims)
+
+
+def load_count_claims(session: Session, canonical: dict[str, str]) -> list[CountClaim]:
+    """Every stated figure, with its span and sentence as a :class:`Fact` (id = claim id)."""
+    found = []
+    for row in session.scalars(select(ClaimRow).order_by(ClaimRow.id)):
+        subject = canonical.get(row.subject_entity_id or "", row.subject_entity_id or "")
+        fact = Fact(
+            row.id,
+            subject,
+            "Claim",
+            "claim",
+            row.text,
+            DOCUMENT_DATASET,
+            row.origin,
+            row.document_id,
+            row.span_start,
+            row.span_end,
+            row.sentence,
+            None,
+        )
+        found.append(CountClaim(fact, row.measure, row.value, row.unit))
+    return found
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n")

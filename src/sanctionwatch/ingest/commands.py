@@ -33,6 +33,7 @@ from sanctionwatch.ingest.redate import (
 from sanctionwatch.ingest.tables import DocumentSourceRow
 from sanctionwatch.ingest.types import IngestOutcome, IngestReport
 from sanctionwatch.store import Database
+from sanctionwatch.store.search import rebuild_document_index, refresh_document_index
 from sanctionwatch.store.tables import DocumentRow, StatementRow
 
 TEXT_CHOICES = ("clean", "original", "removed")
@@ -202,6 +203,33 @@ def redate(
     )
 
 
+def reindex(
+    db: str | None = DbOption,
+    rebuild: bool = typer.Option(
+        False, "--rebuild", help="Rebuild the index from scratch (after a VACUUM)."
+    ),
+) -> None:
+    """Bring the document search index up to date now.
+
+    Ingest runs index their documents in one batch at the end, and searches index what is
+    pending first, so this is rarely needed: after single uploads or feed items on a store
+    nobody searches yet, or with `--rebuild` after a SQLite `VACUUM` (it may renumber the rows
+    the index points at). PostgreSQL keeps its own indexes: nothing to do there.
+
+    Example:
+
+        sanctionwatch reindex
+        sanctionwatch reindex --rebuild --db sanctionwatch.db
+    """
+    database = open_database(db)
+    if rebuild:
+        count = rebuild_document_index(database)
+        console.print(f"document search index rebuilt: {count} document(s)")
+    else:
+        count = refresh_document_index(database)
+        console.print(f"document search index: {count} pending document(s) indexed")
+
+
 def _document_summary(row: DocumentRow) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -363,4 +391,5 @@ def register(app: typer.Typer) -> None:
     app.command()(document)
     app.command(name="set-date")(set_date)
     app.command()(redate)
+    app.command()(reindex)
     app.command()(stats)

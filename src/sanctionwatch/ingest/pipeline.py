@@ -8,6 +8,7 @@ document whose ``previous_version_id`` points at the version that source deliver
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from sanctionwatch.ingest.clean import clean_text
@@ -35,7 +36,10 @@ from sanctionwatch.ingest.types import IngestError, IngestOutcome, IngestReport,
 from sanctionwatch.settings import Settings, load_settings
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.search import refresh_document_index
 from sanctionwatch.store.tables import DocumentRow
+
+log = logging.getLogger(__name__)
 
 Fields = dict[str, Any]
 """Column values of one ``documents`` row."""
@@ -82,7 +86,18 @@ def ingest_paths(
                 report.add(outcome)
                 if on_progress is not None:
                     on_progress(outcome, len(report.outcomes), len(targets))
+    _refresh_search_index(database)
     return report
+
+
+def _refresh_search_index(database: Database) -> None:
+    """Index the run's documents for search in one batch (not a trigger per document). The
+    documents are stored either way: if the store is busy, searches still find them and the
+    next run, search or ``sanctionwatch reindex`` indexes them."""
+    try:
+        refresh_document_index(database)
+    except OperationalError as error:
+        log.warning("search index not refreshed after ingest (%s); it will catch up", error)
 
 
 @contextmanager

@@ -16,6 +16,7 @@ for one name is never reused for another name on the same address.
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,6 +87,9 @@ class Fetcher:
     refuse: Callable[[str], str | None] = refusal
     """Why an address must not be fetched from (None: it may); tests swap it to treat their
     local server as a public site."""
+    tls_context: ssl.SSLContext | None = None
+    """Certificates to trust (None: httpx's default CA bundle); a private CA for an internal
+    feed, or a test's own. Verification is never switched off."""
     _last_request: dict[str, float] = field(default_factory=dict)
     _client: httpx.Client | None = None
 
@@ -104,6 +108,7 @@ class Fetcher:
                 headers={"User-Agent": USER_AGENT},
                 trust_env=False,
                 limits=httpx.Limits(max_keepalive_connections=0),
+                verify=self.tls_context if self.tls_context is not None else True,
             )
         return self._client
 
@@ -213,6 +218,8 @@ class Fetcher:
                     None,
                 )
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                raise FetchError(_untrusted(url, str(exc))) from None
             raise _ConnectFailedError(str(exc) or type(exc).__name__) from None
         except httpx.TimeoutException:
             raise FetchError(
@@ -239,6 +246,15 @@ class Fetcher:
             f"{url}: response larger than the limit of {self.max_bytes:,} bytes "
             f"(stopped at {size:,}); raise SANCTIONWATCH_MAX_DOCUMENT_BYTES if it is genuine"
         )
+
+
+def _untrusted(url: str, detail: str) -> str:
+    reason = detail.split("certificate verify failed:", 1)[-1].split("(_ssl", 1)[0].strip()
+    host = urlsplit(url).hostname or url
+    return (
+        f"{url}: the TLS certificate of {host} did not verify ({reason}); not fetched "
+        "(the site may be misconfigured or impersonated; check the address)"
+    )
 
 
 class _ConnectFailedError(Exception):

@@ -25,6 +25,7 @@ from sanctionwatch.monitor.sources import Source, canonical_url
 from sanctionwatch.monitor.tables import SourceItemRow, SourceRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.search import refresh_document_index
 
 MEDIA_TYPES = {"text/html": HTML, "application/xhtml+xml": HTML, "application/pdf": PDF}
 MEDIA_TYPES["text/plain"] = TEXT
@@ -124,6 +125,8 @@ def poll_source(
     except (FetchError, FeedError) as error:
         poll.errors.append(str(error))
     _record_poll(database, source, result, poll)
+    if poll.new_documents:
+        refresh_document_index(database)  # the source's new items in one batch
     return poll
 
 

@@ -1,11 +1,13 @@
-"""Delta re-screening after a list update, writing only where something changed.
+"""Delta re-screening after a list update: the matches a full ``screen --all`` would store
+against the changed entries, found by scoring only the graph entities that could match them.
 
-Same result as :func:`sanctionwatch.screen.screening.rescreen_changed` (the candidate graph
-entities screened against an index of the changed list entities; stored matches against them
-replaced), but an entity with no hit and no earlier match against a changed entry is not
-written to at all. Candidates come from the graph-side name-key index
-(:mod:`sanctionwatch.screen.graphkeys`), so the time follows the size of the update, not of
-the graph.
+Candidates come from the graph-side name-key index (:mod:`sanctionwatch.screen.graphkeys`), so
+the time follows the size of the update, not of the graph. Each candidate is scored as
+:func:`~sanctionwatch.screen.screening.hits_on_changed` scores it (the small index of the
+changed entries first, the full list index only for those with a hit there), so a delta never
+stores a pair the full screen would not. Unlike
+:func:`~sanctionwatch.screen.screening.rescreen_changed`, an entity with no hit and no earlier
+match against a changed entry is not written to at all.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from sanctionwatch.screen.index import Query
 from sanctionwatch.screen.screening import (
     LIST_ORIGIN_PREFIX,
     SCREEN_ORIGIN,
+    FullListIndex,
     ScreenSummary,
     build_list_index,
     default_threshold,
     entity_from_columns,
+    hits_on_changed,
     rescreen_targets,
-    screen_entity,
     store_matches,
 )
 from sanctionwatch.screen.tables import ScreenMatchRow
@@ -79,7 +82,9 @@ def delta_rescreen(
     the graph-side name-key index); store only changes. ``full_scan`` screens every entity."""
     cutoff = default_threshold() if threshold is None else threshold
     changed = sorted(set(changed_list_entity_ids))
+    changed_set = set(changed)
     index = build_list_index(database, changed)
+    full = FullListIndex(database)
     with database.session() as session:
         affected = set(
             session.scalars(
@@ -94,7 +99,7 @@ def delta_rescreen(
         with database.session() as session:
             found = {}
             for entity_id, query in _graph_queries(session, ids[start : start + BATCH]):
-                hits = screen_entity(index, query, cutoff) if len(index) else []
+                hits = hits_on_changed(index, full, query, changed_set, cutoff)
                 if hits or entity_id in affected:
                     found[entity_id] = hits
             for entity in _graph_entities(session, sorted(found)):

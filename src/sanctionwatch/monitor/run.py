@@ -33,6 +33,7 @@ from sanctionwatch.monitor.fetch import Fetcher
 from sanctionwatch.monitor.poll import SourcePoll, poll_source
 from sanctionwatch.monitor.sources import list_sources
 from sanctionwatch.resolve.resolver import resolve_entities
+from sanctionwatch.screen.graphkeys import refresh_graph_keys
 from sanctionwatch.screen.lists.diff import diff_versions
 from sanctionwatch.screen.lists.store import list_versions
 from sanctionwatch.screen.screening import screen_all
@@ -90,6 +91,8 @@ class MonitorRun:
     polls: list[SourcePoll] = field(default_factory=list)
     documents: int = 0
     entities_screened: int = 0
+    entities_rekeyed: int = 0
+    """Graph entities whose name keys were refreshed (new or renamed by this run)."""
     new_flags: int = 0
     alerts: list[int] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -120,6 +123,7 @@ class MonitorRun:
             "sources": [poll.to_dict() for poll in self.polls],
             "new_documents": self.new_documents,
             "entities_screened": self.entities_screened,
+            "entities_rekeyed": self.entities_rekeyed,
             "new_flags": self.new_flags,
             "alerts": self.alerts,
             "failures": self.failures,
@@ -235,6 +239,8 @@ def process_documents(
         run.stopped = True
         return
     resolve_entities(database)
+    # new names keyed now, so the next list update's delta re-screen only looks keys up
+    run.entities_rekeyed = refresh_graph_keys(database).rekeyed
     entity_ids = _document_entities(database, document_ids)
     summary = screen_all(database, threshold=threshold, entity_ids=entity_ids)
     run.entities_screened = summary.screened

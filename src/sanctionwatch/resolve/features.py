@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from followthemoney import model
+from rapidfuzz.distance import Levenshtein
 
 from sanctionwatch.resolve.config import ResolverConfig
 from sanctionwatch.screen.features import Evidence, evidence_features, name_features
@@ -27,6 +28,11 @@ from sanctionwatch.screen.matcher import load_weights, schemata_compatible
 from sanctionwatch.screen.normalize import InvalidNameError, NameForm, normalize_text, prepare_name
 
 SAME = "same"
+GENERIC_ONLY = "generic_words_only"
+"""Feature of a pair of organisation names that share only generic words."""
+SIMILAR_TOKEN = 0.8
+"""Normalised Levenshtein similarity from which two informative tokens count as shared
+("sherazi" / "shirazi")."""
 NOT_SAME = "not_same"
 UNSURE = "unsure"
 
@@ -80,6 +86,10 @@ class PairScorer(Protocol):
 
     def block_keys(self, record: EntityRecord) -> set[str]: ...
 
+    def name_tokens(self, record: EntityRecord) -> frozenset[str]: ...
+
+    def generic_names(self, record: EntityRecord) -> list[frozenset[str]]: ...
+
     def score(self, left: EntityRecord, right: EntityRecord) -> PairScore: ...
 
 
@@ -92,6 +102,10 @@ class NameParts:
     fused: str
     form: NameForm | None
     """The matcher's prepared form of the core (``None`` when the core is not a name)."""
+    tokens: frozenset[str] = frozenset()
+    """Every token of the name but its legal forms ("korea", "trading" and "rungrado")."""
+    informative: tuple[str, ...] = ()
+    """The core without generic words: what can tell this firm from others ("rungrado")."""
 
 
 def normalise_name(name: str) -> list[str]:
@@ -152,14 +166,23 @@ class FeatureScorer:
             return NameParts((), frozenset(), "", None)
         tokens = list(full.texts)
         if not organisation:
-            return NameParts(tuple(tokens), frozenset(), "".join(tokens), full)
+            return NameParts(
+                tuple(tokens), frozenset(), "".join(tokens), full, frozenset(tokens), tuple(tokens)
+            )
         cfg = self.config
         kept = [t for t in tokens if t not in cfg.legal_forms] or tokens
         descriptors = frozenset(cfg.descriptors[t] for t in kept if t in cfg.descriptors)
         core = [t for t in kept if t not in cfg.descriptors and t not in cfg.country_words]
         if not core:
             core = [t for t in kept if t not in cfg.descriptors] or kept
-        return NameParts(tuple(core), descriptors, "".join(core), prepare_name(" ".join(core)))
+        return NameParts(
+            tuple(core),
+            descriptors,
+            "".join(core),
+            prepare_name(" ".join(core)),
+            frozenset(_without_acronyms(kept)),
+            tuple(t for t in core if t not in cfg.generic_words),
+        )
 
     def name_parts(self, name: str, organisation: bool = True) -> NameParts:
         """Core tokens, trade descriptors and the fused core of one name (cached)."""
@@ -171,12 +194,28 @@ class FeatureScorer:
         return [parts for parts in found if parts.form is not None]
 
     def block_keys(self, record: EntityRecord) -> set[str]:
+        """The informative core tokens and the fused core: a generic word ("trading", "korea",
+        "ministry") never proposes a pair on its own, a name made only of them ("Korea Service")
+        only meets names with the same fused core."""
         keys: set[str] = set()
         for parts in self.parts(record):
-            keys.update(t for t in parts.core if len(t) >= self.config.min_token_length)
+            keys.update(t for t in parts.informative if len(t) >= self.config.min_token_length)
             if parts.fused:
                 keys.add("#" + parts.fused)
         return keys
+
+    def name_tokens(self, record: EntityRecord) -> frozenset[str]:
+        """Every token of every name (legal forms off): where a generic name is looked up."""
+        return frozenset(t for parts in self.parts(record) for t in parts.tokens)
+
+    def generic_names(self, record: EntityRecord) -> list[frozenset[str]]:
+        """Token sets of the names made only of generic words ("Treasury Department"): such a
+        name is proposed only with the entities whose names hold all of its words."""
+        return [
+            parts.tokens
+            for parts in self.parts(record)
+            if parts.tokens and not parts.informative and not is_person(record.schema)
+        ]
 
     def looks_like_organisation(self, record: EntityRecord) -> bool:
         """A LegalEntity whose name carries a legal form or a trade word is no person."""
@@ -207,7 +246,11 @@ class FeatureScorer:
         siblings = agreeing = False  # full names with one core and conflicting / agreeing trades
         for a in self.parts(left):
             for b in self.parts(right):
-                candidate = self._person_names(a, b) if person else self._org_names(a, b)
+                candidate = (
+                    self._person_names(a, b)
+                    if person
+                    else self._org_names(a, b, anchored=bool(left.documents & right.documents))
+                )
                 if a.descriptors and b.descriptors:
                     siblings = siblings or (
                         a.fused == b.fused and "descriptor_conflict" in candidate.features
@@ -230,7 +273,11 @@ class FeatureScorer:
         best.score = round(min(1.0, max(0.0, best.score)), 4)
         return best
 
-    def _org_names(self, a: NameParts, b: NameParts) -> PairScore:
+    def _org_names(self, a: NameParts, b: NameParts, anchored: bool = False) -> PairScore:
+        """Name score of two organisation names. A short name inside a longer one counts when
+        it holds a distinctive word, or, when it is made only of generic words ("Treasury"),
+        when a report names both (``anchored``): there it is a short reference to the long one,
+        across sources it could be any ministry, service or treasury."""
         assert a.form is not None and b.form is not None
         probability, fired = matcher_name_score(a.form, b.form)
         score = PairScore(probability, fired)
@@ -241,13 +288,35 @@ class FeatureScorer:
         elif (
             fired.get("token_mismatch", 0.0) == 0.0
             and fired.get("extra_tokens", 0.0) > 0
-            and self.distinctive(short.core)
+            and (
+                self.distinctive(short.informative)
+                or (anchored and not short.informative and self.distinctive(short.core))
+            )
         ):
             score.score = max(score.score, CONTAINED)
             score.features["name_core_contained"] = 1.0
         _cap_extra_tokens(score)
         self._compare_descriptors(a, b, score)
+        self._generic_overlap(a, b, score)
         return score
+
+    def _generic_overlap(self, a: NameParts, b: NameParts, score: PairScore) -> None:
+        """Score down two names that share only generic words while each has words the other
+        lacks ("Ministry of Interior" / "Foreign Ministry"). A name inside the other ("Treasury
+        Department" / "U.S. Treasury Department") may still be a short reference to it."""
+        weight = self.config.weights.get("generic_words_only", 0.0)
+        if (
+            not weight
+            or not a.tokens
+            or not b.tokens
+            or a.tokens <= b.tokens
+            or b.tokens <= a.tokens
+        ):
+            return
+        if not a.tokens & b.tokens or _similar_tokens(a.informative, b.informative):
+            return
+        score.score += weight
+        score.features[GENERIC_ONLY] = 1.0
 
     @staticmethod
     def _compare_descriptors(a: NameParts, b: NameParts, score: PairScore) -> None:
@@ -315,6 +384,23 @@ class FeatureScorer:
         if shared:
             score.score += weights["shared_document"]
             score.features["shared_document"] = float(len(shared))
+
+
+def _without_acronyms(tokens: Sequence[str]) -> list[str]:
+    """The tokens minus an acronym of the words before it ("foreign trade bank ftb")."""
+    return [
+        token
+        for index, token in enumerate(tokens)
+        if len(token) < 2 or index < 2 or token != "".join(t[0] for t in tokens[:index])
+    ]
+
+
+def _similar_tokens(left: Sequence[str], right: Sequence[str]) -> bool:
+    return any(
+        x == y or Levenshtein.normalized_similarity(x, y) >= SIMILAR_TOKEN
+        for x in left
+        for y in right
+    )
 
 
 def _cap_extra_tokens(score: PairScore) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.resolve.config import ResolverConfig, load_resolver_config
 from sanctionwatch.resolve.features import (
+    GENERIC_ONLY,
     SAME,
     UNSURE,
     EntityRecord,
@@ -169,22 +170,42 @@ def _same_list(left: EntityRecord, right: EntityRecord) -> bool:
 def candidate_pairs(
     records: list[EntityRecord], scorer: PairScorer, config: ResolverConfig
 ) -> Iterator[tuple[EntityRecord, EntityRecord]]:
-    """Pairs sharing a name key, skipping keys so common they say nothing."""
+    """Pairs sharing a name key, skipping keys so common they say nothing; plus each name made
+    only of generic words with the entities whose names hold all of its words."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
         for key in scorer.block_keys(record):
             blocks[key].append(index)
     seen: set[tuple[int, int]] = set()
-    for members in blocks.values():
+    for members in [*blocks.values(), *_generic_name_blocks(records, scorer, config)]:
         if len(members) < 2 or len(members) > config.max_block_size:
             continue
-        for i, j in combinations(members, 2):
+        for i, j in combinations(sorted(members), 2):
             if (i, j) in seen:
                 continue
             seen.add((i, j))
             left, right = records[i], records[j]
             if not _same_list(left, right):
                 yield left, right
+
+
+def _generic_name_blocks(
+    records: list[EntityRecord], scorer: PairScorer, config: ResolverConfig
+) -> Iterator[list[int]]:
+    """A block per generic-only name ("Treasury Department"): it and every entity whose names
+    hold all its words ("U.S. Treasury Department"); none when that is too many to say much."""
+    generic = [(i, names) for i, r in enumerate(records) if (names := scorer.generic_names(r))]
+    if not generic:
+        return
+    postings: dict[str, set[int]] = defaultdict(set)
+    for index, record in enumerate(records):
+        for token in scorer.name_tokens(record):
+            postings[token].add(index)
+    for index, names in generic:
+        for tokens in names:
+            holders = set.intersection(*(postings[t] for t in tokens))
+            if len(holders) <= config.max_block_size:
+                yield [index, *sorted(holders - {index})]
 
 
 def resolve_entities(
@@ -388,7 +409,8 @@ def review_queue(session: Session, limit: int | None = None) -> list[Judgment]:
     """Machine ``unsure`` pairs no analyst has judged and no other edge already joins.
 
     One pair per two clusters (the best-scored one: "Putin" mentioned in three reports is one
-    question, not three), pairs touching an entity the reports mention first, then by score.
+    question, not three), pairs touching an entity the reports mention first, pairs whose names
+    share only generic words ("Trading", "Ministry") after the others, then by score.
     """
     effective = effective_judgments(all_judgments(session))
     canonical = {
@@ -414,6 +436,7 @@ def review_queue(session: Session, limit: int | None = None) -> list[Judgment]:
         best.items(),
         key=lambda item: (
             not (reported & set(item[0])),
+            GENERIC_ONLY in (item[1].features or {}),
             -(item[1].score or 0.0),
             item[1].pair,
         ),

@@ -35,6 +35,7 @@ from sanctionwatch.screen.screening import (
     screen_all,
     stored_matches,
 )
+from sanctionwatch.screen.speedup_commands import speedups_command
 from sanctionwatch.store import Database
 
 ThresholdOption = typer.Option(
@@ -48,11 +49,12 @@ SchemaOption = typer.Option("Thing", "--schema", "-s", help="FtM schema: Person,
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``compare``, ``screen``, ``screen-matches`` and ``screen-keys`` to ``app``."""
+    """Add ``compare``, ``screen``, ``screen-matches``, ``screen-keys`` and ``speedups``."""
     app.command("compare")(compare_command)
     app.command("screen")(screen_command)
     app.command("screen-matches")(matches_command)
     app.command("screen-keys")(graph_keys_command)
+    app.command("speedups")(speedups_command)
 
 
 def _check_schema(schema: str) -> None:

@@ -7,6 +7,7 @@ tables produced them. Every loader validates the shape and fails with the file n
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,6 +18,9 @@ import yaml
 
 from sanctionwatch.settings import DATA_DIR
 
+# libyaml's parser when PyYAML has it: the same safe loading, ten times faster (these files are
+# read whenever the matcher is imported, so by every ``sanctionwatch screen``).
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCREEN_DATA_DIR = DATA_DIR / "screen"
 TRANSLIT_DIR = SCREEN_DATA_DIR / "transliteration"
 HANGUL_BASE = 0xAC00
@@ -30,7 +34,7 @@ class ScreenDataError(ValueError):
 def read_yaml(path: Path) -> dict[str, Any]:
     """Read one data file and check it is a mapping with a string ``version``."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ScreenDataError(f"{path}: cannot read ({exc})") from exc
     if not isinstance(data, dict):
@@ -168,6 +172,9 @@ def load_korean_names(path: Path = TRANSLIT_DIR / "korean_names.yaml") -> Korean
 
 
 _LITERALS = re.compile(r"[a-z]+(\|[a-z]+)*")
+_GATE_LIMIT = 3
+"""Rules whose matches may start with more letters than this are searched on every token
+(testing each letter with ``in`` would cost about as much as the search)."""
 
 
 @dataclass(frozen=True)
@@ -178,22 +185,36 @@ class LatinVariants:
     """Per rule, a substring every match contains when the rule is a plain ``a|b`` pattern:
     testing it is much cheaper than a regular-expression search, and most rules do not
     apply to most tokens."""
-    _steps: list[tuple[str | None, Any, Any, str]] = field(
+    gates: list[tuple[str, ...] | None] = field(default_factory=list)
+    """Per rule without a needle, the few letters a match can start with
+    (:func:`rule_first_letters`): a token with none of them is not searched. Patterns that
+    open with a look-behind are tried at every position by the regex engine, so this saves
+    most of the searching."""
+    _steps: list[tuple[str | None, tuple[str, ...] | None, Any, Any, str]] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
         needles = self.needles or [None] * len(self.rules)
+        gates = self.gates or [None] * len(self.rules)
         steps = [
-            (needle, pattern.search, pattern.sub, replacement)
-            for (pattern, replacement), needle in zip(self.rules, needles, strict=True)
+            (needle, gate if needle is None else None, pattern.search, pattern.sub, replacement)
+            for (pattern, replacement), needle, gate in zip(self.rules, needles, gates, strict=True)
         ]
         object.__setattr__(self, "_steps", steps)
 
     def fold(self, token: str) -> str:
-        for needle, search, substitute, replacement in self._steps:
-            if needle is not None and needle not in token:
-                continue
+        """Apply every rule in order, skipping rules that cannot match ``token``."""
+        for needle, gate, search, substitute, replacement in self._steps:
+            if needle is not None:
+                if needle not in token:
+                    continue
+            elif gate is not None:
+                for letter in gate:
+                    if letter in token:
+                        break
+                else:
+                    continue
             if search(token) is not None:
                 token = substitute(replacement, token)
         return token
@@ -212,6 +233,80 @@ def rule_needle(pattern: str) -> str | None:
     return None
 
 
+_ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
+
+
+def _first_letters(items: Any) -> tuple[set[str], bool] | None:
+    """(letters a match of this parsed sequence can start with, may it match nothing?), or
+    None when the sequence holds anything but literals, classes of literals, groups,
+    alternatives, repeats and zero-width assertions."""
+    letters: set[str] = set()
+    for op, value in items:
+        name = op.name
+        if name in _ZERO_WIDTH:
+            continue
+        if name == "LITERAL":
+            return letters | {chr(value)}, False
+        if name == "IN":
+            found = _class_letters(value)
+            return None if found is None else (letters | found, False)
+        if name == "SUBPATTERN":
+            inner = _first_letters(value[-1])
+        elif name == "BRANCH":
+            inner = _branch_letters(value[1])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            inner = _first_letters(value[2])
+            inner = None if inner is None else (inner[0], inner[1] or value[0] == 0)
+        else:
+            return None
+        if inner is None:
+            return None
+        letters |= inner[0]
+        if not inner[1]:
+            return letters, False
+    return letters, True
+
+
+def _branch_letters(branches: Any) -> tuple[set[str], bool] | None:
+    letters: set[str] = set()
+    empty = False
+    for branch in branches:
+        found = _first_letters(branch)
+        if found is None:
+            return None
+        letters |= found[0]
+        empty = empty or found[1]
+    return letters, empty
+
+
+def _class_letters(members: Any) -> set[str] | None:
+    letters: set[str] = set()
+    for op, value in members:
+        if op.name == "LITERAL":
+            letters.add(chr(value))
+        elif op.name == "RANGE":
+            letters.update(chr(code) for code in range(value[0], value[1] + 1))
+        else:
+            return None
+    return letters
+
+
+def rule_first_letters(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The characters every match of ``pattern`` starts with (lookarounds and anchors are
+    zero-width, so they are passed over), or None if that cannot be told or is no help
+    (case-insensitive patterns, back-references, wildcards, more than ``_GATE_LIMIT``)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = importlib.import_module("re._parser").parse(pattern.pattern)
+        found = _first_letters(parsed.data)
+    except (ImportError, AttributeError, re.error):
+        return None
+    if found is None or found[1] or len(found[0]) > _GATE_LIMIT:
+        return None
+    return tuple(sorted(found[0]))
+
+
 @cache
 def load_latin_variants(path: Path = TRANSLIT_DIR / "latin_variants.yaml") -> LatinVariants:
     data = read_yaml(path)
@@ -227,7 +322,8 @@ def load_latin_variants(path: Path = TRANSLIT_DIR / "latin_variants.yaml") -> La
         except re.error as exc:
             raise ScreenDataError(f"{path}: bad pattern {rule[0]!r} ({exc})") from exc
     needles = [rule_needle(pattern.pattern) for pattern, _ in compiled]
-    return LatinVariants(data["version"], compiled, needles)
+    gates = [rule_first_letters(pattern) for pattern, _ in compiled]
+    return LatinVariants(data["version"], compiled, needles, gates)
 
 
 def data_versions() -> dict[str, str]:

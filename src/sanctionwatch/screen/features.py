@@ -11,30 +11,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Final
 
 from rapidfuzz.distance import Indel, JaroWinkler
 
-from sanctionwatch.screen.korean import Syllables, equivalent
+from sanctionwatch.screen.data import load_latin_variants
+from sanctionwatch.screen.korean import Syllables, equivalent, segment
 from sanctionwatch.screen.normalize import NameForm, Token, make_token
 
-MATCHED_TOKEN = 0.8
+MATCHED_TOKEN: Final = 0.8
 """Aligned tokens at least this similar count as the same name part."""
 
 
-PATRONYMIC_PENALTY = 0.6
+PATRONYMIC_PENALTY: Final = 0.6
 """A given name is not a patronymic: Ivan is not Ivanovich."""
-PATRONYMIC_SUFFIX = 3
+PATRONYMIC_SUFFIX: Final = 3
 """A patronymic is at least this many letters longer than the name it is formed from; tokens
 of similar length that differ only in whether they look like one are transliterations of one
 surname (Petrovic / Petrovik), not a name and a patronymic."""
-SYLLABLE_PENALTY = 0.7
+SYLLABLE_PENALTY: Final = 0.7
 """Korean name parts that cannot be the same Hangul differ (Jung vs Un, Jongun vs Jong)."""
-MERGE_SIMILARITY = 0.9
-MERGE_HINT = 0.6
+MERGE_SIMILARITY: Final = 0.9
+MERGE_HINT: Final = 0.6
 """Cheap pre-check before a concatenation is prepared as a token and compared properly."""
 """Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
 
-_SIMILARITY: dict[tuple[str, str, bool], float] = {}
+_SIMILARITY: Final[dict[tuple[str, str, bool], float]] = {}
 
 
 def clear_similarity_cache() -> None:
@@ -54,10 +56,10 @@ def _korean_parts_differ(left: Token, right: Token) -> bool:
     return Indel.distance(left.text, right.text, score_cutoff=1) > 1
 
 
-DROPPED_LETTER = 0.85
+DROPPED_LETTER: Final = 0.85
 """Similarity of a token with no vowel to the word it is with one letter put back (*Km*/*Kim*,
 *D*/*De*, *F*/*Of*): a typo, since no name part is spelt without a vowel."""
-_VOWELS = frozenset("aeiouy")
+_VOWELS: Final = frozenset("aeiouy")
 
 
 def _letter_dropped(left: str, right: str) -> bool:
@@ -93,21 +95,23 @@ def _remember(key: tuple[str, str, bool], value: float) -> float:
     return value
 
 
-_JARO_WINKLER = JaroWinkler.normalized_similarity
-_INDEL = Indel.normalized_similarity
+_JARO_WINKLER: Final = JaroWinkler.normalized_similarity
+_INDEL: Final = Indel.normalized_similarity
 """The token similarity is the mean of Jaro-Winkler (forgiving of typos) and Indel (strict
 about length and order)."""
 
 
 def _similarity(left: Token, right: Token, korean: bool) -> float:
     """:func:`token_similarity` of two different tokens, not cached."""
-    a, b = left.text, right.text
     if left.is_number or right.is_number:
         return 0.0
-    if left.syllables and right.syllables and equivalent(left.syllables, right.syllables):
+    a, b = left.text, right.text
+    syllables = left.syllables
+    if syllables and right.syllables and equivalent(syllables, right.syllables):
         return 1.0
-    if len(a) == 1 or len(b) == 1:
-        if a[0] == b[0] and max(len(a), len(b)) > 2:
+    size_a, size_b = len(a), len(b)
+    if size_a == 1 or size_b == 1:
+        if a[0] == b[0] and max(size_a, size_b) > 2:
             return 0.9
         return DROPPED_LETTER if _letter_dropped(a, b) else 0.0
     folded_a, folded_b = left.folded, right.folded
@@ -116,11 +120,12 @@ def _similarity(left: Token, right: Token, korean: bool) -> float:
     value = (_JARO_WINKLER(a, b) + _INDEL(a, b)) / 2
     if folded_a != a or folded_b != b:
         value = max(value, (_JARO_WINKLER(folded_a, folded_b) + _INDEL(folded_a, folded_b)) / 2)
-    if left.patronymic != right.patronymic and abs(len(a) - len(b)) >= PATRONYMIC_SUFFIX:
+    difference = abs(size_a - size_b)
+    if difference >= PATRONYMIC_SUFFIX and left.patronymic != right.patronymic:
         value *= PATRONYMIC_PENALTY
     if korean and _korean_parts_differ(left, right):
         value *= SYLLABLE_PENALTY
-    if value < DROPPED_LETTER and abs(len(a) - len(b)) == 1 and _letter_dropped(a, b):
+    if difference == 1 and value < DROPPED_LETTER and _letter_dropped(a, b):
         value = DROPPED_LETTER
     return value
 
@@ -141,21 +146,44 @@ def _spells(joined: Token, target: Token) -> bool:
     return Indel.normalized_similarity(joined.folded, target.folded) >= MERGE_SIMILARITY
 
 
+def _text_spells(text: str, targets: list[Token]) -> bool:
+    """:func:`_spells` for ``make_token(text)`` and any of ``targets``, computing only the
+    parts of that token the test reads (most concatenations are rejected, and preparing
+    each as a token would cost more than the test)."""
+    number = text.isdigit()
+    syllables: Syllables | None = None
+    segmented = number
+    folded: str | None = None
+    for target in targets:
+        if target.syllables:
+            if not segmented:
+                syllables, segmented = segment(text), True
+            if syllables and equivalent(syllables, target.syllables):
+                return True
+        if folded is None:
+            folded = text if number else load_latin_variants().fold(text)
+        if _INDEL(folded, target.folded) >= MERGE_SIMILARITY:
+            return True
+    return False
+
+
 def merge_runs(long: tuple[Token, ...], short: tuple[Token, ...]) -> tuple[Token, ...]:
     """Join adjacent tokens of ``long`` that spell one token of ``short`` ("Jong Un"/"Jongun")."""
     present = {token.text for token in long}
     targets = [t for t in short if not t.is_number and len(t.text) > 3 and t.text not in present]
     if not targets:
         return long
+    texts = [token.text for token in long]
+    size = len(long)
     merged: list[Token] = []
     index = 0
-    while index < len(long):
+    while index < size:
         for span in (3, 2):
-            if index + span > len(long):
+            if index + span > size:
                 continue
-            text = "".join(token.text for token in long[index : index + span])
-            near = [t for t in targets if Indel.normalized_similarity(text, t.text) >= MERGE_HINT]
-            if near and any(_spells(make_token(text), target) for target in near):
+            text = "".join(texts[index : index + span])
+            near = [t for t in targets if _INDEL(text, t.text) >= MERGE_HINT]
+            if near and _text_spells(text, near):
                 merged.append(make_token(text))
                 index += span
                 break
@@ -387,6 +415,27 @@ def _pair_similarity(a: Token, b: Token, korean: bool) -> float:
     return _remember(key, _similarity(a, b, korean)) if cached is None else cached
 
 
+def _similarities(
+    short: tuple[Token, ...], long: tuple[Token, ...], korean: bool
+) -> list[tuple[float, int, int]]:
+    """(similarity, i, j) of every token pair (:func:`_pair_similarity` inlined: this is the
+    innermost loop of matching)."""
+    cache = _SIMILARITY
+    scored = []
+    for i, a in enumerate(short):
+        text = a.text
+        for j, b in enumerate(long):
+            if text == b.text:
+                scored.append((1.0, i, j))
+                continue
+            key = (text, b.text, korean)
+            similarity = cache.get(key)
+            if similarity is None:
+                similarity = _remember(key, _similarity(a, b, korean))
+            scored.append((similarity, i, j))
+    return scored
+
+
 def _greedy(
     short: tuple[Token, ...], long: tuple[Token, ...], korean: bool
 ) -> list[tuple[Token, Token, float]]:
@@ -395,49 +444,88 @@ def _greedy(
         first = short[0]
         best, at = max((_pair_similarity(first, b, korean), j) for j, b in enumerate(long))
         return [(first, long[at], best)]
-    scored = [
-        (_pair_similarity(a, b, korean), i, j)
-        for i, a in enumerate(short)
-        for j, b in enumerate(long)
-    ]
+    scored = _similarities(short, long, korean)
     scored.sort(reverse=True)
     free_short = [True] * len(short)
     free_long = [True] * len(long)
     pairs: list[tuple[Token, Token, float]] = []
+    wanted = len(short)
     for similarity, i, j in scored:
         if free_short[i] and free_long[j]:
             free_short[i] = free_long[j] = False
             pairs.append((short[i], long[j], similarity))
-            if len(pairs) == len(short):
+            if len(pairs) == wanted:
                 break
     return pairs
 
 
+def _flat(groups: tuple[Syllables, ...]) -> list[frozenset[int]]:
+    return [piece for group in groups for piece in group]
+
+
+def _hits(order: list[frozenset[int]], target: list[frozenset[int]]) -> int:
+    hits = 0
+    for a, b in zip(order, target, strict=True):
+        if not a.isdisjoint(b):
+            hits += 1
+    return hits
+
+
 def _romanisation(left: tuple[Syllables, ...], right: tuple[Syllables, ...]) -> float:
-    target = [piece for group in right for piece in group]
-    best = 0
-    for order in _orders(left):
-        if len(order) == len(target):
-            hits = sum(not a.isdisjoint(b) for a, b in zip(order, target, strict=True))
-            best = max(best, hits)
+    """:func:`name_romanisation_equivalent` of two syllable groupings. Moving the family name
+    keeps the number of syllables, so unequal counts score 0 and a full match in written
+    order needs no other order tried."""
+    target = _flat(right)
+    written = _flat(left)
+    if len(written) != len(target):
+        return 0.0
+    best = _hits(written, target)
+    if best < len(target) and len(left) > 1:
+        for order in (left[1:] + left[:1], left[-1:] + left[:-1]):
+            best = max(best, _hits(_flat(order), target))
     return best / len(target)
 
 
 def _order_mismatch(
     left: tuple[Syllables, ...], right: tuple[Syllables, ...], romanisation: float
 ) -> float:
-    remaining = [piece for group in right for piece in group]
+    """:func:`syllable_order_mismatch` given the pair's romanisation share (at 1 it is 0)."""
+    if romanisation == 1.0:
+        return 0.0
+    remaining = _flat(right)
     size = len(remaining)
     if size != sum(len(group) for group in left):
         return 0.0
-    for piece in (piece for group in left for piece in group):
-        for index, other in enumerate(remaining):
-            if not piece.isdisjoint(other):
-                del remaining[index]
-                break
-        else:
-            return 0.0
-    return float(romanisation < 1.0)
+    for group in left:
+        for piece in group:
+            for index, other in enumerate(remaining):
+                if not piece.isdisjoint(other):
+                    del remaining[index]
+                    break
+            else:
+                return 0.0
+    return 1.0
+
+
+def _same_tokens(left: NameForm, right: NameForm) -> list[float]:
+    """:func:`feature_values` of two names with the same tokens in the same order (only the
+    legal forms may differ): every token aligns with itself at similarity 1, so every feature
+    is at its limit without comparing any tokens (screening meets such pairs all the time)."""
+    forms_left, forms_right = left.legal_forms, right.legal_forms
+    return [
+        1.0,
+        1.0,
+        1.0,
+        1.0 if left.syllables else 0.0,
+        0.0,
+        1.0,
+        1.0,
+        0.0,
+        0.0,
+        0.0,
+        float(bool(forms_left and forms_right and forms_left.isdisjoint(forms_right))),
+        0.0,
+    ]
 
 
 def feature_values(left: NameForm, right: NameForm) -> list[float]:
@@ -446,6 +534,8 @@ def feature_values(left: NameForm, right: NameForm) -> list[float]:
     Computes exactly what the feature functions above compute, sharing the alignment and the
     Korean syllable comparison instead of recomputing them per feature.
     """
+    if left.joined == right.joined and left.tokens == right.tokens:
+        return _same_tokens(left, right)
     short, long = left.tokens, right.tokens
     if len(short) > len(long):
         short, long = long, short
@@ -465,7 +555,11 @@ def feature_values(left: NameForm, right: NameForm) -> list[float]:
             matched += 1
     total = len(left.joined) + len(right.joined)
     phonetic_keys = {t.phonetic for t in long}
-    phonetic = sum(t.phonetic in phonetic_keys for t in short) / n_short
+    hits = 0
+    for token in short:
+        if token.phonetic in phonetic_keys:
+            hits += 1
+    phonetic = hits / n_short
 
     romanisation = order_mismatch = 0.0
     if left_syllables and right_syllables:

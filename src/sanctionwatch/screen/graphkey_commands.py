@@ -31,7 +31,8 @@ def graph_keys_command(
 ) -> None:
     """Bring the graph-side name-key index up to date (or rebuild it); show candidates.
 
-    Every delta re-screen refreshes the index itself; a rebuild is for safety after manual
+    ``sanctionwatch run``, every monitor run and every delta re-screen refresh the index
+    themselves (only new or renamed entities are keyed); a rebuild is for safety after manual
     edits of the database. ``--candidates`` shows which graph entities a re-screen against
     those list entities would score.
 

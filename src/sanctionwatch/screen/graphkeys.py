@@ -4,15 +4,18 @@ A list update changes a few to a few hundred designations; re-screening every gr
 against them costs time in proportion to the graph. This index files every graph entity (every
 matchable entity that is not a list entity) under the keys the screening index uses for its
 names (:func:`sanctionwatch.screen.index.weighted_keys`: folded tokens, phonetic codes, Korean
-syllable readings and pairs, numbers, trigrams), so a re-screen looks up the keys of the changed
-list names and scores only the entities filed under enough of them.
+syllable readings and pairs, numbers, trigrams) plus keys that ignore word order, script and
+romanisation (:func:`order_free_keys`), so a re-screen looks up the keys of the changed list
+names and scores only the entities filed under enough of them. The aim is that a delta finds
+every pair a full ``screen --all`` finds (``tests/monitor/test_delta_exact.py``).
 
 Stored in two tables (``screen_graph_names``, ``screen_graph_keys``) rather than a file: they sit
 in the same transactions as the statements, work on SQLite and PostgreSQL alike, and a key
 lookup is an index range scan. Freshness is checked, not trusted: each entity row keeps a
-signature of the name statements it was keyed from, and :func:`refresh_graph_keys` (run by every
-delta re-screen) re-keys exactly the entities whose signature changed, whoever wrote the
-statements (extraction, resolution, an analyst). ``screen graph-keys --rebuild`` starts over.
+signature of the name statements it was keyed from, and :func:`refresh_graph_keys` (run by
+``sanctionwatch run`` and every monitor run after resolution, and by every delta re-screen)
+re-keys exactly the entities whose signature changed, whoever wrote the statements (extraction,
+resolution, an analyst). ``screen-keys --rebuild`` starts over.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import hashlib
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 
 import numpy as np
 from followthemoney import model
@@ -29,7 +33,8 @@ from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from sanctionwatch.screen.index import ScreeningIndex, weighted_keys
+from sanctionwatch.screen.index import MAX_PAIR_KEYS, ScreeningIndex, weighted_keys
+from sanctionwatch.screen.korean import inventory
 from sanctionwatch.screen.matcher import STRONG_NAME_PROPS, WEAK_NAME_PROPS
 from sanctionwatch.screen.normalize import NameForm, prepare_name
 from sanctionwatch.screen.screening import LIST_ORIGIN_PREFIX, SCREEN_ORIGIN
@@ -40,15 +45,50 @@ from sanctionwatch.store.tables import StatementRow
 
 NAME_PROPS = (*STRONG_NAME_PROPS, *WEAK_NAME_PROPS)
 
-MIN_OVERLAP = 0.3
+KEYS_VERSION = "2"
+"""Part of every entity's signature and of the fingerprint: a new version re-keys every entity
+at the next refresh (version 2 added the order-free keys)."""
+MIN_OVERLAP = 0.25
 """A graph entity is a candidate for a list name when the keys they share carry at least this
-share of the list name's key weight (each key weighted by its rarity in the graph)."""
-TOP_PER_NAME = 20
-"""The best-overlapping graph entities of each list name are candidates whatever their share:
-a short name (two syllables) can match inside a longer one."""
+share of the list name's key weight (each key weighted by its rarity in the graph; the whole
+sorted name ``x:`` and numbers ``n:`` count when shared but are not required)."""
+TOP_PER_NAME = 50
+"""The best-overlapping graph entities of each list name are candidates whatever their share
+(a short name can match inside a longer one), at most ``TOP_SHARE`` of the graph."""
+TOP_SHARE = 0.01
 MAX_KEY_SHARE = 0.02
 """Keys on more than this share of graph entities (``g:ong``, ``t:trading``) are left out of
 the lookup when a list name has at least two rarer keys, as the screening index does."""
+MAX_PAIR_SHARE = 0.002
+"""An order-free pair key shared with a list name makes a graph entity a candidate by itself,
+unless the pair is on more than this share of graph entities (``kim|song`` in a Korean graph)."""
+PAIR_TOKENS = 8
+"""Order-free pairs are formed among a name's first this many distinct tokens."""
+BONUS_KINDS = ("x:", "n:")
+SKELETON_RULES = (
+    ("shch", "s"),
+    ("chkh", "j"),
+    ("tch", "j"),
+    ("chh", "j"),
+    ("tkh", "d"),
+    ("pkh", "b"),
+    ("kkh", "g"),
+    ("ch", "j"),
+    ("zh", "j"),
+    ("ts", "j"),
+    ("sh", "s"),
+    ("th", "d"),
+    ("ph", "b"),
+    ("kh", "h"),
+    ("ng", "n"),
+)
+"""Spellings of one sound across romanisations and Russian transcription (longest first):
+*Чжун* is *chzhun*, *Тхэ* is *tkhe*, *Хак* is *khak*; final *ng* is Russian *н*."""
+SKELETON_LETTERS = str.maketrans(
+    "kgqcpbftdjzrlsxhmn", "gggg" + "bbb" + "dd" + "jj" + "ll" + "ss" + "hmn"
+)
+SKELETON_CLASSES = frozenset("gbdjlshmn")
+MIN_SKELETON = 3
 CHUNK = 500
 KEYS_TABLE: Table = GraphNameKeyRow.__table__  # type: ignore[assignment]
 NAMES_TABLE: Table = GraphNameRow.__table__  # type: ignore[assignment]
@@ -70,6 +110,73 @@ def key_hash(key: str) -> int:
         digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
         value = _HASHES[key] = int.from_bytes(digest, "big", signed=True)
     return value
+
+
+def order_free_keys(form: NameForm) -> dict[str, float]:
+    """Keys that ignore word order and script: every pair of the name's folded tokens
+    (``v:``), of their phonetic codes (``w:``) and, when the name reads as Korean, of the
+    Revised Romanization readings of any two of its syllables (``u:``), so *Квон Гван Ён* and
+    *Kwang Yong Kwon* share ``u:gwang|gwon`` although no consecutive pair or trigram is shared;
+    and the name's consonant skeleton (``z:``, :func:`consonant_skeleton`).
+    """
+    keys: dict[str, float] = {}
+    words = [t for t in form.tokens if not t.is_number][:PAIR_TOKENS]
+    folded = sorted({token.folded for token in words})
+    for left, right in combinations(folded, 2):
+        keys[f"v:{left}|{right}"] = 1.0
+    sounds = sorted({token.phonetic for token in words if len(token.text) > 2})
+    for left, right in combinations(sounds, 2):
+        keys[f"w:{left}|{right}"] = 1.0
+    if form.syllables:
+        keys.update(_syllable_pairs_any_order(form))
+    skeleton = consonant_skeleton(form)
+    if len(skeleton) >= MIN_SKELETON:
+        keys[f"z:{skeleton}"] = 1.0
+    return keys
+
+
+def consonant_skeleton(form: NameForm) -> str:
+    """The name's consonants by sound class, each token's runs written once, sorted: the same
+    for *Seo Bok Il* and *Pokil So*, *Kwon Kwang Yong* and *Квон Гван Ён* (vowels, the
+    romanisations' main disagreement, and word order and syllable boundaries drop out)."""
+    letters: list[str] = []
+    for token in form.tokens:
+        if token.is_number:
+            continue
+        text = token.text
+        for spelling, sound in SKELETON_RULES:  # upper case: not matched by later rules
+            if spelling in text:
+                text = text.replace(spelling, sound.upper())
+        previous = ""
+        for letter in text.lower().translate(SKELETON_LETTERS):
+            if letter in SKELETON_CLASSES and letter != previous:
+                letters.append(letter)
+                previous = letter
+    return "".join(sorted(letters))
+
+
+def _syllable_pairs_any_order(form: NameForm) -> dict[str, float]:
+    assert form.syllables is not None
+    table = inventory()
+    pieces = [piece for group in form.syllables for piece in group][: PAIR_TOKENS * 2]
+    keys: dict[str, float] = {}
+    for left, right in combinations(pieces, 2):
+        combos = len(left) * len(right)
+        if combos > MAX_PAIR_KEYS:
+            continue
+        for a in left:
+            for b in right:
+                share = 1.0 if a in table.common and b in table.common else combos**-0.5
+                first, second = sorted((table.rr[a], table.rr[b]))
+                key = f"u:{first}|{second}"
+                keys[key] = max(keys.get(key, 0.0), share)
+    return keys
+
+
+def graph_keys(form: NameForm) -> dict[str, float]:
+    """The screening keys of a name (:func:`~sanctionwatch.screen.index.weighted_keys`) plus
+    its order-free keys: what the graph side files entities under and looks list names up by."""
+    return weighted_keys(form) | order_free_keys(form)
 
 
 def _common_schema(names: Iterable[str]) -> Schema | None:
@@ -97,26 +204,27 @@ class GraphNames:
     names: set[tuple[str, str]] = field(default_factory=set)
 
     def signature(self) -> str:
-        parts = sorted(self.schemata) + sorted(f"{prop}\x1e{value}" for prop, value in self.names)
+        names = sorted(f"{prop}\x1e{value}" for prop, value in self.names)
+        parts = [KEYS_VERSION, *sorted(self.schemata), *names]
         return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
 
     def schema(self) -> Schema | None:
         return _common_schema(self.schemata)
 
-    def name_keys(self) -> dict[str, float]:
-        """Every screening key of every name, as a query for this entity would use them."""
+    def key_hashes(self) -> set[int]:
+        """The hashed graph keys of every name (:func:`graph_keys`; shares are not stored)."""
         schema = self.schema()
-        keys: dict[str, float] = {}
+        hashes: set[int] = set()
         if schema is None:
-            return keys
+            return hashes
         for _prop, value in sorted(self.names):
             try:
                 form = prepare_name(value, schema.name)
             except ValueError:
                 continue
-            for key, share in weighted_keys(form).items():
-                keys[key] = max(keys.get(key, 0.0), share)
-        return keys
+            hashes.update(map(key_hash, weighted_keys(form)))
+            hashes.update(map(key_hash, order_free_keys(form)))
+        return hashes
 
 
 def _graph_name_filter() -> list[ColumnElement[bool]]:
@@ -140,7 +248,7 @@ def names_fingerprint(session: Session) -> str:
         func.max(StatementRow.last_seen),
     ).where(*_graph_name_filter())
     row = session.execute(query).one()
-    return "|".join(str(value) for value in row)[:255]
+    return "|".join([f"keys{KEYS_VERSION}", *(str(value) for value in row)])[:255]
 
 
 def current_graph_names(session: Session) -> dict[str, GraphNames]:
@@ -254,10 +362,11 @@ def _rekey(
     now = utcnow()
     key_rows: list[tuple[int, int]] = []
     new_rows: list[dict[str, object]] = []
+    changed_rows: list[dict[str, object]] = []
     written = 0
     for done, entity_id in enumerate(stale, start=1):
         entry = current[entity_id]
-        keys = {key_hash(key) for key in entry.name_keys()}
+        keys = entry.key_hashes()
         schema = entry.schema()
         values = {
             "schema": schema.name if schema is not None else "Thing",
@@ -267,25 +376,31 @@ def _rekey(
         }
         if entity_id in stored:
             number = stored[entity_id][0]
-            session.execute(update(GraphNameRow).where(GraphNameRow.id == number).values(**values))
+            changed_rows.append({"id": number, **values})
         else:
             number = next_number
             next_number += 1
             new_rows.append({"id": number, "entity_id": entity_id, **values})
-        key_rows += [(key, number) for key in keys]
+        key_rows += [(key, number) for key in sorted(keys)]
         if len(key_rows) >= INSERT_BATCH:
-            _flush_rows(session, new_rows, key_rows)
+            _flush_rows(session, new_rows, changed_rows, key_rows)
             written += len(key_rows)
-            new_rows, key_rows = [], []
+            new_rows, changed_rows, key_rows = [], [], []
         if progress is not None and (done % 1000 == 0 or done == len(stale)):
             progress(done, len(stale))
-    _flush_rows(session, new_rows, key_rows)
+    _flush_rows(session, new_rows, changed_rows, key_rows)
     return written + len(key_rows)
 
 
 def _flush_rows(
-    session: Session, new_rows: list[dict[str, object]], key_rows: list[tuple[int, int]]
+    session: Session,
+    new_rows: list[dict[str, object]],
+    changed_rows: list[dict[str, object]],
+    key_rows: list[tuple[int, int]],
 ) -> None:
+    """Write a batch: new entity rows, changed ones (one bulk update by primary key), keys."""
+    if changed_rows:
+        session.execute(update(GraphNameRow), changed_rows)
     if new_rows:
         session.execute(NAMES_TABLE.insert(), new_rows)
     if key_rows:
@@ -350,37 +465,65 @@ def _postings(session: Session, hashes: Sequence[int]) -> dict[int, np.ndarray]:
     return {int(key): group for key, group in zip(keys.tolist(), groups, strict=True)}
 
 
-def _lookup_keys(form: NameForm, counts: dict[int, int], total: int) -> dict[int, float]:
-    """The list name's keys present in the graph, weighted by rarity there (IDF × share)."""
+@dataclass
+class _Lookup:
+    """How one list name looks for graph entities."""
+
+    weights: dict[int, float]
+    """Similarity keys present in the graph, weighted by their rarity there (IDF × share)."""
+    required: float
+    """Shared weight that makes a candidate (``MIN_OVERLAP`` of the non-bonus keys)."""
+    pairs: list[int]
+    """Order-free pair keys rare enough to make a candidate on their own."""
+
+    def looked_up(self) -> set[int]:
+        return set(self.weights) | set(self.pairs)
+
+
+def _lookup_keys(form: NameForm, counts: dict[int, int], total: int) -> _Lookup:
     shares: dict[int, float] = {}
+    bonus: set[int] = set()
     for key, share in weighted_keys(form).items():
         hashed = key_hash(key)
         if hashed in counts:
             shares[hashed] = max(shares.get(hashed, 0.0), share)
+            if key.startswith(BONUS_KINDS):
+                bonus.add(hashed)
     cap = max(50, int(total * MAX_KEY_SHARE))
     rare = {key: share for key, share in shares.items() if counts[key] <= cap}
     chosen = rare if len(rare) >= 2 else shares
-    return {key: (math.log(total / counts[key]) + 0.1) * share for key, share in chosen.items()}
+    weights = {key: (math.log(total / counts[key]) + 0.1) * share for key, share in chosen.items()}
+    required = MIN_OVERLAP * sum(w for key, w in weights.items() if key not in bonus)
+    pair_cap = max(20, int(total * MAX_PAIR_SHARE))
+    pairs = sorted(
+        hashed
+        for hashed in {key_hash(key) for key in order_free_keys(form)}
+        if 0 < counts.get(hashed, 0) <= pair_cap
+    )
+    return _Lookup(weights, required, pairs)
 
 
 def _best_numbers(
-    weights: dict[int, float], postings: dict[int, np.ndarray], size: int
+    lookup: _Lookup, postings: dict[int, np.ndarray], size: int, total: int
 ) -> np.ndarray:
-    """Entities whose shared keys carry ``MIN_OVERLAP`` of the name's key weight, plus the
-    ``TOP_PER_NAME`` best."""
-    keys = [key for key in weights if key in postings]
+    """Entities whose shared keys carry the required weight, the ``TOP_PER_NAME`` best, and
+    every entity sharing a rare order-free pair with the name."""
+    paired = [postings[key] for key in lookup.pairs if key in postings]
+    by_pair = np.unique(np.concatenate(paired)) if paired else np.zeros(0, dtype=np.int64)
+    keys = [key for key in lookup.weights if key in postings]
     if not keys:
-        return np.zeros(0, dtype=np.int64)
+        return by_pair
     numbers = np.concatenate([postings[key] for key in keys])
-    repeated = np.repeat([weights[key] for key in keys], [len(postings[key]) for key in keys])
+    repeated = np.repeat(
+        [lookup.weights[key] for key in keys], [len(postings[key]) for key in keys]
+    )
     scores = np.bincount(numbers, weights=repeated, minlength=size)
     found = np.flatnonzero(scores)
-    strong = found[scores[found] >= MIN_OVERLAP * sum(weights.values())]
-    if TOP_PER_NAME <= 0:
-        return strong
-    if len(found) > TOP_PER_NAME:
-        found = found[np.argpartition(scores[found], -TOP_PER_NAME)[-TOP_PER_NAME:]]
-    return np.union1d(strong, found)
+    strong = found[scores[found] >= lookup.required]
+    top = min(TOP_PER_NAME, max(10, int(total * TOP_SHARE)))
+    if len(found) > top:
+        found = found[np.argpartition(scores[found], -top)[-top:]]
+    return np.union1d(np.union1d(strong, found), by_pair)
 
 
 def graph_candidates(session: Session, index: ScreeningIndex) -> Candidates:
@@ -389,15 +532,15 @@ def graph_candidates(session: Session, index: ScreeningIndex) -> Candidates:
     total = int(session.scalar(select(func.count()).select_from(GraphNameRow)) or 0)
     if not total or not index.names:
         return Candidates([], len(index.names), 0, 0, total)
-    all_keys = sorted({key_hash(key) for form in index.names for key in weighted_keys(form)})
+    all_keys = sorted({key_hash(key) for form in index.names for key in graph_keys(form)})
     counts = _key_counts(session, all_keys)
     wanted = [_lookup_keys(form, counts, total) for form in index.names]
-    looked_up = sorted({key for weights in wanted for key in weights})
+    looked_up = sorted(set().union(*(lookup.looked_up() for lookup in wanted)))
     postings = _postings(session, looked_up)
     size = int(max((int(p.max()) for p in postings.values() if len(p)), default=0)) + 1
     numbers: set[int] = set()
-    for weights in wanted:
-        numbers.update(_best_numbers(weights, postings, size).tolist())
+    for lookup in wanted:
+        numbers.update(_best_numbers(lookup, postings, size, total).tolist())
     ids: list[str] = []
     ordered = sorted(numbers)
     for start in range(0, len(ordered), CHUNK):

@@ -10,9 +10,10 @@ programming, preferring the fewest syllables and then syllables common in names.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from sanctionwatch.screen.data import (
     HANGUL_BASE,
@@ -26,10 +27,10 @@ from sanctionwatch.screen.data import (
 Syllables = tuple[frozenset[int], ...]
 """A segmented token: for each syllable, the ids of the RR syllables it may stand for."""
 
-MAX_SYLLABLES = 4
+MAX_SYLLABLES: Final = 4
 """Tokens of more syllables are not treated as Korean (they are rarely one name part)."""
-MAX_TOKEN_CHARS = 24
-_NON_KOREAN = frozenset("fqxz")
+MAX_TOKEN_CHARS: Final = 24
+_NON_KOREAN: Final = frozenset("fqxz")
 """Letters no romanisation of Korean uses."""
 
 
@@ -45,8 +46,9 @@ class SyllableInventory:
     common: frozenset[int]
     """RR syllable ids listed in korean_names.yaml (common in names and place names)."""
     trie: dict[str, Any] = field(default_factory=dict)
-    """Spellings letter by letter; the key ``""`` of a node holds (RR ids, preferred) of the
-    spelling ending there (walking it is cheaper than slicing and hashing every prefix)."""
+    """Spellings letter by letter; the key ``""`` of a node holds (RR ids, cost) of the
+    spelling ending there, cost being ``_SCALE`` less one for a preferred spelling (walking
+    it is cheaper than slicing and hashing every prefix)."""
 
 
 @cache
@@ -98,7 +100,7 @@ def _trie(spellings: dict[str, frozenset[int]], preferred: set[str]) -> dict[str
         node = root
         for letter in spelling:
             node = node.setdefault(letter, {})
-        node[""] = (ids, spelling in preferred)
+        node[""] = (ids, _SCALE - (spelling in preferred))
     return root
 
 
@@ -112,6 +114,13 @@ def hangul_translation() -> dict[int, str]:
     }
 
 
+_SCALE: Final = 32
+"""Path cost = syllables * _SCALE - preferred syllables: one integer that orders splits by
+fewest syllables, then most preferred (a token has at most ``MAX_TOKEN_CHARS`` < _SCALE)."""
+_UNREACHED: Final = 1 << 30
+_NON_KOREAN_LETTER: Final = re.compile(f"[{''.join(sorted(_NON_KOREAN))}]")
+
+
 def segment(token: str) -> Syllables | None:
     """Split a Latin token into romanised Korean syllables, or ``None`` if it does not split.
 
@@ -120,41 +129,43 @@ def segment(token: str) -> Syllables | None:
     """
     if not token or len(token) > MAX_TOKEN_CHARS or not token.isalpha():
         return None
-    if not _NON_KOREAN.isdisjoint(token):
+    if _NON_KOREAN_LETTER.search(token) is not None:
         return None
     root: dict[str, Any] = inventory().trie
     size = len(token)
-    # best[i] = (syllables, -preferred, previous cut, RR ids) for token[:i]; forward relaxation
-    # walking the spelling trie from each reachable cut
-    best: list[tuple[int, int, int, frozenset[int]] | None] = [None] * (size + 1)
-    best[0] = (0, 0, 0, frozenset())
+    # forward relaxation walking the spelling trie from each reachable cut: costs[i] is the
+    # best cost of token[:i], cuts[i] where its last syllable starts, readings[i] its RR ids
+    costs = [_UNREACHED] * (size + 1)
+    cuts = [0] * (size + 1)
+    readings: list[frozenset[int]] = [frozenset()] * (size + 1)
+    costs[0] = 0
     for start in range(size):
-        before = best[start]
-        if before is None:
+        base = costs[start]
+        if base == _UNREACHED:
             continue
         node: Any = root
-        for end in range(start, size):
-            node = node.get(token[end])
+        end = start
+        for letter in token[start:]:
+            node = node.get(letter)
             if node is None:
                 break
+            end += 1
             entry = node.get("")
-            if entry is None:
-                continue
-            candidate = (before[0] + 1, before[1] - entry[1], start, entry[0])
-            current = best[end + 1]
-            if current is None or candidate[:2] < current[:2]:
-                best[end + 1] = candidate
-    final = best[size]
-    if final is None or final[0] > MAX_SYLLABLES:
+            if entry is not None and base + entry[1] < costs[end]:
+                costs[end] = base + entry[1]
+                cuts[end] = start
+                readings[end] = entry[0]
+    if costs[size] == _UNREACHED:
         return None
     pieces: list[frozenset[int]] = []
     end = size
     while end > 0:
-        entry = best[end]
-        assert entry is not None
-        pieces.append(entry[3])
-        end = entry[2]
-    return tuple(reversed(pieces))
+        if len(pieces) == MAX_SYLLABLES:
+            return None
+        pieces.append(readings[end])
+        end = cuts[end]
+    pieces.reverse()
+    return tuple(pieces)
 
 
 def equivalent(left: Syllables, right: Syllables) -> bool:

@@ -350,11 +350,16 @@ def _screen_ids(
     progress: Progress | None,
 ) -> ScreenSummary:
     matched = matches = 0
+    full = FullListIndex(database)
+    changed = set(replace_list_ids or ())
     for start in range(0, len(entity_ids), BATCH):
         chunk = entity_ids[start : start + BATCH]
         with database.session() as session:
             for entity in _graph_entities(session, chunk):
-                hits = screen_entity(index, entity, threshold) if len(index) else []
+                if replace_list_ids is not None:
+                    hits = hits_on_changed(index, full, entity, changed, threshold)
+                else:
+                    hits = screen_entity(index, entity, threshold) if len(index) else []
                 stored = store_matches(session, entity, hits, replace_list_ids)
                 matched += bool(stored)
                 matches += stored
@@ -380,6 +385,41 @@ def screen_all(
         with database.session() as session:
             entity_ids = graph_entity_ids(session)
     return _screen_ids(database, index, list(entity_ids), cutoff, None, progress)
+
+
+class FullListIndex:
+    """The index of every list for a re-screen, read (or built and cached for ``screen``) on
+    first use: most re-screens of a small update never need it."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.index: ScreeningIndex | None = None
+
+    def get(self) -> ScreeningIndex:
+        if self.index is None:
+            from sanctionwatch.screen.index_store import cached_list_index
+
+            self.index = cached_list_index(self.database).index
+        return self.index
+
+
+def hits_on_changed(
+    changed_index: ScreeningIndex,
+    full: FullListIndex,
+    query: StatementEntity | Query,
+    changed: set[str],
+    threshold: float,
+) -> list[ScreeningHit]:
+    """A query's hits on changed list entries exactly as a screen against every list finds
+    them. The small index of the changed entries is tried first: it is cheap, and there the
+    changed entries compete only with each other, so a query with no hit there has, but for
+    differences in key rarity between the two indexes, none among them in the full index. Only
+    then is the query searched in the full index, keeping the changed entries' hits. So a
+    re-screen never stores a pair ``screen --all`` would not (a changed entry that better-named
+    unchanged entries crowd out of a query's top hits stays out)."""
+    if not len(changed_index) or not screen_entity(changed_index, query, threshold):
+        return []
+    return [hit for hit in screen_entity(full.get(), query, threshold) if hit.entity.id in changed]
 
 
 def rescreen_targets(
@@ -424,8 +464,9 @@ def rescreen_changed(
 
     Stored matches against those entities are dropped (an entity removed from the list loses
     its matches) and the graph entities that could match a changed entity still listed
-    (:func:`rescreen_targets`) are screened against a small index of those entities; matches
-    against unchanged list entities are left as they are.
+    (:func:`rescreen_targets`) are screened for them (:func:`hits_on_changed`: what
+    ``screen --all`` would store against them); matches against unchanged list entities are
+    left as they are.
     """
     cutoff = default_threshold() if threshold is None else threshold
     changed = sorted(set(changed_list_entity_ids))

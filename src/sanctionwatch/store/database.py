@@ -6,17 +6,23 @@ differences stay in this module.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite connection waits for another's write lock."""
 
 
 def normalise_url(url: str) -> str:
@@ -33,7 +39,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -56,6 +62,8 @@ class Database:
         return self.engine.dialect.name
 
     def alembic_config(self) -> Config:
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         config.attributes["engine"] = self.engine
@@ -65,8 +73,27 @@ class Database:
         """Bring the schema to the newest revision of every stage (idempotent).
 
         Each stage owns a branch of revisions rooted at ``0001``; ``heads`` upgrades them all.
+        A store already at every head is left alone without starting Alembic (which imports
+        every stage's tables: most of a short command's start-up time).
         """
+        if self.at_heads():
+            return
+        from alembic import command
+
         command.upgrade(self.alembic_config(), "heads")
+
+    def at_heads(self) -> bool:
+        """Whether the store records exactly the newest revision of every branch."""
+        heads = script_heads()
+        if heads is None:
+            return False
+        try:
+            with self.engine.connect() as connection:
+                rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+                current = {str(version) for version in rows.scalars()}
+        except SQLAlchemyError:  # no alembic_version table yet: a new store
+            return False
+        return current == heads
 
     def table_names(self) -> list[str]:
         return sorted(inspect(self.engine).get_table_names())
@@ -86,3 +113,49 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _constants(path: Path, names: frozenset[str]) -> dict[str, Any]:
+    """Module-level literal assignments to ``names`` (plain or annotated), without running it."""
+    found: dict[str, Any] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        targets: list[ast.expr]
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        elif isinstance(node, ast.Assign):
+            targets, value = list(node.targets), node.value
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in names:
+                found[target.id] = ast.literal_eval(value)
+    return found
+
+
+@cache
+def script_heads(versions_dir: Path = MIGRATIONS_DIR / "versions") -> frozenset[str] | None:
+    """The head revisions of the migration scripts, read from their ``revision`` and
+    ``down_revision`` literals (Alembic would import every script: half a second).
+
+    ``None`` when a script does not spell them as literals: then :meth:`Database.migrate`
+    leaves the decision to Alembic.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    wanted = frozenset({"revision", "down_revision"})
+    for path in sorted(versions_dir.glob("*.py")):
+        try:
+            values = _constants(path, wanted)
+        except (SyntaxError, ValueError):
+            return None
+        revision, down = values.get("revision"), values.get("down_revision")
+        if not isinstance(revision, str):
+            return None
+        revisions.add(revision)
+        if isinstance(down, str):
+            parents.add(down)
+        elif isinstance(down, tuple | list):
+            parents.update(str(parent) for parent in down)
+        elif down is not None:
+            return None
+    return frozenset(revisions - parents)

@@ -13,6 +13,12 @@ backends (``needle.lower() in value.lower()``). Needles shorter than a trigram, 
 the index is missing (``pg_trgm`` not installable), fall back to a scan with the same rule.
 
 Documents (title and cleaned text) get the same pair of indexes: :func:`document_condition`.
+On SQLite the document index is filled in batches, off the ingest path (revision 0016): a
+watermark in ``search_index_state`` says up to which ``documents`` rowid the FTS5 table is
+current; :func:`refresh_document_index` indexes the rows above it in one statement (the end of
+every ingest run and the search routes call it), and until then searches scan just those rows,
+so answers never lag. Deletes and edits of indexed rows still update the index by trigger
+(they are rare and never on the ingest path).
 """
 
 from __future__ import annotations
@@ -32,9 +38,10 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from sanctionwatch.store.database import BUSY_TIMEOUT_MS, Database
 from sanctionwatch.store.tables import DocumentRow, StatementRow
 
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -43,10 +50,14 @@ FTS_TABLE = "search_fts_names"
 TRGM_INDEX = "search_trgm_names"
 FTS_DOCUMENTS = "search_fts_documents"
 TRGM_DOCUMENT_INDEXES = {"search_trgm_doc_title": "title", "search_trgm_doc_text": "clean_text"}
+INDEX_STATE = "search_index_state"
+"""SQLite: per index, the highest ``documents`` rowid it covers (revision 0016)."""
+DOCUMENTS_KEY = "documents"
 SEARCH_OBJECT_PREFIX = "search_"
 """Objects made by hand in revision 0013 (virtual tables, triggers, GIN index): Alembic's
 autogenerate must leave them alone (see ``migrations/env.py``)."""
 MIN_INDEXED_CHARS = 3
+TRIGGER_SUFFIXES = ("insert", "delete", "update")
 PY_LOWER = "sw_py_lower"
 
 _NAME_PROPS_SQL = ", ".join(f"'{prop}'" for prop in NAME_PROPS)
@@ -163,7 +174,7 @@ def remove_name_index(connection: Connection) -> None:
     """Drop the name index (revision 0013's downgrade; the pg_trgm extension stays)."""
     if connection.dialect.name == "sqlite":
         for table in (FTS_TABLE, FTS_DOCUMENTS):
-            for suffix in ("insert", "delete", "update"):
+            for suffix in TRIGGER_SUFFIXES:
                 connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_{suffix}"))
             connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
     elif connection.dialect.name == "postgresql":
@@ -171,13 +182,180 @@ def remove_name_index(connection: Connection) -> None:
             connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
 
 
+# ---------------------------------------------------------------- DDL (revision 0016)
+
+_WATERMARK = f"(SELECT indexed_rowid FROM {INDEX_STATE} WHERE name = '{DOCUMENTS_KEY}')"
+_HIGHEST_ROWID = "(SELECT coalesce(max(rowid), 0) FROM documents)"
+
+
+def _document_fts_changes() -> tuple[str, str]:
+    table = FTS_DOCUMENTS
+    delete_old = (
+        f"INSERT INTO {table}({table}, rowid, title, clean_text) "
+        "VALUES ('delete', old.rowid, old.title, old.clean_text);"
+    )
+    insert_new = (
+        f"INSERT INTO {table}(rowid, title, clean_text) "
+        "VALUES (new.rowid, new.title, new.clean_text);"
+    )
+    return delete_old, insert_new
+
+
+def _batched_document_statements() -> list[str]:
+    """Triggers for rows the index already holds (at or below the watermark) only.
+
+    A deleted row at the top lowers the watermark to the highest rowid left, because SQLite
+    gives the next insert ``max(rowid) + 1``, which must count as not yet indexed.
+    """
+    table = FTS_DOCUMENTS
+    delete_old, insert_new = _document_fts_changes()
+    lower_mark = (
+        f"UPDATE {INDEX_STATE} SET indexed_rowid = {_HIGHEST_ROWID} "
+        f"WHERE name = '{DOCUMENTS_KEY}' AND indexed_rowid > {_HIGHEST_ROWID};"
+    )
+    indexed = f"WHEN old.rowid <= {_WATERMARK}"
+    return [
+        f"CREATE TABLE IF NOT EXISTS {INDEX_STATE} ("
+        "name VARCHAR(64) NOT NULL PRIMARY KEY, indexed_rowid INTEGER NOT NULL)",
+        f"INSERT INTO {INDEX_STATE}(name, indexed_rowid) "
+        f"VALUES ('{DOCUMENTS_KEY}', {_HIGHEST_ROWID})",
+        f"CREATE TRIGGER {table}_delete AFTER DELETE ON documents {indexed} "
+        f"BEGIN {delete_old} {lower_mark} END",
+        f"CREATE TRIGGER {table}_update AFTER UPDATE OF title, clean_text ON documents {indexed} "
+        f"BEGIN {delete_old} {insert_new} END",
+    ]
+
+
+def batch_document_index(connection: Connection) -> None:
+    """Revision 0016's upgrade: drop the per-row insert trigger of the document index; the
+    watermark starts at the newest row (0013's triggers indexed every row so far)."""
+    if connection.dialect.name != "sqlite":
+        return  # PostgreSQL keeps its GIN indexes: their pending list already batches the work
+    for suffix in TRIGGER_SUFFIXES:
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {FTS_DOCUMENTS}_{suffix}"))
+    for statement in _batched_document_statements():
+        connection.execute(text(statement))
+
+
+def per_row_document_index(connection: Connection) -> None:
+    """Revision 0016's downgrade: index what is pending, then restore 0013's triggers."""
+    if connection.dialect.name != "sqlite":
+        return
+    _index_pending(connection)
+    for suffix in ("delete", "update"):
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {FTS_DOCUMENTS}_{suffix}"))
+    connection.execute(text(f"DROP TABLE IF EXISTS {INDEX_STATE}"))
+    for statement in _sqlite_document_statements()[1:4]:
+        connection.execute(text(statement))
+
+
+# ---------------------------------------------------------------- batch refresh
+
+
+def _has_watermark(connection: Connection) -> bool:
+    found = connection.scalar(
+        text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name"),
+        {"name": INDEX_STATE},
+    )
+    return bool(found)
+
+
+def document_index_lag(connection: Connection) -> int:
+    """How many documents the SQLite index does not cover yet (0 on PostgreSQL)."""
+    if connection.dialect.name != "sqlite" or not _has_watermark(connection):
+        return 0
+    pending = connection.scalar(text(f"SELECT count(*) FROM documents WHERE rowid > {_WATERMARK}"))
+    return int(pending or 0)
+
+
+def _index_pending(connection: Connection) -> int:
+    pending = document_index_lag(connection)
+    if not pending:
+        return 0
+    # One write that reads the watermark under the write lock, then the watermark moves to
+    # the rows just indexed: a concurrent refresh finds nothing left to do.
+    connection.execute(
+        text(
+            f"INSERT INTO {FTS_DOCUMENTS}(rowid, title, clean_text) "
+            f"SELECT rowid, title, clean_text FROM documents WHERE rowid > {_WATERMARK} "
+            "ORDER BY rowid"
+        )
+    )
+    connection.execute(
+        text(
+            f"UPDATE {INDEX_STATE} SET indexed_rowid = {_HIGHEST_ROWID} "
+            f"WHERE name = '{DOCUMENTS_KEY}'"
+        )
+    )
+    return pending
+
+
+def refresh_document_index(database: Database) -> int:
+    """Index the documents stored since the last refresh, in one transaction; how many.
+
+    Cheap when nothing is pending (one read, no write). On PostgreSQL (GIN indexes kept by
+    the server) and on stores without revision 0016 it does nothing.
+    """
+    if not database.is_sqlite:
+        return 0
+    with database.engine.connect() as connection:
+        if not document_index_lag(connection):
+            return 0
+    with database.engine.begin() as connection:
+        return _index_pending(connection)
+
+
+def refresh_before_search(database: Database, wait_ms: int = 250) -> int:
+    """:func:`refresh_document_index` for the search routes: it waits at most ``wait_ms`` for
+    the write lock and gives up quietly (the search then scans the pending rows itself)."""
+    if not database.is_sqlite:
+        return 0
+    try:
+        with database.engine.connect() as connection:
+            if not document_index_lag(connection):
+                return 0
+            connection.rollback()  # end the read, then write with a short wait for the lock
+            raw = connection.connection.driver_connection
+            if raw is None:
+                return 0
+            raw.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+            try:
+                with connection.begin():
+                    return _index_pending(connection)
+            finally:
+                raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    except OperationalError:  # locked by a long writer, or a read-only file
+        return 0
+
+
+def rebuild_document_index(database: Database) -> int:
+    """Rebuild the SQLite document index from scratch (after a ``VACUUM``, which may renumber
+    the rowids it is keyed by); how many documents it covers."""
+    if not database.is_sqlite:
+        return 0
+    with database.engine.begin() as connection:
+        if not _has_watermark(connection):
+            return 0
+        connection.execute(text(f"INSERT INTO {FTS_DOCUMENTS}({FTS_DOCUMENTS}) VALUES ('rebuild')"))
+        connection.execute(
+            text(
+                f"UPDATE {INDEX_STATE} SET indexed_rowid = {_HIGHEST_ROWID} "
+                f"WHERE name = '{DOCUMENTS_KEY}'"
+            )
+        )
+        return int(connection.scalar(text("SELECT count(*) FROM documents")) or 0)
+
+
 def has_name_index(session: Session, documents: bool = False) -> bool:
     """Whether this store has the name index (or, with ``documents``, the document index) and,
     on SQLite, the triggers that keep it current."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        table = FTS_DOCUMENTS if documents else FTS_TABLE
-        wanted = [table, *(f"{table}_{suffix}" for suffix in ("insert", "delete", "update"))]
+        if documents:  # batched (revision 0016): no insert trigger, a watermark instead
+            wanted = [FTS_DOCUMENTS, f"{FTS_DOCUMENTS}_delete", f"{FTS_DOCUMENTS}_update"]
+            wanted.append(INDEX_STATE)
+        else:
+            wanted = [FTS_TABLE, *(f"{FTS_TABLE}_{suffix}" for suffix in TRIGGER_SUFFIXES)]
         found = session.scalar(
             text("SELECT count(*) FROM sqlite_master WHERE name IN (:a, :b, :c, :d)"),
             dict(zip("abcd", wanted, strict=True)),
@@ -265,7 +443,12 @@ def document_condition(
         return contains
     if session.get_bind().dialect.name != "sqlite":
         return contains  # PostgreSQL's planner picks the trigram indexes for these LIKEs
-    matching = text(f"SELECT rowid FROM {FTS_DOCUMENTS} WHERE {FTS_DOCUMENTS} MATCH :phrase")
+    # The index answers for the rows it covers; rows above the watermark (stored since the
+    # last refresh) are few and checked directly, so answers never lag behind the store.
+    matching = text(
+        f"SELECT rowid FROM {FTS_DOCUMENTS} WHERE {FTS_DOCUMENTS} MATCH :phrase "
+        f"UNION ALL SELECT rowid FROM documents WHERE rowid > {_WATERMARK}"
+    )
     rowid: ColumnClause[int] = literal_column("documents.rowid")
     return and_(rowid.in_(matching.bindparams(phrase=fts_phrase(folded))), contains)
 

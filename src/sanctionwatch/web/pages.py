@@ -52,6 +52,7 @@ from sanctionwatch.api.screening import (
 )
 from sanctionwatch.flags.engine import FlagError
 from sanctionwatch.monitor.alerts import AlertError, alert_dict, list_alerts, review
+from sanctionwatch.store.search import refresh_before_search
 from sanctionwatch.web import assets, reviews
 from sanctionwatch.web.dossier import DossierError, dossier_html
 from sanctionwatch.web.login import build_login_pages, login_url
@@ -166,6 +167,7 @@ def build_pages() -> APIRouter:
         text = q.strip()
         if not text:
             return render(request, "search.html", q="", entities=[], hits=[], totals=(0, 0))
+        refresh_before_search(state.database)
         with state.database.session() as session:
             ents, ent_total, hits, doc_total = readmodel.search(session, text, PAGE_SIZE, offset)
         return render(

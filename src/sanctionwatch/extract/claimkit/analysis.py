@@ -311,6 +311,8 @@ def _world_or_anaphora(scope: Token, vocabulary: Vocabulary) -> str | None:
     for token in scope.subtree:
         if token.lower_ in world_words:
             return "world"
+        if token.dep_ == "expl":
+            continue  # "there were 100 workers": not a place
         if token.lower_ in ("there", "here", "locally"):
             return "anaphora"
         if token.lower_ in ("country", "region") and any(c.lower_ == "the" for c in token.children):
@@ -388,7 +390,23 @@ def _attachment_points(root: Token, scope: Token) -> set[int]:
                 "AUX",
             ):
                 points.add(child.i)
+    points.update(_subjectless_siblings(scope))
     return points
+
+
+def _subjectless_siblings(verb: Token) -> set[int]:
+    """Clause verbs beside ``verb`` with no subject of their own: the parser split one clause
+    ("80 percent of those repatriated worldwide | were from Russia")."""
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ not in ("ccomp", "conj"):
+        return set()
+    return {
+        sibling.i
+        for sibling in verb.head.children
+        if sibling.i > verb.i
+        and sibling.dep_ == verb.dep_
+        and sibling.pos_ in ("VERB", "AUX")
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in sibling.children)
+    }
 
 
 def _clause_verbs(root: Token, scope: Token) -> list[Token]:
@@ -462,6 +480,7 @@ def match_measure(
         if not unit_class:
             return None
     nationality = nationality_of(noun.phrase, vocabulary) if noun is not None else None
+    sentence_nationality = nationality_of(sentence_of(root).text.lower(), vocabulary)
     inherited = False
     if nationality is None and noun is not None and unit_class in ("persons", "companies"):
         nationality = _inherited_nationality(root, unit_class, vocabulary)
@@ -484,6 +503,8 @@ def match_measure(
         rule
         for rule in vocabulary.measures
         if _fits(rule, unit_class, nationality, verbs, heads, context)
+        and rule.sentence_nationality in (None, sentence_nationality)
+        and (not rule.phrase_any or _phrase_has(noun, rule.phrase_any))
         and not (bare_people and rule.nationality != "any")
     ]
     if not fitting:
@@ -503,6 +524,8 @@ def match_measure(
         place, via = (None, None)
         if rule.place:
             place, via = resolve_place(rule, root, scope, places, vocabulary)
+            if place is None and rule.require_place:
+                continue  # a placeless rule further down names it
         return _measured(rule, unit, place, via, subject, inherited)
     return None
 
@@ -516,6 +539,11 @@ def _inherited_nationality(root: Token, unit_class: str, vocabulary: Vocabulary)
             if nationality is not None:
                 return nationality
     return None
+
+
+def _phrase_has(noun: CountedNoun | None, words: Sequence[str]) -> bool:
+    """Does the counted noun phrase hold one of ``words`` ("10,000 *new* workers")?"""
+    return noun is not None and bool(set(re.findall(r"[\w'-]+", noun.phrase)) & set(words))
 
 
 def _fits(
@@ -586,13 +614,21 @@ def find_period(sentence_text: str, start: int, limit: int | None = None) -> str
 
 
 def _clean_name(tokens: Sequence[Token], vocabulary: Vocabulary) -> tuple[str, int, int] | None:
-    items = list(tokens)
+    # "the ministry's latest survey": words that only date or rank a source go first.
+    items = [t for t in tokens if t.lower_ not in vocabulary.asserter_generic_head]
     while items and ((items[0].pos_ in ("DET", "PRON") and items[0].lower_ not in PERSON_PRONOUNS)
                      or items[0].is_punct):  # fmt: skip
         items = items[1:]
+    opened = [i for i, t in enumerate(items) if t.text == "("]
+    if opened and not any(t.text == ")" for t in items[opened[-1] :]):
+        items = items[: opened[-1]]  # "Office of Foreign Assets Control (OFAC" lost its ")"
+    full = list(items)
     while items and (items[-1].lower_ in vocabulary.asserter_generic_tail or items[-1].is_punct
                      or items[-1].dep_ == "case"):  # fmt: skip
         items = items[:-1]
+    if items and not any(token.pos_ in ("NOUN", "PROPN") for token in items):
+        # "interim reports": without its generic noun nothing names the source; keep it.
+        items = [t for t in full if not t.is_punct and t.dep_ != "case"]
     if not items:
         return None
     start, end = items[0].idx, items[-1].idx + len(items[-1].text)
@@ -618,16 +654,16 @@ def find_asserter(root: Token, actors: Sequence[Named], vocabulary: Vocabulary) 
             and node.lemma_.lower() in vocabulary.reporting_verbs
             and not any(child.dep_ == "prt" for child in node.children)  # "wrote off"
         ):
-            subjects = [c for c in node.children if c.dep_ in ("nsubj",)]
-            if subjects:
-                candidates.append(_subject_tokens(subjects[0]))
+            source = _reporting_source(node, root)
+            if source is not None:
+                candidates.append(_subject_tokens(source))
                 break
     for token in sentence_of(root):
         if token.lower_ == "according":
             for child in token.children:
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
                 if child.lower_ == "to" and pobj is not None:
-                    candidates.append(_subject_tokens(pobj))
+                    candidates.append(_subject_tokens(_author_of(pobj, vocabulary)))
     for tokens in candidates:
         cleaned = _clean_name(tokens, vocabulary)
         if cleaned is None:
@@ -642,6 +678,32 @@ def find_asserter(root: Token, actors: Sequence[Named], vocabulary: Vocabulary) 
             return Asserter(earlier[-1].key, earlier[-1].entity_id)
         return _match_actor(name, start, end, actors)
     return None
+
+
+def _author_of(source: Token, vocabulary: Vocabulary) -> Token:
+    """ "a 2019 estimate by the unification ministry": the ministry, not the estimate."""
+    if source.lower_ not in vocabulary.asserter_generic_tail:
+        return source
+    for child in source.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from"):
+            author = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if author is not None:
+                return author
+    return source
+
+
+def _reporting_source(verb: Token, figure: Token) -> Token | None:
+    """Who does the reporting: the subject ("the ministry reported"), or the agent of a
+    passive ("was reported by the ministry"); never the figure's own noun phrase ("10,000
+    workers registered")."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            agent = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if agent is not None and not _in_subtree(figure, agent):
+                return agent
+    # The subject nearest the verb: a headline run into the sentence adds another before it.
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and not _in_subtree(figure, c)]
+    return min(subjects, key=lambda c: abs(verb.i - c.i), default=None)
 
 
 def _match_actor(name: str, start: int, end: int, actors: Sequence[Named]) -> Asserter:
@@ -721,6 +783,13 @@ def bind_date(
     # ("estimated 100,000 workers before the sanctions, earning more than $500 million").
     earlier = [e for e in usable if e.end <= quantity.start]
     return earlier[-1] if earlier else None
+
+
+def start_marker(quantity: Quantity, dates: Sequence[DateExpression]) -> DateExpression | None:
+    """ "Since the ban, 10,000 workers arrived": the start the figure counts from (not its
+    as-of date), the nearest one in its sentence."""
+    starts = [d for d in dates if d.role == "since"]
+    return min(starts, key=lambda d: abs(d.start - quantity.start), default=None)
 
 
 def document_date(published: DocumentDate | None) -> tuple[str | None, str]:

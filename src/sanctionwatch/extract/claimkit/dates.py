@@ -3,7 +3,11 @@
 Results are ISO strings at the precision the text gives: ``2018``, ``2019-10``, ``2022-06-28``.
 Expressions without a year ("by October", "last year", "later this year", "June 28") are resolved
 against the document's publication date: a month without a year is the latest such month not
-after publication. "A month before that" is resolved against the last date the text stated.
+after publication, unless the sentence looks ahead ("must leave by December 22": the next
+such date). "A month before that" is resolved against the last date the text stated; "within 24
+months" of a dated event ends 24 months after it, and a year-less date set beside it ("within 24
+months, or by December 23") takes that end's year. Every expression keeps the rule that resolved
+it and a note saying against what, so an analyst can check the as-of date of a figure.
 """
 
 from __future__ import annotations
@@ -33,6 +37,12 @@ _LEAD = (
     r"(?P<lead>\b(?:as\s+of|as\s+at|by|in|on|at|since|until|till|from|through|during|before"
     r"|after|of)\s+)?"
 )
+# "December 22 this year", "in June last year": a year-less date tied to a relative year.
+_OF_YEAR = r"(?P<ofyear>,?\s+(?:of\s+)?(?P<which>this|last|next)\s+year\b)?"
+_COUNT = (
+    r"(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen"
+    r"|twenty-four|thirty-six|\d{1,3})"
+)
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(_LEAD + _EDGE + body, re.IGNORECASE))
     for name, body in (
@@ -44,7 +54,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("mdy", rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}"),
         ("dmy", rf"\b{_DAY}\s+{_MONTH}\s+{_YEAR}"),
         ("my", rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}"),
-        ("md", rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+\d)"),
+        ("md", rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+\d){_OF_YEAR}"),
+        ("monthyear", rf"\b{_MONTH},?\s+(?:of\s+)?(?P<which>this|last|next)\s+year\b"),
         (
             "relative",
             r"\b(?P<rel>(?:later|earlier)\s+this\s+year|(?:last|this|next|the\s+previous"
@@ -57,14 +68,61 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?P<count>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>years?|months?"
             r"|weeks?)\s+(?P<dir>before\s+that|after\s+that|earlier|later)\b",
         ),
+        (
+            "within",
+            rf"\b(?:within\s+(?:the\s+next\s+)?{_COUNT}\s+(?P<unit>years?|months?)\b"
+            rf"|(?:a|the|its)\s+{_COUNT.replace('count', 'count2')}-(?P<unit2>year|month)\s+"
+            r"(?:deadline|grace\s+period|window|time\s+limit))",
+        ),
+        ("deadline", r"\bthe\s+(?:(?:UN|U\.N\.|same|final|official|set)\s+)?deadline\b"),
         ("present", r"\b(?P<present>now|currently|today|at\s+present|presently|these\s+days)\b"),
         ("year", rf"(?<![\w$€£./-]){_YEAR}(?!\s*-?\s*(?:percent|per\s+cent|%))"),
         ("month", rf"\b{_MONTH}(?![\w])"),
     )
 )
-RELATIVE_TO_PUBLICATION = frozenset({"md", "month", "relative", "ago"})
-"""Expressions resolved against the publication date (not against a stated one)."""
-SMALL_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_MONTH_HINT = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_YEAR_HINT = r"(?:1[89]|20)\d\d"
+HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
+    name: tuple(re.compile(hint, re.IGNORECASE) for hint in hints)
+    for name, hints in {
+        "span": (_YEAR_HINT,),
+        "mdy": (_MONTH_HINT, _YEAR_HINT),
+        "dmy": (_MONTH_HINT, _YEAR_HINT),
+        "my": (_MONTH_HINT, _YEAR_HINT),
+        "md": (_MONTH_HINT,),
+        "monthyear": (_MONTH_HINT, r"\byear\b"),
+        "relative": (r"\b(?:year|month|week)\b",),
+        "ago": (r"\bago\b",),
+        "shift": (r"\b(?:that|earlier|later)\b",),
+        "within": (r"\bwithin\b|-(?:year|month)\s",),
+        "deadline": (r"\bdeadline\b",),
+        "present": (r"\b(?:now|currently|today|present|presently|days)\b",),
+        "year": (_YEAR_HINT,),
+        "month": (_MONTH_HINT,),
+    }.items()
+}
+"""Cheap searches a text must pass before a pattern (slow at every position) runs on it."""
+SMALL_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
+    "twenty-four": 24, "thirty-six": 36,
+}  # fmt: skip
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")  # fmt: skip
+LOOKING_AHEAD_LEADS = frozenset({"by", "until", "till", "before"})
+# A year-less date set beside a deadline it restates: "within 24 months, or by December 23".
+APPOSITION_GAP = re.compile(r"[\s,;(–—-]*(?:or|i\.e\.|that\s+is|namely)?[\s,(]*$", re.IGNORECASE)
+DEADLINE_WORD = re.compile(r"\bdeadlines?\b", re.IGNORECASE)
+EVENT_AFTER = re.compile(
+    r"\s+(?:of|after|from|following)\s+(?:its|the|their|that|this|his|her)\b", re.IGNORECASE
+)
+"""After a span, words that point back to an event ("within 24 months of its adoption")."""
+LOOKING_AHEAD_CHARS = 80
+"""How far before "by <date>" a cue ("must", "required") makes the clause look ahead."""
+DEADLINE_BEFORE_CHARS = 40
+"""How far before a date "the deadline" may stand ("the deadline expires in December")."""
+DEADLINE_AFTER_CHARS = 16
+"""How far after a date "deadline" may follow ("the December 22, 2019 deadline")."""
 
 
 @dataclass(frozen=True)
@@ -72,11 +130,13 @@ class DocumentDate:
     """When the document was published, at the precision known (``2017``, ``2017-09``, a day).
 
     ``inferred`` marks a date the ingest stage guessed (for example from the latest event the
-    text mentions) rather than read from metadata or a dateline.
+    text mentions) rather than read from metadata or a dateline; ``note`` says how it was
+    obtained when the claims extractor adjusted it (an imminent deadline).
     """
 
     iso: str
     inferred: bool = False
+    note: str = ""
 
     @classmethod
     def parse(cls, value: str | None, inferred: bool = False) -> DocumentDate | None:
@@ -93,17 +153,54 @@ class DocumentDate:
         day = parts[2] if len(parts) > 2 else 28
         return date(year, month, day)
 
+    def describe(self) -> str:
+        """How an analyst should read this date as a reference ("publication date 2019-06")."""
+        if self.note:
+            return self.note
+        return f"publication date {self.iso}" + (" (inferred)" if self.inferred else "")
+
 
 @dataclass(frozen=True)
 class DateExpression:
-    """A date in the text: its span (cleaned text), ISO value and how it was obtained."""
+    """A date in the text: its span (cleaned text), ISO value and how it was obtained.
+
+    ``rule`` names the resolution rule (``stated``, ``event``, ``relative``, ``month-latest``,
+    ``month-next``, ``month-of-relative-year``, ``span-end``, ``deadline-apposition``,
+    ``deadline``, ``ago``, ``shift``, ``present``, ``since``) and ``note`` says what it was
+    resolved against; ``deadline`` marks a date the text sets as a deadline.
+    """
 
     start: int
     end: int
     text: str
     as_of: str | None
     kind: str  # stated | relative-resolved | relative-inferred | document-date ("now")
-    role: str  # at | as_of | since | until
+    role: str  # at | as_of | since | until | deadline
+    rule: str = "stated"
+    note: str = ""
+    deadline: bool = False
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    as_of: str | None
+    kind: str
+    rule: str
+    note: str = ""
+    against_publication: bool = False
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What one call of :func:`find_dates` resolves against."""
+
+    text: str
+    published: date | None
+    reference_note: str
+    anchor: str | None
+    deadline: str | None
+    looking_ahead: re.Pattern[str] | None
+    deadline_passed: re.Pattern[str] | None = None
 
 
 def _month(raw: str) -> int:
@@ -115,6 +212,13 @@ def _latest(month: int, published: date | None) -> int | None:
     if published is None:
         return None
     return published.year if month <= published.month else published.year - 1
+
+
+def _next_year(month: int, day: int, reference: str) -> int:
+    """Year of the first ``month``/``day`` (day 0: the month) on or after ``reference``."""
+    parts = [*(int(part) for part in reference.split("-")), 0, 0][:3]
+    known_day = parts[2] if day else 0
+    return parts[0] if (month, day) >= (parts[1] or 1, known_day) else parts[0] + 1
 
 
 def _shift_months(iso: str, months: int) -> str:
@@ -155,46 +259,145 @@ def _relative(phrase: str, published: date | None) -> str | None:
     return (published + timedelta(days=days)).isoformat()
 
 
-def _resolve(
-    name: str, match: re.Match[str], published: date | None, anchor: str | None
-) -> tuple[str | None, str]:
+def _count(raw: str) -> int | None:
+    raw = raw.lower()
+    return SMALL_NUMBERS.get(raw) or (int(raw) if raw.isdigit() else None)
+
+
+def _lead(match: re.Match[str]) -> str:
+    return re.sub(r"\s+", " ", (match.group("lead") or "").strip().lower())
+
+
+def _stated_before(found: list[DateExpression], start: int) -> DateExpression | None:
+    """The last date the text itself states before ``start`` (not one resolved against
+    publication), which a relative span or a forward-looking date counts from."""
+    stated = [d for d in found if d.end <= start and d.kind == "stated" and d.as_of]
+    return stated[-1] if stated else None
+
+
+def _looks_ahead(match: re.Match[str], context: _Context) -> bool:
+    """ "must leave by December 22", "by the December 22 deadline": the next such date."""
+    after = context.text[match.end() : match.end() + DEADLINE_AFTER_CHARS]
+    if DEADLINE_WORD.search(after):
+        return True
+    before = context.text[max(0, match.start() - DEADLINE_BEFORE_CHARS) : match.start()]
+    passed = context.deadline_passed
+    if DEADLINE_WORD.search(before) and not (passed is not None and passed.search(before)):
+        return True  # "before the deadline expires in December", not "... passed in December"
+    if _lead(match) not in LOOKING_AHEAD_LEADS or context.looking_ahead is None:
+        return False
+    window = max(0, match.start() - LOOKING_AHEAD_CHARS)
+    return context.looking_ahead.search(context.text, window, match.start()) is not None
+
+
+def _year_less(
+    name: str, match: re.Match[str], context: _Context, found: list[DateExpression]
+) -> _Resolved:
     groups = match.groupdict()
+    month = _month(groups["month"])
+    day = int(groups["day"]) if name == "md" else 0
+    label = MONTH_NAMES[month] + (f" {day}" if day else "")
+    published = context.published
+    if groups.get("which"):
+        if published is None:
+            return _Resolved(None, "relative-resolved", "month-of-relative-year")
+        offset = {"last": -1, "this": 0, "next": 1}[groups["which"].lower()]
+        year: int | None = published.year + offset
+        which = groups["which"].lower()
+        rule = "month-of-relative-year"
+        note = f"{label} of {which} year, against the {context.reference_note}"
+        against = True
+    elif _looks_ahead(match, context):
+        stated = _stated_before(found, match.start())
+        reference = stated.as_of if stated and stated.as_of else None
+        reference_note = f"“{stated.text.strip()}”" if stated else f"the {context.reference_note}"
+        if reference is None and published is not None:
+            reference = published.isoformat()
+        year = _next_year(month, day, reference) if reference else None
+        rule = "month-next"
+        note = f"the next {label} on or after {reference_note} (the text looks ahead)"
+        against = stated is None
+    else:
+        year = _latest(month, published)
+        rule, note = "month-latest", f"the latest {label} not after the {context.reference_note}"
+        against = True
+    if year is None:
+        return _Resolved(None, "relative-resolved", rule, note)
+    iso = f"{year}-{month:02d}" + (f"-{day:02d}" if day else "")
+    return _Resolved(_edge(match, iso), "relative-resolved", rule, note, against)
+
+
+def _within(match: re.Match[str], context: _Context, found: list[DateExpression]) -> _Resolved:
+    """ "within 24 months" (or "a 24-month deadline") of the event the sentence dates, or of
+    the last date stated before when it says so ("within 24 months of its adoption"), else of
+    publication: the span's end."""
+    count = _count(match.group("count") or match.group("count2"))
+    unit = (match.group("unit") or match.group("unit2")).lower().rstrip("s") + "s"
+    months = (count or 0) * (12 if unit == "years" else 1)
+    stated = _stated_before(found, match.start())
+    if stated is not None and stated.as_of and count:
+        note = f"{count} {unit} after {stated.as_of} (“{stated.text.strip()}”)"
+        return _Resolved(_shift_months(stated.as_of, months), "relative-resolved", "span-end", note)
+    if context.anchor and count and EVENT_AFTER.match(context.text, match.end()):
+        note = f"{count} {unit} after {context.anchor}, the last date stated before"
+        return _Resolved(
+            _shift_months(context.anchor, months), "relative-resolved", "span-end", note
+        )
+    if context.published is None or not count:
+        return _Resolved(None, "relative-resolved", "span-end")
+    base = context.published.isoformat()[:7]
+    note = f"{count} {unit} after the {context.reference_note}"
+    return _Resolved(_shift_months(base, months), "relative-resolved", "span-end", note, True)
+
+
+def _resolve(
+    name: str, match: re.Match[str], context: _Context, found: list[DateExpression]
+) -> _Resolved:
+    groups = match.groupdict()
+    published = context.published
     if name == "present":
-        return None, "document-date"
+        return _Resolved(None, "document-date", "present", "present tense: the publication date")
     if name in ("mdy", "dmy"):
         iso = f"{groups['year']}-{_month(groups['month']):02d}-{int(groups['day']):02d}"
-        return iso, "stated"
+        return _Resolved(iso, "stated", "stated")
     if name == "my":
-        return _edge(match, f"{groups['year']}-{_month(groups['month']):02d}"), "stated"
+        iso = _edge(match, f"{groups['year']}-{_month(groups['month']):02d}")
+        return _Resolved(iso, "stated", "stated")
     if name in ("year", "span"):
-        return _edge(match, groups["year"]), "stated"  # a span is as of its end
-    if name in ("md", "month"):
-        month = _month(groups["month"])
-        year = _latest(month, published)
-        if year is None:
-            return None, "relative-resolved"
-        day = f"-{int(groups['day']):02d}" if name == "md" else ""
-        return f"{year}-{month:02d}{day}", "relative-resolved"
+        return _Resolved(_edge(match, groups["year"]), "stated", "stated")  # a span: its end
+    if name in ("md", "month", "monthyear"):
+        return _year_less(name, match, context, found)
+    if name == "within":
+        return _within(match, context, found)
+    if name == "deadline":
+        note = f"the deadline the document sets ({context.deadline})" if context.deadline else ""
+        return _Resolved(context.deadline or None, "relative-resolved", "deadline", note)
     if name == "relative":
         relative = _relative(groups["rel"], published)
-        return (_edge(match, relative) if relative else None), "relative-resolved"
-    count = SMALL_NUMBERS.get(groups["count"].lower()) or (
-        int(groups["count"]) if groups["count"].isdigit() else None
-    )
+        note = f"“{groups['rel']}” against the {context.reference_note}"
+        value = _edge(match, relative) if relative else None
+        return _Resolved(value, "relative-resolved", "relative", note, True)
+    count = _count(groups["count"])
     if count is None:
-        return None, "relative-resolved"
+        return _Resolved(None, "relative-resolved", name)
     months = count * 12 if groups["unit"].lower().startswith("year") else count
     if name == "ago":
         base = f"{published.year}-{published.month:02d}" if published else None
-        return (_shift_months(base, -months) if base else None), "relative-resolved"
-    if anchor is None or groups["unit"].lower().startswith("week"):
-        return None, "relative-resolved"
+        note = f"{count} {groups['unit'].lower()} before the {context.reference_note}"
+        return _Resolved(_shift_months(base, -months) if base else None, "relative-resolved",
+                         "ago", note, True)  # fmt: skip
+    if context.anchor is None or groups["unit"].lower().startswith("week"):
+        return _Resolved(None, "relative-resolved", "shift")
     sign = -1 if ("before" in groups["dir"].lower() or "earlier" in groups["dir"].lower()) else 1
-    return _shift_months(anchor, sign * months), "relative-resolved"
+    note = f"{count} {groups['unit'].lower()} from the last date stated ({context.anchor})"
+    return _Resolved(_shift_months(context.anchor, sign * months), "relative-resolved", "shift",
+                     note)  # fmt: skip
 
 
-def _role(match: re.Match[str]) -> str:
-    lead = re.sub(r"\s+", " ", (match.group("lead") or "").strip().lower())
+def _role(name: str, match: re.Match[str]) -> str:
+    lead = _lead(match)
+    if name == "within":
+        return "deadline"
     if lead == "since" or lead == "from":
         return "since"
     if lead in ("until", "till", "before"):
@@ -204,6 +407,73 @@ def _role(match: re.Match[str]) -> str:
     return "at"
 
 
+def _is_deadline(name: str, match: re.Match[str], context: _Context) -> bool:
+    """A date the text sets as a deadline: "within 24 months", "a December 22 deadline",
+    "were obliged to leave by December 22, 2019"."""
+    if name in ("within", "deadline"):
+        return True
+    if name in ("present", "ago", "shift", "relative", "span"):
+        return False
+    after = context.text[match.end() : match.end() + DEADLINE_AFTER_CHARS]
+    if DEADLINE_WORD.search(after):
+        return True
+    if DEADLINE_WORD.search(context.text, max(0, match.start() - 60), match.start()):
+        return True  # "the deadline ... is December 22", "a deadline looms at the end of May"
+    lead = _lead(match)
+    window = max(0, match.start() - LOOKING_AHEAD_CHARS)
+    return bool(
+        lead in LOOKING_AHEAD_LEADS
+        and context.looking_ahead is not None
+        and context.looking_ahead.search(context.text, window, match.start())
+    )
+
+
+def _restate_deadlines(found: list[DateExpression], text: str) -> list[DateExpression]:
+    """ "within 24 months, or by December 23": the year-less date takes the span's year."""
+    result = list(found)
+    for index in range(1, len(result)):
+        span, current = result[index - 1], result[index]
+        if (
+            span.rule != "span-end"
+            or not span.as_of
+            or current.rule
+            not in (
+                "month-latest",
+                "month-next",
+            )
+        ):
+            continue
+        gap = text[span.end : current.start]
+        lead_free = re.sub(r"^(?:by|on|in|until|till)\s+", "", current.text, flags=re.I)
+        if not APPOSITION_GAP.fullmatch(gap) or not current.as_of or lead_free == current.text:
+            continue
+        month_day = current.as_of[4:]
+        parts = [int(part) for part in span.as_of.split("-")]
+        parts += [6, 15][len(parts) - 1 :]  # a year or a month known only: its middle
+        target = date(parts[0], parts[1], parts[2])
+        years = (target.year - 1, target.year, target.year + 1)
+        year = min(years, key=lambda y: abs((date(y, int(month_day[1:3]), 1) - target).days))
+        note = f"the year of the deadline it restates ({span.text.strip()} → {span.as_of})"
+        result[index] = replace(
+            current,
+            as_of=f"{year}{month_day}",
+            kind=span.kind,
+            rule="deadline-apposition",
+            note=note,
+            deadline=True,
+        )
+    return result
+
+
+def _start_event(text: str, start: int, end: int, vocabulary: Vocabulary) -> DateExpression:
+    """ "since the ban": a start, not an as-of (with its year when it gives one)."""
+    phrase = text[start:end]
+    year = re.search(r"(?:1[89]|20)\d{2}", phrase)
+    note = f"a start ({phrase.strip()}), not an as-of date"
+    as_of = year.group(0) if year else None
+    return DateExpression(start, end, phrase, as_of, "stated", "since", "since", note)
+
+
 def find_dates(
     text: str,
     published: date | None,
@@ -211,13 +481,26 @@ def find_dates(
     anchor: str | None = None,
     *,
     published_inferred: bool = False,
+    reference_note: str | None = None,
+    deadline: str | None = None,
 ) -> list[DateExpression]:
     """Date expressions in ``text``, earliest first.
 
     "A month before that" is resolved against the last stated date before it (or ``anchor``).
     When ``published`` was only inferred (a lower bound), what was resolved against it is marked
-    ``relative-inferred``: "last year" may then be a year too early.
+    ``relative-inferred``: "last year" may then be a year too early. ``deadline`` is what "the
+    deadline" means in this document (see :func:`document_deadline`); ``reference_note``
+    describes ``published`` in the notes ("publication date 2019-06").
     """
+    context = _Context(
+        text,
+        published,
+        reference_note or (f"publication date {published.isoformat()}" if published else "?"),
+        anchor,
+        deadline,
+        vocabulary.looking_ahead,
+        vocabulary.deadline_passed,
+    )
     matches: list[tuple[int, int, str, re.Match[str] | None, str | None]] = []
 
     def overlaps(start: int, end: int) -> bool:
@@ -227,29 +510,54 @@ def find_dates(
         for match in event.pattern.finditer(text):
             if not overlaps(match.start(), match.end()):
                 matches.append((match.start(), match.end(), "event", None, event.as_of))
+    if vocabulary.start_events is not None:
+        for match in vocabulary.start_events.finditer(text):
+            if not overlaps(match.start(), match.end()):
+                matches.append((match.start(), match.end(), "since", None, None))
     for name, pattern in PATTERNS:
+        if not all(hint.search(text) for hint in HINTS[name]):
+            continue
         for match in pattern.finditer(text):
             if name == "month" and not (match.group("lead") or match.group("edge")):
                 continue  # a bare month name may be a verb ("may", "march")
-            if name == "month" and (match.group("lead") or "").strip().lower() == "of":
+            if name == "month" and _lead(match) == "of":
                 continue
+            if name == "deadline" and not deadline:
+                continue  # no deadline known: the figure keeps its other dates
             if not overlaps(match.start(), match.end()):
                 matches.append((match.start(), match.end(), name, match, None))
     matches.sort(key=lambda item: item[0])
     found: list[DateExpression] = []
     for start, end, name, found_match, event_as_of in matches:
         if found_match is None:
-            found.append(
-                DateExpression(start, end, text[start:end], event_as_of, "relative-resolved", "at")
-            )
+            if name == "since":
+                found.append(_start_event(text, start, end, vocabulary))
+                continue
+            note = "a dated event in the vocabulary"
+            found.append(DateExpression(start, end, text[start:end], event_as_of,
+                                        "relative-resolved", "at", "event", note))  # fmt: skip
             continue
-        as_of, kind = _resolve(name, found_match, published, anchor)
-        if published_inferred and as_of and name in RELATIVE_TO_PUBLICATION:
+        context = replace(context, anchor=anchor)
+        resolved = _resolve(name, found_match, context, found)
+        kind = resolved.kind
+        if published_inferred and resolved.as_of and resolved.against_publication:
             kind = "relative-inferred"
-        found.append(DateExpression(start, end, text[start:end], as_of, kind, _role(found_match)))
-        if kind == "stated" and as_of:
-            anchor = as_of
-    return found
+        found.append(
+            DateExpression(
+                start,
+                end,
+                text[start:end],
+                resolved.as_of,
+                kind,
+                _role(name, found_match),
+                resolved.rule,
+                resolved.note,
+                _is_deadline(name, found_match, context),
+            )
+        )
+        if kind == "stated" and resolved.as_of:
+            anchor = resolved.as_of
+    return _restate_deadlines(found, text)
 
 
 def shift_date(expression: DateExpression, offset: int) -> DateExpression:

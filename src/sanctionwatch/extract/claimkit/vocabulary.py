@@ -18,7 +18,8 @@ from sanctionwatch.settings import DATA_DIR
 
 VOCABULARY_PATH = DATA_DIR / "extract" / "claims" / "vocabulary.yaml"
 UNITS_OF_COUNT = ("persons", "companies", "entities")
-KNOWN_UNITS = (*UNITS_OF_COUNT, "money", "percent", "ratio")
+"""Units every vocabulary counts; ``counted`` may add more (``countries``, ``permits``)."""
+QUANTITY_UNITS = ("money", "percent", "ratio")
 
 
 class VocabularyError(ValueError):
@@ -41,6 +42,9 @@ class MeasureRule:
     requires_any: tuple[str, ...] = ()
     place: tuple[str, ...] = ()
     exclude_places: tuple[str, ...] = ()
+    phrase_any: tuple[str, ...] = ()
+    sentence_nationality: str | None = None
+    require_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,12 @@ class Vocabulary:
     asserter_ignore: frozenset[str]
     events: tuple[EventAnchor, ...]
     place_index: dict[str, str] = field(default_factory=dict)
+    looking_ahead: re.Pattern[str] | None = None
+    start_events: re.Pattern[str] | None = None
+    imminent_deadline: re.Pattern[str] | None = None
+    deadline_passed: re.Pattern[str] | None = None
+    continuation_openers: tuple[str, ...] = ()
+    asserter_generic_head: frozenset[str] = frozenset()
 
     def place_key(self, name: str) -> str | None:
         """Normalised key of a place name, or None if the vocabulary does not know it."""
@@ -95,29 +105,46 @@ def _groups(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
     return {str(key): _strings(value, f"{where}.{key}") for key, value in raw.items()}
 
 
-def _measure(raw: Any, index: int, path: Path) -> MeasureRule:
+SCALAR_FIELDS = frozenset({"key", "label", "units", "nationality", "sentence_nationality",
+                           "require_place"})  # fmt: skip
+
+
+def _measure(raw: Any, index: int, path: Path, known_units: tuple[str, ...]) -> MeasureRule:
     where = f"{path}: measures[{index}]"
     if not isinstance(raw, dict) or "key" not in raw or "label" not in raw:
         raise VocabularyError(f"{where}: needs `key` and `label`")
     units = _strings(raw.get("units"), f"{where}.units")
-    unknown = [unit for unit in units if unit not in KNOWN_UNITS]
+    unknown = [unit for unit in units if unit not in known_units]
     if not units or unknown:
-        raise VocabularyError(f"{where}.units: {unknown or 'empty'} (known: {KNOWN_UNITS})")
+        raise VocabularyError(f"{where}.units: {unknown or 'empty'} (known: {known_units})")
     known_fields = set(MeasureRule.__dataclass_fields__)
     extra = set(raw) - known_fields
     if extra:
         raise VocabularyError(f"{where}: unknown fields {sorted(extra)}")
+    if not isinstance(raw.get("require_place", False), bool):
+        raise VocabularyError(f"{where}.require_place: expected true or false")
     lists = {
-        name: _strings(raw.get(name), f"{where}.{name}")
-        for name in known_fields - {"key", "label", "units", "nationality"}
+        name: _strings(raw.get(name), f"{where}.{name}") for name in known_fields - SCALAR_FIELDS
     }
+    sentence_nationality = raw.get("sentence_nationality")
     return MeasureRule(
         key=str(raw["key"]),
         label=str(raw["label"]),
         units=units,
         nationality=str(raw.get("nationality", "any")),
+        sentence_nationality=None if sentence_nationality is None else str(sentence_nationality),
+        require_place=bool(raw.get("require_place", False)),
         **lists,
     )
+
+
+def _phrases(raw: Any, where: str, template: str = r"\b(?:{})\b") -> re.Pattern[str] | None:
+    """One case-insensitive pattern matching any of the listed phrases (spaces: any space)."""
+    phrases = _strings(raw, where)
+    if not phrases:
+        return None
+    escaped = sorted((re.escape(p).replace(r"\ ", r"\s+") for p in phrases), key=len, reverse=True)
+    return re.compile(template.format("|".join(escaped)), re.IGNORECASE)
 
 
 def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
@@ -128,10 +155,15 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
     if not isinstance(measures, list) or not measures:
         raise VocabularyError(f"{path}: `measures` must be a non-empty list")
     counted: dict[str, str] = {}
-    for unit, nouns in _groups(data.get("counted"), f"{path}: counted").items():
-        if unit not in UNITS_OF_COUNT:
-            raise VocabularyError(f"{path}: counted.{unit} is not one of {UNITS_OF_COUNT}")
+    groups = _groups(data.get("counted"), f"{path}: counted")
+    missing = [unit for unit in UNITS_OF_COUNT if unit not in groups]
+    if missing:
+        raise VocabularyError(f"{path}: counted needs {missing} (with {UNITS_OF_COUNT})")
+    for unit, nouns in groups.items():
+        if unit in QUANTITY_UNITS:
+            raise VocabularyError(f"{path}: counted.{unit} is a unit of quantity, not of count")
         counted.update(dict.fromkeys(nouns, unit))
+    known_units = (*groups, *QUANTITY_UNITS)
     places = _groups(data.get("places"), f"{path}: places")
     events = []
     for index, raw in enumerate(data.get("events") or []):
@@ -152,12 +184,22 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         places=places,
         place_anaphora=_strings(data.get("place_anaphora"), f"{path}: place_anaphora"),
         work_cues=frozenset(_strings(data.get("work_cues"), f"{path}: work_cues")),
-        measures=tuple(_measure(raw, i, path) for i, raw in enumerate(measures)),
+        measures=tuple(_measure(raw, i, path, known_units) for i, raw in enumerate(measures)),
         reporting_verbs=frozenset(_strings(data.get("reporting_verbs"), f"{path}: verbs")),
         asserter_generic_tail=frozenset(_strings(data.get("asserter_generic_tail"), "tail")),
         asserter_ignore=frozenset(_strings(data.get("asserter_ignore"), "asserter_ignore")),
         events=tuple(events),
         place_index={_fold(name): key for key, names in places.items() for name in names},
+        looking_ahead=_phrases(data.get("looking_ahead"), f"{path}: looking_ahead"),
+        start_events=_phrases(
+            data.get("start_events"),
+            f"{path}: start_events",
+            r"\bsince\s+(?:(?:the|its|their|that)\s+(?:[\w-]+\s+){{0,2}}?)?(?:{})\b",
+        ),
+        imminent_deadline=_phrases(data.get("imminent_deadline"), f"{path}: imminent_deadline"),
+        deadline_passed=_phrases(data.get("deadline_passed"), f"{path}: deadline_passed"),
+        continuation_openers=_strings(data.get("continuation_openers"), "continuation_openers"),
+        asserter_generic_head=frozenset(_strings(data.get("asserter_generic_head"), "head")),
     )
 
 
