@@ -29,6 +29,8 @@ MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\
 WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,]\d)"
+# "mid-2018", "early-2017": a part of a year is still that year (other hyphens join numbers).
+PART_OF_YEAR = r"(?<=\bmid-)|(?<=\bearly-)|(?<=\blate-)"
 # A year that names an event ("the 2018 World Cup", "World Cup 2018") does not date a report.
 EVENT_NAMES = r"world\s+cup|olympics?|winter\s+games|summer\s+games|asian\s+games|expo\b"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -46,7 +48,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "year",
         re.compile(
-            rf"(?<![$€£¥#№\d,.\-/])\b{YEAR}\b(?!\s*(?:%|percent|km|miles|{EVENT_NAMES}))", re.I
+            rf"(?:{PART_OF_YEAR}|(?<![$€£¥#№\d,.\-/]))\b{YEAR}\b"
+            rf"(?!\s*(?:%|percent|km|miles|{EVENT_NAMES}))",
+            re.I,
         ),
     ),
 )
@@ -86,6 +90,13 @@ DATELINE_LEAD = re.compile(
     r"^\s*(?:(?:published|posted|updated|date|dated|issued)\s*(?:on)?\s*:?\s*|by\s+[^|]{3,80}[|·•–—-]\s*)?",
     re.I,
 )
+# "Date: 2017-10-05 In recent years ...": a date label opening a line dates the page even when
+# the copied text runs on after it (the label word says what the date is).
+LABELLED_DATE_LEAD = re.compile(
+    r"\s*(?:published|posted|updated|date|dated|issued)(?:\s+on)?\s*:?\s*", re.I
+)
+# "AFP (02.08.2018) - ...": an outlet's name with the date in brackets, then a dash.
+WIRE_BRACKETED_LEAD = re.compile(r"\s*[A-Z][\w&.'’-]{1,30}(?:\s+[A-Z][\w&.'’-]*){0,3}\s*\(")
 # "VLADIVOSTOK, Russia, " or "MOSCOW (Reuters), " before a date that opens the first paragraph.
 PARAGRAPH_DATELINE = re.compile(
     r"^[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}(?:,[^,\n]{1,40})?(?:\s*\([^)\n]{1,40}\))?,\s*$"
@@ -271,7 +282,9 @@ def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
         own_line = len(line.strip()) <= DATELINE_MAX_LINE and DATELINE_LEAD.fullmatch(before)
         alone = own_line and (not after or re.fullmatch(r"[|·•–—:,-].{0,60}", after))
         wire = PARAGRAPH_DATELINE.match(before) and re.match(r"\s*[–—:-]", after)
-        if alone or wire:
+        labelled = LABELLED_DATE_LEAD.fullmatch(before) is not None
+        bracketed = WIRE_BRACKETED_LEAD.fullmatch(before) and re.match(r"\)\s*[–—:-]", after)
+        if alone or wire or labelled or bracketed:
             yield mention, before
 
 
@@ -404,6 +417,28 @@ def yearless_past_events(text: str) -> list[YearlessMention]:
                 month, day, match.start(), match.end(), match.group().strip()
             )
     return [found[key] for key in sorted(found)]
+
+
+LAST_YEAR_AFTER = re.compile(r"\s*,?\s*(?:of\s+)?last\s+year\b", re.I)
+
+
+def yearless_last_year(text: str) -> list[YearlessMention]:
+    """Year-less dates the text places in the year before its own ("by Dec. 22 last year").
+
+    Whatever the sentence says of them (deadlines included), the writer dates them to the
+    previous year, so such a date placed in year Y dates the text to year Y + 1.
+    """
+    found: list[YearlessMention] = []
+    for match in YEARLESS_PATTERNS[0][1].finditer(text):
+        if not LAST_YEAR_AFTER.match(text, match.end()):
+            continue
+        month = MONTHS[match.group("month").lower().rstrip(".")]
+        day = int(match.group("day"))
+        if 1 <= day <= 31:
+            found.append(
+                YearlessMention(month, day, match.start(), match.end(), match.group().strip())
+            )
+    return found
 
 
 def _tied_to_relative_year(text: str, match: re.Match[str]) -> bool:

@@ -1,0 +1,97 @@
+"""Publication-date forms added in session 4: labelled and bracketed datelines, parts of a year,
+dates the text puts in "last year", and a landmark deadline. Texts written for the tests."""
+
+from __future__ import annotations
+
+import json
+
+from sanctionwatch.ingest.clean import clean_text
+from sanctionwatch.ingest.dates import find_dateline, find_dates, yearless_last_year
+from sanctionwatch.ingest.formats import TEXT, parse
+from sanctionwatch.ingest.metadata import Metadata, describe
+
+
+def _describe(text: str, url: str | None = None) -> Metadata:
+    parsed = parse(text.encode("utf-8"), TEXT)
+    return describe(parsed, clean_text(parsed.text), url=url)
+
+
+def _rules(meta: Metadata) -> list[str]:
+    return [clue["rule"] for clue in json.loads(meta.date.evidence())["candidates"]]
+
+
+def test_a_date_label_dates_the_page_even_when_the_paragraph_runs_on() -> None:
+    text = (
+        "Date: 2016-04-11 Shipyard owners along the coast said in 2015 that contracts with "
+        "foreign crews had doubled, and that the work would continue through the winter."
+    )
+    meta = _describe(text)
+    assert (meta.date.value, meta.date.kind, meta.date.method) == (
+        "2016-04-11",
+        "given",
+        "published-line",
+    )
+
+
+def test_a_date_inside_a_paragraph_is_not_a_label() -> None:
+    text = "Harbour records show that on 2016-04-11 the trawler left port with forty crew aboard."
+    assert find_dateline(text) is None
+
+
+def test_an_outlet_with_a_bracketed_european_date_is_a_dateline() -> None:
+    text = (
+        "Headline about crews abroad\n\n"
+        "NKN (14.03.2019) – The ministry said in September that new crews had arrived.\n"
+    )
+    meta = _describe(text)
+    assert (meta.date.value, meta.date.kind, meta.date.method) == (
+        "2019-03-14",
+        "given",
+        "dateline",
+    )
+
+
+def test_a_bracketed_date_after_words_that_are_no_outlet_is_not_a_dateline() -> None:
+    text = "the report was filed late (14.03.2019) – so the panel could not read it"
+    assert find_dateline(text) is None
+
+
+def test_parts_of_a_year_count_as_that_year_but_joined_numbers_do_not() -> None:
+    found = {m.text for m in find_dates("As of mid-2018 sales rose; codes 4-2019 and 11-2020.")}
+    assert found == {"2018"}
+    meta = _describe("By early-2017 the firm had opened offices. By mid-2018 it had earned more.")
+    assert meta.date.value == "2018"
+
+
+def test_a_date_put_in_last_year_dates_the_text_to_the_year_after() -> None:
+    text = (
+        "Customs data for 2018 were published in the spring.\n\n"
+        "Officials said the ships had to leave port by Oct. 3 last year, but two stayed."
+    )
+    assert [(m.month, m.day) for m in yearless_last_year(text)] == [(10, 3)]
+    meta = _describe(text)
+    assert (meta.date.value, meta.date.method) == ("2019", "year-after-last-year")
+    assert meta.date.kind == "inferred"
+    assert "year-after-last-year" in _rules(meta)
+
+
+def test_a_year_less_date_without_last_year_is_not_read_as_last_year() -> None:
+    assert yearless_last_year("The ships had to leave port by Oct. 3, officials said.") == []
+    assert yearless_last_year("The ships left by Oct. 3 this year.") == []
+
+
+def test_a_missed_repatriation_deadline_is_a_landmark_lower_bound() -> None:
+    meta = _describe(
+        "The ministry said on Monday that it had missed the U.N. deadline to repatriate "
+        "the remaining crews, and that 2018 arrivals were still there."
+    )
+    assert meta.date.value == "2019-12-22"
+    assert meta.date.method == "landmark-event"
+
+
+def test_missed_deadline_and_last_year_together_give_the_year_after_the_deadline() -> None:
+    meta = _describe(
+        "Officials admitted they had missed a United Nations deadline to repatriate workers.\n"
+        "A resolution adopted in 2017 demanded that all of them leave by Dec. 22 last year."
+    )
+    assert (meta.date.value, meta.date.method) == ("2020", "year-after-last-year")
