@@ -164,6 +164,19 @@ def _antecedent(root: Token, vocabulary: Vocabulary) -> Token | None:
     return pool[-1] if pool else None
 
 
+def _shared_noun(modifier: Token, vocabulary: Vocabulary) -> Token | None:
+    """ "16,000 tourist and 10,000 student visas": the first count's noun is left out and its
+    modifier ("tourist") heads the phrase; the counted noun is the conjunct's ("visas")."""
+    if _counted_unit(modifier, vocabulary) or modifier.pos_ not in ("NOUN", "ADJ", "PROPN"):
+        return None
+    for conjunct in modifier.children:
+        if conjunct.dep_ != "conj" or not _counted_unit(conjunct, vocabulary):
+            continue
+        if any(child.dep_ in ("nummod", "quantmod") for child in conjunct.children):
+            return conjunct
+    return None
+
+
 def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> CountedNoun | None:
     """Find what ``quantity`` counts, or None if the number stands alone."""
     if root.dep_ in ("nummod", "quantmod", "compound") and root.head.lower_ in PARTITIVE_HEADS:
@@ -171,6 +184,9 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
     partitive = root.lower_ in PARTITIVE_HEADS or root.pos_ in ("NUM", "NOUN", "PROPN", "PRON")
     if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and root.head.i > root.i:
         noun = root.head
+        shared = _shared_noun(noun, vocabulary)
+        if shared is not None:
+            return CountedNoun(shared, "direct", _phrase(shared), _parent(shared))
         if noun.pos_ in ("NOUN", "PROPN") and noun.lower_ not in PARTITIVE_HEADS:
             return CountedNoun(noun, "direct", _phrase(noun), _parent(noun))
     whole = _of_object(root) if partitive else None
@@ -770,6 +786,11 @@ def bind_date(
     for expression in usable:
         if adjacent(quantity, expression):
             return expression
+    # "2,035 tourist and 2,610 student visas granted in 2018": one phrase, one date.
+    partners = _conjoined_counts(root, others)
+    for expression in usable:
+        if any(adjacent(partner, expression) for partner in partners):
+            return expression
     claimed = {id(e) for e in usable for other in others if adjacent(other, e)}
     preceding = [e for e in usable if e.end <= quantity.start and id(e) not in claimed]
     if preceding:
@@ -783,6 +804,20 @@ def bind_date(
     # ("estimated 100,000 workers before the sanctions, earning more than $500 million").
     earlier = [e for e in usable if e.end <= quantity.start]
     return earlier[-1] if earlier else None
+
+
+def _conjoined_counts(root: Token, others: Sequence[Quantity]) -> list[Quantity]:
+    """Figures that share this one's noun phrase ("2,035 tourist and 2,610 student visas")."""
+    if root.dep_ not in ("nummod", "quantmod"):
+        return []
+    starts = {
+        child.idx
+        for conjunct in root.head.children
+        if conjunct.dep_ == "conj"
+        for child in conjunct.children
+        if child.dep_ in ("nummod", "quantmod")
+    }
+    return [other for other in others if other.start in starts]
 
 
 def start_marker(quantity: Quantity, dates: Sequence[DateExpression]) -> DateExpression | None:

@@ -1,0 +1,70 @@
+"""Units added in session 4: visas, countries, firms by other nouns, designated individuals, a
+count of "one" in a list of counts, and counts sharing one noun. Sentences written for the tests."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from test_claims import read
+
+
+def _found(nlp: Language, text: str) -> list[tuple[str, float, str, str | None]]:
+    return [(c.measure, c.value, c.unit, c.as_of) for c in read(nlp, text)]
+
+
+def test_counts_sharing_one_noun_are_both_visas_with_the_phrase_date(nlp: Language) -> None:
+    found = _found(
+        nlp, "Mongolia issued 4,120 tourist and 1,870 student visas to North Koreans in 2018."
+    )
+    assert found == [
+        ("visas_issued:mongolia", 4120, "visas", "2018"),
+        ("visas_issued:mongolia", 1870, "visas", "2018"),
+    ]
+
+
+def test_visas_granted_in_a_passive_clause(nlp: Language) -> None:
+    found = _found(
+        nlp, "The agency said 3,400 visas were granted to North Korean citizens in 2017."
+    )
+    assert [(m.split(":")[0], v, u, d) for m, v, u, d in found] == [
+        ("visas_issued", 3400, "visas", "2017")
+    ]
+
+
+def test_countries_where_a_body_builds(nlp: Language) -> None:
+    claims = read(
+        nlp, "The studio has erected monuments in at least 12 African countries, the panel said."
+    )
+    assert [(c.measure, c.value, c.unit, c.qualifier) for c in claims] == [
+        ("countries_of_operation", 12, "countries", "at_least")
+    ]
+
+
+def test_one_individual_in_a_list_of_counts(nlp: Language) -> None:
+    found = _found(nlp, "The Treasury designated one individual and three entities on Tuesday.")
+    assert [(m, v, u) for m, v, u, _ in found] == [
+        ("designated_individuals", 1, "persons"),
+        ("designated_entities", 3, "entities"),
+    ]
+
+
+def test_one_alone_is_not_a_figure(nlp: Language) -> None:
+    assert read(nlp, "One worker said the Treasury designated the company on Tuesday.") == []
+
+
+def test_individuals_are_persons_when_designated(nlp: Language) -> None:
+    found = _found(nlp, "The sanctions named two individuals and four entities in the scheme.")
+    assert [(m, v, u) for m, v, u, _ in found] == [
+        ("designated_individuals", 2, "persons"),
+        ("designated_entities", 4, "entities"),
+    ]
+
+
+def test_processors_that_employ_north_koreans_are_employers(nlp: Language) -> None:
+    found = _found(nlp, "Reporters found three seafood processors that employ North Koreans.")
+    assert [(m, v, u) for m, v, u, _ in found] == [("dprk_workers_employers", 3, "companies")]
+
+
+def test_numbers_of_nothing_of_interest_stay_out(nlp: Language) -> None:
+    text = "The museum has 12 rooms, 3 visas on display and a garden of 40 trees."
+    assert read(nlp, text) == []
+    assert read(nlp, "The team visited 7 countries on holiday and saw 20 statues.") == []
