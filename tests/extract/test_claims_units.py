@@ -68,3 +68,51 @@ def test_numbers_of_nothing_of_interest_stay_out(nlp: Language) -> None:
     text = "The museum has 12 rooms, 3 visas on display and a garden of 40 trees."
     assert read(nlp, text) == []
     assert read(nlp, "The team visited 7 countries on holiday and saw 20 statues.") == []
+
+
+def test_a_total_over_two_kinds_of_noun_is_not_a_count_of_either(nlp: Language) -> None:
+    text = (
+        "The ministry on Friday sanctioned eight North Korean nationals and firms over forced "
+        "labor. It listed five North Korean nationals and three firms."
+    )
+    assert [(c.value, c.unit) for c in read(nlp, text)] == [(5, "persons"), (3, "companies")]
+
+
+def test_a_share_of_wages_after_an_aside(nlp: Language) -> None:
+    claims = read(nlp, "The regime takes up to 80% — and sometimes more — of the workers' wages.")
+    assert [(c.measure, c.value, c.unit, c.qualifier) for c in claims] == [
+        ("dprk_wage_share_withheld", 80, "percent", "at_most")
+    ]
+
+
+def test_bare_counts_after_of_which_count_the_noun_before(nlp: Language) -> None:
+    text = (
+        "Officials estimated that 60,000 North Korean laborers worked abroad, of which some "
+        "20,000 were in Kuwait and 15,000 in Qatar."
+    )
+    found = [(c.measure, c.value) for c in read(nlp, text)]
+    assert found == [
+        ("dprk_workers_in:world", 60000),
+        ("dprk_workers_in:kuwait", 20000),
+        ("dprk_workers_in:qatar", 15000),
+    ]
+
+
+def test_the_data_continues_a_dated_sentence_without_figures(nlp: Language) -> None:
+    text = (
+        "Customs figures released on Monday showed that arrivals of North Korean workers in "
+        "Mongolia rose sharply last year. The data showed Mongolia issued 5,210 visas."
+    )
+    claims = read(nlp, text)
+    assert [(c.value, c.unit, c.as_of, c.as_of_rule) for c in claims] == [
+        (5210, "visas", "2018", "continuation")
+    ]
+
+
+def test_an_opening_without_a_pointer_keeps_the_publication_date(nlp: Language) -> None:
+    text = (
+        "Customs figures released on Monday showed that arrivals rose sharply last year.\n\n"
+        "Mongolia issued 5,210 visas to North Koreans, officials said."
+    )
+    claims = read(nlp, text)
+    assert [(c.value, c.as_of_rule) for c in claims] == [(5210, "document-date")]

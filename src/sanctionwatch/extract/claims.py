@@ -147,6 +147,11 @@ class _Reader:
                 found = self._sentence_claims(items, dates)
                 if previous_claims[0] == index - 1 and self._continues(sentence):
                     found = [_continue_from(previous_claims[1], claim) for claim in found]
+                elif index and self._continues(sentence):
+                    # "... rose sharply last year. The data showed 5,210 permits": the date of
+                    # the sentence pointed back to, which holds no figure of its own.
+                    before = self._dates(all_sentences[index - 1], anchor)
+                    found = [_continue_from_date(before, claim) for claim in found]
                 claims.extend(found)
                 previous_claims = (index, found)
             except (IndexError, ValueError, KeyError) as error:
@@ -335,6 +340,24 @@ class _Reader:
             note = f"a start (“{start.text.strip()}”), not an as-of date: the {document}"
             return start.text.strip(), "since", note
         return None, "document-date", f"no date in the text: the {document}"
+
+
+def _continue_from_date(dates: list[DateExpression], claim: Claim) -> Claim:
+    """An undated figure continuing a sentence that has one date and no figure takes it."""
+    usable = [
+        d for d in dates if d.as_of and d.role in ("at", "as_of") and d.kind != "document-date"
+    ]
+    if len(usable) != 1 or claim.as_of_rule not in ("document-date", "present"):
+        return claim
+    source = usable[0]
+    return replace(
+        claim,
+        as_of=source.as_of,
+        as_of_kind=source.kind,
+        as_of_phrase=source.text.strip(),
+        as_of_rule="continuation",
+        as_of_note=f"continues the sentence before, dated by “{source.text.strip()}”",
+    )
 
 
 def _continue_from(previous: list[Claim], claim: Claim) -> Claim:

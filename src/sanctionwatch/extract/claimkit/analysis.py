@@ -187,11 +187,19 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
         shared = _shared_noun(noun, vocabulary)
         if shared is not None:
             return CountedNoun(shared, "direct", _phrase(shared), _parent(shared))
-        if noun.pos_ in ("NOUN", "PROPN") and noun.lower_ not in PARTITIVE_HEADS:
+        if _mixed_total(noun, vocabulary):
+            return None
+        # "one individual" is often tagged an adjective; a counted word with a number is a noun.
+        counted_adjective = noun.pos_ == "ADJ" and _counted_unit(noun, vocabulary) is not None
+        if (noun.pos_ in ("NOUN", "PROPN") or counted_adjective) and (
+            noun.lower_ not in PARTITIVE_HEADS
+        ):
             return CountedNoun(noun, "direct", _phrase(noun), _parent(noun))
     whole = _of_object(root) if partitive else None
     if whole is None and quantity.kind in ("percent", "ratio"):
         whole = next((_of_object(t) for t in root.subtree if _of_object(t) is not None), None)
+    if whole is None and quantity.kind in ("percent", "ratio"):
+        whole = _of_after_aside(root)
     if whole is not None:
         whole = _noun_of_number(whole)
         if whole.lower_ in PRONOUNS:
@@ -210,7 +218,51 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
             break
         if token.pos_ in ("NOUN", "PROPN") and _counted_unit(token, vocabulary):
             return CountedNoun(token, "next", _phrase(token), _parent(token))
+    if root.pos_ == "NUM" and _after_partitive_pronoun(root):
+        antecedent = _antecedent(root, vocabulary)
+        if antecedent is not None:
+            return CountedNoun(antecedent, "antecedent", _phrase(antecedent), None)
     return None
+
+
+PARTITIVE_PRONOUN = re.compile(r"\b(?:of|among)\s+(?:which|whom|them|these|those)\b", re.I)
+PARTITIVE_PRONOUN_WINDOW = 12
+"""Tokens back from a bare number to "of which" ("of which some 50,000 ... and 30,000 ...")."""
+ASIDE_WORDS = frozenset({"and", "or", "sometimes", "often", "even", "more", "less", "perhaps"})
+
+
+def _after_partitive_pronoun(root: Token) -> bool:
+    """ "100,000 workers, of which some 50,000 were in China and 30,000 in Russia": a bare
+    number after "of which" / "of whom" / "among them" counts the noun named before."""
+    sentence = sentence_of(root)
+    start = max(sentence.start, root.i - PARTITIVE_PRONOUN_WINDOW)
+    return PARTITIVE_PRONOUN.search(root.doc[start : root.i].text) is not None
+
+
+def _of_after_aside(root: Token) -> Token | None:
+    """ "up to 90% - and sometimes more - of their wages": the share's "of" after an aside."""
+    for token in root.doc[root.i + 1 : min(root.i + 10, sentence_of(root).end)]:
+        if token.lower_ == "of" and token.dep_ == "prep":
+            return next((child for child in token.children if child.dep_ == "pobj"), None)
+        if not (token.is_punct or token.lower_ in ASIDE_WORDS or token.text in ("%",)):
+            return None
+    return None
+
+
+def _mixed_total(noun: Token, vocabulary: Vocabulary) -> bool:
+    """ "ten nationals and firms": one number over nouns of different units is a total of two
+    counts (given apart elsewhere), not a count of either."""
+    unit = _counted_unit(noun, vocabulary)
+    if unit is None:
+        return False
+    for conjunct in noun.children:
+        if conjunct.dep_ != "conj":
+            continue
+        other = _counted_unit(conjunct, vocabulary)
+        numbered = any(child.dep_ in ("nummod", "quantmod") for child in conjunct.children)
+        if other is not None and other != unit and not numbered:
+            return True
+    return False
 
 
 def _parent(noun: Token) -> Token | None:
@@ -379,7 +431,7 @@ def resolve_place(
             if last is not None:
                 return last, "anaphora" if marker == "anaphora" else "last"
             continue
-        for place in in_sentence:
+        for place in _own_places_first(in_sentence, root, doc):
             head = _np_head_of(doc, place)
             if head is None or head.dep_ != "pobj" or head.head.lower_ != option:
                 continue
@@ -395,19 +447,35 @@ def resolve_place(
     return None, None
 
 
+def _own_places_first(places: Sequence[Named], root: Token, doc: Any) -> list[Named]:
+    """Places whose phrase hangs from the figure itself ("30,000 in Russia") before the rest."""
+
+    def own(place: Named) -> bool:
+        head = _np_head_of(doc, place)
+        return head is not None and head.head.head.i == root.i
+
+    return sorted(places, key=lambda place: not own(place))
+
+
 def _attachment_points(root: Token, scope: Token) -> set[int]:
     """Tokens a place phrase may hang from to locate the figure: its verb, its noun and the
     clauses directly under them ("sent ... to work in Russia", "workers living in Russia")."""
     points = {root.i, root.head.i, scope.i}
     for token in (scope, root.head):
         for child in token.children:
-            if child.dep_ in ("advcl", "xcomp", "acl", "relcl", "conj") and child.pos_ in (
-                "VERB",
-                "AUX",
-            ):
+            clause = child.dep_ in ("advcl", "xcomp", "acl", "relcl", "conj")
+            if clause and child.pos_ in ("VERB", "AUX") and not _own_counted_subject(child):
                 points.add(child.i)
     points.update(_subjectless_siblings(scope))
     return points
+
+
+def _own_counted_subject(clause: Token) -> bool:
+    """ "..., of which 50,000 were in China": a clause whose subject is another figure locates
+    that figure, not this one."""
+    return any(
+        child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "NUM" for child in clause.children
+    )
 
 
 def _subjectless_siblings(verb: Token) -> set[int]:
