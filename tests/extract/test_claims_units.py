@@ -116,3 +116,12 @@ def test_an_opening_without_a_pointer_keeps_the_publication_date(nlp: Language) 
     )
     claims = read(nlp, text)
     assert [(c.value, c.as_of_rule) for c in claims] == [(5210, "document-date")]
+
+
+def test_one_individual_tagged_an_adjective_is_still_counted(nlp: Language) -> None:
+    text = (
+        "Friday’s action against three vessels and one individual targets the income the "
+        "regime draws from crews overseas."
+    )
+    found = [(c.measure, c.value, c.unit) for c in read(nlp, text)]
+    assert ("designated_individuals", 1, "persons") in found

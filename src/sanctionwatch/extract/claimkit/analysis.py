@@ -216,7 +216,12 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
     for token in root.doc[root.i + 1 : min(root.i + 4, sentence_of(root).end)]:
         if token.is_punct or token.pos_ in ("VERB", "AUX", "ADP"):
             break
-        if token.pos_ in ("NOUN", "PROPN") and _counted_unit(token, vocabulary):
+        # A counted word right after the number is its noun even when tagged an adjective
+        # ("one individual targets ..." parsed with "targets" as a noun).
+        nounlike = token.pos_ in ("NOUN", "PROPN") or (
+            token.pos_ == "ADJ" and token.i == root.i + 1
+        )
+        if nounlike and _counted_unit(token, vocabulary):
             return CountedNoun(token, "next", _phrase(token), _parent(token))
     if root.pos_ == "NUM" and _after_partitive_pronoun(root):
         antecedent = _antecedent(root, vocabulary)
