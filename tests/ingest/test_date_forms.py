@@ -4,10 +4,14 @@ dates the text puts in "last year", and a landmark deadline. Texts written for t
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from sanctionwatch.ingest.clean import clean_text
-from sanctionwatch.ingest.dates import find_dateline, find_dates, yearless_last_year
+from sanctionwatch.ingest.dates import find_dateline, find_dates, span_deadlines, yearless_last_year
 from sanctionwatch.ingest.formats import TEXT, parse
+from sanctionwatch.ingest.landmarks import LandmarksError, load_landmarks
 from sanctionwatch.ingest.metadata import Metadata, describe
 
 
@@ -95,3 +99,40 @@ def test_missed_deadline_and_last_year_together_give_the_year_after_the_deadline
         "A resolution adopted in 2017 demanded that all of them leave by Dec. 22 last year."
     )
     assert (meta.date.value, meta.date.method) == ("2020", "year-after-last-year")
+
+
+def test_an_imminent_span_deadline_dates_an_undated_text_to_its_month() -> None:
+    meta = _describe(
+        "Officials warned that the deadline for ports to expel foreign crews is unlikely to be "
+        "met.\nA rule adopted in March 2021 obliged every port to expel them within 18 months."
+    )
+    assert (meta.date.value, meta.date.kind, meta.date.method) == (
+        "2022-09",
+        "inferred",
+        "imminent-deadline",
+    )
+    assert meta.date.phrase == "within 18 months"
+
+
+def test_a_span_deadline_without_an_imminent_cue_is_not_evidence() -> None:
+    meta = _describe(
+        "Officials said the deadline for ports to expel foreign crews had been discussed.\n"
+        "A rule adopted in March 2021 obliged every port to expel them within 18 months."
+    )
+    assert meta.date.method != "imminent-deadline"
+    assert meta.date.value == "2021-03"
+
+
+def test_a_span_from_an_undated_event_sets_no_deadline() -> None:
+    assert span_deadlines("The crews must leave within two years, officials said in 2020.") == []
+    found = span_deadlines("Adopted in June 2019, the rule gives ports until within two years.")
+    assert [d.value for d in found] == ["2021-06"]
+
+
+def test_imminent_deadline_cues_must_be_a_list_of_phrases(tmp_path: Path) -> None:
+    path = tmp_path / "landmarks.yaml"
+    path.write_text('version: "1"\nimminent_deadline: looming\nevents: []\n', encoding="utf-8")
+    with pytest.raises(LandmarksError, match="imminent_deadline"):
+        load_landmarks(path)
+    path.write_text('version: "1"\nimminent_deadline: [looming]\nevents: []\n', encoding="utf-8")
+    assert load_landmarks(path).imminent_deadline is not None

@@ -479,3 +479,57 @@ def find_yearless_dateline(text: str) -> YearlessMention | None:
                 month, int(match.group("day")), match.start(), match.end(), match.group()
             )
     return None
+
+
+SPAN_NUMBERS = {
+    "three": 3, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+    "thirty-six": 36, "one": 1, "two": 2, "four": 4, "five": 5,
+}  # fmt: skip
+WITHIN_SPAN = re.compile(
+    r"\bwithin\s+(?P<n>\d{1,2}|" + "|".join(SPAN_NUMBERS) + r")\s+(?P<unit>months?|years?)\b",
+    re.I,
+)
+DEADLINE_WORD = re.compile(r"\bdeadline\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class SpanDeadline:
+    """ "adopted in December 2017 ... within 24 months": the month the span ends (ISO)."""
+
+    value: str
+    start: int
+    text: str
+
+
+def span_deadlines(text: str) -> list[SpanDeadline]:
+    """Deadlines set as a span from a dated event in the same sentence, in order."""
+    found = []
+    for match in WITHIN_SPAN.finditer(text):
+        start, _end = sentence_around(text, match.start())
+        before = [m for m in find_dates(text[start : match.start()]) if m.precision != "year"]
+        if not before:
+            continue  # "within 24 months" of an undated event sets no date
+        count = match.group("n").lower()
+        months = int(count) if count.isdigit() else SPAN_NUMBERS[count]
+        if match.group("unit").lower().startswith("year"):
+            months *= 12
+        year, month, _day = date_key(before[-1].value)
+        total = year * 12 + month - 1 + months
+        value = f"{total // 12:04d}-{total % 12 + 1:02d}"
+        found.append(SpanDeadline(value, match.start(), match.group()))
+    return found
+
+
+def imminent_deadline(text: str, cues: re.Pattern[str] | None) -> SpanDeadline | None:
+    """The latest span deadline, when a sentence about the deadline says it is close or
+    unlikely to be met (``cues``): a text written shortly before it."""
+    if cues is None:
+        return None
+    deadlines = span_deadlines(text)
+    if not deadlines:
+        return None
+    for match in DEADLINE_WORD.finditer(text):
+        start, end = sentence_around(text, match.start())
+        if cues.search(text, start, end):
+            return max(deadlines, key=lambda deadline: deadline.value)
+    return None
