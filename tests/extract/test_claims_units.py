@@ -11,13 +11,13 @@ def _found(nlp: Language, text: str) -> list[tuple[str, float, str, str | None]]
     return [(c.measure, c.value, c.unit, c.as_of) for c in read(nlp, text)]
 
 
-def test_counts_sharing_one_noun_are_both_visas_with_the_phrase_date(nlp: Language) -> None:
+def test_counts_sharing_one_noun_keep_their_own_kind_and_the_phrase_date(nlp: Language) -> None:
     found = _found(
         nlp, "Mongolia issued 4,120 tourist and 1,870 student visas to North Koreans in 2018."
     )
     assert found == [
-        ("visas_issued:mongolia", 4120, "visas", "2018"),
-        ("visas_issued:mongolia", 1870, "visas", "2018"),
+        ("tourist_visas_issued:mongolia", 4120, "visas", "2018"),
+        ("student_visas_issued:mongolia", 1870, "visas", "2018"),
     ]
 
 

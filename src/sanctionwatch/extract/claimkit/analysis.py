@@ -186,7 +186,9 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
         noun = root.head
         shared = _shared_noun(noun, vocabulary)
         if shared is not None:
-            return CountedNoun(shared, "direct", _phrase(shared), _parent(shared))
+            # The figure's own words plus the shared noun: "16,000 tourist visas".
+            own = root.doc[noun.left_edge.i : noun.i + 1].text.lower().replace("’", "'")
+            return CountedNoun(shared, "direct", f"{own} {shared.lower_}", _parent(shared))
         if _mixed_total(noun, vocabulary):
             return None
         # "one individual" is often tagged an adjective; a counted word with a number is a noun.
