@@ -125,3 +125,35 @@ def test_one_individual_tagged_an_adjective_is_still_counted(nlp: Language) -> N
     )
     found = [(c.measure, c.value, c.unit) for c in read(nlp, text)]
     assert ("designated_individuals", 1, "persons") in found
+
+
+def test_money_in_more_forms(nlp: Language) -> None:
+    cases = {
+        "Pyongyang earned US$ 400 million a year from its laborers abroad.": (4e8, "USD", "year"),
+        "The project earned KRW 3 billion for the regime from its workers abroad.": (
+            3e9,
+            "KRW",
+            None,
+        ),
+        "The workers earned 5 billion South Korean won a year for the regime abroad.": (
+            5e9,
+            "KRW",
+            "year",
+        ),
+        "North Korea earned $2bn from overseas labourers, the report said.": (2e9, "USD", None),
+    }
+    for text, expected in cases.items():
+        claims = read(nlp, text)
+        assert [(c.value, c.unit, c.period) for c in claims] == [expected], text
+
+
+def test_a_monthly_rate_is_a_worker_s_pay_and_a_yearly_sum_the_state_s(nlp: Language) -> None:
+    text = (
+        "Each worker earns $200-$300 per month on average, the rapporteur said, while the "
+        "state earns $1 billion a year from them."
+    )
+    found = [(c.measure, c.value, c.period) for c in read(nlp, text)]
+    assert found == [
+        ("dprk_worker_pay", 200, "month"),
+        ("dprk_overseas_earnings", 1e9, "year"),
+    ]

@@ -584,7 +584,10 @@ def match_measure(
     )
     verb_source = noun.token if noun is not None and noun.via == "direct" else root
     verbs, verb = verbs_of(verb_source)
-    context = context_words(sentence_of(root))
+    sentence = sentence_of(root)
+    period_from = quantity.end - sentence.start_char
+    period = find_period(sentence.text, period_from, period_from + PERIOD_REACH)
+    context = context_words(sentence)
     heads = (
         {noun.token.lemma_.lower(), noun.parent.lemma_.lower() if noun.parent else ""}
         if (noun is not None)
@@ -594,6 +597,7 @@ def match_measure(
         rule
         for rule in vocabulary.measures
         if _fits(rule, unit_class, nationality, verbs, heads, context)
+        and (not rule.periods or period in rule.periods)
         and rule.sentence_nationality in (None, sentence_nationality)
         and (not rule.phrase_any or _phrase_has(noun, rule.phrase_any))
         and not (bare_people and rule.nationality != "any")
@@ -619,6 +623,10 @@ def match_measure(
                 continue  # a placeless rule further down names it
         return _measured(rule, unit, place, via, subject, inherited)
     return None
+
+
+PERIOD_REACH = 40
+"""Characters after a figure in which its rate ("per month") is looked for to pick a measure."""
 
 
 def _inherited_nationality(root: Token, unit_class: str, vocabulary: Vocabulary) -> str | None:

@@ -39,12 +39,14 @@ DENOMINATORS = {
 CURRENCY_SYMBOLS = {
     "$": "USD", "us$": "USD", "u.s.$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR",
     "£": "GBP", "gbp": "GBP", "₽": "RUB", "rub": "RUB", "¥": "CNY", "cny": "CNY",
+    "krw": "KRW", "kpw": "KPW", "₩": "KRW", "rmb": "CNY",
 }  # fmt: skip
 CURRENCY_WORDS = {
     "dollar": "USD", "dollars": "USD", "us dollars": "USD", "u.s. dollars": "USD",
     "ruble": "RUB", "rubles": "RUB", "rouble": "RUB", "roubles": "RUB", "euro": "EUR",
     "euros": "EUR", "pound": "GBP", "pounds": "GBP", "yuan": "CNY", "won": "KPW", "rub": "RUB",
-    "usd": "USD", "eur": "EUR",
+    "usd": "USD", "eur": "EUR", "krw": "KRW", "kpw": "KPW", "south korean won": "KRW",
+    "north korean won": "KPW", "renminbi": "CNY",
 }  # fmt: skip
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -62,10 +64,13 @@ _WORD_SEQ = (
     rf"(?:an?\s+(?=(?:hundred|thousand|million|billion|dozen)\b))?"
     rf"(?:{_WORD})(?:(?:\s*-\s*|\s+|\s+and\s+)(?:{_WORD}))*\b"
 )
-_CURRENCY_PREFIX = r"(?:U\.?S\.?\s?\\?\$|\\?\$|€|£|₽|¥|\b(?:USD|EUR|RUB|GBP|CNY)\s?)"
+# "US$ 500 million" (a space after the symbol) reads as "US$500 million".
+_CURRENCY_PREFIX = (
+    r"(?:U\.?S\.?\s?\\?\$\s?|\\?\$|€|£|₽|¥|₩|\b(?:USD|EUR|RUB|GBP|CNY|KRW|KPW|RMB)\s?)"
+)
 _CURRENCY_SUFFIX = (
     r"(?:\s+(?:U\.?S\.?\s+dollars|US\s+dollars|dollars?|rubles?|roubles?|euros?|pounds?"
-    r"|yuan|won|RUB|USD|EUR)\b)"
+    r"|yuan|renminbi|(?:south|north)\s+korean\s+won|won|RUB|USD|EUR|KRW|KPW)\b)"
 )
 _PERCENT = r"(?:\s*%|\s+percent\b|\s+per\s+cent\b|\s*-?\s*percentage\s+points?\b)"
 QUANTITY_RE = re.compile(
