@@ -157,3 +157,15 @@ def test_a_monthly_rate_is_a_worker_s_pay_and_a_yearly_sum_the_state_s(nlp: Lang
         ("dprk_worker_pay", 200, "month"),
         ("dprk_overseas_earnings", 1e9, "year"),
     ]
+
+
+def test_workers_from_north_korea_are_north_korean_workers(nlp: Language) -> None:
+    found = [
+        (c.measure, c.value) for c in read(nlp, "Russia deported 30 workers from North Korea.")
+    ]
+    assert found == [("dprk_workers_expelled_from:russia", 30)]
+    hired = read(nlp, "The company hired 150 IT workers from North Korea.")
+    assert [(c.measure.split(":")[0], c.value, c.unit) for c in hired] == [
+        ("dprk_workers_in", 150, "persons")
+    ]
+    assert read(nlp, "The firm brought 40 engineers from Germany to Russia.") == []

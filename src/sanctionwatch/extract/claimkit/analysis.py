@@ -288,6 +288,17 @@ def nationality_of(phrase: str, vocabulary: Vocabulary) -> str | None:
     return best[1]
 
 
+def _origin_phrase(noun: Token) -> str:
+    """ "150 IT workers from North Korea": the "from ..." after the noun, where nationality
+    cues such as "from north korea" may match."""
+    holders = [noun, noun.head] if noun.dep_ in ("dobj", "nsubjpass") else [noun]
+    for holder in holders:  # "hired 150 workers from X": the parser hangs "from" on the verb
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ == "from" and child.i > noun.i:
+                return str(noun.doc[child.i : child.right_edge.i + 1].text).lower()
+    return ""
+
+
 def _verb_phrases(verb: Token) -> set[str]:
     lemma = verb.lemma_.lower()
     phrases = {lemma}
@@ -570,7 +581,11 @@ def match_measure(
         unit_class = _counted_unit(noun.token, vocabulary) or ""
         if not unit_class:
             return None
-    nationality = nationality_of(noun.phrase, vocabulary) if noun is not None else None
+    nationality = (
+        nationality_of(f"{noun.phrase} {_origin_phrase(noun.token)}", vocabulary)
+        if noun is not None
+        else None
+    )
     sentence_nationality = nationality_of(sentence_of(root).text.lower(), vocabulary)
     inherited = False
     if nationality is None and noun is not None and unit_class in ("persons", "companies"):
