@@ -136,3 +136,26 @@ def test_imminent_deadline_cues_must_be_a_list_of_phrases(tmp_path: Path) -> Non
         load_landmarks(path)
     path.write_text('version: "1"\nimminent_deadline: [looming]\nevents: []\n', encoding="utf-8")
     assert load_landmarks(path).imminent_deadline is not None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("April 9, 2021 10:45 AM ET", "2021-04-09"),
+        ("Published 3:45 PM EST, Thu April 8, 2021", "2021-04-08"),
+        ("Fri 9 Apr 2021 06.00 GMT", "2021-04-09"),
+        ("Updated April 9, 2021, 10:12 a.m.", "2021-04-09"),
+        ("Anna Berg | 9 April 2021", "2021-04-09"),
+        ("09 Apr 2021 | 10:12 GMT", "2021-04-09"),
+        ("Published: 09.04.2021, 10:12", "2021-04-09"),
+        ("BUSAN, April 9, 2021 (Newswire) -- Crews left the port.", "2021-04-09"),
+    ],
+)
+def test_common_date_lines_with_clock_times_weekdays_and_bylines(line: str, expected: str) -> None:
+    mention = find_dateline(f"Crews leave the port\n{line}\nThe rest of the story follows.")
+    assert mention is not None and mention.value == expected
+
+
+def test_a_date_with_a_time_inside_a_sentence_is_not_a_date_line() -> None:
+    text = "Crews leave the port\nThe talks of April 9, 2021 at 10:00 were short.\nMore."
+    assert find_dateline(text) is None

@@ -26,7 +26,10 @@ MONTHS = {
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
-WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+WEEKDAY = (
+    r"(?:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri|sat"
+    r"|sun)\.?,?\s+)?"
+)
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,]\d)"
 # "mid-2018", "early-2017": a part of a year is still that year (other hyphens join numbers).
@@ -86,10 +89,16 @@ ABBREVIATIONS = frozenset(
 )  # fmt: skip
 DATELINE_HEAD_CHARS = 1500
 DATELINE_MAX_LINE = 100
+# A clock time beside a date on a date line: "10:45 AM ET", "06.00 GMT", "at 3:45 p.m. (EST)".
+CLOCK = r"(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?"
 DATELINE_LEAD = re.compile(
-    r"^\s*(?:(?:published|posted|updated|date|dated|issued)\s*(?:on)?\s*:?\s*|by\s+[^|]{3,80}[|·•–—-]\s*)?",
+    r"^\s*(?:(?:published|posted|updated|date|dated|issued)\s*(?:on)?\s*:?\s*"
+    rf"(?:{CLOCK},?\s*)?|by\s+[^|]{{3,80}}[|·•–—-]\s*"
+    r"|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}\s*[|·•]\s*)?",
     re.I,
 )
+DATE_LINE_TAIL = re.compile(rf",?\s*{CLOCK}\s*(?:[|·•–—-].{{0,40}})?", re.I)
+"""What may follow a date on its own line besides a separator: its clock time."""
 # "Date: 2017-10-05 In recent years ...": a date label opening a line dates the page even when
 # the copied text runs on after it (the label word says what the date is).
 LABELLED_DATE_LEAD = re.compile(
@@ -280,8 +289,14 @@ def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
         before = head[line_start : mention.start]
         after = head[mention.end : line_end].strip()
         own_line = len(line.strip()) <= DATELINE_MAX_LINE and DATELINE_LEAD.fullmatch(before)
-        alone = own_line and (not after or re.fullmatch(r"[|·•–—:,-].{0,60}", after))
-        wire = PARAGRAPH_DATELINE.match(before) and re.match(r"\s*[–—:-]", after)
+        alone = own_line and (
+            not after
+            or re.fullmatch(r"[|·•–—:,-].{0,60}", after)
+            or DATE_LINE_TAIL.fullmatch(after)
+        )
+        wire = PARAGRAPH_DATELINE.match(before) and re.match(
+            r"\s*(?:\([^)\n]{1,40}\)\s*)?[–—:-]", after
+        )
         labelled = LABELLED_DATE_LEAD.fullmatch(before) is not None
         bracketed = WIRE_BRACKETED_LEAD.fullmatch(before) and re.match(r"\)\s*[–—:-]", after)
         if alone or wire or labelled or bracketed:
