@@ -169,3 +169,17 @@ def test_workers_from_north_korea_are_north_korean_workers(nlp: Language) -> Non
         ("dprk_workers_in", 150, "persons")
     ]
     assert read(nlp, "The firm brought 40 engineers from Germany to Russia.") == []
+
+
+def test_a_figure_restated_without_its_place_is_kept_once(nlp: Language) -> None:
+    text = (
+        "About 1,000 North Korean workers remain in Russia, the ministry said. The talks were "
+        "long. Officials met twice. The weather was cold. The official repeated that about "
+        "1,000 North Korean workers remain."
+    )
+    assert [c.measure for c in read(nlp, text)] == ["dprk_workers_in:russia"]
+    other = text.replace("repeated that about 1,000", "added that about 2,000")
+    assert [c.measure for c in read(nlp, other)] == [
+        "dprk_workers_in:russia",
+        "dprk_workers_in:unspecified",
+    ]

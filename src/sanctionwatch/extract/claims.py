@@ -425,7 +425,23 @@ def _deduplicate(claims: list[Claim]) -> list[Claim]:
         if key not in seen:
             seen.add(key)
             unique.append(claim)
-    return unique
+    placed = {
+        (c.measure.split(":")[0], c.value, c.unit)
+        for c in unique
+        if ":" in c.measure and not c.measure.endswith(UNSPECIFIED)
+    }
+    # "1,000 workers remain in Russia" ... "about 1,000 are still here", restated in a quote
+    # without the place: the same figure, kept once, with its place.
+    return [
+        c
+        for c in unique
+        if not (
+            c.measure.endswith(UNSPECIFIED) and (c.measure.split(":")[0], c.value, c.unit) in placed
+        )
+    ]
+
+
+UNSPECIFIED = ":unspecified"
 
 
 def find_claims(
