@@ -100,13 +100,14 @@ def test_bare_counts_after_of_which_count_the_noun_before(nlp: Language) -> None
 
 def test_the_data_continues_a_dated_sentence_without_figures(nlp: Language) -> None:
     text = (
-        "Customs figures released on Monday showed that arrivals of North Korean workers in "
-        "Mongolia rose sharply last year. The data showed Mongolia issued 5,210 visas."
+        "Border Guard Service figures released on Monday showed that arrivals of North Korean "
+        "workers in Mongolia rose sharply last year. The data showed Mongolia issued 5,210 visas."
     )
     claims = read(nlp, text)
     assert [(c.value, c.unit, c.as_of, c.as_of_rule) for c in claims] == [
         (5210, "visas", "2018", "continuation")
     ]
+    assert claims[0].asserted_by == "Border Guard Service"
 
 
 def test_an_opening_without_a_pointer_keeps_the_publication_date(nlp: Language) -> None:

@@ -150,8 +150,10 @@ class _Reader:
                 elif index and self._continues(sentence):
                     # "... rose sharply last year. The data showed 5,210 permits": the date of
                     # the sentence pointed back to, which holds no figure of its own.
-                    before = self._dates(all_sentences[index - 1], anchor)
-                    found = [_continue_from_date(before, claim) for claim in found]
+                    previous = all_sentences[index - 1]
+                    before = self._dates(previous, anchor)
+                    source = analysis.sentence_asserter(previous, self.actors, self.vocabulary)
+                    found = [_continue_from_date(before, source, claim) for claim in found]
                 claims.extend(found)
                 previous_claims = (index, found)
             except (IndexError, ValueError, KeyError) as error:
@@ -342,21 +344,26 @@ class _Reader:
         return None, "document-date", f"no date in the text: the {document}"
 
 
-def _continue_from_date(dates: list[DateExpression], claim: Claim) -> Claim:
-    """An undated figure continuing a sentence that has one date and no figure takes it."""
+def _continue_from_date(
+    dates: list[DateExpression], source: analysis.Asserter | None, claim: Claim
+) -> Claim:
+    """An undated figure continuing a sentence that has one date and no figure takes it, and
+    that sentence's source when it has none of its own."""
+    if claim.asserted_by is None and source is not None:
+        claim = replace(claim, asserted_by=source.name, asserter_entity_id=source.entity_id)
     usable = [
         d for d in dates if d.as_of and d.role in ("at", "as_of") and d.kind != "document-date"
     ]
     if len(usable) != 1 or claim.as_of_rule not in ("document-date", "present"):
         return claim
-    source = usable[0]
+    dated = usable[0]
     return replace(
         claim,
-        as_of=source.as_of,
-        as_of_kind=source.kind,
-        as_of_phrase=source.text.strip(),
+        as_of=dated.as_of,
+        as_of_kind=dated.kind,
+        as_of_phrase=dated.text.strip(),
         as_of_rule="continuation",
-        as_of_note=f"continues the sentence before, dated by “{source.text.strip()}”",
+        as_of_note=f"continues the sentence before, dated by “{dated.text.strip()}”",
     )
 
 

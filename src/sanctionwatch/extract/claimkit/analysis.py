@@ -778,6 +778,26 @@ def find_asserter(root: Token, actors: Sequence[Named], vocabulary: Vocabulary) 
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
                 if child.lower_ == "to" and pobj is not None:
                     candidates.append(_subject_tokens(_author_of(pobj, vocabulary)))
+    return _first_asserter(candidates, actors, vocabulary)
+
+
+def sentence_asserter(
+    sentence: Span, actors: Sequence[Named], vocabulary: Vocabulary
+) -> Asserter | None:
+    """Who a sentence without figures reports ("Interior Ministry statistics showed that ..."):
+    the subject of its main reporting verb, which a continuing sentence's figures take."""
+    verb = sentence.root
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in vocabulary.reporting_verbs:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    return _first_asserter([_subject_tokens(_author_of(subject, vocabulary))], actors, vocabulary)
+
+
+def _first_asserter(
+    candidates: list[list[Token]], actors: Sequence[Named], vocabulary: Vocabulary
+) -> Asserter | None:
     for tokens in candidates:
         cleaned = _clean_name(tokens, vocabulary)
         if cleaned is None:
