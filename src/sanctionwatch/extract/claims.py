@@ -147,6 +147,13 @@ class _Reader:
                 found = self._sentence_claims(items, dates)
                 if previous_claims[0] == index - 1 and self._continues(sentence):
                     found = [_continue_from(previous_claims[1], claim) for claim in found]
+                elif index and self._continues(sentence):
+                    # "... rose sharply last year. The data showed 5,210 permits": the date of
+                    # the sentence pointed back to, which holds no figure of its own.
+                    previous = all_sentences[index - 1]
+                    before = self._dates(previous, anchor)
+                    source = analysis.sentence_asserter(previous, self.actors, self.vocabulary)
+                    found = [_continue_from_date(before, source, claim) for claim in found]
                 claims.extend(found)
                 previous_claims = (index, found)
             except (IndexError, ValueError, KeyError) as error:
@@ -337,6 +344,29 @@ class _Reader:
         return None, "document-date", f"no date in the text: the {document}"
 
 
+def _continue_from_date(
+    dates: list[DateExpression], source: analysis.Asserter | None, claim: Claim
+) -> Claim:
+    """An undated figure continuing a sentence that has one date and no figure takes it, and
+    that sentence's source when it has none of its own."""
+    if claim.asserted_by is None and source is not None:
+        claim = replace(claim, asserted_by=source.name, asserter_entity_id=source.entity_id)
+    usable = [
+        d for d in dates if d.as_of and d.role in ("at", "as_of") and d.kind != "document-date"
+    ]
+    if len(usable) != 1 or claim.as_of_rule not in ("document-date", "present"):
+        return claim
+    dated = usable[0]
+    return replace(
+        claim,
+        as_of=dated.as_of,
+        as_of_kind=dated.kind,
+        as_of_phrase=dated.text.strip(),
+        as_of_rule="continuation",
+        as_of_note=f"continues the sentence before, dated by “{dated.text.strip()}”",
+    )
+
+
 def _continue_from(previous: list[Claim], claim: Claim) -> Claim:
     """A figure in a sentence that continues the one before ("This labour export earns an
     estimated $500 million") takes that sentence's date and source when it has none."""
@@ -402,7 +432,23 @@ def _deduplicate(claims: list[Claim]) -> list[Claim]:
         if key not in seen:
             seen.add(key)
             unique.append(claim)
-    return unique
+    placed = {
+        (c.measure.split(":")[0], c.value, c.unit)
+        for c in unique
+        if ":" in c.measure and not c.measure.endswith(UNSPECIFIED)
+    }
+    # "1,000 workers remain in Russia" ... "about 1,000 are still here", restated in a quote
+    # without the place: the same figure, kept once, with its place.
+    return [
+        c
+        for c in unique
+        if not (
+            c.measure.endswith(UNSPECIFIED) and (c.measure.split(":")[0], c.value, c.unit) in placed
+        )
+    ]
+
+
+UNSPECIFIED = ":unspecified"
 
 
 def find_claims(

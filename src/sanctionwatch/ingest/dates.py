@@ -26,9 +26,14 @@ MONTHS = {
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
-WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+WEEKDAY = (
+    r"(?:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri|sat"
+    r"|sun)\.?,?\s+)?"
+)
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,]\d)"
+# "mid-2018", "early-2017": a part of a year is still that year (other hyphens join numbers).
+PART_OF_YEAR = r"(?<=\bmid-)|(?<=\bearly-)|(?<=\blate-)"
 # A year that names an event ("the 2018 World Cup", "World Cup 2018") does not date a report.
 EVENT_NAMES = r"world\s+cup|olympics?|winter\s+games|summer\s+games|asian\s+games|expo\b"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -46,7 +51,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "year",
         re.compile(
-            rf"(?<![$€£¥#№\d,.\-/])\b{YEAR}\b(?!\s*(?:%|percent|km|miles|{EVENT_NAMES}))", re.I
+            rf"(?:{PART_OF_YEAR}|(?<![$€£¥#№\d,.\-/]))\b{YEAR}\b"
+            rf"(?!\s*(?:%|percent|km|miles|{EVENT_NAMES}))",
+            re.I,
         ),
     ),
 )
@@ -82,10 +89,23 @@ ABBREVIATIONS = frozenset(
 )  # fmt: skip
 DATELINE_HEAD_CHARS = 1500
 DATELINE_MAX_LINE = 100
+# A clock time beside a date on a date line: "10:45 AM ET", "06.00 GMT", "at 3:45 p.m. (EST)".
+CLOCK = r"(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?"
 DATELINE_LEAD = re.compile(
-    r"^\s*(?:(?:published|posted|updated|date|dated|issued)\s*(?:on)?\s*:?\s*|by\s+[^|]{3,80}[|·•–—-]\s*)?",
+    r"^\s*(?:(?:published|posted|updated|date|dated|issued)\s*(?:on)?\s*:?\s*"
+    rf"(?:{CLOCK},?\s*)?|by\s+[^|]{{3,80}}[|·•–—-]\s*"
+    r"|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}\s*[|·•]\s*)?",
     re.I,
 )
+DATE_LINE_TAIL = re.compile(rf",?\s*{CLOCK}\s*(?:[|·•–—-].{{0,40}})?", re.I)
+"""What may follow a date on its own line besides a separator: its clock time."""
+# "Date: 2017-10-05 In recent years ...": a date label opening a line dates the page even when
+# the copied text runs on after it (the label word says what the date is).
+LABELLED_DATE_LEAD = re.compile(
+    r"\s*(?:published|posted|updated|date|dated|issued)(?:\s+on)?\s*:?\s*", re.I
+)
+# "AFP (02.08.2018) - ...": an outlet's name with the date in brackets, then a dash.
+WIRE_BRACKETED_LEAD = re.compile(r"\s*[A-Z][\w&.'’-]{1,30}(?:\s+[A-Z][\w&.'’-]*){0,3}\s*\(")
 # "VLADIVOSTOK, Russia, " or "MOSCOW (Reuters), " before a date that opens the first paragraph.
 PARAGRAPH_DATELINE = re.compile(
     r"^[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}(?:,[^,\n]{1,40})?(?:\s*\([^)\n]{1,40}\))?,\s*$"
@@ -269,9 +289,17 @@ def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
         before = head[line_start : mention.start]
         after = head[mention.end : line_end].strip()
         own_line = len(line.strip()) <= DATELINE_MAX_LINE and DATELINE_LEAD.fullmatch(before)
-        alone = own_line and (not after or re.fullmatch(r"[|·•–—:,-].{0,60}", after))
-        wire = PARAGRAPH_DATELINE.match(before) and re.match(r"\s*[–—:-]", after)
-        if alone or wire:
+        alone = own_line and (
+            not after
+            or re.fullmatch(r"[|·•–—:,-].{0,60}", after)
+            or DATE_LINE_TAIL.fullmatch(after)
+        )
+        wire = PARAGRAPH_DATELINE.match(before) and re.match(
+            r"\s*(?:\([^)\n]{1,40}\)\s*)?[–—:-]", after
+        )
+        labelled = LABELLED_DATE_LEAD.fullmatch(before) is not None
+        bracketed = WIRE_BRACKETED_LEAD.fullmatch(before) and re.match(r"\)\s*[–—:-]", after)
+        if alone or wire or labelled or bracketed:
             yield mention, before
 
 
@@ -406,6 +434,28 @@ def yearless_past_events(text: str) -> list[YearlessMention]:
     return [found[key] for key in sorted(found)]
 
 
+LAST_YEAR_AFTER = re.compile(r"\s*,?\s*(?:of\s+)?last\s+year\b", re.I)
+
+
+def yearless_last_year(text: str) -> list[YearlessMention]:
+    """Year-less dates the text places in the year before its own ("by Dec. 22 last year").
+
+    Whatever the sentence says of them (deadlines included), the writer dates them to the
+    previous year, so such a date placed in year Y dates the text to year Y + 1.
+    """
+    found: list[YearlessMention] = []
+    for match in YEARLESS_PATTERNS[0][1].finditer(text):
+        if not LAST_YEAR_AFTER.match(text, match.end()):
+            continue
+        month = MONTHS[match.group("month").lower().rstrip(".")]
+        day = int(match.group("day"))
+        if 1 <= day <= 31:
+            found.append(
+                YearlessMention(month, day, match.start(), match.end(), match.group().strip())
+            )
+    return found
+
+
 def _tied_to_relative_year(text: str, match: re.Match[str]) -> bool:
     if RELATIVE_YEAR_AFTER.match(text, match.end()):
         return True
@@ -443,4 +493,58 @@ def find_yearless_dateline(text: str) -> YearlessMention | None:
             return YearlessMention(
                 month, int(match.group("day")), match.start(), match.end(), match.group()
             )
+    return None
+
+
+SPAN_NUMBERS = {
+    "three": 3, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+    "thirty-six": 36, "one": 1, "two": 2, "four": 4, "five": 5,
+}  # fmt: skip
+WITHIN_SPAN = re.compile(
+    r"\bwithin\s+(?P<n>\d{1,2}|" + "|".join(SPAN_NUMBERS) + r")\s+(?P<unit>months?|years?)\b",
+    re.I,
+)
+DEADLINE_WORD = re.compile(r"\bdeadline\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class SpanDeadline:
+    """ "adopted in December 2017 ... within 24 months": the month the span ends (ISO)."""
+
+    value: str
+    start: int
+    text: str
+
+
+def span_deadlines(text: str) -> list[SpanDeadline]:
+    """Deadlines set as a span from a dated event in the same sentence, in order."""
+    found = []
+    for match in WITHIN_SPAN.finditer(text):
+        start, _end = sentence_around(text, match.start())
+        before = [m for m in find_dates(text[start : match.start()]) if m.precision != "year"]
+        if not before:
+            continue  # "within 24 months" of an undated event sets no date
+        count = match.group("n").lower()
+        months = int(count) if count.isdigit() else SPAN_NUMBERS[count]
+        if match.group("unit").lower().startswith("year"):
+            months *= 12
+        year, month, _day = date_key(before[-1].value)
+        total = year * 12 + month - 1 + months
+        value = f"{total // 12:04d}-{total % 12 + 1:02d}"
+        found.append(SpanDeadline(value, match.start(), match.group()))
+    return found
+
+
+def imminent_deadline(text: str, cues: re.Pattern[str] | None) -> SpanDeadline | None:
+    """The latest span deadline, when a sentence about the deadline says it is close or
+    unlikely to be met (``cues``): a text written shortly before it."""
+    if cues is None:
+        return None
+    deadlines = span_deadlines(text)
+    if not deadlines:
+        return None
+    for match in DEADLINE_WORD.finditer(text):
+        start, end = sentence_around(text, match.start())
+        if cues.search(text, start, end):
+            return max(deadlines, key=lambda deadline: deadline.value)
     return None

@@ -41,6 +41,8 @@ class Landmarks:
     version: str
     events: tuple[Landmark, ...]
     pattern: re.Pattern[str] | None
+    imminent_deadline: re.Pattern[str] | None = None
+    """Phrases saying a deadline is close ("unlikely to be met"): see ``imminent_deadline``."""
 
     def find(self, text: str) -> list[LandmarkMention]:
         """Every landmark mentioned in ``text``, in order."""
@@ -72,7 +74,17 @@ def load_landmarks(path: Path = LANDMARKS_PATH) -> Landmarks:
         combined = re.compile("|".join(alternatives), re.I) if alternatives else None
     except re.error as error:
         raise LandmarksError(f"{path}: the patterns do not combine ({error})") from error
-    return Landmarks(str(data["version"]), tuple(events), combined)
+    return Landmarks(str(data["version"]), tuple(events), combined, _cues(path, data))
+
+
+def _cues(path: Path, data: dict[str, Any]) -> re.Pattern[str] | None:
+    raw = data.get("imminent_deadline") or []
+    if not isinstance(raw, list) or not all(isinstance(cue, str) and cue.strip() for cue in raw):
+        raise LandmarksError(f"{path}: 'imminent_deadline' must be a list of phrases")
+    if not raw:
+        return None
+    phrases = sorted((re.escape(cue.strip()) for cue in raw), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.I)
 
 
 def _event(path: Path, number: int, raw: Any) -> tuple[Landmark, list[str]]:

@@ -6,8 +6,10 @@ dateline at the top (a year-less wire dateline takes its year from the URL or th
 in the URL, a PDF's creation date, an "Updated ..." line; only then is it inferred (marked
 ``inferred``) as a lower bound from the text: the latest dated event it reports as past, the
 latest landmark event it mentions (``data/ingest/landmarks.yaml``), and year-less past dates
-("on June 28") placed in the first year on or after that bound. Every clue weighed is kept in
-``documents.date_evidence`` so an analyst can see why a date was chosen.
+("on June 28") placed in the first year on or after that bound (one "last year", "by Dec. 22 last
+year", dates the text to the year after), and a deadline set "within 24 months" of a dated event
+that the text says is close or unlikely to be met (the deadline's month). Every clue weighed is
+kept in ``documents.date_evidence`` so an analyst can see why a date was chosen.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ RULE_CONFIDENCE = {
     "pdf-creation-date": 0.6,
     "metadata": 0.9,
     "year-less-event": 0.4,
+    "year-after-last-year": 0.4,
+    "imminent-deadline": 0.4,
     "latest-event": 0.35,
     "latest-event-in-caption": 0.3,
     "landmark-event": 0.3,
@@ -140,7 +144,7 @@ def _dateline_rule(text: str, mention: DateMention) -> str:
     lead = text[line_start : mention.start].lower()
     if "updated" in lead:
         return "updated-line"
-    if re.search(r"\b(?:published|posted|issued|dated)\b", lead):
+    if re.search(r"\b(?:published|posted|issued|dated?)\b", lead):
         return "published-line"
     return "dateline"
 
@@ -186,6 +190,18 @@ def inferred_date(
             continue
         offset = cleaned.offsets.to_original(mention.start)
         clues.append(_clue("year-less-event", value, mention.text, offset))
+    for mention in dates.yearless_last_year(cleaned.text):
+        year = int(mention.resolve_after(date_key(bound.value))[:4]) + 1
+        if year > date.today().year:
+            continue
+        offset = cleaned.offsets.to_original(mention.start)
+        clues.append(_clue("year-after-last-year", str(year), f"{mention.text} last year", offset))
+    deadline = dates.imminent_deadline(
+        cleaned.text, (landmarks or default_landmarks()).imminent_deadline
+    )
+    if deadline is not None and date_key(deadline.value) > date_key(bound.value):
+        offset = cleaned.offsets.to_original(deadline.start)
+        clues.append(_clue("imminent-deadline", deadline.value, deadline.text, offset))
     best = max(clues, key=_rank)
     others = sorted((c for c in clues if c is not best), key=_rank, reverse=True)
     return DateFinding(

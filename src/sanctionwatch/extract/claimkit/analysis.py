@@ -164,6 +164,19 @@ def _antecedent(root: Token, vocabulary: Vocabulary) -> Token | None:
     return pool[-1] if pool else None
 
 
+def _shared_noun(modifier: Token, vocabulary: Vocabulary) -> Token | None:
+    """ "16,000 tourist and 10,000 student visas": the first count's noun is left out and its
+    modifier ("tourist") heads the phrase; the counted noun is the conjunct's ("visas")."""
+    if _counted_unit(modifier, vocabulary) or modifier.pos_ not in ("NOUN", "ADJ", "PROPN"):
+        return None
+    for conjunct in modifier.children:
+        if conjunct.dep_ != "conj" or not _counted_unit(conjunct, vocabulary):
+            continue
+        if any(child.dep_ in ("nummod", "quantmod") for child in conjunct.children):
+            return conjunct
+    return None
+
+
 def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> CountedNoun | None:
     """Find what ``quantity`` counts, or None if the number stands alone."""
     if root.dep_ in ("nummod", "quantmod", "compound") and root.head.lower_ in PARTITIVE_HEADS:
@@ -171,11 +184,24 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
     partitive = root.lower_ in PARTITIVE_HEADS or root.pos_ in ("NUM", "NOUN", "PROPN", "PRON")
     if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and root.head.i > root.i:
         noun = root.head
-        if noun.pos_ in ("NOUN", "PROPN") and noun.lower_ not in PARTITIVE_HEADS:
+        shared = _shared_noun(noun, vocabulary)
+        if shared is not None:
+            # The figure's own words plus the shared noun: "16,000 tourist visas".
+            own = root.doc[noun.left_edge.i : noun.i + 1].text.lower().replace("’", "'")
+            return CountedNoun(shared, "direct", f"{own} {shared.lower_}", _parent(shared))
+        if _mixed_total(noun, vocabulary):
+            return None
+        # "one individual" is often tagged an adjective; a counted word with a number is a noun.
+        counted_adjective = noun.pos_ == "ADJ" and _counted_unit(noun, vocabulary) is not None
+        if (noun.pos_ in ("NOUN", "PROPN") or counted_adjective) and (
+            noun.lower_ not in PARTITIVE_HEADS
+        ):
             return CountedNoun(noun, "direct", _phrase(noun), _parent(noun))
     whole = _of_object(root) if partitive else None
     if whole is None and quantity.kind in ("percent", "ratio"):
         whole = next((_of_object(t) for t in root.subtree if _of_object(t) is not None), None)
+    if whole is None and quantity.kind in ("percent", "ratio"):
+        whole = _of_after_aside(root)
     if whole is not None:
         whole = _noun_of_number(whole)
         if whole.lower_ in PRONOUNS:
@@ -192,9 +218,58 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
     for token in root.doc[root.i + 1 : min(root.i + 4, sentence_of(root).end)]:
         if token.is_punct or token.pos_ in ("VERB", "AUX", "ADP"):
             break
-        if token.pos_ in ("NOUN", "PROPN") and _counted_unit(token, vocabulary):
+        # A counted word right after the number is its noun even when tagged an adjective
+        # ("one individual targets ..." parsed with "targets" as a noun).
+        nounlike = token.pos_ in ("NOUN", "PROPN") or (
+            token.pos_ == "ADJ" and token.i == root.i + 1
+        )
+        if nounlike and _counted_unit(token, vocabulary):
             return CountedNoun(token, "next", _phrase(token), _parent(token))
+    if root.pos_ == "NUM" and _after_partitive_pronoun(root):
+        antecedent = _antecedent(root, vocabulary)
+        if antecedent is not None:
+            return CountedNoun(antecedent, "antecedent", _phrase(antecedent), None)
     return None
+
+
+PARTITIVE_PRONOUN = re.compile(r"\b(?:of|among)\s+(?:which|whom|them|these|those)\b", re.I)
+PARTITIVE_PRONOUN_WINDOW = 12
+"""Tokens back from a bare number to "of which" ("of which some 50,000 ... and 30,000 ...")."""
+ASIDE_WORDS = frozenset({"and", "or", "sometimes", "often", "even", "more", "less", "perhaps"})
+
+
+def _after_partitive_pronoun(root: Token) -> bool:
+    """ "100,000 workers, of which some 50,000 were in China and 30,000 in Russia": a bare
+    number after "of which" / "of whom" / "among them" counts the noun named before."""
+    sentence = sentence_of(root)
+    start = max(sentence.start, root.i - PARTITIVE_PRONOUN_WINDOW)
+    return PARTITIVE_PRONOUN.search(root.doc[start : root.i].text) is not None
+
+
+def _of_after_aside(root: Token) -> Token | None:
+    """ "up to 90% - and sometimes more - of their wages": the share's "of" after an aside."""
+    for token in root.doc[root.i + 1 : min(root.i + 10, sentence_of(root).end)]:
+        if token.lower_ == "of" and token.dep_ == "prep":
+            return next((child for child in token.children if child.dep_ == "pobj"), None)
+        if not (token.is_punct or token.lower_ in ASIDE_WORDS or token.text in ("%",)):
+            return None
+    return None
+
+
+def _mixed_total(noun: Token, vocabulary: Vocabulary) -> bool:
+    """ "ten nationals and firms": one number over nouns of different units is a total of two
+    counts (given apart elsewhere), not a count of either."""
+    unit = _counted_unit(noun, vocabulary)
+    if unit is None:
+        return False
+    for conjunct in noun.children:
+        if conjunct.dep_ != "conj":
+            continue
+        other = _counted_unit(conjunct, vocabulary)
+        numbered = any(child.dep_ in ("nummod", "quantmod") for child in conjunct.children)
+        if other is not None and other != unit and not numbered:
+            return True
+    return False
 
 
 def _parent(noun: Token) -> Token | None:
@@ -211,6 +286,17 @@ def nationality_of(phrase: str, vocabulary: Vocabulary) -> str | None:
             if len(cue) > best[0] and re.search(rf"(?<![\w-]){re.escape(cue)}(?![\w])", phrase):
                 best = (len(cue), key)
     return best[1]
+
+
+def _origin_phrase(noun: Token) -> str:
+    """ "150 IT workers from North Korea": the "from ..." after the noun, where nationality
+    cues such as "from north korea" may match."""
+    holders = [noun, noun.head] if noun.dep_ in ("dobj", "nsubjpass") else [noun]
+    for holder in holders:  # "hired 150 workers from X": the parser hangs "from" on the verb
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ == "from" and child.i > noun.i:
+                return str(noun.doc[child.i : child.right_edge.i + 1].text).lower()
+    return ""
 
 
 def _verb_phrases(verb: Token) -> set[str]:
@@ -363,7 +449,7 @@ def resolve_place(
             if last is not None:
                 return last, "anaphora" if marker == "anaphora" else "last"
             continue
-        for place in in_sentence:
+        for place in _own_places_first(in_sentence, root, doc):
             head = _np_head_of(doc, place)
             if head is None or head.dep_ != "pobj" or head.head.lower_ != option:
                 continue
@@ -379,19 +465,35 @@ def resolve_place(
     return None, None
 
 
+def _own_places_first(places: Sequence[Named], root: Token, doc: Any) -> list[Named]:
+    """Places whose phrase hangs from the figure itself ("30,000 in Russia") before the rest."""
+
+    def own(place: Named) -> bool:
+        head = _np_head_of(doc, place)
+        return head is not None and head.head.head.i == root.i
+
+    return sorted(places, key=lambda place: not own(place))
+
+
 def _attachment_points(root: Token, scope: Token) -> set[int]:
     """Tokens a place phrase may hang from to locate the figure: its verb, its noun and the
     clauses directly under them ("sent ... to work in Russia", "workers living in Russia")."""
     points = {root.i, root.head.i, scope.i}
     for token in (scope, root.head):
         for child in token.children:
-            if child.dep_ in ("advcl", "xcomp", "acl", "relcl", "conj") and child.pos_ in (
-                "VERB",
-                "AUX",
-            ):
+            clause = child.dep_ in ("advcl", "xcomp", "acl", "relcl", "conj")
+            if clause and child.pos_ in ("VERB", "AUX") and not _own_counted_subject(child):
                 points.add(child.i)
     points.update(_subjectless_siblings(scope))
     return points
+
+
+def _own_counted_subject(clause: Token) -> bool:
+    """ "..., of which 50,000 were in China": a clause whose subject is another figure locates
+    that figure, not this one."""
+    return any(
+        child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "NUM" for child in clause.children
+    )
 
 
 def _subjectless_siblings(verb: Token) -> set[int]:
@@ -479,7 +581,11 @@ def match_measure(
         unit_class = _counted_unit(noun.token, vocabulary) or ""
         if not unit_class:
             return None
-    nationality = nationality_of(noun.phrase, vocabulary) if noun is not None else None
+    nationality = (
+        nationality_of(f"{noun.phrase} {_origin_phrase(noun.token)}", vocabulary)
+        if noun is not None
+        else None
+    )
     sentence_nationality = nationality_of(sentence_of(root).text.lower(), vocabulary)
     inherited = False
     if nationality is None and noun is not None and unit_class in ("persons", "companies"):
@@ -493,7 +599,10 @@ def match_measure(
     )
     verb_source = noun.token if noun is not None and noun.via == "direct" else root
     verbs, verb = verbs_of(verb_source)
-    context = context_words(sentence_of(root))
+    sentence = sentence_of(root)
+    period_from = quantity.end - sentence.start_char
+    period = find_period(sentence.text, period_from, period_from + PERIOD_REACH)
+    context = context_words(sentence)
     heads = (
         {noun.token.lemma_.lower(), noun.parent.lemma_.lower() if noun.parent else ""}
         if (noun is not None)
@@ -503,6 +612,7 @@ def match_measure(
         rule
         for rule in vocabulary.measures
         if _fits(rule, unit_class, nationality, verbs, heads, context)
+        and (not rule.periods or period in rule.periods)
         and rule.sentence_nationality in (None, sentence_nationality)
         and (not rule.phrase_any or _phrase_has(noun, rule.phrase_any))
         and not (bare_people and rule.nationality != "any")
@@ -528,6 +638,10 @@ def match_measure(
                 continue  # a placeless rule further down names it
         return _measured(rule, unit, place, via, subject, inherited)
     return None
+
+
+PERIOD_REACH = 40
+"""Characters after a figure in which its rate ("per month") is looked for to pick a measure."""
 
 
 def _inherited_nationality(root: Token, unit_class: str, vocabulary: Vocabulary) -> str | None:
@@ -664,6 +778,26 @@ def find_asserter(root: Token, actors: Sequence[Named], vocabulary: Vocabulary) 
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
                 if child.lower_ == "to" and pobj is not None:
                     candidates.append(_subject_tokens(_author_of(pobj, vocabulary)))
+    return _first_asserter(candidates, actors, vocabulary)
+
+
+def sentence_asserter(
+    sentence: Span, actors: Sequence[Named], vocabulary: Vocabulary
+) -> Asserter | None:
+    """Who a sentence without figures reports ("Interior Ministry statistics showed that ..."):
+    the subject of its main reporting verb, which a continuing sentence's figures take."""
+    verb = sentence.root
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in vocabulary.reporting_verbs:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    return _first_asserter([_subject_tokens(_author_of(subject, vocabulary))], actors, vocabulary)
+
+
+def _first_asserter(
+    candidates: list[list[Token]], actors: Sequence[Named], vocabulary: Vocabulary
+) -> Asserter | None:
     for tokens in candidates:
         cleaned = _clean_name(tokens, vocabulary)
         if cleaned is None:
@@ -770,6 +904,11 @@ def bind_date(
     for expression in usable:
         if adjacent(quantity, expression):
             return expression
+    # "2,035 tourist and 2,610 student visas granted in 2018": one phrase, one date.
+    partners = _conjoined_counts(root, others)
+    for expression in usable:
+        if any(adjacent(partner, expression) for partner in partners):
+            return expression
     claimed = {id(e) for e in usable for other in others if adjacent(other, e)}
     preceding = [e for e in usable if e.end <= quantity.start and id(e) not in claimed]
     if preceding:
@@ -783,6 +922,20 @@ def bind_date(
     # ("estimated 100,000 workers before the sanctions, earning more than $500 million").
     earlier = [e for e in usable if e.end <= quantity.start]
     return earlier[-1] if earlier else None
+
+
+def _conjoined_counts(root: Token, others: Sequence[Quantity]) -> list[Quantity]:
+    """Figures that share this one's noun phrase ("2,035 tourist and 2,610 student visas")."""
+    if root.dep_ not in ("nummod", "quantmod"):
+        return []
+    starts = {
+        child.idx
+        for conjunct in root.head.children
+        if conjunct.dep_ == "conj"
+        for child in conjunct.children
+        if child.dep_ in ("nummod", "quantmod")
+    }
+    return [other for other in others if other.start in starts]
 
 
 def start_marker(quantity: Quantity, dates: Sequence[DateExpression]) -> DateExpression | None:

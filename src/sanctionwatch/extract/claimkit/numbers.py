@@ -39,12 +39,14 @@ DENOMINATORS = {
 CURRENCY_SYMBOLS = {
     "$": "USD", "us$": "USD", "u.s.$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR",
     "£": "GBP", "gbp": "GBP", "₽": "RUB", "rub": "RUB", "¥": "CNY", "cny": "CNY",
+    "krw": "KRW", "kpw": "KPW", "₩": "KRW", "rmb": "CNY",
 }  # fmt: skip
 CURRENCY_WORDS = {
     "dollar": "USD", "dollars": "USD", "us dollars": "USD", "u.s. dollars": "USD",
     "ruble": "RUB", "rubles": "RUB", "rouble": "RUB", "roubles": "RUB", "euro": "EUR",
     "euros": "EUR", "pound": "GBP", "pounds": "GBP", "yuan": "CNY", "won": "KPW", "rub": "RUB",
-    "usd": "USD", "eur": "EUR",
+    "usd": "USD", "eur": "EUR", "krw": "KRW", "kpw": "KPW", "south korean won": "KRW",
+    "north korean won": "KPW", "renminbi": "CNY",
 }  # fmt: skip
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -62,10 +64,13 @@ _WORD_SEQ = (
     rf"(?:an?\s+(?=(?:hundred|thousand|million|billion|dozen)\b))?"
     rf"(?:{_WORD})(?:(?:\s*-\s*|\s+|\s+and\s+)(?:{_WORD}))*\b"
 )
-_CURRENCY_PREFIX = r"(?:U\.?S\.?\s?\\?\$|\\?\$|€|£|₽|¥|\b(?:USD|EUR|RUB|GBP|CNY)\s?)"
+# "US$ 500 million" (a space after the symbol) reads as "US$500 million".
+_CURRENCY_PREFIX = (
+    r"(?:U\.?S\.?\s?\\?\$\s?|\\?\$|€|£|₽|¥|₩|\b(?:USD|EUR|RUB|GBP|CNY|KRW|KPW|RMB)\s?)"
+)
 _CURRENCY_SUFFIX = (
     r"(?:\s+(?:U\.?S\.?\s+dollars|US\s+dollars|dollars?|rubles?|roubles?|euros?|pounds?"
-    r"|yuan|won|RUB|USD|EUR)\b)"
+    r"|yuan|renminbi|(?:south|north)\s+korean\s+won|won|RUB|USD|EUR|KRW|KPW)\b)"
 )
 _PERCENT = r"(?:\s*%|\s+percent\b|\s+per\s+cent\b|\s*-?\s*percentage\s+points?\b)"
 QUANTITY_RE = re.compile(
@@ -249,6 +254,22 @@ def _counted_noun_follows(text: str, end: int, vocabulary: Vocabulary) -> bool:
     return word in vocabulary.counted or word.rstrip("s") in vocabulary.counted
 
 
+_COUNT = r"(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+# "two entities and one individual", "one individual and three entities": "one" is a count when
+# it stands in a list of counts; alone ("one worker said") it is not a figure of interest.
+_LISTED_BEFORE = re.compile(
+    rf"\b{_COUNT}\s+[A-Za-z-]+(?:\s+[A-Za-z-]+)?\s*(?:,|,?\s+and)\s+$", re.I
+)
+_LISTED_AFTER = re.compile(rf"\s+[A-Za-z-]+\s*(?:,|,?\s+and)\s+{_COUNT}\s+[A-Za-z]", re.I)
+
+
+def _one_in_a_list_of_counts(text: str, start: int, end: int, vocabulary: Vocabulary) -> bool:
+    if not _counted_noun_follows(text, end, vocabulary):
+        return False
+    before = text[max(0, start - 50) : start]
+    return bool(_LISTED_BEFORE.search(before) or _LISTED_AFTER.match(text, end, end + 50))
+
+
 def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quantity | None:
     raw_number = match.group("num")
     number_start, number_end = match.span("num")
@@ -271,7 +292,14 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
         words_value = parse_words(raw_number)
         if raw_number.split()[0].lower() in ("hundred", "thousand", "million", "billion"):
             return None  # "thousand" alone is not a figure ("several thousand" is vague)
-        if words_value is None or (words_value <= 1 and not match.group("pct")):
+        if words_value is None or (
+            words_value <= 1
+            and not match.group("pct")
+            and not (
+                raw_number.lower() == "one"
+                and _one_in_a_list_of_counts(text, number_start, number_end, vocabulary)
+            )
+        ):
             return None
         value, scale = words_value, 1.0
         for word in re.split(r"[\s-]+", raw_number.lower()):

@@ -43,6 +43,8 @@ class MeasureRule:
     place: tuple[str, ...] = ()
     exclude_places: tuple[str, ...] = ()
     phrase_any: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+    """Rates the figure must be given as ("per month": ``month``); empty = any or none."""
     sentence_nationality: str | None = None
     require_place: bool = False
 
