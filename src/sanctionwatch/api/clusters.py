@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from sanctionwatch.api import stages
 from sanctionwatch.extract.entities import DATASET, ORIGIN, STORED_AS
 from sanctionwatch.flags.tables import FlagRow
+from sanctionwatch.resolve.resolver import common_schema_name
 from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store.statements import Statement, statements_for_entities
 from sanctionwatch.store.tables import DocumentRow, StatementRow
@@ -114,20 +115,8 @@ def stored_schemata(schema: str) -> tuple[str, ...]:
 
 
 def _common_schema(names: Iterable[str]) -> str:
-    """The most specific schema every member fits (Organization + Company -> Company)."""
-    ordered = sorted(set(names))
-    schema = model.get(ordered[0])
-    if schema is None:
-        return ordered[0]
-    for name in ordered[1:]:
-        other = model.get(name)
-        if other is None or other == schema:
-            continue
-        try:
-            schema = model.common_schema(schema, other)
-        except Exception:
-            continue
-    return str(schema.name)
+    """The most specific schema every member fits, whatever order the members come in."""
+    return common_schema_name(sorted(set(names)))
 
 
 def _mention_ids(

@@ -10,7 +10,7 @@ ids are deterministic, they re-apply after a re-extraction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -122,7 +122,7 @@ def load_records(session: Session) -> list[EntityRecord]:
         names = tuple(dict.fromkeys(r.value for r in entity_rows if r.prop in NAME_PROPS))
         if not names:
             continue
-        schema = _common_schema([r.schema for r in entity_rows])
+        schema = common_schema_name([r.schema for r in entity_rows])
         records.append(
             EntityRecord(
                 id=entity_id,
@@ -144,9 +144,14 @@ def load_records(session: Session) -> list[EntityRecord]:
     return records
 
 
-def _common_schema(names: list[str]) -> str:
+def common_schema_name(names: Sequence[str]) -> str:
+    """The most specific schema every name fits (Organization + Company -> Company).
+
+    Names are taken in the order given; an unknown first name is returned as it is.
+    """
     schema = model.get(names[0])
-    assert schema is not None
+    if schema is None:
+        return names[0]
     for name in names[1:]:
         other = model.get(name)
         if other is None or other == schema:
