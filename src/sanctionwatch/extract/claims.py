@@ -145,15 +145,16 @@ class _Reader:
             anchor, scanned = (stated[-1] if stated else anchor), index
             try:
                 found = self._sentence_claims(items, dates)
-                if previous_claims[0] == index - 1 and self._continues(sentence):
-                    found = [_continue_from(previous_claims[1], claim) for claim in found]
-                elif index and self._continues(sentence):
-                    # "... rose sharply last year. The data showed 5,210 permits": the date of
-                    # the sentence pointed back to, which holds no figure of its own.
-                    previous = all_sentences[index - 1]
-                    before = self._dates(previous, anchor)
-                    source = analysis.sentence_asserter(previous, self.actors, self.vocabulary)
-                    found = [_continue_from_date(before, source, claim) for claim in found]
+                if index and self._continues(sentence):
+                    if previous_claims[0] == index - 1:
+                        found = [_continue_from(previous_claims[1], claim) for claim in found]
+                    else:
+                        # "... rose sharply last year. The data showed 5,210 permits": the date
+                        # of the sentence pointed back to, which holds no figure of its own.
+                        previous = all_sentences[index - 1]
+                        before = self._dates(previous, anchor)
+                        source = analysis.sentence_asserter(previous, self.actors, self.vocabulary)
+                        found = [_continue_from_date(before, source, claim) for claim in found]
                 claims.extend(found)
                 previous_claims = (index, found)
             except (IndexError, ValueError, KeyError) as error:
