@@ -428,20 +428,16 @@ def _is_deadline(name: str, match: re.Match[str], context: _Context) -> bool:
     )
 
 
+YEAR_LESS_RULES = ("month-latest", "month-next")
+"""Rules of a year-less date, whose year a deadline it restates may correct."""
+
+
 def _restate_deadlines(found: list[DateExpression], text: str) -> list[DateExpression]:
     """ "within 24 months, or by December 23": the year-less date takes the span's year."""
     result = list(found)
     for index in range(1, len(result)):
         span, current = result[index - 1], result[index]
-        if (
-            span.rule != "span-end"
-            or not span.as_of
-            or current.rule
-            not in (
-                "month-latest",
-                "month-next",
-            )
-        ):
+        if span.rule != "span-end" or not span.as_of or current.rule not in YEAR_LESS_RULES:
             continue
         gap = text[span.end : current.start]
         lead_free = re.sub(r"^(?:by|on|in|until|till)\s+", "", current.text, flags=re.I)
