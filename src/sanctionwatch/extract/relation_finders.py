@@ -727,6 +727,16 @@ class SentenceFinder:
                 return authority
         return None
 
+    def stated_authority(self, verb: Token) -> tuple[Authority, str] | None:
+        """(authority, its words) named as the subject of ``verb`` (the agent of a passive)."""
+        subjects = agents(verb) if is_passive(verb) else clause_subjects(verb)
+        for subject in subjects:
+            for conj in conjuncts(subject):
+                authority = self.authority_of(conj)
+                if authority is not None:
+                    return authority, self.mention_text(conj)
+        return None
+
     def _sanction_arguments(self, token: Token) -> tuple[list[Token], list[Token]]:
         """(authority tokens, sanctioned tokens) of a sanction verb or adjective."""
         if token.dep_ in ("amod", "compound") and token.head.pos_ in ("NOUN", "PROPN"):
