@@ -770,8 +770,10 @@ def _heading_phrase(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool
         return False
     if span[0].tag_ == "VBG":
         return True
-    repeated = _text(doc).count(span.text) > 1  # a heading naming what the body is about
-    return not repeated and _is_heading_line(doc, span, rules)
+    if not _is_heading_line(doc, span, rules):
+        return False
+    # a heading naming what the body is about (counted only for heading lines: the whole text)
+    return _text(doc).count(span.text) <= 1
 
 
 def _is_heading_line(doc: Doc, span: Span, rules: EntityRules) -> bool:

@@ -21,7 +21,6 @@ from sanctionwatch.extract.relation_parse import (
     Party,
     agents,
     clause_subjects,
-    conjuncts,
     is_passive,
     passive_targets,
     verb_objects,
@@ -151,13 +150,10 @@ class DesignationFinder:
         No authority and no other subject: a passive ("X was designated today") or an action
         noun ("Today's action targets X"), so the authority carried over applies; a subject
         that is neither ("Russia targets X") stops the rule."""
+        stated = self.finder.stated_authority(trigger)
+        if stated is not None:
+            return _Designation(*stated, [], -1), False
         subjects = agents(trigger) if is_passive(trigger) else clause_subjects(trigger)
-        for subject in subjects:
-            for conj in conjuncts(subject):
-                authority = self.finder.authority_of(conj)
-                if authority is not None:
-                    written = self.finder.mention_text(conj)
-                    return _Designation(authority, written, [], -1), False
         return None, not all(self._is_action(subject) for subject in subjects)
 
     def _earlier(self, trigger: Token) -> bool:

@@ -17,6 +17,7 @@ from itertools import product
 from followthemoney import registry
 from spacy.tokens import Span, Token
 
+from sanctionwatch.extract.entity_spans import country_code as cached_country_code
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
     PERSON_PRONOUNS,
@@ -147,8 +148,7 @@ def country_code(text: str) -> str | None:
     cleaned = text.strip().strip("\"'“”‘’")
     if not cleaned or not cleaned[0].isupper():
         return None
-    code = registry.country.clean(cleaned)
-    return str(code) if code else None
+    return cached_country_code(cleaned)
 
 
 def country_of_place(text: str) -> str | None:
@@ -725,6 +725,16 @@ class SentenceFinder:
             authority = self.rules.authority(text)
             if authority is not None:
                 return authority
+        return None
+
+    def stated_authority(self, verb: Token) -> tuple[Authority, str] | None:
+        """(authority, its words) named as the subject of ``verb`` (the agent of a passive)."""
+        subjects = agents(verb) if is_passive(verb) else clause_subjects(verb)
+        for subject in subjects:
+            for conj in conjuncts(subject):
+                authority = self.authority_of(conj)
+                if authority is not None:
+                    return authority, self.mention_text(conj)
         return None
 
     def _sanction_arguments(self, token: Token) -> tuple[list[Token], list[Token]]:

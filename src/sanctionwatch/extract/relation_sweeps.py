@@ -223,16 +223,14 @@ class SweepFinder:
     # -- designations ----------------------------------------------------------------------
 
     def _authority(self, verb: Token, position: int) -> tuple[Authority, str] | None:
-        subjects = agents(verb) if is_passive(verb) else clause_subjects(verb)
-        for subject in subjects:
-            for conj in conjuncts(subject):
-                authority = self.finder.authority_of(conj)
-                if authority is not None:
-                    self.last = _Said(authority, self.finder.mention_text(conj), position)
-                    return authority, self.last.written
+        stated = self.finder.stated_authority(verb)
+        if stated is not None:
+            self.last = _Said(*stated, position)
+            return stated
         carried = self.last
         if carried is None or position - carried.position > self.rules.carry_sentences:
             return None
+        subjects = agents(verb) if is_passive(verb) else clause_subjects(verb)
         for subject in subjects:
             definite = any(child.lower_ == "the" for child in subject.lefts)
             if definite and subject.lemma_.lower() in self.rules.authority_nouns:
