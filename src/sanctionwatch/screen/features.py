@@ -407,18 +407,10 @@ FEATURE_ORDER = (
 """The order of :func:`feature_values` (that of ``NAME_FEATURES``)."""
 
 
-def _pair_similarity(a: Token, b: Token, korean: bool) -> float:
-    if a.text == b.text:
-        return 1.0
-    key = (a.text, b.text, korean)
-    cached = _SIMILARITY.get(key)
-    return _remember(key, _similarity(a, b, korean)) if cached is None else cached
-
-
 def _similarities(
     short: tuple[Token, ...], long: tuple[Token, ...], korean: bool
 ) -> list[tuple[float, int, int]]:
-    """(similarity, i, j) of every token pair (:func:`_pair_similarity` inlined: this is the
+    """(similarity, i, j) of every token pair (:func:`token_similarity` inlined: this is the
     innermost loop of matching)."""
     cache = _SIMILARITY
     scored = []
@@ -442,7 +434,7 @@ def _greedy(
     """:func:`align`'s greedy pairing without building an :class:`Alignment`."""
     if len(short) == 1:
         first = short[0]
-        best, at = max((_pair_similarity(first, b, korean), j) for j, b in enumerate(long))
+        best, at = max((token_similarity(first, b, korean), j) for j, b in enumerate(long))
         return [(first, long[at], best)]
     scored = _similarities(short, long, korean)
     scored.sort(reverse=True)

@@ -222,8 +222,7 @@ class GraphNames:
                 form = prepare_name(value, schema.name)
             except ValueError:
                 continue
-            hashes.update(map(key_hash, weighted_keys(form)))
-            hashes.update(map(key_hash, order_free_keys(form)))
+            hashes.update(map(key_hash, graph_keys(form)))
         return hashes
 
 

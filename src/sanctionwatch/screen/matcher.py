@@ -30,6 +30,7 @@ from sanctionwatch.screen.features import (
     Evidence,
     evidence_features,
     feature_values,
+    name_features,
 )
 from sanctionwatch.screen.normalize import NameForm, prepare_name
 
@@ -295,7 +296,7 @@ def compare(
         features = {name: 0.0 for name in NAME_FEATURES} | evidence | rules
         return result_from_features(features, weights, threshold)
     _, left, right, is_weak = best
-    features = dict(zip(FEATURE_ORDER, feature_values(left, right), strict=True))
+    features = name_features(left, right)
     rules["weak_alias"] = float(is_weak)
     return result_from_features(
         features | evidence | rules, weights, threshold, (left.original, right.original)
