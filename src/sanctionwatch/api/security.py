@@ -1,15 +1,15 @@
-"""Guards of the HTTP surface: bearer tokens for writes, a body size limit, JSON errors only.
+"""Guards of the HTTP surface: a body size limit, a host check, JSON errors only (tokens and
+roles are in :mod:`.auth`).
 
 Bad input gets a 4xx with a one-line JSON message; nothing ever returns a stack trace.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -17,28 +17,6 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("sanctionwatch.api")
-
-
-def check_token(configured: str | None, presented: str | None) -> None:
-    """Raise 403 when writes are disabled, 401 when the token is missing or wrong."""
-    if not configured:
-        raise HTTPException(
-            status_code=403,
-            detail="Writes are disabled: set SANCTIONWATCH_API_TOKEN on the server to enable them.",
-        )
-    if not presented or not hmac.compare_digest(presented.encode(), configured.encode()):
-        raise HTTPException(
-            status_code=401,
-            detail="Missing or wrong token: send 'Authorization: Bearer <token>'.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-
-def bearer_token(authorization: str | None) -> str | None:
-    if not authorization:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 class BodySizeLimit:

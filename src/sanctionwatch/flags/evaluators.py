@@ -130,11 +130,6 @@ _NUMBER_WORDS = {
 }
 
 
-def remark_size(remark: str) -> int:
-    """How many parties an unnamed sharer stands for ("no less than twelve companies" -> 12)."""
-    return remark_count(remark) or 1
-
-
 def remark_count(remark: str) -> int | None:
     """The number a remark states ("twelve firms" -> 12), ``None`` when it names one party."""
     for word in re.findall(r"[\w-]+", remark.casefold()):
