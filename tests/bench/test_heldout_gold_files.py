@@ -5,33 +5,16 @@ whose gold drifts from its sources would otherwise only show as a worse score.""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-RELATION_KINDS = frozenset(
-    {
-        "ownership",
-        "subsidiary",
-        "directorship",
-        "employment",
-        "membership",
-        "registration",
-        "location",
-        "nationality",
-        "sanction",
-        "shared_address",
-        "joint_venture",
-        "front",
-        "unknown",
-    }
-)
+from benchkit import load_bench
+from sanctionwatch.extract import relations
+
+RELATION_KINDS = frozenset(relations.RELATION_KINDS)
 ENTITY_SCHEMATA = frozenset(
     {"Person", "Company", "Organization", "LegalEntity", "Place", "LegalInstrument"}
 )
@@ -40,16 +23,7 @@ REQUIRED_KINDS = ("entities", "claims")
 GOLD_KINDS = (*REQUIRED_KINDS, "relations")
 
 
-def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _module("extraction_quality")
+bench = load_bench("extraction_quality")
 SOURCES = bench.known_sources()
 
 
@@ -112,7 +86,7 @@ def test_gold_files_name_their_page_and_use_known_types(sources: Path) -> None:
 
 @pytest.mark.parametrize("sources", SOURCES, ids=lambda path: path.parent.name)
 def test_claim_gold_loads_and_carries_the_sources_date(sources: Path) -> None:
-    quality_claims = _module("quality_claims")
+    quality_claims = load_bench("quality_claims")
     spec = bench.read_sources(sources)
     documents = {doc.stem: doc for doc in quality_claims.load_gold(spec.gold / "claims")}
     assert set(documents) == set(spec.stems)

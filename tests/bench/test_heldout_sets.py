@@ -4,29 +4,15 @@ matched with the folder holding its pages and scored against its own gold, and t
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from benchkit import load_bench
 
-
-def _bench() -> ModuleType:
-    name = "extraction_quality"
-    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _bench()
+bench = load_bench("extraction_quality")
 
 
 def _write(path: Path, text: str) -> Path:

@@ -68,16 +68,18 @@ def test_imposed_sanctions_needs_a_sanctions_noun() -> None:
     ("text", "country"),
     [
         (f"The ministry named {FIRM}, a Russian construction company.", "Russia"),
-        ("The ministry named Amnok General Trading Corporation, a North Korean company.", None),
+        (
+            "The ministry named Amnok General Trading Corporation, a North Korean company.",
+            "North Korea",
+        ),
     ],
 )
-def test_descriptor_demonym_gives_the_company_country(text: str, country: str | None) -> None:
+def test_descriptor_demonym_gives_the_company_country(text: str, country: str) -> None:
     rows = rows_of(text, FIRMS)
     found = {(row.source, row.target) for row in rows if row.kind == "nationality"}
-    expected = country or "North Korea"
     assert len(found) == 1
     ((_, target),) = found
-    assert target == expected
+    assert target == country
 
 
 def test_possessive_country_gives_the_company_country() -> None:
@@ -101,7 +103,8 @@ def test_named_statutes_are_legal_instruments(nlp: Language) -> None:
     assert "Foreign Timber Transparency and Labour Accountability Act of 2019" in instruments
     assert any(name.startswith("Overseas Labour Restrictions") for name in instruments)
     assert found.get("FTTLAA") in (None, "LegalInstrument")  # never an organisation
-    assert "Organization" not in {found.get(name) for name in instruments}
+    organisations = [name for name, schema in found.items() if schema == "Organization"]
+    assert not [name for name in organisations if "Act" in name or "OLR" in name]
 
 
 def test_instrument_references_are_not_organisations(nlp: Language) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -20,13 +19,12 @@ from sanctionwatch.screen.graphkeys import (
     refresh_graph_keys,
 )
 from sanctionwatch.screen.lists.diff import diff_versions
-from sanctionwatch.screen.lists.store import load_list_file
 from sanctionwatch.screen.normalize import prepare_name
 from sanctionwatch.screen.screening import build_list_index, rescreen_changed, screen_all
-from sanctionwatch.screen.tables import GraphNameKeyRow, GraphNameRow, ScreenMatchRow
+from sanctionwatch.screen.tables import GraphNameKeyRow, GraphNameRow
 from sanctionwatch.store import Database
-from sanctionwatch.store.statements import Statement, add_statements
 from sanctionwatch.store.tables import StatementRow
+from screenkit import list_entry, list_rows, load_list_rows, match_pairs, write_graph_names
 
 THRESHOLD = 0.7
 FAMILY = ["Pak", "Ri", "Choe", "Han", "Ryu", "Hwang", "Mun", "Kwon"]
@@ -48,48 +46,9 @@ def _name(rng: random.Random) -> tuple[str, str]:
     return ("Person", _person(rng)) if rng.random() < 0.5 else ("Company", _company(rng))
 
 
-def _graph(database: Database, named: dict[str, tuple[str, str]]) -> None:
-    statements = [
-        Statement(
-            entity_id=entity_id,
-            schema=schema,
-            prop="name",
-            value=name,
-            dataset="documents",
-            origin="extract:entities",
-            origin_version="test",
-        )
-        for entity_id, (schema, name) in named.items()
-    ]
-    with database.session() as session:
-        add_statements(session, statements)
-
-
 def _distractors(count: int, seed: int = 1) -> dict[str, tuple[str, str]]:
     rng = random.Random(seed)
     return {f"g{n}": _name(rng) for n in range(count)}
-
-
-def _entry(entity_id: str, schema: str, names: list[str]) -> list[dict[str, object]]:
-    return [
-        {"id": entity_id, "schema": schema, "properties": {"name": names[:1], "alias": names[1:]}},
-        {"id": f"{entity_id}-s", "schema": "Sanction", "properties": {"entity": [entity_id]}},
-    ]
-
-
-def _load(database: Database, folder: Path, name: str, entries: list[dict[str, object]]) -> int:
-    path = folder / name
-    path.write_text("".join(json.dumps(entry) + "\n" for entry in entries), encoding="utf-8")
-    result = load_list_file(database, path, "ftm-json", source="test_list", force=True)
-    return result.version_id
-
-
-def _pairs(database: Database) -> set[tuple[str, str]]:
-    with database.session() as session:
-        rows = session.execute(
-            select(ScreenMatchRow.graph_entity_id, ScreenMatchRow.list_entity_id)
-        )
-        return {(graph, listed) for graph, listed in rows}
 
 
 def _name_keys(name: str) -> set[int]:
@@ -108,17 +67,19 @@ def test_index_finds_transliterated_and_variant_names_among_many(
     graph = _distractors(300)
     graph["kim-cyrillic"] = ("Person", "Ким Чен Ын")
     graph["firm-variant"] = ("Company", "KOREA RYONBONG GENERAL CORP.")
-    _graph(database, graph)
-    v1 = _load(database, tmp_path, "v1.json", _entry("other", "Person", ["Abel Zamora"]))
+    write_graph_names(database, graph)
+    v1 = load_list_rows(
+        database, tmp_path, "v1.json", list_entry("other", "Person", ["Abel Zamora"])
+    )
     refresh = refresh_graph_keys(database)
     assert refresh.entities == len(graph) and refresh.rekeyed == len(graph)
-    v2 = _load(
+    v2 = load_list_rows(
         database,
         tmp_path,
         "v2.json",
-        _entry("other", "Person", ["Abel Zamora"])
-        + _entry("kju", "Person", ["Kim Jong Un", "Kim Chong-un"])
-        + _entry("ryonbong", "Company", ["Korea Ryonbong General Corporation"]),
+        list_entry("other", "Person", ["Abel Zamora"])
+        + list_entry("kju", "Person", ["Kim Jong Un", "Kim Chong-un"])
+        + list_entry("ryonbong", "Company", ["Korea Ryonbong General Corporation"]),
     )
     with database.session() as session:
         added = {entry.caption: entry.entity_id for entry in diff_versions(session, v1, v2).added}
@@ -132,13 +93,13 @@ def test_index_finds_transliterated_and_variant_names_among_many(
 def test_refresh_rekeys_only_changed_names_and_forgets_removed(database: Database) -> None:
     graph = _distractors(40)
     graph["subject"] = ("Company", "Alpha Bakery Limited")
-    _graph(database, graph)
+    write_graph_names(database, graph)
     refresh_graph_keys(database)
     assert refresh_graph_keys(database).rekeyed == 0  # nothing changed: fingerprint unchanged
     with database.session() as session:
         session.execute(delete(StatementRow).where(StatementRow.entity_id == "subject"))
-    _graph(database, {"subject": ("Company", "Ryonha Machine Tool Corporation")})
-    _graph(database, {"newcomer": ("Person", "Sokolov Dmitry")})
+    write_graph_names(database, {"subject": ("Company", "Ryonha Machine Tool Corporation")})
+    write_graph_names(database, {"newcomer": ("Person", "Sokolov Dmitry")})
     refresh = refresh_graph_keys(database)
     assert (refresh.rekeyed, refresh.removed) == (2, 0)
     with database.session() as session:
@@ -160,9 +121,9 @@ def test_refresh_rekeys_only_changed_names_and_forgets_removed(database: Databas
 
 
 def test_rebuild_equals_incremental(database: Database) -> None:
-    _graph(database, _distractors(30))
+    write_graph_names(database, _distractors(30))
     refresh_graph_keys(database)
-    _graph(database, _distractors(10, seed=2) | {"late": ("Person", "Hwang Kum Ok")})
+    write_graph_names(database, _distractors(10, seed=2) | {"late": ("Person", "Hwang Kum Ok")})
     refresh_graph_keys(database)
 
     def snapshot() -> set[tuple[str, int]]:
@@ -180,20 +141,18 @@ def test_rebuild_equals_incremental(database: Database) -> None:
 
 
 def test_fingerprint_moves_when_a_name_is_rewritten(sqlite_database: Database) -> None:
-    _graph(sqlite_database, {"a": ("Person", "Pak Chol")})
+    write_graph_names(sqlite_database, {"a": ("Person", "Pak Chol")})
     with sqlite_database.session() as session:
         before = names_fingerprint(session)
-    _graph(sqlite_database, {"a": ("Person", "Pak Chol")})  # same statement again: last_seen
+    write_graph_names(
+        sqlite_database, {"a": ("Person", "Pak Chol")}
+    )  # same statement again: last_seen
     with sqlite_database.session() as session:
         assert names_fingerprint(session) != before
 
 
 def _list_version(rng: random.Random, size: int) -> dict[str, tuple[str, list[str]]]:
     return {f"e{n}": (lambda s: (s[0], [s[1]]))(_name(rng)) for n in range(size)}
-
-
-def _entries(version: dict[str, tuple[str, list[str]]]) -> list[dict[str, object]]:
-    return [row for key, (schema, names) in version.items() for row in _entry(key, schema, names)]
 
 
 @pytest.mark.parametrize("seed", [3, 5, 8])
@@ -214,21 +173,21 @@ def test_delta_rescreen_stores_what_a_full_rescreen_stores(
         schema, name = _name(rng)
         new[f"added{n}"] = (schema, [name])
         graph[f"target{n}"] = (schema, name.lower())
-    _graph(database, graph)
-    v1 = _load(database, tmp_path, "v1.json", _entries(old))
+    write_graph_names(database, graph)
+    v1 = load_list_rows(database, tmp_path, "v1.json", list_rows(old))
     screen_all(database, threshold=THRESHOLD)
-    v2 = _load(database, tmp_path, "v2.json", _entries(new))
+    v2 = load_list_rows(database, tmp_path, "v2.json", list_rows(new))
     with database.session() as session:
         diff = diff_versions(session, v1, v2)
     changed = [e.entity_id for e in (*diff.added, *diff.removed, *diff.changed)]
     summary = delta_rescreen(database, changed, THRESHOLD)
-    after_delta = _pairs(database)
+    after_delta = match_pairs(database)
     assert {f"target{n}" for n in range(3)} <= {graph_id for graph_id, _ in after_delta}
     assert summary.graph_entities == len(graph)
     screen_all(database, threshold=THRESHOLD)
-    assert _pairs(database) == after_delta
+    assert match_pairs(database) == after_delta
     rescreen_changed(database, changed, threshold=THRESHOLD)
-    assert _pairs(database) == after_delta
+    assert match_pairs(database) == after_delta
 
 
 def test_order_free_keys_ignore_order_script_and_syllable_breaks() -> None:
@@ -250,13 +209,16 @@ def test_order_free_keys_ignore_order_script_and_syllable_breaks() -> None:
 def test_index_finds_another_script_in_another_order(database: Database, tmp_path: Path) -> None:
     graph = _distractors(400, seed=4)
     graph["hard"] = ("Person", "Гван Ён Квон")
-    _graph(database, graph)
-    v1 = _load(database, tmp_path, "v1.json", _entry("other", "Person", ["Abel Zamora"]))
-    v2 = _load(
+    write_graph_names(database, graph)
+    v1 = load_list_rows(
+        database, tmp_path, "v1.json", list_entry("other", "Person", ["Abel Zamora"])
+    )
+    v2 = load_list_rows(
         database,
         tmp_path,
         "v2.json",
-        _entry("other", "Person", ["Abel Zamora"]) + _entry("kky", "Person", ["Kwon Kwang Yong"]),
+        list_entry("other", "Person", ["Abel Zamora"])
+        + list_entry("kky", "Person", ["Kwon Kwang Yong"]),
     )
     with database.session() as session:
         added = [entry.entity_id for entry in diff_versions(session, v1, v2).added]
