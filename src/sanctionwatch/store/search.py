@@ -100,7 +100,9 @@ def _sqlite_statements() -> list[str]:
     ]
 
 
-def _sqlite_document_statements() -> list[str]:
+def _document_fts_changes() -> tuple[str, str]:
+    """What a trigger runs to drop a document's old row from the index and to index its new one
+    (shared by revision 0013's per-row triggers and 0016's batched ones)."""
     table = FTS_DOCUMENTS
     delete_old = (
         f"INSERT INTO {table}({table}, rowid, title, clean_text) "
@@ -110,6 +112,12 @@ def _sqlite_document_statements() -> list[str]:
         f"INSERT INTO {table}(rowid, title, clean_text) "
         "VALUES (new.rowid, new.title, new.clean_text);"
     )
+    return delete_old, insert_new
+
+
+def _sqlite_document_statements() -> list[str]:
+    table = FTS_DOCUMENTS
+    delete_old, insert_new = _document_fts_changes()
     return [
         f"CREATE VIRTUAL TABLE {table} USING fts5(title, clean_text, "
         "content='documents', content_rowid='rowid', tokenize='trigram')",
@@ -186,19 +194,6 @@ def remove_name_index(connection: Connection) -> None:
 
 _WATERMARK = f"(SELECT indexed_rowid FROM {INDEX_STATE} WHERE name = '{DOCUMENTS_KEY}')"
 _HIGHEST_ROWID = "(SELECT coalesce(max(rowid), 0) FROM documents)"
-
-
-def _document_fts_changes() -> tuple[str, str]:
-    table = FTS_DOCUMENTS
-    delete_old = (
-        f"INSERT INTO {table}({table}, rowid, title, clean_text) "
-        "VALUES ('delete', old.rowid, old.title, old.clean_text);"
-    )
-    insert_new = (
-        f"INSERT INTO {table}(rowid, title, clean_text) "
-        "VALUES (new.rowid, new.title, new.clean_text);"
-    )
-    return delete_old, insert_new
 
 
 def _batched_document_statements() -> list[str]:
