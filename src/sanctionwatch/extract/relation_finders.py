@@ -18,6 +18,7 @@ from followthemoney import registry
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.entity_spans import country_code as cached_country_code
+from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
     PERSON_PRONOUNS,
@@ -419,8 +420,7 @@ class SentenceFinder:
             self.sanctions,
             self.locations,
             self.shared_addresses,
-            self.nationalities,
-        )
+        )  # nationalities: relation_nationality.NationalityFinder reads them with the rest
         found: list[Found] = [item for family in families for item in family(sentence)]
         found.extend(self.fallback(sentence, found))
         return found
@@ -1025,6 +1025,8 @@ class SentenceFinder:
             party = self.party(owner)
             if party is None or party.schema not in ORG_SCHEMATA:
                 return
+            if default_nationality_rules().is_state_body(party.name, party.schema):
+                return  # "North Korea's Munitions Industry Department": no country of its own
             for code, where in self._country_spans([token]):
                 yield self._country_fact(party, code, where, owner, sentence)
 

@@ -20,6 +20,8 @@ from spacy.tokens import Doc, Span
 
 from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
+from sanctionwatch.extract.relation_nationality import NationalityFinder
+from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import MentionIndex, Party
 from sanctionwatch.extract.relation_rules import RelationRules, default_rules, normalise_phrase
 from sanctionwatch.extract.relation_sweeps import SweepFinder, default_sweep_rules
@@ -52,7 +54,8 @@ RELATION_KINDS = (
 def extractor_version(rules: RelationRules | None = None) -> str:
     """``origin_version`` of the statements: code version plus rules-file version."""
     sweeps = default_sweep_rules().version
-    return f"{CODE_VERSION}+sweeps.{sweeps}+rules.{(rules or default_rules()).version}"
+    nationality = f"+nationality.{default_nationality_rules().version}"
+    return f"{CODE_VERSION}+sweeps.{sweeps}{nationality}+rules.{(rules or default_rules()).version}"
 
 
 EXTRACTOR_VERSION = extractor_version()
@@ -175,6 +178,7 @@ def find_relations(
     if rules.enumerations is not None:
         yield from DesignationFinder(finder, rules.enumerations).find(sentences)
     yield from SweepFinder(finder, default_sweep_rules()).find(sentences)
+    yield from NationalityFinder(finder).find(sentences)
 
 
 def relation_statements(
