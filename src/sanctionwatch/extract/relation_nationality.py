@@ -286,7 +286,8 @@ class NationalityFinder:
 
     def _modifiers(self, noun: Token) -> list[tuple[str, Span]]:
         """Demonyms among a noun's left modifiers, unless hedged ("nominally a Chinese firm")."""
-        if any(t.lower_ in self._sweeps.hedge_words for t in noun.head.children if t.i < noun.i):
+        hedges = self.rules.descriptor_hedges
+        if any(t.lower_ in hedges for t in (*noun.children, *noun.head.children) if t.i < noun.i):
             return []
         found: dict[str, Span] = {}
         for child in noun.lefts:
