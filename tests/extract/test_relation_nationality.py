@@ -62,9 +62,10 @@ COMPANIES = [
     "Sunrise Logistics LLC",
     "Namsan Trading Corporation",
     "Primorye Maritime Logistics LLC",
+    "Harbour Star Shipping Pte Ltd",
 ]
 ORGS = ["Munitions Industry Department", "Treasury", "OFAC"]
-PLACES = ["Vietnam", "North Korea", "Hong Kong", "Dandong", "Moscow", "Russia"]
+PLACES = ["Vietnam", "North Korea", "Hong Kong", "Dandong", "Moscow", "Russia", "Singapore"]
 NAMES: dict[str, str] = (
     {name: "Person" for name in PEOPLE}
     | {name: "Company" for name in COMPANIES}
@@ -205,6 +206,11 @@ def test_apposition_copula_and_titles_before_a_comma(nlp: Language) -> None:
     assert _countries(nlp, text) == {("Lee Jae Won", "South Korea")}
 
 
+def test_a_plural_apposition_describes_every_coordinated_name(nlp: Language) -> None:
+    text = "Wang Lei and Zhou Min, both Chinese nationals, ran the front."
+    assert _countries(nlp, text) == {("Wang Lei", "China"), ("Zhou Min", "China")}
+
+
 def test_a_plural_apposition_of_one_name_is_a_misparse_not_a_nationality(nlp: Language) -> None:
     text = "Like Anna Sokolova, many Russian business owners hope the sanctions end soon."
     assert _countries(nlp, text) == set()
@@ -283,6 +289,12 @@ def test_controlled_owned_and_registered(nlp: Language) -> None:
     assert "run by North Korean government" in originals
     registrations = {(row.source, row.target) for row in rows if row.kind == "registration"}
     assert registrations == {("Tianchi Shipping Co., Ltd", "China")}
+
+
+def test_a_place_registered_company_has_one_jurisdiction_statement(nlp: Language) -> None:
+    text = "Harbour Star Shipping Pte Ltd, a Singapore-registered company, bought the oil."
+    statements = [s for s in _statements(nlp, text) if s.prop == "jurisdiction"]
+    assert [s.value for s in statements] == ["sg"]
 
 
 def test_based_hedged_and_state_bodies_state_no_country(nlp: Language) -> None:

@@ -26,6 +26,7 @@ jurisdictions ``jurisdiction``; ``sanctionwatch relations`` shows them as kind `
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -78,6 +79,7 @@ class NationalityFinder:
         self.rules = rules or default_nationality_rules()
         self._listed_verbs = finder.rules.listed_verbs
         self._sweeps = default_sweep_rules()
+        self._starts = [mention.start for mention in finder.index.ordered]
 
     # -- driver ----------------------------------------------------------------------------
 
@@ -151,16 +153,16 @@ class NationalityFinder:
         if mention is not None and mention.schema != "Place":
             return None  # part of an organisation's name ("Russian Foreign Ministry")
         doc = token.doc
-        entity = next((ent for ent in doc.ents if ent.start <= token.i < ent.end), None)
-        if entity is None:
-            return None
-        span = doc[entity.start : token.i + 1]
+        first = token.i
+        while first > 0 and doc[first].ent_iob_ == "I":
+            first -= 1  # the entity's first word, without scanning every entity of the doc
+        span = doc[first : token.i + 1]
         while len(span) > 1 and span[0].lower_ in _ARTICLES:
             span = span[1:]
         code = self.country(span.text)
         if code is None:
             return None
-        if entity.label_ == "GPE" and country_of_place(span.text) is None:
+        if token.ent_type_ == "GPE" and country_of_place(span.text) is None:
             return None
         return code, span
 
@@ -253,8 +255,6 @@ class NationalityFinder:
         for noun in sentence:
             if noun.pos_ not in ("NOUN", "PROPN") or self.index.at(noun) is not None:
                 continue
-            if noun.lemma_.lower() in self.finder.rules.nationality_nouns:
-                continue  # the sentence rules read "X, a Russian national"
             if noun.dep_ == "pobj" and noun.head.lower_ == "as":
                 continue  # "listed as a Chinese company": see _listed_as
             if self._sweeps_read(noun):
@@ -276,12 +276,17 @@ class NationalityFinder:
         return any(child.lower_ in _QUANTIFIERS for child in noun.children)
 
     def _sweeps_read(self, noun: Token) -> bool:
-        """ "two Polish companies, A and B": the sweeps' enumerations read these."""
+        """ "two Polish companies, A and B": the sweeps' enumerations read a noun followed by
+        a separator and a name."""
         doc = noun.doc
+        after = noun.i + 2
+        if after < len(doc) and doc[after].lower_ == "the":
+            after += 1
         return (
-            noun.i + 1 < len(doc)
+            after < len(doc)
             and doc[noun.i + 1].text in self._sweeps.separators
             and noun.lower_ in self._sweeps.nationality_nouns
+            and self.index.at(doc[after]) is not None
         )
 
     def _modifiers(self, noun: Token) -> list[tuple[str, Span]]:
@@ -307,7 +312,7 @@ class NationalityFinder:
         expand = conjuncts if self._plural(noun) else _alone
         tokens: list[Token] = []
         if noun.dep_ == "appos":
-            tokens.append(noun.head)
+            tokens.extend(expand(noun.head))  # "A and B, both Chinese nationals"
         for title in conjuncts(noun):
             tokens.extend(t for child in children(title, "appos") for t in expand(child))
         subject = copula_subject(noun)
@@ -651,11 +656,11 @@ class NationalityFinder:
     # -- helpers ---------------------------------------------------------------------------
 
     def _mentions(self, sentence: Span) -> list[Mention]:
-        return [
-            mention
-            for mention in self.index.ordered
-            if sentence.start_char <= mention.start < sentence.end_char
-        ]
+        """Mentions starting inside ``sentence`` (by bisection: documents can be long)."""
+        ordered = self.index.ordered
+        first = bisect_left(self._starts, sentence.start_char)
+        last = bisect_left(self._starts, sentence.end_char)
+        return list(ordered[first:last])
 
     def _span(self, mention: Mention) -> Span | None:
         return self.index.doc.char_span(mention.start, mention.end, alignment_mode="expand")
