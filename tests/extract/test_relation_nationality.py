@@ -115,7 +115,8 @@ def test_rules_load_validate_and_reach_the_extractor_version() -> None:
     assert "leader" not in rules.person_nouns  # a state's office, not a nationality
     assert {"firm", "company"} <= rules.organisation_nouns
     assert rules.group_counts["three"] == 3
-    assert f"+nationality.{rules.version}" in extractor_version()
+    assert f"+nat.{rules.version}" in extractor_version()
+    assert len(extractor_version()) <= 32  # statements.origin_version is VARCHAR(32)
 
 
 def test_rules_file_errors_name_the_file_and_the_key(tmp_path: Path) -> None:
@@ -201,6 +202,12 @@ def test_apposition_copula_and_titles_before_a_comma(nlp: Language) -> None:
     }
     assert _countries(nlp, "Zhang Wei is a Chinese businessman based in Dandong.") == {
         ("Zhang Wei", "China")
+    }
+    assert _countries(nlp, "Investigators identified Zhang Wei (a Chinese businessman).") == {
+        ("Zhang Wei", "China")
+    }
+    assert _countries(nlp, "Ri Chol Ho, 45, a North Korean worker, died at the site.") == {
+        ("Ri Chol Ho", "North Korea")
     }
     text = "South Korean lawmaker and former envoy to Moscow, Lee Jae Won, said the talks failed."
     assert _countries(nlp, text) == {("Lee Jae Won", "South Korea")}

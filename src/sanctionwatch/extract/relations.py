@@ -32,6 +32,8 @@ ORIGIN = "extract:relations"
 DATASET = "documents"
 CODE_VERSION = "3"
 """Bumped when the extractor's code changes what it emits (rules have their own version)."""
+ORIGIN_VERSION_WIDTH = 32
+"""Width of ``statements.origin_version``: a longer version is written as a digest of it."""
 
 RELATION_KINDS = (
     "ownership",
@@ -54,8 +56,11 @@ RELATION_KINDS = (
 def extractor_version(rules: RelationRules | None = None) -> str:
     """``origin_version`` of the statements: code version plus rules-file version."""
     sweeps = default_sweep_rules().version
-    nationality = f"+nationality.{default_nationality_rules().version}"
-    return f"{CODE_VERSION}+sweeps.{sweeps}{nationality}+rules.{(rules or default_rules()).version}"
+    nationality = f"+nat.{default_nationality_rules().version}"
+    full = f"{CODE_VERSION}+sweeps.{sweeps}{nationality}+rules.{(rules or default_rules()).version}"
+    if len(full) <= ORIGIN_VERSION_WIDTH:
+        return full
+    return f"{CODE_VERSION}+{hashlib.sha1(full.encode('utf-8')).hexdigest()[:16]}"
 
 
 EXTRACTOR_VERSION = extractor_version()
