@@ -63,6 +63,7 @@ COMPANIES = [
     "Namsan Trading Corporation",
     "Primorye Maritime Logistics LLC",
     "Harbour Star Shipping Pte Ltd",
+    "Commercial Bank Zarya",
 ]
 ORGS = ["Munitions Industry Department", "Treasury", "OFAC"]
 PLACES = ["Vietnam", "North Korea", "Hong Kong", "Dandong", "Moscow", "Russia", "Singapore"]
@@ -317,6 +318,14 @@ def test_based_hedged_and_state_bodies_state_no_country(nlp: Language) -> None:
     }
 
 
+def test_a_city_before_a_company_noun_is_its_location_not_its_country(nlp: Language) -> None:
+    rows = _rows(nlp, "Commercial Bank Zarya, a small Moscow bank, moved the funds.")
+    assert [row.source for row in rows if row.kind == "nationality"] == []
+    assert ("Commercial Bank Zarya", "Moscow") in {
+        (row.source, row.target) for row in rows if row.kind == "location"
+    }
+
+
 def test_a_country_possessive_still_gives_a_company_its_country(nlp: Language) -> None:
     text = "North Korea's Namsan Trading Corporation shipped the ore."
     assert _countries(nlp, text) == {("Namsan Trading Corporation", "North Korea")}
@@ -337,6 +346,20 @@ def test_listed_nationalities_keep_the_record_as_their_basis(nlp: Language) -> N
         ("Le Van Thanh", "Vietnam", "listed"),
         ("Pavel Orlov", "Belarus", "listed"),
         ("Igor Volkov", "Russia", "reported"),
+    }
+
+
+def test_appearing_in_a_record_as_or_with_a_nationality_is_listed(nlp: Language) -> None:
+    text = (
+        "Le Van Thanh appears in the Russian company registry as a Chinese citizen. "
+        "Sunrise Logistics LLC appears in the registry as a Latvian firm. "
+        "Kim Se Il appears in the records with Vietnamese citizenship. "
+        "Pak Jin Hyok appears in the video as a Russian officer."
+    )
+    assert _nationalities(_rows(nlp, text)) == {
+        ("Le Van Thanh", "China", "listed"),
+        ("Sunrise Logistics LLC", "Latvia", "listed"),
+        ("Kim Se Il", "Vietnam", "listed"),
     }
 
 

@@ -980,6 +980,8 @@ class SentenceFinder:
             span = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
             name = re.sub(r"[’']s$", "", span.text) if span is not None else ""
             code = country_code(name) if span is not None else None
+            if span is not None and span.label_ == "GPE" and country_of_place(name) is None:
+                code = None  # "a small Moscow bank": a city says where, not whose (location)
             if span is not None and code:
                 found.setdefault(code, span)
         return list(found.items())

@@ -98,6 +98,7 @@ class NationalityFinder:
                 *self._controlled(sentence),
                 *self._hyphenated(sentence),
                 *self._listed_as(sentence),
+                *self._appears_in_record(sentence),
                 *self._fields(sentence),
                 *self._groups(sentences, position),
             ]
@@ -122,13 +123,16 @@ class NationalityFinder:
             if not fact.original.startswith(_LISTED_PREFIX) and self._governed(
                 item.anchor, attributions
             ):
-                self._mark_listed(fact)
+                self._listed(fact)
             yield fact
 
-    def _mark_listed(self, fact: Fact) -> None:
-        fact.original = f"{_LISTED_PREFIX} {fact.original}"
+    def _listed(self, fact: Fact) -> Fact:
+        """The fact as a record's: "listed as ..." words, a note saying so, its confidence."""
+        if not fact.original.startswith(_LISTED_PREFIX):
+            fact.original = f"{_LISTED_PREFIX} {fact.original}"
         fact.note = f"{fact.prop} {fact.original}"
         fact.confidence = min(fact.confidence, self.rules.listed_confidence)
+        return fact
 
     # -- demonyms --------------------------------------------------------------------------
 
@@ -479,7 +483,36 @@ class NationalityFinder:
                     for code, where in self._modifiers(target):
                         original = f"{_LISTED_PREFIX} {where.text} {target.text}"
                         fact = self._fact(party, code, where, verb, sentence, original)
-                        self._as_listed(fact)
+                        self._listed(fact)
+                        yield _Found(fact, verb)
+
+    def _appears_in_record(self, sentence: Span) -> Iterator[_Found]:
+        """ "X appears in the company register as a Chinese citizen", "X figures in the
+        records with Vietnamese citizenship", "Y appears in the registry as a Latvian firm"."""
+        for verb in sentence:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.appear_verbs:
+                continue
+            records = [o for _, o in prep_objects(verb, {"in", "on"}) if self._record(o)]
+            if not records:
+                continue
+            described = [obj for _, obj in prep_objects(verb, {"as"})]
+            held = [
+                obj
+                for head in (verb, *records)  # the parser may hang "with" on the record
+                for _, obj in prep_objects(head, {"with"})
+                if obj.lemma_.lower() in self.rules.citizenship_nouns
+            ]
+            for party in self.finder.parties(clause_subjects(verb)):
+                for target in described + held:
+                    if target in described and not (
+                        self._noun_fits(target, party) or self.demonym(target)
+                    ):
+                        continue
+                    found = self._modifiers(target) or [d for d in [self.demonym(target)] if d]
+                    for code, where in found:
+                        original = f"{_LISTED_PREFIX} {self._phrase(target)}"
+                        fact = self._fact(party, code, where, verb, sentence, original)
+                        self._listed(fact)
                         yield _Found(fact, verb)
 
     def _listed_nationality_of(
@@ -495,17 +528,13 @@ class NationalityFinder:
             for person in people:
                 original = f"{_LISTED_PREFIX} {where.text}"
                 fact = self._fact(person, code, where, verb, sentence, original)
-                self._as_listed(fact)
+                self._listed(fact)
                 yield _Found(fact, verb)
 
     def _country_words(self, token: Token) -> tuple[str, Span] | None:
         span = token.doc[token.left_edge.i : token.i + 1]
         code = self.country(span.text) if span.text[:1].isupper() else None
         return (code, span) if code is not None else None
-
-    def _as_listed(self, fact: Fact) -> None:
-        fact.note = f"{fact.prop} {fact.original}"
-        fact.confidence = self.rules.listed_confidence
 
     def _attributions(self, sentence: Span) -> list[Token]:
         """Heads of the clauses a record is the source of: "according to the registry, ...",
@@ -550,7 +579,7 @@ class NationalityFinder:
             code, where = found
             original = f"{_LISTED_PREFIX} {label.text} {where.text}"
             fact = self._fact(person, code, where, label, sentence, original)
-            self._as_listed(fact)
+            self._listed(fact)
             yield _Found(fact, label)
 
     def _field_value(self, start: int, sentence: Span) -> tuple[str, Span] | None:

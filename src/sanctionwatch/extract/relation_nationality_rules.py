@@ -42,6 +42,7 @@ class NationalityRules:
     group_window: int
     record_nouns: frozenset[str]
     attribution_verbs: frozenset[str]
+    appear_verbs: frozenset[str]
     field_labels: frozenset[str]
     reported_confidence: float
     listed_confidence: float
@@ -122,6 +123,7 @@ def parse_nationality_rules(path: Path, data: Any) -> NationalityRules:
         group_window=int(_number(path, groups, "window", "groups")),
         record_nouns=_words(path, listed, "record_nouns", "listed"),
         attribution_verbs=_words(path, listed, "attribution_verbs", "listed"),
+        appear_verbs=_words(path, listed, "appear_verbs", "listed"),
         field_labels=_words(path, listed, "field_labels", "listed"),
         reported_confidence=_number(path, confidence, "reported", "confidence"),
         listed_confidence=_number(path, confidence, "listed", "confidence"),
