@@ -80,6 +80,8 @@ class NationalityFinder:
         self._listed_verbs = finder.rules.listed_verbs
         self._sweeps = default_sweep_rules()
         self._starts = [mention.start for mention in finder.index.ordered]
+        self._sentence_tokens: tuple[int, list[Token]] = (-1, [])
+        self._descriptor_nouns = self.rules.person_nouns | self.rules.organisation_nouns
 
     # -- driver ----------------------------------------------------------------------------
 
@@ -87,6 +89,8 @@ class NationalityFinder:
         """Every nationality the document states: the sentence rules' ("X, a Russian
         national", "listed as Vietnamese") first, then this module's constructions."""
         for position, sentence in enumerate(sentences):
+            if not self._names_a_country(sentence):
+                continue  # every construction needs a demonym or a country
             stated = list(self.finder.nationalities(sentence))
             yield from (item for item in stated if isinstance(item, Link))
             found = [
@@ -103,6 +107,17 @@ class NationalityFinder:
                 *self._groups(sentences, position),
             ]
             yield from self._new_facts(sentence, found)
+
+    def _tokens(self, sentence: Span) -> list[Token]:
+        """The sentence's tokens, built once per sentence (every construction reads them)."""
+        if self._sentence_tokens[0] != sentence.start:
+            self._sentence_tokens = (sentence.start, list(sentence))
+        return self._sentence_tokens[1]
+
+    def _names_a_country(self, sentence: Span) -> bool:
+        return any(t.ent_type_ in _COUNTRY_ENTS for t in self._tokens(sentence)) or any(
+            mention.schema == "Place" for mention in self._mentions(sentence)
+        )
 
     def _anchor(self, fact: Fact) -> Token:
         """The token heading a fact's evidence span (for the attribution check)."""
@@ -256,8 +271,10 @@ class NationalityFinder:
     # -- "X, a Chinese businessman", "South Korean lawmaker ..., X" ------------------------
 
     def _described(self, sentence: Span) -> Iterator[_Found]:
-        for noun in sentence:
+        for noun in self._tokens(sentence):
             if noun.pos_ not in ("NOUN", "PROPN") or self.index.at(noun) is not None:
+                continue
+            if not {noun.lower_, noun.lemma_.lower()} & self._descriptor_nouns:
                 continue
             if noun.dep_ == "pobj" and noun.head.lower_ == "as":
                 continue  # "listed as a Chinese company": see _listed_as
@@ -329,7 +346,7 @@ class NationalityFinder:
     # -- "X is a citizen of Vietnam", "X, who holds Cypriot citizenship" -------------------
 
     def _citizen_of(self, sentence: Span) -> Iterator[_Found]:
-        for noun in sentence:
+        for noun in self._tokens(sentence):
             if noun.pos_ != "NOUN" or noun.lemma_.lower() not in self.rules.of_nouns:
                 continue
             places = [obj for _, obj in prep_objects(noun, {"of"})]
@@ -351,7 +368,7 @@ class NationalityFinder:
         return code if code is not None and code not in self.rules.not_countries else None
 
     def _holds(self, sentence: Span) -> Iterator[_Found]:
-        for noun in sentence:
+        for noun in self._tokens(sentence):
             if noun.lemma_.lower() not in self.rules.citizenship_nouns or noun.pos_ != "NOUN":
                 continue
             if any(t.lower_ in self.rules.hedge_words for t in noun.lefts):
@@ -375,7 +392,7 @@ class NationalityFinder:
     # -- "a firm controlled by North Korea's military", "a Chinese-owned firm" ------------
 
     def _controlled(self, sentence: Span) -> Iterator[_Found]:
-        for verb in sentence:
+        for verb in self._tokens(sentence):
             if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.control_verbs:
                 continue
             if not is_passive(verb):
@@ -441,7 +458,7 @@ class NationalityFinder:
     def _hyphenated(self, sentence: Span) -> Iterator[_Found]:
         """ "X, a Chinese-owned firm" (country), "a Chinese-registered firm" (jurisdiction)."""
         doc = sentence.doc
-        for word in sentence:
+        for word in self._tokens(sentence):
             lowered = word.lower_
             control = lowered in self.rules.control_hyphens
             registration = lowered in self.rules.registration_hyphens
@@ -466,7 +483,7 @@ class NationalityFinder:
     # -- listed: "X is listed as a Latvian company", "his nationality is listed as ..." ----
 
     def _listed_as(self, sentence: Span) -> Iterator[_Found]:
-        for verb in sentence:
+        for verb in self._tokens(sentence):
             if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in self._listed_verbs:
                 continue
             targets = [obj for _, obj in prep_objects(verb, {"as"})]
@@ -489,7 +506,7 @@ class NationalityFinder:
     def _appears_in_record(self, sentence: Span) -> Iterator[_Found]:
         """ "X appears in the company register as a Chinese citizen", "X figures in the
         records with Vietnamese citizenship", "Y appears in the registry as a Latvian firm"."""
-        for verb in sentence:
+        for verb in self._tokens(sentence):
             if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.appear_verbs:
                 continue
             records = [o for _, o in prep_objects(verb, {"in", "on"}) if self._record(o)]
@@ -540,7 +557,7 @@ class NationalityFinder:
         """Heads of the clauses a record is the source of: "according to the registry, ...",
         "company records show that ...", "the UN list gives ..."."""
         heads = []
-        for token in sentence:
+        for token in self._tokens(sentence):
             if token.lower_ == "according" and token.dep_ == "prep":
                 sources = [o for to in children(token, "prep") for o in children(to, "pobj")]
                 if any(self._record(source) for source in sources):
@@ -565,7 +582,7 @@ class NationalityFinder:
     def _fields(self, sentence: Span) -> Iterator[_Found]:
         """A list entry quoted by the page: "KIM Chol (... nationality: Korea, North)"."""
         doc = sentence.doc
-        for label in sentence:
+        for label in self._tokens(sentence):
             if label.lower_ not in self.rules.field_labels or label.i + 1 >= sentence.end:
                 continue
             before = doc[label.i - 1].text if label.i > sentence.start else ""
@@ -609,7 +626,7 @@ class NationalityFinder:
 
     def _groups(self, sentences: Sequence[Span], position: int) -> Iterator[_Found]:
         sentence = sentences[position]
-        for token in sentence:
+        for token in self._tokens(sentence):
             group = self._group(token)
             if group is None:
                 continue
@@ -623,6 +640,9 @@ class NationalityFinder:
 
     def _group(self, token: Token) -> tuple[int, str, Span] | None:
         """(count, code, words) of "three North Koreans", "two Chinese nationals"."""
+        lemma = token.lemma_.lower()
+        if token.ent_type_ not in _COUNTRY_ENTS and lemma not in self.rules.group_nouns:
+            return None
         if token.pos_ not in ("NOUN", "PROPN") or not self._plural_word(token):
             return None
         counts = [
@@ -634,7 +654,7 @@ class NationalityFinder:
         if count is None:
             return None
         doc = token.doc
-        if token.lemma_.lower() in self.rules.group_nouns or token.lower_ in self.rules.group_nouns:
+        if lemma in self.rules.group_nouns or token.lower_ in self.rules.group_nouns:
             found = self._modifiers(token)
             if len(found) != 1:
                 return None
