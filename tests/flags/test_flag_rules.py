@@ -238,6 +238,19 @@ def test_nationality_masking(database: Database) -> None:
     assert "listed as vn" in flags[0].explanation and "reported as kp" in flags[0].explanation
 
 
+def test_nationality_masking_of_a_company_country(database: Database) -> None:
+    builder = GraphBuilder()
+    builder.company("co", "Baltic Timber Ltd")
+    listed = "Baltic Timber Ltd is listed as a Latvian company."
+    builder.fact("co", "Company", "mainCountry", "lv", listed, "listed as Latvian company")
+    builder.fact("co", "Company", "mainCountry", "kp", "A North Korean firm.", "North Korean firm")
+    builder.company("c2", "Harbour Ltd")
+    builder.fact("c2", "Company", "mainCountry", "cn", "Harbour, a Chinese firm.", "Chinese firm")
+    flags = run_rule(database, builder, "nationality_masking")
+    assert [f.entity_ids for f in flags] == [["co"]]
+    assert "listed as lv" in flags[0].explanation and "reported as kp" in flags[0].explanation
+
+
 def test_nationality_masking_of_unnamed_owners(database: Database) -> None:
     builder = GraphBuilder()
     builder.company("co", "Sunrise LLC")

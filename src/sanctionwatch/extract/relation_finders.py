@@ -18,6 +18,7 @@ from followthemoney import registry
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.entity_spans import country_code as cached_country_code
+from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
     PERSON_PRONOUNS,
@@ -419,8 +420,7 @@ class SentenceFinder:
             self.sanctions,
             self.locations,
             self.shared_addresses,
-            self.nationalities,
-        )
+        )  # nationalities: relation_nationality.NationalityFinder reads them with the rest
         found: list[Found] = [item for family in families for item in family(sentence)]
         found.extend(self.fallback(sentence, found))
         return found
@@ -980,6 +980,8 @@ class SentenceFinder:
             span = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
             name = re.sub(r"[’']s$", "", span.text) if span is not None else ""
             code = country_code(name) if span is not None else None
+            if span is not None and span.label_ == "GPE" and country_of_place(name) is None:
+                code = None  # "a small Moscow bank": a city says where, not whose (location)
             if span is not None and code:
                 found.setdefault(code, span)
         return list(found.items())
@@ -1025,6 +1027,8 @@ class SentenceFinder:
             party = self.party(owner)
             if party is None or party.schema not in ORG_SCHEMATA:
                 return
+            if default_nationality_rules().is_state_body(party.name, party.schema):
+                return  # "North Korea's Munitions Industry Department": no country of its own
             for code, where in self._country_spans([token]):
                 yield self._country_fact(party, code, where, owner, sentence)
 

@@ -20,6 +20,8 @@ from spacy.tokens import Doc, Span
 
 from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
+from sanctionwatch.extract.relation_nationality import NationalityFinder
+from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import MentionIndex, Party
 from sanctionwatch.extract.relation_rules import RelationRules, default_rules, normalise_phrase
 from sanctionwatch.extract.relation_sweeps import SweepFinder, default_sweep_rules
@@ -30,6 +32,8 @@ ORIGIN = "extract:relations"
 DATASET = "documents"
 CODE_VERSION = "3"
 """Bumped when the extractor's code changes what it emits (rules have their own version)."""
+ORIGIN_VERSION_WIDTH = 32
+"""Width of ``statements.origin_version``: a longer version is written as a digest of it."""
 
 RELATION_KINDS = (
     "ownership",
@@ -52,7 +56,11 @@ RELATION_KINDS = (
 def extractor_version(rules: RelationRules | None = None) -> str:
     """``origin_version`` of the statements: code version plus rules-file version."""
     sweeps = default_sweep_rules().version
-    return f"{CODE_VERSION}+sweeps.{sweeps}+rules.{(rules or default_rules()).version}"
+    nationality = f"+nat.{default_nationality_rules().version}"
+    full = f"{CODE_VERSION}+sweeps.{sweeps}{nationality}+rules.{(rules or default_rules()).version}"
+    if len(full) <= ORIGIN_VERSION_WIDTH:
+        return full
+    return f"{CODE_VERSION}+{hashlib.sha1(full.encode('utf-8')).hexdigest()[:16]}"
 
 
 EXTRACTOR_VERSION = extractor_version()
@@ -175,6 +183,7 @@ def find_relations(
     if rules.enumerations is not None:
         yield from DesignationFinder(finder, rules.enumerations).find(sentences)
     yield from SweepFinder(finder, default_sweep_rules()).find(sentences)
+    yield from NationalityFinder(finder).find(sentences)
 
 
 def relation_statements(

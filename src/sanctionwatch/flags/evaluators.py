@@ -527,6 +527,7 @@ def _is_listed(fact: Fact, prefix: str) -> bool:
     )
 
 
+_NATIONALITY_PROPS = ("nationality", "mainCountry", "summary")
 _NATIONALITY_SUMMARY = re.compile(r"nationality (listed|reported) as:\s*([\w, ]+)", re.IGNORECASE)
 
 
@@ -538,7 +539,8 @@ def nationality_masking(graph: Graph, params: dict[str, Any], issues: list[str])
     for node in graph.nodes.values():
         if node.is_a(*LINK_SCHEMATA):
             continue
-        for fact in node.props.get("nationality", []):
+        # a company's country is its `mainCountry` (FtM companies have no nationality)
+        for fact in [*node.props.get("nationality", []), *node.props.get("mainCountry", [])]:
             side = "listed" if _is_listed(fact, prefix) else "reported"
             sides[node.id][side].append(fact)
     for link in graph.links("Ownership"):
@@ -554,8 +556,8 @@ def nationality_masking(graph: Graph, params: dict[str, Any], issues: list[str])
                         sides[asset][side].extend(link.facts())
     findings = []
     for node_id, by_side in sorted(sides.items()):
-        listed = {f.value for f in by_side["listed"] if f.prop in ("nationality", "summary")}
-        reported = {f.value for f in by_side["reported"] if f.prop in ("nationality", "summary")}
+        listed = {f.value for f in by_side["listed"] if f.prop in _NATIONALITY_PROPS}
+        reported = {f.value for f in by_side["reported"] if f.prop in _NATIONALITY_PROPS}
         if not listed or not reported or listed & reported:
             continue
         values = {
