@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
 from sanctionwatch.extract.relation_parse import MentionIndex, Party
+from sanctionwatch.extract.relation_roles import RoleFinder, default_role_rules
 from sanctionwatch.extract.relation_rules import RelationRules, default_rules, normalise_phrase
 from sanctionwatch.extract.relation_sweeps import SweepFinder, default_sweep_rules
 from sanctionwatch.extract.types import DocumentContext, Mention
@@ -52,7 +53,10 @@ RELATION_KINDS = (
 def extractor_version(rules: RelationRules | None = None) -> str:
     """``origin_version`` of the statements: code version plus rules-file version."""
     sweeps = default_sweep_rules().version
-    return f"{CODE_VERSION}+sweeps.{sweeps}+rules.{(rules or default_rules()).version}"
+    roles = default_role_rules().version
+    return (
+        f"{CODE_VERSION}+sweeps.{sweeps}+roles.{roles}+rules.{(rules or default_rules()).version}"
+    )
 
 
 EXTRACTOR_VERSION = extractor_version()
@@ -170,11 +174,13 @@ def find_relations(
     rules = rules or default_rules()
     finder = SentenceFinder(MentionIndex(doc, mentions), rules, context)
     sentences = list(doc.sents)
+    roles = RoleFinder(finder)  # records what the rules link, then reads roles they miss
     for sentence in sentences:
-        yield from finder.find(sentence)
+        yield from roles.seen(finder.find(sentence))
     if rules.enumerations is not None:
         yield from DesignationFinder(finder, rules.enumerations).find(sentences)
-    yield from SweepFinder(finder, default_sweep_rules()).find(sentences)
+    yield from roles.seen(SweepFinder(finder, default_sweep_rules()).find(sentences))
+    yield from roles.find(sentences)
 
 
 def relation_statements(
