@@ -651,11 +651,13 @@ class RoleFinder:
         place adjectives between): "NKDB's X division", "Acme's Moscow branch X"."""
         doc = sentence.doc
         index = span.start - 1
-        while index > sentence.start and doc[index].text not in _POSSESSIVE:
+        limit = span.start - 4  # at most three describing words between
+        while index > max(sentence.start, limit) and doc[index].text not in _POSSESSIVE:
             token = doc[index]
-            if self.index.at(token) is not None and token.ent_type_ not in ("GPE", "NORP"):
+            mention = self.index.at(token)
+            if mention is not None and mention.schema != "Place":
                 return None
-            if not (token.is_lower or token.ent_type_ in ("GPE", "NORP")):
+            if not (token.is_lower or token.pos_ in ("ADJ", "PROPN")):
                 return None
             index -= 1
         if index <= sentence.start or doc[index].text not in _POSSESSIVE:
