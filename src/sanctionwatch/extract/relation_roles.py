@@ -23,6 +23,7 @@ is linked once, and turns an employment by a party or an army into a membership.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -206,6 +207,8 @@ class RoleFinder:
         self.linked: set[frozenset[str]] = set()
         self.group_employers: set[str] = set()
         self._vocabulary = self._title_vocabulary()
+        self._starts = [mention.start for mention in self.index.ordered]
+        self._associate_heads = frozenset(w.split()[-1] for w in self.rules.associate_words)
 
     # -- what the other finders found ------------------------------------------------------
 
@@ -692,6 +695,8 @@ class RoleFinder:
                 yield link
 
     def _associate_word(self, token: Token) -> str | None:
+        if token.lower_ not in self._associate_heads:
+            return None
         for size in (2, 1):
             start = token.i - size + 1
             if start < token.sent.start:
@@ -834,10 +839,10 @@ class RoleFinder:
         first = max(0, position - self.rules.description_sentences_back)
         text = self.finder.context.clean_text
         found: Party | None = None
-        for mention in self.index.ordered:
-            if mention.start >= noun.idx:
-                break
-            if mention.start < sentences[first].start_char or mention.schema not in ORG_SCHEMATA:
+        ordered = self.index.ordered
+        begin = bisect_left(self._starts, sentences[first].start_char)
+        for mention in ordered[begin : bisect_left(self._starts, noun.idx)]:
+            if mention.schema not in ORG_SCHEMATA:
                 continue
             before = set(normalise_phrase(text[max(0, mention.start - 60) : mention.start]).split())
             after = normalise_phrase(text[mention.end : mention.end + 60])
