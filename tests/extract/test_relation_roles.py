@@ -328,3 +328,27 @@ def test_a_companys_workers_are_linked_once(nlp: Language) -> None:
     rows = [row for row in _rows(nlp, text) if row.kind == "employment"]
     assert len(rows) == 1
     assert rows[0].target == BUILDER
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        f"The party’s representative {RI} confirmed it.",
+        f"“It is true,” {RI}, the party's deputy representative, said.",
+    ],
+)
+def test_a_title_held_in_the_party_named_before(nlp: Language, second: str) -> None:
+    rows = _rows(nlp, f"The {PARTY} sent a delegation to Russia in May. {second}")
+    assert _links(rows, "membership") == {(RI, PARTY)}
+
+
+def test_a_definite_description_names_the_last_organisation_with_that_head(
+    nlp: Language,
+) -> None:
+    text = (
+        f"The {BUREAU} and the {MINISTRY} signed the contract. Later the bureau’s director "
+        f"{PAK} flew to Russia."
+    )
+    rows = _rows(nlp, text)
+    assert _links(rows, "directorship") == {(PAK, BUREAU)}
+    assert (PAK, MINISTRY) not in _links(rows, "employment")

@@ -209,6 +209,8 @@ class RoleFinder:
         self._vocabulary = self._title_vocabulary()
         self._starts = [mention.start for mention in self.index.ordered]
         self._associate_heads = frozenset(w.split()[-1] for w in self.rules.associate_words)
+        self._sentences: Sequence[Span] = ()
+        self._position = 0
 
     # -- what the other finders found ------------------------------------------------------
 
@@ -273,7 +275,9 @@ class RoleFinder:
     # -- driver ----------------------------------------------------------------------------
 
     def find(self, sentences: Sequence[Span]) -> Iterator[Found]:
+        self._sentences = sentences
         for position, sentence in enumerate(sentences):
+            self._position = position
             yield from self._new(self._titled_names(sentence))
             yield from self._new(self._speakers(sentence, sentences, position))
             yield from self._new(self._affiliations(sentence))
@@ -281,7 +285,7 @@ class RoleFinder:
             yield from self._new(self._parts(sentence))
             yield from self._new(self._associates(sentence))
             yield from self._group_links(self._workers_used(sentence))
-            yield from self._group_links(self._possessed_workers(sentence, sentences, position))
+            yield from self._group_links(self._possessed_workers(sentence))
 
     def _group_links(self, links: Iterable[Link]) -> Iterator[Link]:
         """One group-of-workers employment per employer and document: the same workers are
@@ -343,17 +347,28 @@ class RoleFinder:
         return None
 
     def _org_at(self, token: Token) -> Party | None:
+        """The organisation named at ``token``, or described there when a possessive follows
+        ("the party's representative", "the front company's workers")."""
         mention = self.index.at(token)
+        if mention is None and token.pos_ == "NOUN" and self._possessed_by(token):
+            return self._described(token)
         if mention is None or mention.schema not in ORG_SCHEMATA:
             return None
         party = Party.of(mention)
         return party if self.finder.is_party(party, ORG_SCHEMATA) else None
+
+    @staticmethod
+    def _possessed_by(token: Token) -> bool:
+        following = token.i + 1
+        return following < len(token.doc) and token.doc[following].text in _POSSESSIVE
 
     def _in_title(self, token: Token) -> bool:
         """May ``token`` stand inside a title phrase?"""
         mention = self.index.at(token)
         if mention is not None:
             return mention.schema in ORG_SCHEMATA
+        if token.pos_ == "NOUN" and self._possessed_by(token) and self._described(token):
+            return True
         if token.text in _POSSESSIVE:
             return True
         lower = token.lower_
@@ -387,7 +402,7 @@ class RoleFinder:
 
     def _title_match(self, tokens: list[Token]) -> tuple[int, int, str] | None:
         for start in range(len(tokens)):
-            if self.index.at(tokens[start]) is not None:
+            if self.index.at(tokens[start]) is not None or tokens[start].text in _POSSESSIVE:
                 continue
             for size in (3, 2, 1):
                 window = tokens[start : start + size]
@@ -412,13 +427,13 @@ class RoleFinder:
         for token in tokens[end:]:
             if (org := self._org_at(token)) is not None:
                 return org, False
-        before = start - 1
-        while before >= 0 and self.index.at(tokens[before]) is None:
-            if tokens[before].text not in _POSSESSIVE and not self._modifier(tokens[before]):
+        for token in reversed(tokens[:start]):
+            if (org := self._org_at(token)) is not None:
+                return org, True
+            if self.index.at(token) is not None:
                 return None, False
-            before -= 1
-        if before >= 0 and (org := self._org_at(tokens[before])) is not None:
-            return org, True
+            if token.text not in _POSSESSIVE and not self._modifier(token):
+                return None, False
         return None, False
 
     def _modifier(self, token: Token) -> bool:
@@ -810,44 +825,54 @@ class RoleFinder:
                 link.confidence = self.rules.worker_confidence
                 yield link
 
-    def _possessed_workers(
-        self, sentence: Span, sentences: Sequence[Span], position: int
-    ) -> Iterator[Link]:
+    def _possessed_workers(self, sentence: Span) -> Iterator[Link]:
         """ "Acme's workers", "the Chinese front company's IT workers"."""
         for token in sentence:
             if token.pos_ != "NOUN" or token.lemma_.lower() not in self.finder.rules.worker_nouns:
                 continue
             for owner in children(token, "poss"):
-                employer = self._org_at(owner) or self._described(owner, sentences, position)
+                employer = self._org_at(owner)
                 if employer is None:
                     continue
                 link = self.finder._worker_link(employer, token, owner, sentence)
                 link.confidence = self.rules.worker_confidence
                 yield link
 
-    def _described(self, noun: Token, sentences: Sequence[Span], position: int) -> Party | None:
-        """The organisation a definite description stands for: "the Chinese front company"
-        is the one introduced as "Chinese front company X" or "X, a Chinese front company"
-        a few sentences before."""
-        if noun.lemma_.lower() not in self.rules.description_nouns:
+    def _described(self, noun: Token) -> Party | None:
+        """The organisation a definite description stands for, named at most a few sentences
+        before: "the Chinese front company" is the one introduced as "Chinese front company
+        X" or "X, a Chinese front company"; "the party" is the last one whose name's head is
+        "party"."""
+        if noun.lemma_.lower() not in self.rules.description_nouns or not self._sentences:
             return None
         lefts = list(noun.lefts)
-        if not lefts or lefts[0].lower_ != "the":
+        if not lefts or lefts[0].lower_ != "the" or self.index.at(noun) is not None:
             return None
-        words = {t.lower_ for t in lefts[1:] if t.dep_ in ("amod", "compound", "nmod")}
-        words.add(noun.lower_)
+        modifiers = {t.lower_ for t in lefts[1:] if t.dep_ in ("amod", "compound", "nmod")}
+        sentences, position = self._sentences, self._position
         first = max(0, position - self.rules.description_sentences_back)
-        text = self.finder.context.clean_text
-        found: Party | None = None
-        ordered = self.index.ordered
         begin = bisect_left(self._starts, sentences[first].start_char)
-        for mention in ordered[begin : bisect_left(self._starts, noun.idx)]:
-            if mention.schema not in ORG_SCHEMATA:
-                continue
-            before = set(normalise_phrase(text[max(0, mention.start - 60) : mention.start]).split())
-            after = normalise_phrase(text[mention.end : mention.end + 60])
-            after_words = set(after.split()) if re.match(r"^(a|an|the) ", after) else set()
-            window = list(before) if words <= before else list(after_words)
-            if words <= set(window):
+        found: Party | None = None
+        for mention in self.index.ordered[begin : bisect_left(self._starts, noun.idx)]:
+            if mention.schema in ORG_SCHEMATA and self._introduced_as(
+                mention, noun.lower_, modifiers
+            ):
                 found = Party.of(mention)
         return found if found is not None and self.finder.is_party(found) else None
+
+    def _introduced_as(self, mention: Mention, noun: str, modifiers: set[str]) -> bool:
+        """Was ``mention`` written right after these words ("front company X"), or with them
+        in an apposition ("X, a front company"), or is its name's head the noun (with the
+        modifiers in the name)?"""
+        name = set(normalise_phrase(mention.canonical).split())
+        if organisation_head(mention.canonical) == noun and modifiers <= name:
+            return True
+        words = modifiers | {noun}
+        text = self.finder.context.clean_text
+        reach = len(words) + 3
+        before = normalise_phrase(text[max(0, mention.start - 80) : mention.start]).split()
+        if before and before[-1] == noun and words <= set(before[-reach:]):
+            return True
+        after = normalise_phrase(text[mention.end : mention.end + 80])
+        after_words = after.split()[: reach + 1]
+        return bool(re.match(r"^(a|an|the) ", after)) and words <= set(after_words)
