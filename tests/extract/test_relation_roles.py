@@ -200,6 +200,30 @@ def test_a_definite_title_as_speaker_is_the_person_quoted_before(nlp: Language) 
     assert _role(rows, HAN, LEAGUE) == ["representative"]
 
 
+@pytest.mark.parametrize(
+    "middle",
+    ["", "Officials in Pyongyang deny it. "],
+)
+def test_an_indefinite_title_as_speaker_is_the_person_named_next(
+    nlp: Language, middle: str
+) -> None:
+    text = (
+        f"A {BUREAU} inspector says the quotas were raised twice. {middle}{HAN}, who led the "
+        "survey, said the crews work at night."
+    )
+    rows = _rows(nlp, text)
+    assert _links(rows, "employment") == {(HAN, BUREAU)}
+    assert _role(rows, HAN, BUREAU) == ["inspector"]
+
+
+def test_an_indefinite_speaker_with_two_people_next_stays_unlinked(nlp: Language) -> None:
+    text = (
+        f"A {BUREAU} inspector says the quotas were raised twice. {HAN} and {KIM} said the "
+        "crews work at night."
+    )
+    assert _links(_rows(nlp, text), "employment") == set()
+
+
 def test_an_unnamed_speaker_with_two_people_before_stays_unlinked(nlp: Language) -> None:
     text = (
         f"{HAN} met {KIM} on Friday and said the crews had been moved. “They left in March,” "
@@ -352,3 +376,25 @@ def test_a_definite_description_names_the_last_organisation_with_that_head(
     rows = _rows(nlp, text)
     assert _links(rows, "directorship") == {(PAK, BUREAU)}
     assert (PAK, MINISTRY) not in _links(rows, "employment")
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        (f"{GROUP}'s subsidiary {BUILDER} hired welders.", "subsidiary"),
+        (f"{GROUP}’s Russian arm {BUILDER} hired welders.", "arm"),
+    ],
+)
+def test_a_part_word_between_the_possessive_and_the_name(
+    nlp: Language, text: str, word: str
+) -> None:
+    rows = _rows(nlp, text)
+    assert _links(rows, "subsidiary") == {(GROUP, BUILDER)}
+    assert _role(rows, GROUP, BUILDER) == [word]
+
+
+def test_workers_at_a_company_are_its_employees(nlp: Language) -> None:
+    rows = _rows(nlp, f"About 300 North Korean workers at {BUILDER} live in a dormitory.")
+    assert _links(rows, "employment") == {("North Korean workers", BUILDER)}
+    rows = _rows(nlp, f"The visas for workers at the port went to {BUILDER}.")
+    assert _links(rows, "employment") == set()

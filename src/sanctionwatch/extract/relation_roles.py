@@ -70,6 +70,7 @@ class RoleRules:
     title_confidence: float
     speech_verbs: frozenset[str]
     speaker_sentences_back: int
+    speaker_sentences_ahead: int
     speaker_confidence: float
     membership_heads: frozenset[str]
     affiliation_words: frozenset[str]
@@ -84,6 +85,7 @@ class RoleRules:
     means_verbs: frozenset[str]
     sending_verbs: frozenset[str]
     receiving_preps: frozenset[str]
+    workplace_preps: frozenset[str]
     worker_confidence: float
     description_nouns: frozenset[str]
     description_sentences_back: int
@@ -141,6 +143,7 @@ def parse_role_rules(path: Path, data: Any) -> RoleRules:
         title_confidence=_confidence(path, tit, "titles", "confidence"),
         speech_verbs=_words(path, spk, "speakers", "verbs"),
         speaker_sentences_back=int(_number(path, spk, "speakers", "sentences_back")),
+        speaker_sentences_ahead=int(_number(path, spk, "speakers", "sentences_ahead")),
         speaker_confidence=_confidence(path, spk, "speakers", "confidence"),
         membership_heads=_words(path, mem, "membership", "organisation_heads"),
         affiliation_words=_words(path, mem, "membership", "affiliation_words"),
@@ -155,6 +158,7 @@ def parse_role_rules(path: Path, data: Any) -> RoleRules:
         means_verbs=_words(path, wrk, "workers", "means_verbs"),
         sending_verbs=_words(path, wrk, "workers", "sending_verbs"),
         receiving_preps=_words(path, wrk, "workers", "receiving_preps"),
+        workplace_preps=_words(path, wrk, "workers", "workplace_preps"),
         worker_confidence=_confidence(path, wrk, "workers", "confidence"),
         description_nouns=_words(path, des, "descriptions", "nouns"),
         description_sentences_back=int(_number(path, des, "descriptions", "sentences_back")),
@@ -528,7 +532,10 @@ class RoleFinder:
                 title = self._unnamed_title(subject)
                 if title is None:
                     continue
-                person = self._previous_speaker(subject, sentences, position)
+                if subject.doc[subject.left_edge.i].lower_ == "the":
+                    person = self._previous_speaker(subject, sentences, position)
+                else:  # "A United Nations investigator says ..." then the name
+                    person = self._next_speaker(subject, sentences, position)
                 if person is not None:
                     confidence = self.rules.speaker_confidence
                     yield from self._role_link(person, title, sentence, "roles:speaker", confidence)
@@ -540,7 +547,7 @@ class RoleFinder:
         tokens = sorted(subject.subtree, key=lambda t: t.i)
         if any((m := self.index.at(t)) is not None and m.schema == "Person" for t in tokens):
             return None
-        if not tokens or tokens[0].lower_ != "the":
+        if not tokens or tokens[0].lower_ not in _DETERMINERS:
             return None
         return self._read_title(tokens[1:])
 
@@ -550,9 +557,22 @@ class RoleFinder:
         """The one person named in this sentence (before the subject) and the few before it,
         when that person is the subject of a speech verb."""
         first = max(0, position - self.rules.speaker_sentences_back)
-        doc = subject.doc
+        return self._only_speaker(subject.doc[sentences[first].start : subject.i])
+
+    def _next_speaker(
+        self, subject: Token, sentences: Sequence[Span], position: int
+    ) -> Party | None:
+        """An indefinite title ("a United Nations investigator says") named in the next
+        sentences: the one person named there, the subject of a speech verb."""
+        last = min(len(sentences) - 1, position + self.rules.speaker_sentences_ahead)
+        if last == position:
+            return None
+        return self._only_speaker(subject.doc[subject.i : sentences[last].end])
+
+    def _only_speaker(self, tokens: Span) -> Party | None:
+        doc = tokens.doc
         people: dict[str, Mention] = {}
-        for token in doc[sentences[first].start : subject.i]:
+        for token in tokens:
             mention = self.index.at(token)
             if mention is not None and mention.schema == "Person":
                 people.setdefault(mention.entity_id, mention)
@@ -645,6 +665,15 @@ class RoleFinder:
             word = head if head in self.rules.part_heads else None
             if word is None and after is not None and after.lower_ in self.rules.part_heads:
                 word = after.lower_
+            if word is None:  # "Acme's Russian arm X": the part word between
+                word = next(
+                    (
+                        t.lower_
+                        for t in self._between_possessive(span, sentence)
+                        if t.lower_ in self.rules.part_heads
+                    ),
+                    None,
+                )
             if word is None:
                 continue
             parent = self._possessor(span, sentence)
@@ -663,6 +692,16 @@ class RoleFinder:
             if mention is not None and mention.schema in ORG_SCHEMATA:
                 seen.setdefault((mention.start, mention.end), mention)
         return list(seen.values())
+
+    def _between_possessive(self, span: Span, sentence: Span) -> list[Token]:
+        """The describing words between a possessive and ``span`` (at most three)."""
+        doc = sentence.doc
+        words: list[Token] = []
+        for index in range(span.start - 1, max(sentence.start, span.start - 4), -1):
+            if doc[index].text in _POSSESSIVE:
+                return words
+            words.append(doc[index])
+        return []
 
     def _possessor(self, span: Span, sentence: Span) -> Party | None:
         """The organisation named with a possessive right before ``span`` (lower-case words,
@@ -826,11 +865,14 @@ class RoleFinder:
                 yield link
 
     def _possessed_workers(self, sentence: Span) -> Iterator[Link]:
-        """ "Acme's workers", "the Chinese front company's IT workers"."""
+        """ "Acme's workers", "the Chinese front company's IT workers", "300 North Korean
+        workers at Acme"."""
         for token in sentence:
             if token.pos_ != "NOUN" or token.lemma_.lower() not in self.finder.rules.worker_nouns:
                 continue
-            for owner in children(token, "poss"):
+            owners = children(token, "poss")
+            owners += [obj for _, obj in prep_objects(token, self.rules.workplace_preps)]
+            for owner in owners:
                 employer = self._org_at(owner)
                 if employer is None:
                     continue
