@@ -398,3 +398,21 @@ def test_workers_at_a_company_are_its_employees(nlp: Language) -> None:
     assert _links(rows, "employment") == {("North Korean workers", BUILDER)}
     rows = _rows(nlp, f"The visas for workers at the port went to {BUILDER}.")
     assert _links(rows, "employment") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"Although reporters saw welders at {BUILDER}, manager {RI} said none work there.",
+            {(RI, BUILDER)},
+        ),
+        (f"{BUILDER} and {SHIPPING} share a yard, manager {RI} said.", set()),
+        (f"Reporters saw welders in the yard, manager {RI} said.", set()),
+        (f"Reporters saw welders at the {MINISTRY} yard, manager {RI} said.", set()),
+    ],
+)
+def test_a_bare_company_title_is_held_at_the_one_company_named_before(
+    nlp: Language, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert _links(_rows(nlp, text), "employment") == expected

@@ -68,6 +68,8 @@ class RoleRules:
     title_max_words: int
     quoted_max_words: int
     title_confidence: float
+    bare_titles: frozenset[str]
+    bare_confidence: float
     speech_verbs: frozenset[str]
     speaker_sentences_back: int
     speaker_sentences_ahead: int
@@ -141,6 +143,8 @@ def parse_role_rules(path: Path, data: Any) -> RoleRules:
         title_max_words=int(_number(path, tit, "titles", "max_words")),
         quoted_max_words=int(_number(path, tit, "titles", "quoted_max_words")),
         title_confidence=_confidence(path, tit, "titles", "confidence"),
+        bare_titles=_words(path, tit, "titles", "bare"),
+        bare_confidence=_confidence(path, tit, "titles", "bare_confidence"),
         speech_verbs=_words(path, spk, "speakers", "verbs"),
         speaker_sentences_back=int(_number(path, spk, "speakers", "sentences_back")),
         speaker_sentences_ahead=int(_number(path, spk, "speakers", "sentences_ahead")),
@@ -451,10 +455,41 @@ class RoleFinder:
             if span is None:
                 continue
             person = Party.of(mention)
-            for title in (self._title_before(span, sentence), self._title_after(span, sentence)):
+            titles = [self._title_before(span, sentence), self._title_after(span, sentence)]
+            for title in titles:
                 if title is not None:
                     confidence = self.rules.title_confidence
                     yield from self._role_link(person, title, sentence, "roles:title", confidence)
+            if titles == [None, None] and (bare := self._bare_title(span, sentence)) is not None:
+                confidence = self.rules.bare_confidence
+                yield from self._role_link(person, bare, sentence, "roles:bare-title", confidence)
+
+    def _bare_title(self, name: Span, sentence: Span) -> _Title | None:
+        """ "Although AP saw workers at Acme, manager X said ...": a lower-case company title
+        right before the name, no organisation in it, and one company named before it in
+        the sentence."""
+        doc = sentence.doc
+        index = name.start - 1
+        words: list[Token] = []
+        while index >= sentence.start and len(words) < 3 and doc[index].is_lower:
+            words.insert(0, doc[index])
+            index -= 1
+        phrase = normalise_phrase(" ".join(t.text for t in words))
+        while phrase and phrase not in self.rules.bare_titles:
+            words = words[1:]
+            phrase = normalise_phrase(" ".join(t.text for t in words))
+        if not words or (index >= sentence.start and doc[index].lower_ in _DETERMINERS):
+            return None
+        companies = {
+            m.entity_id: m
+            for m in self._orgs_in(sentence)
+            if m.schema == "Company" and m.end <= words[0].idx
+        }
+        if len(companies) != 1:
+            return None
+        org = Party.of(next(iter(companies.values())))
+        kind = self.title_kind(phrase) or "employment"
+        return _Title(kind, org, True, phrase, words[-1])
 
     def _people_in(self, sentence: Span) -> list[Mention]:
         seen: dict[tuple[int, int], Mention] = {}
