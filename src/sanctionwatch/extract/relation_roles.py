@@ -218,6 +218,7 @@ class RoleFinder:
         self._starts = [mention.start for mention in self.index.ordered]
         self._associate_heads = frozenset(w.split()[-1] for w in self.rules.associate_words)
         self._sentences: Sequence[Span] = ()
+        self._cached: tuple[int, list[Mention]] = (-1, [])
         self._position = 0
 
     # -- what the other finders found ------------------------------------------------------
@@ -491,13 +492,20 @@ class RoleFinder:
         kind = self.title_kind(phrase) or "employment"
         return _Title(kind, org, True, phrase, words[-1])
 
-    def _people_in(self, sentence: Span) -> list[Mention]:
+    def _mentions_in(self, sentence: Span) -> list[Mention]:
+        """Each mention in ``sentence`` once, in order (cached for the sentence at hand)."""
+        if self._cached[0] == sentence.start:
+            return self._cached[1]
         seen: dict[tuple[int, int], Mention] = {}
         for token in sentence:
             mention = self.index.at(token)
-            if mention is not None and mention.schema == "Person":
+            if mention is not None:
                 seen.setdefault((mention.start, mention.end), mention)
-        return list(seen.values())
+        self._cached = (sentence.start, list(seen.values()))
+        return self._cached[1]
+
+    def _people_in(self, sentence: Span) -> list[Mention]:
+        return [m for m in self._mentions_in(sentence) if m.schema == "Person"]
 
     def _title_before(self, name: Span, sentence: Span) -> _Title | None:
         doc = sentence.doc
@@ -721,12 +729,7 @@ class RoleFinder:
             yield from self.finder._links(shape, "roles:part", pairs, span.root, sentence)
 
     def _orgs_in(self, sentence: Span) -> list[Mention]:
-        seen: dict[tuple[int, int], Mention] = {}
-        for token in sentence:
-            mention = self.index.at(token)
-            if mention is not None and mention.schema in ORG_SCHEMATA:
-                seen.setdefault((mention.start, mention.end), mention)
-        return list(seen.values())
+        return [m for m in self._mentions_in(sentence) if m.schema in ORG_SCHEMATA]
 
     def _between_possessive(self, span: Span, sentence: Span) -> list[Token]:
         """The describing words between a possessive and ``span`` (at most three)."""
