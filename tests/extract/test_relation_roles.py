@@ -4,6 +4,7 @@ parts, associates and groups of workers (sentences and names invented for these 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import yaml
 from spacy.language import Language
 
+from sanctionwatch.extract import relations as relations_module
 from sanctionwatch.extract.relation_mentions import mentions_for_names
 from sanctionwatch.extract.relation_query import RelationRow, relation_rows
 from sanctionwatch.extract.relation_roles import (
@@ -89,12 +91,17 @@ def _role(rows: list[RelationRow], source: str, target: str) -> list[str]:
 # ---------------------------------------------------------------- rules file
 
 
-def test_role_rules_load_and_reach_the_extractor_version() -> None:
+def test_role_rules_load_and_reach_the_extractor_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     rules = default_role_rules()
     assert "team leader" in rules.employment_titles
     assert "party" in rules.membership_heads
-    assert f"+roles.{rules.version}+" in extractor_version()
-    assert len(extractor_version()) <= 32  # statements.origin_version is VARCHAR(32)
+    current = extractor_version()
+    assert len(current) <= 32  # statements.origin_version is VARCHAR(32)
+    bumped = replace(rules, version=f"{rules.version}9")
+    monkeypatch.setattr(relations_module, "default_role_rules", lambda: bumped)
+    assert extractor_version() != current  # a new roles.yaml re-runs relation extraction
 
 
 def test_role_rules_errors_name_the_file_and_the_key(tmp_path: Path) -> None:
