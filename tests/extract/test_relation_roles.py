@@ -423,3 +423,16 @@ def test_a_bare_company_title_is_held_at_the_one_company_named_before(
     nlp: Language, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert _links(_rows(nlp, text), "employment") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        (f"{BUILDER}, which hires North Korean welders, won the tender.", "North Korean welders"),
+        (f"{SHIPPING} employs a dozen North Korean waitresses.", "North Korean waitresses"),
+        (f"The sculptors sent to {GROUP} cast two statues.", "sculptors"),
+    ],
+)
+def test_workers_named_by_their_trade_are_a_group(nlp: Language, text: str, group: str) -> None:
+    rows = [row for row in _rows(nlp, text) if row.kind == "employment"]
+    assert [row.source for row in rows] == [group]
