@@ -430,7 +430,7 @@ def test_a_bare_company_title_is_held_at_the_one_company_named_before(
     [
         (f"{BUILDER}, which hires North Korean welders, won the tender.", "North Korean welders"),
         (f"{SHIPPING} employs a dozen North Korean waitresses.", "North Korean waitresses"),
-        (f"The sculptors sent to {GROUP} cast two statues.", "sculptors"),
+        (f"The sculptors sent to {GROUP} built two statues.", "sculptors"),
     ],
 )
 def test_workers_named_by_their_trade_are_a_group(nlp: Language, text: str, group: str) -> None:
