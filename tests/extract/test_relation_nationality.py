@@ -20,7 +20,11 @@ from sanctionwatch.extract.relation_nationality_rules import (
 )
 from sanctionwatch.extract.relation_query import RelationRow, relation_rows
 from sanctionwatch.extract.relation_rules import RelationRulesError
-from sanctionwatch.extract.relations import extract_relations, extractor_version
+from sanctionwatch.extract.relations import (
+    extract_relations,
+    extractor_version,
+    rule_file_versions,
+)
 from sanctionwatch.extract.types import DocumentContext
 from sanctionwatch.store.offsets import OffsetMap
 from sanctionwatch.store.statements import Statement
@@ -116,7 +120,8 @@ def test_rules_load_validate_and_reach_the_extractor_version() -> None:
     assert "leader" not in rules.person_nouns  # a state's office, not a nationality
     assert {"firm", "company"} <= rules.organisation_nouns
     assert rules.group_counts["three"] == 3
-    assert f"+nat.{rules.version}" in extractor_version()
+    assert rule_file_versions()["nationality"] == rules.version
+    assert f"+n{rules.version}" in extractor_version()
     assert len(extractor_version()) <= 32  # statements.origin_version is VARCHAR(32)
 
 

@@ -21,7 +21,11 @@ from sanctionwatch.extract.relation_sweeps import (
     default_sweep_rules,
     load_sweep_rules_file,
 )
-from sanctionwatch.extract.relations import extract_relations, extractor_version
+from sanctionwatch.extract.relations import (
+    extract_relations,
+    extractor_version,
+    rule_file_versions,
+)
 from sanctionwatch.extract.types import DocumentContext
 from sanctionwatch.store.offsets import OffsetMap
 
@@ -78,7 +82,8 @@ def test_sweep_rules_load_and_reach_the_extractor_version() -> None:
     rules = default_sweep_rules()
     assert {"target", "block"} <= rules.designation_verbs
     assert "office" in rules.authority_nouns
-    assert f"+sweeps.{rules.version}+" in extractor_version()
+    assert rule_file_versions()["sweeps"] == rules.version
+    assert f"+s{rules.version}+" in extractor_version()
 
 
 def test_sweep_rules_bad_section_names_the_file(tmp_path: Path) -> None:

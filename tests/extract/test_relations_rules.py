@@ -45,7 +45,7 @@ def test_version_of_statements_follows_the_rules_version(tmp_path: Path) -> None
     path = tmp_path / "rules.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     rules = load_rules(path)
-    assert extractor_version(rules).endswith("rules.9.9.9")
+    assert extractor_version(rules).endswith("+r9.9.9")
     assert extractor_version(rules) != EXTRACTOR_VERSION
 
 

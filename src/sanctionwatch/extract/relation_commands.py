@@ -9,7 +9,16 @@ from sanctionwatch.clikit import print_table as _print_table
 from sanctionwatch.extract.relation_query import RelationRow, list_relations
 from sanctionwatch.extract.relations import RELATION_KINDS
 
-_SHOWN_PROPS = ("role", "percentage", "startDate", "authority", "reason", "basis", "summary")
+_SHOWN_PROPS = (
+    "role",
+    "relationship",
+    "percentage",
+    "startDate",
+    "authority",
+    "reason",
+    "basis",
+    "summary",
+)
 
 
 def _properties(row: RelationRow) -> str:

@@ -26,6 +26,7 @@ LINK_ENDS: dict[str, tuple[str, str]] = {
     "Directorship": ("director", "organization"),
     "Employment": ("employee", "employer"),
     "Membership": ("member", "organization"),
+    "Associate": ("person", "associate"),
     "UnknownLink": ("subject", "object"),
     "Sanction": ("entity", "authority"),
 }

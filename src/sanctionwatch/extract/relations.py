@@ -23,6 +23,7 @@ from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFi
 from sanctionwatch.extract.relation_nationality import NationalityFinder
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import MentionIndex, Party
+from sanctionwatch.extract.relation_roles import RoleFinder, default_role_rules
 from sanctionwatch.extract.relation_rules import RelationRules, default_rules, normalise_phrase
 from sanctionwatch.extract.relation_sweeps import SweepFinder, default_sweep_rules
 from sanctionwatch.extract.types import DocumentContext, Mention
@@ -53,11 +54,25 @@ RELATION_KINDS = (
 """Every ``kind`` this extractor emits; link entity ids start with ``rel-<kind>-``."""
 
 
+RULE_FILE_KEYS = {"sweeps": "s", "nationality": "n", "roles": "ro", "rules": "r"}
+"""Short key of each rules file in ``origin_version`` (the column holds 32 characters)."""
+
+
+def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
+    """The version of every rules file relation extraction reads, by file."""
+    return {
+        "sweeps": default_sweep_rules().version,
+        "nationality": default_nationality_rules().version,
+        "roles": default_role_rules().version,
+        "rules": (rules or default_rules()).version,
+    }
+
+
 def extractor_version(rules: RelationRules | None = None) -> str:
-    """``origin_version`` of the statements: code version plus rules-file version."""
-    sweeps = default_sweep_rules().version
-    nationality = f"+nat.{default_nationality_rules().version}"
-    full = f"{CODE_VERSION}+sweeps.{sweeps}{nationality}+rules.{(rules or default_rules()).version}"
+    """``origin_version`` of the statements: code version plus each rules file's version
+    (``3+s1+n1+ro1+r1.2.1``), or a digest of them if that outgrows the column."""
+    files = rule_file_versions(rules)
+    full = CODE_VERSION + "".join(f"+{RULE_FILE_KEYS[name]}{files[name]}" for name in files)
     if len(full) <= ORIGIN_VERSION_WIDTH:
         return full
     return f"{CODE_VERSION}+{hashlib.sha1(full.encode('utf-8')).hexdigest()[:16]}"
@@ -178,12 +193,14 @@ def find_relations(
     rules = rules or default_rules()
     finder = SentenceFinder(MentionIndex(doc, mentions), rules, context)
     sentences = list(doc.sents)
+    roles = RoleFinder(finder)  # records what the rules link, then reads roles they miss
     for sentence in sentences:
-        yield from finder.find(sentence)
+        yield from roles.seen(finder.find(sentence))
     if rules.enumerations is not None:
         yield from DesignationFinder(finder, rules.enumerations).find(sentences)
-    yield from SweepFinder(finder, default_sweep_rules()).find(sentences)
+    yield from roles.seen(SweepFinder(finder, default_sweep_rules()).find(sentences))
     yield from NationalityFinder(finder).find(sentences)
+    yield from roles.find(sentences)
 
 
 def relation_statements(
