@@ -11,6 +11,7 @@ Public API (see ``docs/claims.md``): :func:`find_claims` (no database), :func:`e
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -24,7 +25,6 @@ from sqlalchemy.orm import Session
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit import analysis
 from sanctionwatch.extract.claimkit.dates import (
-    DEADLINE_WORD,
     DateExpression,
     DocumentDate,
     find_dates,
@@ -60,6 +60,8 @@ log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
 EXTRACTOR_VERSION = "0.3.0"
+IMMINENT_DEADLINE_RULE = "imminent-deadline"
+"""The ingest rule that dates a text by a deadline it says is close (``ingest/metadata.py``)."""
 DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
@@ -117,8 +119,6 @@ class _Reader:
         except (IndexError, ValueError, KeyError, TypeError) as error:
             # An odd date must not cost the document its claims: no deadline, then.
             log.warning("%s: deadline pass skipped: %s", context.document_id[:12], error)
-        if self.deadline is not None:
-            self.published = self._imminent_deadline_date(self.deadline) or published
 
     def read(self) -> list[Claim]:
         quantities = find_quantities(self.text, self.vocabulary)
@@ -208,27 +208,6 @@ class _Reader:
                 d for d in dates if d.deadline and d.as_of and d.kind != "relative-inferred"
             )
         return max(deadlines, key=lambda d: d.as_of or "", default=None)
-
-    def _imminent_deadline_date(self, deadline: DateExpression) -> DocumentDate | None:
-        """An article whose date is only a lower bound, about a deadline it says is close or
-        unlikely to be met, was written shortly before that deadline: date it to its month."""
-        published = self.published
-        pattern = self.vocabulary.imminent_deadline
-        if published is None or not published.inferred or pattern is None or not deadline.as_of:
-            return None
-        if deadline.as_of[: len(published.iso)] <= published.iso[: len(deadline.as_of)]:
-            return None
-        imminent = any(
-            DEADLINE_WORD.search(sentence.text) and pattern.search(sentence.text)
-            for sentence in analysis.sentences(self.doc)
-        )
-        if not imminent:
-            return None
-        note = (
-            f"month of the imminent deadline {deadline.as_of} (“{deadline.text.strip()}”); "
-            f"the publication date {published.iso} is only a lower bound"
-        )
-        return DocumentDate(deadline.as_of[:7], inferred=True, note=note)
 
     def _continues(self, sentence: Any) -> bool:
         """Does ``sentence`` open with a word that points back ("This labour export ...")?"""
@@ -475,9 +454,33 @@ def stored_publication_date(session: Session, context: DocumentContext) -> Docum
     """The document's date as ingest stored it: keeps "2017-09" (which ``context.published``
     cannot hold) and whether it was inferred rather than given."""
     row = session.get(DocumentRow, context.document_id)
-    if row is None or not row.published_at:
+    return None if row is None else publication_date_of(row)
+
+
+def publication_date_of(row: DocumentRow) -> DocumentDate | None:
+    """The date ingest stored for a document row, with a note when its rule matters."""
+    if not row.published_at:
         return None
-    return DocumentDate.parse(row.published_at, inferred=row.date_kind == "inferred")
+    published = DocumentDate.parse(row.published_at, inferred=row.date_kind == "inferred")
+    if published is None or not published.inferred:
+        return published
+    return replace(published, note=_inferred_date_note(published, row.date_evidence))
+
+
+def _inferred_date_note(published: DocumentDate, evidence: str | None) -> str:
+    """How ingest inferred the date, when the rule matters to an analyst reading an as-of date:
+    a date moved to an imminent deadline (ingest's rule ``imminent-deadline``) says so."""
+    try:
+        found = json.loads(evidence or "{}")
+    except ValueError:
+        return ""
+    if not isinstance(found, dict) or found.get("method") != IMMINENT_DEADLINE_RULE:
+        return ""
+    phrase = str(found.get("phrase") or "").strip()
+    return (
+        f"month of the imminent deadline {published.iso} (“{phrase}”); the text's own dates "
+        "are only a lower bound (publication date inferred by ingest)"
+    )
 
 
 def replace_document_claims(session: Session, document_id: str, claims: Sequence[Claim]) -> None:

@@ -75,9 +75,10 @@ class Vocabulary:
     asserter_ignore: frozenset[str]
     events: tuple[EventAnchor, ...]
     place_index: dict[str, str] = field(default_factory=dict)
+    places_as_written: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Short names matched with their capitals only, in texts naming the place in full."""
     looking_ahead: re.Pattern[str] | None = None
     start_events: re.Pattern[str] | None = None
-    imminent_deadline: re.Pattern[str] | None = None
     deadline_passed: re.Pattern[str] | None = None
     continuation_openers: tuple[str, ...] = ()
     asserter_generic_head: frozenset[str] = frozenset()
@@ -149,6 +150,25 @@ def _phrases(raw: Any, where: str, template: str = r"\b(?:{})\b") -> re.Pattern[
     return re.compile(template.format("|".join(escaped)), re.IGNORECASE)
 
 
+def _as_written(
+    raw: Any, path: Path, places: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """``places_as_written``: place key -> names kept with their capitals ("the North")."""
+    if raw is None:
+        return {}
+    where = f"{path}: places_as_written"
+    if not isinstance(raw, dict):
+        raise VocabularyError(f"{where}: expected a mapping of place keys to lists of names")
+    result: dict[str, tuple[str, ...]] = {}
+    for key, names in raw.items():
+        if str(key) not in places:
+            raise VocabularyError(f"{where}.{key}: not a key of `places`")
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            raise VocabularyError(f"{where}.{key}: expected a list of names")
+        result[str(key)] = tuple(names)
+    return result
+
+
 def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
     """Validate the parsed YAML ``data`` (read from ``path``) into a :class:`Vocabulary`."""
     if not isinstance(data, dict) or "version" not in data:
@@ -192,13 +212,13 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         asserter_ignore=frozenset(_strings(data.get("asserter_ignore"), "asserter_ignore")),
         events=tuple(events),
         place_index={_fold(name): key for key, names in places.items() for name in names},
+        places_as_written=_as_written(data.get("places_as_written"), path, places),
         looking_ahead=_phrases(data.get("looking_ahead"), f"{path}: looking_ahead"),
         start_events=_phrases(
             data.get("start_events"),
             f"{path}: start_events",
             r"\bsince\s+(?:(?:the|its|their|that)\s+(?:[\w-]+\s+){{0,2}}?)?(?:{})\b",
         ),
-        imminent_deadline=_phrases(data.get("imminent_deadline"), f"{path}: imminent_deadline"),
         deadline_passed=_phrases(data.get("deadline_passed"), f"{path}: deadline_passed"),
         continuation_openers=_strings(data.get("continuation_openers"), "continuation_openers"),
         asserter_generic_head=frozenset(_strings(data.get("asserter_generic_head"), "head")),
