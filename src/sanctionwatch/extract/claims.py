@@ -114,6 +114,8 @@ class _Reader:
         self.labels = _labels(mentions, len(self.text))
         self.version = extractor_version(vocabulary)
         self.deadline: DateExpression | None = None
+        self.totals: set[str] = set()
+        """Ids of claims counting one number over nouns of different units."""
         try:
             self.deadline = self._document_deadline()
         except (IndexError, ValueError, KeyError, TypeError) as error:
@@ -155,6 +157,11 @@ class _Reader:
                         before = self._dates(previous, anchor)
                         source = analysis.sentence_asserter(previous, self.actors, self.vocabulary)
                         found = [_continue_from_date(before, source, claim) for claim in found]
+                undated = any(claim.as_of_rule == "document-date" for claim in found)
+                # A present-tense sentence reports the time of writing ("About 900 remain").
+                if index and undated and sentence.root.tag_ not in PRESENT_TENSE_TAGS:
+                    framing = self._as_of_frame(all_sentences[index - 1], anchor)
+                    found = [_as_of_from_frame(framing, claim) for claim in found]
                 claims.extend(found)
                 previous_claims = (index, found)
             except (IndexError, ValueError, KeyError) as error:
@@ -165,7 +172,22 @@ class _Reader:
                     sentence.start_char,
                     error,
                 )
-        return _deduplicate(claims)
+        return _drop_restated_totals(_deduplicate(claims), self.totals)
+
+    def _as_of_frame(self, previous: Any, anchor: str | None) -> DateExpression | None:
+        """ "As of Dec. 22 last year, ... . Authorities found 115 workers ...": the one "as of"
+        date the sentence before states frames the undated figures of the next one."""
+        opening = len(previous.text) - len(AS_OF_OPENING.sub("", previous.text, count=1))
+        framing = [
+            d
+            for d in self._dates(previous, anchor)
+            if d.as_of
+            and d.role == "as_of"
+            and d.kind != "document-date"
+            and d.start - previous.start_char <= opening
+            and AS_OF_FRAME.match(d.text.strip())
+        ]
+        return framing[0] if len(framing) == 1 else None
 
     def _dates(
         self, sentence: Any, anchor: str | None, deadline: str | None = None
@@ -248,6 +270,11 @@ class _Reader:
             self._claim(quantity, root, noun, found, dates, [f for f in figures if f != quantity])
             for quantity, root, noun, found in measured
         ]
+        self.totals.update(
+            claim.id
+            for claim, (_, _, noun, _) in zip(claims, measured, strict=True)
+            if noun is not None and noun.via == "total"
+        )
         for index, upper in widening:
             if claims[index].value_low is None:
                 claims[index] = _widen(claims[index], upper)
@@ -368,6 +395,45 @@ def _continue_from(previous: list[Claim], claim: Claim) -> Claim:
             claim, asserted_by=source.asserted_by, asserter_entity_id=source.asserter_entity_id
         )
     return claim
+
+
+AS_OF_FRAME = re.compile(r"(?:as\s+of|as\s+at)\b", re.IGNORECASE)
+PRESENT_TENSE_TAGS = frozenset({"VBP", "VBZ"})
+AS_OF_OPENING = re.compile(r"^[\W_]*")
+"""Bullets, quotes and spaces before the first word of a sentence."""
+
+
+def _as_of_from_frame(framing: DateExpression | None, claim: Claim) -> Claim:
+    if framing is None or claim.as_of_rule != "document-date":
+        return claim
+    return replace(
+        claim,
+        as_of=framing.as_of,
+        as_of_kind=framing.kind,
+        as_of_phrase=framing.text.strip(),
+        as_of_rule="as-of-before",
+        as_of_note=f"the sentence before states the figures “{framing.text.strip()}”",
+    )
+
+
+def _drop_restated_totals(claims: list[Claim], totals: set[str]) -> list[Claim]:
+    """ "ten nationals and firms" where the text also counts "seven nationals" and "three
+    firms": a total of counts given apart is not a figure of its own."""
+    if not totals:
+        return claims
+    counts = [c for c in claims if c.id not in totals and c.unit in COUNT_UNITS]
+
+    def restated(total: Claim) -> bool:
+        return any(
+            a.value + b.value == total.value and a.unit != b.unit
+            for i, a in enumerate(counts)
+            for b in counts[i + 1 :]
+        )
+
+    return [c for c in claims if c.id not in totals or not restated(c)]
+
+
+COUNT_UNITS = frozenset({"persons", "companies", "entities"})
 
 
 def _widen(claim: Claim, upper: Quantity) -> Claim:

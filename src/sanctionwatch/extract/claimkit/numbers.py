@@ -133,6 +133,8 @@ class Quantity:
     vague: bool = False
     decimal_comma: bool = False
     from_words: bool = False
+    lone_one: bool = False
+    """ "one individual" outside a list of counts: a figure only for measures that count one."""
 
 
 def parse_digits(raw: str) -> tuple[float, bool]:
@@ -274,7 +276,7 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
     raw_number = match.group("num")
     number_start, number_end = match.span("num")
     digits = bool(re.match(r"\d", raw_number))
-    decimal_comma = False
+    decimal_comma = lone_one = False
     if digits:
         core, scale = _split_scale(raw_number)
         parsed, decimal_comma = parse_digits(core)
@@ -292,13 +294,11 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
         words_value = parse_words(raw_number)
         if raw_number.split()[0].lower() in ("hundred", "thousand", "million", "billion"):
             return None  # "thousand" alone is not a figure ("several thousand" is vague)
+        one = raw_number.lower() == "one"
+        listed = one and _one_in_a_list_of_counts(text, number_start, number_end, vocabulary)
+        lone_one = one and not listed and _counted_noun_follows(text, number_end, vocabulary)
         if words_value is None or (
-            words_value <= 1
-            and not match.group("pct")
-            and not (
-                raw_number.lower() == "one"
-                and _one_in_a_list_of_counts(text, number_start, number_end, vocabulary)
-            )
+            words_value <= 1 and not match.group("pct") and not (listed or lone_one)
         ):
             return None
         value, scale = words_value, 1.0
@@ -329,6 +329,7 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
         scale=scale,
         decimal_comma=decimal_comma,
         from_words=not digits,
+        lone_one=lone_one,
     )
 
 
@@ -431,4 +432,26 @@ def find_quantities(text: str, vocabulary: Vocabulary) -> list[Quantity]:
         q for q in found if not any(s <= q.number_start and q.number_end <= e for s, e in phones)
     ]
     found.sort(key=lambda quantity: quantity.start)
-    return _merge_ranges(text, found)
+    return _drop_conversions(text, _merge_ranges(text, found))
+
+
+CONVERSION_GAP = re.compile(
+    r"\s*[(\[]\s*(?:about|around|approximately|roughly|some|~|c\.)?\s*$", re.I
+)
+"""Between a sum and the same sum in another currency in brackets: "$800 (£645)"."""
+
+
+def _drop_conversions(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """ "$45bn (£28bn)", "$800 (about €740)": the bracketed sum restates the one before in
+    another currency; it is not a figure of its own."""
+    kept: list[Quantity] = []
+    for quantity in quantities:
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and previous.kind == quantity.kind == "money"
+            and CONVERSION_GAP.fullmatch(text, previous.end, quantity.start)
+        ):
+            continue
+        kept.append(quantity)
+    return kept
