@@ -5,7 +5,7 @@ tests, in varied forms; none is taken from a page of any set."""
 from __future__ import annotations
 
 from spacy.language import Language
-from test_claims import read  # noqa: F401  (used by the figure tests below)
+from test_claims import read
 
 from sanctionwatch.extract.claimkit.places import collect_places
 from sanctionwatch.extract.claimkit.vocabulary import default_vocabulary
@@ -44,3 +44,199 @@ def test_north_alone_is_not_north_korea(nlp: Language) -> None:
     # No full name of North Korea in the text: "the North" may be any north.
     text = "Loggers from Vietnam work in camps north of Moscow, and the North sends none."
     assert all(key != "north_korea" for _name, key in _place_keys(nlp, text))
+
+
+def _found(nlp: Language, text: str) -> list[tuple[str, float, str]]:
+    return [(c.measure, c.value, c.unit) for c in read(nlp, text)]
+
+
+def _stems(nlp: Language, text: str) -> list[tuple[str, float, str]]:
+    return [(measure.split(":")[0], value, unit) for measure, value, unit in _found(nlp, text)]
+
+
+# --- units of count: sites, member states, soldiers, businesses shut --------------------------
+
+
+def test_sites_using_north_korean_workers(nlp: Language) -> None:
+    assert _found(
+        nlp, "Three logging camps in Siberia still use North Korean labourers, the report said."
+    ) == [("dprk_worker_sites_in:siberia", 3, "sites")]
+    assert _stems(
+        nlp, "North Korean crews worked on at least five building sites in Vladivostok."
+    ) == [("dprk_worker_sites_in", 5, "sites")]
+
+
+def test_sites_and_camps_with_nothing_north_korean_are_not_figures(nlp: Language) -> None:
+    assert read(nlp, "Two camps in Jordan host Syrian refugees who work on farms.") == []
+    assert read(nlp, "The contractor opened four new sites in Vladivostok in 2019.") == []
+
+
+def test_countries_reporting_on_implementation(nlp: Language) -> None:
+    assert _stems(
+        nlp, "Only 12 states submitted implementation reports to the committee in 2019."
+    ) == [("sanctions_implementation_reports", 12, "countries")]
+    assert _stems(
+        nlp, "By March, 60 member states had filed reports on the implementation of the resolution."
+    ) == [("sanctions_implementation_reports", 60, "countries")]
+    assert read(nlp, "Twelve countries signed the declaration on trade in 2019.") == []
+
+
+def test_a_number_right_after_a_year_is_not_part_of_the_date(nlp: Language) -> None:
+    (claim,) = read(
+        nlp, "As of 1 June 2020 37 member states had submitted reports on their implementation."
+    )
+    assert (claim.value, claim.unit, claim.as_of) == (37, "countries", "2020-06-01")
+
+
+def test_soldiers_are_troops_not_workers(nlp: Language) -> None:
+    assert _found(nlp, "North Korea deployed 12,000 soldiers to Russia in October 2024.") == [
+        ("dprk_troops_sent_to:russia", 12000, "persons")
+    ]
+    # The nationality of what a country sends: "Pyongyang sent ...".
+    assert _stems(nlp, "Pyongyang has sent about 3,000 more troops, officials in Seoul said.") == [
+        ("dprk_troops_sent_to", 3000, "persons")
+    ]
+    assert _stems(nlp, "Some 1,500 North Korean soldiers remain in Kursk.") == [
+        ("dprk_troops_in", 1500, "persons")
+    ]
+    assert read(nlp, "Ukraine said 2,000 Russian soldiers were wounded near Kursk.") == []
+
+
+def test_businesses_and_restaurants_shut_down(nlp: Language) -> None:
+    found = _found(
+        nlp,
+        "Mongolia closed all firms run by North Koreans, among them 6 companies and 3 restaurants.",
+    )
+    assert found == [
+        ("dprk_companies_closed_in:mongolia", 6, "companies"),
+        ("dprk_restaurants_closed_in:mongolia", 3, "companies"),
+    ]
+    assert read(nlp, "The city closed 40 restaurants for a health inspection in 2019.") == []
+
+
+# --- number words: one, and one number over two nouns --------------------------------------
+
+
+def test_one_individual_or_entity_named_by_a_designation(nlp: Language) -> None:
+    assert _found(nlp, "One individual, Pak Chol, was designated by the Treasury on Tuesday.") == [
+        ("designated_individuals", 1, "persons")
+    ]
+    assert _found(nlp, "The EU also sanctioned one entity, a shipping firm based in Dalian.") == [
+        ("designated_entities", 1, "entities")
+    ]
+
+
+def test_one_is_no_figure_outside_a_designation(nlp: Language) -> None:
+    assert read(nlp, "One worker said the camp near Tomsk was cold, in 2019.") == []
+    assert read(nlp, "One company in Tomsk employs North Korean workers.") == []
+
+
+def test_a_total_over_two_kinds_is_one_count_of_designations(nlp: Language) -> None:
+    assert _found(nlp, "OFAC sanctioned five entities and individuals on Friday.") == [
+        ("designated_entities", 5, "entities")
+    ]
+
+
+def test_a_total_restating_counts_given_apart_is_dropped(nlp: Language) -> None:
+    found = _found(
+        nlp,
+        "The Treasury targeted nine nationals and firms on Friday. "
+        "It designated six North Korean nationals and three firms under an executive order.",
+    )
+    assert found == [
+        ("designated_individuals", 6, "persons"),
+        ("designated_entities", 3, "companies"),
+    ]
+
+
+def test_a_conjunct_with_its_own_determiner_is_not_counted(nlp: Language) -> None:
+    assert _found(nlp, "The Treasury sanctioned three North Koreans and their company.") == [
+        ("designated_individuals", 3, "persons")
+    ]
+
+
+# --- designations: added to the lists, totals of the lists --------------------------------
+
+
+def test_persons_added_to_the_lists_are_designations(nlp: Language) -> None:
+    assert _found(
+        nlp, "The Council added 12 persons and two entities to the sanctions list on Monday."
+    ) == [("designated_individuals", 12, "persons"), ("designated_entities", 2, "entities")]
+    assert not any(
+        measure.startswith("designated")
+        for measure, *_ in _found(nlp, "The firm added 40 North Korean workers to its payroll.")
+    )
+
+
+def test_totals_of_the_lists(nlp: Language) -> None:
+    assert _found(
+        nlp,
+        "The decision raises the total number of listed persons to 80 persons and 75 entities.",
+    ) == [
+        ("designated_individuals_total", 80, "persons"),
+        ("designated_entities_total", 75, "entities"),
+    ]
+    found = _stems(
+        nlp,
+        "After the sanctions, the total number of North Korean workers in Russia fell to 10,000.",
+    )
+    assert found == [("dprk_workers_in", 10000, "persons")]
+
+
+# --- money: cryptocurrency, monthly pay, conversions -----------------------------------------
+
+
+def test_cryptocurrency_laundered_or_stolen(nlp: Language) -> None:
+    assert _found(nlp, "The network laundered about $2.5 million in cryptocurrency.") == [
+        ("dprk_crypto_converted", 2_500_000, "USD")
+    ]
+    assert _found(nlp, "Hackers linked to Pyongyang stole $600 million in crypto in 2022.") == [
+        ("dprk_crypto_stolen", 600_000_000, "USD")
+    ]
+    assert read(nlp, "Bitcoin rose to $60,000 in March.") == []
+
+
+def test_a_monthly_stipend_named_before_the_figure(nlp: Language) -> None:
+    (claim,) = read(nlp, "Each North Korean worker is paid a monthly stipend of about $500.")
+    assert (claim.measure, claim.value, claim.unit, claim.period) == (
+        "dprk_worker_pay",
+        500,
+        "USD",
+        "month",
+    )
+
+
+def test_a_sum_restated_in_another_currency_is_one_figure(nlp: Language) -> None:
+    (claim,) = read(nlp, "The workers were paid a monthly wage of $800 (£645), officials said.")
+    assert (claim.value, claim.unit) == (800, "USD")
+    assert read(nlp, "The tower will cost $45bn (£28bn) when it is finished.") == []
+
+
+# --- as-of stated in the sentence before -----------------------------------------------------
+
+
+def test_an_as_of_date_opening_the_sentence_before_dates_the_next_figures(nlp: Language) -> None:
+    first, second = read(
+        nlp,
+        "As of March 1, 2019, all North Korean workers in Laos had been sent home, officials "
+        "said. Inspectors found 140 North Korean workers at two sites in Vientiane.",
+    )[:2]
+    assert (first.value, first.as_of, first.as_of_rule) == (140, "2019-03-01", "as-of-before")
+    assert (second.value, second.unit, second.as_of) == (2, "sites", "2019-03-01")
+
+
+def test_an_as_of_date_inside_the_sentence_before_or_a_present_tense_does_not(
+    nlp: Language,
+) -> None:
+    inside = read(
+        nlp,
+        "Russia had sent home most workers as of 2018, officials said. "
+        "Inspectors found 140 North Korean workers in Tomsk.",
+    )
+    assert [(c.value, c.as_of_rule) for c in inside] == [(140, "document-date")]
+    present = read(
+        nlp,
+        "As of March 1, 2019, most North Korean workers in Laos had been sent home. "
+        "About 140 North Korean workers remain in Vientiane.",
+    )
+    assert [(c.value, c.as_of_rule) for c in present] == [(140, "document-date")]
