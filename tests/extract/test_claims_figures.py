@@ -240,3 +240,21 @@ def test_an_as_of_date_inside_the_sentence_before_or_a_present_tense_does_not(
         "About 140 North Korean workers remain in Vientiane.",
     )
     assert [(c.value, c.as_of_rule) for c in present] == [(140, "document-date")]
+
+
+def test_money_in_other_currencies_and_short_scales(nlp: Language) -> None:
+    assert [
+        (c.measure, c.value, c.unit)
+        for c in read(nlp, "North Korean crews earned about 1.2 million euros in Poland in 2016.")
+    ] == [("dprk_overseas_earnings", 1_200_000, "EUR")]
+    (claim,) = read(nlp, "North Korea earned $2.5m from its workers abroad in 2017.")
+    assert (claim.value, claim.unit) == (2_500_000, "USD")
+    (pay,) = read(nlp, "Each North Korean worker earns 40,000 rubles a month.")
+    assert (pay.measure, pay.value, pay.unit, pay.period) == (
+        "dprk_worker_pay",
+        40_000,
+        "RUB",
+        "month",
+    )
+    # A bare "m" after digits without a currency is metres, not millions.
+    assert read(nlp, "The wall is 5m high, and the crews finished it in 2019.") == []

@@ -30,7 +30,7 @@ UNITS = {
 SCALES = {
     "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
     "trillion": 1_000_000_000_000, "mln": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
-    "bln": 1_000_000_000, "tn": 1_000_000_000_000, "k": 1_000,
+    "bln": 1_000_000_000, "tn": 1_000_000_000_000, "k": 1_000, "m": 1_000_000,
 }  # fmt: skip
 DENOMINATORS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
@@ -59,7 +59,8 @@ _DIGITS = (
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)"
     r"|\d+(?:[.,]\d+)?(?!\d)"
 )
-_SCALE = r"(?:\s*-?\s*(?:hundred|thousand|million|billion|trillion|mln|bln|mn|bn|tn)\b)"
+# "$2.5m": a bare "m" is millions only glued to the digits (a spaced "5 m" may be metres).
+_SCALE = r"(?:\s*-?\s*(?:hundred|thousand|million|billion|trillion|mln|bln|mn|bn|tn)\b|m\b)"
 _WORD_SEQ = (
     rf"(?:an?\s+(?=(?:hundred|thousand|million|billion|dozen)\b))?"
     rf"(?:{_WORD})(?:(?:\s*-\s*|\s+|\s+and\s+)(?:{_WORD}))*\b"
@@ -279,6 +280,8 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
     decimal_comma = lone_one = False
     if digits:
         core, scale = _split_scale(raw_number)
+        if raw_number.lower().endswith("m") and not (match.group("cur") or match.group("cursuf")):
+            return None  # "5m high": metres; only a sum is written "$5m"
         parsed, decimal_comma = parse_digits(core)
         value = parsed * scale
         plain = scale == 1 and not (
