@@ -105,7 +105,7 @@ def test_soldiers_are_troops_not_workers(nlp: Language) -> None:
 def test_businesses_and_restaurants_shut_down(nlp: Language) -> None:
     found = _found(
         nlp,
-        "Mongolia closed all firms run by North Koreans, among them 6 companies and 3 restaurants.",
+        "Mongolia ordered 6 companies and 3 restaurants owned by North Koreans to close.",
     )
     assert found == [
         ("dprk_companies_closed_in:mongolia", 6, "companies"),
@@ -150,8 +150,8 @@ def test_a_total_restating_counts_given_apart_is_dropped(nlp: Language) -> None:
 
 
 def test_a_conjunct_with_its_own_determiner_is_not_counted(nlp: Language) -> None:
-    assert _found(nlp, "The Treasury sanctioned three North Koreans and their company.") == [
-        ("designated_individuals", 3, "persons")
+    assert _found(nlp, "OFAC designated two North Korean nationals and their trading firm.") == [
+        ("designated_individuals", 2, "persons")
     ]
 
 
