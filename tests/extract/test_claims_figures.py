@@ -258,3 +258,46 @@ def test_money_in_other_currencies_and_short_scales(nlp: Language) -> None:
     )
     # A bare "m" after digits without a currency is metres, not millions.
     assert read(nlp, "The wall is 5m high, and the crews finished it in 2019.") == []
+
+
+# --- what the figure measures: charges, participles, "the number of X is N people" ------------
+
+
+def test_north_koreans_charged_or_indicted_are_not_workers(nlp: Language) -> None:
+    assert _found(nlp, "Prosecutors are charging Kim, Pak and four other North Koreans.") == [
+        ("dprk_nationals_charged", 4, "persons")
+    ]
+    assert _found(nlp, "Five North Korean IT workers were indicted in Missouri in 2023.") == [
+        ("dprk_nationals_charged", 5, "persons")
+    ]
+    # "charged a fee ... to 40 workers": the workers are not the ones charged.
+    found = _found(
+        nlp, "The court charged a fee of 300 dollars to 40 North Korean workers in 2019."
+    )
+    assert ("dprk_nationals_charged", 40, "persons") not in found
+    assert [value for _m, value, unit in found if unit == "persons"] == [40]
+
+
+def test_a_sum_with_its_currency_word_then_a_count_is_no_range(nlp: Language) -> None:
+    claims = read(
+        nlp, "They earn between 300 and 400 dollars a month, 20 North Korean workers said."
+    )
+    pay = [c for c in claims if c.unit == "USD"]
+    assert [(c.value_low, c.value_high) for c in pay] == [(300, 400)]
+
+
+def test_a_participle_before_the_noun_names_the_measure(nlp: Language) -> None:
+    assert _found(nlp, "About 1,000 deported North Korean workers left Russia in 2019.") == [
+        ("dprk_workers_repatriated", 1000, "persons")
+    ]
+
+
+def test_the_number_of_x_is_n_people_counts_x(nlp: Language) -> None:
+    assert _found(
+        nlp,
+        "The number of repatriated North Korean workers reported by the states is about "
+        "20,000 people.",
+    ) == [("dprk_workers_repatriated", 20000, "persons")]
+    assert _stems(nlp, "The total of North Korean workers in Kuwait was 600 people in 2018.") == [
+        ("dprk_workers_in", 600, "persons")
+    ]

@@ -213,6 +213,9 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
         if (noun.pos_ in ("NOUN", "PROPN") or counted_adjective) and (
             noun.lower_ not in PARTITIVE_HEADS
         ):
+            restated = _number_of_subject(noun, vocabulary)
+            if restated is not None:
+                return CountedNoun(restated, "number-of", _phrase(restated), None)
             return CountedNoun(noun, "direct", _phrase(noun), _parent(noun))
     whole = _of_object(root) if partitive else None
     if whole is None and quantity.kind in ("percent", "ratio"):
@@ -246,6 +249,25 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
         antecedent = _antecedent(root, vocabulary)
         if antecedent is not None:
             return CountedNoun(antecedent, "antecedent", _phrase(antecedent), None)
+    return None
+
+
+COPULA_SUBJECTS = frozenset({"number", "total", "tally", "count"})
+
+
+def _number_of_subject(noun: Token, vocabulary: Vocabulary) -> Token | None:
+    """ "The number of repatriated workers ... is about 23,000 people": a generic noun after the
+    copula restates the subject's "number of X"; X is what is counted."""
+    if noun.lower_ not in GENERIC_PERSONS or noun.dep_ != "attr":
+        return None
+    copula = noun.head
+    if copula.lemma_.lower() != "be":
+        return None
+    for child in copula.children:
+        if child.dep_ == "nsubj" and child.lemma_.lower() in COPULA_SUBJECTS:
+            of_noun = _of_object(child)
+            if of_noun is not None and _counted_unit(of_noun, vocabulary):
+                return of_noun
     return None
 
 
@@ -365,7 +387,23 @@ def verbs_of(token: Token) -> tuple[set[str], Token | None]:
     for child in token.children:
         if child.dep_ in ("acl", "relcl") and child.pos_ in ("VERB", "AUX"):
             phrases |= _verb_phrases(child)
-    return phrases, verb
+    return phrases | participles(token), verb
+
+
+def participles(noun: Token) -> set[str]:
+    """ "repatriated workers", "deported labourers": a participle before the noun is its verb.
+    The tagger often calls it an adjective, so the lemma is also guessed from the "-ed" form
+    (repatriated -> repatriate, deported -> deport, expelled -> expel); the guesses only ever
+    meet the verb lists of the vocabulary."""
+    forms: set[str] = set()
+    for child in noun.children:
+        word = child.lower_
+        if child.dep_ != "amod" or child.i > noun.i or not word.endswith("ed"):
+            continue
+        forms.update({child.lemma_.lower(), word[:-1], word[:-2]})
+        if len(word) > 4 and word[-3] == word[-4]:
+            forms.add(word[:-3])  # a doubled consonant: expelled -> expel
+    return forms
 
 
 def context_words(sentence: Span) -> set[str]:
@@ -623,6 +661,8 @@ def match_measure(
     )
     verb_source = noun.token if noun is not None and noun.via in OWN_VERB_VIAS else root
     verbs, verb = verbs_of(verb_source)
+    if noun is not None and verb_source is not noun.token:
+        verbs |= participles(noun.token)
     sentence = sentence_of(root)
     period_from = quantity.end - sentence.start_char
     period = find_period(sentence.text, period_from, period_from + PERIOD_REACH)

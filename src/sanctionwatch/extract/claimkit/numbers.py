@@ -401,6 +401,11 @@ def _merge_ranges(text: str, quantities: list[Quantity]) -> list[Quantity]:
         if not connector or not (opens or word in ("-", "–", "—", "to")):
             merged.append(quantity)
             continue
+        if previous.kind != quantity.kind and previous.text[-1:].isalpha():
+            # "a fee of 300 dollars to 40 workers": a sum with its currency word written out,
+            # then a count; not one range.
+            merged.append(quantity)
+            continue
         low_value = previous.value
         if previous.scale == 1 and quantity.scale > 1 and previous.kind in ("count", "money"):
             low_value *= quantity.scale  # "20 to 30 million"
