@@ -4,11 +4,22 @@ tests, in varied forms; none is taken from a page of any set."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
 from spacy.language import Language
 from test_claims import read
 
 from sanctionwatch.extract.claimkit.places import collect_places
-from sanctionwatch.extract.claimkit.vocabulary import default_vocabulary
+from sanctionwatch.extract.claimkit.vocabulary import (
+    VOCABULARY_PATH,
+    VocabularyError,
+    default_vocabulary,
+    load_vocabulary,
+)
 from sanctionwatch.extract.entities import find_mentions
 from sanctionwatch.extract.types import DocumentContext
 from sanctionwatch.store.offsets import OffsetMap
@@ -301,3 +312,41 @@ def test_the_number_of_x_is_n_people_counts_x(nlp: Language) -> None:
     assert _stems(nlp, "The total of North Korean workers in Kuwait was 600 people in 2018.") == [
         ("dprk_workers_in", 600, "persons")
     ]
+
+
+# --- the vocabulary's new fields are validated, errors name the file and field -----------------
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["measures"][0].update(counts_one="yes"), r"measures\[0\]\.counts_one"),
+        (lambda d: d.update(places_as_written={"atlantis": ["the Isle"]}), "places_as_written"),
+        (lambda d: d.update(places_as_written={"north_korea": "the North"}), "places_as_written"),
+        (lambda d: d.update(sender_nationalities={"atlantis": "dprk"}), "sender_nationalities"),
+        (lambda d: d.update(mixed_total_unit="crates"), "mixed_total_unit"),
+    ],
+)
+def test_new_vocabulary_fields_are_validated(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    data = yaml.safe_load(VOCABULARY_PATH.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(VocabularyError, match=message) as raised:
+        load_vocabulary(path)
+    assert "vocabulary.yaml" in str(raised.value)
+
+
+def test_the_shipped_vocabulary_has_the_new_fields() -> None:
+    vocabulary = load_vocabulary()
+    assert vocabulary.mixed_total_unit == "entities"
+    assert vocabulary.sender_nationalities == {"north_korea": "dprk"}
+    assert vocabulary.places_as_written["north_korea"] == ("the North",)
+    assert "north" not in vocabulary.places["north_korea"]
+    assert vocabulary.counted["site"] == "sites"
+    assert {rule.key for rule in vocabulary.measures if rule.counts_one} == {
+        "designated_entities",
+        "designated_individuals",
+    }
