@@ -350,3 +350,32 @@ def test_the_shipped_vocabulary_has_the_new_fields() -> None:
         "designated_entities",
         "designated_individuals",
     }
+
+
+def test_a_total_needs_a_verb_that_brings_it_to_the_figure(nlp: Language) -> None:
+    # The day's additions beside the word "total" are not the total.
+    assert _found(
+        nlp, "The committee added 12 individuals to its list in 2017, bringing the total to 80."
+    ) == [("designated_individuals", 12, "persons")]
+    assert _found(nlp, "The total of listed persons now stands at 95 individuals.") == [
+        ("designated_individuals_total", 95, "persons")
+    ]
+
+
+def test_north_koreans_deported_whether_or_not_called_workers(nlp: Language) -> None:
+    assert _found(nlp, "Malaysia deported 50 North Koreans who had overstayed their visas.") == [
+        ("dprk_nationals_deported_from:malaysia", 50, "persons")
+    ]
+    assert _stems(nlp, "Russia sent home 500 North Korean workers in 2019.") == [
+        ("dprk_workers_expelled_from", 500, "persons")
+    ]
+    assert read(nlp, "Thailand expelled 3 South Korean tourists in 2019.") == []
+
+
+def test_revenue_generated_for_the_regime(nlp: Language) -> None:
+    (claim,) = read(nlp, "The fraud scheme generated more than $6.8 million for the regime.")
+    assert (claim.measure, claim.value, claim.qualifier) == (
+        "dprk_overseas_earnings",
+        6_800_000,
+        "more_than",
+    )
