@@ -18,13 +18,21 @@ from sanctionwatch.extract.claimkit.vocabulary import (
     default_vocabulary,
     load_vocabulary,
 )
-from sanctionwatch.extract.claims import Claim, find_claims
+from sanctionwatch.extract.claims import Claim, find_claims, publication_date_of
 from sanctionwatch.extract.entities import find_mentions
 from sanctionwatch.extract.types import DocumentContext
+from sanctionwatch.ingest.clean import clean_text
+from sanctionwatch.ingest.formats import TEXT, parse
+from sanctionwatch.ingest.metadata import describe
 from sanctionwatch.store.offsets import OffsetMap
+from sanctionwatch.store.tables import DocumentRow
 
 
 def read(nlp: Language, text: str, published: str | None, inferred: bool = False) -> list[Claim]:
+    return read_with(nlp, text, DocumentDate.parse(published, inferred))
+
+
+def read_with(nlp: Language, text: str, published: DocumentDate | None) -> list[Claim]:
     context = DocumentContext(
         document_id="e" * 64,
         clean_text=text,
@@ -32,8 +40,7 @@ def read(nlp: Language, text: str, published: str | None, inferred: bool = False
         published=None,
     )
     doc = nlp(text)
-    when = DocumentDate.parse(published, inferred)
-    return find_claims(doc, context, find_mentions(doc, context), published=when)
+    return find_claims(doc, context, find_mentions(doc, context), published=published)
 
 
 def one(nlp: Language, text: str, published: str | None = "2019-06-14", **kw: bool) -> Claim:
@@ -238,13 +245,36 @@ IMMINENT = (
 )
 
 
+def ingested(text: str) -> DocumentDate | None:
+    """The publication date ingest infers for ``text``, read back as the claims read it."""
+    parsed = parse(text.encode("utf-8"), TEXT)
+    finding = describe(parsed, clean_text(parsed.text)).date
+    row = DocumentRow(
+        published_at=finding.value or None,
+        date_kind=finding.kind,
+        date_evidence=finding.evidence(),
+    )
+    return publication_date_of(row)
+
+
 def test_an_imminent_deadline_dates_an_article_known_only_by_a_lower_bound(
     nlp: Language,
 ) -> None:
-    sent_home, remaining = sorted(read(nlp, IMMINENT, "2017-06", inferred=True), key=_value)
+    # Ingest dates the article (rule `imminent-deadline`); the claims use that date and say so.
+    published = ingested(IMMINENT)
+    assert published is not None and (published.iso, published.inferred) == ("2019-06", True)
+    sent_home, remaining = sorted(read_with(nlp, IMMINENT, published), key=_value)
     assert (sent_home.as_of, sent_home.as_of_rule) == ("2019-06", "month-latest")
-    assert "imminent deadline 2019-06-30" in (sent_home.as_of_note or "")
+    assert "imminent deadline 2019-06" in (sent_home.as_of_note or "")
+    assert "within 24 months" in (sent_home.as_of_note or "")
     assert (remaining.as_of, remaining.as_of_kind) == ("2019-06", "document-date-inferred")
+
+
+def test_the_claims_no_longer_move_an_inferred_date_themselves(nlp: Language) -> None:
+    # One home for the rule: a date ingest inferred some other way is used as it is.
+    sent_home, remaining = sorted(read(nlp, IMMINENT, "2017-06", inferred=True), key=_value)
+    assert remaining.as_of == "2017-06"
+    assert "imminent" not in (sent_home.as_of_note or "")
 
 
 def test_the_deadline_of_a_resolution_dated_in_an_earlier_sentence(nlp: Language) -> None:
@@ -265,7 +295,9 @@ def test_an_imminent_deadline_does_not_move_a_given_publication_date(nlp: Langua
 
 def test_a_passed_deadline_does_not_date_the_article(nlp: Language) -> None:
     passed = IMMINENT.replace("is unlikely to be met", "was missed")
-    (_, remaining) = sorted(read(nlp, passed, "2017-06", inferred=True), key=_value)
+    published = ingested(passed)
+    assert published is not None and published.iso == "2017-06"
+    (_, remaining) = sorted(read_with(nlp, passed, published), key=_value)
     assert remaining.as_of == "2017-06"
 
 

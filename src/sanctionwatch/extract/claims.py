@@ -11,6 +11,7 @@ Public API (see ``docs/claims.md``): :func:`find_claims` (no database), :func:`e
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -24,7 +25,6 @@ from sqlalchemy.orm import Session
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit import analysis
 from sanctionwatch.extract.claimkit.dates import (
-    DEADLINE_WORD,
     DateExpression,
     DocumentDate,
     find_dates,
@@ -60,6 +60,8 @@ log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
 EXTRACTOR_VERSION = "0.3.0"
+IMMINENT_DEADLINE_RULE = "imminent-deadline"
+"""The ingest rule that dates a text by a deadline it says is close (``ingest/metadata.py``)."""
 DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
@@ -112,13 +114,13 @@ class _Reader:
         self.labels = _labels(mentions, len(self.text))
         self.version = extractor_version(vocabulary)
         self.deadline: DateExpression | None = None
+        self.totals: set[str] = set()
+        """Ids of claims counting one number over nouns of different units."""
         try:
             self.deadline = self._document_deadline()
         except (IndexError, ValueError, KeyError, TypeError) as error:
             # An odd date must not cost the document its claims: no deadline, then.
             log.warning("%s: deadline pass skipped: %s", context.document_id[:12], error)
-        if self.deadline is not None:
-            self.published = self._imminent_deadline_date(self.deadline) or published
 
     def read(self) -> list[Claim]:
         quantities = find_quantities(self.text, self.vocabulary)
@@ -155,6 +157,11 @@ class _Reader:
                         before = self._dates(previous, anchor)
                         source = analysis.sentence_asserter(previous, self.actors, self.vocabulary)
                         found = [_continue_from_date(before, source, claim) for claim in found]
+                undated = any(claim.as_of_rule == "document-date" for claim in found)
+                # A present-tense sentence reports the time of writing ("About 900 remain").
+                if index and undated and sentence.root.tag_ not in PRESENT_TENSE_TAGS:
+                    framing = self._as_of_frame(all_sentences[index - 1], anchor)
+                    found = [_as_of_from_frame(framing, claim) for claim in found]
                 claims.extend(found)
                 previous_claims = (index, found)
             except (IndexError, ValueError, KeyError) as error:
@@ -165,7 +172,22 @@ class _Reader:
                     sentence.start_char,
                     error,
                 )
-        return _deduplicate(claims)
+        return _drop_restated_totals(_deduplicate(claims), self.totals)
+
+    def _as_of_frame(self, previous: Any, anchor: str | None) -> DateExpression | None:
+        """ "As of Dec. 22 last year, ... . Authorities found 115 workers ...": the one "as of"
+        date the sentence before states frames the undated figures of the next one."""
+        opening = len(previous.text) - len(AS_OF_OPENING.sub("", previous.text, count=1))
+        framing = [
+            d
+            for d in self._dates(previous, anchor)
+            if d.as_of
+            and d.role == "as_of"
+            and d.kind != "document-date"
+            and d.start - previous.start_char <= opening
+            and AS_OF_FRAME.match(d.text.strip())
+        ]
+        return framing[0] if len(framing) == 1 else None
 
     def _dates(
         self, sentence: Any, anchor: str | None, deadline: str | None = None
@@ -209,27 +231,6 @@ class _Reader:
             )
         return max(deadlines, key=lambda d: d.as_of or "", default=None)
 
-    def _imminent_deadline_date(self, deadline: DateExpression) -> DocumentDate | None:
-        """An article whose date is only a lower bound, about a deadline it says is close or
-        unlikely to be met, was written shortly before that deadline: date it to its month."""
-        published = self.published
-        pattern = self.vocabulary.imminent_deadline
-        if published is None or not published.inferred or pattern is None or not deadline.as_of:
-            return None
-        if deadline.as_of[: len(published.iso)] <= published.iso[: len(deadline.as_of)]:
-            return None
-        imminent = any(
-            DEADLINE_WORD.search(sentence.text) and pattern.search(sentence.text)
-            for sentence in analysis.sentences(self.doc)
-        )
-        if not imminent:
-            return None
-        note = (
-            f"month of the imminent deadline {deadline.as_of} (“{deadline.text.strip()}”); "
-            f"the publication date {published.iso} is only a lower bound"
-        )
-        return DocumentDate(deadline.as_of[:7], inferred=True, note=note)
-
     def _continues(self, sentence: Any) -> bool:
         """Does ``sentence`` open with a word that points back ("This labour export ...")?"""
         opening = sentence.text.lstrip().lower()
@@ -269,6 +270,11 @@ class _Reader:
             self._claim(quantity, root, noun, found, dates, [f for f in figures if f != quantity])
             for quantity, root, noun, found in measured
         ]
+        self.totals.update(
+            claim.id
+            for claim, (_, _, noun, _) in zip(claims, measured, strict=True)
+            if noun is not None and noun.via == "total"
+        )
         for index, upper in widening:
             if claims[index].value_low is None:
                 claims[index] = _widen(claims[index], upper)
@@ -391,6 +397,45 @@ def _continue_from(previous: list[Claim], claim: Claim) -> Claim:
     return claim
 
 
+AS_OF_FRAME = re.compile(r"(?:as\s+of|as\s+at)\b", re.IGNORECASE)
+PRESENT_TENSE_TAGS = frozenset({"VBP", "VBZ"})
+AS_OF_OPENING = re.compile(r"^[\W_]*")
+"""Bullets, quotes and spaces before the first word of a sentence."""
+
+
+def _as_of_from_frame(framing: DateExpression | None, claim: Claim) -> Claim:
+    if framing is None or claim.as_of_rule != "document-date":
+        return claim
+    return replace(
+        claim,
+        as_of=framing.as_of,
+        as_of_kind=framing.kind,
+        as_of_phrase=framing.text.strip(),
+        as_of_rule="as-of-before",
+        as_of_note=f"the sentence before states the figures “{framing.text.strip()}”",
+    )
+
+
+def _drop_restated_totals(claims: list[Claim], totals: set[str]) -> list[Claim]:
+    """ "ten nationals and firms" where the text also counts "seven nationals" and "three
+    firms": a total of counts given apart is not a figure of its own."""
+    if not totals:
+        return claims
+    counts = [c for c in claims if c.id not in totals and c.unit in COUNT_UNITS]
+
+    def restated(total: Claim) -> bool:
+        return any(
+            a.value + b.value == total.value and a.unit != b.unit
+            for i, a in enumerate(counts)
+            for b in counts[i + 1 :]
+        )
+
+    return [c for c in claims if c.id not in totals or not restated(c)]
+
+
+COUNT_UNITS = frozenset({"persons", "companies", "entities"})
+
+
 def _widen(claim: Claim, upper: Quantity) -> Claim:
     low, high = sorted((claim.value, upper.value))
     return replace(claim, value_low=low, value_high=high, qualifier="range")
@@ -475,9 +520,33 @@ def stored_publication_date(session: Session, context: DocumentContext) -> Docum
     """The document's date as ingest stored it: keeps "2017-09" (which ``context.published``
     cannot hold) and whether it was inferred rather than given."""
     row = session.get(DocumentRow, context.document_id)
-    if row is None or not row.published_at:
+    return None if row is None else publication_date_of(row)
+
+
+def publication_date_of(row: DocumentRow) -> DocumentDate | None:
+    """The date ingest stored for a document row, with a note when its rule matters."""
+    if not row.published_at:
         return None
-    return DocumentDate.parse(row.published_at, inferred=row.date_kind == "inferred")
+    published = DocumentDate.parse(row.published_at, inferred=row.date_kind == "inferred")
+    if published is None or not published.inferred:
+        return published
+    return replace(published, note=_inferred_date_note(published, row.date_evidence))
+
+
+def _inferred_date_note(published: DocumentDate, evidence: str | None) -> str:
+    """How ingest inferred the date, when the rule matters to an analyst reading an as-of date:
+    a date moved to an imminent deadline (ingest's rule ``imminent-deadline``) says so."""
+    try:
+        found = json.loads(evidence or "{}")
+    except ValueError:
+        return ""
+    if not isinstance(found, dict) or found.get("method") != IMMINENT_DEADLINE_RULE:
+        return ""
+    phrase = str(found.get("phrase") or "").strip()
+    return (
+        f"month of the imminent deadline {published.iso} (“{phrase}”); the text's own dates "
+        "are only a lower bound (publication date inferred by ingest)"
+    )
 
 
 def replace_document_claims(session: Session, document_id: str, claims: Sequence[Claim]) -> None:

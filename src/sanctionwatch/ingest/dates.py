@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from sanctionwatch.textdates import WITHIN_SPAN, span_months
+
 GIVEN = "given"
 INFERRED = "inferred"
 NONE = "none"
@@ -496,14 +498,6 @@ def find_yearless_dateline(text: str) -> YearlessMention | None:
     return None
 
 
-SPAN_NUMBERS = {
-    "three": 3, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18, "twenty-four": 24,
-    "thirty-six": 36, "one": 1, "two": 2, "four": 4, "five": 5,
-}  # fmt: skip
-WITHIN_SPAN = re.compile(
-    r"\bwithin\s+(?P<n>\d{1,2}|" + "|".join(SPAN_NUMBERS) + r")\s+(?P<unit>months?|years?)\b",
-    re.I,
-)
 DEADLINE_WORD = re.compile(r"\bdeadline\b", re.I)
 
 
@@ -524,10 +518,9 @@ def span_deadlines(text: str) -> list[SpanDeadline]:
         before = [m for m in find_dates(text[start : match.start()]) if m.precision != "year"]
         if not before:
             continue  # "within 24 months" of an undated event sets no date
-        count = match.group("n").lower()
-        months = int(count) if count.isdigit() else SPAN_NUMBERS[count]
-        if match.group("unit").lower().startswith("year"):
-            months *= 12
+        months = span_months(match.group("count"), match.group("unit"))
+        if not months:
+            continue
         year, month, _day = date_key(before[-1].value)
         total = year * 12 + month - 1 + months
         value = f"{total // 12:04d}-{total % 12 + 1:02d}"

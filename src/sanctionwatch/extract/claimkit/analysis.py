@@ -39,8 +39,8 @@ PERIOD_RE = re.compile(
 )
 # "put the annual flow at roughly 20,000": a rate named before the figure.
 RATE_NOUN_RE = re.compile(
-    r"\b(annual|yearly|monthly)\s+(?:flow|inflow|outflow|intake|quota|number|total|influx)\b"
-    r"[^.;]*$",
+    r"\b(annual|yearly|monthly|weekly)\s+(?:flow|inflow|outflow|intake|quota|number|total|influx"
+    r"|stipend|salary|wage|pay|allowance|income|earnings)\b[^.;]*$",
     re.IGNORECASE,
 )
 MAX_ADJACENT_TOKENS = 10
@@ -87,6 +87,7 @@ class CountedNoun:
     via: str  # direct | partitive | antecedent | number-of | next
     phrase: str  # lower-case noun phrase up to the noun
     parent: Token | None  # "team" in "team of 200 workers"
+    unit: str | None = None  # set for a total over nouns of different units
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,21 @@ def is_label_or_date(doc: Any, quantity: Quantity, labels: Taken) -> bool:
     span = doc.char_span(quantity.number_start, quantity.number_end, alignment_mode="expand")
     if span is None:
         return True
-    if quantity.kind == "count" and any(t.ent_type_ in SKIP_ENTITY_LABELS for t in span):
+    in_date = any(t.ent_type_ in SKIP_ENTITY_LABELS for t in span)
+    if quantity.kind == "count" and in_date and not _after_a_year(span):
         return True
     return labels.inside(quantity.number_start, quantity.number_end)
+
+
+YEAR_TOKEN = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def _after_a_year(span: Span) -> bool:
+    """ "as of 16 December 2019 48 member states": a number right after a date's year is not
+    part of the date (no date form puts a number there), though the model may tag it so."""
+    if span.start == 0 or YEAR_TOKEN.fullmatch(span.text):
+        return False
+    return YEAR_TOKEN.fullmatch(span.doc[span.start - 1].text) is not None
 
 
 def _phrase(noun: Token) -> str:
@@ -190,12 +203,19 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
             own = root.doc[noun.left_edge.i : noun.i + 1].text.lower().replace("’", "'")
             return CountedNoun(shared, "direct", f"{own} {shared.lower_}", _parent(shared))
         if _mixed_total(noun, vocabulary):
-            return None
+            # "four entities and individuals": one count of both, in the vocabulary's unit for
+            # such totals (none: not a figure); a total that only adds counts the text gives
+            # apart ("ten nationals and firms" after "seven ... and three ...") is dropped later.
+            unit = vocabulary.mixed_total_unit
+            return CountedNoun(noun, "total", _phrase(noun), None, unit) if unit else None
         # "one individual" is often tagged an adjective; a counted word with a number is a noun.
         counted_adjective = noun.pos_ == "ADJ" and _counted_unit(noun, vocabulary) is not None
         if (noun.pos_ in ("NOUN", "PROPN") or counted_adjective) and (
             noun.lower_ not in PARTITIVE_HEADS
         ):
+            restated = _number_of_subject(noun, vocabulary)
+            if restated is not None:
+                return CountedNoun(restated, "number-of", _phrase(restated), None)
             return CountedNoun(noun, "direct", _phrase(noun), _parent(noun))
     whole = _of_object(root) if partitive else None
     if whole is None and quantity.kind in ("percent", "ratio"):
@@ -229,6 +249,25 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
         antecedent = _antecedent(root, vocabulary)
         if antecedent is not None:
             return CountedNoun(antecedent, "antecedent", _phrase(antecedent), None)
+    return None
+
+
+COPULA_SUBJECTS = frozenset({"number", "total", "tally", "count"})
+
+
+def _number_of_subject(noun: Token, vocabulary: Vocabulary) -> Token | None:
+    """ "The number of repatriated workers ... is about 23,000 people": a generic noun after the
+    copula restates the subject's "number of X"; X is what is counted."""
+    if noun.lower_ not in GENERIC_PERSONS or noun.dep_ != "attr":
+        return None
+    copula = noun.head
+    if copula.lemma_.lower() != "be":
+        return None
+    for child in copula.children:
+        if child.dep_ == "nsubj" and child.lemma_.lower() in COPULA_SUBJECTS:
+            of_noun = _of_object(child)
+            if of_noun is not None and _counted_unit(of_noun, vocabulary):
+                return of_noun
     return None
 
 
@@ -266,8 +305,13 @@ def _mixed_total(noun: Token, vocabulary: Vocabulary) -> bool:
         if conjunct.dep_ != "conj":
             continue
         other = _counted_unit(conjunct, vocabulary)
-        numbered = any(child.dep_ in ("nummod", "quantmod") for child in conjunct.children)
-        if other is not None and other != unit and not numbered:
+        # "three North Koreans and their company": a conjunct with its own determiner or
+        # number is counted apart, not by this number.
+        own = any(
+            child.dep_ in ("nummod", "quantmod", "det", "poss") and child.i < conjunct.i
+            for child in conjunct.children
+        )
+        if other is not None and other != unit and not own:
             return True
     return False
 
@@ -343,7 +387,23 @@ def verbs_of(token: Token) -> tuple[set[str], Token | None]:
     for child in token.children:
         if child.dep_ in ("acl", "relcl") and child.pos_ in ("VERB", "AUX"):
             phrases |= _verb_phrases(child)
-    return phrases, verb
+    return phrases | participles(token), verb
+
+
+def participles(noun: Token) -> set[str]:
+    """ "repatriated workers", "deported labourers": a participle before the noun is its verb.
+    The tagger often calls it an adjective, so the lemma is also guessed from the "-ed" form
+    (repatriated -> repatriate, deported -> deport, expelled -> expel); the guesses only ever
+    meet the verb lists of the vocabulary."""
+    forms: set[str] = set()
+    for child in noun.children:
+        word = child.lower_
+        if child.dep_ != "amod" or child.i > noun.i or not word.endswith("ed"):
+            continue
+        forms.update({child.lemma_.lower(), word[:-1], word[:-2]})
+        if len(word) > 4 and word[-3] == word[-4]:
+            forms.add(word[:-3])  # a doubled consonant: expelled -> expel
+    return forms
 
 
 def context_words(sentence: Span) -> set[str]:
@@ -578,7 +638,7 @@ def match_measure(
     else:
         if noun is None:
             return None
-        unit_class = _counted_unit(noun.token, vocabulary) or ""
+        unit_class = noun.unit or _counted_unit(noun.token, vocabulary) or ""
         if not unit_class:
             return None
     nationality = (
@@ -586,6 +646,8 @@ def match_measure(
         if noun is not None
         else None
     )
+    if nationality is None and noun is not None:
+        nationality = _sender_nationality(noun.token, places, vocabulary)
     sentence_nationality = nationality_of(sentence_of(root).text.lower(), vocabulary)
     inherited = False
     if nationality is None and noun is not None and unit_class in ("persons", "companies"):
@@ -597,8 +659,10 @@ def match_measure(
         and noun.token.lower_.rstrip("s") in GENERIC_PERSONS
         and not has_work_context(root, vocabulary)
     )
-    verb_source = noun.token if noun is not None and noun.via == "direct" else root
+    verb_source = noun.token if noun is not None and noun.via in OWN_VERB_VIAS else root
     verbs, verb = verbs_of(verb_source)
+    if noun is not None and verb_source is not noun.token:
+        verbs |= participles(noun.token)
     sentence = sentence_of(root)
     period_from = quantity.end - sentence.start_char
     period = find_period(sentence.text, period_from, period_from + PERIOD_REACH)
@@ -616,6 +680,7 @@ def match_measure(
         and rule.sentence_nationality in (None, sentence_nationality)
         and (not rule.phrase_any or _phrase_has(noun, rule.phrase_any))
         and not (bare_people and rule.nationality != "any")
+        and (rule.counts_one or not quantity.lone_one)
     ]
     if not fitting:
         return None
@@ -640,6 +705,28 @@ def match_measure(
     return None
 
 
+def _sender_nationality(noun: Token, places: Sequence[Named], vocabulary: Vocabulary) -> str | None:
+    """ "Pyongyang sent 11,000 soldiers": what a country sends is of its nationality."""
+    verb = governing_verb(noun)
+    if verb is None or verb.lemma_.lower() not in vocabulary.sender_verbs:
+        return None
+    if not _object_of(noun, verb):
+        return None
+    for child in verb.children:
+        if child.dep_ != "nsubj":
+            continue
+        end = child.right_edge.idx + len(child.right_edge.text)
+        for place in _places_in(child.left_edge.idx, end, places):
+            head = _np_head_of(noun.doc, place)
+            if head is not None and head.i == child.i:
+                return vocabulary.sender_nationalities.get(place.key)
+    return None
+
+
+OWN_VERB_VIAS = frozenset({"direct", "total", "next"})
+"""Counted nouns whose own verb names the figure: the number's head ("40 workers"), a total
+("four entities and individuals"), or the noun right after a number the parser hung elsewhere
+("... December 2019 48 member states have submitted")."""
 PERIOD_REACH = 40
 """Characters after a figure in which its rate ("per month") is looked for to pick a measure."""
 
@@ -717,7 +804,8 @@ def find_period(sentence_text: str, start: int, limit: int | None = None) -> str
     """ "a year", "each year", "annually" after the figure (before the next one): a rate."""
     before = RATE_NOUN_RE.search(sentence_text[max(0, start - 100) : start])
     if before is not None:
-        return {"annual": "year", "yearly": "year", "monthly": "month"}[before.group(1).lower()]
+        rates = {"annual": "year", "yearly": "year", "monthly": "month", "weekly": "week"}
+        return rates[before.group(1).lower()]
     end = start + 90 if limit is None else min(start + 90, limit)
     match = PERIOD_RE.search(sentence_text, start, max(end, start))
     if match is None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary
+from sanctionwatch.textdates import SPAN_COUNT, WITHIN_SPAN_SOURCE, span_count
 
 MONTH_NUMBERS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -39,10 +40,6 @@ _LEAD = (
 )
 # "December 22 this year", "in June last year": a year-less date tied to a relative year.
 _OF_YEAR = r"(?P<ofyear>,?\s+(?:of\s+)?(?P<which>this|last|next)\s+year\b)?"
-_COUNT = (
-    r"(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen"
-    r"|twenty-four|thirty-six|\d{1,3})"
-)
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(_LEAD + _EDGE + body, re.IGNORECASE))
     for name, body in (
@@ -70,8 +67,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "within",
-            rf"\b(?:within\s+(?:the\s+next\s+)?{_COUNT}\s+(?P<unit>years?|months?)\b"
-            rf"|(?:a|the|its)\s+{_COUNT.replace('count', 'count2')}-(?P<unit2>year|month)\s+"
+            rf"(?:{WITHIN_SPAN_SOURCE}"
+            rf"|\b(?:a|the|its)\s+(?P<count2>{SPAN_COUNT})-(?P<unit2>year|month)\s+"
             r"(?:deadline|grace\s+period|window|time\s+limit))",
         ),
         ("deadline", r"\bthe\s+(?:(?:UN|U\.N\.|same|final|official|set)\s+)?deadline\b"),
@@ -102,11 +99,6 @@ HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
     }.items()
 }
 """Cheap searches a text must pass before a pattern (slow at every position) runs on it."""
-SMALL_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
-    "twenty-four": 24, "thirty-six": 36,
-}  # fmt: skip
 MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")  # fmt: skip
 LOOKING_AHEAD_LEADS = frozenset({"by", "until", "till", "before"})
@@ -260,8 +252,7 @@ def _relative(phrase: str, published: date | None) -> str | None:
 
 
 def _count(raw: str) -> int | None:
-    raw = raw.lower()
-    return SMALL_NUMBERS.get(raw) or (int(raw) if raw.isdigit() else None)
+    return span_count(raw)
 
 
 def _lead(match: re.Match[str]) -> str:

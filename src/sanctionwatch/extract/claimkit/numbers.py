@@ -30,7 +30,7 @@ UNITS = {
 SCALES = {
     "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
     "trillion": 1_000_000_000_000, "mln": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
-    "bln": 1_000_000_000, "tn": 1_000_000_000_000, "k": 1_000,
+    "bln": 1_000_000_000, "tn": 1_000_000_000_000, "k": 1_000, "m": 1_000_000,
 }  # fmt: skip
 DENOMINATORS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
@@ -59,7 +59,8 @@ _DIGITS = (
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)"
     r"|\d+(?:[.,]\d+)?(?!\d)"
 )
-_SCALE = r"(?:\s*-?\s*(?:hundred|thousand|million|billion|trillion|mln|bln|mn|bn|tn)\b)"
+# "$2.5m": a bare "m" is millions only glued to the digits (a spaced "5 m" may be metres).
+_SCALE = r"(?:\s*-?\s*(?:hundred|thousand|million|billion|trillion|mln|bln|mn|bn|tn)\b|m\b)"
 _WORD_SEQ = (
     rf"(?:an?\s+(?=(?:hundred|thousand|million|billion|dozen)\b))?"
     rf"(?:{_WORD})(?:(?:\s*-\s*|\s+|\s+and\s+)(?:{_WORD}))*\b"
@@ -133,6 +134,8 @@ class Quantity:
     vague: bool = False
     decimal_comma: bool = False
     from_words: bool = False
+    lone_one: bool = False
+    """ "one individual" outside a list of counts: a figure only for measures that count one."""
 
 
 def parse_digits(raw: str) -> tuple[float, bool]:
@@ -274,9 +277,11 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
     raw_number = match.group("num")
     number_start, number_end = match.span("num")
     digits = bool(re.match(r"\d", raw_number))
-    decimal_comma = False
+    decimal_comma = lone_one = False
     if digits:
         core, scale = _split_scale(raw_number)
+        if raw_number.lower().endswith("m") and not (match.group("cur") or match.group("cursuf")):
+            return None  # "5m high": metres; only a sum is written "$5m"
         parsed, decimal_comma = parse_digits(core)
         value = parsed * scale
         plain = scale == 1 and not (
@@ -292,13 +297,11 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
         words_value = parse_words(raw_number)
         if raw_number.split()[0].lower() in ("hundred", "thousand", "million", "billion"):
             return None  # "thousand" alone is not a figure ("several thousand" is vague)
+        one = raw_number.lower() == "one"
+        listed = one and _one_in_a_list_of_counts(text, number_start, number_end, vocabulary)
+        lone_one = one and not listed and _counted_noun_follows(text, number_end, vocabulary)
         if words_value is None or (
-            words_value <= 1
-            and not match.group("pct")
-            and not (
-                raw_number.lower() == "one"
-                and _one_in_a_list_of_counts(text, number_start, number_end, vocabulary)
-            )
+            words_value <= 1 and not match.group("pct") and not (listed or lone_one)
         ):
             return None
         value, scale = words_value, 1.0
@@ -329,6 +332,7 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
         scale=scale,
         decimal_comma=decimal_comma,
         from_words=not digits,
+        lone_one=lone_one,
     )
 
 
@@ -397,6 +401,11 @@ def _merge_ranges(text: str, quantities: list[Quantity]) -> list[Quantity]:
         if not connector or not (opens or word in ("-", "–", "—", "to")):
             merged.append(quantity)
             continue
+        if previous.kind != quantity.kind and previous.text[-1:].isalpha():
+            # "a fee of 300 dollars to 40 workers": a sum with its currency word written out,
+            # then a count; not one range.
+            merged.append(quantity)
+            continue
         low_value = previous.value
         if previous.scale == 1 and quantity.scale > 1 and previous.kind in ("count", "money"):
             low_value *= quantity.scale  # "20 to 30 million"
@@ -431,4 +440,26 @@ def find_quantities(text: str, vocabulary: Vocabulary) -> list[Quantity]:
         q for q in found if not any(s <= q.number_start and q.number_end <= e for s, e in phones)
     ]
     found.sort(key=lambda quantity: quantity.start)
-    return _merge_ranges(text, found)
+    return _drop_conversions(text, _merge_ranges(text, found))
+
+
+CONVERSION_GAP = re.compile(
+    r"\s*[(\[]\s*(?:about|around|approximately|roughly|some|~|c\.)?\s*$", re.I
+)
+"""Between a sum and the same sum in another currency in brackets: "$800 (£645)"."""
+
+
+def _drop_conversions(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """ "$45bn (£28bn)", "$800 (about €740)": the bracketed sum restates the one before in
+    another currency; it is not a figure of its own."""
+    kept: list[Quantity] = []
+    for quantity in quantities:
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and previous.kind == quantity.kind == "money"
+            and CONVERSION_GAP.fullmatch(text, previous.end, quantity.start)
+        ):
+            continue
+        kept.append(quantity)
+    return kept

@@ -86,6 +86,44 @@ def _vocabulary_places(text: str, vocabulary: Vocabulary, taken: Taken) -> list[
     return found
 
 
+def _as_written_patterns(text: str, vocabulary: Vocabulary) -> list[tuple[str, re.Pattern[str]]]:
+    """Short names matched only as written ("the North"), for places the text names in full."""
+    folded = text.lower()
+    patterns = []
+    for key, names in vocabulary.places_as_written.items():
+        full_names = [name for name in vocabulary.places.get(key, ()) if len(name) > 3]
+        if not any(name in folded for name in full_names):
+            continue
+        for name in names:
+            first = f"[{name[0].upper()}{name[0].lower()}]" if name[0].isalpha() else name[0]
+            body = first + re.escape(name[1:]).replace(r"\ ", r"\s+")
+            # "the North Caucasus", "the North-West": a longer name, not this place.
+            patterns.append((key, re.compile(rf"(?<![\w.]){body}(?![\w-])(?!\s+[A-Z])")))
+    return patterns
+
+
+def _as_written_places(text: str, vocabulary: Vocabulary, taken: Taken) -> list[Named]:
+    found = []
+    for key, pattern in _as_written_patterns(text, vocabulary):
+        for match in pattern.finditer(text):
+            if not taken.overlaps(*match.span()):
+                found.append(Named(*match.span(), match.group(0), key, None, "Place"))
+    return found
+
+
+def _as_written_key(
+    mention: Mention, text: str, patterns: list[tuple[str, re.Pattern[str]]]
+) -> str | None:
+    """The key of a mention that is (the end of) a name matched only as written ("North" in
+    "the North's workers")."""
+    for key, pattern in patterns:
+        window_start = max(0, mention.start - 8)
+        for match in pattern.finditer(text, window_start, min(len(text), mention.end + 1)):
+            if match.start() <= mention.start and match.end() == mention.end:
+                return key
+    return None
+
+
 def collect_places(
     doc: Any, mentions: list[Mention], vocabulary: Vocabulary, text: str | None = None
 ) -> PlaceList:
@@ -93,10 +131,13 @@ def collect_places(
     text = doc.text if text is None else text
     taken = Taken(len(text))
     places: list[Named] = []
+    as_written = _as_written_patterns(text, vocabulary) if vocabulary.places_as_written else []
     for mention in mentions:
         if mention.schema in PLACE_SCHEMAS:
             taken.take(mention.start, mention.end)
             key = vocabulary.place_key(mention.canonical) or vocabulary.place_key(mention.text)
+            if key is None and as_written:
+                key = _as_written_key(mention, text, as_written)
             places.append(
                 Named(
                     mention.start,
@@ -108,6 +149,9 @@ def collect_places(
                 )
             )
     for named in _vocabulary_places(text, vocabulary, taken):
+        taken.take(named.start, named.end)
+        places.append(named)
+    for named in _as_written_places(text, vocabulary, taken) if as_written else ():
         taken.take(named.start, named.end)
         places.append(named)
     for ent in doc.ents:

@@ -47,6 +47,8 @@ class MeasureRule:
     """Rates the figure must be given as ("per month": ``month``); empty = any or none."""
     sentence_nationality: str | None = None
     require_place: bool = False
+    counts_one: bool = False
+    """A count of one ("one individual") outside a list of counts names this measure."""
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,17 @@ class Vocabulary:
     asserter_ignore: frozenset[str]
     events: tuple[EventAnchor, ...]
     place_index: dict[str, str] = field(default_factory=dict)
+    places_as_written: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Short names matched with their capitals only, in texts naming the place in full."""
     looking_ahead: re.Pattern[str] | None = None
     start_events: re.Pattern[str] | None = None
-    imminent_deadline: re.Pattern[str] | None = None
     deadline_passed: re.Pattern[str] | None = None
     continuation_openers: tuple[str, ...] = ()
+    sender_nationalities: dict[str, str] = field(default_factory=dict)
+    """Place key -> nationality of what that place, as the subject, sends ("Pyongyang sent")."""
+    sender_verbs: frozenset[str] = frozenset()
+    mixed_total_unit: str | None = None
+    """Unit of one number over nouns of different units ("four entities and individuals")."""
     asserter_generic_head: frozenset[str] = frozenset()
 
     def place_key(self, name: str) -> str | None:
@@ -108,7 +116,7 @@ def _groups(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
 
 
 SCALAR_FIELDS = frozenset({"key", "label", "units", "nationality", "sentence_nationality",
-                           "require_place"})  # fmt: skip
+                           "require_place", "counts_one"})  # fmt: skip
 
 
 def _measure(raw: Any, index: int, path: Path, known_units: tuple[str, ...]) -> MeasureRule:
@@ -123,8 +131,9 @@ def _measure(raw: Any, index: int, path: Path, known_units: tuple[str, ...]) -> 
     extra = set(raw) - known_fields
     if extra:
         raise VocabularyError(f"{where}: unknown fields {sorted(extra)}")
-    if not isinstance(raw.get("require_place", False), bool):
-        raise VocabularyError(f"{where}.require_place: expected true or false")
+    for flag in ("require_place", "counts_one"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise VocabularyError(f"{where}.{flag}: expected true or false")
     lists = {
         name: _strings(raw.get(name), f"{where}.{name}") for name in known_fields - SCALAR_FIELDS
     }
@@ -136,6 +145,7 @@ def _measure(raw: Any, index: int, path: Path, known_units: tuple[str, ...]) -> 
         nationality=str(raw.get("nationality", "any")),
         sentence_nationality=None if sentence_nationality is None else str(sentence_nationality),
         require_place=bool(raw.get("require_place", False)),
+        counts_one=bool(raw.get("counts_one", False)),
         **lists,
     )
 
@@ -147,6 +157,46 @@ def _phrases(raw: Any, where: str, template: str = r"\b(?:{})\b") -> re.Pattern[
         return None
     escaped = sorted((re.escape(p).replace(r"\ ", r"\s+") for p in phrases), key=len, reverse=True)
     return re.compile(template.format("|".join(escaped)), re.IGNORECASE)
+
+
+def _as_written(
+    raw: Any, path: Path, places: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """``places_as_written``: place key -> names kept with their capitals ("the North")."""
+    if raw is None:
+        return {}
+    where = f"{path}: places_as_written"
+    if not isinstance(raw, dict):
+        raise VocabularyError(f"{where}: expected a mapping of place keys to lists of names")
+    result: dict[str, tuple[str, ...]] = {}
+    for key, names in raw.items():
+        if str(key) not in places:
+            raise VocabularyError(f"{where}.{key}: not a key of `places`")
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            raise VocabularyError(f"{where}.{key}: expected a list of names")
+        result[str(key)] = tuple(names)
+    return result
+
+
+def _senders(raw: Any, path: Path, places: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """``sender_nationalities``: place key -> nationality key."""
+    if raw is None:
+        return {}
+    where = f"{path}: sender_nationalities"
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise VocabularyError(f"{where}: expected a mapping of place keys to nationality keys")
+    unknown = [str(key) for key in raw if str(key) not in places]
+    if unknown:
+        raise VocabularyError(f"{where}: {unknown} are not keys of `places`")
+    return {str(key): value for key, value in raw.items()}
+
+
+def _unit_or_none(raw: Any, path: Path, units: tuple[str, ...]) -> str | None:
+    if raw is None:
+        return None
+    if str(raw) not in units:
+        raise VocabularyError(f"{path}: mixed_total_unit: {raw!r} is not a unit of `counted`")
+    return str(raw)
 
 
 def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
@@ -192,15 +242,18 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         asserter_ignore=frozenset(_strings(data.get("asserter_ignore"), "asserter_ignore")),
         events=tuple(events),
         place_index={_fold(name): key for key, names in places.items() for name in names},
+        places_as_written=_as_written(data.get("places_as_written"), path, places),
         looking_ahead=_phrases(data.get("looking_ahead"), f"{path}: looking_ahead"),
         start_events=_phrases(
             data.get("start_events"),
             f"{path}: start_events",
             r"\bsince\s+(?:(?:the|its|their|that)\s+(?:[\w-]+\s+){{0,2}}?)?(?:{})\b",
         ),
-        imminent_deadline=_phrases(data.get("imminent_deadline"), f"{path}: imminent_deadline"),
         deadline_passed=_phrases(data.get("deadline_passed"), f"{path}: deadline_passed"),
         continuation_openers=_strings(data.get("continuation_openers"), "continuation_openers"),
+        sender_nationalities=_senders(data.get("sender_nationalities"), path, places),
+        sender_verbs=frozenset(_strings(data.get("sender_verbs"), f"{path}: sender_verbs")),
+        mixed_total_unit=_unit_or_none(data.get("mixed_total_unit"), path, tuple(groups)),
         asserter_generic_head=frozenset(_strings(data.get("asserter_generic_head"), "head")),
     )
 

@@ -1,0 +1,46 @@
+"""Date wording shared by ingest (publication dates) and extract (as-of dates of figures).
+
+Both stages read spans such as "within 24 months" or "within the next two years": ingest to date
+a document by the deadline it says is close, extract to date the figures that deadline bounds.
+The wording lives here, in one module both may import, so the two readings cannot drift apart
+(ingest may not import extract; extract imports no ingest module either).
+"""
+
+from __future__ import annotations
+
+import re
+
+SPAN_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
+    "twenty-four": 24, "thirty-six": 36,
+}  # fmt: skip
+"""Number words a span of months or years is written with ("within eighteen months")."""
+
+SPAN_COUNT = (
+    "(?:" + "|".join(sorted(SPAN_NUMBERS, key=len, reverse=True)) + r"|\d{1,3}(?![\d,.]\d))"
+)
+"""Pattern source (no groups) of a span's count: a number word or up to three digits."""
+
+WITHIN_SPAN_SOURCE = (
+    rf"\bwithin\s+(?:the\s+next\s+)?(?P<count>{SPAN_COUNT})\s+(?P<unit>years?|months?)\b"
+)
+"""Pattern source of a deadline written as a span: "within 24 months", "within the next two
+years" (groups ``count`` and ``unit``), for callers that embed it in a longer pattern."""
+WITHIN_SPAN = re.compile(WITHIN_SPAN_SOURCE, re.IGNORECASE)
+
+
+def span_count(raw: str) -> int | None:
+    """The value of a span's count ("two" -> 2, "18" -> 18), None when it is not one."""
+    folded = raw.strip().lower()
+    if folded.isdigit():
+        return int(folded)
+    return SPAN_NUMBERS.get(folded)
+
+
+def span_months(count: str, unit: str) -> int | None:
+    """Months in a span ("two", "years" -> 24), None when the count is not a number."""
+    value = span_count(count)
+    if value is None:
+        return None
+    return value * 12 if unit.lower().startswith("year") else value
