@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from sanctionwatch.api import clusters
-from sanctionwatch.resolve import resolver
 from sanctionwatch.screen.graphkeys import GraphNames
 from sanctionwatch.screen.screening import entity_from_columns
+from sanctionwatch.store import schemata
 from sanctionwatch.store.schemata import common_schema, common_schema_name
 from sanctionwatch.store.statements import Statement, assemble_entity
 
@@ -45,9 +45,15 @@ def test_no_known_schema() -> None:
     assert common_schema_name(["LegalEntity", "Company"]) == "Company"
 
 
-def test_every_stage_uses_the_store_helper() -> None:
-    assert resolver.common_schema_name is common_schema_name
-    assert clusters.common_schema_name is common_schema_name
+def test_only_the_store_helper_merges_schemata() -> None:
+    """No stage keeps its own copy of the rule (they drifted apart before)."""
+    package = Path(schemata.__file__).parents[1]
+    copies = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if "model.common_schema(" in path.read_text(encoding="utf-8")
+    ]
+    assert copies == ["store/schemata.py"]
 
 
 def test_stages_agree_on_a_mixed_entity() -> None:
