@@ -1,13 +1,18 @@
-"""Guards for fetching untrusted URLs, shared by every stage that downloads: which addresses
-may be reached (no SSRF), and how to connect to exactly the address that was checked (no DNS
-rebinding): the URL carries the IP, the ``Host`` header and TLS server name carry the name.
+"""Guards for fetching untrusted URLs, shared by every stage that downloads (the feed fetcher,
+the list updater): which URLs and addresses may be reached (no SSRF, :func:`check_url`), and
+how to connect to exactly the address that was checked (no DNS rebinding, :func:`open_pinned`):
+the URL carries the IP, the ``Host`` header and TLS server name carry the name.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+import httpx
 
 REFUSED_HOSTNAMES = frozenset({"metadata", "metadata.google.internal", "instance-data"})
 METADATA_ADDRESSES = frozenset(
@@ -15,8 +20,26 @@ METADATA_ADDRESSES = frozenset(
 )
 
 
+Resolver = Callable[[str, int], list[str]]
+"""Every address a host resolves to (tests swap in their own answers)."""
+Refusal = Callable[[str], str | None]
+"""Why an address must not be fetched from, or None (tests let their local server through)."""
+
+
 class UnresolvableHostError(OSError):
     """A host name that does not resolve."""
+
+
+class URLRefusedError(ValueError):
+    """A URL that must not be fetched (scheme, port, host or address); the message names it."""
+
+
+class ConnectFailedError(OSError):
+    """No checked address of the host took the connection (refused, unreachable, timed out)."""
+
+
+class UntrustedCertificateError(OSError):
+    """The server's TLS certificate did not verify for the host name; nothing was sent."""
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -76,3 +99,93 @@ def pinned(url: str, address: str) -> tuple[str, str, str | None]:
     host_header = shown if default else f"{shown}:{port}"
     sni = hostname if parts.scheme == "https" and not is_ip(hostname) else None
     return target, host_header, sni
+
+
+def check_url(
+    url: str,
+    *,
+    allow_private: bool,
+    resolver: Resolver = resolve,
+    refuse: Refusal = refusal,
+) -> list[str]:
+    """The addresses ``url``'s host resolves to, every one checked; connect only to these.
+
+    :class:`URLRefusedError` unless ``url`` is http(s) with a valid port and a host whose every
+    address is public (private, loopback, link-local, metadata and other non-public addresses
+    and metadata host names pass only when ``allow_private``).
+    """
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 (a bad port raises here)
+    except ValueError:
+        raise URLRefusedError(f"{url}: the port is not a number from 0 to 65535") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise URLRefusedError(f"{url}: only http:// and https:// URLs with a host can be fetched")
+    host = parts.hostname.rstrip(".").lower()
+    if host in REFUSED_HOSTNAMES and not allow_private:
+        raise URLRefusedError(f"{url}: {host} is a cloud metadata host and is never fetched")
+    try:
+        addresses = [host] if is_ip(host) else resolver(host, default_port(parts))
+    except UnresolvableHostError as exc:
+        raise URLRefusedError(f"{url}: {exc}") from None
+    if not addresses:
+        raise URLRefusedError(f"{url}: host {host} resolves to no address")
+    for address in addresses if not allow_private else ():
+        reason = refuse(address)
+        if reason:
+            raise URLRefusedError(
+                f"{url}: host {host} resolves to {address}, {reason}; refused "
+                "(set SANCTIONWATCH_ALLOW_PRIVATE=1 only for tests and local use)"
+            )
+    return addresses
+
+
+@contextmanager
+def open_pinned(
+    client: httpx.Client,
+    url: str,
+    addresses: Sequence[str],
+    headers: Mapping[str, str] | None = None,
+) -> Iterator[httpx.Response]:
+    """GET ``url`` (streamed) from the first checked address that takes the connection.
+
+    A refused, unreachable or timed-out connection moves on to the next address
+    (:class:`ConnectFailedError` when none is left); a certificate that does not verify stops
+    at once (:class:`UntrustedCertificateError`): another address of the host would not make
+    an impersonation any safer. Redirects are the caller's to check and follow.
+    """
+    response = _connect_any(client, url, addresses, headers or {})
+    try:
+        yield response
+    finally:
+        response.close()
+
+
+def _connect_any(
+    client: httpx.Client, url: str, addresses: Sequence[str], headers: Mapping[str, str]
+) -> httpx.Response:
+    problems = []
+    for address in addresses:
+        target, host_header, sni = pinned(url, address)
+        request = client.build_request(
+            "GET",
+            target,
+            headers={**headers, "Host": host_header},
+            extensions={"sni_hostname": sni} if sni else {},
+        )
+        try:
+            return client.send(request, stream=True, follow_redirects=False)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                raise UntrustedCertificateError(_untrusted(url, str(exc))) from None
+            problems.append(f"{address}: {str(exc) or type(exc).__name__}")
+    raise ConnectFailedError(f"{url}: cannot connect ({'; '.join(problems)}); try again later")
+
+
+def _untrusted(url: str, detail: str) -> str:
+    reason = detail.split("certificate verify failed:", 1)[-1].split("(_ssl", 1)[0].strip()
+    host = urlsplit(url).hostname or url
+    return (
+        f"{url}: the TLS certificate of {host} did not verify ({reason}); not fetched "
+        "(the site may be misconfigured or impersonated; check the address)"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from tests.monitor.test_alerts import (
     THRESHOLD,
     _designated,
@@ -70,3 +70,40 @@ def test_monitor_keys_new_names_so_a_delta_only_looks_up(database: Database) -> 
     assert len(keyed) == run.entities_rekeyed
     again = refresh_graph_keys(database)  # what the next delta re-screen does first
     assert (again.rekeyed, again.removed, again.entities) == (0, 0, len(keyed))
+
+
+def test_delta_rescreen_reads_each_candidate_once(database: Database, tmp_path: Path) -> None:
+    """One query for the entities with a stored match, one statement read per batch."""
+    _graph_entity(database)
+    v1 = _load(database, _list_file(tmp_path, "v1.json", [_other()]))
+    v2 = _load(database, _list_file(tmp_path, "v2.json", _designated(["Chongbong Lines"])))
+    with database.session() as session:
+        diff = diff_versions(session, v1, v2)
+    changed = [e.entity_id for e in (*diff.added, *diff.removed, *diff.changed)]
+    refresh_graph_keys(database)
+    executed: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        executed.append(" ".join(statement.split()).lower())
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        summary = delta_rescreen(database, changed, THRESHOLD)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    assert summary.matches == 1
+    affected = [
+        sql
+        for sql in executed
+        if sql.startswith("select screen_matches.graph_entity_id")
+        and "screen_matches.list_entity_id in" in sql
+    ]
+    candidate_reads = [
+        sql
+        for sql in executed
+        if sql.startswith("select statements.")
+        and "statements.entity_id in" in sql
+        and "not like" in sql
+    ]
+    assert len(affected) == 1
+    assert len(candidate_reads) == 1

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sanctionwatch import __version__
 from sanctionwatch.api.auth import Authenticator
 from sanctionwatch.api.match_audit import AuditWriter
-from sanctionwatch.api.ratelimit import FailureBudget
+from sanctionwatch.api.ratelimit import SharedFailureBudget
 from sanctionwatch.api.routes import AppState, build_router
 from sanctionwatch.api.screening import MatcherScreener, Screener
 from sanctionwatch.api.security import BodySizeLimit, HostCheck, install_error_handlers
@@ -84,7 +84,9 @@ def create_app(
         settings.api_token,
         settings.reads_open,
         settings.token_cache_seconds,
-        FailureBudget(settings.auth_failure_limit, settings.auth_failure_window_seconds),
+        SharedFailureBudget(
+            database, settings.auth_failure_limit, settings.auth_failure_window_seconds
+        ),
         settings.client_ip_header,
     )
     install_error_handlers(app)

@@ -8,9 +8,10 @@ Checks are cheap on the hot path: with reads open the read check touches no data
 tokens are remembered (by hash) for a few seconds, so a busy client costs one lookup per
 ``cache_seconds``; any user change made in this process drops the memory at once.
 
-Wrong tokens are counted per client address and per account (:mod:`.ratelimit`): past the
-budget, token checks from that client (or for that account) get 429 with ``Retry-After``
-until the window has passed, whether the token would have been right or not.
+Wrong tokens are counted per client address and per account (:mod:`.ratelimit`; the server
+shares the count between its worker processes through the database): past the budget, token
+checks from that client (or for that account) get 429 with ``Retry-After`` until the window
+has passed, whether the token would have been right or not.
 """
 
 from __future__ import annotations
@@ -82,23 +83,27 @@ class Authenticator:
             time.monotonic() + self.cache_seconds, accounts.generation(), value
         )
 
-    def cached_token(self, token: str) -> tuple[bool, Principal | None]:
-        """(known, principal) without touching the database."""
+    def cached_token(self, token: str, hashed: str | None = None) -> tuple[bool, Principal | None]:
+        """(known, principal) without touching the database; ``hashed`` is the token's
+        :func:`~sanctionwatch.users.accounts.hash_secret` when the caller already has it."""
         if self.legacy_token and hmac.compare_digest(token.encode(), self.legacy_token.encode()):
             return True, LEGACY_ADMIN
-        hit = self._remembered("t:" + accounts.hash_secret(token))
+        hit = self._remembered("t:" + (hashed or accounts.hash_secret(token)))
         if hit is None:
             return False, None
         return True, hit.value if isinstance(hit.value, Principal) else None
 
     def principal(self, token: str) -> Principal | None:
         """The enabled user (or the legacy admin) this token belongs to, or None."""
-        known, principal = self.cached_token(token)
-        if known:
-            return principal
+        hashed = accounts.hash_secret(token)
+        known, principal = self.cached_token(token, hashed)
+        return principal if known else self.look_up(hashed)
+
+    def look_up(self, hashed: str) -> Principal | None:
+        """The database's answer for a token (by hash) that is not remembered; remembered."""
         with self.database.session() as session:
-            principal = accounts.authenticate(session, token)
-        self._remember("t:" + accounts.hash_secret(token), principal)
+            principal = accounts.principal_for_hash(session, hashed)
+        self._remember("t:" + hashed, principal)
         return principal
 
     def web_session(self, session_id: str) -> WebSession | None:
@@ -232,12 +237,14 @@ async def checked_token(request: Request, token: str) -> Principal | None:
     account's budget; :func:`too_many_failures` (429) once either is spent."""
     auth = authenticator(request)
     keys = failure_keys(request, token)
-    wait = auth.failures.retry_after(keys)
+    hashed = accounts.hash_secret(token)
+    known, principal = auth.cached_token(token, hashed)
+    # Other processes' failures are read only before a database lookup of the token anyway.
+    wait = auth.failures.retry_after(keys, shared=not known)
     if wait is not None:
         raise too_many_failures(wait)
-    known, principal = auth.cached_token(token)
     if not known:
-        principal = await run_in_threadpool(auth.principal, token)
+        principal = await run_in_threadpool(auth.look_up, hashed)
     if principal is None:
         auth.failures.fail(keys)
     return principal

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from sanctionwatch.api import stages
 from sanctionwatch.extract.entities import DATASET, ORIGIN, STORED_AS
 from sanctionwatch.flags.tables import FlagRow
-from sanctionwatch.resolve.resolver import common_schema_name
 from sanctionwatch.screen.tables import ScreenMatchRow
+from sanctionwatch.store.schemata import common_schema_name
 from sanctionwatch.store.statements import Statement, statements_for_entities
 from sanctionwatch.store.tables import DocumentRow, StatementRow
 

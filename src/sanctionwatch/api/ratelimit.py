@@ -7,8 +7,12 @@ and the load: every wrong token costs a database lookup, and a flood of them fro
 saying when the oldest of those failures leaves the window (a sliding window: waiting it out is
 the backoff; attempts while refused are not checked, so they cannot extend it).
 
-Kept in memory per server process: a restart forgets, and each worker process has its own
-budget (``limit`` per worker at worst), which is enough against guessing.
+:class:`FailureBudget` keeps the count in memory (one process; tests, the CLI).
+:class:`SharedFailureBudget`, what the server uses, also writes every failure to the database
+(table ``auth_failures``), so the worker processes of one server (``uvicorn --workers N``) or
+several servers on one database share one budget: ``limit`` wrong tokens in all, not per
+worker. It reads the shared count only where a database round trip happens anyway (a token
+this process does not remember), so a remembered token still costs no query.
 """
 
 from __future__ import annotations
@@ -18,7 +22,12 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+
+from sqlalchemy import delete, func, select
+
+from sanctionwatch.store import Database
+from sanctionwatch.users.tables import AuthFailureRow
 
 log = logging.getLogger("sanctionwatch.api")
 
@@ -46,8 +55,11 @@ class FailureBudget:
     def enabled(self) -> bool:
         return self.limit > 0 and self.window > 0
 
-    def retry_after(self, keys: Iterable[str]) -> int | None:
-        """Whole seconds until every one of ``keys`` is within its budget; None if it is now."""
+    def retry_after(self, keys: Iterable[str], shared: bool = True) -> int | None:
+        """Whole seconds until every one of ``keys`` is within its budget; None if it is now.
+
+        ``shared`` asks a budget shared between processes to consult the others' failures too
+        (this one has only its own)."""
         if not self.enabled:
             return None
         now = self._clock()
@@ -100,3 +112,89 @@ class FailureBudget:
             self._recent(key, now)
         while len(self._failures) >= MAX_KEYS:
             del self._failures[next(iter(self._failures))]
+
+
+class SharedFailureBudget(FailureBudget):
+    """A :class:`FailureBudget` whose failures every process on ``database`` counts.
+
+    Each failure is written to ``auth_failures`` (expired rows are deleted as new ones come);
+    :meth:`retry_after` adds the failures other processes wrote when asked (``shared``), and
+    remembers a refusal it finds there until it ends, so a refused client costs no query.
+    Times are wall-clock seconds, the one clock separate processes share.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        limit: int = 10,
+        window_seconds: float = 300.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(limit, window_seconds, clock)
+        self.database = database
+        self._refused_until: dict[str, float] = {}
+
+    def retry_after(self, keys: Iterable[str], shared: bool = True) -> int | None:
+        keys = list(dict.fromkeys(keys))
+        local = super().retry_after(keys)
+        if local is not None or not self.enabled:
+            return local
+        now = self._clock()
+        known = self._known_refusal(keys, now)
+        if known is not None or not shared:
+            return known
+        waits = self._shared_waits(keys, now)
+        if not waits:
+            return None
+        with self._lock:
+            if len(self._refused_until) >= MAX_KEYS:
+                self._refused_until.clear()
+            for key, wait in waits.items():
+                self._refused_until[key] = now + wait
+        return max(1, math.ceil(max(waits.values())))
+
+    def fail(self, keys: Iterable[str]) -> None:
+        keys = list(dict.fromkeys(keys))
+        super().fail(keys)
+        if not self.enabled or not keys:
+            return
+        now = self._clock()
+        with self.database.session() as session:
+            session.execute(
+                delete(AuthFailureRow).where(AuthFailureRow.failed_at <= now - self.window)
+            )
+            session.add_all(AuthFailureRow(key=key, failed_at=now) for key in keys)
+
+    def _known_refusal(self, keys: Sequence[str], now: float) -> int | None:
+        """Seconds left of a refusal found earlier in the shared count (no query)."""
+        with self._lock:
+            ends = [self._refused_until.get(key, 0.0) for key in keys]
+            for key in [key for key, end in self._refused_until.items() if end <= now]:
+                del self._refused_until[key]
+        latest = max(ends, default=0.0)
+        return max(1, math.ceil(latest - now)) if latest > now else None
+
+    def _shared_waits(self, keys: Sequence[str], now: float) -> dict[str, float]:
+        """Per key past its budget in the shared count: seconds until one more try is allowed."""
+        since = now - self.window
+        with self.database.session() as session:
+            counted = session.execute(
+                select(AuthFailureRow.key, func.count())
+                .where(AuthFailureRow.key.in_(keys), AuthFailureRow.failed_at > since)
+                .group_by(AuthFailureRow.key)
+            )
+            counts = {key: int(count) for key, count in counted}
+            spent = [key for key in keys if counts.get(key, 0) >= self.limit]
+            waits = {}
+            for key in spent:
+                # The failure whose leaving the window allows one more try.
+                oldest_that_counts = session.scalar(
+                    select(AuthFailureRow.failed_at)
+                    .where(AuthFailureRow.key == key, AuthFailureRow.failed_at > since)
+                    .order_by(AuthFailureRow.failed_at.desc())
+                    .offset(self.limit - 1)
+                    .limit(1)
+                )
+                if oldest_that_counts is not None:
+                    waits[key] = oldest_that_counts + self.window - now
+        return waits

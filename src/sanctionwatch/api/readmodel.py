@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Annotated
 
@@ -25,6 +25,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.api import stages
+from sanctionwatch.store.base import as_utc as stored_utc
 from sanctionwatch.store.offsets import OffsetMap
 from sanctionwatch.store.search import (
     NAME_PROPS,
@@ -40,16 +41,12 @@ MAX_GRAPH_DEPTH = 3
 MAX_GRAPH_NODES = 300
 
 
-def _as_utc(value: datetime) -> datetime:
-    """Timestamps are stored in UTC; SQLite forgets the zone, so put it back."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def as_utc(value: datetime | None) -> datetime | None:
-    return None if value is None else _as_utc(value)
+    """A stored timestamp in UTC (:func:`sanctionwatch.store.base.as_utc`), or None."""
+    return None if value is None else stored_utc(value)
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+UtcDatetime = Annotated[datetime, AfterValidator(stored_utc)]
 """A timestamp the API publishes in UTC (validated input is converted too)."""
 
 

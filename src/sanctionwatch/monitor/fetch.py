@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -26,10 +25,13 @@ import httpx
 
 from sanctionwatch import __version__
 from sanctionwatch.netguard import (
-    REFUSED_HOSTNAMES,
-    UnresolvableHostError,
-    default_port,
-    is_ip,
+    ConnectFailedError,
+    Refusal,
+    Resolver,
+    UntrustedCertificateError,
+    URLRefusedError,
+    check_url,
+    open_pinned,
     pinned,
     refusal,
     resolve,
@@ -44,7 +46,6 @@ USER_AGENT = (
 )
 MAX_REDIRECTS = 5
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-Resolver = Callable[[str, int], list[str]]
 
 
 class FetchError(Exception):
@@ -67,14 +68,6 @@ class FetchResult:
         return self.status == 304
 
 
-def system_resolver(host: str, port: int) -> list[str]:
-    """Every address ``host`` resolves to."""
-    try:
-        return resolve(host, port)
-    except UnresolvableHostError as exc:
-        raise FetchError(str(exc)) from None
-
-
 @dataclass
 class Fetcher:
     """An HTTP client for untrusted URLs; one per monitor run (it remembers per-host timing)."""
@@ -83,8 +76,8 @@ class Fetcher:
     max_bytes: int = field(default_factory=lambda: load_settings().max_document_bytes)
     timeout: float = 20.0
     host_delay: float = 1.0
-    resolver: Resolver = system_resolver
-    refuse: Callable[[str], str | None] = refusal
+    resolver: Resolver = resolve
+    refuse: Refusal = refusal
     """Why an address must not be fetched from (None: it may); tests swap it to treat their
     local server as a public site."""
     tls_context: ssl.SSLContext | None = None
@@ -118,29 +111,15 @@ class Fetcher:
             self._client = None
 
     def check_url(self, url: str) -> list[str]:
-        """The addresses ``url``'s host resolves to, every one checked; :class:`FetchError`
-        unless it is http(s) to a host we may reach. Connect only to these addresses."""
-        parts = urlsplit(url)
+        """The addresses ``url``'s host resolves to, every one checked
+        (:func:`sanctionwatch.netguard.check_url`); :class:`FetchError` unless it is http(s) to
+        a host we may reach. Connect only to these addresses."""
         try:
-            parts.port  # noqa: B018 (a bad port raises here)
-        except ValueError:
-            raise FetchError(f"{url}: the port is not a number from 0 to 65535") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError(f"{url}: only http:// and https:// URLs with a host can be fetched")
-        host = parts.hostname.rstrip(".").lower()
-        if host in REFUSED_HOSTNAMES and not self.allow_private:
-            raise FetchError(f"{url}: {host} is a cloud metadata host and is never fetched")
-        addresses = [host] if is_ip(host) else self.resolver(host, default_port(parts))
-        if not addresses:
-            raise FetchError(f"{url}: host {host} resolves to no address")
-        for address in addresses if not self.allow_private else ():
-            reason = self.refuse(address)
-            if reason:
-                raise FetchError(
-                    f"{url}: host {host} resolves to {address}, {reason}; refused "
-                    "(set SANCTIONWATCH_ALLOW_PRIVATE=1 only for tests and local use)"
-                )
-        return addresses
+            return check_url(
+                url, allow_private=self.allow_private, resolver=self.resolver, refuse=self.refuse
+            )
+        except URLRefusedError as exc:
+            raise FetchError(str(exc)) from None
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -155,7 +134,7 @@ class Fetcher:
         for _hop in range(MAX_REDIRECTS + 1):
             addresses = self.check_url(current)
             self._pace(current)
-            result, location = self._request_any(current, headers, addresses)
+            result, location = self._request(current, headers, addresses)
             if location is None:
                 assert result is not None
                 return result
@@ -171,62 +150,44 @@ class Fetcher:
                 time.sleep(wait)
         self._last_request[host] = time.monotonic()
 
-    def _request_any(
+    def _request(
         self, url: str, headers: dict[str, str], addresses: list[str]
     ) -> tuple[FetchResult | None, str | None]:
-        """Try the checked addresses in turn until one accepts the connection."""
-        problems = []
-        for address in addresses:
-            try:
-                return self._request(url, headers, address)
-            except _ConnectFailedError as failed:
-                problems.append(f"{address}: {failed}")
-        raise FetchError(f"{url}: cannot connect ({'; '.join(problems)}); try again later")
-
-    def _request(
-        self, url: str, headers: dict[str, str], address: str | None = None
-    ) -> tuple[FetchResult | None, str | None]:
-        """GET ``url`` over a connection to ``address`` (a checked IP), never re-resolving."""
-        target, extensions = url, {}
-        if address is not None:
-            target, host_header, sni = pinned(url, address)
-            headers = {**headers, "Host": host_header}
-            extensions = {"sni_hostname": sni} if sni else {}
+        """GET ``url`` over a connection to one of ``addresses`` (checked IPs), never
+        re-resolving (:func:`sanctionwatch.netguard.open_pinned`)."""
         try:
-            with self.client.stream(
-                "GET", target, headers=headers, extensions=extensions
-            ) as response:
-                if response.status_code in REDIRECT_CODES:
-                    location = response.headers.get("location")
-                    if not location:
-                        raise FetchError(f"{url}: redirect without a Location header")
-                    return None, location
-                if response.status_code == 304:
-                    return FetchResult(url, 304, etag=etag_of(response)), None
-                if response.status_code >= 400:
-                    raise FetchError(f"{url}: the server answered HTTP {response.status_code}")
-                content = self._read_limited(url, response)
-                return (
-                    FetchResult(
-                        url,
-                        response.status_code,
-                        content,
-                        response.headers.get("content-type"),
-                        etag_of(response),
-                        response.headers.get("last-modified"),
-                    ),
-                    None,
-                )
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-                raise FetchError(_untrusted(url, str(exc))) from None
-            raise _ConnectFailedError(str(exc) or type(exc).__name__) from None
+            with open_pinned(self.client, url, addresses, headers) as response:
+                return self._answer(url, response)
+        except (ConnectFailedError, UntrustedCertificateError) as exc:
+            raise FetchError(str(exc)) from None
         except httpx.TimeoutException:
             raise FetchError(
                 f"{url}: no answer within {self.timeout:g} s (timeout); try again later"
             ) from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
+
+    def _answer(self, url: str, response: httpx.Response) -> tuple[FetchResult | None, str | None]:
+        """The result of a 200 or 304, or the location a redirect points to."""
+        if response.status_code in REDIRECT_CODES:
+            location = response.headers.get("location")
+            if not location:
+                raise FetchError(f"{url}: redirect without a Location header")
+            return None, location
+        if response.status_code == 304:
+            return FetchResult(url, 304, etag=etag_of(response)), None
+        if response.status_code >= 400:
+            raise FetchError(f"{url}: the server answered HTTP {response.status_code}")
+        content = self._read_limited(url, response)
+        result = FetchResult(
+            url,
+            response.status_code,
+            content,
+            response.headers.get("content-type"),
+            etag_of(response),
+            response.headers.get("last-modified"),
+        )
+        return result, None
 
     def _read_limited(self, url: str, response: httpx.Response) -> bytes:
         declared = response.headers.get("content-length")
@@ -246,19 +207,6 @@ class Fetcher:
             f"{url}: response larger than the limit of {self.max_bytes:,} bytes "
             f"(stopped at {size:,}); raise SANCTIONWATCH_MAX_DOCUMENT_BYTES if it is genuine"
         )
-
-
-def _untrusted(url: str, detail: str) -> str:
-    reason = detail.split("certificate verify failed:", 1)[-1].split("(_ssl", 1)[0].strip()
-    host = urlsplit(url).hostname or url
-    return (
-        f"{url}: the TLS certificate of {host} did not verify ({reason}); not fetched "
-        "(the site may be misconfigured or impersonated; check the address)"
-    )
-
-
-class _ConnectFailedError(Exception):
-    """This address did not take the connection; another checked address may."""
 
 
 def etag_of(response: httpx.Response) -> str | None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
+from typing import Any
 
-from followthemoney import StatementEntity
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.screen.index import Query
@@ -32,7 +32,6 @@ from sanctionwatch.screen.screening import (
     rescreen_targets,
     store_matches,
 )
-from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.statements import Statement, assemble_entity
 from sanctionwatch.store.tables import StatementRow
@@ -40,36 +39,18 @@ from sanctionwatch.store.tables import StatementRow
 BATCH = 1000
 
 
-def _graph_entities(session: Session, entity_ids: Sequence[str]) -> list[StatementEntity]:
-    rows = session.scalars(
-        select(StatementRow)
-        .where(StatementRow.entity_id.in_(list(entity_ids)))
-        .where(~StatementRow.origin.startswith(LIST_ORIGIN_PREFIX))
-        .where(StatementRow.origin != SCREEN_ORIGIN)
-        .order_by(StatementRow.entity_id, StatementRow.id)
-    )
-    return [
-        assemble_entity([Statement.from_row(row) for row in group])
-        for _entity_id, group in groupby(rows, key=lambda row: row.entity_id)
-    ]
-
-
-def _graph_queries(session: Session, entity_ids: Sequence[str]) -> list[tuple[str, Query]]:
-    """Candidates as screening queries, from plain columns (most have no hit, so the full
-    statement entity is only assembled for those that do)."""
+def _graph_statements(session: Session, entity_ids: Sequence[str]) -> dict[str, list[Row[Any]]]:
+    """Each candidate's graph statements (no list entries, no screening links), read once as
+    plain columns: every candidate is scored from them, and only those with something to store
+    are assembled into statement entities."""
     rows = session.execute(
-        select(StatementRow.entity_id, StatementRow.schema, StatementRow.prop, StatementRow.value)
+        select(*StatementRow.__table__.columns)
         .where(StatementRow.entity_id.in_(list(entity_ids)))
         .where(~StatementRow.origin.startswith(LIST_ORIGIN_PREFIX))
         .where(StatementRow.origin != SCREEN_ORIGIN)
         .order_by(StatementRow.entity_id, StatementRow.id)
     )
-    queries = []
-    for entity_id, group in groupby(rows, key=lambda row: row.entity_id):
-        entity = entity_from_columns(entity_id, list(group))
-        if entity is not None:
-            queries.append((entity_id, Query.from_entity(entity)))
-    return queries
+    return {entity_id: list(group) for entity_id, group in groupby(rows, key=lambda r: r.entity_id)}
 
 
 def delta_rescreen(
@@ -85,26 +66,22 @@ def delta_rescreen(
     changed_set = set(changed)
     index = build_list_index(database, changed)
     full = FullListIndex(database)
-    with database.session() as session:
-        affected = set(
-            session.scalars(
-                select(ScreenMatchRow.graph_entity_id).where(
-                    ScreenMatchRow.list_entity_id.in_(changed)
-                )
-            )
-        )
-    ids, graph_size = rescreen_targets(database, index, changed, full_scan)
+    targets = rescreen_targets(database, index, changed, full_scan)
+    ids = targets.ids
     matched = matches = 0
     for start in range(0, len(ids), BATCH):
         with database.session() as session:
-            found = {}
-            for entity_id, query in _graph_queries(session, ids[start : start + BATCH]):
-                hits = hits_on_changed(index, full, query, changed_set, cutoff)
-                if hits or entity_id in affected:
-                    found[entity_id] = hits
-            for entity in _graph_entities(session, sorted(found)):
-                assert entity.id is not None
-                stored = store_matches(session, entity, found[entity.id], changed)
+            for entity_id, rows in _graph_statements(session, ids[start : start + BATCH]).items():
+                entity = entity_from_columns(entity_id, rows)
+                if entity is None:
+                    continue
+                hits = hits_on_changed(index, full, Query.from_entity(entity), changed_set, cutoff)
+                if not hits and entity_id not in targets.affected:
+                    continue
+                graph_entity = assemble_entity([Statement.from_row(row) for row in rows])
+                stored = store_matches(session, graph_entity, hits, changed)
                 matched += bool(stored)
                 matches += stored
-    return ScreenSummary(len(ids), matched, matches, len(index), cutoff, graph_entities=graph_size)
+    return ScreenSummary(
+        len(ids), matched, matches, len(index), cutoff, graph_entities=targets.graph_entities
+    )

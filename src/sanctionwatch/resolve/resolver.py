@@ -10,7 +10,7 @@ ids are deterministic, they re-apply after a re-extraction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -43,6 +43,7 @@ from sanctionwatch.resolve.judgments import (
 )
 from sanctionwatch.resolve.tables import CanonicalIdRow
 from sanctionwatch.store import Database
+from sanctionwatch.store.schemata import common_schema_name
 from sanctionwatch.store.statements import Statement, assemble_entity, statements_for_entities
 from sanctionwatch.store.tables import StatementRow
 
@@ -142,25 +143,6 @@ def load_records(session: Session) -> list[EntityRecord]:
             )
         )
     return records
-
-
-def common_schema_name(names: Sequence[str]) -> str:
-    """The most specific schema every name fits (Organization + Company -> Company).
-
-    Names are taken in the order given; an unknown first name is returned as it is.
-    """
-    schema = model.get(names[0])
-    if schema is None:
-        return names[0]
-    for name in names[1:]:
-        other = model.get(name)
-        if other is None or other == schema:
-            continue
-        try:
-            schema = model.common_schema(schema, other)
-        except Exception:
-            continue
-    return str(schema.name)
 
 
 def _same_list(left: EntityRecord, right: EntityRecord) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -41,6 +41,7 @@ from sanctionwatch.screen.screening import LIST_ORIGIN_PREFIX, SCREEN_ORIGIN
 from sanctionwatch.screen.tables import GraphKeyStateRow, GraphNameKeyRow, GraphNameRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.schemata import common_schema
 from sanctionwatch.store.tables import StatementRow
 
 NAME_PROPS = (*STRONG_NAME_PROPS, *WEAK_NAME_PROPS)
@@ -179,22 +180,6 @@ def graph_keys(form: NameForm) -> dict[str, float]:
     return weighted_keys(form) | order_free_keys(form)
 
 
-def _common_schema(names: Iterable[str]) -> Schema | None:
-    schema: Schema | None = None
-    for name in sorted(set(names)):
-        other = model.get(name)
-        if other is None:
-            continue
-        if schema is None:
-            schema = other
-            continue
-        try:
-            schema = model.common_schema(schema, other)
-        except Exception:
-            continue
-    return schema
-
-
 @dataclass
 class GraphNames:
     """One graph entity's name statements as the store holds them now."""
@@ -209,7 +194,7 @@ class GraphNames:
         return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
 
     def schema(self) -> Schema | None:
-        return _common_schema(self.schemata)
+        return common_schema(sorted(self.schemata))
 
     def key_hashes(self) -> set[int]:
         """The hashed graph keys of every name (:func:`graph_keys`; shares are not stored)."""

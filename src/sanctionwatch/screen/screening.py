@@ -27,6 +27,7 @@ from sanctionwatch.screen.matcher import CODE_VERSION, MATCHER_VERSION, load_wei
 from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.schemata import common_schema
 from sanctionwatch.store.statements import Statement, add_statements, assemble_entity
 from sanctionwatch.store.tables import StatementRow
 
@@ -108,16 +109,7 @@ def entity_from_columns(entity_id: str, rows: Sequence[Any]) -> EntityProxy | No
 def _entity_from_rows(entity_id: str, rows: Sequence[Any], cleaned: bool) -> EntityProxy | None:
     """One entity from (schema, prop, value) rows under the schema common to all of them;
     properties that schema lacks are dropped. ``cleaned`` tells FtM the values need no cleaning."""
-    if not rows:
-        return None
-    schema = model.get(rows[0].schema)
-    for name in dict.fromkeys(row.schema for row in rows[1:]):
-        other = model.get(name)
-        if schema is not None and other is not None and other != schema:
-            try:
-                schema = model.common_schema(schema, other)
-            except Exception:
-                continue
+    schema = common_schema(row.schema for row in rows)
     if schema is None:
         return None
     properties: dict[str, list[str]] = {}
@@ -422,16 +414,27 @@ def hits_on_changed(
     return [hit for hit in screen_entity(full.get(), query, threshold) if hit.entity.id in changed]
 
 
+@dataclass
+class RescreenTargets:
+    """The graph entities a re-screen after a list update looks at."""
+
+    ids: list[str]
+    """Every entity to re-screen, sorted."""
+    affected: set[str]
+    """Those with a stored match against a changed entry (written to even without a hit)."""
+    graph_entities: int | None
+    """How many entities the name-key index holds (``None`` when it was not used)."""
+
+
 def rescreen_targets(
     database: Database, index: ScreeningIndex, changed: Sequence[str], full_scan: bool = False
-) -> tuple[list[str], int | None]:
+) -> RescreenTargets:
     """Graph entities to re-screen against ``index`` (the changed list entities still listed).
 
     Those with a stored match against a changed entry (it may be gone or have changed) plus
     those the graph-side name-key index (:mod:`sanctionwatch.screen.graphkeys`, refreshed
     first) files under enough of the changed names' keys. ``full_scan`` takes every graph entity
-    instead (the reference the benchmark checks the index against). Also returns how many
-    entities the key index holds (``None`` on a full scan).
+    instead (the reference the benchmark checks the index against).
     """
     from sanctionwatch.screen import graphkeys
 
@@ -444,13 +447,14 @@ def rescreen_targets(
             )
         )
         if not len(index):
-            return sorted(affected), None
+            return RescreenTargets(sorted(affected), affected, None)
         if full_scan:
-            return graph_entity_ids(session), None
+            return RescreenTargets(graph_entity_ids(session), affected, None)
     graphkeys.refresh_graph_keys(database)
     with database.session() as session:
         found = graphkeys.graph_candidates(session, index)
-    return sorted(affected | set(found.entity_ids)), found.graph_entities
+    ids = sorted(affected | set(found.entity_ids))
+    return RescreenTargets(ids, affected, found.graph_entities)
 
 
 def rescreen_changed(
@@ -471,9 +475,9 @@ def rescreen_changed(
     cutoff = default_threshold() if threshold is None else threshold
     changed = sorted(set(changed_list_entity_ids))
     index = build_list_index(database, changed)
-    ids, graph_size = rescreen_targets(database, index, changed, full_scan)
-    summary = _screen_ids(database, index, ids, cutoff, changed, progress)
-    summary.graph_entities = graph_size
+    targets = rescreen_targets(database, index, changed, full_scan)
+    summary = _screen_ids(database, index, targets.ids, cutoff, changed, progress)
+    summary.graph_entities = targets.graph_entities
     return summary
 
 

@@ -6,10 +6,12 @@ compiler) into extension modules next to the sources, which Python then imports 
 same code, same scores (``tests/screen/test_speedups.py`` checks both agree on every labelled
 pair), about 1.5x faster on names never seen before.
 
-A build records the SHA-256 of each source in ``_speedups.json``. :func:`guard` (run when
-``sanctionwatch.screen`` is imported) routes the import of every module to its source when any
-source changed since the build, or when ``SANCTIONWATCH_SPEEDUPS=0``, so an edited module is
-never shadowed by a stale build.
+A build records the SHA-256, size and modification time of each source in ``_speedups.json``.
+:func:`guard` (run when ``sanctionwatch.screen`` is imported) routes the import of every module
+to its source when any source changed since the build, or when ``SANCTIONWATCH_SPEEDUPS=0``, so
+an edited module is never shadowed by a stale build. The check is cheap: a source whose size
+and modification time are those recorded is taken as unchanged (one ``stat``); only one whose
+size or time moved (an edit, a checkout, a copy) is hashed and compared with the recorded hash.
 """
 
 from __future__ import annotations
@@ -53,31 +55,84 @@ def source_digest(module: str) -> str:
     return hashlib.sha256(source_path(module).read_bytes()).hexdigest()
 
 
+def source_stat(module: str) -> list[int]:
+    """Size and modification time (ns) of ``module``'s source: what an edit always moves."""
+    found = os.stat(os.path.join(SOURCE_ROOT, *module.split(".")) + ".py")
+    return [found.st_size, found.st_mtime_ns]
+
+
 def compiled_paths(module: str) -> list[Path]:
     """Extension files of ``module`` next to its source (any platform suffix)."""
     source = source_path(module)
-    return sorted(source.parent.glob(f"{source.stem}.*.so")) + sorted(
-        source.parent.glob(f"{source.stem}.*.pyd")
+    try:
+        names = os.listdir(source.parent)
+    except OSError:
+        return []
+    prefix = f"{source.stem}."
+    return sorted(
+        source.parent / name
+        for name in names
+        if name.startswith(prefix) and name.endswith((".so", ".pyd"))
     )
 
 
-def _recorded() -> dict[str, str]:
+def built_modules() -> list[str]:
+    """The modules of :data:`MODULES` with an extension file next to their source (one
+    directory listing per folder, the first thing every import of the screen stage does)."""
+    stems: dict[str, set[str]] = {}
+    built = []
+    for module in MODULES:
+        folder, stem = module.rsplit(".", 1)
+        if folder not in stems:
+            try:
+                names = os.listdir(os.path.join(SOURCE_ROOT, *folder.split(".")))
+            except OSError:
+                names = []
+            stems[folder] = {name.split(".", 1)[0] for name in names if _is_extension(name)}
+        if stem in stems[folder]:
+            built.append(module)
+    return built
+
+
+def _is_extension(name: str) -> bool:
+    return name.endswith((".so", ".pyd"))
+
+
+def _recorded() -> tuple[dict[str, str], dict[str, list[int]]]:
+    """The stamp's source hashes and (size, mtime_ns) per module; empty when unreadable."""
     try:
         data = json.loads(STAMP.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    sources = data.get("sources") if isinstance(data, dict) else None
-    return {str(k): str(v) for k, v in sources.items()} if isinstance(sources, dict) else {}
+        return {}, {}
+    if not isinstance(data, dict):
+        return {}, {}
+    sources, stats = data.get("sources"), data.get("stats")
+    digests = {str(k): str(v) for k, v in sources.items()} if isinstance(sources, dict) else {}
+    seen = {str(k): v for k, v in stats.items()} if isinstance(stats, dict) else {}
+    return digests, seen
 
 
-def stale_modules() -> list[str]:
-    """Modules with a compiled build that must not be used (source changed, no stamp)."""
-    recorded = _recorded()
-    return [
-        module
-        for module in MODULES
-        if compiled_paths(module) and recorded.get(module) != source_digest(module)
-    ]
+def _unchanged(module: str, digests: dict[str, str], stats: dict[str, list[int]]) -> bool:
+    """Is ``module``'s source the one the build was made from? Same size and time as
+    recorded: yes, without reading it; otherwise its hash decides."""
+    if module not in digests:
+        return False
+    try:
+        if stats.get(module) == source_stat(module):
+            return True
+        return digests[module] == source_digest(module)
+    except OSError:
+        return False
+
+
+def stale_modules(built: Sequence[str] | None = None) -> list[str]:
+    """Modules with a compiled build that must not be used (source changed, no stamp);
+    ``built`` is :func:`built_modules` when the caller has it already."""
+    built = built_modules() if built is None else built
+    if not built:
+        return []
+    digests, stats = _recorded()
+    return [module for module in built if not _unchanged(module, digests, stats)]
 
 
 def active_modules() -> list[str]:
@@ -115,12 +170,14 @@ class _SourceFirst(importlib.abc.MetaPathFinder):
 def guard() -> None:
     """Import every compiled module from source when the build is switched off or any of
     its sources changed (compiled modules call each other directly, so one stale module makes
-    the whole build stale). Cheap: hashes four files, and only when a build exists."""
-    if not any(compiled_paths(module) for module in MODULES):
+    the whole build stale). Cheap: with a build, four ``stat`` calls while the sources keep
+    the size and time recorded at build time; a source is hashed only when they moved."""
+    built = built_modules()
+    if not built:
         return
     if any(isinstance(finder, _SourceFirst) for finder in sys.meta_path):
         return
-    if os.environ.get(SWITCH) == "0" or stale_modules():
+    if os.environ.get(SWITCH) == "0" or stale_modules(built):
         sys.meta_path.insert(0, _SourceFirst(MODULES))
 
 
@@ -149,6 +206,7 @@ def build(verbose: bool = False) -> list[Path]:
     if shutil.which(os.environ.get("CC", "cc")) is None and shutil.which("gcc") is None:
         raise SpeedupsError("no C compiler found (install gcc or set CC)")
     remove()
+    stats = {module: source_stat(module) for module in MODULES}
     digests = {module: source_digest(module) for module in MODULES}
     paths = [str(source_path(module).relative_to(SOURCE_ROOT)) for module in MODULES]
     with tempfile.TemporaryDirectory(prefix="sw-speedups-") as scratch:
@@ -168,8 +226,10 @@ def build(verbose: bool = False) -> list[Path]:
             raise SpeedupsError(f"mypyc build failed ({type(exc).__name__}: {exc})") from exc
         finally:
             os.chdir(previous)
-    if any(source_digest(module) != digest for module, digest in digests.items()):
+    changed = any(source_digest(module) != digest for module, digest in digests.items())
+    if changed or any(source_stat(module) != stat for module, stat in stats.items()):
         remove()
         raise SpeedupsError("a source changed during the build; run it again")
-    STAMP.write_text(json.dumps({"sources": digests}, indent=2) + "\n", encoding="utf-8")
+    stamp = {"sources": digests, "stats": stats}
+    STAMP.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
     return [path for module in MODULES for path in compiled_paths(module)]

@@ -24,3 +24,9 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Timezone-aware now; every timestamp in the store is UTC."""
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored timestamp, aware and in UTC: SQLite hands them back naive (they were written in
+    UTC), PostgreSQL aware, so values from either compare with :func:`utcnow`."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -13,13 +13,15 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from followthemoney import StatementEntity, model
+from followthemoney import StatementEntity
 from followthemoney.dataset import Dataset
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.schemata import common_schema
 from sanctionwatch.store.tables import StatementRow
 
 HUMAN_ORIGIN_PREFIX = "human:"
@@ -100,7 +102,8 @@ class Statement:
         )
 
     @classmethod
-    def from_row(cls, row: StatementRow) -> Statement:
+    def from_row(cls, row: StatementRow | Row[Any]) -> Statement:
+        """A statement from its ORM row or a row of its plain columns."""
         return cls(
             entity_id=row.entity_id,
             schema=row.schema,
@@ -178,15 +181,8 @@ def assemble_entity(
     """
     if not statements:
         raise ValueError("cannot assemble an entity from no statements")
-    schema = model.get(statements[0].schema)
+    schema = common_schema(stmt.schema for stmt in statements)
     assert schema is not None
-    for stmt in statements[1:]:
-        other = model.get(stmt.schema)
-        if other is not None and other != schema:
-            try:
-                schema = model.common_schema(schema, other)
-            except Exception:
-                continue
     dataset = Dataset.make({"name": statements[0].dataset, "title": statements[0].dataset})
     entity = StatementEntity(
         dataset, {"id": entity_id or statements[0].entity_id, "schema": schema.name}

@@ -13,13 +13,13 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.base import as_utc, utcnow
 from sanctionwatch.users.tables import ROLES, UserRow, WebSessionRow
 
 TOKEN_PREFIX = "sw_"
@@ -189,7 +189,11 @@ def set_role(session: Session, name: str, role: str) -> User:
 
 def authenticate(session: Session, token: str) -> Principal | None:
     """The enabled user whose token this is, or None."""
-    hashed = hash_secret(token)
+    return principal_for_hash(session, hash_secret(token))
+
+
+def principal_for_hash(session: Session, hashed: str) -> Principal | None:
+    """:func:`authenticate` for a caller that already holds the token's :func:`hash_secret`."""
     row = session.scalar(select(UserRow).where(UserRow.token_hash == hashed))
     if row is None or row.disabled or not hmac.compare_digest(row.token_hash, hashed):
         return None
@@ -237,7 +241,7 @@ def session_for(
 ) -> WebSession | None:
     """The live session with this id, or None (expired, logged out, token rotated, disabled)."""
     row = session.get(WebSessionRow, hash_secret(session_id))
-    if row is None or _aware(row.expires_at) < utcnow():
+    if row is None or as_utc(row.expires_at) < utcnow():
         return None
     if row.user_id is None:
         if not legacy_token or not hmac.compare_digest(row.token_hash, hash_secret(legacy_token)):
@@ -251,8 +255,3 @@ def session_for(
 
 def close_session(session: Session, session_id: str) -> None:
     session.execute(delete(WebSessionRow).where(WebSessionRow.id_hash == hash_secret(session_id)))
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctionwatch.store.base import Base, utcnow
@@ -49,3 +49,16 @@ class WebSessionRow(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuthFailureRow(Base):
+    """One wrong token or login, counted against a client or account key
+    (:class:`sanctionwatch.api.ratelimit.SharedFailureBudget`): every server process on the
+    database sees the same failures. Rows older than the budget's window are deleted."""
+
+    __tablename__ = "auth_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    failed_at: Mapped[float] = mapped_column(Float, index=True)
+    """Seconds since the epoch (a wall clock every process shares)."""

@@ -19,9 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from followthemoney import EntityProxy, StatementEntity, model
+from followthemoney import EntityProxy, StatementEntity
 from followthemoney.dataset import Dataset
-from followthemoney.exc import InvalidData
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
@@ -37,6 +36,7 @@ from sanctionwatch.screen.lists.tables import ListEntryRow, ListVersionRow
 from sanctionwatch.screen.lists.types import ListFormatError
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
+from sanctionwatch.store.schemata import common_schema
 from sanctionwatch.store.statements import (
     Statement,
     assemble_entity,
@@ -368,16 +368,8 @@ def iter_list_entities(
 
 def _assemble(rows: list[tuple[str, str, str, str, str]]) -> StatementEntity:
     """One entity from (entity_id, schema, prop, value, dataset) rows of list statements."""
-    schemata = {row[1] for row in rows}
-    schema = model.get(rows[0][1])
+    schema = common_schema(row[1] for row in rows)
     assert schema is not None
-    for name in schemata - {schema.name}:
-        other = model.get(name)
-        if other is not None:
-            try:
-                schema = model.common_schema(schema, other)
-            except InvalidData:
-                continue
     dataset = _dataset(rows[0][4])
     entity = StatementEntity(dataset, {"id": rows[0][0], "schema": schema.name})
     for _, _, prop, value, _ in rows:

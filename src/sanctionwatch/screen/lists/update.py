@@ -2,7 +2,8 @@
 
 The download is streamed with a byte limit and timeouts; private and loopback hosts are refused
 unless allowed (``SANCTIONWATCH_ALLOW_PRIVATE=1`` or ``allow_private=True``), also after
-redirects, and each hop connects to the address that was checked (no DNS rebinding); an HTML
+redirects, and each hop connects to an address that was checked (no DNS rebinding; the checks
+are :mod:`sanctionwatch.netguard`'s, shared with the feed fetcher); an HTML
 page where a list was expected is refused before parsing; a pinned SHA-256 must match. The file
 is then parsed and stored by :func:`load_list_file`, so a bad download never replaces the
 current version.
@@ -12,19 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urljoin, urlparse, urlsplit
+from urllib.parse import urljoin, urlparse
 
 import httpx
 
 from sanctionwatch.netguard import (
-    REFUSED_HOSTNAMES,
-    UnresolvableHostError,
-    default_port,
-    pinned,
-    refusal,
+    ConnectFailedError,
+    Resolver,
+    UntrustedCertificateError,
+    URLRefusedError,
+    check_url,
+    open_pinned,
     resolve,
 )
 from sanctionwatch.screen.lists.sources import ListSource
@@ -44,27 +44,13 @@ class DownloadError(ListFormatError):
     """The download failed or delivered something that is not the expected list."""
 
 
-def check_host(url: str, allow_private: bool) -> list[str]:
-    """The addresses ``url``'s host resolves to, each checked (private, loopback, link-local,
-    metadata and other non-public addresses refused unless allowed); connect only to these."""
-    parsed = urlsplit(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise DownloadError(f"{url}: only http(s) URLs with a host are allowed")
-    host = parsed.hostname.rstrip(".").lower()
-    if host in REFUSED_HOSTNAMES and not allow_private:
-        raise DownloadError(f"{url}: {host} is a cloud metadata host and is never fetched")
+def check_host(url: str, allow_private: bool, resolver: Resolver = resolve) -> list[str]:
+    """The checked addresses of ``url``'s host (:func:`sanctionwatch.netguard.check_url`);
+    :class:`DownloadError` when the URL may not be fetched. Connect only to these."""
     try:
-        addresses = resolve(host, default_port(parsed))
-    except UnresolvableHostError as exc:
-        raise DownloadError(f"{url}: {exc}") from None
-    for address in addresses if not allow_private else ():
-        reason = refusal(address)
-        if reason:
-            raise DownloadError(
-                f"{url}: host resolves to {address}, {reason}; "
-                "set SANCTIONWATCH_ALLOW_PRIVATE=1 to allow it"
-            )
-    return addresses
+        return check_url(url, allow_private=allow_private, resolver=resolver)
+    except URLRefusedError as exc:
+        raise DownloadError(str(exc)) from None
 
 
 def download(
@@ -73,11 +59,13 @@ def download(
     *,
     allow_private: bool = False,
     transport: httpx.BaseTransport | None = None,
+    resolver: Resolver = resolve,
 ) -> str:
     """Stream ``source.url`` into ``destination``; returns the SHA-256 of the bytes.
 
-    Every hop is resolved once, checked, and connected to at the checked address (the name
-    stays in the ``Host`` header and the TLS server name), so DNS rebinding cannot steer it.
+    Every hop is resolved once, checked, and connected to at a checked address (the name
+    stays in the ``Host`` header and the TLS server name), so DNS rebinding cannot steer it;
+    an address that refuses or does not answer the connection passes to the next one.
     """
     url = source.url
     timeout = httpx.Timeout(source.timeout, connect=min(source.timeout, 30.0))
@@ -87,9 +75,9 @@ def download(
         timeout=timeout, headers=headers, transport=transport, limits=limits
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            addresses = check_host(url, allow_private)
+            addresses = check_host(url, allow_private, resolver)
             try:
-                with _stream(client, url, addresses) as response:
+                with open_pinned(client, url, addresses) as response:
                     if response.is_redirect and "location" in response.headers:
                         url = urljoin(url, response.headers["location"])
                         continue
@@ -97,28 +85,13 @@ def download(
                         raise DownloadError(f"{url}: HTTP {response.status_code} from server")
                     _check_content_type(source, url, response.headers.get("content-type", ""))
                     return _save(source, url, response, destination)
+            except (ConnectFailedError, UntrustedCertificateError) as exc:
+                raise DownloadError(str(exc)) from None
             except httpx.TimeoutException:
                 raise DownloadError(f"{url}: timed out after {source.timeout:.0f}s") from None
             except httpx.HTTPError as exc:
                 raise DownloadError(f"{url}: download failed ({type(exc).__name__})") from None
     raise DownloadError(f"{source.url}: more than {MAX_REDIRECTS} redirects")
-
-
-@contextmanager
-def _stream(client: httpx.Client, url: str, addresses: list[str]) -> Iterator[httpx.Response]:
-    """GET ``url`` from the first checked address that takes the connection."""
-    for index, address in enumerate(addresses):
-        target, host_header, sni = pinned(url, address)
-        extensions = {"sni_hostname": sni} if sni else {}
-        try:
-            with client.stream(
-                "GET", target, headers={"Host": host_header}, extensions=extensions
-            ) as response:
-                yield response
-                return
-        except httpx.ConnectError:
-            if index == len(addresses) - 1:
-                raise
 
 
 def _check_content_type(source: ListSource, url: str, content_type: str) -> None:
@@ -171,6 +144,7 @@ def update_source(
     force: bool = False,
     allow_private: bool | None = None,
     transport: httpx.BaseTransport | None = None,
+    resolver: Resolver = resolve,
 ) -> LoadResult:
     """Download, validate and store one source; the previous version stays on any failure."""
     if allow_private is None:
@@ -179,7 +153,9 @@ def update_source(
     with tempfile.TemporaryDirectory(prefix="sanctionwatch-list-") as folder:
         name = Path(urlparse(source.url).path).name or f"{source.id}.download"
         target = Path(folder) / name
-        download(source, target, allow_private=allow_private, transport=transport)
+        download(
+            source, target, allow_private=allow_private, transport=transport, resolver=resolver
+        )
         try:
             return load_list_file(
                 database,

@@ -1,0 +1,130 @@
+"""Wrong tokens counted by one server process count in every other on the same database."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from sanctionwatch.api.app import create_app
+from sanctionwatch.api.ratelimit import FailureBudget, SharedFailureBudget
+from sanctionwatch.api.settings import ApiSettings
+from sanctionwatch.store import Database
+from sanctionwatch.users.accounts import add_user
+from sanctionwatch.users.tables import AuthFailureRow
+
+KEYS = ["client:203.0.113.5", "prefix:sw_abcdefgh"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _rows(database: Database) -> int:
+    with database.session() as session:
+        return int(session.scalar(select(func.count()).select_from(AuthFailureRow)) or 0)
+
+
+def test_two_workers_share_one_budget(database: Database) -> None:
+    clock = Clock()
+    first = SharedFailureBudget(database, limit=10, window_seconds=300, clock=clock)
+    second = SharedFailureBudget(database, limit=10, window_seconds=300, clock=clock)
+    for attempt in range(10):
+        clock.now += 1
+        assert (first if attempt % 2 else second).retry_after(KEYS) is None
+        (first if attempt % 2 else second).fail(KEYS)
+    # Each worker saw five failures, within its own budget; together they are ten.
+    clock.now += 1
+    assert first.retry_after(KEYS) == second.retry_after(KEYS) == 300 - 10
+    third = SharedFailureBudget(database, limit=10, window_seconds=300, clock=clock)
+    assert third.retry_after(["client:203.0.113.5"]) == 290
+    assert third.retry_after(["client:198.51.100.7"]) is None
+    assert third.retry_after(["client:203.0.113.5"], shared=False) == 290  # remembered
+    fourth = SharedFailureBudget(database, limit=10, window_seconds=300, clock=clock)
+    assert fourth.retry_after(["client:203.0.113.5"], shared=False) is None  # memory only
+    clock.now += 289
+    assert first.retry_after(KEYS) == 1
+    clock.now += 1
+    assert first.retry_after(KEYS) is None  # the oldest failure has left the window
+    assert _rows(database) == 20
+
+
+def test_expired_failures_are_deleted_as_new_ones_come(database: Database) -> None:
+    clock = Clock()
+    budget = SharedFailureBudget(database, limit=3, window_seconds=60, clock=clock)
+    for _ in range(3):
+        budget.fail(["client:a"])
+    assert budget.retry_after(["client:a"]) == 60
+    clock.now += 61
+    budget.fail(["client:b"])
+    assert _rows(database) == 1
+    assert budget.retry_after(["client:a"]) is None
+    assert (
+        SharedFailureBudget(database, limit=3, window_seconds=60, clock=clock).retry_after(
+            ["client:a", "client:b"]
+        )
+        is None
+    )
+
+
+def test_a_refusal_found_in_the_database_is_remembered(database: Database) -> None:
+    clock = Clock()
+    writer = SharedFailureBudget(database, limit=2, window_seconds=100, clock=clock)
+    reader = SharedFailureBudget(database, limit=2, window_seconds=100, clock=clock)
+    writer.fail(["client:a"])
+    writer.fail(["client:a"])
+    assert reader.retry_after(["client:a"]) == 100
+    with database.session() as session:
+        session.execute(AuthFailureRow.__table__.delete())
+    clock.now += 10
+    # No query needed (and none made: the rows are gone) until the refusal ends.
+    assert reader.retry_after(["client:a"], shared=False) == 90
+    clock.now += 90
+    assert reader.retry_after(["client:a"]) is None
+
+
+def test_disabled_budget_writes_nothing(database: Database) -> None:
+    budget = SharedFailureBudget(database, limit=0)
+    budget.fail(["client:a"])
+    assert budget.retry_after(["client:a"]) is None and _rows(database) == 0
+
+
+@pytest.fixture
+def token(database: Database) -> str:
+    with database.session() as session:
+        return add_user(session, "viewer-9", "viewer")[1]
+
+
+def test_two_server_processes_refuse_the_eleventh_wrong_token(
+    database: Database, token: str
+) -> None:
+    """Two apps over one database stand for two uvicorn workers."""
+    settings = ApiSettings(database_url=database.url, host="0.0.0.0", read_uploads=False)
+    apps = [create_app(settings, database=database) for _ in range(2)]
+    assert all(isinstance(app.state.auth.failures, SharedFailureBudget) for app in apps)
+    clients = [TestClient(app, client=("203.0.113.5", 4000)) for app in apps]
+    try:
+        for attempt in range(10):
+            sent = {"Authorization": f"Bearer sw_wrong{attempt}"}
+            assert clients[attempt % 2].get("/entities", headers=sent).status_code == 401
+        for client in clients:
+            refused = client.get("/entities", headers={"Authorization": "Bearer sw_more"})
+            assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 250
+        # A token neither process remembers is refused too: a lucky guess is not told apart.
+        assert (
+            clients[0].get("/entities", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 429
+        )
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_the_in_memory_budget_ignores_shared() -> None:
+    budget = FailureBudget(limit=1, window_seconds=10)
+    budget.fail(["k"])
+    assert budget.retry_after(["k"], shared=False) == budget.retry_after(["k"]) == 10

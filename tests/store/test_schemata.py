@@ -1,0 +1,77 @@
+"""One common-schema rule for every stage that assembles entities from statements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from sanctionwatch.screen.graphkeys import GraphNames
+from sanctionwatch.screen.screening import entity_from_columns
+from sanctionwatch.store import schemata
+from sanctionwatch.store.schemata import common_schema, common_schema_name
+from sanctionwatch.store.statements import Statement, assemble_entity
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["Organization", "Company"], "Company"),
+        (["Company", "Organization"], "Company"),
+        (["LegalEntity", "Organization", "Company", "LegalEntity"], "Company"),
+        (["LegalEntity", "Person"], "Person"),
+        (["Vessel"], "Vessel"),
+        (["NoSuchSchema", "Organization", "Company"], "Company"),
+        (["Organization", "NoSuchSchema"], "Organization"),
+    ],
+)
+def test_common_schema_is_the_most_specific_fit(names: list[str], expected: str) -> None:
+    schema = common_schema(names)
+    assert schema is not None and schema.name == expected
+
+
+def test_incompatible_schemata_keep_the_first_that_fits() -> None:
+    found = common_schema(["Company", "Person", "Organization"])
+    assert found is not None and found.name == "Company"
+    found = common_schema(["Person", "Company", "LegalEntity"])
+    assert found is not None and found.name == "Person"
+
+
+def test_no_known_schema() -> None:
+    assert common_schema([]) is None
+    assert common_schema(["NoSuchSchema"]) is None
+    assert common_schema_name(["NoSuchSchema", "AlsoUnknown"]) == "NoSuchSchema"
+    assert common_schema_name(["LegalEntity", "Company"]) == "Company"
+
+
+def test_only_the_store_helper_merges_schemata() -> None:
+    """No stage keeps its own copy of the rule (they drifted apart before)."""
+    package = Path(schemata.__file__).parents[1]
+    copies = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if "model.common_schema(" in path.read_text(encoding="utf-8")
+    ]
+    assert copies == ["store/schemata.py"]
+
+
+def test_stages_agree_on_a_mixed_entity() -> None:
+    """Store assembly, screening's column path and the graph-key index give one schema."""
+    rows = [
+        ("LegalEntity", "name", "Acme Trading"),
+        ("Company", "registrationNumber", "RN-77"),
+        ("Organization", "country", "kp"),
+    ]
+    statements = [
+        Statement("e1", schema, prop, value, "documents", "extract:entities", "1")
+        for schema, prop, value in rows
+    ]
+    assembled = assemble_entity(statements)
+    columns = entity_from_columns(
+        "e1", [SimpleNamespace(schema=s, prop=p, value=v) for s, p, v in rows]
+    )
+    keyed = GraphNames("e1", schemata={schema for schema, _, _ in rows}).schema()
+    assert columns is not None and keyed is not None
+    assert assembled.schema.name == columns.schema.name == keyed.name == "Company"
+    assert columns.get("registrationNumber") == ["RN-77"]
