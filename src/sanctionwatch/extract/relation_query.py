@@ -28,6 +28,7 @@ LINK_ENDS: dict[str, tuple[str, str]] = {
     "Membership": ("member", "organization"),
     "UnknownLink": ("subject", "object"),
     "Sanction": ("entity", "authority"),
+    "Family": ("person", "relative"),
 }
 """(source property, target property) of each link schema the extractor writes."""
 

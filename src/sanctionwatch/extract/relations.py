@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
+from sanctionwatch.extract.relation_links import LinkFinder, default_link_rules
 from sanctionwatch.extract.relation_parse import MentionIndex, Party
 from sanctionwatch.extract.relation_rules import RelationRules, default_rules, normalise_phrase
 from sanctionwatch.extract.relation_sweeps import SweepFinder, default_sweep_rules
@@ -45,6 +46,7 @@ RELATION_KINDS = (
     "joint_venture",
     "front",
     "unknown",
+    "family",
 )
 """Every ``kind`` this extractor emits; link entity ids start with ``rel-<kind>-``."""
 
@@ -52,7 +54,9 @@ RELATION_KINDS = (
 def extractor_version(rules: RelationRules | None = None) -> str:
     """``origin_version`` of the statements: code version plus rules-file version."""
     sweeps = default_sweep_rules().version
-    return f"{CODE_VERSION}+sweeps.{sweeps}+rules.{(rules or default_rules()).version}"
+    links = default_link_rules().version
+    version = (rules or default_rules()).version
+    return f"{CODE_VERSION}+sweeps.{sweeps}+links.{links}+rules.{version}"
 
 
 EXTRACTOR_VERSION = extractor_version()
@@ -169,9 +173,10 @@ def find_relations(
     """Every relation the rules find, sentence by sentence (before statements are built)."""
     rules = rules or default_rules()
     finder = SentenceFinder(MentionIndex(doc, mentions), rules, context)
+    links = LinkFinder(finder, default_link_rules())
     sentences = list(doc.sents)
     for sentence in sentences:
-        yield from finder.find(sentence)
+        yield from links.after(finder.find(sentence), sentence)
     if rules.enumerations is not None:
         yield from DesignationFinder(finder, rules.enumerations).find(sentences)
     yield from SweepFinder(finder, default_sweep_rules()).find(sentences)

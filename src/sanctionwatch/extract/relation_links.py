@@ -1,0 +1,701 @@
+"""Where parties are, family ties, business dealings, legal actions and the UnknownLink fallback.
+
+The sentence rules (:mod:`relation_finders`) read ownership, titles, designations and the
+like; what investigators also build networks from is who traded with, paid or supplied whom,
+who is related to whom, which authority charged or arrested whom, and where a firm sits:
+
+- location and registration: "X operates out of Nampo", "registered at 14 Harbour Road",
+  "the Shenyang office of X", "X's factory in Sinuiju", "X (Dalian, China)", "X of Shenyang";
+- family: "X's half-brother Y", "Y, the son of X", "X and his brother Y" -> ``Family``;
+- dealings: "X supplied coal to Y", "X paid Y", "X signed a contract with Y" -> ``UnknownLink``;
+- legal actions: "the Justice Department charged X", "X was indicted by Y" -> ``UnknownLink``;
+- the fallback: a named subject and a named prepositional object of any other verb that is
+  no reporting verb ("X partnered with Y") -> ``UnknownLink`` with the verb's lemma.
+
+Every word list is data (``data/extract/relations/links.yaml``). A pair of parties another
+rule already linked in the sentence is never linked again here; negated or hedged verbs
+("did not trade", "might sell") state no link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.tokens import Span, Token
+
+from sanctionwatch.extract.relation_finders import (
+    Fact,
+    Found,
+    Link,
+    Place,
+    SentenceFinder,
+    _span,
+    country_of_place,
+)
+from sanctionwatch.extract.relation_parse import (
+    ORG_SCHEMATA,
+    Party,
+    active_subjects,
+    agents,
+    children,
+    clause_subjects,
+    conjuncts,
+    direct_objects,
+    is_passive,
+    noun_holder_tokens,
+    passive_targets,
+    prep_objects,
+)
+from sanctionwatch.extract.relation_rules import (
+    LinkShape,
+    PlaceCue,
+    RelationRulesError,
+    _check_schema,
+    _confidence,
+    _get,
+    _words,
+)
+from sanctionwatch.settings import DATA_DIR
+
+LINKS_PATH = DATA_DIR / "extract" / "relations" / "links.yaml"
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+_PERSON = frozenset({"Person"})
+_OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?([^,()]+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceVerbs:
+    """Cue verbs of one location fact and the prepositions that introduce their place."""
+
+    lemmas: frozenset[str]
+    preps: frozenset[str]
+    fact: PlaceCue
+
+
+@dataclass(frozen=True, slots=True)
+class DealingVerbs:
+    """Dealing verbs whose other party follows one of ``preps`` (or is the object)."""
+
+    lemmas: frozenset[str]
+    preps: frozenset[str]
+    direct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyShape:
+    """The ``Family`` link: the properties its ends and its relationship word fill."""
+
+    kind: str
+    schema: str
+    person: str
+    relative: str
+    relationship: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRules:
+    """What :class:`LinkFinder` reads from ``links.yaml`` (lower-cased)."""
+
+    version: str
+    place_verbs: tuple[PlaceVerbs, ...]
+    premises_nouns: frozenset[str]
+    premises_owner_verbs: frozenset[str]
+    premises: PlaceCue
+    parenthesis_schemata: frozenset[str]
+    parenthesis: PlaceCue
+    of_place_schemata: frozenset[str]
+    of_place: PlaceCue
+    family: FamilyShape
+    family_words: frozenset[str]
+    dealing_groups: tuple[DealingVerbs, ...]
+    dealing_nouns: frozenset[str]
+    dealing_noun_verbs: frozenset[str]
+    dealing_noun_preps: frozenset[str]
+    dealing_confidence: float
+    legal_lemmas: frozenset[str]
+    legal_holdings: frozenset[str]
+    legal_nouns: frozenset[str]
+    legal_noun_verbs: frozenset[str]
+    legal_confidence: float
+    fallback_preps: frozenset[str]
+    stop_verbs: frozenset[str]
+    stop_objects: frozenset[str]
+    modals: frozenset[str]
+    fallback_confidence: float
+
+    @property
+    def dealing_lemmas(self) -> frozenset[str]:
+        return frozenset(lemma for group in self.dealing_groups for lemma in group.lemmas)
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
+    value = _get(data, key, where)
+    if not isinstance(value, dict):
+        raise RelationRulesError(f"{where}: '{key}' must be a mapping")
+    return value
+
+
+def _fact(section: dict[str, Any], where: str) -> PlaceCue:
+    """``fact``: the kind, the property a country fills, the evidence text, the confidence."""
+    body = _mapping(section, "fact", where)
+    here = f"{where}.fact"
+    cue = PlaceCue(
+        kind=str(_get(body, "kind", here)),
+        country_property=str(_get(body, "country_property", here)),
+        evidence=str(_get(body, "evidence", here)),
+        confidence=_confidence(body, here),
+    )
+    _check_schema("LegalEntity", [cue.country_property], here)
+    try:
+        cue.describe(place="Pyongyang", cue="office")
+    except (KeyError, IndexError, ValueError) as error:
+        raise RelationRulesError(
+            f"{here}: evidence may use only {{place}} and {{cue}} ({error!r})"
+        ) from error
+    return cue
+
+
+def _place_verbs(raw: Any, where: str) -> tuple[PlaceVerbs, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise RelationRulesError(f"{where}: expected a list of cue verb groups")
+    groups = []
+    for index, item in enumerate(raw):
+        here = f"{where}[{index}]"
+        if not isinstance(item, dict):
+            raise RelationRulesError(f"{here}: expected a mapping")
+        lemmas = _words(_get(item, "lemmas", here), here)
+        preps = _words(_get(item, "preps", here), here)
+        groups.append(PlaceVerbs(lemmas, preps, _fact(item, here)))
+    return tuple(groups)
+
+
+def _dealing_groups(raw: Any, where: str) -> tuple[DealingVerbs, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise RelationRulesError(f"{where}: expected a list of verb groups")
+    groups = []
+    for index, item in enumerate(raw):
+        here = f"{where}[{index}]"
+        if not isinstance(item, dict):
+            raise RelationRulesError(f"{here}: expected a mapping")
+        direct = item.get("direct", False)
+        if not isinstance(direct, bool):
+            raise RelationRulesError(f"{here}: direct must be true or false")
+        lemmas = _words(_get(item, "lemmas", here), here)
+        groups.append(DealingVerbs(lemmas, _words(_get(item, "preps", here), here), direct))
+    return tuple(groups)
+
+
+def _family(section: dict[str, Any], where: str) -> FamilyShape:
+    shape = FamilyShape(
+        kind=str(_get(section, "kind", where)),
+        schema=str(_get(section, "schema", where)),
+        person=str(_get(section, "person", where)),
+        relative=str(_get(section, "relative", where)),
+        relationship=str(_get(section, "relationship", where)),
+        confidence=_confidence(section, where),
+    )
+    _check_schema(shape.schema, [shape.person, shape.relative, shape.relationship], where)
+    return shape
+
+
+def parse_link_rules(path: Path, data: Any) -> LinkRules:
+    """Validate the parsed YAML of a links file; errors name the file and the section."""
+    where = str(path)
+    if not isinstance(data, dict) or "version" not in data:
+        raise RelationRulesError(f"{where}: expected a mapping with a 'version' key")
+    loc = _mapping(data, "locations", where)
+    premises = _mapping(loc, "premises", f"{where}: locations")
+    parenthesis = _mapping(loc, "parenthesis", f"{where}: locations")
+    of_place = _mapping(loc, "of_place", f"{where}: locations")
+    family = _mapping(data, "family", where)
+    deal = _mapping(data, "dealings", where)
+    legal = _mapping(data, "legal_actions", where)
+    fallback = _mapping(data, "fallback", where)
+
+    def words(section: dict[str, Any], name: str, key: str) -> frozenset[str]:
+        return _words(_get(section, key, f"{where}: {name}"), f"{where}: {name}.{key}")
+
+    return LinkRules(
+        version=str(data["version"]),
+        place_verbs=_place_verbs(loc.get("verbs"), f"{where}: locations.verbs"),
+        premises_nouns=words(premises, "locations.premises", "nouns"),
+        premises_owner_verbs=words(premises, "locations.premises", "owner_verbs"),
+        premises=_fact(premises, f"{where}: locations.premises"),
+        parenthesis_schemata=frozenset(
+            _get(parenthesis, "schemata", f"{where}: locations.parenthesis")
+        ),
+        parenthesis=_fact(parenthesis, f"{where}: locations.parenthesis"),
+        of_place_schemata=frozenset(_get(of_place, "schemata", f"{where}: locations.of_place")),
+        of_place=_fact(of_place, f"{where}: locations.of_place"),
+        family=_family(family, f"{where}: family"),
+        family_words=words(family, "family", "words"),
+        dealing_groups=_dealing_groups(deal.get("groups"), f"{where}: dealings.groups"),
+        dealing_nouns=words(deal, "dealings", "nouns"),
+        dealing_noun_verbs=words(deal, "dealings", "noun_verbs"),
+        dealing_noun_preps=words(deal, "dealings", "noun_preps"),
+        dealing_confidence=_confidence(deal, f"{where}: dealings"),
+        legal_lemmas=words(legal, "legal_actions", "lemmas"),
+        legal_holdings=words(legal, "legal_actions", "holdings"),
+        legal_nouns=words(legal, "legal_actions", "nouns"),
+        legal_noun_verbs=words(legal, "legal_actions", "noun_verbs"),
+        legal_confidence=_confidence(legal, f"{where}: legal_actions"),
+        fallback_preps=words(fallback, "fallback", "preps"),
+        stop_verbs=words(fallback, "fallback", "stop_verbs"),
+        stop_objects=words(fallback, "fallback", "stop_objects"),
+        modals=words(fallback, "fallback", "modals"),
+        fallback_confidence=_confidence(fallback, f"{where}: fallback"),
+    )
+
+
+def load_link_rules_file(path: Path) -> LinkRules:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RelationRulesError(f"{path}: cannot read link rules: {exc}") from exc
+    return parse_link_rules(path, data)
+
+
+@lru_cache(maxsize=1)
+def default_link_rules() -> LinkRules:
+    """The packaged link rules (read once per process)."""
+    return load_link_rules_file(LINKS_PATH)
+
+
+@lru_cache(maxsize=1)
+def _known_places() -> Mapping[str, str]:
+    """Cities and regions of ``places.yaml`` (lower-cased name -> country code)."""
+    from sanctionwatch.extract.rules import load_entity_rules
+
+    return load_entity_rules().places
+
+
+# -- finding -----------------------------------------------------------------------------------
+
+
+def _passive(verb: Token) -> bool:
+    """Passive voice, also when the tagger missed it but a "by" agent marks it."""
+    return is_passive(verb) or bool(children(verb, "agent"))
+
+
+def _acted_on(verb: Token) -> list[Token]:
+    """What a passive verb is done to: its subject, or the noun its participle describes."""
+    subjects = [tok for child in children(verb, "nsubjpass", "nsubj") for tok in conjuncts(child)]
+    return subjects or passive_targets(verb)
+
+
+class LinkFinder:
+    """Reads the links of the module docstring from one sentence at a time."""
+
+    def __init__(self, finder: SentenceFinder, rules: LinkRules) -> None:
+        self.finder = finder
+        self.index = finder.index
+        self.rules = rules
+        base = finder.rules
+        self._unknown = base.fallback_link
+        self._never = (
+            rules.stop_verbs
+            | base.fallback_ignore_verbs
+            | base.trigger_verbs
+            | rules.dealing_lemmas
+            | rules.legal_lemmas
+        )
+
+    def after(self, found: Iterable[Found], sentence: Span) -> Iterator[Found]:
+        """What the sentence rules found, then this module's links for pairs they left."""
+        earlier = list(found)
+        yield from earlier
+        linked = {
+            frozenset(p.entity_id for p in item.parties.values() if p.entity_id)
+            for item in earlier
+            if isinstance(item, Link)
+        }
+        yield from self.find(sentence, linked)
+
+    def find(self, sentence: Span, linked: set[frozenset[str]] | None = None) -> Iterator[Found]:
+        linked = set() if linked is None else linked
+        yield from self.locations(sentence)
+        for family in (self.family, self.dealings, self.legal_actions, self.fallback):
+            for link in family(sentence):
+                pair = frozenset(p.entity_id or p.name for p in link.parties.values())
+                if len(pair) == 2 and pair not in linked:
+                    linked.add(pair)
+                    yield link
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _asserted(self, verb: Token) -> bool:
+        """Not negated and not hedged by a modal ("did not sell", "might trade")."""
+        for token in (verb, verb.head) if verb.dep_ == "conj" else (verb,):
+            for child in token.children:
+                modal = child.dep_ == "aux" and child.lower_ in self.rules.modals
+                if child.dep_ == "neg" or modal:
+                    return False
+        return True
+
+    def _named(
+        self, tokens: Iterable[Token], schemata: frozenset[str] = frozenset()
+    ) -> list[Party]:
+        """Named parties only: no pronoun, no description."""
+        return [p for p in self.finder.parties(tokens, schemata) if not p.via_pronoun]
+
+    def _unknown_links(
+        self,
+        pairs: Iterable[tuple[Party, Party]],
+        trigger: Token,
+        sentence: Span,
+        role: str,
+        confidence: float,
+        rule: str,
+    ) -> Iterator[Link]:
+        shape: LinkShape = replace(self._unknown, confidence=confidence)
+        yield from self.finder._links(shape, rule, pairs, trigger, sentence, role)
+
+    # -- locations -----------------------------------------------------------------------
+
+    def locations(self, sentence: Span) -> Iterator[Fact]:
+        for token in sentence:
+            yield from self._verb_places(token, sentence)
+            if token.pos_ in ("NOUN", "PROPN") and self.index.at(token) is None:
+                yield from self._premises(token, sentence)
+            if token.text == "(":
+                yield from self._parenthesis(token, sentence)
+            mention = self.index.at(token)
+            if mention is not None and token.i == self._mention_root(token):
+                yield from self._of_place(token, sentence)
+
+    def _mention_root(self, token: Token) -> int:
+        mention = self.index.at(token)
+        if mention is None:
+            return -1
+        span = token.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        return span.root.i if span is not None else -1
+
+    def _place(self, token: Token, prep: str) -> Place | None:
+        """A place named at ``token``: a place mention or place entity, or after "at" a
+        street address ("14 Harbour Road, Dalian")."""
+        if token.ent_type_ == "DATE":
+            return None
+        mention = self.index.at(token)
+        if mention is not None:
+            return self.finder._address(token) if mention.schema in ("Place", "Address") else None
+        if token.ent_type_ in _PLACE_ENTS:
+            return self.finder._address(token)
+        subtree = list(token.subtree)
+        if prep == "at" and token.pos_ == "PROPN" and any(t.like_num for t in subtree):
+            while subtree and subtree[-1].is_punct:
+                subtree.pop()
+            span = token.doc[subtree[0].i : subtree[-1].i + 1]
+            return span.text, span.start_char, span.end_char
+        return None
+
+    def _prep_places(self, verb: Token, preps: frozenset[str]) -> list[Place]:
+        """Places after the cue's prepositions, two-word ones too ("out of Nampo")."""
+        found: list[Place] = []
+        for child in children(verb, "prep"):
+            heads = [(child.lower_, child)]
+            heads += [(f"{child.lower_} {g.lower_}", g) for g in children(child, "prep")]
+            for word, prep in heads:
+                if word not in preps:
+                    continue
+                for obj in children(prep, "pobj"):
+                    place = self._place(obj, word)
+                    if place is not None:
+                        found.append(place)
+        return found
+
+    def _verb_places(self, token: Token, sentence: Span) -> Iterator[Fact]:
+        words = {token.lemma_.lower(), token.lower_, token.lower_.removesuffix("ed")}
+        for group in self.rules.place_verbs:
+            if not words & group.lemmas:
+                continue
+            places = self._prep_places(token, group.preps)
+            if not places:
+                continue
+            listed = False
+            party: Party | None = None
+            if token.dep_ in ("acl", "amod"):
+                party, listed = self.finder._listed_as(token.head)
+                if party is None:
+                    party = self.finder._described_party(token)
+            elif token.pos_ in ("VERB", "AUX") and self._asserted(token):
+                parties = self.finder.parties(clause_subjects(token))
+                party = parties[0] if parties else None
+            if party is None or not self.finder.is_party(party):
+                continue
+            yield from self.finder._place_facts(group.fact, party, places, token, sentence, listed)
+
+    def _premises(self, noun: Token, sentence: Span) -> Iterator[Fact]:
+        """ "the Shenyang office of X", "X's factory in Sinuiju", "X opened an office in Y"."""
+        lemma = noun.lemma_.lower()
+        compound = " ".join(t.lower_ for t in noun.lefts if t.dep_ == "compound")
+        if lemma not in self.rules.premises_nouns and (
+            f"{compound} {lemma}" not in self.rules.premises_nouns
+        ):
+            return
+        places = [
+            self._place(child, "in")
+            for child in noun.lefts
+            if child.dep_ in ("compound", "nmod", "amod") and self._is_place_mention(child)
+        ]
+        places += [self._place(obj, prep) for prep, obj in prep_objects(noun, {"in", "at"})]
+        found = [place for place in places if place is not None]
+        if not found:
+            return
+        owners = self.finder.parties(children(noun, "poss"), ORG_SCHEMATA)
+        owners += self._named([obj for _, obj in prep_objects(noun, {"of"})], ORG_SCHEMATA)
+        verb = noun.head
+        owner_verb = verb.lemma_.lower() in self.rules.premises_owner_verbs
+        if not owners and owner_verb and noun.dep_ in ("dobj", "obj") and self._asserted(verb):
+            owners = self.finder.parties(clause_subjects(verb), ORG_SCHEMATA)
+        for owner in owners[:1]:
+            yield from self.finder._place_facts(self.rules.premises, owner, found, noun, sentence)
+
+    def _is_place_mention(self, token: Token) -> bool:
+        mention = self.index.at(token)
+        return mention is not None and mention.schema in ("Place", "Address")
+
+    def _parenthesis(self, opener: Token, sentence: Span) -> Iterator[Fact]:
+        """ "X (Dalian, China)": a bracket after a name holding only places."""
+        if opener.i == sentence.start:
+            return
+        named = self.index.at(opener.doc[opener.i - 1])
+        if named is None or named.schema not in self.rules.parenthesis_schemata:
+            return
+        places: list[Place] = []
+        for token in opener.doc[opener.i + 1 : sentence.end]:
+            if token.text == ")":
+                break
+            if token.is_punct:
+                continue
+            mention = self.index.at(token)
+            if mention is None or mention.schema not in ("Place", "Address"):
+                return
+            place = (mention.text, mention.start, mention.end)
+            if place not in places:
+                places.append(place)
+        else:
+            return
+        party = Party.of(named)
+        yield from self.finder._place_facts(self.rules.parenthesis, party, places, opener, sentence)
+
+    def _of_place(self, root: Token, sentence: Span) -> Iterator[Fact]:
+        """ "X of Shenyang": a company and the place it is "of" (in the parse or its name)."""
+        mention = self.index.at(root)
+        if mention is None or mention.schema not in self.rules.of_place_schemata:
+            return
+        party = Party.of(mention)
+        places = [
+            self._place(obj, "of")
+            for prep, obj in prep_objects(root, {"of"})
+            if self._is_place_mention(obj)
+        ]
+        match = _OF_PLACE.search(mention.text)
+        if match is not None:
+            name = match.group(1).strip()
+            if name.casefold() in _known_places() and country_of_place(name) is None:
+                start = mention.start + match.start(1)
+                places.append((name, start, start + len(name)))
+        found = [place for place in places if place is not None]
+        yield from self.finder._place_facts(self.rules.of_place, party, found, root, sentence)
+
+    # -- family --------------------------------------------------------------------------
+
+    def _kin_word(self, token: Token) -> str | None:
+        """The family word a noun is, hyphenated parts included ("half-brother")."""
+        if token.pos_ not in ("NOUN", "PROPN") or self.index.at(token) is not None:
+            return None
+        doc = token.doc
+        start = end = token.i
+        while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
+            start -= 2
+        while end + 2 < len(doc) and doc[end + 1].text == "-" and not doc[end].whitespace_:
+            end += 2
+        phrase = doc[start : end + 1].text.lower()
+        words = self.rules.family_words
+        modifiers = [t.lower_ for t in token.lefts if t.dep_ == "amod" and t.i < start]
+        for candidate in (
+            *(f"{m} {phrase}" for m in modifiers[-1:]),
+            phrase,
+            token.lemma_.lower() if start == end else "",
+        ):
+            if candidate and candidate in words:
+                return candidate
+        return None
+
+    def _kin_anchors(self, noun: Token) -> list[Party]:
+        """Whose relative the noun names: "X's brother", "his brother", "the son of X"."""
+        tokens = children(noun, "poss") + [obj for _, obj in prep_objects(noun, {"of"})]
+        if not tokens and noun.dep_ in ("compound", "nmod"):
+            tokens = children(noun.head, "poss")
+        return self.finder.parties(tokens, _PERSON)
+
+    def family(self, sentence: Span) -> Iterator[Link]:
+        shape = self.rules.family
+        for token in sentence:
+            word = self._kin_word(token)
+            if word is None:
+                continue
+            relatives = self._named(noun_holder_tokens(token), _PERSON)
+            anchors = self._kin_anchors(token)
+            for person in anchors:
+                for relative in relatives:
+                    if person.entity_id == relative.entity_id:
+                        continue
+                    start, end = _span([person, relative], token)
+                    link = Link(
+                        shape.kind,
+                        shape.schema,
+                        "links:family",
+                        {shape.person: person, shape.relative: relative},
+                        shape.confidence,
+                        start,
+                        end,
+                        sentence,
+                    )
+                    link.add(shape.relationship, word)
+                    yield link
+
+    # -- dealings --------------------------------------------------------------------------
+
+    def _stopped(self, objects: Iterable[Token]) -> bool:
+        return any(obj.lemma_.lower() in self.rules.stop_objects for obj in objects)
+
+    def dealings(self, sentence: Span) -> Iterator[Link]:
+        for token in sentence:
+            lemma = token.lemma_.lower()
+            if token.pos_ == "VERB" and self._asserted(token):
+                for group in self.rules.dealing_groups:
+                    if lemma in group.lemmas:
+                        yield from self._dealing(token, group, sentence)
+            if token.pos_ == "NOUN" and lemma in self.rules.dealing_nouns:
+                yield from self._dealing_noun(token, sentence)
+
+    def _dealing(self, verb: Token, group: DealingVerbs, sentence: Span) -> Iterator[Link]:
+        objects = direct_objects(verb)
+        passive = _passive(verb)
+        if self._stopped(objects + (_acted_on(verb) if passive else [])):
+            return  # "gave an interview to Y", "a statement sent to Y by X"
+        partners = [obj for _, obj in prep_objects(verb, group.preps)]
+        if passive:
+            subjects = self.finder.parties(agents(verb))
+            partners += _acted_on(verb) if group.direct or not partners else []
+        else:
+            subjects = self.finder.parties(clause_subjects(verb))
+            if group.direct:
+                partners += objects + children(verb, "dative")
+        others = self.finder.parties(partners)
+        pairs = ((s, o) for s in subjects for o in others)
+        role = verb.lemma_.lower()
+        yield from self._unknown_links(
+            pairs, verb, sentence, role, self.rules.dealing_confidence, "links:dealing"
+        )
+
+    def _light_verb(self, noun: Token) -> Token | None:
+        """The verb taking a dealing noun: "signed a contract", "entered into an agreement"."""
+        verb = noun.head
+        if noun.dep_ == "pobj" and verb.lower_ == "into":
+            verb = verb.head
+        elif noun.dep_ not in ("dobj", "obj"):
+            return None
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.dealing_noun_verbs:
+            return None
+        return verb if self._asserted(verb) else None
+
+    def _dealing_noun(self, noun: Token, sentence: Span) -> Iterator[Link]:
+        verb = self._light_verb(noun)
+        if verb is None:
+            return
+        preps = self.rules.dealing_noun_preps
+        partners = [obj for _, obj in prep_objects(noun, preps)]
+        partners += [obj for _, obj in prep_objects(verb, preps)]
+        subjects = self.finder.parties(clause_subjects(verb))
+        others = self.finder.parties(partners)
+        pairs = ((s, o) for s in subjects for o in others)
+        role = f"{verb.lemma_.lower()} {noun.lemma_.lower()}"
+        yield from self._unknown_links(
+            pairs, noun, sentence, role, self.rules.dealing_confidence, "links:dealing"
+        )
+
+    # -- legal actions -----------------------------------------------------------------------
+
+    def _targets(self, tokens: list[Token]) -> list[Party]:
+        """Parties acted against; "X's assets", "the accounts of X" stand for X."""
+        reached = list(tokens)
+        for token in tokens:
+            if token.lemma_.lower() in self.rules.legal_holdings or token.lower_ in (
+                self.rules.legal_holdings
+            ):
+                reached += children(token, "poss") + [o for _, o in prep_objects(token, {"of"})]
+        return self.finder.parties(reached)
+
+    def legal_actions(self, sentence: Span) -> Iterator[Link]:
+        confidence = self.rules.legal_confidence
+        for token in sentence:
+            lemma = token.lemma_.lower()
+            if token.pos_ == "VERB" and lemma in self.rules.legal_lemmas:
+                if not self._asserted(token):
+                    continue
+                if _passive(token):
+                    authorities = self.finder.parties(agents(token))
+                    targets = self._targets(_acted_on(token))
+                else:
+                    authorities = self.finder.parties(clause_subjects(token))
+                    targets = self._targets(direct_objects(token) + children(token, "dative"))
+                pairs = ((a, t) for a in authorities for t in targets)
+                yield from self._unknown_links(
+                    pairs, token, sentence, lemma, confidence, "links:legal"
+                )
+            elif token.pos_ == "NOUN" and lemma in self.rules.legal_nouns:
+                yield from self._legal_noun(token, sentence)
+
+    def _legal_noun(self, noun: Token, sentence: Span) -> Iterator[Link]:
+        """ "announced charges against X", "filed a lawsuit against X"."""
+        verb = noun.head
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.legal_noun_verbs:
+            return
+        if not self._asserted(verb):
+            return
+        against = [obj for _, obj in prep_objects(noun, {"against"})]
+        against += [obj for _, obj in prep_objects(verb, {"against"})]
+        if noun.dep_ in ("dobj", "obj"):
+            authorities = self.finder.parties(clause_subjects(verb))
+        elif noun.dep_ == "nsubjpass":
+            authorities = self.finder.parties(agents(verb))
+        else:
+            return
+        pairs = ((a, t) for a in authorities for t in self._targets(against))
+        yield from self._unknown_links(
+            pairs, noun, sentence, noun.lemma_.lower(), self.rules.legal_confidence, "links:legal"
+        )
+
+    # -- fallback --------------------------------------------------------------------------
+
+    def fallback(self, sentence: Span) -> Iterator[Link]:
+        """A named subject and a named prepositional object of any other asserted verb."""
+        for token in sentence:
+            lemma = token.lemma_.lower()
+            if token.pos_ != "VERB" or lemma in self._never or is_passive(token):
+                continue
+            if not self._asserted(token) or self._stopped(direct_objects(token)):
+                continue
+            subjects = self._named(active_subjects(token))
+            if not subjects:
+                continue
+            particle = " ".join(child.lower_ for child in children(token, "prt"))
+            for prep, obj in prep_objects(token, self.rules.fallback_preps):
+                others = self._named([obj])
+                role = " ".join(part for part in (lemma, particle, prep) if part)
+                pairs = ((s, o) for s in subjects for o in others)
+                yield from self._unknown_links(
+                    pairs, token, sentence, role, self.rules.fallback_confidence, "links:fallback"
+                )
