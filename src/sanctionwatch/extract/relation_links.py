@@ -282,6 +282,20 @@ def _known_places() -> Mapping[str, str]:
 # -- finding -----------------------------------------------------------------------------------
 
 
+def _fact_key(fact: Fact) -> tuple[str, str, str]:
+    return fact.party.entity_id or fact.party.name, fact.prop, fact.value
+
+
+def _matched(token: Token, words: frozenset[str]) -> str | None:
+    """The lemma of ``token`` that ``words`` holds; also when the lemmatizer fails on an
+    inflected form ("fined" -> "fin")."""
+    lower = token.lower_
+    for form in (token.lemma_.lower(), lower, lower.removesuffix("d"), lower.removesuffix("ed")):
+        if form in words:
+            return form
+    return None
+
+
 def _passive(verb: Token) -> bool:
     """Passive voice, also when the tagger missed it but a "by" agent marks it."""
     return is_passive(verb) or bool(children(verb, "agent"))
@@ -319,11 +333,23 @@ class LinkFinder:
             for item in earlier
             if isinstance(item, Link)
         }
-        yield from self.find(sentence, linked)
+        stated = {_fact_key(item) for item in earlier if isinstance(item, Fact)}
+        yield from self.find(sentence, linked, stated)
 
-    def find(self, sentence: Span, linked: set[frozenset[str]] | None = None) -> Iterator[Found]:
+    def find(
+        self,
+        sentence: Span,
+        linked: set[frozenset[str]] | None = None,
+        stated: set[tuple[str, str, str]] | None = None,
+    ) -> Iterator[Found]:
+        """This module's links and facts in ``sentence``, except pairs already ``linked``
+        and facts already ``stated`` (by the sentence rules, or earlier here)."""
         linked = set() if linked is None else linked
-        yield from self.locations(sentence)
+        stated = set() if stated is None else stated
+        for fact in self.locations(sentence):
+            if _fact_key(fact) not in stated:
+                stated.add(_fact_key(fact))
+                yield fact
         for family in (self.family, self.dealings, self.legal_actions, self.fallback):
             for link in family(sentence):
                 pair = frozenset(p.entity_id or p.name for p in link.parties.values())
@@ -408,9 +434,19 @@ class LinkFinder:
                 if word not in preps:
                     continue
                 for obj in children(prep, "pobj"):
-                    place = self._place(obj, word)
-                    if place is not None:
-                        found.append(place)
+                    found.extend(self._coordinated_places(obj, word))
+        return found
+
+    def _coordinated_places(self, obj: Token, prep: str) -> list[Place]:
+        """ "in Russia and Laos": each place; "in Segori-dong, Pyongyang": one address."""
+        if not children(obj, "cc"):
+            place = self._place(obj, prep)
+            return [place] if place is not None else []
+        found = []
+        for member in conjuncts(obj):
+            place = self.finder.place(member) if self._place(member, prep) else None
+            if place is not None:
+                found.append(place)
         return found
 
     def _verb_places(self, token: Token, sentence: Span) -> Iterator[Fact]:
@@ -575,17 +611,22 @@ class LinkFinder:
             lemma = token.lemma_.lower()
             if token.pos_ == "VERB" and self._asserted(token):
                 for group in self.rules.dealing_groups:
-                    if lemma in group.lemmas:
-                        yield from self._dealing(token, group, sentence)
+                    form = _matched(token, group.lemmas)
+                    if form is not None:
+                        yield from self._dealing(token, form, group, sentence)
             if token.pos_ == "NOUN" and lemma in self.rules.dealing_nouns:
                 yield from self._dealing_noun(token, sentence)
 
-    def _dealing(self, verb: Token, group: DealingVerbs, sentence: Span) -> Iterator[Link]:
+    def _dealing(
+        self, verb: Token, role: str, group: DealingVerbs, sentence: Span
+    ) -> Iterator[Link]:
         objects = direct_objects(verb)
         passive = _passive(verb)
         if self._stopped(objects + (_acted_on(verb) if passive else [])):
             return  # "gave an interview to Y", "a statement sent to Y by X"
         partners = [obj for _, obj in prep_objects(verb, group.preps)]
+        # "bought diesel from X": the parser often hangs the partner on the goods
+        partners += [o for obj in objects for _, o in prep_objects(obj, group.preps)]
         if passive:
             subjects = self.finder.parties(agents(verb))
             partners += _acted_on(verb) if group.direct or not partners else []
@@ -595,7 +636,6 @@ class LinkFinder:
                 partners += objects + children(verb, "dative")
         others = self.finder.parties(partners)
         pairs = ((s, o) for s in subjects for o in others)
-        role = verb.lemma_.lower()
         yield from self._unknown_links(
             pairs, verb, sentence, role, self.rules.dealing_confidence, "links:dealing"
         )
@@ -642,7 +682,8 @@ class LinkFinder:
         confidence = self.rules.legal_confidence
         for token in sentence:
             lemma = token.lemma_.lower()
-            if token.pos_ == "VERB" and lemma in self.rules.legal_lemmas:
+            legal = _matched(token, self.rules.legal_lemmas) if token.pos_ == "VERB" else None
+            if legal is not None:
                 if not self._asserted(token):
                     continue
                 if _passive(token):
@@ -653,7 +694,7 @@ class LinkFinder:
                     targets = self._targets(direct_objects(token) + children(token, "dative"))
                 pairs = ((a, t) for a in authorities for t in targets)
                 yield from self._unknown_links(
-                    pairs, token, sentence, lemma, confidence, "links:legal"
+                    pairs, token, sentence, legal, confidence, "links:legal"
                 )
             elif token.pos_ == "NOUN" and lemma in self.rules.legal_nouns:
                 yield from self._legal_noun(token, sentence)
