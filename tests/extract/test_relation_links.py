@@ -362,3 +362,38 @@ def test_a_pair_another_rule_linked_is_not_linked_again(nlp: Language) -> None:
     rows = _rows(nlp, f"{SOBAEK} owns {KUMSONG} and trades with {KUMSONG}.")
     kinds = {row.kind for row in rows if {row.source, row.target} == {SOBAEK, KUMSONG}}
     assert kinds == {"ownership"}
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "places"),
+    [
+        (
+            f"{SOBAEK}, which has offices in Moscow and Vladivostok, hired them.",
+            SOBAEK,
+            {"Moscow", "Vladivostok"},
+        ),
+        (f"The headquarters of {KUMSONG} are in Nampo.", KUMSONG, {"Nampo"}),
+        (
+            f"{HAIXING}, based in the Russian port city of Vladivostok, paid.",
+            HAIXING,
+            {"Vladivostok"},
+        ),
+        (f"Pyongyang's {SOBAEK} built the statues.", SOBAEK, {"Pyongyang"}),
+        (f"The ore went to Irkutsk company {KUMSONG} last year.", KUMSONG, {"Irkutsk"}),
+        (f"The {BANK} in Dalian handled the transfers.", BANK, {"Dalian"}),
+        (f"{DAESONG} set up a branch in Rason in 2012.", DAESONG, {"Rason"}),
+    ],
+)
+def test_more_ways_to_say_where_a_firm_is(
+    nlp: Language, text: str, party: str, places: set[str]
+) -> None:
+    assert {place for _, place in _places(_rows(nlp, text), party)} == places
+
+
+def test_the_seat_of_a_state_body_is_no_location_fact(nlp: Language) -> None:
+    names = NAMES | {"Foreign Ministry": "Organization", "Russian Embassy": "Organization"}
+    text = "Reporters called the Russian Embassy in Moscow and the Foreign Ministry in Moscow."
+    rows = _rows(nlp, text, names)
+    assert not [row for row in rows if row.kind == "location"]
+    # a bare name placed with "in" may be the name's local branch: no fact either
+    assert not _places(_rows(nlp, f"Ri Chol was the shareholder for {SOBAEK} in Moscow."), SOBAEK)

@@ -112,6 +112,11 @@ class LinkRules:
     parenthesis: PlaceCue
     of_place_schemata: frozenset[str]
     of_place: PlaceCue
+    possessive_place: PlaceCue
+    in_place_schemata: frozenset[str]
+    state_heads: frozenset[str]
+    in_place: PlaceCue
+    place_nouns: frozenset[str]
     family: FamilyShape
     family_words: frozenset[str]
     dealing_groups: tuple[DealingVerbs, ...]
@@ -217,6 +222,8 @@ def parse_link_rules(path: Path, data: Any) -> LinkRules:
     premises = _mapping(loc, "premises", f"{where}: locations")
     parenthesis = _mapping(loc, "parenthesis", f"{where}: locations")
     of_place = _mapping(loc, "of_place", f"{where}: locations")
+    possessive = _mapping(loc, "possessive", f"{where}: locations")
+    in_place = _mapping(loc, "in_place", f"{where}: locations")
     family = _mapping(data, "family", where)
     deal = _mapping(data, "dealings", where)
     legal = _mapping(data, "legal_actions", where)
@@ -237,6 +244,11 @@ def parse_link_rules(path: Path, data: Any) -> LinkRules:
         parenthesis=_fact(parenthesis, f"{where}: locations.parenthesis"),
         of_place_schemata=frozenset(_get(of_place, "schemata", f"{where}: locations.of_place")),
         of_place=_fact(of_place, f"{where}: locations.of_place"),
+        possessive_place=_fact(possessive, f"{where}: locations.possessive"),
+        in_place_schemata=frozenset(_get(in_place, "schemata", f"{where}: locations.in_place")),
+        in_place=_fact(in_place, f"{where}: locations.in_place"),
+        state_heads=words(loc, "locations", "state_heads"),
+        place_nouns=words(loc, "locations", "place_nouns"),
         family=_family(family, f"{where}: family"),
         family_words=words(family, "family", "words"),
         dealing_groups=_dealing_groups(deal.get("groups"), f"{where}: dealings.groups"),
@@ -398,6 +410,10 @@ class LinkFinder:
             mention = self.index.at(token)
             if mention is not None and token.i == self._mention_root(token):
                 yield from self._of_place(token, sentence)
+                yield from self._possessive_city(token, sentence)
+                yield from self._the_name_in(token, sentence)
+            if token.dep_ in ("compound", "nmod") and self.index.at(token) is None:
+                yield from self._descriptor_before_name(token, sentence)
 
     def _mention_root(self, token: Token) -> int:
         mention = self.index.at(token)
@@ -413,9 +429,13 @@ class LinkFinder:
             return None
         mention = self.index.at(token)
         if mention is not None:
-            return self.finder._address(token) if mention.schema in ("Place", "Address") else None
+            return self._phrase(token) if mention.schema in ("Place", "Address") else None
         if token.ent_type_ in _PLACE_ENTS:
-            return self.finder._address(token)
+            return self._phrase(token)
+        if token.lemma_.lower() in self.rules.place_nouns:
+            # "the Chinese border city of Dandong": the place is what the noun is "of"
+            for _, obj in prep_objects(token, {"of"}):
+                return self._place(obj, prep)
         subtree = list(token.subtree)
         if prep == "at" and token.pos_ == "PROPN" and any(t.like_num for t in subtree):
             while subtree and subtree[-1].is_punct:
@@ -423,6 +443,13 @@ class LinkFinder:
             span = token.doc[subtree[0].i : subtree[-1].i + 1]
             return span.text, span.start_char, span.end_char
         return None
+
+    def _phrase(self, token: Token) -> Place | None:
+        """The whole place phrase ("Segori-dong, Pothonggang District, Pyongyang"), but each
+        place of a coordination ("Beijing and Shenyang") on its own."""
+        if children(token, "cc"):
+            return self.finder.place(token)
+        return self.finder._address(token)
 
     def _prep_places(self, verb: Token, preps: frozenset[str]) -> list[Place]:
         """Places after the cue's prepositions, two-word ones too ("out of Nampo")."""
@@ -439,15 +466,9 @@ class LinkFinder:
 
     def _coordinated_places(self, obj: Token, prep: str) -> list[Place]:
         """ "in Russia and Laos": each place; "in Segori-dong, Pyongyang": one address."""
-        if not children(obj, "cc"):
-            place = self._place(obj, prep)
-            return [place] if place is not None else []
-        found = []
-        for member in conjuncts(obj):
-            place = self.finder.place(member) if self._place(member, prep) else None
-            if place is not None:
-                found.append(place)
-        return found
+        members = conjuncts(obj) if children(obj, "cc") else [obj]
+        places = [self._place(member, prep) for member in members]
+        return [place for place in places if place is not None]
 
     def _verb_places(self, token: Token, sentence: Span) -> Iterator[Fact]:
         words = {token.lemma_.lower(), token.lower_, token.lower_.removesuffix("ed")}
@@ -471,7 +492,8 @@ class LinkFinder:
             yield from self.finder._place_facts(group.fact, party, places, token, sentence, listed)
 
     def _premises(self, noun: Token, sentence: Span) -> Iterator[Fact]:
-        """ "the Shenyang office of X", "X's factory in Sinuiju", "X opened an office in Y"."""
+        """ "the Shenyang office of X", "X's factory in Sinuiju", "X opened an office in Y",
+        "X's headquarters are in Y"."""
         lemma = noun.lemma_.lower()
         compound = " ".join(t.lower_ for t in noun.lefts if t.dep_ == "compound")
         if lemma not in self.rules.premises_nouns and (
@@ -484,17 +506,70 @@ class LinkFinder:
             if child.dep_ in ("compound", "nmod", "amod") and self._is_place_mention(child)
         ]
         places += [self._place(obj, prep) for prep, obj in prep_objects(noun, {"in", "at"})]
-        found = [place for place in places if place is not None]
-        if not found:
-            return
         owners = self.finder.parties(children(noun, "poss"), ORG_SCHEMATA)
         owners += self._named([obj for _, obj in prep_objects(noun, {"of"})], ORG_SCHEMATA)
         verb = noun.head
-        owner_verb = verb.lemma_.lower() in self.rules.premises_owner_verbs
-        if not owners and owner_verb and noun.dep_ in ("dobj", "obj") and self._asserted(verb):
-            owners = self.finder.parties(clause_subjects(verb), ORG_SCHEMATA)
-        for owner in owners[:1]:
+        verb_places = [self._place(obj, prep) for prep, obj in prep_objects(verb, {"in", "at"})]
+        if noun.dep_ in ("dobj", "obj") and self._asserted(verb):
+            if verb.lemma_.lower() in self.rules.premises_owner_verbs:
+                # "X has offices in Y", "X set up a branch in Y"
+                owners = owners or self.finder.parties(clause_subjects(verb), ORG_SCHEMATA)
+                places += verb_places
+        elif noun.dep_ == "nsubj" and verb.lemma_.lower() in ("be", "remain"):
+            places += verb_places  # "X's headquarters are in Y"
+        found = [place for place in places if place is not None]
+        for owner in owners[:1] if found else []:
             yield from self.finder._place_facts(self.rules.premises, owner, found, noun, sentence)
+
+    def _descriptor_before_name(self, noun: Token, sentence: Span) -> Iterator[Fact]:
+        """ "Dandong firm X", "Vladivostok company X": a placed descriptor before a name."""
+        if noun.lemma_.lower() not in self.finder.rules.descriptor_nouns:
+            return
+        named = self.index.at(noun.head)
+        if named is None or named.schema not in ORG_SCHEMATA:
+            return
+        places = [
+            self._place(child, "in")
+            for child in noun.lefts
+            if child.dep_ in ("compound", "nmod", "amod") and self._is_place_mention(child)
+        ]
+        found = [place for place in places if place is not None]
+        descriptor = self.finder.rules.descriptor
+        yield from self.finder._place_facts(descriptor, Party.of(named), found, noun, sentence)
+
+    def _the_name_in(self, root: Token, sentence: Span) -> Iterator[Fact]:
+        """ "the Mansudae Art Studio in Pyongyang": a definite name the parse places with
+        "in" (a bare "for X in Moscow" may mean X's branch there, and is left alone)."""
+        mention = self.index.at(root)
+        if mention is None or mention.schema not in self.rules.in_place_schemata:
+            return
+        if not any(child.dep_ == "det" and child.lower_ == "the" for child in root.children):
+            return
+        if self._state_body(mention.text):
+            return
+        places = [self._place(obj, prep) for prep, obj in prep_objects(root, {"in"})]
+        found = [place for place in places if place is not None]
+        cue = self.rules.in_place
+        yield from self.finder._place_facts(cue, Party.of(mention), found, root, sentence)
+
+    def _state_body(self, name: str) -> bool:
+        """ "the Foreign Ministry in Moscow": a state body's seat is its capital's, no fact."""
+        return any(word in self.rules.state_heads for word in name.lower().split())
+
+    def _possessive_city(self, token: Token, sentence: Span) -> Iterator[Fact]:
+        """ "Pyongyang's Mansudae Art Studio": a city's organisation is in that city."""
+        if token.dep_ != "poss" or not self._is_place_mention(token):
+            return
+        place = self._place(token, "in")
+        party = self.finder.party(token.head)
+        if place is None or party is None or party.schema not in ORG_SCHEMATA:
+            return
+        if self._state_body(party.name):
+            return
+        if country_of_place(place[0]) is None:
+            yield from self.finder._place_facts(
+                self.rules.possessive_place, party, [place], token, sentence
+            )
 
     def _is_place_mention(self, token: Token) -> bool:
         mention = self.index.at(token)
