@@ -397,3 +397,35 @@ def test_the_seat_of_a_state_body_is_no_location_fact(nlp: Language) -> None:
     assert not [row for row in rows if row.kind == "location"]
     # a bare name placed with "in" may be the name's local branch: no fact either
     assert not _places(_rows(nlp, f"Ri Chol was the shareholder for {SOBAEK} in Moscow."), SOBAEK)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"{SOBAEK}'s shipments of ore to {HAIXING} stopped in 2019.",
+            (SOBAEK, HAIXING, "shipment"),
+        ),
+        (f"Payments from {HAIXING} to {BANK} went through Dalian.", (HAIXING, BANK, "payment")),
+        (f"{KUMSONG} made several payments to {DAESONG} in 2018.", (KUMSONG, DAESONG, "payment")),
+        (
+            f"The {BUREAU}'s arrest of Kim Su Il surprised analysts.",
+            (BUREAU, "Kim Su Il", "arrest"),
+        ),
+        (
+            f"The indictment of Kim Su Hyok by the {JUSTICE} followed.",
+            (JUSTICE, "Kim Su Hyok", "indictment"),
+        ),
+    ],
+)
+def test_dealings_and_legal_actions_named_by_nouns(
+    nlp: Language, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in _links(_rows(nlp, text), "unknown")
+
+
+def test_an_appositive_kin_word_ties_the_two_people(nlp: Language) -> None:
+    rows = _rows(nlp, "Choe Il, Han Myong Suk's uncle, was demoted in 2013.")
+    assert _links(rows, "family") == {("Han Myong Suk", "Choe Il", "uncle")}
+    rows = _rows(nlp, "Jang Min, the brother-in-law of Ri Chol, kept the ledgers.")
+    assert _links(rows, "family") == {("Ri Chol", "Jang Min", "brother-in-law")}

@@ -124,11 +124,14 @@ class LinkRules:
     dealing_noun_verbs: frozenset[str]
     dealing_noun_preps: frozenset[str]
     dealing_confidence: float
+    flow_nouns: frozenset[str]
+    flow_giver_verbs: frozenset[str]
     legal_lemmas: frozenset[str]
     legal_holdings: frozenset[str]
     legal_nouns: frozenset[str]
     legal_noun_verbs: frozenset[str]
     legal_confidence: float
+    legal_nominals: frozenset[str]
     fallback_preps: frozenset[str]
     stop_verbs: frozenset[str]
     stop_objects: frozenset[str]
@@ -256,11 +259,14 @@ def parse_link_rules(path: Path, data: Any) -> LinkRules:
         dealing_noun_verbs=words(deal, "dealings", "noun_verbs"),
         dealing_noun_preps=words(deal, "dealings", "noun_preps"),
         dealing_confidence=_confidence(deal, f"{where}: dealings"),
+        flow_nouns=words(deal, "dealings", "flow_nouns"),
+        flow_giver_verbs=words(deal, "dealings", "flow_giver_verbs"),
         legal_lemmas=words(legal, "legal_actions", "lemmas"),
         legal_holdings=words(legal, "legal_actions", "holdings"),
         legal_nouns=words(legal, "legal_actions", "nouns"),
         legal_noun_verbs=words(legal, "legal_actions", "noun_verbs"),
         legal_confidence=_confidence(legal, f"{where}: legal_actions"),
+        legal_nominals=words(legal, "legal_actions", "nominals"),
         fallback_preps=words(fallback, "fallback", "preps"),
         stop_verbs=words(fallback, "fallback", "stop_verbs"),
         stop_objects=words(fallback, "fallback", "stop_objects"),
@@ -691,6 +697,8 @@ class LinkFinder:
                         yield from self._dealing(token, form, group, sentence)
             if token.pos_ == "NOUN" and lemma in self.rules.dealing_nouns:
                 yield from self._dealing_noun(token, sentence)
+            if token.pos_ == "NOUN" and lemma in self.rules.flow_nouns:
+                yield from self._flow(token, sentence)
 
     def _dealing(
         self, verb: Token, role: str, group: DealingVerbs, sentence: Span
@@ -713,6 +721,26 @@ class LinkFinder:
         pairs = ((s, o) for s in subjects for o in others)
         yield from self._unknown_links(
             pairs, verb, sentence, role, self.rules.dealing_confidence, "links:dealing"
+        )
+
+    def _flow(self, noun: Token, sentence: Span) -> Iterator[Link]:
+        """ "X's shipments of coal to Y", "payments from X to Y", "X made payments to Y"."""
+        goods = [obj for _, obj in prep_objects(noun, {"of"})]
+        receivers = [obj for _, obj in prep_objects(noun, {"to"})]
+        receivers += [o for good in goods for _, o in prep_objects(good, {"to"})]
+        givers = children(noun, "poss") + [o for _, o in prep_objects(noun, {"from", "by"})]
+        verb = noun.head
+        giving = verb.lemma_.lower() in self.rules.flow_giver_verbs
+        if not givers and giving and noun.dep_ in ("dobj", "obj") and self._asserted(verb):
+            givers = clause_subjects(verb)
+        pairs = (
+            (giver, receiver)
+            for giver in self.finder.parties(givers)
+            for receiver in self.finder.parties(receivers)
+        )
+        role = noun.lemma_.lower()
+        yield from self._unknown_links(
+            pairs, noun, sentence, role, self.rules.dealing_confidence, "links:dealing"
         )
 
     def _light_verb(self, noun: Token) -> Token | None:
@@ -773,6 +801,19 @@ class LinkFinder:
                 )
             elif token.pos_ == "NOUN" and lemma in self.rules.legal_nouns:
                 yield from self._legal_noun(token, sentence)
+            if token.pos_ == "NOUN" and lemma in self.rules.legal_nominals:
+                yield from self._legal_nominal(token, sentence)
+
+    def _legal_nominal(self, noun: Token, sentence: Span) -> Iterator[Link]:
+        """ "the FBI's arrest of X", "the indictment of X by the Justice Department"."""
+        authorities = self.finder.parties(
+            children(noun, "poss") + [obj for _, obj in prep_objects(noun, {"by"})]
+        )
+        targets = self._targets([obj for _, obj in prep_objects(noun, {"of", "against"})])
+        pairs = ((a, t) for a in authorities for t in targets)
+        yield from self._unknown_links(
+            pairs, noun, sentence, noun.lemma_.lower(), self.rules.legal_confidence, "links:legal"
+        )
 
     def _legal_noun(self, noun: Token, sentence: Span) -> Iterator[Link]:
         """ "announced charges against X", "filed a lawsuit against X"."""
