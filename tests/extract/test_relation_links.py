@@ -429,3 +429,9 @@ def test_an_appositive_kin_word_ties_the_two_people(nlp: Language) -> None:
     assert _links(rows, "family") == {("Han Myong Suk", "Choe Il", "uncle")}
     rows = _rows(nlp, "Jang Min, the brother-in-law of Ri Chol, kept the ledgers.")
     assert _links(rows, "family") == {("Ri Chol", "Jang Min", "brother-in-law")}
+
+
+def test_a_titled_person_in_a_city_does_not_place_the_employer(nlp: Language) -> None:
+    names = NAMES | {"Daily Courier": "Organization"}
+    rows = _rows(nlp, "Choe Il is a reporter for the Daily Courier in Moscow.", names)
+    assert not [row for row in rows if row.kind == "location" and row.source == "Daily Courier"]

@@ -553,6 +553,8 @@ class LinkFinder:
             return
         if self._state_body(mention.text):
             return
+        if root.dep_ == "pobj" and self.finder._title(root.head.head) is not None:
+            return  # "a reporter for the Journal in Moscow": the reporter is in Moscow
         places = [self._place(obj, prep) for prep, obj in prep_objects(root, {"in"})]
         found = [place for place in places if place is not None]
         cue = self.rules.in_place
