@@ -61,6 +61,7 @@ from sanctionwatch.extract.relation_rules import (
     _get,
     _words,
 )
+from sanctionwatch.extract.types import Mention
 from sanctionwatch.settings import DATA_DIR
 
 LINKS_PATH = DATA_DIR / "extract" / "relations" / "links.yaml"
@@ -341,6 +342,10 @@ class LinkFinder:
             | rules.dealing_lemmas
             | rules.legal_lemmas
         )
+        self._place_lemmas = frozenset(w for group in rules.place_verbs for w in group.lemmas)
+        # the last word of every family phrase ("half-brother" -> "brother"): a cheap test
+        self._kin_heads = frozenset(re.split(r"[\s-]", word)[-1] for word in rules.family_words)
+        self._roots: dict[tuple[int, int], int] = {}
 
     def after(self, found: Iterable[Found], sentence: Span) -> Iterator[Found]:
         """What the sentence rules found, then this module's links for pairs they left."""
@@ -364,12 +369,13 @@ class LinkFinder:
         and facts already ``stated`` (by the sentence rules, or earlier here)."""
         linked = set() if linked is None else linked
         stated = set() if stated is None else stated
-        for fact in self.locations(sentence):
+        tokens = list(sentence)  # one pass of Token objects for every family below
+        for fact in self.locations(sentence, tokens):
             if _fact_key(fact) not in stated:
                 stated.add(_fact_key(fact))
                 yield fact
         for family in (self.family, self.dealings, self.legal_actions, self.fallback):
-            for link in family(sentence):
+            for link in family(sentence, tokens):
                 pair = frozenset(p.entity_id or p.name for p in link.parties.values())
                 if len(pair) == 2 and pair not in linked:
                     linked.add(pair)
@@ -406,27 +412,31 @@ class LinkFinder:
 
     # -- locations -----------------------------------------------------------------------
 
-    def locations(self, sentence: Span) -> Iterator[Fact]:
-        for token in sentence:
-            yield from self._verb_places(token, sentence)
-            if token.pos_ in ("NOUN", "PROPN") and self.index.at(token) is None:
+    def locations(self, sentence: Span, tokens: list[Token]) -> Iterator[Fact]:
+        for token in tokens:
+            mention = self.index.at(token)
+            if token.pos_ in ("VERB", "AUX", "ADJ"):
+                yield from self._verb_places(token, sentence)
+            if mention is None and token.pos_ in ("NOUN", "PROPN"):
                 yield from self._premises(token, sentence)
             if token.text == "(":
                 yield from self._parenthesis(token, sentence)
-            mention = self.index.at(token)
-            if mention is not None and token.i == self._mention_root(token):
+            if mention is not None and token.i == self._mention_root(mention):
                 yield from self._of_place(token, sentence)
                 yield from self._possessive_city(token, sentence)
                 yield from self._the_name_in(token, sentence)
-            if token.dep_ in ("compound", "nmod") and self.index.at(token) is None:
+            if mention is None and token.dep_ in ("compound", "nmod"):
                 yield from self._descriptor_before_name(token, sentence)
 
-    def _mention_root(self, token: Token) -> int:
-        mention = self.index.at(token)
-        if mention is None:
-            return -1
-        span = token.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        return span.root.i if span is not None else -1
+    def _mention_root(self, mention: Mention) -> int:
+        """The index of the syntactic head of a mention (cached: names repeat per token)."""
+        key = (mention.start, mention.end)
+        root = self._roots.get(key)
+        if root is None:
+            doc = self.index.doc
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            root = self._roots[key] = span.root.i if span is not None else -1
+        return root
 
     def _place(self, token: Token, prep: str) -> Place | None:
         """A place named at ``token``: a place mention or place entity, or after "at" a
@@ -478,6 +488,8 @@ class LinkFinder:
 
     def _verb_places(self, token: Token, sentence: Span) -> Iterator[Fact]:
         words = {token.lemma_.lower(), token.lower_, token.lower_.removesuffix("ed")}
+        if not words & self._place_lemmas:
+            return
         for group in self.rules.place_verbs:
             if not words & group.lemmas:
                 continue
@@ -633,6 +645,9 @@ class LinkFinder:
         """The family word a noun is, hyphenated parts included ("half-brother")."""
         if token.pos_ not in ("NOUN", "PROPN") or self.index.at(token) is not None:
             return None
+        lower, lemma = token.lower_, token.lemma_.lower()
+        if not ({lower, lemma} & self._kin_heads or "-" in lower):
+            return None
         doc = token.doc
         start = end = token.i
         while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
@@ -658,9 +673,9 @@ class LinkFinder:
             tokens = children(noun.head, "poss")
         return self.finder.parties(tokens, _PERSON)
 
-    def family(self, sentence: Span) -> Iterator[Link]:
+    def family(self, sentence: Span, tokens: list[Token]) -> Iterator[Link]:
         shape = self.rules.family
-        for token in sentence:
+        for token in tokens:
             word = self._kin_word(token)
             if word is None:
                 continue
@@ -689,8 +704,8 @@ class LinkFinder:
     def _stopped(self, objects: Iterable[Token]) -> bool:
         return any(obj.lemma_.lower() in self.rules.stop_objects for obj in objects)
 
-    def dealings(self, sentence: Span) -> Iterator[Link]:
-        for token in sentence:
+    def dealings(self, sentence: Span, tokens: list[Token]) -> Iterator[Link]:
+        for token in tokens:
             lemma = token.lemma_.lower()
             if token.pos_ == "VERB" and self._asserted(token):
                 for group in self.rules.dealing_groups:
@@ -783,9 +798,9 @@ class LinkFinder:
                 reached += children(token, "poss") + [o for _, o in prep_objects(token, {"of"})]
         return self.finder.parties(reached)
 
-    def legal_actions(self, sentence: Span) -> Iterator[Link]:
+    def legal_actions(self, sentence: Span, tokens: list[Token]) -> Iterator[Link]:
         confidence = self.rules.legal_confidence
-        for token in sentence:
+        for token in tokens:
             lemma = token.lemma_.lower()
             legal = _matched(token, self.rules.legal_lemmas) if token.pos_ == "VERB" else None
             if legal is not None:
@@ -839,9 +854,9 @@ class LinkFinder:
 
     # -- fallback --------------------------------------------------------------------------
 
-    def fallback(self, sentence: Span) -> Iterator[Link]:
+    def fallback(self, sentence: Span, tokens: list[Token]) -> Iterator[Link]:
         """A named subject and a named prepositional object of any other asserted verb."""
-        for token in sentence:
+        for token in tokens:
             lemma = token.lemma_.lower()
             if token.pos_ != "VERB" or lemma in self._never or is_passive(token):
                 continue
