@@ -435,3 +435,16 @@ def test_a_titled_person_in_a_city_does_not_place_the_employer(nlp: Language) ->
     names = NAMES | {"Daily Courier": "Organization"}
     rows = _rows(nlp, "Choe Il is a reporter for the Daily Courier in Moscow.", names)
     assert not [row for row in rows if row.kind == "location" and row.source == "Daily Courier"]
+
+
+def test_contracts_between_coordinated_or_possessive_parties(nlp: Language) -> None:
+    rows = _rows(nlp, f"{KUMSONG} and {DAESONG} signed a contract in 2016.")
+    assert _links(rows, "unknown") == {(KUMSONG, DAESONG, "sign contract")}
+    rows = _rows(nlp, f"{KUMSONG}'s contract with {DAESONG} was cancelled.")
+    assert _links(rows, "unknown") == {(KUMSONG, DAESONG, "contract")}
+
+
+def test_a_legal_action_replaces_the_bare_fallback_link_of_its_pair(nlp: Language) -> None:
+    # the lemmatizer reads "fined" as "fin"; the legal-action rule names the role
+    rows = _rows(nlp, f"The {MINISTRY} fined {DAESONG} in 2019.")
+    assert _links(rows, "unknown") == {(MINISTRY, DAESONG, "fine")}

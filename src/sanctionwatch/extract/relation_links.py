@@ -348,16 +348,41 @@ class LinkFinder:
         self._roots: dict[tuple[int, int], int] = {}
 
     def after(self, found: Iterable[Found], sentence: Span) -> Iterator[Found]:
-        """What the sentence rules found, then this module's links for pairs they left."""
+        """What the sentence rules found, then this module's links for pairs they left.
+
+        A pair only rules.yaml's bare fallback linked is linked again here when a rule of this
+        module reads it (a dealing or legal action names the role better: "fine", not the
+        lemmatizer's "fin"); the fallback's link is then dropped."""
         earlier = list(found)
-        yield from earlier
-        linked = {
-            frozenset(p.entity_id for p in item.parties.values() if p.entity_id)
-            for item in earlier
-            if isinstance(item, Link)
-        }
+        linked: set[frozenset[str]] = set()
+        by_fallback: dict[frozenset[str], list[Link]] = {}
+        for item in earlier:
+            if isinstance(item, Link):
+                pair = frozenset(p.entity_id or p.name for p in item.parties.values())
+                if item.rule == "fallback":
+                    by_fallback.setdefault(pair, []).append(item)
+                else:
+                    linked.add(pair)
         stated = {_fact_key(item) for item in earlier if isinstance(item, Fact)}
-        yield from self.find(sentence, linked, stated)
+        mine = list(self.find(sentence, linked, stated))
+        superseded = {
+            id(old)
+            for link in mine
+            if isinstance(link, Link) and link.rule != "links:fallback"
+            for old in by_fallback.get(
+                frozenset(p.entity_id or p.name for p in link.parties.values()), []
+            )
+        }
+        yield from (item for item in earlier if id(item) not in superseded)
+        yield from (
+            item
+            for item in mine
+            if not (
+                isinstance(item, Link)
+                and item.rule == "links:fallback"
+                and frozenset(p.entity_id or p.name for p in item.parties.values()) in by_fallback
+            )
+        )
 
     def find(
         self,
@@ -772,16 +797,21 @@ class LinkFinder:
         return verb if self._asserted(verb) else None
 
     def _dealing_noun(self, noun: Token, sentence: Span) -> Iterator[Link]:
-        verb = self._light_verb(noun)
-        if verb is None:
-            return
+        """ "X signed a contract with Y", "X and Y signed a contract", "X's contract with Y"."""
         preps = self.rules.dealing_noun_preps
         partners = [obj for _, obj in prep_objects(noun, preps)]
-        partners += [obj for _, obj in prep_objects(verb, preps)]
-        subjects = self.finder.parties(clause_subjects(verb))
+        verb = self._light_verb(noun)
+        if verb is None:
+            subjects = self.finder.parties(children(noun, "poss"))
+            role = noun.lemma_.lower()
+        else:
+            partners += [obj for _, obj in prep_objects(verb, preps)]
+            subjects = self.finder.parties(clause_subjects(verb))
+            role = f"{verb.lemma_.lower()} {noun.lemma_.lower()}"
         others = self.finder.parties(partners)
+        if verb is not None and not others and len(subjects) > 1:
+            subjects, others = subjects[:1], subjects[1:]  # "X and Y signed a contract"
         pairs = ((s, o) for s in subjects for o in others)
-        role = f"{verb.lemma_.lower()} {noun.lemma_.lower()}"
         yield from self._unknown_links(
             pairs, noun, sentence, role, self.rules.dealing_confidence, "links:dealing"
         )
