@@ -448,3 +448,12 @@ def test_a_legal_action_replaces_the_bare_fallback_link_of_its_pair(nlp: Languag
     # the lemmatizer reads "fined" as "fin"; the legal-action rule names the role
     rows = _rows(nlp, f"The {MINISTRY} fined {DAESONG} in 2019.")
     assert _links(rows, "unknown") == {(MINISTRY, DAESONG, "fine")}
+
+
+def test_marriage_verbs_tie_two_people(nlp: Language) -> None:
+    rows = _rows(nlp, "Choe Il married Han Myong Suk in 2009.")
+    assert _links(rows, "family") == {("Choe Il", "Han Myong Suk", "spouse")}
+    assert not _links(rows, "unknown")  # no bare "marry" link beside it
+    rows = _rows(nlp, "In 2011 Jang Min married Jang Song Ok, a singer.")
+    assert _links(rows, "family") == {("Jang Min", "Jang Song Ok", "spouse")}
+    assert not _links(_rows(nlp, "Choe Il never married Han Myong Suk."), "family")

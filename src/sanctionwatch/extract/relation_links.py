@@ -120,6 +120,7 @@ class LinkRules:
     place_nouns: frozenset[str]
     family: FamilyShape
     family_words: frozenset[str]
+    family_verbs: Mapping[str, str]
     dealing_groups: tuple[DealingVerbs, ...]
     dealing_nouns: frozenset[str]
     dealing_noun_verbs: frozenset[str]
@@ -217,6 +218,16 @@ def _family(section: dict[str, Any], where: str) -> FamilyShape:
     return shape
 
 
+def _family_verbs(raw: Any, where: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise RelationRulesError(f"{where}: expected a mapping of verb -> relationship")
+    return {verb.lower(): relationship for verb, relationship in raw.items()}
+
+
 def parse_link_rules(path: Path, data: Any) -> LinkRules:
     """Validate the parsed YAML of a links file; errors name the file and the section."""
     where = str(path)
@@ -255,6 +266,7 @@ def parse_link_rules(path: Path, data: Any) -> LinkRules:
         place_nouns=words(loc, "locations", "place_nouns"),
         family=_family(family, f"{where}: family"),
         family_words=words(family, "family", "words"),
+        family_verbs=_family_verbs(family.get("verbs"), f"{where}: family.verbs"),
         dealing_groups=_dealing_groups(deal.get("groups"), f"{where}: dealings.groups"),
         dealing_nouns=words(deal, "dealings", "nouns"),
         dealing_noun_verbs=words(deal, "dealings", "noun_verbs"),
@@ -699,30 +711,47 @@ class LinkFinder:
         return self.finder.parties(tokens, _PERSON)
 
     def family(self, sentence: Span, tokens: list[Token]) -> Iterator[Link]:
-        shape = self.rules.family
         for token in tokens:
+            relationship = self.rules.family_verbs.get(token.lemma_.lower())
+            if token.pos_ == "VERB" and relationship and self._asserted(token):
+                yield from self._married(token, relationship, sentence)
             word = self._kin_word(token)
             if word is None:
                 continue
             relatives = self._named(noun_holder_tokens(token), _PERSON)
             anchors = self._kin_anchors(token)
-            for person in anchors:
-                for relative in relatives:
-                    if person.entity_id == relative.entity_id:
-                        continue
-                    start, end = _span([person, relative], token)
-                    link = Link(
-                        shape.kind,
-                        shape.schema,
-                        "links:family",
-                        {shape.person: person, shape.relative: relative},
-                        shape.confidence,
-                        start,
-                        end,
-                        sentence,
-                    )
-                    link.add(shape.relationship, word)
-                    yield link
+            pairs = ((person, relative) for person in anchors for relative in relatives)
+            yield from self._family_links(pairs, token, word, sentence)
+
+    def _married(self, verb: Token, relationship: str, sentence: Span) -> Iterator[Link]:
+        """ "X married Y", "X and Y married in 2009"."""
+        people = self._named(clause_subjects(verb), _PERSON)
+        others = self._named(direct_objects(verb), _PERSON)
+        if not others and len(people) > 1:
+            people, others = people[:1], people[1:]
+        pairs = ((person, other) for person in people for other in others)
+        yield from self._family_links(pairs, verb, relationship, sentence)
+
+    def _family_links(
+        self, pairs: Iterable[tuple[Party, Party]], trigger: Token, word: str, sentence: Span
+    ) -> Iterator[Link]:
+        shape = self.rules.family
+        for person, relative in pairs:
+            if person.entity_id == relative.entity_id:
+                continue
+            start, end = _span([person, relative], trigger)
+            link = Link(
+                shape.kind,
+                shape.schema,
+                "links:family",
+                {shape.person: person, shape.relative: relative},
+                shape.confidence,
+                start,
+                end,
+                sentence,
+            )
+            link.add(shape.relationship, word)
+            yield link
 
     # -- dealings --------------------------------------------------------------------------
 
