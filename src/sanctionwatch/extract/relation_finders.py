@@ -1364,7 +1364,7 @@ class SentenceFinder:
             lemma = token.lemma_.lower()
             if token.pos_ != "VERB" or lemma in self.rules.fallback_ignore_verbs:
                 continue
-            if lemma in self.rules.trigger_verbs:
+            if lemma in self.rules.trigger_verbs or children(token, "neg"):
                 continue
             if is_passive(token):
                 subjects = self.parties(agents(token))

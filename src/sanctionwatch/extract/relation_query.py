@@ -29,6 +29,7 @@ LINK_ENDS: dict[str, tuple[str, str]] = {
     "Associate": ("person", "associate"),
     "UnknownLink": ("subject", "object"),
     "Sanction": ("entity", "authority"),
+    "Family": ("person", "relative"),
 }
 """(source property, target property) of each link schema the extractor writes."""
 

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
+from sanctionwatch.extract.relation_links import LinkFinder, default_link_rules
 from sanctionwatch.extract.relation_nationality import NationalityFinder
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import MentionIndex, Party
@@ -50,11 +51,12 @@ RELATION_KINDS = (
     "joint_venture",
     "front",
     "unknown",
+    "family",
 )
 """Every ``kind`` this extractor emits; link entity ids start with ``rel-<kind>-``."""
 
 
-RULE_FILE_KEYS = {"sweeps": "s", "nationality": "n", "roles": "ro", "rules": "r"}
+RULE_FILE_KEYS = {"sweeps": "s", "nationality": "n", "roles": "ro", "links": "l", "rules": "r"}
 """Short key of each rules file in ``origin_version`` (the column holds 32 characters)."""
 
 
@@ -64,13 +66,14 @@ def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
         "sweeps": default_sweep_rules().version,
         "nationality": default_nationality_rules().version,
         "roles": default_role_rules().version,
+        "links": default_link_rules().version,
         "rules": (rules or default_rules()).version,
     }
 
 
 def extractor_version(rules: RelationRules | None = None) -> str:
     """``origin_version`` of the statements: code version plus each rules file's version
-    (``3+s1+n1+ro1+r1.2.1``), or a digest of them if that outgrows the column."""
+    (``3+s1+n1+ro1+l1+r1.2.1``), or a digest of them if that outgrows the column."""
     files = rule_file_versions(rules)
     full = CODE_VERSION + "".join(f"+{RULE_FILE_KEYS[name]}{files[name]}" for name in files)
     if len(full) <= ORIGIN_VERSION_WIDTH:
@@ -192,10 +195,11 @@ def find_relations(
     """Every relation the rules find, sentence by sentence (before statements are built)."""
     rules = rules or default_rules()
     finder = SentenceFinder(MentionIndex(doc, mentions), rules, context)
+    links = LinkFinder(finder, default_link_rules())
     sentences = list(doc.sents)
     roles = RoleFinder(finder)  # records what the rules link, then reads roles they miss
     for sentence in sentences:
-        yield from roles.seen(finder.find(sentence))
+        yield from roles.seen(links.after(finder.find(sentence), sentence))
     if rules.enumerations is not None:
         yield from DesignationFinder(finder, rules.enumerations).find(sentences)
     yield from roles.seen(SweepFinder(finder, default_sweep_rules()).find(sentences))
