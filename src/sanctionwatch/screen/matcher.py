@@ -34,8 +34,10 @@ from sanctionwatch.screen.features import (
 )
 from sanctionwatch.screen.normalize import NameForm, prepare_name
 
-CODE_VERSION = "2"
-"""2: fused features, Korean and patronymic penalties narrowed, vowelless-typo rule (session 3)."""
+CODE_VERSION = "3"
+"""2: fused features, Korean and patronymic penalties narrowed, vowelless-typo rule (session 3).
+3: ``loose_subset`` feature, split tokens of the shorter name joined, Russian чж/дж read as
+Korean (session 6)."""
 STRONG_NAME_PROPS = ("name", "alias", "previousName")
 WEAK_NAME_PROPS = ("weakAlias",)
 RULE_FEATURES = ("schema_incompatible", "weak_alias")
