@@ -198,6 +198,23 @@ def merge_runs(
     return tuple(merged)
 
 
+JOIN_SLACK: Final = 3
+"""Letters by which a spelling of a joined word may differ in length from its parts together
+(folding, or Korean read across romanisations: *chkhan* / *chang*)."""
+
+
+def _may_join(short: tuple[Token, ...], long: tuple[Token, ...]) -> bool:
+    """Cheap necessary test before :func:`merge_runs` on the shorter name: some word of the
+    longer name is about as long as two adjacent words of the shorter one together."""
+    sizes = {len(token.text) for token in long}
+    for index in range(len(short) - 1):
+        joined = len(short[index].text) + len(short[index + 1].text)
+        for size in sizes:
+            if abs(size - joined) <= JOIN_SLACK:
+                return True
+    return False
+
+
 def merged_tokens(
     left: tuple[Token, ...], right: tuple[Token, ...]
 ) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
@@ -209,7 +226,7 @@ def merged_tokens(
     short, long = (left, right) if len(left) <= len(right) else (right, left)
     if len(short) < len(long):
         long = merge_runs(long, short)
-    if len(short) > 1:
+    if len(short) > 1 and _may_join(short, long):
         short = merge_runs(short, long, EXACT_SPELLING)
     return (short, long) if len(short) <= len(long) else (long, short)
 
