@@ -13,14 +13,16 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from followthemoney import StatementEntity, model
-from followthemoney.dataset import Dataset
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.store.base import utcnow
 from sanctionwatch.store.tables import StatementRow
+
+if TYPE_CHECKING:  # imported where entities are assembled: `screen NAME` never needs it
+    from followthemoney import StatementEntity
 
 HUMAN_ORIGIN_PREFIX = "human:"
 """Origin prefix of analysts' statements: a re-run of an extractor never replaces them."""
@@ -176,6 +178,9 @@ def assemble_entity(
     When statements disagree on the schema (an extractor said Organization, a list says Company),
     the most specific common schema wins, as in FollowTheMoney's own aggregation.
     """
+    from followthemoney import StatementEntity, model
+    from followthemoney.dataset import Dataset
+
     if not statements:
         raise ValueError("cannot assemble an entity from no statements")
     schema = model.get(statements[0].schema)
