@@ -41,8 +41,34 @@ MERGE_HINT: Final = 0.6
 _SIMILARITY: Final[dict[tuple[str, str, bool], float]] = {}
 
 
+_JOINED_SYLLABLES: Final[dict[str, Syllables | None]] = {}
+_JOINED_FOLDED: Final[dict[str, str]] = {}
+"""Korean syllables and folded spelling of concatenated tokens tested by :func:`merge_runs`
+(the same concatenations recur across the pairs of one name)."""
+
+
 def clear_similarity_cache() -> None:
     _SIMILARITY.clear()
+    _JOINED_SYLLABLES.clear()
+    _JOINED_FOLDED.clear()
+
+
+def _joined_syllables(text: str) -> Syllables | None:
+    if text in _JOINED_SYLLABLES:
+        return _JOINED_SYLLABLES[text]
+    if len(_JOINED_SYLLABLES) > 200_000:
+        _JOINED_SYLLABLES.clear()
+    syllables = _JOINED_SYLLABLES[text] = segment(text)
+    return syllables
+
+
+def _joined_folded(text: str) -> str:
+    folded = _JOINED_FOLDED.get(text)
+    if folded is None:
+        if len(_JOINED_FOLDED) > 200_000:
+            _JOINED_FOLDED.clear()
+        folded = _JOINED_FOLDED[text] = load_latin_variants().fold(text)
+    return folded
 
 
 def _korean_parts_differ(left: Token, right: Token) -> bool:
@@ -159,11 +185,11 @@ def _text_spells(text: str, targets: list[Token], tolerance: float = MERGE_SIMIL
     for target in targets:
         if target.syllables:
             if not segmented:
-                syllables, segmented = segment(text), True
+                syllables, segmented = _joined_syllables(text), True
             if syllables and equivalent(syllables, target.syllables):
                 return True
         if folded is None:
-            folded = text if number else load_latin_variants().fold(text)
+            folded = text if number else _joined_folded(text)
         if _INDEL(folded, target.folded) >= tolerance:
             return True
     return False
@@ -198,19 +224,19 @@ def merge_runs(
     return tuple(merged)
 
 
-JOIN_SLACK: Final = 3
-"""Letters by which a spelling of a joined word may differ in length from its parts together
-(folding, or Korean read across romanisations: *chkhan* / *chang*)."""
-
-
 def _may_join(short: tuple[Token, ...], long: tuple[Token, ...]) -> bool:
-    """Cheap necessary test before :func:`merge_runs` on the shorter name: some word of the
-    longer name is about as long as two adjacent words of the shorter one together."""
-    sizes = {len(token.text) for token in long}
-    for index in range(len(short) - 1):
-        joined = len(short[index].text) + len(short[index + 1].text)
-        for size in sizes:
-            if abs(size - joined) <= JOIN_SLACK:
+    """Cheap necessary test before :func:`merge_runs` on the shorter name: a longer word of the
+    other name, not in the shorter one, starts as one of its words followed by another does
+    (*ranyong* / *ran yong*; a joined spelling keeps its first letters)."""
+    last = len(short) - 1
+    for token in long:
+        text = token.text
+        if len(text) <= 3 or token.is_number:
+            continue
+        head = text[:2]
+        for index in range(last):
+            word = short[index].text
+            if word != text and word[:2] == head:
                 return True
     return False
 
