@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from rapidfuzz.distance import Indel
 
 OUT = Path(__file__).parent / "data"
 Render = Callable[[random.Random], str]
@@ -974,7 +977,224 @@ HAND_CASES = [
     ["Vessel", "Tong San 2", "Tong San 3", "0", "hand-hard-negative"],
     ["Person", "Choe Ryong Hae", "Choi Ryong-hae", "1", "hand-variant"],
     ["Person", "Ri Pyong Chol", "Lee Byong-chol", "1", "hand-variant"],
+    # romanisation variants (Ri/Lee/Yi, Pak/Park), spacing, order, Hangul and Cyrillic
+    ["Person", "Ri Pyong Chol", "Yi Pyong-chol", "1", "hand-variant"],
+    ["Person", "Pak Pong Ju", "Park Bong-ju", "1", "hand-variant"],
+    ["Person", "Pak Pong Ju", "Пак Пон Чжу", "1", "hand-variant"],
+    ["Person", "Kim Jong Un", "Kim Jong-un", "1", "hand-variant"],
+    ["Person", "Kim Jong Un", "Jong Un Kim", "1", "hand-variant"],
+    ["Person", "Kim Yo Jong", "KIM YO-JONG", "1", "hand-variant"],
+    ["Person", "Choe Son Hui", "최선희", "1", "hand-variant"],
+    ["Person", "Jo Yong Won", "Cho Yong-won", "1", "hand-variant"],
+    ["Person", "Ri Su Yong", "리수용", "1", "hand-variant"],
+    # unlike names that share syllables (Korean, Chinese, Russian)
+    ["Person", "Cho Ranil", "James Koang Chol Ranley", "0", "hand-hard-negative"],
+    ["Person", "Kim Sun Ok", "Kimberly Suno Okafor", "0", "hand-hard-negative"],
+    ["Person", "Jang Song Nam", "Jangir Songul Namazov", "0", "hand-hard-negative"],
+    ["Person", "Ri Song Il", "Ilya Risonov Petrovich", "0", "hand-hard-negative"],
+    ["Person", "Zhang Wei", "Zhanna Weiss Kowalski", "0", "hand-hard-negative"],
+    ["Person", "Wang Jun", "Wanda Junker Morales", "0", "hand-hard-negative"],
+    ["Person", "Oleg Sokolov", "Olegario Sokol Mendes", "0", "hand-hard-negative"],
+    ["Person", "Yuri Kim", "Yurii Kimovich Sergeev", "0", "hand-hard-negative"],
 ]
+"""Hand-written pairs of the held-out file."""
+HAND_TRAIN = [
+    ["Person", "Ri Chol Nam", "Lee Chol-nam", "1", "hand-variant"],
+    ["Person", "Pak Yong Sik", "Park Yong-sik", "1", "hand-variant"],
+    ["Person", "Kim Il Sung", "Kim Il-sung", "1", "hand-variant"],
+    ["Person", "Choe Ryong Hae", "Ryong Hae Choe", "1", "hand-variant"],
+    ["Person", "Kim Kyong Hui", "김경희", "1", "hand-variant"],
+    ["Person", "Ri Man Gon", "Ли Ман Гон", "1", "hand-variant"],
+    ["Person", "Yi Sung Gi", "Ri Sung-gi", "1", "hand-variant"],
+    ["Person", "Song Ilmin", "Maria Songa Ilminova", "0", "hand-hard-negative"],
+    ["Person", "Jon Sanghun", "John Sangster Hunt", "0", "hand-hard-negative"],
+    ["Person", "Ma Lin", "Malinda Linares Lopez", "0", "hand-hard-negative"],
+    ["Person", "Gao Feng", "Gaoussou Fengler", "0", "hand-hard-negative"],
+    ["Person", "An Chol", "Antonio Cholula Garcia", "0", "hand-hard-negative"],
+    ["Person", "Yun Ho", "Yunus Hoxha", "0", "hand-hard-negative"],
+]
+"""Hand-written pairs of the training file (different names from the held-out ones)."""
+
+
+# --- hard pairs: unlike names sharing syllables, and names with a part left out -------------
+
+HARD_SEED = 20261206
+"""A separate generator, so adding hard pairs leaves every earlier pair as it was."""
+CN_SURNAMES = [
+    "Zhang",
+    "Wang",
+    "Li",
+    "Liu",
+    "Chen",
+    "Yang",
+    "Zhao",
+    "Huang",
+    "Zhou",
+    "Xu",
+    "Sun",
+    "Ma",
+    "Zhu",
+    "Guo",
+    "Lin",
+    "Luo",
+    "Gao",
+    "Han",
+]
+CN_GIVEN = [
+    "wei",
+    "ming",
+    "hua",
+    "jun",
+    "xiao",
+    "hong",
+    "jian",
+    "feng",
+    "lei",
+    "yan",
+    "ping",
+    "qiang",
+    "hai",
+    "tao",
+    "long",
+    "zhi",
+    "rong",
+    "lan",
+    "chun",
+    "yong",
+]
+
+
+@dataclass(frozen=True)
+class ChineseName:
+    surname: int
+    given: tuple[int, int]
+
+
+def chinese_bases(rng: random.Random) -> list[ChineseName]:
+    bases = {
+        ChineseName(
+            rng.randrange(len(CN_SURNAMES)),
+            (rng.randrange(len(CN_GIVEN)), rng.randrange(len(CN_GIVEN))),
+        )
+        for _ in range(200)
+    }
+    pool = sorted(bases, key=repr)
+    rng.shuffle(pool)
+    return pool
+
+
+def chinese_render(rng: random.Random, name: ChineseName) -> str:
+    """Pinyin, given name joined, hyphenated or split, family name first or last."""
+    surname = CN_SURNAMES[name.surname]
+    first, second = (CN_GIVEN[i] for i in name.given)
+    join = rng.choice(["", "-", " "])
+    given = first.title() + join + (second.title() if join == " " else second)
+    text = f"{given} {surname}" if rng.random() < 0.25 else f"{surname} {given}"
+    return casing(rng, text)
+
+
+def short_and_long(rng: random.Random, label: str, base: object) -> tuple[str, str]:
+    """Two names of one person: a short one (two or three words) and a long one with a part
+    the short one leaves out (a Western first name used with a Korean or Chinese name, a
+    patronymic, a middle name)."""
+    if label in ("korean", "chinese"):
+        render = korean_render if label == "korean" else chinese_render
+        short = render(rng, base)  # type: ignore[arg-type]
+        long = render(rng, base)  # type: ignore[arg-type]
+        if all(ord(char) < 0x400 for char in long):  # a Western name goes with Latin script
+            long = f"{rng.choice(WEST_FIRST)} {long}"
+        return short, long
+    if label == "russian":
+        assert isinstance(base, RussianName)
+        surname = RU_SURNAMES[base.surname] + ("а" if base.female else "")
+        given = RU_FEMALE[base.given % len(RU_FEMALE)] if base.female else RU_MALE[base.given]
+        patronymic = ru_patronymic(RU_MALE[base.father], base.female)
+        long = f"{given} {patronymic} {surname}"
+        short = f"{given} {surname}" if rng.random() < 0.6 else f"{surname} {given}"
+        if rng.random() < 0.7:
+            short, long = ru_latin(rng, short), ru_latin(rng, long)
+        return short, long
+    assert isinstance(base, WesternName)
+    first, middle, last = WEST_FIRST[base.first], WEST_FIRST[base.middle], WEST_LAST[base.last]
+    return f"{first} {last}", f"{first} {middle} {last.upper()}"
+
+
+def _words(text: str) -> list[str]:
+    return [word.lower() for word in re.findall(r"\w+", text)]
+
+
+LOOK_ALIKE = 0.7
+"""Indel similarity at which two words count as look-alikes (*cho*/*chol*, *ranil*/*ranley*)."""
+MINED = 200
+"""Long names of other people searched for each short name (a screening index searches all)."""
+
+
+def look_alike(short: str, long: str) -> float:
+    """How well every word of the short name finds a look-alike in the long one (the worst
+    word's best Indel similarity; a crude test of our own, independent of the matcher), or 0
+    when the names are spelt alike as a whole (no name test could tell them apart) or share
+    more than one word."""
+    left, right = _words(short), _words(long)
+    if len(left) < 2 or len(left) > len(right) or sum(word in right for word in left) > 1:
+        return 0.0
+    for words in (right, sorted(right)):
+        if Indel.normalized_similarity("".join(left), "".join(words)) >= 0.8:
+            return 0.0
+    return min(max(Indel.normalized_similarity(word, other) for other in right) for word in left)
+
+
+def _different_people(one: object, other: object) -> bool:
+    """Bases that cannot be one person however they are spelt."""
+    if one == other:
+        return False
+    if isinstance(one, KoreanName) and isinstance(other, KoreanName):
+        spellings = [
+            {FAMILY[name.family][1], FAMILY[name.family][2], *FAMILY[name.family][3]}
+            for name in (one, other)
+        ]
+        return spellings[0].isdisjoint(spellings[1]) and set(one.given) != set(other.given)
+    if isinstance(one, RussianName) and isinstance(other, RussianName):
+        return one.surname != other.surname and one.given != other.given
+    if isinstance(one, WesternName) and isinstance(other, WesternName):
+        return one.last != other.last and one.first != other.first
+    if isinstance(one, ChineseName) and isinstance(other, ChineseName):
+        return one.surname != other.surname and set(one.given) != set(other.given)
+    return True
+
+
+def hard_pairs(
+    rng: random.Random, pools: dict[str, list[object]], negatives: int, positives: int
+) -> list[list[str]]:
+    """Hard negatives: a short name against the long name of someone else that looks most
+    like it among :data:`MINED` (as a screening index would put it first), kept when every
+    word has a look-alike (Korean, Chinese, Russian and Western names mixed). Hard positives:
+    a short and a long name of one person, with a typo in the short one a third of the time."""
+    labels = sorted(pools)
+    rows: list[list[str]] = []
+    while len(rows) < negatives:
+        label = rng.choice(labels)
+        one = rng.choice(pools[label])
+        short = short_and_long(rng, label, one)[0]
+        best, partner = 0.0, ""
+        for _ in range(MINED):
+            other_label = rng.choice(labels)
+            other = rng.choice(pools[other_label])
+            if not _different_people(one, other):
+                continue
+            long = short_and_long(rng, other_label, other)[rng.randrange(2)]
+            similarity = look_alike(short, long)
+            if similarity > best:
+                best, partner = similarity, long
+        row = ["Person", short, partner, "0", "crossname-hard-negative"]
+        if best >= LOOK_ALIKE and row not in rows:
+            rows.append(row)
+    while len(rows) < negatives + positives:
+        label = rng.choice(labels)
+        short, long = short_and_long(rng, label, rng.choice(pools[label]))
+        if rng.random() < 0.33:
+            short = typo(rng, short)
+        rows.append(["Person", short, long, "1", "crossname-variant"])
+    return rows
 
 
 def main() -> None:
@@ -982,10 +1202,19 @@ def main() -> None:
     train: list[list[str]] = []
     heldout: list[list[str]] = []
     shares = {"korean": 0.3, "russian": 0.2, "western": 0.15, "company": 0.25, "vessel": 0.1}
+    persons: dict[str, tuple[list[object], list[object]]] = {}
     for kind in kinds(rng):
         cut = int(len(kind.bases) * 0.75)
         train += pairs_for(rng, kind, kind.bases[:cut], int(2400 * shares[kind.label]))
         heldout += pairs_for(rng, kind, kind.bases[cut:], int(800 * shares[kind.label]))
+        if kind.schema == "Person":
+            persons[kind.label] = (kind.bases[:cut], kind.bases[cut:])
+    hard = random.Random(HARD_SEED)
+    chinese: list[object] = list(chinese_bases(hard))
+    persons["chinese"] = (chinese[:150], chinese[150:])
+    train += hard_pairs(hard, {label: pools[0] for label, pools in persons.items()}, 150, 90)
+    heldout += hard_pairs(hard, {label: pools[1] for label, pools in persons.items()}, 50, 30)
+    train += HAND_TRAIN
     heldout += HAND_CASES
     OUT.mkdir(exist_ok=True)
     for name, rows in (("name_pairs_train.csv", train), ("name_pairs_heldout.csv", heldout)):

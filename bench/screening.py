@@ -398,7 +398,8 @@ SWEEP = (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 def screen_chunk(
     args: tuple[list[QueryCase], float],
-) -> tuple[list[tuple[float, float]], float]:
+) -> tuple[list[tuple[float, float, str]], float]:
+    """(score of the expected entity, best score, name matched best) per query, and CPU s."""
     cases, _threshold = args
     assert INDEX is not None
     started = time.process_time()
@@ -410,16 +411,35 @@ def screen_chunk(
         except ValueError:
             hits = []
         expected = [h.score for h in hits if h.entity.id == case.expected]
-        outcomes.append((max(expected, default=0.0), max((h.score for h in hits), default=0.0)))
+        best = max(hits, key=lambda hit: hit.score, default=None)
+        matched = (best.result.candidate_name or best.entity.caption) if best else ""
+        outcomes.append((max(expected, default=0.0), best.score if best else 0.0, matched))
     return outcomes, time.process_time() - started
 
 
+def print_false_alerts(
+    cases: list[QueryCase], outcomes: list[tuple[float, float, str]], threshold: float, count: int
+) -> None:
+    """The ``count`` highest-scoring alerts on not-listed queries (what an analyst clears)."""
+    alerts = sorted(
+        (
+            (alert, case.schema, case.name, matched)
+            for case, (_, alert, matched) in zip(cases, outcomes, strict=True)
+            if alert >= threshold
+        ),
+        reverse=True,
+    )
+    print(f"false alerts at {threshold:.2f} ({len(alerts)}; {min(count, len(alerts))} shown):")
+    for alert, schema, name, matched in alerts[:count]:
+        print(f"  {alert:.3f}  {schema:12s} {name!r} -> {matched!r}")
+
+
 def print_recall_by_kind(
-    cases: list[QueryCase], outcomes: list[tuple[float, float]], threshold: float
+    cases: list[QueryCase], outcomes: list[tuple[float, float, str]], threshold: float
 ) -> None:
     """Recall of the designated queries per kind of corruption (a query may have two)."""
     found: dict[str, list[bool]] = {}
-    for case, (score, _) in zip(cases, outcomes, strict=True):
+    for case, (score, _, _) in zip(cases, outcomes, strict=True):
         for kind in case.kinds or ("unchanged",):
             found.setdefault(kind, []).append(score >= threshold)
     print("recall by corruption (queries with two changes count under both):")
@@ -460,6 +480,9 @@ def main() -> None:
         "--legacy-corruption",
         action="store_true",
         help="Session-2 generator (digit typos, legal forms split by rotation) for comparison.",
+    )
+    parser.add_argument(
+        "--show-alerts", type=int, default=0, help="Print this many of the worst false alerts."
     )
     args = parser.parse_args()
     print(
@@ -513,8 +536,8 @@ def main() -> None:
     }
     designated = [outcomes[id(c)] for c in cases if c.expected is not None]
     clean = [outcomes[id(c)] for c in cases if c.expected is None]
-    recall = sum(found >= threshold for found, _ in designated) / len(designated)
-    false_alerts = sum(alert >= threshold for _, alert in clean) / len(clean)
+    recall = sum(found >= threshold for found, _, _ in designated) / len(designated)
+    false_alerts = sum(alert >= threshold for _, alert, _ in clean) / len(clean)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
     print(
         f"threshold {threshold:.2f}; {len(cases)} queries "
@@ -537,10 +560,13 @@ def main() -> None:
     print(f"false-alert rate (not-listed half): {false_alerts:.4f}")
     print(f"peak RSS of the parent process: {peak:.0f} MB")
     print_recall_by_kind([c for c in cases if c.expected is not None], designated, threshold)
+    if args.show_alerts:
+        clean_cases = [c for c in cases if c.expected is None]
+        print_false_alerts(clean_cases, clean, threshold, args.show_alerts)
     print("threshold sweep (recall / false-alert rate):")
     for cut in SWEEP:
-        swept_recall = sum(found >= cut for found, _ in designated) / len(designated)
-        swept_alerts = sum(alert >= cut for _, alert in clean) / len(clean)
+        swept_recall = sum(found >= cut for found, _, _ in designated) / len(designated)
+        swept_alerts = sum(alert >= cut for _, alert, _ in clean) / len(clean)
         print(f"  {cut:.2f}: {swept_recall:.4f} / {swept_alerts:.4f}")
 
 

@@ -124,8 +124,25 @@ def test_screening_a_name_imports_only_what_screening_needs(tmp_path: Path) -> N
         "from sanctionwatch.cli import app\n"
         f"app(['screen', 'Kim Jong Sik', '--json', '--db', {url!r}], standalone_mode=False)"
     )
-    assert "followthemoney" in modules  # the matcher works on FtM schemata
-    for unneeded in ("spacy", "fastapi", "networkx", "alembic", "splink", "trafilatura"):
+    for unneeded in (
+        "followthemoney",  # schema facts come from data/screen/schemata.json
+        "spacy",
+        "fastapi",
+        "networkx",
+        "alembic",
+        "splink",
+        "trafilatura",
+    ):
         assert unneeded not in modules, f"screen imported {unneeded}"
     for stage in ("extract", "resolve", "flags", "web", "api", "ingest", "monitor"):
         assert not any(m.startswith(f"sanctionwatch.{stage}") for m in modules), stage
+
+
+def test_comparing_two_names_does_not_import_followthemoney() -> None:
+    modules = _modules_after(
+        "from sanctionwatch.cli import app\n"
+        "app(['compare', 'Kim Jong Un', 'KIM CHONG-UN', '--schema', 'Person', '--json'],"
+        " standalone_mode=False)"
+    )
+    assert "sanctionwatch.screen.matcher" in modules
+    assert "followthemoney" not in modules

@@ -119,8 +119,8 @@ def _reference_segment(token: str) -> tuple[frozenset[int], ...] | None:
     """The session-3 dynamic programme, kept as the oracle (tuples, trie walk by index)."""
     if not token or len(token) > MAX_TOKEN_CHARS or not token.isalpha():
         return None
-    if not set("fqxz").isdisjoint(token):
-        return None
+    if not set("fqx").isdisjoint(token) or "z" in token.replace("zh", ""):
+        return None  # no Korean romanisation writes f, q, x or z (but Russian чж = chzh)
     root: dict[str, Any] = inventory().trie
     size = len(token)
     best: list[tuple[int, int, int, frozenset[int]] | None] = [None] * (size + 1)

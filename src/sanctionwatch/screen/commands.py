@@ -1,4 +1,9 @@
-"""``sanctionwatch compare`` and ``sanctionwatch screen``: the matcher and screening on the CLI."""
+"""``sanctionwatch compare`` and ``sanctionwatch screen``: the matcher and screening on the CLI.
+
+``screen NAME`` on a stored index and ``compare`` never import FollowTheMoney (schema facts come
+from :mod:`sanctionwatch.screen.schemata`); ``screen --all`` and ``screen-matches`` import the
+screening module, which reads entities, when they run.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from followthemoney import model
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sanctionwatch.clikit import (
     Column,
@@ -26,17 +29,18 @@ from sanctionwatch.clikit import (
     print_table,
 )
 from sanctionwatch.screen.graphkey_commands import graph_keys_command
-from sanctionwatch.screen.index import ScreeningHit, ScreeningIndex, make_query_entity
+from sanctionwatch.screen.index import ScreeningHit, ScreeningIndex, make_query
 from sanctionwatch.screen.index_store import cached_list_index
-from sanctionwatch.screen.matcher import MATCHER_VERSION, MatchResult, compare_names
-from sanctionwatch.screen.normalize import InvalidNameError, check_name, prepare_name
-from sanctionwatch.screen.screening import (
+from sanctionwatch.screen.matcher import (
+    MATCHER_VERSION,
+    MatchResult,
+    compare_names,
     default_threshold,
-    screen_all,
-    stored_matches,
 )
+from sanctionwatch.screen.normalize import InvalidNameError, check_name, prepare_name
+from sanctionwatch.screen.schemata import schema_exists
 from sanctionwatch.screen.speedup_commands import speedups_command
-from sanctionwatch.store import Database
+from sanctionwatch.store.database import Database
 
 ThresholdOption = typer.Option(
     None,
@@ -58,7 +62,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _check_schema(schema: str) -> None:
-    if model.get(schema) is None:
+    if not schema_exists(schema):
         fail(f"unknown schema {schema!r}", "use a FollowTheMoney schema: Person, Company, Vessel")
 
 
@@ -104,7 +108,7 @@ def _compare_pairs(path: Path, threshold: float | None, as_json: bool) -> None:
     for line, row in _pair_rows(path):
         schema = row.get("schema") or "Thing"
         try:
-            if model.get(schema) is None:
+            if not schema_exists(schema):
                 raise InvalidNameError(f"unknown schema {schema!r}")
             result = compare_names(row["name1"] or "", row["name2"] or "", schema, threshold)
         except InvalidNameError as exc:
@@ -198,7 +202,7 @@ def _screen_one(
 ) -> list[ScreeningHit]:
     check_name(name)
     prepare_name(name, schema)
-    query = make_query_entity(name, schema, country, birth_date)
+    query = make_query(name, schema, country, birth_date)
     return index.search(query, limit=limit, threshold=threshold)
 
 
@@ -216,7 +220,7 @@ def _screen_file(index: ScreeningIndex, path: Path, limit: int, threshold: float
             name = row.get("name") or ""
             schema = row.get("schema") or "Thing"
             try:
-                if model.get(schema) is None:
+                if not schema_exists(schema):
                     raise InvalidNameError(f"unknown schema {schema!r}")
                 hits = _screen_one(
                     index,
@@ -239,6 +243,16 @@ def _screen_file(index: ScreeningIndex, path: Path, limit: int, threshold: float
 
 
 def _screen_all(database: Database, threshold: float, as_json: bool) -> None:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from sanctionwatch.screen.screening import screen_all
+
     index = _load_index(database)
     columns = (
         TextColumn("screening"),
@@ -328,6 +342,8 @@ def matches_command(
 
         sanctionwatch screen-matches --json
     """
+    from sanctionwatch.screen.screening import stored_matches
+
     database = open_database(db)
     with database.session() as session:
         rows = stored_matches(session, entity)

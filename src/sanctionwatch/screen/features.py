@@ -32,15 +32,43 @@ surname (Petrovic / Petrovik), not a name and a patronymic."""
 SYLLABLE_PENALTY: Final = 0.7
 """Korean name parts that cannot be the same Hangul differ (Jung vs Un, Jongun vs Jong)."""
 MERGE_SIMILARITY: Final = 0.9
+"""Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
+EXACT_SPELLING: Final = 1.0
+"""The shorter name's tokens are merged only when they spell the other token exactly."""
 MERGE_HINT: Final = 0.6
 """Cheap pre-check before a concatenation is prepared as a token and compared properly."""
-"""Adjacent tokens whose concatenation is this close to a token of the other name are merged."""
 
 _SIMILARITY: Final[dict[tuple[str, str, bool], float]] = {}
 
 
+_JOINED_SYLLABLES: Final[dict[str, Syllables | None]] = {}
+_JOINED_FOLDED: Final[dict[str, str]] = {}
+"""Korean syllables and folded spelling of concatenated tokens tested by :func:`merge_runs`
+(the same concatenations recur across the pairs of one name)."""
+
+
 def clear_similarity_cache() -> None:
     _SIMILARITY.clear()
+    _JOINED_SYLLABLES.clear()
+    _JOINED_FOLDED.clear()
+
+
+def _joined_syllables(text: str) -> Syllables | None:
+    if text in _JOINED_SYLLABLES:
+        return _JOINED_SYLLABLES[text]
+    if len(_JOINED_SYLLABLES) > 200_000:
+        _JOINED_SYLLABLES.clear()
+    syllables = _JOINED_SYLLABLES[text] = segment(text)
+    return syllables
+
+
+def _joined_folded(text: str) -> str:
+    folded = _JOINED_FOLDED.get(text)
+    if folded is None:
+        if len(_JOINED_FOLDED) > 200_000:
+            _JOINED_FOLDED.clear()
+        folded = _JOINED_FOLDED[text] = load_latin_variants().fold(text)
+    return folded
 
 
 def _korean_parts_differ(left: Token, right: Token) -> bool:
@@ -146,7 +174,7 @@ def _spells(joined: Token, target: Token) -> bool:
     return Indel.normalized_similarity(joined.folded, target.folded) >= MERGE_SIMILARITY
 
 
-def _text_spells(text: str, targets: list[Token]) -> bool:
+def _text_spells(text: str, targets: list[Token], tolerance: float = MERGE_SIMILARITY) -> bool:
     """:func:`_spells` for ``make_token(text)`` and any of ``targets``, computing only the
     parts of that token the test reads (most concatenations are rejected, and preparing
     each as a token would cost more than the test)."""
@@ -157,18 +185,21 @@ def _text_spells(text: str, targets: list[Token]) -> bool:
     for target in targets:
         if target.syllables:
             if not segmented:
-                syllables, segmented = segment(text), True
+                syllables, segmented = _joined_syllables(text), True
             if syllables and equivalent(syllables, target.syllables):
                 return True
         if folded is None:
-            folded = text if number else load_latin_variants().fold(text)
-        if _INDEL(folded, target.folded) >= MERGE_SIMILARITY:
+            folded = text if number else _joined_folded(text)
+        if _INDEL(folded, target.folded) >= tolerance:
             return True
     return False
 
 
-def merge_runs(long: tuple[Token, ...], short: tuple[Token, ...]) -> tuple[Token, ...]:
-    """Join adjacent tokens of ``long`` that spell one token of ``short`` ("Jong Un"/"Jongun")."""
+def merge_runs(
+    long: tuple[Token, ...], short: tuple[Token, ...], tolerance: float = MERGE_SIMILARITY
+) -> tuple[Token, ...]:
+    """Join adjacent tokens of ``long`` that spell one token of ``short`` ("Jong Un"/"Jongun"),
+    in Korean or folded with at least ``tolerance`` Indel similarity."""
     present = {token.text for token in long}
     targets = [t for t in short if not t.is_number and len(t.text) > 3 and t.text not in present]
     if not targets:
@@ -183,7 +214,7 @@ def merge_runs(long: tuple[Token, ...], short: tuple[Token, ...]) -> tuple[Token
                 continue
             text = "".join(texts[index : index + span])
             near = [t for t in targets if _INDEL(text, t.text) >= MERGE_HINT]
-            if near and _text_spells(text, near):
+            if near and _text_spells(text, near, tolerance):
                 merged.append(make_token(text))
                 index += span
                 break
@@ -193,15 +224,42 @@ def merge_runs(long: tuple[Token, ...], short: tuple[Token, ...]) -> tuple[Token
     return tuple(merged)
 
 
-def align(left: NameForm, right: NameForm) -> Alignment:
-    """Greedy alignment by descending similarity (names have few tokens: near enough exact)."""
-    short, long = (left.tokens, right.tokens)
-    if len(short) > len(long):
-        short, long = long, short
+def _may_join(short: tuple[Token, ...], long: tuple[Token, ...]) -> bool:
+    """Cheap necessary test before :func:`merge_runs` on the shorter name: a longer word of the
+    other name, not in the shorter one, starts as one of its words followed by another does
+    (*ranyong* / *ran yong*; a joined spelling keeps its first letters)."""
+    last = len(short) - 1
+    for token in long:
+        text = token.text
+        if len(text) <= 3 or token.is_number:
+            continue
+        head = text[:2]
+        for index in range(last):
+            word = short[index].text
+            if word != text and word[:2] == head:
+                return True
+    return False
+
+
+def merged_tokens(
+    left: tuple[Token, ...], right: tuple[Token, ...]
+) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
+    """(shorter, longer) token sequences, with adjacent tokens of either that spell one token
+    of the other joined: the longer name's (*Jong Un* / *Jongun*, a typo allowed), then the
+    shorter name's, which may be split where the longer one is joined and has a word more
+    (*Ran-yong Chang* / *Susan Chang Ranyong*; spelt exactly or in Korean, so that an
+    initial never joins the next word: *M. Stewwart* is not *Stewart*)."""
+    short, long = (left, right) if len(left) <= len(right) else (right, left)
     if len(short) < len(long):
         long = merge_runs(long, short)
-        if len(short) > len(long):
-            short, long = long, short
+    if len(short) > 1 and _may_join(short, long):
+        short = merge_runs(short, long, EXACT_SPELLING)
+    return (short, long) if len(short) <= len(long) else (long, short)
+
+
+def align(left: NameForm, right: NameForm) -> Alignment:
+    """Greedy alignment by descending similarity (names have few tokens: near enough exact)."""
+    short, long = merged_tokens(left.tokens, right.tokens)
     korean = left.syllables is not None and right.syllables is not None
     scored = [
         (token_similarity(a, b, korean), i, j)
@@ -390,6 +448,33 @@ def token_count_mismatch(pair: NamePair) -> float:
     return (len(alignment.long) - len(alignment.short)) / len(alignment.long)
 
 
+LOOSE_SCALE: Final = 1.0 - MATCHED_TOKEN
+"""Similarity span of a loosely matched token: 1 at the bare match cut-off, 0 when equal."""
+
+
+@name_feature
+def loose_subset(pair: NamePair) -> float:
+    """The shorter name is found inside a longer one only through loose spellings: how far
+    below a sure match its tokens' partners fall (0 for equal, equivalent or folded-equal
+    spellings, 1 at the bare cut-off), averaged over the shorter name's tokens, when the
+    longer name keeps words no token pairs with.
+
+    Evidence *against* a match. Every extra word of the longer name is one more chance that
+    some short token finds a partner a letter or two away (*Cho Ranil* in *James Koang Chol
+    Ranley*: cho~chol, ranil~ranley), so "every token found" means little when each was found
+    loosely; a name with a part left out matches its other tokens exactly or with one typo
+    (*Pablo Sandovla* / *Pablo Roberto Sandoval*).
+    """
+    alignment = pair.alignment
+    matched = sum(sim >= MATCHED_TOKEN for _, _, sim in alignment.pairs)
+    if len(alignment.long) <= matched:
+        return 0.0
+    shortfall = sum(
+        (1.0 - sim) / LOOSE_SCALE for _, _, sim in alignment.pairs if sim >= MATCHED_TOKEN
+    )
+    return shortfall / len(alignment.short)
+
+
 FEATURE_ORDER = (
     "name_exact",
     "name_joined_similarity",
@@ -403,6 +488,7 @@ FEATURE_ORDER = (
     "number_mismatch",
     "legal_form_mismatch",
     "token_count_mismatch",
+    "loose_subset",
 )
 """The order of :func:`feature_values` (that of ``NAME_FEATURES``)."""
 
@@ -517,6 +603,7 @@ def _same_tokens(left: NameForm, right: NameForm) -> list[float]:
         0.0,
         float(bool(forms_left and forms_right and forms_left.isdisjoint(forms_right))),
         0.0,
+        0.0,
     ]
 
 
@@ -528,23 +615,19 @@ def feature_values(left: NameForm, right: NameForm) -> list[float]:
     """
     if left.joined == right.joined and left.tokens == right.tokens:
         return _same_tokens(left, right)
-    short, long = left.tokens, right.tokens
-    if len(short) > len(long):
-        short, long = long, short
-    if len(short) < len(long):
-        long = merge_runs(long, short)
-        if len(short) > len(long):
-            short, long = long, short
+    short, long = merged_tokens(left.tokens, right.tokens)
     left_syllables, right_syllables = left.syllables, right.syllables
     korean = left_syllables is not None and right_syllables is not None
     pairs = _greedy(short, long, korean)
     n_short, n_long = len(short), len(long)
     matched = 0
     weighted = 0.0
+    shortfall = 0.0
     for a, b, similarity in pairs:
         weighted += (len(a.text) + len(b.text)) * similarity
         if similarity >= MATCHED_TOKEN:
             matched += 1
+            shortfall += (1.0 - similarity) / LOOSE_SCALE
     total = len(left.joined) + len(right.joined)
     phonetic_keys = {t.phonetic for t in long}
     hits = 0
@@ -583,6 +666,7 @@ def feature_values(left: NameForm, right: NameForm) -> list[float]:
         numbers,
         float(bool(forms_left and forms_right and forms_left.isdisjoint(forms_right))),
         (n_long - n_short) / n_long,
+        shortfall / n_short if n_long > matched else 0.0,
     ]
 
 

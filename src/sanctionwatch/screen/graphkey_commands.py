@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sanctionwatch.clikit import (
     DbOption,
@@ -14,9 +13,7 @@ from sanctionwatch.clikit import (
     print_json_lines,
     print_table,
 )
-from sanctionwatch.screen.graphkeys import graph_candidates, refresh_graph_keys
-from sanctionwatch.screen.screening import build_list_index
-from sanctionwatch.store import Database
+from sanctionwatch.store.database import Database
 
 
 def graph_keys_command(
@@ -42,6 +39,16 @@ def graph_keys_command(
         sanctionwatch screen-keys --rebuild --json
         sanctionwatch screen-keys --candidates un-kpe-038 --json
     """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from sanctionwatch.screen.graphkeys import refresh_graph_keys
+
     database = open_database(db)
     columns = (
         TextColumn("keying graph names"),
@@ -66,6 +73,9 @@ def graph_keys_command(
 
 
 def _print_candidates(database: Database, list_ids: list[str], as_json: bool) -> None:
+    from sanctionwatch.screen.graphkeys import graph_candidates
+    from sanctionwatch.screen.screening import build_list_index
+
     index = build_list_index(database, list_ids)
     if not len(index):
         fail(

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from followthemoney import EntityProxy, model
 from rapidfuzz.distance import Indel
 
 from sanctionwatch.screen.features import (
@@ -38,6 +38,10 @@ from sanctionwatch.screen.matcher import (
     schemata_compatible,
 )
 from sanctionwatch.screen.normalize import NameForm, prepare_name
+from sanctionwatch.screen.schemata import schema_facts
+
+if TYPE_CHECKING:  # FollowTheMoney is imported only where entities are read (not by `screen`)
+    from followthemoney import EntityProxy
 
 CANDIDATE_NAMES = 16
 KOREAN_FACTOR = 3
@@ -202,10 +206,39 @@ class Query:
         return cls(schema, names, entity_evidence(entity))
 
 
+def make_query(
+    name: str, schema: str = "Thing", country: str | None = None, birth_date: str | None = None
+) -> Query:
+    """The prepared query of a typed name (``screen "NAME" --country ru``), without building
+    an FtM entity: the same :class:`Query` as ``Query.from_entity(make_query_entity(...))``
+    (tests check both agree), for a command line that need not import FollowTheMoney."""
+    facts = schema_facts(schema)
+    if facts is None:
+        raise ValueError(f"unknown schema {schema!r}; use a FollowTheMoney schema such as Person")
+    names: list[NameForm] = []
+    if name and "name" in facts.props:
+        with suppress(ValueError):  # a name of no letters: no names, as for an entity
+            names.append(prepare_name(name, schema))
+    country_prop = "nationality" if facts.person else "country"
+    countries = {country.lower()} if country and country_prop in facts.props else set()
+    dated = birth_date and facts.person and "birthDate" in facts.props
+    return Query(
+        schema,
+        names,
+        Evidence(
+            schema=schema,
+            birth_dates=frozenset([birth_date] if dated and birth_date else []),
+            countries=frozenset(value.lower() for value in countries),
+        ),
+    )
+
+
 def make_query_entity(
     name: str, schema: str = "Thing", country: str | None = None, birth_date: str | None = None
 ) -> EntityProxy:
     """An FtM entity for a typed query (``screen "NAME" --country ru``)."""
+    from followthemoney import model
+
     if model.get(schema) is None:
         raise ValueError(f"unknown schema {schema!r}; use a FollowTheMoney schema such as Person")
     entity = model.make_entity(schema)

@@ -42,8 +42,7 @@ from sanctionwatch.screen.korean import Syllables
 from sanctionwatch.screen.lists.tables import ListVersionRow
 from sanctionwatch.screen.matcher import MATCHER_VERSION
 from sanctionwatch.screen.normalize import NameForm, Token
-from sanctionwatch.screen.screening import build_list_index
-from sanctionwatch.store import Database
+from sanctionwatch.store.database import Database
 from sanctionwatch.store.tables import StatementRow
 
 FORMAT = "sanctionwatch-screen-index/1"
@@ -583,12 +582,19 @@ class CachedIndex:
     """Why the stored index was not reused (empty when it was)."""
 
 
+def _build(database: Database) -> ScreeningIndex:
+    from sanctionwatch.screen.screening import build_list_index
+
+    return build_list_index(database)
+
+
 def cached_list_index(database: Database, path: Path | None = None) -> CachedIndex:
     """The screening index of the lists in ``database``: read from disk when it is current,
-    else built from the store and written for next time."""
+    else built from the store and written for next time (only building reads entities, and
+    imports FollowTheMoney)."""
     path = path if path is not None else index_path(database)
     if path is None or not cache_enabled():
-        return CachedIndex(build_list_index(database), False, None, "cache off")
+        return CachedIndex(_build(database), False, None, "cache off")
     with database.session() as session:
         key = index_key(session)
     try:
@@ -596,7 +602,7 @@ def cached_list_index(database: Database, path: Path | None = None) -> CachedInd
     except StaleIndexError as exc:
         reason = str(exc)
     with _collector_paused():
-        index = build_list_index(database)
+        index = _build(database)
     try:
         dump_index(index, path, key)
     except OSError as exc:

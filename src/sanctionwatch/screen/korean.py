@@ -31,7 +31,8 @@ MAX_SYLLABLES: Final = 4
 """Tokens of more syllables are not treated as Korean (they are rarely one name part)."""
 MAX_TOKEN_CHARS: Final = 24
 _NON_KOREAN: Final = frozenset("fqxz")
-"""Letters no romanisation of Korean uses."""
+"""Letters no romanisation of Korean uses (but *z* in *zh*: Russian чж/дж read back into Latin,
+*Чжу* = *chzhu* = 주)."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ _SCALE: Final = 32
 """Path cost = syllables * _SCALE - preferred syllables: one integer that orders splits by
 fewest syllables, then most preferred (a token has at most ``MAX_TOKEN_CHARS`` < _SCALE)."""
 _UNREACHED: Final = 1 << 30
-_NON_KOREAN_LETTER: Final = re.compile(f"[{''.join(sorted(_NON_KOREAN))}]")
+_NON_KOREAN_LETTER: Final = re.compile(f"[{''.join(sorted(_NON_KOREAN - {'z'}))}]|z(?!h)")
 
 
 def segment(token: str) -> Syllables | None:

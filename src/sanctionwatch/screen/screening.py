@@ -12,7 +12,6 @@ Both are rebuilt for a graph entity each time it is screened, so they never disa
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -23,7 +22,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.screen.index import Query, ScreeningHit, ScreeningIndex
-from sanctionwatch.screen.matcher import CODE_VERSION, MATCHER_VERSION, load_weights
+from sanctionwatch.screen.matcher import (
+    CODE_VERSION,
+    MATCHER_VERSION,
+    load_weights,
+)
+from sanctionwatch.screen.matcher import default_threshold as default_threshold  # moved there
 from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
@@ -44,17 +48,6 @@ Progress = Callable[[int, int], None]
 def screen_origin_version() -> str:
     """Short matcher version for statements (the full one is in ``screen_matches``)."""
     return f"m{CODE_VERSION}-{load_weights().version}"[:32]
-
-
-def default_threshold() -> float:
-    """``SANCTIONWATCH_SCREEN_THRESHOLD`` or ``screening_threshold`` of the weights file.
-
-    Screening compares a name with many list names, so it needs a stricter cut-off than
-    deciding one labelled pair; the default was chosen on a tuning run of ``bench/screening.py``
-    (a different random seed from the reported run).
-    """
-    value = os.environ.get("SANCTIONWATCH_SCREEN_THRESHOLD")
-    return float(value) if value else load_weights().screening_threshold
 
 
 # --- reading the store ----------------------------------------------------------------------

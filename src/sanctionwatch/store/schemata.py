@@ -8,10 +8,10 @@ views), so an entity never shows one schema in a listing and another when screen
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from followthemoney import model
-from followthemoney.exc import InvalidData
-from followthemoney.schema import Schema
+if TYPE_CHECKING:  # imported on use: `screen NAME` starts without FollowTheMoney
+    from followthemoney.schema import Schema
 
 
 def common_schema(names: Iterable[str]) -> Schema | None:
@@ -21,6 +21,9 @@ def common_schema(names: Iterable[str]) -> Schema | None:
     none of the names before it (Person after Company), is skipped, so the order decides only
     between incompatible names. None when no name is known.
     """
+    from followthemoney import model
+    from followthemoney.exc import InvalidData
+
     schema: Schema | None = None
     for name in dict.fromkeys(names):
         other = model.get(name)

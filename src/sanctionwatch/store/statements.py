@@ -13,16 +13,17 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from followthemoney import StatementEntity
-from followthemoney.dataset import Dataset
 from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.store.base import utcnow
 from sanctionwatch.store.schemata import common_schema
 from sanctionwatch.store.tables import StatementRow
+
+if TYPE_CHECKING:  # imported where entities are assembled: `screen NAME` never needs it
+    from followthemoney import StatementEntity
 
 HUMAN_ORIGIN_PREFIX = "human:"
 """Origin prefix of analysts' statements: a re-run of an extractor never replaces them."""
@@ -179,6 +180,9 @@ def assemble_entity(
     When statements disagree on the schema (an extractor said Organization, a list says Company),
     the most specific common schema wins, as in FollowTheMoney's own aggregation.
     """
+    from followthemoney import StatementEntity
+    from followthemoney.dataset import Dataset
+
     if not statements:
         raise ValueError("cannot assemble an entity from no statements")
     schema = common_schema(stmt.schema for stmt in statements)
