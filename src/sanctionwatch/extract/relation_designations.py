@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from sanctionwatch.extract.relation_finders import Link, SentenceFinder, _span
+from sanctionwatch.extract.relation_finders import Designator, Link, SentenceFinder
 from sanctionwatch.extract.relation_parse import (
     Party,
     agents,
@@ -109,28 +109,20 @@ class DesignationFinder:
         stated: _Designation | None,
     ) -> Iterator[Link]:
         sentence = sentences[position]
+        designator = Designator(designation.authority, designation.written, basis)
+        dated = self.finder.designation_date(trigger, sentence)
+        reason = self.finder.reason(trigger)
         for party, last in self._targets(trigger, sentences, position, named=stated is None):
-            evidence = sentence.doc[sentence.start : sentences[last].end]
-            start, end = _span([party], trigger)
-            link = Link(
-                "sanction",
-                "Sanction",
-                "sanction-enumeration",
-                {"entity": party},
-                self.rules.confidence,
-                start,
-                end,
-                evidence,
+            yield self.finder.sanction_link(
+                party,
+                designator,
+                trigger,
+                sentence.doc[sentence.start : sentences[last].end],
+                rule="sanction-enumeration",
+                confidence=self.rules.confidence,
+                dated=dated,
+                reason=reason,
             )
-            link.add("authority", designation.authority.name, designation.written)
-            link.add("country", designation.authority.country)
-            dated = self.finder.designation_date(trigger, sentence)
-            if dated is not None:
-                link.add("startDate", dated[0], dated[1])
-            for name in basis:
-                link.add("program", name)
-            link.add("reason", self.finder.reason(trigger))
-            yield link
 
     # -- triggers and authorities ------------------------------------------------------------
 
@@ -275,7 +267,7 @@ class DesignationFinder:
         """Parties listed after the group noun in its sentence ("two entities, X, a ..., and
         Y"), up to a word that opens a reason, a basis or a relative clause."""
         parties: list[Party] = []
-        text = sentence.doc.text
+        text = self.finder.text
         index = group.token.i + 1
         while index < sentence.end:
             token = sentence.doc[index]

@@ -10,7 +10,7 @@ statements. A finder returns nothing unless every argument it needs is in the se
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import product
 
@@ -111,6 +111,25 @@ class SharedAddress:
     city: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Designator:
+    """Who designates (the authority, its words as written) and under which instruments."""
+
+    authority: Authority
+    written: str
+    basis: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Release:
+    """Whose press release a document may be: its publisher, the headline's words before a
+    headline verb ("Treasury" in "Treasury Sanctions ..."), the press-office cues it names."""
+
+    publisher: str
+    headline: tuple[str, ...]
+    cues: tuple[str, ...]
+
+
 Found = Link | Fact | SharedAddress
 Place = tuple[str, int, int]  # text, start, end
 
@@ -175,6 +194,15 @@ class SentenceFinder:
         self.rules = rules
         self.context = context
         self._topics: dict[int, Party | None] = {}
+        self._text: str | None = None
+        self._release: _Release | None = None
+
+    @property
+    def text(self) -> str:
+        """The parsed document's text, joined once (``Doc.text`` joins every token)."""
+        if self._text is None:
+            self._text = self.index.doc.text
+        return self._text
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -805,41 +833,41 @@ class SentenceFinder:
     def is_press_release(self) -> bool:
         """The publisher or title names an authority's press office, or the headline is an
         authority's announcement ("Treasury Sanctions ...")."""
-        title = normalise_phrase(self.context.title or "")
-        about = f"{normalise_phrase(self.context.publisher or '')} {title}"
-        if any(cue in about for cue in self.rules.press_release_cues):
-            return True
-        words = title.split()
-        return any(
-            words[index] in self.rules.headline_verbs
-            and self.rules.authority(" ".join(words[:index])) is not None
-            for index in range(1, min(len(words), 6))
+        release = self._release_words()
+        return bool(release.cues) or any(
+            self.rules.authority(prefix) is not None for prefix in release.headline
         )
 
     def release_authority(self) -> tuple[Authority, str] | None:
         """(authority, words) whose press release the document is: named by its publisher,
         its headline ("Treasury Sanctions ...") or a press-office cue in either."""
-        publisher = self.context.publisher or ""
-        title = normalise_phrase(self.context.title or "")
-        words = title.split()
-        candidates = [publisher]
-        candidates += [
-            " ".join(words[:index])
-            for index in range(1, min(len(words), 6))
-            if words[index] in self.rules.headline_verbs
-        ]
-        about = f"{normalise_phrase(publisher)} {title}"
-        candidates += [cue for cue in self.rules.press_release_cues if cue in about]
-        for text in candidates:
+        release = self._release_words()
+        for text in (release.publisher, *release.headline, *release.cues):
             authority = self.rules.authority(text) if text else None
             if authority is not None:
                 return authority, text
         return None
 
+    def _release_words(self) -> _Release:
+        """What the document's publisher and title say about whose release it is (once)."""
+        if self._release is None:
+            publisher = self.context.publisher or ""
+            title = normalise_phrase(self.context.title or "")
+            words = title.split()
+            headline = tuple(
+                " ".join(words[:index])
+                for index in range(1, min(len(words), 6))
+                if words[index] in self.rules.headline_verbs
+            )
+            about = f"{normalise_phrase(publisher)} {title}"
+            cues = tuple(cue for cue in self.rules.press_release_cues if cue in about)
+            self._release = _Release(publisher, headline, cues)
+        return self._release
+
     def basis(self, sentence: Span) -> list[str]:
         """Instruments a designation is made under: those named right after a basis cue
         ("pursuant to E.O. 13722 and E.O. 13810"), by canonical name."""
-        text = self.index.doc.text
+        text = self.text
         words = [token.lower_ for token in sentence]
         found: list[str] = []
         for position in range(len(words)):
@@ -904,25 +932,47 @@ class SentenceFinder:
                     named = self.index.at(where)
                     if named is not None and named.entity_id == target.entity_id:
                         continue
-                    start, end = _span([target], token, where)
-                    link = Link(
-                        "sanction",
-                        "Sanction",
-                        "sanction",
-                        {"entity": target},
-                        self.rules.sanction_confidence,
-                        start,
-                        end,
+                    yield self.sanction_link(
+                        target,
+                        Designator(authority, self.mention_text(where), basis),
+                        token,
                         sentence,
+                        rule="sanction",
+                        confidence=self.rules.sanction_confidence,
+                        anchor=where,
+                        dated=dated,
+                        reason=reason,
                     )
-                    link.add("authority", authority.name, self.mention_text(where))
-                    link.add("country", authority.country)
-                    if dated is not None:
-                        link.add("startDate", dated[0], dated[1])
-                    link.add("reason", reason)
-                    for name in basis:
-                        link.add("program", name)
-                    yield link
+
+    def sanction_link(
+        self,
+        party: Party,
+        designator: Designator,
+        trigger: Token,
+        evidence: Span,
+        *,
+        rule: str,
+        confidence: float,
+        anchor: Token | None = None,
+        dated: tuple[str, str] | None = None,
+        reason: str | None = None,
+    ) -> Link:
+        """The one way every sanction rule writes a designation of ``party``: the authority
+        (with its words as written), its country, the date, the reason and the legal basis.
+        The span covers the party, the trigger and ``anchor`` (the authority's words)."""
+        anchors = (trigger,) if anchor is None else (trigger, anchor)
+        start, end = _span([party], *anchors)
+        link = Link(
+            "sanction", "Sanction", rule, {"entity": party}, confidence, start, end, evidence
+        )
+        link.add("authority", designator.authority.name, designator.written)
+        link.add("country", designator.authority.country)
+        if dated is not None:
+            link.add("startDate", dated[0], dated[1])
+        link.add("reason", reason)
+        for name in designator.basis:
+            link.add("program", name)
+        return link
 
     def mention_text(self, token: Token) -> str:
         mention = self.index.at(token)
@@ -1002,10 +1052,8 @@ class SentenceFinder:
 
     def _descriptor_country(self, noun: Token, sentence: Span) -> Iterator[Fact]:
         """ "X, a Russian construction company": the country X belongs to ("nominally a
-        Chinese company" states no country: a hedge word of the sweeps file stops it)."""
-        from sanctionwatch.extract.relation_sweeps import default_sweep_rules
-
-        hedges = default_sweep_rules().hedge_words
+        Chinese company" states no country: a hedge word, ``locations.hedge_words``)."""
+        hedges = self.rules.hedge_words
         if any(t.lower_ in hedges for t in noun.head.children if t.i < noun.i):
             return
         party = self._described_party(noun) if noun.dep_ == "appos" else None

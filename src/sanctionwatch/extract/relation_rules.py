@@ -189,6 +189,7 @@ class RelationRules:
     part_heads: frozenset[str] = frozenset()
     anaphor_nouns: frozenset[str] = frozenset()
     descriptor_nouns: frozenset[str] = frozenset()
+    hedge_words: frozenset[str] = frozenset()
     list_verbs: frozenset[str] = frozenset()
     list_nouns: frozenset[str] = frozenset()
     sanction_participles: frozenset[str] = frozenset()
@@ -506,6 +507,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         part_heads=_words(data.get("part_heads"), f"{source}: part_heads"),
         anaphor_nouns=_words(data.get("anaphor_nouns"), f"{source}: anaphor_nouns"),
         descriptor_nouns=_words(locations.get("descriptors"), f"{source}: locations"),
+        hedge_words=_words(locations.get("hedge_words"), f"{source}: locations"),
         list_verbs=_words(sanctions.get("list_verbs"), f"{source}: sanctions"),
         list_nouns=_words(sanctions.get("list_nouns"), f"{source}: sanctions"),
         impose_verbs=_words(sanctions.get("impose_verbs"), f"{source}: sanctions"),

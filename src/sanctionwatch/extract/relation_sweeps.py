@@ -30,11 +30,11 @@ import yaml
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.relation_finders import (
+    Designator,
     Fact,
     Found,
     Link,
     SentenceFinder,
-    _span,
     country_code,
 )
 from sanctionwatch.extract.relation_parse import (
@@ -89,7 +89,6 @@ class SweepRules:
     venture_words: tuple[str, ...]
     venture_confidence: float
     based_words: frozenset[str]
-    hedge_words: frozenset[str]
     part_nouns: frozenset[str]
     naming_words: frozenset[str]
 
@@ -157,7 +156,6 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
         venture_words=_list(path, ven, "joint_venture", "words"),
         venture_confidence=_number(path, ven, "joint_venture", "confidence"),
         based_words=words(loc, "located", "based_words"),
-        hedge_words=words(loc, "located", "hedge_words"),
         part_nouns=words(part, "parts", "nouns"),
         naming_words=words(part, "parts", "naming_words"),
     )
@@ -196,7 +194,7 @@ class SweepFinder:
         self.last: _Said | None = None
         self.last_front: Party | None = None
         self._starts = [mention.start for mention in finder.index.ordered]
-        self.text = finder.context.clean_text  # the parsed text; Doc.text joins every token
+        self.text = finder.text
 
     def _mentions_in(self, sentence: Span) -> list[Mention]:
         """Mentions starting inside ``sentence`` (by bisection: documents can be long)."""
@@ -339,24 +337,15 @@ class SweepFinder:
     def _sanction(
         self, party: Party, said: tuple[Authority, str], verb: Token, sentence: Span
     ) -> Link:
-        authority, written = said
-        start, end = _span([party], verb)
-        link = Link(
-            "sanction",
-            "Sanction",
-            "sweep:designation",
-            {"entity": party},
-            self.rules.designation_confidence,
-            start,
-            end,
+        return self.finder.sanction_link(
+            party,
+            Designator(*said),
+            verb,
             sentence,
+            rule="sweep:designation",
+            confidence=self.rules.designation_confidence,
+            dated=self.finder.designation_date(verb, sentence),
         )
-        link.add("authority", authority.name, written)
-        link.add("country", authority.country)
-        dated = self.finder.designation_date(verb, sentence)
-        if dated is not None:
-            link.add("startDate", dated[0], dated[1])
-        return link
 
     # -- "These include:" and list items -----------------------------------------------------
 
