@@ -312,11 +312,14 @@ class DesignationFinder:
             if mention is None:
                 break
             party = Party.of(mention)
-            if self.finder.is_party(party, schemata) and not self._is_authority(party):
-                return party
+            authority = self._is_authority(party) or self.sanctions.authority(mention.text)
+            if self.finder.is_party(party, schemata) and not authority:
+                return party  # an authority's short form is none ("Treasury officials say")
             if mention.schema != "Place":
                 break
         for subject in clause_subjects(sentence.root):
+            if subject.head.lemma_.lower() in self.rules.speech_verbs:
+                continue  # "..., said Under Secretary X": a speaker, not a target
             for party in self.finder.parties([subject], schemata):
                 if not party.via_pronoun and not self._is_authority(party):
                     return party

@@ -794,14 +794,38 @@ class SentenceFinder:
         return self.rules.authority(prefix)
 
     def adds_to_list(self, verb: Token) -> bool:
-        """ "added X to Annex XVI", "put X on the SDN list"."""
+        """ "added X to Annex XVI", "put X on the SDN list", "added X to the lists of those
+        subject to an asset freeze"."""
+        return self.list_preposition(verb) is not None
+
+    def list_preposition(self, verb: Token) -> Token | None:
+        """The "to"/"on" of a list verb whose object is a sanctions list. The parser often
+        hangs it on the last object named ("added X, Y, to the list"): any "to"/"on" after
+        the verb counts before another verb intervenes."""
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.list_verbs:
+            return None
+        for token in verb.doc[verb.i + 1 : verb.sent.end]:
+            if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound"):
+                return None
+            if token.lower_ not in ("to", "on") or token.dep_ != "prep":
+                continue
+            if any(self._sanctions_list(obj) for obj in children(token, "pobj")):
+                return token
+        return None
+
+    def _sanctions_list(self, noun: Token) -> bool:
+        """ "Annex XVI", "the SDN list", "the lists of those subject to an asset freeze"."""
+        words = {t.lemma_.lower() for t in noun.subtree if t.i <= noun.i and t.dep_ != "det"}
+        if words & self.rules.list_nouns:
+            return True
+        if (
+            noun.lower_ not in self.rules.list_heads
+            and noun.lemma_.lower() not in self.rules.list_heads
+        ):
             return False
-        for _, obj in prep_objects(verb, {"to", "on"}):
-            words = {t.lemma_.lower() for t in obj.subtree if t.i <= obj.i and t.dep_ != "det"}
-            if words & self.rules.list_nouns:
-                return True
-        return False
+        after = f" {normalise_phrase(' '.join(t.text for t in noun.subtree if t.i > noun.i))} "
+        nouns = self.rules.measure_nouns | self.rules.list_nouns
+        return any(f" {word} " in after for word in nouns)
 
     def imposed_on(self, verb: Token) -> list[Token]:
         """ "imposed sanctions on X": the objects of "on" after a sanctions noun."""

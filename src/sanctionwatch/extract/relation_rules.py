@@ -150,6 +150,7 @@ class EnumerationRules:
     carry_sentences: int
     confidence: float
     earlier_words: frozenset[str] = frozenset()
+    speech_verbs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +193,7 @@ class RelationRules:
     hedge_words: frozenset[str] = frozenset()
     list_verbs: frozenset[str] = frozenset()
     list_nouns: frozenset[str] = frozenset()
+    list_heads: frozenset[str] = frozenset()
     sanction_participles: frozenset[str] = frozenset()
     impose_verbs: frozenset[str] = frozenset()
     measure_nouns: frozenset[str] = frozenset()
@@ -440,6 +442,7 @@ def _enumerations(raw: Any, party_schemata: frozenset[str], where: str) -> Enume
         carry_sentences=_count(raw, "carry_sentences", where),
         confidence=_confidence(raw, where),
         earlier_words=_words(raw.get("earlier_words"), where),
+        speech_verbs=_words(raw.get("speech_verbs"), where),
     )
 
 
@@ -510,6 +513,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         hedge_words=_words(locations.get("hedge_words"), f"{source}: locations"),
         list_verbs=_words(sanctions.get("list_verbs"), f"{source}: sanctions"),
         list_nouns=_words(sanctions.get("list_nouns"), f"{source}: sanctions"),
+        list_heads=_words(sanctions.get("list_heads"), f"{source}: sanctions"),
         impose_verbs=_words(sanctions.get("impose_verbs"), f"{source}: sanctions"),
         measure_nouns=_words(sanctions.get("measure_nouns"), f"{source}: sanctions"),
         today_words=_words(sanctions.get("today_words"), f"{source}: sanctions"),

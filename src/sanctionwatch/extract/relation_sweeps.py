@@ -43,6 +43,7 @@ from sanctionwatch.extract.relation_parse import (
     agents,
     clause_subjects,
     conjuncts,
+    date_of,
     is_passive,
     passive_subjects,
     prep_objects,
@@ -67,6 +68,9 @@ class SweepRules:
 
     version: str
     designation_verbs: frozenset[str]
+    inclusion_verbs: frozenset[str]
+    transpose_verbs: frozenset[str]
+    adoption_verbs: frozenset[str]
     authority_nouns: frozenset[str]
     carry_sentences: int
     stops: tuple[str, ...]
@@ -134,6 +138,9 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
     return SweepRules(
         version=str(data["version"]),
         designation_verbs=words(des, "designations", "verbs"),
+        inclusion_verbs=words(des, "designations", "inclusion_verbs"),
+        transpose_verbs=words(des, "designations", "transpose_verbs"),
+        adoption_verbs=words(des, "designations", "adoption_verbs"),
         authority_nouns=words(des, "designations", "authority_nouns"),
         carry_sentences=int(_number(path, des, "designations", "carry_sentences")),
         stops=_list(path, des, "designations", "stops"),
@@ -177,11 +184,12 @@ def default_sweep_rules() -> SweepRules:
 
 @dataclass(slots=True)
 class _Said:
-    """The authority a designation named last, and in which sentence."""
+    """The authority a designation named last, in which sentence, and its date."""
 
     authority: Authority
     written: str
     position: int
+    dated: tuple[str, str] | None = None
 
 
 class SweepFinder:
@@ -209,6 +217,7 @@ class SweepFinder:
             for verb in sentence:
                 if position not in listed:
                     yield from self._designation(verb, sentences, position, listed)
+                yield from self._inclusion(verb, sentences, position)
             yield from self._enumerated_nationalities(sentence)
             yield from self._city_country_based(sentence)
             yield from self._its_title_then_name(sentence)
@@ -223,22 +232,45 @@ class SweepFinder:
     def _authority(self, verb: Token, position: int) -> tuple[Authority, str] | None:
         stated = self.finder.stated_authority(verb)
         if stated is not None:
-            self.last = _Said(*stated, position)
+            self.last = _Said(*stated, position, self.finder.designation_date(verb, verb.sent))
             return stated
         carried = self.last
-        if carried is None or position - carried.position > self.rules.carry_sentences:
-            return None
+        if carried is not None and position - carried.position > self.rules.carry_sentences:
+            carried = None
         subjects = agents(verb) if is_passive(verb) else clause_subjects(verb)
         for subject in subjects:
             definite = any(child.lower_ == "the" for child in subject.lefts)
-            if definite and subject.lemma_.lower() in self.rules.authority_nouns:
+            if not definite or subject.lemma_.lower() not in self.rules.authority_nouns:
+                continue
+            if carried is not None:
                 return carried.authority, carried.written
+            return self._acting_authority(subject)
+        return None
+
+    def _acting_authority(self, noun: Token) -> tuple[Authority, str] | None:
+        """ "The Council has added X to the lists" with no designation before: the last
+        authority that acted (a clause's subject) before ``noun``, when ``noun`` is a word of
+        one of its names (the EU for "the Council"; "the UN Security Council resolution", a
+        modifier, does not act)."""
+        word = noun.lower_
+        for mention in reversed(self.index.ordered):
+            if mention.start >= noun.idx:
+                continue
+            token = self.index.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if token is None or token.root.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            authority = self.finder.rules.authority(mention.text)
+            if authority is not None and any(word in alias.split() for alias in authority.aliases):
+                return authority, mention.text
         return None
 
     def _designation(
         self, verb: Token, sentences: Sequence[Span], position: int, listed: set[int]
     ) -> Iterator[Found]:
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.designation_verbs:
+        if verb.pos_ != "VERB":
+            return
+        to_list = self.finder.list_preposition(verb)  # "added X to the lists of ..."
+        if verb.lemma_.lower() not in self.rules.designation_verbs and to_list is None:
             return
         if any(
             child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
@@ -252,12 +284,154 @@ class SweepFinder:
         if said is None:
             return
         sentence = self._with_continuation(sentences, position)
-        for party in self._swept(verb, sentence):
+        until = to_list.i if to_list is not None else None
+        swept = self._swept(verb, sentence, until=until)
+        for party in swept:
             yield self._sanction(party, said, verb, sentence)
+        yield from self._transposed(swept, verb, sentence, sentences, position)
         sentence = sentences[position]
         if self._opens_list(sentences, position) and position + 1 not in listed:
             listed.add(position + 1)
             yield from self._list_items(said, verb, sentences, position, listed)
+
+    # -- "..., transposing UN Security Council resolution 2397" -------------------------------
+
+    def _transposed(
+        self,
+        parties: list[Party],
+        verb: Token,
+        sentence: Span,
+        sentences: Sequence[Span],
+        position: int,
+    ) -> Iterator[Link]:
+        """A designation that transposes (implements) another authority's instrument ("the
+        Council added X to the lists, transposing UN Security Council resolution 2397") states
+        that authority's designation of X too, under that instrument, dated by its adoption
+        when the next sentences give it ("This resolution was adopted on 22 December 2017")."""
+        if not parties:
+            return
+        for token in sentence:
+            if token.i <= verb.i or token.lemma_.lower() not in self.rules.transpose_verbs:
+                continue
+            for instrument, authority in self._instruments_of(token):
+                designator = Designator(authority, instrument.text, (instrument.canonical,))
+                dated = self._adopted(instrument, sentences, position)
+                for party in parties:
+                    yield self.finder.sanction_link(
+                        party,
+                        designator,
+                        token,
+                        sentence,
+                        rule="sweep:transposed",
+                        confidence=self.rules.designation_confidence,
+                        dated=dated,
+                    )
+            return
+
+    def _instruments_of(self, verb: Token) -> list[tuple[Mention, Authority]]:
+        """Legal instruments in the transposing verb's phrase whose name starts with a
+        sanctioning authority's ("UN Security Council resolution 2397")."""
+        found: list[tuple[Mention, Authority]] = []
+        tokens = sorted(verb.subtree, key=lambda t: t.i)
+        if not tokens:
+            return found
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        for mention in self.index.ordered:
+            if mention.schema != "LegalInstrument" or not start <= mention.start < end:
+                continue
+            words = mention.text.split()
+            for size in range(len(words) - 1, 0, -1):
+                authority = self.finder.rules.authority(" ".join(words[:size]))
+                if authority is not None:
+                    found.append((mention, authority))
+                    break
+        return found
+
+    def _adopted(
+        self, instrument: Mention, sentences: Sequence[Span], position: int
+    ) -> tuple[str, str] | None:
+        """The date the next two sentences give for the instrument's adoption, with the
+        instrument (or its kind: "This resolution") as the verb's subject."""
+        kind = instrument.text.split()[-2].lower() if len(instrument.text.split()) > 1 else ""
+        for index in range(position + 1, min(len(sentences), position + 3)):
+            for verb in sentences[index]:
+                if verb.lemma_.lower() not in self.rules.adoption_verbs:
+                    continue
+                subjects = passive_subjects(verb) or clause_subjects(verb)
+                named = any(
+                    subject.lower_ == kind
+                    or (
+                        (mention := self.index.at(subject)) is not None
+                        and mention.entity_id == instrument.entity_id
+                    )
+                    for subject in subjects
+                )
+                if named:
+                    return date_of(verb, self.finder.context.published)
+        return None
+
+    # -- "Those sanctioned include X and Y" ---------------------------------------------------
+
+    def _inclusion(self, verb: Token, sentences: Sequence[Span], position: int) -> Iterator[Link]:
+        """ "Those sanctioned include X and Y", "Among those designated are X", "The entities
+        designated today are X and Y": the parties named after an inclusion verb whose subject
+        (or "among" object) is qualified by a designation participle. The authority is the
+        participle's agent ("those sanctioned by the EU"), else the one carried over."""
+        if verb.lemma_.lower() not in self.rules.inclusion_verbs or verb.pos_ not in (
+            "VERB",
+            "AUX",
+        ):
+            return
+        designated = self._designated_group(verb)
+        if designated is None:
+            return
+        said = self._participle_authority(designated, position)
+        if said is None:
+            return
+        sentence = self._with_continuation(sentences, position)
+        dated = self.finder.designation_date(designated, sentence)
+        if dated is None and self.last is not None and said[0] == self.last.authority:
+            dated = self.last.dated  # "OFAC sanctioned two people on Tuesday. Those ..."
+        for party in self._swept(verb, sentence, keep_subjects=True):
+            yield self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
+
+    def _designated_group(self, verb: Token) -> Token | None:
+        """The participle that makes the verb's subject (or the object of its "among") stand
+        for designated parties: "those [sanctioned]", "the [designated] entities"."""
+        heads = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+        heads += [obj for _, obj in prep_objects(verb, {"among"})]
+        for head in heads:
+            if self.index.at(head) is not None:
+                continue  # "X is among those designated": X itself, read by the rules above
+            for child in head.children:
+                if child.dep_ not in ("acl", "amod", "relcl"):
+                    continue
+                if not self._designation_word(child):
+                    continue
+                if any(c.dep_ == "neg" for c in child.children):
+                    return None  # "those not sanctioned include ..."
+                return child
+        return None
+
+    def _designation_word(self, token: Token) -> bool:
+        """A designation verb, also as a participle the tagger reads as an adjective."""
+        verbs = self.rules.designation_verbs
+        word = token.lower_
+        return token.lemma_.lower() in verbs or word[:-1] in verbs or word[:-2] in verbs
+
+    def _participle_authority(
+        self, participle: Token, position: int
+    ) -> tuple[Authority, str] | None:
+        for _, agent in prep_objects(participle, {"by"}):
+            for conj in conjuncts(agent):
+                authority = self.finder.authority_of(conj)
+                if authority is not None:
+                    return authority, self.finder.mention_text(conj)
+            return None  # "those sanctioned by Russia": no authority we know
+        carried = self.last
+        if carried is not None and position - carried.position <= self.rules.carry_sentences:
+            return carried.authority, carried.written
+        return self.finder.release_authority()
 
     @staticmethod
     def _with_continuation(sentences: Sequence[Span], position: int) -> Span:
@@ -268,11 +442,12 @@ class SweepFinder:
             return sentence.doc[sentence.start : sentences[position + 1].end]
         return sentence
 
-    def _excluded(self, verb: Token, sentence: Span) -> set[int]:
-        """Tokens whose mentions are not targets: subjects, relative clauses, and what an
-        appositive description is "of"/"at"/"in" ("a diplomat at X's embassy")."""
+    def _excluded(self, verb: Token, sentence: Span, keep_subjects: bool = False) -> set[int]:
+        """Tokens whose mentions are not targets: subjects (unless ``keep_subjects``: "among
+        those designated are X"), relative clauses, and what an appositive description is
+        "of"/"at"/"in" ("a diplomat at X's embassy")."""
         excluded: set[int] = set()
-        for subject in clause_subjects(verb) + agents(verb):
+        for subject in [] if keep_subjects else clause_subjects(verb) + agents(verb):
             excluded.update(token.i for token in subject.subtree)
         for token in sentence:
             if token.i <= verb.i:
@@ -302,12 +477,20 @@ class SweepFinder:
         rest = normalise_phrase(self.text[token.idx : token.idx + 30])
         return any(rest == stop or rest.startswith(stop + " ") for stop in self.rules.stops)
 
-    def _swept(self, verb: Token, sentence: Span) -> list[Party]:
-        """Parties named after the verb up to a reason or basis, outside relative clauses."""
-        excluded = self._excluded(verb, sentence)
+    def _swept(
+        self,
+        verb: Token,
+        sentence: Span,
+        keep_subjects: bool = False,
+        until: int | None = None,
+    ) -> list[Party]:
+        """Parties named after the verb up to a reason or basis (or ``until``: the "to" of
+        "added X to the list"), outside relative clauses."""
+        excluded = self._excluded(verb, sentence, keep_subjects)
         found: dict[str, Party] = {}
         index = verb.i + 1
-        while index < sentence.end:
+        stop = sentence.end if until is None else min(until, sentence.end)
+        while index < stop:
             token = sentence.doc[index]
             mention = self.index.at(token)
             if mention is None:
@@ -335,16 +518,22 @@ class SweepFinder:
         )
 
     def _sanction(
-        self, party: Party, said: tuple[Authority, str], verb: Token, sentence: Span
+        self,
+        party: Party,
+        said: tuple[Authority, str],
+        verb: Token,
+        sentence: Span,
+        rule: str = "sweep:designation",
+        dated: tuple[str, str] | None = None,
     ) -> Link:
         return self.finder.sanction_link(
             party,
             Designator(*said),
             verb,
             sentence,
-            rule="sweep:designation",
+            rule=rule,
             confidence=self.rules.designation_confidence,
-            dated=self.finder.designation_date(verb, sentence),
+            dated=dated or self.finder.designation_date(verb, sentence),
         )
 
     # -- "These include:" and list items -----------------------------------------------------
