@@ -804,16 +804,21 @@ class SentenceFinder:
         the verb counts before another verb intervenes."""
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.list_verbs:
             return None
+        return self.list_after(verb, ("to", "on"))
+
+    def list_after(self, verb: Token, prepositions: tuple[str, ...]) -> Token | None:
+        """The first of ``prepositions`` after ``verb`` (before another verb) whose object is
+        a sanctions list: "to the SDN list", "from the EU's list", "off its sanctions list"."""
         for token in verb.doc[verb.i + 1 : verb.sent.end]:
             if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound"):
                 return None
-            if token.lower_ not in ("to", "on") or token.dep_ != "prep":
+            if token.lower_ not in prepositions or token.dep_ != "prep":
                 continue
-            if any(self._sanctions_list(obj) for obj in children(token, "pobj")):
+            if any(self.sanctions_list(obj) for obj in children(token, "pobj")):
                 return token
         return None
 
-    def _sanctions_list(self, noun: Token) -> bool:
+    def sanctions_list(self, noun: Token) -> bool:
         """ "Annex XVI", "the SDN list", "the lists of those subject to an asset freeze"."""
         words = {t.lemma_.lower() for t in noun.subtree if t.i <= noun.i and t.dep_ != "det"}
         if words & self.rules.list_nouns:
@@ -824,12 +829,16 @@ class SentenceFinder:
         ):
             return False
         after = f" {normalise_phrase(' '.join(t.text for t in noun.subtree if t.i > noun.i))} "
-        nouns = self.rules.measure_nouns | self.rules.list_nouns
-        return any(f" {word} " in after for word in nouns)
+        words = self.rules.measure_nouns | self.rules.list_nouns | self.rules.sanction_participles
+        return any(f" {word} " in after for word in words)  # "... of designated entities"
 
     def imposed_on(self, verb: Token) -> list[Token]:
         """ "imposed sanctions on X": the objects of "on" after a sanctions noun."""
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.impose_verbs:
+        return self.measure_targets(verb, self.rules.impose_verbs)
+
+    def measure_targets(self, verb: Token, verbs: frozenset[str]) -> list[Token]:
+        """ "<verb> sanctions on/against X" for one of ``verbs``: the X."""
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in verbs:
             return []
         targets: list[Token] = []
         for measure in direct_objects(verb):
@@ -980,19 +989,19 @@ class SentenceFinder:
         anchor: Token | None = None,
         dated: tuple[str, str] | None = None,
         reason: str | None = None,
+        kind: str = "sanction",
     ) -> Link:
         """The one way every sanction rule writes a designation of ``party``: the authority
         (with its words as written), its country, the date, the reason and the legal basis.
-        The span covers the party, the trigger and ``anchor`` (the authority's words)."""
+        The span covers the party, the trigger and ``anchor`` (the authority's words). A
+        ``delisting`` (kind) is a Sanction that ends: its date is the ``endDate``."""
         anchors = (trigger,) if anchor is None else (trigger, anchor)
         start, end = _span([party], *anchors)
-        link = Link(
-            "sanction", "Sanction", rule, {"entity": party}, confidence, start, end, evidence
-        )
+        link = Link(kind, "Sanction", rule, {"entity": party}, confidence, start, end, evidence)
         link.add("authority", designator.authority.name, designator.written)
         link.add("country", designator.authority.country)
         if dated is not None:
-            link.add("startDate", dated[0], dated[1])
+            link.add("startDate" if kind == "sanction" else "endDate", dated[0], dated[1])
         link.add("reason", reason)
         for name in designator.basis:
             link.add("program", name)

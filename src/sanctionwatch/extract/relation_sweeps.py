@@ -41,11 +41,14 @@ from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
     Party,
     agents,
+    children,
     clause_subjects,
     conjuncts,
     date_of,
+    direct_objects,
     is_passive,
     passive_subjects,
+    passive_targets,
     prep_objects,
 )
 from sanctionwatch.extract.relation_rules import (
@@ -71,6 +74,12 @@ class SweepRules:
     inclusion_verbs: frozenset[str]
     transpose_verbs: frozenset[str]
     adoption_verbs: frozenset[str]
+    state_verbs: frozenset[str]
+    state_confidence: float
+    delist_verbs: frozenset[str]
+    remove_verbs: frozenset[str]
+    lift_verbs: frozenset[str]
+    delisting_confidence: float
     authority_nouns: frozenset[str]
     carry_sentences: int
     stops: tuple[str, ...]
@@ -131,6 +140,8 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
     ven = _section(path, data, "joint_venture")
     loc = _section(path, data, "located")
     part = _section(path, data, "parts")
+    state = _section(path, data, "listed_state")
+    delist = _section(path, data, "delistings")
 
     def words(section: dict[str, Any], name: str, key: str) -> frozenset[str]:
         return frozenset(_list(path, section, name, key))
@@ -141,6 +152,12 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
         inclusion_verbs=words(des, "designations", "inclusion_verbs"),
         transpose_verbs=words(des, "designations", "transpose_verbs"),
         adoption_verbs=words(des, "designations", "adoption_verbs"),
+        state_verbs=words(state, "listed_state", "verbs"),
+        state_confidence=_number(path, state, "listed_state", "confidence"),
+        delist_verbs=words(delist, "delistings", "verbs"),
+        remove_verbs=words(delist, "delistings", "remove_verbs"),
+        lift_verbs=words(delist, "delistings", "lift_verbs"),
+        delisting_confidence=_number(path, delist, "delistings", "confidence"),
         authority_nouns=words(des, "designations", "authority_nouns"),
         carry_sentences=int(_number(path, des, "designations", "carry_sentences")),
         stops=_list(path, des, "designations", "stops"),
@@ -218,6 +235,8 @@ class SweepFinder:
                 if position not in listed:
                     yield from self._designation(verb, sentences, position, listed)
                 yield from self._inclusion(verb, sentences, position)
+                yield from self._listed_state(verb, sentences, position)
+                yield from self._delisting(verb, sentences, position)
             yield from self._enumerated_nationalities(sentence)
             yield from self._city_country_based(sentence)
             yield from self._its_title_then_name(sentence)
@@ -369,6 +388,99 @@ class SweepFinder:
                 if named:
                     return date_of(verb, self.finder.context.published)
         return None
+
+    # -- "X was already on the sanctions list"; "OFAC removed X from the SDN list" -------------
+
+    def _listed_state(
+        self, verb: Token, sentences: Sequence[Span], position: int
+    ) -> Iterator[Link]:
+        """ "X was already on the sanctions list", "X has been on the EU's list since 2017": a
+        listing stated as a state. Dated only by its own words ("since 2017"), never by the
+        document: it was made before."""
+        if verb.lemma_.lower() not in self.rules.state_verbs or self._negated(verb):
+            return
+        on = self.finder.list_after(verb, ("on",))
+        if on is None or on.head != verb:
+            return
+        said = self._list_authority(on, position)
+        if said is None:
+            return
+        sentence = sentences[position]
+        dated = date_of(verb, self.finder.context.published)
+        for party in self.finder.parties(clause_subjects(verb)):
+            if self._target(party):
+                yield self.finder.sanction_link(
+                    party,
+                    Designator(*said),
+                    verb,
+                    sentence,
+                    rule="sweep:listed-state",
+                    confidence=self.rules.state_confidence,
+                    dated=dated,
+                )
+
+    def _delisting(self, verb: Token, sentences: Sequence[Span], position: int) -> Iterator[Link]:
+        """ "OFAC delisted X", "the EU removed X from its list", "lifted sanctions on X": the
+        end of a listing, written as a ``delisting`` (a Sanction with an ``endDate``), never as
+        a designation."""
+        if verb.pos_ != "VERB" or self._negated(verb):
+            return
+        lemma = verb.lemma_.lower()
+        targets: list[Token] = []
+        where: Token | None = None
+        if lemma in self.rules.remove_verbs:
+            where = self.finder.list_after(verb, ("from", "off"))
+        if lemma in self.rules.delist_verbs or where is not None:
+            targets = passive_targets(verb) if is_passive(verb) else direct_objects(verb)
+        if lemma in self.rules.lift_verbs:
+            targets += self.finder.measure_targets(verb, self.rules.lift_verbs)
+            for measure in passive_subjects(verb):
+                if measure.lemma_.lower() in self.finder.rules.measure_nouns:
+                    targets += [obj for _, obj in prep_objects(measure, {"on", "against"})]
+        parties = [party for party in self.finder.parties(targets) if self._target(party)]
+        if not parties:
+            return
+        said = self.finder.stated_authority(verb)
+        if said is None and where is not None:
+            said = self._list_authority(where, position)
+        said = said or self.finder.release_authority()
+        if said is None:
+            return
+        sentence = sentences[position]
+        for party in parties:
+            yield self.finder.sanction_link(
+                party,
+                Designator(*said),
+                verb,
+                sentence,
+                rule="sweep:delisting",
+                confidence=self.rules.delisting_confidence,
+                dated=self.finder.designation_date(verb, sentence),
+                kind="delisting",
+            )
+
+    def _negated(self, verb: Token) -> bool:
+        return any(
+            child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
+            for child in verb.children
+        )
+
+    def _list_authority(self, preposition: Token, position: int) -> tuple[Authority, str] | None:
+        """The authority a list is named for ("the EU sanctions list", "OFAC's SDN list"),
+        else the one carried over or whose press release the document is."""
+        for noun in children(preposition, "pobj"):
+            for token in noun.subtree:
+                if token.i >= noun.i or token.dep_ not in ("compound", "poss", "nmod", "amod"):
+                    continue
+                if token.lower_ in ("its", "their"):
+                    continue
+                authority = self.finder.authority_of(token)
+                if authority is not None:
+                    return authority, self.finder.mention_text(token)
+        carried = self.last
+        if carried is not None and position - carried.position <= self.rules.carry_sentences:
+            return carried.authority, carried.written
+        return self.finder.release_authority()
 
     # -- "Those sanctioned include X and Y" ---------------------------------------------------
 

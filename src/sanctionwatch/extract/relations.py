@@ -42,6 +42,7 @@ RELATION_KINDS = (
     "nationality",
     "shared_address",
     "sanction",
+    "delisting",
     "joint_venture",
     "front",
     "unknown",
