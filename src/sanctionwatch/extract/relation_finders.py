@@ -829,8 +829,8 @@ class SentenceFinder:
         ):
             return False
         after = f" {normalise_phrase(' '.join(t.text for t in noun.subtree if t.i > noun.i))} "
-        words = self.rules.measure_nouns | self.rules.list_nouns | self.rules.sanction_participles
-        return any(f" {word} " in after for word in words)  # "... of designated entities"
+        cues = self.rules.measure_nouns | self.rules.list_nouns | self.rules.sanction_participles
+        return any(f" {word} " in after for word in cues)  # "... of designated entities"
 
     def imposed_on(self, verb: Token) -> list[Token]:
         """ "imposed sanctions on X": the objects of "on" after a sanctions noun."""
