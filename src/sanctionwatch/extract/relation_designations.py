@@ -21,6 +21,7 @@ from sanctionwatch.extract.relation_parse import (
     Party,
     agents,
     clause_subjects,
+    conjuncts,
     is_passive,
     passive_targets,
     verb_objects,
@@ -81,6 +82,10 @@ class DesignationFinder:
         last: _Designation | None = None
         for position, sentence in enumerate(sentences):
             for trigger in sentence:
+                misparsed = self.finder.modifier_authority(trigger)
+                if misparsed is not None and self._is_designation_word(trigger):
+                    last = _Designation(*misparsed, self.basis(sentence), position)
+                    continue  # "OFAC designated X" read as a modifier: the sentence rules
                 if not self._is_trigger(trigger):
                     continue
                 stated, other_subject = self._stated_authority(trigger)
@@ -135,6 +140,10 @@ class DesignationFinder:
         if lemma in self.sanctions.sanction_verbs and lemma not in self.sanctions.listed_verbs:
             return True
         return bool(self.finder.imposed_on(token)) or self.finder.adds_to_list(token)
+
+    def _is_designation_word(self, token: Token) -> bool:
+        lemma = token.lemma_.lower()
+        return lemma in self.sanctions.sanction_verbs or lemma in self.rules.cue_verbs
 
     def _stated_authority(self, trigger: Token) -> tuple[_Designation | None, bool]:
         """(the authority the sentence names, whether its subject is something else).
@@ -194,7 +203,11 @@ class DesignationFinder:
         if imposed:
             return imposed
         if is_passive(trigger):
-            return passive_targets(trigger)
+            # "Also designated today is X": the inverted subject, read as an attribute
+            heads = [trigger, *(c for c in trigger.children if c.dep_ == "auxpass")]
+            inverted = [c for h in heads for c in h.children if c.dep_ in ("attr", "nsubj")]
+            after = [c for token in inverted if token.i > trigger.i for c in conjuncts(token)]
+            return passive_targets(trigger) or after
         return verb_objects(trigger)
 
     def _targets(

@@ -777,6 +777,18 @@ class SentenceFinder:
             return agents(token), passive_targets(token) + self._together_with(token)
         return clause_subjects(token), verb_objects(token) + self._together_with(token)
 
+    def modifier_authority(self, token: Token) -> tuple[Authority, str] | None:
+        """(authority, words) of "OFAC designated X" when the parser read the verb as a
+        modifier of X ("OFAC" an adverbial of "designated"): still a stated designation,
+        which the designations after it carry on."""
+        if token.dep_ not in ("amod", "compound") or token.head.pos_ not in ("NOUN", "PROPN"):
+            return None
+        for candidate in self._sanction_arguments(token)[0]:
+            authority = self.authority_of(candidate)
+            if authority is not None:
+                return authority, self.mention_text(candidate)
+        return None
+
     @staticmethod
     def _together_with(verb: Token) -> list[Token]:
         """ "designated X together with Y": Y is designated too."""

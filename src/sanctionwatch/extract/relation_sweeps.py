@@ -298,7 +298,13 @@ class SweepFinder:
             return  # "OFAC did not target X", "the EU might sanction X": no designation
         has_subject = any(child.dep_ in ("nsubj", "nsubjpass") for child in verb.children)
         if verb.dep_ in ("amod", "compound") and not has_subject:
-            return  # "the designated entities"; "OFAC designated X" misparsed keeps OFAC
+            # "the designated entities"; "OFAC designated X" misparsed: the sentence rules
+            # read it, and the designations after it carry its authority on
+            said = self.finder.modifier_authority(verb)
+            if said is not None:
+                dated = self.finder.designation_date(verb, verb.sent)
+                self.last = _Said(*said, position, dated)
+            return
         said = self._authority(verb, position)
         if said is None:
             return
