@@ -824,7 +824,7 @@ class SentenceFinder:
         for token in verb.doc[verb.i + 1 : verb.sent.end]:
             if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound"):
                 return None
-            if token.lower_ not in prepositions or token.dep_ != "prep":
+            if token.lower_ not in prepositions or token.dep_ not in ("prep", "dative"):
                 continue
             if any(self.sanctions_list(obj) for obj in children(token, "pobj")):
                 return token
