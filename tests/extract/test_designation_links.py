@@ -394,3 +394,78 @@ def test_a_designation_read_as_a_modifier_still_carries_its_authority(nlp: Langu
         assert said is None
     text = f"OFAC designated {TRADER} on Monday. Those sanctioned include {BANKER}."
     assert (BANKER, "United States") in _designated(_rows(nlp, text))
+
+
+# ---------------------------------------------------------------- lists of titled names
+
+
+LENDER = "Bank of Lanzhou"
+UNIT = "Unit 39 Research Institute"
+SCHOOL = "Kangso University of Technology"
+OFFICE = "Sinwon Bureau"
+LIST_NAMES = NAMES | {LENDER: "Company", UNIT: "Organization", SCHOOL: "Organization"}
+LIST_NAMES |= {OFFICE: "Organization", "Japan": "Organization", "South Korea": "Organization"}
+
+
+def _listed(nlp: Language, text: str) -> set[tuple[str, str]]:
+    doc = nlp(text)
+    mentions = mentions_for_names(doc, LIST_NAMES, {"Tonghae": TRADER})
+    context = DocumentContext("d", text, OffsetMap.identity(len(text)), published=PUBLISHED)
+    labels = {mention.entity_id: mention.canonical for mention in mentions}
+    return _designated(relation_rows(extract_relations(doc, context, mentions), labels))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"The Treasury on Thursday sanctioned two North Koreans and their company. The sanctions "
+        f"target the North Korean firm {TRADER}, Tonghae accountant {ENVOY}, Tonghae “IT team "
+        f"leader” {CLERK} and Pak’s associate {BANKER}.",
+        f"The Treasury sanctioned a network on Thursday. The designations target {TRADER}; its "
+        f"shipping clerk, {ENVOY}; Russian banker {BANKER}, and North Korean trade official "
+        f"{CLERK}.",
+    ],
+)
+def test_a_list_of_names_each_with_a_title_or_nationality(nlp: Language, text: str) -> None:
+    designated = _listed(nlp, text)
+    for name in (TRADER, ENVOY, CLERK, BANKER):
+        assert (name, "United States") in designated, name
+
+
+def test_the_employer_before_a_title_is_not_designated(nlp: Language) -> None:
+    designated = _listed(nlp, f"OFAC designated {LENDER} clerk {ENVOY} on Monday.")
+    assert (ENVOY, "United States") in designated
+    assert LENDER not in {source for source, _ in designated}
+    plain = _listed(nlp, f"OFAC designated {LENDER}, {TRADER} and {ENVOY}.")
+    assert {LENDER, TRADER, ENVOY} <= {source for source, _ in plain}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"Three other groups - the {UNIT}, {SCHOOL} and {OFFICE} - had been previously "
+            "sanctioned by South Korea, Treasury said.",
+            {(UNIT, "South Korea"), (SCHOOL, "South Korea"), (OFFICE, "South Korea")},
+        ),
+        (
+            f"One individual, {ENVOY}, and the Russia-based {BANK} were sanctioned jointly by "
+            "the United States and Japan.",
+            {(ENVOY, "United States"), (ENVOY, "Japan"), (BANK, "United States"), (BANK, "Japan")},
+        ),
+        (
+            f"The Treasury also designated Chinese front company {TRADER}, and {BANK}, a lender "
+            "controlled by the military.",
+            {(TRADER, "United States"), (BANK, "United States")},
+        ),
+        (
+            f"Today, OFAC designated the following entities:\n• {TRADER}, a shipping agent;\n"
+            f"• {BANK}, a lender in Pyongyang.",
+            {(TRADER, "United States"), (BANK, "United States")},
+        ),
+    ],
+)
+def test_enumerations_around_the_designation(
+    nlp: Language, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert expected <= _listed(nlp, text)

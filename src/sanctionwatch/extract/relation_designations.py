@@ -229,6 +229,8 @@ class DesignationFinder:
             for party, last in found:
                 if not party.entity_id or party.entity_id in seen or self._is_authority(party):
                     continue
+                if self.finder.titles_a_person(party):
+                    continue  # "Bank of X clerk Y": the employer of Y
                 seen.add(party.entity_id)
                 yield party, last
 
@@ -265,6 +267,8 @@ class DesignationFinder:
         window = self.rules.following_sentences if wanted is not None else 50
         missing = None if wanted is None else wanted - len(found)
         for index in range(position + 1, min(len(sentences), position + 1 + window)):
+            if not any(token.is_alpha for token in sentences[index]):
+                continue  # a bullet the parser made a sentence of its own
             party = self._topic(sentences[index], group.schemata)
             if party is None:
                 if wanted is None:

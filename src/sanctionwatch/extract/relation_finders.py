@@ -60,6 +60,7 @@ _JOINER = re.compile(r"[\s,;()“”\"]*(?:(?:and|or|as well as)[\s()]*)?(?:the\
 _BASIS_REACH = 40
 """Characters between a basis cue and the first instrument it introduces."""
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+_QUOTES = frozenset({"“", "”", '"', "‘", "’", "'"})
 _QUANTIFIERS = frozenset({"many", "some", "several", "most", "all", "they", "others", "few"})
 
 
@@ -968,7 +969,7 @@ class SentenceFinder:
                     authority = self.authority_of(conj)
                     if authority is not None:
                         authorities.setdefault(authority.name, (authority, conj))
-            targets = self.parties(target_tokens)
+            targets = [p for p in self.parties(target_tokens) if not self.titles_a_person(p)]
             dated = self.designation_date(token, sentence)
             reason = self.reason(token)
             basis = self.basis(sentence) if targets and authorities else []
@@ -1018,6 +1019,29 @@ class SentenceFinder:
         for name in designator.basis:
             link.add("program", name)
         return link
+
+    def titles_a_person(self, party: Party) -> bool:
+        """ "Bank of Lanzhou employee X", "Sobaeksu “IT team leader” Y": a name right before a
+        title and a person's name is the person's employer, not a designated party (read
+        from the words: the parser rarely gets these chains right)."""
+        doc = self.index.doc
+        span = doc.char_span(party.start, party.end, alignment_mode="expand")
+        if span is None or party.via_pronoun:
+            return False
+        titled = False
+        for token in doc[span.end : min(len(doc), span.end + 6)]:
+            if token.text in _QUOTES:
+                continue
+            named = self.index.at(token)
+            if named is not None:
+                return titled and named.schema == "Person"
+            if token.pos_ == "NOUN" and token.is_lower:
+                titled = True
+            elif not (token.is_lower and token.pos_ == "ADJ") and not (
+                token.is_upper and len(token) <= 3
+            ):
+                return False  # "IT", "sales": words of a title; anything else ends it
+        return False
 
     def mention_text(self, token: Token) -> str:
         mention = self.index.at(token)

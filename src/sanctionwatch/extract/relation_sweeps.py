@@ -257,9 +257,14 @@ class SweepFinder:
         if carried is not None and position - carried.position > self.rules.carry_sentences:
             carried = None
         subjects = agents(verb) if is_passive(verb) else clause_subjects(verb)
+        enumerations = self.finder.rules.enumerations
+        actions = enumerations.action_nouns if enumerations is not None else frozenset()
         for subject in subjects:
+            lemma = subject.lemma_.lower()
+            if carried is not None and lemma in actions and self.index.at(subject) is None:
+                return carried.authority, carried.written  # "The sanctions target X, Y ..."
             definite = any(child.lower_ == "the" for child in subject.lefts)
-            if not definite or subject.lemma_.lower() not in self.rules.authority_nouns:
+            if not definite or lemma not in self.rules.authority_nouns:
                 continue
             if carried is not None:
                 return carried.authority, carried.written
@@ -619,6 +624,7 @@ class SweepFinder:
             party = Party.of(mention)
             end = self._end_token(mention)
             possessor = end < sentence.end and sentence.doc[end].lower_ in ("'s", "’s", "'")
+            possessor = possessor or self.finder.titles_a_person(party)
             if index not in excluded and not possessor and self._target(party):
                 found.setdefault(party.entity_id or party.name, party)
             index = max(index + 1, self._end_token(mention))
