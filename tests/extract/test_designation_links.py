@@ -469,3 +469,26 @@ def test_enumerations_around_the_designation(
     nlp: Language, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert expected <= _listed(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"The Treasury sanctioned ten firms on Thursday. “Today’s sanctions target the army and "
+        f"{TRADER},” Treasury Secretary {CLERK} said.",
+        f'OFAC designated {BANK} on Thursday. "The designations target {TRADER}," said {CLERK}.',
+    ],
+)
+def test_the_speaker_after_a_quoted_designation_is_no_target(nlp: Language, text: str) -> None:
+    designated = _listed(nlp, text)
+    assert (TRADER, "United States") in designated
+    assert CLERK not in {source for source, _ in designated}
+
+
+def test_a_quoted_description_inside_the_list_does_not_end_it(nlp: Language) -> None:
+    text = (
+        f"OFAC targeted the {BUREAU}, which the UN called the “navy’s own police,” its director "
+        f"{ENVOY} and deputy director {CLERK}."
+    )
+    designated = _listed(nlp, text)
+    assert {(ENVOY, "United States"), (CLERK, "United States")} <= designated

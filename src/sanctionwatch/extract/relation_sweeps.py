@@ -613,11 +613,12 @@ class SweepFinder:
         found: dict[str, Party] = {}
         index = verb.i + 1
         stop = sentence.end if until is None else min(until, sentence.end)
+        quoted = self._inside_quote(verb, sentence)
         while index < stop:
             token = sentence.doc[index]
             mention = self.index.at(token)
             if mention is None:
-                if self._stops(token):
+                if self._stops(token) or (quoted and token.text in ("”", '"')):
                     break
                 index += 1
                 continue
@@ -629,6 +630,16 @@ class SweepFinder:
                 found.setdefault(party.entity_id or party.name, party)
             index = max(index + 1, self._end_token(mention))
         return list(found.values())
+
+    @staticmethod
+    def _inside_quote(verb: Token, sentence: Span) -> bool:
+        """ "“Today's sanctions target X,” Secretary Y said": the verb is quoted, so the list
+        ends with the quotation and whoever is named after it speaks (a quoted title,
+        "X, which the UN called the “secret police,” its director Y", leaves a verb outside
+        quotation marks)."""
+        before = [t.text for t in sentence if t.i < verb.i]
+        curly = before.count("“") > before.count("”")
+        return curly or before.count('"') % 2 == 1
 
     def _end_token(self, mention: Mention) -> int:
         span = self.index.doc.char_span(mention.start, mention.end, alignment_mode="expand")
