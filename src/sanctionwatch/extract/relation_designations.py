@@ -82,8 +82,12 @@ class DesignationFinder:
         last: _Designation | None = None
         for position, sentence in enumerate(sentences):
             for trigger in sentence:
-                misparsed = self.finder.modifier_authority(trigger)
-                if misparsed is not None and self._is_designation_word(trigger):
+                misparsed = (
+                    self.finder.modifier_authority(trigger)
+                    if self._is_designation_word(trigger)
+                    else None
+                )
+                if misparsed is not None:
                     last = _Designation(*misparsed, self.basis(sentence), position)
                     continue  # "OFAC designated X" read as a modifier: the sentence rules
                 if not self._is_trigger(trigger):

@@ -200,9 +200,13 @@ class SentenceFinder:
 
     @property
     def text(self) -> str:
-        """The parsed document's text, joined once (``Doc.text`` joins every token)."""
+        """The parsed document's text: the context's cleaned text when it is what was parsed
+        (as the pipeline guarantees), else ``Doc.text`` joined once (it joins every token)."""
         if self._text is None:
-            self._text = self.index.doc.text
+            doc, clean = self.index.doc, self.context.clean_text
+            last = doc[-1] if len(doc) else None
+            parsed = last.idx + len(last.text_with_ws) if last is not None else 0
+            self._text = clean if len(clean) == parsed else doc.text
         return self._text
 
     # -- arguments -------------------------------------------------------------------------

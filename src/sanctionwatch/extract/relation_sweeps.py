@@ -220,6 +220,15 @@ class SweepFinder:
         self.last_front: Party | None = None
         self._starts = [mention.start for mention in finder.index.ordered]
         self.text = finder.text
+        rules = self.rules
+        self._delisting_words = rules.delist_verbs | rules.remove_verbs | rules.lift_verbs
+        self._trigger_words = (
+            rules.designation_verbs
+            | finder.rules.list_verbs
+            | rules.inclusion_verbs
+            | rules.state_verbs
+            | self._delisting_words
+        )
 
     def _mentions_in(self, sentence: Span) -> list[Mention]:
         """Mentions starting inside ``sentence`` (by bisection: documents can be long)."""
@@ -232,6 +241,8 @@ class SweepFinder:
         listed: set[int] = set()
         for position, sentence in enumerate(sentences):
             for verb in sentence:
+                if verb.lemma_.lower() not in self._trigger_words:
+                    continue  # most words trigger no designation rule: skip them at once
                 if position not in listed:
                     yield from self._designation(verb, sentences, position, listed)
                 yield from self._inclusion(verb, sentences, position)
@@ -434,9 +445,9 @@ class SweepFinder:
         """ "OFAC delisted X", "the EU removed X from its list", "lifted sanctions on X": the
         end of a listing, written as a ``delisting`` (a Sanction with an ``endDate``), never as
         a designation."""
-        if verb.pos_ != "VERB" or self._negated(verb):
-            return
         lemma = verb.lemma_.lower()
+        if lemma not in self._delisting_words or verb.pos_ != "VERB" or self._negated(verb):
+            return
         targets: list[Token] = []
         where: Token | None = None
         if lemma in self.rules.remove_verbs:
