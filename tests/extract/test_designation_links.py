@@ -135,10 +135,10 @@ def test_the_speaker_after_a_counted_designation_is_no_target(nlp: Language) -> 
 
 
 EU_TEXT = (
-    "EU aligns its sanctions with the latest UN Security Council resolution\n\n"
-    f"The Council has added 12 persons and one entity, the {BUREAU} (MCW), to the lists of "
-    "those subject to an asset freeze, transposing UN Security Council resolution 2399.\n\n"
-    "This resolution was adopted on 5 January 2018."
+    "North Korea: EU follows UN Security Council resolution with new listings\n\n"
+    f"The Council today added 12 persons and one entity, the {BUREAU} (MCW), to its lists of "
+    "persons subject to an asset freeze and a travel ban, implementing UN Security Council "
+    "resolution 2399.\n\nThe resolution was passed on 5 January 2018."
 )
 
 
@@ -155,14 +155,14 @@ def test_a_transposed_instrument_is_its_authority_s_designation(nlp: Language) -
 
 
 def test_the_council_alone_is_no_authority(nlp: Language) -> None:
-    text = f"The Council has added the {BUREAU} to the lists of those subject to an asset freeze."
+    text = f"The Council has added the {BUREAU} to its lists of persons under an asset freeze."
     assert not _designated(_rows(nlp, text))
 
 
 @pytest.mark.parametrize(
     "words",
     [
-        "the lists of those subject to an asset freeze",
+        "the lists of persons subject to an asset freeze",
         "the list of persons subject to restrictive sanctions",
         "the list of designated entities",
         "the SDN list",

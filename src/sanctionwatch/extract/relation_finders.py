@@ -811,7 +811,7 @@ class SentenceFinder:
         return self.rules.authority(prefix)
 
     def adds_to_list(self, verb: Token) -> bool:
-        """ "added X to Annex XVI", "put X on the SDN list", "added X to the lists of those
+        """ "added X to Annex XVI", "put X on the SDN list", "added X to the lists of persons
         subject to an asset freeze"."""
         return self.list_preposition(verb) is not None
 
@@ -836,7 +836,7 @@ class SentenceFinder:
         return None
 
     def sanctions_list(self, noun: Token) -> bool:
-        """ "Annex XVI", "the SDN list", "the lists of those subject to an asset freeze"."""
+        """ "Annex XVI", "the SDN list", "the lists of persons subject to an asset freeze"."""
         words = {t.lemma_.lower() for t in noun.subtree if t.i <= noun.i and t.dep_ != "det"}
         if words & self.rules.list_nouns:
             return True
