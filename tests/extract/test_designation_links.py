@@ -492,3 +492,51 @@ def test_a_quoted_description_inside_the_list_does_not_end_it(nlp: Language) -> 
     )
     designated = _listed(nlp, text)
     assert {(ENVOY, "United States"), (CLERK, "United States")} <= designated
+
+
+@pytest.mark.parametrize(
+    ("text", "authority", "started"),
+    [
+        (
+            f"{BANK} has been under UN Security Council sanctions since 2016.",
+            "United Nations Security Council",
+            "2016",
+        ),
+        (f"{BANK} is subject to U.S. sanctions.", "United States", None),
+        (
+            f"{BANK}, which remains subject to EU sanctions, moved the funds.",
+            "European Union",
+            None,
+        ),
+    ],
+)
+def test_under_an_authority_s_sanctions(
+    nlp: Language, text: str, authority: str, started: str | None
+) -> None:
+    row = _row(_rows(nlp, text), BANK, authority)
+    assert row.properties.get("startDate", [None]) == [started]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{BANK} is under international sanctions.",  # no authority named
+        f"{BANK} is not subject to EU sanctions.",
+        f"{BANK} might be subject to EU sanctions.",
+    ],
+)
+def test_measures_without_an_authority_or_denied_state_nothing(nlp: Language, text: str) -> None:
+    assert not _designated(_rows(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"The Treasury revoked the designation of {TRADER} in 2020.",
+        f"The designation of {TRADER} was lifted by the EU in 2020.",
+    ],
+)
+def test_a_revoked_designation_is_a_delisting(nlp: Language, text: str) -> None:
+    rows = _rows(nlp, text)
+    assert not _designated(rows)
+    assert TRADER in {source for source, _ in _designated(rows, "delisting")}

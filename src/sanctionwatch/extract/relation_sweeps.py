@@ -416,15 +416,17 @@ class SweepFinder:
     def _listed_state(
         self, verb: Token, sentences: Sequence[Span], position: int
     ) -> Iterator[Link]:
-        """ "X was already on the sanctions list", "X has been on the EU's list since 2017": a
+        """ "X was already on the sanctions list", "X has been on the EU's list since 2017",
+        "X has been under UN sanctions since 2016", "X is subject to U.S. sanctions": a
         listing stated as a state. Dated only by its own words ("since 2017"), never by the
         document: it was made before."""
         if verb.lemma_.lower() not in self.rules.state_verbs or self._negated(verb):
             return
         on = self.finder.list_after(verb, ("on",))
-        if on is None or on.head != verb:
-            return
-        said = self._list_authority(on, position)
+        if on is not None and on.head == verb:
+            said = self._list_authority(on, position)
+        else:
+            said = self._measures_authority(verb)
         if said is None:
             return
         sentence = sentences[position]
@@ -441,6 +443,24 @@ class SweepFinder:
                     dated=dated,
                 )
 
+    def _measures_authority(self, verb: Token) -> tuple[Authority, str] | None:
+        """ "under UN sanctions", "subject to U.S. sanctions": the authority that names the
+        measures (measures without one, "under international sanctions", state nothing)."""
+        measures = [obj for _, obj in prep_objects(verb, {"under"})]
+        for subject in verb.children:
+            if subject.dep_ == "acomp" and subject.lower_ == "subject":
+                measures += [obj for _, obj in prep_objects(subject, {"to"})]
+        for measure in measures:
+            if measure.lemma_.lower() not in self.finder.rules.measure_nouns:
+                continue
+            for modifier in measure.lefts:
+                if modifier.dep_ not in ("compound", "amod", "poss", "nmod", "npadvmod"):
+                    continue
+                authority = self.finder.authority_of(modifier)
+                if authority is not None:
+                    return authority, self.finder.mention_text(modifier)
+        return None
+
     def _delisting(self, verb: Token, sentences: Sequence[Span], position: int) -> Iterator[Link]:
         """ "OFAC delisted X", "the EU removed X from its list", "lifted sanctions on X": the
         end of a listing, written as a ``delisting`` (a Sanction with an ``endDate``), never as
@@ -456,9 +476,12 @@ class SweepFinder:
             targets = passive_targets(verb) if is_passive(verb) else direct_objects(verb)
         if lemma in self.rules.lift_verbs:
             targets += self.finder.measure_targets(verb, self.rules.lift_verbs)
-            for measure in passive_subjects(verb):
+            measures = passive_subjects(verb) if is_passive(verb) else direct_objects(verb)
+            for measure in measures:
                 if measure.lemma_.lower() in self.finder.rules.measure_nouns:
-                    targets += [obj for _, obj in prep_objects(measure, {"on", "against"})]
+                    # "sanctions on X were lifted", "revoked the designation of X"
+                    preps = {"on", "against", "of"} if is_passive(verb) else {"of"}
+                    targets += [obj for _, obj in prep_objects(measure, preps)]
         parties = [party for party in self.finder.parties(targets) if self._target(party)]
         if not parties:
             return
