@@ -540,3 +540,26 @@ def test_a_revoked_designation_is_a_delisting(nlp: Language, text: str) -> None:
     rows = _rows(nlp, text)
     assert not _designated(rows)
     assert TRADER in {source for source, _ in _designated(rows, "delisting")}
+
+
+# ---------------------------------------------------------------- no designation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"The EU is considering sanctions against {BANK}.",
+        f"{BANK} could face sanctions from OFAC.",
+        f"{ENVOY} helped {BANK} evade UN Security Council sanctions.",
+        f"{ENVOY} was on the UN Security Council sanctions committee.",
+        f"{ENVOY} was removed from the UN Security Council sanctions committee in 2019.",
+        f"OFAC designated {TRADER}. The list of those sanctioned does not include {BANK}.",
+        f"OFAC designated {TRADER}. Those who could be sanctioned next include {BANK}.",
+        f"OFAC designated {TRADER}. Those sanctioned include firms owned by {ENVOY}.",
+        f"{BANK}, which violated UN Security Council sanctions, moved the funds.",
+    ],
+)
+def test_talk_of_sanctions_is_no_designation(nlp: Language, text: str) -> None:
+    rows = _rows(nlp, text)
+    parties = {source for source, _ in _designated(rows) | _designated(rows, "delisting")}
+    assert not parties & {BANK, ENVOY}

@@ -823,17 +823,28 @@ class SentenceFinder:
             return None
         return self.list_after(verb, ("to", "on"))
 
-    def list_after(self, verb: Token, prepositions: tuple[str, ...]) -> Token | None:
+    def list_after(
+        self, verb: Token, prepositions: tuple[str, ...], strict: bool = False
+    ) -> Token | None:
         """The first of ``prepositions`` after ``verb`` (before another verb) whose object is
-        a sanctions list: "to the SDN list", "from the EU's list", "off its sanctions list"."""
+        a sanctions list: "to the SDN list", "from the EU's list", "off its sanctions list".
+        ``strict``: the object must be a list by its head word ("the sanctions committee" is
+        no list to be on or removed from)."""
         for token in verb.doc[verb.i + 1 : verb.sent.end]:
             if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound"):
                 return None
             if token.lower_ not in prepositions or token.dep_ not in ("prep", "dative"):
                 continue
-            if any(self.sanctions_list(obj) for obj in children(token, "pobj")):
-                return token
+            for obj in children(token, "pobj"):
+                if self.sanctions_list(obj) and (not strict or self._list_headed(obj)):
+                    return token
         return None
+
+    def _list_headed(self, noun: Token) -> bool:
+        """ "the SDN list", "Annex XVI", "the blacklist": a list word heads the phrase."""
+        heads = self.rules.list_heads
+        left = [t for t in noun.lefts if t.dep_ in ("compound", "nmod")]
+        return any(t.lemma_.lower() in heads or t.lower_ in heads for t in [noun, *left])
 
     def sanctions_list(self, noun: Token) -> bool:
         """ "Annex XVI", "the SDN list", "the lists of persons subject to an asset freeze"."""

@@ -422,7 +422,7 @@ class SweepFinder:
         document: it was made before."""
         if verb.lemma_.lower() not in self.rules.state_verbs or self._negated(verb):
             return
-        on = self.finder.list_after(verb, ("on",))
+        on = self.finder.list_after(verb, ("on",), strict=True)
         if on is not None and on.head == verb:
             said = self._list_authority(on, position)
         else:
@@ -471,7 +471,7 @@ class SweepFinder:
         targets: list[Token] = []
         where: Token | None = None
         if lemma in self.rules.remove_verbs:
-            where = self.finder.list_after(verb, ("from", "off"))
+            where = self.finder.list_after(verb, ("from", "off"), strict=True)
         if lemma in self.rules.delist_verbs or where is not None:
             targets = passive_targets(verb) if is_passive(verb) else direct_objects(verb)
         if lemma in self.rules.lift_verbs:
@@ -539,6 +539,8 @@ class SweepFinder:
             "AUX",
         ):
             return
+        if self._negated(verb):
+            return  # "the list of those sanctioned does not include X"
         designated = self._designated_group(verb)
         if designated is None:
             return
@@ -565,8 +567,8 @@ class SweepFinder:
                     continue
                 if not self._designation_word(child):
                     continue
-                if any(c.dep_ == "neg" for c in child.children):
-                    return None  # "those not sanctioned include ..."
+                if self._negated(child):
+                    return None  # "those not sanctioned", "those who could be sanctioned"
                 return child
         return None
 
