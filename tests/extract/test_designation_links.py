@@ -44,6 +44,7 @@ NAMES: dict[str, str] = {
     "EU": "Organization",
     "Council": "Organization",
     "UN Security Council": "Organization",
+    "1718 Committee": "Organization",
     "UN Security Council resolution 2399": "LegalInstrument",
     "Russia": "Place",
 }
@@ -563,3 +564,41 @@ def test_talk_of_sanctions_is_no_designation(nlp: Language, text: str) -> None:
     rows = _rows(nlp, text)
     parties = {source for source, _ in _designated(rows) | _designated(rows, "delisting")}
     assert not parties & {BANK, ENVOY}
+
+
+# ---------------------------------------------------------------- the parser's modifier reading
+
+
+@pytest.mark.parametrize(
+    ("text", "authority"),
+    [
+        (
+            f"OFAC on Friday designated {TRADER}, its owner {ENVOY} and {BANK}.",
+            "United States",
+        ),
+        (
+            f"The UN Security Council's 1718 Committee added {TRADER} to its sanctions list on "
+            "Friday.",
+            "United Nations Security Council",
+        ),
+    ],
+)
+def test_an_authority_right_before_a_misparsed_verb_is_its_subject(
+    nlp: Language, text: str, authority: str
+) -> None:
+    rows = _rows(nlp, text)
+    row = _row(rows, TRADER, authority)
+    assert row.properties["startDate"] == ["2022-03-04"]
+    if BANK in text:
+        assert {(ENVOY, authority), (BANK, authority)} <= _designated(rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"The designated {TRADER} paid {BANK}.",
+        f"The U.S.-designated {TRADER} paid {BANK}.",
+    ],
+)
+def test_a_designated_party_names_no_other(nlp: Language, text: str) -> None:
+    assert BANK not in {source for source, _ in _designated(_rows(nlp, text))}

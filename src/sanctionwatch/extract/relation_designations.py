@@ -84,6 +84,7 @@ class DesignationFinder:
             for trigger in sentence:
                 misparsed = (
                     self.finder.modifier_authority(trigger)
+                    or self.finder.surface_authority(trigger)
                     if self._is_designation_word(trigger)
                     else None
                 )

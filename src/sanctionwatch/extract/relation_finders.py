@@ -60,6 +60,7 @@ _JOINER = re.compile(r"[\s,;()“”\"]*(?:(?:and|or|as well as)[\s()]*)?(?:the\
 _BASIS_REACH = 40
 """Characters between a basis cue and the first instrument it introduces."""
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+_TIME_WORDS = frozenset({"on", "today", "also", "has", "have", "had", "this", "week"})
 _QUOTES = frozenset({"“", "”", '"', "‘", "’", "'"})
 _QUANTIFIERS = frozenset({"many", "some", "several", "most", "all", "they", "others", "few"})
 
@@ -792,6 +793,23 @@ class SentenceFinder:
             authority = self.authority_of(candidate)
             if authority is not None:
                 return authority, self.mention_text(candidate)
+        return None
+
+    def surface_authority(self, token: Token) -> tuple[Authority, str] | None:
+        """(authority, words) of "OFAC on Friday designated X" when the parser made the verb a
+        modifier of X: an authority named right before the verb, with only adverbs, a date
+        or commas between, is its subject ("the designated entities", "U.S.-designated X"
+        have none)."""
+        if token.dep_ not in ("amod", "compound") or token.tag_ not in ("VBD", "VBN"):
+            return None
+        for before in reversed(token.doc[token.sent.start : token.i]):
+            mention = self.index.at(before)
+            if mention is not None:
+                authority = self.rules.authority(mention.text)
+                return None if authority is None else (authority, mention.text)
+            skippable = before.pos_ == "ADV" or before.ent_type_ == "DATE" or before.text == ","
+            if not (skippable or before.lower_ in _TIME_WORDS):
+                return None
         return None
 
     @staticmethod

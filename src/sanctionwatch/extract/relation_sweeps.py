@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Span, Token
 
+from sanctionwatch.extract.relation_dates import resolve_date
 from sanctionwatch.extract.relation_finders import (
     Designator,
     Fact,
@@ -313,27 +314,43 @@ class SweepFinder:
         ):
             return  # "OFAC did not target X", "the EU might sanction X": no designation
         has_subject = any(child.dep_ in ("nsubj", "nsubjpass") for child in verb.children)
+        said: tuple[Authority, str] | None
         if verb.dep_ in ("amod", "compound") and not has_subject:
-            # "the designated entities"; "OFAC designated X" misparsed: the sentence rules
-            # read it, and the designations after it carry its authority on
-            said = self.finder.modifier_authority(verb)
-            if said is not None:
-                dated = self.finder.designation_date(verb, verb.sent)
-                self.last = _Said(*said, position, dated)
-            return
-        said = self._authority(verb, position)
+            # "the designated entities": nothing. "OFAC designated X" misparsed: the sentence
+            # rules read X, the designations after it carry its authority on, and when the
+            # authority stands right before the verb ("OFAC on Friday designated X, its owner
+            # Y and Z") the verb is read as the finite verb it is
+            said = self.finder.surface_authority(verb)
+            stated = said or self.finder.modifier_authority(verb)
+            dated = self.finder.designation_date(verb, verb.sent) or self._one_date(verb.sent)
+            if stated is not None:
+                self.last = _Said(stated[0], stated[1], position, dated)
+            if said is None:
+                return
+        else:
+            said = self._authority(verb, position)
+            dated = None
         if said is None:
             return
         sentence = self._with_continuation(sentences, position)
         until = to_list.i if to_list is not None else None
         swept = self._swept(verb, sentence, until=until)
         for party in swept:
-            yield self._sanction(party, said, verb, sentence)
+            yield self._sanction(party, said, verb, sentence, dated=dated)
         yield from self._transposed(swept, verb, sentence, sentences, position)
         sentence = sentences[position]
         if self._opens_list(sentences, position) and position + 1 not in listed:
             listed.add(position + 1)
             yield from self._list_items(said, verb, sentences, position, listed)
+
+    def _one_date(self, sentence: Span) -> tuple[str, str] | None:
+        """The date a sentence states when it states exactly one ("OFAC on Friday designated
+        X" misparsed: the date hangs on no verb)."""
+        dates = [ent for ent in sentence.ents if ent.label_ == "DATE"]
+        if len(dates) != 1:
+            return None
+        value = resolve_date(dates[0].text, self.finder.context.published)
+        return (value, dates[0].text) if value is not None else None
 
     # -- "..., transposing UN Security Council resolution 2397" -------------------------------
 
