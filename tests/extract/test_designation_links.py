@@ -602,3 +602,30 @@ def test_an_authority_right_before_a_misparsed_verb_is_its_subject(
 )
 def test_a_designated_party_names_no_other(nlp: Language, text: str) -> None:
     assert BANK not in {source for source, _ in _designated(_rows(nlp, text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "authority"),
+    [
+        (f"{ENVOY}, a banker, is one of the individuals sanctioned by Japan.", "Japan"),
+        (f"OFAC designated {TRADER} on Monday. {BANK} is among those designated.", "United States"),
+        (f"Japan froze the assets of {BANK} on Friday.", "Japan"),
+        (f"The EU also imposed an asset freeze and a travel ban on {ENVOY}.", "European Union"),
+    ],
+)
+def test_one_of_those_sanctioned_and_frozen_assets(
+    nlp: Language, text: str, authority: str
+) -> None:
+    party = BANK if BANK in text else ENVOY
+    assert (party, authority) in _listed(nlp, text)
+
+
+def test_not_among_those_sanctioned(nlp: Language) -> None:
+    text = f"OFAC designated {TRADER}. {BANK} is not among those sanctioned by the EU."
+    assert BANK not in {source for source, _ in _listed(nlp, text)}
+
+
+def test_among_those_designated_takes_the_designation_date(nlp: Language) -> None:
+    text = f"OFAC designated {TRADER} on Monday. {BANK} is among those designated."
+    row = _row(_rows(nlp, text), BANK, "United States")
+    assert row.properties["startDate"] == ["2022-02-28"]

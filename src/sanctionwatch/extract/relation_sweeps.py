@@ -560,14 +560,13 @@ class SweepFinder:
             return  # "the list of those sanctioned does not include X"
         designated = self._designated_group(verb)
         if designated is None:
+            yield from self._member_of_designated(verb, sentences, position)
             return
         said = self._participle_authority(designated, position)
         if said is None:
             return
         sentence = self._with_continuation(sentences, position)
-        dated = self.finder.designation_date(designated, sentence)
-        if dated is None and self.last is not None and said[0] == self.last.authority:
-            dated = self.last.dated  # "OFAC sanctioned two people on Tuesday. Those ..."
+        dated = self._carried_date(designated, sentence, said)
         for party in self._swept(verb, sentence, keep_subjects=True):
             yield self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
 
@@ -575,7 +574,9 @@ class SweepFinder:
         """The participle that makes the verb's subject (or the object of its "among") stand
         for designated parties: "those [sanctioned]", "the [designated] entities"."""
         heads = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
-        heads += [obj for _, obj in prep_objects(verb, {"among"})]
+        if not any(self.index.at(head) is not None and head.i < verb.i for head in heads):
+            # "Among those designated are X"; "X is among those designated" is X's own
+            heads += [obj for _, obj in prep_objects(verb, {"among"})]
         for head in heads:
             if self.index.at(head) is not None:
                 continue  # "X is among those designated": X itself, read by the rules above
@@ -588,6 +589,43 @@ class SweepFinder:
                     return None  # "those not sanctioned", "those who could be sanctioned"
                 return child
         return None
+
+    def _member_of_designated(
+        self, verb: Token, sentences: Sequence[Span], position: int
+    ) -> Iterator[Link]:
+        """ "X is among those designated today", "X, a banker, is one of the individuals
+        sanctioned by Japan": the subject is one of the designated parties."""
+        groups = [obj for _, obj in prep_objects(verb, {"among"})]
+        for attr in verb.children:
+            if attr.dep_ == "attr" and attr.lower_ == "one":
+                groups += [obj for _, obj in prep_objects(attr, {"of"})]
+        for group in groups:
+            participle = next(
+                (c for c in group.children if c.dep_ in ("acl", "amod", "relcl")), None
+            )
+            if participle is None or not self._designation_word(participle):
+                continue
+            if self._negated(participle):
+                return
+            said = self._participle_authority(participle, position)
+            if said is None:
+                return
+            sentence = sentences[position]
+            dated = self._carried_date(participle, sentence, said)
+            for party in self.finder.parties(clause_subjects(verb)):
+                if self._target(party):
+                    yield self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
+            return
+
+    def _carried_date(
+        self, participle: Token, sentence: Span, said: tuple[Authority, str]
+    ) -> tuple[str, str] | None:
+        """The participle's own date, else that of the designation it refers back to
+        ("OFAC sanctioned two people on Tuesday. Those sanctioned include ...")."""
+        dated = self.finder.designation_date(participle, sentence)
+        if dated is None and self.last is not None and said[0] == self.last.authority:
+            return self.last.dated
+        return dated
 
     def _designation_word(self, token: Token) -> bool:
         """A designation verb, also as a participle the tagger reads as an adjective."""
