@@ -5,6 +5,8 @@ and names invented for these tests)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 from datetime import date
@@ -13,7 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 from spacy.language import Language
+from typer.testing import CliRunner
 
+from sanctionwatch.cli import app
 from sanctionwatch.extract.relation_dates import resolve_date
 from sanctionwatch.extract.relation_finders import SentenceFinder
 from sanctionwatch.extract.relation_mentions import mentions_for_names
@@ -22,7 +26,10 @@ from sanctionwatch.extract.relation_query import RelationRow, relation_rows
 from sanctionwatch.extract.relation_rules import RULES_PATH, default_rules, load_rules
 from sanctionwatch.extract.relations import extract_relations, find_relations
 from sanctionwatch.extract.types import DocumentContext
+from sanctionwatch.store import Database
 from sanctionwatch.store.offsets import OffsetMap
+from sanctionwatch.store.statements import add_statements
+from storekit import text_document
 
 BANKER = "Oleg Viktorovich Marin"
 ENVOY = "Pak Chol Su"
@@ -629,3 +636,31 @@ def test_among_those_designated_takes_the_designation_date(nlp: Language) -> Non
     text = f"OFAC designated {TRADER} on Monday. {BANK} is among those designated."
     row = _row(_rows(nlp, text), BANK, "United States")
     assert row.properties["startDate"] == ["2022-02-28"]
+
+
+# ---------------------------------------------------------------- the relations command
+
+
+def test_relations_command_lists_delistings_apart(nlp: Language, sqlite_database: Database) -> None:
+    text = f"The EU sanctioned {TRADER} in 2016. The EU removed {TRADER} from its sanctions list in 2020."
+    doc_id = hashlib.sha256(text.encode()).hexdigest()
+    doc = nlp(text)
+    context = DocumentContext(doc_id, text, OffsetMap.identity(len(text)))
+    statements = extract_relations(doc, context, mentions_for_names(doc, NAMES))
+    with sqlite_database.session() as session:
+        session.add(text_document(text, doc_id=doc_id, source="memo.txt"))
+        session.flush()
+        add_statements(session, statements)
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["relations", "--kind", "delisting", "--json", "--db", sqlite_database.url]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [(row["source"], row["target"]) for row in rows] == [(TRADER, "European Union")]
+    assert rows[0]["properties"]["endDate"] == ["2020"]
+    listed = runner.invoke(
+        app, ["relations", "--kind", "sanction", "--json", "--db", sqlite_database.url]
+    )
+    sanctions = [json.loads(line) for line in listed.output.splitlines()]
+    assert [row["properties"]["startDate"] for row in sanctions] == [["2016"]]
