@@ -642,7 +642,10 @@ def test_among_those_designated_takes_the_designation_date(nlp: Language) -> Non
 
 
 def test_relations_command_lists_delistings_apart(nlp: Language, sqlite_database: Database) -> None:
-    text = f"The EU sanctioned {TRADER} in 2016. The EU removed {TRADER} from its sanctions list in 2020."
+    text = (
+        f"The EU sanctioned {TRADER} in 2016. "
+        f"The EU removed {TRADER} from its sanctions list in 2020."
+    )
     doc_id = hashlib.sha256(text.encode()).hexdigest()
     doc = nlp(text)
     context = DocumentContext(doc_id, text, OffsetMap.identity(len(text)))
