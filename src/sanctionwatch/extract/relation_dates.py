@@ -1,14 +1,15 @@
 """Turn the date phrase attached to a relation into an FtM date (``2016``, ``2016-12``, ...).
 
 Only what the phrase states is kept: "in December 2016" gives ``2016-12``, never a made-up
-day. Relative phrases ("last year", "this month", "June 28") are resolved against the
-document's publication date and dropped when the document has none.
+day. Relative phrases ("last year", "this month", "June 28", "on Tuesday", "yesterday") are
+resolved against the document's publication date and dropped when the document has none. A
+weekday is the last one on or before that date: news reports what was done that week.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS = {
     name: index
@@ -43,6 +44,10 @@ _PATTERNS = (
     re.compile(rf"\b{_YEAR}\b"),
 )
 _RELATIVE = re.compile(r"\b(?P<which>last|this|next|previous|past)\s+(?P<unit>year|month)\b")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r")\b")
+_DAYS_BACK = {"yesterday": 1, "today": 0}
+_DAY_WORD = re.compile(r"\b(?P<word>yesterday|today)\b")
 
 
 def _format(year: int, month: int | None = None, day: int | None = None) -> str:
@@ -67,6 +72,19 @@ def _relative(text: str, published: date | None) -> str | None:
     return _format(month_index // 12, month_index % 12 + 1)
 
 
+def _day_of_week(text: str, published: date | None) -> str | None:
+    """ "on Tuesday" -> the last Tuesday on or before ``published``; "yesterday" -> the day
+    before it."""
+    if published is None:
+        return None
+    if (match := _WEEKDAY.search(text)) is not None:
+        back = (published.weekday() - WEEKDAYS.index(match["weekday"])) % 7
+        return (published - timedelta(days=back)).isoformat()
+    if (word := _DAY_WORD.search(text)) is not None:
+        return (published - timedelta(days=_DAYS_BACK[word["word"]])).isoformat()
+    return None
+
+
 def resolve_date(text: str, published: date | None = None) -> str | None:
     """The most precise FtM date ``text`` states, or None when it states none."""
     lowered = text.lower()
@@ -82,4 +100,4 @@ def resolve_date(text: str, published: date | None = None) -> str | None:
         if published is None or month is None:
             return None
         return _format(published.year, month, day)
-    return _relative(lowered, published)
+    return _relative(lowered, published) or _day_of_week(lowered, published)

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from sanctionwatch.extract.relation_finders import Link, SentenceFinder, _span
+from sanctionwatch.extract.relation_finders import Designator, Link, SentenceFinder
 from sanctionwatch.extract.relation_parse import (
     Party,
     agents,
     clause_subjects,
+    conjuncts,
     is_passive,
     passive_targets,
     verb_objects,
@@ -81,6 +82,15 @@ class DesignationFinder:
         last: _Designation | None = None
         for position, sentence in enumerate(sentences):
             for trigger in sentence:
+                misparsed = (
+                    self.finder.modifier_authority(trigger)
+                    or self.finder.surface_authority(trigger)
+                    if self._is_designation_word(trigger)
+                    else None
+                )
+                if misparsed is not None:
+                    last = _Designation(*misparsed, self.basis(sentence), position)
+                    continue  # "OFAC designated X" read as a modifier: the sentence rules
                 if not self._is_trigger(trigger):
                     continue
                 stated, other_subject = self._stated_authority(trigger)
@@ -109,28 +119,20 @@ class DesignationFinder:
         stated: _Designation | None,
     ) -> Iterator[Link]:
         sentence = sentences[position]
+        designator = Designator(designation.authority, designation.written, basis)
+        dated = self.finder.designation_date(trigger, sentence)
+        reason = self.finder.reason(trigger)
         for party, last in self._targets(trigger, sentences, position, named=stated is None):
-            evidence = sentence.doc[sentence.start : sentences[last].end]
-            start, end = _span([party], trigger)
-            link = Link(
-                "sanction",
-                "Sanction",
-                "sanction-enumeration",
-                {"entity": party},
-                self.rules.confidence,
-                start,
-                end,
-                evidence,
+            yield self.finder.sanction_link(
+                party,
+                designator,
+                trigger,
+                sentence.doc[sentence.start : sentences[last].end],
+                rule="sanction-enumeration",
+                confidence=self.rules.confidence,
+                dated=dated,
+                reason=reason,
             )
-            link.add("authority", designation.authority.name, designation.written)
-            link.add("country", designation.authority.country)
-            dated = self.finder.designation_date(trigger, sentence)
-            if dated is not None:
-                link.add("startDate", dated[0], dated[1])
-            for name in basis:
-                link.add("program", name)
-            link.add("reason", self.finder.reason(trigger))
-            yield link
 
     # -- triggers and authorities ------------------------------------------------------------
 
@@ -143,6 +145,10 @@ class DesignationFinder:
         if lemma in self.sanctions.sanction_verbs and lemma not in self.sanctions.listed_verbs:
             return True
         return bool(self.finder.imposed_on(token)) or self.finder.adds_to_list(token)
+
+    def _is_designation_word(self, token: Token) -> bool:
+        lemma = token.lemma_.lower()
+        return lemma in self.sanctions.sanction_verbs or lemma in self.rules.cue_verbs
 
     def _stated_authority(self, trigger: Token) -> tuple[_Designation | None, bool]:
         """(the authority the sentence names, whether its subject is something else).
@@ -202,7 +208,11 @@ class DesignationFinder:
         if imposed:
             return imposed
         if is_passive(trigger):
-            return passive_targets(trigger)
+            # "Also designated today is X": the inverted subject, read as an attribute
+            heads = [trigger, *(c for c in trigger.children if c.dep_ == "auxpass")]
+            inverted = [c for h in heads for c in h.children if c.dep_ in ("attr", "nsubj")]
+            after = [c for token in inverted if token.i > trigger.i for c in conjuncts(token)]
+            return passive_targets(trigger) or after
         return verb_objects(trigger)
 
     def _targets(
@@ -224,6 +234,8 @@ class DesignationFinder:
             for party, last in found:
                 if not party.entity_id or party.entity_id in seen or self._is_authority(party):
                     continue
+                if self.finder.titles_a_person(party):
+                    continue  # "Bank of X clerk Y": the employer of Y
                 seen.add(party.entity_id)
                 yield party, last
 
@@ -260,6 +272,8 @@ class DesignationFinder:
         window = self.rules.following_sentences if wanted is not None else 50
         missing = None if wanted is None else wanted - len(found)
         for index in range(position + 1, min(len(sentences), position + 1 + window)):
+            if not any(token.is_alpha for token in sentences[index]):
+                continue  # a bullet the parser made a sentence of its own
             party = self._topic(sentences[index], group.schemata)
             if party is None:
                 if wanted is None:
@@ -275,7 +289,7 @@ class DesignationFinder:
         """Parties listed after the group noun in its sentence ("two entities, X, a ..., and
         Y"), up to a word that opens a reason, a basis or a relative clause."""
         parties: list[Party] = []
-        text = sentence.doc.text
+        text = self.finder.text
         index = group.token.i + 1
         while index < sentence.end:
             token = sentence.doc[index]
@@ -320,11 +334,14 @@ class DesignationFinder:
             if mention is None:
                 break
             party = Party.of(mention)
-            if self.finder.is_party(party, schemata) and not self._is_authority(party):
-                return party
+            authority = self._is_authority(party) or self.sanctions.authority(mention.text)
+            if self.finder.is_party(party, schemata) and not authority:
+                return party  # an authority's short form is none ("Treasury officials say")
             if mention.schema != "Place":
                 break
         for subject in clause_subjects(sentence.root):
+            if subject.head.lemma_.lower() in self.rules.speech_verbs:
+                continue  # "..., said Under Secretary X": a speaker, not a target
             for party in self.finder.parties([subject], schemata):
                 if not party.via_pronoun and not self._is_authority(party):
                     return party

@@ -10,7 +10,7 @@ statements. A finder returns nothing unless every argument it needs is in the se
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import product
 
@@ -61,6 +61,8 @@ _JOINER = re.compile(r"[\s,;()“”\"]*(?:(?:and|or|as well as)[\s()]*)?(?:the\
 _BASIS_REACH = 40
 """Characters between a basis cue and the first instrument it introduces."""
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+_TIME_WORDS = frozenset({"on", "today", "also", "has", "have", "had", "this", "week"})
+_QUOTES = frozenset({"“", "”", '"', "‘", "’", "'"})
 _QUANTIFIERS = frozenset({"many", "some", "several", "most", "all", "they", "others", "few"})
 
 
@@ -110,6 +112,25 @@ class SharedAddress:
     end: int
     sentence: Span
     city: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Designator:
+    """Who designates (the authority, its words as written) and under which instruments."""
+
+    authority: Authority
+    written: str
+    basis: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Release:
+    """Whose press release a document may be: its publisher, the headline's words before a
+    headline verb ("Treasury" in "Treasury Sanctions ..."), the press-office cues it names."""
+
+    publisher: str
+    headline: tuple[str, ...]
+    cues: tuple[str, ...]
 
 
 Found = Link | Fact | SharedAddress
@@ -176,6 +197,19 @@ class SentenceFinder:
         self.rules = rules
         self.context = context
         self._topics: dict[int, Party | None] = {}
+        self._text: str | None = None
+        self._release: _Release | None = None
+
+    @property
+    def text(self) -> str:
+        """The parsed document's text: the context's cleaned text when it is what was parsed
+        (as the pipeline guarantees), else ``Doc.text`` joined once (it joins every token)."""
+        if self._text is None:
+            doc, clean = self.index.doc, self.context.clean_text
+            last = doc[-1] if len(doc) else None
+            parsed = last.idx + len(last.text_with_ws) if last is not None else 0
+            self._text = clean if len(clean) == parsed else doc.text
+        return self._text
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -749,6 +783,35 @@ class SentenceFinder:
             return agents(token), passive_targets(token) + self._together_with(token)
         return clause_subjects(token), verb_objects(token) + self._together_with(token)
 
+    def modifier_authority(self, token: Token) -> tuple[Authority, str] | None:
+        """(authority, words) of "OFAC designated X" when the parser read the verb as a
+        modifier of X ("OFAC" an adverbial of "designated"): still a stated designation,
+        which the designations after it carry on."""
+        if token.dep_ not in ("amod", "compound") or token.head.pos_ not in ("NOUN", "PROPN"):
+            return None
+        for candidate in self._sanction_arguments(token)[0]:
+            authority = self.authority_of(candidate)
+            if authority is not None:
+                return authority, self.mention_text(candidate)
+        return None
+
+    def surface_authority(self, token: Token) -> tuple[Authority, str] | None:
+        """(authority, words) of "OFAC on Friday designated X" when the parser made the verb a
+        modifier of X: an authority named right before the verb, with only adverbs, a date
+        or commas between, is its subject ("the designated entities", "U.S.-designated X"
+        have none)."""
+        if token.dep_ not in ("amod", "compound") or token.tag_ not in ("VBD", "VBN"):
+            return None
+        for before in reversed(token.doc[token.sent.start : token.i]):
+            mention = self.index.at(before)
+            if mention is not None:
+                authority = self.rules.authority(mention.text)
+                return None if authority is None else (authority, mention.text)
+            skippable = before.pos_ == "ADV" or before.ent_type_ == "DATE" or before.text == ","
+            if not (skippable or before.lower_ in _TIME_WORDS):
+                return None
+        return None
+
     @staticmethod
     def _together_with(verb: Token) -> list[Token]:
         """ "designated X together with Y": Y is designated too."""
@@ -766,18 +829,62 @@ class SentenceFinder:
         return self.rules.authority(prefix)
 
     def adds_to_list(self, verb: Token) -> bool:
-        """ "added X to Annex XVI", "put X on the SDN list"."""
+        """ "added X to Annex XVI", "put X on the SDN list", "added X to the lists of persons
+        subject to an asset freeze"."""
+        return self.list_preposition(verb) is not None
+
+    def list_preposition(self, verb: Token) -> Token | None:
+        """The "to"/"on" of a list verb whose object is a sanctions list. The parser often
+        hangs it on the last object named ("added X, Y, to the list"): any "to"/"on" after
+        the verb counts before another verb intervenes."""
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.list_verbs:
+            return None
+        return self.list_after(verb, ("to", "on"))
+
+    def list_after(
+        self, verb: Token, prepositions: tuple[str, ...], strict: bool = False
+    ) -> Token | None:
+        """The first of ``prepositions`` after ``verb`` (before another verb) whose object is
+        a sanctions list: "to the SDN list", "from the EU's list", "off its sanctions list".
+        ``strict``: the object must be a list by its head word ("the sanctions committee" is
+        no list to be on or removed from)."""
+        for token in verb.doc[verb.i + 1 : verb.sent.end]:
+            if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound"):
+                return None
+            if token.lower_ not in prepositions or token.dep_ not in ("prep", "dative"):
+                continue
+            for obj in children(token, "pobj"):
+                if self.sanctions_list(obj) and (not strict or self._list_headed(obj)):
+                    return token
+        return None
+
+    def _list_headed(self, noun: Token) -> bool:
+        """ "the SDN list", "Annex XVI", "the blacklist": a list word heads the phrase."""
+        heads = self.rules.list_heads
+        left = [t for t in noun.lefts if t.dep_ in ("compound", "nmod")]
+        return any(t.lemma_.lower() in heads or t.lower_ in heads for t in [noun, *left])
+
+    def sanctions_list(self, noun: Token) -> bool:
+        """ "Annex XVI", "the SDN list", "the lists of persons subject to an asset freeze"."""
+        words = {t.lemma_.lower() for t in noun.subtree if t.i <= noun.i and t.dep_ != "det"}
+        if words & self.rules.list_nouns:
+            return True
+        if (
+            noun.lower_ not in self.rules.list_heads
+            and noun.lemma_.lower() not in self.rules.list_heads
+        ):
             return False
-        for _, obj in prep_objects(verb, {"to", "on"}):
-            words = {t.lemma_.lower() for t in obj.subtree if t.i <= obj.i and t.dep_ != "det"}
-            if words & self.rules.list_nouns:
-                return True
-        return False
+        after = f" {normalise_phrase(' '.join(t.text for t in noun.subtree if t.i > noun.i))} "
+        cues = self.rules.measure_nouns | self.rules.list_nouns | self.rules.sanction_participles
+        return any(f" {word} " in after for word in cues)  # "... of designated entities"
 
     def imposed_on(self, verb: Token) -> list[Token]:
         """ "imposed sanctions on X": the objects of "on" after a sanctions noun."""
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.impose_verbs:
+        return self.measure_targets(verb, self.rules.impose_verbs)
+
+    def measure_targets(self, verb: Token, verbs: frozenset[str]) -> list[Token]:
+        """ "<verb> sanctions on/against X" for one of ``verbs``: the X."""
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in verbs:
             return []
         targets: list[Token] = []
         for measure in direct_objects(verb):
@@ -805,41 +912,41 @@ class SentenceFinder:
     def is_press_release(self) -> bool:
         """The publisher or title names an authority's press office, or the headline is an
         authority's announcement ("Treasury Sanctions ...")."""
-        title = normalise_phrase(self.context.title or "")
-        about = f"{normalise_phrase(self.context.publisher or '')} {title}"
-        if any(cue in about for cue in self.rules.press_release_cues):
-            return True
-        words = title.split()
-        return any(
-            words[index] in self.rules.headline_verbs
-            and self.rules.authority(" ".join(words[:index])) is not None
-            for index in range(1, min(len(words), 6))
+        release = self._release_words()
+        return bool(release.cues) or any(
+            self.rules.authority(prefix) is not None for prefix in release.headline
         )
 
     def release_authority(self) -> tuple[Authority, str] | None:
         """(authority, words) whose press release the document is: named by its publisher,
         its headline ("Treasury Sanctions ...") or a press-office cue in either."""
-        publisher = self.context.publisher or ""
-        title = normalise_phrase(self.context.title or "")
-        words = title.split()
-        candidates = [publisher]
-        candidates += [
-            " ".join(words[:index])
-            for index in range(1, min(len(words), 6))
-            if words[index] in self.rules.headline_verbs
-        ]
-        about = f"{normalise_phrase(publisher)} {title}"
-        candidates += [cue for cue in self.rules.press_release_cues if cue in about]
-        for text in candidates:
+        release = self._release_words()
+        for text in (release.publisher, *release.headline, *release.cues):
             authority = self.rules.authority(text) if text else None
             if authority is not None:
                 return authority, text
         return None
 
+    def _release_words(self) -> _Release:
+        """What the document's publisher and title say about whose release it is (once)."""
+        if self._release is None:
+            publisher = self.context.publisher or ""
+            title = normalise_phrase(self.context.title or "")
+            words = title.split()
+            headline = tuple(
+                " ".join(words[:index])
+                for index in range(1, min(len(words), 6))
+                if words[index] in self.rules.headline_verbs
+            )
+            about = f"{normalise_phrase(publisher)} {title}"
+            cues = tuple(cue for cue in self.rules.press_release_cues if cue in about)
+            self._release = _Release(publisher, headline, cues)
+        return self._release
+
     def basis(self, sentence: Span) -> list[str]:
         """Instruments a designation is made under: those named right after a basis cue
         ("pursuant to E.O. 13722 and E.O. 13810"), by canonical name."""
-        text = self.index.doc.text
+        text = self.text
         words = [token.lower_ for token in sentence]
         found: list[str] = []
         for position in range(len(words)):
@@ -895,7 +1002,7 @@ class SentenceFinder:
                     authority = self.authority_of(conj)
                     if authority is not None:
                         authorities.setdefault(authority.name, (authority, conj))
-            targets = self.parties(target_tokens)
+            targets = [p for p in self.parties(target_tokens) if not self.titles_a_person(p)]
             dated = self.designation_date(token, sentence)
             reason = self.reason(token)
             basis = self.basis(sentence) if targets and authorities else []
@@ -904,25 +1011,70 @@ class SentenceFinder:
                     named = self.index.at(where)
                     if named is not None and named.entity_id == target.entity_id:
                         continue
-                    start, end = _span([target], token, where)
-                    link = Link(
-                        "sanction",
-                        "Sanction",
-                        "sanction",
-                        {"entity": target},
-                        self.rules.sanction_confidence,
-                        start,
-                        end,
+                    yield self.sanction_link(
+                        target,
+                        Designator(authority, self.mention_text(where), basis),
+                        token,
                         sentence,
+                        rule="sanction",
+                        confidence=self.rules.sanction_confidence,
+                        anchor=where,
+                        dated=dated,
+                        reason=reason,
                     )
-                    link.add("authority", authority.name, self.mention_text(where))
-                    link.add("country", authority.country)
-                    if dated is not None:
-                        link.add("startDate", dated[0], dated[1])
-                    link.add("reason", reason)
-                    for name in basis:
-                        link.add("program", name)
-                    yield link
+
+    def sanction_link(
+        self,
+        party: Party,
+        designator: Designator,
+        trigger: Token,
+        evidence: Span,
+        *,
+        rule: str,
+        confidence: float,
+        anchor: Token | None = None,
+        dated: tuple[str, str] | None = None,
+        reason: str | None = None,
+        kind: str = "sanction",
+    ) -> Link:
+        """The one way every sanction rule writes a designation of ``party``: the authority
+        (with its words as written), its country, the date, the reason and the legal basis.
+        The span covers the party, the trigger and ``anchor`` (the authority's words). A
+        ``delisting`` (kind) is a Sanction that ends: its date is the ``endDate``."""
+        anchors = (trigger,) if anchor is None else (trigger, anchor)
+        start, end = _span([party], *anchors)
+        link = Link(kind, "Sanction", rule, {"entity": party}, confidence, start, end, evidence)
+        link.add("authority", designator.authority.name, designator.written)
+        link.add("country", designator.authority.country)
+        if dated is not None:
+            link.add("startDate" if kind == "sanction" else "endDate", dated[0], dated[1])
+        link.add("reason", reason)
+        for name in designator.basis:
+            link.add("program", name)
+        return link
+
+    def titles_a_person(self, party: Party) -> bool:
+        """ "Bank of Lanzhou employee X", "Sobaeksu “IT team leader” Y": a name right before a
+        title and a person's name is the person's employer, not a designated party (read
+        from the words: the parser rarely gets these chains right)."""
+        doc = self.index.doc
+        span = doc.char_span(party.start, party.end, alignment_mode="expand")
+        if span is None or party.via_pronoun:
+            return False
+        titled = False
+        for token in doc[span.end : min(len(doc), span.end + 6)]:
+            if token.text in _QUOTES:
+                continue
+            named = self.index.at(token)
+            if named is not None:
+                return titled and named.schema == "Person"
+            if token.pos_ == "NOUN" and token.is_lower:
+                titled = True
+            elif not (token.is_lower and token.pos_ == "ADJ") and not (
+                token.is_upper and len(token) <= 3
+            ):
+                return False  # "IT", "sales": words of a title; anything else ends it
+        return False
 
     def mention_text(self, token: Token) -> str:
         mention = self.index.at(token)
@@ -1004,10 +1156,8 @@ class SentenceFinder:
 
     def _descriptor_country(self, noun: Token, sentence: Span) -> Iterator[Fact]:
         """ "X, a Russian construction company": the country X belongs to ("nominally a
-        Chinese company" states no country: a hedge word of the sweeps file stops it)."""
-        from sanctionwatch.extract.relation_sweeps import default_sweep_rules
-
-        hedges = default_sweep_rules().hedge_words
+        Chinese company" states no country: a hedge word, ``locations.hedge_words``)."""
+        hedges = self.rules.hedge_words
         if any(t.lower_ in hedges for t in noun.head.children if t.i < noun.i):
             return
         party = self._described_party(noun) if noun.dep_ == "appos" else None

@@ -150,6 +150,7 @@ class EnumerationRules:
     carry_sentences: int
     confidence: float
     earlier_words: frozenset[str] = frozenset()
+    speech_verbs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,8 +190,10 @@ class RelationRules:
     part_heads: frozenset[str] = frozenset()
     anaphor_nouns: frozenset[str] = frozenset()
     descriptor_nouns: frozenset[str] = frozenset()
+    hedge_words: frozenset[str] = frozenset()
     list_verbs: frozenset[str] = frozenset()
     list_nouns: frozenset[str] = frozenset()
+    list_heads: frozenset[str] = frozenset()
     sanction_participles: frozenset[str] = frozenset()
     impose_verbs: frozenset[str] = frozenset()
     measure_nouns: frozenset[str] = frozenset()
@@ -439,6 +442,7 @@ def _enumerations(raw: Any, party_schemata: frozenset[str], where: str) -> Enume
         carry_sentences=_count(raw, "carry_sentences", where),
         confidence=_confidence(raw, where),
         earlier_words=_words(raw.get("earlier_words"), where),
+        speech_verbs=_words(raw.get("speech_verbs"), where),
     )
 
 
@@ -506,8 +510,10 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         part_heads=_words(data.get("part_heads"), f"{source}: part_heads"),
         anaphor_nouns=_words(data.get("anaphor_nouns"), f"{source}: anaphor_nouns"),
         descriptor_nouns=_words(locations.get("descriptors"), f"{source}: locations"),
+        hedge_words=_words(locations.get("hedge_words"), f"{source}: locations"),
         list_verbs=_words(sanctions.get("list_verbs"), f"{source}: sanctions"),
         list_nouns=_words(sanctions.get("list_nouns"), f"{source}: sanctions"),
+        list_heads=_words(sanctions.get("list_heads"), f"{source}: sanctions"),
         impose_verbs=_words(sanctions.get("impose_verbs"), f"{source}: sanctions"),
         measure_nouns=_words(sanctions.get("measure_nouns"), f"{source}: sanctions"),
         today_words=_words(sanctions.get("today_words"), f"{source}: sanctions"),

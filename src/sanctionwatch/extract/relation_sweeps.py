@@ -29,22 +29,27 @@ from typing import Any
 import yaml
 from spacy.tokens import Span, Token
 
+from sanctionwatch.extract.relation_dates import resolve_date
 from sanctionwatch.extract.relation_finders import (
+    Designator,
     Fact,
     Found,
     Link,
     SentenceFinder,
-    _span,
     country_code,
 )
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
     Party,
     agents,
+    children,
     clause_subjects,
     conjuncts,
+    date_of,
+    direct_objects,
     is_passive,
     passive_subjects,
+    passive_targets,
     prep_objects,
 )
 from sanctionwatch.extract.relation_rules import (
@@ -67,6 +72,15 @@ class SweepRules:
 
     version: str
     designation_verbs: frozenset[str]
+    inclusion_verbs: frozenset[str]
+    transpose_verbs: frozenset[str]
+    adoption_verbs: frozenset[str]
+    state_verbs: frozenset[str]
+    state_confidence: float
+    delist_verbs: frozenset[str]
+    remove_verbs: frozenset[str]
+    lift_verbs: frozenset[str]
+    delisting_confidence: float
     authority_nouns: frozenset[str]
     carry_sentences: int
     stops: tuple[str, ...]
@@ -89,7 +103,6 @@ class SweepRules:
     venture_words: tuple[str, ...]
     venture_confidence: float
     based_words: frozenset[str]
-    hedge_words: frozenset[str]
     part_nouns: frozenset[str]
     naming_words: frozenset[str]
 
@@ -128,6 +141,8 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
     ven = _section(path, data, "joint_venture")
     loc = _section(path, data, "located")
     part = _section(path, data, "parts")
+    state = _section(path, data, "listed_state")
+    delist = _section(path, data, "delistings")
 
     def words(section: dict[str, Any], name: str, key: str) -> frozenset[str]:
         return frozenset(_list(path, section, name, key))
@@ -135,6 +150,15 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
     return SweepRules(
         version=str(data["version"]),
         designation_verbs=words(des, "designations", "verbs"),
+        inclusion_verbs=words(des, "designations", "inclusion_verbs"),
+        transpose_verbs=words(des, "designations", "transpose_verbs"),
+        adoption_verbs=words(des, "designations", "adoption_verbs"),
+        state_verbs=words(state, "listed_state", "verbs"),
+        state_confidence=_number(path, state, "listed_state", "confidence"),
+        delist_verbs=words(delist, "delistings", "verbs"),
+        remove_verbs=words(delist, "delistings", "remove_verbs"),
+        lift_verbs=words(delist, "delistings", "lift_verbs"),
+        delisting_confidence=_number(path, delist, "delistings", "confidence"),
         authority_nouns=words(des, "designations", "authority_nouns"),
         carry_sentences=int(_number(path, des, "designations", "carry_sentences")),
         stops=_list(path, des, "designations", "stops"),
@@ -157,7 +181,6 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
         venture_words=_list(path, ven, "joint_venture", "words"),
         venture_confidence=_number(path, ven, "joint_venture", "confidence"),
         based_words=words(loc, "located", "based_words"),
-        hedge_words=words(loc, "located", "hedge_words"),
         part_nouns=words(part, "parts", "nouns"),
         naming_words=words(part, "parts", "naming_words"),
     )
@@ -179,11 +202,12 @@ def default_sweep_rules() -> SweepRules:
 
 @dataclass(slots=True)
 class _Said:
-    """The authority a designation named last, and in which sentence."""
+    """The authority a designation named last, in which sentence, and its date."""
 
     authority: Authority
     written: str
     position: int
+    dated: tuple[str, str] | None = None
 
 
 class SweepFinder:
@@ -196,7 +220,16 @@ class SweepFinder:
         self.last: _Said | None = None
         self.last_front: Party | None = None
         self._starts = [mention.start for mention in finder.index.ordered]
-        self.text = finder.context.clean_text  # the parsed text; Doc.text joins every token
+        self.text = finder.text
+        rules = self.rules
+        self._delisting_words = rules.delist_verbs | rules.remove_verbs | rules.lift_verbs
+        self._trigger_words = (
+            rules.designation_verbs
+            | finder.rules.list_verbs
+            | rules.inclusion_verbs
+            | rules.state_verbs
+            | self._delisting_words
+        )
 
     def _mentions_in(self, sentence: Span) -> list[Mention]:
         """Mentions starting inside ``sentence`` (by bisection: documents can be long)."""
@@ -209,8 +242,13 @@ class SweepFinder:
         listed: set[int] = set()
         for position, sentence in enumerate(sentences):
             for verb in sentence:
+                if verb.lemma_.lower() not in self._trigger_words:
+                    continue  # most words trigger no designation rule: skip them at once
                 if position not in listed:
                     yield from self._designation(verb, sentences, position, listed)
+                yield from self._inclusion(verb, sentences, position)
+                yield from self._listed_state(verb, sentences, position)
+                yield from self._delisting(verb, sentences, position)
             yield from self._enumerated_nationalities(sentence)
             yield from self._city_country_based(sentence)
             yield from self._its_title_then_name(sentence)
@@ -225,22 +263,50 @@ class SweepFinder:
     def _authority(self, verb: Token, position: int) -> tuple[Authority, str] | None:
         stated = self.finder.stated_authority(verb)
         if stated is not None:
-            self.last = _Said(*stated, position)
+            self.last = _Said(*stated, position, self.finder.designation_date(verb, verb.sent))
             return stated
         carried = self.last
-        if carried is None or position - carried.position > self.rules.carry_sentences:
-            return None
+        if carried is not None and position - carried.position > self.rules.carry_sentences:
+            carried = None
         subjects = agents(verb) if is_passive(verb) else clause_subjects(verb)
+        enumerations = self.finder.rules.enumerations
+        actions = enumerations.action_nouns if enumerations is not None else frozenset()
         for subject in subjects:
+            lemma = subject.lemma_.lower()
+            if carried is not None and lemma in actions and self.index.at(subject) is None:
+                return carried.authority, carried.written  # "The sanctions target X, Y ..."
             definite = any(child.lower_ == "the" for child in subject.lefts)
-            if definite and subject.lemma_.lower() in self.rules.authority_nouns:
+            if not definite or lemma not in self.rules.authority_nouns:
+                continue
+            if carried is not None:
                 return carried.authority, carried.written
+            return self._acting_authority(subject)
+        return None
+
+    def _acting_authority(self, noun: Token) -> tuple[Authority, str] | None:
+        """ "The Council has added X to the lists" with no designation before: the last
+        authority that acted (a clause's subject) before ``noun``, when ``noun`` is a word of
+        one of its names (the EU for "the Council"; "the UN Security Council resolution", a
+        modifier, does not act)."""
+        word = noun.lower_
+        for mention in reversed(self.index.ordered):
+            if mention.start >= noun.idx:
+                continue
+            token = self.index.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if token is None or token.root.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            authority = self.finder.rules.authority(mention.text)
+            if authority is not None and any(word in alias.split() for alias in authority.aliases):
+                return authority, mention.text
         return None
 
     def _designation(
         self, verb: Token, sentences: Sequence[Span], position: int, listed: set[int]
     ) -> Iterator[Found]:
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.designation_verbs:
+        if verb.pos_ != "VERB":
+            return
+        to_list = self.finder.list_preposition(verb)  # "added X to the lists of ..."
+        if verb.lemma_.lower() not in self.rules.designation_verbs and to_list is None:
             return
         if any(
             child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
@@ -248,18 +314,338 @@ class SweepFinder:
         ):
             return  # "OFAC did not target X", "the EU might sanction X": no designation
         has_subject = any(child.dep_ in ("nsubj", "nsubjpass") for child in verb.children)
+        said: tuple[Authority, str] | None
         if verb.dep_ in ("amod", "compound") and not has_subject:
-            return  # "the designated entities"; "OFAC designated X" misparsed keeps OFAC
-        said = self._authority(verb, position)
+            # "the designated entities": nothing. "OFAC designated X" misparsed: the sentence
+            # rules read X, the designations after it carry its authority on, and when the
+            # authority stands right before the verb ("OFAC on Friday designated X, its owner
+            # Y and Z") the verb is read as the finite verb it is
+            said = self.finder.surface_authority(verb)
+            stated = said or self.finder.modifier_authority(verb)
+            dated = self.finder.designation_date(verb, verb.sent) or self._one_date(verb.sent)
+            if stated is not None:
+                self.last = _Said(stated[0], stated[1], position, dated)
+            if said is None:
+                return
+        else:
+            said = self._authority(verb, position)
+            dated = None
         if said is None:
             return
         sentence = self._with_continuation(sentences, position)
-        for party in self._swept(verb, sentence):
-            yield self._sanction(party, said, verb, sentence)
+        until = to_list.i if to_list is not None else None
+        swept = self._swept(verb, sentence, until=until)
+        for party in swept:
+            yield self._sanction(party, said, verb, sentence, dated=dated)
+        yield from self._transposed(swept, verb, sentence, sentences, position)
         sentence = sentences[position]
         if self._opens_list(sentences, position) and position + 1 not in listed:
             listed.add(position + 1)
             yield from self._list_items(said, verb, sentences, position, listed)
+
+    def _one_date(self, sentence: Span) -> tuple[str, str] | None:
+        """The date a sentence states when it states exactly one ("OFAC on Friday designated
+        X" misparsed: the date hangs on no verb)."""
+        dates = [ent for ent in sentence.ents if ent.label_ == "DATE"]
+        if len(dates) != 1:
+            return None
+        value = resolve_date(dates[0].text, self.finder.context.published)
+        return (value, dates[0].text) if value is not None else None
+
+    # -- "..., transposing UN Security Council resolution 2397" -------------------------------
+
+    def _transposed(
+        self,
+        parties: list[Party],
+        verb: Token,
+        sentence: Span,
+        sentences: Sequence[Span],
+        position: int,
+    ) -> Iterator[Link]:
+        """A designation that transposes (implements) another authority's instrument ("the
+        Council added X to the lists, transposing UN Security Council resolution 2397") states
+        that authority's designation of X too, under that instrument, dated by its adoption
+        when the next sentences give it ("This resolution was adopted on 22 December 2017")."""
+        if not parties:
+            return
+        for token in sentence:
+            if token.i <= verb.i or token.lemma_.lower() not in self.rules.transpose_verbs:
+                continue
+            for instrument, authority in self._instruments_of(token):
+                designator = Designator(authority, instrument.text, (instrument.canonical,))
+                dated = self._adopted(instrument, sentences, position)
+                for party in parties:
+                    yield self.finder.sanction_link(
+                        party,
+                        designator,
+                        token,
+                        sentence,
+                        rule="sweep:transposed",
+                        confidence=self.rules.designation_confidence,
+                        dated=dated,
+                    )
+            return
+
+    def _instruments_of(self, verb: Token) -> list[tuple[Mention, Authority]]:
+        """Legal instruments in the transposing verb's phrase whose name starts with a
+        sanctioning authority's ("UN Security Council resolution 2397")."""
+        found: list[tuple[Mention, Authority]] = []
+        tokens = sorted(verb.subtree, key=lambda t: t.i)
+        if not tokens:
+            return found
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        for mention in self.index.ordered:
+            if mention.schema != "LegalInstrument" or not start <= mention.start < end:
+                continue
+            words = mention.text.split()
+            for size in range(len(words) - 1, 0, -1):
+                authority = self.finder.rules.authority(" ".join(words[:size]))
+                if authority is not None:
+                    found.append((mention, authority))
+                    break
+        return found
+
+    def _adopted(
+        self, instrument: Mention, sentences: Sequence[Span], position: int
+    ) -> tuple[str, str] | None:
+        """The date the next two sentences give for the instrument's adoption, with the
+        instrument (or its kind: "This resolution") as the verb's subject."""
+        kind = instrument.text.split()[-2].lower() if len(instrument.text.split()) > 1 else ""
+        for index in range(position + 1, min(len(sentences), position + 3)):
+            for verb in sentences[index]:
+                if verb.lemma_.lower() not in self.rules.adoption_verbs:
+                    continue
+                subjects = passive_subjects(verb) or clause_subjects(verb)
+                named = any(
+                    subject.lower_ == kind
+                    or (
+                        (mention := self.index.at(subject)) is not None
+                        and mention.entity_id == instrument.entity_id
+                    )
+                    for subject in subjects
+                )
+                if named:
+                    return date_of(verb, self.finder.context.published)
+        return None
+
+    # -- "X was already on the sanctions list"; "OFAC removed X from the SDN list" -------------
+
+    def _listed_state(
+        self, verb: Token, sentences: Sequence[Span], position: int
+    ) -> Iterator[Link]:
+        """ "X was already on the sanctions list", "X has been on the EU's list since 2017",
+        "X has been under UN sanctions since 2016", "X is subject to U.S. sanctions": a
+        listing stated as a state. Dated only by its own words ("since 2017"), never by the
+        document: it was made before."""
+        if verb.lemma_.lower() not in self.rules.state_verbs or self._negated(verb):
+            return
+        on = self.finder.list_after(verb, ("on",), strict=True)
+        if on is not None and on.head == verb:
+            said = self._list_authority(on, position)
+        else:
+            said = self._measures_authority(verb)
+        if said is None:
+            return
+        sentence = sentences[position]
+        dated = date_of(verb, self.finder.context.published)
+        for party in self.finder.parties(clause_subjects(verb)):
+            if self._target(party):
+                yield self.finder.sanction_link(
+                    party,
+                    Designator(*said),
+                    verb,
+                    sentence,
+                    rule="sweep:listed-state",
+                    confidence=self.rules.state_confidence,
+                    dated=dated,
+                )
+
+    def _measures_authority(self, verb: Token) -> tuple[Authority, str] | None:
+        """ "under UN sanctions", "subject to U.S. sanctions": the authority that names the
+        measures (measures without one, "under international sanctions", state nothing)."""
+        measures = [obj for _, obj in prep_objects(verb, {"under"})]
+        for subject in verb.children:
+            if subject.dep_ == "acomp" and subject.lower_ == "subject":
+                measures += [obj for _, obj in prep_objects(subject, {"to"})]
+        for measure in measures:
+            if measure.lemma_.lower() not in self.finder.rules.measure_nouns:
+                continue
+            for modifier in measure.lefts:
+                if modifier.dep_ not in ("compound", "amod", "poss", "nmod", "npadvmod"):
+                    continue
+                authority = self.finder.authority_of(modifier)
+                if authority is not None:
+                    return authority, self.finder.mention_text(modifier)
+        return None
+
+    def _delisting(self, verb: Token, sentences: Sequence[Span], position: int) -> Iterator[Link]:
+        """ "OFAC delisted X", "the EU removed X from its list", "lifted sanctions on X": the
+        end of a listing, written as a ``delisting`` (a Sanction with an ``endDate``), never as
+        a designation."""
+        lemma = verb.lemma_.lower()
+        if lemma not in self._delisting_words or verb.pos_ != "VERB" or self._negated(verb):
+            return
+        targets: list[Token] = []
+        where: Token | None = None
+        if lemma in self.rules.remove_verbs:
+            where = self.finder.list_after(verb, ("from", "off"), strict=True)
+        if lemma in self.rules.delist_verbs or where is not None:
+            targets = passive_targets(verb) if is_passive(verb) else direct_objects(verb)
+        if lemma in self.rules.lift_verbs:
+            targets += self.finder.measure_targets(verb, self.rules.lift_verbs)
+            measures = passive_subjects(verb) if is_passive(verb) else direct_objects(verb)
+            for measure in measures:
+                if measure.lemma_.lower() in self.finder.rules.measure_nouns:
+                    # "sanctions on X were lifted", "revoked the designation of X"
+                    preps = {"on", "against", "of"} if is_passive(verb) else {"of"}
+                    targets += [obj for _, obj in prep_objects(measure, preps)]
+        parties = [party for party in self.finder.parties(targets) if self._target(party)]
+        if not parties:
+            return
+        said = self.finder.stated_authority(verb)
+        if said is None and where is not None:
+            said = self._list_authority(where, position)
+        said = said or self.finder.release_authority()
+        if said is None:
+            return
+        sentence = sentences[position]
+        for party in parties:
+            yield self.finder.sanction_link(
+                party,
+                Designator(*said),
+                verb,
+                sentence,
+                rule="sweep:delisting",
+                confidence=self.rules.delisting_confidence,
+                dated=self.finder.designation_date(verb, sentence),
+                kind="delisting",
+            )
+
+    def _negated(self, verb: Token) -> bool:
+        return any(
+            child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
+            for child in verb.children
+        )
+
+    def _list_authority(self, preposition: Token, position: int) -> tuple[Authority, str] | None:
+        """The authority a list is named for ("the EU sanctions list", "OFAC's SDN list"),
+        else the one carried over or whose press release the document is."""
+        for noun in children(preposition, "pobj"):
+            for token in noun.subtree:
+                if token.i >= noun.i or token.dep_ not in ("compound", "poss", "nmod", "amod"):
+                    continue
+                if token.lower_ in ("its", "their"):
+                    continue
+                authority = self.finder.authority_of(token)
+                if authority is not None:
+                    return authority, self.finder.mention_text(token)
+        carried = self.last
+        if carried is not None and position - carried.position <= self.rules.carry_sentences:
+            return carried.authority, carried.written
+        return self.finder.release_authority()
+
+    # -- "Those sanctioned include X and Y" ---------------------------------------------------
+
+    def _inclusion(self, verb: Token, sentences: Sequence[Span], position: int) -> Iterator[Link]:
+        """ "Those sanctioned include X and Y", "Among those designated are X", "The entities
+        designated today are X and Y": the parties named after an inclusion verb whose subject
+        (or "among" object) is qualified by a designation participle. The authority is the
+        participle's agent ("those sanctioned by the EU"), else the one carried over."""
+        if verb.lemma_.lower() not in self.rules.inclusion_verbs or verb.pos_ not in (
+            "VERB",
+            "AUX",
+        ):
+            return
+        if self._negated(verb):
+            return  # "the list of those sanctioned does not include X"
+        designated = self._designated_group(verb)
+        if designated is None:
+            yield from self._member_of_designated(verb, sentences, position)
+            return
+        said = self._participle_authority(designated, position)
+        if said is None:
+            return
+        sentence = self._with_continuation(sentences, position)
+        dated = self._carried_date(designated, sentence, said)
+        for party in self._swept(verb, sentence, keep_subjects=True):
+            yield self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
+
+    def _designated_group(self, verb: Token) -> Token | None:
+        """The participle that makes the verb's subject (or the object of its "among") stand
+        for designated parties: "those [sanctioned]", "the [designated] entities"."""
+        heads = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+        if not any(self.index.at(head) is not None and head.i < verb.i for head in heads):
+            # "Among those designated are X"; "X is among those designated" is X's own
+            heads += [obj for _, obj in prep_objects(verb, {"among"})]
+        for head in heads:
+            if self.index.at(head) is not None:
+                continue  # "X is among those designated": X itself, read by the rules above
+            for child in head.children:
+                if child.dep_ not in ("acl", "amod", "relcl"):
+                    continue
+                if not self._designation_word(child):
+                    continue
+                if self._negated(child):
+                    return None  # "those not sanctioned", "those who could be sanctioned"
+                return child
+        return None
+
+    def _member_of_designated(
+        self, verb: Token, sentences: Sequence[Span], position: int
+    ) -> Iterator[Link]:
+        """ "X is among those designated today", "X, a banker, is one of the individuals
+        sanctioned by Japan": the subject is one of the designated parties."""
+        groups = [obj for _, obj in prep_objects(verb, {"among"})]
+        for attr in verb.children:
+            if attr.dep_ == "attr" and attr.lower_ == "one":
+                groups += [obj for _, obj in prep_objects(attr, {"of"})]
+        for group in groups:
+            participle = next(
+                (c for c in group.children if c.dep_ in ("acl", "amod", "relcl")), None
+            )
+            if participle is None or not self._designation_word(participle):
+                continue
+            if self._negated(participle):
+                return
+            said = self._participle_authority(participle, position)
+            if said is None:
+                return
+            sentence = sentences[position]
+            dated = self._carried_date(participle, sentence, said)
+            for party in self.finder.parties(clause_subjects(verb)):
+                if self._target(party):
+                    yield self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
+            return
+
+    def _carried_date(
+        self, participle: Token, sentence: Span, said: tuple[Authority, str]
+    ) -> tuple[str, str] | None:
+        """The participle's own date, else that of the designation it refers back to
+        ("OFAC sanctioned two people on Tuesday. Those sanctioned include ...")."""
+        dated = self.finder.designation_date(participle, sentence)
+        if dated is None and self.last is not None and said[0] == self.last.authority:
+            return self.last.dated
+        return dated
+
+    def _designation_word(self, token: Token) -> bool:
+        """A designation verb, also as a participle the tagger reads as an adjective."""
+        verbs = self.rules.designation_verbs
+        word = token.lower_
+        return token.lemma_.lower() in verbs or word[:-1] in verbs or word[:-2] in verbs
+
+    def _participle_authority(
+        self, participle: Token, position: int
+    ) -> tuple[Authority, str] | None:
+        for _, agent in prep_objects(participle, {"by"}):
+            for conj in conjuncts(agent):
+                authority = self.finder.authority_of(conj)
+                if authority is not None:
+                    return authority, self.finder.mention_text(conj)
+            return None  # "those sanctioned by Russia": no authority we know
+        carried = self.last
+        if carried is not None and position - carried.position <= self.rules.carry_sentences:
+            return carried.authority, carried.written
+        return self.finder.release_authority()
 
     @staticmethod
     def _with_continuation(sentences: Sequence[Span], position: int) -> Span:
@@ -270,11 +656,12 @@ class SweepFinder:
             return sentence.doc[sentence.start : sentences[position + 1].end]
         return sentence
 
-    def _excluded(self, verb: Token, sentence: Span) -> set[int]:
-        """Tokens whose mentions are not targets: subjects, relative clauses, and what an
-        appositive description is "of"/"at"/"in" ("a diplomat at X's embassy")."""
+    def _excluded(self, verb: Token, sentence: Span, keep_subjects: bool = False) -> set[int]:
+        """Tokens whose mentions are not targets: subjects (unless ``keep_subjects``: "among
+        those designated are X"), relative clauses, and what an appositive description is
+        "of"/"at"/"in" ("a diplomat at X's embassy")."""
         excluded: set[int] = set()
-        for subject in clause_subjects(verb) + agents(verb):
+        for subject in [] if keep_subjects else clause_subjects(verb) + agents(verb):
             excluded.update(token.i for token in subject.subtree)
         for token in sentence:
             if token.i <= verb.i:
@@ -304,26 +691,46 @@ class SweepFinder:
         rest = normalise_phrase(self.text[token.idx : token.idx + 30])
         return any(rest == stop or rest.startswith(stop + " ") for stop in self.rules.stops)
 
-    def _swept(self, verb: Token, sentence: Span) -> list[Party]:
-        """Parties named after the verb up to a reason or basis, outside relative clauses."""
-        excluded = self._excluded(verb, sentence)
+    def _swept(
+        self,
+        verb: Token,
+        sentence: Span,
+        keep_subjects: bool = False,
+        until: int | None = None,
+    ) -> list[Party]:
+        """Parties named after the verb up to a reason or basis (or ``until``: the "to" of
+        "added X to the list"), outside relative clauses."""
+        excluded = self._excluded(verb, sentence, keep_subjects)
         found: dict[str, Party] = {}
         index = verb.i + 1
-        while index < sentence.end:
+        stop = sentence.end if until is None else min(until, sentence.end)
+        quoted = self._inside_quote(verb, sentence)
+        while index < stop:
             token = sentence.doc[index]
             mention = self.index.at(token)
             if mention is None:
-                if self._stops(token):
+                if self._stops(token) or (quoted and token.text in ("”", '"')):
                     break
                 index += 1
                 continue
             party = Party.of(mention)
             end = self._end_token(mention)
             possessor = end < sentence.end and sentence.doc[end].lower_ in ("'s", "’s", "'")
+            possessor = possessor or self.finder.titles_a_person(party)
             if index not in excluded and not possessor and self._target(party):
                 found.setdefault(party.entity_id or party.name, party)
             index = max(index + 1, self._end_token(mention))
         return list(found.values())
+
+    @staticmethod
+    def _inside_quote(verb: Token, sentence: Span) -> bool:
+        """ "“Today's sanctions target X,” Secretary Y said": the verb is quoted, so the list
+        ends with the quotation and whoever is named after it speaks (a quoted title,
+        "X, which the UN called the “secret police,” its director Y", leaves a verb outside
+        quotation marks)."""
+        before = [t.text for t in sentence if t.i < verb.i]
+        curly = before.count("“") > before.count("”")
+        return curly or before.count('"') % 2 == 1
 
     def _end_token(self, mention: Mention) -> int:
         span = self.index.doc.char_span(mention.start, mention.end, alignment_mode="expand")
@@ -337,26 +744,23 @@ class SweepFinder:
         )
 
     def _sanction(
-        self, party: Party, said: tuple[Authority, str], verb: Token, sentence: Span
+        self,
+        party: Party,
+        said: tuple[Authority, str],
+        verb: Token,
+        sentence: Span,
+        rule: str = "sweep:designation",
+        dated: tuple[str, str] | None = None,
     ) -> Link:
-        authority, written = said
-        start, end = _span([party], verb)
-        link = Link(
-            "sanction",
-            "Sanction",
-            "sweep:designation",
-            {"entity": party},
-            self.rules.designation_confidence,
-            start,
-            end,
+        return self.finder.sanction_link(
+            party,
+            Designator(*said),
+            verb,
             sentence,
+            rule=rule,
+            confidence=self.rules.designation_confidence,
+            dated=dated or self.finder.designation_date(verb, sentence),
         )
-        link.add("authority", authority.name, written)
-        link.add("country", authority.country)
-        dated = self.finder.designation_date(verb, sentence)
-        if dated is not None:
-            link.add("startDate", dated[0], dated[1])
-        return link
 
     # -- "These include:" and list items -----------------------------------------------------
 

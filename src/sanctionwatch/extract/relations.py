@@ -48,6 +48,7 @@ RELATION_KINDS = (
     "nationality",
     "shared_address",
     "sanction",
+    "delisting",
     "joint_venture",
     "front",
     "unknown",
@@ -81,8 +82,13 @@ def extractor_version(rules: RelationRules | None = None) -> str:
     return f"{CODE_VERSION}+{hashlib.sha1(full.encode('utf-8')).hexdigest()[:16]}"
 
 
-EXTRACTOR_VERSION = extractor_version()
-"""Version the pipeline records per document; a change re-runs relation extraction."""
+def __getattr__(name: str) -> str:
+    """``EXTRACTOR_VERSION``: the version the pipeline records per document (a change re-runs
+    relation extraction). Computed on first use, so importing this module reads no rules file;
+    both files are read once per process (``default_rules``, ``default_sweep_rules``)."""
+    if name == "EXTRACTOR_VERSION":
+        return extractor_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _digest(*parts: str) -> str:
