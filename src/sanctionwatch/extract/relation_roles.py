@@ -77,6 +77,7 @@ class RoleRules:
     membership_heads: frozenset[str]
     affiliation_words: frozenset[str]
     affiliation_preps: frozenset[str]
+    denial_verbs: frozenset[str]
     person_preps: frozenset[str]
     membership_confidence: float
     person_of_confidence: float
@@ -152,6 +153,7 @@ def parse_role_rules(path: Path, data: Any) -> RoleRules:
         membership_heads=_words(path, mem, "membership", "organisation_heads"),
         affiliation_words=_words(path, mem, "membership", "affiliation_words"),
         affiliation_preps=_words(path, mem, "membership", "affiliation_preps"),
+        denial_verbs=_words(path, mem, "membership", "denial_verbs"),
         person_preps=_words(path, mem, "membership", "person_preps"),
         membership_confidence=_confidence(path, mem, "membership", "confidence"),
         person_of_confidence=_confidence(path, mem, "membership", "person_of_confidence"),
@@ -644,6 +646,8 @@ class RoleFinder:
         for token in sentence:
             if token.lower_ not in self.rules.affiliation_words or token.pos_ == "NOUN":
                 continue
+            if self._denied(token):
+                continue  # "X is not / no longer affiliated with Y", "X denied being ..."
             orgs = [
                 party
                 for _, obj in prep_objects(token, self.rules.affiliation_preps)
@@ -656,6 +660,25 @@ class RoleFinder:
             shape = self._shape("membership", self.rules.membership_confidence, "affiliate")
             pairs = [(member, org) for member in members for org in orgs]
             yield from self.finder._links(shape, "roles:affiliated", pairs, token, sentence)
+
+    def _denied(self, token: Token) -> bool:
+        """Is the clause of ``token`` negated ("not", "never", "no longer") or the
+        complement of a denial ("denied being affiliated")?"""
+        current = token
+        for _ in range(3):
+            if any(child.dep_ == "neg" for child in current.children):
+                return True
+            if any(
+                child.dep_ == "advmod" and any(g.dep_ == "neg" for g in child.children)
+                for child in current.children
+            ):
+                return True
+            if current is not token and current.lemma_.lower() in self.rules.denial_verbs:
+                return True
+            if current.dep_ not in ("xcomp", "ccomp", "acomp", "attr"):
+                return False
+            current = current.head
+        return False
 
     @staticmethod
     def _affiliation_holders(token: Token) -> list[Token]:
