@@ -241,6 +241,24 @@ def test_citizen_of_and_held_citizenship(nlp: Language) -> None:
     assert _countries(nlp, "Boris Kuznetsov travelled on a forged Cypriot passport.") == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Boris Kuznetsov renounced his Cypriot citizenship in 2019.",
+        "Igor Volkov was stripped of his Belarusian citizenship last year.",
+        "Oleg Petrov gave up his Russian citizenship before the deal.",
+        "Pavel Orlov applied for Cypriot citizenship through his lawyer.",
+    ],
+)
+def test_a_citizenship_given_up_or_sought_states_no_nationality(nlp: Language, text: str) -> None:
+    assert _countries(nlp, text) == set()
+
+
+def test_a_passport_used_or_kept_still_states_the_nationality(nlp: Language) -> None:
+    text = "Boris Kuznetsov travelled to Singapore on his Cypriot passport."
+    assert _countries(nlp, text) == {("Boris Kuznetsov", "Cyprus")}
+
+
 # ---------------------------------------------------------------- counted groups
 
 

@@ -374,7 +374,7 @@ class NationalityFinder:
             if any(t.lower_ in self.rules.hedge_words for t in noun.lefts):
                 continue
             countries = self._modifiers(noun)
-            if not countries:
+            if not countries or self._given_up(noun):
                 continue
             verb = noun.head
             holders: list[Token] = []
@@ -388,6 +388,16 @@ class NationalityFinder:
                     span = sentence.doc[where.start : noun.i + 1]
                     original = span.text
                     yield _Found(self._fact(person, code, where, noun, sentence, original), noun)
+
+    def _given_up(self, noun: Token) -> bool:
+        """ "X renounced his Russian citizenship", "was stripped of", "gave up": a
+        nationality lost, sought or refused is none the person holds."""
+        verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+        if verb.pos_ not in ("VERB", "AUX"):
+            return False
+        lemma = verb.lemma_.lower()
+        particles = [f"{lemma} {c.lower_}" for c in children(verb, "prt")]
+        return lemma in self.rules.loss_verbs or any(p in self.rules.loss_verbs for p in particles)
 
     # -- "a firm controlled by North Korea's military", "a Chinese-owned firm" ------------
 

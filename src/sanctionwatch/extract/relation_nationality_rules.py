@@ -33,6 +33,7 @@ class NationalityRules:
     citizenship_nouns: frozenset[str]
     holding_verbs: frozenset[str]
     hedge_words: frozenset[str]
+    loss_verbs: frozenset[str]
     of_nouns: frozenset[str]
     control_verbs: frozenset[str]
     control_hyphens: frozenset[str]
@@ -114,6 +115,7 @@ def parse_nationality_rules(path: Path, data: Any) -> NationalityRules:
         citizenship_nouns=_words(path, data, "citizenship_nouns"),
         holding_verbs=_words(path, data, "holding_verbs"),
         hedge_words=_words(path, data, "hedge_words"),
+        loss_verbs=_words(path, data, "loss_verbs"),
         of_nouns=_words(path, data, "of_nouns"),
         control_verbs=_words(path, data, "control_verbs"),
         control_hyphens=_words(path, data, "control_hyphens"),
