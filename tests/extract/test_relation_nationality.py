@@ -188,6 +188,26 @@ def test_a_state_office_or_a_detached_demonym_states_no_nationality(
     assert _countries(nlp, text) == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zhang Wei, a China scholar at the institute, said the rules were weak.",
+        "Oleg Petrov is a Russia researcher.",
+        "Vietnam researcher Nguyen Van Long wrote the report.",
+    ],
+)
+def test_a_country_name_before_a_noun_of_study_is_the_topic(nlp: Language, text: str) -> None:
+    assert _countries(nlp, text) == set()
+
+
+def test_a_demonym_or_an_abbreviation_before_a_noun_of_study_is_a_nationality(
+    nlp: Language,
+) -> None:
+    assert _countries(nlp, "Zhang Wei, a Chinese scholar, spoke.") == {("Zhang Wei", "China")}
+    text = "Oleg Petrov, a U.S. researcher, spoke."
+    assert _countries(nlp, text) == {("Oleg Petrov", "United States")}
+
+
 def test_a_plural_noun_distributes_over_the_names_a_singular_does_not(nlp: Language) -> None:
     plural = _countries(
         nlp, "Police arrested Chinese businessmen Wang Lei and Zhou Min at the port."

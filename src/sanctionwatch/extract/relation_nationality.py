@@ -197,7 +197,7 @@ class NationalityFinder:
                 continue
             noun, code, where = found
             party = Party.of(mention)
-            if not self._noun_fits(noun, party):
+            if not self._noun_fits(noun, party) or self._topical(noun, where):
                 continue
             parties = [party]
             if self._plural(noun):
@@ -321,9 +321,20 @@ class NationalityFinder:
                 continue
             for member in conjuncts(child):
                 demonym = self.demonym(member)
-                if demonym is not None:
+                if demonym is not None and not self._topical(noun, demonym[1]):
                     found.setdefault(*demonym)
         return list(found.items())
+
+    def _topical(self, noun: Token, where: Span) -> bool:
+        """ "a China scholar", "a Russia researcher": a country's name (not its demonym, not
+        an abbreviation like "U.S.") before a noun of study says what the person studies."""
+        if where.root.ent_type_ != "GPE" or not self.rules.topic_nouns & {
+            noun.lower_,
+            noun.lemma_.lower(),
+        }:
+            return False
+        letters = [c for c in where.text if c.isalpha()]
+        return not (all(c.isupper() for c in letters) and len(letters) <= 4)
 
     def _holders(self, noun: Token) -> list[Party]:
         """Who a descriptor noun is said of: its apposition (of it or of a coordinated

@@ -28,6 +28,7 @@ class NationalityRules:
     not_countries: frozenset[str]
     person_nouns: frozenset[str]
     organisation_nouns: frozenset[str]
+    topic_nouns: frozenset[str]
     descriptor_hedges: frozenset[str]
     state_body_heads: frozenset[str]
     citizenship_nouns: frozenset[str]
@@ -110,6 +111,7 @@ def parse_nationality_rules(path: Path, data: Any) -> NationalityRules:
         not_countries=_words(path, data, "not_countries"),
         person_nouns=_words(path, data, "person_nouns"),
         organisation_nouns=_words(path, data, "organisation_nouns"),
+        topic_nouns=_words(path, data, "topic_nouns"),
         descriptor_hedges=_words(path, data, "descriptor_hedges"),
         state_body_heads=_words(path, data, "state_body_heads"),
         citizenship_nouns=_words(path, data, "citizenship_nouns"),
