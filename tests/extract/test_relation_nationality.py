@@ -306,6 +306,18 @@ def test_a_counted_group_binds_nobody_when_the_count_differs(nlp: Language) -> N
     assert _countries(nlp, text) == set()
 
 
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Prosecutor Igor Volkov and judge Pavel Orlov said the evidence was strong.",
+        "Igor Volkov, who led the inquiry, told reporters that Pavel Orlov agreed.",
+    ],
+)
+def test_a_counted_group_binds_nobody_who_speaks_about_it(nlp: Language, later: str) -> None:
+    text = f"Police detained two North Koreans at the port. {later}"
+    assert _countries(nlp, text) == set()
+
+
 # ---------------------------------------------------------------- companies
 
 

@@ -51,6 +51,7 @@ from sanctionwatch.extract.relation_parse import (
     passive_subjects,
     prep_objects,
 )
+from sanctionwatch.extract.relation_roles import default_role_rules, speaks
 from sanctionwatch.extract.relation_sweeps import default_sweep_rules
 from sanctionwatch.extract.types import Mention
 
@@ -79,6 +80,7 @@ class NationalityFinder:
         self.rules = rules or default_nationality_rules()
         self._listed_verbs = finder.rules.listed_verbs
         self._sweeps = default_sweep_rules()
+        self._speech_verbs = default_role_rules().speech_verbs
         self._starts = [mention.start for mention in finder.index.ordered]
         self._sentence_tokens: tuple[int, list[Token]] = (-1, [])
         self._descriptor_nouns = self.rules.person_nouns | self.rules.organisation_nouns
@@ -715,12 +717,17 @@ class NationalityFinder:
                 return (people if len(people) == count else []), later
         return [], sentence
 
-    @staticmethod
-    def _people(mentions: Iterable[Mention]) -> list[Party]:
+    def _people(self, mentions: Iterable[Mention]) -> list[Party]:
+        """The people named, or none when one of them speaks: "two North Koreans were
+        held; prosecutor X and judge Y said ..." names who comments, not who was held."""
         found: dict[str, Party] = {}
         for mention in mentions:
-            if mention.schema == "Person":
-                found.setdefault(mention.entity_id, Party.of(mention))
+            if mention.schema != "Person":
+                continue
+            span = self._span(mention)
+            if span is not None and speaks(span.root, self._speech_verbs):
+                return []
+            found.setdefault(mention.entity_id, Party.of(mention))
         return list(found.values())
 
     # -- helpers ---------------------------------------------------------------------------

@@ -192,6 +192,19 @@ def organisation_head(name: str) -> str:
     return words[-1] if words else ""
 
 
+def speaks(token: Token, verbs: frozenset[str]) -> bool:
+    """Is the name headed by ``token`` (or the list it is part of) the subject of one of
+    the speech ``verbs``: "X said", "X and Y told reporters"?"""
+    current = token
+    for _ in range(3):
+        if current.dep_ == "nsubj" and current.head.lemma_.lower() in verbs:
+            return True
+        if current.dep_ not in ("appos", "conj", "compound"):
+            return False
+        current = current.head
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class _Title:
     """A title phrase read around a name: its kind, the organisation and the role text."""
@@ -625,19 +638,9 @@ class RoleFinder:
             return None
         mention = next(iter(people.values()))
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None or not self._speaks(span.root):
+        if span is None or not speaks(span.root, self.rules.speech_verbs):
             return None
         return Party.of(mention)
-
-    def _speaks(self, token: Token) -> bool:
-        current = token
-        for _ in range(3):
-            if current.dep_ == "nsubj" and current.head.lemma_.lower() in self.rules.speech_verbs:
-                return True
-            if current.dep_ not in ("appos", "conj", "compound"):
-                return False
-            current = current.head
-        return False
 
     # -- membership ------------------------------------------------------------------------
 
