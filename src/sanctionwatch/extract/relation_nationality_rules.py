@@ -29,7 +29,6 @@ class NationalityRules:
     person_nouns: frozenset[str]
     organisation_nouns: frozenset[str]
     topic_nouns: frozenset[str]
-    descriptor_hedges: frozenset[str]
     state_body_heads: frozenset[str]
     citizenship_nouns: frozenset[str]
     holding_verbs: frozenset[str]
@@ -112,7 +111,6 @@ def parse_nationality_rules(path: Path, data: Any) -> NationalityRules:
         person_nouns=_words(path, data, "person_nouns"),
         organisation_nouns=_words(path, data, "organisation_nouns"),
         topic_nouns=_words(path, data, "topic_nouns"),
-        descriptor_hedges=_words(path, data, "descriptor_hedges"),
         state_body_heads=_words(path, data, "state_body_heads"),
         citizenship_nouns=_words(path, data, "citizenship_nouns"),
         holding_verbs=_words(path, data, "holding_verbs"),
