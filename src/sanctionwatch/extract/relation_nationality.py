@@ -32,8 +32,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from sanctionwatch.extract.entity_spans import country_code as _cached_country_code
-from sanctionwatch.extract.relation_finders import Fact, Link, SentenceFinder, country_of_place
+from sanctionwatch.extract.relation_finders import (
+    Fact,
+    Link,
+    SentenceFinder,
+    country_code,
+    country_of_place,
+)
 from sanctionwatch.extract.relation_nationality_rules import (
     NationalityRules,
     default_nationality_rules,
@@ -158,9 +163,9 @@ class NationalityFinder:
         cleaned = text.strip().removesuffix("’s").removesuffix("'s").strip()
         if not cleaned or cleaned.lower() in self.rules.ambiguous_demonyms:
             return None
-        code = _country(cleaned)
+        code = country_code(cleaned)
         if code is None and cleaned.endswith("s"):
-            code = _country(cleaned[:-1])  # "North Koreans"
+            code = country_code(cleaned[:-1])  # "North Koreans"
         if code is None or len(code) != 2 or code in self.rules.not_countries:
             return None
         return code
@@ -786,10 +791,6 @@ def _alone(token: Token) -> list[Token]:
 
 def _one(token: Token) -> Span:
     return token.doc[token.i : token.i + 1]
-
-
-def _country(text: str) -> str | None:
-    return _cached_country_code(text) if text[:1].isupper() else None
 
 
 def _digits(text: str) -> int | None:
