@@ -182,9 +182,7 @@ class NationalityFinder:
         first = token.i
         while first > 0 and doc[first].ent_iob_ == "I":
             first -= 1  # the entity's first word, without scanning every entity of the doc
-        span = doc[first : token.i + 1]
-        while len(span) > 1 and span[0].lower_ in _ARTICLES:
-            span = span[1:]
+        span = _without_articles(doc[first : token.i + 1])
         code = self.country(span.text)
         if code is None:
             return None
@@ -433,7 +431,7 @@ class NationalityFinder:
                     continue
                 for party in self._controlled_parties(verb):
                     for code, where in countries:
-                        original = f"{verb.text} by {self._phrase(agent)}"
+                        original = f"{verb.text} by {_phrase_span(agent).text}"
                         fact = self._fact(party, code, where, verb, sentence, original)
                         fact.confidence = self.rules.control_confidence
                         yield _Found(fact, verb)
@@ -451,10 +449,7 @@ class NationalityFinder:
     def _poss_country(self, token: Token) -> tuple[str, Span] | None:
         if token.ent_type_ not in _COUNTRY_ENTS:
             return None
-        doc = token.doc
-        span = doc[token.left_edge.i : token.i + 1]
-        while len(span) > 1 and span[0].lower_ in _ARTICLES:
-            span = span[1:]
+        span = _phrase_span(token)
         code = country_of_place(span.text)
         if code is None or code in self.rules.not_countries:
             return None
@@ -555,7 +550,7 @@ class NationalityFinder:
                         continue
                     found = self._modifiers(target) or [d for d in [self.demonym(target)] if d]
                     for code, where in found:
-                        original = f"{_LISTED_PREFIX} {self._phrase(target)}"
+                        original = f"{_LISTED_PREFIX} {_phrase_span(target).text}"
                         fact = self._fact(party, code, where, verb, sentence, original)
                         self._listed(fact)
                         yield _Found(fact, verb)
@@ -750,13 +745,6 @@ class NationalityFinder:
     def _state_body(self, party: Party) -> bool:
         return self.rules.is_state_body(party.name, party.schema)
 
-    @staticmethod
-    def _phrase(token: Token) -> str:
-        span = token.doc[token.left_edge.i : token.i + 1]
-        while len(span) > 1 and span[0].lower_ in _ARTICLES:
-            span = span[1:]
-        return span.text
-
     def _fact(
         self,
         party: Party,
@@ -787,6 +775,18 @@ class NationalityFinder:
 
 def _alone(token: Token) -> list[Token]:
     return [token]
+
+
+def _without_articles(span: Span) -> Span:
+    """ "the North Korean" -> "North Korean" (one word always stays)."""
+    while len(span) > 1 and span[0].lower_ in _ARTICLES:
+        span = span[1:]
+    return span
+
+
+def _phrase_span(token: Token) -> Span:
+    """The words ``token`` heads up to itself, without leading articles."""
+    return _without_articles(token.doc[token.left_edge.i : token.i + 1])
 
 
 def _one(token: Token) -> Span:
