@@ -54,6 +54,8 @@ _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _DETERMINERS = frozenset({"a", "an", "the"})
 _PHRASE_ENDS = frozenset({",", ".", ";", ")", ":", "—", "–"})
 _TITLE_KINDS = ("directorship", "employment", "membership")
+_ASSOCIATE_MODIFIERS = frozenset({"close", "business", "longtime", "long-time", "trusted"})
+"""Words between a possessive and "associate" besides title modifiers ("Kim's close ...")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +234,7 @@ class RoleFinder:
         self._vocabulary = self._title_vocabulary()
         self._starts = [mention.start for mention in self.index.ordered]
         self._associate_heads = frozenset(w.split()[-1] for w in self.rules.associate_words)
+        self._associate_modifiers = self.rules.title_modifiers | _ASSOCIATE_MODIFIERS
         self._sentences: Sequence[Span] = ()
         self._cached: tuple[int, list[Mention]] = (-1, [])
         self._position = 0
@@ -852,13 +855,7 @@ class RoleFinder:
     def _owner_before(self, token: Token, sentence: Span) -> Party | None:
         doc = sentence.doc
         index = token.i - 1
-        while index > sentence.start and doc[index].lower_ in self.rules.title_modifiers | {
-            "close",
-            "business",
-            "longtime",
-            "long-time",
-            "trusted",
-        }:
+        while index > sentence.start and doc[index].lower_ in self._associate_modifiers:
             index -= 1
         if index <= sentence.start or doc[index].text not in _POSSESSIVE:
             return None
