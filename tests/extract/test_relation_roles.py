@@ -432,6 +432,10 @@ def test_workers_at_a_company_are_its_employees(nlp: Language) -> None:
         (f"{BUILDER} and {SHIPPING} share a yard, manager {RI} said.", set()),
         (f"Reporters saw welders in the yard, manager {RI} said.", set()),
         (f"Reporters saw welders at the {MINISTRY} yard, manager {RI} said.", set()),
+        (f"After {BUILDER} collapsed, creditors blamed former manager {RI}.", {(RI, BUILDER)}),
+        (f"Police raided {BUILDER} and questioned rival manager {RI}.", set()),
+        (f"{BUILDER} lost the case, and the judge praised the manager {RI}.", set()),
+        (f"{BUILDER} competes with a firm whose manager {RI} is new.", set()),
     ],
 )
 def test_a_bare_company_title_is_held_at_the_one_company_named_before(

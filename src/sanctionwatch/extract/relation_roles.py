@@ -497,7 +497,7 @@ class RoleFinder:
         while phrase and phrase not in self.rules.bare_titles:
             words = words[1:]
             phrase = normalise_phrase(" ".join(t.text for t in words))
-        if not words or (index >= sentence.start and doc[index].lower_ in _DETERMINERS):
+        if not words or self._modified_title(words[0], sentence):
             return None
         companies = {
             m.entity_id: m
@@ -509,6 +509,22 @@ class RoleFinder:
         org = Party.of(next(iter(companies.values())))
         kind = self.title_kind(phrase) or "employment"
         return _Title(kind, org, True, phrase, words[-1])
+
+    def _modified_title(self, first: Token, sentence: Span) -> bool:
+        """Is a bare title part of a longer noun phrase: "the director X", "a rival
+        director X"? Title modifiers ("former manager X") may stand before it."""
+        if first.lower_ in _DETERMINERS:
+            return True  # normalise_phrase drops it: "the director" reads as "director"
+        doc = sentence.doc
+        index = first.i - 1
+        while index >= sentence.start and doc[index].lower_ in self.rules.title_modifiers:
+            index -= 1
+        if index < sentence.start:
+            return False
+        word = doc[index]
+        return word.lower_ in _DETERMINERS or (
+            word.is_lower and word.pos_ in ("ADJ", "NOUN", "DET", "PRON")
+        )
 
     def _mentions_in(self, sentence: Span) -> list[Mention]:
         """Each mention in ``sentence`` once, in order (cached for the sentence at hand)."""
