@@ -188,6 +188,26 @@ def test_a_state_office_or_a_detached_demonym_states_no_nationality(
     assert _countries(nlp, text) == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zhang Wei, a China scholar at the institute, said the rules were weak.",
+        "Oleg Petrov is a Russia researcher.",
+        "Vietnam researcher Nguyen Van Long wrote the report.",
+    ],
+)
+def test_a_country_name_before_a_noun_of_study_is_the_topic(nlp: Language, text: str) -> None:
+    assert _countries(nlp, text) == set()
+
+
+def test_a_demonym_or_an_abbreviation_before_a_noun_of_study_is_a_nationality(
+    nlp: Language,
+) -> None:
+    assert _countries(nlp, "Zhang Wei, a Chinese scholar, spoke.") == {("Zhang Wei", "China")}
+    text = "Oleg Petrov, a U.S. researcher, spoke."
+    assert _countries(nlp, text) == {("Oleg Petrov", "United States")}
+
+
 def test_a_plural_noun_distributes_over_the_names_a_singular_does_not(nlp: Language) -> None:
     plural = _countries(
         nlp, "Police arrested Chinese businessmen Wang Lei and Zhou Min at the port."
@@ -241,6 +261,24 @@ def test_citizen_of_and_held_citizenship(nlp: Language) -> None:
     assert _countries(nlp, "Boris Kuznetsov travelled on a forged Cypriot passport.") == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Boris Kuznetsov renounced his Cypriot citizenship in 2019.",
+        "Igor Volkov was stripped of his Belarusian citizenship last year.",
+        "Oleg Petrov gave up his Russian citizenship before the deal.",
+        "Pavel Orlov applied for Cypriot citizenship through his lawyer.",
+    ],
+)
+def test_a_citizenship_given_up_or_sought_states_no_nationality(nlp: Language, text: str) -> None:
+    assert _countries(nlp, text) == set()
+
+
+def test_a_passport_used_or_kept_still_states_the_nationality(nlp: Language) -> None:
+    text = "Boris Kuznetsov travelled to Singapore on his Cypriot passport."
+    assert _countries(nlp, text) == {("Boris Kuznetsov", "Cyprus")}
+
+
 # ---------------------------------------------------------------- counted groups
 
 
@@ -265,6 +303,18 @@ def test_a_counted_group_binds_nobody_when_the_count_differs(nlp: Language) -> N
         "OFAC designated two North Koreans last week. "
         "The order names Kim Se Il, Pak Jin Hyok and Ri Chol Ho."
     )
+    assert _countries(nlp, text) == set()
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Prosecutor Igor Volkov and judge Pavel Orlov said the evidence was strong.",
+        "Igor Volkov, who led the inquiry, told reporters that Pavel Orlov agreed.",
+    ],
+)
+def test_a_counted_group_binds_nobody_who_speaks_about_it(nlp: Language, later: str) -> None:
+    text = f"Police detained two North Koreans at the port. {later}"
     assert _countries(nlp, text) == set()
 
 

@@ -258,6 +258,21 @@ def test_party_affiliations_and_titles_are_memberships(nlp: Language, text: str)
     assert {row.schema for row in rows if row.kind == "membership"} == {"Membership"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{RI}, who is not affiliated with the {PARTY}, ran the account.",
+        f"{RI} is no longer affiliated with {SHIPPING}, the filing says.",
+        f"{RI} denied being affiliated with the {PARTY}.",
+        f"{RI} was never affiliated to {SHIPPING}.",
+    ],
+)
+def test_a_negated_or_denied_affiliation_is_no_membership(nlp: Language, text: str) -> None:
+    rows = _rows(nlp, text)
+    assert _links(rows, "membership") == set()
+    assert _links(rows, "employment") == set()
+
+
 def test_a_soldier_of_an_army_is_a_member_and_of_a_bureau_an_employee(nlp: Language) -> None:
     rows = _rows(nlp, f"Colonel {RI} of the {ARMY} met engineer {PAK} of the {BUREAU}.")
     assert _links(rows, "membership") == {(RI, ARMY)}
@@ -417,6 +432,10 @@ def test_workers_at_a_company_are_its_employees(nlp: Language) -> None:
         (f"{BUILDER} and {SHIPPING} share a yard, manager {RI} said.", set()),
         (f"Reporters saw welders in the yard, manager {RI} said.", set()),
         (f"Reporters saw welders at the {MINISTRY} yard, manager {RI} said.", set()),
+        (f"After {BUILDER} collapsed, creditors blamed former manager {RI}.", {(RI, BUILDER)}),
+        (f"Police raided {BUILDER} and questioned rival manager {RI}.", set()),
+        (f"{BUILDER} lost the case, and the judge praised the manager {RI}.", set()),
+        (f"{BUILDER} competes with a firm whose manager {RI} is new.", set()),
     ],
 )
 def test_a_bare_company_title_is_held_at_the_one_company_named_before(

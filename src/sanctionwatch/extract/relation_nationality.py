@@ -32,8 +32,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from sanctionwatch.extract.entity_spans import country_code as _cached_country_code
-from sanctionwatch.extract.relation_finders import Fact, Link, SentenceFinder, country_of_place
+from sanctionwatch.extract.relation_finders import (
+    Fact,
+    Link,
+    SentenceFinder,
+    country_code,
+    country_of_place,
+)
 from sanctionwatch.extract.relation_nationality_rules import (
     NationalityRules,
     default_nationality_rules,
@@ -51,6 +56,7 @@ from sanctionwatch.extract.relation_parse import (
     passive_subjects,
     prep_objects,
 )
+from sanctionwatch.extract.relation_roles import default_role_rules, speaks
 from sanctionwatch.extract.relation_sweeps import default_sweep_rules
 from sanctionwatch.extract.types import Mention
 
@@ -79,6 +85,7 @@ class NationalityFinder:
         self.rules = rules or default_nationality_rules()
         self._listed_verbs = finder.rules.listed_verbs
         self._sweeps = default_sweep_rules()
+        self._speech_verbs = default_role_rules().speech_verbs
         self._starts = [mention.start for mention in finder.index.ordered]
         self._sentence_tokens: tuple[int, list[Token]] = (-1, [])
         self._descriptor_nouns = self.rules.person_nouns | self.rules.organisation_nouns
@@ -156,9 +163,9 @@ class NationalityFinder:
         cleaned = text.strip().removesuffix("’s").removesuffix("'s").strip()
         if not cleaned or cleaned.lower() in self.rules.ambiguous_demonyms:
             return None
-        code = _country(cleaned)
+        code = country_code(cleaned)
         if code is None and cleaned.endswith("s"):
-            code = _country(cleaned[:-1])  # "North Koreans"
+            code = country_code(cleaned[:-1])  # "North Koreans"
         if code is None or len(code) != 2 or code in self.rules.not_countries:
             return None
         return code
@@ -175,9 +182,7 @@ class NationalityFinder:
         first = token.i
         while first > 0 and doc[first].ent_iob_ == "I":
             first -= 1  # the entity's first word, without scanning every entity of the doc
-        span = doc[first : token.i + 1]
-        while len(span) > 1 and span[0].lower_ in _ARTICLES:
-            span = span[1:]
+        span = _without_articles(doc[first : token.i + 1])
         code = self.country(span.text)
         if code is None:
             return None
@@ -197,7 +202,7 @@ class NationalityFinder:
                 continue
             noun, code, where = found
             party = Party.of(mention)
-            if not self._noun_fits(noun, party):
+            if not self._noun_fits(noun, party) or self._topical(noun, where):
                 continue
             parties = [party]
             if self._plural(noun):
@@ -312,7 +317,7 @@ class NationalityFinder:
 
     def _modifiers(self, noun: Token) -> list[tuple[str, Span]]:
         """Demonyms among a noun's left modifiers, unless hedged ("nominally a Chinese firm")."""
-        hedges = self.rules.descriptor_hedges
+        hedges = self._sweeps.hedge_words  # one list with the sentence rules' descriptors
         if any(t.lower_ in hedges for t in (*noun.children, *noun.head.children) if t.i < noun.i):
             return []
         found: dict[str, Span] = {}
@@ -321,9 +326,20 @@ class NationalityFinder:
                 continue
             for member in conjuncts(child):
                 demonym = self.demonym(member)
-                if demonym is not None:
+                if demonym is not None and not self._topical(noun, demonym[1]):
                     found.setdefault(*demonym)
         return list(found.items())
+
+    def _topical(self, noun: Token, where: Span) -> bool:
+        """ "a China scholar", "a Russia researcher": a country's name (not its demonym, not
+        an abbreviation like "U.S.") before a noun of study says what the person studies."""
+        if where.root.ent_type_ != "GPE" or not self.rules.topic_nouns & {
+            noun.lower_,
+            noun.lemma_.lower(),
+        }:
+            return False
+        letters = [c for c in where.text if c.isalpha()]
+        return not (all(c.isupper() for c in letters) and len(letters) <= 4)
 
     def _holders(self, noun: Token) -> list[Party]:
         """Who a descriptor noun is said of: its apposition (of it or of a coordinated
@@ -374,7 +390,7 @@ class NationalityFinder:
             if any(t.lower_ in self.rules.hedge_words for t in noun.lefts):
                 continue
             countries = self._modifiers(noun)
-            if not countries:
+            if not countries or self._given_up(noun):
                 continue
             verb = noun.head
             holders: list[Token] = []
@@ -388,6 +404,16 @@ class NationalityFinder:
                     span = sentence.doc[where.start : noun.i + 1]
                     original = span.text
                     yield _Found(self._fact(person, code, where, noun, sentence, original), noun)
+
+    def _given_up(self, noun: Token) -> bool:
+        """ "X renounced his Russian citizenship", "was stripped of", "gave up": a
+        nationality lost, sought or refused is none the person holds."""
+        verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+        if verb.pos_ not in ("VERB", "AUX"):
+            return False
+        lemma = verb.lemma_.lower()
+        particles = [f"{lemma} {c.lower_}" for c in children(verb, "prt")]
+        return lemma in self.rules.loss_verbs or any(p in self.rules.loss_verbs for p in particles)
 
     # -- "a firm controlled by North Korea's military", "a Chinese-owned firm" ------------
 
@@ -405,7 +431,7 @@ class NationalityFinder:
                     continue
                 for party in self._controlled_parties(verb):
                     for code, where in countries:
-                        original = f"{verb.text} by {self._phrase(agent)}"
+                        original = f"{verb.text} by {_phrase_span(agent).text}"
                         fact = self._fact(party, code, where, verb, sentence, original)
                         fact.confidence = self.rules.control_confidence
                         yield _Found(fact, verb)
@@ -423,10 +449,7 @@ class NationalityFinder:
     def _poss_country(self, token: Token) -> tuple[str, Span] | None:
         if token.ent_type_ not in _COUNTRY_ENTS:
             return None
-        doc = token.doc
-        span = doc[token.left_edge.i : token.i + 1]
-        while len(span) > 1 and span[0].lower_ in _ARTICLES:
-            span = span[1:]
+        span = _phrase_span(token)
         code = country_of_place(span.text)
         if code is None or code in self.rules.not_countries:
             return None
@@ -527,7 +550,7 @@ class NationalityFinder:
                         continue
                     found = self._modifiers(target) or [d for d in [self.demonym(target)] if d]
                     for code, where in found:
-                        original = f"{_LISTED_PREFIX} {self._phrase(target)}"
+                        original = f"{_LISTED_PREFIX} {_phrase_span(target).text}"
                         fact = self._fact(party, code, where, verb, sentence, original)
                         self._listed(fact)
                         yield _Found(fact, verb)
@@ -694,12 +717,17 @@ class NationalityFinder:
                 return (people if len(people) == count else []), later
         return [], sentence
 
-    @staticmethod
-    def _people(mentions: Iterable[Mention]) -> list[Party]:
+    def _people(self, mentions: Iterable[Mention]) -> list[Party]:
+        """The people named, or none when one of them speaks: "two North Koreans were
+        held; prosecutor X and judge Y said ..." names who comments, not who was held."""
         found: dict[str, Party] = {}
         for mention in mentions:
-            if mention.schema == "Person":
-                found.setdefault(mention.entity_id, Party.of(mention))
+            if mention.schema != "Person":
+                continue
+            span = self._span(mention)
+            if span is not None and speaks(span.root, self._speech_verbs):
+                return []
+            found.setdefault(mention.entity_id, Party.of(mention))
         return list(found.values())
 
     # -- helpers ---------------------------------------------------------------------------
@@ -716,13 +744,6 @@ class NationalityFinder:
 
     def _state_body(self, party: Party) -> bool:
         return self.rules.is_state_body(party.name, party.schema)
-
-    @staticmethod
-    def _phrase(token: Token) -> str:
-        span = token.doc[token.left_edge.i : token.i + 1]
-        while len(span) > 1 and span[0].lower_ in _ARTICLES:
-            span = span[1:]
-        return span.text
 
     def _fact(
         self,
@@ -756,12 +777,20 @@ def _alone(token: Token) -> list[Token]:
     return [token]
 
 
+def _without_articles(span: Span) -> Span:
+    """ "the North Korean" -> "North Korean" (one word always stays)."""
+    while len(span) > 1 and span[0].lower_ in _ARTICLES:
+        span = span[1:]
+    return span
+
+
+def _phrase_span(token: Token) -> Span:
+    """The words ``token`` heads up to itself, without leading articles."""
+    return _without_articles(token.doc[token.left_edge.i : token.i + 1])
+
+
 def _one(token: Token) -> Span:
     return token.doc[token.i : token.i + 1]
-
-
-def _country(text: str) -> str | None:
-    return _cached_country_code(text) if text[:1].isupper() else None
 
 
 def _digits(text: str) -> int | None:

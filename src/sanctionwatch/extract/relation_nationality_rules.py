@@ -28,11 +28,12 @@ class NationalityRules:
     not_countries: frozenset[str]
     person_nouns: frozenset[str]
     organisation_nouns: frozenset[str]
-    descriptor_hedges: frozenset[str]
+    topic_nouns: frozenset[str]
     state_body_heads: frozenset[str]
     citizenship_nouns: frozenset[str]
     holding_verbs: frozenset[str]
     hedge_words: frozenset[str]
+    loss_verbs: frozenset[str]
     of_nouns: frozenset[str]
     control_verbs: frozenset[str]
     control_hyphens: frozenset[str]
@@ -109,11 +110,12 @@ def parse_nationality_rules(path: Path, data: Any) -> NationalityRules:
         not_countries=_words(path, data, "not_countries"),
         person_nouns=_words(path, data, "person_nouns"),
         organisation_nouns=_words(path, data, "organisation_nouns"),
-        descriptor_hedges=_words(path, data, "descriptor_hedges"),
+        topic_nouns=_words(path, data, "topic_nouns"),
         state_body_heads=_words(path, data, "state_body_heads"),
         citizenship_nouns=_words(path, data, "citizenship_nouns"),
         holding_verbs=_words(path, data, "holding_verbs"),
         hedge_words=_words(path, data, "hedge_words"),
+        loss_verbs=_words(path, data, "loss_verbs"),
         of_nouns=_words(path, data, "of_nouns"),
         control_verbs=_words(path, data, "control_verbs"),
         control_hyphens=_words(path, data, "control_hyphens"),

@@ -54,6 +54,8 @@ _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _DETERMINERS = frozenset({"a", "an", "the"})
 _PHRASE_ENDS = frozenset({",", ".", ";", ")", ":", "—", "–"})
 _TITLE_KINDS = ("directorship", "employment", "membership")
+_ASSOCIATE_MODIFIERS = frozenset({"close", "business", "longtime", "long-time", "trusted"})
+"""Words between a possessive and "associate" besides title modifiers ("Kim's close ...")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,7 @@ class RoleRules:
     membership_heads: frozenset[str]
     affiliation_words: frozenset[str]
     affiliation_preps: frozenset[str]
+    denial_verbs: frozenset[str]
     person_preps: frozenset[str]
     membership_confidence: float
     person_of_confidence: float
@@ -152,6 +155,7 @@ def parse_role_rules(path: Path, data: Any) -> RoleRules:
         membership_heads=_words(path, mem, "membership", "organisation_heads"),
         affiliation_words=_words(path, mem, "membership", "affiliation_words"),
         affiliation_preps=_words(path, mem, "membership", "affiliation_preps"),
+        denial_verbs=_words(path, mem, "membership", "denial_verbs"),
         person_preps=_words(path, mem, "membership", "person_preps"),
         membership_confidence=_confidence(path, mem, "membership", "confidence"),
         person_of_confidence=_confidence(path, mem, "membership", "person_of_confidence"),
@@ -190,6 +194,19 @@ def organisation_head(name: str) -> str:
     return words[-1] if words else ""
 
 
+def speaks(token: Token, verbs: frozenset[str]) -> bool:
+    """Is the name headed by ``token`` (or the list it is part of) the subject of one of
+    the speech ``verbs``: "X said", "X and Y told reporters"?"""
+    current = token
+    for _ in range(3):
+        if current.dep_ == "nsubj" and current.head.lemma_.lower() in verbs:
+            return True
+        if current.dep_ not in ("appos", "conj", "compound"):
+            return False
+        current = current.head
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class _Title:
     """A title phrase read around a name: its kind, the organisation and the role text."""
@@ -217,6 +234,7 @@ class RoleFinder:
         self._vocabulary = self._title_vocabulary()
         self._starts = [mention.start for mention in self.index.ordered]
         self._associate_heads = frozenset(w.split()[-1] for w in self.rules.associate_words)
+        self._associate_modifiers = self.rules.title_modifiers | _ASSOCIATE_MODIFIERS
         self._sentences: Sequence[Span] = ()
         self._cached: tuple[int, list[Mention]] = (-1, [])
         self._position = 0
@@ -479,7 +497,7 @@ class RoleFinder:
         while phrase and phrase not in self.rules.bare_titles:
             words = words[1:]
             phrase = normalise_phrase(" ".join(t.text for t in words))
-        if not words or (index >= sentence.start and doc[index].lower_ in _DETERMINERS):
+        if not words or self._modified_title(words[0], sentence):
             return None
         companies = {
             m.entity_id: m
@@ -491,6 +509,22 @@ class RoleFinder:
         org = Party.of(next(iter(companies.values())))
         kind = self.title_kind(phrase) or "employment"
         return _Title(kind, org, True, phrase, words[-1])
+
+    def _modified_title(self, first: Token, sentence: Span) -> bool:
+        """Is a bare title part of a longer noun phrase: "the director X", "a rival
+        director X"? Title modifiers ("former manager X") may stand before it."""
+        if first.lower_ in _DETERMINERS:
+            return True  # normalise_phrase drops it: "the director" reads as "director"
+        doc = sentence.doc
+        index = first.i - 1
+        while index >= sentence.start and doc[index].lower_ in self.rules.title_modifiers:
+            index -= 1
+        if index < sentence.start:
+            return False
+        word = doc[index]
+        return word.lower_ in _DETERMINERS or (
+            word.is_lower and word.pos_ in ("ADJ", "NOUN", "DET", "PRON")
+        )
 
     def _mentions_in(self, sentence: Span) -> list[Mention]:
         """Each mention in ``sentence`` once, in order (cached for the sentence at hand)."""
@@ -623,19 +657,9 @@ class RoleFinder:
             return None
         mention = next(iter(people.values()))
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None or not self._speaks(span.root):
+        if span is None or not speaks(span.root, self.rules.speech_verbs):
             return None
         return Party.of(mention)
-
-    def _speaks(self, token: Token) -> bool:
-        current = token
-        for _ in range(3):
-            if current.dep_ == "nsubj" and current.head.lemma_.lower() in self.rules.speech_verbs:
-                return True
-            if current.dep_ not in ("appos", "conj", "compound"):
-                return False
-            current = current.head
-        return False
 
     # -- membership ------------------------------------------------------------------------
 
@@ -644,6 +668,8 @@ class RoleFinder:
         for token in sentence:
             if token.lower_ not in self.rules.affiliation_words or token.pos_ == "NOUN":
                 continue
+            if self._denied(token):
+                continue  # "X is not / no longer affiliated with Y", "X denied being ..."
             orgs = [
                 party
                 for _, obj in prep_objects(token, self.rules.affiliation_preps)
@@ -656,6 +682,25 @@ class RoleFinder:
             shape = self._shape("membership", self.rules.membership_confidence, "affiliate")
             pairs = [(member, org) for member in members for org in orgs]
             yield from self.finder._links(shape, "roles:affiliated", pairs, token, sentence)
+
+    def _denied(self, token: Token) -> bool:
+        """Is the clause of ``token`` negated ("not", "never", "no longer") or the
+        complement of a denial ("denied being affiliated")?"""
+        current = token
+        for _ in range(3):
+            if any(child.dep_ == "neg" for child in current.children):
+                return True
+            if any(
+                child.dep_ == "advmod" and any(g.dep_ == "neg" for g in child.children)
+                for child in current.children
+            ):
+                return True
+            if current is not token and current.lemma_.lower() in self.rules.denial_verbs:
+                return True
+            if current.dep_ not in ("xcomp", "ccomp", "acomp", "attr"):
+                return False
+            current = current.head
+        return False
 
     @staticmethod
     def _affiliation_holders(token: Token) -> list[Token]:
@@ -826,13 +871,7 @@ class RoleFinder:
     def _owner_before(self, token: Token, sentence: Span) -> Party | None:
         doc = sentence.doc
         index = token.i - 1
-        while index > sentence.start and doc[index].lower_ in self.rules.title_modifiers | {
-            "close",
-            "business",
-            "longtime",
-            "long-time",
-            "trusted",
-        }:
+        while index > sentence.start and doc[index].lower_ in self._associate_modifiers:
             index -= 1
         if index <= sentence.start or doc[index].text not in _POSSESSIVE:
             return None
