@@ -317,7 +317,7 @@ class NationalityFinder:
 
     def _modifiers(self, noun: Token) -> list[tuple[str, Span]]:
         """Demonyms among a noun's left modifiers, unless hedged ("nominally a Chinese firm")."""
-        hedges = self._sweeps.hedge_words  # one list with the sentence rules' descriptors
+        hedges = self.finder.rules.hedge_words  # the sentence rules' descriptor hedges
         if any(t.lower_ in hedges for t in (*noun.children, *noun.head.children) if t.i < noun.i):
             return []
         found: dict[str, Span] = {}
