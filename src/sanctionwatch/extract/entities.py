@@ -30,11 +30,22 @@ from sanctionwatch.extract.entity_spans import (
     credit_names,
     family_modifier,
     load_span_rules,
+    lower_case_head_end,
     national_prefix,
     split_span,
+    title_phrases,
+)
+from sanctionwatch.extract.entity_typing import (
+    TypingRules,
+    anaphora_antecedents,
+    authority_key,
+    business_subject,
+    load_typing_rules,
+    owns_business_noun,
+    subject_tokens,
 )
 from sanctionwatch.extract.ruler import RULE_SPANS, RuleComponent
-from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules
+from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules, name_head
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.statements import Statement
 
@@ -68,6 +79,7 @@ STORED_AS = {"Place": "Address", "LegalInstrument": "Document"}
 """How mention schemata without an FtM schema of their own are stored."""
 MAX_SENTENCE_CHARS = 1000
 POSSESSIVE = re.compile(r"(?:['’]s?|\s)+$")
+POSSESSIVE_INSIDE = re.compile(r"['’]s\s")
 EDGE_PUNCT = " \t\n\r,;:!?\"“”«»()[]{}'‘’*—–-•|/"
 WORD = re.compile(r"[^\W_]+(?:[.'’\-][^\W_]+)*\.?", re.UNICODE)
 LIST_BULLETS = frozenset("-•*–—·")
@@ -93,7 +105,8 @@ ROLE_STOPS = frozenset(
 def extractor_version(rules: EntityRules | None = None) -> str:
     """``origin_version`` of this extractor: code version plus rules-file version."""
     spans = load_span_rules().version
-    return f"{EXTRACTOR_VERSION}.r{(rules or load_entity_rules()).version}.s{spans}"
+    typing = load_typing_rules().version
+    return f"{EXTRACTOR_VERSION}.r{(rules or load_entity_rules()).version}.t{typing}.s{spans}"
 
 
 @dataclass(slots=True)
@@ -264,6 +277,14 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
             candidate.end = _drop_place_suffix(text, candidate.start, candidate.end, rules)
         if candidate.source == "model" and candidate.schema != "Place":
             candidate.end = _drop_junk_tail(text, candidate.start, candidate.end, rules)
+        if (
+            candidate.source == "model"
+            and candidate.schema == "Organization"
+            and not (POSSESSIVE_INSIDE.search(text, candidate.start, candidate.end))
+        ):
+            candidate.end = lower_case_head_end(
+                text, candidate.start, candidate.end, load_span_rules(), rules
+            )
     return _corrected_spans(text, [c for c in found if c.end > c.start], rules)
 
 
@@ -306,6 +327,9 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
             candidate.schema = "Organization"
     for piece in credit_names(text, span_rules):
         corrected.append(_Candidate(piece.start, piece.end, piece.schema, "rule:credit", 3, 3))
+    for piece in title_phrases(text, span_rules, rules):
+        source = "rule:title" if piece.title else "rule:title-holder"
+        corrected.append(_Candidate(piece.start, piece.end, piece.schema, source, 5, piece.score))
     return corrected
 
 
@@ -599,9 +623,13 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     loose = candidate.source == "model" or candidate.source.startswith("gazetteer")
     if loose and legal_form and len(words) > 1 and last[:1].isupper():
         candidate.schema, candidate.type_score = "Company", 5
-    head = rules.organisation_heads.get(last.casefold())
+    head = name_head(words, rules)
     if candidate.source == "model" and head and len(words) > 1:
         candidate.schema, candidate.type_score = head, 3
+    typing = load_typing_rules()
+    if candidate.source.startswith("gazetteer") and candidate.schema in typing.gazetteer_schemata:
+        # the lists call many firms LegalEntity; a head such as "Bureau" says otherwise
+        candidate.schema = head or typing.gazetteer_schemata[candidate.schema]
     place_head = " ".join(words[-2:]).casefold() in rules.place_heads
     place_head = place_head or last.casefold() in rules.place_heads
     if candidate.source == "model" and place_head and len(words) > 1 and last[:1].isupper():
@@ -884,6 +912,8 @@ class _Resolver:
         self._settle_schemata()
         self._acronyms()
         self._country_prefixed()
+        self._authority_aliases()
+        self._parenthesised_acronyms()
         self._near_duplicate_people()
         self._place_suffixes()
         self._short_forms()
@@ -995,6 +1025,39 @@ class _Resolver:
                     self.groups.union(index, target)
                     break
         self._object_of_head()
+
+    def _authority_aliases(self) -> None:
+        """ "Treasury" and "U.S. Treasury Department" on one page: the names a well-known
+        authority goes by (``entity_typing.yaml``) are one organisation."""
+        groups = load_typing_rules().authorities
+        first: dict[int, int] = {}
+        for index, candidate in enumerate(self.found):
+            if _family(candidate.schema) != "org":
+                continue
+            group = groups.get(authority_key(self.text(index)))
+            if group is None:
+                continue
+            if group in first:
+                self.groups.union(index, first[group])
+            else:
+                first[group] = index
+
+    def _parenthesised_acronyms(self) -> None:
+        """ "Korea Mining Development Trading Corporation (KOMID)": an acronym in brackets right
+        after a name, whose letters appear in the name in order, is that name's short form."""
+        text = _text(self.doc)
+        for index in range(1, len(self.found)):
+            name, short = self.found[index - 1], self.found[index]
+            acronym = self.text(index)
+            if _family(name.schema) != "org" or not _is_acronym(acronym):
+                continue
+            if not OPEN_BRACKET.fullmatch(text, name.end, short.start):
+                continue
+            if text[short.end : short.end + 1] != ")":
+                continue
+            if _letters_in_order(acronym.replace(".", ""), self.text(index - 1)):
+                short.schema = name.schema
+                self.groups.union(index, index - 1)
 
     def _object_of_head(self) -> None:
         """ "Treasury" after "U.S. Department of the Treasury": one capitalised word that ends
@@ -1129,6 +1192,19 @@ class _Resolver:
         return min(targets, key=lambda t: self.found[t].start)
 
 
+OPEN_BRACKET = re.compile(r"\s*\(\s*")
+
+
+def _letters_in_order(acronym: str, name: str) -> bool:
+    """ "KOMID" in "Korea Mining Development ...": the first letters match and every letter
+    of the acronym appears in the name in order."""
+    words = name.split()
+    if not words or words[0][:1].casefold() != acronym[:1].casefold():
+        return False
+    rest = iter(name.casefold())
+    return all(letter in rest for letter in acronym.casefold())
+
+
 def _canonical(resolver: _Resolver, members: list[int], rules: EntityRules) -> str:
     named = [resolver.found[index].canonical for index in members]
     if any(named):
@@ -1170,6 +1246,8 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
     rules = load_entity_rules()
     found = []
     for candidate in _select(_candidates(doc, rules)):
+        if candidate.source == "rule:title":
+            continue  # a portfolio inside a title ("... for Terrorism and Financial ...")
         typed = _type(doc, candidate, rules)
         text = _text(doc)[candidate.start : candidate.end]
         if typed is None or not typed.schema or _is_junk(text, typed, rules):
@@ -1179,6 +1257,8 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
         if _modifier_abbreviation(doc, typed):
             continue
         found.append(typed)
+    _type_from_evidence(doc, found, rules, load_typing_rules())
+    found = sorted([*found, *_bracketed_acronyms(_text(doc), found)], key=lambda c: c.start)
     found = _with_repeats(_text(doc), found)
     resolver = _Resolver(doc, found, rules)
     mentions: list[Mention] = []
@@ -1191,6 +1271,62 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
             mentions.append(_mention(doc, found[index], schema, entity_id, canonical))
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
+
+
+def _type_from_evidence(
+    doc: Doc, found: list[_Candidate], rules: EntityRules, typing: TypingRules
+) -> None:
+    """A name the model only guessed at is a company when the text treats it as one: the
+    subject of a business verb ("X hired ..."), the owner of a business noun ("X's
+    employees"), or the subject a later "The company ..." continues."""
+    antecedents = anaphora_antecedents(doc, typing)
+    for candidate in found:
+        if not _guessed(candidate, rules, _text(doc)):
+            continue
+        start, end = candidate.start, candidate.end
+        business = candidate.schema == "Organization" and business_subject(doc, start, end, typing)
+        anaphora = candidate.schema == "Organization" and any(
+            token in antecedents for token in subject_tokens(doc, start, end)
+        )
+        if business or anaphora or owns_business_noun(doc, start, end, typing):
+            # weaker than a head word: "Mansudae" stays with "Mansudae Art Studio"
+            candidate.schema, candidate.type_score = "Company", 2
+
+
+BRACKETED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,9})\)")
+
+
+def _bracketed_acronyms(text: str, found: list[_Candidate]) -> list[_Candidate]:
+    """ "Korea Mining Development Trading Corporation (KOMID)": the acronym in brackets after
+    an organisation's name is a mention of it, even where the model skipped it."""
+    taken = {c.start for c in found}
+    added = []
+    for candidate in found:
+        if _family(candidate.schema) != "org":
+            continue
+        match = BRACKETED_ACRONYM.match(text, candidate.end)
+        if match is None or match.start(1) in taken or not _is_acronym(match.group(1)):
+            continue
+        if _letters_in_order(match.group(1), text[candidate.start : candidate.end]):
+            added.append(
+                replace(candidate, start=match.start(1), end=match.end(1), source="rule:acronym")
+            )
+    return added
+
+
+def _guessed(candidate: _Candidate, rules: EntityRules, text: str) -> bool:
+    """Typed by the model alone: an organisation, a place in no known country, or a one-word
+    "person" that is no Korean family name."""
+    if candidate.type_score >= 3 or candidate.source != "model":
+        return False
+    name = text[candidate.start : candidate.end]
+    if candidate.schema == "Organization":
+        return _territory(name, rules)[1] == "unknown"
+    if candidate.schema == "Place":
+        return not candidate.country and _territory(name, rules)[1] == "unknown"
+    if candidate.schema == "Person":
+        return " " not in name.strip() and name not in rules.korean_family_names
+    return False
 
 
 REPEATED_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "Person"})

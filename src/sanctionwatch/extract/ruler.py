@@ -24,6 +24,7 @@ from sanctionwatch.extract.rules import (
     InstrumentRule,
     legal_form_key,
     load_entity_rules,
+    name_head,
 )
 
 RULE_SPANS = "sanctionwatch_rules"
@@ -280,6 +281,8 @@ class RuleComponent:
             end = self._extend_right(doc, index + 1)
             if end - start < 2:
                 continue
+            words = [token.text for token in doc[start:end]]
+            schema = name_head(words, self.rules) or schema  # "External Construction Bureau"
             yield Span(doc, start, end, label=schema, kb_id="rule:organisation-head")
 
     def _extend_right(self, doc: Doc, end: int) -> int:
