@@ -97,6 +97,8 @@ AKA_BEFORE = re.compile(
 COPULAS = frozenset({"is", "was", "are", "were"})
 APPOSITIVE_PREPOSITIONS = frozenset({"of", "at", "for", "in", "with", "to", "from", "by", "on"})
 APPOSITIVE_STOPS = frozenset({",", ";", ".", "who", "which", "that", "and", "(", "—", "–"})
+ROLE_PORTFOLIO_WORDS = ("the", "and", "on")
+ROLE_PREFIXES = frozenset({"Under", "Vice"})
 ROLE_STOPS = frozenset(
     {",", ";", ".", ":", "said", "says", "told", "who", "which", "that", "(", ")", "—", "–"}
 )
@@ -371,10 +373,13 @@ def _split_coordinated(text: str, found: list[_Candidate]) -> list[_Candidate]:
     for candidate in found:
         joint = COORDINATION.search(text, candidate.start, candidate.end)
         left = text[candidate.start : joint.start()] if joint else ""
-        if candidate.source != "model" or joint is None or left not in alone:
+        coordinated = candidate.source in ("model", "rule:organisation-head")
+        if not coordinated or joint is None or left not in alone:
             result.append(candidate)
             continue
-        result.append(replace(candidate, end=joint.start()))
+        # the head word ("Construction") types only the name it ends, not the one before "and"
+        result.append(replace(candidate, end=joint.start(), source="model", priority=1))
+        result[-1].type_score = 1
         result.append(replace(candidate, start=joint.end()))
     return result
 
@@ -566,7 +571,8 @@ def _appositive_schema(doc: Doc, end_char: int, rules: EntityRules) -> tuple[boo
             break
         if lower in rules.role_nouns and lower not in rules.appositive_heads:
             return False, None  # "X, a director of ..." says nothing of a company
-        if lower in rules.appositive_heads and token.is_lower:
+        if lower in rules.appositive_heads and token.is_lower and token.dep_ != "compound":
+            # "a former army officer": a noun modifying the head says nothing of the name
             if token.dep_ in ("nsubj", "nsubjpass") and tokens[0].text == ",":
                 return False, None
             return True, rules.appositive_heads[lower]
@@ -1284,10 +1290,9 @@ def _type_from_evidence(
         if not _guessed(candidate, rules, _text(doc)):
             continue
         start, end = candidate.start, candidate.end
-        business = candidate.schema == "Organization" and business_subject(doc, start, end, typing)
-        anaphora = candidate.schema == "Organization" and any(
-            token in antecedents for token in subject_tokens(doc, start, end)
-        )
+        body = candidate.schema != "Person" or _implausible_person(_text(doc)[start:end], rules)
+        business = body and business_subject(doc, start, end, typing)
+        anaphora = body and any(token in antecedents for token in subject_tokens(doc, start, end))
         if business or anaphora or owns_business_noun(doc, start, end, typing):
             # weaker than a head word: "Mansudae" stays with "Mansudae Art Studio"
             candidate.schema, candidate.type_score = "Company", 2
@@ -1325,8 +1330,19 @@ def _guessed(candidate: _Candidate, rules: EntityRules, text: str) -> bool:
     if candidate.schema == "Place":
         return not candidate.country and _territory(name, rules)[1] == "unknown"
     if candidate.schema == "Person":
-        return " " not in name.strip() and name not in rules.korean_family_names
+        one_word = " " not in name.strip() and name not in rules.korean_family_names
+        return one_word or _implausible_person(name, rules)
     return False
+
+
+def _implausible_person(name: str, rules: EntityRules) -> bool:
+    """A "person" the model found whose name holds a generic name word or a country ("Korea
+    Haegum", "Pyongyang Kumsan"): people are not named so, firms are."""
+    words = name.split()
+    return len(words) > 1 and any(
+        word.casefold() in rules.generic_name_words or _territory(word, rules)[1] != "unknown"
+        for word in words
+    )
 
 
 REPEATED_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "Person"})
@@ -1458,15 +1474,21 @@ def _role_before(doc: Doc, mention: Mention, rules: EntityRules) -> tuple[int, i
     if span is None or len(span) == 0:
         return None
     phrase: list[Token] = []
+    role_seen = False
     for token in reversed(list(span)):
         if token.idx >= mention.start:
             continue
         allowed = token.pos_ in ("PROPN", "NOUN", "ADJ") or token.lower_ in ("of", "to", "for")
-        if not allowed or token.is_punct or token.is_space or len(phrase) >= 8:
+        # a portfolio before the name ("... of the Treasury for Terrorism and Financial
+        # Intelligence John Roe") is read up to its title word
+        allowed = allowed or (not role_seen and token.lower_ in ROLE_PORTFOLIO_WORDS)
+        allowed = allowed or (role_seen and token.text in ROLE_PREFIXES)  # "Under Secretary"
+        if not allowed or token.is_punct or token.is_space or len(phrase) >= 12:
             break
         phrase.append(token)
+        role_seen = role_seen or token.lower_ in rules.role_nouns
     phrase.reverse()
-    while phrase and phrase[0].lower_ in ("of", "to", "for"):
+    while phrase and phrase[0].lower_ in ("of", "to", "for", *ROLE_PORTFOLIO_WORDS):
         phrase = phrase[1:]
     if not phrase or not any(t.lower_ in rules.role_nouns for t in phrase):
         return None

@@ -156,7 +156,8 @@ def anaphora_antecedents(doc: Doc, rules: TypingRules) -> dict[int, str]:
         subject = _sentence_subject(sentence)
         anaphor = _anaphor(subject, rules) if subject is not None else None
         if anaphor is not None and previous is not None:
-            found[previous.idx] = anaphor
+            for token in previous.doc[previous.left_edge.i : previous.right_edge.i + 1][:8]:
+                found[token.idx] = anaphor  # "Ryugyong IT": the subject's whole phrase
         previous = subject
     return found
 
@@ -175,7 +176,11 @@ def _anaphor(subject: Token, rules: TypingRules) -> str | None:
     if not subject.is_lower or subject.lower_ not in rules.anaphora_nouns:
         return None
     determiners = [child.lower_ for child in subject.children if child.dep_ == "det"]
-    names = [child for child in subject.children if child.dep_ == "appos" or child.is_title]
+    names = [
+        child
+        for child in subject.children
+        if child.dep_ in ("appos", "compound") or (child.i > subject.i and child.is_title)
+    ]
     if determiners != ["the"] or names:
         return None
     return rules.anaphora_nouns[subject.lower_]

@@ -231,9 +231,14 @@ def load_entity_rules() -> EntityRules:
 
 def name_head(words: list[str], rules: EntityRules) -> str | None:
     """Schema of a name's head word: the first word when a connector follows it ("Ministry of
-    Construction", "Bank of Dandong"), else the last ("Kwangmyong Construction")."""
+    Construction", "Bank of Dandong"), else the last head word ("Kwangmyong Construction",
+    "X Project Group of Companies")."""
     if len(words) > 2 and words[1].casefold() in rules.head_connectors:
         first = rules.organisation_heads.get(words[0].casefold())
         if first is not None:
             return first
-    return rules.organisation_heads.get(words[-1].casefold()) if words else None
+    for word in reversed(words):
+        schema = rules.organisation_heads.get(word.casefold())
+        if schema is not None:
+            return schema
+    return None
