@@ -142,6 +142,7 @@ def test_the_noun_a_name_is_apposed_to_or_named_by_types_it(
     ("text", "name"),
     [
         ("Radio Free Asia reported that Haedong hired 20 workers.", "Haedong"),
+        ("The workers were employed by Sinpo Haeun in Russia.", "Sinpo Haeun"),
         ("Kumsong's employees were paid in cash, the report said.", "Kumsong"),
         ("Korea Haegum's North Korean workers were sent home.", "Korea Haegum"),
         ("Sonbong Tech sent engineers to Laos in 2019. The company denies it.", "Sonbong Tech"),
@@ -155,6 +156,34 @@ def test_business_verbs_owned_nouns_and_the_company_type_a_guessed_name(
     nlp: Language, text: str, name: str
 ) -> None:
     assert _schema_of(nlp, text, name) == "Company"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sinpo Haeun, a Chinese trading firm, paid them.",
+        "Sinpo Haeun is a shipping company registered in Hong Kong.",
+        "Sinpo Haeun (a shipping company) paid them.",
+        "Auditors say Sinpo Haeun, another Dandong-based IT company, paid them.",
+    ],
+)
+def test_a_name_the_model_misses_is_found_by_its_appositive(nlp: Language, text: str) -> None:
+    assert _schema_of(nlp, text, "Sinpo Haeun") == "Company"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "schema"),
+    [
+        ("China, a major importer of coal, paid them.", "China", "Place"),
+        ("In Russia, a company hired them.", "Russia", "Place"),
+        ("Jane Roe, a firm believer in sanctions, spoke.", "Jane Roe", "Person"),
+        ("Kim Chol Su, a company director, spoke.", "Kim Chol Su", "Person"),
+    ],
+)
+def test_an_appositive_types_no_country_and_no_person_it_only_modifies(
+    nlp: Language, text: str, name: str, schema: str
+) -> None:
+    assert _schema_of(nlp, text, name) == schema
 
 
 def test_the_company_needs_to_be_the_next_subject(nlp: Language) -> None:

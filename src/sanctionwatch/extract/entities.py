@@ -61,6 +61,7 @@ SOURCE_PRIORITY = {
     "gazetteer": 4,
     "rule:organisation-head": 3,
     "rule:cue-noun": 3,
+    "rule:appositive": 3,
     "rule:korean-name": 2,
     "rule:byline": 2,
     "model": 1,
@@ -571,12 +572,18 @@ def _appositive_schema(doc: Doc, end_char: int, rules: EntityRules) -> tuple[boo
             break
         if lower in rules.role_nouns and lower not in rules.appositive_heads:
             return False, None  # "X, a director of ..." says nothing of a company
-        if lower in rules.appositive_heads and token.is_lower and token.dep_ != "compound":
+        if lower in rules.appositive_heads and token.is_lower and _head_noun(token):
             # "a former army officer": a noun modifying the head says nothing of the name
             if token.dep_ in ("nsubj", "nsubjpass") and tokens[0].text == ",":
                 return False, None
             return True, rules.appositive_heads[lower]
     return False, None
+
+
+def _head_noun(token: Token) -> bool:
+    """The noun heading an appositive, not one modifying it ("a former army officer") and not
+    an adjective ("a firm believer")."""
+    return token.dep_ != "compound" and token.pos_ != "ADJ"
 
 
 def _role_follows(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
@@ -643,6 +650,10 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     if candidate.type_score < 3 and 1 < len(words) <= 4 and _role_follows(doc, candidate, rules):
         candidate.schema, candidate.type_score = "Person", 2
     found, schema = _appositive_schema(doc, candidate.end, rules)
+    if found and schema in ORGANISATIONS and _territory(text, rules)[1] in ("country", "place"):
+        found = False  # "China, a major importer of coal" is still the country
+        if candidate.source == "rule:appositive":
+            candidate.schema, candidate.type_score = "Place", 2
     if found:
         if schema is None:
             return None

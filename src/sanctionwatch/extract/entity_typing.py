@@ -118,13 +118,16 @@ def _span(doc: Doc, start: int, end: int) -> Span | None:
 
 
 def business_subject(doc: Doc, start: int, end: int, rules: TypingRules) -> bool:
-    """ "Kwangmyong Construction sent ... and hired ...": the name is the subject of a verb of
-    doing business (conjoined verbs share the subject)."""
+    """ "Kwangmyong Construction sent ... and hired ...", "workers employed by X": the name is
+    the subject (or the passive's agent) of a verb of doing business (conjoined verbs share
+    the subject)."""
     span = _span(doc, start, end)
     if span is None:
         return False
     root = span.root
-    if root.dep_ not in SUBJECTS:
+    if root.dep_ == "pobj" and root.head.dep_ == "agent":
+        root = root.head  # "workers employed by X": X is the passive verb's agent
+    elif root.dep_ not in SUBJECTS:
         return False
     verb = root.head
     verbs = [verb, *(t for t in verb.children if t.dep_ == "conj" and t.pos_ == "VERB")]

@@ -33,6 +33,7 @@ CLOSING_QUOTES = frozenset("»”\"“'’")
 LEFT_STRIP_ENTS = frozenset({"NORP", "DATE", "ORDINAL", "CARDINAL", "TIME"})
 MAX_NAME_TOKENS = 10
 _CUE_SCHEMATA = ("Company", "Organization")
+APPOSITIVE_ARTICLES = frozenset({"a", "an", "another"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +213,7 @@ class RuleComponent:
         spans.extend(self.organisation_spans(doc, triggers["HEAD"]))
         spans.extend(self.instrument_spans(doc))
         spans.extend(self.cue_noun_spans(doc, triggers["CUE"]))
+        spans.extend(self.appositive_name_spans(doc, triggers["CUE"]))
         spans.extend(self.korean_name_spans(doc))
         if self.gazetteer_size:
             spans.extend(self.gazetteer_spans(doc))
@@ -398,6 +400,42 @@ class RuleComponent:
                 end += 1
             if end > index + 1:
                 yield Span(doc, index + 1, end, label=schema, kb_id="rule:cue-noun")
+
+    def appositive_name_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
+        """ "Sinpo Haeun, a Chinese trading firm, ...", "X (an IT company)", "X is a shipping
+        company": the capitalised name an appositive or a copula's noun describes, typed by
+        that noun (the model often misses names it has never seen)."""
+        for index in starts:
+            token = doc[index]
+            schema = self.rules.appositive_heads.get(token.text)
+            if schema not in _CUE_SCHEMATA or token.pos_ != "NOUN" or token.dep_ == "compound":
+                continue
+            name = self._described_name(doc, token)
+            if name is not None:
+                yield Span(doc, name[0], name[1], label=schema, kb_id="rule:appositive")
+
+    def _described_name(self, doc: Doc, noun: Token) -> tuple[int, int] | None:
+        """(start, end) of the name before ", a ... NOUN" / "(a ... NOUN" / "is a ... NOUN"
+        when the parse links the noun to it (apposition or copula)."""
+        det = noun.i - 1
+        while det > 0 and noun.i - det <= 5 and doc[det].lower_ not in APPOSITIVE_ARTICLES:
+            if doc[det].is_punct and doc[det].text != "-":
+                return None
+            det -= 1
+        link = det - 1
+        if link < 1 or doc[det].lower_ not in APPOSITIVE_ARTICLES:
+            return None
+        if doc[link].text not in (",", "(") and doc[link].lower_ not in ("is", "was"):
+            return None
+        end = link
+        if not is_capitalised(doc[end - 1]) or doc[end - 1].is_punct:
+            return None
+        start = _name_start(doc, end, self.rules.name_connectors, MAX_NAME_TOKENS)
+        start = _trim_left(doc, start, end, self.rules.places)
+        described = noun.dep_ == "appos" and start <= noun.head.i < end
+        subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+        copula = noun.dep_ == "attr" and any(start <= c.i < end for c in subjects)
+        return (start, end) if start < end and (described or copula) else None
 
     def korean_name_spans(self, doc: Doc) -> Iterator[Span]:
         """ "Im Song Sun", "Kim Tong-chol": a family name and a two-syllable given name."""
