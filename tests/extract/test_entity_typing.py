@@ -345,6 +345,7 @@ def test_curly_and_straight_apostrophes_keep_a_name_whole(nlp: Language, apostro
         ("South Korean lawmaker Wi Sung Lac said the workers were sent to Kursk.", "Wi Sung Lac"),
         ("Former envoy Bae Ki Chan met the delegation.", "Bae Ki Chan"),
         ("The trader Ku Bon Chol was named.", "Ku Bon Chol"),
+        ("Foreign Minister Choe Son Hui met the delegation.", "Choe Son Hui"),
     ],
 )
 def test_a_three_syllable_korean_name_is_not_split(nlp: Language, text: str, person: str) -> None:

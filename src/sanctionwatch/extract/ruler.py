@@ -449,15 +449,23 @@ class RuleComponent:
             first, second = doc[index], doc[index + 2]
             if self._syllable(first) and second.is_alpha and len(second) <= 6:
                 return index + 3 if not doc[index].whitespace_ else 0
-        if index + 1 < len(doc) and self._syllable(doc[index]) and self._syllable(doc[index + 1]):
+        # "Choe Son Hui": the model reads the last syllable as a people ("Hui", NORP) when the
+        # two words before it are a person's
+        person = doc[index].ent_type_ == "PERSON" and doc[index - 1].ent_type_ == "PERSON"
+        if (
+            index + 1 < len(doc)
+            and self._syllable(doc[index])
+            and self._syllable(doc[index + 1], nationality_ok=person)
+        ):
             after = doc[index + 2] if index + 2 < len(doc) else None
             if after is None or not is_capitalised(after) or after.is_punct:
                 return index + 2
         return 0
 
-    def _syllable(self, token: Token) -> bool:
+    def _syllable(self, token: Token, nationality_ok: bool = False) -> bool:
         """A capitalised romanised syllable, not a word that makes the span a place or firm."""
         lower = token.lower_
+        excluded = ("GPE", "LOC", "DATE") if nationality_ok else ("GPE", "LOC", "NORP", "DATE")
         return (
             token.is_alpha
             and token.is_title
@@ -465,7 +473,7 @@ class RuleComponent:
             and lower not in self.rules.organisation_heads
             and lower not in self.rules.generic_name_words
             and lower not in self.rules.places
-            and token.ent_type_ not in ("GPE", "LOC", "NORP", "DATE")
+            and token.ent_type_ not in excluded
         )
 
     def gazetteer_spans(self, doc: Doc) -> Iterator[Span]:
