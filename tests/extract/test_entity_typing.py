@@ -255,6 +255,17 @@ def test_a_listed_legal_entity_is_a_company_unless_its_head_says_otherwise(
     assert [(m.text, m.schema) for m in body] == [("Songun Guidance Bureau", "Organization")]
 
 
+def test_a_listed_name_with_its_acronym_in_brackets_is_the_name_and_its_short_form(
+    nlp: Language,
+) -> None:
+    listed = "Ministry of the Coastal Guard Forces (MCGF)"
+    text = f"The EU listed the {listed} in May. The MCGF denied it."
+    mentions = _with_gazetteer(nlp, text, "Organization", listed)
+    name = "Ministry of the Coastal Guard Forces"
+    assert _entities(mentions)[name] == {name, "MCGF"}
+    assert not any("(" in mention.text for mention in mentions)
+
+
 # ---------------------------------------------------------------- spans
 
 
@@ -351,6 +362,27 @@ def test_curly_and_straight_apostrophes_keep_a_name_whole(nlp: Language, apostro
 def test_a_three_syllable_korean_name_is_not_split(nlp: Language, text: str, person: str) -> None:
     people = {m.text for m in _mentions(nlp, text) if m.schema == "Person"}
     assert people == {person}
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        (
+            "Officials also named Russian national Vitaliy Sergeyevich Andreyev.",
+            "Vitaliy Sergeyevich Andreyev",
+        ),
+        ("Mariya Ivanovna Petrova, a customs broker, signed it.", "Mariya Ivanovna Petrova"),
+    ],
+)
+def test_a_name_with_a_patronymic_is_a_person(nlp: Language, text: str, person: str) -> None:
+    assert _schema_of(nlp, text, person) == "Person"
+
+
+def test_cited_news_organisations_are_found_as_written(nlp: Language) -> None:
+    text = "Workers left in May, Yonhap reported. The guardian of one worker told Daily NK more."
+    found = {m.text: m.schema for m in _mentions(nlp, text)}
+    assert found.get("Yonhap") == "Organization" and found.get("Daily NK") == "Organization"
+    assert not any("guardian" in name for name in found)
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,8 @@ SOURCE_PRIORITY = {
     "rule:cue-noun": 3,
     "rule:appositive": 3,
     "rule:korean-name": 2,
+    "rule:patronymic": 2,
+    "rule:known-organisation": 3,
     "rule:byline": 2,
     "model": 1,
 }
@@ -302,6 +304,10 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
     for candidate in found:
         fixed = candidate.schema == "LegalInstrument" or candidate.source.startswith("gazetteer")
         if fixed:
+            listed_acronym = TRAILING_ACRONYM.search(text, candidate.start, candidate.end)
+            if candidate.schema != "LegalInstrument" and listed_acronym:
+                # a list writes "Name (ACRONYM)" as one alias: the name is what precedes it
+                candidate.end = listed_acronym.start()
             corrected.append(candidate)
             continue
         if candidate.source == "model" and family_modifier(
@@ -334,6 +340,9 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
         source = "rule:title" if piece.title else "rule:title-holder"
         corrected.append(_Candidate(piece.start, piece.end, piece.schema, source, 5, piece.score))
     return corrected
+
+
+TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}\)$")
 
 
 def _comma_typed(text: str, candidate: _Candidate, span_rules: SpanRules) -> _Candidate:

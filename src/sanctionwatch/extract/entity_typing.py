@@ -39,6 +39,8 @@ class TypingRules:
     gazetteer_schemata: dict[str, str]
     authorities: dict[str, int]
     """Normalised name -> index of its authority group."""
+    known_organisations: tuple[str, ...] = ()
+    patronymic_suffixes: tuple[str, ...] = ()
 
 
 def _words(path: Path, data: dict[str, Any], key: str) -> frozenset[str]:
@@ -93,7 +95,16 @@ def parse_typing_rules(path: Path, data: Any) -> TypingRules:
         anaphora_nouns={noun.casefold(): schema for noun, schema in anaphora.items()},
         gazetteer_schemata=_schema_map(path, data, "gazetteer_schemata"),
         authorities=_authorities(path, data),
+        known_organisations=tuple(str(name) for name in _list(path, data, "known_organisations")),
+        patronymic_suffixes=tuple(sorted(_words(path, data, "patronymic_suffixes"), key=len)),
     )
+
+
+def _list(path: Path, data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise RulesError(f"{path}: '{key}' must be a list of strings")
+    return value
 
 
 def load_typing_rules_file(path: Path) -> TypingRules:

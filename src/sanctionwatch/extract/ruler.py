@@ -19,6 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 
+from sanctionwatch.extract.entity_typing import TypingRules, load_typing_rules
 from sanctionwatch.extract.rules import (
     EntityRules,
     InstrumentRule,
@@ -156,6 +157,9 @@ class RuleComponent:
         self.gazetteer_size = 0
         self.triggers = self._trigger_matcher()
         self.families = self._family_matcher()
+        self.typing: TypingRules = load_typing_rules()
+        self.known = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.known.add("KNOWN", [nlp.make_doc(n) for n in self.typing.known_organisations])
         self._keep_family_names_whole()
 
     def _keep_family_names_whole(self) -> None:
@@ -215,6 +219,8 @@ class RuleComponent:
         spans.extend(self.cue_noun_spans(doc, triggers["CUE"]))
         spans.extend(self.appositive_name_spans(doc, triggers["CUE"]))
         spans.extend(self.korean_name_spans(doc))
+        spans.extend(self.known_organisation_spans(doc))
+        spans.extend(self.patronymic_spans(doc))
         if self.gazetteer_size:
             spans.extend(self.gazetteer_spans(doc))
         doc.spans[RULE_SPANS] = spans
@@ -436,6 +442,23 @@ class RuleComponent:
         subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
         copula = noun.dep_ == "attr" and any(start <= c.i < end for c in subjects)
         return (start, end) if start < end and (described or copula) else None
+
+    def known_organisation_spans(self, doc: Doc) -> Iterator[Span]:
+        """News organisations and research groups the pages cite ("Yonhap", "The Guardian"),
+        written as the data file writes them."""
+        for _match_id, start, end in self.known(doc):
+            yield Span(doc, start, end, label="Organization", kb_id="rule:known-organisation")
+
+    def patronymic_spans(self, doc: Doc) -> Iterator[Span]:
+        """ "Vitaliy Sergeyevich Andreyev": a given name, a patronymic and a family name."""
+        suffixes = self.typing.patronymic_suffixes
+        for index in range(1, len(doc) - 1):
+            token = doc[index]
+            if not token.is_title or not token.lower_.endswith(suffixes) or len(token) < 6:
+                continue
+            given, family = doc[index - 1], doc[index + 1]
+            if given.is_title and family.is_title and given.is_alpha and family.is_alpha:
+                yield Span(doc, index - 1, index + 2, label="Person", kb_id="rule:patronymic")
 
     def korean_name_spans(self, doc: Doc) -> Iterator[Span]:
         """ "Im Song Sun", "Kim Tong-chol": a family name and a two-syllable given name."""
