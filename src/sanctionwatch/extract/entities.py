@@ -285,7 +285,7 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
         if (
             candidate.source == "model"
             and candidate.schema == "Organization"
-            and not (POSSESSIVE_INSIDE.search(text, candidate.start, candidate.end))
+            and not POSSESSIVE_INSIDE.search(text, candidate.start, candidate.end)
         ):
             candidate.end = lower_case_head_end(
                 text, candidate.start, candidate.end, load_span_rules(), rules
