@@ -186,6 +186,19 @@ def test_an_appositive_types_no_country_and_no_person_it_only_modifies(
     assert _schema_of(nlp, text, name) == schema
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Haeju exported coal to China last year.",
+        "Haeju workers were sent to Russia.",
+        "Kursk factories hired workers from abroad.",
+    ],
+)
+def test_a_town_that_exports_or_has_workers_stays_a_place(nlp: Language, text: str) -> None:
+    place = text.split()[0]
+    assert _schema_of(nlp, text, place) == "Place"
+
+
 def test_the_company_needs_to_be_the_next_subject(nlp: Language) -> None:
     text = "Kyonghung Maritime sent engineers to Laos. Officials at the company deny it."
     assert _schema_of(nlp, text, "Kyonghung Maritime") == "Organization"

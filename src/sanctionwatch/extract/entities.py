@@ -1311,9 +1311,11 @@ def _type_from_evidence(
             continue
         start, end = candidate.start, candidate.end
         body = candidate.schema != "Person" or _implausible_person(_text(doc)[start:end], rules)
-        business = body and business_subject(doc, start, end, typing)
+        place = candidate.schema == "Place"  # a town exports coal and has workers; it hires none
+        business = body and business_subject(doc, start, end, typing, employer_only=place)
         anaphora = body and any(token in antecedents for token in subject_tokens(doc, start, end))
-        if business or anaphora or owns_business_noun(doc, start, end, typing):
+        owner = not place and owns_business_noun(doc, start, end, typing)
+        if business or anaphora or owner:
             # weaker than a head word: "Mansudae" stays with "Mansudae Art Studio"
             candidate.schema, candidate.type_score = "Company", 2
 

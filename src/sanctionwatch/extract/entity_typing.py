@@ -34,6 +34,7 @@ class TypingRules:
 
     version: str
     business_verbs: frozenset[str]
+    employer_verbs: frozenset[str]
     owned_nouns: frozenset[str]
     anaphora_nouns: dict[str, str]
     gazetteer_schemata: dict[str, str]
@@ -91,6 +92,7 @@ def parse_typing_rules(path: Path, data: Any) -> TypingRules:
     return TypingRules(
         version=str(data["version"]),
         business_verbs=_words(path, data, "business_verbs"),
+        employer_verbs=_words(path, data, "employer_verbs"),
         owned_nouns=_words(path, data, "owned_nouns"),
         anaphora_nouns={noun.casefold(): schema for noun, schema in anaphora.items()},
         gazetteer_schemata=_schema_map(path, data, "gazetteer_schemata"),
@@ -128,7 +130,9 @@ def _span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
 
-def business_subject(doc: Doc, start: int, end: int, rules: TypingRules) -> bool:
+def business_subject(
+    doc: Doc, start: int, end: int, rules: TypingRules, employer_only: bool = False
+) -> bool:
     """ "Kwangmyong Construction sent ... and hired ...", "workers employed by X": the name is
     the subject (or the passive's agent) of a verb of doing business (conjoined verbs share
     the subject)."""
@@ -142,7 +146,8 @@ def business_subject(doc: Doc, start: int, end: int, rules: TypingRules) -> bool
         return False
     verb = root.head
     verbs = [verb, *(t for t in verb.children if t.dep_ == "conj" and t.pos_ == "VERB")]
-    return any(v.lemma_.casefold() in rules.business_verbs for v in verbs)
+    wanted = rules.employer_verbs if employer_only else rules.business_verbs
+    return any(v.lemma_.casefold() in wanted for v in verbs)
 
 
 def owns_business_noun(doc: Doc, start: int, end: int, rules: TypingRules) -> bool:
