@@ -30,11 +30,22 @@ from sanctionwatch.extract.entity_spans import (
     credit_names,
     family_modifier,
     load_span_rules,
+    lower_case_head_end,
     national_prefix,
     split_span,
+    title_phrases,
+)
+from sanctionwatch.extract.entity_typing import (
+    TypingRules,
+    anaphora_antecedents,
+    authority_key,
+    business_subject,
+    load_typing_rules,
+    owns_business_noun,
+    subject_tokens,
 )
 from sanctionwatch.extract.ruler import RULE_SPANS, RuleComponent
-from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules
+from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules, name_head
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.statements import Statement
 
@@ -50,7 +61,10 @@ SOURCE_PRIORITY = {
     "gazetteer": 4,
     "rule:organisation-head": 3,
     "rule:cue-noun": 3,
+    "rule:appositive": 3,
     "rule:korean-name": 2,
+    "rule:patronymic": 2,
+    "rule:known-organisation": 3,
     "rule:byline": 2,
     "model": 1,
 }
@@ -68,6 +82,7 @@ STORED_AS = {"Place": "Address", "LegalInstrument": "Document"}
 """How mention schemata without an FtM schema of their own are stored."""
 MAX_SENTENCE_CHARS = 1000
 POSSESSIVE = re.compile(r"(?:['’]s?|\s)+$")
+POSSESSIVE_INSIDE = re.compile(r"['’]s\s")
 EDGE_PUNCT = " \t\n\r,;:!?\"“”«»()[]{}'‘’*—–-•|/"
 WORD = re.compile(r"[^\W_]+(?:[.'’\-][^\W_]+)*\.?", re.UNICODE)
 LIST_BULLETS = frozenset("-•*–—·")
@@ -85,6 +100,8 @@ AKA_BEFORE = re.compile(
 COPULAS = frozenset({"is", "was", "are", "were"})
 APPOSITIVE_PREPOSITIONS = frozenset({"of", "at", "for", "in", "with", "to", "from", "by", "on"})
 APPOSITIVE_STOPS = frozenset({",", ";", ".", "who", "which", "that", "and", "(", "—", "–"})
+ROLE_PORTFOLIO_WORDS = ("the", "and", "on")
+ROLE_PREFIXES = frozenset({"Under", "Vice"})
 ROLE_STOPS = frozenset(
     {",", ";", ".", ":", "said", "says", "told", "who", "which", "that", "(", ")", "—", "–"}
 )
@@ -93,7 +110,8 @@ ROLE_STOPS = frozenset(
 def extractor_version(rules: EntityRules | None = None) -> str:
     """``origin_version`` of this extractor: code version plus rules-file version."""
     spans = load_span_rules().version
-    return f"{EXTRACTOR_VERSION}.r{(rules or load_entity_rules()).version}.s{spans}"
+    typing = load_typing_rules().version
+    return f"{EXTRACTOR_VERSION}.r{(rules or load_entity_rules()).version}.t{typing}.s{spans}"
 
 
 @dataclass(slots=True)
@@ -264,6 +282,14 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
             candidate.end = _drop_place_suffix(text, candidate.start, candidate.end, rules)
         if candidate.source == "model" and candidate.schema != "Place":
             candidate.end = _drop_junk_tail(text, candidate.start, candidate.end, rules)
+        if (
+            candidate.source == "model"
+            and candidate.schema == "Organization"
+            and not POSSESSIVE_INSIDE.search(text, candidate.start, candidate.end)
+        ):
+            candidate.end = lower_case_head_end(
+                text, candidate.start, candidate.end, load_span_rules(), rules
+            )
     return _corrected_spans(text, [c for c in found if c.end > c.start], rules)
 
 
@@ -278,6 +304,10 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
     for candidate in found:
         fixed = candidate.schema == "LegalInstrument" or candidate.source.startswith("gazetteer")
         if fixed:
+            listed_acronym = TRAILING_ACRONYM.search(text, candidate.start, candidate.end)
+            if candidate.schema != "LegalInstrument" and listed_acronym:
+                # a list writes "Name (ACRONYM)" as one alias: the name is what precedes it
+                candidate.end = listed_acronym.start()
             corrected.append(candidate)
             continue
         if candidate.source == "model" and family_modifier(
@@ -306,7 +336,13 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
             candidate.schema = "Organization"
     for piece in credit_names(text, span_rules):
         corrected.append(_Candidate(piece.start, piece.end, piece.schema, "rule:credit", 3, 3))
+    for piece in title_phrases(text, span_rules, rules):
+        source = "rule:title" if piece.title else "rule:title-holder"
+        corrected.append(_Candidate(piece.start, piece.end, piece.schema, source, 5, piece.score))
     return corrected
+
+
+TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}\)$")
 
 
 def _comma_typed(text: str, candidate: _Candidate, span_rules: SpanRules) -> _Candidate:
@@ -347,10 +383,13 @@ def _split_coordinated(text: str, found: list[_Candidate]) -> list[_Candidate]:
     for candidate in found:
         joint = COORDINATION.search(text, candidate.start, candidate.end)
         left = text[candidate.start : joint.start()] if joint else ""
-        if candidate.source != "model" or joint is None or left not in alone:
+        coordinated = candidate.source in ("model", "rule:organisation-head")
+        if not coordinated or joint is None or left not in alone:
             result.append(candidate)
             continue
-        result.append(replace(candidate, end=joint.start()))
+        # the head word ("Construction") types only the name it ends, not the one before "and"
+        result.append(replace(candidate, end=joint.start(), source="model", priority=1))
+        result[-1].type_score = 1
         result.append(replace(candidate, start=joint.end()))
     return result
 
@@ -542,11 +581,18 @@ def _appositive_schema(doc: Doc, end_char: int, rules: EntityRules) -> tuple[boo
             break
         if lower in rules.role_nouns and lower not in rules.appositive_heads:
             return False, None  # "X, a director of ..." says nothing of a company
-        if lower in rules.appositive_heads and token.is_lower:
+        if lower in rules.appositive_heads and token.is_lower and _head_noun(token):
+            # "a former army officer": a noun modifying the head says nothing of the name
             if token.dep_ in ("nsubj", "nsubjpass") and tokens[0].text == ",":
                 return False, None
             return True, rules.appositive_heads[lower]
     return False, None
+
+
+def _head_noun(token: Token) -> bool:
+    """The noun heading an appositive, not one modifying it ("a former army officer") and not
+    an adjective ("a firm believer")."""
+    return token.dep_ != "compound" and token.pos_ != "ADJ"
 
 
 def _role_follows(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool:
@@ -599,9 +645,13 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     loose = candidate.source == "model" or candidate.source.startswith("gazetteer")
     if loose and legal_form and len(words) > 1 and last[:1].isupper():
         candidate.schema, candidate.type_score = "Company", 5
-    head = rules.organisation_heads.get(last.casefold())
+    head = name_head(words, rules)
     if candidate.source == "model" and head and len(words) > 1:
         candidate.schema, candidate.type_score = head, 3
+    typing = load_typing_rules()
+    if candidate.source.startswith("gazetteer") and candidate.schema in typing.gazetteer_schemata:
+        # the lists call many firms LegalEntity; a head such as "Bureau" says otherwise
+        candidate.schema = head or typing.gazetteer_schemata[candidate.schema]
     place_head = " ".join(words[-2:]).casefold() in rules.place_heads
     place_head = place_head or last.casefold() in rules.place_heads
     if candidate.source == "model" and place_head and len(words) > 1 and last[:1].isupper():
@@ -609,6 +659,10 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     if candidate.type_score < 3 and 1 < len(words) <= 4 and _role_follows(doc, candidate, rules):
         candidate.schema, candidate.type_score = "Person", 2
     found, schema = _appositive_schema(doc, candidate.end, rules)
+    if found and schema in ORGANISATIONS and _territory(text, rules)[1] in ("country", "place"):
+        found = False  # "China, a major importer of coal" is still the country
+        if candidate.source == "rule:appositive":
+            candidate.schema, candidate.type_score = "Place", 2
     if found:
         if schema is None:
             return None
@@ -884,6 +938,8 @@ class _Resolver:
         self._settle_schemata()
         self._acronyms()
         self._country_prefixed()
+        self._authority_aliases()
+        self._parenthesised_acronyms()
         self._near_duplicate_people()
         self._place_suffixes()
         self._short_forms()
@@ -995,6 +1051,39 @@ class _Resolver:
                     self.groups.union(index, target)
                     break
         self._object_of_head()
+
+    def _authority_aliases(self) -> None:
+        """ "Treasury" and "U.S. Treasury Department" on one page: the names a well-known
+        authority goes by (``entity_typing.yaml``) are one organisation."""
+        groups = load_typing_rules().authorities
+        first: dict[int, int] = {}
+        for index, candidate in enumerate(self.found):
+            if _family(candidate.schema) != "org":
+                continue
+            group = groups.get(authority_key(self.text(index)))
+            if group is None:
+                continue
+            if group in first:
+                self.groups.union(index, first[group])
+            else:
+                first[group] = index
+
+    def _parenthesised_acronyms(self) -> None:
+        """ "Korea Mining Development Trading Corporation (KOMID)": an acronym in brackets right
+        after a name, whose letters appear in the name in order, is that name's short form."""
+        text = _text(self.doc)
+        for index in range(1, len(self.found)):
+            name, short = self.found[index - 1], self.found[index]
+            acronym = self.text(index)
+            if _family(name.schema) != "org" or not _is_acronym(acronym):
+                continue
+            if not OPEN_BRACKET.fullmatch(text, name.end, short.start):
+                continue
+            if text[short.end : short.end + 1] != ")":
+                continue
+            if _letters_in_order(acronym.replace(".", ""), self.text(index - 1)):
+                short.schema = name.schema
+                self.groups.union(index, index - 1)
 
     def _object_of_head(self) -> None:
         """ "Treasury" after "U.S. Department of the Treasury": one capitalised word that ends
@@ -1129,6 +1218,19 @@ class _Resolver:
         return min(targets, key=lambda t: self.found[t].start)
 
 
+OPEN_BRACKET = re.compile(r"\s*\(\s*")
+
+
+def _letters_in_order(acronym: str, name: str) -> bool:
+    """ "KOMID" in "Korea Mining Development ...": the first letters match and every letter
+    of the acronym appears in the name in order."""
+    words = name.split()
+    if not words or words[0][:1].casefold() != acronym[:1].casefold():
+        return False
+    rest = iter(name.casefold())
+    return all(letter in rest for letter in acronym.casefold())
+
+
 def _canonical(resolver: _Resolver, members: list[int], rules: EntityRules) -> str:
     named = [resolver.found[index].canonical for index in members]
     if any(named):
@@ -1170,6 +1272,8 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
     rules = load_entity_rules()
     found = []
     for candidate in _select(_candidates(doc, rules)):
+        if candidate.source == "rule:title":
+            continue  # a portfolio inside a title ("... for Terrorism and Financial ...")
         typed = _type(doc, candidate, rules)
         text = _text(doc)[candidate.start : candidate.end]
         if typed is None or not typed.schema or _is_junk(text, typed, rules):
@@ -1179,6 +1283,8 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
         if _modifier_abbreviation(doc, typed):
             continue
         found.append(typed)
+    _type_from_evidence(doc, found, rules, load_typing_rules())
+    found = sorted([*found, *_bracketed_acronyms(_text(doc), found)], key=lambda c: c.start)
     found = _with_repeats(_text(doc), found)
     resolver = _Resolver(doc, found, rules)
     mentions: list[Mention] = []
@@ -1191,6 +1297,74 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
             mentions.append(_mention(doc, found[index], schema, entity_id, canonical))
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
+
+
+def _type_from_evidence(
+    doc: Doc, found: list[_Candidate], rules: EntityRules, typing: TypingRules
+) -> None:
+    """A name the model only guessed at is a company when the text treats it as one: the
+    subject of a business verb ("X hired ..."), the owner of a business noun ("X's
+    employees"), or the subject a later "The company ..." continues."""
+    antecedents = anaphora_antecedents(doc, typing)
+    for candidate in found:
+        if not _guessed(candidate, rules, _text(doc)):
+            continue
+        start, end = candidate.start, candidate.end
+        body = candidate.schema != "Person" or _implausible_person(_text(doc)[start:end], rules)
+        place = candidate.schema == "Place"  # a town exports coal and has workers; it hires none
+        business = body and business_subject(doc, start, end, typing, employer_only=place)
+        anaphora = body and any(token in antecedents for token in subject_tokens(doc, start, end))
+        owner = not place and owns_business_noun(doc, start, end, typing)
+        if business or anaphora or owner:
+            # weaker than a head word: "Mansudae" stays with "Mansudae Art Studio"
+            candidate.schema, candidate.type_score = "Company", 2
+
+
+BRACKETED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,9})\)")
+
+
+def _bracketed_acronyms(text: str, found: list[_Candidate]) -> list[_Candidate]:
+    """ "Korea Mining Development Trading Corporation (KOMID)": the acronym in brackets after
+    an organisation's name is a mention of it, even where the model skipped it."""
+    taken = {c.start for c in found}
+    added = []
+    for candidate in found:
+        if _family(candidate.schema) != "org":
+            continue
+        match = BRACKETED_ACRONYM.match(text, candidate.end)
+        if match is None or match.start(1) in taken or not _is_acronym(match.group(1)):
+            continue
+        if _letters_in_order(match.group(1), text[candidate.start : candidate.end]):
+            added.append(
+                replace(candidate, start=match.start(1), end=match.end(1), source="rule:acronym")
+            )
+    return added
+
+
+def _guessed(candidate: _Candidate, rules: EntityRules, text: str) -> bool:
+    """Typed by the model alone: an organisation, a place in no known country, or a one-word
+    "person" that is no Korean family name."""
+    if candidate.type_score >= 3 or candidate.source != "model":
+        return False
+    name = text[candidate.start : candidate.end]
+    if candidate.schema == "Organization":
+        return _territory(name, rules)[1] == "unknown"
+    if candidate.schema == "Place":
+        return not candidate.country and _territory(name, rules)[1] == "unknown"
+    if candidate.schema == "Person":
+        one_word = " " not in name.strip() and name not in rules.korean_family_names
+        return one_word or _implausible_person(name, rules)
+    return False
+
+
+def _implausible_person(name: str, rules: EntityRules) -> bool:
+    """A "person" the model found whose name holds a generic name word or a country ("Korea
+    Haegum", "Pyongyang Kumsan"): people are not named so, firms are."""
+    words = name.split()
+    return len(words) > 1 and any(
+        word.casefold() in rules.generic_name_words or _territory(word, rules)[1] != "unknown"
+        for word in words
+    )
 
 
 REPEATED_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "Person"})
@@ -1322,15 +1496,21 @@ def _role_before(doc: Doc, mention: Mention, rules: EntityRules) -> tuple[int, i
     if span is None or len(span) == 0:
         return None
     phrase: list[Token] = []
+    role_seen = False
     for token in reversed(list(span)):
         if token.idx >= mention.start:
             continue
         allowed = token.pos_ in ("PROPN", "NOUN", "ADJ") or token.lower_ in ("of", "to", "for")
-        if not allowed or token.is_punct or token.is_space or len(phrase) >= 8:
+        # a portfolio before the name ("... of the Treasury for Terrorism and Financial
+        # Intelligence John Roe") is read up to its title word
+        allowed = allowed or (not role_seen and token.lower_ in ROLE_PORTFOLIO_WORDS)
+        allowed = allowed or (role_seen and token.text in ROLE_PREFIXES)  # "Under Secretary"
+        if not allowed or token.is_punct or token.is_space or len(phrase) >= 12:
             break
         phrase.append(token)
+        role_seen = role_seen or token.lower_ in rules.role_nouns
     phrase.reverse()
-    while phrase and phrase[0].lower_ in ("of", "to", "for"):
+    while phrase and phrase[0].lower_ in ("of", "to", "for", *ROLE_PORTFOLIO_WORDS):
         phrase = phrase[1:]
     if not phrase or not any(t.lower_ in rules.role_nouns for t in phrase):
         return None

@@ -56,6 +56,8 @@ class SpanRules:
     family_modifier_nouns: frozenset[str]
     comma_cues: dict[str, str]
     national_body_heads: frozenset[str] = frozenset()
+    lower_case_heads: frozenset[str] = frozenset()
+    portfolio_connectors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,8 @@ class Piece:
     end: int
     schema: str | None = None
     score: int = 0
+    title: bool = False
+    """Part of a title, not a name: the span only keeps other candidates off it."""
 
 
 def _words(path: Path, data: dict[str, Any], key: str) -> frozenset[str]:
@@ -96,6 +100,8 @@ def parse_span_rules(path: Path, data: Any) -> SpanRules:
         family_modifier_nouns=_words(path, data, "family_modifier_nouns"),
         comma_cues={str(noun).casefold(): str(schema) for noun, schema in cues.items()},
         national_body_heads=_words(path, data, "national_body_heads"),
+        lower_case_heads=_words(path, data, "lower_case_heads"),
+        portfolio_connectors=_words(path, data, "portfolio_connectors"),
     )
 
 
@@ -154,10 +160,15 @@ def _headline_cut(text: str, start: int, end: int, rules: SpanRules, heads: Enti
     return words[1].start() if words[1].group().casefold() in heads.organisation_heads else start
 
 
+INITIAL = re.compile(r"[A-Z]\.")
+
+
 def _plain_name_word(word: str, heads: EntityRules, rules: SpanRules) -> bool:
     """A word that can be part of a person's name: capitalised, not a title, a connector, an
-    organisation head, a legal form or a generic word ("State")."""
+    organisation head, a legal form or a generic word ("State"); an initial ("K.") is one."""
     lower = word.casefold()
+    if INITIAL.fullmatch(word):
+        return True
     return (
         word[:1].isupper()
         and word.strip(STRIP) == word
@@ -185,9 +196,63 @@ def _title_cut(text: str, start: int, end: int, rules: SpanRules, heads: EntityR
         run -= 1
     if run > 0 and words[run - 1].group().casefold() in heads.name_connectors:
         run += 1  # "Minister of Labor Kim ...": "Labor" belongs to the title
-    if run <= titles[-1] or not 2 <= len(words) - run <= 4:
+    if run <= titles[-1]:
         return start
-    return words[run].start()
+    name = _name_in_run([w.group() for w in words[run:]], after_connector=False)
+    return words[run + name].start() if name is not None else start
+
+
+def _name_in_run(run: list[str], after_connector: bool) -> int | None:
+    """Where a person's name starts in a run of capitalised words that ends a title (an
+    index into ``run``), or None. A middle initial marks it ("... Intelligence John K.
+    Hurley"); two to four words after a title are the name; a longer run, or one right after
+    a portfolio's connector ("for Asian Affairs Jane Roe"), ends in a first and a last name."""
+    initials = [i for i, word in enumerate(run) if INITIAL.fullmatch(word)]
+    if initials and 0 < initials[-1] < len(run) - 1:
+        return initials[-1] - 1
+    if initials or len(run) < 2:
+        return None
+    if after_connector:
+        return len(run) - 2 if len(run) >= 4 else None
+    return 0 if len(run) <= 4 else len(run) - 2
+
+
+TITLE_PHRASE = re.compile(
+    r"\b(?P<title>[A-Z][a-z]+)\s+(?:of|to)\s+(?:the\s+)?"
+    r"(?P<body>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s+(?P<connector>for|on)\s+"
+    r"(?P<rest>[A-Z][\w’'.-]*(?:\s+(?:and|&|of|the|[A-Z][\w’'.-]*))*)"
+)
+
+
+def title_phrases(text: str, rules: SpanRules, heads: EntityRules) -> list[Piece]:
+    """ "Under Secretary of the Treasury for Terrorism and Financial Intelligence John K.
+    Hurley": the authority after "TITLE of the" (an organisation unless it is a generic word:
+    "Secretary of State"), the portfolio after "for"/"on" (part of the title, no name), and the
+    person holding the title, if the phrase ends in one."""
+    pieces: list[Piece] = []
+    for match in TITLE_PHRASE.finditer(text):
+        title = match.group("title").casefold()
+        if (
+            title not in rules.title_words
+            or match.group("connector") not in rules.portfolio_connectors
+        ):
+            continue
+        body = match.group("body")
+        if body.casefold() in heads.generic_name_words:
+            pieces.append(Piece(match.start("body"), match.end("body"), title=True))
+        else:
+            pieces.append(Piece(match.start("body"), match.end("body"), "Organization", 3))
+        words = list(WORDS.finditer(text, match.start("rest"), match.end("rest")))
+        run = len(words)
+        while run > 0 and _plain_name_word(words[run - 1].group().rstrip(".,"), heads, rules):
+            run -= 1
+        connector = run > 0 and words[run - 1].group().casefold() in heads.name_connectors
+        name = _name_in_run([w.group() for w in words[run:]], after_connector=connector or run == 0)
+        portfolio_end = words[run + name].start() if name is not None else match.end("rest")
+        pieces.append(Piece(match.start("rest"), portfolio_end, title=True))
+        if name is not None:
+            pieces.append(Piece(words[run + name].start(), match.end("rest"), "Person", 3))
+    return pieces
 
 
 def _possessive_cut(
@@ -259,6 +324,26 @@ def split_span(
     if not pieces and (new_start, new_end) == (start, end):
         return None
     return pieces
+
+
+LOWER_HEAD = re.compile(r"[ \t]+([a-z]+)\b(?:[ \t]+([A-Za-z-]+))?")
+
+
+def lower_case_head_end(
+    text: str, start: int, end: int, rules: SpanRules, heads: EntityRules
+) -> int:
+    """End of "X Y Functions division" when the span is "X Y Functions": a lower-case head
+    noun after a name of several words belongs to it, unless the name already ends in a head
+    ("Foreign Ministry department") or a role noun follows ("the X Y bureau chief")."""
+    words = text[start:end].split()
+    if len(words) < 2 or words[-1].casefold() in heads.organisation_heads:
+        return end
+    match = LOWER_HEAD.match(text, end)
+    if match is None or match.group(1) not in rules.lower_case_heads:
+        return end
+    if match.group(2) and match.group(2).casefold() in heads.role_nouns:
+        return end
+    return match.end(1)
 
 
 def credit_names(text: str, rules: SpanRules) -> list[Piece]:

@@ -19,11 +19,13 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 
+from sanctionwatch.extract.entity_typing import TypingRules, load_typing_rules
 from sanctionwatch.extract.rules import (
     EntityRules,
     InstrumentRule,
     legal_form_key,
     load_entity_rules,
+    name_head,
 )
 
 RULE_SPANS = "sanctionwatch_rules"
@@ -32,6 +34,7 @@ CLOSING_QUOTES = frozenset("»”\"“'’")
 LEFT_STRIP_ENTS = frozenset({"NORP", "DATE", "ORDINAL", "CARDINAL", "TIME"})
 MAX_NAME_TOKENS = 10
 _CUE_SCHEMATA = ("Company", "Organization")
+APPOSITIVE_ARTICLES = frozenset({"a", "an", "another"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,9 @@ class RuleComponent:
         self.gazetteer_size = 0
         self.triggers = self._trigger_matcher()
         self.families = self._family_matcher()
+        self.typing: TypingRules = load_typing_rules()
+        self.known = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.known.add("KNOWN", [nlp.make_doc(n) for n in self.typing.known_organisations])
         self._keep_family_names_whole()
 
     def _keep_family_names_whole(self) -> None:
@@ -211,7 +217,10 @@ class RuleComponent:
         spans.extend(self.organisation_spans(doc, triggers["HEAD"]))
         spans.extend(self.instrument_spans(doc))
         spans.extend(self.cue_noun_spans(doc, triggers["CUE"]))
+        spans.extend(self.appositive_name_spans(doc, triggers["CUE"]))
         spans.extend(self.korean_name_spans(doc))
+        spans.extend(self.known_organisation_spans(doc))
+        spans.extend(self.patronymic_spans(doc))
         if self.gazetteer_size:
             spans.extend(self.gazetteer_spans(doc))
         doc.spans[RULE_SPANS] = spans
@@ -280,6 +289,8 @@ class RuleComponent:
             end = self._extend_right(doc, index + 1)
             if end - start < 2:
                 continue
+            words = [token.text for token in doc[start:end]]
+            schema = name_head(words, self.rules) or schema  # "External Construction Bureau"
             yield Span(doc, start, end, label=schema, kb_id="rule:organisation-head")
 
     def _extend_right(self, doc: Doc, end: int) -> int:
@@ -396,6 +407,59 @@ class RuleComponent:
             if end > index + 1:
                 yield Span(doc, index + 1, end, label=schema, kb_id="rule:cue-noun")
 
+    def appositive_name_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
+        """ "Sinpo Haeun, a Chinese trading firm, ...", "X (an IT company)", "X is a shipping
+        company": the capitalised name an appositive or a copula's noun describes, typed by
+        that noun (the model often misses names it has never seen)."""
+        for index in starts:
+            token = doc[index]
+            schema = self.rules.appositive_heads.get(token.text)
+            if schema not in _CUE_SCHEMATA or token.pos_ != "NOUN" or token.dep_ == "compound":
+                continue
+            name = self._described_name(doc, token)
+            if name is not None:
+                yield Span(doc, name[0], name[1], label=schema, kb_id="rule:appositive")
+
+    def _described_name(self, doc: Doc, noun: Token) -> tuple[int, int] | None:
+        """(start, end) of the name before ", a ... NOUN" / "(a ... NOUN" / "is a ... NOUN"
+        when the parse links the noun to it (apposition or copula)."""
+        det = noun.i - 1
+        while det > 0 and noun.i - det <= 5 and doc[det].lower_ not in APPOSITIVE_ARTICLES:
+            if doc[det].is_punct and doc[det].text != "-":
+                return None
+            det -= 1
+        link = det - 1
+        if link < 1 or doc[det].lower_ not in APPOSITIVE_ARTICLES:
+            return None
+        if doc[link].text not in (",", "(") and doc[link].lower_ not in ("is", "was"):
+            return None
+        end = link
+        if not is_capitalised(doc[end - 1]) or doc[end - 1].is_punct:
+            return None
+        start = _name_start(doc, end, self.rules.name_connectors, MAX_NAME_TOKENS)
+        start = _trim_left(doc, start, end, self.rules.places)
+        described = noun.dep_ == "appos" and start <= noun.head.i < end
+        subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+        copula = noun.dep_ == "attr" and any(start <= c.i < end for c in subjects)
+        return (start, end) if start < end and (described or copula) else None
+
+    def known_organisation_spans(self, doc: Doc) -> Iterator[Span]:
+        """News organisations and research groups the pages cite ("Yonhap", "The Guardian"),
+        written as the data file writes them."""
+        for _match_id, start, end in self.known(doc):
+            yield Span(doc, start, end, label="Organization", kb_id="rule:known-organisation")
+
+    def patronymic_spans(self, doc: Doc) -> Iterator[Span]:
+        """ "Vitaliy Sergeyevich Andreyev": a given name, a patronymic and a family name."""
+        suffixes = self.typing.patronymic_suffixes
+        for index in range(1, len(doc) - 1):
+            token = doc[index]
+            if not token.is_title or not token.lower_.endswith(suffixes) or len(token) < 6:
+                continue
+            given, family = doc[index - 1], doc[index + 1]
+            if given.is_title and family.is_title and given.is_alpha and family.is_alpha:
+                yield Span(doc, index - 1, index + 2, label="Person", kb_id="rule:patronymic")
+
     def korean_name_spans(self, doc: Doc) -> Iterator[Span]:
         """ "Im Song Sun", "Kim Tong-chol": a family name and a two-syllable given name."""
         for _match_id, start, _end in self.families(doc):
@@ -408,15 +472,23 @@ class RuleComponent:
             first, second = doc[index], doc[index + 2]
             if self._syllable(first) and second.is_alpha and len(second) <= 6:
                 return index + 3 if not doc[index].whitespace_ else 0
-        if index + 1 < len(doc) and self._syllable(doc[index]) and self._syllable(doc[index + 1]):
+        # "Choe Son Hui": the model reads the last syllable as a people ("Hui", NORP) when the
+        # two words before it are a person's
+        person = doc[index].ent_type_ == "PERSON" and doc[index - 1].ent_type_ == "PERSON"
+        if (
+            index + 1 < len(doc)
+            and self._syllable(doc[index])
+            and self._syllable(doc[index + 1], nationality_ok=person)
+        ):
             after = doc[index + 2] if index + 2 < len(doc) else None
             if after is None or not is_capitalised(after) or after.is_punct:
                 return index + 2
         return 0
 
-    def _syllable(self, token: Token) -> bool:
+    def _syllable(self, token: Token, nationality_ok: bool = False) -> bool:
         """A capitalised romanised syllable, not a word that makes the span a place or firm."""
         lower = token.lower_
+        excluded = ("GPE", "LOC", "DATE") if nationality_ok else ("GPE", "LOC", "NORP", "DATE")
         return (
             token.is_alpha
             and token.is_title
@@ -424,7 +496,7 @@ class RuleComponent:
             and lower not in self.rules.organisation_heads
             and lower not in self.rules.generic_name_words
             and lower not in self.rules.places
-            and token.ent_type_ not in ("GPE", "LOC", "NORP", "DATE")
+            and token.ent_type_ not in excluded
         )
 
     def gazetteer_spans(self, doc: Doc) -> Iterator[Span]:

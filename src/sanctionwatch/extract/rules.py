@@ -227,3 +227,18 @@ def load_entity_rules() -> EntityRules:
     rules = load_rules_file(RULES_PATH)
     places_version, places = load_places_file(PLACES_PATH)
     return replace(rules, version=f"{rules.version}.{places_version}", places=places)
+
+
+def name_head(words: list[str], rules: EntityRules) -> str | None:
+    """Schema of a name's head word: the first word when a connector follows it ("Ministry of
+    Construction", "Bank of Dandong"), else the last head word ("Kwangmyong Construction",
+    "X Project Group of Companies")."""
+    if len(words) > 2 and words[1].casefold() in rules.head_connectors:
+        first = rules.organisation_heads.get(words[0].casefold())
+        if first is not None:
+            return first
+    for word in reversed(words):
+        schema = rules.organisation_heads.get(word.casefold())
+        if schema is not None:
+            return schema
+    return None
