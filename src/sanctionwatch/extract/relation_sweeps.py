@@ -308,10 +308,7 @@ class SweepFinder:
         to_list = self.finder.list_preposition(verb)  # "added X to the lists of ..."
         if verb.lemma_.lower() not in self.rules.designation_verbs and to_list is None:
             return
-        if any(
-            child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
-            for child in verb.children
-        ):
+        if self._negated(verb):
             return  # "OFAC did not target X", "the EU might sanction X": no designation
         has_subject = any(child.dep_ in ("nsubj", "nsubjpass") for child in verb.children)
         said: tuple[Authority, str] | None
@@ -522,6 +519,7 @@ class SweepFinder:
             )
 
     def _negated(self, verb: Token) -> bool:
+        """Negated or hedged by a modal ("did not target", "might sanction"): nothing done."""
         return any(
             child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
             for child in verb.children
