@@ -387,10 +387,8 @@ class SweepFinder:
         """Legal instruments in the transposing verb's phrase whose name starts with a
         sanctioning authority's ("UN Security Council resolution 2397")."""
         found: list[tuple[Mention, Authority]] = []
-        tokens = sorted(verb.subtree, key=lambda t: t.i)
-        if not tokens:
-            return found
-        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        last = verb.right_edge  # the subtree always holds the verb: never empty
+        start, end = verb.left_edge.idx, last.idx + len(last)
         for mention in self.index.ordered:
             if mention.schema != "LegalInstrument" or not start <= mention.start < end:
                 continue
