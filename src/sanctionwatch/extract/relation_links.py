@@ -527,11 +527,10 @@ class LinkFinder:
         return [place for place in places if place is not None]
 
     def _verb_places(self, token: Token, sentence: Span) -> Iterator[Fact]:
-        words = {token.lemma_.lower(), token.lower_, token.lower_.removesuffix("ed")}
-        if not words & self._place_lemmas:
+        if _matched(token, self._place_lemmas) is None:
             return
         for group in self.rules.place_verbs:
-            if not words & group.lemmas:
+            if _matched(token, group.lemmas) is None:
                 continue
             places = self._prep_places(token, group.preps)
             if not places:
