@@ -47,7 +47,7 @@ _RELATIVE = re.compile(r"\b(?P<which>last|this|next|previous|past)\s+(?P<unit>ye
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = re.compile(r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r")\b")
 _DAYS_BACK = {"yesterday": 1, "today": 0}
-_DAY_WORD = re.compile(r"\b(?P<word>yesterday|today)\b")
+_DAY_WORD = re.compile(r"\b(?P<word>" + "|".join(_DAYS_BACK) + r")\b")
 
 
 def _format(year: int, month: int | None = None, day: int | None = None) -> str:

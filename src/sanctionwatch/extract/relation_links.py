@@ -317,6 +317,11 @@ def _fact_key(fact: Fact) -> tuple[str, str, str]:
     return fact.party.entity_id or fact.party.name, fact.prop, fact.value
 
 
+def _pair(link: Link) -> frozenset[str]:
+    """The parties a link ties, by entity id (or name): the key no rule links twice."""
+    return frozenset(p.entity_id or p.name for p in link.parties.values())
+
+
 def _matched(token: Token, words: frozenset[str]) -> str | None:
     """The lemma of ``token`` that ``words`` holds; also when the lemmatizer fails on an
     inflected form ("fined" -> "fin")."""
@@ -370,7 +375,7 @@ class LinkFinder:
         by_fallback: dict[frozenset[str], list[Link]] = {}
         for item in earlier:
             if isinstance(item, Link):
-                pair = frozenset(p.entity_id or p.name for p in item.parties.values())
+                pair = _pair(item)
                 if item.rule == "fallback":
                     by_fallback.setdefault(pair, []).append(item)
                 else:
@@ -381,9 +386,7 @@ class LinkFinder:
             id(old)
             for link in mine
             if isinstance(link, Link) and link.rule != "links:fallback"
-            for old in by_fallback.get(
-                frozenset(p.entity_id or p.name for p in link.parties.values()), []
-            )
+            for old in by_fallback.get(_pair(link), [])
         }
         yield from (item for item in earlier if id(item) not in superseded)
         yield from (
@@ -392,7 +395,7 @@ class LinkFinder:
             if not (
                 isinstance(item, Link)
                 and item.rule == "links:fallback"
-                and frozenset(p.entity_id or p.name for p in item.parties.values()) in by_fallback
+                and _pair(item) in by_fallback
             )
         )
 
@@ -413,7 +416,7 @@ class LinkFinder:
                 yield fact
         for family in (self.family, self.dealings, self.legal_actions, self.fallback):
             for link in family(sentence, tokens):
-                pair = frozenset(p.entity_id or p.name for p in link.parties.values())
+                pair = _pair(link)
                 if len(pair) == 2 and pair not in linked:
                     linked.add(pair)
                     yield link
@@ -524,11 +527,10 @@ class LinkFinder:
         return [place for place in places if place is not None]
 
     def _verb_places(self, token: Token, sentence: Span) -> Iterator[Fact]:
-        words = {token.lemma_.lower(), token.lower_, token.lower_.removesuffix("ed")}
-        if not words & self._place_lemmas:
+        if _matched(token, self._place_lemmas) is None:
             return
         for group in self.rules.place_verbs:
-            if not words & group.lemmas:
+            if _matched(token, group.lemmas) is None:
                 continue
             places = self._prep_places(token, group.preps)
             if not places:

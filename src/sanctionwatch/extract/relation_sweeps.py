@@ -308,10 +308,7 @@ class SweepFinder:
         to_list = self.finder.list_preposition(verb)  # "added X to the lists of ..."
         if verb.lemma_.lower() not in self.rules.designation_verbs and to_list is None:
             return
-        if any(
-            child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
-            for child in verb.children
-        ):
+        if self._negated(verb):
             return  # "OFAC did not target X", "the EU might sanction X": no designation
         has_subject = any(child.dep_ in ("nsubj", "nsubjpass") for child in verb.children)
         said: tuple[Authority, str] | None
@@ -390,10 +387,8 @@ class SweepFinder:
         """Legal instruments in the transposing verb's phrase whose name starts with a
         sanctioning authority's ("UN Security Council resolution 2397")."""
         found: list[tuple[Mention, Authority]] = []
-        tokens = sorted(verb.subtree, key=lambda t: t.i)
-        if not tokens:
-            return found
-        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        last = verb.right_edge  # the subtree always holds the verb: never empty
+        start, end = verb.left_edge.idx, last.idx + len(last)
         for mention in self.index.ordered:
             if mention.schema != "LegalInstrument" or not start <= mention.start < end:
                 continue
@@ -522,6 +517,7 @@ class SweepFinder:
             )
 
     def _negated(self, verb: Token) -> bool:
+        """Negated or hedged by a modal ("did not target", "might sanction"): nothing done."""
         return any(
             child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
             for child in verb.children

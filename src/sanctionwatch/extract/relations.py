@@ -85,7 +85,7 @@ def extractor_version(rules: RelationRules | None = None) -> str:
 def __getattr__(name: str) -> str:
     """``EXTRACTOR_VERSION``: the version the pipeline records per document (a change re-runs
     relation extraction). Computed on first use, so importing this module reads no rules file;
-    both files are read once per process (``default_rules``, ``default_sweep_rules``)."""
+    each rules file of :func:`rule_file_versions` is read once per process (cached loaders)."""
     if name == "EXTRACTOR_VERSION":
         return extractor_version()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
