@@ -336,6 +336,16 @@ def test_a_legal_action_by_an_unnamed_authority_links_nothing(nlp: Language) -> 
     assert not _links(_rows(nlp, f"The {JUSTICE} did not charge Kim Su Il."), "unknown")
 
 
+def test_a_legal_action_that_is_the_sentence_s_designation_is_not_linked_twice(
+    nlp: Language,
+) -> None:
+    names = {**NAMES, "OFAC": "Organization"}
+    rows = _rows(nlp, f"OFAC froze the assets of {KUMSONG} on Monday.", names)
+    assert {(row.source, row.kind) for row in rows} == {(KUMSONG, "sanction")}
+    rows = _rows(nlp, f"The {MINISTRY} froze the assets of {KUMSONG}.")  # no designation
+    assert (MINISTRY, KUMSONG, "freeze") in _links(rows, "unknown")
+
+
 # ---------------------------------------------------------------- fallback
 
 

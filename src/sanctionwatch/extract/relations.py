@@ -199,6 +199,30 @@ def find_relations(
     doc: Doc, context: DocumentContext, mentions: list[Mention], rules: RelationRules | None = None
 ) -> Iterator[Found]:
     """Every relation the rules find, sentence by sentence (before statements are built)."""
+    yield from _designations_win(_found_relations(doc, context, mentions, rules))
+
+
+def _designations_win(found: Iterable[Found]) -> Iterator[Found]:
+    """A legal action in a sentence that designates its target ("OFAC froze the assets of X")
+    is that designation: the Sanction stays, the ``links:legal`` UnknownLink goes."""
+    items = list(found)
+    designated = {
+        (item.sentence.start, _party_key(party))
+        for item in items
+        if isinstance(item, Link) and item.kind == "sanction"
+        for party in item.parties.values()
+    }
+    for item in items:
+        if isinstance(item, Link) and item.rule == "links:legal":
+            keys = {(item.sentence.start, _party_key(party)) for party in item.parties.values()}
+            if keys & designated:
+                continue
+        yield item
+
+
+def _found_relations(
+    doc: Doc, context: DocumentContext, mentions: list[Mention], rules: RelationRules | None
+) -> Iterator[Found]:
     rules = rules or default_rules()
     finder = SentenceFinder(MentionIndex(doc, mentions), rules, context)
     links = LinkFinder(finder, default_link_rules())
