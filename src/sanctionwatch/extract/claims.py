@@ -175,7 +175,7 @@ class _Reader:
         return _drop_restated_totals(_deduplicate(claims), self.totals)
 
     def _as_of_frame(self, previous: Any, anchor: str | None) -> DateExpression | None:
-        """ "As of Dec. 22 last year, ... . Authorities found 115 workers ...": the one "as of"
+        """ "As of March 1, 2019, ... . Inspectors found 140 workers ...": the one "as of"
         date the sentence before states frames the undated figures of the next one."""
         opening = len(previous.text) - len(AS_OF_OPENING.sub("", previous.text, count=1))
         framing = [

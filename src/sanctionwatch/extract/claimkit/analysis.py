@@ -128,7 +128,7 @@ YEAR_TOKEN = re.compile(r"(?:1[89]|20)\d\d")
 
 
 def _after_a_year(span: Span) -> bool:
-    """ "as of 16 December 2019 48 member states": a number right after a date's year is not
+    """ "as of 1 June 2020 37 member states": a number right after a date's year is not
     part of the date (no date form puts a number there), though the model may tag it so."""
     if span.start == 0 or YEAR_TOKEN.fullmatch(span.text):
         return False
@@ -203,7 +203,7 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
             own = root.doc[noun.left_edge.i : noun.i + 1].text.lower().replace("’", "'")
             return CountedNoun(shared, "direct", f"{own} {shared.lower_}", _parent(shared))
         if _mixed_total(noun, vocabulary):
-            # "four entities and individuals": one count of both, in the vocabulary's unit for
+            # "five entities and individuals": one count of both, in the vocabulary's unit for
             # such totals (none: not a figure); a total that only adds counts the text gives
             # apart ("ten nationals and firms" after "seven ... and three ...") is dropped later.
             unit = vocabulary.mixed_total_unit
@@ -256,7 +256,7 @@ COPULA_SUBJECTS = frozenset({"number", "total", "tally", "count"})
 
 
 def _number_of_subject(noun: Token, vocabulary: Vocabulary) -> Token | None:
-    """ "The number of repatriated workers ... is about 23,000 people": a generic noun after the
+    """ "The number of repatriated workers ... is about 20,000 people": a generic noun after the
     copula restates the subject's "number of X"; X is what is counted."""
     if noun.lower_ not in GENERIC_PERSONS or noun.dep_ != "attr":
         return None
@@ -305,7 +305,7 @@ def _mixed_total(noun: Token, vocabulary: Vocabulary) -> bool:
         if conjunct.dep_ != "conj":
             continue
         other = _counted_unit(conjunct, vocabulary)
-        # "three North Koreans and their company": a conjunct with its own determiner or
+        # "two North Korean nationals and their trading firm": a conjunct with its own determiner or
         # number is counted apart, not by this number.
         own = any(
             child.dep_ in ("nummod", "quantmod", "det", "poss") and child.i < conjunct.i
@@ -706,7 +706,7 @@ def match_measure(
 
 
 def _sender_nationality(noun: Token, places: Sequence[Named], vocabulary: Vocabulary) -> str | None:
-    """ "Pyongyang sent 11,000 soldiers": what a country sends is of its nationality."""
+    """ "Pyongyang has sent 3,000 troops": what a country sends is of its nationality."""
     verb = governing_verb(noun)
     if verb is None or verb.lemma_.lower() not in vocabulary.sender_verbs:
         return None
@@ -725,8 +725,8 @@ def _sender_nationality(noun: Token, places: Sequence[Named], vocabulary: Vocabu
 
 OWN_VERB_VIAS = frozenset({"direct", "total", "next"})
 """Counted nouns whose own verb names the figure: the number's head ("40 workers"), a total
-("four entities and individuals"), or the noun right after a number the parser hung elsewhere
-("... December 2019 48 member states have submitted")."""
+("five entities and individuals"), or the noun right after a number the parser hung elsewhere
+("... June 2020 37 member states had submitted")."""
 PERIOD_REACH = 40
 """Characters after a figure in which its rate ("per month") is looked for to pick a measure."""
 

@@ -251,10 +251,6 @@ def _relative(phrase: str, published: date | None) -> str | None:
     return (published + timedelta(days=days)).isoformat()
 
 
-def _count(raw: str) -> int | None:
-    return span_count(raw)
-
-
 def _lead(match: re.Match[str]) -> str:
     return re.sub(r"\s+", " ", (match.group("lead") or "").strip().lower())
 
@@ -322,7 +318,7 @@ def _within(match: re.Match[str], context: _Context, found: list[DateExpression]
     """ "within 24 months" (or "a 24-month deadline") of the event the sentence dates, or of
     the last date stated before when it says so ("within 24 months of its adoption"), else of
     publication: the span's end."""
-    count = _count(match.group("count") or match.group("count2"))
+    count = span_count(match.group("count") or match.group("count2"))
     unit = (match.group("unit") or match.group("unit2")).lower().rstrip("s") + "s"
     months = (count or 0) * (12 if unit == "years" else 1)
     stated = _stated_before(found, match.start())
@@ -368,7 +364,7 @@ def _resolve(
         note = f"“{groups['rel']}” against the {context.reference_note}"
         value = _edge(match, relative) if relative else None
         return _Resolved(value, "relative-resolved", "relative", note, True)
-    count = _count(groups["count"])
+    count = span_count(groups["count"])
     if count is None:
         return _Resolved(None, "relative-resolved", name)
     months = count * 12 if groups["unit"].lower().startswith("year") else count

@@ -450,7 +450,7 @@ CONVERSION_GAP = re.compile(
 
 
 def _drop_conversions(text: str, quantities: list[Quantity]) -> list[Quantity]:
-    """ "$45bn (£28bn)", "$800 (about €740)": the bracketed sum restates the one before in
+    """ "$30bn (£24bn)", "$800 (about €740)": the bracketed sum restates the one before in
     another currency; it is not a figure of its own."""
     kept: list[Quantity] = []
     for quantity in quantities:

@@ -102,9 +102,11 @@ def _as_written_patterns(text: str, vocabulary: Vocabulary) -> list[tuple[str, r
     return patterns
 
 
-def _as_written_places(text: str, vocabulary: Vocabulary, taken: Taken) -> list[Named]:
+def _as_written_places(
+    text: str, patterns: list[tuple[str, re.Pattern[str]]], taken: Taken
+) -> list[Named]:
     found = []
-    for key, pattern in _as_written_patterns(text, vocabulary):
+    for key, pattern in patterns:
         for match in pattern.finditer(text):
             if not taken.overlaps(*match.span()):
                 found.append(Named(*match.span(), match.group(0), key, None, "Place"))
@@ -151,7 +153,7 @@ def collect_places(
     for named in _vocabulary_places(text, vocabulary, taken):
         taken.take(named.start, named.end)
         places.append(named)
-    for named in _as_written_places(text, vocabulary, taken) if as_written else ():
+    for named in _as_written_places(text, as_written, taken):
         taken.take(named.start, named.end)
         places.append(named)
     for ent in doc.ents:
