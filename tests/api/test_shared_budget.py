@@ -90,6 +90,19 @@ def test_a_refusal_found_in_the_database_is_remembered(database: Database) -> No
     assert reader.retry_after(["client:a"]) is None
 
 
+def test_an_ended_refusal_leaves_the_others_remembered(database: Database) -> None:
+    clock = Clock()
+    writer = SharedFailureBudget(database, limit=1, window_seconds=100, clock=clock)
+    reader = SharedFailureBudget(database, limit=1, window_seconds=100, clock=clock)
+    writer.fail(["client:a"])
+    clock.now += 50
+    writer.fail(["client:b"])
+    assert reader.retry_after(["client:a"]) == 50 and reader.retry_after(["client:b"]) == 100
+    clock.now += 50
+    assert reader.retry_after(["client:a"], shared=False) is None
+    assert reader.retry_after(["client:b"], shared=False) == 50
+
+
 def test_disabled_budget_writes_nothing(database: Database) -> None:
     budget = SharedFailureBudget(database, limit=0)
     budget.fail(["client:a"])
