@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -87,6 +90,19 @@ def test_a_refusal_found_in_the_database_is_remembered(database: Database) -> No
     assert reader.retry_after(["client:a"]) is None
 
 
+def test_an_ended_refusal_leaves_the_others_remembered(database: Database) -> None:
+    clock = Clock()
+    writer = SharedFailureBudget(database, limit=1, window_seconds=100, clock=clock)
+    reader = SharedFailureBudget(database, limit=1, window_seconds=100, clock=clock)
+    writer.fail(["client:a"])
+    clock.now += 50
+    writer.fail(["client:b"])
+    assert reader.retry_after(["client:a"]) == 50 and reader.retry_after(["client:b"]) == 100
+    clock.now += 50
+    assert reader.retry_after(["client:a"], shared=False) is None
+    assert reader.retry_after(["client:b"], shared=False) == 50
+
+
 def test_disabled_budget_writes_nothing(database: Database) -> None:
     budget = SharedFailureBudget(database, limit=0)
     budget.fail(["client:a"])
@@ -128,3 +144,39 @@ def test_the_in_memory_budget_ignores_shared() -> None:
     budget = FailureBudget(limit=1, window_seconds=10)
     budget.fail(["k"])
     assert budget.retry_after(["k"], shared=False) == budget.retry_after(["k"]) == 10
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class LoopProbe(FailureBudget):
+    """Records, for every call that may touch the database, whether it ran on the event loop."""
+
+    def __init__(self) -> None:
+        super().__init__(limit=10, window_seconds=300)
+        self.calls: list[tuple[str, bool]] = []
+
+    def retry_after(self, keys: Iterable[str], shared: bool = True) -> int | None:
+        if shared:
+            self.calls.append(("retry_after", _on_event_loop()))
+        return super().retry_after(keys, shared)
+
+    def fail(self, keys: Iterable[str]) -> None:
+        self.calls.append(("fail", _on_event_loop()))
+        super().fail(keys)
+
+
+def test_budget_queries_and_writes_run_off_the_event_loop(database: Database) -> None:
+    settings = ApiSettings(database_url=database.url, host="0.0.0.0", read_uploads=False)
+    app = create_app(settings, database=database)
+    probe = app.state.auth.failures = LoopProbe()
+    with TestClient(app, client=("203.0.113.5", 4000)) as client:
+        for _ in range(2):  # the second time the wrong token is remembered: no shared read
+            sent = client.get("/entities", headers={"Authorization": "Bearer sw_wrong"})
+            assert sent.status_code == 401
+    assert probe.calls == [("retry_after", False), ("fail", False), ("fail", False)]

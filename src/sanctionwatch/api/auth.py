@@ -239,14 +239,18 @@ async def checked_token(request: Request, token: str) -> Principal | None:
     keys = failure_keys(request, token)
     hashed = accounts.hash_secret(token)
     known, principal = auth.cached_token(token, hashed)
-    # Other processes' failures are read only before a database lookup of the token anyway.
-    wait = auth.failures.retry_after(keys, shared=not known)
+    # Other processes' failures are read only before a database lookup of the token anyway;
+    # a shared budget queries and writes the database, so that runs off the event loop.
+    if known:
+        wait = auth.failures.retry_after(keys, shared=False)
+    else:
+        wait = await run_in_threadpool(auth.failures.retry_after, keys)
     if wait is not None:
         raise too_many_failures(wait)
     if not known:
         principal = await run_in_threadpool(auth.look_up, hashed)
     if principal is None:
-        auth.failures.fail(keys)
+        await run_in_threadpool(auth.failures.fail, keys)
     return principal
 
 

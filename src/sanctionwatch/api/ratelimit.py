@@ -166,11 +166,15 @@ class SharedFailureBudget(FailureBudget):
             session.add_all(AuthFailureRow(key=key, failed_at=now) for key in keys)
 
     def _known_refusal(self, keys: Sequence[str], now: float) -> int | None:
-        """Seconds left of a refusal found earlier in the shared count (no query)."""
+        """Seconds left of a refusal found earlier in the shared count (no query). Only the
+        asked keys' ended refusals are dropped here: this runs on every token check."""
+        ends = []
         with self._lock:
-            ends = [self._refused_until.get(key, 0.0) for key in keys]
-            for key in [key for key, end in self._refused_until.items() if end <= now]:
-                del self._refused_until[key]
+            for key in keys:
+                end = self._refused_until.get(key, 0.0)
+                if end <= now:
+                    self._refused_until.pop(key, None)
+                ends.append(end)
         latest = max(ends, default=0.0)
         return max(1, math.ceil(latest - now)) if latest > now else None
 
