@@ -51,7 +51,24 @@ def test_extracts_new_documents_once(database: Database, add_document: AddDocume
         runs = session.scalars(
             select(ExtractionRunRow).where(ExtractionRunRow.document_id == first)
         )
-        assert {run.extractor for run in runs} == {"entities", "relations", "claims"}
+        assert {run.extractor for run in runs} == {"entities", "relations", "claims", "model"}
+
+
+def test_another_spacy_model_reruns_extraction(
+    database: Database, add_document: AddDocument, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_document("Oleg Petrenko founded Brightwater Holdings Limited in Nakhodka.")
+    pipeline.extract_documents(database)
+    with database.session() as session:
+        assert pipeline.documents_to_process(session) == ([], 1)
+        monkeypatch.setenv("SANCTIONWATCH_SPACY_MODEL", "/models/en_core_web_md")
+        todo, done = pipeline.documents_to_process(session)
+    assert len(todo) == 1 and done == 0
+
+
+def test_a_model_that_cannot_load_is_one_clear_error() -> None:
+    with pytest.raises(RuntimeError, match="SANCTIONWATCH_SPACY_MODEL"):
+        pipeline.load_nlp("no_such_spacy_model_here")
 
 
 def test_spans_point_into_the_original_text(database: Database, add_document: AddDocument) -> None:

@@ -11,6 +11,7 @@ reported and rolled back; the batch goes on.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -109,12 +110,21 @@ def _module_version(module: ModuleType) -> str:
     return "0"
 
 
+def model_version() -> str:
+    """The spaCy model every extractor reads (``SANCTIONWATCH_SPACY_MODEL``): switching models
+    re-runs extraction like a new rules version. A long path is kept as its digest (the
+    ``extraction_runs.version`` column holds 64 characters)."""
+    name = load_settings().spacy_model
+    return name if len(name) <= 64 else hashlib.sha1(name.encode("utf-8")).hexdigest()
+
+
 def extractor_versions() -> dict[str, str]:
-    """Current version of each extractor; a change re-runs it on every document."""
+    """Current version of each extractor, and the model; a change re-runs every document."""
     return {
         "entities": extractor_version(),
         "relations": _module_version(relations_module),
         "claims": _module_version(claims_module),
+        "model": model_version(),
     }
 
 
@@ -127,9 +137,10 @@ def load_nlp(model: str | None = None) -> Language:
     name = model or load_settings().spacy_model
     try:
         nlp = spacy.load(name)
-    except OSError as exc:
+    except (OSError, ImportError, AttributeError) as exc:  # AttributeError: a package, no load()
         raise RuntimeError(
-            f"spaCy model {name!r} is not installed; install it or set SANCTIONWATCH_SPACY_MODEL"
+            f"spaCy model {name!r} is not installed or not loadable; install it or set "
+            "SANCTIONWATCH_SPACY_MODEL to a model package or directory"
         ) from exc
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("sanctionwatch_line_breaks", before="parser")
