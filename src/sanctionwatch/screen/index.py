@@ -220,7 +220,7 @@ def make_query(
         with suppress(ValueError):  # a name of no letters: no names, as for an entity
             names.append(prepare_name(name, schema))
     country_prop = "nationality" if facts.person else "country"
-    countries = {country.lower()} if country and country_prop in facts.props else set()
+    countries = [country.lower()] if country and country_prop in facts.props else []
     dated = birth_date and facts.person and "birthDate" in facts.props
     return Query(
         schema,
@@ -228,7 +228,7 @@ def make_query(
         Evidence(
             schema=schema,
             birth_dates=frozenset([birth_date] if dated and birth_date else []),
-            countries=frozenset(value.lower() for value in countries),
+            countries=frozenset(countries),
         ),
     )
 

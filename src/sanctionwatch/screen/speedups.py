@@ -57,7 +57,7 @@ def source_digest(module: str) -> str:
 
 def source_stat(module: str) -> list[int]:
     """Size and modification time (ns) of ``module``'s source: what an edit always moves."""
-    found = os.stat(os.path.join(SOURCE_ROOT, *module.split(".")) + ".py")
+    found = os.stat(source_path(module))
     return [found.st_size, found.st_mtime_ns]
 
 
@@ -70,9 +70,7 @@ def compiled_paths(module: str) -> list[Path]:
         return []
     prefix = f"{source.stem}."
     return sorted(
-        source.parent / name
-        for name in names
-        if name.startswith(prefix) and name.endswith((".so", ".pyd"))
+        source.parent / name for name in names if name.startswith(prefix) and _is_extension(name)
     )
 
 
