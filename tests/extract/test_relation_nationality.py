@@ -354,6 +354,18 @@ def test_controlled_owned_and_registered(nlp: Language) -> None:
     assert registrations == {("Tianchi Shipping Co., Ltd", "China")}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sunrise Logistics LLC, a Russian-backed firm, chartered the ship.",
+        "The tanker belonged to Mirae Shipping Co., a Chinese-backed company.",
+        "Ocean Star Trading LLC is a Russian-backed venture.",
+    ],
+)
+def test_backing_is_not_control_and_states_no_country(nlp: Language, text: str) -> None:
+    assert _countries(nlp, text) == set()
+
+
 def test_a_place_registered_company_has_one_jurisdiction_statement(nlp: Language) -> None:
     text = "Harbour Star Shipping Pte Ltd, a Singapore-registered company, bought the oil."
     statements = [s for s in _statements(nlp, text) if s.prop == "jurisdiction"]
