@@ -298,6 +298,20 @@ def test_a_counted_group_binds_the_people_named_next_when_the_count_matches(
     assert _countries(nlp, same_sentence) == {("Wang Lei", "China"), ("Zhou Min", "China")}
 
 
+def test_irregular_plurals_are_data_and_count_a_group(nlp: Language, tmp_path: Path) -> None:
+    assert {"people", "men", "women"} <= default_nationality_rules().irregular_plurals
+    data = yaml.safe_load(NATIONALITY_PATH.read_text(encoding="utf-8"))
+    data["groups"]["irregular_plurals"] = "men"
+    path = tmp_path / "nationality.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(RelationRulesError, match=r"nationality\.yaml: 'groups\.irregular_plurals'"):
+        load_nationality_rules_file(path)
+    text = "Police detained two Chinese men, Wang Lei and Zhou Min, at the border."
+    assert _countries(nlp, text) == {("Wang Lei", "China"), ("Zhou Min", "China")}
+    singular = "Police detained one Chinese man, Wang Lei and Zhou Min, at the border."
+    assert _countries(nlp, singular) <= {("Wang Lei", "China")}
+
+
 def test_a_counted_group_binds_nobody_when_the_count_differs(nlp: Language) -> None:
     text = (
         "OFAC designated two North Koreans last week. "

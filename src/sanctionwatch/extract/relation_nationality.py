@@ -260,10 +260,14 @@ class NationalityFinder:
             return bool(words & self.rules.person_nouns)
         return party.schema in ORG_SCHEMATA and bool(words & self.rules.organisation_nouns)
 
-    @staticmethod
-    def _plural(noun: Token) -> bool:
-        return noun.tag_ in ("NNS", "NNPS") or (
-            noun.lower_ != noun.lemma_.lower() and noun.lower_.endswith("s")
+    def _plural(self, noun: Token) -> bool:
+        """A plural noun: by its tag, the irregular plurals of the rules file, or an -s form
+        whose lemma differs (a demonym's lemma often keeps the -s: "Koreans")."""
+        lowered = noun.lower_
+        if noun.tag_ in ("NNS", "NNPS") or lowered in self.rules.irregular_plurals:
+            return True
+        return lowered.endswith("s") and (
+            lowered != noun.lemma_.lower() or noun.ent_type_ in _COUNTRY_ENTS
         )
 
     def _coordinated(self, span: Span, schema: str | None) -> Iterator[Party]:
@@ -666,7 +670,7 @@ class NationalityFinder:
         lemma = token.lemma_.lower()
         if token.ent_type_ not in _COUNTRY_ENTS and lemma not in self.rules.group_nouns:
             return None
-        if token.pos_ not in ("NOUN", "PROPN") or not self._plural_word(token):
+        if token.pos_ not in ("NOUN", "PROPN") or not self._plural(token):
             return None
         counts = [
             self.rules.group_counts.get(child.lower_) or _digits(child.text)
@@ -685,19 +689,6 @@ class NationalityFinder:
             return count, code, doc[where.start : token.i + 1]
         demonym = self.demonym(token)
         return None if demonym is None else (count, *demonym)
-
-    @staticmethod
-    def _plural_word(token: Token) -> bool:
-        return (
-            token.tag_ in ("NNS", "NNPS")
-            or token.lower_.endswith("s")
-            or token.lower_
-            in (
-                "people",
-                "men",
-                "women",
-            )
-        )
 
     def _members(
         self, group: Token, count: int, sentences: Sequence[Span], position: int

@@ -39,6 +39,7 @@ class NationalityRules:
     control_hyphens: frozenset[str]
     registration_hyphens: frozenset[str]
     group_nouns: frozenset[str]
+    irregular_plurals: frozenset[str]
     group_counts: dict[str, int]
     group_window: int
     record_nouns: frozenset[str]
@@ -121,6 +122,7 @@ def parse_nationality_rules(path: Path, data: Any) -> NationalityRules:
         control_hyphens=_words(path, data, "control_hyphens"),
         registration_hyphens=_words(path, data, "registration_hyphens"),
         group_nouns=_words(path, groups, "nouns", "groups"),
+        irregular_plurals=_words(path, groups, "irregular_plurals", "groups"),
         group_counts=_counts(path, groups),
         group_window=int(_number(path, groups, "window", "groups")),
         record_nouns=_words(path, listed, "record_nouns", "listed"),
