@@ -18,6 +18,7 @@ from sanctionwatch.extract.relation_nationality_rules import (
     default_nationality_rules,
     load_nationality_rules_file,
 )
+from sanctionwatch.extract.relation_parse import MentionIndex
 from sanctionwatch.extract.relation_query import RelationRow, relation_rows
 from sanctionwatch.extract.relation_rules import RelationRulesError
 from sanctionwatch.extract.relations import (
@@ -140,6 +141,24 @@ def test_rules_file_errors_name_the_file_and_the_key(tmp_path: Path) -> None:
     path.write_text("version: [", encoding="utf-8")
     with pytest.raises(RelationRulesError, match="cannot read"):
         load_nationality_rules_file(path)
+
+
+def test_the_mention_index_lists_a_sentences_mentions_in_text_order(nlp: Language) -> None:
+    text = (
+        "Zhang Wei met Oleg Petrov in Moscow. "
+        "Korea Ryonbong Trading Corporation paid Wang Lei in Vietnam."
+    )
+    doc = nlp(text)
+    index = MentionIndex(doc, mentions_for_names(doc, NAMES))
+    first, second = list(doc.sents)
+    assert [m.canonical for m in index.within(first)] == ["Zhang Wei", "Oleg Petrov", "Moscow"]
+    assert [m.canonical for m in index.within(second)] == [
+        "Korea Ryonbong Trading Corporation",
+        "Wang Lei",
+        "Vietnam",
+    ]
+    assert index.starting_between(0, first.end_char) == index.within(first)
+    assert index.starting_between(second.start_char, second.start_char) == []
 
 
 # ---------------------------------------------------------------- people, before the name

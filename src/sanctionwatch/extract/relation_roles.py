@@ -23,7 +23,6 @@ is linked once, and turns an employment by a party or an army into a membership.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -232,11 +231,9 @@ class RoleFinder:
         self.linked: set[frozenset[str]] = set()
         self.group_employers: set[str] = set()
         self._vocabulary = self._title_vocabulary()
-        self._starts = [mention.start for mention in self.index.ordered]
         self._associate_heads = frozenset(w.split()[-1] for w in self.rules.associate_words)
         self._associate_modifiers = self.rules.title_modifiers | _ASSOCIATE_MODIFIERS
         self._sentences: Sequence[Span] = ()
-        self._cached: tuple[int, list[Mention]] = (-1, [])
         self._position = 0
 
     # -- what the other finders found ------------------------------------------------------
@@ -526,20 +523,8 @@ class RoleFinder:
             word.is_lower and word.pos_ in ("ADJ", "NOUN", "DET", "PRON")
         )
 
-    def _mentions_in(self, sentence: Span) -> list[Mention]:
-        """Each mention in ``sentence`` once, in order (cached for the sentence at hand)."""
-        if self._cached[0] == sentence.start:
-            return self._cached[1]
-        seen: dict[tuple[int, int], Mention] = {}
-        for token in sentence:
-            mention = self.index.at(token)
-            if mention is not None:
-                seen.setdefault((mention.start, mention.end), mention)
-        self._cached = (sentence.start, list(seen.values()))
-        return self._cached[1]
-
     def _people_in(self, sentence: Span) -> list[Mention]:
-        return [m for m in self._mentions_in(sentence) if m.schema == "Person"]
+        return [m for m in self.index.within(sentence) if m.schema == "Person"]
 
     def _title_before(self, name: Span, sentence: Span) -> _Title | None:
         doc = sentence.doc
@@ -774,7 +759,7 @@ class RoleFinder:
             yield from self.finder._links(shape, "roles:part", pairs, span.root, sentence)
 
     def _orgs_in(self, sentence: Span) -> list[Mention]:
-        return [m for m in self._mentions_in(sentence) if m.schema in ORG_SCHEMATA]
+        return [m for m in self.index.within(sentence) if m.schema in ORG_SCHEMATA]
 
     def _between_possessive(self, span: Span, sentence: Span) -> list[Token]:
         """The describing words between a possessive and ``span`` (at most three)."""
@@ -970,9 +955,8 @@ class RoleFinder:
         modifiers = {t.lower_ for t in lefts[1:] if t.dep_ in ("amod", "compound", "nmod")}
         sentences, position = self._sentences, self._position
         first = max(0, position - self.rules.description_sentences_back)
-        begin = bisect_left(self._starts, sentences[first].start_char)
         found: Party | None = None
-        for mention in self.index.ordered[begin : bisect_left(self._starts, noun.idx)]:
+        for mention in self.index.starting_between(sentences[first].start_char, noun.idx):
             if mention.schema in ORG_SCHEMATA and self._introduced_as(
                 mention, noun.lower_, modifiers
             ):
