@@ -23,6 +23,13 @@ from sanctionwatch.extract.relation_roles import (
 )
 from sanctionwatch.extract.relation_rules import RelationRulesError
 from sanctionwatch.extract.relations import extract_relations, extractor_version
+from sanctionwatch.extract.rulefile import (
+    read_rule_file,
+    rule_number,
+    rule_phrases,
+    rule_section,
+    rule_words,
+)
 from sanctionwatch.extract.types import DocumentContext
 from sanctionwatch.store.offsets import OffsetMap
 
@@ -118,6 +125,43 @@ def test_role_rules_errors_name_the_file_and_the_key(tmp_path: Path) -> None:
     path.write_text("just text", encoding="utf-8")
     with pytest.raises(RelationRulesError, match="version"):
         load_role_rules_file(path)
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "message"),
+    [
+        ("titles", "max_words", 2.5, "must be a whole number >= 1"),
+        ("titles", "max_words", 0, "must be a whole number >= 1"),
+        ("speakers", "confidence", 1.5, "must be at most 1"),
+        ("speakers", "confidence", "high", "must be a positive number"),
+        ("descriptions", "nouns", "company", "must be a list of strings"),
+    ],
+)
+def test_every_rules_file_check_is_one_line_naming_the_file_and_key(
+    tmp_path: Path, section: str, key: str, value: object, message: str
+) -> None:
+    data = yaml.safe_load(ROLES_PATH.read_text(encoding="utf-8"))
+    data[section][key] = value
+    path = tmp_path / "roles.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(RelationRulesError) as raised:
+        load_role_rules_file(path)
+    assert str(raised.value) == f"{path}: '{section}.{key}' {message}"
+
+
+def test_rules_files_read_phrases_the_way_the_text_is_compared(tmp_path: Path) -> None:
+    path = tmp_path / "any.yaml"
+    section = {"words": ["The  Team Leader", "Dept.", "—"]}
+    assert rule_phrases(path, section, "words") == ("team leader", "dept", "—")
+    assert rule_words(path, section, "words") == frozenset({"team leader", "dept", "—"})
+    assert rule_number(path, {"n": 0}, "n", allow_zero=True) == 0.0
+    with pytest.raises(RelationRulesError, match=r"any\.yaml: 'n' must be a positive number"):
+        rule_number(path, {"n": 0}, "n")
+    with pytest.raises(RelationRulesError, match=r"any\.yaml: 'sec' must be a mapping"):
+        rule_section(path, {"sec": []}, "sec")
+    path.write_text("version: [", encoding="utf-8")
+    with pytest.raises(RelationRulesError, match=r"any\.yaml: cannot read test rules"):
+        read_rule_file(path, "test rules")
 
 
 def test_organisation_head_reads_the_word_before_of() -> None:

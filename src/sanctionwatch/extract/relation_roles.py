@@ -29,7 +29,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.relation_finders import Found, Link, SentenceFinder
@@ -42,7 +41,15 @@ from sanctionwatch.extract.relation_parse import (
     noun_holder_tokens,
     prep_objects,
 )
-from sanctionwatch.extract.relation_rules import LinkShape, RelationRulesError, normalise_phrase
+from sanctionwatch.extract.relation_rules import LinkShape, normalise_phrase
+from sanctionwatch.extract.rulefile import (
+    read_rule_file,
+    rule_confidence,
+    rule_count,
+    rule_mapping,
+    rule_section,
+    rule_words,
+)
 from sanctionwatch.extract.types import Mention
 from sanctionwatch.settings import DATA_DIR
 
@@ -95,89 +102,54 @@ class RoleRules:
     description_sentences_back: int
 
 
-def _section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
-    section = data.get(key)
-    if not isinstance(section, dict):
-        raise RelationRulesError(f"{path}: '{key}' must be a mapping")
-    return section
-
-
-def _words(path: Path, section: dict[str, Any], name: str, key: str) -> frozenset[str]:
-    value = section.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RelationRulesError(f"{path}: '{name}.{key}' must be a list of strings")
-    return frozenset(
-        normalise_phrase(item) if any(c.isalnum() for c in item) else item for item in value
-    )
-
-
-def _number(path: Path, section: dict[str, Any], name: str, key: str) -> float:
-    value = section.get(key)
-    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        raise RelationRulesError(f"{path}: '{name}.{key}' must be a positive number")
-    return float(value)
-
-
-def _confidence(path: Path, section: dict[str, Any], name: str, key: str) -> float:
-    value = _number(path, section, name, key)
-    if value > 1:
-        raise RelationRulesError(f"{path}: '{name}.{key}' must be at most 1")
-    return value
-
-
 def parse_role_rules(path: Path, data: Any) -> RoleRules:
     """Validate the parsed YAML of a roles file; errors name the file and the key."""
-    if not isinstance(data, dict) or "version" not in data:
-        raise RelationRulesError(f"{path}: expected a mapping with a 'version' key")
-    tit = _section(path, data, "titles")
-    spk = _section(path, data, "speakers")
-    mem = _section(path, data, "membership")
-    par = _section(path, data, "parts")
-    aso = _section(path, data, "associates")
-    wrk = _section(path, data, "workers")
-    des = _section(path, data, "descriptions")
+    data = rule_mapping(path, data)
+    tit = rule_section(path, data, "titles")
+    spk = rule_section(path, data, "speakers")
+    mem = rule_section(path, data, "membership")
+    par = rule_section(path, data, "parts")
+    aso = rule_section(path, data, "associates")
+    wrk = rule_section(path, data, "workers")
+    des = rule_section(path, data, "descriptions")
     return RoleRules(
         version=str(data["version"]),
-        director_titles=_words(path, tit, "titles", "directorship"),
-        employment_titles=_words(path, tit, "titles", "employment"),
-        title_modifiers=_words(path, tit, "titles", "modifiers"),
-        title_joiners=_words(path, tit, "titles", "joiners"),
-        title_max_words=int(_number(path, tit, "titles", "max_words")),
-        quoted_max_words=int(_number(path, tit, "titles", "quoted_max_words")),
-        title_confidence=_confidence(path, tit, "titles", "confidence"),
-        bare_titles=_words(path, tit, "titles", "bare"),
-        bare_confidence=_confidence(path, tit, "titles", "bare_confidence"),
-        speech_verbs=_words(path, spk, "speakers", "verbs"),
-        speaker_sentences_back=int(_number(path, spk, "speakers", "sentences_back")),
-        speaker_sentences_ahead=int(_number(path, spk, "speakers", "sentences_ahead")),
-        speaker_confidence=_confidence(path, spk, "speakers", "confidence"),
-        membership_heads=_words(path, mem, "membership", "organisation_heads"),
-        affiliation_words=_words(path, mem, "membership", "affiliation_words"),
-        affiliation_preps=_words(path, mem, "membership", "affiliation_preps"),
-        denial_verbs=_words(path, mem, "membership", "denial_verbs"),
-        person_preps=_words(path, mem, "membership", "person_preps"),
-        membership_confidence=_confidence(path, mem, "membership", "confidence"),
-        person_of_confidence=_confidence(path, mem, "membership", "person_of_confidence"),
-        part_heads=_words(path, par, "parts", "heads"),
-        part_confidence=_confidence(path, par, "parts", "confidence"),
-        associate_words=_words(path, aso, "associates", "words"),
-        associate_confidence=_confidence(path, aso, "associates", "confidence"),
-        means_verbs=_words(path, wrk, "workers", "means_verbs"),
-        sending_verbs=_words(path, wrk, "workers", "sending_verbs"),
-        receiving_preps=_words(path, wrk, "workers", "receiving_preps"),
-        workplace_preps=_words(path, wrk, "workers", "workplace_preps"),
-        worker_confidence=_confidence(path, wrk, "workers", "confidence"),
-        description_nouns=_words(path, des, "descriptions", "nouns"),
-        description_sentences_back=int(_number(path, des, "descriptions", "sentences_back")),
+        director_titles=rule_words(path, tit, "directorship", "titles"),
+        employment_titles=rule_words(path, tit, "employment", "titles"),
+        title_modifiers=rule_words(path, tit, "modifiers", "titles"),
+        title_joiners=rule_words(path, tit, "joiners", "titles"),
+        title_max_words=rule_count(path, tit, "max_words", "titles"),
+        quoted_max_words=rule_count(path, tit, "quoted_max_words", "titles"),
+        title_confidence=rule_confidence(path, tit, "confidence", "titles"),
+        bare_titles=rule_words(path, tit, "bare", "titles"),
+        bare_confidence=rule_confidence(path, tit, "bare_confidence", "titles"),
+        speech_verbs=rule_words(path, spk, "verbs", "speakers"),
+        speaker_sentences_back=rule_count(path, spk, "sentences_back", "speakers"),
+        speaker_sentences_ahead=rule_count(path, spk, "sentences_ahead", "speakers"),
+        speaker_confidence=rule_confidence(path, spk, "confidence", "speakers"),
+        membership_heads=rule_words(path, mem, "organisation_heads", "membership"),
+        affiliation_words=rule_words(path, mem, "affiliation_words", "membership"),
+        affiliation_preps=rule_words(path, mem, "affiliation_preps", "membership"),
+        denial_verbs=rule_words(path, mem, "denial_verbs", "membership"),
+        person_preps=rule_words(path, mem, "person_preps", "membership"),
+        membership_confidence=rule_confidence(path, mem, "confidence", "membership"),
+        person_of_confidence=rule_confidence(path, mem, "person_of_confidence", "membership"),
+        part_heads=rule_words(path, par, "heads", "parts"),
+        part_confidence=rule_confidence(path, par, "confidence", "parts"),
+        associate_words=rule_words(path, aso, "words", "associates"),
+        associate_confidence=rule_confidence(path, aso, "confidence", "associates"),
+        means_verbs=rule_words(path, wrk, "means_verbs", "workers"),
+        sending_verbs=rule_words(path, wrk, "sending_verbs", "workers"),
+        receiving_preps=rule_words(path, wrk, "receiving_preps", "workers"),
+        workplace_preps=rule_words(path, wrk, "workplace_preps", "workers"),
+        worker_confidence=rule_confidence(path, wrk, "confidence", "workers"),
+        description_nouns=rule_words(path, des, "nouns", "descriptions"),
+        description_sentences_back=rule_count(path, des, "sentences_back", "descriptions"),
     )
 
 
 def load_role_rules_file(path: Path) -> RoleRules:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RelationRulesError(f"{path}: cannot read role rules: {exc}") from exc
-    return parse_role_rules(path, data)
+    return parse_role_rules(path, read_rule_file(path, "role rules"))
 
 
 @lru_cache(maxsize=1)
