@@ -13,15 +13,19 @@ import yaml
 from spacy.language import Language
 
 from sanctionwatch.extract import relations as relations_module
+from sanctionwatch.extract.relation_finders import SentenceFinder
 from sanctionwatch.extract.relation_mentions import mentions_for_names
+from sanctionwatch.extract.relation_parse import MentionIndex
 from sanctionwatch.extract.relation_query import RelationRow, relation_rows
 from sanctionwatch.extract.relation_roles import (
     ROLES_PATH,
+    RoleFinder,
     default_role_rules,
     load_role_rules_file,
     organisation_head,
+    sentences_before,
 )
-from sanctionwatch.extract.relation_rules import RelationRulesError
+from sanctionwatch.extract.relation_rules import RelationRulesError, default_rules
 from sanctionwatch.extract.relations import extract_relations, extractor_version
 from sanctionwatch.extract.rulefile import (
     read_rule_file,
@@ -398,6 +402,27 @@ def test_a_definite_description_owns_the_workers_it_stands_for(nlp: Language) ->
     )
     rows = [row for row in _rows(nlp, text) if row.kind == "employment"]
     assert [(row.source, row.target) for row in rows] == [("IT workers", SOFT)]
+
+
+def test_a_definite_description_reads_its_own_window_of_sentences(nlp: Language) -> None:
+    first = f"The Treasury also designated Chinese front company {SOFT} on Tuesday."
+    later = "Since 2021, the Chinese front company’s IT workers earned over $1 million."
+    filler = "The ministry did not comment."
+    near = " ".join([first, filler, filler, later])
+    doc = nlp(near)
+    context = DocumentContext("doc-roles", near, OffsetMap.identity(len(near)))
+    index = MentionIndex(doc, mentions_for_names(doc, NAMES))
+    finder = SentenceFinder(index, default_rules(), context)
+    roles = RoleFinder(finder)  # no find(): the description needs no state from a pass
+    noun = next(t for t in doc if t.lower_ == "company" and t.i > len(doc) // 2)
+    described = roles._described(noun)
+    assert described is not None and described.name == SOFT
+    window = default_role_rules().description_sentences_back
+    sentences = list(doc.sents)
+    assert sentences_before(sentences[-1], window) == sentences[0]
+    assert sentences_before(sentences[-1], 1) == sentences[-2]
+    far = " ".join([first, *[filler] * (window + 1), later])
+    assert [row for row in _rows(nlp, far) if row.kind == "employment"] == []
 
 
 def test_a_definite_description_without_an_antecedent_links_nothing(nlp: Language) -> None:

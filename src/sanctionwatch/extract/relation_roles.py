@@ -43,12 +43,9 @@ from sanctionwatch.extract.relation_parse import (
 )
 from sanctionwatch.extract.relation_rules import LinkShape, normalise_phrase
 from sanctionwatch.extract.rulefile import (
+    RuleSection,
     read_rule_file,
-    rule_confidence,
-    rule_count,
     rule_mapping,
-    rule_section,
-    rule_words,
 )
 from sanctionwatch.extract.types import Mention
 from sanctionwatch.settings import DATA_DIR
@@ -105,47 +102,78 @@ class RoleRules:
 def parse_role_rules(path: Path, data: Any) -> RoleRules:
     """Validate the parsed YAML of a roles file; errors name the file and the key."""
     data = rule_mapping(path, data)
-    tit = rule_section(path, data, "titles")
-    spk = rule_section(path, data, "speakers")
-    mem = rule_section(path, data, "membership")
-    par = rule_section(path, data, "parts")
-    aso = rule_section(path, data, "associates")
-    wrk = rule_section(path, data, "workers")
-    des = rule_section(path, data, "descriptions")
+    names = ("titles", "speakers", "membership", "parts", "associates", "workers")
+    sections = {name: RuleSection(path, data, name) for name in (*names, "descriptions")}
     return RoleRules(
         version=str(data["version"]),
-        director_titles=rule_words(path, tit, "directorship", "titles"),
-        employment_titles=rule_words(path, tit, "employment", "titles"),
-        title_modifiers=rule_words(path, tit, "modifiers", "titles"),
-        title_joiners=rule_words(path, tit, "joiners", "titles"),
-        title_max_words=rule_count(path, tit, "max_words", "titles"),
-        quoted_max_words=rule_count(path, tit, "quoted_max_words", "titles"),
-        title_confidence=rule_confidence(path, tit, "confidence", "titles"),
-        bare_titles=rule_words(path, tit, "bare", "titles"),
-        bare_confidence=rule_confidence(path, tit, "bare_confidence", "titles"),
-        speech_verbs=rule_words(path, spk, "verbs", "speakers"),
-        speaker_sentences_back=rule_count(path, spk, "sentences_back", "speakers"),
-        speaker_sentences_ahead=rule_count(path, spk, "sentences_ahead", "speakers"),
-        speaker_confidence=rule_confidence(path, spk, "confidence", "speakers"),
-        membership_heads=rule_words(path, mem, "organisation_heads", "membership"),
-        affiliation_words=rule_words(path, mem, "affiliation_words", "membership"),
-        affiliation_preps=rule_words(path, mem, "affiliation_preps", "membership"),
-        denial_verbs=rule_words(path, mem, "denial_verbs", "membership"),
-        person_preps=rule_words(path, mem, "person_preps", "membership"),
-        membership_confidence=rule_confidence(path, mem, "confidence", "membership"),
-        person_of_confidence=rule_confidence(path, mem, "person_of_confidence", "membership"),
-        part_heads=rule_words(path, par, "heads", "parts"),
-        part_confidence=rule_confidence(path, par, "confidence", "parts"),
-        associate_words=rule_words(path, aso, "words", "associates"),
-        associate_confidence=rule_confidence(path, aso, "confidence", "associates"),
-        means_verbs=rule_words(path, wrk, "means_verbs", "workers"),
-        sending_verbs=rule_words(path, wrk, "sending_verbs", "workers"),
-        receiving_preps=rule_words(path, wrk, "receiving_preps", "workers"),
-        workplace_preps=rule_words(path, wrk, "workplace_preps", "workers"),
-        worker_confidence=rule_confidence(path, wrk, "confidence", "workers"),
-        description_nouns=rule_words(path, des, "nouns", "descriptions"),
-        description_sentences_back=rule_count(path, des, "sentences_back", "descriptions"),
+        **_title_rules(sections["titles"]),
+        **_speaker_rules(sections["speakers"]),
+        **_membership_rules(sections["membership"]),
+        **_part_and_associate_rules(sections["parts"], sections["associates"]),
+        **_worker_rules(sections["workers"]),
+        **_description_rules(sections["descriptions"]),
     )
+
+
+def _title_rules(titles: RuleSection) -> dict[str, Any]:
+    return {
+        "director_titles": titles.words("directorship"),
+        "employment_titles": titles.words("employment"),
+        "title_modifiers": titles.words("modifiers"),
+        "title_joiners": titles.words("joiners"),
+        "title_max_words": titles.count("max_words"),
+        "quoted_max_words": titles.count("quoted_max_words"),
+        "title_confidence": titles.confidence("confidence"),
+        "bare_titles": titles.words("bare"),
+        "bare_confidence": titles.confidence("bare_confidence"),
+    }
+
+
+def _speaker_rules(speakers: RuleSection) -> dict[str, Any]:
+    return {
+        "speech_verbs": speakers.words("verbs"),
+        "speaker_sentences_back": speakers.count("sentences_back"),
+        "speaker_sentences_ahead": speakers.count("sentences_ahead"),
+        "speaker_confidence": speakers.confidence("confidence"),
+    }
+
+
+def _membership_rules(membership: RuleSection) -> dict[str, Any]:
+    return {
+        "membership_heads": membership.words("organisation_heads"),
+        "affiliation_words": membership.words("affiliation_words"),
+        "affiliation_preps": membership.words("affiliation_preps"),
+        "denial_verbs": membership.words("denial_verbs"),
+        "person_preps": membership.words("person_preps"),
+        "membership_confidence": membership.confidence("confidence"),
+        "person_of_confidence": membership.confidence("person_of_confidence"),
+    }
+
+
+def _part_and_associate_rules(parts: RuleSection, associates: RuleSection) -> dict[str, Any]:
+    return {
+        "part_heads": parts.words("heads"),
+        "part_confidence": parts.confidence("confidence"),
+        "associate_words": associates.words("words"),
+        "associate_confidence": associates.confidence("confidence"),
+    }
+
+
+def _worker_rules(workers: RuleSection) -> dict[str, Any]:
+    return {
+        "means_verbs": workers.words("means_verbs"),
+        "sending_verbs": workers.words("sending_verbs"),
+        "receiving_preps": workers.words("receiving_preps"),
+        "workplace_preps": workers.words("workplace_preps"),
+        "worker_confidence": workers.confidence("confidence"),
+    }
+
+
+def _description_rules(descriptions: RuleSection) -> dict[str, Any]:
+    return {
+        "description_nouns": descriptions.words("nouns"),
+        "description_sentences_back": descriptions.count("sentences_back"),
+    }
 
 
 def load_role_rules_file(path: Path) -> RoleRules:
@@ -189,6 +217,16 @@ class _Title:
     trigger: Token
 
 
+def sentences_before(sentence: Span, count: int) -> Span:
+    """The sentence ``count`` sentences before ``sentence`` in its document (or the first)."""
+    doc = sentence.doc
+    for _ in range(count):
+        if sentence.start == 0:
+            break
+        sentence = doc[sentence.start - 1].sent
+    return sentence
+
+
 def _pair_key(first: Party, second: Party) -> frozenset[str]:
     return frozenset({first.entity_id or first.name, second.entity_id or second.name})
 
@@ -205,8 +243,6 @@ class RoleFinder:
         self._vocabulary = self._title_vocabulary()
         self._associate_heads = frozenset(w.split()[-1] for w in self.rules.associate_words)
         self._associate_modifiers = self.rules.title_modifiers | _ASSOCIATE_MODIFIERS
-        self._sentences: Sequence[Span] = ()
-        self._position = 0
 
     # -- what the other finders found ------------------------------------------------------
 
@@ -271,9 +307,7 @@ class RoleFinder:
     # -- driver ----------------------------------------------------------------------------
 
     def find(self, sentences: Sequence[Span]) -> Iterator[Found]:
-        self._sentences = sentences
         for position, sentence in enumerate(sentences):
-            self._position = position
             yield from self._new(self._titled_names(sentence))
             yield from self._new(self._speakers(sentence, sentences, position))
             yield from self._new(self._affiliations(sentence))
@@ -919,16 +953,15 @@ class RoleFinder:
         before: "the Chinese front company" is the one introduced as "Chinese front company
         X" or "X, a Chinese front company"; "the party" is the last one whose name's head is
         "party"."""
-        if noun.lemma_.lower() not in self.rules.description_nouns or not self._sentences:
+        if noun.lemma_.lower() not in self.rules.description_nouns:
             return None
         lefts = list(noun.lefts)
         if not lefts or lefts[0].lower_ != "the" or self.index.at(noun) is not None:
             return None
         modifiers = {t.lower_ for t in lefts[1:] if t.dep_ in ("amod", "compound", "nmod")}
-        sentences, position = self._sentences, self._position
-        first = max(0, position - self.rules.description_sentences_back)
+        earliest = sentences_before(noun.sent, self.rules.description_sentences_back)
         found: Party | None = None
-        for mention in self.index.starting_between(sentences[first].start_char, noun.idx):
+        for mention in self.index.starting_between(earliest.start_char, noun.idx):
             if mention.schema in ORG_SCHEMATA and self._introduced_as(
                 mention, noun.lower_, modifiers
             ):

@@ -67,11 +67,15 @@ def rule_number(
 ) -> float:
     """A positive number (or zero with ``allow_zero``)."""
     value = section.get(key)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if value > 0 or (value == 0 and allow_zero):
-            return float(value)
-    wanted = "a number >= 0" if allow_zero else "a positive number"
-    raise RelationRulesError(f"{path}: '{_label(key, within)}' must be {wanted}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value < 0
+        or (value == 0 and not allow_zero)
+    ):
+        wanted = "a number >= 0" if allow_zero else "a positive number"
+        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be {wanted}")
+    return float(value)
 
 
 def rule_count(
@@ -91,3 +95,21 @@ def rule_confidence(path: Path, section: dict[str, Any], key: str, within: str =
     if value > 1:
         raise RelationRulesError(f"{path}: '{_label(key, within)}' must be at most 1")
     return value
+
+
+class RuleSection:
+    """One section of a rules file, whose checks name the section in their errors."""
+
+    def __init__(self, path: Path, data: dict[str, Any], name: str) -> None:
+        self.path = path
+        self.name = name
+        self.values = rule_section(path, data, name)
+
+    def words(self, key: str) -> frozenset[str]:
+        return rule_words(self.path, self.values, key, self.name)
+
+    def count(self, key: str, minimum: int = 1) -> int:
+        return rule_count(self.path, self.values, key, self.name, minimum)
+
+    def confidence(self, key: str) -> float:
+        return rule_confidence(self.path, self.values, key, self.name)
