@@ -501,7 +501,16 @@ def test_workers_at_a_company_are_its_employees(nlp: Language) -> None:
         (f"{BUILDER} and {SHIPPING} share a yard, manager {RI} said.", set()),
         (f"Reporters saw welders in the yard, manager {RI} said.", set()),
         (f"Reporters saw welders at the {MINISTRY} yard, manager {RI} said.", set()),
-        (f"After {BUILDER} collapsed, creditors blamed former manager {RI}.", {(RI, BUILDER)}),
+        (f"After {BUILDER} collapsed, former manager {RI} blamed the creditors.", {(RI, BUILDER)}),
+        (f"{BUILDER} lost the tender; its manager {RI} denied it.", {(RI, BUILDER)}),
+        (
+            f"Although reporters saw welders at {BUILDER}, the manager {RI} said so.",
+            {(RI, BUILDER)},
+        ),
+        # a verb's object is not the company's title holder
+        (f"After {BUILDER} collapsed, creditors blamed former manager {RI}.", set()),
+        (f"Police watched {BUILDER} for weeks and then arrested owner {RI}.", set()),
+        (f"Inspectors from {BUILDER} questioned director {RI} about the visas.", set()),
         (f"Police raided {BUILDER} and questioned rival manager {RI}.", set()),
         (f"{BUILDER} lost the case, and the judge praised the manager {RI}.", set()),
         (f"{BUILDER} competes with a firm whose manager {RI} is new.", set()),

@@ -75,6 +75,7 @@ class RoleRules:
     title_confidence: float
     bare_titles: frozenset[str]
     bare_confidence: float
+    bare_openers: frozenset[str]
     speech_verbs: frozenset[str]
     speaker_sentences_back: int
     speaker_sentences_ahead: int
@@ -126,6 +127,7 @@ def _title_rules(titles: RuleSection) -> dict[str, Any]:
         "title_confidence": titles.confidence("confidence"),
         "bare_titles": titles.words("bare"),
         "bare_confidence": titles.confidence("bare_confidence"),
+        "bare_openers": titles.words("bare_openers"),
     }
 
 
@@ -514,20 +516,18 @@ class RoleFinder:
         return _Title(kind, org, True, phrase, words[-1])
 
     def _modified_title(self, first: Token, sentence: Span) -> bool:
-        """Is a bare title part of a longer noun phrase: "the director X", "a rival
-        director X"? Title modifiers ("former manager X") may stand before it."""
-        if first.lower_ in _DETERMINERS:
-            return True  # normalise_phrase drops it: "the director" reads as "director"
+        """Does a bare title NOT open its clause's noun phrase? It must stand at the sentence
+        start or after punctuation, past title modifiers ("former manager X") and one opener
+        ("the", "its"); "a rival director X", "whose manager X" and a verb's object ("police
+        questioned manager X") are other constructions."""
         doc = sentence.doc
         index = first.i - 1
-        while index >= sentence.start and doc[index].lower_ in self.rules.title_modifiers:
-            index -= 1
-        if index < sentence.start:
-            return False
-        word = doc[index]
-        return word.lower_ in _DETERMINERS or (
-            word.is_lower and word.pos_ in ("ADJ", "NOUN", "DET", "PRON")
-        )
+        if first.lower_ not in self.rules.bare_openers:
+            while index >= sentence.start and doc[index].lower_ in self.rules.title_modifiers:
+                index -= 1
+            if index >= sentence.start and doc[index].lower_ in self.rules.bare_openers:
+                index -= 1
+        return index >= sentence.start and not doc[index].is_punct
 
     def _people_in(self, sentence: Span) -> list[Mention]:
         return [m for m in self.index.within(sentence) if m.schema == "Person"]
