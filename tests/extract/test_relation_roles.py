@@ -256,6 +256,36 @@ def test_a_definite_title_as_speaker_is_the_person_quoted_before(nlp: Language) 
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        f"{HAN} said the crews had been moved. “They left in March,” the {LEAGUE} "
+        "representative added.",
+        f"{HAN}, who met the envoys, told reporters the crews had moved. He said it twice. "
+        f"“They left in March,” the {LEAGUE} representative said.",
+    ],
+)
+def test_a_definite_title_may_take_up_the_voice_of_the_person_before(
+    nlp: Language, text: str
+) -> None:
+    assert _links(_rows(nlp, text), "membership") == {(HAN, LEAGUE)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"“The ship left on time,” {HAN} said. “We paid the crew,” the {LEAGUE} "
+        "representative said.",
+        f"“Nobody was hurt,” said {HAN}. “The crews are safe,” the {LEAGUE} representative "
+        "told reporters.",
+        f"{HAN} said the crews had been moved. The ministry spokesman said nothing changed. "
+        f"“They left in March,” the {LEAGUE} representative said.",
+    ],
+)
+def test_a_definite_title_after_another_voice_is_a_second_speaker(nlp: Language, text: str) -> None:
+    assert _links(_rows(nlp, text), "membership") == set()
+
+
+@pytest.mark.parametrize(
     "middle",
     ["", "Officials in Pyongyang deny it. "],
 )

@@ -34,6 +34,7 @@ from spacy.tokens import Span, Token
 from sanctionwatch.extract.relation_finders import Found, Link, SentenceFinder
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
+    PERSON_PRONOUNS,
     Party,
     children,
     clause_subjects,
@@ -53,6 +54,7 @@ from sanctionwatch.settings import DATA_DIR
 ROLES_PATH = DATA_DIR / "extract" / "relations" / "roles.yaml"
 _QUOTES_OPEN = frozenset({"“", '"', "‘", "«"})
 _QUOTES_CLOSE = frozenset({"”", '"', "’", "»"})
+_QUOTATION_MARKS = ("“", "”", '"', "«", "»")
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _DETERMINERS = frozenset({"a", "an", "the"})
 _PHRASE_ENDS = frozenset({",", ".", ";", ")", ":", "—", "–"})
@@ -227,6 +229,11 @@ def sentences_before(sentence: Span, count: int) -> Span:
             break
         sentence = doc[sentence.start - 1].sent
     return sentence
+
+
+def _quotes(sentence: Span) -> bool:
+    """Does the sentence hold a quotation (double quotation marks or guillemets)?"""
+    return any(mark in sentence.text for mark in _QUOTATION_MARKS)
 
 
 def _pair_key(first: Party, second: Party) -> frozenset[str]:
@@ -623,9 +630,32 @@ class RoleFinder:
         self, subject: Token, sentences: Sequence[Span], position: int
     ) -> Party | None:
         """The one person named in this sentence (before the subject) and the few before it,
-        when that person is the subject of a speech verb."""
+        when that person is the subject of a speech verb, no other voice speaks between, and
+        the two sentences do not each attribute a quotation of their own ("“...,” X said.
+        “...,” the manager said." reads as a second speaker)."""
         first = max(0, position - self.rules.speaker_sentences_back)
-        return self._only_speaker(subject.doc[sentences[first].start : subject.i])
+        person = self._only_speaker(subject.doc[sentences[first].start : subject.i])
+        if person is None:
+            return None
+        name = subject.doc.char_span(person.start, person.end, alignment_mode="expand")
+        if name is None or self._voice_between(name, subject):
+            return None
+        if name.sent != subject.sent and _quotes(name.sent) and _quotes(subject.sent):
+            return None
+        return person
+
+    def _voice_between(self, name: Span, subject: Token) -> bool:
+        """Does a speech verb between the named person and the unnamed title have a subject
+        that is neither of them (nor a pronoun, which may be the person)?"""
+        doc = subject.doc
+        for verb in doc[name.end : subject.i]:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.speech_verbs:
+                continue
+            for other in children(verb, "nsubj"):
+                inside = name.start <= other.i < name.end
+                if other != subject and not inside and other.lower_ not in PERSON_PRONOUNS:
+                    return True
+        return False
 
     def _next_speaker(
         self, subject: Token, sentences: Sequence[Span], position: int
