@@ -262,6 +262,8 @@ def test_a_definite_title_as_speaker_is_the_person_quoted_before(nlp: Language) 
         "representative added.",
         f"{HAN}, who met the envoys, told reporters the crews had moved. He said it twice. "
         f"“They left in March,” the {LEAGUE} representative said.",
+        f"Veteran diplomat and former envoy to Russia, {HAN}, said the crews had moved. "
+        f"“They left in March,” the {LEAGUE} representative said.",
     ],
 )
 def test_a_definite_title_may_take_up_the_voice_of_the_person_before(

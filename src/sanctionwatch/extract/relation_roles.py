@@ -652,8 +652,9 @@ class RoleFinder:
             if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.speech_verbs:
                 continue
             for other in children(verb, "nsubj"):
-                inside = name.start <= other.i < name.end
-                if other != subject and not inside and other.lower_ not in PERSON_PRONOUNS:
+                # the person's own subject phrase: "lawmaker and former envoy, X, said"
+                holds_name = other.left_edge.i <= name.start and name.end <= other.right_edge.i + 1
+                if other != subject and not holds_name and other.lower_ not in PERSON_PRONOUNS:
                     return True
         return False
 
