@@ -18,6 +18,7 @@ from sanctionwatch.extract.relation_nationality_rules import (
     default_nationality_rules,
     load_nationality_rules_file,
 )
+from sanctionwatch.extract.relation_parse import MentionIndex
 from sanctionwatch.extract.relation_query import RelationRow, relation_rows
 from sanctionwatch.extract.relation_rules import RelationRulesError
 from sanctionwatch.extract.relations import (
@@ -140,6 +141,24 @@ def test_rules_file_errors_name_the_file_and_the_key(tmp_path: Path) -> None:
     path.write_text("version: [", encoding="utf-8")
     with pytest.raises(RelationRulesError, match="cannot read"):
         load_nationality_rules_file(path)
+
+
+def test_the_mention_index_lists_a_sentences_mentions_in_text_order(nlp: Language) -> None:
+    text = (
+        "Zhang Wei met Oleg Petrov in Moscow. "
+        "Korea Ryonbong Trading Corporation paid Wang Lei in Vietnam."
+    )
+    doc = nlp(text)
+    index = MentionIndex(doc, mentions_for_names(doc, NAMES))
+    first, second = list(doc.sents)
+    assert [m.canonical for m in index.within(first)] == ["Zhang Wei", "Oleg Petrov", "Moscow"]
+    assert [m.canonical for m in index.within(second)] == [
+        "Korea Ryonbong Trading Corporation",
+        "Wang Lei",
+        "Vietnam",
+    ]
+    assert index.starting_between(0, first.end_char) == index.within(first)
+    assert index.starting_between(second.start_char, second.start_char) == []
 
 
 # ---------------------------------------------------------------- people, before the name
@@ -298,6 +317,20 @@ def test_a_counted_group_binds_the_people_named_next_when_the_count_matches(
     assert _countries(nlp, same_sentence) == {("Wang Lei", "China"), ("Zhou Min", "China")}
 
 
+def test_irregular_plurals_are_data_and_count_a_group(nlp: Language, tmp_path: Path) -> None:
+    assert {"people", "men", "women"} <= default_nationality_rules().irregular_plurals
+    data = yaml.safe_load(NATIONALITY_PATH.read_text(encoding="utf-8"))
+    data["groups"]["irregular_plurals"] = "men"
+    path = tmp_path / "nationality.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(RelationRulesError, match=r"nationality\.yaml: 'groups\.irregular_plurals'"):
+        load_nationality_rules_file(path)
+    text = "Police detained two Chinese men, Wang Lei and Zhou Min, at the border."
+    assert _countries(nlp, text) == {("Wang Lei", "China"), ("Zhou Min", "China")}
+    singular = "Police detained one Chinese man, Wang Lei and Zhou Min, at the border."
+    assert _countries(nlp, singular) <= {("Wang Lei", "China")}
+
+
 def test_a_counted_group_binds_nobody_when_the_count_differs(nlp: Language) -> None:
     text = (
         "OFAC designated two North Koreans last week. "
@@ -352,6 +385,18 @@ def test_controlled_owned_and_registered(nlp: Language) -> None:
     assert "run by North Korean government" in originals
     registrations = {(row.source, row.target) for row in rows if row.kind == "registration"}
     assert registrations == {("Tianchi Shipping Co., Ltd", "China")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sunrise Logistics LLC, a Russian-backed firm, chartered the ship.",
+        "The tanker belonged to Mirae Shipping Co., a Chinese-backed company.",
+        "Ocean Star Trading LLC is a Russian-backed venture.",
+    ],
+)
+def test_backing_is_not_control_and_states_no_country(nlp: Language, text: str) -> None:
+    assert _countries(nlp, text) == set()
 
 
 def test_a_place_registered_company_has_one_jurisdiction_statement(nlp: Language) -> None:

@@ -26,7 +26,6 @@ jurisdictions ``jurisdiction``; ``sanctionwatch relations`` shows them as kind `
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -86,7 +85,6 @@ class NationalityFinder:
         self._listed_verbs = finder.rules.listed_verbs
         self._sweeps = default_sweep_rules()
         self._speech_verbs = default_role_rules().speech_verbs
-        self._starts = [mention.start for mention in finder.index.ordered]
         self._sentence_tokens: tuple[int, list[Token]] = (-1, [])
         self._descriptor_nouns = self.rules.person_nouns | self.rules.organisation_nouns
 
@@ -123,7 +121,7 @@ class NationalityFinder:
 
     def _names_a_country(self, sentence: Span) -> bool:
         return any(t.ent_type_ in _COUNTRY_ENTS for t in self._tokens(sentence)) or any(
-            mention.schema == "Place" for mention in self._mentions(sentence)
+            mention.schema == "Place" for mention in self.index.within(sentence)
         )
 
     def _anchor(self, fact: Fact) -> Token:
@@ -193,7 +191,7 @@ class NationalityFinder:
     # -- "Russian national X", "the North Korean firm X" -----------------------------------
 
     def _prenominal(self, sentence: Span) -> Iterator[_Found]:
-        for mention in self._mentions(sentence):
+        for mention in self.index.within(sentence):
             span = self._span(mention)
             if span is None:
                 continue
@@ -260,10 +258,14 @@ class NationalityFinder:
             return bool(words & self.rules.person_nouns)
         return party.schema in ORG_SCHEMATA and bool(words & self.rules.organisation_nouns)
 
-    @staticmethod
-    def _plural(noun: Token) -> bool:
-        return noun.tag_ in ("NNS", "NNPS") or (
-            noun.lower_ != noun.lemma_.lower() and noun.lower_.endswith("s")
+    def _plural(self, noun: Token) -> bool:
+        """A plural noun: by its tag, the irregular plurals of the rules file, or an -s form
+        whose lemma differs (a demonym's lemma often keeps the -s: "Koreans")."""
+        lowered = noun.lower_
+        if noun.tag_ in ("NNS", "NNPS") or lowered in self.rules.irregular_plurals:
+            return True
+        return lowered.endswith("s") and (
+            lowered != noun.lemma_.lower() or noun.ent_type_ in _COUNTRY_ENTS
         )
 
     def _coordinated(self, span: Span, schema: str | None) -> Iterator[Party]:
@@ -640,7 +642,7 @@ class NationalityFinder:
         """The person the entry is about: the last one named before the label."""
         people = [
             mention
-            for mention in self._mentions(sentence)
+            for mention in self.index.within(sentence)
             if mention.schema == "Person" and mention.end <= label.idx
         ]
         return Party.of(people[-1]) if people else None
@@ -666,7 +668,7 @@ class NationalityFinder:
         lemma = token.lemma_.lower()
         if token.ent_type_ not in _COUNTRY_ENTS and lemma not in self.rules.group_nouns:
             return None
-        if token.pos_ not in ("NOUN", "PROPN") or not self._plural_word(token):
+        if token.pos_ not in ("NOUN", "PROPN") or not self._plural(token):
             return None
         counts = [
             self.rules.group_counts.get(child.lower_) or _digits(child.text)
@@ -686,19 +688,6 @@ class NationalityFinder:
         demonym = self.demonym(token)
         return None if demonym is None else (count, *demonym)
 
-    @staticmethod
-    def _plural_word(token: Token) -> bool:
-        return (
-            token.tag_ in ("NNS", "NNPS")
-            or token.lower_.endswith("s")
-            or token.lower_
-            in (
-                "people",
-                "men",
-                "women",
-            )
-        )
-
     def _members(
         self, group: Token, count: int, sentences: Sequence[Span], position: int
     ) -> tuple[list[Party], Span]:
@@ -706,13 +695,13 @@ class NationalityFinder:
         people named after it in its sentence, else in the first of the next sentences that
         names anyone."""
         sentence = sentences[position]
-        after = [m for m in self._mentions(sentence) if m.start > group.idx]
+        after = [m for m in self.index.within(sentence) if m.start > group.idx]
         people = self._people(after)
         if people:
             return (people if len(people) == count else []), sentence
         last = min(len(sentences), position + 1 + self.rules.group_window)
         for later in sentences[position + 1 : last]:
-            people = self._people(self._mentions(later))
+            people = self._people(self.index.within(later))
             if people:
                 return (people if len(people) == count else []), later
         return [], sentence
@@ -731,13 +720,6 @@ class NationalityFinder:
         return list(found.values())
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def _mentions(self, sentence: Span) -> list[Mention]:
-        """Mentions starting inside ``sentence`` (by bisection: documents can be long)."""
-        ordered = self.index.ordered
-        first = bisect_left(self._starts, sentence.start_char)
-        last = bisect_left(self._starts, sentence.end_char)
-        return list(ordered[first:last])
 
     def _span(self, mention: Mention) -> Span | None:
         return self.index.doc.char_span(mention.start, mention.end, alignment_mode="expand")

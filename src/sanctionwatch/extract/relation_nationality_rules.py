@@ -11,9 +11,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sanctionwatch.extract.relation_rules import RelationRulesError
+from sanctionwatch.extract.rulefile import (
+    read_rule_file,
+    rule_confidence,
+    rule_count,
+    rule_mapping,
+    rule_section,
+    rule_words,
+)
 from sanctionwatch.settings import DATA_DIR
 
 NATIONALITY_PATH = DATA_DIR / "extract" / "relations" / "nationality.yaml"
@@ -39,6 +45,7 @@ class NationalityRules:
     control_hyphens: frozenset[str]
     registration_hyphens: frozenset[str]
     group_nouns: frozenset[str]
+    irregular_plurals: frozenset[str]
     group_counts: dict[str, int]
     group_window: int
     record_nouns: frozenset[str]
@@ -62,28 +69,6 @@ class NationalityRules:
         )
 
 
-def _words(path: Path, section: dict[str, Any], key: str, name: str = "") -> frozenset[str]:
-    value = section.get(key)
-    label = f"{name}.{key}" if name else key
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RelationRulesError(f"{path}: '{label}' must be a list of strings")
-    return frozenset(item.strip().lower() for item in value)
-
-
-def _mapping(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
-    value = data.get(key)
-    if not isinstance(value, dict):
-        raise RelationRulesError(f"{path}: '{key}' must be a mapping")
-    return value
-
-
-def _number(path: Path, section: dict[str, Any], key: str, name: str) -> float:
-    value = section.get(key)
-    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-        raise RelationRulesError(f"{path}: '{name}.{key}' must be a number >= 0")
-    return float(value)
-
-
 def _counts(path: Path, groups: dict[str, Any]) -> dict[str, int]:
     counts = groups.get("counts")
     if not isinstance(counts, dict) or not all(
@@ -96,51 +81,44 @@ def _counts(path: Path, groups: dict[str, Any]) -> dict[str, int]:
 
 def parse_nationality_rules(path: Path, data: Any) -> NationalityRules:
     """Validate the parsed YAML of a nationality rules file (errors name the file and key)."""
-    if not isinstance(data, dict) or "version" not in data:
-        raise RelationRulesError(f"{path}: expected a mapping with a 'version' key")
-    groups = _mapping(path, data, "groups")
-    listed = _mapping(path, data, "listed")
-    confidence = _mapping(path, data, "confidence")
-    for key in ("reported", "listed", "group", "control", "registration"):
-        if _number(path, confidence, key, "confidence") > 1:
-            raise RelationRulesError(f"{path}: 'confidence.{key}' must be at most 1")
+    data = rule_mapping(path, data)
+    groups = rule_section(path, data, "groups")
+    listed = rule_section(path, data, "listed")
+    confidence = rule_section(path, data, "confidence")
     return NationalityRules(
         version=str(data["version"]),
-        ambiguous_demonyms=_words(path, data, "ambiguous_demonyms"),
-        not_countries=_words(path, data, "not_countries"),
-        person_nouns=_words(path, data, "person_nouns"),
-        organisation_nouns=_words(path, data, "organisation_nouns"),
-        topic_nouns=_words(path, data, "topic_nouns"),
-        state_body_heads=_words(path, data, "state_body_heads"),
-        citizenship_nouns=_words(path, data, "citizenship_nouns"),
-        holding_verbs=_words(path, data, "holding_verbs"),
-        hedge_words=_words(path, data, "hedge_words"),
-        loss_verbs=_words(path, data, "loss_verbs"),
-        of_nouns=_words(path, data, "of_nouns"),
-        control_verbs=_words(path, data, "control_verbs"),
-        control_hyphens=_words(path, data, "control_hyphens"),
-        registration_hyphens=_words(path, data, "registration_hyphens"),
-        group_nouns=_words(path, groups, "nouns", "groups"),
+        ambiguous_demonyms=rule_words(path, data, "ambiguous_demonyms"),
+        not_countries=rule_words(path, data, "not_countries"),
+        person_nouns=rule_words(path, data, "person_nouns"),
+        organisation_nouns=rule_words(path, data, "organisation_nouns"),
+        topic_nouns=rule_words(path, data, "topic_nouns"),
+        state_body_heads=rule_words(path, data, "state_body_heads"),
+        citizenship_nouns=rule_words(path, data, "citizenship_nouns"),
+        holding_verbs=rule_words(path, data, "holding_verbs"),
+        hedge_words=rule_words(path, data, "hedge_words"),
+        loss_verbs=rule_words(path, data, "loss_verbs"),
+        of_nouns=rule_words(path, data, "of_nouns"),
+        control_verbs=rule_words(path, data, "control_verbs"),
+        control_hyphens=rule_words(path, data, "control_hyphens"),
+        registration_hyphens=rule_words(path, data, "registration_hyphens"),
+        group_nouns=rule_words(path, groups, "nouns", "groups"),
+        irregular_plurals=rule_words(path, groups, "irregular_plurals", "groups"),
         group_counts=_counts(path, groups),
-        group_window=int(_number(path, groups, "window", "groups")),
-        record_nouns=_words(path, listed, "record_nouns", "listed"),
-        attribution_verbs=_words(path, listed, "attribution_verbs", "listed"),
-        appear_verbs=_words(path, listed, "appear_verbs", "listed"),
-        field_labels=_words(path, listed, "field_labels", "listed"),
-        reported_confidence=_number(path, confidence, "reported", "confidence"),
-        listed_confidence=_number(path, confidence, "listed", "confidence"),
-        group_confidence=_number(path, confidence, "group", "confidence"),
-        control_confidence=_number(path, confidence, "control", "confidence"),
-        registration_confidence=_number(path, confidence, "registration", "confidence"),
+        group_window=rule_count(path, groups, "window", "groups", minimum=0),
+        record_nouns=rule_words(path, listed, "record_nouns", "listed"),
+        attribution_verbs=rule_words(path, listed, "attribution_verbs", "listed"),
+        appear_verbs=rule_words(path, listed, "appear_verbs", "listed"),
+        field_labels=rule_words(path, listed, "field_labels", "listed"),
+        reported_confidence=rule_confidence(path, confidence, "reported", "confidence"),
+        listed_confidence=rule_confidence(path, confidence, "listed", "confidence"),
+        group_confidence=rule_confidence(path, confidence, "group", "confidence"),
+        control_confidence=rule_confidence(path, confidence, "control", "confidence"),
+        registration_confidence=rule_confidence(path, confidence, "registration", "confidence"),
     )
 
 
 def load_nationality_rules_file(path: Path) -> NationalityRules:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RelationRulesError(f"{path}: cannot read nationality rules: {exc}") from exc
-    return parse_nationality_rules(path, data)
+    return parse_nationality_rules(path, read_rule_file(path, "nationality rules"))
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ text names no entity ("twelve North Korean-owned companies"), carry a descriptio
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -52,6 +53,7 @@ class MentionIndex:
         self.doc = doc
         self.by_token: dict[int, Mention] = {}
         self.ordered = sorted(mentions, key=lambda mention: (mention.start, -mention.end))
+        self._starts = [mention.start for mention in self.ordered]
         for mention in sorted(mentions, key=lambda m: m.end - m.start):
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None:
@@ -61,6 +63,16 @@ class MentionIndex:
 
     def at(self, token: Token) -> Mention | None:
         return self.by_token.get(token.i)
+
+    def starting_between(self, start: int, end: int) -> list[Mention]:
+        """The mentions starting at character offsets ``start`` to ``end`` (exclusive), in
+        text order, longest first at one offset (by bisection: documents can be long)."""
+        first = bisect_left(self._starts, start)
+        return self.ordered[first : bisect_left(self._starts, end, lo=first)]
+
+    def within(self, span: Span) -> list[Mention]:
+        """The mentions starting inside ``span`` (a sentence), in text order."""
+        return self.starting_between(span.start_char, span.end_char)
 
     def before(
         self,

@@ -23,19 +23,18 @@ is linked once, and turns an employment by a party or an army into a membership.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.relation_finders import Found, Link, SentenceFinder
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
+    PERSON_PRONOUNS,
     Party,
     children,
     clause_subjects,
@@ -43,13 +42,19 @@ from sanctionwatch.extract.relation_parse import (
     noun_holder_tokens,
     prep_objects,
 )
-from sanctionwatch.extract.relation_rules import LinkShape, RelationRulesError, normalise_phrase
+from sanctionwatch.extract.relation_rules import LinkShape, normalise_phrase
+from sanctionwatch.extract.rulefile import (
+    RuleSection,
+    read_rule_file,
+    rule_mapping,
+)
 from sanctionwatch.extract.types import Mention
 from sanctionwatch.settings import DATA_DIR
 
 ROLES_PATH = DATA_DIR / "extract" / "relations" / "roles.yaml"
 _QUOTES_OPEN = frozenset({"“", '"', "‘", "«"})
 _QUOTES_CLOSE = frozenset({"”", '"', "’", "»"})
+_QUOTATION_MARKS = ("“", "”", '"', "«", "»")
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _DETERMINERS = frozenset({"a", "an", "the"})
 _PHRASE_ENDS = frozenset({",", ".", ";", ")", ":", "—", "–"})
@@ -72,6 +77,7 @@ class RoleRules:
     title_confidence: float
     bare_titles: frozenset[str]
     bare_confidence: float
+    bare_openers: frozenset[str]
     speech_verbs: frozenset[str]
     speaker_sentences_back: int
     speaker_sentences_ahead: int
@@ -96,89 +102,86 @@ class RoleRules:
     description_sentences_back: int
 
 
-def _section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
-    section = data.get(key)
-    if not isinstance(section, dict):
-        raise RelationRulesError(f"{path}: '{key}' must be a mapping")
-    return section
-
-
-def _words(path: Path, section: dict[str, Any], name: str, key: str) -> frozenset[str]:
-    value = section.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RelationRulesError(f"{path}: '{name}.{key}' must be a list of strings")
-    return frozenset(
-        normalise_phrase(item) if any(c.isalnum() for c in item) else item for item in value
-    )
-
-
-def _number(path: Path, section: dict[str, Any], name: str, key: str) -> float:
-    value = section.get(key)
-    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        raise RelationRulesError(f"{path}: '{name}.{key}' must be a positive number")
-    return float(value)
-
-
-def _confidence(path: Path, section: dict[str, Any], name: str, key: str) -> float:
-    value = _number(path, section, name, key)
-    if value > 1:
-        raise RelationRulesError(f"{path}: '{name}.{key}' must be at most 1")
-    return value
-
-
 def parse_role_rules(path: Path, data: Any) -> RoleRules:
     """Validate the parsed YAML of a roles file; errors name the file and the key."""
-    if not isinstance(data, dict) or "version" not in data:
-        raise RelationRulesError(f"{path}: expected a mapping with a 'version' key")
-    tit = _section(path, data, "titles")
-    spk = _section(path, data, "speakers")
-    mem = _section(path, data, "membership")
-    par = _section(path, data, "parts")
-    aso = _section(path, data, "associates")
-    wrk = _section(path, data, "workers")
-    des = _section(path, data, "descriptions")
+    data = rule_mapping(path, data)
+    names = ("titles", "speakers", "membership", "parts", "associates", "workers")
+    sections = {name: RuleSection(path, data, name) for name in (*names, "descriptions")}
     return RoleRules(
         version=str(data["version"]),
-        director_titles=_words(path, tit, "titles", "directorship"),
-        employment_titles=_words(path, tit, "titles", "employment"),
-        title_modifiers=_words(path, tit, "titles", "modifiers"),
-        title_joiners=_words(path, tit, "titles", "joiners"),
-        title_max_words=int(_number(path, tit, "titles", "max_words")),
-        quoted_max_words=int(_number(path, tit, "titles", "quoted_max_words")),
-        title_confidence=_confidence(path, tit, "titles", "confidence"),
-        bare_titles=_words(path, tit, "titles", "bare"),
-        bare_confidence=_confidence(path, tit, "titles", "bare_confidence"),
-        speech_verbs=_words(path, spk, "speakers", "verbs"),
-        speaker_sentences_back=int(_number(path, spk, "speakers", "sentences_back")),
-        speaker_sentences_ahead=int(_number(path, spk, "speakers", "sentences_ahead")),
-        speaker_confidence=_confidence(path, spk, "speakers", "confidence"),
-        membership_heads=_words(path, mem, "membership", "organisation_heads"),
-        affiliation_words=_words(path, mem, "membership", "affiliation_words"),
-        affiliation_preps=_words(path, mem, "membership", "affiliation_preps"),
-        denial_verbs=_words(path, mem, "membership", "denial_verbs"),
-        person_preps=_words(path, mem, "membership", "person_preps"),
-        membership_confidence=_confidence(path, mem, "membership", "confidence"),
-        person_of_confidence=_confidence(path, mem, "membership", "person_of_confidence"),
-        part_heads=_words(path, par, "parts", "heads"),
-        part_confidence=_confidence(path, par, "parts", "confidence"),
-        associate_words=_words(path, aso, "associates", "words"),
-        associate_confidence=_confidence(path, aso, "associates", "confidence"),
-        means_verbs=_words(path, wrk, "workers", "means_verbs"),
-        sending_verbs=_words(path, wrk, "workers", "sending_verbs"),
-        receiving_preps=_words(path, wrk, "workers", "receiving_preps"),
-        workplace_preps=_words(path, wrk, "workers", "workplace_preps"),
-        worker_confidence=_confidence(path, wrk, "workers", "confidence"),
-        description_nouns=_words(path, des, "descriptions", "nouns"),
-        description_sentences_back=int(_number(path, des, "descriptions", "sentences_back")),
+        **_title_rules(sections["titles"]),
+        **_speaker_rules(sections["speakers"]),
+        **_membership_rules(sections["membership"]),
+        **_part_and_associate_rules(sections["parts"], sections["associates"]),
+        **_worker_rules(sections["workers"]),
+        **_description_rules(sections["descriptions"]),
     )
+
+
+def _title_rules(titles: RuleSection) -> dict[str, Any]:
+    return {
+        "director_titles": titles.words("directorship"),
+        "employment_titles": titles.words("employment"),
+        "title_modifiers": titles.words("modifiers"),
+        "title_joiners": titles.words("joiners"),
+        "title_max_words": titles.count("max_words"),
+        "quoted_max_words": titles.count("quoted_max_words"),
+        "title_confidence": titles.confidence("confidence"),
+        "bare_titles": titles.words("bare"),
+        "bare_confidence": titles.confidence("bare_confidence"),
+        "bare_openers": titles.words("bare_openers"),
+    }
+
+
+def _speaker_rules(speakers: RuleSection) -> dict[str, Any]:
+    return {
+        "speech_verbs": speakers.words("verbs"),
+        "speaker_sentences_back": speakers.count("sentences_back"),
+        "speaker_sentences_ahead": speakers.count("sentences_ahead"),
+        "speaker_confidence": speakers.confidence("confidence"),
+    }
+
+
+def _membership_rules(membership: RuleSection) -> dict[str, Any]:
+    return {
+        "membership_heads": membership.words("organisation_heads"),
+        "affiliation_words": membership.words("affiliation_words"),
+        "affiliation_preps": membership.words("affiliation_preps"),
+        "denial_verbs": membership.words("denial_verbs"),
+        "person_preps": membership.words("person_preps"),
+        "membership_confidence": membership.confidence("confidence"),
+        "person_of_confidence": membership.confidence("person_of_confidence"),
+    }
+
+
+def _part_and_associate_rules(parts: RuleSection, associates: RuleSection) -> dict[str, Any]:
+    return {
+        "part_heads": parts.words("heads"),
+        "part_confidence": parts.confidence("confidence"),
+        "associate_words": associates.words("words"),
+        "associate_confidence": associates.confidence("confidence"),
+    }
+
+
+def _worker_rules(workers: RuleSection) -> dict[str, Any]:
+    return {
+        "means_verbs": workers.words("means_verbs"),
+        "sending_verbs": workers.words("sending_verbs"),
+        "receiving_preps": workers.words("receiving_preps"),
+        "workplace_preps": workers.words("workplace_preps"),
+        "worker_confidence": workers.confidence("confidence"),
+    }
+
+
+def _description_rules(descriptions: RuleSection) -> dict[str, Any]:
+    return {
+        "description_nouns": descriptions.words("nouns"),
+        "description_sentences_back": descriptions.count("sentences_back"),
+    }
 
 
 def load_role_rules_file(path: Path) -> RoleRules:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RelationRulesError(f"{path}: cannot read role rules: {exc}") from exc
-    return parse_role_rules(path, data)
+    return parse_role_rules(path, read_rule_file(path, "role rules"))
 
 
 @lru_cache(maxsize=1)
@@ -218,6 +221,21 @@ class _Title:
     trigger: Token
 
 
+def sentences_before(sentence: Span, count: int) -> Span:
+    """The sentence ``count`` sentences before ``sentence`` in its document (or the first)."""
+    doc = sentence.doc
+    for _ in range(count):
+        if sentence.start == 0:
+            break
+        sentence = doc[sentence.start - 1].sent
+    return sentence
+
+
+def _quotes(sentence: Span) -> bool:
+    """Does the sentence hold a quotation (double quotation marks or guillemets)?"""
+    return any(mark in sentence.text for mark in _QUOTATION_MARKS)
+
+
 def _pair_key(first: Party, second: Party) -> frozenset[str]:
     return frozenset({first.entity_id or first.name, second.entity_id or second.name})
 
@@ -232,12 +250,8 @@ class RoleFinder:
         self.linked: set[frozenset[str]] = set()
         self.group_employers: set[str] = set()
         self._vocabulary = self._title_vocabulary()
-        self._starts = [mention.start for mention in self.index.ordered]
         self._associate_heads = frozenset(w.split()[-1] for w in self.rules.associate_words)
         self._associate_modifiers = self.rules.title_modifiers | _ASSOCIATE_MODIFIERS
-        self._sentences: Sequence[Span] = ()
-        self._cached: tuple[int, list[Mention]] = (-1, [])
-        self._position = 0
 
     # -- what the other finders found ------------------------------------------------------
 
@@ -302,9 +316,7 @@ class RoleFinder:
     # -- driver ----------------------------------------------------------------------------
 
     def find(self, sentences: Sequence[Span]) -> Iterator[Found]:
-        self._sentences = sentences
         for position, sentence in enumerate(sentences):
-            self._position = position
             yield from self._new(self._titled_names(sentence))
             yield from self._new(self._speakers(sentence, sentences, position))
             yield from self._new(self._affiliations(sentence))
@@ -511,35 +523,21 @@ class RoleFinder:
         return _Title(kind, org, True, phrase, words[-1])
 
     def _modified_title(self, first: Token, sentence: Span) -> bool:
-        """Is a bare title part of a longer noun phrase: "the director X", "a rival
-        director X"? Title modifiers ("former manager X") may stand before it."""
-        if first.lower_ in _DETERMINERS:
-            return True  # normalise_phrase drops it: "the director" reads as "director"
+        """Does a bare title NOT open its clause's noun phrase? It must stand at the sentence
+        start or after punctuation, past title modifiers ("former manager X") and one opener
+        ("the", "its"); "a rival director X", "whose manager X" and a verb's object ("police
+        questioned manager X") are other constructions."""
         doc = sentence.doc
         index = first.i - 1
-        while index >= sentence.start and doc[index].lower_ in self.rules.title_modifiers:
-            index -= 1
-        if index < sentence.start:
-            return False
-        word = doc[index]
-        return word.lower_ in _DETERMINERS or (
-            word.is_lower and word.pos_ in ("ADJ", "NOUN", "DET", "PRON")
-        )
-
-    def _mentions_in(self, sentence: Span) -> list[Mention]:
-        """Each mention in ``sentence`` once, in order (cached for the sentence at hand)."""
-        if self._cached[0] == sentence.start:
-            return self._cached[1]
-        seen: dict[tuple[int, int], Mention] = {}
-        for token in sentence:
-            mention = self.index.at(token)
-            if mention is not None:
-                seen.setdefault((mention.start, mention.end), mention)
-        self._cached = (sentence.start, list(seen.values()))
-        return self._cached[1]
+        if first.lower_ not in self.rules.bare_openers:
+            while index >= sentence.start and doc[index].lower_ in self.rules.title_modifiers:
+                index -= 1
+            if index >= sentence.start and doc[index].lower_ in self.rules.bare_openers:
+                index -= 1
+        return index >= sentence.start and not doc[index].is_punct
 
     def _people_in(self, sentence: Span) -> list[Mention]:
-        return [m for m in self._mentions_in(sentence) if m.schema == "Person"]
+        return [m for m in self.index.within(sentence) if m.schema == "Person"]
 
     def _title_before(self, name: Span, sentence: Span) -> _Title | None:
         doc = sentence.doc
@@ -632,9 +630,33 @@ class RoleFinder:
         self, subject: Token, sentences: Sequence[Span], position: int
     ) -> Party | None:
         """The one person named in this sentence (before the subject) and the few before it,
-        when that person is the subject of a speech verb."""
+        when that person is the subject of a speech verb, no other voice speaks between, and
+        the two sentences do not each attribute a quotation of their own ("“...,” X said.
+        “...,” the manager said." reads as a second speaker)."""
         first = max(0, position - self.rules.speaker_sentences_back)
-        return self._only_speaker(subject.doc[sentences[first].start : subject.i])
+        person = self._only_speaker(subject.doc[sentences[first].start : subject.i])
+        if person is None:
+            return None
+        name = subject.doc.char_span(person.start, person.end, alignment_mode="expand")
+        if name is None or self._voice_between(name, subject):
+            return None
+        if name.sent != subject.sent and _quotes(name.sent) and _quotes(subject.sent):
+            return None
+        return person
+
+    def _voice_between(self, name: Span, subject: Token) -> bool:
+        """Does a speech verb between the named person and the unnamed title have a subject
+        that is neither of them (nor a pronoun, which may be the person)?"""
+        doc = subject.doc
+        for verb in doc[name.end : subject.i]:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.speech_verbs:
+                continue
+            for other in children(verb, "nsubj"):
+                # the person's own subject phrase: "lawmaker and former envoy, X, said"
+                holds_name = other.left_edge.i <= name.start and name.end <= other.right_edge.i + 1
+                if other != subject and not holds_name and other.lower_ not in PERSON_PRONOUNS:
+                    return True
+        return False
 
     def _next_speaker(
         self, subject: Token, sentences: Sequence[Span], position: int
@@ -774,7 +796,7 @@ class RoleFinder:
             yield from self.finder._links(shape, "roles:part", pairs, span.root, sentence)
 
     def _orgs_in(self, sentence: Span) -> list[Mention]:
-        return [m for m in self._mentions_in(sentence) if m.schema in ORG_SCHEMATA]
+        return [m for m in self.index.within(sentence) if m.schema in ORG_SCHEMATA]
 
     def _between_possessive(self, span: Span, sentence: Span) -> list[Token]:
         """The describing words between a possessive and ``span`` (at most three)."""
@@ -962,17 +984,15 @@ class RoleFinder:
         before: "the Chinese front company" is the one introduced as "Chinese front company
         X" or "X, a Chinese front company"; "the party" is the last one whose name's head is
         "party"."""
-        if noun.lemma_.lower() not in self.rules.description_nouns or not self._sentences:
+        if noun.lemma_.lower() not in self.rules.description_nouns:
             return None
         lefts = list(noun.lefts)
         if not lefts or lefts[0].lower_ != "the" or self.index.at(noun) is not None:
             return None
         modifiers = {t.lower_ for t in lefts[1:] if t.dep_ in ("amod", "compound", "nmod")}
-        sentences, position = self._sentences, self._position
-        first = max(0, position - self.rules.description_sentences_back)
-        begin = bisect_left(self._starts, sentences[first].start_char)
+        earliest = sentences_before(noun.sent, self.rules.description_sentences_back)
         found: Party | None = None
-        for mention in self.index.ordered[begin : bisect_left(self._starts, noun.idx)]:
+        for mention in self.index.starting_between(earliest.start_char, noun.idx):
             if mention.schema in ORG_SCHEMATA and self._introduced_as(
                 mention, noun.lower_, modifiers
             ):

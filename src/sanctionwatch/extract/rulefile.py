@@ -1,0 +1,115 @@
+"""Checks shared by the loaders of the relation rule files (roles, nationality, ...).
+
+Each rules file is a YAML mapping with a ``version`` and sections of word lists and numbers
+that analysts edit. These helpers read one key each and raise :class:`RelationRulesError`
+with one line naming the file and the dotted key ("roles.yaml: 'titles.joiners' must be a
+list of strings"), so every loader reports a bad edit the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sanctionwatch.extract.relation_rules import RelationRulesError, normalise_phrase
+
+
+def read_rule_file(path: Path, what: str) -> dict[str, Any]:
+    """The parsed mapping of a rules file that has a ``version`` key."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RelationRulesError(f"{path}: cannot read {what}: {exc}") from exc
+    return rule_mapping(path, data)
+
+
+def rule_mapping(path: Path, data: Any) -> dict[str, Any]:
+    """``data`` itself, checked to be a mapping with a ``version`` key."""
+    if not isinstance(data, dict) or "version" not in data:
+        raise RelationRulesError(f"{path}: expected a mapping with a 'version' key")
+    return data
+
+
+def _label(key: str, within: str) -> str:
+    return f"{within}.{key}" if within else key
+
+
+def rule_section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
+    """The mapping under ``key`` (a section of related words and numbers)."""
+    section = data.get(key)
+    if not isinstance(section, dict):
+        raise RelationRulesError(f"{path}: '{key}' must be a mapping")
+    return section
+
+
+def rule_phrases(
+    path: Path, section: dict[str, Any], key: str, within: str = ""
+) -> tuple[str, ...]:
+    """A list of words or phrases, in file order, normalised as the text they are compared
+    with (:func:`normalise_phrase`); punctuation-only entries ("—") are kept as written."""
+    value = section.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be a list of strings")
+    return tuple(
+        normalise_phrase(item) if any(c.isalnum() for c in item) else item for item in value
+    )
+
+
+def rule_words(path: Path, section: dict[str, Any], key: str, within: str = "") -> frozenset[str]:
+    """A list of words or phrases as a set (see :func:`rule_phrases`)."""
+    return frozenset(rule_phrases(path, section, key, within))
+
+
+def rule_number(
+    path: Path, section: dict[str, Any], key: str, within: str = "", allow_zero: bool = False
+) -> float:
+    """A positive number (or zero with ``allow_zero``)."""
+    value = section.get(key)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value < 0
+        or (value == 0 and not allow_zero)
+    ):
+        wanted = "a number >= 0" if allow_zero else "a positive number"
+        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be {wanted}")
+    return float(value)
+
+
+def rule_count(
+    path: Path, section: dict[str, Any], key: str, within: str = "", minimum: int = 1
+) -> int:
+    """A whole number of at least ``minimum`` (a window of sentences, a number of words)."""
+    value = section.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        label = _label(key, within)
+        raise RelationRulesError(f"{path}: '{label}' must be a whole number >= {minimum}")
+    return value
+
+
+def rule_confidence(path: Path, section: dict[str, Any], key: str, within: str = "") -> float:
+    """A confidence in (0, 1]."""
+    value = rule_number(path, section, key, within)
+    if value > 1:
+        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be at most 1")
+    return value
+
+
+class RuleSection:
+    """One section of a rules file, whose checks name the section in their errors."""
+
+    def __init__(self, path: Path, data: dict[str, Any], name: str) -> None:
+        self.path = path
+        self.name = name
+        self.values = rule_section(path, data, name)
+
+    def words(self, key: str) -> frozenset[str]:
+        return rule_words(self.path, self.values, key, self.name)
+
+    def count(self, key: str, minimum: int = 1) -> int:
+        return rule_count(self.path, self.values, key, self.name, minimum)
+
+    def confidence(self, key: str) -> float:
+        return rule_confidence(self.path, self.values, key, self.name)
