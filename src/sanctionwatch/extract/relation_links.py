@@ -60,6 +60,7 @@ from sanctionwatch.extract.relation_rules import (
     _confidence,
     _get,
     _words,
+    place_cue,
 )
 from sanctionwatch.extract.types import Mention
 from sanctionwatch.settings import DATA_DIR
@@ -157,22 +158,7 @@ def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
 
 def _fact(section: dict[str, Any], where: str) -> PlaceCue:
     """``fact``: the kind, the property a country fills, the evidence text, the confidence."""
-    body = _mapping(section, "fact", where)
-    here = f"{where}.fact"
-    cue = PlaceCue(
-        kind=str(_get(body, "kind", here)),
-        country_property=str(_get(body, "country_property", here)),
-        evidence=str(_get(body, "evidence", here)),
-        confidence=_confidence(body, here),
-    )
-    _check_schema("LegalEntity", [cue.country_property], here)
-    try:
-        cue.describe(place="Pyongyang", cue="office")
-    except (KeyError, IndexError, ValueError) as error:
-        raise RelationRulesError(
-            f"{here}: evidence may use only {{place}} and {{cue}} ({error!r})"
-        ) from error
-    return cue
+    return place_cue(_mapping(section, "fact", where), f"{where}.fact")
 
 
 def _place_verbs(raw: Any, where: str) -> tuple[PlaceVerbs, ...]:

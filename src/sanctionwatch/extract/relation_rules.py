@@ -380,6 +380,12 @@ def _place_cue(locations: Any, key: str, source: str) -> PlaceCue:
     where = f"{source}: locations.{key}"
     confidence = _confidence(locations, f"{source}: locations")
     body = _with_defaults(_get(locations, key, source), where, confidence=confidence)
+    return place_cue(body, where)
+
+
+def place_cue(body: dict[str, Any], where: str) -> PlaceCue:
+    """A location cue's fact (kind, the property a country fills, evidence, confidence), checked
+    against the schema and its evidence template; shared by every rules file with place cues."""
     cue = PlaceCue(
         kind=str(_get(body, "kind", where)),
         country_property=str(_get(body, "country_property", where)),
