@@ -36,9 +36,9 @@ import psutil
 from sanctionwatch.screen.index import ScreeningIndex, make_query_entity
 from sanctionwatch.screen.index_store import dump_index, read_index
 from sanctionwatch.screen.lists.store import load_list_folder
-from sanctionwatch.screen.matcher import MATCHER_VERSION
+from sanctionwatch.screen.matcher import MATCHER_VERSION, default_threshold
 from sanctionwatch.screen.normalize import normalize_text
-from sanctionwatch.screen.screening import default_threshold, read_list_entities
+from sanctionwatch.screen.screening import read_list_entities
 from sanctionwatch.screen.speedups import MODULES, active_modules
 from sanctionwatch.settings import load_settings
 from sanctionwatch.store import Database

@@ -28,7 +28,7 @@ from sanctionwatch.monitor.rescreen import delta_rescreen
 from sanctionwatch.monitor.tables import ALERT_STATUSES, AlertRow, FlagAlertMarkRow
 from sanctionwatch.screen.lists.diff import ListDiff
 from sanctionwatch.screen.lists.tables import ListEntryRow
-from sanctionwatch.screen.screening import default_threshold
+from sanctionwatch.screen.matcher import default_threshold
 from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow

@@ -20,13 +20,13 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.screen.index import Query
+from sanctionwatch.screen.matcher import default_threshold
 from sanctionwatch.screen.screening import (
     LIST_ORIGIN_PREFIX,
     SCREEN_ORIGIN,
     FullListIndex,
     ScreenSummary,
     build_list_index,
-    default_threshold,
     entity_from_columns,
     hits_on_changed,
     rescreen_targets,

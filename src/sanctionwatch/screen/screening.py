@@ -25,9 +25,9 @@ from sanctionwatch.screen.index import Query, ScreeningHit, ScreeningIndex
 from sanctionwatch.screen.matcher import (
     CODE_VERSION,
     MATCHER_VERSION,
+    default_threshold,
     load_weights,
 )
-from sanctionwatch.screen.matcher import default_threshold as default_threshold  # moved there
 from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
