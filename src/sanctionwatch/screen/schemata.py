@@ -5,7 +5,7 @@ rest of ``sanctionwatch screen NAME`` on a stored index. Screening a typed name 
 three facts per schema: that it exists, which schemata it may match (a Person never matches a
 Vessel), and which of the properties a query fills (``name``, ``country`` or ``nationality``,
 ``birthDate``) it has. Those facts are written once from the installed model into
-``data/screen/schemata.json`` and read from there; ``tests/screen/test_schemata.py`` checks
+``data/screen/schemata.json`` and read from there; ``tests/screen/test_schema_table.py`` checks
 that the file still equals what the installed model says. After upgrading FollowTheMoney,
 regenerate it:
 
