@@ -45,10 +45,7 @@ class TypingRules:
 
 
 def _words(path: Path, data: dict[str, Any], key: str) -> frozenset[str]:
-    value = data.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RulesError(f"{path}: '{key}' must be a list of strings")
-    return frozenset(item.casefold() for item in value)
+    return frozenset(item.casefold() for item in _list(path, data, key))
 
 
 def _schema_map(path: Path, data: dict[str, Any], key: str) -> dict[str, str]:
@@ -97,7 +94,7 @@ def parse_typing_rules(path: Path, data: Any) -> TypingRules:
         anaphora_nouns={noun.casefold(): schema for noun, schema in anaphora.items()},
         gazetteer_schemata=_schema_map(path, data, "gazetteer_schemata"),
         authorities=_authorities(path, data),
-        known_organisations=tuple(str(name) for name in _list(path, data, "known_organisations")),
+        known_organisations=tuple(_list(path, data, "known_organisations")),
         patronymic_suffixes=tuple(sorted(_words(path, data, "patronymic_suffixes"), key=len)),
     )
 
