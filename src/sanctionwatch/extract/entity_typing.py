@@ -95,7 +95,7 @@ def parse_typing_rules(path: Path, data: Any) -> TypingRules:
         gazetteer_schemata=_schema_map(path, data, "gazetteer_schemata"),
         authorities=_authorities(path, data),
         known_organisations=tuple(_list(path, data, "known_organisations")),
-        patronymic_suffixes=tuple(sorted(_words(path, data, "patronymic_suffixes"), key=len)),
+        patronymic_suffixes=tuple(_words(path, data, "patronymic_suffixes")),
     )
 
 
