@@ -342,7 +342,8 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
     return corrected
 
 
-TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}\)$")
+BRACKETED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,9})\)")
+TRAILING_ACRONYM = re.compile(BRACKETED_ACRONYM.pattern + "$")
 
 
 def _comma_typed(text: str, candidate: _Candidate, span_rules: SpanRules) -> _Candidate:
@@ -1318,9 +1319,6 @@ def _type_from_evidence(
         if business or anaphora or owner:
             # weaker than a head word: "Mansudae" stays with "Mansudae Art Studio"
             candidate.schema, candidate.type_score = "Company", 2
-
-
-BRACKETED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,9})\)")
 
 
 def _bracketed_acronyms(text: str, found: list[_Candidate]) -> list[_Candidate]:
