@@ -389,8 +389,9 @@ def _split_coordinated(text: str, found: list[_Candidate]) -> list[_Candidate]:
             result.append(candidate)
             continue
         # the head word ("Construction") types only the name it ends, not the one before "and"
-        result.append(replace(candidate, end=joint.start(), source="model", priority=1))
-        result[-1].type_score = 1
+        result.append(
+            replace(candidate, end=joint.start(), source="model", priority=1, type_score=1)
+        )
         result.append(replace(candidate, start=joint.end()))
     return result
 
