@@ -391,6 +391,21 @@ def test_a_name_with_a_patronymic_is_a_person(nlp: Language, text: str, person: 
     assert _schema_of(nlp, text, person) == "Person"
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Delegates at The Munich Security Conference met on Friday.", "Munich Security"),
+        ("Officials in East Greenwich Village said the shop had closed.", "Greenwich"),
+        ("Ministers flew to The Ostrich Farm Hotel for the talks.", "Ostrich"),
+    ],
+)
+def test_a_place_or_an_event_ending_in_ich_is_no_patronymic(
+    nlp: Language, text: str, words: str
+) -> None:
+    people = [m.text for m in _mentions(nlp, text) if m.schema == "Person"]
+    assert not any(words in name for name in people), people
+
+
 def test_cited_news_organisations_are_found_as_written(nlp: Language) -> None:
     text = "Workers left in May, Yonhap reported. The guardian of one worker told Daily NK more."
     found = {m.text: m.schema for m in _mentions(nlp, text)}

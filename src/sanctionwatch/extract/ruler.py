@@ -35,6 +35,7 @@ LEFT_STRIP_ENTS = frozenset({"NORP", "DATE", "ORDINAL", "CARDINAL", "TIME"})
 MAX_NAME_TOKENS = 10
 _CUE_SCHEMATA = ("Company", "Organization")
 APPOSITIVE_ARTICLES = frozenset({"a", "an", "another"})
+PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,8 +457,11 @@ class RuleComponent:
             token = doc[index]
             if not token.is_title or not token.lower_.endswith(suffixes) or len(token) < 6:
                 continue
+            if token.ent_type_ in PLACE_ENTS:
+                continue  # "-ich" also ends places: "East Greenwich Village"
             given, family = doc[index - 1], doc[index + 1]
-            if given.is_title and family.is_title and given.is_alpha and family.is_alpha:
+            words = given.is_title and family.is_title and given.is_alpha and family.is_alpha
+            if words and not given.is_stop:  # "The Munich Security Conference"
                 yield Span(doc, index - 1, index + 2, label="Person", kb_id="rule:patronymic")
 
     def korean_name_spans(self, doc: Doc) -> Iterator[Span]:
