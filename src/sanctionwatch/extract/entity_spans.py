@@ -204,8 +204,8 @@ def _title_cut(text: str, start: int, end: int, rules: SpanRules, heads: EntityR
 
 def _name_in_run(run: list[str], after_connector: bool) -> int | None:
     """Where a person's name starts in a run of capitalised words that ends a title (an
-    index into ``run``), or None. A middle initial marks it ("... Intelligence John K.
-    Hurley"); two to four words after a title are the name; a longer run, or one right after
+    index into ``run``), or None. A middle initial marks it ("... Intelligence Mark T.
+    Ellison"); two to four words after a title are the name; a longer run, or one right after
     a portfolio's connector ("for Asian Affairs Jane Roe"), ends in a first and a last name."""
     initials = [i for i, word in enumerate(run) if INITIAL.fullmatch(word)]
     if initials and 0 < initials[-1] < len(run) - 1:
@@ -225,8 +225,8 @@ TITLE_PHRASE = re.compile(
 
 
 def title_phrases(text: str, rules: SpanRules, heads: EntityRules) -> list[Piece]:
-    """ "Under Secretary of the Treasury for Terrorism and Financial Intelligence John K.
-    Hurley": the authority after "TITLE of the" (an organisation unless it is a generic word:
+    """ "Under Secretary of the Treasury for Terrorism and Financial Intelligence Mark T.
+    Ellison": the authority after "TITLE of the" (an organisation unless it is a generic word:
     "Secretary of State"), the portfolio after "for"/"on" (part of the title, no name), and the
     person holding the title, if the phrase ends in one."""
     pieces: list[Piece] = []
