@@ -26,7 +26,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.relation_dates import resolve_date
@@ -55,9 +54,9 @@ from sanctionwatch.extract.relation_parse import (
 from sanctionwatch.extract.relation_rules import (
     Authority,
     LinkShape,
-    RelationRulesError,
     normalise_phrase,
 )
+from sanctionwatch.extract.rulefile import RuleSection, read_rule_file, rule_mapping
 from sanctionwatch.extract.types import Mention
 from sanctionwatch.settings import DATA_DIR
 
@@ -107,91 +106,59 @@ class SweepRules:
     naming_words: frozenset[str]
 
 
-def _section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
-    section = data.get(key)
-    if not isinstance(section, dict):
-        raise RelationRulesError(f"{path}: '{key}' must be a mapping")
-    return section
-
-
-def _list(path: Path, section: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
-    value = section.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RelationRulesError(f"{path}: '{name}.{key}' must be a list of strings")
-    return tuple(
-        normalise_phrase(item) if any(c.isalnum() for c in item) else item for item in value
-    )
-
-
-def _number(path: Path, section: dict[str, Any], name: str, key: str) -> float:
-    value = section.get(key)
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise RelationRulesError(f"{path}: '{name}.{key}' must be a number")
-    return float(value)
-
-
 def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
-    """Validate the parsed YAML of a sweeps file."""
-    if not isinstance(data, dict) or "version" not in data:
-        raise RelationRulesError(f"{path}: expected a mapping with a 'version' key")
-    des = _section(path, data, "designations")
-    desc = _section(path, data, "descriptions")
-    nat = _section(path, data, "enumerated_nationality")
-    emp = _section(path, data, "listed_employers")
-    ven = _section(path, data, "joint_venture")
-    loc = _section(path, data, "located")
-    part = _section(path, data, "parts")
-    state = _section(path, data, "listed_state")
-    delist = _section(path, data, "delistings")
-
-    def words(section: dict[str, Any], name: str, key: str) -> frozenset[str]:
-        return frozenset(_list(path, section, name, key))
-
+    """Validate the parsed YAML of a sweeps file (checks shared with the other rules files)."""
+    data = rule_mapping(path, data)
+    des = RuleSection(path, data, "designations")
+    desc = RuleSection(path, data, "descriptions")
+    nat = RuleSection(path, data, "enumerated_nationality")
+    emp = RuleSection(path, data, "listed_employers")
+    ven = RuleSection(path, data, "joint_venture")
+    loc = RuleSection(path, data, "located")
+    part = RuleSection(path, data, "parts")
+    state = RuleSection(path, data, "listed_state")
+    delist = RuleSection(path, data, "delistings")
     return SweepRules(
         version=str(data["version"]),
-        designation_verbs=words(des, "designations", "verbs"),
-        inclusion_verbs=words(des, "designations", "inclusion_verbs"),
-        transpose_verbs=words(des, "designations", "transpose_verbs"),
-        adoption_verbs=words(des, "designations", "adoption_verbs"),
-        state_verbs=words(state, "listed_state", "verbs"),
-        state_confidence=_number(path, state, "listed_state", "confidence"),
-        delist_verbs=words(delist, "delistings", "verbs"),
-        remove_verbs=words(delist, "delistings", "remove_verbs"),
-        lift_verbs=words(delist, "delistings", "lift_verbs"),
-        delisting_confidence=_number(path, delist, "delistings", "confidence"),
-        authority_nouns=words(des, "designations", "authority_nouns"),
-        carry_sentences=int(_number(path, des, "designations", "carry_sentences")),
-        stops=_list(path, des, "designations", "stops"),
-        list_openers=_list(path, des, "designations", "list_openers"),
-        list_window=int(_number(path, des, "designations", "list_window")),
-        designation_confidence=_number(path, des, "designations", "confidence"),
-        modals=words(des, "designations", "modals"),
-        determiners=words(desc, "descriptions", "determiners"),
-        front_words=words(desc, "descriptions", "front_words"),
-        description_worker_verbs=words(desc, "descriptions", "worker_verbs"),
-        description_confidence=_number(path, desc, "descriptions", "confidence"),
-        nationality_nouns=words(nat, "enumerated_nationality", "nouns"),
-        separators=words(nat, "enumerated_nationality", "separators"),
-        joiners=words(nat, "enumerated_nationality", "joiners"),
-        control_verbs=words(nat, "enumerated_nationality", "control_verbs"),
-        nationality_confidence=_number(path, nat, "enumerated_nationality", "confidence"),
-        employer_verbs=words(emp, "listed_employers", "verbs"),
-        among_nouns=words(emp, "listed_employers", "among_nouns"),
-        employer_confidence=_number(path, emp, "listed_employers", "confidence"),
-        venture_words=_list(path, ven, "joint_venture", "words"),
-        venture_confidence=_number(path, ven, "joint_venture", "confidence"),
-        based_words=words(loc, "located", "based_words"),
-        part_nouns=words(part, "parts", "nouns"),
-        naming_words=words(part, "parts", "naming_words"),
+        designation_verbs=des.words("verbs"),
+        inclusion_verbs=des.words("inclusion_verbs"),
+        transpose_verbs=des.words("transpose_verbs"),
+        adoption_verbs=des.words("adoption_verbs"),
+        state_verbs=state.words("verbs"),
+        state_confidence=state.confidence("confidence"),
+        delist_verbs=delist.words("verbs"),
+        remove_verbs=delist.words("remove_verbs"),
+        lift_verbs=delist.words("lift_verbs"),
+        delisting_confidence=delist.confidence("confidence"),
+        authority_nouns=des.words("authority_nouns"),
+        carry_sentences=des.count("carry_sentences"),
+        stops=des.phrases("stops"),
+        list_openers=des.phrases("list_openers"),
+        list_window=des.count("list_window"),
+        designation_confidence=des.confidence("confidence"),
+        modals=des.words("modals"),
+        determiners=desc.words("determiners"),
+        front_words=desc.words("front_words"),
+        description_worker_verbs=desc.words("worker_verbs"),
+        description_confidence=desc.confidence("confidence"),
+        nationality_nouns=nat.words("nouns"),
+        separators=nat.words("separators"),
+        joiners=nat.words("joiners"),
+        control_verbs=nat.words("control_verbs"),
+        nationality_confidence=nat.confidence("confidence"),
+        employer_verbs=emp.words("verbs"),
+        among_nouns=emp.words("among_nouns"),
+        employer_confidence=emp.confidence("confidence"),
+        venture_words=ven.phrases("words"),
+        venture_confidence=ven.confidence("confidence"),
+        based_words=loc.words("based_words"),
+        part_nouns=part.words("nouns"),
+        naming_words=part.words("naming_words"),
     )
 
 
 def load_sweep_rules_file(path: Path) -> SweepRules:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RelationRulesError(f"{path}: cannot read sweep rules: {exc}") from exc
-    return parse_sweep_rules(path, data)
+    return parse_sweep_rules(path, read_rule_file(path, "sweep rules"))
 
 
 @lru_cache(maxsize=1)

@@ -108,6 +108,9 @@ class RuleSection:
     def words(self, key: str) -> frozenset[str]:
         return rule_words(self.path, self.values, key, self.name)
 
+    def phrases(self, key: str) -> tuple[str, ...]:
+        return rule_phrases(self.path, self.values, key, self.name)
+
     def count(self, key: str, minimum: int = 1) -> int:
         return rule_count(self.path, self.values, key, self.name, minimum)
 
