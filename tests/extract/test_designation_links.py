@@ -17,6 +17,7 @@ import yaml
 from spacy.language import Language
 from typer.testing import CliRunner
 
+from relationkit import rows_for
 from sanctionwatch.cli import app
 from sanctionwatch.extract.relation_dates import resolve_date
 from sanctionwatch.extract.relation_finders import SentenceFinder
@@ -59,14 +60,7 @@ PUBLISHED = date(2022, 3, 4)  # a Friday
 
 
 def _rows(nlp: Language, text: str, title: str | None = None) -> list[RelationRow]:
-    doc = nlp(text)
-    mentions = mentions_for_names(doc, NAMES)
-    context = DocumentContext(
-        "doc-designate", text, OffsetMap.identity(len(text)), published=PUBLISHED, title=title
-    )
-    statements = extract_relations(doc, context, mentions)
-    labels = {mention.entity_id: mention.canonical for mention in mentions}
-    return relation_rows(statements, labels)
+    return rows_for(nlp, text, NAMES, document_id="doc-designate", published=PUBLISHED, title=title)
 
 
 def _designated(rows: list[RelationRow], kind: str = "sanction") -> set[tuple[str, str]]:

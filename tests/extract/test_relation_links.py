@@ -14,17 +14,15 @@ import pytest
 import yaml
 from spacy.language import Language
 
+from relationkit import rows_for
 from sanctionwatch.extract.relation_links import (
     LINKS_PATH,
     default_link_rules,
     load_link_rules_file,
 )
-from sanctionwatch.extract.relation_mentions import mentions_for_names
-from sanctionwatch.extract.relation_query import RelationRow, relation_rows
+from sanctionwatch.extract.relation_query import RelationRow
 from sanctionwatch.extract.relation_rules import RelationRulesError
-from sanctionwatch.extract.relations import RELATION_KINDS, extract_relations, extractor_version
-from sanctionwatch.extract.types import DocumentContext
-from sanctionwatch.store.offsets import OffsetMap
+from sanctionwatch.extract.relations import RELATION_KINDS, extractor_version
 
 SOBAEK = "Sobaek Trading Corporation"
 KUMSONG = "Kumsong Marine Ltd"
@@ -72,14 +70,7 @@ NAMES: dict[str, str] = {
 
 
 def _rows(nlp: Language, text: str, names: Mapping[str, str] = NAMES) -> list[RelationRow]:
-    doc = nlp(text)
-    mentions = mentions_for_names(doc, names)
-    context = DocumentContext(
-        "doc-links", text, OffsetMap.identity(len(text)), published=date(2023, 5, 6)
-    )
-    statements = extract_relations(doc, context, mentions)
-    labels = {mention.entity_id: mention.canonical for mention in mentions}
-    return relation_rows(statements, labels)
+    return rows_for(nlp, text, names, document_id="doc-links", published=date(2023, 5, 6))
 
 
 def _places(rows: list[RelationRow], party: str) -> set[tuple[str, str]]:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from spacy.language import Language
 
+from relationkit import rows_for
 from sanctionwatch.extract.relation_mentions import mentions_for_names
 from sanctionwatch.extract.relation_nationality_rules import (
     NATIONALITY_PATH,
@@ -19,7 +20,7 @@ from sanctionwatch.extract.relation_nationality_rules import (
     load_nationality_rules_file,
 )
 from sanctionwatch.extract.relation_parse import MentionIndex
-from sanctionwatch.extract.relation_query import RelationRow, relation_rows
+from sanctionwatch.extract.relation_query import RelationRow
 from sanctionwatch.extract.relation_rules import RelationRulesError
 from sanctionwatch.extract.relations import (
     extract_relations,
@@ -90,13 +91,7 @@ def _statements(nlp: Language, text: str, names: Mapping[str, str] = NAMES) -> l
 
 
 def _rows(nlp: Language, text: str, names: Mapping[str, str] = NAMES) -> list[RelationRow]:
-    doc = nlp(text)
-    mentions = mentions_for_names(doc, names)
-    context = DocumentContext(
-        "doc-nation", text, OffsetMap.identity(len(text)), published=date(2024, 5, 6)
-    )
-    labels = {mention.entity_id: mention.canonical for mention in mentions}
-    return relation_rows(extract_relations(doc, context, mentions), labels)
+    return rows_for(nlp, text, names, document_id="doc-nation", published=date(2024, 5, 6))
 
 
 def _nationalities(rows: list[RelationRow]) -> set[tuple[str, str, str]]:

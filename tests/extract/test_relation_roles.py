@@ -12,11 +12,12 @@ import pytest
 import yaml
 from spacy.language import Language
 
+from relationkit import rows_for
 from sanctionwatch.extract import relations as relations_module
 from sanctionwatch.extract.relation_finders import SentenceFinder
 from sanctionwatch.extract.relation_mentions import mentions_for_names
 from sanctionwatch.extract.relation_parse import MentionIndex
-from sanctionwatch.extract.relation_query import RelationRow, relation_rows
+from sanctionwatch.extract.relation_query import RelationRow
 from sanctionwatch.extract.relation_roles import (
     ROLES_PATH,
     RoleFinder,
@@ -26,7 +27,7 @@ from sanctionwatch.extract.relation_roles import (
     sentences_before,
 )
 from sanctionwatch.extract.relation_rules import RelationRulesError, default_rules
-from sanctionwatch.extract.relations import extract_relations, extractor_version
+from sanctionwatch.extract.relations import extractor_version
 from sanctionwatch.extract.rulefile import (
     read_rule_file,
     rule_number,
@@ -78,14 +79,9 @@ NAMES: dict[str, str] = {
 def _rows(
     nlp: Language, text: str, names: Mapping[str, str] = NAMES, **aliases: str
 ) -> list[RelationRow]:
-    doc = nlp(text)
-    mentions = mentions_for_names(doc, names, aliases)
-    context = DocumentContext(
-        "doc-roles", text, OffsetMap.identity(len(text)), published=date(2023, 5, 6)
+    return rows_for(
+        nlp, text, names, document_id="doc-roles", published=date(2023, 5, 6), aliases=aliases
     )
-    statements = extract_relations(doc, context, mentions)
-    labels = {mention.entity_id: mention.canonical for mention in mentions}
-    return relation_rows(statements, labels)
 
 
 def _links(rows: list[RelationRow], kind: str) -> set[tuple[str, str]]:

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from spacy.language import Language
 
-from sanctionwatch.extract.relation_mentions import mentions_for_names
-from sanctionwatch.extract.relation_query import RelationRow, relation_rows
+from relationkit import rows_for
+from sanctionwatch.extract.relation_query import RelationRow
 from sanctionwatch.extract.relation_rules import RelationRulesError
 from sanctionwatch.extract.relation_sweeps import (
     SWEEPS_PATH,
@@ -22,12 +22,9 @@ from sanctionwatch.extract.relation_sweeps import (
     load_sweep_rules_file,
 )
 from sanctionwatch.extract.relations import (
-    extract_relations,
     extractor_version,
     rule_file_versions,
 )
-from sanctionwatch.extract.types import DocumentContext
-from sanctionwatch.store.offsets import OffsetMap
 
 BUREAU = "Coastal Works Bureau"
 CHIEF = "Ri Chol Nam"
@@ -61,14 +58,9 @@ NAMES: dict[str, str] = {
 def _rows(
     nlp: Language, text: str, names: Mapping[str, str] = NAMES, **aliases: str
 ) -> list[RelationRow]:
-    doc = nlp(text)
-    mentions = mentions_for_names(doc, names, aliases)
-    context = DocumentContext(
-        "doc-sweep", text, OffsetMap.identity(len(text)), published=date(2022, 3, 4)
+    return rows_for(
+        nlp, text, names, document_id="doc-sweep", published=date(2022, 3, 4), aliases=aliases
     )
-    statements = extract_relations(doc, context, mentions)
-    labels = {mention.entity_id: mention.canonical for mention in mentions}
-    return relation_rows(statements, labels)
 
 
 def _pairs(rows: list[RelationRow], kind: str) -> set[tuple[str, str]]:
