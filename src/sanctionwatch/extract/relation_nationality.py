@@ -342,7 +342,9 @@ class NationalityFinder:
     def _offices(self, sentence: Span) -> Iterator[_Found]:
         """A state office's holder is the state's citizen (relation_nationality_offices)."""
         for held in self._office_reader.holders(sentence):
-            fact = self._fact(held.person, held.code, held.country, held.title, sentence, held.words)
+            fact = self._fact(
+                held.person, held.code, held.country, held.title, sentence, held.words
+            )
             fact.confidence = self.rules.office_confidence
             yield _Found(fact, held.title)
 
