@@ -94,6 +94,7 @@ def test_each_office_holder_of_a_coordination_gets_their_own_country(nlp: Langua
         # the office is someone else's
         "Ann Moor, who met Malaysia's prime minister, left.",
         "Malaysia's prime minister met Ann Moor in Moscow.",
+        "A source said Malaysia had given ambassador Ann Moor a month to leave.",
     ],
 )
 def test_no_office_of_a_state_no_nationality(nlp: Language, text: str) -> None:

@@ -67,17 +67,20 @@ class OfficeReader:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or span.start <= sentence.start:
                 continue
-            found = self._country_before(span.start, sentence)
+            found = self._country_before(span, sentence)
             if found is None:
                 continue
             code, country, title = found
             words = doc[country.start : span.start].text
             yield OfficeHolder(Party.of(mention), code, country, title or span.root, words)
 
-    def _country_before(self, end: int, sentence: Span) -> tuple[str, Span, Token | None] | None:
-        """(code, country words, title head) of the country and title right before token
-        ``end``: "the Mongolian ambassador", "Malaysia's foreign minister", "North Korea's"."""
+    def _country_before(self, name: Span, sentence: Span) -> tuple[str, Span, Token | None] | None:
+        """(code, country words, title head) of the country and title right before the
+        name: "the Mongolian ambassador", "Malaysia's foreign minister", "North Korea's".
+        Every word from the country on modifies a later word up to the name (the parse), so
+        a verb between ("Kuwait had given ambassador X") ends the title."""
         doc = sentence.doc
+        end = name.start
         possessed = self._possessor(end - 1, sentence)
         if possessed is not None:
             return (*possessed, None)  # "North Korea's X"
@@ -92,8 +95,10 @@ class OfficeReader:
                 return (*possessed, head)
             demonym = self._demonym(token)
             if demonym is not None:
+                if not _modifies_rightward(demonym[1].root, name.end):
+                    return None
                 return (*demonym, head)
-            if not self._title_word(token):
+            if not self._title_word(token) or not _modifies_rightward(token, name.end):
                 return None
             index -= 1
         return None
@@ -142,6 +147,7 @@ class OfficeReader:
         lowered = {token.lower_, token.lemma_.lower()}
         return (
             token.is_alpha
+            and token.pos_ in ("ADJ", "NOUN", "PROPN")
             and token.lower_ not in _ARTICLES
             and self.index.at(token) is None
             and not lowered & self.rules.organisation_nouns
@@ -199,3 +205,8 @@ class OfficeReader:
             if mention is not None and mention.schema == "Person":
                 found.append(Party.of(mention))
         return found
+
+
+def _modifies_rightward(token: Token, limit: int) -> bool:
+    """``token`` hangs on a later word before ``limit`` (a modifier inside the phrase)."""
+    return token.i < token.head.i < limit
