@@ -60,6 +60,13 @@ def _nationalities(nlp: Language, text: str) -> set[tuple[str, str]]:
         ("Kim Chol Su, North Korea's leader, said so.", ("Kim Chol Su", "North Korea")),
         ("The Mongolian ambassador to Russia, Ann Moor, said so.", ("Ann Moor", "Mongolia")),
         ("Ann Moor is Malaysia's foreign minister.", ("Ann Moor", "Malaysia")),
+        # a capitalised title with its complement ("Minister of Labor") before the name
+        (
+            "The office blocked North Korean Minister of Labor Kim Chol Su and a bureau.",
+            ("Kim Chol Su", "North Korea"),
+        ),
+        ("U.S. Secretary of State Lee Dana met the delegation.", ("Lee Dana", "United States")),
+        ("Russian Minister of Foreign Affairs Oleg Petrov said so.", ("Oleg Petrov", "Russia")),
     ],
 )
 def test_a_country_on_a_state_office_gives_its_holders_nationality(
@@ -95,6 +102,7 @@ def test_each_office_holder_of_a_coordination_gets_their_own_country(nlp: Langua
         "Ann Moor, who met Malaysia's prime minister, left.",
         "Malaysia's prime minister met Ann Moor in Moscow.",
         "A source said Malaysia had given ambassador Ann Moor a month to leave.",
+        "He met the Minister of Labor Oleg Petrov in Moscow.",  # no country
     ],
 )
 def test_no_office_of_a_state_no_nationality(nlp: Language, text: str) -> None:

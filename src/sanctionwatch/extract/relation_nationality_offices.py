@@ -86,8 +86,10 @@ class OfficeReader:
             return (*possessed, None)  # "North Korea's X"
         head = doc[end - 1]
         if not self._title(head):
-            return None
-        index = end - 2
+            head = self._governing_title(name, sentence)
+            if head is None:
+                return None
+        index = head.i - 1
         while index >= sentence.start and end - 1 - index <= self.rules.office_max_words + 1:
             token = doc[index]
             possessed = self._possessor(index, sentence)
@@ -98,10 +100,46 @@ class OfficeReader:
                 if not _modifies_rightward(demonym[1].root, name.end):
                     return None
                 return (*demonym, head)
-            if not self._title_word(token) or not _modifies_rightward(token, name.end):
+            if not self._in_title(token, head, name.end):
                 return None
             index -= 1
         return None
+
+    def _governing_title(self, name: Span, sentence: Span) -> Token | None:
+        """A capitalised office title whose complement ends in the name: "Minister of Labor
+        X", "Secretary of State X" (the parse hangs the name on the title's "of")."""
+        doc = sentence.doc
+        index = name.start - 1
+        while index >= sentence.start and name.start - index <= self.rules.office_max_words:
+            token = doc[index]
+            governs = token.is_ancestor(name.root) or name.start <= token.head.i < name.end
+            if token.is_title and self._title(token) and governs:
+                return token
+            joiner = token.is_lower and token.lower_ in self.rules.office_joiners
+            if not (joiner or (token.is_title and self._title_word(token))):
+                return None
+            index -= 1
+        return None
+
+    def _in_title(self, token: Token, head: Token, limit: int) -> bool:
+        """A word of the title before ``head``: a lower-case modifier of a later word, a
+        capitalised word of a title such as "Minister of Labor" (hanging on a word of the
+        title), or a joiner between two capitalised words."""
+        doc = token.doc
+        if token.lower_ in self.rules.office_joiners and token.is_lower:
+            before, after = doc[token.i - 1], doc[token.i + 1]
+            return before.is_title and (after.is_title or after.lower_ in self.rules.office_joiners)
+        if not self._title_word(token):
+            return False
+        if token.is_lower:
+            return _modifies_rightward(token, limit)
+        lowest = head.i - self.rules.office_max_words - 1
+        governor = token.head
+        return (
+            governor.i != token.i
+            and lowest <= governor.i < limit
+            and governor.pos_ not in ("VERB", "AUX")
+        )
 
     def _possessor(self, index: int, sentence: Span) -> tuple[str, Span] | None:
         """The country owning the possessive "'s" at ``index`` ("North Korea's")."""

@@ -54,6 +54,7 @@ class NationalityRules:
     person_nouns: frozenset[str]
     office_titles: frozenset[str]
     office_exceptions: frozenset[str]
+    office_joiners: frozenset[str]
     office_max_words: int
     office_confidence: float
     organisation_nouns: frozenset[str]
@@ -112,6 +113,7 @@ def parse_nationality_rules(path: Path, data: Any) -> NationalityRules:
         person_nouns=rule_words(path, data, "person_nouns"),
         office_titles=rule_words(path, offices, "titles", "offices"),
         office_exceptions=rule_words(path, offices, "exceptions", "offices"),
+        office_joiners=rule_words(path, offices, "joiners", "offices"),
         office_max_words=rule_count(path, offices, "max_words", "offices"),
         office_confidence=rule_confidence(path, offices, "confidence", "offices"),
         organisation_nouns=rule_words(path, data, "organisation_nouns"),
