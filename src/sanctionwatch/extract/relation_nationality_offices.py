@@ -84,11 +84,10 @@ class OfficeReader:
         possessed = self._possessor(end - 1, sentence)
         if possessed is not None:
             return (*possessed, None)  # "North Korea's X"
-        head = doc[end - 1]
-        if not self._title(head):
-            head = self._governing_title(name, sentence)
-            if head is None:
-                return None
+        last = doc[end - 1]
+        head = last if self._title(last) else self._governing_title(name, sentence)
+        if head is None:
+            return None
         index = head.i - 1
         while index >= sentence.start and end - 1 - index <= self.rules.office_max_words + 1:
             token = doc[index]

@@ -109,9 +109,9 @@ class UnitReader:
                 yield "units:of", parent, span.root
         for parent, trigger in self._said_of(span):
             yield "units:noun", parent, trigger
-        parent, trigger = self._controller(span, sentence)
-        if parent is not None and trigger is not None:
-            yield "units:control", parent, trigger
+        controller, word = self._controller(span, sentence)
+        if controller is not None and word is not None:
+            yield "units:control", controller, word
 
     # -- "the Justice Department's National Security Division" -----------------------------
 
