@@ -38,6 +38,7 @@ from sanctionwatch.extract.relation_finders import (
     _span,
     country_of_place,
 )
+from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
     Party,
@@ -116,7 +117,6 @@ class LinkRules:
     of_place: PlaceCue
     possessive_place: PlaceCue
     in_place_schemata: frozenset[str]
-    state_heads: frozenset[str]
     in_place: PlaceCue
     place_nouns: frozenset[str]
     family: FamilyShape
@@ -248,7 +248,6 @@ def parse_link_rules(path: Path, data: Any) -> LinkRules:
         possessive_place=_fact(possessive, f"{where}: locations.possessive"),
         in_place_schemata=frozenset(_get(in_place, "schemata", f"{where}: locations.in_place")),
         in_place=_fact(in_place, f"{where}: locations.in_place"),
-        state_heads=words(loc, "locations", "state_heads"),
         place_nouns=words(loc, "locations", "place_nouns"),
         family=_family(family, f"{where}: family"),
         family_words=words(family, "family", "words"),
@@ -599,7 +598,7 @@ class LinkFinder:
 
     def _state_body(self, name: str) -> bool:
         """ "the Foreign Ministry in Moscow": a state body's seat is its capital's, no fact."""
-        return any(word in self.rules.state_heads for word in name.lower().split())
+        return default_nationality_rules().is_state_body(name)
 
     def _possessive_city(self, token: Token, sentence: Span) -> Iterator[Fact]:
         """ "Pyongyang's Mansudae Art Studio": a city's organisation is in that city."""

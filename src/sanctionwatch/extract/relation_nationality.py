@@ -38,6 +38,7 @@ from sanctionwatch.extract.relation_finders import (
     country_code,
     country_of_place,
 )
+from sanctionwatch.extract.relation_nationality_offices import OfficeReader
 from sanctionwatch.extract.relation_nationality_rules import (
     NationalityRules,
     default_nationality_rules,
@@ -87,6 +88,7 @@ class NationalityFinder:
         self._speech_verbs = default_role_rules().speech_verbs
         self._sentence_tokens: tuple[int, list[Token]] = (-1, [])
         self._descriptor_nouns = self.rules.person_nouns | self.rules.organisation_nouns
+        self._office_reader = OfficeReader(self.index, self.rules, self.demonym)
 
     # -- driver ----------------------------------------------------------------------------
 
@@ -110,6 +112,7 @@ class NationalityFinder:
                 *self._appears_in_record(sentence),
                 *self._fields(sentence),
                 *self._groups(sentences, position),
+                *self._offices(sentence),
             ]
             yield from self._new_facts(sentence, found)
 
@@ -232,6 +235,8 @@ class NationalityFinder:
                 return None
             if not (word.is_lower and word.is_alpha) or word.lower_ in _ARTICLES:
                 return None
+            if {word.lower_, word.lemma_.lower()} & self.rules.organisation_nouns:
+                return None  # "Chinese company executive X": the demonym is the company's
             if not self._attached(word, span) and not self._attached(word, _one(noun)):
                 return None
             index -= 1
@@ -331,6 +336,17 @@ class NationalityFinder:
                 if demonym is not None and not self._topical(noun, demonym[1]):
                     found.setdefault(*demonym)
         return list(found.items())
+
+    # -- "the Mongolian ambassador X", "X, Malaysia's deputy prime minister" ---------------
+
+    def _offices(self, sentence: Span) -> Iterator[_Found]:
+        """A state office's holder is the state's citizen (relation_nationality_offices)."""
+        for held in self._office_reader.holders(sentence):
+            fact = self._fact(
+                held.person, held.code, held.country, held.title, sentence, held.words
+            )
+            fact.confidence = self.rules.office_confidence
+            yield _Found(fact, held.title)
 
     def _topical(self, noun: Token, where: Span) -> bool:
         """ "a China scholar", "a Russia researcher": a country's name (not its demonym, not

@@ -6,6 +6,7 @@ is a state body (no country of its own) without importing the finder.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,24 @@ from sanctionwatch.extract.rulefile import (
 from sanctionwatch.settings import DATA_DIR
 
 NATIONALITY_PATH = DATA_DIR / "extract" / "relations" / "nationality.yaml"
+_HEAD_ENDS = frozenset({"of", "for"})
+_WORD = re.compile(r"[a-z][a-z'’-]*")
+
+
+def name_head(name: str) -> str:
+    """The head word of an organisation's name, lower-cased: its last word, or the last word
+    before "of", "for" or a number ("Ministry of Foreign Affairs" -> ministry, "Office 39" ->
+    office, "Korean Central News Agency" -> agency)."""
+    head = ""
+    for word in name.lower().split():
+        if word in _HEAD_ENDS and head:
+            break
+        if not _WORD.fullmatch(word):
+            if head:
+                break
+            continue
+        head = word
+    return head
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +52,11 @@ class NationalityRules:
     ambiguous_demonyms: frozenset[str]
     not_countries: frozenset[str]
     person_nouns: frozenset[str]
+    office_titles: frozenset[str]
+    office_exceptions: frozenset[str]
+    office_joiners: frozenset[str]
+    office_max_words: int
+    office_confidence: float
     organisation_nouns: frozenset[str]
     topic_nouns: frozenset[str]
     state_body_heads: frozenset[str]
@@ -58,15 +82,11 @@ class NationalityRules:
     control_confidence: float
     registration_confidence: float
 
-    def is_state_body(self, name: str, schema: str | None) -> bool:
-        """An organisation named as a state body ("Munitions Industry Department"): the
-        country that owns it is no nationality of its own (the gold's policy)."""
-        words = name.lower().split()
-        return (
-            schema not in ("Company", "Person")
-            and bool(words)
-            and (words[-1] in self.state_body_heads)
-        )
+    def is_state_body(self, name: str, schema: str | None = None) -> bool:
+        """An organisation named as a state body ("Munitions Industry Department", "Ministry
+        of Foreign Affairs"): its country is no nationality of its own, and where it sits is
+        no finding (docs/annotation.md). Companies and people never are."""
+        return schema not in ("Company", "Person") and name_head(name) in self.state_body_heads
 
 
 def _counts(path: Path, groups: dict[str, Any]) -> dict[str, int]:
@@ -84,12 +104,18 @@ def parse_nationality_rules(path: Path, data: Any) -> NationalityRules:
     data = rule_mapping(path, data)
     groups = rule_section(path, data, "groups")
     listed = rule_section(path, data, "listed")
+    offices = rule_section(path, data, "offices")
     confidence = rule_section(path, data, "confidence")
     return NationalityRules(
         version=str(data["version"]),
         ambiguous_demonyms=rule_words(path, data, "ambiguous_demonyms"),
         not_countries=rule_words(path, data, "not_countries"),
         person_nouns=rule_words(path, data, "person_nouns"),
+        office_titles=rule_words(path, offices, "titles", "offices"),
+        office_exceptions=rule_words(path, offices, "exceptions", "offices"),
+        office_joiners=rule_words(path, offices, "joiners", "offices"),
+        office_max_words=rule_count(path, offices, "max_words", "offices"),
+        office_confidence=rule_confidence(path, offices, "confidence", "offices"),
         organisation_nouns=rule_words(path, data, "organisation_nouns"),
         topic_nouns=rule_words(path, data, "topic_nouns"),
         state_body_heads=rule_words(path, data, "state_body_heads"),

@@ -43,6 +43,7 @@ from sanctionwatch.extract.relation_parse import (
     prep_objects,
 )
 from sanctionwatch.extract.relation_rules import LinkShape, normalise_phrase
+from sanctionwatch.extract.relation_units import UnitReader
 from sanctionwatch.extract.rulefile import (
     RuleSection,
     read_rule_file,
@@ -252,6 +253,7 @@ class RoleFinder:
         self._vocabulary = self._title_vocabulary()
         self._associate_heads = frozenset(w.split()[-1] for w in self.rules.associate_words)
         self._associate_modifiers = self.rules.title_modifiers | _ASSOCIATE_MODIFIERS
+        self._units = UnitReader(finder)  # "the Ministry's Bureau 27": relation_units
 
     # -- what the other finders found ------------------------------------------------------
 
@@ -322,6 +324,7 @@ class RoleFinder:
             yield from self._new(self._affiliations(sentence))
             yield from self._new(self._people_of(sentence))
             yield from self._new(self._parts(sentence))
+            yield from self._new(self._units.links(sentence))
             yield from self._new(self._associates(sentence))
             yield from self._group_links(self._workers_used(sentence))
             yield from self._group_links(self._possessed_workers(sentence))
