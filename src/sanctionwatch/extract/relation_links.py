@@ -35,8 +35,8 @@ from sanctionwatch.extract.relation_finders import (
     Link,
     Place,
     SentenceFinder,
-    _span,
     country_of_place,
+    evidence_span,
 )
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
@@ -434,7 +434,7 @@ class LinkFinder:
         rule: str,
     ) -> Iterator[Link]:
         shape: LinkShape = replace(self._unknown, confidence=confidence)
-        yield from self.finder._links(shape, rule, pairs, trigger, sentence, role)
+        yield from self.finder.pair_links(shape, rule, pairs, trigger, sentence, role)
 
     # -- locations -----------------------------------------------------------------------
 
@@ -491,7 +491,7 @@ class LinkFinder:
         place of a coordination ("Beijing and Shenyang") on its own."""
         if children(token, "cc"):
             return self.finder.place(token)
-        return self.finder._address(token)
+        return self.finder.address_at(token)
 
     def _prep_places(self, verb: Token, preps: frozenset[str]) -> list[Place]:
         """Places after the cue's prepositions, two-word ones too ("out of Nampo")."""
@@ -524,15 +524,15 @@ class LinkFinder:
             listed = False
             party: Party | None = None
             if token.dep_ in ("acl", "amod"):
-                party, listed = self.finder._listed_as(token.head)
+                party, listed = self.finder.listed_as(token.head)
                 if party is None:
-                    party = self.finder._described_party(token)
+                    party = self.finder.described_party(token)
             elif token.pos_ in ("VERB", "AUX") and self._asserted(token):
                 parties = self.finder.parties(clause_subjects(token))
                 party = parties[0] if parties else None
             if party is None or not self.finder.is_party(party):
                 continue
-            yield from self.finder._place_facts(group.fact, party, places, token, sentence, listed)
+            yield from self.finder.place_facts(group.fact, party, places, token, sentence, listed)
 
     def _premises(self, noun: Token, sentence: Span) -> Iterator[Fact]:
         """ "the Shenyang office of X", "X's factory in Sinuiju", "X opened an office in Y",
@@ -562,7 +562,7 @@ class LinkFinder:
             places += verb_places  # "X's headquarters are in Y"
         found = [place for place in places if place is not None]
         for owner in owners[:1] if found else []:
-            yield from self.finder._place_facts(self.rules.premises, owner, found, noun, sentence)
+            yield from self.finder.place_facts(self.rules.premises, owner, found, noun, sentence)
 
     def _descriptor_before_name(self, noun: Token, sentence: Span) -> Iterator[Fact]:
         """ "Dandong firm X", "Vladivostok company X": a placed descriptor before a name."""
@@ -578,7 +578,7 @@ class LinkFinder:
         ]
         found = [place for place in places if place is not None]
         descriptor = self.finder.rules.descriptor
-        yield from self.finder._place_facts(descriptor, Party.of(named), found, noun, sentence)
+        yield from self.finder.place_facts(descriptor, Party.of(named), found, noun, sentence)
 
     def _the_name_in(self, root: Token, sentence: Span) -> Iterator[Fact]:
         """ "the Mansudae Art Studio in Pyongyang": a definite name the parse places with
@@ -590,12 +590,12 @@ class LinkFinder:
             return
         if self._state_body(mention.text):
             return
-        if root.dep_ == "pobj" and self.finder._title(root.head.head) is not None:
+        if root.dep_ == "pobj" and self.finder.title_at(root.head.head) is not None:
             return  # "a reporter for the Journal in Moscow": the reporter is in Moscow
         places = [self._place(obj, prep) for prep, obj in prep_objects(root, {"in"})]
         found = [place for place in places if place is not None]
         cue = self.rules.in_place
-        yield from self.finder._place_facts(cue, Party.of(mention), found, root, sentence)
+        yield from self.finder.place_facts(cue, Party.of(mention), found, root, sentence)
 
     def _state_body(self, name: str) -> bool:
         """ "the Foreign Ministry in Moscow": a state body's seat is its capital's, no fact."""
@@ -612,7 +612,7 @@ class LinkFinder:
         if self._state_body(party.name):
             return
         if country_of_place(place[0]) is None:
-            yield from self.finder._place_facts(
+            yield from self.finder.place_facts(
                 self.rules.possessive_place, party, [place], token, sentence
             )
 
@@ -642,7 +642,7 @@ class LinkFinder:
         else:
             return
         party = Party.of(named)
-        yield from self.finder._place_facts(self.rules.parenthesis, party, places, opener, sentence)
+        yield from self.finder.place_facts(self.rules.parenthesis, party, places, opener, sentence)
 
     def _of_place(self, root: Token, sentence: Span) -> Iterator[Fact]:
         """ "X of Shenyang": a company and the place it is "of" (in the parse or its name)."""
@@ -662,7 +662,7 @@ class LinkFinder:
                 start = mention.start + match.start(1)
                 places.append((name, start, start + len(name)))
         found = [place for place in places if place is not None]
-        yield from self.finder._place_facts(self.rules.of_place, party, found, root, sentence)
+        yield from self.finder.place_facts(self.rules.of_place, party, found, root, sentence)
 
     # -- family --------------------------------------------------------------------------
 
@@ -727,7 +727,7 @@ class LinkFinder:
         for person, relative in pairs:
             if person.entity_id == relative.entity_id:
                 continue
-            start, end = _span([person, relative], trigger)
+            start, end = evidence_span([person, relative], trigger)
             link = Link(
                 shape.kind,
                 shape.schema,

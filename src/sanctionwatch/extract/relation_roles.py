@@ -361,7 +361,7 @@ class RoleFinder:
             kind = "membership"
         shape = self._shape(kind, confidence)
         pairs = [(person, title.org)]
-        yield from self.finder._links(shape, rule, pairs, title.trigger, sentence, title.role)
+        yield from self.finder.pair_links(shape, rule, pairs, title.trigger, sentence, title.role)
 
     # -- titles ------------------------------------------------------------------------------
 
@@ -703,7 +703,7 @@ class RoleFinder:
             members = self.finder.parties(self._affiliation_holders(token))
             shape = self._shape("membership", self.rules.membership_confidence, "affiliate")
             pairs = [(member, org) for member in members for org in orgs]
-            yield from self.finder._links(shape, "roles:affiliated", pairs, token, sentence)
+            yield from self.finder.pair_links(shape, "roles:affiliated", pairs, token, sentence)
 
     def _denied(self, token: Token) -> bool:
         """Is the clause of ``token`` negated ("not", "never", "no longer") or the
@@ -760,7 +760,7 @@ class RoleFinder:
                 shape = self._shape(kind, self.rules.person_of_confidence, role)
                 pairs = [(Party.of(mention), org)]
                 rule = f"roles:person-{prep.lower_}"
-                yield from self.finder._links(shape, rule, pairs, prep, sentence)
+                yield from self.finder.pair_links(shape, rule, pairs, prep, sentence)
 
     # -- parts: "Y's X division" -----------------------------------------------------------
 
@@ -793,7 +793,7 @@ class RoleFinder:
                 "subsidiary", "Ownership", "asset", "owner", word, self.rules.part_confidence
             )
             pairs = [(Party.of(mention), parent)]
-            yield from self.finder._links(shape, "roles:part", pairs, span.root, sentence)
+            yield from self.finder.pair_links(shape, "roles:part", pairs, span.root, sentence)
 
     def _orgs_in(self, sentence: Span) -> list[Mention]:
         return [m for m in self.index.within(sentence) if m.schema in ORG_SCHEMATA]
@@ -845,7 +845,7 @@ class RoleFinder:
                 shape = LinkShape("unknown", "Associate", "person", "associate", "", confidence)
             else:
                 shape = LinkShape("unknown", "UnknownLink", "subject", "object", word, confidence)
-            for link in self.finder._links(
+            for link in self.finder.pair_links(
                 shape, "roles:associate", [(first, second)], token, sentence
             ):
                 link.values = [(p, v, o) for p, v, o in link.values if p != "role" or v]
@@ -936,11 +936,11 @@ class RoleFinder:
             if clause.lemma_.lower() not in self.rules.sending_verbs:
                 continue
             for obj in children(clause, "dobj", "obj"):
-                worker = self.finder._worker_token(obj)
+                worker = self.finder.worker_group(obj)
                 if worker is None:
                     continue
                 for employer in means:
-                    link = self.finder._worker_link(employer, worker, clause, sentence)
+                    link = self.finder.worker_link(employer, worker, clause, sentence)
                     link.confidence = self.rules.worker_confidence
                     yield link
 
@@ -955,11 +955,11 @@ class RoleFinder:
             candidates.append(verb.head)
         candidates.extend(children(verb, "nsubjpass"))
         for candidate in candidates:
-            worker = self.finder._worker_token(candidate)
+            worker = self.finder.worker_group(candidate)
             if worker is None:
                 continue
             for employer in employers:
-                link = self.finder._worker_link(employer, worker, verb, sentence)
+                link = self.finder.worker_link(employer, worker, verb, sentence)
                 link.confidence = self.rules.worker_confidence
                 yield link
 
@@ -975,7 +975,7 @@ class RoleFinder:
                 employer = self._org_at(owner)
                 if employer is None:
                     continue
-                link = self.finder._worker_link(employer, token, owner, sentence)
+                link = self.finder.worker_link(employer, token, owner, sentence)
                 link.confidence = self.rules.worker_confidence
                 yield link
 

@@ -782,15 +782,15 @@ class SweepFinder:
                 for child in token.children:
                     if child.dep_ not in ("dobj", "obj"):
                         continue
-                    worker = self.finder._worker_token(child)
+                    worker = self.finder.worker_group(child)
                     if worker is not None:
-                        link = self.finder._worker_link(item, worker, token, sentence)
+                        link = self.finder.worker_link(item, worker, token, sentence)
                         link.confidence = self.rules.description_confidence
                         yield link
             if token.lower_ == "based" and token.i >= 2 and token.nbor(-1).text == "-":
                 place = self.finder.place(token.nbor(-2))
                 if place is not None:
-                    yield from self.finder._place_facts(
+                    yield from self.finder.place_facts(
                         self.finder.rules.based, item, [place], token, sentence
                     )
 
@@ -818,7 +818,8 @@ class SweepFinder:
             "front for",
             self.rules.description_confidence,
         )
-        yield from self.finder._links(shape, "sweep:front", [(item, others[0])], front, sentence)
+        pairs = [(item, others[0])]
+        yield from self.finder.pair_links(shape, "sweep:front", pairs, front, sentence)
 
     # -- "CITY, COUNTRY-based X" ---------------------------------------------------------------
 
@@ -842,7 +843,7 @@ class SweepFinder:
                     places.append((city.text, city.start, city.end))
             party = self._party_after(token, sentence)
             if party is not None:
-                yield from self.finder._place_facts(
+                yield from self.finder.place_facts(
                     self.finder.rules.based, party, places, token, sentence
                 )
 
@@ -873,7 +874,7 @@ class SweepFinder:
             if its.lower_ != "its":
                 continue
             for title in doc[its.i + 1 : min(sentence.end - 2, its.i + 5)]:
-                match = self.finder._title(title)
+                match = self.finder.title_at(title)
                 if match is None:
                     continue
                 name = doc[title.i + 2] if doc[title.i + 1].text == "," else None
@@ -882,9 +883,9 @@ class SweepFinder:
                 if mention is None or mention.schema != "Person" or owner is None:
                     break
                 title_set, phrase = match
-                shape = self.finder._title_shape(title_set, True)
+                shape = self.finder.title_shape(title_set, True)
                 pairs = [(Party.of(mention), owner)]
-                yield from self.finder._links(
+                yield from self.finder.pair_links(
                     shape, "sweep:its-title", pairs, title, sentence, phrase or title.text
                 )
                 break
@@ -902,7 +903,7 @@ class SweepFinder:
                 head = head.head  # "A and B, both based in C": "both" stands for A and B
             parties = self.finder.parties(conjuncts(head)) if head is not token else []
             for party in parties:
-                yield from self.finder._place_facts(
+                yield from self.finder.place_facts(
                     self.finder.rules.based, party, places, token, sentence
                 )
 
@@ -928,7 +929,7 @@ class SweepFinder:
                 self.rules.description_confidence,
             )
             pairs = [(Party.of(part), Party.of(owner))]
-            yield from self.finder._links(shape, "sweep:part-called", pairs, None, sentence)
+            yield from self.finder.pair_links(shape, "sweep:part-called", pairs, None, sentence)
 
     # -- nationalities of enumerations -------------------------------------------------------
 
@@ -936,7 +937,7 @@ class SweepFinder:
         for noun in sentence:
             if noun.lower_ not in self.rules.nationality_nouns or self.index.at(noun):
                 continue
-            countries = self.finder._country_spans(list(noun.lefts))
+            countries = self.finder.country_spans(list(noun.lefts))
             if not countries or noun.i + 1 >= sentence.end:
                 continue
             if noun.nbor(1).text not in self.rules.separators:
@@ -944,9 +945,9 @@ class SweepFinder:
             for party in self._enumeration(noun.i + 2, sentence):
                 for code, where in countries:
                     if party.schema == "Person":
-                        fact = self.finder._nationality_fact(party, code, where, sentence, False)
+                        fact = self.finder.nationality_fact(party, code, where, sentence, False)
                     else:
-                        fact = self.finder._country_fact(party, code, where, noun, sentence)
+                        fact = self.finder.country_fact(party, code, where, noun, sentence)
                     fact.confidence = self.rules.nationality_confidence
                     yield fact
 
@@ -1004,7 +1005,7 @@ class SweepFinder:
             parties = self.finder.parties(passive_subjects(subject_verb), ORG_SCHEMATA)
             for party in parties:
                 for code, where in countries:
-                    fact = self.finder._country_fact(party, code, where, verb, sentence)
+                    fact = self.finder.country_fact(party, code, where, verb, sentence)
                     fact.confidence = self.rules.nationality_confidence
                     fact.original = f"controlled by {where.text}"
                     yield fact
@@ -1045,7 +1046,7 @@ class SweepFinder:
             if colon is None:
                 continue
             for employer in self._items_after(colon.i + 1, sentence):
-                link = self.finder._worker_link(employer, workers[0], clause, sentence)
+                link = self.finder.worker_link(employer, workers[0], clause, sentence)
                 link.confidence = self.rules.employer_confidence
                 yield link
 
@@ -1076,7 +1077,7 @@ class SweepFinder:
         if worker is None:
             return
         for employer in self._items_after(nouns[0].i + 2, sentence):
-            link = self.finder._worker_link(employer, worker, among, sentence)
+            link = self.finder.worker_link(employer, worker, among, sentence)
             link.confidence = self.rules.employer_confidence
             yield link
 
@@ -1115,4 +1116,4 @@ class SweepFinder:
                 self.rules.venture_confidence,
             )
             pairs = [(Party.of(first), Party.of(second))]
-            yield from self.finder._links(shape, "sweep:joint-venture", pairs, None, sentence)
+            yield from self.finder.pair_links(shape, "sweep:joint-venture", pairs, None, sentence)
