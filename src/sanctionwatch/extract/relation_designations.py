@@ -139,6 +139,8 @@ class DesignationFinder:
     def _is_trigger(self, token: Token) -> bool:
         if token.pos_ != "VERB" or token.dep_ in ("amod", "compound"):
             return False
+        if not self.finder.asserted(token):
+            return False  # "OFAC did not designate two entities", "may target"
         lemma = token.lemma_.lower()
         if lemma in self.rules.cue_verbs:
             return True

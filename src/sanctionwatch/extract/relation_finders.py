@@ -18,6 +18,7 @@ from followthemoney import registry
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.entity_spans import country_code as cached_country_code
+from sanctionwatch.extract.relation_assertion import asserted
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
@@ -220,6 +221,13 @@ class SentenceFinder:
             parsed = last.idx + len(last.text_with_ws) if last is not None else 0
             self._text = clean if len(clean) == parsed else doc.text
         return self._text
+
+    def asserted(self, token: Token) -> bool:
+        """Does the page state the clause of ``token`` as fact? Not when negated ("did not"),
+        hedged ("might"), denied ("denied being ...", "refused to confirm that ...") or
+        doubted ("no evidence that ..."): the one check every relation rule uses
+        (:mod:`relation_assertion`, words in ``rules.yaml`` ``assertion``)."""
+        return asserted(token, self.rules.assertion)
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -670,8 +678,8 @@ class SentenceFinder:
 
     def verbs(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
-            if token.pos_ not in ("VERB", "AUX"):
-                continue
+            if token.pos_ not in ("VERB", "AUX") or not self.asserted(token):
+                continue  # "X does not own Y", "X may acquire Y": no link
             lemma = token.lemma_.lower()
             for rule in self.rules.verbs:
                 if lemma not in rule.lemmas:
@@ -740,6 +748,8 @@ class SentenceFinder:
     def workers(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             lemma = token.lemma_.lower()
+            if token.pos_ == "VERB" and not self.asserted(token):
+                continue  # "X no longer employs 300 North Korean workers"
             if token.pos_ == "VERB" and lemma in self.rules.worker_verbs and is_passive(token):
                 yield from self._passive_workers(token, sentence)
             elif token.pos_ == "VERB" and lemma in self.rules.worker_verbs:
@@ -1000,8 +1010,8 @@ class SentenceFinder:
                 and hyphen_authority is None
                 and not imposed_on
                 and not self.adds_to_list(token)
-            ):
-                continue
+            ) or not self.asserted(token):
+                continue  # also "the EU did not sanction X", "OFAC may designate X"
             if imposed_on:
                 authority_tokens, target_tokens = clause_subjects(token), imposed_on
             else:
@@ -1527,7 +1537,7 @@ class SentenceFinder:
             lemma = token.lemma_.lower()
             if token.pos_ != "VERB" or lemma in self.rules.fallback_ignore_verbs:
                 continue
-            if lemma in self.rules.trigger_verbs or children(token, "neg"):
+            if lemma in self.rules.trigger_verbs or not self.asserted(token):
                 continue
             if is_passive(token):
                 subjects = self.parties(agents(token))

@@ -138,7 +138,6 @@ class LinkRules:
     fallback_preps: frozenset[str]
     stop_verbs: frozenset[str]
     stop_objects: frozenset[str]
-    modals: frozenset[str]
     fallback_confidence: float
 
     @property
@@ -269,7 +268,6 @@ def parse_link_rules(path: Path, data: Any) -> LinkRules:
         fallback_preps=words(fallback, "fallback", "preps"),
         stop_verbs=words(fallback, "fallback", "stop_verbs"),
         stop_objects=words(fallback, "fallback", "stop_objects"),
-        modals=words(fallback, "fallback", "modals"),
         fallback_confidence=_confidence(fallback, f"{where}: fallback"),
     )
 
@@ -409,15 +407,6 @@ class LinkFinder:
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _asserted(self, verb: Token) -> bool:
-        """Not negated and not hedged by a modal ("did not sell", "might trade")."""
-        for token in (verb, verb.head) if verb.dep_ == "conj" else (verb,):
-            for child in token.children:
-                modal = child.dep_ == "aux" and child.lower_ in self.rules.modals
-                if child.dep_ == "neg" or modal:
-                    return False
-        return True
-
     def _named(
         self, tokens: Iterable[Token], schemata: frozenset[str] = frozenset()
     ) -> list[Party]:
@@ -527,7 +516,7 @@ class LinkFinder:
                 party, listed = self.finder.listed_as(token.head)
                 if party is None:
                     party = self.finder.described_party(token)
-            elif token.pos_ in ("VERB", "AUX") and self._asserted(token):
+            elif token.pos_ in ("VERB", "AUX") and self.finder.asserted(token):
                 parties = self.finder.parties(clause_subjects(token))
                 party = parties[0] if parties else None
             if party is None or not self.finder.is_party(party):
@@ -553,7 +542,7 @@ class LinkFinder:
         owners += self._named([obj for _, obj in prep_objects(noun, {"of"})], ORG_SCHEMATA)
         verb = noun.head
         verb_places = [self._place(obj, prep) for prep, obj in prep_objects(verb, {"in", "at"})]
-        if noun.dep_ in ("dobj", "obj") and self._asserted(verb):
+        if noun.dep_ in ("dobj", "obj") and self.finder.asserted(verb):
             if verb.lemma_.lower() in self.rules.premises_owner_verbs:
                 # "X has offices in Y", "X set up a branch in Y"
                 owners = owners or self.finder.parties(clause_subjects(verb), ORG_SCHEMATA)
@@ -701,7 +690,7 @@ class LinkFinder:
     def family(self, sentence: Span, tokens: list[Token]) -> Iterator[Link]:
         for token in tokens:
             relationship = self.rules.family_verbs.get(token.lemma_.lower())
-            if token.pos_ == "VERB" and relationship and self._asserted(token):
+            if token.pos_ == "VERB" and relationship and self.finder.asserted(token):
                 yield from self._married(token, relationship, sentence)
             word = self._kin_word(token)
             if word is None:
@@ -749,7 +738,7 @@ class LinkFinder:
     def dealings(self, sentence: Span, tokens: list[Token]) -> Iterator[Link]:
         for token in tokens:
             lemma = token.lemma_.lower()
-            if token.pos_ == "VERB" and self._asserted(token):
+            if token.pos_ == "VERB" and self.finder.asserted(token):
                 for group in self.rules.dealing_groups:
                     form = _matched(token, group.lemmas)
                     if form is not None:
@@ -790,7 +779,7 @@ class LinkFinder:
         givers = children(noun, "poss") + [o for _, o in prep_objects(noun, {"from", "by"})]
         verb = noun.head
         giving = verb.lemma_.lower() in self.rules.flow_giver_verbs
-        if not givers and giving and noun.dep_ in ("dobj", "obj") and self._asserted(verb):
+        if not givers and giving and noun.dep_ in ("dobj", "obj") and self.finder.asserted(verb):
             givers = clause_subjects(verb)
         pairs = (
             (giver, receiver)
@@ -811,7 +800,7 @@ class LinkFinder:
             return None
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.dealing_noun_verbs:
             return None
-        return verb if self._asserted(verb) else None
+        return verb if self.finder.asserted(verb) else None
 
     def _dealing_noun(self, noun: Token, sentence: Span) -> Iterator[Link]:
         """ "X signed a contract with Y", "X and Y signed a contract", "X's contract with Y"."""
@@ -851,7 +840,7 @@ class LinkFinder:
             lemma = token.lemma_.lower()
             legal = _matched(token, self.rules.legal_lemmas) if token.pos_ == "VERB" else None
             if legal is not None:
-                if not self._asserted(token):
+                if not self.finder.asserted(token):
                     continue
                 if _passive(token):
                     authorities = self.finder.parties(agents(token))
@@ -884,7 +873,7 @@ class LinkFinder:
         verb = noun.head
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.legal_noun_verbs:
             return
-        if not self._asserted(verb):
+        if not self.finder.asserted(verb):
             return
         against = [obj for _, obj in prep_objects(noun, {"against"})]
         against += [obj for _, obj in prep_objects(verb, {"against"})]
@@ -907,7 +896,7 @@ class LinkFinder:
             lemma = token.lemma_.lower()
             if token.pos_ != "VERB" or lemma in self._never or is_passive(token):
                 continue
-            if not self._asserted(token) or self._stopped(direct_objects(token)):
+            if not self.finder.asserted(token) or self._stopped(direct_objects(token)):
                 continue
             subjects = self._named(active_subjects(token))
             if not subjects:

@@ -85,7 +85,6 @@ class RoleRules:
     membership_heads: frozenset[str]
     affiliation_words: frozenset[str]
     affiliation_preps: frozenset[str]
-    denial_verbs: frozenset[str]
     person_preps: frozenset[str]
     membership_confidence: float
     person_of_confidence: float
@@ -147,7 +146,6 @@ def _membership_rules(membership: RuleSection) -> dict[str, Any]:
         "membership_heads": membership.words("organisation_heads"),
         "affiliation_words": membership.words("affiliation_words"),
         "affiliation_preps": membership.words("affiliation_preps"),
-        "denial_verbs": membership.words("denial_verbs"),
         "person_preps": membership.words("person_preps"),
         "membership_confidence": membership.confidence("confidence"),
         "person_of_confidence": membership.confidence("person_of_confidence"),
@@ -690,7 +688,7 @@ class RoleFinder:
         for token in sentence:
             if token.lower_ not in self.rules.affiliation_words or token.pos_ == "NOUN":
                 continue
-            if self._denied(token):
+            if not self.finder.asserted(token):
                 continue  # "X is not / no longer affiliated with Y", "X denied being ..."
             orgs = [
                 party
@@ -704,25 +702,6 @@ class RoleFinder:
             shape = self._shape("membership", self.rules.membership_confidence, "affiliate")
             pairs = [(member, org) for member in members for org in orgs]
             yield from self.finder.pair_links(shape, "roles:affiliated", pairs, token, sentence)
-
-    def _denied(self, token: Token) -> bool:
-        """Is the clause of ``token`` negated ("not", "never", "no longer") or the
-        complement of a denial ("denied being affiliated")?"""
-        current = token
-        for _ in range(3):
-            if any(child.dep_ == "neg" for child in current.children):
-                return True
-            if any(
-                child.dep_ == "advmod" and any(g.dep_ == "neg" for g in child.children)
-                for child in current.children
-            ):
-                return True
-            if current is not token and current.lemma_.lower() in self.rules.denial_verbs:
-                return True
-            if current.dep_ not in ("xcomp", "ccomp", "acomp", "attr"):
-                return False
-            current = current.head
-        return False
 
     @staticmethod
     def _affiliation_holders(token: Token) -> list[Token]:

@@ -9,7 +9,7 @@ relations.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from followthemoney import model
 
+from sanctionwatch.extract.relation_assertion import AssertionWords
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "extract" / "relations" / "rules.yaml"
@@ -204,6 +205,7 @@ class RelationRules:
     basis_cues: tuple[str, ...] = ()
     worker_quantities: frozenset[str] = frozenset()
     enumerations: EnumerationRules | None = None
+    assertion: AssertionWords = field(default_factory=AssertionWords)
 
     @property
     def ownership_lemmas(self) -> frozenset[str]:
@@ -452,6 +454,24 @@ def _enumerations(raw: Any, party_schemata: frozenset[str], where: str) -> Enume
     )
 
 
+def _assertion(raw: Any, where: str) -> AssertionWords:
+    """``assertion``: the words that make a clause no statement of fact (all optional)."""
+    if raw is None:
+        return AssertionWords()
+    if not isinstance(raw, dict):
+        raise RelationRulesError(f"{where}: expected a mapping")
+    reach = raw.get("reach", 3)
+    if not isinstance(reach, int) or isinstance(reach, bool) or not 0 <= reach <= 10:
+        raise RelationRulesError(f"{where}: reach must be a whole number from 0 to 10")
+    return AssertionWords(
+        modals=_words(raw.get("modals"), f"{where}.modals"),
+        hedges=_words(raw.get("hedges"), f"{where}.hedges"),
+        denial_verbs=_words(raw.get("denial_verbs"), f"{where}.denial_verbs"),
+        doubt_nouns=_words(raw.get("doubt_nouns"), f"{where}.doubt_nouns"),
+        reach=reach,
+    )
+
+
 def parse_rules(data: Any, source: str = "rules") -> RelationRules:
     """Validate a parsed rules document; errors name ``source`` and the rule."""
     if not isinstance(data, dict):
@@ -533,6 +553,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         enumerations=None
         if enumerations is None
         else _enumerations(enumerations, party_schemata, f"{source}: sanctions.enumerations"),
+        assertion=_assertion(data.get("assertion"), f"{source}: assertion"),
     )
     return _with_triggers(rules)
 

@@ -86,7 +86,6 @@ class SweepRules:
     list_openers: tuple[str, ...]
     list_window: int
     designation_confidence: float
-    modals: frozenset[str]
     determiners: frozenset[str]
     front_words: frozenset[str]
     description_worker_verbs: frozenset[str]
@@ -136,7 +135,6 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
         list_openers=des.phrases("list_openers"),
         list_window=des.count("list_window"),
         designation_confidence=des.confidence("confidence"),
-        modals=des.words("modals"),
         determiners=desc.words("determiners"),
         front_words=desc.words("front_words"),
         description_worker_verbs=desc.words("worker_verbs"),
@@ -275,7 +273,7 @@ class SweepFinder:
         to_list = self.finder.list_preposition(verb)  # "added X to the lists of ..."
         if verb.lemma_.lower() not in self.rules.designation_verbs and to_list is None:
             return
-        if self._negated(verb):
+        if not self.finder.asserted(verb):
             return  # "OFAC did not target X", "the EU might sanction X": no designation
         has_subject = any(child.dep_ in ("nsubj", "nsubjpass") for child in verb.children)
         said: tuple[Authority, str] | None
@@ -399,7 +397,7 @@ class SweepFinder:
         "X has been under UN sanctions since 2016", "X is subject to U.S. sanctions": a
         listing stated as a state. Dated only by its own words ("since 2017"), never by the
         document: it was made before."""
-        if verb.lemma_.lower() not in self.rules.state_verbs or self._negated(verb):
+        if verb.lemma_.lower() not in self.rules.state_verbs or not self.finder.asserted(verb):
             return
         on = self.finder.list_after(verb, ("on",), strict=True)
         if on is not None and on.head == verb:
@@ -445,7 +443,9 @@ class SweepFinder:
         end of a listing, written as a ``delisting`` (a Sanction with an ``endDate``), never as
         a designation."""
         lemma = verb.lemma_.lower()
-        if lemma not in self._delisting_words or verb.pos_ != "VERB" or self._negated(verb):
+        if lemma not in self._delisting_words or verb.pos_ != "VERB":
+            return
+        if not self.finder.asserted(verb):
             return
         targets: list[Token] = []
         where: Token | None = None
@@ -483,13 +483,6 @@ class SweepFinder:
                 kind="delisting",
             )
 
-    def _negated(self, verb: Token) -> bool:
-        """Negated or hedged by a modal ("did not target", "might sanction"): nothing done."""
-        return any(
-            child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
-            for child in verb.children
-        )
-
     def _list_authority(self, preposition: Token, position: int) -> tuple[Authority, str] | None:
         """The authority a list is named for ("the EU sanctions list", "OFAC's SDN list"),
         else the one carried over or whose press release the document is."""
@@ -519,7 +512,7 @@ class SweepFinder:
             "AUX",
         ):
             return
-        if self._negated(verb):
+        if not self.finder.asserted(verb):
             return  # "the list of those sanctioned does not include X"
         designated = self._designated_group(verb)
         if designated is None:
@@ -548,7 +541,7 @@ class SweepFinder:
                     continue
                 if not self._designation_word(child):
                     continue
-                if self._negated(child):
+                if not self.finder.asserted(child):
                     return None  # "those not sanctioned", "those who could be sanctioned"
                 return child
         return None
@@ -568,7 +561,7 @@ class SweepFinder:
             )
             if participle is None or not self._designation_word(participle):
                 continue
-            if self._negated(participle):
+            if not self.finder.asserted(participle):
                 return
             said = self._participle_authority(participle, position)
             if said is None:
