@@ -26,7 +26,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.relation_finders import (
@@ -52,16 +51,8 @@ from sanctionwatch.extract.relation_parse import (
     passive_targets,
     prep_objects,
 )
-from sanctionwatch.extract.relation_rules import (
-    LinkShape,
-    PlaceCue,
-    RelationRulesError,
-    _check_schema,
-    _confidence,
-    _get,
-    _words,
-    place_cue,
-)
+from sanctionwatch.extract.relation_rules import LinkShape, PlaceCue
+from sanctionwatch.extract.rulefile import RuleSection, read_rule_file, rule_mapping
 from sanctionwatch.extract.types import Mention
 from sanctionwatch.settings import DATA_DIR
 
@@ -148,136 +139,94 @@ class LinkRules:
 # -- loading ---------------------------------------------------------------------------------
 
 
-def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
-    value = _get(data, key, where)
-    if not isinstance(value, dict):
-        raise RelationRulesError(f"{where}: '{key}' must be a mapping")
-    return value
-
-
-def _fact(section: dict[str, Any], where: str) -> PlaceCue:
-    """``fact``: the kind, the property a country fills, the evidence text, the confidence."""
-    return place_cue(_mapping(section, "fact", where), f"{where}.fact")
-
-
-def _place_verbs(raw: Any, where: str) -> tuple[PlaceVerbs, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise RelationRulesError(f"{where}: expected a list of cue verb groups")
-    groups = []
-    for index, item in enumerate(raw):
-        here = f"{where}[{index}]"
-        if not isinstance(item, dict):
-            raise RelationRulesError(f"{here}: expected a mapping")
-        lemmas = _words(_get(item, "lemmas", here), here)
-        preps = _words(_get(item, "preps", here), here)
-        groups.append(PlaceVerbs(lemmas, preps, _fact(item, here)))
-    return tuple(groups)
-
-
-def _dealing_groups(raw: Any, where: str) -> tuple[DealingVerbs, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise RelationRulesError(f"{where}: expected a list of verb groups")
-    groups = []
-    for index, item in enumerate(raw):
-        here = f"{where}[{index}]"
-        if not isinstance(item, dict):
-            raise RelationRulesError(f"{here}: expected a mapping")
-        direct = item.get("direct", False)
-        if not isinstance(direct, bool):
-            raise RelationRulesError(f"{here}: direct must be true or false")
-        lemmas = _words(_get(item, "lemmas", here), here)
-        groups.append(DealingVerbs(lemmas, _words(_get(item, "preps", here), here), direct))
-    return tuple(groups)
-
-
-def _family(section: dict[str, Any], where: str) -> FamilyShape:
-    shape = FamilyShape(
-        kind=str(_get(section, "kind", where)),
-        schema=str(_get(section, "schema", where)),
-        person=str(_get(section, "person", where)),
-        relative=str(_get(section, "relative", where)),
-        relationship=str(_get(section, "relationship", where)),
-        confidence=_confidence(section, where),
+def _place_verbs(locations: RuleSection) -> tuple[PlaceVerbs, ...]:
+    return tuple(
+        PlaceVerbs(group.words("lemmas"), group.words("preps"), group.place_cue())
+        for group in locations.items("verbs")
     )
-    _check_schema(shape.schema, [shape.person, shape.relative, shape.relationship], where)
-    return shape
 
 
-def _family_verbs(raw: Any, where: str) -> dict[str, str]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
-    ):
-        raise RelationRulesError(f"{where}: expected a mapping of verb -> relationship")
-    return {verb.lower(): relationship for verb, relationship in raw.items()}
+def _dealing_groups(dealings: RuleSection) -> tuple[DealingVerbs, ...]:
+    return tuple(
+        DealingVerbs(group.words("lemmas"), group.words("preps"), group.flag("direct"))
+        for group in dealings.items("groups")
+    )
+
+
+def _family(family: RuleSection) -> FamilyShape:
+    family.check_schema("schema", ["person", "relative", "relationship"])
+    return FamilyShape(
+        kind=family.text("kind"),
+        schema=family.text("schema"),
+        person=family.text("person"),
+        relative=family.text("relative"),
+        relationship=family.text("relationship"),
+        confidence=family.confidence("confidence"),
+    )
+
+
+def _location_rules(loc: RuleSection) -> dict[str, Any]:
+    premises, parenthesis = loc.section("premises"), loc.section("parenthesis")
+    of_place, in_place = loc.section("of_place"), loc.section("in_place")
+    return {
+        "place_verbs": _place_verbs(loc),
+        "premises_nouns": premises.words("nouns"),
+        "premises_owner_verbs": premises.words("owner_verbs"),
+        "premises": premises.place_cue(),
+        "parenthesis_schemata": parenthesis.schemata("schemata"),
+        "parenthesis": parenthesis.place_cue(),
+        "of_place_schemata": of_place.schemata("schemata"),
+        "of_place": of_place.place_cue(),
+        "possessive_place": loc.section("possessive").place_cue(),
+        "in_place_schemata": in_place.schemata("schemata"),
+        "in_place": in_place.place_cue(),
+        "state_heads": loc.words("state_heads"),
+        "place_nouns": loc.words("place_nouns"),
+    }
+
+
+def _dealing_rules(deal: RuleSection, legal: RuleSection) -> dict[str, Any]:
+    return {
+        "dealing_groups": _dealing_groups(deal),
+        "dealing_nouns": deal.words("nouns"),
+        "dealing_noun_verbs": deal.words("noun_verbs"),
+        "dealing_noun_preps": deal.words("noun_preps"),
+        "dealing_confidence": deal.confidence("confidence"),
+        "flow_nouns": deal.words("flow_nouns"),
+        "flow_giver_verbs": deal.words("flow_giver_verbs"),
+        "legal_lemmas": legal.words("lemmas"),
+        "legal_holdings": legal.words("holdings"),
+        "legal_nouns": legal.words("nouns"),
+        "legal_noun_verbs": legal.words("noun_verbs"),
+        "legal_confidence": legal.confidence("confidence"),
+        "legal_nominals": legal.words("nominals"),
+    }
 
 
 def parse_link_rules(path: Path, data: Any) -> LinkRules:
-    """Validate the parsed YAML of a links file; errors name the file and the section."""
-    where = str(path)
-    if not isinstance(data, dict) or "version" not in data:
-        raise RelationRulesError(f"{where}: expected a mapping with a 'version' key")
-    loc = _mapping(data, "locations", where)
-    premises = _mapping(loc, "premises", f"{where}: locations")
-    parenthesis = _mapping(loc, "parenthesis", f"{where}: locations")
-    of_place = _mapping(loc, "of_place", f"{where}: locations")
-    possessive = _mapping(loc, "possessive", f"{where}: locations")
-    in_place = _mapping(loc, "in_place", f"{where}: locations")
-    family = _mapping(data, "family", where)
-    deal = _mapping(data, "dealings", where)
-    legal = _mapping(data, "legal_actions", where)
-    fallback = _mapping(data, "fallback", where)
-
-    def words(section: dict[str, Any], name: str, key: str) -> frozenset[str]:
-        return _words(_get(section, key, f"{where}: {name}"), f"{where}: {name}.{key}")
-
+    """Validate the parsed YAML of a links file; errors name the file and the dotted key
+    (the checks every rules file shares, :mod:`sanctionwatch.extract.rulefile`)."""
+    data = rule_mapping(path, data)
+    family = RuleSection(path, data, "family")
+    fallback = RuleSection(path, data, "fallback")
     return LinkRules(
         version=str(data["version"]),
-        place_verbs=_place_verbs(loc.get("verbs"), f"{where}: locations.verbs"),
-        premises_nouns=words(premises, "locations.premises", "nouns"),
-        premises_owner_verbs=words(premises, "locations.premises", "owner_verbs"),
-        premises=_fact(premises, f"{where}: locations.premises"),
-        parenthesis_schemata=frozenset(
-            _get(parenthesis, "schemata", f"{where}: locations.parenthesis")
+        **_location_rules(RuleSection(path, data, "locations")),
+        family=_family(family),
+        family_words=family.words("words"),
+        family_verbs=family.text_mapping("verbs"),
+        **_dealing_rules(
+            RuleSection(path, data, "dealings"), RuleSection(path, data, "legal_actions")
         ),
-        parenthesis=_fact(parenthesis, f"{where}: locations.parenthesis"),
-        of_place_schemata=frozenset(_get(of_place, "schemata", f"{where}: locations.of_place")),
-        of_place=_fact(of_place, f"{where}: locations.of_place"),
-        possessive_place=_fact(possessive, f"{where}: locations.possessive"),
-        in_place_schemata=frozenset(_get(in_place, "schemata", f"{where}: locations.in_place")),
-        in_place=_fact(in_place, f"{where}: locations.in_place"),
-        state_heads=words(loc, "locations", "state_heads"),
-        place_nouns=words(loc, "locations", "place_nouns"),
-        family=_family(family, f"{where}: family"),
-        family_words=words(family, "family", "words"),
-        family_verbs=_family_verbs(family.get("verbs"), f"{where}: family.verbs"),
-        dealing_groups=_dealing_groups(deal.get("groups"), f"{where}: dealings.groups"),
-        dealing_nouns=words(deal, "dealings", "nouns"),
-        dealing_noun_verbs=words(deal, "dealings", "noun_verbs"),
-        dealing_noun_preps=words(deal, "dealings", "noun_preps"),
-        dealing_confidence=_confidence(deal, f"{where}: dealings"),
-        flow_nouns=words(deal, "dealings", "flow_nouns"),
-        flow_giver_verbs=words(deal, "dealings", "flow_giver_verbs"),
-        legal_lemmas=words(legal, "legal_actions", "lemmas"),
-        legal_holdings=words(legal, "legal_actions", "holdings"),
-        legal_nouns=words(legal, "legal_actions", "nouns"),
-        legal_noun_verbs=words(legal, "legal_actions", "noun_verbs"),
-        legal_confidence=_confidence(legal, f"{where}: legal_actions"),
-        legal_nominals=words(legal, "legal_actions", "nominals"),
-        fallback_preps=words(fallback, "fallback", "preps"),
-        stop_verbs=words(fallback, "fallback", "stop_verbs"),
-        stop_objects=words(fallback, "fallback", "stop_objects"),
-        fallback_confidence=_confidence(fallback, f"{where}: fallback"),
+        fallback_preps=fallback.words("preps"),
+        stop_verbs=fallback.words("stop_verbs"),
+        stop_objects=fallback.words("stop_objects"),
+        fallback_confidence=fallback.confidence("confidence"),
     )
 
 
 def load_link_rules_file(path: Path) -> LinkRules:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RelationRulesError(f"{path}: cannot read link rules: {exc}") from exc
-    return parse_link_rules(path, data)
+    return parse_link_rules(path, read_rule_file(path, "link rules"))
 
 
 @lru_cache(maxsize=1)

@@ -67,6 +67,14 @@ class PlaceCue:
     def describe(self, place: str, cue: str) -> str:
         return self.evidence.format(place=place, cue=cue)
 
+    def template_error(self) -> str | None:
+        """Why ``evidence`` is no valid template (it may use only ``{place}`` and ``{cue}``)."""
+        try:
+            self.describe(place="Pyongyang", cue="firm")
+        except (KeyError, IndexError, ValueError) as error:
+            return f"evidence may use only {{place}} and {{cue}} ({error!r})"
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class VerbRule:
@@ -395,12 +403,9 @@ def place_cue(body: dict[str, Any], where: str) -> PlaceCue:
         confidence=_confidence(body, where),
     )
     _check_schema("LegalEntity", [cue.country_property], where)
-    try:
-        cue.describe(place="Pyongyang", cue="firm")
-    except (KeyError, IndexError, ValueError) as error:
-        raise RelationRulesError(
-            f"{where}: evidence may use only {{place}} and {{cue}} ({error!r})"
-        ) from error
+    problem = cue.template_error()
+    if problem is not None:
+        raise RelationRulesError(f"{where}: {problem}")
     return cue
 
 
