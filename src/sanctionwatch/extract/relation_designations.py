@@ -123,7 +123,7 @@ class DesignationFinder:
         dated = self.finder.designation_date(trigger, sentence)
         reason = self.finder.reason(trigger)
         for party, last in self._targets(trigger, sentences, position, named=stated is None):
-            yield self.finder.sanction_link(
+            yield from self.finder.sanction_links(
                 party,
                 designator,
                 trigger,
@@ -236,8 +236,6 @@ class DesignationFinder:
             for party, last in found:
                 if not party.entity_id or party.entity_id in seen or self._is_authority(party):
                     continue
-                if self.finder.titles_a_person(party):
-                    continue  # "Bank of X clerk Y": the employer of Y
                 seen.add(party.entity_id)
                 yield party, last
 

@@ -62,7 +62,6 @@ _JOINER = re.compile(r"[\s,;()“”\"]*(?:(?:and|or|as well as)[\s()]*)?(?:the\
 _BASIS_REACH = 40
 """Characters between a basis cue and the first instrument it introduces."""
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
-_TIME_WORDS = frozenset({"on", "today", "also", "has", "have", "had", "this", "week"})
 _QUOTES = frozenset({"“", "”", '"', "‘", "’", "'"})
 _QUANTIFIERS = frozenset({"many", "some", "several", "most", "all", "they", "others", "few"})
 
@@ -200,7 +199,7 @@ class SentenceFinder:
     cue states), :meth:`worker_group` / :meth:`worker_link` (a group of workers and its
     employer), :meth:`title_at` / :meth:`title_shape` (a title word and its link),
     :meth:`described_party`, :meth:`listed_as`, :meth:`address_at`, :meth:`country_spans`,
-    :meth:`country_fact`, :meth:`nationality_fact` and :meth:`sanction_link`.
+    :meth:`country_fact`, :meth:`nationality_fact` and :meth:`sanction_links`.
     """
 
     def __init__(self, index: MentionIndex, rules: RelationRules, context: DocumentContext) -> None:
@@ -821,7 +820,7 @@ class SentenceFinder:
         """(authority, words) of "OFAC on Friday designated X" when the parser made the verb a
         modifier of X: an authority named right before the verb, with only adverbs, a date
         or commas between, is its subject ("the designated entities", "U.S.-designated X"
-        have none)."""
+        have none). The words that may stand between are ``sanctions.authority_gap_words``."""
         if token.dep_ not in ("amod", "compound") or token.tag_ not in ("VBD", "VBN"):
             return None
         for before in reversed(token.doc[token.sent.start : token.i]):
@@ -830,7 +829,7 @@ class SentenceFinder:
                 authority = self.rules.authority(mention.text)
                 return None if authority is None else (authority, mention.text)
             skippable = before.pos_ == "ADV" or before.ent_type_ == "DATE" or before.text == ","
-            if not (skippable or before.lower_ in _TIME_WORDS):
+            if not (skippable or before.lower_ in self.rules.authority_gap_words):
                 return None
         return None
 
@@ -1024,7 +1023,7 @@ class SentenceFinder:
                     authority = self.authority_of(conj)
                     if authority is not None:
                         authorities.setdefault(authority.name, (authority, conj))
-            targets = [p for p in self.parties(target_tokens) if not self.titles_a_person(p)]
+            targets = self.parties(target_tokens)
             dated = self.designation_date(token, sentence)
             reason = self.reason(token)
             basis = self.basis(sentence) if targets and authorities else []
@@ -1033,7 +1032,7 @@ class SentenceFinder:
                     named = self.index.at(where)
                     if named is not None and named.entity_id == target.entity_id:
                         continue
-                    yield self.sanction_link(
+                    yield from self.sanction_links(
                         target,
                         Designator(authority, self.mention_text(where), basis),
                         token,
@@ -1045,7 +1044,7 @@ class SentenceFinder:
                         reason=reason,
                     )
 
-    def sanction_link(
+    def sanction_links(
         self,
         party: Party,
         designator: Designator,
@@ -1058,11 +1057,15 @@ class SentenceFinder:
         dated: tuple[str, str] | None = None,
         reason: str | None = None,
         kind: str = "sanction",
-    ) -> Link:
+    ) -> Iterator[Link]:
         """The one way every sanction rule writes a designation of ``party``: the authority
         (with its words as written), its country, the date, the reason and the legal basis.
         The span covers the party, the trigger and ``anchor`` (the authority's words). A
-        ``delisting`` (kind) is a Sanction that ends: its date is the ``endDate``."""
+        ``delisting`` (kind) is a Sanction that ends: its date is the ``endDate``. Nothing
+        for a party named only as a person's employer ("OFAC designated Bank of X clerk Y"
+        designates Y, not the bank: :meth:`titles_a_person`), whichever rule read it."""
+        if self.titles_a_person(party):
+            return
         anchors = (trigger,) if anchor is None else (trigger, anchor)
         start, end = evidence_span([party], *anchors)
         link = Link(kind, "Sanction", rule, {"entity": party}, confidence, start, end, evidence)
@@ -1073,7 +1076,7 @@ class SentenceFinder:
         link.add("reason", reason)
         for name in designator.basis:
             link.add("program", name)
-        return link
+        yield link
 
     def titles_a_person(self, party: Party) -> bool:
         """ "Bank of Lanzhou employee X", "Sobaeksu “IT team leader” Y": a name right before a

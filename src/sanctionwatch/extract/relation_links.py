@@ -287,6 +287,7 @@ class LinkFinder:
         self._unknown = base.fallback_link
         self._never = (
             rules.stop_verbs
+            | base.speech_verbs
             | base.fallback_ignore_verbs
             | base.trigger_verbs
             | rules.dealing_lemmas

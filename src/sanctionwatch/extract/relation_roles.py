@@ -42,7 +42,7 @@ from sanctionwatch.extract.relation_parse import (
     noun_holder_tokens,
     prep_objects,
 )
-from sanctionwatch.extract.relation_rules import LinkShape, normalise_phrase
+from sanctionwatch.extract.relation_rules import LinkShape, default_rules, normalise_phrase
 from sanctionwatch.extract.rulefile import (
     RuleSection,
     read_rule_file,
@@ -101,15 +101,19 @@ class RoleRules:
     description_sentences_back: int
 
 
-def parse_role_rules(path: Path, data: Any) -> RoleRules:
-    """Validate the parsed YAML of a roles file; errors name the file and the key."""
+def parse_role_rules(
+    path: Path, data: Any, speech_verbs: frozenset[str] | None = None
+) -> RoleRules:
+    """Validate the parsed YAML of a roles file; errors name the file and the key. The speech
+    verbs are the one list of ``rules.yaml`` (``speech_verbs``) unless given."""
     data = rule_mapping(path, data)
     names = ("titles", "speakers", "membership", "parts", "associates", "workers")
     sections = {name: RuleSection(path, data, name) for name in (*names, "descriptions")}
+    speech = default_rules().speech_verbs if speech_verbs is None else speech_verbs
     return RoleRules(
         version=str(data["version"]),
         **_title_rules(sections["titles"]),
-        **_speaker_rules(sections["speakers"]),
+        **_speaker_rules(sections["speakers"], speech),
         **_membership_rules(sections["membership"]),
         **_part_and_associate_rules(sections["parts"], sections["associates"]),
         **_worker_rules(sections["workers"]),
@@ -132,9 +136,9 @@ def _title_rules(titles: RuleSection) -> dict[str, Any]:
     }
 
 
-def _speaker_rules(speakers: RuleSection) -> dict[str, Any]:
+def _speaker_rules(speakers: RuleSection, speech_verbs: frozenset[str]) -> dict[str, Any]:
     return {
-        "speech_verbs": speakers.words("verbs"),
+        "speech_verbs": speech_verbs,
         "speaker_sentences_back": speakers.count("sentences_back"),
         "speaker_sentences_ahead": speakers.count("sentences_ahead"),
         "speaker_confidence": speakers.confidence("confidence"),

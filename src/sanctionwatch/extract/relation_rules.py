@@ -195,6 +195,7 @@ class RelationRules:
     nationality_listed_confidence: float
     fallback_link: LinkShape
     fallback_ignore_verbs: frozenset[str]
+    speech_verbs: frozenset[str]
     organisation_heads: frozenset[str] = frozenset()
     part_heads: frozenset[str] = frozenset()
     anaphor_nouns: frozenset[str] = frozenset()
@@ -207,6 +208,7 @@ class RelationRules:
     impose_verbs: frozenset[str] = frozenset()
     measure_nouns: frozenset[str] = frozenset()
     today_words: frozenset[str] = frozenset()
+    authority_gap_words: frozenset[str] = frozenset()
     press_release_cues: tuple[str, ...] = ()
     headline_verbs: frozenset[str] = frozenset()
     trigger_verbs: frozenset[str] = frozenset()
@@ -429,7 +431,9 @@ def _count(mapping: dict[str, Any], key: str, where: str) -> int:
     return value
 
 
-def _enumerations(raw: Any, party_schemata: frozenset[str], where: str) -> EnumerationRules:
+def _enumerations(
+    raw: Any, party_schemata: frozenset[str], speech_verbs: frozenset[str], where: str
+) -> EnumerationRules:
     """``sanctions.enumerations``: every group noun binds only known party schemata."""
     if not isinstance(raw, dict):
         raise RelationRulesError(f"{where}: expected a mapping")
@@ -455,7 +459,7 @@ def _enumerations(raw: Any, party_schemata: frozenset[str], where: str) -> Enume
         carry_sentences=_count(raw, "carry_sentences", where),
         confidence=_confidence(raw, where),
         earlier_words=_words(raw.get("earlier_words"), where),
-        speech_verbs=_words(raw.get("speech_verbs"), where),
+        speech_verbs=speech_verbs,
     )
 
 
@@ -490,6 +494,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
     fallback = _get(data, "fallback", source)
     party_schemata = frozenset(_get(data, "party_schemata", source))
     enumerations = sanctions.get("enumerations")
+    speech_verbs = _words(data.get("speech_verbs"), f"{source}: speech_verbs")
     rules = RelationRules(
         version=str(version),
         party_schemata=party_schemata,
@@ -536,7 +541,9 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
             nationality, f"{source}: nationality", "listed_confidence"
         ),
         fallback_link=_link_shape(fallback, f"{source}: fallback", ("subject", "object")),
-        fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback"),
+        fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback")
+        | speech_verbs,
+        speech_verbs=speech_verbs,
         organisation_heads=_words(data.get("organisation_heads"), f"{source}: organisation_heads"),
         part_heads=_words(data.get("part_heads"), f"{source}: part_heads"),
         anaphor_nouns=_words(data.get("anaphor_nouns"), f"{source}: anaphor_nouns"),
@@ -548,6 +555,9 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         impose_verbs=_words(sanctions.get("impose_verbs"), f"{source}: sanctions"),
         measure_nouns=_words(sanctions.get("measure_nouns"), f"{source}: sanctions"),
         today_words=_words(sanctions.get("today_words"), f"{source}: sanctions"),
+        authority_gap_words=_words(
+            sanctions.get("authority_gap_words"), f"{source}: sanctions.authority_gap_words"
+        ),
         headline_verbs=_words(sanctions.get("headline_verbs"), f"{source}: sanctions"),
         press_release_cues=tuple(
             sorted(_words(sanctions.get("press_release_cues"), f"{source}: sanctions"))
@@ -557,15 +567,26 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         ),
         enumerations=None
         if enumerations is None
-        else _enumerations(enumerations, party_schemata, f"{source}: sanctions.enumerations"),
+        else _enumerations(
+            enumerations, party_schemata, speech_verbs, f"{source}: sanctions.enumerations"
+        ),
         assertion=_assertion(data.get("assertion"), f"{source}: assertion"),
     )
     return _with_triggers(rules)
 
 
-def _participles(lemmas: frozenset[str]) -> frozenset[str]:
-    """Past participles of regular cue verbs ("sanction" -> "sanctioned")."""
-    return frozenset(lemma + ("d" if lemma.endswith("e") else "ed") for lemma in lemmas)
+def participles(lemmas: frozenset[str]) -> frozenset[str]:
+    """Past participles of regular cue verbs: "sanction" -> "sanctioned", "designate" ->
+    "designated", "identify" -> "identified", "penalise" -> "penalised"."""
+    found = set()
+    for lemma in lemmas:
+        if lemma.endswith("e"):
+            found.add(lemma + "d")
+        elif lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in "aeiou":
+            found.add(lemma[:-1] + "ied")
+        else:
+            found.add(lemma + "ed")
+    return frozenset(found)
 
 
 def _with_triggers(rules: RelationRules) -> RelationRules:
@@ -579,7 +600,7 @@ def _with_triggers(rules: RelationRules) -> RelationRules:
         triggers |= rule.lemmas
     return replace(
         rules,
-        sanction_participles=_participles(rules.sanction_verbs),
+        sanction_participles=participles(rules.sanction_verbs),
         trigger_verbs=frozenset(triggers),
     )
 

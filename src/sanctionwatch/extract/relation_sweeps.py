@@ -55,6 +55,7 @@ from sanctionwatch.extract.relation_rules import (
     Authority,
     LinkShape,
     normalise_phrase,
+    participles,
 )
 from sanctionwatch.extract.rulefile import RuleSection, read_rule_file, rule_mapping
 from sanctionwatch.extract.types import Mention
@@ -188,6 +189,7 @@ class SweepFinder:
         self.text = finder.text
         rules = self.rules
         self._delisting_words = rules.delist_verbs | rules.remove_verbs | rules.lift_verbs
+        self._participles = participles(rules.designation_verbs)
         self._trigger_words = (
             rules.designation_verbs
             | finder.rules.list_verbs
@@ -298,7 +300,7 @@ class SweepFinder:
         until = to_list.i if to_list is not None else None
         swept = self._swept(verb, sentence, until=until)
         for party in swept:
-            yield self._sanction(party, said, verb, sentence, dated=dated)
+            yield from self._sanction(party, said, verb, sentence, dated=dated)
         yield from self._transposed(swept, verb, sentence, sentences, position)
         sentence = sentences[position]
         if self._opens_list(sentences, position) and position + 1 not in listed:
@@ -337,7 +339,7 @@ class SweepFinder:
                 designator = Designator(authority, instrument.text, (instrument.canonical,))
                 dated = self._adopted(instrument, sentences, position)
                 for party in parties:
-                    yield self.finder.sanction_link(
+                    yield from self.finder.sanction_links(
                         party,
                         designator,
                         token,
@@ -410,7 +412,7 @@ class SweepFinder:
         dated = date_of(verb, self.finder.context.published)
         for party in self.finder.parties(clause_subjects(verb)):
             if self._target(party):
-                yield self.finder.sanction_link(
+                yield from self.finder.sanction_links(
                     party,
                     Designator(*said),
                     verb,
@@ -472,7 +474,7 @@ class SweepFinder:
             return
         sentence = sentences[position]
         for party in parties:
-            yield self.finder.sanction_link(
+            yield from self.finder.sanction_links(
                 party,
                 Designator(*said),
                 verb,
@@ -524,7 +526,7 @@ class SweepFinder:
         sentence = self._with_continuation(sentences, position)
         dated = self._carried_date(designated, sentence, said)
         for party in self._swept(verb, sentence, keep_subjects=True):
-            yield self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
+            yield from self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
 
     def _designated_group(self, verb: Token) -> Token | None:
         """The participle that makes the verb's subject (or the object of its "among") stand
@@ -570,7 +572,7 @@ class SweepFinder:
             dated = self._carried_date(participle, sentence, said)
             for party in self.finder.parties(clause_subjects(verb)):
                 if self._target(party):
-                    yield self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
+                    yield from self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
             return
 
     def _carried_date(
@@ -584,10 +586,11 @@ class SweepFinder:
         return dated
 
     def _designation_word(self, token: Token) -> bool:
-        """A designation verb, also as a participle the tagger reads as an adjective."""
-        verbs = self.rules.designation_verbs
-        word = token.lower_
-        return token.lemma_.lower() in verbs or word[:-1] in verbs or word[:-2] in verbs
+        """A designation verb, also as its participle when the tagger reads it as an adjective
+        ("those sanctioned", "the designated entities"); exactly, not by stripping letters
+        ("targets", "blocs" are no participles)."""
+        lemma = token.lemma_.lower()
+        return lemma in self.rules.designation_verbs or token.lower_ in self._participles
 
     def _participle_authority(
         self, participle: Token, position: int
@@ -672,7 +675,6 @@ class SweepFinder:
             party = Party.of(mention)
             end = self._end_token(mention)
             possessor = end < sentence.end and sentence.doc[end].lower_ in ("'s", "’s", "'")
-            possessor = possessor or self.finder.titles_a_person(party)
             if index not in excluded and not possessor and self._target(party):
                 found.setdefault(party.entity_id or party.name, party)
             index = max(index + 1, self._end_token(mention))
@@ -707,8 +709,8 @@ class SweepFinder:
         sentence: Span,
         rule: str = "sweep:designation",
         dated: tuple[str, str] | None = None,
-    ) -> Link:
-        return self.finder.sanction_link(
+    ) -> Iterator[Link]:
+        yield from self.finder.sanction_links(
             party,
             Designator(*said),
             verb,
@@ -750,7 +752,7 @@ class SweepFinder:
             if party is not None and self._target(party):
                 item = party
                 listed.add(index)
-                yield self._sanction(party, said, verb, sentence)
+                yield from self._sanction(party, said, verb, sentence)
             elif item is not None and head.lower_ in self.rules.determiners:
                 listed.add(index)
                 yield from self._description(item, sentence)
