@@ -17,6 +17,7 @@ from relationkit import rows_for
 from sanctionwatch.extract.relation_links import LINKS_PATH, default_link_rules
 from sanctionwatch.extract.relation_roles import ROLES_PATH, default_role_rules
 from sanctionwatch.extract.relation_rules import RULES_PATH, default_rules, participles
+from sanctionwatch.extract.relation_sweeps import SWEEPS_PATH
 
 PERSON = "Ri Hyang Mi"
 BANK = "Bank of Sariwon"
@@ -106,3 +107,35 @@ def test_a_person_s_employer_is_never_the_designated_party(nlp: Language, text: 
     designated = {row.source for row in rows if row.kind == "sanction"}
     assert PERSON in designated
     assert BANK not in designated
+
+
+COURT = "Dalian Intermediate People's Court"
+
+
+def test_freeze_has_one_home() -> None:
+    rules = default_rules()
+    assert "freeze" in rules.freeze_verbs
+    sweeps = yaml.safe_load(SWEEPS_PATH.read_text(encoding="utf-8"))
+    links = yaml.safe_load(LINKS_PATH.read_text(encoding="utf-8"))
+    assert "freeze" not in sweeps["designations"]["verbs"]
+    assert "freeze" not in links["legal_actions"]["lemmas"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "actor"),
+    [
+        (f"Japan froze the assets of {TRADER} on Monday.", "sanction", "Japan"),
+        (f"The Office of Foreign Assets Control froze the assets of {TRADER}.", "sanction", None),
+        (f"The {COURT} froze the accounts of {TRADER} in March.", "unknown", COURT),
+    ],
+)
+def test_a_freeze_is_an_authority_s_designation_and_anyone_else_s_legal_action(
+    nlp: Language, text: str, kind: str, actor: str | None
+) -> None:
+    names = NAMES | {COURT: "Organization"}
+    rows = rows_for(nlp, text, names, document_id="freeze", published=date(2024, 5, 2))
+    touching = [row for row in rows if TRADER in (row.source, row.target)]
+    assert {row.kind for row in touching} == {kind}  # never both: the Sanction wins
+    if actor is not None:
+        ends = {(row.source, row.target) for row in touching}
+        assert (TRADER, actor) in ends or (actor, TRADER) in ends

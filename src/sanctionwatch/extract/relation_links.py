@@ -284,6 +284,9 @@ class LinkFinder:
         self.index = finder.index
         self.rules = rules
         base = finder.rules
+        # anyone's freeze is a legal action; an authority's is also a designation (the sweeps),
+        # and relations._designations_win keeps the Sanction (rules.yaml sanctions.freeze_verbs)
+        self._legal_lemmas = rules.legal_lemmas | base.freeze_verbs
         self._unknown = base.fallback_link
         self._never = (
             rules.stop_verbs
@@ -291,7 +294,7 @@ class LinkFinder:
             | base.fallback_ignore_verbs
             | base.trigger_verbs
             | rules.dealing_lemmas
-            | rules.legal_lemmas
+            | self._legal_lemmas
         )
         self._place_lemmas = frozenset(w for group in rules.place_verbs for w in group.lemmas)
         # the last word of every family phrase ("half-brother" -> "brother"): a cheap test
@@ -788,7 +791,7 @@ class LinkFinder:
         confidence = self.rules.legal_confidence
         for token in tokens:
             lemma = token.lemma_.lower()
-            legal = _matched(token, self.rules.legal_lemmas) if token.pos_ == "VERB" else None
+            legal = _matched(token, self._legal_lemmas) if token.pos_ == "VERB" else None
             if legal is not None:
                 if not self.finder.asserted(token):
                     continue

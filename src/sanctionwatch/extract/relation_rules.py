@@ -209,6 +209,7 @@ class RelationRules:
     measure_nouns: frozenset[str] = frozenset()
     today_words: frozenset[str] = frozenset()
     authority_gap_words: frozenset[str] = frozenset()
+    freeze_verbs: frozenset[str] = frozenset()
     press_release_cues: tuple[str, ...] = ()
     headline_verbs: frozenset[str] = frozenset()
     trigger_verbs: frozenset[str] = frozenset()
@@ -555,6 +556,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         impose_verbs=_words(sanctions.get("impose_verbs"), f"{source}: sanctions"),
         measure_nouns=_words(sanctions.get("measure_nouns"), f"{source}: sanctions"),
         today_words=_words(sanctions.get("today_words"), f"{source}: sanctions"),
+        freeze_verbs=_words(sanctions.get("freeze_verbs"), f"{source}: sanctions.freeze_verbs"),
         authority_gap_words=_words(
             sanctions.get("authority_gap_words"), f"{source}: sanctions.authority_gap_words"
         ),

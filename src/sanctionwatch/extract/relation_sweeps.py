@@ -189,9 +189,11 @@ class SweepFinder:
         self.text = finder.text
         rules = self.rules
         self._delisting_words = rules.delist_verbs | rules.remove_verbs | rules.lift_verbs
-        self._participles = participles(rules.designation_verbs)
+        # an authority's freeze is a designation (rules.yaml sanctions.freeze_verbs)
+        self._designation_verbs = rules.designation_verbs | finder.rules.freeze_verbs
+        self._participles = participles(self._designation_verbs)
         self._trigger_words = (
-            rules.designation_verbs
+            self._designation_verbs
             | finder.rules.list_verbs
             | rules.inclusion_verbs
             | rules.state_verbs
@@ -273,7 +275,7 @@ class SweepFinder:
         if verb.pos_ != "VERB":
             return
         to_list = self.finder.list_preposition(verb)  # "added X to the lists of ..."
-        if verb.lemma_.lower() not in self.rules.designation_verbs and to_list is None:
+        if verb.lemma_.lower() not in self._designation_verbs and to_list is None:
             return
         if not self.finder.asserted(verb):
             return  # "OFAC did not target X", "the EU might sanction X": no designation
@@ -590,7 +592,7 @@ class SweepFinder:
         ("those sanctioned", "the designated entities"); exactly, not by stripping letters
         ("targets", "blocs" are no participles)."""
         lemma = token.lemma_.lower()
-        return lemma in self.rules.designation_verbs or token.lower_ in self._participles
+        return lemma in self._designation_verbs or token.lower_ in self._participles
 
     def _participle_authority(
         self, participle: Token, position: int
