@@ -7,6 +7,8 @@ Sentences and names are invented for these tests.
 
 from __future__ import annotations
 
+import inspect
+import re
 from datetime import date
 
 import pytest
@@ -14,6 +16,13 @@ import yaml
 from spacy.language import Language
 
 from relationkit import rows_for
+from sanctionwatch.extract import (
+    relation_designations,
+    relation_links,
+    relation_nationality,
+    relation_roles,
+    relation_sweeps,
+)
 from sanctionwatch.extract.relation_links import LINKS_PATH, default_link_rules
 from sanctionwatch.extract.relation_roles import ROLES_PATH, default_role_rules
 from sanctionwatch.extract.relation_rules import RULES_PATH, default_rules, participles
@@ -139,3 +148,17 @@ def test_a_freeze_is_an_authority_s_designation_and_anyone_else_s_legal_action(
     if actor is not None:
         ends = {(row.source, row.target) for row in touching}
         assert (TRADER, actor) in ends or (actor, TRADER) in ends
+
+
+def test_later_passes_use_only_the_finder_s_public_pieces() -> None:
+    """Links, roles, sweeps, designations and nationality build on SentenceFinder's public API
+    (pair_links, place_facts, worker_link, ...), never on its internals."""
+    for module in (
+        relation_links,
+        relation_roles,
+        relation_sweeps,
+        relation_designations,
+        relation_nationality,
+    ):
+        source = inspect.getsource(module)
+        assert not re.search(r"\bfinder\._[a-z]", source), module.__name__
