@@ -22,8 +22,9 @@ from spacy.tokens import Token
 _CLIMB_DEPS = frozenset({"xcomp", "ccomp", "acomp", "attr"})
 _DOUBT_DETERMINERS = frozenset({"no"})
 _CLAUSE_DEPS = frozenset({"ccomp", "acl"})
-"""A complement clause with a subject of its own: "we should keep tabs" does not hedge what
-"so" joins below it, "officials did not say whether X paid Y" still negates it."""
+"""Clauses with a subject of their own: climbing out of one, a modal above no longer counts
+("we should keep tabs" does not hedge a clause the parser hung below it), a negation still
+does ("officials did not say whether X paid Y")."""
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _CONTRASTS = frozenset({"but", "yet", "while", "whereas"})
 
