@@ -234,3 +234,29 @@ def test_every_coordinated_appositive_is_a_party() -> None:
     rows = rows_of(text, NAMES)
     for kind in ("sanction", "nationality"):
         assert {row.source for row in rows if row.kind == kind} == {MANAGER, ACCOUNTANT}, kind
+
+
+def test_a_party_bound_through_a_counted_group_points_back_to_the_group() -> None:
+    """The Sanction says which group named the party ("one of two entities") and its evidence
+    span covers the group's noun, so an analyst sees why a sentence that never names the party
+    designates it; a party the trigger names itself gets no such pointer."""
+    text = (
+        f"Two entities were designated by OFAC pursuant to {ORDER}. {BUILDER} recruits "
+        f"workers in Russia. {TRADER} pays their wages."
+    )
+    found = _sanctions(text, **NEWS)
+    assert set(found) == {BUILDER, TRADER}
+    for row in found.values():
+        assert row.properties["summary"] == ["one of two entities"]
+    direct = _sanctions(f"OFAC designated {BUILDER} pursuant to {ORDER}.", **NEWS)
+    assert "summary" not in direct[BUILDER].properties
+
+
+def test_the_evidence_of_a_group_bound_party_covers_the_group_noun() -> None:
+    text = (
+        f"Two entities were designated by OFAC pursuant to {ORDER}. {BUILDER} recruits "
+        "workers in Russia."
+    )
+    statements = [s for s in extract(text, NAMES, **NEWS)[0] if s.prop == "entity"]
+    assert statements, "the group binds the builder"
+    assert all(s.start is not None and s.start <= text.index("entities") for s in statements)

@@ -6,9 +6,11 @@ Sentences and names are invented for these tests, in several forms per construct
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -99,7 +101,8 @@ def test_link_rules_load_and_reach_the_extractor_version() -> None:
     assert "half-brother" in rules.family_words
     assert {"supply", "trade"} <= rules.dealing_lemmas
     assert "charge" in rules.legal_lemmas
-    assert "say" in rules.stop_verbs
+    assert "travel" in rules.stop_verbs
+    assert "say" not in rules.stop_verbs  # speech verbs: rules.yaml `speech_verbs`, one list
     assert f"+l{rules.version}+" in extractor_version()
     assert "family" in RELATION_KINDS
 
@@ -118,6 +121,61 @@ def test_a_broken_links_file_names_the_file_and_the_section(tmp_path: Path) -> N
     path.write_text("version: [", encoding="utf-8")
     with pytest.raises(RelationRulesError, match="cannot read"):
         load_link_rules_file(path)
+
+
+def _edited(data: dict[str, Any], keys: tuple[str | int, ...], value: object) -> None:
+    """Set (or, with ``_DROP``, delete) the value at a path of keys in the parsed file."""
+    *parents, last = keys
+    target: Any = data
+    for key in parents:
+        target = target[key]
+    if value is _DROP:
+        del target[last]
+    else:
+        target[last] = value
+
+
+_DROP = object()
+
+
+@pytest.mark.parametrize(
+    ("keys", "value", "message"),
+    [
+        (("locations", "verbs", 0, "lemmas"), "base", "'locations.verbs[0].lemmas' must be a list"),
+        (("locations", "verbs"), [], "'locations.verbs' must be a non-empty list"),
+        (
+            ("locations", "verbs", 1, "fact", "confidence"),
+            2,
+            "'locations.verbs[1].fact.confidence' must be at most 1",
+        ),
+        (
+            ("locations", "premises", "fact", "country_property"),
+            "homeland",
+            "'locations.premises.fact.country_property'.*no property 'homeland'",
+        ),
+        (
+            ("locations", "parenthesis", "schemata"),
+            ["Company", "Firm"],
+            "'locations.parenthesis.schemata': unknown schema 'Firm'",
+        ),
+        (("dealings", "groups", 0, "direct"), "yes", "'dealings.groups[0].direct' must be true"),
+        (("family", "verbs"), ["marry"], "'family.verbs' must map words to strings"),
+        (("family", "schema"), "Kinship", "'family.schema' names no FollowTheMoney schema"),
+        (("legal_actions", "nouns"), _DROP, "'legal_actions.nouns' must be a list of strings"),
+        (("fallback",), _DROP, "'fallback' must be a mapping"),
+    ],
+)
+def test_every_bad_edit_is_one_line_naming_the_file_and_the_key(
+    tmp_path: Path, keys: tuple[str | int, ...], value: object, message: str
+) -> None:
+    data = yaml.safe_load(LINKS_PATH.read_text(encoding="utf-8"))
+    _edited(data, keys, value)
+    path = tmp_path / "links.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    pattern = ".*".join(re.escape(part) for part in f"links.yaml: {message}".split(".*"))
+    with pytest.raises(RelationRulesError, match=pattern) as raised:
+        load_link_rules_file(path)
+    assert "\n" not in str(raised.value)
 
 
 def test_evidence_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:

@@ -67,6 +67,26 @@ class _Group:
     count: int | None
     listed: bool
 
+    @property
+    def words(self) -> str:
+        """The group as written, up to its noun: "two entities", "the following individuals"
+        (a capital that only starts the sentence lowered: "Two entities were ...")."""
+        words = [t.text for t in self.token.subtree if t.i <= self.token.i]
+        first = self.token.left_edge
+        if words and first.is_sent_start and first.pos_ != "PROPN":
+            words[0] = words[0].lower()
+        return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """A designated party, the last sentence read to find it, and the counted or listed group
+    it was bound through (None when the trigger names it)."""
+
+    party: Party
+    last: int
+    group: _Group | None = None
+
 
 class DesignationFinder:
     """Binds counted, enumerated and carried-over designations in one document."""
@@ -122,23 +142,30 @@ class DesignationFinder:
         designator = Designator(designation.authority, designation.written, basis)
         dated = self.finder.designation_date(trigger, sentence)
         reason = self.finder.reason(trigger)
-        for party, last in self._targets(trigger, sentences, position, named=stated is None):
-            yield self.finder.sanction_link(
-                party,
+        for bound in self._targets(trigger, sentences, position, named=stated is None):
+            group = bound.group
+            for link in self.finder.sanction_links(
+                bound.party,
                 designator,
                 trigger,
-                sentence.doc[sentence.start : sentences[last].end],
+                sentence.doc[sentence.start : sentences[bound.last].end],
                 rule="sanction-enumeration",
                 confidence=self.rules.confidence,
+                anchor=group.token if group is not None else None,
                 dated=dated,
                 reason=reason,
-            )
+            ):
+                if group is not None:  # why an unnamed "two entities" names this party
+                    link.add("summary", f"one of {group.words}", group.words)
+                yield link
 
     # -- triggers and authorities ------------------------------------------------------------
 
     def _is_trigger(self, token: Token) -> bool:
         if token.pos_ != "VERB" or token.dep_ in ("amod", "compound"):
             return False
+        if not self.finder.asserted(token):
+            return False  # "OFAC did not designate two entities", "may target"
         lemma = token.lemma_.lower()
         if lemma in self.rules.cue_verbs:
             return True
@@ -217,8 +244,8 @@ class DesignationFinder:
 
     def _targets(
         self, trigger: Token, sentences: Sequence[Span], position: int, named: bool
-    ) -> Iterator[tuple[Party, int]]:
-        """(party, index of the last sentence read) for each party the trigger designates.
+    ) -> Iterator[_Bound]:
+        """Each party the trigger designates, with the last sentence read and its group.
 
         Named objects are bound here only when the authority is carried over (``named``): the
         sentence finder binds them when the sentence names its authority."""
@@ -228,16 +255,18 @@ class DesignationFinder:
             if group is None:
                 if not named:
                     continue
-                found = [(party, position) for party in self.finder.parties([token])]
+                found = [_Bound(party, position) for party in self.finder.parties([token])]
             else:
-                found = list(self._group_parties(group, sentences, position))
-            for party, last in found:
+                found = [
+                    _Bound(party, last, group)
+                    for party, last in self._group_parties(group, sentences, position)
+                ]
+            for bound in found:
+                party = bound.party
                 if not party.entity_id or party.entity_id in seen or self._is_authority(party):
                     continue
-                if self.finder.titles_a_person(party):
-                    continue  # "Bank of X clerk Y": the employer of Y
                 seen.add(party.entity_id)
-                yield party, last
+                yield bound
 
     def _group(self, token: Token) -> _Group | None:
         schemata = self.rules.group_nouns.get(token.lemma_.lower())

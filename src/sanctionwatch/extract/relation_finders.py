@@ -18,6 +18,7 @@ from followthemoney import registry
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.entity_spans import country_code as cached_country_code
+from sanctionwatch.extract.relation_assertion import asserted
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
@@ -61,7 +62,6 @@ _JOINER = re.compile(r"[\s,;()“”\"]*(?:(?:and|or|as well as)[\s()]*)?(?:the\
 _BASIS_REACH = 40
 """Characters between a basis cue and the first instrument it introduces."""
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
-_TIME_WORDS = frozenset({"on", "today", "also", "has", "have", "had", "this", "week"})
 _QUOTES = frozenset({"“", "”", '"', "‘", "’", "'"})
 _QUANTIFIERS = frozenset({"many", "some", "several", "most", "all", "they", "others", "few"})
 
@@ -137,7 +137,8 @@ Found = Link | Fact | SharedAddress
 Place = tuple[str, int, int]  # text, start, end
 
 
-def _span(parties: Iterable[Party], *tokens: Token) -> tuple[int, int]:
+def evidence_span(parties: Iterable[Party], *tokens: Token) -> tuple[int, int]:
+    """(start, end) characters covering the parties and the trigger tokens: a link's evidence."""
     starts = [party.start for party in parties] + [token.idx for token in tokens]
     ends = [party.end for party in parties] + [token.idx + len(token) for token in tokens]
     return min(starts), max(ends)
@@ -190,7 +191,16 @@ def country_of_place(text: str) -> str | None:
 
 
 class SentenceFinder:
-    """Runs every rule family over the sentences of one document."""
+    """Runs every rule family over the sentences of one document.
+
+    The later passes (links, roles, sweeps, designations, nationality) build on its public
+    pieces rather than its internals: :meth:`party` / :meth:`parties` (who a token names),
+    :meth:`pair_links` (one link per pair of parties), :meth:`place_facts` (what a location
+    cue states), :meth:`worker_group` / :meth:`worker_link` (a group of workers and its
+    employer), :meth:`title_at` / :meth:`title_shape` (a title word and its link),
+    :meth:`described_party`, :meth:`listed_as`, :meth:`address_at`, :meth:`country_spans`,
+    :meth:`country_fact`, :meth:`nationality_fact` and :meth:`sanction_links`.
+    """
 
     def __init__(self, index: MentionIndex, rules: RelationRules, context: DocumentContext) -> None:
         self.index = index
@@ -210,6 +220,13 @@ class SentenceFinder:
             parsed = last.idx + len(last.text_with_ws) if last is not None else 0
             self._text = clean if len(clean) == parsed else doc.text
         return self._text
+
+    def asserted(self, token: Token) -> bool:
+        """Does the page state the clause of ``token`` as fact? Not when negated ("did not"),
+        hedged ("might"), denied ("denied being ...", "refused to confirm that ...") or
+        doubted ("no evidence that ..."): the one check every relation rule uses
+        (:mod:`relation_assertion`, words in ``rules.yaml`` ``assertion``)."""
+        return asserted(token, self.rules.assertion)
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -413,7 +430,7 @@ class SentenceFinder:
 
     # -- what the finders write -----------------------------------------------------------
 
-    def _links(
+    def pair_links(
         self,
         shape: LinkShape,
         rule: str,
@@ -426,7 +443,7 @@ class SentenceFinder:
         for first, second in pairs:
             if first.entity_id == second.entity_id:
                 continue
-            start, end = _span([first, second], *(() if trigger is None else (trigger,)))
+            start, end = evidence_span([first, second], *(() if trigger is None else (trigger,)))
             parties = {shape.first: first, shape.second: second}
             link = Link(
                 shape.kind, shape.schema, rule, parties, shape.confidence, start, end, sentence
@@ -461,7 +478,8 @@ class SentenceFinder:
 
     # -- titles: "X, director of Y" / "Y spokesman X" --------------------------------------
 
-    def _title(self, token: Token) -> tuple[TitleSet, str] | None:
+    def title_at(self, token: Token) -> tuple[TitleSet, str] | None:
+        """(title set, the phrase matched) when ``token`` is a title word ("director")."""
         if token.pos_ not in ("NOUN", "PROPN"):
             return None
         for variant in phrase_variants(token):
@@ -476,7 +494,7 @@ class SentenceFinder:
 
         def walk(token: Token, depth: int, suffix: str) -> None:
             for prep, obj in prep_objects(token, {"of", "at", "for", "with", "in"}):
-                if obj is not title and self._title(obj) is not None:
+                if obj is not title and self.title_at(obj) is not None:
                     continue  # "director of X and deputy director of Y": Y is the other title's
                 party = self.party(obj)
                 if self.is_party(party, ORG_SCHEMATA) and party is not None:
@@ -512,7 +530,7 @@ class SentenceFinder:
                 continue
             orgs = self.parties(children(token, "poss"), ORG_SCHEMATA)
             pairs = ((person, org) for org in orgs)
-            yield from self._links(rule.shape, "title:possessive", pairs, None, sentence)
+            yield from self.pair_links(rule.shape, "title:possessive", pairs, None, sentence)
 
     def _title_holders(self, title: Token) -> list[Token]:
         """Who holds a title; a coordinated second title ("and deputy director of Y") shares
@@ -523,13 +541,13 @@ class SentenceFinder:
             if holders or current.dep_ not in ("conj", "pobj", "prep"):
                 break
             current = current.head
-            if self._title(current) is not None:
+            if self.title_at(current) is not None:
                 holders = noun_holder_tokens(current)
         return holders
 
     def titles(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
-            match = self._title(token)
+            match = self.title_at(token)
             if match is None:
                 continue
             title_set, phrase = match
@@ -537,15 +555,15 @@ class SentenceFinder:
             if not people:
                 continue
             for org, direct, suffix in self._title_orgs(token):
-                shape = self._title_shape(title_set, direct)
+                shape = self.title_shape(title_set, direct)
                 role = phrase or token.text
                 role = f"{role} {suffix}".strip() if shape.kind == "employment" else role
                 pairs = ((person, org) for person in people)
-                yield from self._links(
+                yield from self.pair_links(
                     shape, f"title:{title_set.kind}", pairs, token, sentence, role
                 )
 
-    def _title_shape(self, title_set: TitleSet, direct: bool) -> LinkShape:
+    def title_shape(self, title_set: TitleSet, direct: bool) -> LinkShape:
         """The title's link; an organisation not reached directly gets the ``indirect`` kind's
         link (a director "at" a firm is employed there), at the title's confidence."""
         indirect = self.rules.title_set(title_set.indirect) if title_set.indirect else None
@@ -593,7 +611,7 @@ class SentenceFinder:
             if not others and rule.unnamed_bodies:
                 others = self._unnamed_bodies(token, rule)
             pairs = product(holders, others)
-            for link in self._links(rule.shape, f"noun:{rule.id}", pairs, token, sentence):
+            for link in self.pair_links(rule.shape, f"noun:{rule.id}", pairs, token, sentence):
                 self._add_percentage(link, token)
                 yield link
 
@@ -659,8 +677,8 @@ class SentenceFinder:
 
     def verbs(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
-            if token.pos_ not in ("VERB", "AUX"):
-                continue
+            if token.pos_ not in ("VERB", "AUX") or not self.asserted(token):
+                continue  # "X does not own Y", "X may acquire Y": no link
             lemma = token.lemma_.lower()
             for rule in self.rules.verbs:
                 if lemma not in rule.lemmas:
@@ -671,7 +689,7 @@ class SentenceFinder:
                 if not subjects and rule.group_subjects:
                     subjects = self._groups(subjects_t, rule.group_subjects)
                 pairs = product(subjects, objects)
-                for link in self._links(rule.shape, f"verb:{rule.id}", pairs, token, sentence):
+                for link in self.pair_links(rule.shape, f"verb:{rule.id}", pairs, token, sentence):
                     if via is not None:
                         self._add_percentage(link, via)
                     self._add_start_date(link, token)
@@ -691,11 +709,13 @@ class SentenceFinder:
                 noun = token.head
                 heads = self.parties([noun] + ([noun.head] if noun.dep_ == "appos" else []))[:1]
                 pairs = product(modifiers, heads)
-                yield from self._links(rule.shape, f"hyphen:{word}", pairs, token, sentence)
+                yield from self.pair_links(rule.shape, f"hyphen:{word}", pairs, token, sentence)
 
     # -- unnamed worker groups: "X employs 500 North Korean workers" ----------------------
 
-    def _worker_token(self, token: Token) -> Token | None:
+    def worker_group(self, token: Token) -> Token | None:
+        """The token naming an unnamed group of workers at ``token`` ("300 North Korean
+        workers", "hundreds of labourers"), else None."""
         if self.index.at(token) is not None:
             return None
         if token.lemma_.lower() in self.rules.worker_nouns:
@@ -707,45 +727,46 @@ class SentenceFinder:
                 return obj
         return None
 
-    def _worker_link(self, employer: Party, worker: Token, trigger: Token, sentence: Span) -> Link:
+    def worker_link(self, employer: Party, worker: Token, trigger: Token, sentence: Span) -> Link:
+        """The employment of the group of workers at ``worker`` by ``employer``."""
         text, w_start, w_end = describe(worker, keep_preps=False)
         group = Party(text, w_start, w_end)
         shape = self.rules.worker_link
-        link = next(self._links(shape, "workers", [(employer, group)], trigger, sentence))
+        link = next(self.pair_links(shape, "workers", [(employer, group)], trigger, sentence))
         link.add("summary", f"employs {text}")
         return link
 
     def _passive_workers(self, verb: Token, sentence: Span) -> Iterator[Link]:
         """ "Rungrado's workers were employed in construction", "workers hired by X"."""
         candidates = passive_targets(verb)
-        for worker in (w for w in (self._worker_token(c) for c in candidates) if w is not None):
+        for worker in (w for w in (self.worker_group(c) for c in candidates) if w is not None):
             employers = self.parties(agents(verb)) or self.parties(children(worker, "poss"))
             for employer in employers:
-                yield self._worker_link(employer, worker, verb, sentence)
+                yield self.worker_link(employer, worker, verb, sentence)
 
     def workers(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             lemma = token.lemma_.lower()
+            if token.pos_ == "VERB" and not self.asserted(token):
+                continue  # "X no longer employs 300 North Korean workers"
             if token.pos_ == "VERB" and lemma in self.rules.worker_verbs and is_passive(token):
                 yield from self._passive_workers(token, sentence)
             elif token.pos_ == "VERB" and lemma in self.rules.worker_verbs:
                 objects = verb_objects(token)
-                workers = [w for w in (self._worker_token(o) for o in objects) if w is not None]
+                workers = [w for w in (self.worker_group(o) for o in objects) if w is not None]
                 if not workers:
                     continue
                 for employer in self.parties(clause_subjects(token)):
                     for worker in workers:
-                        link = self._worker_link(employer, worker, token, sentence)
+                        link = self.worker_link(employer, worker, token, sentence)
                         self._add_start_date(link, token)
                         yield link
             elif token.pos_ == "NOUN" and lemma in self.rules.worker_holders:
                 holders = self.parties(children(token, "poss"))
-                workers = [
-                    w for _, o in prep_objects(token, {"of"}) if (w := self._worker_token(o))
-                ]
+                workers = [w for _, o in prep_objects(token, {"of"}) if (w := self.worker_group(o))]
                 for holder in holders:
                     for worker in workers:
-                        yield self._worker_link(holder, worker, token, sentence)
+                        yield self.worker_link(holder, worker, token, sentence)
 
     # -- designations: "the EU sanctioned X in 2016", "U.N.-sanctioned X" -----------------
 
@@ -799,7 +820,7 @@ class SentenceFinder:
         """(authority, words) of "OFAC on Friday designated X" when the parser made the verb a
         modifier of X: an authority named right before the verb, with only adverbs, a date
         or commas between, is its subject ("the designated entities", "U.S.-designated X"
-        have none)."""
+        have none). The words that may stand between are ``sanctions.authority_gap_words``."""
         if token.dep_ not in ("amod", "compound") or token.tag_ not in ("VBD", "VBN"):
             return None
         for before in reversed(token.doc[token.sent.start : token.i]):
@@ -808,7 +829,7 @@ class SentenceFinder:
                 authority = self.rules.authority(mention.text)
                 return None if authority is None else (authority, mention.text)
             skippable = before.pos_ == "ADV" or before.ent_type_ == "DATE" or before.text == ","
-            if not (skippable or before.lower_ in _TIME_WORDS):
+            if not (skippable or before.lower_ in self.rules.authority_gap_words):
                 return None
         return None
 
@@ -988,8 +1009,8 @@ class SentenceFinder:
                 and hyphen_authority is None
                 and not imposed_on
                 and not self.adds_to_list(token)
-            ):
-                continue
+            ) or not self.asserted(token):
+                continue  # also "the EU did not sanction X", "OFAC may designate X"
             if imposed_on:
                 authority_tokens, target_tokens = clause_subjects(token), imposed_on
             else:
@@ -1002,7 +1023,7 @@ class SentenceFinder:
                     authority = self.authority_of(conj)
                     if authority is not None:
                         authorities.setdefault(authority.name, (authority, conj))
-            targets = [p for p in self.parties(target_tokens) if not self.titles_a_person(p)]
+            targets = self.parties(target_tokens)
             dated = self.designation_date(token, sentence)
             reason = self.reason(token)
             basis = self.basis(sentence) if targets and authorities else []
@@ -1011,7 +1032,7 @@ class SentenceFinder:
                     named = self.index.at(where)
                     if named is not None and named.entity_id == target.entity_id:
                         continue
-                    yield self.sanction_link(
+                    yield from self.sanction_links(
                         target,
                         Designator(authority, self.mention_text(where), basis),
                         token,
@@ -1023,7 +1044,7 @@ class SentenceFinder:
                         reason=reason,
                     )
 
-    def sanction_link(
+    def sanction_links(
         self,
         party: Party,
         designator: Designator,
@@ -1036,13 +1057,17 @@ class SentenceFinder:
         dated: tuple[str, str] | None = None,
         reason: str | None = None,
         kind: str = "sanction",
-    ) -> Link:
+    ) -> Iterator[Link]:
         """The one way every sanction rule writes a designation of ``party``: the authority
         (with its words as written), its country, the date, the reason and the legal basis.
         The span covers the party, the trigger and ``anchor`` (the authority's words). A
-        ``delisting`` (kind) is a Sanction that ends: its date is the ``endDate``."""
+        ``delisting`` (kind) is a Sanction that ends: its date is the ``endDate``. Nothing
+        for a party named only as a person's employer ("OFAC designated Bank of X clerk Y"
+        designates Y, not the bank: :meth:`titles_a_person`), whichever rule read it."""
+        if self.titles_a_person(party):
+            return
         anchors = (trigger,) if anchor is None else (trigger, anchor)
-        start, end = _span([party], *anchors)
+        start, end = evidence_span([party], *anchors)
         link = Link(kind, "Sanction", rule, {"entity": party}, confidence, start, end, evidence)
         link.add("authority", designator.authority.name, designator.written)
         link.add("country", designator.authority.country)
@@ -1051,7 +1076,7 @@ class SentenceFinder:
         link.add("reason", reason)
         for name in designator.basis:
             link.add("program", name)
-        return link
+        yield link
 
     def titles_a_person(self, party: Party) -> bool:
         """ "Bank of Lanzhou employee X", "Sobaeksu “IT team leader” Y": a name right before a
@@ -1089,7 +1114,7 @@ class SentenceFinder:
 
     # -- registration and location ---------------------------------------------------------
 
-    def _described_party(self, token: Token) -> Party | None:
+    def described_party(self, token: Token) -> Party | None:
         """The party a participle/adjective describes ("X, a company registered in ...")."""
         head = token.head
         party = self.party(head)
@@ -1100,7 +1125,7 @@ class SentenceFinder:
             party = self.party(subject) if subject is not None else None
         return party if self.is_party(party) else None
 
-    def _listed_as(self, noun: Token) -> tuple[Party | None, bool]:
+    def listed_as(self, noun: Token) -> tuple[Party | None, bool]:
         """For "X was listed as a China-based firm": (X, True) when ``noun`` is that object."""
         if noun.dep_ == "pobj" and noun.head.lower_ == "as":
             verb = noun.head.head
@@ -1123,7 +1148,7 @@ class SentenceFinder:
             if token.dep_ in ("poss", "nmod") and token.ent_type_ == "GPE":
                 yield from self._possessive_country(token, sentence)
 
-    def _country_spans(self, tokens: Iterable[Token]) -> list[tuple[str, Span]]:
+    def country_spans(self, tokens: Iterable[Token]) -> list[tuple[str, Span]]:
         """Countries named by demonym or place entities among ``tokens`` ("North Korean")."""
         found: dict[str, Span] = {}
         for token in tokens:
@@ -1138,10 +1163,11 @@ class SentenceFinder:
                 found.setdefault(code, span)
         return list(found.items())
 
-    def _country_fact(
+    def country_fact(
         self, party: Party, code: str, where: Span, noun: Token, sentence: Span
     ) -> Fact:
-        start, end = _span([party], noun)
+        """``party``'s country (``mainCountry``) stated by the words ``where`` on ``noun``."""
+        start, end = evidence_span([party], noun)
         return Fact(
             "nationality",
             party,
@@ -1160,15 +1186,15 @@ class SentenceFinder:
         hedges = self.rules.hedge_words
         if any(t.lower_ in hedges for t in noun.head.children if t.i < noun.i):
             return
-        party = self._described_party(noun) if noun.dep_ == "appos" else None
+        party = self.described_party(noun) if noun.dep_ == "appos" else None
         if noun.dep_ == "attr":
             subject = copula_subject(noun)
             party = self.party(subject) if subject is not None else None
         if party is None or party.schema not in ORG_SCHEMATA:
             return
         modifiers = [t for t in noun.lefts if t.dep_ in ("amod", "compound", "nmod")]
-        for code, where in self._country_spans(modifiers):
-            yield self._country_fact(party, code, where, noun, sentence)
+        for code, where in self.country_spans(modifiers):
+            yield self.country_fact(party, code, where, noun, sentence)
 
     def _possessive_country(self, token: Token, sentence: Span) -> Iterator[Fact]:
         """ "North Korea's Namgang Trading Corporation": a country's organisation."""
@@ -1179,12 +1205,12 @@ class SentenceFinder:
                 return
             if default_nationality_rules().is_state_body(party.name, party.schema):
                 return  # "North Korea's Munitions Industry Department": no country of its own
-            for code, where in self._country_spans([token]):
-                yield self._country_fact(party, code, where, owner, sentence)
+            for code, where in self.country_spans([token]):
+                yield self.country_fact(party, code, where, owner, sentence)
 
     def _descriptor_place(self, noun: Token, sentence: Span) -> Iterator[Fact]:
         """ "X, a software company in Yanji", "X, a small Moscow bank": where X is."""
-        party = self._described_party(noun) if noun.dep_ == "appos" else None
+        party = self.described_party(noun) if noun.dep_ == "appos" else None
         if noun.dep_ == "attr":
             subject = copula_subject(noun)
             party = self.party(subject) if subject is not None else None
@@ -1196,7 +1222,7 @@ class SentenceFinder:
             for child in noun.lefts
             if child.dep_ in ("compound", "nmod") and self.index.at(child) is not None
         )
-        yield from self._place_facts(self.rules.descriptor, party, places, noun, sentence)
+        yield from self.place_facts(self.rules.descriptor, party, places, noun, sentence)
 
     def _registered(self, token: Token, sentence: Span) -> Iterator[Fact]:
         places = [
@@ -1204,15 +1230,15 @@ class SentenceFinder:
         ]
         places.extend(self.place(child) for child in children(token, "npadvmod"))
         if token.dep_ in ("acl", "amod", "relcl"):
-            party = self._described_party(token)
+            party = self.described_party(token)
         else:
             subjects = self.parties(clause_subjects(token))
             party = subjects[0] if subjects else None
         if party is None:
             return
-        yield from self._place_facts(self.rules.registered, party, places, token, sentence)
+        yield from self.place_facts(self.rules.registered, party, places, token, sentence)
 
-    def _address(self, token: Token) -> Place | None:
+    def address_at(self, token: Token) -> Place | None:
         """A place named by a whole phrase ("Segori-dong, Pothonggang District, Pyongyang")."""
         place = self.place(token)
         if place is None or not any(t.dep_ in ("conj", "appos") for t in token.subtree):
@@ -1225,12 +1251,12 @@ class SentenceFinder:
 
     def _based(self, token: Token, sentence: Span) -> Iterator[Fact]:
         places = [self.place(child) for child in children(token, "npadvmod", "compound")]
-        places.extend(self._address(obj) for _, obj in prep_objects(token, {"in"}))
+        places.extend(self.address_at(obj) for _, obj in prep_objects(token, {"in"}))
         places = _outermost(places)
         if token.dep_ in ("amod", "acl"):
-            party, listed = self._listed_as(token.head)
+            party, listed = self.listed_as(token.head)
             if party is None:
-                party = self._described_party(token)
+                party = self.described_party(token)
         elif token.pos_ == "VERB" and is_passive(token):
             # "X is based in Segori-dong, Pothonggang District, Pyongyang"
             subjects = self.parties(clause_subjects(token))
@@ -1239,9 +1265,9 @@ class SentenceFinder:
             return
         if party is None:
             return
-        yield from self._place_facts(self.rules.based, party, places, token, sentence, listed)
+        yield from self.place_facts(self.rules.based, party, places, token, sentence, listed)
 
-    def _place_facts(
+    def place_facts(
         self,
         cue: PlaceCue,
         party: Party,
@@ -1261,7 +1287,7 @@ class SentenceFinder:
             if listed:
                 original = note = f"listed as {original}"
                 confidence = self.rules.listed_confidence
-            start, end = _span([party], trigger)
+            start, end = evidence_span([party], trigger)
             start, end = min(start, p_start), max(end, p_end)
             yield Fact(
                 cue.kind, party, prop, value, original, confidence, start, end, sentence, note
@@ -1380,7 +1406,7 @@ class SentenceFinder:
     def _shared(
         self, anchor: Party, sharers: list[Party], token: Token, sentence: Span, city: str | None
     ) -> SharedAddress:
-        start, end = _span(sharers, token)
+        start, end = evidence_span(sharers, token)
         return SharedAddress(
             anchor, sharers, self.rules.address_confidence, start, end, sentence, city
         )
@@ -1423,9 +1449,9 @@ class SentenceFinder:
                 people = self.parties(noun_holder_tokens(token), frozenset({"Person"}))
                 for code, where in self._nationalities(token):
                     for person in people:
-                        yield self._nationality_fact(person, code, where, sentence, listed=False)
+                        yield self.nationality_fact(person, code, where, sentence, listed=False)
 
-    def _nationality_fact(
+    def nationality_fact(
         self, person: Party, code: str, where: Span, sentence: Span, listed: bool
     ) -> Fact:
         """A person's nationality as reported, or as listed (a register's word, kept as note)."""
@@ -1434,7 +1460,7 @@ class SentenceFinder:
         if listed:
             confidence = self.rules.nationality_listed_confidence
         note = f"nationality {original}" if listed else None
-        start, end = _span([person], where[0], where[-1])
+        start, end = evidence_span([person], where[0], where[-1])
         kind = "nationality"
         return Fact(kind, person, kind, code, original, confidence, start, end, sentence, note)
 
@@ -1445,7 +1471,7 @@ class SentenceFinder:
         people = self.parties(subjects, frozenset({"Person"}))
         for person in people:
             for code, where in codes:
-                yield self._nationality_fact(person, code, where, sentence, listed=True)
+                yield self.nationality_fact(person, code, where, sentence, listed=True)
         if people or not subjects:
             return
         group, asset = self._owner_group(subjects[0], verb)
@@ -1453,7 +1479,7 @@ class SentenceFinder:
             return
         text, g_start, g_end = describe(group)
         unnamed = Party(text, g_start, g_end)
-        start, end = _span([asset, unnamed], verb)
+        start, end = evidence_span([asset, unnamed], verb)
         link = Link(
             "nationality",
             "Ownership",
@@ -1514,7 +1540,7 @@ class SentenceFinder:
             lemma = token.lemma_.lower()
             if token.pos_ != "VERB" or lemma in self.rules.fallback_ignore_verbs:
                 continue
-            if lemma in self.rules.trigger_verbs or children(token, "neg"):
+            if lemma in self.rules.trigger_verbs or not self.asserted(token):
                 continue
             if is_passive(token):
                 subjects = self.parties(agents(token))
@@ -1527,6 +1553,6 @@ class SentenceFinder:
             particle = " ".join(child.lower_ for child in children(token, "prt"))
             role = f"{token.lemma_.lower()} {particle}".strip()
             pairs = _unlinked(product(subjects, objects), linked)
-            yield from self._links(
+            yield from self.pair_links(
                 self.rules.fallback_link, "fallback", pairs, token, sentence, role
             )

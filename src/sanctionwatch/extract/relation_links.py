@@ -26,7 +26,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.relation_finders import (
@@ -35,8 +34,8 @@ from sanctionwatch.extract.relation_finders import (
     Link,
     Place,
     SentenceFinder,
-    _span,
     country_of_place,
+    evidence_span,
 )
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import (
@@ -53,16 +52,8 @@ from sanctionwatch.extract.relation_parse import (
     passive_targets,
     prep_objects,
 )
-from sanctionwatch.extract.relation_rules import (
-    LinkShape,
-    PlaceCue,
-    RelationRulesError,
-    _check_schema,
-    _confidence,
-    _get,
-    _words,
-    place_cue,
-)
+from sanctionwatch.extract.relation_rules import LinkShape, PlaceCue
+from sanctionwatch.extract.rulefile import RuleSection, read_rule_file, rule_mapping
 from sanctionwatch.extract.types import Mention
 from sanctionwatch.settings import DATA_DIR
 
@@ -138,7 +129,6 @@ class LinkRules:
     fallback_preps: frozenset[str]
     stop_verbs: frozenset[str]
     stop_objects: frozenset[str]
-    modals: frozenset[str]
     fallback_confidence: float
 
     @property
@@ -149,136 +139,93 @@ class LinkRules:
 # -- loading ---------------------------------------------------------------------------------
 
 
-def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
-    value = _get(data, key, where)
-    if not isinstance(value, dict):
-        raise RelationRulesError(f"{where}: '{key}' must be a mapping")
-    return value
-
-
-def _fact(section: dict[str, Any], where: str) -> PlaceCue:
-    """``fact``: the kind, the property a country fills, the evidence text, the confidence."""
-    return place_cue(_mapping(section, "fact", where), f"{where}.fact")
-
-
-def _place_verbs(raw: Any, where: str) -> tuple[PlaceVerbs, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise RelationRulesError(f"{where}: expected a list of cue verb groups")
-    groups = []
-    for index, item in enumerate(raw):
-        here = f"{where}[{index}]"
-        if not isinstance(item, dict):
-            raise RelationRulesError(f"{here}: expected a mapping")
-        lemmas = _words(_get(item, "lemmas", here), here)
-        preps = _words(_get(item, "preps", here), here)
-        groups.append(PlaceVerbs(lemmas, preps, _fact(item, here)))
-    return tuple(groups)
-
-
-def _dealing_groups(raw: Any, where: str) -> tuple[DealingVerbs, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise RelationRulesError(f"{where}: expected a list of verb groups")
-    groups = []
-    for index, item in enumerate(raw):
-        here = f"{where}[{index}]"
-        if not isinstance(item, dict):
-            raise RelationRulesError(f"{here}: expected a mapping")
-        direct = item.get("direct", False)
-        if not isinstance(direct, bool):
-            raise RelationRulesError(f"{here}: direct must be true or false")
-        lemmas = _words(_get(item, "lemmas", here), here)
-        groups.append(DealingVerbs(lemmas, _words(_get(item, "preps", here), here), direct))
-    return tuple(groups)
-
-
-def _family(section: dict[str, Any], where: str) -> FamilyShape:
-    shape = FamilyShape(
-        kind=str(_get(section, "kind", where)),
-        schema=str(_get(section, "schema", where)),
-        person=str(_get(section, "person", where)),
-        relative=str(_get(section, "relative", where)),
-        relationship=str(_get(section, "relationship", where)),
-        confidence=_confidence(section, where),
+def _place_verbs(locations: RuleSection) -> tuple[PlaceVerbs, ...]:
+    return tuple(
+        PlaceVerbs(group.words("lemmas"), group.words("preps"), group.place_cue())
+        for group in locations.items("verbs")
     )
-    _check_schema(shape.schema, [shape.person, shape.relative, shape.relationship], where)
-    return shape
 
 
-def _family_verbs(raw: Any, where: str) -> dict[str, str]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
-    ):
-        raise RelationRulesError(f"{where}: expected a mapping of verb -> relationship")
-    return {verb.lower(): relationship for verb, relationship in raw.items()}
+def _dealing_groups(dealings: RuleSection) -> tuple[DealingVerbs, ...]:
+    return tuple(
+        DealingVerbs(group.words("lemmas"), group.words("preps"), group.flag("direct"))
+        for group in dealings.items("groups")
+    )
+
+
+def _family(family: RuleSection) -> FamilyShape:
+    family.check_schema("schema", ["person", "relative", "relationship"])
+    return FamilyShape(
+        kind=family.text("kind"),
+        schema=family.text("schema"),
+        person=family.text("person"),
+        relative=family.text("relative"),
+        relationship=family.text("relationship"),
+        confidence=family.confidence("confidence"),
+    )
+
+
+def _location_rules(loc: RuleSection) -> dict[str, Any]:
+    premises, parenthesis = loc.section("premises"), loc.section("parenthesis")
+    of_place, in_place = loc.section("of_place"), loc.section("in_place")
+    return {
+        "place_verbs": _place_verbs(loc),
+        "premises_nouns": premises.words("nouns"),
+        "premises_owner_verbs": premises.words("owner_verbs"),
+        "premises": premises.place_cue(),
+        "parenthesis_schemata": parenthesis.schemata("schemata"),
+        "parenthesis": parenthesis.place_cue(),
+        "of_place_schemata": of_place.schemata("schemata"),
+        "of_place": of_place.place_cue(),
+        "possessive_place": loc.section("possessive").place_cue(),
+        "in_place_schemata": in_place.schemata("schemata"),
+        "in_place": in_place.place_cue(),
+        "place_nouns": loc.words("place_nouns"),
+    }
+
+
+def _dealing_rules(deal: RuleSection, legal: RuleSection) -> dict[str, Any]:
+    return {
+        "dealing_groups": _dealing_groups(deal),
+        "dealing_nouns": deal.words("nouns"),
+        "dealing_noun_verbs": deal.words("noun_verbs"),
+        "dealing_noun_preps": deal.words("noun_preps"),
+        "dealing_confidence": deal.confidence("confidence"),
+        "flow_nouns": deal.words("flow_nouns"),
+        "flow_giver_verbs": deal.words("flow_giver_verbs"),
+        "legal_lemmas": legal.words("lemmas"),
+        "legal_holdings": legal.words("holdings"),
+        "legal_nouns": legal.words("nouns"),
+        "legal_noun_verbs": legal.words("noun_verbs"),
+        "legal_confidence": legal.confidence("confidence"),
+        "legal_nominals": legal.words("nominals"),
+    }
 
 
 def parse_link_rules(path: Path, data: Any) -> LinkRules:
-    """Validate the parsed YAML of a links file; errors name the file and the section."""
-    where = str(path)
-    if not isinstance(data, dict) or "version" not in data:
-        raise RelationRulesError(f"{where}: expected a mapping with a 'version' key")
-    loc = _mapping(data, "locations", where)
-    premises = _mapping(loc, "premises", f"{where}: locations")
-    parenthesis = _mapping(loc, "parenthesis", f"{where}: locations")
-    of_place = _mapping(loc, "of_place", f"{where}: locations")
-    possessive = _mapping(loc, "possessive", f"{where}: locations")
-    in_place = _mapping(loc, "in_place", f"{where}: locations")
-    family = _mapping(data, "family", where)
-    deal = _mapping(data, "dealings", where)
-    legal = _mapping(data, "legal_actions", where)
-    fallback = _mapping(data, "fallback", where)
-
-    def words(section: dict[str, Any], name: str, key: str) -> frozenset[str]:
-        return _words(_get(section, key, f"{where}: {name}"), f"{where}: {name}.{key}")
-
+    """Validate the parsed YAML of a links file; errors name the file and the dotted key
+    (the checks every rules file shares, :mod:`sanctionwatch.extract.rulefile`)."""
+    data = rule_mapping(path, data)
+    family = RuleSection(path, data, "family")
+    fallback = RuleSection(path, data, "fallback")
     return LinkRules(
         version=str(data["version"]),
-        place_verbs=_place_verbs(loc.get("verbs"), f"{where}: locations.verbs"),
-        premises_nouns=words(premises, "locations.premises", "nouns"),
-        premises_owner_verbs=words(premises, "locations.premises", "owner_verbs"),
-        premises=_fact(premises, f"{where}: locations.premises"),
-        parenthesis_schemata=frozenset(
-            _get(parenthesis, "schemata", f"{where}: locations.parenthesis")
+        **_location_rules(RuleSection(path, data, "locations")),
+        family=_family(family),
+        family_words=family.words("words"),
+        family_verbs=family.text_mapping("verbs"),
+        **_dealing_rules(
+            RuleSection(path, data, "dealings"), RuleSection(path, data, "legal_actions")
         ),
-        parenthesis=_fact(parenthesis, f"{where}: locations.parenthesis"),
-        of_place_schemata=frozenset(_get(of_place, "schemata", f"{where}: locations.of_place")),
-        of_place=_fact(of_place, f"{where}: locations.of_place"),
-        possessive_place=_fact(possessive, f"{where}: locations.possessive"),
-        in_place_schemata=frozenset(_get(in_place, "schemata", f"{where}: locations.in_place")),
-        in_place=_fact(in_place, f"{where}: locations.in_place"),
-        place_nouns=words(loc, "locations", "place_nouns"),
-        family=_family(family, f"{where}: family"),
-        family_words=words(family, "family", "words"),
-        family_verbs=_family_verbs(family.get("verbs"), f"{where}: family.verbs"),
-        dealing_groups=_dealing_groups(deal.get("groups"), f"{where}: dealings.groups"),
-        dealing_nouns=words(deal, "dealings", "nouns"),
-        dealing_noun_verbs=words(deal, "dealings", "noun_verbs"),
-        dealing_noun_preps=words(deal, "dealings", "noun_preps"),
-        dealing_confidence=_confidence(deal, f"{where}: dealings"),
-        flow_nouns=words(deal, "dealings", "flow_nouns"),
-        flow_giver_verbs=words(deal, "dealings", "flow_giver_verbs"),
-        legal_lemmas=words(legal, "legal_actions", "lemmas"),
-        legal_holdings=words(legal, "legal_actions", "holdings"),
-        legal_nouns=words(legal, "legal_actions", "nouns"),
-        legal_noun_verbs=words(legal, "legal_actions", "noun_verbs"),
-        legal_confidence=_confidence(legal, f"{where}: legal_actions"),
-        legal_nominals=words(legal, "legal_actions", "nominals"),
-        fallback_preps=words(fallback, "fallback", "preps"),
-        stop_verbs=words(fallback, "fallback", "stop_verbs"),
-        stop_objects=words(fallback, "fallback", "stop_objects"),
-        modals=words(fallback, "fallback", "modals"),
-        fallback_confidence=_confidence(fallback, f"{where}: fallback"),
+        fallback_preps=fallback.words("preps"),
+        stop_verbs=fallback.words("stop_verbs"),
+        stop_objects=fallback.words("stop_objects"),
+        fallback_confidence=fallback.confidence("confidence"),
     )
 
 
 def load_link_rules_file(path: Path) -> LinkRules:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RelationRulesError(f"{path}: cannot read link rules: {exc}") from exc
-    return parse_link_rules(path, data)
+    return parse_link_rules(path, read_rule_file(path, "link rules"))
 
 
 @lru_cache(maxsize=1)
@@ -336,13 +283,17 @@ class LinkFinder:
         self.index = finder.index
         self.rules = rules
         base = finder.rules
+        # anyone's freeze is a legal action; an authority's is also a designation (the sweeps),
+        # and relations._designations_win keeps the Sanction (rules.yaml sanctions.freeze_verbs)
+        self._legal_lemmas = rules.legal_lemmas | base.freeze_verbs
         self._unknown = base.fallback_link
         self._never = (
             rules.stop_verbs
+            | base.speech_verbs
             | base.fallback_ignore_verbs
             | base.trigger_verbs
             | rules.dealing_lemmas
-            | rules.legal_lemmas
+            | self._legal_lemmas
         )
         self._place_lemmas = frozenset(w for group in rules.place_verbs for w in group.lemmas)
         # the last word of every family phrase ("half-brother" -> "brother"): a cheap test
@@ -408,15 +359,6 @@ class LinkFinder:
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _asserted(self, verb: Token) -> bool:
-        """Not negated and not hedged by a modal ("did not sell", "might trade")."""
-        for token in (verb, verb.head) if verb.dep_ == "conj" else (verb,):
-            for child in token.children:
-                modal = child.dep_ == "aux" and child.lower_ in self.rules.modals
-                if child.dep_ == "neg" or modal:
-                    return False
-        return True
-
     def _named(
         self, tokens: Iterable[Token], schemata: frozenset[str] = frozenset()
     ) -> list[Party]:
@@ -433,7 +375,7 @@ class LinkFinder:
         rule: str,
     ) -> Iterator[Link]:
         shape: LinkShape = replace(self._unknown, confidence=confidence)
-        yield from self.finder._links(shape, rule, pairs, trigger, sentence, role)
+        yield from self.finder.pair_links(shape, rule, pairs, trigger, sentence, role)
 
     # -- locations -----------------------------------------------------------------------
 
@@ -490,7 +432,7 @@ class LinkFinder:
         place of a coordination ("Beijing and Shenyang") on its own."""
         if children(token, "cc"):
             return self.finder.place(token)
-        return self.finder._address(token)
+        return self.finder.address_at(token)
 
     def _prep_places(self, verb: Token, preps: frozenset[str]) -> list[Place]:
         """Places after the cue's prepositions, two-word ones too ("out of Nampo")."""
@@ -523,15 +465,15 @@ class LinkFinder:
             listed = False
             party: Party | None = None
             if token.dep_ in ("acl", "amod"):
-                party, listed = self.finder._listed_as(token.head)
+                party, listed = self.finder.listed_as(token.head)
                 if party is None:
-                    party = self.finder._described_party(token)
-            elif token.pos_ in ("VERB", "AUX") and self._asserted(token):
+                    party = self.finder.described_party(token)
+            elif token.pos_ in ("VERB", "AUX") and self.finder.asserted(token):
                 parties = self.finder.parties(clause_subjects(token))
                 party = parties[0] if parties else None
             if party is None or not self.finder.is_party(party):
                 continue
-            yield from self.finder._place_facts(group.fact, party, places, token, sentence, listed)
+            yield from self.finder.place_facts(group.fact, party, places, token, sentence, listed)
 
     def _premises(self, noun: Token, sentence: Span) -> Iterator[Fact]:
         """ "the Shenyang office of X", "X's factory in Sinuiju", "X opened an office in Y",
@@ -552,7 +494,7 @@ class LinkFinder:
         owners += self._named([obj for _, obj in prep_objects(noun, {"of"})], ORG_SCHEMATA)
         verb = noun.head
         verb_places = [self._place(obj, prep) for prep, obj in prep_objects(verb, {"in", "at"})]
-        if noun.dep_ in ("dobj", "obj") and self._asserted(verb):
+        if noun.dep_ in ("dobj", "obj") and self.finder.asserted(verb):
             if verb.lemma_.lower() in self.rules.premises_owner_verbs:
                 # "X has offices in Y", "X set up a branch in Y"
                 owners = owners or self.finder.parties(clause_subjects(verb), ORG_SCHEMATA)
@@ -561,7 +503,7 @@ class LinkFinder:
             places += verb_places  # "X's headquarters are in Y"
         found = [place for place in places if place is not None]
         for owner in owners[:1] if found else []:
-            yield from self.finder._place_facts(self.rules.premises, owner, found, noun, sentence)
+            yield from self.finder.place_facts(self.rules.premises, owner, found, noun, sentence)
 
     def _descriptor_before_name(self, noun: Token, sentence: Span) -> Iterator[Fact]:
         """ "Dandong firm X", "Vladivostok company X": a placed descriptor before a name."""
@@ -577,7 +519,7 @@ class LinkFinder:
         ]
         found = [place for place in places if place is not None]
         descriptor = self.finder.rules.descriptor
-        yield from self.finder._place_facts(descriptor, Party.of(named), found, noun, sentence)
+        yield from self.finder.place_facts(descriptor, Party.of(named), found, noun, sentence)
 
     def _the_name_in(self, root: Token, sentence: Span) -> Iterator[Fact]:
         """ "the Mansudae Art Studio in Pyongyang": a definite name the parse places with
@@ -589,12 +531,12 @@ class LinkFinder:
             return
         if self._state_body(mention.text):
             return
-        if root.dep_ == "pobj" and self.finder._title(root.head.head) is not None:
+        if root.dep_ == "pobj" and self.finder.title_at(root.head.head) is not None:
             return  # "a reporter for the Journal in Moscow": the reporter is in Moscow
         places = [self._place(obj, prep) for prep, obj in prep_objects(root, {"in"})]
         found = [place for place in places if place is not None]
         cue = self.rules.in_place
-        yield from self.finder._place_facts(cue, Party.of(mention), found, root, sentence)
+        yield from self.finder.place_facts(cue, Party.of(mention), found, root, sentence)
 
     def _state_body(self, name: str) -> bool:
         """ "the Foreign Ministry in Moscow": a state body's seat is its capital's, no fact."""
@@ -611,7 +553,7 @@ class LinkFinder:
         if self._state_body(party.name):
             return
         if country_of_place(place[0]) is None:
-            yield from self.finder._place_facts(
+            yield from self.finder.place_facts(
                 self.rules.possessive_place, party, [place], token, sentence
             )
 
@@ -641,7 +583,7 @@ class LinkFinder:
         else:
             return
         party = Party.of(named)
-        yield from self.finder._place_facts(self.rules.parenthesis, party, places, opener, sentence)
+        yield from self.finder.place_facts(self.rules.parenthesis, party, places, opener, sentence)
 
     def _of_place(self, root: Token, sentence: Span) -> Iterator[Fact]:
         """ "X of Shenyang": a company and the place it is "of" (in the parse or its name)."""
@@ -661,7 +603,7 @@ class LinkFinder:
                 start = mention.start + match.start(1)
                 places.append((name, start, start + len(name)))
         found = [place for place in places if place is not None]
-        yield from self.finder._place_facts(self.rules.of_place, party, found, root, sentence)
+        yield from self.finder.place_facts(self.rules.of_place, party, found, root, sentence)
 
     # -- family --------------------------------------------------------------------------
 
@@ -700,7 +642,7 @@ class LinkFinder:
     def family(self, sentence: Span, tokens: list[Token]) -> Iterator[Link]:
         for token in tokens:
             relationship = self.rules.family_verbs.get(token.lemma_.lower())
-            if token.pos_ == "VERB" and relationship and self._asserted(token):
+            if token.pos_ == "VERB" and relationship and self.finder.asserted(token):
                 yield from self._married(token, relationship, sentence)
             word = self._kin_word(token)
             if word is None:
@@ -726,7 +668,7 @@ class LinkFinder:
         for person, relative in pairs:
             if person.entity_id == relative.entity_id:
                 continue
-            start, end = _span([person, relative], trigger)
+            start, end = evidence_span([person, relative], trigger)
             link = Link(
                 shape.kind,
                 shape.schema,
@@ -748,7 +690,7 @@ class LinkFinder:
     def dealings(self, sentence: Span, tokens: list[Token]) -> Iterator[Link]:
         for token in tokens:
             lemma = token.lemma_.lower()
-            if token.pos_ == "VERB" and self._asserted(token):
+            if token.pos_ == "VERB" and self.finder.asserted(token):
                 for group in self.rules.dealing_groups:
                     form = _matched(token, group.lemmas)
                     if form is not None:
@@ -789,7 +731,7 @@ class LinkFinder:
         givers = children(noun, "poss") + [o for _, o in prep_objects(noun, {"from", "by"})]
         verb = noun.head
         giving = verb.lemma_.lower() in self.rules.flow_giver_verbs
-        if not givers and giving and noun.dep_ in ("dobj", "obj") and self._asserted(verb):
+        if not givers and giving and noun.dep_ in ("dobj", "obj") and self.finder.asserted(verb):
             givers = clause_subjects(verb)
         pairs = (
             (giver, receiver)
@@ -810,7 +752,7 @@ class LinkFinder:
             return None
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.dealing_noun_verbs:
             return None
-        return verb if self._asserted(verb) else None
+        return verb if self.finder.asserted(verb) else None
 
     def _dealing_noun(self, noun: Token, sentence: Span) -> Iterator[Link]:
         """ "X signed a contract with Y", "X and Y signed a contract", "X's contract with Y"."""
@@ -848,9 +790,9 @@ class LinkFinder:
         confidence = self.rules.legal_confidence
         for token in tokens:
             lemma = token.lemma_.lower()
-            legal = _matched(token, self.rules.legal_lemmas) if token.pos_ == "VERB" else None
+            legal = _matched(token, self._legal_lemmas) if token.pos_ == "VERB" else None
             if legal is not None:
-                if not self._asserted(token):
+                if not self.finder.asserted(token):
                     continue
                 if _passive(token):
                     authorities = self.finder.parties(agents(token))
@@ -883,7 +825,7 @@ class LinkFinder:
         verb = noun.head
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.legal_noun_verbs:
             return
-        if not self._asserted(verb):
+        if not self.finder.asserted(verb):
             return
         against = [obj for _, obj in prep_objects(noun, {"against"})]
         against += [obj for _, obj in prep_objects(verb, {"against"})]
@@ -906,7 +848,7 @@ class LinkFinder:
             lemma = token.lemma_.lower()
             if token.pos_ != "VERB" or lemma in self._never or is_passive(token):
                 continue
-            if not self._asserted(token) or self._stopped(direct_objects(token)):
+            if not self.finder.asserted(token) or self._stopped(direct_objects(token)):
                 continue
             subjects = self._named(active_subjects(token))
             if not subjects:

@@ -42,7 +42,7 @@ from sanctionwatch.extract.relation_parse import (
     noun_holder_tokens,
     prep_objects,
 )
-from sanctionwatch.extract.relation_rules import LinkShape, normalise_phrase
+from sanctionwatch.extract.relation_rules import LinkShape, default_rules, normalise_phrase
 from sanctionwatch.extract.relation_units import UnitReader
 from sanctionwatch.extract.rulefile import (
     RuleSection,
@@ -86,7 +86,6 @@ class RoleRules:
     membership_heads: frozenset[str]
     affiliation_words: frozenset[str]
     affiliation_preps: frozenset[str]
-    denial_verbs: frozenset[str]
     person_preps: frozenset[str]
     membership_confidence: float
     person_of_confidence: float
@@ -103,15 +102,19 @@ class RoleRules:
     description_sentences_back: int
 
 
-def parse_role_rules(path: Path, data: Any) -> RoleRules:
-    """Validate the parsed YAML of a roles file; errors name the file and the key."""
+def parse_role_rules(
+    path: Path, data: Any, speech_verbs: frozenset[str] | None = None
+) -> RoleRules:
+    """Validate the parsed YAML of a roles file; errors name the file and the key. The speech
+    verbs are the one list of ``rules.yaml`` (``speech_verbs``) unless given."""
     data = rule_mapping(path, data)
     names = ("titles", "speakers", "membership", "parts", "associates", "workers")
     sections = {name: RuleSection(path, data, name) for name in (*names, "descriptions")}
+    speech = default_rules().speech_verbs if speech_verbs is None else speech_verbs
     return RoleRules(
         version=str(data["version"]),
         **_title_rules(sections["titles"]),
-        **_speaker_rules(sections["speakers"]),
+        **_speaker_rules(sections["speakers"], speech),
         **_membership_rules(sections["membership"]),
         **_part_and_associate_rules(sections["parts"], sections["associates"]),
         **_worker_rules(sections["workers"]),
@@ -134,9 +137,9 @@ def _title_rules(titles: RuleSection) -> dict[str, Any]:
     }
 
 
-def _speaker_rules(speakers: RuleSection) -> dict[str, Any]:
+def _speaker_rules(speakers: RuleSection, speech_verbs: frozenset[str]) -> dict[str, Any]:
     return {
-        "speech_verbs": speakers.words("verbs"),
+        "speech_verbs": speech_verbs,
         "speaker_sentences_back": speakers.count("sentences_back"),
         "speaker_sentences_ahead": speakers.count("sentences_ahead"),
         "speaker_confidence": speakers.confidence("confidence"),
@@ -148,7 +151,6 @@ def _membership_rules(membership: RuleSection) -> dict[str, Any]:
         "membership_heads": membership.words("organisation_heads"),
         "affiliation_words": membership.words("affiliation_words"),
         "affiliation_preps": membership.words("affiliation_preps"),
-        "denial_verbs": membership.words("denial_verbs"),
         "person_preps": membership.words("person_preps"),
         "membership_confidence": membership.confidence("confidence"),
         "person_of_confidence": membership.confidence("person_of_confidence"),
@@ -364,7 +366,7 @@ class RoleFinder:
             kind = "membership"
         shape = self._shape(kind, confidence)
         pairs = [(person, title.org)]
-        yield from self.finder._links(shape, rule, pairs, title.trigger, sentence, title.role)
+        yield from self.finder.pair_links(shape, rule, pairs, title.trigger, sentence, title.role)
 
     # -- titles ------------------------------------------------------------------------------
 
@@ -693,7 +695,7 @@ class RoleFinder:
         for token in sentence:
             if token.lower_ not in self.rules.affiliation_words or token.pos_ == "NOUN":
                 continue
-            if self._denied(token):
+            if not self.finder.asserted(token):
                 continue  # "X is not / no longer affiliated with Y", "X denied being ..."
             orgs = [
                 party
@@ -706,26 +708,7 @@ class RoleFinder:
             members = self.finder.parties(self._affiliation_holders(token))
             shape = self._shape("membership", self.rules.membership_confidence, "affiliate")
             pairs = [(member, org) for member in members for org in orgs]
-            yield from self.finder._links(shape, "roles:affiliated", pairs, token, sentence)
-
-    def _denied(self, token: Token) -> bool:
-        """Is the clause of ``token`` negated ("not", "never", "no longer") or the
-        complement of a denial ("denied being affiliated")?"""
-        current = token
-        for _ in range(3):
-            if any(child.dep_ == "neg" for child in current.children):
-                return True
-            if any(
-                child.dep_ == "advmod" and any(g.dep_ == "neg" for g in child.children)
-                for child in current.children
-            ):
-                return True
-            if current is not token and current.lemma_.lower() in self.rules.denial_verbs:
-                return True
-            if current.dep_ not in ("xcomp", "ccomp", "acomp", "attr"):
-                return False
-            current = current.head
-        return False
+            yield from self.finder.pair_links(shape, "roles:affiliated", pairs, token, sentence)
 
     @staticmethod
     def _affiliation_holders(token: Token) -> list[Token]:
@@ -763,7 +746,7 @@ class RoleFinder:
                 shape = self._shape(kind, self.rules.person_of_confidence, role)
                 pairs = [(Party.of(mention), org)]
                 rule = f"roles:person-{prep.lower_}"
-                yield from self.finder._links(shape, rule, pairs, prep, sentence)
+                yield from self.finder.pair_links(shape, rule, pairs, prep, sentence)
 
     # -- parts: "Y's X division" -----------------------------------------------------------
 
@@ -796,7 +779,7 @@ class RoleFinder:
                 "subsidiary", "Ownership", "asset", "owner", word, self.rules.part_confidence
             )
             pairs = [(Party.of(mention), parent)]
-            yield from self.finder._links(shape, "roles:part", pairs, span.root, sentence)
+            yield from self.finder.pair_links(shape, "roles:part", pairs, span.root, sentence)
 
     def _orgs_in(self, sentence: Span) -> list[Mention]:
         return [m for m in self.index.within(sentence) if m.schema in ORG_SCHEMATA]
@@ -848,7 +831,7 @@ class RoleFinder:
                 shape = LinkShape("unknown", "Associate", "person", "associate", "", confidence)
             else:
                 shape = LinkShape("unknown", "UnknownLink", "subject", "object", word, confidence)
-            for link in self.finder._links(
+            for link in self.finder.pair_links(
                 shape, "roles:associate", [(first, second)], token, sentence
             ):
                 link.values = [(p, v, o) for p, v, o in link.values if p != "role" or v]
@@ -939,11 +922,11 @@ class RoleFinder:
             if clause.lemma_.lower() not in self.rules.sending_verbs:
                 continue
             for obj in children(clause, "dobj", "obj"):
-                worker = self.finder._worker_token(obj)
+                worker = self.finder.worker_group(obj)
                 if worker is None:
                     continue
                 for employer in means:
-                    link = self.finder._worker_link(employer, worker, clause, sentence)
+                    link = self.finder.worker_link(employer, worker, clause, sentence)
                     link.confidence = self.rules.worker_confidence
                     yield link
 
@@ -958,11 +941,11 @@ class RoleFinder:
             candidates.append(verb.head)
         candidates.extend(children(verb, "nsubjpass"))
         for candidate in candidates:
-            worker = self.finder._worker_token(candidate)
+            worker = self.finder.worker_group(candidate)
             if worker is None:
                 continue
             for employer in employers:
-                link = self.finder._worker_link(employer, worker, verb, sentence)
+                link = self.finder.worker_link(employer, worker, verb, sentence)
                 link.confidence = self.rules.worker_confidence
                 yield link
 
@@ -978,7 +961,7 @@ class RoleFinder:
                 employer = self._org_at(owner)
                 if employer is None:
                     continue
-                link = self.finder._worker_link(employer, token, owner, sentence)
+                link = self.finder.worker_link(employer, token, owner, sentence)
                 link.confidence = self.rules.worker_confidence
                 yield link
 

@@ -9,7 +9,7 @@ relations.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from followthemoney import model
 
+from sanctionwatch.extract.relation_assertion import AssertionWords
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "extract" / "relations" / "rules.yaml"
@@ -65,6 +66,14 @@ class PlaceCue:
 
     def describe(self, place: str, cue: str) -> str:
         return self.evidence.format(place=place, cue=cue)
+
+    def template_error(self) -> str | None:
+        """Why ``evidence`` is no valid template (it may use only ``{place}`` and ``{cue}``)."""
+        try:
+            self.describe(place="Pyongyang", cue="firm")
+        except (KeyError, IndexError, ValueError) as error:
+            return f"evidence may use only {{place}} and {{cue}} ({error!r})"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +195,7 @@ class RelationRules:
     nationality_listed_confidence: float
     fallback_link: LinkShape
     fallback_ignore_verbs: frozenset[str]
+    speech_verbs: frozenset[str]
     organisation_heads: frozenset[str] = frozenset()
     part_heads: frozenset[str] = frozenset()
     anaphor_nouns: frozenset[str] = frozenset()
@@ -198,12 +208,15 @@ class RelationRules:
     impose_verbs: frozenset[str] = frozenset()
     measure_nouns: frozenset[str] = frozenset()
     today_words: frozenset[str] = frozenset()
+    authority_gap_words: frozenset[str] = frozenset()
+    freeze_verbs: frozenset[str] = frozenset()
     press_release_cues: tuple[str, ...] = ()
     headline_verbs: frozenset[str] = frozenset()
     trigger_verbs: frozenset[str] = frozenset()
     basis_cues: tuple[str, ...] = ()
     worker_quantities: frozenset[str] = frozenset()
     enumerations: EnumerationRules | None = None
+    assertion: AssertionWords = field(default_factory=AssertionWords)
 
     @property
     def ownership_lemmas(self) -> frozenset[str]:
@@ -393,12 +406,9 @@ def place_cue(body: dict[str, Any], where: str) -> PlaceCue:
         confidence=_confidence(body, where),
     )
     _check_schema("LegalEntity", [cue.country_property], where)
-    try:
-        cue.describe(place="Pyongyang", cue="firm")
-    except (KeyError, IndexError, ValueError) as error:
-        raise RelationRulesError(
-            f"{where}: evidence may use only {{place}} and {{cue}} ({error!r})"
-        ) from error
+    problem = cue.template_error()
+    if problem is not None:
+        raise RelationRulesError(f"{where}: {problem}")
     return cue
 
 
@@ -422,7 +432,9 @@ def _count(mapping: dict[str, Any], key: str, where: str) -> int:
     return value
 
 
-def _enumerations(raw: Any, party_schemata: frozenset[str], where: str) -> EnumerationRules:
+def _enumerations(
+    raw: Any, party_schemata: frozenset[str], speech_verbs: frozenset[str], where: str
+) -> EnumerationRules:
     """``sanctions.enumerations``: every group noun binds only known party schemata."""
     if not isinstance(raw, dict):
         raise RelationRulesError(f"{where}: expected a mapping")
@@ -448,7 +460,25 @@ def _enumerations(raw: Any, party_schemata: frozenset[str], where: str) -> Enume
         carry_sentences=_count(raw, "carry_sentences", where),
         confidence=_confidence(raw, where),
         earlier_words=_words(raw.get("earlier_words"), where),
-        speech_verbs=_words(raw.get("speech_verbs"), where),
+        speech_verbs=speech_verbs,
+    )
+
+
+def _assertion(raw: Any, where: str) -> AssertionWords:
+    """``assertion``: the words that make a clause no statement of fact (all optional)."""
+    if raw is None:
+        return AssertionWords()
+    if not isinstance(raw, dict):
+        raise RelationRulesError(f"{where}: expected a mapping")
+    reach = raw.get("reach", 3)
+    if not isinstance(reach, int) or isinstance(reach, bool) or not 0 <= reach <= 10:
+        raise RelationRulesError(f"{where}: reach must be a whole number from 0 to 10")
+    return AssertionWords(
+        modals=_words(raw.get("modals"), f"{where}.modals"),
+        hedges=_words(raw.get("hedges"), f"{where}.hedges"),
+        denial_verbs=_words(raw.get("denial_verbs"), f"{where}.denial_verbs"),
+        doubt_nouns=_words(raw.get("doubt_nouns"), f"{where}.doubt_nouns"),
+        reach=reach,
     )
 
 
@@ -465,6 +495,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
     fallback = _get(data, "fallback", source)
     party_schemata = frozenset(_get(data, "party_schemata", source))
     enumerations = sanctions.get("enumerations")
+    speech_verbs = _words(data.get("speech_verbs"), f"{source}: speech_verbs")
     rules = RelationRules(
         version=str(version),
         party_schemata=party_schemata,
@@ -511,7 +542,9 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
             nationality, f"{source}: nationality", "listed_confidence"
         ),
         fallback_link=_link_shape(fallback, f"{source}: fallback", ("subject", "object")),
-        fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback"),
+        fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback")
+        | speech_verbs,
+        speech_verbs=speech_verbs,
         organisation_heads=_words(data.get("organisation_heads"), f"{source}: organisation_heads"),
         part_heads=_words(data.get("part_heads"), f"{source}: part_heads"),
         anaphor_nouns=_words(data.get("anaphor_nouns"), f"{source}: anaphor_nouns"),
@@ -523,6 +556,10 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         impose_verbs=_words(sanctions.get("impose_verbs"), f"{source}: sanctions"),
         measure_nouns=_words(sanctions.get("measure_nouns"), f"{source}: sanctions"),
         today_words=_words(sanctions.get("today_words"), f"{source}: sanctions"),
+        freeze_verbs=_words(sanctions.get("freeze_verbs"), f"{source}: sanctions.freeze_verbs"),
+        authority_gap_words=_words(
+            sanctions.get("authority_gap_words"), f"{source}: sanctions.authority_gap_words"
+        ),
         headline_verbs=_words(sanctions.get("headline_verbs"), f"{source}: sanctions"),
         press_release_cues=tuple(
             sorted(_words(sanctions.get("press_release_cues"), f"{source}: sanctions"))
@@ -532,14 +569,26 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
         ),
         enumerations=None
         if enumerations is None
-        else _enumerations(enumerations, party_schemata, f"{source}: sanctions.enumerations"),
+        else _enumerations(
+            enumerations, party_schemata, speech_verbs, f"{source}: sanctions.enumerations"
+        ),
+        assertion=_assertion(data.get("assertion"), f"{source}: assertion"),
     )
     return _with_triggers(rules)
 
 
-def _participles(lemmas: frozenset[str]) -> frozenset[str]:
-    """Past participles of regular cue verbs ("sanction" -> "sanctioned")."""
-    return frozenset(lemma + ("d" if lemma.endswith("e") else "ed") for lemma in lemmas)
+def participles(lemmas: frozenset[str]) -> frozenset[str]:
+    """Past participles of regular cue verbs: "sanction" -> "sanctioned", "designate" ->
+    "designated", "identify" -> "identified", "penalise" -> "penalised"."""
+    found = set()
+    for lemma in lemmas:
+        if lemma.endswith("e"):
+            found.add(lemma + "d")
+        elif lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in "aeiou":
+            found.add(lemma[:-1] + "ied")
+        else:
+            found.add(lemma + "ed")
+    return frozenset(found)
 
 
 def _with_triggers(rules: RelationRules) -> RelationRules:
@@ -553,7 +602,7 @@ def _with_triggers(rules: RelationRules) -> RelationRules:
         triggers |= rule.lemmas
     return replace(
         rules,
-        sanction_participles=_participles(rules.sanction_verbs),
+        sanction_participles=participles(rules.sanction_verbs),
         trigger_verbs=frozenset(triggers),
     )
 

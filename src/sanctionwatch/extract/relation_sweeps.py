@@ -55,6 +55,7 @@ from sanctionwatch.extract.relation_rules import (
     Authority,
     LinkShape,
     normalise_phrase,
+    participles,
 )
 from sanctionwatch.extract.rulefile import RuleSection, read_rule_file, rule_mapping
 from sanctionwatch.extract.types import Mention
@@ -86,7 +87,6 @@ class SweepRules:
     list_openers: tuple[str, ...]
     list_window: int
     designation_confidence: float
-    modals: frozenset[str]
     determiners: frozenset[str]
     front_words: frozenset[str]
     description_worker_verbs: frozenset[str]
@@ -136,7 +136,6 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
         list_openers=des.phrases("list_openers"),
         list_window=des.count("list_window"),
         designation_confidence=des.confidence("confidence"),
-        modals=des.words("modals"),
         determiners=desc.words("determiners"),
         front_words=desc.words("front_words"),
         description_worker_verbs=desc.words("worker_verbs"),
@@ -190,8 +189,11 @@ class SweepFinder:
         self.text = finder.text
         rules = self.rules
         self._delisting_words = rules.delist_verbs | rules.remove_verbs | rules.lift_verbs
+        # an authority's freeze is a designation (rules.yaml sanctions.freeze_verbs)
+        self._designation_verbs = rules.designation_verbs | finder.rules.freeze_verbs
+        self._participles = participles(self._designation_verbs)
         self._trigger_words = (
-            rules.designation_verbs
+            self._designation_verbs
             | finder.rules.list_verbs
             | rules.inclusion_verbs
             | rules.state_verbs
@@ -273,9 +275,9 @@ class SweepFinder:
         if verb.pos_ != "VERB":
             return
         to_list = self.finder.list_preposition(verb)  # "added X to the lists of ..."
-        if verb.lemma_.lower() not in self.rules.designation_verbs and to_list is None:
+        if verb.lemma_.lower() not in self._designation_verbs and to_list is None:
             return
-        if self._negated(verb):
+        if not self.finder.asserted(verb):
             return  # "OFAC did not target X", "the EU might sanction X": no designation
         has_subject = any(child.dep_ in ("nsubj", "nsubjpass") for child in verb.children)
         said: tuple[Authority, str] | None
@@ -300,7 +302,7 @@ class SweepFinder:
         until = to_list.i if to_list is not None else None
         swept = self._swept(verb, sentence, until=until)
         for party in swept:
-            yield self._sanction(party, said, verb, sentence, dated=dated)
+            yield from self._sanction(party, said, verb, sentence, dated=dated)
         yield from self._transposed(swept, verb, sentence, sentences, position)
         sentence = sentences[position]
         if self._opens_list(sentences, position) and position + 1 not in listed:
@@ -339,7 +341,7 @@ class SweepFinder:
                 designator = Designator(authority, instrument.text, (instrument.canonical,))
                 dated = self._adopted(instrument, sentences, position)
                 for party in parties:
-                    yield self.finder.sanction_link(
+                    yield from self.finder.sanction_links(
                         party,
                         designator,
                         token,
@@ -399,7 +401,7 @@ class SweepFinder:
         "X has been under UN sanctions since 2016", "X is subject to U.S. sanctions": a
         listing stated as a state. Dated only by its own words ("since 2017"), never by the
         document: it was made before."""
-        if verb.lemma_.lower() not in self.rules.state_verbs or self._negated(verb):
+        if verb.lemma_.lower() not in self.rules.state_verbs or not self.finder.asserted(verb):
             return
         on = self.finder.list_after(verb, ("on",), strict=True)
         if on is not None and on.head == verb:
@@ -412,7 +414,7 @@ class SweepFinder:
         dated = date_of(verb, self.finder.context.published)
         for party in self.finder.parties(clause_subjects(verb)):
             if self._target(party):
-                yield self.finder.sanction_link(
+                yield from self.finder.sanction_links(
                     party,
                     Designator(*said),
                     verb,
@@ -445,7 +447,9 @@ class SweepFinder:
         end of a listing, written as a ``delisting`` (a Sanction with an ``endDate``), never as
         a designation."""
         lemma = verb.lemma_.lower()
-        if lemma not in self._delisting_words or verb.pos_ != "VERB" or self._negated(verb):
+        if lemma not in self._delisting_words or verb.pos_ != "VERB":
+            return
+        if not self.finder.asserted(verb):
             return
         targets: list[Token] = []
         where: Token | None = None
@@ -472,7 +476,7 @@ class SweepFinder:
             return
         sentence = sentences[position]
         for party in parties:
-            yield self.finder.sanction_link(
+            yield from self.finder.sanction_links(
                 party,
                 Designator(*said),
                 verb,
@@ -482,13 +486,6 @@ class SweepFinder:
                 dated=self.finder.designation_date(verb, sentence),
                 kind="delisting",
             )
-
-    def _negated(self, verb: Token) -> bool:
-        """Negated or hedged by a modal ("did not target", "might sanction"): nothing done."""
-        return any(
-            child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in self.rules.modals)
-            for child in verb.children
-        )
 
     def _list_authority(self, preposition: Token, position: int) -> tuple[Authority, str] | None:
         """The authority a list is named for ("the EU sanctions list", "OFAC's SDN list"),
@@ -519,7 +516,7 @@ class SweepFinder:
             "AUX",
         ):
             return
-        if self._negated(verb):
+        if not self.finder.asserted(verb):
             return  # "the list of those sanctioned does not include X"
         designated = self._designated_group(verb)
         if designated is None:
@@ -531,7 +528,7 @@ class SweepFinder:
         sentence = self._with_continuation(sentences, position)
         dated = self._carried_date(designated, sentence, said)
         for party in self._swept(verb, sentence, keep_subjects=True):
-            yield self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
+            yield from self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
 
     def _designated_group(self, verb: Token) -> Token | None:
         """The participle that makes the verb's subject (or the object of its "among") stand
@@ -548,7 +545,7 @@ class SweepFinder:
                     continue
                 if not self._designation_word(child):
                     continue
-                if self._negated(child):
+                if not self.finder.asserted(child):
                     return None  # "those not sanctioned", "those who could be sanctioned"
                 return child
         return None
@@ -568,7 +565,7 @@ class SweepFinder:
             )
             if participle is None or not self._designation_word(participle):
                 continue
-            if self._negated(participle):
+            if not self.finder.asserted(participle):
                 return
             said = self._participle_authority(participle, position)
             if said is None:
@@ -577,7 +574,7 @@ class SweepFinder:
             dated = self._carried_date(participle, sentence, said)
             for party in self.finder.parties(clause_subjects(verb)):
                 if self._target(party):
-                    yield self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
+                    yield from self._sanction(party, said, verb, sentence, "sweep:inclusion", dated)
             return
 
     def _carried_date(
@@ -591,10 +588,11 @@ class SweepFinder:
         return dated
 
     def _designation_word(self, token: Token) -> bool:
-        """A designation verb, also as a participle the tagger reads as an adjective."""
-        verbs = self.rules.designation_verbs
-        word = token.lower_
-        return token.lemma_.lower() in verbs or word[:-1] in verbs or word[:-2] in verbs
+        """A designation verb, also as its participle when the tagger reads it as an adjective
+        ("those sanctioned", "the designated entities"); exactly, not by stripping letters
+        ("targets", "blocs" are no participles)."""
+        lemma = token.lemma_.lower()
+        return lemma in self._designation_verbs or token.lower_ in self._participles
 
     def _participle_authority(
         self, participle: Token, position: int
@@ -679,7 +677,6 @@ class SweepFinder:
             party = Party.of(mention)
             end = self._end_token(mention)
             possessor = end < sentence.end and sentence.doc[end].lower_ in ("'s", "’s", "'")
-            possessor = possessor or self.finder.titles_a_person(party)
             if index not in excluded and not possessor and self._target(party):
                 found.setdefault(party.entity_id or party.name, party)
             index = max(index + 1, self._end_token(mention))
@@ -714,8 +711,8 @@ class SweepFinder:
         sentence: Span,
         rule: str = "sweep:designation",
         dated: tuple[str, str] | None = None,
-    ) -> Link:
-        return self.finder.sanction_link(
+    ) -> Iterator[Link]:
+        yield from self.finder.sanction_links(
             party,
             Designator(*said),
             verb,
@@ -757,7 +754,7 @@ class SweepFinder:
             if party is not None and self._target(party):
                 item = party
                 listed.add(index)
-                yield self._sanction(party, said, verb, sentence)
+                yield from self._sanction(party, said, verb, sentence)
             elif item is not None and head.lower_ in self.rules.determiners:
                 listed.add(index)
                 yield from self._description(item, sentence)
@@ -782,15 +779,15 @@ class SweepFinder:
                 for child in token.children:
                     if child.dep_ not in ("dobj", "obj"):
                         continue
-                    worker = self.finder._worker_token(child)
+                    worker = self.finder.worker_group(child)
                     if worker is not None:
-                        link = self.finder._worker_link(item, worker, token, sentence)
+                        link = self.finder.worker_link(item, worker, token, sentence)
                         link.confidence = self.rules.description_confidence
                         yield link
             if token.lower_ == "based" and token.i >= 2 and token.nbor(-1).text == "-":
                 place = self.finder.place(token.nbor(-2))
                 if place is not None:
-                    yield from self.finder._place_facts(
+                    yield from self.finder.place_facts(
                         self.finder.rules.based, item, [place], token, sentence
                     )
 
@@ -818,7 +815,8 @@ class SweepFinder:
             "front for",
             self.rules.description_confidence,
         )
-        yield from self.finder._links(shape, "sweep:front", [(item, others[0])], front, sentence)
+        pairs = [(item, others[0])]
+        yield from self.finder.pair_links(shape, "sweep:front", pairs, front, sentence)
 
     # -- "CITY, COUNTRY-based X" ---------------------------------------------------------------
 
@@ -842,7 +840,7 @@ class SweepFinder:
                     places.append((city.text, city.start, city.end))
             party = self._party_after(token, sentence)
             if party is not None:
-                yield from self.finder._place_facts(
+                yield from self.finder.place_facts(
                     self.finder.rules.based, party, places, token, sentence
                 )
 
@@ -873,7 +871,7 @@ class SweepFinder:
             if its.lower_ != "its":
                 continue
             for title in doc[its.i + 1 : min(sentence.end - 2, its.i + 5)]:
-                match = self.finder._title(title)
+                match = self.finder.title_at(title)
                 if match is None:
                     continue
                 name = doc[title.i + 2] if doc[title.i + 1].text == "," else None
@@ -882,9 +880,9 @@ class SweepFinder:
                 if mention is None or mention.schema != "Person" or owner is None:
                     break
                 title_set, phrase = match
-                shape = self.finder._title_shape(title_set, True)
+                shape = self.finder.title_shape(title_set, True)
                 pairs = [(Party.of(mention), owner)]
-                yield from self.finder._links(
+                yield from self.finder.pair_links(
                     shape, "sweep:its-title", pairs, title, sentence, phrase or title.text
                 )
                 break
@@ -902,7 +900,7 @@ class SweepFinder:
                 head = head.head  # "A and B, both based in C": "both" stands for A and B
             parties = self.finder.parties(conjuncts(head)) if head is not token else []
             for party in parties:
-                yield from self.finder._place_facts(
+                yield from self.finder.place_facts(
                     self.finder.rules.based, party, places, token, sentence
                 )
 
@@ -928,7 +926,7 @@ class SweepFinder:
                 self.rules.description_confidence,
             )
             pairs = [(Party.of(part), Party.of(owner))]
-            yield from self.finder._links(shape, "sweep:part-called", pairs, None, sentence)
+            yield from self.finder.pair_links(shape, "sweep:part-called", pairs, None, sentence)
 
     # -- nationalities of enumerations -------------------------------------------------------
 
@@ -936,7 +934,7 @@ class SweepFinder:
         for noun in sentence:
             if noun.lower_ not in self.rules.nationality_nouns or self.index.at(noun):
                 continue
-            countries = self.finder._country_spans(list(noun.lefts))
+            countries = self.finder.country_spans(list(noun.lefts))
             if not countries or noun.i + 1 >= sentence.end:
                 continue
             if noun.nbor(1).text not in self.rules.separators:
@@ -944,9 +942,9 @@ class SweepFinder:
             for party in self._enumeration(noun.i + 2, sentence):
                 for code, where in countries:
                     if party.schema == "Person":
-                        fact = self.finder._nationality_fact(party, code, where, sentence, False)
+                        fact = self.finder.nationality_fact(party, code, where, sentence, False)
                     else:
-                        fact = self.finder._country_fact(party, code, where, noun, sentence)
+                        fact = self.finder.country_fact(party, code, where, noun, sentence)
                     fact.confidence = self.rules.nationality_confidence
                     yield fact
 
@@ -1004,7 +1002,7 @@ class SweepFinder:
             parties = self.finder.parties(passive_subjects(subject_verb), ORG_SCHEMATA)
             for party in parties:
                 for code, where in countries:
-                    fact = self.finder._country_fact(party, code, where, verb, sentence)
+                    fact = self.finder.country_fact(party, code, where, verb, sentence)
                     fact.confidence = self.rules.nationality_confidence
                     fact.original = f"controlled by {where.text}"
                     yield fact
@@ -1045,7 +1043,7 @@ class SweepFinder:
             if colon is None:
                 continue
             for employer in self._items_after(colon.i + 1, sentence):
-                link = self.finder._worker_link(employer, workers[0], clause, sentence)
+                link = self.finder.worker_link(employer, workers[0], clause, sentence)
                 link.confidence = self.rules.employer_confidence
                 yield link
 
@@ -1076,7 +1074,7 @@ class SweepFinder:
         if worker is None:
             return
         for employer in self._items_after(nouns[0].i + 2, sentence):
-            link = self.finder._worker_link(employer, worker, among, sentence)
+            link = self.finder.worker_link(employer, worker, among, sentence)
             link.confidence = self.rules.employer_confidence
             yield link
 
@@ -1115,4 +1113,4 @@ class SweepFinder:
                 self.rules.venture_confidence,
             )
             pairs = [(Party.of(first), Party.of(second))]
-            yield from self.finder._links(shape, "sweep:joint-venture", pairs, None, sentence)
+            yield from self.finder.pair_links(shape, "sweep:joint-venture", pairs, None, sentence)

@@ -94,7 +94,9 @@ class UnitReader:
                 continue
             unit = Party.of(mention)
             for rule, parent, trigger in self._parents(mention, span, sentence):
-                yield from self.finder._links(self.shape, rule, [(unit, parent)], trigger, sentence)
+                yield from self.finder.pair_links(
+                    self.shape, rule, [(unit, parent)], trigger, sentence
+                )
 
     def _parents(
         self, mention: Mention, span: Span, sentence: Span

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from followthemoney import model
 
-from sanctionwatch.extract.relation_rules import RelationRulesError, normalise_phrase
+from sanctionwatch.extract.relation_rules import PlaceCue, RelationRulesError, normalise_phrase
 
 
 def read_rule_file(path: Path, what: str) -> dict[str, Any]:
@@ -89,6 +90,34 @@ def rule_count(
     return value
 
 
+def rule_text(path: Path, section: dict[str, Any], key: str, within: str = "") -> str:
+    """A non-empty string (a schema, a property, a kind, an evidence template)."""
+    value = section.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be a non-empty string")
+    return value
+
+
+def rule_flag(
+    path: Path, section: dict[str, Any], key: str, within: str = "", default: bool = False
+) -> bool:
+    """``true`` or ``false`` (``default`` when the key is left out)."""
+    value = section.get(key, default)
+    if not isinstance(value, bool):
+        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be true or false")
+    return value
+
+
+def rule_schema_props(path: Path, schema: str, props: list[str], label: str) -> None:
+    """``schema`` is a FollowTheMoney schema that has every one of ``props``."""
+    found = model.get(schema)
+    if found is None:
+        raise RelationRulesError(f"{path}: '{label}' names no FollowTheMoney schema '{schema}'")
+    for prop in props:
+        if prop not in found.properties:
+            raise RelationRulesError(f"{path}: '{label}': schema {schema} has no property '{prop}'")
+
+
 def rule_confidence(path: Path, section: dict[str, Any], key: str, within: str = "") -> float:
     """A confidence in (0, 1]."""
     value = rule_number(path, section, key, within)
@@ -98,12 +127,82 @@ def rule_confidence(path: Path, section: dict[str, Any], key: str, within: str =
 
 
 class RuleSection:
-    """One section of a rules file, whose checks name the section in their errors."""
+    """One section of a rules file, whose checks name the section in their errors (nested
+    sections and list items too: ``locations.verbs[0].fact``)."""
 
-    def __init__(self, path: Path, data: dict[str, Any], name: str) -> None:
+    def __init__(self, path: Path, data: dict[str, Any], name: str, within: str = "") -> None:
         self.path = path
-        self.name = name
-        self.values = rule_section(path, data, name)
+        self.name = _label(name, within)
+        label = self.name
+        values = data.get(name)
+        if not isinstance(values, dict):
+            raise RelationRulesError(f"{path}: '{label}' must be a mapping")
+        self.values: dict[str, Any] = values
+
+    def section(self, key: str) -> RuleSection:
+        """The mapping under ``key`` in this section."""
+        return RuleSection(self.path, self.values, key, self.name)
+
+    def items(self, key: str) -> list[RuleSection]:
+        """A non-empty list of mappings under ``key`` (``key[0]``, ``key[1]``, ...)."""
+        value = self.values.get(key)
+        label = _label(key, self.name)
+        if not isinstance(value, list) or not value:
+            raise RelationRulesError(f"{self.path}: '{label}' must be a non-empty list")
+        return [
+            RuleSection(self.path, {f"{key}[{index}]": item}, f"{key}[{index}]", self.name)
+            for index, item in enumerate(value)
+        ]
+
+    def text(self, key: str) -> str:
+        return rule_text(self.path, self.values, key, self.name)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        return rule_flag(self.path, self.values, key, self.name, default)
+
+    def text_mapping(self, key: str) -> dict[str, str]:
+        """An optional mapping of word -> text ("marry: spouse"), keys lower-cased."""
+        value = self.values.get(key, {})
+        ok = isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        )
+        if not ok:
+            label = _label(key, self.name)
+            raise RelationRulesError(f"{self.path}: '{label}' must map words to strings")
+        return {word.lower(): text for word, text in value.items()}
+
+    def schemata(self, key: str) -> frozenset[str]:
+        """A list of FollowTheMoney schema names (as written)."""
+        names = self.values.get(key)
+        label = _label(key, self.name)
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            raise RelationRulesError(f"{self.path}: '{label}' must be a list of schema names")
+        for name in names:
+            if model.get(name) is None:
+                raise RelationRulesError(f"{self.path}: '{label}': unknown schema '{name}'")
+        return frozenset(names)
+
+    def check_schema(self, schema_key: str, prop_keys: list[str]) -> None:
+        """The schema named under ``schema_key`` has the properties named under ``prop_keys``."""
+        props = [self.text(key) for key in prop_keys]
+        rule_schema_props(self.path, self.text(schema_key), props, _label(schema_key, self.name))
+
+    def place_cue(self, key: str = "fact") -> PlaceCue:
+        """What a location cue states: ``kind``, ``country_property`` (a property of
+        LegalEntity), ``evidence`` (a template of ``{place}`` and ``{cue}``), ``confidence``."""
+        body = self.section(key)
+        cue = PlaceCue(
+            kind=body.text("kind"),
+            country_property=body.text("country_property"),
+            evidence=body.text("evidence"),
+            confidence=body.confidence("confidence"),
+        )
+        label = _label("country_property", body.name)
+        rule_schema_props(self.path, "LegalEntity", [cue.country_property], label)
+        problem = cue.template_error()
+        if problem is not None:
+            raise RelationRulesError(f"{self.path}: '{_label('evidence', body.name)}': {problem}")
+        return cue
 
     def words(self, key: str) -> frozenset[str]:
         return rule_words(self.path, self.values, key, self.name)
