@@ -3,7 +3,9 @@
 ``alerts_atom(session)`` renders the newest alerts as Atom 1.0 (the web app mounts it at
 ``/alerts.atom``). ``post_webhook`` POSTs alerts as JSON with an HMAC-SHA256 signature of the
 exact body in ``X-SanctionWatch-Signature: sha256=<hex>`` and retries with exponential back-off;
-the receiver recomputes the HMAC with the shared secret and compares in constant time.
+the receiver recomputes the HMAC with the shared secret and compares in constant time. The
+hook's address is checked and pinned as a feed's is (:mod:`sanctionwatch.netguard`): no
+private or loopback target unless allowed, no DNS rebinding between the check and the POST.
 """
 
 from __future__ import annotations
