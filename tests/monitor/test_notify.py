@@ -156,6 +156,7 @@ def test_allow_listed_host_never_reaches_a_metadata_address(local_server: LocalS
         _named_hook(local_server), b"{}", "k", fetcher=strict, allow_hosts=frozenset({HOOK_HOST})
     )
     assert not refused.ok and "a cloud metadata address" in (refused.error or "")
+    assert "never reach this kind of address" in (refused.error or "")
     assert local_server.posts == []
 
 

@@ -166,7 +166,11 @@ def _checked_addresses(url: str, fetcher: Fetcher, allow_hosts: frozenset[str] |
         allow_private=fetcher.allow_private,
         resolver=fetcher.resolver,
         refuse=_allow_internal(fetcher.refuse) if listed else fetcher.refuse,
-        hint=f"add {host} to SANCTIONWATCH_WEBHOOK_ALLOW_HOSTS if it is your internal receiver",
+        hint=(
+            "allow-listed hosts still never reach this kind of address; check the hook's DNS"
+            if listed
+            else f"add {host} to SANCTIONWATCH_WEBHOOK_ALLOW_HOSTS if it is your internal receiver"
+        ),
     )
 
 
