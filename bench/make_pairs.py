@@ -988,7 +988,6 @@ HAND_CASES = [
     ["Person", "Jo Yong Won", "Cho Yong-won", "1", "hand-variant"],
     ["Person", "Ri Su Yong", "리수용", "1", "hand-variant"],
     # unlike names that share syllables (Korean, Chinese, Russian)
-    ["Person", "Cho Ranil", "James Koang Chol Ranley", "0", "hand-hard-negative"],
     ["Person", "Kim Sun Ok", "Kimberly Suno Okafor", "0", "hand-hard-negative"],
     ["Person", "Jang Song Nam", "Jangir Songul Namazov", "0", "hand-hard-negative"],
     ["Person", "Ri Song Il", "Ilya Risonov Petrovich", "0", "hand-hard-negative"],
@@ -1012,6 +1011,8 @@ HAND_TRAIN = [
     ["Person", "Gao Feng", "Gaoussou Fengler", "0", "hand-hard-negative"],
     ["Person", "An Chol", "Antonio Cholula Garcia", "0", "hand-hard-negative"],
     ["Person", "Yun Ho", "Yunus Hoxha", "0", "hand-hard-negative"],
+    # the pair loose_subset was designed on (session 6): training, so held-out stays unseen
+    ["Person", "Cho Ranil", "James Koang Chol Ranley", "0", "hand-hard-negative"],
 ]
 """Hand-written pairs of the training file (different names from the held-out ones)."""
 

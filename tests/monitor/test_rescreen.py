@@ -107,3 +107,11 @@ def test_delta_rescreen_reads_each_candidate_once(database: Database, tmp_path: 
     ]
     assert len(affected) == 1
     assert len(candidate_reads) == 1
+    # Only the columns scoring uses: no sentences, spans or provenance of every candidate.
+    columns = candidate_reads[0].split(" from ", 1)[0].removeprefix("select ").split(", ")
+    assert columns == [
+        "statements.entity_id",
+        "statements.schema",
+        "statements.prop",
+        "statements.value",
+    ]

@@ -67,6 +67,44 @@ def test_a_split_word_of_the_shorter_name_joins_when_spelt_exactly() -> None:
     assert "ranyong" in {token.text for token in short}
 
 
+def _short_tokens(left: str, right: str) -> list[str]:
+    left_tokens, right_tokens = (
+        prepare_name(left, "Person").tokens,
+        prepare_name(right, "Person").tokens,
+    )
+    short, _ = merged_tokens(left_tokens, right_tokens)
+    return [token.text for token in short]
+
+
+@pytest.mark.parametrize(
+    ("split", "joined", "expected"),
+    [
+        ("Ri Yong Chang", "Chang Liyong Su", "riyong"),  # Ri written Li
+        ("Yi Yong Chol Pak", "Pak Riyong Chol Kim", "yiyong"),  # Yi written Ri
+        ("Ri Chol Kim", "Kim Yichol Man", "richol"),  # Ri written Yi
+        ("Li Song Hak", "Hak Isong Pak", "lisong"),  # Li written I
+        ("O Namwon", "O Nam-won", "onamwon"),  # a one-letter word before a joined one
+    ],
+)
+def test_a_split_korean_initial_joins_in_another_romanisation(
+    split: str, joined: str, expected: str
+) -> None:
+    """Ri, Li, Yi, I and Rhee spell one Korean initial but share no first letters."""
+    assert expected in _short_tokens(split, joined)
+
+
+def test_a_split_korean_syllable_joins_only_when_it_spells_the_word() -> None:
+    assert _short_tokens("Ri Yong Chang", "Chang Rayong Su") == ["ri", "yong", "chang"]
+    assert _short_tokens("Pak Yong Chol", "Kim Liyong Su") == ["pak", "yong", "chol"]
+
+
+def test_a_joined_korean_name_in_another_romanisation_matches() -> None:
+    result = compare_names("Yi Yong Chol Pak", "Pak Riyong Chol Kim", "Person")
+    assert result.match, result.explanation
+    joined = compare_names("O NAMWON", "O NAM-WON", "Person")  # was 0.65 before the join
+    assert joined.score >= default_threshold(), joined.explanation
+
+
 def test_an_initial_never_joins_the_next_word() -> None:
     short, _ = merged_tokens(
         prepare_name("M. Stewwart", "Person").tokens,

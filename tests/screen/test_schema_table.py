@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from followthemoney import model
 
 from sanctionwatch.screen.index import Query, make_query, make_query_entity
 from sanctionwatch.screen.schemata import (
-    SCHEMATA_FILE,
     compatible,
     facts_from_model,
     schema_exists,
     schema_facts,
+    stale_message,
+    stale_schemata,
 )
+from sanctionwatch.screen.schemata import main as schemata_main
 
 
 def _ftm_compatible(left: str, right: str) -> bool:
@@ -28,8 +31,32 @@ def _ftm_compatible(left: str, right: str) -> bool:
 
 
 def test_the_stored_table_is_what_the_installed_model_says() -> None:
-    stored = json.loads(SCHEMATA_FILE.read_text(encoding="utf-8"))
-    assert stored == facts_from_model(), "run: python -m sanctionwatch.screen.schemata"
+    assert stale_schemata() == [], stale_message()
+
+
+def test_the_generator_writes_and_checks_the_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "schemata.json"
+    assert schemata_main(["--write", "--path", str(table)]) == 0
+    assert json.loads(table.read_text(encoding="utf-8")) == facts_from_model()
+    assert schemata_main(["--check", "--path", str(table)]) == 0
+    data = json.loads(table.read_text(encoding="utf-8"))
+    data["followthemoney"] = "0.0.1"  # an upgrade that changes no schema: still valid
+    table.write_text(json.dumps(data), encoding="utf-8")
+    assert stale_schemata(table) == []
+    data["schemata"]["Vessel"]["compatible"].append("Person")
+    del data["schemata"]["Airplane"]
+    table.write_text(json.dumps(data), encoding="utf-8")
+    capsys.readouterr()
+    assert schemata_main(["--check", "--path", str(table)]) == 1
+    message = capsys.readouterr().out.strip()
+    assert message == stale_message(table) and "\n" not in message
+    assert "written from followthemoney 0.0.1" in message
+    assert "2 schemata (Airplane, Vessel)" in message
+    assert message.endswith("python -m sanctionwatch.screen.schemata --write")
+    assert schemata_main(["--path", str(table)]) == 0  # writing is the default
+    assert stale_schemata(table) == []
 
 
 def test_every_schema_pair_is_compatible_exactly_as_in_followthemoney() -> None:

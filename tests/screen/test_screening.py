@@ -121,3 +121,11 @@ def test_threshold_one_stores_nothing(database: Database) -> None:
     summary = screen_all(database, threshold=1.0)
     assert summary.matches == 0
     assert screen_statements(database) == []
+
+
+def test_default_threshold_has_one_home() -> None:
+    """Imported from :mod:`sanctionwatch.screen.matcher` only; screening does not offer it."""
+    from sanctionwatch.screen import matcher, screening
+
+    assert callable(matcher.default_threshold)
+    assert not hasattr(screening, "default_threshold")

@@ -93,12 +93,6 @@ class Authenticator:
             return False, None
         return True, hit.value if isinstance(hit.value, Principal) else None
 
-    def principal(self, token: str) -> Principal | None:
-        """The enabled user (or the legacy admin) this token belongs to, or None."""
-        hashed = accounts.hash_secret(token)
-        known, principal = self.cached_token(token, hashed)
-        return principal if known else self.look_up(hashed)
-
     def look_up(self, hashed: str) -> Principal | None:
         """The database's answer for a token (by hash) that is not remembered; remembered."""
         with self.database.session() as session:

@@ -24,7 +24,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 
 from sanctionwatch.store import Database
 from sanctionwatch.users.tables import AuthFailureRow
@@ -182,23 +182,34 @@ class SharedFailureBudget(FailureBudget):
         """Per key past its budget in the shared count: seconds until one more try is allowed."""
         since = now - self.window
         with self.database.session() as session:
-            counted = session.execute(
-                select(AuthFailureRow.key, func.count())
-                .where(AuthFailureRow.key.in_(keys), AuthFailureRow.failed_at > since)
-                .group_by(AuthFailureRow.key)
-            )
-            counts = {key: int(count) for key, count in counted}
+            counts = {
+                key: int(count) for key, count in session.execute(failure_counts(keys, since))
+            }
             spent = [key for key in keys if counts.get(key, 0) >= self.limit]
             waits = {}
             for key in spent:
                 # The failure whose leaving the window allows one more try.
-                oldest_that_counts = session.scalar(
-                    select(AuthFailureRow.failed_at)
-                    .where(AuthFailureRow.key == key, AuthFailureRow.failed_at > since)
-                    .order_by(AuthFailureRow.failed_at.desc())
-                    .offset(self.limit - 1)
-                    .limit(1)
-                )
+                oldest_that_counts = session.scalar(nth_newest_failure(key, since, self.limit))
                 if oldest_that_counts is not None:
                     waits[key] = oldest_that_counts + self.window - now
         return waits
+
+
+def failure_counts(keys: Sequence[str], since: float) -> Select[str, int]:
+    """Per key, its failures after ``since`` (index ``ix_auth_failures_key_failed_at``)."""
+    return (
+        select(AuthFailureRow.key, func.count())
+        .where(AuthFailureRow.key.in_(keys), AuthFailureRow.failed_at > since)
+        .group_by(AuthFailureRow.key)
+    )
+
+
+def nth_newest_failure(key: str, since: float, n: int) -> Select[float]:
+    """The time of ``key``'s ``n``-th newest failure after ``since`` (same index)."""
+    return (
+        select(AuthFailureRow.failed_at)
+        .where(AuthFailureRow.key == key, AuthFailureRow.failed_at > since)
+        .order_by(AuthFailureRow.failed_at.desc())
+        .offset(n - 1)
+        .limit(1)
+    )

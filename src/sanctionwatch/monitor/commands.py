@@ -139,7 +139,7 @@ def _notify(
         body = webhook_body(rows)
     delivery = post_webhook(url, body, secret, fetcher=fetcher)
     if not delivery.ok:
-        err_console.print(f"[bold red]error:[/] webhook: {delivery.error}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {delivery.error}", highlight=False)
 
 
 def monitor_command(

@@ -3,7 +3,9 @@
 ``alerts_atom(session)`` renders the newest alerts as Atom 1.0 (the web app mounts it at
 ``/alerts.atom``). ``post_webhook`` POSTs alerts as JSON with an HMAC-SHA256 signature of the
 exact body in ``X-SanctionWatch-Signature: sha256=<hex>`` and retries with exponential back-off;
-the receiver recomputes the HMAC with the shared secret and compares in constant time.
+the receiver recomputes the HMAC with the shared secret and compares in constant time. The
+hook's address is checked and pinned as a feed's is (:mod:`sanctionwatch.netguard`): no
+private or loopback target unless allowed, no DNS rebinding between the check and the POST.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 import httpx
@@ -22,8 +25,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.monitor.alerts import alert_dict
-from sanctionwatch.monitor.fetch import USER_AGENT, Fetcher, FetchError
+from sanctionwatch.monitor.fetch import USER_AGENT, Fetcher
 from sanctionwatch.monitor.tables import AlertRow
+from sanctionwatch.netguard import (
+    ConnectFailedError,
+    Refusal,
+    UntrustedCertificateError,
+    URLRefusedError,
+    check_url,
+    internal_refusal,
+    open_pinned,
+)
+from sanctionwatch.settings import load_settings
 from sanctionwatch.store.base import utcnow
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -97,38 +110,109 @@ def post_webhook(
     secret: str,
     *,
     fetcher: Fetcher | None = None,
+    allow_hosts: frozenset[str] | None = None,
     attempts: int = 4,
     backoff: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Delivery:
-    """POST ``body`` signed; retry on network errors and 408/429/5xx after 1, 2, 4 ... s."""
+    """POST ``body`` signed; retry on network errors and 408/429/5xx after 1, 2, 4 ... s.
+
+    The hook is checked like a feed (:mod:`sanctionwatch.netguard`): a private, loopback or
+    link-local address is refused unless the fetcher allows private URLs
+    (``SANCTIONWATCH_ALLOW_PRIVATE=1``) or the hook's host is in ``allow_hosts`` (default
+    ``SANCTIONWATCH_WEBHOOK_ALLOW_HOSTS``: internal receivers, never a metadata address). Every
+    attempt connects to an address checked once, before the first, so a DNS answer that
+    changes cannot steer the signed alerts inward; redirects are not followed. Errors name
+    the hook by scheme, host and port only: a hook's path is often its secret.
+    """
+    owned = fetcher is None
     checker = fetcher or Fetcher(host_delay=0)
     try:
-        checker.check_url(url)
-    except FetchError as error:
-        return Delivery(False, 0, None, str(error))
+        addresses = _checked_addresses(url, checker, allow_hosts)
+    except URLRefusedError as error:
+        return Delivery(False, 0, None, str(error).replace(url, hook_name(url), 1))
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         SIGNATURE_HEADER: sign(body, secret),
     }
+    try:
+        return _deliver(checker, url, addresses, body, headers, attempts, backoff, sleep)
+    finally:
+        if owned:
+            checker.close()
+
+
+def hook_name(url: str) -> str:
+    """``url`` as errors and logs show it: scheme, host and port (no credentials, no path)."""
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    rest = "/…" if parts.path.strip("/") or parts.query else ""
+    return f"webhook {parts.scheme}://{shown}{port}{rest}"
+
+
+def _checked_addresses(url: str, fetcher: Fetcher, allow_hosts: frozenset[str] | None) -> list[str]:
+    if allow_hosts is None:
+        allow_hosts = load_settings().webhook_allow_hosts
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    listed = host in allow_hosts
+    return check_url(
+        url,
+        allow_private=fetcher.allow_private,
+        resolver=fetcher.resolver,
+        refuse=_allow_internal(fetcher.refuse) if listed else fetcher.refuse,
+        hint=(
+            "allow-listed hosts still never reach this kind of address; check the hook's DNS"
+            if listed
+            else f"add {host} to SANCTIONWATCH_WEBHOOK_ALLOW_HOSTS if it is your internal receiver"
+        ),
+    )
+
+
+def _allow_internal(refuse: Refusal) -> Refusal:
+    """``refuse`` relaxed for an allow-listed host: internal addresses pass, metadata not."""
+
+    def relaxed(address: str) -> str | None:
+        return refuse(address) and internal_refusal(address)
+
+    return relaxed
+
+
+def _deliver(
+    fetcher: Fetcher,
+    url: str,
+    addresses: list[str],
+    body: bytes,
+    headers: dict[str, str],
+    attempts: int,
+    backoff: float,
+    sleep: Callable[[float], None],
+) -> Delivery:
     status: int | None = None
     problem: str | None = None
     for attempt in range(1, attempts + 1):
         try:
-            response = httpx.post(
-                url, content=body, headers=headers, timeout=checker.timeout, trust_env=False
-            )
-            status = response.status_code
+            with open_pinned(
+                fetcher.client, url, addresses, headers, method="POST", content=body
+            ) as response:
+                status = response.status_code
             if status < 300:
                 return Delivery(True, attempt, status)
             problem = f"HTTP {status}"
             if status not in RETRY_STATUSES:
-                return Delivery(False, attempt, status, problem)
-        except httpx.HTTPError as exc:
-            problem = f"{type(exc).__name__}: {exc}"
+                return Delivery(False, attempt, status, f"{hook_name(url)}: {problem}")
+        except UntrustedCertificateError as exc:
+            message = str(exc).replace(url, hook_name(url), 1)
+            return Delivery(False, attempt, None, message)
+        except (ConnectFailedError, httpx.HTTPError) as exc:
+            problem = f"{type(exc).__name__}: {str(exc).replace(url, '').strip(': ')}"
         if attempt < attempts:
             sleep(backoff * 2 ** (attempt - 1))
     return Delivery(
-        False, attempts, status, f"{url}: gave up after {attempts} attempts ({problem})"
+        False, attempts, status, f"{hook_name(url)}: gave up after {attempts} attempts ({problem})"
     )

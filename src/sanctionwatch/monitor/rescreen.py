@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
-from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
@@ -33,18 +32,23 @@ from sanctionwatch.screen.screening import (
     store_matches,
 )
 from sanctionwatch.store import Database
-from sanctionwatch.store.statements import Statement, assemble_entity
 from sanctionwatch.store.tables import StatementRow
 
 BATCH = 1000
 
 
-def _graph_statements(session: Session, entity_ids: Sequence[str]) -> dict[str, list[Row[Any]]]:
+GRAPH_COLUMNS = (StatementRow.entity_id, StatementRow.schema, StatementRow.prop, StatementRow.value)
+"""All a candidate is scored and stored from: its entity is built from these, and a stored
+match needs only the entity's id and schema (not sentences, spans or provenance)."""
+
+
+def _graph_statements(
+    session: Session, entity_ids: Sequence[str]
+) -> dict[str, list[Row[str, str, str, str]]]:
     """Each candidate's graph statements (no list entries, no screening links), read once as
-    plain columns: every candidate is scored from them, and only those with something to store
-    are assembled into statement entities."""
+    the four columns scoring uses, in statement order (the order of an entity's values)."""
     rows = session.execute(
-        select(*StatementRow.__table__.columns)
+        select(*GRAPH_COLUMNS)
         .where(StatementRow.entity_id.in_(list(entity_ids)))
         .where(~StatementRow.origin.startswith(LIST_ORIGIN_PREFIX))
         .where(StatementRow.origin != SCREEN_ORIGIN)
@@ -78,8 +82,7 @@ def delta_rescreen(
                 hits = hits_on_changed(index, full, Query.from_entity(entity), changed_set, cutoff)
                 if not hits and entity_id not in targets.affected:
                     continue
-                graph_entity = assemble_entity([Statement.from_row(row) for row in rows])
-                stored = store_matches(session, graph_entity, hits, changed)
+                stored = store_matches(session, entity, hits, changed)
                 matched += bool(stored)
                 matches += stored
     return ScreenSummary(

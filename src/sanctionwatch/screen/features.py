@@ -227,16 +227,23 @@ def merge_runs(
 def _may_join(short: tuple[Token, ...], long: tuple[Token, ...]) -> bool:
     """Cheap necessary test before :func:`merge_runs` on the shorter name: a longer word of the
     other name, not in the shorter one, starts as one of its words followed by another does
-    (*ranyong* / *ran yong*; a joined spelling keeps its first letters)."""
+    (*ranyong* / *ran yong*; a joined spelling keeps its first letters, or, in Korean, a
+    spelling of its first syllable: *liyong* / *ri yong*, *yichol* / *ri chol*, where the
+    initial's romanisations Ri, Li, Yi, I and Rhee share no letters)."""
     last = len(short) - 1
     for token in long:
         text = token.text
         if len(text) <= 3 or token.is_number:
             continue
         head = text[:2]
+        first = token.syllables[0] if token.syllables else None
         for index in range(last):
-            word = short[index].text
-            if word != text and word[:2] == head:
+            word = short[index]
+            if word.text == text:
+                continue
+            if word.text[:2] == head:
+                return True
+            if first is not None and word.syllables and not first.isdisjoint(word.syllables[0]):
                 return True
     return False
 

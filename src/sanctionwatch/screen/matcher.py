@@ -37,10 +37,12 @@ from sanctionwatch.screen.schemata import compatible
 if TYPE_CHECKING:  # FollowTheMoney is imported only where entities are read (not by `screen`)
     from followthemoney import EntityProxy
 
-CODE_VERSION = "3"
+CODE_VERSION = "4"
 """2: fused features, Korean and patronymic penalties narrowed, vowelless-typo rule (session 3).
 3: ``loose_subset`` feature, split tokens of the shorter name joined, Russian чж/дж read as
-Korean (session 6)."""
+Korean (session 6).
+4: a split word of the shorter name also joins when its first Korean syllable is spelt
+another way (*Ri Yong* / *Liyong*, *O Namwon* / *Onamwon*) (session 7)."""
 STRONG_NAME_PROPS = ("name", "alias", "previousName")
 WEAK_NAME_PROPS = ("weakAlias",)
 RULE_FEATURES = ("schema_incompatible", "weak_alias")

@@ -7,9 +7,9 @@ Vessel), and which of the properties a query fills (``name``, ``country`` or ``n
 ``birthDate``) it has. Those facts are written once from the installed model into
 ``data/screen/schemata.json`` and read from there; ``tests/screen/test_schema_table.py`` checks
 that the file still equals what the installed model says. After upgrading FollowTheMoney,
-regenerate it:
+regenerate it (``--check`` only says whether it is stale, and which schemata differ):
 
-    PYTHONPATH=src python -m sanctionwatch.screen.schemata
+    PYTHONPATH=src python -m sanctionwatch.screen.schemata --write
 """
 
 from __future__ import annotations
@@ -85,8 +85,7 @@ def _table(path: Path = SCHEMATA_FILE) -> dict[str, SchemaFacts]:
         }
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ScreenDataError(
-            f"{path}: unreadable schema table ({exc}); regenerate it with "
-            "python -m sanctionwatch.screen.schemata"
+            f"{path}: unreadable schema table ({exc}); regenerate it with {WRITE_COMMAND}"
         ) from exc
 
 
@@ -109,12 +108,70 @@ def compatible(left: str, right: str) -> bool:
     return right in facts.compatible
 
 
+WRITE_COMMAND = "PYTHONPATH=src python -m sanctionwatch.screen.schemata --write"
+"""What regenerates the table (named by every message about a stale one)."""
+
+
 def write_table(path: Path = SCHEMATA_FILE) -> None:
     """Write the table from the installed model (after a FollowTheMoney upgrade)."""
     path.write_text(json.dumps(facts_from_model(), indent=1) + "\n", encoding="utf-8")
     _table.cache_clear()
 
 
+def stale_schemata(path: Path = SCHEMATA_FILE) -> list[str]:
+    """The schemata whose facts in the table at ``path`` differ from the installed model's
+    (added, removed or changed), sorted; empty when the table is up to date. Only the facts
+    count: a FollowTheMoney upgrade that changes no schema leaves the table valid."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))["schemata"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ["(unreadable table)"]
+    current = facts_from_model()["schemata"]
+    names = set(stored) | set(current)
+    return sorted(name for name in names if stored.get(name) != current.get(name))
+
+
+def stale_message(path: Path = SCHEMATA_FILE) -> str | None:
+    """One line saying the table is stale, which schemata differ and what to run; or None."""
+    stale = stale_schemata(path)
+    if not stale:
+        return None
+    from importlib.metadata import version
+
+    try:
+        written = json.loads(path.read_text(encoding="utf-8")).get("followthemoney", "?")
+    except (OSError, ValueError, AttributeError):
+        written = "?"
+    shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
+    return (
+        f"{path}: written from followthemoney {written}, but the installed "
+        f"{version('followthemoney')} differs on {len(stale)} schemata ({shown}); "
+        f"regenerate it: {WRITE_COMMAND}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``--write`` (also the default) writes the table; ``--check`` exits 1 when it is stale."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m sanctionwatch.screen.schemata",
+        description="Write or check data/screen/schemata.json against the installed "
+        "FollowTheMoney model.",
+    )
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--write", action="store_true", help="write the table (default)")
+    action.add_argument("--check", action="store_true", help="exit 1 if the table is stale")
+    parser.add_argument("--path", type=Path, default=SCHEMATA_FILE, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.check:
+        message = stale_message(args.path)
+        print(message or f"{args.path}: up to date with the installed FollowTheMoney")
+        return 1 if message else 0
+    write_table(args.path)
+    print(f"wrote {args.path}")
+    return 0
+
+
 if __name__ == "__main__":
-    write_table()
-    print(f"wrote {SCHEMATA_FILE}")
+    raise SystemExit(main())

@@ -21,13 +21,9 @@ from followthemoney import EntityProxy, StatementEntity, model
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from sanctionwatch.screen import matcher
 from sanctionwatch.screen.index import Query, ScreeningHit, ScreeningIndex
-from sanctionwatch.screen.matcher import (
-    CODE_VERSION,
-    MATCHER_VERSION,
-    default_threshold,
-    load_weights,
-)
+from sanctionwatch.screen.matcher import CODE_VERSION, MATCHER_VERSION, load_weights
 from sanctionwatch.screen.tables import ScreenMatchRow
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
@@ -197,8 +193,8 @@ def screen_entity(
     threshold: float | None = None,
     limit: int = 10,
 ) -> list[ScreeningHit]:
-    """Matches of one entity at or above ``threshold`` (default: :func:`default_threshold`)."""
-    cutoff = default_threshold() if threshold is None else threshold
+    """Matches of one entity at or above ``threshold`` (default: the screening cut-off)."""
+    cutoff = matcher.default_threshold() if threshold is None else threshold
     return index.search(entity, limit=limit, threshold=cutoff)
 
 
@@ -211,7 +207,7 @@ def link_entity_id(graph_entity_id: str, list_entity_id: str) -> str:
 
 
 def _match_statements(
-    graph_entity: StatementEntity, row: ScreenMatchRow, version: str
+    graph_entity: EntityProxy, row: ScreenMatchRow, version: str
 ) -> list[Statement]:
     assert graph_entity.id is not None
     link_id = link_entity_id(graph_entity.id, row.list_entity_id)
@@ -249,7 +245,7 @@ def _delete_pairs(session: Session, rows: Iterable[ScreenMatchRow]) -> None:
         session.delete(row)
 
 
-def _sync_topics(session: Session, graph_entity: StatementEntity) -> None:
+def _sync_topics(session: Session, graph_entity: EntityProxy) -> None:
     """Keep ``topics=sanction`` only while the entity has a stored match."""
     assert graph_entity.id is not None
     remaining = session.scalars(
@@ -267,11 +263,12 @@ def _sync_topics(session: Session, graph_entity: StatementEntity) -> None:
 
 def store_matches(
     session: Session,
-    graph_entity: StatementEntity,
+    graph_entity: EntityProxy,
     hits: Sequence[ScreeningHit],
     replace_list_ids: Iterable[str] | None = None,
 ) -> int:
-    """Store ``hits`` for one graph entity, replacing its earlier matches.
+    """Store ``hits`` for one graph entity, replacing its earlier matches (only the entity's
+    id and schema are used: a statement entity, or one built from columns).
 
     With ``replace_list_ids`` only earlier matches against those list entities are replaced
     (a partial re-screen after a list update); otherwise all of them are.
@@ -364,7 +361,7 @@ def screen_all(
 
     One transaction per batch of entities: an interrupted run leaves earlier batches stored.
     """
-    cutoff = default_threshold() if threshold is None else threshold
+    cutoff = matcher.default_threshold() if threshold is None else threshold
     index = index if index is not None else build_list_index(database)
     if entity_ids is None:
         with database.session() as session:
@@ -465,7 +462,7 @@ def rescreen_changed(
     ``screen --all`` would store against them); matches against unchanged list entities are
     left as they are.
     """
-    cutoff = default_threshold() if threshold is None else threshold
+    cutoff = matcher.default_threshold() if threshold is None else threshold
     changed = sorted(set(changed_list_entity_ids))
     index = build_list_index(database, changed)
     targets = rescreen_targets(database, index, changed, full_scan)

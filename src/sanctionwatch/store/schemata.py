@@ -1,5 +1,6 @@
 """The schema an entity has when its statements name several (an extractor said Organization,
-a list says Company): the most specific one all of them fit, as FollowTheMoney aggregates.
+a list says Company): the most specific one all of them fit, as FollowTheMoney's
+``model.common_schema`` picks of two, and one order-independent rule when they conflict.
 
 One rule for every stage that assembles entities from statements (store, resolve, screen, the
 views), so an entity never shows one schema in a listing and another when screened.
@@ -15,28 +16,25 @@ if TYPE_CHECKING:  # imported on use: `screen NAME` starts without FollowTheMone
 
 
 def common_schema(names: Iterable[str]) -> Schema | None:
-    """The most specific schema every name fits (Organization + Company -> Company).
+    """The most specific schema the names fit (Organization + Company -> Company), whatever
+    their order or repetition.
 
-    Names are taken in the order given: a name FollowTheMoney does not know, or one that fits
-    none of the names before it (Person after Company), is skipped, so the order decides only
-    between incompatible names. None when no name is known.
+    Names FollowTheMoney does not know are skipped. When every known name fits one schema
+    (each is that schema or one it extends), that schema. When they are incompatible (Person
+    and Company), each known schema no other one extends heads a chain of the names it fits;
+    the head fitting the most distinct names wins, and a tie goes to the alphabetically first
+    head (Company + Person + LegalEntity -> Company; Company + Organization + Person ->
+    Company). None when no name is known.
     """
     from followthemoney import model
-    from followthemoney.exc import InvalidData
 
-    schema: Schema | None = None
-    for name in dict.fromkeys(names):
-        other = model.get(name)
-        if other is None or other == schema:
-            continue
-        if schema is None:
-            schema = other
-            continue
-        try:
-            schema = model.common_schema(schema, other)
-        except InvalidData:
-            continue
-    return schema
+    known = {schema for name in set(names) if (schema := model.get(name)) is not None}
+    if len(known) == 1:
+        return next(iter(known))
+    heads = [head for head in known if not any(other.is_a(head) for other in known - {head})]
+    if not heads:
+        return None
+    return min(heads, key=lambda head: (-sum(head.is_a(other) for other in known), head.name))
 
 
 def common_schema_name(names: Sequence[str]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sanctionwatch.store.base import Base, utcnow
@@ -54,11 +54,16 @@ class WebSessionRow(Base):
 class AuthFailureRow(Base):
     """One wrong token or login, counted against a client or account key
     (:class:`sanctionwatch.api.ratelimit.SharedFailureBudget`): every server process on the
-    database sees the same failures. Rows older than the budget's window are deleted."""
+    database sees the same failures. Rows older than the budget's window are deleted.
+
+    The limiter asks per key for the failures after a moment (a count, and the n-th newest):
+    the (key, failed_at) index answers both from the index alone; it also serves lookups by
+    key, so key has no index of its own. ``failed_at``'s index serves the expiry delete."""
 
     __tablename__ = "auth_failures"
+    __table_args__ = (Index("ix_auth_failures_key_failed_at", "key", "failed_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(200), index=True)
+    key: Mapped[str] = mapped_column(String(200))
     failed_at: Mapped[float] = mapped_column(Float, index=True)
     """Seconds since the epoch (a wall clock every process shares)."""
