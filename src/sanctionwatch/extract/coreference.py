@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Token
 
 from sanctionwatch.extract.relation_finders import Fact, Found, Link
 from sanctionwatch.extract.relation_parse import ANAPHOR_SOURCE, SUBJECT_DEPS, Party
-from sanctionwatch.extract.relation_rules import RelationRulesError
+from sanctionwatch.extract.relation_rules import RelationRulesError, default_rules, normalise_phrase
 from sanctionwatch.extract.rulefile import (
     read_rule_file,
     rule_confidence,
@@ -59,6 +59,7 @@ class AnaphorGroup:
     refers_to: frozenset[str]
     rivals: frozenset[str] = frozenset()
     distractors: frozenset[str] = frozenset()
+    not_named: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,8 @@ def _groups(path: Path, data: dict[str, Any], key: str, words_key: str) -> tuple
         distractors = (
             rule_words(path, item, "distractors", within) if "distractors" in item else words
         )
-        groups.append(AnaphorGroup(words, refers_to, rivals, distractors))
+        not_named = rule_words(path, item, "not_named", within) if "not_named" in item else None
+        groups.append(AnaphorGroup(words, refers_to, rivals, distractors, not_named or frozenset()))
     return tuple(groups)
 
 
@@ -200,6 +202,7 @@ class _Resolver:
         self.rules = rules
         self.pool = sorted(named, key=lambda mention: mention.start)
         self.added: list[Mention] = []
+        self.relation_rules = default_rules()
         self.covered: dict[int, Mention] = {}
         for mention in named:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
@@ -318,7 +321,7 @@ class _Resolver:
         excluded = self._own_subjects(anaphor.head)
         earlier = [m for m in self.pool if scope <= m.start and m.end <= anaphor.start]
         compatible = [
-            m for m in earlier if m.schema in group.refers_to and m.entity_id not in excluded
+            m for m in earlier if self._compatible(m, group) and m.entity_id not in excluded
         ]
         entities = {mention.entity_id for mention in compatible}
         if len(entities) != 1:
@@ -335,6 +338,21 @@ class _Resolver:
         if any(mention.entity_id not in entities for mention in later):
             return None  # cataphora: "Before it was listed, Acme Ltd ..."
         return compatible[-1]
+
+    def _compatible(self, mention: Mention, group: AnaphorGroup) -> bool:
+        """Of a schema the group allows; for a group with ``not_named`` words ("the company"),
+        an organisation only when it is no state body or sanctioning authority."""
+        if mention.schema not in group.refers_to:
+            return False
+        if not group.not_named or mention.schema in ("Company", "LegalEntity"):
+            return True
+        words = set(normalise_phrase(mention.canonical).split())
+        if words & group.not_named:
+            return False
+        return all(
+            self.relation_rules.authority(name) is None
+            for name in (mention.text, mention.canonical)
+        )
 
     def _distracted(self, anaphor: _Anaphor, scope: int) -> bool:
         """Whether something unnamed in scope may be what the anaphor means: a noun of the
