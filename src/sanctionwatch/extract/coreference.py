@@ -20,14 +20,14 @@ the anaphor is inside quoted speech, or for an expletive "it" ("it is likely tha
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from sanctionwatch.extract.relation_finders import Fact, Found, Link
 from sanctionwatch.extract.relation_parse import ANAPHOR_SOURCE, SUBJECT_DEPS, Party
@@ -200,17 +200,22 @@ class _Resolver:
     def __init__(self, doc: Doc, named: list[Mention], rules: CoreferenceRules) -> None:
         self.doc = doc
         self.rules = rules
-        self.pool = sorted(named, key=lambda mention: mention.start)
-        self.added: list[Mention] = []
+        self.named = sorted(named, key=lambda mention: mention.start)
+        self.named_starts = [mention.start for mention in self.named]
+        self.added: list[Mention] = []  # resolved anaphors, in text order
+        self.added_starts: list[int] = []
         self.relation_rules = default_rules()
         self.covered: dict[int, Mention] = {}
         for mention in named:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             for token in span if span is not None else ():
                 self.covered.setdefault(token.i, mention)
-        self.sentence_starts = [sentence.start_char for sentence in doc.sents]
-        self.breaks = [match.start() for match in re.finditer(r"\n", doc.text)]
-        self.quoted = _quoted_spans(doc.text)
+        self.sentences = list(doc.sents)  # Token.sent walks the document: look up by offset
+        self.sentence_starts = [sentence.start_char for sentence in self.sentences]
+        self.text = doc.text  # joined once: Doc.text joins every token on each call
+        self.breaks = [match.start() for match in re.finditer(r"\n", self.text)]
+        self.quoted = _quoted_spans(self.text)
+        self.quoted_starts = [start for start, _ in self.quoted]
 
     # -- finding anaphors ------------------------------------------------------------------
 
@@ -291,7 +296,8 @@ class _Resolver:
         return not (token.dep_ == "pobj" and token.head.lower_ == "as")
 
     def _in_quotes(self, offset: int) -> bool:
-        return any(start < offset < end for start, end in self.quoted)
+        last = bisect_right(self.quoted_starts, offset - 1) - 1
+        return last >= 0 and offset < self.quoted[last][1]
 
     # -- resolving them --------------------------------------------------------------------
 
@@ -299,27 +305,27 @@ class _Resolver:
         antecedent = self._antecedent(anaphor)
         if antecedent is None:
             return None
-        sentence = anaphor.head.sent
+        sentence = self._sentence(anaphor)
         resolved = replace(
             antecedent,
             start=anaphor.start,
             end=anaphor.end,
-            text=self.doc.text[anaphor.start : anaphor.end],
+            text=self.text[anaphor.start : anaphor.end],
             sentence_start=sentence.start_char,
             sentence_end=sentence.end_char,
             source=ANAPHOR_SOURCE,
             confidence=round(antecedent.confidence * self.rules.confidence_factor, 3),
         )
-        self.pool.insert(bisect_right([m.start for m in self.pool], resolved.start), resolved)
         self.added.append(resolved)
+        self.added_starts.append(resolved.start)
         return resolved
 
     def _antecedent(self, anaphor: _Anaphor) -> Mention | None:
         """The one named entity the anaphor can mean, or None when there are none or several."""
-        group, sentence = anaphor.group, anaphor.head.sent
+        group, sentence = anaphor.group, self._sentence(anaphor)
         scope = self._scope_start(anaphor)
         excluded = self._own_subjects(anaphor.head)
-        earlier = [m for m in self.pool if scope <= m.start and m.end <= anaphor.start]
+        earlier = [m for m in self._starting(scope, anaphor.start) if m.end <= anaphor.start]
         compatible = [
             m for m in earlier if self._compatible(m, group) and m.entity_id not in excluded
         ]
@@ -330,12 +336,12 @@ class _Resolver:
             return None
         if self._distracted(anaphor, scope):
             return None
-        later = (
-            m
-            for m in self.pool
-            if anaphor.end <= m.start < sentence.end_char and m.schema in group.refers_to
-        )
-        if any(mention.entity_id not in entities for mention in later):
+        later = self.named[
+            bisect_left(self.named_starts, anaphor.end) : bisect_left(
+                self.named_starts, sentence.end_char
+            )
+        ]
+        if any(m.schema in group.refers_to and m.entity_id not in entities for m in later):
             return None  # cataphora: "Before it was listed, Acme Ltd ..."
         return compatible[-1]
 
@@ -384,8 +390,22 @@ class _Resolver:
         following = noun.i + 1
         return following < len(self.doc) and following in self.covered
 
+    def _starting(self, start: int, end: int) -> list[Mention]:
+        """Named mentions and resolved anaphors starting in [start, end), in text order."""
+        named = self.named[
+            bisect_left(self.named_starts, start) : bisect_left(self.named_starts, end)
+        ]
+        added = self.added[
+            bisect_left(self.added_starts, start) : bisect_left(self.added_starts, end)
+        ]
+        return sorted([*named, *added], key=lambda mention: mention.start)
+
     def _resolved_at(self, token: Token) -> bool:
-        return any(m.start <= token.idx < m.end for m in self.added)
+        last = bisect_right(self.added_starts, token.idx) - 1
+        return last >= 0 and token.idx < self.added[last].end
+
+    def _sentence(self, anaphor: _Anaphor) -> Span:
+        return self.sentences[bisect_right(self.sentence_starts, anaphor.head.idx) - 1]
 
     def _scope_start(self, anaphor: _Anaphor) -> int:
         """Where antecedents may start: the paragraph, at most ``sentences_back`` back."""
@@ -409,7 +429,7 @@ class _Resolver:
     def _rival(self, mention: Mention, anaphor: _Anaphor) -> bool:
         """A rival (a place for "it") counts anywhere earlier in the anaphor's sentence
         ("pressure on North Korea to give up its weapons"), and as a subject before it."""
-        if mention.start >= anaphor.head.sent.start_char:
+        if mention.start >= self._sentence(anaphor).start_char:
             return True
         span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
         return span is not None and span.root.dep_ in SUBJECT_DEPS
