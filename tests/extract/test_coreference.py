@@ -224,3 +224,17 @@ def test_rules_version_is_part_of_the_relations_version(monkeypatch: pytest.Monk
     bumped = replace(default_coreference_rules(), version="99")
     monkeypatch.setattr(relations, "default_coreference_rules", lambda: bumped)
     assert extractor_version() != before
+
+
+def test_each_paragraph_resolves_to_its_own_person() -> None:
+    people = [f"Ivan Petrov{suffix}" for suffix in ("", "a", "ov", "ski", "enko")]
+    text = "\n".join(f"{name} runs a sawmill. He owns {AMUR}." for name in people)
+    doc = nlp()(text)
+    mentions = mentions_for_names(doc, {AMUR: "Company"} | dict.fromkeys(people, "Person"))
+    anaphors = resolve_coreferences(doc, mentions).anaphors
+    assert [(m.text, m.canonical) for m in anaphors] == [("He", name) for name in people]
+
+
+def test_a_resolved_anaphor_carries_the_entity_further() -> None:
+    text = f"{AMUR} was set up in 2015. It hired welders. The sawmill is old. It is in Khabarovsk."
+    assert resolved(text) == [("It", AMUR), ("It", AMUR)]
