@@ -25,6 +25,7 @@ from sanctionwatch.extract.relation_mentions import mentions_for_names
 from sanctionwatch.extract.relation_parse import ANAPHOR_SOURCE
 from sanctionwatch.extract.relation_rules import RelationRulesError
 from sanctionwatch.extract.relations import extractor_version
+from sanctionwatch.store.offsets import OffsetMap
 from sanctionwatch.store.statements import Statement
 
 PETROV, SIDOROV = "Ivan Petrov", "Oleg Sidorov"
@@ -238,3 +239,15 @@ def test_each_paragraph_resolves_to_its_own_person() -> None:
 def test_a_resolved_anaphor_carries_the_entity_further() -> None:
     text = f"{AMUR} was set up in 2015. It hired welders. The sawmill is old. It is in Khabarovsk."
     assert resolved(text) == [("It", AMUR), ("It", AMUR)]
+
+
+def test_span_through_an_anaphor_is_in_the_original_text() -> None:
+    first = f"OFAC designated {AMUR} in 2016."
+    second = "The firm employed North Korean welders."
+    original = f"<p><b>{first}</b> {second}</p>"
+    clean = f"{first} {second}"
+    offsets = OffsetMap([[0, 6, len(first)], [len(first), 6 + len(first) + 4, 1 + len(second)]])
+    statements, _ = extract(clean, NAMES, offsets=offsets)
+    employer = _employer_statement(statements)
+    assert original[employer.start : employer.end].startswith("The firm employed")
+    assert employer.sentence == second
