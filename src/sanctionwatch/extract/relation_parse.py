@@ -22,6 +22,8 @@ PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 THING_PRONOUNS = frozenset({"it", "its"})
 ORG_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+ANAPHOR_SOURCE = "anaphor"
+"""``Mention.source`` of a pronoun or description resolved by :mod:`.coreference`."""
 _LEADING_DEPS = frozenset({"det", "poss", "nummod", "quantmod", "predet", "case", "punct", "cc"})
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "appos", "advcl", "punct", "cc", "conj"})
 
@@ -43,7 +45,15 @@ class Party:
 
     @classmethod
     def of(cls, mention: Mention) -> Party:
-        return cls(mention.canonical, mention.start, mention.end, mention.entity_id, mention.schema)
+        via_pronoun = mention.source == ANAPHOR_SOURCE
+        return cls(
+            mention.canonical,
+            mention.start,
+            mention.end,
+            mention.entity_id,
+            mention.schema,
+            via_pronoun,
+        )
 
 
 class MentionIndex:
@@ -52,7 +62,9 @@ class MentionIndex:
     def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
         self.doc = doc
         self.by_token: dict[int, Mention] = {}
-        self.ordered = sorted(mentions, key=lambda mention: (mention.start, -mention.end))
+        # Resolved anaphors ("it", "the firm") answer ``at``; antecedents are names only.
+        named = [mention for mention in mentions if mention.source != ANAPHOR_SOURCE]
+        self.ordered = sorted(named, key=lambda mention: (mention.start, -mention.end))
         self._starts = [mention.start for mention in self.ordered]
         for mention in sorted(mentions, key=lambda m: m.end - m.start):
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")

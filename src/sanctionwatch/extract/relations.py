@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from followthemoney import model
 from spacy.tokens import Doc, Span
 
+from sanctionwatch.extract.coreference import default_coreference_rules, resolve_coreferences
 from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
 from sanctionwatch.extract.relation_links import LinkFinder, default_link_rules
@@ -59,6 +60,7 @@ RELATION_KINDS = (
 
 RULE_FILE_KEYS = {"sweeps": "s", "nationality": "n", "roles": "ro", "links": "l", "rules": "r"}
 """Short key of each rules file in ``origin_version`` (the column holds 32 characters)."""
+RULE_FILE_KEYS["coreference"] = "c"
 
 
 def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
@@ -68,6 +70,7 @@ def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
         "nationality": default_nationality_rules().version,
         "roles": default_role_rules().version,
         "links": default_link_rules().version,
+        "coreference": default_coreference_rules().version,
         "rules": (rules or default_rules()).version,
     }
 
@@ -198,8 +201,12 @@ def _sentence_text(sentence: Span) -> str:
 def find_relations(
     doc: Doc, context: DocumentContext, mentions: list[Mention], rules: RelationRules | None = None
 ) -> Iterator[Found]:
-    """Every relation the rules find, sentence by sentence (before statements are built)."""
-    yield from _designations_win(_found_relations(doc, context, mentions, rules))
+    """Every relation the rules find, sentence by sentence (before statements are built);
+    pronouns and descriptions ("it", "the firm") count as their one antecedent, at a discount."""
+    coref = resolve_coreferences(doc, mentions)
+    yield from coref.discount(
+        _designations_win(_found_relations(doc, context, coref.mentions, rules))
+    )
 
 
 def _designations_win(found: Iterable[Found]) -> Iterator[Found]:
