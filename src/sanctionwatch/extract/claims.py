@@ -11,7 +11,6 @@ Public API (see ``docs/claims.md``): :func:`find_claims` (no database), :func:`e
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 from collections.abc import Sequence
@@ -42,6 +41,7 @@ from sanctionwatch.extract.claimkit.series import (
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary, default_vocabulary
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.tables import DocumentRow
+from sanctionwatch.textdates import IMMINENT_DEADLINE_RULE, read_date_evidence
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -60,8 +60,6 @@ log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
 EXTRACTOR_VERSION = "0.3.0"
-IMMINENT_DEADLINE_RULE = "imminent-deadline"
-"""The ingest rule that dates a text by a deadline it says is close (``ingest/metadata.py``)."""
 DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
@@ -172,12 +170,14 @@ class _Reader:
                     sentence.start_char,
                     error,
                 )
-        return _drop_restated_totals(_deduplicate(claims), self.totals)
+        units = self.vocabulary.restated_total_units
+        return _drop_restated_totals(_deduplicate(claims), self.totals, units)
 
     def _as_of_frame(self, previous: Any, anchor: str | None) -> DateExpression | None:
         """ "As of March 1, 2019, ... . Inspectors found 140 workers ...": the one "as of"
         date the sentence before states frames the undated figures of the next one."""
         opening = len(previous.text) - len(AS_OF_OPENING.sub("", previous.text, count=1))
+        frames = self.vocabulary.as_of_frames
         framing = [
             d
             for d in self._dates(previous, anchor)
@@ -185,7 +185,8 @@ class _Reader:
             and d.role == "as_of"
             and d.kind != "document-date"
             and d.start - previous.start_char <= opening
-            and AS_OF_FRAME.match(d.text.strip())
+            and frames is not None
+            and frames.match(d.text.strip())
         ]
         return framing[0] if len(framing) == 1 else None
 
@@ -351,6 +352,27 @@ class _Reader:
         return None, "document-date", f"no date in the text: the {document}"
 
 
+def _redated(claim: Claim, dated: DateExpression | Claim, rule: str, note: str) -> Claim:
+    """``claim`` dated by another sentence's date (an expression, or a claim it continues):
+    the one place the five as-of fields are rewritten together."""
+    phrase: str | None
+    if isinstance(dated, DateExpression):
+        as_of, kind, phrase = dated.as_of, dated.kind, dated.text.strip()
+    else:
+        as_of, kind, phrase = dated.as_of, dated.as_of_kind, dated.as_of_phrase
+    return replace(
+        claim,
+        as_of=as_of,
+        as_of_kind=kind,
+        as_of_phrase=phrase,
+        as_of_rule=rule,
+        as_of_note=note.format(phrase=phrase),
+    )
+
+
+CONTINUATION_NOTE = "continues the sentence before, dated by “{phrase}”"
+
+
 def _continue_from_date(
     dates: list[DateExpression], source: analysis.Asserter | None, claim: Claim
 ) -> Claim:
@@ -363,15 +385,7 @@ def _continue_from_date(
     ]
     if len(usable) != 1 or claim.as_of_rule not in ("document-date", "present"):
         return claim
-    dated = usable[0]
-    return replace(
-        claim,
-        as_of=dated.as_of,
-        as_of_kind=dated.kind,
-        as_of_phrase=dated.text.strip(),
-        as_of_rule="continuation",
-        as_of_note=f"continues the sentence before, dated by “{dated.text.strip()}”",
-    )
+    return _redated(claim, usable[0], "continuation", CONTINUATION_NOTE)
 
 
 def _continue_from(previous: list[Claim], claim: Claim) -> Claim:
@@ -382,14 +396,7 @@ def _continue_from(previous: list[Claim], claim: Claim) -> Claim:
         return claim
     source = dated[-1]
     if claim.as_of_rule in ("document-date", "present"):
-        claim = replace(
-            claim,
-            as_of=source.as_of,
-            as_of_kind=source.as_of_kind,
-            as_of_phrase=source.as_of_phrase,
-            as_of_rule="continuation",
-            as_of_note=f"continues the sentence before, dated by “{source.as_of_phrase}”",
-        )
+        claim = _redated(claim, source, "continuation", CONTINUATION_NOTE)
     if claim.asserted_by is None and source.asserted_by is not None:
         claim = replace(
             claim, asserted_by=source.asserted_by, asserter_entity_id=source.asserter_entity_id
@@ -397,7 +404,6 @@ def _continue_from(previous: list[Claim], claim: Claim) -> Claim:
     return claim
 
 
-AS_OF_FRAME = re.compile(r"(?:as\s+of|as\s+at)\b", re.IGNORECASE)
 PRESENT_TENSE_TAGS = frozenset({"VBP", "VBZ"})
 AS_OF_OPENING = re.compile(r"^[\W_]*")
 """Bullets, quotes and spaces before the first word of a sentence."""
@@ -406,34 +412,32 @@ AS_OF_OPENING = re.compile(r"^[\W_]*")
 def _as_of_from_frame(framing: DateExpression | None, claim: Claim) -> Claim:
     if framing is None or claim.as_of_rule != "document-date":
         return claim
-    return replace(
-        claim,
-        as_of=framing.as_of,
-        as_of_kind=framing.kind,
-        as_of_phrase=framing.text.strip(),
-        as_of_rule="as-of-before",
-        as_of_note=f"the sentence before states the figures “{framing.text.strip()}”",
+    return _redated(
+        claim, framing, "as-of-before", "the sentence before states the figures “{phrase}”"
     )
 
 
-def _drop_restated_totals(claims: list[Claim], totals: set[str]) -> list[Claim]:
+def _drop_restated_totals(
+    claims: list[Claim], totals: set[str], units: frozenset[str]
+) -> list[Claim]:
     """ "ten nationals and firms" where the text also counts "seven nationals" and "three
-    firms": a total of counts given apart is not a figure of its own."""
+    firms": a total of counts given apart is not a figure of its own. The counts are indexed
+    by value, so each total looks up the partner of every count instead of trying every pair."""
     if not totals:
         return claims
-    counts = [c for c in claims if c.id not in totals and c.unit in COUNT_UNITS]
+    units_by_value: dict[float, set[str]] = {}
+    for count in claims:
+        if count.id not in totals and count.unit in units:
+            units_by_value.setdefault(count.value, set()).add(count.unit)
 
     def restated(total: Claim) -> bool:
-        return any(
-            a.value + b.value == total.value and a.unit != b.unit
-            for i, a in enumerate(counts)
-            for b in counts[i + 1 :]
-        )
+        for value, found in units_by_value.items():
+            partners = units_by_value.get(total.value - value, set())
+            if any(a != b for a in found for b in partners):
+                return True
+        return False
 
     return [c for c in claims if c.id not in totals or not restated(c)]
-
-
-COUNT_UNITS = frozenset({"persons", "companies", "entities"})
 
 
 def _widen(claim: Claim, upper: Quantity) -> Claim:
@@ -536,11 +540,8 @@ def publication_date_of(row: DocumentRow) -> DocumentDate | None:
 def _inferred_date_note(published: DocumentDate, evidence: str | None) -> str:
     """How ingest inferred the date, when the rule matters to an analyst reading an as-of date:
     a date moved to an imminent deadline (ingest's rule ``imminent-deadline``) says so."""
-    try:
-        found = json.loads(evidence or "{}")
-    except ValueError:
-        return ""
-    if not isinstance(found, dict) or found.get("method") != IMMINENT_DEADLINE_RULE:
+    found = read_date_evidence(evidence)
+    if found.get("method") != IMMINENT_DEADLINE_RULE:
         return ""
     phrase = str(found.get("phrase") or "").strip()
     return (

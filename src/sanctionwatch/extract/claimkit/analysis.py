@@ -252,9 +252,6 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
     return None
 
 
-COPULA_SUBJECTS = frozenset({"number", "total", "tally", "count"})
-
-
 def _number_of_subject(noun: Token, vocabulary: Vocabulary) -> Token | None:
     """ "The number of repatriated workers ... is about 20,000 people": a generic noun after the
     copula restates the subject's "number of X"; X is what is counted."""
@@ -264,7 +261,7 @@ def _number_of_subject(noun: Token, vocabulary: Vocabulary) -> Token | None:
     if copula.lemma_.lower() != "be":
         return None
     for child in copula.children:
-        if child.dep_ == "nsubj" and child.lemma_.lower() in COPULA_SUBJECTS:
+        if child.dep_ == "nsubj" and child.lemma_.lower() in vocabulary.copula_subjects:
             of_noun = _of_object(child)
             if of_noun is not None and _counted_unit(of_noun, vocabulary):
                 return of_noun

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary
-from sanctionwatch.textdates import SPAN_COUNT, WITHIN_SPAN_SOURCE, span_count
+from sanctionwatch.textdates import DEADLINE_WORD, SPAN_COUNT, WITHIN_SPAN_SOURCE, span_count
 
 MONTH_NUMBERS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -104,7 +104,6 @@ MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July
 LOOKING_AHEAD_LEADS = frozenset({"by", "until", "till", "before"})
 # A year-less date set beside a deadline it restates: "within 24 months, or by December 23".
 APPOSITION_GAP = re.compile(r"[\s,;(–—-]*(?:or|i\.e\.|that\s+is|namely)?[\s,(]*$", re.IGNORECASE)
-DEADLINE_WORD = re.compile(r"\bdeadlines?\b", re.IGNORECASE)
 EVENT_AFTER = re.compile(
     r"\s+(?:of|after|from|following)\s+(?:its|the|their|that|this|his|her)\b", re.IGNORECASE
 )

@@ -89,6 +89,12 @@ class Vocabulary:
     mixed_total_unit: str | None = None
     """Unit of one number over nouns of different units ("four entities and individuals")."""
     asserter_generic_head: frozenset[str] = frozenset()
+    copula_subjects: frozenset[str] = frozenset()
+    """Subjects whose copula restates a count ("the *number* of X ... is N people")."""
+    as_of_frames: re.Pattern[str] | None = None
+    """Phrases opening a sentence whose date frames the undated figures of the next one."""
+    restated_total_units: frozenset[str] = frozenset()
+    """Units of the counts a mixed total may merely add up ("seven nationals and three firms")."""
 
     def place_key(self, name: str) -> str | None:
         """Normalised key of a place name, or None if the vocabulary does not know it."""
@@ -191,6 +197,23 @@ def _senders(raw: Any, path: Path, places: dict[str, tuple[str, ...]]) -> dict[s
     return {str(key): value for key, value in raw.items()}
 
 
+def _units(raw: Any, path: Path, field_name: str, units: tuple[str, ...]) -> frozenset[str]:
+    """A list of units, each a key of ``counted``."""
+    listed = _strings(raw, f"{path}: {field_name}")
+    unknown = [unit for unit in listed if unit not in units]
+    if unknown:
+        raise VocabularyError(f"{path}: {field_name}: {unknown} are not units of `counted`")
+    return frozenset(listed)
+
+
+def _required_strings(raw: Any, path: Path, field_name: str) -> tuple[str, ...]:
+    """A list the code cannot work without (it replaced a list once written in code)."""
+    listed = _strings(raw, f"{path}: {field_name}")
+    if not listed:
+        raise VocabularyError(f"{path}: {field_name}: expected a non-empty list of strings")
+    return listed
+
+
 def _unit_or_none(raw: Any, path: Path, units: tuple[str, ...]) -> str | None:
     if raw is None:
         return None
@@ -255,6 +278,20 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         sender_verbs=frozenset(_strings(data.get("sender_verbs"), f"{path}: sender_verbs")),
         mixed_total_unit=_unit_or_none(data.get("mixed_total_unit"), path, tuple(groups)),
         asserter_generic_head=frozenset(_strings(data.get("asserter_generic_head"), "head")),
+        copula_subjects=frozenset(
+            _required_strings(data.get("copula_subjects"), path, "copula_subjects")
+        ),
+        as_of_frames=_phrases(
+            list(_required_strings(data.get("as_of_frames"), path, "as_of_frames")),
+            f"{path}: as_of_frames",
+            r"(?:{})\b",
+        ),
+        restated_total_units=_units(
+            list(_required_strings(data.get("restated_total_units"), path, "restated_total_units")),
+            path,
+            "restated_total_units",
+            tuple(groups),
+        ),
     )
 
 
