@@ -22,7 +22,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from sanctionwatch.extract.claim_tables import ClaimRow
-from sanctionwatch.extract.claimkit import analysis
+from sanctionwatch.extract.claimkit import analysis, figures
 from sanctionwatch.extract.claimkit.dates import (
     DateExpression,
     DocumentDate,
@@ -101,8 +101,10 @@ class _Reader:
         mentions: list[Mention],
         vocabulary: Vocabulary,
         published: DocumentDate | None,
+        model: figures.FigureModel | None = None,
     ) -> None:
         self.doc = doc
+        self.model = model if vocabulary.learned_measure is not None else None
         self.context = context
         self.published = published
         self.vocabulary = vocabulary
@@ -171,7 +173,9 @@ class _Reader:
                     error,
                 )
         units = self.vocabulary.restated_total_units
-        return _drop_restated_totals(_deduplicate(claims), self.totals, units)
+        rule = self.vocabulary.learned_measure
+        unique = _deduplicate(claims, rule.key if rule is not None else None)
+        return _drop_restated_totals(unique, self.totals, units)
 
     def _as_of_frame(self, previous: Any, anchor: str | None) -> DateExpression | None:
         """ "As of March 1, 2019, ... . Inspectors found 140 workers ...": the one "as of"
@@ -263,7 +267,7 @@ class _Reader:
                 continue
             found = analysis.match_measure(
                 quantity, root, noun, self.places, self.actors, self.vocabulary
-            )
+            ) or self._learned(quantity, root, noun)
             if found is not None:
                 measured.append((quantity, root, noun, found))
         figures = [quantity for quantity, *_ in measured] + [q for _, q in widening]
@@ -280,6 +284,24 @@ class _Reader:
             if claims[index].value_low is None:
                 claims[index] = _widen(claims[index], upper)
         return claims
+
+    def _learned(
+        self, quantity: Quantity, root: Any, noun: analysis.CountedNoun | None
+    ) -> analysis.Measured | None:
+        """A figure no measure rule names, kept when the learned filter says it is a claim."""
+        rule = self.vocabulary.learned_measure
+        if self.model is None or rule is None:
+            return None
+        token = figures.noun_of_figure(root, noun)
+        unit = figures.figure_unit(quantity, token, self.vocabulary)
+        if unit is None or figures.ruled_out(quantity, root, token, self.vocabulary):
+            return None
+        features = figures.figure_features(quantity, root, noun, self.vocabulary)
+        probability = self.model.probability(features)
+        if probability < self.model.threshold:
+            return None
+        label = rule.label.replace("{unit}", unit)
+        return analysis.Measured(rule, rule.key, label, unit, None, None, None, False, probability)
 
     def _widens(self, quantity: Quantity) -> bool:
         cue = self.text[quantity.start : quantity.number_start].strip().lower()
@@ -470,10 +492,16 @@ def _confidence(
         score -= 0.15
     if as_of_kind == "relative-inferred":
         score -= 0.1
+    if measured.learned is not None:
+        score = min(score, measured.learned, LEARNED_CONFIDENCE)
     return round(min(max(score, 0.1), 0.99), 2)
 
 
-def _deduplicate(claims: list[Claim]) -> list[Claim]:
+LEARNED_CONFIDENCE = 0.6
+"""Ceiling on the confidence of a figure only the learned filter kept."""
+
+
+def _deduplicate(claims: list[Claim], learned_key: str | None = None) -> list[Claim]:
     """A figure repeated in one document (lead and body) is one claim, kept at first mention."""
     seen: set[tuple[Any, ...]] = set()
     unique = []
@@ -482,6 +510,11 @@ def _deduplicate(claims: list[Claim]) -> list[Claim]:
         if key not in seen:
             seen.add(key)
             unique.append(claim)
+    if learned_key is not None:
+        # A figure the learned filter kept that restates one a rule named ("14 men" ... "the
+        # 14 North Korean nationals") is the same figure, kept as the rule named it.
+        named = {(c.value, c.unit) for c in unique if c.measure != learned_key}
+        unique = [c for c in unique if c.measure != learned_key or (c.value, c.unit) not in named]
     placed = {
         (c.measure.split(":")[0], c.value, c.unit)
         for c in unique
@@ -507,16 +540,21 @@ def find_claims(
     mentions: list[Mention],
     vocabulary: Vocabulary | None = None,
     published: DocumentDate | None = None,
+    *,
+    learned: bool = True,
 ) -> list[Claim]:
     """The claims of a parsed document, without touching the database.
 
-    ``published`` (precision and whether it was inferred) defaults to ``context.published``.
+    ``published`` (precision and whether it was inferred) defaults to ``context.published``;
+    ``learned=False`` keeps only the figures the measure rules name (the learned filter's
+    leave-one-set-out experiment compares the two).
     """
     if not len(doc) or not context.clean_text.strip():
         return []
     if published is None and context.published is not None:
         published = DocumentDate(context.published.isoformat())
-    reader = _Reader(doc, context, mentions, vocabulary or default_vocabulary(), published)
+    model = figures.default_model() if learned else None
+    reader = _Reader(doc, context, mentions, vocabulary or default_vocabulary(), published, model)
     return reader.read()
 
 

@@ -100,6 +100,8 @@ class Measured:
     place_via: str | None
     subject: Named | None
     inherited_nationality: bool = False
+    learned: float | None = None
+    """Probability of the learned filter, for a figure no rule named (caps its confidence)."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,11 @@ def _counted_unit(token: Token, vocabulary: Vocabulary) -> str | None:
         if form in vocabulary.counted:
             return vocabulary.counted[form]
     return None
+
+
+def counted_unit(token: Token, vocabulary: Vocabulary) -> str | None:
+    """The unit of count a noun gives ("workers" -> persons), None when the vocabulary lacks it."""
+    return _counted_unit(token, vocabulary)
 
 
 def _antecedent(root: Token, vocabulary: Vocabulary) -> Token | None:

@@ -95,6 +95,11 @@ class Vocabulary:
     """Phrases opening a sentence whose date frames the undated figures of the next one."""
     restated_total_units: frozenset[str] = frozenset()
     """Units of the counts a mixed total may merely add up ("seven nationals and three firms")."""
+    learned_measure: MeasureRule | None = None
+    """Measure of figures no rule names that the learned filter keeps (None: no learned filter)."""
+    learned_never_nouns: frozenset[str] = frozenset()
+    learned_never_verbs: frozenset[str] = frozenset()
+    """Nouns and verbs whose figures the learned filter never keeps (ages, durations, deaths)."""
 
     def place_key(self, name: str) -> str | None:
         """Normalised key of a place name, or None if the vocabulary does not know it."""
@@ -214,6 +219,20 @@ def _required_strings(raw: Any, path: Path, field_name: str) -> tuple[str, ...]:
     return listed
 
 
+def _learned_measure(raw: Any, path: Path) -> MeasureRule | None:
+    """``learned_measure``: the key and label of figures kept by the learned filter."""
+    if raw is None:
+        return None
+    where = f"{path}: learned_measure"
+    if not isinstance(raw, dict) or not all(
+        isinstance(raw.get(name), str) and raw.get(name) for name in ("key", "label")
+    ):
+        raise VocabularyError(f"{where}: needs a `key` and a `label` (strings)")
+    if set(raw) - {"key", "label"}:
+        raise VocabularyError(f"{where}: unknown fields {sorted(set(raw) - {'key', 'label'})}")
+    return MeasureRule(key=str(raw["key"]), label=str(raw["label"]), units=())
+
+
 def _unit_or_none(raw: Any, path: Path, units: tuple[str, ...]) -> str | None:
     if raw is None:
         return None
@@ -285,6 +304,13 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
             list(_required_strings(data.get("as_of_frames"), path, "as_of_frames")),
             f"{path}: as_of_frames",
             r"(?:{})\b",
+        ),
+        learned_measure=_learned_measure(data.get("learned_measure"), path),
+        learned_never_nouns=frozenset(
+            _strings(data.get("learned_never_nouns"), f"{path}: learned_never_nouns")
+        ),
+        learned_never_verbs=frozenset(
+            _strings(data.get("learned_never_verbs"), f"{path}: learned_never_verbs")
         ),
         restated_total_units=_units(
             list(_required_strings(data.get("restated_total_units"), path, "restated_total_units")),
