@@ -40,7 +40,7 @@ from quality_claims import GoldDocument, load_gold
 from sanctionwatch.extract.claimkit import analysis, figures
 from sanctionwatch.extract.claimkit.dates import DocumentDate
 from sanctionwatch.extract.claimkit.numbers import find_quantities
-from sanctionwatch.extract.claimkit.places import Taken
+from sanctionwatch.extract.claimkit.places import Taken, collect_actors
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary, default_vocabulary
 from sanctionwatch.extract.claims import find_claims
 from sanctionwatch.extract.entities import find_mentions
@@ -88,6 +88,7 @@ def document_candidates(
     for mention in mentions:
         if mention.schema in analysis.LABEL_SCHEMAS:
             labels.take(mention.start, mention.end)
+    actors = collect_actors(doc, mentions)
     found = []
     for quantity in find_quantities(text, vocabulary):
         root = analysis.number_root(doc, quantity)
@@ -101,7 +102,12 @@ def document_candidates(
         stored = [c for c in ruled if c.start < quantity.end and quantity.start < c.end]
         if stored:
             unit = stored[0].unit
-        elif unit is None or figures.ruled_out(quantity, root, token, vocabulary):
+        elif (
+            unit is None
+            or figures.ruled_out(quantity, root, token, vocabulary)
+            or analysis.is_population(noun, vocabulary)
+            or analysis.restates_enumeration(quantity, noun, text, actors)
+        ):
             continue  # the extractor never stores it: not a candidate of the filter
         found.append(
             Candidate(set_name, gold.stem, quantity.value, unit, features, is_gold, bool(stored))
@@ -188,12 +194,13 @@ def leave_one_set_out(
         vectorizer, model = _fit([c for c in candidates if c.set_name != held])
         tests = [c for c in candidates if c.set_name == held]
         probabilities = model.predict_proba(vectorizer.transform([c.features for c in tests]))
-        stored = {(c.stem, c.value) for c in tests if c.ruled}
-        accepted = {
-            index
-            for index, (c, p) in enumerate(zip(tests, probabilities[:, 1], strict=True))
-            if p >= threshold and not c.ruled and (c.stem, c.value) not in stored
-        }
+        # as the extractor: a figure restating one already kept (same value and unit) is one
+        kept = {(c.stem, c.value, c.unit) for c in tests if c.ruled}
+        accepted = set()
+        for index, (c, p) in enumerate(zip(tests, probabilities[:, 1], strict=True)):
+            if p >= threshold and not c.ruled and (c.stem, c.value, c.unit) not in kept:
+                kept.add((c.stem, c.value, c.unit))
+                accepted.add(index)
         held_golds = {k: v for k, v in golds.items() if k.startswith(f"{held}/")}
         rules = _score_rules(tests, held_golds, set())
         both = _score_rules(tests, held_golds, accepted)

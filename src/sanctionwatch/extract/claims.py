@@ -262,6 +262,10 @@ class _Reader:
             if quantity.vague or analysis.is_label_or_date(self.doc, quantity, self.labels):
                 continue
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
+            if analysis.is_population(noun, self.vocabulary) or analysis.restates_enumeration(
+                quantity, noun, self.text, self.actors
+            ):
+                continue
             if noun is None and measured and self._widens(quantity):
                 widening.append((len(measured) - 1, quantity))
                 continue

@@ -38,6 +38,11 @@ _LEAD = (
     r"(?P<lead>\b(?:as\s+of|as\s+at|by|in|on|at|since|until|till|from|through|during|before"
     r"|after|of)\s+)?"
 )
+# The start of a span of dates ("between April 2017 and March 2023"): a month, not captured.
+_MONTH_START = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+)
 # "December 22 this year", "in June last year": a year-less date tied to a relative year.
 _OF_YEAR = r"(?P<ofyear>,?\s+(?:of\s+)?(?P<which>this|last|next)\s+year\b)?"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -45,7 +50,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, body in (
         (
             "span",
-            r"\b(?:between|from)\s+(?:1[89]|20)\d{2}\s+(?:and|to|until)\s+"
+            rf"\b(?:between|from)\s+(?:{_MONTH_START}\s+)?(?:1[89]|20)\d{{2}}\s+"
+            rf"(?:and|to|until|till|through)\s+(?:{_MONTH},?\s+)?"
             r"(?P<year>(?:1[89]|20)\d{2})(?!\d)",
         ),
         ("mdy", rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}"),
@@ -349,6 +355,9 @@ def _resolve(
     if name == "my":
         iso = _edge(match, f"{groups['year']}-{_month(groups['month']):02d}")
         return _Resolved(iso, "stated", "stated")
+    if name == "span" and groups.get("month"):
+        # "between April 2017 and March 2023": the figure is as of the span's end
+        return _Resolved(f"{groups['year']}-{_month(groups['month']):02d}", "stated", "stated")
     if name in ("year", "span"):
         return _Resolved(_edge(match, groups["year"]), "stated", "stated")  # a span: its end
     if name in ("md", "month", "monthyear"):

@@ -132,8 +132,9 @@ def figure_unit(quantity: Quantity, token: Any | None, vocabulary: Vocabulary) -
     compounds = [
         c.lower_ for c in token.children if c.dep_ == "compound" and c.i < token.i and c.is_alpha
     ]
-    head = token.lemma_.lower()
-    return " ".join([*compounds, head if head.endswith("s") else f"{head}s"])
+    plural = token.tag_ in ("NNS", "NNPS") or token.lower_ != token.lemma_.lower()
+    head = token.lower_ if plural else f"{token.lemma_.lower()}s"
+    return " ".join([*compounds, head])
 
 
 def figure_features(
@@ -179,7 +180,12 @@ def figure_features(
 
 
 def ruled_out(quantity: Quantity, root: Any, token: Any | None, vocabulary: Vocabulary) -> bool:
-    """Hard limits before the model: years, and nouns or verbs the vocabulary rules out."""
+    """Hard limits before the model: a passage that does not name the subject
+    (``learned_subject``, in the figure's sentence or the one before), years, and nouns or
+    verbs the vocabulary rules out."""
+    subject = vocabulary.learned_subject
+    if subject is not None and not subject.search(analysis.window_text(root, 1)):
+        return True
     if quantity.kind == "count" and 1900 <= quantity.value <= 2100 and quantity.value.is_integer():
         return True
     if token is not None and token.lemma_.lower() in vocabulary.learned_never_nouns:

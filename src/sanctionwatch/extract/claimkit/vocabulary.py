@@ -95,8 +95,15 @@ class Vocabulary:
     """Phrases opening a sentence whose date frames the undated figures of the next one."""
     restated_total_units: frozenset[str] = frozenset()
     """Units of the counts a mixed total may merely add up ("seven nationals and three firms")."""
+    population_holders: frozenset[str] = frozenset()
+    """Nouns whose "of N people" is a population ("a country of 3 million people")."""
+    action_nouns: dict[str, str] = field(default_factory=dict)
+    """Noun of action -> its verb: "the seizure of 29 accounts" counts what was seized."""
     learned_measure: MeasureRule | None = None
     """Measure of figures no rule names that the learned filter keeps (None: no learned filter)."""
+    learned_subject: re.Pattern[str] | None = None
+    """Words naming the subject, one of which the figure's sentence or the one before must hold
+    for the learned filter to keep it ("North Korea", "DPRK")."""
     learned_never_nouns: frozenset[str] = frozenset()
     learned_never_verbs: frozenset[str] = frozenset()
     """Nouns and verbs whose figures the learned filter never keeps (ages, durations, deaths)."""
@@ -219,6 +226,17 @@ def _required_strings(raw: Any, path: Path, field_name: str) -> tuple[str, ...]:
     return listed
 
 
+def _action_nouns(raw: Any, path: Path) -> dict[str, str]:
+    """``action_nouns``: noun of action (lemma) -> verb lemma."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k and v for k, v in raw.items()
+    ):
+        raise VocabularyError(f"{path}: action_nouns: expected a mapping of nouns to verbs")
+    return {k.lower(): v.lower() for k, v in raw.items()}
+
+
 def _learned_measure(raw: Any, path: Path) -> MeasureRule | None:
     """``learned_measure``: the key and label of figures kept by the learned filter."""
     if raw is None:
@@ -305,7 +323,12 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
             f"{path}: as_of_frames",
             r"(?:{})\b",
         ),
+        action_nouns=_action_nouns(data.get("action_nouns"), path),
+        population_holders=frozenset(
+            _strings(data.get("population_holders"), f"{path}: population_holders")
+        ),
         learned_measure=_learned_measure(data.get("learned_measure"), path),
+        learned_subject=_phrases(data.get("learned_subject"), f"{path}: learned_subject"),
         learned_never_nouns=frozenset(
             _strings(data.get("learned_never_nouns"), f"{path}: learned_never_nouns")
         ),
