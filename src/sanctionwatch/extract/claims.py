@@ -206,10 +206,18 @@ class _Reader:
             self.vocabulary,
             anchor,
             published_inferred=inferred,
+            published_precision=self._precision(),
             reference_note=self.published.describe() if self.published else None,
             deadline=deadline if deadline is not None else self._deadline_iso(),
         )
         return [shift_date(d, sentence.start_char) for d in found]
+
+    def _precision(self) -> int:
+        """How much of the publication date is known: an inferred day is no known day."""
+        if self.published is None:
+            return 10
+        known = len(self.published.iso)
+        return min(known, 7) if self.published.inferred else known
 
     def _deadline_iso(self) -> str | None:
         return self.deadline.as_of if self.deadline is not None else None

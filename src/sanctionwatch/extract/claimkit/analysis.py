@@ -33,8 +33,8 @@ PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 PARTITIVE_HEADS = frozenset({"percent", "%", *DENOMINATORS})
 VERB_PARTICLES = frozenset({"home", "back", "out", "off"})
 PERIOD_RE = re.compile(
-    r"\b(?:(?:a|per|each|every)\s+(?P<unit>year|month|week|annum|day)|(?P<adverb>annually|yearly"
-    r"|monthly|weekly|daily))\b",
+    r"\b(?:(?:a|an|per|each|every)\s+(?P<unit>year|month|week|annum|day|hour)|(?P<adverb>annually"
+    r"|yearly|monthly|weekly|daily|hourly))\b",
     re.IGNORECASE,
 )
 # "put the annual flow at roughly 20,000": a rate named before the figure.
@@ -898,7 +898,7 @@ def find_period(sentence_text: str, start: int, limit: int | None = None) -> str
         return None
     unit = (match.group("unit") or match.group("adverb") or "").lower()
     return {"annually": "year", "yearly": "year", "annum": "year", "monthly": "month",
-            "weekly": "week", "daily": "day"}.get(unit, unit)  # fmt: skip
+            "weekly": "week", "daily": "day", "hourly": "hour"}.get(unit, unit)  # fmt: skip
 
 
 def _clean_name(tokens: Sequence[Token], vocabulary: Vocabulary) -> tuple[str, int, int] | None:

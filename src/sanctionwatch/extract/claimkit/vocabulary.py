@@ -95,6 +95,8 @@ class Vocabulary:
     """Phrases opening a sentence whose date frames the undated figures of the next one."""
     restated_total_units: frozenset[str] = frozenset()
     """Units of the counts a mixed total may merely add up ("seven nationals and three firms")."""
+    report_date_cues: re.Pattern[str] | None = None
+    """Verbs right before "on <weekday>" that date the source, not the figure ("released on")."""
     population_holders: frozenset[str] = frozenset()
     """Nouns whose "of N people" is a population ("a country of 3 million people")."""
     action_nouns: dict[str, str] = field(default_factory=dict)
@@ -324,6 +326,9 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
             r"(?:{})\b",
         ),
         action_nouns=_action_nouns(data.get("action_nouns"), path),
+        report_date_cues=_phrases(
+            data.get("report_date_cues"), f"{path}: report_date_cues", r"\b(?:{})\s*$"
+        ),
         population_holders=frozenset(
             _strings(data.get("population_holders"), f"{path}: population_holders")
         ),
