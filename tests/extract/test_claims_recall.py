@@ -333,3 +333,20 @@ def test_a_weekday_after_a_verb_of_publishing_dates_the_source_not_the_figure() 
     acted = find_dates("The ministry on Thursday banned", date(2024, 12, 26), vocabulary)
     assert said == [] and released == []
     assert [(d.as_of, d.rule) for d in acted] == [("2024-12-26", "weekday")]
+
+
+def test_a_figure_restated_without_its_date_is_the_dated_claim(nlp: Language) -> None:
+    text = (
+        'A federal court indicted 11 North Korean men on March 3 for wire fraud. "The '
+        'indictment of 11 North Korean nationals is a warning," a prosecutor said.'
+    )
+    claims = _read_at(nlp, text, "2023-03-09")
+    assert [(c.value, c.as_of) for c in claims] == [(11, "2023-03-03")]
+    # a figure restated with a date of its own is another estimate, kept
+    again = _read_at(
+        nlp,
+        "About 400 North Korean workers were in Laos in 2017. About 400 North Korean workers "
+        "were in Laos in 2019.",
+        "2019-06-14",
+    )
+    assert [(c.value, c.as_of) for c in again] == [(400, "2017"), (400, "2019")]

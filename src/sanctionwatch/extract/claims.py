@@ -516,12 +516,19 @@ LEARNED_CONFIDENCE = 0.6
 def _deduplicate(claims: list[Claim], learned_key: str | None = None) -> list[Claim]:
     """A figure repeated in one document (lead and body) is one claim, kept at first mention."""
     seen: set[tuple[Any, ...]] = set()
+    dated: set[tuple[Any, ...]] = set()
     unique = []
     for claim in claims:
         key = (claim.measure, claim.value, claim.unit, claim.qualifier, claim.as_of)
-        if key not in seen:
-            seen.add(key)
-            unique.append(claim)
+        figure = (claim.measure, claim.value, claim.unit)
+        # "indicted 14 men on Dec. 11" ... "this indictment of 14 nationals": the same figure
+        # restated later with no date of its own is the dated one, not a second claim
+        if key in seen or (claim.as_of_rule in UNDATED_RULES and figure in dated):
+            continue
+        seen.add(key)
+        unique.append(claim)
+        if claim.as_of_rule not in UNDATED_RULES:
+            dated.add(figure)
     if learned_key is not None:
         # A figure the learned filter kept that restates one a rule named ("14 men" ... "the
         # 14 North Korean nationals") is the same figure, kept as the rule named it.
@@ -544,6 +551,8 @@ def _deduplicate(claims: list[Claim], learned_key: str | None = None) -> list[Cl
 
 
 UNSPECIFIED = ":unspecified"
+UNDATED_RULES = frozenset({"document-date", "present"})
+"""Rules of a figure the text gives no date of its own."""
 
 
 def find_claims(
