@@ -350,3 +350,12 @@ def test_a_figure_restated_without_its_date_is_the_dated_claim(nlp: Language) ->
         "2019-06-14",
     )
     assert [(c.value, c.as_of) for c in again] == [(400, "2017"), (400, "2019")]
+
+
+def test_the_figure_model_version_is_stored_with_each_claim(nlp: Language) -> None:
+    text = "About 400 North Korean workers were in Laos in 2017."
+    with_filter = read(nlp, text)
+    model = figures.default_model()
+    assert [c.extractor_version.endswith(f"+m{model.version}") for c in with_filter] == [True]
+    without = _read_at(nlp, text, "2019-06-14", learned=False)
+    assert [("+m" in c.extractor_version) for c in without] == [False]

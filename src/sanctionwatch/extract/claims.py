@@ -59,14 +59,16 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
 
-def extractor_version(vocabulary: Vocabulary) -> str:
-    """Code version plus vocabulary version: editing the vocabulary re-runs extraction."""
-    return f"{EXTRACTOR_VERSION}+v{vocabulary.version}"
+def extractor_version(vocabulary: Vocabulary, model: figures.FigureModel | None = None) -> str:
+    """Code, vocabulary and (when the learned filter runs) figure-model versions: what a
+    stored claim was read with ("0.4.0+v8+m1")."""
+    suffix = f"+m{model.version}" if model is not None else ""
+    return f"{EXTRACTOR_VERSION}+v{vocabulary.version}{suffix}"
 
 
 def claim_id(document_id: str, start: int, end: int, measure: str) -> str:
@@ -112,7 +114,7 @@ class _Reader:
         self.places = collect_places(doc, mentions, vocabulary, self.text)
         self.actors = collect_actors(doc, mentions)
         self.labels = _labels(mentions, len(self.text))
-        self.version = extractor_version(vocabulary)
+        self.version = extractor_version(vocabulary, self.model)
         self.deadline: DateExpression | None = None
         self.totals: set[str] = set()
         """Ids of claims counting one number over nouns of different units."""
