@@ -359,3 +359,30 @@ def test_the_figure_model_version_is_stored_with_each_claim(nlp: Language) -> No
     assert [c.extractor_version.endswith(f"+m{model.version}") for c in with_filter] == [True]
     without = _read_at(nlp, text, "2019-06-14", learned=False)
     assert [("+m" in c.extractor_version) for c in without] == [False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two officials said 3,000 North Korean workers were in Kuwait.",
+        "According to three diplomats, 3,000 North Korean workers remain in Kuwait.",
+        "The figure is lower than the estimate offered by four officials: 3,000 North Korean "
+        "workers in Kuwait.",
+    ],
+)
+def test_a_count_of_the_sources_is_who_speaks_not_a_figure(nlp: Language, text: str) -> None:
+    assert _rows(read(nlp, text)) == [("dprk_workers_in", 3000, "persons")]
+
+
+def test_a_death_toll_is_not_a_figure_of_the_scheme(nlp: Language) -> None:
+    text = (
+        "About 46 North Korean workers were employed at the mine in Ruritania when a fire broke "
+        "out, killing five people, including a North Korean."
+    )
+    assert _rows(read(nlp, text)) == [("dprk_workers_in", 46, "persons")]
+    assert read(nlp, "The collapse killed 12 North Korean workers at the site.") == []
+
+
+def test_a_large_count_before_said_is_a_figure_not_its_sources(nlp: Language) -> None:
+    text = "Ruritania hosts 6,100 North Korean labourers, the labour ministry said."
+    assert _rows(read(nlp, text)) == [("dprk_workers_in", 6100, "persons")]

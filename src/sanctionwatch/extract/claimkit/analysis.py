@@ -189,6 +189,40 @@ def is_population(noun: CountedNoun | None, vocabulary: Vocabulary) -> bool:
     )
 
 
+def is_source_or_casualty(
+    quantity: Quantity, root: Token, noun: CountedNoun | None, vocabulary: Vocabulary
+) -> bool:
+    """ "two officials said", "according to three diplomats", "an estimate offered by two
+    officials": a count of the sources is who speaks, not a figure; "killing three people": a
+    death toll (``casualty_verbs``) is no figure of the scheme."""
+    token = noun.token if noun is not None and noun.via in ("direct", "next") else root
+    verb = governing_verb(token)
+    if verb is not None and verb.lemma_.lower() in vocabulary.casualty_verbs:
+        return True
+    if noun is None or noun.via not in ("direct", "next"):
+        return False
+    if (
+        _counted_unit(token, vocabulary) != "persons"
+        or quantity.value > vocabulary.source_count_max
+    ):
+        return False  # a few people speak; "6,000 workers, the ministry said" is a figure
+    head = token.head
+    if token.dep_ == "nsubj" and head.lemma_.lower() in vocabulary.speech_verbs:
+        # the only subject of the verb: a parse that hangs a headline run-in or a figure on a
+        # later "..., a study says" has the true speaker beside it
+        return [c.i for c in head.children if c.dep_ == "nsubj"] == [token.i]
+    if token.dep_ != "pobj":
+        return False
+    if head.lower_ == "to" and head.head.lower_ == "according":
+        return True
+    if head.lower_ != "by":
+        return False
+    doer = head.head  # "estimate offered by", "was reported by"
+    return doer.lemma_.lower() in vocabulary.speech_verbs or (
+        doer.dep_ == "acl" and doer.head.lemma_.lower() in vocabulary.asserter_generic_tail
+    )
+
+
 ENUMERATION_OPENING = re.compile(r"\s*(?:,|:|—|–|--?|\()\s*")
 ENUMERATION_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)")
 

@@ -97,6 +97,13 @@ class Vocabulary:
     """Units of the counts a mixed total may merely add up ("seven nationals and three firms")."""
     report_date_cues: re.Pattern[str] | None = None
     """Verbs right before "on <weekday>" that date the source, not the figure ("released on")."""
+    speech_verbs: frozenset[str] = frozenset()
+    """Verbs of speaking: a count of people doing them is a count of sources ("two officials
+    said"), not a figure."""
+    source_count_max: int = 20
+    """The most people a count of sources holds ("two officials said"); more is a figure."""
+    casualty_verbs: frozenset[str] = frozenset()
+    """Verbs whose counts are death tolls, never figures of the scheme ("killing three")."""
     population_holders: frozenset[str] = frozenset()
     """Nouns whose "of N people" is a population ("a country of 3 million people")."""
     action_nouns: dict[str, str] = field(default_factory=dict)
@@ -228,6 +235,12 @@ def _required_strings(raw: Any, path: Path, field_name: str) -> tuple[str, ...]:
     return listed
 
 
+def _count(raw: Any, path: Path, field_name: str) -> int:
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+        raise VocabularyError(f"{path}: {field_name}: expected a whole number")
+    return raw
+
+
 def _action_nouns(raw: Any, path: Path) -> dict[str, str]:
     """``action_nouns``: noun of action (lemma) -> verb lemma."""
     if raw is None:
@@ -329,6 +342,9 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         report_date_cues=_phrases(
             data.get("report_date_cues"), f"{path}: report_date_cues", r"\b(?:{})\s*$"
         ),
+        speech_verbs=frozenset(_strings(data.get("speech_verbs"), f"{path}: speech_verbs")),
+        source_count_max=_count(data.get("source_count_max", 20), path, "source_count_max"),
+        casualty_verbs=frozenset(_strings(data.get("casualty_verbs"), f"{path}: casualty_verbs")),
         population_holders=frozenset(
             _strings(data.get("population_holders"), f"{path}: population_holders")
         ),
