@@ -8,7 +8,14 @@ The wording lives here, in one module both may import, so the two readings canno
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
+
+IMMINENT_DEADLINE_RULE = "imminent-deadline"
+"""Ingest's rule that dates a text by a deadline it says is close; the claims name it in notes."""
+DEADLINE_WORD = re.compile(r"\bdeadlines?\b", re.IGNORECASE)
+"""The word both stages look for around a date that may be a deadline."""
 
 SPAN_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -44,3 +51,21 @@ def span_months(count: str, unit: str) -> int | None:
     if value is None:
         return None
     return value * 12 if unit.lower().startswith("year") else value
+
+
+def read_date_evidence(raw: str | None) -> dict[str, Any]:
+    """The JSON ingest stores in ``documents.date_evidence`` as a mapping; ``{}`` when there is
+    none or it cannot be read (an edited row must not stop extraction or a listing)."""
+    if not raw:
+        return {}
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def date_method(raw: str | None) -> str | None:
+    """The rule that set a stored document date ("user", "imminent-deadline", ...)."""
+    method = read_date_evidence(raw).get("method")
+    return str(method) if method else None

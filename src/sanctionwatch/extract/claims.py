@@ -11,7 +11,6 @@ Public API (see ``docs/claims.md``): :func:`find_claims` (no database), :func:`e
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 from collections.abc import Sequence
@@ -23,7 +22,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from sanctionwatch.extract.claim_tables import ClaimRow
-from sanctionwatch.extract.claimkit import analysis
+from sanctionwatch.extract.claimkit import analysis, figures
 from sanctionwatch.extract.claimkit.dates import (
     DateExpression,
     DocumentDate,
@@ -42,6 +41,7 @@ from sanctionwatch.extract.claimkit.series import (
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary, default_vocabulary
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.tables import DocumentRow
+from sanctionwatch.textdates import IMMINENT_DEADLINE_RULE, read_date_evidence
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -59,16 +59,16 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
-EXTRACTOR_VERSION = "0.3.0"
-IMMINENT_DEADLINE_RULE = "imminent-deadline"
-"""The ingest rule that dates a text by a deadline it says is close (``ingest/metadata.py``)."""
+EXTRACTOR_VERSION = "0.4.0"
 DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
 
-def extractor_version(vocabulary: Vocabulary) -> str:
-    """Code version plus vocabulary version: editing the vocabulary re-runs extraction."""
-    return f"{EXTRACTOR_VERSION}+v{vocabulary.version}"
+def extractor_version(vocabulary: Vocabulary, model: figures.FigureModel | None = None) -> str:
+    """Code, vocabulary and (when the learned filter runs) figure-model versions: what a
+    stored claim was read with ("0.4.0+v8+m1")."""
+    suffix = f"+m{model.version}" if model is not None else ""
+    return f"{EXTRACTOR_VERSION}+v{vocabulary.version}{suffix}"
 
 
 def claim_id(document_id: str, start: int, end: int, measure: str) -> str:
@@ -103,8 +103,10 @@ class _Reader:
         mentions: list[Mention],
         vocabulary: Vocabulary,
         published: DocumentDate | None,
+        model: figures.FigureModel | None = None,
     ) -> None:
         self.doc = doc
+        self.model = model if vocabulary.learned_measure is not None else None
         self.context = context
         self.published = published
         self.vocabulary = vocabulary
@@ -112,7 +114,7 @@ class _Reader:
         self.places = collect_places(doc, mentions, vocabulary, self.text)
         self.actors = collect_actors(doc, mentions)
         self.labels = _labels(mentions, len(self.text))
-        self.version = extractor_version(vocabulary)
+        self.version = extractor_version(vocabulary, self.model)
         self.deadline: DateExpression | None = None
         self.totals: set[str] = set()
         """Ids of claims counting one number over nouns of different units."""
@@ -172,12 +174,16 @@ class _Reader:
                     sentence.start_char,
                     error,
                 )
-        return _drop_restated_totals(_deduplicate(claims), self.totals)
+        units = self.vocabulary.restated_total_units
+        rule = self.vocabulary.learned_measure
+        unique = _deduplicate(claims, rule.key if rule is not None else None)
+        return _drop_restated_totals(unique, self.totals, units)
 
     def _as_of_frame(self, previous: Any, anchor: str | None) -> DateExpression | None:
         """ "As of March 1, 2019, ... . Inspectors found 140 workers ...": the one "as of"
         date the sentence before states frames the undated figures of the next one."""
         opening = len(previous.text) - len(AS_OF_OPENING.sub("", previous.text, count=1))
+        frames = self.vocabulary.as_of_frames
         framing = [
             d
             for d in self._dates(previous, anchor)
@@ -185,7 +191,8 @@ class _Reader:
             and d.role == "as_of"
             and d.kind != "document-date"
             and d.start - previous.start_char <= opening
-            and AS_OF_FRAME.match(d.text.strip())
+            and frames is not None
+            and frames.match(d.text.strip())
         ]
         return framing[0] if len(framing) == 1 else None
 
@@ -201,10 +208,18 @@ class _Reader:
             self.vocabulary,
             anchor,
             published_inferred=inferred,
+            published_precision=self._precision(),
             reference_note=self.published.describe() if self.published else None,
             deadline=deadline if deadline is not None else self._deadline_iso(),
         )
         return [shift_date(d, sentence.start_char) for d in found]
+
+    def _precision(self) -> int:
+        """How much of the publication date is known: an inferred day is no known day."""
+        if self.published is None:
+            return 10
+        known = len(self.published.iso)
+        return min(known, 7) if self.published.inferred else known
 
     def _deadline_iso(self) -> str | None:
         return self.deadline.as_of if self.deadline is not None else None
@@ -257,12 +272,18 @@ class _Reader:
             if quantity.vague or analysis.is_label_or_date(self.doc, quantity, self.labels):
                 continue
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
+            if (
+                analysis.is_population(noun, self.vocabulary)
+                or analysis.restates_enumeration(quantity, noun, self.text, self.actors)
+                or analysis.is_source_or_casualty(quantity, root, noun, self.vocabulary)
+            ):
+                continue
             if noun is None and measured and self._widens(quantity):
                 widening.append((len(measured) - 1, quantity))
                 continue
             found = analysis.match_measure(
                 quantity, root, noun, self.places, self.actors, self.vocabulary
-            )
+            ) or self._learned(quantity, root, noun)
             if found is not None:
                 measured.append((quantity, root, noun, found))
         figures = [quantity for quantity, *_ in measured] + [q for _, q in widening]
@@ -279,6 +300,24 @@ class _Reader:
             if claims[index].value_low is None:
                 claims[index] = _widen(claims[index], upper)
         return claims
+
+    def _learned(
+        self, quantity: Quantity, root: Any, noun: analysis.CountedNoun | None
+    ) -> analysis.Measured | None:
+        """A figure no measure rule names, kept when the learned filter says it is a claim."""
+        rule = self.vocabulary.learned_measure
+        if self.model is None or rule is None:
+            return None
+        token = figures.noun_of_figure(root, noun)
+        unit = figures.figure_unit(quantity, token, self.vocabulary)
+        if unit is None or figures.ruled_out(quantity, root, token, self.vocabulary):
+            return None
+        features = figures.figure_features(quantity, root, noun, self.vocabulary)
+        probability = self.model.probability(features)
+        if probability < self.model.threshold:
+            return None
+        label = rule.label.replace("{unit}", unit)
+        return analysis.Measured(rule, rule.key, label, unit, None, None, None, False, probability)
 
     def _widens(self, quantity: Quantity) -> bool:
         cue = self.text[quantity.start : quantity.number_start].strip().lower()
@@ -351,6 +390,27 @@ class _Reader:
         return None, "document-date", f"no date in the text: the {document}"
 
 
+def _redated(claim: Claim, dated: DateExpression | Claim, rule: str, note: str) -> Claim:
+    """``claim`` dated by another sentence's date (an expression, or a claim it continues):
+    the one place the five as-of fields are rewritten together."""
+    phrase: str | None
+    if isinstance(dated, DateExpression):
+        as_of, kind, phrase = dated.as_of, dated.kind, dated.text.strip()
+    else:
+        as_of, kind, phrase = dated.as_of, dated.as_of_kind, dated.as_of_phrase
+    return replace(
+        claim,
+        as_of=as_of,
+        as_of_kind=kind,
+        as_of_phrase=phrase,
+        as_of_rule=rule,
+        as_of_note=note.format(phrase=phrase),
+    )
+
+
+CONTINUATION_NOTE = "continues the sentence before, dated by “{phrase}”"
+
+
 def _continue_from_date(
     dates: list[DateExpression], source: analysis.Asserter | None, claim: Claim
 ) -> Claim:
@@ -363,15 +423,7 @@ def _continue_from_date(
     ]
     if len(usable) != 1 or claim.as_of_rule not in ("document-date", "present"):
         return claim
-    dated = usable[0]
-    return replace(
-        claim,
-        as_of=dated.as_of,
-        as_of_kind=dated.kind,
-        as_of_phrase=dated.text.strip(),
-        as_of_rule="continuation",
-        as_of_note=f"continues the sentence before, dated by “{dated.text.strip()}”",
-    )
+    return _redated(claim, usable[0], "continuation", CONTINUATION_NOTE)
 
 
 def _continue_from(previous: list[Claim], claim: Claim) -> Claim:
@@ -382,14 +434,7 @@ def _continue_from(previous: list[Claim], claim: Claim) -> Claim:
         return claim
     source = dated[-1]
     if claim.as_of_rule in ("document-date", "present"):
-        claim = replace(
-            claim,
-            as_of=source.as_of,
-            as_of_kind=source.as_of_kind,
-            as_of_phrase=source.as_of_phrase,
-            as_of_rule="continuation",
-            as_of_note=f"continues the sentence before, dated by “{source.as_of_phrase}”",
-        )
+        claim = _redated(claim, source, "continuation", CONTINUATION_NOTE)
     if claim.asserted_by is None and source.asserted_by is not None:
         claim = replace(
             claim, asserted_by=source.asserted_by, asserter_entity_id=source.asserter_entity_id
@@ -397,7 +442,6 @@ def _continue_from(previous: list[Claim], claim: Claim) -> Claim:
     return claim
 
 
-AS_OF_FRAME = re.compile(r"(?:as\s+of|as\s+at)\b", re.IGNORECASE)
 PRESENT_TENSE_TAGS = frozenset({"VBP", "VBZ"})
 AS_OF_OPENING = re.compile(r"^[\W_]*")
 """Bullets, quotes and spaces before the first word of a sentence."""
@@ -406,34 +450,32 @@ AS_OF_OPENING = re.compile(r"^[\W_]*")
 def _as_of_from_frame(framing: DateExpression | None, claim: Claim) -> Claim:
     if framing is None or claim.as_of_rule != "document-date":
         return claim
-    return replace(
-        claim,
-        as_of=framing.as_of,
-        as_of_kind=framing.kind,
-        as_of_phrase=framing.text.strip(),
-        as_of_rule="as-of-before",
-        as_of_note=f"the sentence before states the figures “{framing.text.strip()}”",
+    return _redated(
+        claim, framing, "as-of-before", "the sentence before states the figures “{phrase}”"
     )
 
 
-def _drop_restated_totals(claims: list[Claim], totals: set[str]) -> list[Claim]:
+def _drop_restated_totals(
+    claims: list[Claim], totals: set[str], units: frozenset[str]
+) -> list[Claim]:
     """ "ten nationals and firms" where the text also counts "seven nationals" and "three
-    firms": a total of counts given apart is not a figure of its own."""
+    firms": a total of counts given apart is not a figure of its own. The counts are indexed
+    by value, so each total looks up the partner of every count instead of trying every pair."""
     if not totals:
         return claims
-    counts = [c for c in claims if c.id not in totals and c.unit in COUNT_UNITS]
+    units_by_value: dict[float, set[str]] = {}
+    for count in claims:
+        if count.id not in totals and count.unit in units:
+            units_by_value.setdefault(count.value, set()).add(count.unit)
 
     def restated(total: Claim) -> bool:
-        return any(
-            a.value + b.value == total.value and a.unit != b.unit
-            for i, a in enumerate(counts)
-            for b in counts[i + 1 :]
-        )
+        for value, found in units_by_value.items():
+            partners = units_by_value.get(total.value - value, set())
+            if any(a != b for a in found for b in partners):
+                return True
+        return False
 
     return [c for c in claims if c.id not in totals or not restated(c)]
-
-
-COUNT_UNITS = frozenset({"persons", "companies", "entities"})
 
 
 def _widen(claim: Claim, upper: Quantity) -> Claim:
@@ -466,18 +508,36 @@ def _confidence(
         score -= 0.15
     if as_of_kind == "relative-inferred":
         score -= 0.1
+    if measured.learned is not None:
+        score = min(score, measured.learned, LEARNED_CONFIDENCE)
     return round(min(max(score, 0.1), 0.99), 2)
 
 
-def _deduplicate(claims: list[Claim]) -> list[Claim]:
+LEARNED_CONFIDENCE = 0.6
+"""Ceiling on the confidence of a figure only the learned filter kept."""
+
+
+def _deduplicate(claims: list[Claim], learned_key: str | None = None) -> list[Claim]:
     """A figure repeated in one document (lead and body) is one claim, kept at first mention."""
     seen: set[tuple[Any, ...]] = set()
+    dated: set[tuple[Any, ...]] = set()
     unique = []
     for claim in claims:
         key = (claim.measure, claim.value, claim.unit, claim.qualifier, claim.as_of)
-        if key not in seen:
-            seen.add(key)
-            unique.append(claim)
+        figure = (claim.measure, claim.value, claim.unit)
+        # "indicted 14 men on Dec. 11" ... "this indictment of 14 nationals": the same figure
+        # restated later with no date of its own is the dated one, not a second claim
+        if key in seen or (claim.as_of_rule in UNDATED_RULES and figure in dated):
+            continue
+        seen.add(key)
+        unique.append(claim)
+        if claim.as_of_rule not in UNDATED_RULES:
+            dated.add(figure)
+    if learned_key is not None:
+        # A figure the learned filter kept that restates one a rule named ("14 men" ... "the
+        # 14 North Korean nationals") is the same figure, kept as the rule named it.
+        named = {(c.value, c.unit) for c in unique if c.measure != learned_key}
+        unique = [c for c in unique if c.measure != learned_key or (c.value, c.unit) not in named]
     placed = {
         (c.measure.split(":")[0], c.value, c.unit)
         for c in unique
@@ -495,6 +555,8 @@ def _deduplicate(claims: list[Claim]) -> list[Claim]:
 
 
 UNSPECIFIED = ":unspecified"
+UNDATED_RULES = frozenset({"document-date", "present"})
+"""Rules of a figure the text gives no date of its own."""
 
 
 def find_claims(
@@ -503,16 +565,21 @@ def find_claims(
     mentions: list[Mention],
     vocabulary: Vocabulary | None = None,
     published: DocumentDate | None = None,
+    *,
+    learned: bool = True,
 ) -> list[Claim]:
     """The claims of a parsed document, without touching the database.
 
-    ``published`` (precision and whether it was inferred) defaults to ``context.published``.
+    ``published`` (precision and whether it was inferred) defaults to ``context.published``;
+    ``learned=False`` keeps only the figures the measure rules name (the learned filter's
+    leave-one-set-out experiment compares the two).
     """
     if not len(doc) or not context.clean_text.strip():
         return []
     if published is None and context.published is not None:
         published = DocumentDate(context.published.isoformat())
-    reader = _Reader(doc, context, mentions, vocabulary or default_vocabulary(), published)
+    model = figures.default_model() if learned else None
+    reader = _Reader(doc, context, mentions, vocabulary or default_vocabulary(), published, model)
     return reader.read()
 
 
@@ -536,11 +603,8 @@ def publication_date_of(row: DocumentRow) -> DocumentDate | None:
 def _inferred_date_note(published: DocumentDate, evidence: str | None) -> str:
     """How ingest inferred the date, when the rule matters to an analyst reading an as-of date:
     a date moved to an imminent deadline (ingest's rule ``imminent-deadline``) says so."""
-    try:
-        found = json.loads(evidence or "{}")
-    except ValueError:
-        return ""
-    if not isinstance(found, dict) or found.get("method") != IMMINENT_DEADLINE_RULE:
+    found = read_date_evidence(evidence)
+    if found.get("method") != IMMINENT_DEADLINE_RULE:
         return ""
     phrase = str(found.get("phrase") or "").strip()
     return (

@@ -35,6 +35,7 @@ from sanctionwatch.ingest.types import IngestOutcome, IngestReport
 from sanctionwatch.store import Database
 from sanctionwatch.store.search import rebuild_document_index, refresh_document_index
 from sanctionwatch.store.tables import DocumentRow, StatementRow
+from sanctionwatch.textdates import read_date_evidence
 
 TEXT_CHOICES = ("clean", "original", "removed")
 
@@ -240,7 +241,7 @@ def _document_summary(row: DocumentRow) -> dict[str, Any]:
         "authors": row.authors,
         "published_at": row.published_at,
         "date_kind": row.date_kind,
-        "date_evidence": json.loads(row.date_evidence) if row.date_evidence else None,
+        "date_evidence": read_date_evidence(row.date_evidence) or None,
         "media_type": row.media_type,
         "encoding": row.encoding,
         "byte_size": row.byte_size,

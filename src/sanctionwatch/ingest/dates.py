@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sanctionwatch.textdates import WITHIN_SPAN, span_months
+from sanctionwatch.textdates import DEADLINE_WORD, WITHIN_SPAN, span_months
 
 GIVEN = "given"
 INFERRED = "inferred"
@@ -496,9 +496,6 @@ def find_yearless_dateline(text: str) -> YearlessMention | None:
                 month, int(match.group("day")), match.start(), match.end(), match.group()
             )
     return None
-
-
-DEADLINE_WORD = re.compile(r"\bdeadline\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from sanctionwatch.ingest.clean import Cleaned
 from sanctionwatch.ingest.dates import DateFinding, DateMention, Evidence, date_key
 from sanctionwatch.ingest.formats import Parsed
 from sanctionwatch.ingest.landmarks import Landmarks, default_landmarks
+from sanctionwatch.textdates import IMMINENT_DEADLINE_RULE
 
 SOURCE_LINE = re.compile(
     r"^\s*(?:source|original(?:ly published)?|via|link)\s*:\s*<?(?P<url>https?://[^\s<>]+)>?",
@@ -46,7 +47,7 @@ RULE_CONFIDENCE = {
     "metadata": 0.9,
     "year-less-event": 0.4,
     "year-after-last-year": 0.4,
-    "imminent-deadline": 0.4,
+    IMMINENT_DEADLINE_RULE: 0.4,
     "latest-event": 0.35,
     "latest-event-in-caption": 0.3,
     "landmark-event": 0.3,
@@ -201,7 +202,7 @@ def inferred_date(
     )
     if deadline is not None and date_key(deadline.value) > date_key(bound.value):
         offset = cleaned.offsets.to_original(deadline.start)
-        clues.append(_clue("imminent-deadline", deadline.value, deadline.text, offset))
+        clues.append(_clue(IMMINENT_DEADLINE_RULE, deadline.value, deadline.text, offset))
     best = max(clues, key=_rank)
     others = sorted((c for c in clues if c is not best), key=_rank, reverse=True)
     return DateFinding(

@@ -20,6 +20,7 @@ from sanctionwatch.ingest.formats import TEXT, Parsed
 from sanctionwatch.ingest.metadata import describe
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow
+from sanctionwatch.textdates import date_method, read_date_evidence
 
 REINFERRED_KINDS = (INFERRED, NONE)
 ISO_DATE = re.compile(r"(?:19|20)\d\d(?:-[01]\d(?:-[0-3]\d)?)?")
@@ -66,13 +67,11 @@ def set_publication_date(
 
 
 def _is_user(row: DocumentRow) -> bool:
-    if not row.date_evidence:
-        return False
-    return bool(json.loads(row.date_evidence).get("method") == "user")
+    return date_method(row.date_evidence) == "user"
 
 
 def _evidence(row: DocumentRow, value: str, reason: str) -> str:
-    previous = json.loads(row.date_evidence) if row.date_evidence else {}
+    previous = read_date_evidence(row.date_evidence)
     if previous.get("method") == "user":
         previous = previous.get("replaced") or {}
     return json.dumps(

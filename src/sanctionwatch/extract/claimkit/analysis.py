@@ -33,8 +33,8 @@ PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 PARTITIVE_HEADS = frozenset({"percent", "%", *DENOMINATORS})
 VERB_PARTICLES = frozenset({"home", "back", "out", "off"})
 PERIOD_RE = re.compile(
-    r"\b(?:(?:a|per|each|every)\s+(?P<unit>year|month|week|annum|day)|(?P<adverb>annually|yearly"
-    r"|monthly|weekly|daily))\b",
+    r"\b(?:(?:a|an|per|each|every)\s+(?P<unit>year|month|week|annum|day|hour)|(?P<adverb>annually"
+    r"|yearly|monthly|weekly|daily|hourly))\b",
     re.IGNORECASE,
 )
 # "put the annual flow at roughly 20,000": a rate named before the figure.
@@ -79,6 +79,11 @@ def _window(root: Token, back: int) -> Span:
     return root.doc[first.start : sentence.end]
 
 
+def window_text(root: Token, back: int) -> str:
+    """The text of ``root``'s sentence and up to ``back`` sentences before it."""
+    return str(_window(root, back).text)
+
+
 @dataclass(frozen=True)
 class CountedNoun:
     """The thing a number counts (or, for a share, the whole it is a share of)."""
@@ -100,6 +105,8 @@ class Measured:
     place_via: str | None
     subject: Named | None
     inherited_nationality: bool = False
+    learned: float | None = None
+    """Probability of the learned filter, for a figure no rule named (caps its confidence)."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +168,103 @@ def _counted_unit(token: Token, vocabulary: Vocabulary) -> str | None:
         if form in vocabulary.counted:
             return vocabulary.counted[form]
     return None
+
+
+def counted_unit(token: Token, vocabulary: Vocabulary) -> str | None:
+    """The unit of count a noun gives ("workers" -> persons), None when the vocabulary lacks it."""
+    return _counted_unit(token, vocabulary)
+
+
+def is_population(noun: CountedNoun | None, vocabulary: Vocabulary) -> bool:
+    """ "the vast country of 3 million people": a count of people that is what a place holds
+    (its population), not a figure about the subject."""
+    if noun is None or noun.via != "direct":
+        return False
+    token = noun.token
+    preposition = token.head
+    return bool(
+        token.dep_ == "pobj"
+        and preposition.lower_ == "of"
+        and preposition.head.lemma_.lower() in vocabulary.population_holders
+    )
+
+
+def is_source_or_casualty(
+    quantity: Quantity, root: Token, noun: CountedNoun | None, vocabulary: Vocabulary
+) -> bool:
+    """ "two officials said", "according to three diplomats", "an estimate offered by two
+    officials": a count of the sources is who speaks, not a figure; "killing three people": a
+    death toll (``casualty_verbs``) is no figure of the scheme."""
+    token = noun.token if noun is not None and noun.via in ("direct", "next") else root
+    verb = governing_verb(token)
+    if verb is not None and verb.lemma_.lower() in vocabulary.casualty_verbs:
+        return True
+    if noun is None or noun.via not in ("direct", "next"):
+        return False
+    if (
+        _counted_unit(token, vocabulary) != "persons"
+        or quantity.value > vocabulary.source_count_max
+    ):
+        return False  # a few people speak; "6,000 workers, the ministry said" is a figure
+    head = token.head
+    if token.dep_ == "nsubj" and head.lemma_.lower() in vocabulary.speech_verbs:
+        # the only subject of the verb: a parse that hangs a headline run-in or a figure on a
+        # later "..., a study says" has the true speaker beside it
+        return [c.i for c in head.children if c.dep_ == "nsubj"] == [token.i]
+    if token.dep_ != "pobj":
+        return False
+    if head.lower_ == "to" and head.head.lower_ == "according":
+        return True
+    if head.lower_ != "by":
+        return False
+    doer = head.head  # "estimate offered by", "was reported by"
+    return doer.lemma_.lower() in vocabulary.speech_verbs or (
+        doer.dep_ == "acl" and doer.head.lemma_.lower() in vocabulary.asserter_generic_tail
+    )
+
+
+ENUMERATION_OPENING = re.compile(r"\s*(?:,|:|—|–|--?|\()\s*")
+ENUMERATION_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)")
+
+
+def restates_enumeration(
+    quantity: Quantity, noun: CountedNoun | None, text: str, actors: Sequence[Named]
+) -> bool:
+    """ "two Polish companies, A and B", "two other nationals, X and Y": a count followed by
+    exactly that many named parties restates an enumeration; it adds no figure."""
+    if noun is None or quantity.kind != "count" or quantity.value < 2:
+        return False
+    token = noun.token
+    # "companies—A and B—based in ...": the parse names the parties even where the entity
+    # stage split them
+    if any(
+        child.dep_ == "appos"
+        and child.pos_ == "PROPN"
+        and 1 + _proper_conjuncts(child) == quantity.value
+        for child in token.children
+    ):
+        return True
+    opening = ENUMERATION_OPENING.match(text, token.idx + len(token.text))
+    if opening is None:
+        return False
+    starts = {actor.start: actor for actor in actors}
+    position, named = opening.end(), 0
+    while position in starts:
+        named += 1
+        joint = ENUMERATION_JOINT.match(text, starts[position].end)
+        if joint is None:
+            break
+        position = joint.end()
+    return named == quantity.value
+
+
+def _proper_conjuncts(token: Token) -> int:
+    """Proper-noun conjuncts under ``token`` ("A, B and C" -> 2 under A)."""
+    return sum(
+        1 + _proper_conjuncts(child)
+        for child in token.children
+        if child.dep_ == "conj" and child.pos_ == "PROPN"
+    )
 
 
 def _antecedent(root: Token, vocabulary: Vocabulary) -> Token | None:
@@ -252,9 +356,6 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
     return None
 
 
-COPULA_SUBJECTS = frozenset({"number", "total", "tally", "count"})
-
-
 def _number_of_subject(noun: Token, vocabulary: Vocabulary) -> Token | None:
     """ "The number of repatriated workers ... is about 20,000 people": a generic noun after the
     copula restates the subject's "number of X"; X is what is counted."""
@@ -264,7 +365,7 @@ def _number_of_subject(noun: Token, vocabulary: Vocabulary) -> Token | None:
     if copula.lemma_.lower() != "be":
         return None
     for child in copula.children:
-        if child.dep_ == "nsubj" and child.lemma_.lower() in COPULA_SUBJECTS:
+        if child.dep_ == "nsubj" and child.lemma_.lower() in vocabulary.copula_subjects:
             of_noun = _of_object(child)
             if of_noun is not None and _counted_unit(of_noun, vocabulary):
                 return of_noun
@@ -377,9 +478,13 @@ def _object_of(token: Token, verb: Token) -> bool:
     return bool(node.dep_ in ("dobj", "nsubjpass", "oprd"))
 
 
-def verbs_of(token: Token) -> tuple[set[str], Token | None]:
+def verbs_of(
+    token: Token, action_nouns: dict[str, str] | None = None
+) -> tuple[set[str], Token | None]:
     """Lemmas of the verb governing ``token`` ("send home" with its particle, "list:obj" when
-    the token is its object) and of clauses attached to it ("workers *living* there")."""
+    the token is its object) and of clauses attached to it ("workers *living* there"); with
+    ``action_nouns``, the verb of a noun of action whose "of" object it is ("the seizure of 29
+    accounts" -> ``seize:obj``)."""
     verb = governing_verb(token)
     phrases = _verb_phrases(verb) if verb is not None else set()
     if verb is not None and _object_of(token, verb):
@@ -387,7 +492,22 @@ def verbs_of(token: Token) -> tuple[set[str], Token | None]:
     for child in token.children:
         if child.dep_ in ("acl", "relcl") and child.pos_ in ("VERB", "AUX"):
             phrases |= _verb_phrases(child)
+    nominal = _action_of(token, action_nouns) if action_nouns else None
+    if nominal is not None:
+        phrases |= {nominal, f"{nominal}:obj"}
     return phrases | participles(token), verb
+
+
+def _action_of(token: Token, action_nouns: dict[str, str]) -> str | None:
+    """ "the seizure of 29 accounts and 21 websites", "the arrest of two men": the verb of the
+    noun of action whose "of" phrase holds ``token`` (or the first of its conjuncts)."""
+    node = token
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    preposition = node.head
+    if node.dep_ != "pobj" or preposition.lower_ != "of" or preposition.head.i == preposition.i:
+        return None
+    return action_nouns.get(preposition.head.lemma_.lower())
 
 
 def participles(noun: Token) -> set[str]:
@@ -660,7 +780,7 @@ def match_measure(
         and not has_work_context(root, vocabulary)
     )
     verb_source = noun.token if noun is not None and noun.via in OWN_VERB_VIAS else root
-    verbs, verb = verbs_of(verb_source)
+    verbs, verb = verbs_of(verb_source, vocabulary.action_nouns)
     if noun is not None and verb_source is not noun.token:
         verbs |= participles(noun.token)
     sentence = sentence_of(root)
@@ -812,7 +932,7 @@ def find_period(sentence_text: str, start: int, limit: int | None = None) -> str
         return None
     unit = (match.group("unit") or match.group("adverb") or "").lower()
     return {"annually": "year", "yearly": "year", "annum": "year", "monthly": "month",
-            "weekly": "week", "daily": "day"}.get(unit, unit)  # fmt: skip
+            "weekly": "week", "daily": "day", "hourly": "hour"}.get(unit, unit)  # fmt: skip
 
 
 def _clean_name(tokens: Sequence[Token], vocabulary: Vocabulary) -> tuple[str, int, int] | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary
-from sanctionwatch.textdates import SPAN_COUNT, WITHIN_SPAN_SOURCE, span_count
+from sanctionwatch.textdates import DEADLINE_WORD, SPAN_COUNT, WITHIN_SPAN_SOURCE, span_count
 
 MONTH_NUMBERS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -38,6 +38,12 @@ _LEAD = (
     r"(?P<lead>\b(?:as\s+of|as\s+at|by|in|on|at|since|until|till|from|through|during|before"
     r"|after|of)\s+)?"
 )
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The start of a span of dates ("between April 2017 and March 2023"): a month, not captured.
+_MONTH_START = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+)
 # "December 22 this year", "in June last year": a year-less date tied to a relative year.
 _OF_YEAR = r"(?P<ofyear>,?\s+(?:of\s+)?(?P<which>this|last|next)\s+year\b)?"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -45,7 +51,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, body in (
         (
             "span",
-            r"\b(?:between|from)\s+(?:1[89]|20)\d{2}\s+(?:and|to|until)\s+"
+            rf"\b(?:between|from)\s+(?:{_MONTH_START}\s+)?(?:1[89]|20)\d{{2}}\s+"
+            rf"(?:and|to|until|till|through)\s+(?:{_MONTH},?\s+)?"
             r"(?P<year>(?:1[89]|20)\d{2})(?!\d)",
         ),
         ("mdy", rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}"),
@@ -73,6 +80,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("deadline", r"\bthe\s+(?:(?:UN|U\.N\.|same|final|official|set)\s+)?deadline\b"),
         ("present", r"\b(?P<present>now|currently|today|at\s+present|presently|these\s+days)\b"),
+        ("weekday", rf"\b(?P<weekday>{'|'.join(WEEKDAYS)})\b"),
         ("year", rf"(?<![\w$€£./-]){_YEAR}(?!\s*-?\s*(?:percent|per\s+cent|%))"),
         ("month", rf"\b{_MONTH}(?![\w])"),
     )
@@ -94,6 +102,7 @@ HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
         "within": (r"\bwithin\b|-(?:year|month)\s",),
         "deadline": (r"\bdeadline\b",),
         "present": (r"\b(?:now|currently|today|present|presently|days)\b",),
+        "weekday": (r"day\b",),
         "year": (_YEAR_HINT,),
         "month": (_MONTH_HINT,),
     }.items()
@@ -104,7 +113,6 @@ MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July
 LOOKING_AHEAD_LEADS = frozenset({"by", "until", "till", "before"})
 # A year-less date set beside a deadline it restates: "within 24 months, or by December 23".
 APPOSITION_GAP = re.compile(r"[\s,;(–—-]*(?:or|i\.e\.|that\s+is|namely)?[\s,(]*$", re.IGNORECASE)
-DEADLINE_WORD = re.compile(r"\bdeadlines?\b", re.IGNORECASE)
 EVENT_AFTER = re.compile(
     r"\s+(?:of|after|from|following)\s+(?:its|the|their|that|this|his|her)\b", re.IGNORECASE
 )
@@ -193,6 +201,8 @@ class _Context:
     deadline: str | None
     looking_ahead: re.Pattern[str] | None
     deadline_passed: re.Pattern[str] | None = None
+    precision: int = 10
+    """Characters of the publication date known: 10 a day, 7 a month, 4 a year."""
 
 
 def _month(raw: str) -> int:
@@ -314,6 +324,32 @@ def _year_less(
     return _Resolved(_edge(match, iso), "relative-resolved", rule, note, against)
 
 
+def _reported_on(text: str, match: re.Match[str], cues: re.Pattern[str] | None) -> bool:
+    """ "statistics released on Wednesday", "Russia said on Thursday": the day a source
+    published or spoke, right after the verb that says so."""
+    return (
+        cues is not None
+        and cues.search(text, max(0, match.start() - 40), match.start()) is not None
+    )
+
+
+def _weekday(match: re.Match[str], context: _Context) -> _Resolved:
+    """ "The Treasury on Thursday designated ...": the day's action, on the latest such weekday
+    not after publication when the publication day is known, else in its month (or year)."""
+    published = context.published
+    name = match.group("weekday").capitalize()
+    if published is None:
+        return _Resolved(None, "relative-resolved", "weekday")
+    if context.precision < 10:
+        iso = published.isoformat()[: context.precision]
+        note = f"a {name} of the {context.reference_note} (its day is not known)"
+        return _Resolved(iso, "relative-resolved", "weekday", note, True)
+    back = (published.weekday() - WEEKDAYS.index(name)) % 7
+    day = (published - timedelta(days=back)).isoformat()
+    note = f"the latest {name} not after the {context.reference_note}"
+    return _Resolved(day, "relative-resolved", "weekday", note, True)
+
+
 def _within(match: re.Match[str], context: _Context, found: list[DateExpression]) -> _Resolved:
     """ "within 24 months" (or "a 24-month deadline") of the event the sentence dates, or of
     the last date stated before when it says so ("within 24 months of its adoption"), else of
@@ -350,12 +386,17 @@ def _resolve(
     if name == "my":
         iso = _edge(match, f"{groups['year']}-{_month(groups['month']):02d}")
         return _Resolved(iso, "stated", "stated")
+    if name == "span" and groups.get("month"):
+        # "between April 2017 and March 2023": the figure is as of the span's end
+        return _Resolved(f"{groups['year']}-{_month(groups['month']):02d}", "stated", "stated")
     if name in ("year", "span"):
         return _Resolved(_edge(match, groups["year"]), "stated", "stated")  # a span: its end
     if name in ("md", "month", "monthyear"):
         return _year_less(name, match, context, found)
     if name == "within":
         return _within(match, context, found)
+    if name == "weekday":
+        return _weekday(match, context)
     if name == "deadline":
         note = f"the deadline the document sets ({context.deadline})" if context.deadline else ""
         return _Resolved(context.deadline or None, "relative-resolved", "deadline", note)
@@ -399,7 +440,7 @@ def _is_deadline(name: str, match: re.Match[str], context: _Context) -> bool:
     "were obliged to leave by December 22, 2019"."""
     if name in ("within", "deadline"):
         return True
-    if name in ("present", "ago", "shift", "relative", "span"):
+    if name in ("present", "ago", "shift", "relative", "span", "weekday"):
         return False
     after = context.text[match.end() : match.end() + DEADLINE_AFTER_CHARS]
     if DEADLINE_WORD.search(after):
@@ -464,6 +505,7 @@ def find_dates(
     anchor: str | None = None,
     *,
     published_inferred: bool = False,
+    published_precision: int = 10,
     reference_note: str | None = None,
     deadline: str | None = None,
 ) -> list[DateExpression]:
@@ -473,7 +515,9 @@ def find_dates(
     When ``published`` was only inferred (a lower bound), what was resolved against it is marked
     ``relative-inferred``: "last year" may then be a year too early. ``deadline`` is what "the
     deadline" means in this document (see :func:`document_deadline`); ``reference_note``
-    describes ``published`` in the notes ("publication date 2019-06").
+    describes ``published`` in the notes ("publication date 2019-06"); ``published_precision``
+    says how much of it is known (10 characters: the day; 7: the month; 4: the year), which
+    "on Thursday" needs.
     """
     context = _Context(
         text,
@@ -483,6 +527,7 @@ def find_dates(
         deadline,
         vocabulary.looking_ahead,
         vocabulary.deadline_passed,
+        published_precision,
     )
     matches: list[tuple[int, int, str, re.Match[str] | None, str | None]] = []
 
@@ -507,6 +552,8 @@ def find_dates(
                 continue
             if name == "deadline" and not deadline:
                 continue  # no deadline known: the figure keeps its other dates
+            if name == "weekday" and _reported_on(text, match, vocabulary.report_date_cues):
+                continue  # "figures released on Monday": when the source spoke, not the figure
             if not overlaps(match.start(), match.end()):
                 matches.append((match.start(), match.end(), name, match, None))
     matches.sort(key=lambda item: item[0])

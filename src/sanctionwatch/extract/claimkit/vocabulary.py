@@ -89,6 +89,33 @@ class Vocabulary:
     mixed_total_unit: str | None = None
     """Unit of one number over nouns of different units ("four entities and individuals")."""
     asserter_generic_head: frozenset[str] = frozenset()
+    copula_subjects: frozenset[str] = frozenset()
+    """Subjects whose copula restates a count ("the *number* of X ... is N people")."""
+    as_of_frames: re.Pattern[str] | None = None
+    """Phrases opening a sentence whose date frames the undated figures of the next one."""
+    restated_total_units: frozenset[str] = frozenset()
+    """Units of the counts a mixed total may merely add up ("seven nationals and three firms")."""
+    report_date_cues: re.Pattern[str] | None = None
+    """Verbs right before "on <weekday>" that date the source, not the figure ("released on")."""
+    speech_verbs: frozenset[str] = frozenset()
+    """Verbs of speaking: a count of people doing them is a count of sources ("two officials
+    said"), not a figure."""
+    source_count_max: int = 20
+    """The most people a count of sources holds ("two officials said"); more is a figure."""
+    casualty_verbs: frozenset[str] = frozenset()
+    """Verbs whose counts are death tolls, never figures of the scheme ("killing three")."""
+    population_holders: frozenset[str] = frozenset()
+    """Nouns whose "of N people" is a population ("a country of 3 million people")."""
+    action_nouns: dict[str, str] = field(default_factory=dict)
+    """Noun of action -> its verb: "the seizure of 29 accounts" counts what was seized."""
+    learned_measure: MeasureRule | None = None
+    """Measure of figures no rule names that the learned filter keeps (None: no learned filter)."""
+    learned_subject: re.Pattern[str] | None = None
+    """Words naming the subject, one of which the figure's sentence or the one before must hold
+    for the learned filter to keep it ("North Korea", "DPRK")."""
+    learned_never_nouns: frozenset[str] = frozenset()
+    learned_never_verbs: frozenset[str] = frozenset()
+    """Nouns and verbs whose figures the learned filter never keeps (ages, durations, deaths)."""
 
     def place_key(self, name: str) -> str | None:
         """Normalised key of a place name, or None if the vocabulary does not know it."""
@@ -191,6 +218,54 @@ def _senders(raw: Any, path: Path, places: dict[str, tuple[str, ...]]) -> dict[s
     return {str(key): value for key, value in raw.items()}
 
 
+def _units(raw: Any, path: Path, field_name: str, units: tuple[str, ...]) -> frozenset[str]:
+    """A list of units, each a key of ``counted``."""
+    listed = _strings(raw, f"{path}: {field_name}")
+    unknown = [unit for unit in listed if unit not in units]
+    if unknown:
+        raise VocabularyError(f"{path}: {field_name}: {unknown} are not units of `counted`")
+    return frozenset(listed)
+
+
+def _required_strings(raw: Any, path: Path, field_name: str) -> tuple[str, ...]:
+    """A list the code cannot work without (it replaced a list once written in code)."""
+    listed = _strings(raw, f"{path}: {field_name}")
+    if not listed:
+        raise VocabularyError(f"{path}: {field_name}: expected a non-empty list of strings")
+    return listed
+
+
+def _count(raw: Any, path: Path, field_name: str) -> int:
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+        raise VocabularyError(f"{path}: {field_name}: expected a whole number")
+    return raw
+
+
+def _action_nouns(raw: Any, path: Path) -> dict[str, str]:
+    """``action_nouns``: noun of action (lemma) -> verb lemma."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k and v for k, v in raw.items()
+    ):
+        raise VocabularyError(f"{path}: action_nouns: expected a mapping of nouns to verbs")
+    return {k.lower(): v.lower() for k, v in raw.items()}
+
+
+def _learned_measure(raw: Any, path: Path) -> MeasureRule | None:
+    """``learned_measure``: the key and label of figures kept by the learned filter."""
+    if raw is None:
+        return None
+    where = f"{path}: learned_measure"
+    if not isinstance(raw, dict) or not all(
+        isinstance(raw.get(name), str) and raw.get(name) for name in ("key", "label")
+    ):
+        raise VocabularyError(f"{where}: needs a `key` and a `label` (strings)")
+    if set(raw) - {"key", "label"}:
+        raise VocabularyError(f"{where}: unknown fields {sorted(set(raw) - {'key', 'label'})}")
+    return MeasureRule(key=str(raw["key"]), label=str(raw["label"]), units=())
+
+
 def _unit_or_none(raw: Any, path: Path, units: tuple[str, ...]) -> str | None:
     if raw is None:
         return None
@@ -255,6 +330,38 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         sender_verbs=frozenset(_strings(data.get("sender_verbs"), f"{path}: sender_verbs")),
         mixed_total_unit=_unit_or_none(data.get("mixed_total_unit"), path, tuple(groups)),
         asserter_generic_head=frozenset(_strings(data.get("asserter_generic_head"), "head")),
+        copula_subjects=frozenset(
+            _required_strings(data.get("copula_subjects"), path, "copula_subjects")
+        ),
+        as_of_frames=_phrases(
+            list(_required_strings(data.get("as_of_frames"), path, "as_of_frames")),
+            f"{path}: as_of_frames",
+            r"(?:{})\b",
+        ),
+        action_nouns=_action_nouns(data.get("action_nouns"), path),
+        report_date_cues=_phrases(
+            data.get("report_date_cues"), f"{path}: report_date_cues", r"\b(?:{})\s*$"
+        ),
+        speech_verbs=frozenset(_strings(data.get("speech_verbs"), f"{path}: speech_verbs")),
+        source_count_max=_count(data.get("source_count_max", 20), path, "source_count_max"),
+        casualty_verbs=frozenset(_strings(data.get("casualty_verbs"), f"{path}: casualty_verbs")),
+        population_holders=frozenset(
+            _strings(data.get("population_holders"), f"{path}: population_holders")
+        ),
+        learned_measure=_learned_measure(data.get("learned_measure"), path),
+        learned_subject=_phrases(data.get("learned_subject"), f"{path}: learned_subject"),
+        learned_never_nouns=frozenset(
+            _strings(data.get("learned_never_nouns"), f"{path}: learned_never_nouns")
+        ),
+        learned_never_verbs=frozenset(
+            _strings(data.get("learned_never_verbs"), f"{path}: learned_never_verbs")
+        ),
+        restated_total_units=_units(
+            list(_required_strings(data.get("restated_total_units"), path, "restated_total_units")),
+            path,
+            "restated_total_units",
+            tuple(groups),
+        ),
     )
 
 

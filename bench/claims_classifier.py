@@ -1,0 +1,275 @@
+"""Is this number a claim? A learned filter over every figure, judged leave-one-set-out.
+
+Every figure the number reader finds (counts, money, percents, ratios; not vague magnitudes,
+dates or labels) is a candidate. Its label is whether the set's gold holds a claim of that value
+(within 1%) in that document. Features are read from the parse: the counted noun's lemma and
+vocabulary class, the governing verb's lemma and the figure's role under it, dependency labels,
+the qualifier, the kind and size of the number, and cue words of the subject in its sentence
+(North Korea, workers, sanctions, companies, revenue). A logistic regression (scikit-learn,
+for this experiment only) is trained on all sets but one and scores the one left out.
+
+Two rows per left-out set, value+unit only (the as-of date is the rules' job either way):
+``rules`` is what the extractor stores; ``rules+clf`` adds every figure the rules left out
+that the classifier accepts, with the unit its noun gives (a counted unit of the vocabulary,
+a currency, percent, else the plural noun). Run:
+
+    PYTHONPATH=src python bench/claims_classifier.py [--threshold 0.5] [--shared /work/shared]
+
+Needs the held-out texts in /work/heldout_real .. /work/heldout_real6 (see
+docs/extraction-quality.md); sets whose texts are missing are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from quality_claims import GoldDocument, load_gold
+
+from sanctionwatch.extract.claimkit import analysis, figures
+from sanctionwatch.extract.claimkit.dates import DocumentDate
+from sanctionwatch.extract.claimkit.numbers import find_quantities
+from sanctionwatch.extract.claimkit.places import Taken, collect_actors
+from sanctionwatch.extract.claimkit.vocabulary import Vocabulary, default_vocabulary
+from sanctionwatch.extract.claims import find_claims
+from sanctionwatch.extract.entities import find_mentions
+from sanctionwatch.extract.pipeline import load_nlp
+from sanctionwatch.extract.types import DocumentContext
+from sanctionwatch.store.offsets import OffsetMap
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    set_name: str
+    stem: str
+    value: float
+    unit: str
+    features: dict[str, float]
+    gold: bool
+    ruled: bool
+
+
+def _sets(shared: Path) -> list[tuple[str, Path, Path]]:
+    """(name, folder of texts, folder of gold yaml) for the seeds and the six real sets."""
+    sets = [("seeds", shared / "corpus" / "seeds", REPO / "tests" / "gold" / "claims")]
+    for index, suffix in enumerate(("", "2", "3", "4", "5", "6")):
+        name = f"real{suffix}"
+        gold = REPO / "tests" / "gold" / f"heldout_{name}" / "claims"
+        sets.append((name if index else "real", Path(f"/work/heldout_{name}"), gold))
+    return [(name, texts, gold) for name, texts, gold in sets if texts.is_dir()]
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= max(abs(b) * 0.01, 1e-9)
+
+
+def document_candidates(
+    nlp: Any, set_name: str, text: str, gold: GoldDocument, vocabulary: Vocabulary
+) -> list[Candidate]:
+    context = DocumentContext("d" * 64, text, OffsetMap.identity(len(text)), None)
+    doc = nlp(text)
+    mentions = find_mentions(doc, context)
+    published = DocumentDate.parse(gold.published)
+    ruled = find_claims(doc, context, mentions, published=published, learned=False)
+    labels = Taken(len(text))
+    for mention in mentions:
+        if mention.schema in analysis.LABEL_SCHEMAS:
+            labels.take(mention.start, mention.end)
+    actors = collect_actors(doc, mentions)
+    found = []
+    for quantity in find_quantities(text, vocabulary):
+        root = analysis.number_root(doc, quantity)
+        if root is None or quantity.vague or analysis.is_label_or_date(doc, quantity, labels):
+            continue
+        noun = analysis.counted_noun(root, quantity, vocabulary)
+        token = figures.noun_of_figure(root, noun)
+        features = figures.figure_features(quantity, root, noun, vocabulary)
+        unit = figures.figure_unit(quantity, token, vocabulary)
+        is_gold = any(_same(quantity.value, g.value) for g in gold.claims)
+        stored = [c for c in ruled if c.start < quantity.end and quantity.start < c.end]
+        if stored:
+            unit = stored[0].unit
+        elif (
+            unit is None
+            or figures.ruled_out(quantity, root, token, vocabulary)
+            or analysis.is_population(noun, vocabulary)
+            or analysis.restates_enumeration(quantity, noun, text, actors)
+            or analysis.is_source_or_casualty(quantity, root, noun, vocabulary)
+        ):
+            continue  # the extractor never stores it: not a candidate of the filter
+        found.append(
+            Candidate(set_name, gold.stem, quantity.value, unit, features, is_gold, bool(stored))
+        )
+    return found
+
+
+def collect(shared: Path) -> tuple[list[Candidate], dict[str, dict[str, Any]]]:
+    nlp = load_nlp()
+    vocabulary = default_vocabulary()
+    candidates: list[Candidate] = []
+    ruled_claims: dict[str, dict[str, Any]] = {}
+    for set_name, texts, gold_dir in _sets(shared):
+        for gold in load_gold(gold_dir):
+            path = texts / f"{gold.stem}.txt"
+            if not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8")
+            candidates.extend(document_candidates(nlp, set_name, text, gold, vocabulary))
+            ruled_claims[f"{set_name}/{gold.stem}"] = {"gold": gold}
+    return candidates, ruled_claims
+
+
+def _score_rules(
+    candidates: Iterable[Candidate], golds: dict[str, dict[str, Any]], add: set[int]
+) -> tuple[int, int, int]:
+    """value-level tp/fp/fn of the rules' figures plus the added candidates (by index)."""
+    by_doc: dict[str, list[Candidate]] = {}
+    for index, candidate in enumerate(candidates):
+        if candidate.ruled or index in add:
+            by_doc.setdefault(f"{candidate.set_name}/{candidate.stem}", []).append(candidate)
+    tp = fp = fn = 0
+    for key, entry in golds.items():
+        gold: GoldDocument = entry["gold"]
+        free = list(by_doc.get(key, []))
+        matched = 0
+        for item in gold.claims:
+            hit = next(
+                (
+                    c
+                    for c in free
+                    if _same(c.value, item.value) and c.unit.lower() == item.unit.lower()
+                ),
+                None,
+            )
+            if hit is not None:
+                free.remove(hit)
+                matched += 1
+        tp += matched
+        fn += len(gold.claims) - matched
+        fp += len({c.value for c in free})
+    return tp, fp, fn
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+C = 0.5
+"""Inverse regularisation of the logistic regression (few examples: keep the weights small)."""
+
+
+def _fit(train: list[Candidate]) -> tuple[Any, Any]:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([c.features for c in train])
+    model = LogisticRegression(max_iter=2000, C=C, class_weight="balanced")
+    model.fit(matrix, [c.gold for c in train])
+    return vectorizer, model
+
+
+def leave_one_set_out(
+    candidates: list[Candidate], golds: dict[str, dict[str, Any]], threshold: float, verbose: bool
+) -> None:
+    """Train on every set but one, score the one left out: rules alone vs rules + filter."""
+    print(
+        f"threshold {threshold}\n{'left out':10} {'cands':>5} {'gold':>4} {'rules tp/fp/fn':>15} "
+        f"{'F1':>6} {'rules+clf tp/fp/fn':>19} {'F1':>6}  filter on figures the rules leave"
+    )
+    totals = {"rules": [0, 0, 0], "both": [0, 0, 0]}
+    for held in sorted({c.set_name for c in candidates}):
+        vectorizer, model = _fit([c for c in candidates if c.set_name != held])
+        tests = [c for c in candidates if c.set_name == held]
+        probabilities = model.predict_proba(vectorizer.transform([c.features for c in tests]))
+        # as the extractor: a figure restating one already kept (same value and unit) is one
+        kept = {(c.stem, c.value, c.unit) for c in tests if c.ruled}
+        accepted = set()
+        for index, (c, p) in enumerate(zip(tests, probabilities[:, 1], strict=True)):
+            if p >= threshold and not c.ruled and (c.stem, c.value, c.unit) not in kept:
+                kept.add((c.stem, c.value, c.unit))
+                accepted.add(index)
+        held_golds = {k: v for k, v in golds.items() if k.startswith(f"{held}/")}
+        rules = _score_rules(tests, held_golds, set())
+        both = _score_rules(tests, held_golds, accepted)
+        hits = sum(1 for i in accepted if tests[i].gold)
+        gold_left = sum(1 for c in tests if c.gold and not c.ruled)
+        for key, row in (("rules", rules), ("both", both)):
+            totals[key] = [a + b for a, b in zip(totals[key], row, strict=True)]
+        print(
+            f"{held:10} {len(tests):5} {sum(c.gold for c in tests):4} "
+            f"{'/'.join(map(str, rules)):>15} {_f1(*rules):6.3f} "
+            f"{'/'.join(map(str, both)):>19} {_f1(*both):6.3f}  "
+            f"{hits} of {len(accepted)} kept are gold; {hits} of {gold_left} gold left found"
+        )
+        if verbose:
+            for i in sorted(accepted):
+                c = tests[i]
+                print(f"      + {c.stem} {c.value:g} {c.unit} gold={c.gold}")
+    r, b = totals["rules"], totals["both"]
+    print(
+        f"{'summed':10} {'':5} {'':4} {'/'.join(map(str, r)):>15} {_f1(*r):6.3f} "
+        f"{'/'.join(map(str, b)):>19} {_f1(*b):6.3f}"
+    )
+
+
+def write_model(candidates: list[Candidate], threshold: float, path: Path) -> None:
+    """Fit on every set and write the weights file the extractor reads."""
+    vectorizer, model = _fit(candidates)
+    weights = {
+        name: round(float(weight), 5)
+        for name, weight in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)
+        if abs(weight) >= 1e-5
+    }
+    data = {
+        "version": figures.default_model().version if figures.MODEL_PATH.is_file() else "1",
+        "threshold": threshold,
+        "intercept": round(float(model.intercept_[0]), 5),
+        "trained_on": sorted({c.set_name for c in candidates}),
+        "examples": len(candidates),
+        "positives": sum(c.gold for c in candidates),
+        "trainer": f"bench/claims_classifier.py (logistic regression, C={C}, balanced)",
+        "weights": dict(sorted(weights.items())),
+    }
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"# wrote {path} ({len(weights)} weights)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    shared = Path(os.environ.get("SANCTIONWATCH_SHARED_DIR", "/work/shared"))
+    parser.add_argument("--shared", type=Path, default=shared)
+    parser.add_argument("--threshold", type=float, nargs="+", default=[0.5, 0.65, 0.8])
+    parser.add_argument("--write", type=Path, help="fit on every set and write the weights here")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    candidates, golds = collect(args.shared)
+    print(f"# {platform.platform()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    print(
+        f"# {len(candidates)} candidate figures, {sum(c.gold for c in candidates)} with a gold "
+        f"value, {sum(c.ruled for c in candidates)} stored by the rules"
+    )
+    for threshold in args.threshold:
+        leave_one_set_out(candidates, golds, threshold, args.verbose)
+    if args.write:
+        write_model(candidates, args.threshold[0], args.write)
+    print(f"# {time.perf_counter() - started:.1f} s, {date.today().isoformat()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
