@@ -71,8 +71,8 @@ def test_typing_rules_refuse_unknown_schema_and_a_name_in_two_groups() -> None:
     with pytest.raises(RulesError, match=r"anaphora_nouns\.firm"):
         parse_typing_rules(Path("typing.yaml"), data)
     data = yaml.safe_load(TYPING_RULES_PATH.read_text(encoding="utf-8"))
-    data["authorities"].append(["Treasury", "Ministry of Finance"])
-    with pytest.raises(RulesError, match=r"'Treasury' is in two groups"):
+    data["authorities"].append(["US Treasury", "Ministry of Finance"])
+    with pytest.raises(RulesError, match=r"'US Treasury' is in two groups"):
         parse_typing_rules(Path("typing.yaml"), data)
 
 

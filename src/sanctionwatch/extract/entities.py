@@ -100,8 +100,6 @@ AKA_BEFORE = re.compile(
 COPULAS = frozenset({"is", "was", "are", "were"})
 APPOSITIVE_PREPOSITIONS = frozenset({"of", "at", "for", "in", "with", "to", "from", "by", "on"})
 APPOSITIVE_STOPS = frozenset({",", ";", ".", "who", "which", "that", "and", "(", "—", "–"})
-ROLE_PORTFOLIO_WORDS = ("the", "and", "on")
-ROLE_PREFIXES = frozenset({"Under", "Vice"})
 ROLE_STOPS = frozenset(
     {",", ";", ".", ":", "said", "says", "told", "who", "which", "that", "(", ")", "—", "–"}
 )
@@ -127,6 +125,8 @@ class _Candidate:
     canonical: str | None = None
     country: str | None = None
     is_country: bool = False
+    abbreviates: int | None = None
+    """Char start of the name this acronym follows in brackets ("X Corporation (XC)")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -941,7 +941,6 @@ class _Resolver:
         self._acronyms()
         self._country_prefixed()
         self._authority_aliases()
-        self._parenthesised_acronyms()
         self._near_duplicate_people()
         self._place_suffixes()
         self._short_forms()
@@ -1005,20 +1004,31 @@ class _Resolver:
         return names
 
     def _acronyms(self) -> None:
+        """An acronym joins the name it follows in brackets (found once, by
+        :func:`_bracketed_acronyms`), else an organisation whose initials it spells, else a
+        statute's (:meth:`_instrument_acronym`)."""
         long_orgs = self._long_names("org")
         instruments = self._long_names("LegalInstrument")
+        starts = {c.start: i for i, c in enumerate(self.found) if _family(c.schema) == "org"}
         for index, candidate in enumerate(self.found):
             text = self.text(index)
             if not _is_acronym(text) or candidate.schema == "LegalInstrument":
                 continue
+            named = starts.get(candidate.abbreviates) if candidate.abbreviates is not None else None
+            if named is not None:
+                self._join_acronym(index, named)
+                continue
             letters = text.replace(".", "").upper()
             for target, _tokens in long_orgs:
-                if _initials(self.text(target), self.rules) == letters:
-                    self.groups.union(index, target)
-                    self.found[index].schema = self.found[target].schema
+                if _abbreviates(letters, self.text(target), self.rules):
+                    self._join_acronym(index, target)
                     break
             else:
                 self._instrument_acronym(index, letters, instruments)
+
+    def _join_acronym(self, index: int, target: int) -> None:
+        self.groups.union(index, target)
+        self.found[index].schema = self.found[target].schema
 
     def _instrument_acronym(
         self, index: int, letters: str, instruments: list[tuple[int, list[str]]]
@@ -1057,12 +1067,19 @@ class _Resolver:
     def _authority_aliases(self) -> None:
         """ "Treasury" and "U.S. Treasury Department" on one page: the names a well-known
         authority goes by (``entity_typing.yaml``) are one organisation."""
-        groups = load_typing_rules().authorities
+        typing = load_typing_rules()
+        groups = typing.authorities
         first: dict[int, int] = {}
+        countries: set[str] | None = None
         for index, candidate in enumerate(self.found):
             if _family(candidate.schema) != "org":
                 continue
-            group = groups.get(authority_key(self.text(index)))
+            key = authority_key(self.text(index))
+            group = groups.get(key)
+            if group is None and key in typing.bare_authorities:
+                countries = self._page_countries() if countries is None else countries
+                options = typing.bare_authorities[key]
+                group = next((g for code, g in options if code in countries), None)
             if group is None:
                 continue
             if group in first:
@@ -1070,22 +1087,20 @@ class _Resolver:
             else:
                 first[group] = index
 
-    def _parenthesised_acronyms(self) -> None:
-        """ "Korea Mining Development Trading Corporation (KOMID)": an acronym in brackets right
-        after a name, whose letters appear in the name in order, is that name's short form."""
-        text = _text(self.doc)
-        for index in range(1, len(self.found)):
-            name, short = self.found[index - 1], self.found[index]
-            acronym = self.text(index)
-            if _family(name.schema) != "org" or not _is_acronym(acronym):
-                continue
-            if not OPEN_BRACKET.fullmatch(text, name.end, short.start):
-                continue
-            if text[short.end : short.end + 1] != ")":
-                continue
-            if _letters_in_order(acronym.replace(".", ""), self.text(index - 1)):
-                short.schema = name.schema
-                self.groups.union(index, index - 1)
+    def _page_countries(self) -> set[str]:
+        """Countries the page is about: its places, the model's places ("U.S. officials"
+        too, which names no place of its own) and country words leading organisation names
+        ("U.S. Treasury Department", "HM Treasury")."""
+        codes = {c.country for c in self.found if c.schema == "Place" and c.country}
+        for ent in self.doc.ents:
+            if ent.label_ in ("GPE", "LOC"):
+                codes.add(_territory(ent.text, self.rules)[0] or "")
+        for index, candidate in enumerate(self.found):
+            first = self.text(index).split()[0] if self.text(index).split() else ""
+            if _family(candidate.schema) == "org":
+                codes.add(_territory(first, self.rules)[0] or "")
+                codes.add(self.rules.country_aliases.get(first.casefold(), ""))
+        return {code.casefold() for code in codes if code}
 
     def _object_of_head(self) -> None:
         """ "Treasury" after "U.S. Department of the Treasury": one capitalised word that ends
@@ -1220,12 +1235,14 @@ class _Resolver:
         return min(targets, key=lambda t: self.found[t].start)
 
 
-OPEN_BRACKET = re.compile(r"\s*\(\s*")
-
-
-def _letters_in_order(acronym: str, name: str) -> bool:
-    """ "KOMID" in "Korea Mining Development ...": the first letters match and every letter
-    of the acronym appears in the name in order."""
+def _abbreviates(acronym: str, name: str, rules: EntityRules, bracketed: bool = False) -> bool:
+    """Whether ``acronym`` (letters only) is a short form of ``name``: its initials without
+    connectors ("FBI"), or, for an acronym written in brackets right after the name, letters
+    of the name in order from its first one ("Korea Mining Development ... (KOMID)")."""
+    if _initials(name, rules) == acronym.upper():
+        return True
+    if not bracketed:
+        return False
     words = name.split()
     if not words or words[0][:1].casefold() != acronym[:1].casefold():
         return False
@@ -1286,7 +1303,8 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
             continue
         found.append(typed)
     _type_from_evidence(doc, found, rules, load_typing_rules())
-    found = sorted([*found, *_bracketed_acronyms(_text(doc), found)], key=lambda c: c.start)
+    acronyms = _bracketed_acronyms(_text(doc), found, rules)
+    found = sorted([*found, *acronyms], key=lambda c: c.start)
     found = _with_repeats(_text(doc), found)
     resolver = _Resolver(doc, found, rules)
     mentions: list[Mention] = []
@@ -1322,21 +1340,30 @@ def _type_from_evidence(
             candidate.schema, candidate.type_score = "Company", 2
 
 
-def _bracketed_acronyms(text: str, found: list[_Candidate]) -> list[_Candidate]:
+def _bracketed_acronyms(text: str, found: list[_Candidate], rules: EntityRules) -> list[_Candidate]:
     """ "Korea Mining Development Trading Corporation (KOMID)": the acronym in brackets after
-    an organisation's name is a mention of it, even where the model skipped it."""
-    taken = {c.start for c in found}
+    an organisation's name is a mention of it, even where the model skipped it. The one place
+    that decides it: the acronym's candidate records the name it abbreviates, and the resolver
+    joins the two."""
+    taken = {c.start: c for c in found}
     added = []
     for candidate in found:
         if _family(candidate.schema) != "org":
             continue
         match = BRACKETED_ACRONYM.match(text, candidate.end)
-        if match is None or match.start(1) in taken or not _is_acronym(match.group(1)):
+        if match is None or not _is_acronym(match.group(1)):
             continue
-        if _letters_in_order(match.group(1), text[candidate.start : candidate.end]):
-            added.append(
-                replace(candidate, start=match.start(1), end=match.end(1), source="rule:acronym")
-            )
+        name = text[candidate.start : candidate.end]
+        if not _abbreviates(match.group(1), name, rules, bracketed=True):
+            continue
+        written = taken.get(match.start(1))
+        if written is not None:
+            if written.end == match.end(1):
+                written.abbreviates = candidate.start
+            continue
+        acronym = replace(candidate, start=match.start(1), end=match.end(1), source="rule:acronym")
+        acronym.abbreviates = candidate.start
+        added.append(acronym)
     return added
 
 
@@ -1502,14 +1529,18 @@ def _role_before(doc: Doc, mention: Mention, rules: EntityRules) -> tuple[int, i
         allowed = token.pos_ in ("PROPN", "NOUN", "ADJ") or token.lower_ in ("of", "to", "for")
         # a portfolio before the name ("... of the Treasury for Terrorism and Financial
         # Intelligence John Roe") is read up to its title word
-        allowed = allowed or (not role_seen and token.lower_ in ROLE_PORTFOLIO_WORDS)
-        allowed = allowed or (role_seen and token.text in ROLE_PREFIXES)  # "Under Secretary"
+        allowed = allowed or (not role_seen and token.lower_ in rules.role_portfolio_words)
+        # "Under Secretary", "Vice Minister": a capitalised prefix of the title word
+        prefix = token.text[:1].isupper() and token.lower_ in rules.role_prefixes
+        allowed = allowed or (role_seen and prefix)
         if not allowed or token.is_punct or token.is_space or len(phrase) >= 12:
             break
         phrase.append(token)
         role_seen = role_seen or token.lower_ in rules.role_nouns
     phrase.reverse()
-    while phrase and phrase[0].lower_ in ("of", "to", "for", *ROLE_PORTFOLIO_WORDS):
+    while phrase and (
+        phrase[0].lower_ in ("of", "to", "for") or phrase[0].lower_ in rules.role_portfolio_words
+    ):
         phrase = phrase[1:]
     if not phrase or not any(t.lower_ in rules.role_nouns for t in phrase):
         return None

@@ -226,9 +226,10 @@ TITLE_PHRASE = re.compile(
 
 def title_phrases(text: str, rules: SpanRules, heads: EntityRules) -> list[Piece]:
     """ "Under Secretary of the Treasury for Terrorism and Financial Intelligence Mark T.
-    Ellison": the authority after "TITLE of the" (an organisation unless it is a generic word:
-    "Secretary of State"), the portfolio after "for"/"on" (part of the title, no name), and the
-    person holding the title, if the phrase ends in one."""
+    Ellison": the authority after "TITLE of the" (an organisation only when an organisation
+    head names a body: "Treasury"; a portfolio such as "Labour" or "State" is part of the
+    title), the portfolio after "for"/"on" (part of the title, no name), and the person holding
+    the title, if the phrase ends in one."""
     pieces: list[Piece] = []
     for match in TITLE_PHRASE.finditer(text):
         title = match.group("title").casefold()
@@ -237,22 +238,39 @@ def title_phrases(text: str, rules: SpanRules, heads: EntityRules) -> list[Piece
             or match.group("connector") not in rules.portfolio_connectors
         ):
             continue
-        body = match.group("body")
-        if body.casefold() in heads.generic_name_words:
-            pieces.append(Piece(match.start("body"), match.end("body"), title=True))
-        else:
+        if _names_a_body(match.group("body"), heads):
             pieces.append(Piece(match.start("body"), match.end("body"), "Organization", 3))
+        else:
+            pieces.append(Piece(match.start("body"), match.end("body"), title=True))
         words = list(WORDS.finditer(text, match.start("rest"), match.end("rest")))
         run = len(words)
         while run > 0 and _plain_name_word(words[run - 1].group().rstrip(".,"), heads, rules):
             run -= 1
         connector = run > 0 and words[run - 1].group().casefold() in heads.name_connectors
-        name = _name_in_run([w.group() for w in words[run:]], after_connector=connector or run == 0)
+        holder = [w.group() for w in words[run:]]
+        name = _name_in_run(holder, after_connector=connector or run == 0)
+        family = _korean_family_start(holder, heads)
+        if name is not None and family is not None and family < name:
+            name = family  # "... for Migration Affairs Kim Chol Su": three words of a name
         portfolio_end = words[run + name].start() if name is not None else match.end("rest")
         pieces.append(Piece(match.start("rest"), portfolio_end, title=True))
         if name is not None:
             pieces.append(Piece(words[run + name].start(), match.end("rest"), "Person", 3))
     return pieces
+
+
+def _korean_family_start(run: list[str], heads: EntityRules) -> int | None:
+    """Index of a Korean family name followed by given-name words in a run, if any."""
+    for index, word in enumerate(run[:-1]):
+        if word in heads.korean_family_names and index >= len(run) - 3:
+            return index
+    return None
+
+
+def _names_a_body(words: str, heads: EntityRules) -> bool:
+    """ "Treasury", "Foreign Ministry": a name with an organisation head word; "Labour",
+    "State", "Defence" after "Minister of" are the office's portfolio."""
+    return any(word.casefold() in heads.organisation_heads for word in words.split())
 
 
 def _possessive_cut(

@@ -34,7 +34,6 @@ CLOSING_QUOTES = frozenset("»”\"“'’")
 LEFT_STRIP_ENTS = frozenset({"NORP", "DATE", "ORDINAL", "CARDINAL", "TIME"})
 MAX_NAME_TOKENS = 10
 _CUE_SCHEMATA = ("Company", "Organization")
-APPOSITIVE_ARTICLES = frozenset({"a", "an", "another"})
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 
 
@@ -425,12 +424,13 @@ class RuleComponent:
         """(start, end) of the name before ", a ... NOUN" / "(a ... NOUN" / "is a ... NOUN"
         when the parse links the noun to it (apposition or copula)."""
         det = noun.i - 1
-        while det > 0 and noun.i - det <= 5 and doc[det].lower_ not in APPOSITIVE_ARTICLES:
+        articles = self.rules.appositive_articles
+        while det > 0 and noun.i - det <= 5 and doc[det].lower_ not in articles:
             if doc[det].is_punct and doc[det].text != "-":
                 return None
             det -= 1
         link = det - 1
-        if link < 1 or doc[det].lower_ not in APPOSITIVE_ARTICLES:
+        if link < 1 or doc[det].lower_ not in articles:
             return None
         if doc[link].text not in (",", "(") and doc[link].lower_ not in ("is", "was"):
             return None
@@ -457,9 +457,9 @@ class RuleComponent:
             token = doc[index]
             if not token.is_title or not token.lower_.endswith(suffixes) or len(token) < 6:
                 continue
-            if token.ent_type_ in PLACE_ENTS:
-                continue  # "-ich" also ends places: "East Greenwich Village"
             given, family = doc[index - 1], doc[index + 1]
+            if any(word.ent_type_ in PLACE_ENTS for word in (given, token, family)):
+                continue  # "-ich" also ends places: "East Greenwich Village", "Munich Airport"
             words = given.is_title and family.is_title and given.is_alpha and family.is_alpha
             if words and not given.is_stop:  # "The Munich Security Conference"
                 yield Span(doc, index - 1, index + 2, label="Person", kb_id="rule:patronymic")

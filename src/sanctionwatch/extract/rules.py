@@ -65,6 +65,9 @@ class EntityRules:
     place_heads: frozenset[str] = frozenset()
     state_nouns: frozenset[str] = frozenset()
     place_prefixes: frozenset[str] = frozenset()
+    role_portfolio_words: frozenset[str] = frozenset({"the", "and", "on"})
+    role_prefixes: frozenset[str] = frozenset({"under", "vice"})
+    appositive_articles: frozenset[str] = frozenset({"a", "an", "another"})
     country_aliases: dict[str, str] = field(default_factory=dict)
     """Lower-cased other name of a country ("hermit kingdom") -> its ISO code."""
     places: dict[str, str] = field(default_factory=dict)
@@ -191,6 +194,9 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         place_heads=_lower(_strings(path, data, "place_heads")),
         state_nouns=_lower(_optional_strings(path, data, "state_nouns")),
         place_prefixes=_lower(_optional_strings(path, data, "place_prefixes")),
+        role_portfolio_words=_lower(_strings(path, data, "role_portfolio_words")),
+        role_prefixes=_lower(_strings(path, data, "role_prefixes")),
+        appositive_articles=_lower(_strings(path, data, "appositive_articles")),
         country_aliases=_country_aliases(path, data),
     )
 
