@@ -27,10 +27,17 @@ from spacy.tokens import Doc, Span, Token
 from sanctionwatch.extract.entity_spans import (
     SpanRules,
     comma_cue,
+    country_code,
+    country_pair,
     credit_names,
+    descriptor_end,
     family_modifier,
+    glued_place_end,
+    header_pieces,
+    honorific_name_end,
     load_span_rules,
     lower_case_head_end,
+    lower_tail_end,
     national_prefix,
     split_span,
     title_phrases,
@@ -45,7 +52,13 @@ from sanctionwatch.extract.entity_typing import (
     subject_tokens,
 )
 from sanctionwatch.extract.ruler import RULE_SPANS, RuleComponent
-from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules, name_head
+from sanctionwatch.extract.rules import (
+    EntityRules,
+    honorific_length,
+    legal_form_key,
+    load_entity_rules,
+    name_head,
+)
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.statements import Statement
 
@@ -270,6 +283,7 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
     text = _text(doc)
     found = [c for c in found if not (c.schema == "Place" and "," in text[c.start : c.end])]
     found = _split_coordinated(text, found)
+    found = _edge_pieces(text, found, rules)
     found.extend(_place_candidates(text, rules))
     found.extend(_quoted_candidates(text))
     found.extend(_byline_candidates(text, rules))
@@ -280,8 +294,11 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
             candidate.start = _compass_prefix(text, candidate, rules)
         if candidate.schema == "Place" and candidate.source == "model":
             candidate.end = _drop_place_suffix(text, candidate.start, candidate.end, rules)
+        _take_descriptor(text, candidate, rules)
         if candidate.source == "model" and candidate.schema != "Place":
             candidate.end = _drop_junk_tail(text, candidate.start, candidate.end, rules)
+        if candidate.source == "model" and candidate.schema == "Organization":
+            candidate.end = lower_tail_end(text, candidate.start, candidate.end, load_span_rules())
         if (
             candidate.source == "model"
             and candidate.schema == "Organization"
@@ -291,6 +308,53 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
                 text, candidate.start, candidate.end, load_span_rules(), rules
             )
     return _corrected_spans(text, [c for c in found if c.end > c.start], rules)
+
+
+def _edge_pieces(text: str, found: list[_Candidate], rules: EntityRules) -> list[_Candidate]:
+    """What real pages glue onto a name the model found: a letterhead or heading joined into
+    one line, two countries joined by a hyphen, a link's text glued to a place, and the rest
+    of a name the model split after an honorific (:mod:`entity_spans`)."""
+
+    def territory(name: str) -> str:
+        return _territory(name, rules)[1]
+
+    result: list[_Candidate] = []
+    for candidate in found:
+        start, end = candidate.start, candidate.end
+        if candidate.source in ("model", "rule:organisation-head"):
+            pieces = header_pieces(text, start, end, rules, territory)
+            if pieces is not None:  # each piece is typed afresh ("North Korea", "WASHINGTON")
+                result.extend(
+                    replace(candidate, start=s, end=e, source="model", priority=1, type_score=1)
+                    for s, e in pieces
+                )
+                continue
+        if candidate.source == "model" and candidate.schema == "Place":
+            pair = country_pair(text, start, end, territory)
+            if pair is not None:
+                for piece in pair:
+                    result.append(replace(candidate, start=piece.start, end=piece.end))
+                continue
+        if candidate.source == "model":
+            candidate.end = glued_place_end(text, start, end, territory)
+        if candidate.source == "model" and candidate.schema == "Person":
+            candidate.end = honorific_name_end(text, start, candidate.end, rules)
+        result.append(candidate)
+    return result
+
+
+def _take_descriptor(text: str, candidate: _Candidate, rules: EntityRules) -> None:
+    """ "Tumen river", "Selantik coal mine": the class noun after a name the model or the
+    places list found becomes part of it, with its schema."""
+    if candidate.source not in ("model", "gazetteer:places") or candidate.schema == "Person":
+        return
+    found = descriptor_end(
+        text, candidate.start, candidate.end, rules, lambda name: _territory(name, rules)[1]
+    )
+    if found is not None:
+        candidate.end, candidate.schema = found
+        candidate.type_score = max(candidate.type_score, 3)
+        candidate.priority = max(candidate.priority, 1)
 
 
 def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> list[_Candidate]:
@@ -404,8 +468,8 @@ def _join_hyphens(text: str, start: int, end: int, rules: EntityRules) -> tuple[
     """ "Vostok-Stroy", "Yuzhno-Sakhalinsk", "Segori-dong": the tokenizer splits at hyphens,
     names do not; modifiers ("Irkutsk-based", "U.N.-sanctioned") stay outside."""
     left = HYPHEN_LEFT.search(text, max(0, start - 40), start)
-    if left:
-        start = left.start(1)
+    if left and not (_place_at(text, left.start(1), rules) and _place_at(text, start, rules)):
+        start = left.start(1)  # "Oman-North Korea trade" names two countries
     while True:
         tail = HOST_CONNECTOR.match(text, end) or HYPHEN_RIGHT.match(text, end)
         if not tail:
@@ -413,9 +477,24 @@ def _join_hyphens(text: str, start: int, end: int, rules: EntityRules) -> tuple[
         word = tail.group().rsplit("-", 1)[-1]
         if word.casefold() in rules.hyphen_modifiers:
             return start, end
+        if _place_at(text, end + 1, rules) and _place_at(text, start, rules):
+            return start, end
         end = tail.end()
 
 
+def _place_at(text: str, position: int, rules: EntityRules) -> bool:
+    """A known place or country name starts at ``position``."""
+    word = PLACE_WORD.match(text, position)
+    if word is None:
+        return False
+    for name in _place_index(rules).get(word.group().casefold(), ()):
+        end = position + len(name)
+        if text[position:end].casefold() == name and not text[end : end + 1].isalpha():
+            return True
+    return False
+
+
+PLACE_WORD = re.compile(r"[A-Z]\w*")
 HOST_CONNECTOR = re.compile(r"-(?:on|upon|na|am|sur|en|de|le|la)-[A-Z]\w*")
 
 
@@ -630,6 +709,8 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     if candidate.schema == "LegalInstrument":
         candidate.canonical = _instrument_canonical(text, rules, candidate.source)
         return candidate if candidate.canonical else None
+    if _demonym_plural(text, rules):
+        return None  # "North Koreans were barred from leaving": people of a country
     state = _state_of_country(text, rules)
     if state is not None and candidate.source in ("model", "rule:organisation-head"):
         # "the Government of North Korea" is North Korea acting as a state
@@ -687,6 +768,20 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     if candidate.schema == "Place":
         _shared_plural_head(doc, candidate, text, rules)
     return candidate
+
+
+DEMONYM_ENDING = re.compile(r"(?:an|ese|ish|i)$")
+
+
+def _demonym_plural(text: str, rules: EntityRules) -> bool:
+    """ "North Koreans", "Malaysians": a nationality in the plural names people, no place."""
+    words = text.split()
+    if len(words) > 3 or not text.endswith("s") or _territory(text, rules)[1] != "unknown":
+        return False
+    singular = text[:-1]
+    if not DEMONYM_ENDING.search(singular) or _territory(singular, rules)[1] != "unknown":
+        return False
+    return country_code(singular) is not None
 
 
 _STATE_OF = re.compile(r"(?P<noun>\w+)\s+of\s+(?:the\s+)?(?P<country>.+)", re.IGNORECASE)
@@ -854,8 +949,8 @@ def _is_heading_line(doc: Doc, span: Span, rules: EntityRules) -> bool:
 
 def _normalise(text: str, rules: EntityRules) -> str:
     words = [w.casefold() for w in WORD.findall(text.replace("’", "'"))]
-    while words and legal_form_key(words[0]) in rules.honorifics:
-        words = words[1:]
+    while words and (size := honorific_length(words, rules)):
+        words = words[size:]
     return " ".join(words)
 
 
@@ -1267,8 +1362,8 @@ def _canonical(resolver: _Resolver, members: list[int], rules: EntityRules) -> s
 
 def _strip_honorific(text: str, rules: EntityRules) -> str:
     words = text.split()
-    while len(words) > 1 and legal_form_key(words[0]) in rules.honorifics:
-        words = words[1:]
+    while (size := honorific_length(words, rules)) and len(words) > size:
+        words = words[size:]
     return " ".join(words)
 
 

@@ -10,6 +10,7 @@ names it holds, each with the schema the cut implies; the words it reads are dat
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,13 @@ from typing import Any
 import yaml
 from followthemoney import registry
 
-from sanctionwatch.extract.rules import SCHEMATA, EntityRules, RulesError, legal_form_key
+from sanctionwatch.extract.rules import (
+    SCHEMATA,
+    EntityRules,
+    RulesError,
+    honorific_length,
+    legal_form_key,
+)
 from sanctionwatch.settings import DATA_DIR
 
 SPAN_RULES_PATH = DATA_DIR / "extract" / "entity_spans.yaml"
@@ -364,6 +371,18 @@ def lower_case_head_end(
     return match.end(1)
 
 
+def lower_tail_end(text: str, start: int, end: int, rules: SpanRules) -> int:
+    """ "Bernama news agency" -> "Bernama": lower-case words after an organisation's name
+    describe it (docs/annotation.md: "news agency" describes, the name already names it);
+    a lower-case head of ``lower_case_heads`` stays ("... Functions division")."""
+    words = list(WORDS.finditer(text, start, end))
+    while len(words) > 1 and words[-1].group().islower():
+        if words[-1].group() in rules.lower_case_heads:
+            break
+        words.pop()
+    return words[-1].end() if words else end
+
+
 def credit_names(text: str, rules: SpanRules) -> list[Piece]:
     """Agencies credited on a caption line ("Credit: AFP", "Photo: Reuters")."""
     found = []
@@ -401,3 +420,139 @@ def national_prefix(text: str, start: int, end: int, rules: SpanRules) -> int:
     if match is None or country_code(match.group(1)) is None:
         return start
     return match.start(1)
+
+
+# ---------------------------------------------------------------- edges of names on real pages
+
+HONORIFIC_TAIL = re.compile(r"[ \t]+([A-Z][\w'’-]*)")
+DESCRIPTOR_AFTER = re.compile(r"[ \t]+([a-z]+)(?:[ \t]+([a-z]+))?\b")
+GLUED_WORDS = re.compile(r"([A-Z][a-z]+)([A-Z][a-z]{2,}\w*)")
+POSTAL_CODE = re.compile(r"\d{5,}")
+MAX_HONORIFIC_TAIL = 4
+
+
+def honorific_name_end(text: str, start: int, end: int, heads: EntityRules) -> int:
+    """End of "Datuk Seri Wan Junaidi Tuanku Jaafar" when the model's person span is "Datuk
+    Seri Wan": a name written after an honorific runs on over the capitalised words after it
+    (the model often splits such names in two)."""
+    words = text[start:end].split()
+    size = honorific_length(words, heads)
+    if not size:
+        return end
+    cursor, added = end, 0
+    while added < MAX_HONORIFIC_TAIL and (match := HONORIFIC_TAIL.match(text, cursor)):
+        if match.group(1).casefold() in heads.name_connectors:
+            break
+        cursor, added = match.end(), added + 1
+    return cursor
+
+
+def descriptor_end(
+    text: str, start: int, end: int, heads: EntityRules, territory: Territory
+) -> tuple[int, str] | None:
+    """(end, schema) of "Tumen river", "North Hamgyong province", "Selantik coal mine": a
+    lower-case class noun of ``descriptor_nouns`` right after a name belongs to it (see
+    docs/annotation.md, span boundaries). A country takes none ("the China region"), a
+    generic suffix ("province", "region") only joins a name the places list does not know
+    (the bare name already names it), and a company noun only joins a name that is no known
+    place."""
+    match = DESCRIPTOR_AFTER.match(text, end)
+    if match is None:
+        return None
+    kind = territory(text[start:end])
+    if kind == "country":
+        return None
+    known = kind != "unknown"
+    choices = []
+    if match.group(2):
+        choices.append((f"{match.group(1)} {match.group(2)}", match.end(2)))
+    choices.append((match.group(1), match.end(1)))
+    for noun, noun_end in choices:
+        schema = heads.descriptor_nouns.get(noun)
+        if schema is None or (schema != "Place" and known):
+            continue
+        if known and noun in heads.place_suffixes:
+            return None  # "Jilin province", "the Donbass region": the name names it already
+        return noun_end, schema
+    return None
+
+
+def country_pair(text: str, start: int, end: int, territory: Territory) -> list[Piece] | None:
+    """ "Oman-North Korea trade", "the China-North Korea border": two places joined by a
+    hyphen as a modifier are two places, not one."""
+    name = text[start:end]
+    for hyphen in re.finditer(r"-", name):
+        left, right = name[: hyphen.start()], name[hyphen.end() :]
+        if territory(left) in ("country", "place") and territory(right) in ("country", "place"):
+            return [
+                Piece(start, start + hyphen.start(), "Place", 3),
+                Piece(start + hyphen.end(), end, "Place", 3),
+            ]
+    return None
+
+
+def glued_place_end(text: str, start: int, end: int, territory: Territory) -> int:
+    """End of "Russia" in "RussiaOpens": a link's text glued to the word before it by a page's
+    markup; the known place is the name, the glued word is not."""
+    match = GLUED_WORDS.fullmatch(text, start, end)
+    if match is None or territory(text[start:end]) != "unknown":
+        return end
+    return match.end(1) if territory(match.group(1)) in ("country", "place") else end
+
+
+def _all_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _cased(word: str) -> bool:
+    """A word whose case says something: letters, not a short all-caps abbreviation."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and (len(letters) >= 3 or not word.isupper())
+
+
+def header_pieces(
+    text: str, start: int, end: int, heads: EntityRules, territory: Territory
+) -> list[tuple[int, int]] | None:
+    """The names inside a span that runs over a letterhead or a heading the cleaner joined
+    into one line ("DEPARTMENT OF THE TREASURY DEPARTMENT OF STATE WASHINGTON", "... SECURITY
+    North Korea Sanctions", "North Korea The U.S. Department of State"): cut before a
+    capitalised "The", where all-capitals words meet mixed-case ones, around a postal code,
+    before an all-capitals organisation head that opens a second name ("DEPARTMENT OF"), and
+    before a known place that ends an all-capitals name. None when the span is one name."""
+    words = list(WORDS.finditer(text, start, end))
+    cuts: set[int] = set()
+    for index in range(1, len(words)):
+        word, previous = words[index].group(), words[index - 1].group()
+        if word == "The" and previous.casefold() not in heads.name_connectors:
+            cuts.add(index)  # "Department 53 of The Ministry ..." stays one name
+        if _cased(word) and _cased(previous) and _all_caps(word) != _all_caps(previous):
+            caps = words[index - 1 :: -1] if _all_caps(previous) else words[index:]
+            run = 0
+            for item in caps:
+                if not _all_caps(item.group()):
+                    break
+                run += 1
+            if run >= 2:
+                cuts.add(index)
+        if POSTAL_CODE.fullmatch(previous.strip(STRIP)):
+            cuts.add(index)
+        opens = index + 1 < len(words) and words[index + 1].group() == "OF"
+        if _all_caps(word) and word.casefold() in heads.organisation_heads and opens:
+            cuts.add(index)
+        last = index == len(words) - 1
+        place = territory(word.strip(STRIP)) in ("country", "place") if last else False
+        headed = any(w.group().casefold() in heads.organisation_heads for w in words[:index])
+        if place and headed and _all_caps(word) and _all_caps(previous):
+            cuts.add(index)  # "DEPARTMENT OF STATE WASHINGTON", not "NORTH KOREA"
+    if not cuts:
+        return None
+    bounds = [0, *sorted(cuts), len(words)]
+    pieces = []
+    for left, right in itertools.pairwise(bounds):
+        piece = words[left:right]
+        if piece and not POSTAL_CODE.fullmatch(piece[-1].group().strip(STRIP)):
+            pieces.append((piece[0].start(), piece[-1].end()))
+        elif len(piece) > 1:
+            pieces.append((piece[0].start(), piece[-2].end()))
+    return pieces

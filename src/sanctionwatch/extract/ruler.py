@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from rigour.territories import lookup_territory
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -147,6 +148,12 @@ def _trim_left(doc: Doc, start: int, end: int, places: dict[str, str]) -> int:
     return start
 
 
+def _is_country(name: str) -> bool:
+    """A country's (or territory's) name, as FollowTheMoney's territory data knows it."""
+    territory = lookup_territory(" ".join(name.split()), fuzzy=False)
+    return territory is not None and territory.is_country and "-" not in str(territory.code)
+
+
 class RuleComponent:
     """Finds rule-based entity candidates; see the module docstring."""
 
@@ -252,7 +259,7 @@ class RuleComponent:
             if not size:
                 continue
             end = index + size
-            quoted = self._quoted_name_after(doc, end)
+            quoted = self._quoted_name_after(doc, end) or self._prefixed_name_end(doc, index, end)
             if quoted:
                 yield Span(doc, index, quoted, label="Company", kb_id="rule:legal-form")
                 done = quoted
@@ -276,6 +283,26 @@ class RuleComponent:
                 return end + 1 if end > index + 1 else 0
         return 0
 
+    def _prefixed_name_end(self, doc: Doc, index: int, end: int) -> int:
+        """End of the name after a form written before it ("AO Primorneft-Trans", "LLC
+        Foreign Trade Corporation “Keisung”"); 0 when the form follows its name as usual."""
+        if index > 0 and is_capitalised(doc[index - 1]) and not doc[index - 1].is_punct:
+            return 0  # "Arrowcrest LLC": the form ends the name before it
+        cursor = end
+        while cursor < len(doc) and cursor - end < 4 and is_capitalised(doc[cursor]):
+            if doc[cursor].is_punct:
+                break
+            cursor += 1
+        quoted = self._quoted_name_after(doc, cursor) if cursor > end else 0
+        if quoted:
+            return quoted
+        form = legal_form_key(" ".join(token.text for token in doc[index:end]))
+        if form not in self.rules.prefix_legal_forms or cursor == end:
+            return 0
+        while cursor + 1 < len(doc) and _inner_hyphen(doc, cursor):
+            cursor += 2  # "NNK-Primornefteproduct"
+        return cursor
+
     def organisation_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
         """Capitalised names headed by an organisation word ("Heritage Foundation")."""
         heads = self.rules.organisation_heads
@@ -286,12 +313,39 @@ class RuleComponent:
                 continue
             start = _name_start(doc, index, self.rules.name_connectors, MAX_NAME_TOKENS)
             start = _trim_left(doc, start, index, self.rules.places) if start < index else start
+            start = self._office_holder_start(doc, start)
             end = self._extend_right(doc, index + 1)
+            if token.lower_ in self.rules.located_heads:
+                end = self._host_country_end(doc, end)
             if end - start < 2:
                 continue
             words = [token.text for token in doc[start:end]]
             schema = name_head(words, self.rules) or schema  # "External Construction Bureau"
             yield Span(doc, start, end, label=schema, kb_id="rule:organisation-head")
+
+    def _office_holder_start(self, doc: Doc, start: int) -> int:
+        """Start of "United States Attorney’s Office ..." when the name found starts at
+        "Office": the holder's possessive before it belongs to the office's name."""
+        if start < 2 or doc[start - 1].lower_ not in ("'s", "’s"):
+            return start
+        for size in (2, 1):
+            holder = doc[max(0, start - 1 - size) : start - 1]
+            words = " ".join(t.lower_ for t in holder)
+            if len(holder) == size and words in self.rules.office_holders:
+                if not all(is_capitalised(t) for t in holder):
+                    return start
+                first = _name_start(doc, holder.start, self.rules.name_connectors, 4)
+                return _trim_left(doc, first, holder.start, {}) if first < holder.start else first
+        return start
+
+    def _host_country_end(self, doc: Doc, end: int) -> int:
+        """ "Embassy in China": a mission's host country ends its name (a city stays a place
+        of its own: "the Russian Embassy in Washington")."""
+        if end + 1 >= len(doc) or doc[end].lower_ != "in":
+            return end
+        last = self._name_end(doc, end + 1)
+        host = doc[end + 1 : last].text
+        return last if last > end + 1 and _is_country(host) else end
 
     def _extend_right(self, doc: Doc, end: int) -> int:
         """Extend a head word over "of the Democratic People's Republic of Korea"-like tails,
