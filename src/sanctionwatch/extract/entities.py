@@ -923,15 +923,23 @@ def _heading_phrase(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool
         return True
     if not _is_heading_line(doc, span, rules):
         return False
-    # a heading naming what the body is about (counted only for heading lines: the whole text)
-    return _text(doc).count(span.text) <= 1
+    # kept when the body repeats it; a page's title written twice (title and headline) is
+    # still a heading, not the body
+    text = _text(doc)
+    return not any(
+        not _heading_line_at(text, found.start(), found.end(), rules)
+        for found in re.finditer(re.escape(span.text), text)
+    )
 
 
 def _is_heading_line(doc: Doc, span: Span, rules: EntityRules) -> bool:
     """The span's line is short, ends without sentence punctuation and is all title case."""
-    text = _text(doc)
-    start = text.rfind("\n", 0, span.start_char) + 1
-    end = text.find("\n", span.end_char)
+    return _heading_line_at(_text(doc), span.start_char, span.end_char, rules)
+
+
+def _heading_line_at(text: str, span_start: int, span_end: int, rules: EntityRules) -> bool:
+    start = text.rfind("\n", 0, span_start) + 1
+    end = text.find("\n", span_end)
     line = text[start : end if end >= 0 else len(text)].strip()
     if line[:1] in LIST_BULLETS:
         return False  # a list item naming a party ("- Korea X Trading Co"), not a heading
@@ -1044,22 +1052,29 @@ class _Resolver:
 
     def _head_word_short_forms(self) -> None:
         """ "a Department 53 front company" after "Department 53 of the Ministry of ...": a
-        lone organisation head word is short for the one longer name it starts or ends."""
+        lone organisation head word (with its number, if any) is short for the one longer name
+        it starts or ends."""
         starting: dict[str, set[int]] = defaultdict(set)
         ending: dict[str, set[int]] = defaultdict(set)
         heads = self.rules.organisation_heads
         for target, full in self._long_names("org"):
             if full[0] in heads:
                 starting[full[0]].add(self.groups.find(target))
+                if len(full) > 2 and full[1].isdigit():  # "Department 53 of the Ministry"
+                    starting[" ".join(full[:2])].add(self.groups.find(target))
             if full[-1] in heads:
                 ending[full[-1]].add(self.groups.find(target))
         for index, candidate in enumerate(self.found):
-            if _family(candidate.schema) != "org" or " " in self.text(index).strip():
+            if _family(candidate.schema) != "org":
                 continue
             tokens = _name_tokens(self.text(index), self.rules)
-            if len(tokens) != 1:
+            numbered = len(tokens) == 2 and tokens[0] in heads and tokens[1].isdigit()
+            if len(tokens) != 1 and not numbered:
                 continue
-            roots = starting.get(tokens[0]) or ending.get(tokens[0])  # the name it starts first
+            if not numbered and " " in self.text(index).strip():
+                continue
+            word = " ".join(tokens)
+            roots = starting.get(word) or ending.get(word)  # the name it starts first
             if roots and len(roots) == 1 and self.groups.find(index) not in roots:
                 self.groups.union(index, next(iter(roots)))
 

@@ -270,6 +270,7 @@ class RuleComponent:
             if end + 1 < len(doc) and doc[end].text == ",":
                 more = self._legal_form_at(doc, end + 1)
                 end = end + 1 + more if more else end  # "Co., Ltd.", "Company, Inc."
+            end = self._purpose_end(doc, index, end)
             if start < index and not doc[start].is_punct:
                 yield Span(doc, start, end, label="Company", kb_id="rule:legal-form")
             done = end
@@ -282,6 +283,21 @@ class RuleComponent:
             if doc[end].text in CLOSING_QUOTES:
                 return end + 1 if end > index + 1 else 0
         return 0
+
+    def _purpose_end(self, doc: Doc, index: int, end: int) -> int:
+        """End of "Korea General Corporation for External Construction": a form that is an
+        organisation word ("Corporation", "Company") takes a capitalised "for ..." purpose
+        after it, as state trading corporations are named; an abbreviation ("Ltd") does not."""
+        form = doc[index:end].text
+        if not form.isalpha() or form.isupper() or end + 1 >= len(doc):
+            return end
+        if doc[end].lower_ != "for" or not is_capitalised(doc[end + 1]):
+            return end
+        last = self._name_end(doc, end + 1)
+        purpose = doc[end + 1 : last]
+        if any(t.lower_ in self.rules.places or t.ent_type_ in PLACE_ENTS for t in purpose):
+            return end  # "... Company for Ruritania" names a market, not the company
+        return last
 
     def _prefixed_name_end(self, doc: Doc, index: int, end: int) -> int:
         """End of the name after a form written before it ("AO Primorneft-Trans", "LLC
@@ -362,6 +378,8 @@ class RuleComponent:
             if last > cursor and not nested:
                 return last
             return end
+        if end < len(doc) and doc[end].is_digit and not doc[end].is_sent_start:
+            return end + 1  # "General Bureau 313", "Unit 180", "Department 53"
         last = self._name_end(doc, end)
         if last > end and all(self._proper_tail(t) for t in doc[end:last]):
             return last
