@@ -346,8 +346,10 @@ def _edge_pieces(text: str, found: list[_Candidate], rules: EntityRules) -> list
 def _take_descriptor(text: str, candidate: _Candidate, rules: EntityRules) -> None:
     """ "Tumen river", "Selantik coal mine": the class noun after a name the model or the
     places list found becomes part of it, with its schema."""
-    if candidate.source not in ("model", "gazetteer:places") or candidate.schema == "Person":
+    if candidate.source not in ("model", "gazetteer:places"):
         return
+    if candidate.schema == "Person" and " " in text[candidate.start : candidate.end]:
+        return  # the model reads an unknown one-word name as a person ("the Kumdok coal mine")
     found = descriptor_end(
         text, candidate.start, candidate.end, rules, lambda name: _territory(name, rules)[1]
     )

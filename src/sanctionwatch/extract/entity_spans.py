@@ -27,6 +27,7 @@ from sanctionwatch.extract.rules import (
     RulesError,
     honorific_length,
     legal_form_key,
+    name_head,
 )
 from sanctionwatch.settings import DATA_DIR
 
@@ -275,9 +276,9 @@ def _korean_family_start(run: list[str], heads: EntityRules) -> int | None:
 
 
 def _names_a_body(words: str, heads: EntityRules) -> bool:
-    """ "Treasury", "Foreign Ministry": a name with an organisation head word; "Labour",
-    "State", "Defence" after "Minister of" are the office's portfolio."""
-    return any(word.casefold() in heads.organisation_heads for word in words.split())
+    """ "Treasury", "Foreign Ministry": a name headed by an organisation word of a state body;
+    "Labour", "State", "Fisheries" after "Minister of" are the office's portfolio."""
+    return name_head(words.split(), heads) == "Organization"
 
 
 def _possessive_cut(
@@ -529,10 +530,10 @@ def header_pieces(
         if _cased(word) and _cased(previous) and _all_caps(word) != _all_caps(previous):
             caps = words[index - 1 :: -1] if _all_caps(previous) else words[index:]
             run = 0
-            for item in caps:
-                if not _all_caps(item.group()):
+            for item in caps:  # "BUREAU OF MINES": short words in capitals go with the run
+                if any(c.islower() for c in item.group()):
                     break
-                run += 1
+                run += _all_caps(item.group())
             if run >= 2:
                 cuts.add(index)
         if POSTAL_CODE.fullmatch(previous.strip(STRIP)):

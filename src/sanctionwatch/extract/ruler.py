@@ -295,7 +295,8 @@ class RuleComponent:
             return end
         last = self._name_end(doc, end + 1)
         purpose = doc[end + 1 : last]
-        if any(t.lower_ in self.rules.places or t.ent_type_ in PLACE_ENTS for t in purpose):
+        places = any(t.lower_ in self.rules.places or t.ent_type_ in PLACE_ENTS for t in purpose)
+        if places or _is_country(purpose.text):
             return end  # "... Company for Ruritania" names a market, not the company
         return last
 
