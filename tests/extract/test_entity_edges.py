@@ -473,3 +473,68 @@ def test_bare_authorities_must_name_a_known_group() -> None:
 def test_the_rule_files_versions_reach_the_extractor_version() -> None:
     assert f".t{load_typing_rules().version}." in extractor_version()
     assert extractor_version().startswith(f"1.r{load_entity_rules().version}")
+
+
+# ---------------------------------------------------------------- credits and bylines
+
+
+@pytest.mark.parametrize(
+    ("text", "credited"),
+    [
+        (
+            "Cooks at a restaurant in Dandong, May 2, 2013. (Jane Roe/AFP)\nIt closed.",
+            {"Jane Roe": "Person", "AFP": "Organization"},
+        ),
+        (
+            "Builders at work in occupied Mariupol PAVEL ORLOV/AFP/GETTY IMAGES\nThey left.",
+            {"PAVEL ORLOV": "Person", "GETTY IMAGES": "Organization"},
+        ),
+        ("A sign at the border.(Pixabank)\nThe border closed.", {"Pixabank": "Company"}),
+        ("[Stockfoto Pro]\nHackers stole the funds.", {"Stockfoto Pro": "Company"}),
+        (
+            "Workers were sent home. File Photo by Minju Joson\nThey left.",
+            {"Minju Joson": "Organization"},
+        ),
+        ("SEOUL, May 2 (UPI) -- About 300 workers left Oman.", {"UPI": "Organization"}),
+    ],
+)
+def test_caption_credits_and_datelines_name_who_is_credited(
+    nlp: Language, text: str, credited: dict[str, str]
+) -> None:
+    found = _found(nlp, text)
+    assert {name: found.get(name) for name in credited} == credited
+    assert "File Photo" not in found
+
+
+def test_a_bracketed_acronym_after_a_name_is_no_credit(nlp: Language) -> None:
+    found = _found(nlp, "The Korea Fisheries Trading Corporation (KFTC) hired them.")
+    assert found.get("KFTC") == "Company"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        (
+            "By Jane Doe for Radio Ruritania\n",
+            {"Jane Doe": "Person", "Radio Ruritania": "Organization"},
+        ),
+        ("By 김민수\n", {"김민수": "Person"}),
+    ],
+)
+def test_a_byline_names_the_author_and_the_outlet(
+    nlp: Language, byline: str, names: dict[str, str]
+) -> None:
+    found = _found(nlp, byline + "Workers left the restaurant in May.")
+    assert {name: found.get(name) for name in names} == names
+
+
+@pytest.mark.parametrize("text", ["Due to the COVID-19 pandemic, tourism stopped."])
+def test_a_pandemic_is_no_name(nlp: Language, text: str) -> None:
+    assert _found(nlp, text) == {}
+
+
+def test_a_plural_nationality_after_the_is_no_place(nlp: Language) -> None:
+    found = _found(nlp, "Most of the North Koreans who work abroad are in China.")
+    assert found == {"China": "Place"}
+    found = _found(nlp, "The Bahamas and the Philippines signed it.")
+    assert found == {"Bahamas": "Place", "Philippines": "Place"}

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from sanctionwatch.extract.entity_spans import (
     SpanRules,
+    caption_credits,
     comma_cue,
     country_code,
     country_pair,
@@ -400,7 +401,8 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
         if quoted and AKA_BEFORE.search(text, max(0, candidate.start - 40), candidate.start):
             # "X Co., Ltd. (a.k.a. “Y”)": Y is typed with X when the aliases are joined
             candidate.schema = "Organization"
-    for piece in credit_names(text, span_rules):
+    known = frozenset(load_typing_rules().known_organisations)
+    for piece in [*credit_names(text, span_rules), *caption_credits(text, known)]:
         corrected.append(_Candidate(piece.start, piece.end, piece.schema, "rule:credit", 3, 3))
     for piece in title_phrases(text, span_rules, rules):
         source = "rule:title" if piece.title else "rule:title-holder"
@@ -572,7 +574,10 @@ def _quoted_candidates(text: str) -> list[_Candidate]:
     ]
 
 
-BYLINE_NAME = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w’'-]+){1,3}")
+BYLINE_NAME = re.compile(
+    r"[A-Z][\w’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w’'-]+){1,3}|[\uac00-\ud7a3]{2,4}(?!\w)"
+)
+BYLINE_OUTLET = re.compile(r"\s+for\s+((?:the\s+)?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,4})\s*$")
 BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 MAX_BYLINE_WORDS = 14
 
@@ -607,14 +612,22 @@ def _byline_items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _byline_person(text: str, item: tuple[int, int], rules: EntityRules) -> list[_Candidate]:
+    """The person of one byline item ("Jane Doe in Riga", a Hangul name), and the outlet
+    written for ("Jane Doe for Radio Ruritania")."""
     segment = text[item[0] : item[1]]
+    found = []
+    outlet = BYLINE_OUTLET.search(segment)
+    if outlet is not None:
+        start = item[0] + outlet.start(1)
+        end = item[0] + outlet.end(1)
+        found.append(_Candidate(start, end, "Organization", "rule:byline", 2, 3))
+        segment = segment[: outlet.start()]
     name = BYLINE_NAME.match(segment.split(" in ", 1)[0].strip())
-    if name is None:
-        return []
-    if _territory(name.group(), rules)[1] != "unknown":
-        return []
+    if name is None or _territory(name.group(), rules)[1] != "unknown":
+        return found
     start = item[0] + segment.index(name.group())
-    return [_Candidate(start, start + len(name.group()), "Person", "rule:byline", 2, 2)]
+    found.append(_Candidate(start, start + len(name.group()), "Person", "rule:byline", 2, 2))
+    return found
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -781,9 +794,7 @@ def _demonym_plural(text: str, rules: EntityRules) -> bool:
     if len(words) > 3 or not text.endswith("s") or _territory(text, rules)[1] != "unknown":
         return False
     singular = text[:-1]
-    if not DEMONYM_ENDING.search(singular) or _territory(singular, rules)[1] != "unknown":
-        return False
-    return country_code(singular) is not None
+    return DEMONYM_ENDING.search(singular) is not None and country_code(singular) is not None
 
 
 _STATE_OF = re.compile(r"(?P<noun>\w+)\s+of\s+(?:the\s+)?(?P<country>.+)", re.IGNORECASE)

@@ -557,3 +557,58 @@ def header_pieces(
         elif len(piece) > 1:
             pieces.append((piece[0].start(), piece[-2].end()))
     return pieces
+
+
+CREDIT_PART = r"[A-Z0-9][\w.&'’-]*(?:[ ][A-Z][\w.&'’-]*){0,3}"
+SLASH_CREDIT = re.compile(rf"(?<![\w/])({CREDIT_PART}(?:/{CREDIT_PART})+)[)\]]?[ \t]*$", re.M)
+BRACKET_CREDIT = re.compile(
+    r"(?:^|(?<=[.!?])[ \t]?)[(\[]([A-Za-z0-9][\w .&'’-]{1,30})[)\]][ \t]*$", re.M
+)
+PHOTO_BY = re.compile(
+    r"\b(?:[Pp]hoto|PHOTO|[Ii]mage|[Pp]icture)s?\s+(?:by|courtesy\s+of)\s+"
+    rf"({CREDIT_PART})[ \t]*$",
+    re.M,
+)
+DATELINE_AGENCY = re.compile(r"\(([A-Z][A-Za-z]{1,10})\)[ \t]*(?:--|—|–)")
+
+
+def caption_credits(text: str, known: frozenset[str]) -> list[Piece]:
+    """Who a caption credits, written at the end of its line: "(Jane Roe/AFP)", "JANE
+    ROE/AFP/GETTY IMAGES" (the photographer, then agencies), a bracketed credit after the
+    caption's last sentence or alone on its line ("... sign.(123rf)", "[Adobe Stock]": a
+    picture agency unless it is a known news organisation), "Photo by X" ending a caption,
+    and the agency of a dateline ("SEOUL, May 2 (UPI) --")."""
+    found: list[Piece] = []
+    for match in SLASH_CREDIT.finditer(text):
+        cursor = match.start(1)
+        parts = match.group(1).split("/")
+        first = parts[0].split()
+        if len(first) > 1 and _all_caps(first[-1]) and not parts[0].isupper():
+            # "... occupied Ukraine ARIS MESSINIS/AFP": the capitals start the credit
+            words = parts[0].split()
+            capitals = len(words)
+            while capitals > 0 and words[capitals - 1].isupper():
+                capitals -= 1
+            kept = " ".join(words[capitals:])
+            cursor += len(parts[0]) - len(kept)
+            parts[0] = kept
+        for index, part in enumerate(parts):
+            if not part:
+                cursor += 1
+                continue
+            words = len(part.split())
+            person = index == 0 and 2 <= words <= 3 and part not in known
+            schema = "Person" if person else "Organization"
+            found.append(Piece(cursor, cursor + len(part), schema, 3))
+            cursor += len(part) + 1
+    for match in BRACKET_CREDIT.finditer(text):
+        name = match.group(1).strip()
+        schema = "Organization" if name in known else "Company"
+        found.append(Piece(match.start(1), match.start(1) + len(name), schema, 3))
+    for match in PHOTO_BY.finditer(text):  # "File Photo by Rodong Sinmun"
+        name = match.group(1)
+        schema = "Organization" if name in known or len(name.split()) == 1 else "Person"
+        found.append(Piece(match.start(1), match.end(1), schema, 3))
+    for match in DATELINE_AGENCY.finditer(text):
+        found.append(Piece(match.start(1), match.end(1), "Organization", 3))
+    return found
