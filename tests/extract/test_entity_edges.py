@@ -14,6 +14,7 @@ from sanctionwatch.extract.entities import (
     _abbreviates,
     _bracketed_acronyms,
     _Candidate,
+    _word_prefixes,
     extractor_version,
     find_mentions,
     find_roles,
@@ -538,3 +539,20 @@ def test_a_plural_nationality_after_the_is_no_place(nlp: Language) -> None:
     assert found == {"China": "Place"}
     found = _found(nlp, "The Bahamas and the Philippines signed it.")
     assert found == {"Bahamas": "Place", "Philippines": "Place"}
+
+
+def test_an_acronym_of_word_beginnings_joins_the_one_name_it_spells(nlp: Language) -> None:
+    text = (
+        "According to the Korea Trade-Investment Promotion Agency, the workers left. "
+        "The KOTRA paper said more would follow."
+    )
+    groups = _groups(nlp, text)
+    assert groups.get("Korea Trade-Investment Promotion Agency", set()) >= {"KOTRA"}
+
+
+def test_word_beginnings_need_two_words_and_one_name_only() -> None:
+    rules = load_entity_rules()
+    assert _word_prefixes("KOTRA", "Korea Trade-Investment Promotion Agency", rules)
+    assert _word_prefixes("GENCO", "Korea General Corporation for External Construction", rules)
+    assert not _word_prefixes("GUR", "Main Intelligence Agency", rules)
+    assert not _word_prefixes("KORE", "Korea", rules)  # one word is no acronym

@@ -1147,7 +1147,26 @@ class _Resolver:
                     self._join_acronym(index, target)
                     break
             else:
-                self._instrument_acronym(index, letters, instruments)
+                syllabic = self._syllabic_target(index, letters, long_orgs)
+                if syllabic is not None:
+                    self._join_acronym(index, syllabic)
+                else:
+                    self._instrument_acronym(index, letters, instruments)
+
+    def _syllabic_target(
+        self, index: int, letters: str, long_orgs: list[tuple[int, list[str]]]
+    ) -> int | None:
+        """ "KOTRA" after "Korea Trade-Investment Promotion Agency": an organisation's
+        acronym built from the first letters of some of its words, when exactly one name on
+        the page spells it so."""
+        if _family(self.found[index].schema) != "org" or len(letters) < 4:
+            return None
+        roots = {
+            self.groups.find(target): target
+            for target, _tokens in long_orgs
+            if _word_prefixes(letters, self.text(target), self.rules)
+        }
+        return next(iter(roots.values())) if len(roots) == 1 else None
 
     def _join_acronym(self, index: int, target: int) -> None:
         self.groups.union(index, target)
@@ -1356,6 +1375,31 @@ class _Resolver:
         if before:
             return max(before, key=lambda t: self.found[t].start)
         return min(targets, key=lambda t: self.found[t].start)
+
+
+def _word_prefixes(acronym: str, name: str, rules: EntityRules) -> bool:
+    """Whether ``acronym`` is the beginnings of two or more of the name's words, in order
+    ("KO-TR-A": Korea Trade-Investment Promotion Agency; "GEN-CO": General Corporation),
+    starting with a letter or two of each word it takes."""
+    words = [
+        w.casefold()
+        for w in re.split(r"[\s\-]+", name)
+        if w and w.casefold() not in rules.name_connectors and w[:1].isalpha()
+    ]
+    wanted = acronym.casefold()
+
+    def fits(position: int, word: int, chunks: int) -> bool:
+        if position == len(wanted):
+            return chunks >= 2
+        for index in range(word, len(words)):
+            for size in (1, 2, 3):
+                part = wanted[position : position + size]
+                fitting = len(part) == size and words[index].startswith(part)
+                if fitting and fits(position + size, index + 1, chunks + 1):
+                    return True
+        return False
+
+    return fits(0, 0, 0)
 
 
 def _abbreviates(acronym: str, name: str, rules: EntityRules, bracketed: bool = False) -> bool:
