@@ -1232,7 +1232,7 @@ class _Resolver:
     def _page_countries(self) -> set[str]:
         """Countries the page is about: its places, the model's places ("U.S. officials"
         too, which names no place of its own) and country words leading organisation names
-        ("U.S. Treasury Department", "HM Treasury")."""
+        ("U.S. Treasury Department", "UK Treasury")."""
         codes = {c.country for c in self.found if c.schema == "Place" and c.country}
         for ent in self.doc.ents:
             if ent.label_ in ("GPE", "LOC"):
