@@ -314,8 +314,14 @@ KOREAN_WESTERN = r"[A-Z][a-z]+-[A-Za-z][a-z]+\s+(?:{families})"
 
 def western_korean_name(name: str, heads: EntityRules) -> bool:
     """ "Hyung-Jin Kim": a hyphenated given name before a Korean family name."""
-    families = "|".join(re.escape(family) for family in heads.korean_family_names)
-    return re.fullmatch(KOREAN_WESTERN.format(families=families), name) is not None
+    return _western_korean(heads.korean_family_names).fullmatch(name) is not None
+
+
+@lru_cache(maxsize=8)
+def _western_korean(families: tuple[str, ...]) -> re.Pattern[str]:
+    """The pattern for one list of family names, compiled once (it is asked for every span)."""
+    alternatives = "|".join(re.escape(family) for family in families)
+    return re.compile(KOREAN_WESTERN.format(families=alternatives))
 
 
 def split_span(
@@ -429,6 +435,7 @@ HONORIFIC_TAIL = re.compile(r"[ \t]+([A-Z][\w'’-]*)")
 DESCRIPTOR_AFTER = re.compile(r"[ \t]+([a-z]+)(?:[ \t]+([a-z]+))?\b")
 GLUED_WORDS = re.compile(r"([A-Z][a-z]+)([A-Z][a-z]{2,}\w*)")
 POSTAL_CODE = re.compile(r"\d{5,}")
+HEADER_SIGNS = re.compile(r"\sThe\b|[A-Z]{3}|\d{5}")
 MAX_HONORIFIC_TAIL = 4
 
 
@@ -460,17 +467,20 @@ def descriptor_end(
     match = DESCRIPTOR_AFTER.match(text, end)
     if match is None:
         return None
-    kind = territory(text[start:end])
-    if kind == "country":
-        return None
-    known = kind != "unknown"
     choices = []
     if match.group(2):
         choices.append((f"{match.group(1)} {match.group(2)}", match.end(2)))
     choices.append((match.group(1), match.end(1)))
+    choices = [(noun, noun_end) for noun, noun_end in choices if noun in heads.descriptor_nouns]
+    if not choices:
+        return None
+    kind = territory(text[start:end])
+    if kind == "country":
+        return None
+    known = kind != "unknown"
     for noun, noun_end in choices:
-        schema = heads.descriptor_nouns.get(noun)
-        if schema is None or (schema != "Place" and known):
+        schema = heads.descriptor_nouns[noun]
+        if schema != "Place" and known:
             continue
         if known and noun in heads.place_suffixes:
             return None  # "Jilin province", "the Donbass region": the name names it already
@@ -521,6 +531,8 @@ def header_pieces(
     capitalised "The", where all-capitals words meet mixed-case ones, around a postal code,
     before an all-capitals organisation head that opens a second name ("DEPARTMENT OF"), and
     before a known place that ends an all-capitals name. None when the span is one name."""
+    if not HEADER_SIGNS.search(text, start, end):
+        return None  # no capital "The", no word in capitals, no postal code: one name
     words = list(WORDS.finditer(text, start, end))
     cuts: set[int] = set()
     for index in range(1, len(words)):
@@ -541,11 +553,10 @@ def header_pieces(
         opens = index + 1 < len(words) and words[index + 1].group() == "OF"
         if _all_caps(word) and word.casefold() in heads.organisation_heads and opens:
             cuts.add(index)
-        last = index == len(words) - 1
-        place = territory(word.strip(STRIP)) in ("country", "place") if last else False
-        headed = any(w.group().casefold() in heads.organisation_heads for w in words[:index])
-        if place and headed and _all_caps(word) and _all_caps(previous):
-            cuts.add(index)  # "DEPARTMENT OF STATE WASHINGTON", not "NORTH KOREA"
+        if index == len(words) - 1 and _all_caps(word) and _all_caps(previous):
+            headed = any(w.group().casefold() in heads.organisation_heads for w in words[:index])
+            if headed and territory(word.strip(STRIP)) in ("country", "place"):
+                cuts.add(index)  # "DEPARTMENT OF STATE WASHINGTON", not "NORTH KOREA"
     if not cuts:
         return None
     bounds = [0, *sorted(cuts), len(words)]

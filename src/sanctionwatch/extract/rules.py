@@ -170,6 +170,11 @@ def _descriptor_nouns(path: Path, data: dict[str, Any]) -> dict[str, str]:
 
 def honorific_length(words: list[str], rules: EntityRules) -> int:
     """How many of the leading ``words`` are one honorific ("Tan Sri", "Mr."), 0 if none."""
+    if not words:
+        return 0
+    first = legal_form_key(words[0])
+    if first not in rules.honorifics and all(p[0] != first for p in rules.honorific_phrases):
+        return 0
     keys = [legal_form_key(word) for word in words[:4]]
     for phrase in rules.honorific_phrases:
         if tuple(keys[: len(phrase)]) == phrase:
