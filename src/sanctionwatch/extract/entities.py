@@ -26,11 +26,19 @@ from spacy.tokens import Doc, Span, Token
 
 from sanctionwatch.extract.entity_spans import (
     SpanRules,
+    caption_credits,
     comma_cue,
+    country_code,
+    country_pair,
     credit_names,
+    descriptor_end,
     family_modifier,
+    glued_place_end,
+    header_pieces,
+    honorific_name_end,
     load_span_rules,
     lower_case_head_end,
+    lower_tail_end,
     national_prefix,
     split_span,
     title_phrases,
@@ -45,7 +53,13 @@ from sanctionwatch.extract.entity_typing import (
     subject_tokens,
 )
 from sanctionwatch.extract.ruler import RULE_SPANS, RuleComponent
-from sanctionwatch.extract.rules import EntityRules, legal_form_key, load_entity_rules, name_head
+from sanctionwatch.extract.rules import (
+    EntityRules,
+    honorific_length,
+    legal_form_key,
+    load_entity_rules,
+    name_head,
+)
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.statements import Statement
 
@@ -100,8 +114,6 @@ AKA_BEFORE = re.compile(
 COPULAS = frozenset({"is", "was", "are", "were"})
 APPOSITIVE_PREPOSITIONS = frozenset({"of", "at", "for", "in", "with", "to", "from", "by", "on"})
 APPOSITIVE_STOPS = frozenset({",", ";", ".", "who", "which", "that", "and", "(", "—", "–"})
-ROLE_PORTFOLIO_WORDS = ("the", "and", "on")
-ROLE_PREFIXES = frozenset({"Under", "Vice"})
 ROLE_STOPS = frozenset(
     {",", ";", ".", ":", "said", "says", "told", "who", "which", "that", "(", ")", "—", "–"}
 )
@@ -127,6 +139,8 @@ class _Candidate:
     canonical: str | None = None
     country: str | None = None
     is_country: bool = False
+    abbreviates: int | None = None
+    """Char start of the name this acronym follows in brackets ("X Corporation (XC)")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +284,7 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
     text = _text(doc)
     found = [c for c in found if not (c.schema == "Place" and "," in text[c.start : c.end])]
     found = _split_coordinated(text, found)
+    found = _edge_pieces(text, found, rules)
     found.extend(_place_candidates(text, rules))
     found.extend(_quoted_candidates(text))
     found.extend(_byline_candidates(text, rules))
@@ -280,8 +295,11 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
             candidate.start = _compass_prefix(text, candidate, rules)
         if candidate.schema == "Place" and candidate.source == "model":
             candidate.end = _drop_place_suffix(text, candidate.start, candidate.end, rules)
+        _take_descriptor(text, candidate, rules)
         if candidate.source == "model" and candidate.schema != "Place":
             candidate.end = _drop_junk_tail(text, candidate.start, candidate.end, rules)
+        if candidate.source == "model" and candidate.schema == "Organization":
+            candidate.end = lower_tail_end(text, candidate.start, candidate.end, load_span_rules())
         if (
             candidate.source == "model"
             and candidate.schema == "Organization"
@@ -291,6 +309,55 @@ def _candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
                 text, candidate.start, candidate.end, load_span_rules(), rules
             )
     return _corrected_spans(text, [c for c in found if c.end > c.start], rules)
+
+
+def _edge_pieces(text: str, found: list[_Candidate], rules: EntityRules) -> list[_Candidate]:
+    """What real pages glue onto a name the model found: a letterhead or heading joined into
+    one line, two countries joined by a hyphen, a link's text glued to a place, and the rest
+    of a name the model split after an honorific (:mod:`entity_spans`)."""
+
+    def territory(name: str) -> str:
+        return _territory(name, rules)[1]
+
+    result: list[_Candidate] = []
+    for candidate in found:
+        start, end = candidate.start, candidate.end
+        if candidate.source in ("model", "rule:organisation-head"):
+            pieces = header_pieces(text, start, end, rules, territory)
+            if pieces is not None:  # each piece is typed afresh ("North Korea", "WASHINGTON")
+                result.extend(
+                    replace(candidate, start=s, end=e, source="model", priority=1, type_score=1)
+                    for s, e in pieces
+                )
+                continue
+        if candidate.source == "model" and candidate.schema == "Place":
+            pair = country_pair(text, start, end, territory)
+            if pair is not None:
+                for piece in pair:
+                    result.append(replace(candidate, start=piece.start, end=piece.end))
+                continue
+        if candidate.source == "model":
+            candidate.end = glued_place_end(text, start, end, territory)
+        if candidate.source == "model" and candidate.schema == "Person":
+            candidate.end = honorific_name_end(text, start, candidate.end, rules)
+        result.append(candidate)
+    return result
+
+
+def _take_descriptor(text: str, candidate: _Candidate, rules: EntityRules) -> None:
+    """ "Tumen river", "Selantik coal mine": the class noun after a name the model or the
+    places list found becomes part of it, with its schema."""
+    if candidate.source not in ("model", "gazetteer:places"):
+        return
+    if candidate.schema == "Person" and " " in text[candidate.start : candidate.end]:
+        return  # the model reads an unknown one-word name as a person ("the Kumdok coal mine")
+    found = descriptor_end(
+        text, candidate.start, candidate.end, rules, lambda name: _territory(name, rules)[1]
+    )
+    if found is not None:
+        candidate.end, candidate.schema = found
+        candidate.type_score = max(candidate.type_score, 3)
+        candidate.priority = max(candidate.priority, 1)
 
 
 def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> list[_Candidate]:
@@ -334,7 +401,8 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
         if quoted and AKA_BEFORE.search(text, max(0, candidate.start - 40), candidate.start):
             # "X Co., Ltd. (a.k.a. “Y”)": Y is typed with X when the aliases are joined
             candidate.schema = "Organization"
-    for piece in credit_names(text, span_rules):
+    known = frozenset(load_typing_rules().known_organisations)
+    for piece in [*credit_names(text, span_rules), *caption_credits(text, known)]:
         corrected.append(_Candidate(piece.start, piece.end, piece.schema, "rule:credit", 3, 3))
     for piece in title_phrases(text, span_rules, rules):
         source = "rule:title" if piece.title else "rule:title-holder"
@@ -404,8 +472,8 @@ def _join_hyphens(text: str, start: int, end: int, rules: EntityRules) -> tuple[
     """ "Vostok-Stroy", "Yuzhno-Sakhalinsk", "Segori-dong": the tokenizer splits at hyphens,
     names do not; modifiers ("Irkutsk-based", "U.N.-sanctioned") stay outside."""
     left = HYPHEN_LEFT.search(text, max(0, start - 40), start)
-    if left:
-        start = left.start(1)
+    if left and not (_place_at(text, left.start(1), rules) and _place_at(text, start, rules)):
+        start = left.start(1)  # "Oman-North Korea trade" names two countries
     while True:
         tail = HOST_CONNECTOR.match(text, end) or HYPHEN_RIGHT.match(text, end)
         if not tail:
@@ -413,9 +481,24 @@ def _join_hyphens(text: str, start: int, end: int, rules: EntityRules) -> tuple[
         word = tail.group().rsplit("-", 1)[-1]
         if word.casefold() in rules.hyphen_modifiers:
             return start, end
+        if _place_at(text, end + 1, rules) and _place_at(text, start, rules):
+            return start, end
         end = tail.end()
 
 
+def _place_at(text: str, position: int, rules: EntityRules) -> bool:
+    """A known place or country name starts at ``position``."""
+    word = PLACE_WORD.match(text, position)
+    if word is None:
+        return False
+    for name in _place_index(rules).get(word.group().casefold(), ()):
+        end = position + len(name)
+        if text[position:end].casefold() == name and not text[end : end + 1].isalpha():
+            return True
+    return False
+
+
+PLACE_WORD = re.compile(r"[A-Z]\w*")
 HOST_CONNECTOR = re.compile(r"-(?:on|upon|na|am|sur|en|de|le|la)-[A-Z]\w*")
 
 
@@ -491,7 +574,10 @@ def _quoted_candidates(text: str) -> list[_Candidate]:
     ]
 
 
-BYLINE_NAME = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w’'-]+){1,3}")
+BYLINE_NAME = re.compile(
+    r"[A-Z][\w’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w’'-]+){1,3}|[\uac00-\ud7a3]{2,4}(?!\w)"
+)
+BYLINE_OUTLET = re.compile(r"\s+for\s+((?:the\s+)?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,4})\s*$")
 BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 MAX_BYLINE_WORDS = 14
 
@@ -526,14 +612,22 @@ def _byline_items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _byline_person(text: str, item: tuple[int, int], rules: EntityRules) -> list[_Candidate]:
+    """The person of one byline item ("Jane Doe in Riga", a Hangul name), and the outlet
+    written for ("Jane Doe for Radio Ruritania")."""
     segment = text[item[0] : item[1]]
+    found = []
+    outlet = BYLINE_OUTLET.search(segment)
+    if outlet is not None:
+        start = item[0] + outlet.start(1)
+        end = item[0] + outlet.end(1)
+        found.append(_Candidate(start, end, "Organization", "rule:byline", 2, 3))
+        segment = segment[: outlet.start()]
     name = BYLINE_NAME.match(segment.split(" in ", 1)[0].strip())
-    if name is None:
-        return []
-    if _territory(name.group(), rules)[1] != "unknown":
-        return []
+    if name is None or _territory(name.group(), rules)[1] != "unknown":
+        return found
     start = item[0] + segment.index(name.group())
-    return [_Candidate(start, start + len(name.group()), "Person", "rule:byline", 2, 2)]
+    found.append(_Candidate(start, start + len(name.group()), "Person", "rule:byline", 2, 2))
+    return found
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -630,6 +724,8 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     if candidate.schema == "LegalInstrument":
         candidate.canonical = _instrument_canonical(text, rules, candidate.source)
         return candidate if candidate.canonical else None
+    if _demonym_plural(text, rules):
+        return None  # "North Koreans were barred from leaving": people of a country
     state = _state_of_country(text, rules)
     if state is not None and candidate.source in ("model", "rule:organisation-head"):
         # "the Government of North Korea" is North Korea acting as a state
@@ -687,6 +783,18 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
     if candidate.schema == "Place":
         _shared_plural_head(doc, candidate, text, rules)
     return candidate
+
+
+DEMONYM_ENDING = re.compile(r"(?:an|ese|ish|i)$")
+
+
+def _demonym_plural(text: str, rules: EntityRules) -> bool:
+    """ "North Koreans", "Malaysians": a nationality in the plural names people, no place."""
+    words = text.split()
+    if len(words) > 3 or not text.endswith("s") or _territory(text, rules)[1] != "unknown":
+        return False
+    singular = text[:-1]
+    return DEMONYM_ENDING.search(singular) is not None and country_code(singular) is not None
 
 
 _STATE_OF = re.compile(r"(?P<noun>\w+)\s+of\s+(?:the\s+)?(?P<country>.+)", re.IGNORECASE)
@@ -828,15 +936,23 @@ def _heading_phrase(doc: Doc, candidate: _Candidate, rules: EntityRules) -> bool
         return True
     if not _is_heading_line(doc, span, rules):
         return False
-    # a heading naming what the body is about (counted only for heading lines: the whole text)
-    return _text(doc).count(span.text) <= 1
+    # kept when the body repeats it; a page's title written twice (title and headline) is
+    # still a heading, not the body
+    text = _text(doc)
+    return not any(
+        not _heading_line_at(text, found.start(), found.end(), rules)
+        for found in re.finditer(re.escape(span.text), text)
+    )
 
 
 def _is_heading_line(doc: Doc, span: Span, rules: EntityRules) -> bool:
     """The span's line is short, ends without sentence punctuation and is all title case."""
-    text = _text(doc)
-    start = text.rfind("\n", 0, span.start_char) + 1
-    end = text.find("\n", span.end_char)
+    return _heading_line_at(_text(doc), span.start_char, span.end_char, rules)
+
+
+def _heading_line_at(text: str, span_start: int, span_end: int, rules: EntityRules) -> bool:
+    start = text.rfind("\n", 0, span_start) + 1
+    end = text.find("\n", span_end)
     line = text[start : end if end >= 0 else len(text)].strip()
     if line[:1] in LIST_BULLETS:
         return False  # a list item naming a party ("- Korea X Trading Co"), not a heading
@@ -854,8 +970,8 @@ def _is_heading_line(doc: Doc, span: Span, rules: EntityRules) -> bool:
 
 def _normalise(text: str, rules: EntityRules) -> str:
     words = [w.casefold() for w in WORD.findall(text.replace("’", "'"))]
-    while words and legal_form_key(words[0]) in rules.honorifics:
-        words = words[1:]
+    while words and (size := honorific_length(words, rules)):
+        words = words[size:]
     return " ".join(words)
 
 
@@ -941,7 +1057,6 @@ class _Resolver:
         self._acronyms()
         self._country_prefixed()
         self._authority_aliases()
-        self._parenthesised_acronyms()
         self._near_duplicate_people()
         self._place_suffixes()
         self._short_forms()
@@ -950,22 +1065,29 @@ class _Resolver:
 
     def _head_word_short_forms(self) -> None:
         """ "a Department 53 front company" after "Department 53 of the Ministry of ...": a
-        lone organisation head word is short for the one longer name it starts or ends."""
+        lone organisation head word (with its number, if any) is short for the one longer name
+        it starts or ends."""
         starting: dict[str, set[int]] = defaultdict(set)
         ending: dict[str, set[int]] = defaultdict(set)
         heads = self.rules.organisation_heads
         for target, full in self._long_names("org"):
             if full[0] in heads:
                 starting[full[0]].add(self.groups.find(target))
+                if len(full) > 2 and full[1].isdigit():  # "Department 53 of the Ministry"
+                    starting[" ".join(full[:2])].add(self.groups.find(target))
             if full[-1] in heads:
                 ending[full[-1]].add(self.groups.find(target))
         for index, candidate in enumerate(self.found):
-            if _family(candidate.schema) != "org" or " " in self.text(index).strip():
+            if _family(candidate.schema) != "org":
                 continue
             tokens = _name_tokens(self.text(index), self.rules)
-            if len(tokens) != 1:
+            numbered = len(tokens) == 2 and tokens[0] in heads and tokens[1].isdigit()
+            if len(tokens) != 1 and not numbered:
                 continue
-            roots = starting.get(tokens[0]) or ending.get(tokens[0])  # the name it starts first
+            if not numbered and " " in self.text(index).strip():
+                continue
+            word = " ".join(tokens)
+            roots = starting.get(word) or ending.get(word)  # the name it starts first
             if roots and len(roots) == 1 and self.groups.find(index) not in roots:
                 self.groups.union(index, next(iter(roots)))
 
@@ -1005,20 +1127,50 @@ class _Resolver:
         return names
 
     def _acronyms(self) -> None:
+        """An acronym joins the name it follows in brackets (found once, by
+        :func:`_bracketed_acronyms`), else an organisation whose initials it spells, else a
+        statute's (:meth:`_instrument_acronym`)."""
         long_orgs = self._long_names("org")
         instruments = self._long_names("LegalInstrument")
+        starts = {c.start: i for i, c in enumerate(self.found) if _family(c.schema) == "org"}
         for index, candidate in enumerate(self.found):
             text = self.text(index)
             if not _is_acronym(text) or candidate.schema == "LegalInstrument":
                 continue
+            named = starts.get(candidate.abbreviates) if candidate.abbreviates is not None else None
+            if named is not None:
+                self._join_acronym(index, named)
+                continue
             letters = text.replace(".", "").upper()
             for target, _tokens in long_orgs:
-                if _initials(self.text(target), self.rules) == letters:
-                    self.groups.union(index, target)
-                    self.found[index].schema = self.found[target].schema
+                if _abbreviates(letters, self.text(target), self.rules):
+                    self._join_acronym(index, target)
                     break
             else:
-                self._instrument_acronym(index, letters, instruments)
+                syllabic = self._syllabic_target(index, letters, long_orgs)
+                if syllabic is not None:
+                    self._join_acronym(index, syllabic)
+                else:
+                    self._instrument_acronym(index, letters, instruments)
+
+    def _syllabic_target(
+        self, index: int, letters: str, long_orgs: list[tuple[int, list[str]]]
+    ) -> int | None:
+        """ "KOTRA" after "Korea Trade-Investment Promotion Agency": an organisation's
+        acronym built from the first letters of some of its words, when exactly one name on
+        the page spells it so."""
+        if _family(self.found[index].schema) != "org" or len(letters) < 4:
+            return None
+        roots = {
+            self.groups.find(target): target
+            for target, _tokens in long_orgs
+            if _word_prefixes(letters, self.text(target), self.rules)
+        }
+        return next(iter(roots.values())) if len(roots) == 1 else None
+
+    def _join_acronym(self, index: int, target: int) -> None:
+        self.groups.union(index, target)
+        self.found[index].schema = self.found[target].schema
 
     def _instrument_acronym(
         self, index: int, letters: str, instruments: list[tuple[int, list[str]]]
@@ -1057,12 +1209,19 @@ class _Resolver:
     def _authority_aliases(self) -> None:
         """ "Treasury" and "U.S. Treasury Department" on one page: the names a well-known
         authority goes by (``entity_typing.yaml``) are one organisation."""
-        groups = load_typing_rules().authorities
+        typing = load_typing_rules()
+        groups = typing.authorities
         first: dict[int, int] = {}
+        countries: set[str] | None = None
         for index, candidate in enumerate(self.found):
             if _family(candidate.schema) != "org":
                 continue
-            group = groups.get(authority_key(self.text(index)))
+            key = authority_key(self.text(index))
+            group = groups.get(key)
+            if group is None and key in typing.bare_authorities:
+                countries = self._page_countries() if countries is None else countries
+                options = typing.bare_authorities[key]
+                group = next((g for code, g in options if code in countries), None)
             if group is None:
                 continue
             if group in first:
@@ -1070,22 +1229,20 @@ class _Resolver:
             else:
                 first[group] = index
 
-    def _parenthesised_acronyms(self) -> None:
-        """ "Korea Mining Development Trading Corporation (KOMID)": an acronym in brackets right
-        after a name, whose letters appear in the name in order, is that name's short form."""
-        text = _text(self.doc)
-        for index in range(1, len(self.found)):
-            name, short = self.found[index - 1], self.found[index]
-            acronym = self.text(index)
-            if _family(name.schema) != "org" or not _is_acronym(acronym):
-                continue
-            if not OPEN_BRACKET.fullmatch(text, name.end, short.start):
-                continue
-            if text[short.end : short.end + 1] != ")":
-                continue
-            if _letters_in_order(acronym.replace(".", ""), self.text(index - 1)):
-                short.schema = name.schema
-                self.groups.union(index, index - 1)
+    def _page_countries(self) -> set[str]:
+        """Countries the page is about: its places, the model's places ("U.S. officials"
+        too, which names no place of its own) and country words leading organisation names
+        ("U.S. Treasury Department", "UK Treasury")."""
+        codes = {c.country for c in self.found if c.schema == "Place" and c.country}
+        for ent in self.doc.ents:
+            if ent.label_ in ("GPE", "LOC"):
+                codes.add(_territory(ent.text, self.rules)[0] or "")
+        for index, candidate in enumerate(self.found):
+            first = self.text(index).split()[0] if self.text(index).split() else ""
+            if _family(candidate.schema) == "org":
+                codes.add(_territory(first, self.rules)[0] or "")
+                codes.add(self.rules.country_aliases.get(first.casefold(), ""))
+        return {code.casefold() for code in codes if code}
 
     def _object_of_head(self) -> None:
         """ "Treasury" after "U.S. Department of the Treasury": one capitalised word that ends
@@ -1220,12 +1377,39 @@ class _Resolver:
         return min(targets, key=lambda t: self.found[t].start)
 
 
-OPEN_BRACKET = re.compile(r"\s*\(\s*")
+def _word_prefixes(acronym: str, name: str, rules: EntityRules) -> bool:
+    """Whether ``acronym`` is the beginnings of two or more of the name's words, in order
+    ("KO-TR-A": Korea Trade-Investment Promotion Agency; "GEN-CO": General Corporation),
+    starting with a letter or two of each word it takes."""
+    words = [
+        w.casefold()
+        for w in re.split(r"[\s\-]+", name)
+        if w and w.casefold() not in rules.name_connectors and w[:1].isalpha()
+    ]
+    wanted = acronym.casefold()
+
+    def fits(position: int, word: int, chunks: int) -> bool:
+        if position == len(wanted):
+            return chunks >= 2
+        for index in range(word, len(words)):
+            for size in (1, 2, 3):
+                part = wanted[position : position + size]
+                fitting = len(part) == size and words[index].startswith(part)
+                if fitting and fits(position + size, index + 1, chunks + 1):
+                    return True
+        return False
+
+    return fits(0, 0, 0)
 
 
-def _letters_in_order(acronym: str, name: str) -> bool:
-    """ "KOMID" in "Korea Mining Development ...": the first letters match and every letter
-    of the acronym appears in the name in order."""
+def _abbreviates(acronym: str, name: str, rules: EntityRules, bracketed: bool = False) -> bool:
+    """Whether ``acronym`` (letters only) is a short form of ``name``: its initials without
+    connectors ("FBI"), or, for an acronym written in brackets right after the name, letters
+    of the name in order from its first one ("Korea Mining Development ... (KOMID)")."""
+    if _initials(name, rules) == acronym.upper():
+        return True
+    if not bracketed:
+        return False
     words = name.split()
     if not words or words[0][:1].casefold() != acronym[:1].casefold():
         return False
@@ -1250,8 +1434,8 @@ def _canonical(resolver: _Resolver, members: list[int], rules: EntityRules) -> s
 
 def _strip_honorific(text: str, rules: EntityRules) -> str:
     words = text.split()
-    while len(words) > 1 and legal_form_key(words[0]) in rules.honorifics:
-        words = words[1:]
+    while (size := honorific_length(words, rules)) and len(words) > size:
+        words = words[size:]
     return " ".join(words)
 
 
@@ -1286,7 +1470,8 @@ def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
             continue
         found.append(typed)
     _type_from_evidence(doc, found, rules, load_typing_rules())
-    found = sorted([*found, *_bracketed_acronyms(_text(doc), found)], key=lambda c: c.start)
+    acronyms = _bracketed_acronyms(_text(doc), found, rules)
+    found = sorted([*found, *acronyms], key=lambda c: c.start)
     found = _with_repeats(_text(doc), found)
     resolver = _Resolver(doc, found, rules)
     mentions: list[Mention] = []
@@ -1322,21 +1507,30 @@ def _type_from_evidence(
             candidate.schema, candidate.type_score = "Company", 2
 
 
-def _bracketed_acronyms(text: str, found: list[_Candidate]) -> list[_Candidate]:
+def _bracketed_acronyms(text: str, found: list[_Candidate], rules: EntityRules) -> list[_Candidate]:
     """ "Korea Mining Development Trading Corporation (KOMID)": the acronym in brackets after
-    an organisation's name is a mention of it, even where the model skipped it."""
-    taken = {c.start for c in found}
+    an organisation's name is a mention of it, even where the model skipped it. The one place
+    that decides it: the acronym's candidate records the name it abbreviates, and the resolver
+    joins the two."""
+    taken = {c.start: c for c in found}
     added = []
     for candidate in found:
         if _family(candidate.schema) != "org":
             continue
         match = BRACKETED_ACRONYM.match(text, candidate.end)
-        if match is None or match.start(1) in taken or not _is_acronym(match.group(1)):
+        if match is None or not _is_acronym(match.group(1)):
             continue
-        if _letters_in_order(match.group(1), text[candidate.start : candidate.end]):
-            added.append(
-                replace(candidate, start=match.start(1), end=match.end(1), source="rule:acronym")
-            )
+        name = text[candidate.start : candidate.end]
+        if not _abbreviates(match.group(1), name, rules, bracketed=True):
+            continue
+        written = taken.get(match.start(1))
+        if written is not None:
+            if written.end == match.end(1):
+                written.abbreviates = candidate.start
+            continue
+        acronym = replace(candidate, start=match.start(1), end=match.end(1), source="rule:acronym")
+        acronym.abbreviates = candidate.start
+        added.append(acronym)
     return added
 
 
@@ -1502,14 +1696,18 @@ def _role_before(doc: Doc, mention: Mention, rules: EntityRules) -> tuple[int, i
         allowed = token.pos_ in ("PROPN", "NOUN", "ADJ") or token.lower_ in ("of", "to", "for")
         # a portfolio before the name ("... of the Treasury for Terrorism and Financial
         # Intelligence John Roe") is read up to its title word
-        allowed = allowed or (not role_seen and token.lower_ in ROLE_PORTFOLIO_WORDS)
-        allowed = allowed or (role_seen and token.text in ROLE_PREFIXES)  # "Under Secretary"
+        allowed = allowed or (not role_seen and token.lower_ in rules.role_portfolio_words)
+        # "Under Secretary", "Vice Minister": a capitalised prefix of the title word
+        prefix = token.text[:1].isupper() and token.lower_ in rules.role_prefixes
+        allowed = allowed or (role_seen and prefix)
         if not allowed or token.is_punct or token.is_space or len(phrase) >= 12:
             break
         phrase.append(token)
         role_seen = role_seen or token.lower_ in rules.role_nouns
     phrase.reverse()
-    while phrase and phrase[0].lower_ in ("of", "to", "for", *ROLE_PORTFOLIO_WORDS):
+    while phrase and (
+        phrase[0].lower_ in ("of", "to", "for") or phrase[0].lower_ in rules.role_portfolio_words
+    ):
         phrase = phrase[1:]
     if not phrase or not any(t.lower_ in rules.role_nouns for t in phrase):
         return None

@@ -10,6 +10,7 @@ names it holds, each with the schema the cut implies; the words it reads are dat
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,14 @@ from typing import Any
 import yaml
 from followthemoney import registry
 
-from sanctionwatch.extract.rules import SCHEMATA, EntityRules, RulesError, legal_form_key
+from sanctionwatch.extract.rules import (
+    SCHEMATA,
+    EntityRules,
+    RulesError,
+    honorific_length,
+    legal_form_key,
+    name_head,
+)
 from sanctionwatch.settings import DATA_DIR
 
 SPAN_RULES_PATH = DATA_DIR / "extract" / "entity_spans.yaml"
@@ -226,9 +234,10 @@ TITLE_PHRASE = re.compile(
 
 def title_phrases(text: str, rules: SpanRules, heads: EntityRules) -> list[Piece]:
     """ "Under Secretary of the Treasury for Terrorism and Financial Intelligence Mark T.
-    Ellison": the authority after "TITLE of the" (an organisation unless it is a generic word:
-    "Secretary of State"), the portfolio after "for"/"on" (part of the title, no name), and the
-    person holding the title, if the phrase ends in one."""
+    Ellison": the authority after "TITLE of the" (an organisation only when an organisation
+    head names a body: "Treasury"; a portfolio such as "Labour" or "State" is part of the
+    title), the portfolio after "for"/"on" (part of the title, no name), and the person holding
+    the title, if the phrase ends in one."""
     pieces: list[Piece] = []
     for match in TITLE_PHRASE.finditer(text):
         title = match.group("title").casefold()
@@ -237,22 +246,39 @@ def title_phrases(text: str, rules: SpanRules, heads: EntityRules) -> list[Piece
             or match.group("connector") not in rules.portfolio_connectors
         ):
             continue
-        body = match.group("body")
-        if body.casefold() in heads.generic_name_words:
-            pieces.append(Piece(match.start("body"), match.end("body"), title=True))
-        else:
+        if _names_a_body(match.group("body"), heads):
             pieces.append(Piece(match.start("body"), match.end("body"), "Organization", 3))
+        else:
+            pieces.append(Piece(match.start("body"), match.end("body"), title=True))
         words = list(WORDS.finditer(text, match.start("rest"), match.end("rest")))
         run = len(words)
         while run > 0 and _plain_name_word(words[run - 1].group().rstrip(".,"), heads, rules):
             run -= 1
         connector = run > 0 and words[run - 1].group().casefold() in heads.name_connectors
-        name = _name_in_run([w.group() for w in words[run:]], after_connector=connector or run == 0)
+        holder = [w.group() for w in words[run:]]
+        name = _name_in_run(holder, after_connector=connector or run == 0)
+        family = _korean_family_start(holder, heads)
+        if name is not None and family is not None and family < name:
+            name = family  # "... for Migration Affairs Kim Chol Su": three words of a name
         portfolio_end = words[run + name].start() if name is not None else match.end("rest")
         pieces.append(Piece(match.start("rest"), portfolio_end, title=True))
         if name is not None:
             pieces.append(Piece(words[run + name].start(), match.end("rest"), "Person", 3))
     return pieces
+
+
+def _korean_family_start(run: list[str], heads: EntityRules) -> int | None:
+    """Index of a Korean family name followed by given-name words in a run, if any."""
+    for index, word in enumerate(run[:-1]):
+        if word in heads.korean_family_names and index >= len(run) - 3:
+            return index
+    return None
+
+
+def _names_a_body(words: str, heads: EntityRules) -> bool:
+    """ "Treasury", "Foreign Ministry": a name headed by an organisation word of a state body;
+    "Labour", "State", "Fisheries" after "Minister of" are the office's portfolio."""
+    return name_head(words.split(), heads) == "Organization"
 
 
 def _possessive_cut(
@@ -288,8 +314,14 @@ KOREAN_WESTERN = r"[A-Z][a-z]+-[A-Za-z][a-z]+\s+(?:{families})"
 
 def western_korean_name(name: str, heads: EntityRules) -> bool:
     """ "Hyung-Jin Kim": a hyphenated given name before a Korean family name."""
-    families = "|".join(re.escape(family) for family in heads.korean_family_names)
-    return re.fullmatch(KOREAN_WESTERN.format(families=families), name) is not None
+    return _western_korean(heads.korean_family_names).fullmatch(name) is not None
+
+
+@lru_cache(maxsize=8)
+def _western_korean(families: tuple[str, ...]) -> re.Pattern[str]:
+    """The pattern for one list of family names, compiled once (it is asked for every span)."""
+    alternatives = "|".join(re.escape(family) for family in families)
+    return re.compile(KOREAN_WESTERN.format(families=alternatives))
 
 
 def split_span(
@@ -346,6 +378,18 @@ def lower_case_head_end(
     return match.end(1)
 
 
+def lower_tail_end(text: str, start: int, end: int, rules: SpanRules) -> int:
+    """ "Bernama news agency" -> "Bernama": lower-case words after an organisation's name
+    describe it (docs/annotation.md: "news agency" describes, the name already names it);
+    a lower-case head of ``lower_case_heads`` stays ("... Functions division")."""
+    words = list(WORDS.finditer(text, start, end))
+    while len(words) > 1 and words[-1].group().islower():
+        if words[-1].group() in rules.lower_case_heads:
+            break
+        words.pop()
+    return words[-1].end() if words else end
+
+
 def credit_names(text: str, rules: SpanRules) -> list[Piece]:
     """Agencies credited on a caption line ("Credit: AFP", "Photo: Reuters")."""
     found = []
@@ -383,3 +427,199 @@ def national_prefix(text: str, start: int, end: int, rules: SpanRules) -> int:
     if match is None or country_code(match.group(1)) is None:
         return start
     return match.start(1)
+
+
+# ---------------------------------------------------------------- edges of names on real pages
+
+HONORIFIC_TAIL = re.compile(r"[ \t]+([A-Z][\w'’-]*)")
+DESCRIPTOR_AFTER = re.compile(r"[ \t]+([a-z]+)(?:[ \t]+([a-z]+))?\b")
+GLUED_WORDS = re.compile(r"([A-Z][a-z]+)([A-Z][a-z]{2,}\w*)")
+POSTAL_CODE = re.compile(r"\d{5,}")
+HEADER_SIGNS = re.compile(r"\sThe\b|[A-Z]{3}|\d{5}")
+MAX_HONORIFIC_TAIL = 4
+
+
+def honorific_name_end(text: str, start: int, end: int, heads: EntityRules) -> int:
+    """End of "Datuk Seri Wan Junaidi Tuanku Jaafar" when the model's person span is "Datuk
+    Seri Wan": a name written after an honorific runs on over the capitalised words after it
+    (the model often splits such names in two)."""
+    words = text[start:end].split()
+    size = honorific_length(words, heads)
+    if not size:
+        return end
+    cursor, added = end, 0
+    while added < MAX_HONORIFIC_TAIL and (match := HONORIFIC_TAIL.match(text, cursor)):
+        if match.group(1).casefold() in heads.name_connectors:
+            break
+        cursor, added = match.end(), added + 1
+    return cursor
+
+
+def descriptor_end(
+    text: str, start: int, end: int, heads: EntityRules, territory: Territory
+) -> tuple[int, str] | None:
+    """(end, schema) of "Tumen river", "North Hamgyong province", "Selantik coal mine": a
+    lower-case class noun of ``descriptor_nouns`` right after a name belongs to it (see
+    docs/annotation.md, span boundaries). A country takes none ("the China region"), a
+    generic suffix ("province", "region") only joins a name the places list does not know
+    (the bare name already names it), and a company noun only joins a name that is no known
+    place."""
+    match = DESCRIPTOR_AFTER.match(text, end)
+    if match is None:
+        return None
+    choices = []
+    if match.group(2):
+        choices.append((f"{match.group(1)} {match.group(2)}", match.end(2)))
+    choices.append((match.group(1), match.end(1)))
+    choices = [(noun, noun_end) for noun, noun_end in choices if noun in heads.descriptor_nouns]
+    if not choices:
+        return None
+    kind = territory(text[start:end])
+    if kind == "country":
+        return None
+    known = kind != "unknown"
+    for noun, noun_end in choices:
+        schema = heads.descriptor_nouns[noun]
+        if schema != "Place" and known:
+            continue
+        if known and noun in heads.place_suffixes:
+            return None  # "Jilin province", "the Donbass region": the name names it already
+        return noun_end, schema
+    return None
+
+
+def country_pair(text: str, start: int, end: int, territory: Territory) -> list[Piece] | None:
+    """ "Oman-North Korea trade", "the China-North Korea border": two places joined by a
+    hyphen as a modifier are two places, not one."""
+    name = text[start:end]
+    for hyphen in re.finditer(r"-", name):
+        left, right = name[: hyphen.start()], name[hyphen.end() :]
+        if territory(left) in ("country", "place") and territory(right) in ("country", "place"):
+            return [
+                Piece(start, start + hyphen.start(), "Place", 3),
+                Piece(start + hyphen.end(), end, "Place", 3),
+            ]
+    return None
+
+
+def glued_place_end(text: str, start: int, end: int, territory: Territory) -> int:
+    """End of "Russia" in "RussiaOpens": a link's text glued to the word before it by a page's
+    markup; the known place is the name, the glued word is not."""
+    match = GLUED_WORDS.fullmatch(text, start, end)
+    if match is None or territory(text[start:end]) != "unknown":
+        return end
+    return match.end(1) if territory(match.group(1)) in ("country", "place") else end
+
+
+def _all_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _cased(word: str) -> bool:
+    """A word whose case says something: letters, not a short all-caps abbreviation."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and (len(letters) >= 3 or not word.isupper())
+
+
+def header_pieces(
+    text: str, start: int, end: int, heads: EntityRules, territory: Territory
+) -> list[tuple[int, int]] | None:
+    """The names inside a span that runs over a letterhead or a heading the cleaner joined
+    into one line ("DEPARTMENT OF THE TREASURY DEPARTMENT OF STATE WASHINGTON", "... SECURITY
+    North Korea Sanctions", "North Korea The U.S. Department of State"): cut before a
+    capitalised "The", where all-capitals words meet mixed-case ones, around a postal code,
+    before an all-capitals organisation head that opens a second name ("DEPARTMENT OF"), and
+    before a known place that ends an all-capitals name. None when the span is one name."""
+    if not HEADER_SIGNS.search(text, start, end):
+        return None  # no capital "The", no word in capitals, no postal code: one name
+    words = list(WORDS.finditer(text, start, end))
+    cuts: set[int] = set()
+    for index in range(1, len(words)):
+        word, previous = words[index].group(), words[index - 1].group()
+        if word == "The" and previous.casefold() not in heads.name_connectors:
+            cuts.add(index)  # "Department 53 of The Ministry ..." stays one name
+        if _cased(word) and _cased(previous) and _all_caps(word) != _all_caps(previous):
+            caps = words[index - 1 :: -1] if _all_caps(previous) else words[index:]
+            run = 0
+            for item in caps:  # "BUREAU OF MINES": short words in capitals go with the run
+                if any(c.islower() for c in item.group()):
+                    break
+                run += _all_caps(item.group())
+            if run >= 2:
+                cuts.add(index)
+        if POSTAL_CODE.fullmatch(previous.strip(STRIP)):
+            cuts.add(index)
+        opens = index + 1 < len(words) and words[index + 1].group() == "OF"
+        if _all_caps(word) and word.casefold() in heads.organisation_heads and opens:
+            cuts.add(index)
+        if index == len(words) - 1 and _all_caps(word) and _all_caps(previous):
+            headed = any(w.group().casefold() in heads.organisation_heads for w in words[:index])
+            if headed and territory(word.strip(STRIP)) in ("country", "place"):
+                cuts.add(index)  # "DEPARTMENT OF STATE WASHINGTON", not "NORTH KOREA"
+    if not cuts:
+        return None
+    bounds = [0, *sorted(cuts), len(words)]
+    pieces = []
+    for left, right in itertools.pairwise(bounds):
+        piece = words[left:right]
+        if piece and not POSTAL_CODE.fullmatch(piece[-1].group().strip(STRIP)):
+            pieces.append((piece[0].start(), piece[-1].end()))
+        elif len(piece) > 1:
+            pieces.append((piece[0].start(), piece[-2].end()))
+    return pieces
+
+
+CREDIT_PART = r"[A-Z0-9][\w.&'’-]*(?:[ ][A-Z][\w.&'’-]*){0,3}"
+SLASH_CREDIT = re.compile(rf"(?<![\w/])({CREDIT_PART}(?:/{CREDIT_PART})+)[)\]]?[ \t]*$", re.M)
+BRACKET_CREDIT = re.compile(
+    r"(?:^|(?<=[.!?])[ \t]?)[(\[]([A-Za-z0-9][\w .&'’-]{1,30})[)\]][ \t]*$", re.M
+)
+PHOTO_BY = re.compile(
+    r"\b(?:[Pp]hoto|PHOTO|[Ii]mage|[Pp]icture)s?\s+(?:by|courtesy\s+of)\s+"
+    rf"({CREDIT_PART})[ \t]*$",
+    re.M,
+)
+DATELINE_AGENCY = re.compile(r"\(([A-Z][A-Za-z]{1,10})\)[ \t]*(?:--|—|–)")
+
+
+def caption_credits(text: str, known: frozenset[str]) -> list[Piece]:
+    """Who a caption credits, written at the end of its line: "(Jane Roe/AFP)", "JANE
+    ROE/AFP/GETTY IMAGES" (the photographer, then agencies), a bracketed credit after the
+    caption's last sentence or alone on its line ("... sign.(123rf)", "[Adobe Stock]": a
+    picture agency unless it is a known news organisation), "Photo by X" ending a caption,
+    and the agency of a dateline ("SEOUL, May 2 (UPI) --")."""
+    found: list[Piece] = []
+    for match in SLASH_CREDIT.finditer(text):
+        cursor = match.start(1)
+        parts = match.group(1).split("/")
+        first = parts[0].split()
+        if len(first) > 1 and _all_caps(first[-1]) and not parts[0].isupper():
+            # "... occupied Ukraine ARIS MESSINIS/AFP": the capitals start the credit
+            words = parts[0].split()
+            capitals = len(words)
+            while capitals > 0 and words[capitals - 1].isupper():
+                capitals -= 1
+            kept = " ".join(words[capitals:])
+            cursor += len(parts[0]) - len(kept)
+            parts[0] = kept
+        for index, part in enumerate(parts):
+            if not part:
+                cursor += 1
+                continue
+            words = len(part.split())
+            person = index == 0 and 2 <= words <= 3 and part not in known
+            schema = "Person" if person else "Organization"
+            found.append(Piece(cursor, cursor + len(part), schema, 3))
+            cursor += len(part) + 1
+    for match in BRACKET_CREDIT.finditer(text):
+        name = match.group(1).strip()
+        schema = "Organization" if name in known else "Company"
+        found.append(Piece(match.start(1), match.start(1) + len(name), schema, 3))
+    for match in PHOTO_BY.finditer(text):  # "File Photo by Rodong Sinmun"
+        name = match.group(1)
+        schema = "Organization" if name in known or len(name.split()) == 1 else "Person"
+        found.append(Piece(match.start(1), match.end(1), schema, 3))
+    for match in DATELINE_AGENCY.finditer(text):
+        found.append(Piece(match.start(1), match.end(1), "Organization", 3))
+    return found

@@ -12,7 +12,7 @@ join them within a document. The words are data (``data/extract/entity_typing.ya
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
+from sanctionwatch.extract.relation_rules import RelationRulesError
+from sanctionwatch.extract.rulefile import rule_strings
 from sanctionwatch.extract.rules import SCHEMATA, RulesError
 from sanctionwatch.settings import DATA_DIR
 
@@ -42,10 +44,21 @@ class TypingRules:
     """Normalised name -> index of its authority group."""
     known_organisations: tuple[str, ...] = ()
     patronymic_suffixes: tuple[str, ...] = ()
+    bare_authorities: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    """Normalised name without a country -> ((country code, authority group), ...)."""
 
 
 def _words(path: Path, data: dict[str, Any], key: str) -> frozenset[str]:
-    return frozenset(item.casefold() for item in _list(path, data, key))
+    return frozenset(item.casefold() for item in _strings(path, data, key))
+
+
+def _strings(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
+    """The shared list check of the rule files (:func:`rulefile.rule_strings`), reported as
+    this loader's :class:`RulesError` so every entity rules file fails the same way."""
+    try:
+        return rule_strings(path, data, key)
+    except RelationRulesError as exc:
+        raise RulesError(str(exc)) from exc
 
 
 def _schema_map(path: Path, data: dict[str, Any], key: str) -> dict[str, str]:
@@ -81,11 +94,35 @@ def _authorities(path: Path, data: dict[str, Any]) -> dict[str, int]:
     return index
 
 
+def _bare_authorities(
+    path: Path, data: dict[str, Any], groups: dict[str, int]
+) -> dict[str, tuple[tuple[str, int], ...]]:
+    entries = data.get("bare_authorities") or []
+    if not isinstance(entries, list):
+        raise RulesError(f"{path}: 'bare_authorities' must be a list of name/country/authority")
+    found: dict[str, list[tuple[str, int]]] = {}
+    for number, entry in enumerate(entries):
+        where = f"{path}: bare_authorities[{number}]"
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(key), str) for key in ("name", "country", "authority")
+        ):
+            raise RulesError(f"{where} needs name, country and authority")
+        group = groups.get(authority_key(entry["authority"]))
+        if group is None:
+            raise RulesError(f"{where}: {entry['authority']!r} is in no authorities group")
+        if authority_key(entry["name"]) in groups:
+            raise RulesError(f"{where}: {entry['name']!r} is also in an authorities group")
+        key = authority_key(entry["name"])
+        found.setdefault(key, []).append((entry["country"].casefold(), group))
+    return {key: tuple(options) for key, options in found.items()}
+
+
 def parse_typing_rules(path: Path, data: Any) -> TypingRules:
     """Validate the parsed YAML of a typing rules file."""
     if not isinstance(data, dict) or "version" not in data:
         raise RulesError(f"{path}: expected a mapping with a 'version' key")
     anaphora = _schema_map(path, data, "anaphora_nouns")
+    authorities = _authorities(path, data)
     return TypingRules(
         version=str(data["version"]),
         business_verbs=_words(path, data, "business_verbs"),
@@ -93,17 +130,11 @@ def parse_typing_rules(path: Path, data: Any) -> TypingRules:
         owned_nouns=_words(path, data, "owned_nouns"),
         anaphora_nouns={noun.casefold(): schema for noun, schema in anaphora.items()},
         gazetteer_schemata=_schema_map(path, data, "gazetteer_schemata"),
-        authorities=_authorities(path, data),
-        known_organisations=tuple(_list(path, data, "known_organisations")),
+        authorities=authorities,
+        known_organisations=_strings(path, data, "known_organisations"),
         patronymic_suffixes=tuple(_words(path, data, "patronymic_suffixes")),
+        bare_authorities=_bare_authorities(path, data, authorities),
     )
-
-
-def _list(path: Path, data: dict[str, Any], key: str) -> list[str]:
-    value = data.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RulesError(f"{path}: '{key}' must be a list of strings")
-    return value
 
 
 def load_typing_rules_file(path: Path) -> TypingRules:

@@ -45,16 +45,25 @@ def rule_section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
     return section
 
 
+def rule_strings(
+    path: Path, section: dict[str, Any], key: str, within: str = ""
+) -> tuple[str, ...]:
+    """A list of strings exactly as written (names matched case-sensitively, words a caller
+    folds itself), in file order."""
+    value = section.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be a list of strings")
+    return tuple(value)
+
+
 def rule_phrases(
     path: Path, section: dict[str, Any], key: str, within: str = ""
 ) -> tuple[str, ...]:
     """A list of words or phrases, in file order, normalised as the text they are compared
     with (:func:`normalise_phrase`); punctuation-only entries ("—") are kept as written."""
-    value = section.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be a list of strings")
     return tuple(
-        normalise_phrase(item) if any(c.isalnum() for c in item) else item for item in value
+        normalise_phrase(item) if any(c.isalnum() for c in item) else item
+        for item in rule_strings(path, section, key, within)
     )
 
 

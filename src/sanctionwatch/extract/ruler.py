@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from rigour.territories import lookup_territory
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -34,7 +35,6 @@ CLOSING_QUOTES = frozenset("»”\"“'’")
 LEFT_STRIP_ENTS = frozenset({"NORP", "DATE", "ORDINAL", "CARDINAL", "TIME"})
 MAX_NAME_TOKENS = 10
 _CUE_SCHEMATA = ("Company", "Organization")
-APPOSITIVE_ARTICLES = frozenset({"a", "an", "another"})
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 
 
@@ -148,6 +148,12 @@ def _trim_left(doc: Doc, start: int, end: int, places: dict[str, str]) -> int:
     return start
 
 
+def _is_country(name: str) -> bool:
+    """A country's (or territory's) name, as FollowTheMoney's territory data knows it."""
+    territory = lookup_territory(" ".join(name.split()), fuzzy=False)
+    return territory is not None and territory.is_country and "-" not in str(territory.code)
+
+
 class RuleComponent:
     """Finds rule-based entity candidates; see the module docstring."""
 
@@ -253,7 +259,7 @@ class RuleComponent:
             if not size:
                 continue
             end = index + size
-            quoted = self._quoted_name_after(doc, end)
+            quoted = self._quoted_name_after(doc, end) or self._prefixed_name_end(doc, index, end)
             if quoted:
                 yield Span(doc, index, quoted, label="Company", kb_id="rule:legal-form")
                 done = quoted
@@ -264,6 +270,7 @@ class RuleComponent:
             if end + 1 < len(doc) and doc[end].text == ",":
                 more = self._legal_form_at(doc, end + 1)
                 end = end + 1 + more if more else end  # "Co., Ltd.", "Company, Inc."
+            end = self._purpose_end(doc, index, end)
             if start < index and not doc[start].is_punct:
                 yield Span(doc, start, end, label="Company", kb_id="rule:legal-form")
             done = end
@@ -277,6 +284,42 @@ class RuleComponent:
                 return end + 1 if end > index + 1 else 0
         return 0
 
+    def _purpose_end(self, doc: Doc, index: int, end: int) -> int:
+        """End of "Korea General Corporation for External Construction": a form that is an
+        organisation word ("Corporation", "Company") takes a capitalised "for ..." purpose
+        after it, as state trading corporations are named; an abbreviation ("Ltd") does not."""
+        form = doc[index:end].text
+        if not form.isalpha() or form.isupper() or end + 1 >= len(doc):
+            return end
+        if doc[end].lower_ != "for" or not is_capitalised(doc[end + 1]):
+            return end
+        last = self._name_end(doc, end + 1)
+        purpose = doc[end + 1 : last]
+        places = any(t.lower_ in self.rules.places or t.ent_type_ in PLACE_ENTS for t in purpose)
+        if places or _is_country(purpose.text):
+            return end  # "... Company for Ruritania" names a market, not the company
+        return last
+
+    def _prefixed_name_end(self, doc: Doc, index: int, end: int) -> int:
+        """End of the name after a form written before it ("AO Primorneft-Trans", "LLC
+        Foreign Trade Corporation “Keisung”"); 0 when the form follows its name as usual."""
+        if index > 0 and is_capitalised(doc[index - 1]) and not doc[index - 1].is_punct:
+            return 0  # "Arrowcrest LLC": the form ends the name before it
+        cursor = end
+        while cursor < len(doc) and cursor - end < 4 and is_capitalised(doc[cursor]):
+            if doc[cursor].is_punct:
+                break
+            cursor += 1
+        quoted = self._quoted_name_after(doc, cursor) if cursor > end else 0
+        if quoted:
+            return quoted
+        form = legal_form_key(" ".join(token.text for token in doc[index:end]))
+        if form not in self.rules.prefix_legal_forms or cursor == end:
+            return 0
+        while cursor + 1 < len(doc) and _inner_hyphen(doc, cursor):
+            cursor += 2  # "NNK-Primornefteproduct"
+        return cursor
+
     def organisation_spans(self, doc: Doc, starts: list[int]) -> Iterator[Span]:
         """Capitalised names headed by an organisation word ("Heritage Foundation")."""
         heads = self.rules.organisation_heads
@@ -287,12 +330,39 @@ class RuleComponent:
                 continue
             start = _name_start(doc, index, self.rules.name_connectors, MAX_NAME_TOKENS)
             start = _trim_left(doc, start, index, self.rules.places) if start < index else start
+            start = self._office_holder_start(doc, start)
             end = self._extend_right(doc, index + 1)
+            if token.lower_ in self.rules.located_heads:
+                end = self._host_country_end(doc, end)
             if end - start < 2:
                 continue
             words = [token.text for token in doc[start:end]]
             schema = name_head(words, self.rules) or schema  # "External Construction Bureau"
             yield Span(doc, start, end, label=schema, kb_id="rule:organisation-head")
+
+    def _office_holder_start(self, doc: Doc, start: int) -> int:
+        """Start of "United States Attorney’s Office ..." when the name found starts at
+        "Office": the holder's possessive before it belongs to the office's name."""
+        if start < 2 or doc[start - 1].lower_ not in ("'s", "’s"):
+            return start
+        for size in (2, 1):
+            holder = doc[max(0, start - 1 - size) : start - 1]
+            words = " ".join(t.lower_ for t in holder)
+            if len(holder) == size and words in self.rules.office_holders:
+                if not all(is_capitalised(t) for t in holder):
+                    return start
+                first = _name_start(doc, holder.start, self.rules.name_connectors, 4)
+                return _trim_left(doc, first, holder.start, {}) if first < holder.start else first
+        return start
+
+    def _host_country_end(self, doc: Doc, end: int) -> int:
+        """ "Embassy in China": a mission's host country ends its name (a city stays a place
+        of its own: "the Russian Embassy in Washington")."""
+        if end + 1 >= len(doc) or doc[end].lower_ != "in":
+            return end
+        last = self._name_end(doc, end + 1)
+        host = doc[end + 1 : last].text
+        return last if last > end + 1 and _is_country(host) else end
 
     def _extend_right(self, doc: Doc, end: int) -> int:
         """Extend a head word over "of the Democratic People's Republic of Korea"-like tails,
@@ -309,6 +379,8 @@ class RuleComponent:
             if last > cursor and not nested:
                 return last
             return end
+        if end < len(doc) and doc[end].is_digit and not doc[end].is_sent_start:
+            return end + 1  # "General Bureau 313", "Unit 180", "Department 53"
         last = self._name_end(doc, end)
         if last > end and all(self._proper_tail(t) for t in doc[end:last]):
             return last
@@ -425,12 +497,13 @@ class RuleComponent:
         """(start, end) of the name before ", a ... NOUN" / "(a ... NOUN" / "is a ... NOUN"
         when the parse links the noun to it (apposition or copula)."""
         det = noun.i - 1
-        while det > 0 and noun.i - det <= 5 and doc[det].lower_ not in APPOSITIVE_ARTICLES:
+        articles = self.rules.appositive_articles
+        while det > 0 and noun.i - det <= 5 and doc[det].lower_ not in articles:
             if doc[det].is_punct and doc[det].text != "-":
                 return None
             det -= 1
         link = det - 1
-        if link < 1 or doc[det].lower_ not in APPOSITIVE_ARTICLES:
+        if link < 1 or doc[det].lower_ not in articles:
             return None
         if doc[link].text not in (",", "(") and doc[link].lower_ not in ("is", "was"):
             return None
@@ -457,9 +530,9 @@ class RuleComponent:
             token = doc[index]
             if not token.is_title or not token.lower_.endswith(suffixes) or len(token) < 6:
                 continue
-            if token.ent_type_ in PLACE_ENTS:
-                continue  # "-ich" also ends places: "East Greenwich Village"
             given, family = doc[index - 1], doc[index + 1]
+            if any(word.ent_type_ in PLACE_ENTS for word in (given, token, family)):
+                continue  # "-ich" also ends places: "East Greenwich Village", "Munich Airport"
             words = given.is_title and family.is_title and given.is_alpha and family.is_alpha
             if words and not given.is_stop:  # "The Munich Security Conference"
                 yield Span(doc, index - 1, index + 2, label="Person", kb_id="rule:patronymic")

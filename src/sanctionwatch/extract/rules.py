@@ -65,6 +65,16 @@ class EntityRules:
     place_heads: frozenset[str] = frozenset()
     state_nouns: frozenset[str] = frozenset()
     place_prefixes: frozenset[str] = frozenset()
+    honorific_phrases: tuple[tuple[str, ...], ...] = ()
+    """Honorifics of several words ("tan sri"), longest first, compared like legal forms."""
+    descriptor_nouns: dict[str, str] = field(default_factory=dict)
+    """Lower-case class noun after a name ("river", "coal mine") -> the schema it gives."""
+    prefix_legal_forms: frozenset[str] = frozenset()
+    located_heads: frozenset[str] = frozenset()
+    office_holders: frozenset[str] = frozenset()
+    role_portfolio_words: frozenset[str] = frozenset({"the", "and", "on"})
+    role_prefixes: frozenset[str] = frozenset({"under", "vice"})
+    appositive_articles: frozenset[str] = frozenset({"a", "an", "another"})
     country_aliases: dict[str, str] = field(default_factory=dict)
     """Lower-cased other name of a country ("hermit kingdom") -> its ISO code."""
     places: dict[str, str] = field(default_factory=dict)
@@ -148,6 +158,30 @@ def _appositive_heads(path: Path, data: dict[str, Any]) -> dict[str, str | None]
     return {str(noun).casefold(): schema for noun, schema in heads.items()}
 
 
+def _descriptor_nouns(path: Path, data: dict[str, Any]) -> dict[str, str]:
+    nouns = data.get("descriptor_nouns") or {}
+    if not isinstance(nouns, dict):
+        raise RulesError(f"{path}: 'descriptor_nouns' must map a noun to a schema")
+    for noun, schema in nouns.items():
+        if schema not in SCHEMATA:
+            raise RulesError(f"{path}: descriptor_nouns.{noun}: unknown schema {schema!r}")
+    return {str(noun).casefold(): str(schema) for noun, schema in nouns.items()}
+
+
+def honorific_length(words: list[str], rules: EntityRules) -> int:
+    """How many of the leading ``words`` are one honorific ("Tan Sri", "Mr."), 0 if none."""
+    if not words:
+        return 0
+    first = legal_form_key(words[0])
+    if first not in rules.honorifics and all(p[0] != first for p in rules.honorific_phrases):
+        return 0
+    keys = [legal_form_key(word) for word in words[:4]]
+    for phrase in rules.honorific_phrases:
+        if tuple(keys[: len(phrase)]) == phrase:
+            return len(phrase)
+    return 1 if keys and keys[0] in rules.honorifics else 0
+
+
 def _country_aliases(path: Path, data: dict[str, Any]) -> dict[str, str]:
     raw = data.get("country_aliases") or {}
     if not isinstance(raw, dict):
@@ -176,7 +210,21 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         head_connectors=_lower(_strings(path, data, "head_connectors")),
         generic_name_words=_lower(_strings(path, data, "generic_name_words")),
         appositive_heads=_appositive_heads(path, data),
-        honorifics=frozenset(legal_form_key(w) for w in _strings(path, data, "honorifics")),
+        honorifics=frozenset(
+            legal_form_key(w) for w in _strings(path, data, "honorifics") if " " not in w
+        ),
+        honorific_phrases=tuple(
+            sorted(
+                {
+                    tuple(legal_form_key(part) for part in w.split())
+                    for w in _strings(path, data, "honorifics")
+                    if " " in w
+                },
+                key=len,
+                reverse=True,
+            )
+        ),
+        descriptor_nouns=_descriptor_nouns(path, data),
         role_nouns=_lower(_strings(path, data, "role_nouns")),
         instruments=_instruments(path, data),
         ownership_nouns=_lower(_strings(path, data, "ownership_nouns")),
@@ -191,6 +239,14 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         place_heads=_lower(_strings(path, data, "place_heads")),
         state_nouns=_lower(_optional_strings(path, data, "state_nouns")),
         place_prefixes=_lower(_optional_strings(path, data, "place_prefixes")),
+        prefix_legal_forms=frozenset(
+            legal_form_key(form) for form in _strings(path, data, "prefix_legal_forms")
+        ),
+        located_heads=_lower(_strings(path, data, "located_heads")),
+        office_holders=_lower(_strings(path, data, "office_holders")),
+        role_portfolio_words=_lower(_strings(path, data, "role_portfolio_words")),
+        role_prefixes=_lower(_strings(path, data, "role_prefixes")),
+        appositive_articles=_lower(_strings(path, data, "appositive_articles")),
         country_aliases=_country_aliases(path, data),
     )
 
