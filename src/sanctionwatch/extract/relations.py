@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
 from sanctionwatch.extract.relation_links import LinkFinder, default_link_rules
+from sanctionwatch.extract.relation_model import ModelFinder, model_version
 from sanctionwatch.extract.relation_nationality import NationalityFinder
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import MentionIndex, Party
@@ -57,7 +58,14 @@ RELATION_KINDS = (
 """Every ``kind`` this extractor emits; link entity ids start with ``rel-<kind>-``."""
 
 
-RULE_FILE_KEYS = {"sweeps": "s", "nationality": "n", "roles": "ro", "links": "l", "rules": "r"}
+RULE_FILE_KEYS = {
+    "sweeps": "s",
+    "nationality": "n",
+    "roles": "ro",
+    "links": "l",
+    "rules": "r",
+    "model": "m",
+}
 """Short key of each rules file in ``origin_version`` (the column holds 32 characters)."""
 
 
@@ -69,6 +77,7 @@ def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
         "roles": default_role_rules().version,
         "links": default_link_rules().version,
         "rules": (rules or default_rules()).version,
+        "model": model_version(),  # the learned component's file, "0" when it is off
     }
 
 
@@ -235,6 +244,7 @@ def _found_relations(
     yield from roles.seen(SweepFinder(finder, default_sweep_rules()).find(sentences))
     yield from NationalityFinder(finder).find(sentences)
     yield from roles.find(sentences)
+    yield from ModelFinder(finder).find(sentences, roles.linked)  # pairs the rules left
 
 
 def relation_statements(
