@@ -58,26 +58,20 @@ RELATION_KINDS = (
 """Every ``kind`` this extractor emits; link entity ids start with ``rel-<kind>-``."""
 
 
-RULE_FILE_KEYS = {
-    "sweeps": "s",
-    "nationality": "n",
-    "roles": "ro",
-    "links": "l",
-    "rules": "r",
-    "model": "m",
-}
+RULE_FILE_KEYS = {"sweeps": "s", "nationality": "n", "roles": "ro", "links": "l", "rules": "r"}
 """Short key of each rules file in ``origin_version`` (the column holds 32 characters)."""
+RULE_FILE_KEYS["model"] = "m"  # the learned component's file (relation_model.py)
 
 
 def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
     """The version of every rules file relation extraction reads, by file."""
     return {
+        "model": model_version(),  # the learned component's file, "0" when it is off
         "sweeps": default_sweep_rules().version,
         "nationality": default_nationality_rules().version,
         "roles": default_role_rules().version,
         "links": default_link_rules().version,
         "rules": (rules or default_rules()).version,
-        "model": model_version(),  # the learned component's file, "0" when it is off
     }
 
 
