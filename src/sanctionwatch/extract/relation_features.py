@@ -100,6 +100,12 @@ def _lemma(token: Token) -> str:
     return token.lemma_.lower() or token.lower_
 
 
+def _word(token: Token) -> str:
+    """A token's lemma as a feature; proper nouns are one word ("<name>"): a name seen in
+    training says nothing about the next page."""
+    return "<name>" if token.pos_ == "PROPN" else _lemma(token)
+
+
 def dependency_path(start: Token, end: Token) -> tuple[list[Token], Token | None, list[Token]]:
     """The shortest path in the tree: tokens from ``start`` up to the lowest common ancestor
     (exclusive), the ancestor, and tokens from the ancestor down to ``end`` (exclusive of the
@@ -118,20 +124,22 @@ def _path_features(first: Token, second: Token, spec: FeatureSpec) -> list[str]:
     if meet is None:
         return ["path:none"]
     labels = [f"{token.dep_}^" for token in up] + [f"v{token.dep_}" for token in down]
-    features = [f"meet:{_lemma(meet)}", f"meetpos:{meet.pos_}"]
+    features = [f"meetpos:{meet.pos_}"]
     if meet.i == first.i or meet.i == second.i:
         features.append("meet:end")  # one end governs the other ("X, director of Y")
+    elif meet.pos_ != "PROPN":  # a name is no evidence for the next page
+        features.append(f"meet:{_lemma(meet)}")
     features.extend(f"meetcls:{name}" for name in spec.classes_of(_lemma(meet)))
     if len(labels) > MAX_PATH:
         features.append("path:long")
     else:
         features.append("path:" + " ".join(labels))
         if meet.i not in (first.i, second.i):
-            features.append(f"pathmeet:{' '.join(labels)}|{_lemma(meet)}")
+            features.append(f"pathmeet:{' '.join(labels)}|{_word(meet)}")
     inner = [token for token in (*up[1:], *down[:-1]) if token.i not in (first.i, second.i)]
     features.extend(f"dep:{label}" for label in sorted(set(labels)))
     for token in inner:
-        lemma = _lemma(token)
+        lemma = _word(token)
         features.append(f"pw:{lemma}")
         features.extend(f"pcls:{name}" for name in spec.classes_of(lemma))
     features.append(f"plen:{_bucket(len(labels))}")
@@ -157,7 +165,7 @@ def _between_features(
     features.append(f"others:{min(len(others), 3)}")
     words = [t for t in tokens if index.at(t) is None]
     for token in words:
-        lemma = _lemma(token)
+        lemma = _word(token)
         if token.is_punct and token.text not in _KEPT_PUNCT:
             continue
         if not token.is_punct and token.pos_ not in _CONTENT_POS:
@@ -167,7 +175,7 @@ def _between_features(
     if not words:
         features.append("bw:<none>")
     elif len(words) <= 3:
-        features.append("between:" + " ".join(_lemma(token) for token in words))
+        features.append("between:" + " ".join(_word(token) for token in words))
     return features
 
 
@@ -178,7 +186,7 @@ def _window(doc: Doc, mention: Mention, before: bool) -> str:
     position = span.start - 1 if before else span.end
     if position < span.sent.start or position >= span.sent.end:
         return "<edge>"
-    return _lemma(doc[position])
+    return _word(doc[position])
 
 
 def pair_features(
