@@ -41,15 +41,18 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-os.environ["SANCTIONWATCH_RELATION_MODEL"] = "off"  # collect what the rules alone give
-
 import extraction_quality as eq  # noqa: E402
 import quality_relations as qr  # noqa: E402
 
 from sanctionwatch.extract.entities import find_mentions  # noqa: E402
 from sanctionwatch.extract.pipeline import document_context, load_nlp, parse_long_text  # noqa: E402
 from sanctionwatch.extract.relation_features import FeatureSpec, document_candidates  # noqa: E402
-from sanctionwatch.extract.relation_model import KIND_SHAPES, MODEL_FILE, NONE  # noqa: E402
+from sanctionwatch.extract.relation_model import (  # noqa: E402
+    KIND_SHAPES,
+    MODEL_FILE,
+    NONE,
+    SETTING,
+)
 from sanctionwatch.extract.relation_query import RelationRow, list_relations  # noqa: E402
 from sanctionwatch.extract.relation_rules import default_rules  # noqa: E402
 from sanctionwatch.store import Database  # noqa: E402
@@ -246,6 +249,8 @@ def collect_set(
 
 
 def collect(folders: list[Path], spec: FeatureSpec) -> list[SetData]:
+    """Every gold set's candidates and rule rows, extracted with the component off."""
+    os.environ[SETTING] = "off"  # what the rules alone give
     sets = []
     seeds = sorted(eq.DEFAULT_SEEDS.glob("*.txt"))
     if seeds:
