@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from spacy.language import Language
+from typer.testing import CliRunner
 
+from sanctionwatch.cli import app
 from sanctionwatch.extract.relation_finders import SentenceFinder
 from sanctionwatch.extract.relation_mentions import mentions_for_names
 from sanctionwatch.extract.relation_model import (
@@ -27,8 +29,10 @@ from sanctionwatch.extract.relation_rules import default_rules
 from sanctionwatch.extract.relations import extract_relations, extractor_version
 from sanctionwatch.extract.relations import relation_statements as to_statements
 from sanctionwatch.extract.types import DocumentContext
+from sanctionwatch.store import Database
 from sanctionwatch.store.offsets import OffsetMap
 from sanctionwatch.store.statements import Statement
+from storekit import text_document
 
 NAMES = {"Anna Quist": "Person", "Velkor Shipping": "Company", "Oristan Holdings": "Company"}
 TEXT = (
@@ -189,3 +193,20 @@ def test_off_gives_the_rules_output_and_on_only_adds_unlinked_pairs(
     assert employments and employments == {
         s.entity_id for s in rules_only if "employment" in s.entity_id
     }
+
+
+def test_extract_with_a_bad_model_file_fails_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    database = Database(url)
+    database.migrate()
+    with database.session() as session:
+        session.add(text_document("Velkor Shipping employs Anna Quist.", doc_id="e" * 64))
+    database.dispose()
+    bad = _write(tmp_path, _tiny(threshold=7))
+    monkeypatch.setenv(SETTING, str(bad))
+    result = CliRunner().invoke(app, ["extract", "--db", url])
+    assert result.exit_code == 1
+    assert "'threshold' must be in (0, 1]" in result.output
+    assert "Traceback" not in result.output
