@@ -108,6 +108,7 @@ def test_probabilities_follow_the_weights(tmp_path: Path) -> None:
         ({"weights": {"bw:x": {"sideways": 1.0}}}, "weights of 'bw:x'"),
         ({"weights": {"bw:x": {"none": "big"}}}, "'weights.bw:x' must be a number"),
         ({"training": {}}, "'training' must be a mapping"),
+        ({"enabled": "yes"}, "'enabled' must be true or false"),
         ({"feature_spec": {"max_gap": -1, "trigger_classes": {}}}, "max_gap"),
         ({"feature_spec": {"max_gap": 5, "trigger_classes": {"x": "own"}}}, "trigger_classes.x"),
     ],

@@ -170,13 +170,15 @@ def parse_model(path: Path, data: Any, rules: RelationRules | None = None) -> Re
     threshold = _number(path, data.get("threshold"), "threshold")
     if not 0.0 < threshold <= 1.0:
         raise _fail(path, "'threshold' must be in (0, 1]")
+    if not isinstance(data.get("enabled", False), bool):
+        raise _fail(path, "'enabled' must be true or false")
     training = data.get("training")
     if not isinstance(training, dict) or not isinstance(training.get("sets"), list):
         raise _fail(path, "'training' must be a mapping with the list of 'sets'")
     return RelationModel(
         path=path,
         version=data["version"],
-        enabled=bool(data.get("enabled", False)),
+        enabled=data.get("enabled", False),
         spec=_spec(path, data.get("feature_spec"), rules or default_rules()),
         classes=classes,
         bias={label: _number(path, bias[label], f"bias.{label}") for label in classes},
