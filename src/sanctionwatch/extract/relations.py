@@ -22,6 +22,7 @@ from sanctionwatch.extract.coreference import default_coreference_rules, resolve
 from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
 from sanctionwatch.extract.relation_links import LinkFinder, default_link_rules
+from sanctionwatch.extract.relation_model import ModelFinder, model_version
 from sanctionwatch.extract.relation_nationality import NationalityFinder
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import MentionIndex, Party
@@ -58,14 +59,22 @@ RELATION_KINDS = (
 """Every ``kind`` this extractor emits; link entity ids start with ``rel-<kind>-``."""
 
 
-RULE_FILE_KEYS = {"sweeps": "s", "nationality": "n", "roles": "ro", "links": "l", "rules": "r"}
+RULE_FILE_KEYS = {
+    "model": "m",  # the learned component's file (relation_model.py)
+    "sweeps": "s",
+    "nationality": "n",
+    "roles": "ro",
+    "links": "l",
+    "coreference": "c",
+    "rules": "r",
+}
 """Short key of each rules file in ``origin_version`` (the column holds 32 characters)."""
-RULE_FILE_KEYS["coreference"] = "c"
 
 
 def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
     """The version of every rules file relation extraction reads, by file."""
     return {
+        "model": model_version(),  # the learned component's file, "0" when it is off
         "sweeps": default_sweep_rules().version,
         "nationality": default_nationality_rules().version,
         "roles": default_role_rules().version,
@@ -242,6 +251,7 @@ def _found_relations(
     yield from roles.seen(SweepFinder(finder, default_sweep_rules()).find(sentences))
     yield from NationalityFinder(finder).find(sentences)
     yield from roles.find(sentences)
+    yield from ModelFinder(finder).find(sentences, roles.linked)  # pairs the rules left
 
 
 def relation_statements(
