@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import feedparser
@@ -176,3 +177,26 @@ def test_webhook_errors_name_the_hook_without_its_path() -> None:
         "webhook https://hooks.example.org/…"
     )
     assert hook_name("http://[::1]:8080") == "webhook http://[::1]:8080"
+
+
+def test_credentials_in_the_hook_url_are_sent_as_basic_auth(local_server: LocalServer) -> None:
+    """A receiver behind basic auth (``https://user:pass@host/...``) still gets them although
+    the POST goes to the pinned address (whose URL has no user part); errors never show them."""
+    url = local_server.url("/hook").replace("http://", "http://sw%2Dbot:p%40ss%3Aword@")
+    fetcher = Fetcher(allow_private=True, host_delay=0)
+    assert post_webhook(url, b"{}", "k", fetcher=fetcher).ok
+    local_server.post_statuses = [401]
+    failed = post_webhook(url, b"{}", "k", fetcher=fetcher)
+    expected = "Basic " + base64.b64encode(b"sw-bot:p@ss:word").decode()
+    assert [headers.get("Authorization") for _path, headers, _body in local_server.posts] == [
+        expected
+    ] * 2
+    assert not failed.ok and "HTTP 401" in (failed.error or "")
+    assert "p%40ss" not in (failed.error or "") and "sw%2Dbot" not in (failed.error or "")
+
+
+def test_a_hook_url_without_credentials_sends_no_authorization(local_server: LocalServer) -> None:
+    assert post_webhook(
+        local_server.url("/hook"), b"{}", "k", fetcher=Fetcher(allow_private=True, host_delay=0)
+    ).ok
+    assert "Authorization" not in local_server.posts[0][1]
