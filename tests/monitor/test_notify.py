@@ -200,3 +200,16 @@ def test_a_hook_url_without_credentials_sends_no_authorization(local_server: Loc
         local_server.url("/hook"), b"{}", "k", fetcher=Fetcher(allow_private=True, host_delay=0)
     ).ok
     assert "Authorization" not in local_server.posts[0][1]
+
+
+def test_a_hook_resolving_to_a_6to4_loopback_is_never_posted_to(local_server: LocalServer) -> None:
+    """The hook's name answers with 127.0.0.1 wrapped in a 6to4 address, which Python alone
+    would call global: refused before any connection, even for an allow-listed name."""
+    strict = Fetcher(allow_private=False, host_delay=0, resolver=lambda *_: ["2002:7f00:1::1"])
+    for allowed in (frozenset(), frozenset({HOOK_HOST})):
+        refused = post_webhook(
+            _named_hook(local_server), b"{}", "k", fetcher=strict, allow_hosts=allowed
+        )
+        assert not refused.ok and refused.attempts == 0
+        assert "a 6to4 address of 127.0.0.1, a loopback address" in (refused.error or "")
+    assert local_server.posts == []
