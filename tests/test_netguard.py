@@ -270,3 +270,13 @@ def test_a_6to4_address_of_a_public_host_is_public() -> None:
 def test_internal_receivers_may_sit_on_site_local_but_not_behind_6to4() -> None:
     assert internal_refusal("fec0::5") is None
     assert internal_refusal("2002:7f00:1::1") == refusal("2002:7f00:1::1") is not None
+
+
+@pytest.mark.parametrize("url", ["http://[::1/feed", "https://[fe80::1/x", "http://a]/"])
+def test_an_unparsable_url_is_refused_not_raised(url: str) -> None:
+    """``urlsplit`` raises ValueError on an unclosed IPv6 bracket: callers catch only the
+    refusal, so an analyst's typo must not end a whole monitor run with a traceback."""
+    with pytest.raises(URLRefusedError, match=r"not a valid URL .*; check the address$"):
+        check_url(url, allow_private=False)
+    with pytest.raises(FetchError, match="not a valid URL"):
+        Fetcher(allow_private=True, host_delay=0).get(url)

@@ -145,7 +145,10 @@ def check_url(
     and metadata host names pass only when ``allow_private``). ``hint`` ends the message of a
     refused address: what the caller's user may set to reach it.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unclosed IPv6 bracket, say
+        raise URLRefusedError(f"{url}: not a valid URL ({exc}); check the address") from None
     try:
         parts.port  # noqa: B018 (a bad port raises here)
     except ValueError:

@@ -213,3 +213,10 @@ def test_a_hook_resolving_to_a_6to4_loopback_is_never_posted_to(local_server: Lo
         assert not refused.ok and refused.attempts == 0
         assert "a 6to4 address of 127.0.0.1, a loopback address" in (refused.error or "")
     assert local_server.posts == []
+
+
+def test_an_unparsable_hook_url_is_a_failed_delivery_without_its_path() -> None:
+    delivery = post_webhook("https://[hooks.example.org/T0/s3cr3t", b"{}", "k")
+    assert not delivery.ok and delivery.attempts == 0
+    assert (delivery.error or "").startswith("webhook: not a valid URL (")
+    assert "s3cr3t" not in (delivery.error or "")

@@ -148,7 +148,10 @@ def post_webhook(
 
 def hook_name(url: str) -> str:
     """``url`` as errors and logs show it: scheme, host and port (no credentials, no path)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "webhook"
     host = parts.hostname or "?"
     shown = f"[{host}]" if ":" in host else host
     try:
@@ -172,7 +175,10 @@ def _basic_auth(url: str) -> dict[str, str]:
 def _checked_addresses(url: str, fetcher: Fetcher, allow_hosts: frozenset[str] | None) -> list[str]:
     if allow_hosts is None:
         allow_hosts = load_settings().webhook_allow_hosts
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        host = ""  # check_url refuses the URL
     listed = host in allow_hosts
     return check_url(
         url,
