@@ -220,3 +220,27 @@ def test_an_unparsable_hook_url_is_a_failed_delivery_without_its_path() -> None:
     assert not delivery.ok and delivery.attempts == 0
     assert (delivery.error or "").startswith("webhook: not a valid URL (")
     assert "s3cr3t" not in (delivery.error or "")
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "0177.0.0.1", "127.1", "0.0.0.0"])
+def test_loopback_spelt_another_way_is_refused_before_posting(
+    local_server: LocalServer, host: str
+) -> None:
+    """Decimal, hex, octal and short IPv4 forms reach the system resolver as names and come
+    back as 127.0.0.1 (or 0.0.0.0, this machine): refused with the real resolver, so the
+    real server on 127.0.0.1 never sees the signed POST."""
+    url = local_server.url("/hook").replace("127.0.0.1", host)
+    refused = post_webhook(url, b"{}", "k", fetcher=Fetcher(allow_private=False, host_delay=0))
+    assert not refused.ok and refused.attempts == 0, refused
+    assert "a loopback address" in (refused.error or "") or "unspecified" in (refused.error or "")
+    assert local_server.posts == []
+
+
+def test_a_mixed_public_and_private_dns_answer_is_refused(local_server: LocalServer) -> None:
+    """One public address among the answers does not vouch for the others."""
+    mixed = Fetcher(
+        allow_private=False, host_delay=0, resolver=lambda *_: ["93.184.216.34", "127.0.0.1"]
+    )
+    refused = post_webhook(_named_hook(local_server), b"{}", "k", fetcher=mixed)
+    assert not refused.ok and "resolves to 127.0.0.1, a loopback address" in (refused.error or "")
+    assert local_server.posts == []
