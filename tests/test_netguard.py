@@ -244,3 +244,39 @@ def test_internal_refusal_still_refuses_metadata_and_unusable(address: str) -> N
 def test_refusal_hint_is_the_callers() -> None:
     with pytest.raises(URLRefusedError, match=r"a private address; refused \(ask the admin\)$"):
         check_url("http://10.0.0.1/", allow_private=False, hint="ask the admin")
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("2002:7f00:1::1", "a 6to4 address of 127.0.0.1, a loopback address"),
+        ("2002:a9fe:a9fe::", "a 6to4 address of 169.254.169.254, a cloud metadata address"),
+        ("2002:0a00:0005:1::7", "a 6to4 address of 10.0.0.5, a private address"),
+        ("fec0::1", "a site-local address"),
+        ("fed3:1:2::9", "a site-local address"),
+    ],
+)
+def test_ipv6_forms_of_inner_addresses_are_refused(address: str, reason: str) -> None:
+    """Python counts 6to4 and site-local addresses as global: they are refused all the same."""
+    assert refusal(address) == reason
+    with pytest.raises(URLRefusedError, match=reason):
+        check_url("http://feed.example.test/", allow_private=False, resolver=lambda *_: [address])
+
+
+def test_a_6to4_address_of_a_public_host_is_public() -> None:
+    assert refusal("2002:5db8:d822::1") is None  # 93.184.216.34
+
+
+def test_internal_receivers_may_sit_on_site_local_but_not_behind_6to4() -> None:
+    assert internal_refusal("fec0::5") is None
+    assert internal_refusal("2002:7f00:1::1") == refusal("2002:7f00:1::1") is not None
+
+
+@pytest.mark.parametrize("url", ["http://[::1/feed", "https://[fe80::1/x", "http://a]/"])
+def test_an_unparsable_url_is_refused_not_raised(url: str) -> None:
+    """``urlsplit`` raises ValueError on an unclosed IPv6 bracket: callers catch only the
+    refusal, so an analyst's typo must not end a whole monitor run with a traceback."""
+    with pytest.raises(URLRefusedError, match=r"not a valid URL .*; check the address$"):
+        check_url(url, allow_private=False)
+    with pytest.raises(FetchError, match="not a valid URL"):
+        Fetcher(allow_private=True, host_delay=0).get(url)

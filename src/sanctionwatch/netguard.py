@@ -62,6 +62,10 @@ def refusal(address: str) -> str | None:
         return "not an IP address"
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and ip.sixtofour is not None:
+        inner = refusal(str(ip.sixtofour))
+        if inner:  # a 6to4 relay would carry the request to that IPv4 address
+            return f"a 6to4 address of {ip.sixtofour}, {inner}"
     checks = (
         (ip in METADATA_ADDRESSES, "a cloud metadata address"),
         (ip.is_unspecified, "an unspecified address"),
@@ -69,6 +73,7 @@ def refusal(address: str) -> str | None:
         (ip.is_link_local, "a link-local address"),
         (ip.is_multicast, "a multicast address"),
         (ip.is_private, "a private address"),
+        (_is_site_local(ip), "a site-local address"),
         (ip.is_reserved, "a reserved address"),
         (not ip.is_global, "a non-public address"),
     )
@@ -87,8 +92,15 @@ def internal_refusal(address: str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     unusable = ip in METADATA_ADDRESSES or ip.is_unspecified or ip.is_multicast
-    internal = ip.is_loopback or ((ip.is_private or ip.is_link_local) and not ip.is_reserved)
+    lan = ip.is_private or ip.is_link_local or _is_site_local(ip)
+    internal = ip.is_loopback or (lan and not ip.is_reserved)
     return None if internal and not unusable else reason
+
+
+def _is_site_local(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """IPv6 ``fec0::/10``: deprecated, but still a LAN range where it is used, and one
+    Python's ``is_private`` and ``is_global`` leave out (it counts as global)."""
+    return isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local
 
 
 def is_ip(host: str) -> bool:
@@ -133,7 +145,10 @@ def check_url(
     and metadata host names pass only when ``allow_private``). ``hint`` ends the message of a
     refused address: what the caller's user may set to reach it.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unclosed IPv6 bracket, say
+        raise URLRefusedError(f"{url}: not a valid URL ({exc}); check the address") from None
     try:
         parts.port  # noqa: B018 (a bad port raises here)
     except ValueError:

@@ -198,3 +198,18 @@ def test_sigterm_stops_monitor_every_cleanly(
     remaining = process.communicate(timeout=30)[1]
     assert "monitor: 1 sources" in seen
     assert process.returncode == 0 and "stopped cleanly" in remaining
+
+
+def test_once_exits_1_when_the_webhook_was_not_delivered(
+    sqlite_database: Database, local_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cron job running ``monitor --once --webhook`` must notice alerts nobody was told of."""
+    monkeypatch.setattr(commands, "run_once", lambda *_a, **_k: MonitorRun(alerts=[1]))
+    monkeypatch.setenv("SANCTIONWATCH_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("SANCTIONWATCH_WEBHOOK_SECRET", "hook-secret")
+    hook = ["--webhook", local_server.url("/hook")]
+    local_server.post_statuses = [204, 400]
+    assert _invoke(sqlite_database.url, "monitor", "--once", "--json", *hook)[0] == 0
+    result = runner.invoke(app, ["monitor", "--once", *hook, "--db", sqlite_database.url])
+    assert result.exit_code == 1 and len(local_server.posts) == 2
+    assert "webhook http://127.0.0.1:" in result.stderr and "HTTP 400" in result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -239,3 +239,28 @@ def test_pinned_request_keeps_the_name_for_host_header_and_tls() -> None:
         "news.example.org:8080",
         None,
     )
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "127.1"])
+def test_a_redirect_to_loopback_spelt_another_way_is_refused(
+    local_server: LocalServer, host: str
+) -> None:
+    """The system resolver reads decimal, hex and short IPv4 forms as 127.0.0.1: the
+    hop is refused before it connects, so the real server sees only the first request."""
+    local_server.routes["/r"] = redirect_to(local_server.url("/inside").replace("127.0.0.1", host))
+    local_server.routes["/inside"] = Page(b"secret")
+    fetcher = Fetcher(allow_private=False, host_delay=0, refuse=local_is_public_once())
+    with pytest.raises(FetchError, match=r"resolves to 127\.0\.0\.1, a loopback address"):
+        fetcher.get(local_server.url("/r"))
+    assert [path for path, _agent in local_server.requests] == ["/r"]
+
+
+def local_is_public_once() -> Callable[[str], str | None]:
+    """127.0.0.1 passes as a public site for the first check only (the feed), not the hop."""
+    seen: list[str] = []
+
+    def refuse(address: str) -> str | None:
+        seen.append(address)
+        return None if seen == ["127.0.0.1"] else refusal(address)
+
+    return refuse

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import feedparser
@@ -176,3 +177,70 @@ def test_webhook_errors_name_the_hook_without_its_path() -> None:
         "webhook https://hooks.example.org/…"
     )
     assert hook_name("http://[::1]:8080") == "webhook http://[::1]:8080"
+
+
+def test_credentials_in_the_hook_url_are_sent_as_basic_auth(local_server: LocalServer) -> None:
+    """A receiver behind basic auth (``https://user:pass@host/...``) still gets them although
+    the POST goes to the pinned address (whose URL has no user part); errors never show them."""
+    url = local_server.url("/hook").replace("http://", "http://sw%2Dbot:p%40ss%3Aword@")
+    fetcher = Fetcher(allow_private=True, host_delay=0)
+    assert post_webhook(url, b"{}", "k", fetcher=fetcher).ok
+    local_server.post_statuses = [401]
+    failed = post_webhook(url, b"{}", "k", fetcher=fetcher)
+    expected = "Basic " + base64.b64encode(b"sw-bot:p@ss:word").decode()
+    assert [headers.get("Authorization") for _path, headers, _body in local_server.posts] == [
+        expected
+    ] * 2
+    assert not failed.ok and "HTTP 401" in (failed.error or "")
+    assert "p%40ss" not in (failed.error or "") and "sw%2Dbot" not in (failed.error or "")
+
+
+def test_a_hook_url_without_credentials_sends_no_authorization(local_server: LocalServer) -> None:
+    assert post_webhook(
+        local_server.url("/hook"), b"{}", "k", fetcher=Fetcher(allow_private=True, host_delay=0)
+    ).ok
+    assert "Authorization" not in local_server.posts[0][1]
+
+
+def test_a_hook_resolving_to_a_6to4_loopback_is_never_posted_to(local_server: LocalServer) -> None:
+    """The hook's name answers with 127.0.0.1 wrapped in a 6to4 address, which Python alone
+    would call global: refused before any connection, even for an allow-listed name."""
+    strict = Fetcher(allow_private=False, host_delay=0, resolver=lambda *_: ["2002:7f00:1::1"])
+    for allowed in (frozenset(), frozenset({HOOK_HOST})):
+        refused = post_webhook(
+            _named_hook(local_server), b"{}", "k", fetcher=strict, allow_hosts=allowed
+        )
+        assert not refused.ok and refused.attempts == 0
+        assert "a 6to4 address of 127.0.0.1, a loopback address" in (refused.error or "")
+    assert local_server.posts == []
+
+
+def test_an_unparsable_hook_url_is_a_failed_delivery_without_its_path() -> None:
+    delivery = post_webhook("https://[hooks.example.org/T0/s3cr3t", b"{}", "k")
+    assert not delivery.ok and delivery.attempts == 0
+    assert (delivery.error or "").startswith("webhook: not a valid URL (")
+    assert "s3cr3t" not in (delivery.error or "")
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "0177.0.0.1", "127.1", "0.0.0.0"])
+def test_loopback_spelt_another_way_is_refused_before_posting(
+    local_server: LocalServer, host: str
+) -> None:
+    """Decimal, hex, octal and short IPv4 forms reach the system resolver as names and come
+    back as 127.0.0.1 (or 0.0.0.0, this machine): refused with the real resolver, so the
+    real server on 127.0.0.1 never sees the signed POST."""
+    url = local_server.url("/hook").replace("127.0.0.1", host)
+    refused = post_webhook(url, b"{}", "k", fetcher=Fetcher(allow_private=False, host_delay=0))
+    assert not refused.ok and refused.attempts == 0, refused
+    assert "a loopback address" in (refused.error or "") or "unspecified" in (refused.error or "")
+    assert local_server.posts == []
+
+
+def test_a_mixed_public_and_private_dns_answer_is_refused(local_server: LocalServer) -> None:
+    """One public address among the answers does not vouch for the others."""
+    mixed = Fetcher(
+        allow_private=False, host_delay=0, resolver=lambda *_: ["93.184.216.34", "127.0.0.1"]
+    )
+    refused = post_webhook(_named_hook(local_server), b"{}", "k", fetcher=mixed)
+    assert not refused.ok and "resolves to 127.0.0.1, a loopback address" in (refused.error or "")
+    assert local_server.posts == []

@@ -133,13 +133,15 @@ def _print_run(run: MonitorRun, as_json: bool) -> None:
 
 def _notify(
     database: Database, fetcher: Fetcher, url: str, secret: str, alert_ids: list[int]
-) -> None:
+) -> bool:
+    """POST the run's alerts to the hook; whether they were delivered (errors are printed)."""
     with database.session() as session:
         rows = list(session.scalars(select(AlertRow).where(AlertRow.id.in_(alert_ids))))
         body = webhook_body(rows)
     delivery = post_webhook(url, body, secret, fetcher=fetcher)
     if not delivery.ok:
         err_console.print(f"[bold red]error:[/] {delivery.error}", highlight=False)
+    return delivery.ok
 
 
 def monitor_command(
@@ -164,7 +166,8 @@ def monitor_command(
 
     New items are deduplicated by canonical URL and content hash, ingested, extracted, resolved
     and screened; a one-line summary is printed per run. With --every it keeps going until
-    SIGTERM or Ctrl-C, stopping between items. Exit code 1 when a source failed (--once).
+    SIGTERM or Ctrl-C, stopping between items. Exit code 1 when a source failed or the
+    webhook was not delivered (--once).
 
     Example:
 
@@ -201,15 +204,21 @@ def monitor_command(
         def progress(what: str, done: int, total: int) -> None:
             bar.update(task, description=what, completed=done, total=total)
 
+        undelivered: list[int] = []
+
         def report(run: MonitorRun) -> None:
             _print_run(run, as_json)
-            if webhook and run.alerts:
-                _notify(database, fetcher, webhook, secret, run.alerts)
+            if (
+                webhook
+                and run.alerts
+                and not _notify(database, fetcher, webhook, secret, run.alerts)
+            ):
+                undelivered.extend(run.alerts)
 
         if once:
             run = run_once(database, fetcher, should_stop=stop, progress=progress)
             report(run)
-            if not run.ok:
+            if not run.ok or undelivered:
                 raise typer.Exit(1)
             return
         run_forever(database, fetcher, interval, stop, report, progress)

@@ -10,6 +10,7 @@ private or loopback target unless allowed, no DNS rebinding between the check an
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -17,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 import httpx
@@ -122,8 +123,9 @@ def post_webhook(
     (``SANCTIONWATCH_ALLOW_PRIVATE=1``) or the hook's host is in ``allow_hosts`` (default
     ``SANCTIONWATCH_WEBHOOK_ALLOW_HOSTS``: internal receivers, never a metadata address). Every
     attempt connects to an address checked once, before the first, so a DNS answer that
-    changes cannot steer the signed alerts inward; redirects are not followed. Errors name
-    the hook by scheme, host and port only: a hook's path is often its secret.
+    changes cannot steer the signed alerts inward; redirects are not followed. Credentials in
+    the URL (``https://user:pass@host/...``) go as basic auth. Errors name the hook by scheme,
+    host and port only: a hook's path is often its secret.
     """
     owned = fetcher is None
     checker = fetcher or Fetcher(host_delay=0)
@@ -135,6 +137,7 @@ def post_webhook(
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         SIGNATURE_HEADER: sign(body, secret),
+        **_basic_auth(url),
     }
     try:
         return _deliver(checker, url, addresses, body, headers, attempts, backoff, sleep)
@@ -145,7 +148,10 @@ def post_webhook(
 
 def hook_name(url: str) -> str:
     """``url`` as errors and logs show it: scheme, host and port (no credentials, no path)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "webhook"
     host = parts.hostname or "?"
     shown = f"[{host}]" if ":" in host else host
     try:
@@ -156,10 +162,23 @@ def hook_name(url: str) -> str:
     return f"webhook {parts.scheme}://{shown}{port}{rest}"
 
 
+def _basic_auth(url: str) -> dict[str, str]:
+    """The ``Authorization`` header for credentials in the hook's URL (``user:pass@host``),
+    as an HTTP client sends them: the pinned request's URL carries an address, not them."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return {}
+    pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+    return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode("ascii")}
+
+
 def _checked_addresses(url: str, fetcher: Fetcher, allow_hosts: frozenset[str] | None) -> list[str]:
     if allow_hosts is None:
         allow_hosts = load_settings().webhook_allow_hosts
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        host = ""  # check_url refuses the URL
     listed = host in allow_hosts
     return check_url(
         url,
