@@ -235,7 +235,8 @@ def test_internal_refusal_lets_internal_addresses_through(address: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "address", ["169.254.169.254", "fd00:ec2::254", "0.0.0.0", "224.0.0.1", "240.0.0.1", "x"]
+    "address",
+    ["169.254.169.254", "169.254.170.2", "fd00:ec2::254", "0.0.0.0", "224.0.0.1", "240.0.0.1", "x"],
 )
 def test_internal_refusal_still_refuses_metadata_and_unusable(address: str) -> None:
     assert internal_refusal(address) == refusal(address) is not None

@@ -82,7 +82,8 @@ def refusal(address: str) -> str | None:
 
 def internal_refusal(address: str) -> str | None:
     """Why an address must not be reached even on a host the operator allow-listed as an
-    internal service: loopback, private and link-local pass; cloud metadata, unspecified,
+    internal service: loopback and private addresses pass; cloud metadata, IPv4 link-local
+    (169.254.0.0/16 also serves container credentials, e.g. 169.254.170.2), unspecified,
     multicast and reserved addresses never do (an allow-listed name may still resolve there)."""
     reason = refusal(address)
     try:
@@ -91,7 +92,8 @@ def internal_refusal(address: str) -> str | None:
         return reason
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    unusable = ip in METADATA_ADDRESSES or ip.is_unspecified or ip.is_multicast
+    credentials = isinstance(ip, ipaddress.IPv4Address) and ip.is_link_local
+    unusable = ip in METADATA_ADDRESSES or credentials or ip.is_unspecified or ip.is_multicast
     lan = ip.is_private or ip.is_link_local or _is_site_local(ip)
     internal = ip.is_loopback or (lan and not ip.is_reserved)
     return None if internal and not unusable else reason

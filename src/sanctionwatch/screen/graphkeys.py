@@ -46,7 +46,7 @@ from sanctionwatch.store.tables import StatementRow
 
 NAME_PROPS = (*STRONG_NAME_PROPS, *WEAK_NAME_PROPS)
 
-KEYS_VERSION = "3"
+KEYS_VERSION = "4"
 """Part of every entity's signature and of the fingerprint: a new version re-keys every entity
 at the next refresh (version 2 added the order-free keys; 3: Russian чж/дж read as Korean)."""
 MIN_OVERLAP = 0.25
