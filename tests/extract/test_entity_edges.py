@@ -336,6 +336,22 @@ def test_a_number_after_an_organisation_head_is_part_of_the_name(
     assert _found(nlp, text).get(name) == "Organization"
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The Labour Ministry 2021 report named six suppliers.", "Labour Ministry"),
+        ("The Fisheries Department 12 days ago revoked the licence.", "Fisheries Department"),
+        ("The Trade Bureau 40 percent stake was sold.", "Trade Bureau"),
+    ],
+)
+def test_a_date_or_an_amount_after_an_organisation_is_not_its_number(
+    nlp: Language, text: str, name: str
+) -> None:
+    found = _found(nlp, text)
+    assert found.get(name) == "Organization", found
+    assert not any(other.startswith(name + " ") for other in found), found
+
+
 # ---------------------------------------------------------------- embassies
 
 
