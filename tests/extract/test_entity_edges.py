@@ -93,10 +93,18 @@ def test_a_letterhead_joined_into_one_line_is_cut_into_its_names(
         "Department 12 of The Ministry of Fisheries",
         "U.S. Department of Labor",
         "Bureau 39",
+        "The OFAC SDN List",
+        "the DPRK KOMID office",
+        "UN OCHA Regional Office",
     ],
 )
 def test_one_name_is_not_cut_as_a_letterhead(name: str) -> None:
     assert header_pieces(name, 0, len(name), load_entity_rules(), _territory) is None
+
+
+def test_two_acronyms_before_a_name_are_no_letterhead(nlp: Language) -> None:
+    found = _found(nlp, "The OFAC SDN List added the Ruritanian firm in 2016.")
+    assert not {"The", "List"} & set(found), found
 
 
 def test_a_letterhead_on_a_page_gives_each_body_and_the_city(nlp: Language) -> None:

@@ -522,6 +522,20 @@ def _cased(word: str) -> bool:
     return bool(letters) and (len(letters) >= 3 or not word.isupper())
 
 
+def _heading_in_capitals(run: list[re.Match[str]], heads: EntityRules) -> bool:
+    """Whether the words in capitals that ``run`` starts with are a heading ("BUREAU OF MINES",
+    "HOMELAND SECURITY DEPARTMENT"): three words, or two joined by a connector in capitals;
+    two acronyms ("OFAC SDN List", "the DPRK KOMID office") are part of one name."""
+    words = 0
+    joined = False
+    for item in run:  # short words in capitals ("OF") go with the run
+        if any(c.islower() for c in item.group()):
+            break
+        words += _all_caps(item.group())
+        joined = joined or item.group().casefold() in heads.name_connectors
+    return words >= 3 or (words >= 2 and joined)
+
+
 def header_pieces(
     text: str, start: int, end: int, heads: EntityRules, territory: Territory
 ) -> list[tuple[int, int]] | None:
@@ -541,12 +555,7 @@ def header_pieces(
             cuts.add(index)  # "Department 53 of The Ministry ..." stays one name
         if _cased(word) and _cased(previous) and _all_caps(word) != _all_caps(previous):
             caps = words[index - 1 :: -1] if _all_caps(previous) else words[index:]
-            run = 0
-            for item in caps:  # "BUREAU OF MINES": short words in capitals go with the run
-                if any(c.islower() for c in item.group()):
-                    break
-                run += _all_caps(item.group())
-            if run >= 2:
+            if _heading_in_capitals(caps, heads):
                 cuts.add(index)
         if POSTAL_CODE.fullmatch(previous.strip(STRIP)):
             cuts.add(index)
