@@ -19,7 +19,7 @@ from sanctionwatch.extract.entities import (
     find_mentions,
     find_roles,
 )
-from sanctionwatch.extract.entity_spans import header_pieces
+from sanctionwatch.extract.entity_spans import caption_credits, header_pieces
 from sanctionwatch.extract.entity_typing import (
     TYPING_RULES_PATH,
     load_typing_rules,
@@ -580,3 +580,27 @@ def test_word_beginnings_need_two_words_and_one_name_only() -> None:
     assert _word_prefixes("GENCO", "Korea General Corporation for External Construction", rules)
     assert not _word_prefixes("GUR", "Main Intelligence Agency", rules)
     assert not _word_prefixes("KORE", "Korea", rules)  # one word is no acronym
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Its neighbour (Ruritania) – a key partner – refused to vote.",
+        "The Panel named the Ruritania Mining Corporation (RMC)— a state firm — in May.",
+    ],
+)
+def test_a_bracketed_name_before_a_dash_is_no_dateline_agency(text: str) -> None:
+    assert caption_credits(text, frozenset()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("SEOUL, May 2 (UPI) -- The ship left port.", "UPI"),
+        ("NEW YORK (Reuters) — The ship left port.", "Reuters"),
+        ("Riga, Jan. 3 (LETA) – The ship left port.", "LETA"),
+    ],
+)
+def test_the_agency_of_a_dateline_is_credited(text: str, agency: str) -> None:
+    names = [text[p.start : p.end] for p in caption_credits(text, frozenset())]
+    assert names == [agency]

@@ -589,7 +589,11 @@ PHOTO_BY = re.compile(
     rf"({CREDIT_PART})[ \t]*$",
     re.M,
 )
-DATELINE_AGENCY = re.compile(r"\(([A-Z][A-Za-z]{1,10})\)[ \t]*(?:--|—|–)")
+DATELINE_AGENCY = re.compile(  # a line's city (and date) first: "SEOUL, May 2 (UPI) --"
+    r"^[ \t]*[A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,2}(?:,[^\n(),]{1,20})?"
+    r"[ \t]+\(([A-Z][A-Za-z]{1,10})\)[ \t]*(?:--|—|–)",
+    re.M,
+)
 
 
 def caption_credits(text: str, known: frozenset[str]) -> list[Piece]:
