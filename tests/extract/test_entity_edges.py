@@ -604,3 +604,27 @@ def test_a_bracketed_name_before_a_dash_is_no_dateline_agency(text: str) -> None
 def test_the_agency_of_a_dateline_is_credited(text: str, agency: str) -> None:
     names = [text[p.start : p.end] for p in caption_credits(text, frozenset())]
     assert names == [agency]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The loaders worked at night.\n(Photo courtesy of the author)",
+        "The decree was published. (in Ruritanian)",
+    ],
+)
+def test_a_bracketed_phrase_in_lower_case_is_no_picture_credit(text: str) -> None:
+    assert caption_credits(text, frozenset()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [
+        ("A crane loads coal at the port. [Adobe Stock]", "Adobe Stock"),
+        ("A crane loads coal at the port.\n(iStock)", "iStock"),
+        ("A crane loads coal at the port.(123rf)", "123rf"),
+    ],
+)
+def test_a_bracketed_picture_agency_is_credited(text: str, credit: str) -> None:
+    names = [text[p.start : p.end] for p in caption_credits(text, frozenset())]
+    assert names == [credit]

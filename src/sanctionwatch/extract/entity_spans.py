@@ -581,8 +581,10 @@ def header_pieces(
 
 CREDIT_PART = r"[A-Z0-9][\w.&'’-]*(?:[ ][A-Z][\w.&'’-]*){0,3}"
 SLASH_CREDIT = re.compile(rf"(?<![\w/])({CREDIT_PART}(?:/{CREDIT_PART})+)[)\]]?[ \t]*$", re.M)
-BRACKET_CREDIT = re.compile(
-    r"(?:^|(?<=[.!?])[ \t]?)[(\[]([A-Za-z0-9][\w .&'’-]{1,30})[)\]][ \t]*$", re.M
+BRACKET_CREDIT = re.compile(  # capitalised words ("Adobe Stock", "123rf", "iStock") only
+    r"(?:^|(?<=[.!?])[ \t]?)[(\["
+    r"]((?:[A-Z0-9]|[a-z]+[A-Z])[\w.&'’-]*(?:[ ][A-Z0-9&][\w.&'’-]*){0,3})[)\]][ \t]*$",
+    re.M,
 )
 PHOTO_BY = re.compile(
     r"\b(?:[Pp]hoto|PHOTO|[Ii]mage|[Pp]icture)s?\s+(?:by|courtesy\s+of)\s+"
