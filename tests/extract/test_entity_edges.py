@@ -19,7 +19,11 @@ from sanctionwatch.extract.entities import (
     find_mentions,
     find_roles,
 )
-from sanctionwatch.extract.entity_spans import caption_credits, header_pieces
+from sanctionwatch.extract.entity_spans import (
+    caption_credits,
+    header_pieces,
+    honorific_name_end,
+)
 from sanctionwatch.extract.entity_typing import (
     TYPING_RULES_PATH,
     load_typing_rules,
@@ -186,6 +190,22 @@ def test_an_honorific_is_written_with_the_name_but_is_no_part_of_it(
     assert not any(p.split()[0] in ("Seri", "Tuanku", "Sri") for p in people)
     if canonical is not None:
         assert people[name] == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "model_span", "name"),
+    [
+        ("chaired by Tan Sri Aziz Rahman Ruritania's former envoy", "Tan Sri Aziz", "Aziz Rahman"),
+        ("met Datuk Seri Wan Aziz Washington on Friday", "Datuk Seri Wan", "Wan Aziz"),
+        ("met Datuk Seri Wan Aziz Tuanku Rahman", "Datuk Seri Wan", "Wan Aziz Tuanku Rahman"),
+    ],
+)
+def test_a_name_after_an_honorific_runs_on_up_to_a_known_place(
+    text: str, model_span: str, name: str
+) -> None:
+    start = text.index(model_span)
+    end = honorific_name_end(text, start, start + len(model_span), load_entity_rules(), _territory)
+    assert text[start:end].endswith(name)
 
 
 def test_honorifics_of_several_words_are_one_honorific() -> None:

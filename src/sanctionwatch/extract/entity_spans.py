@@ -437,19 +437,26 @@ GLUED_WORDS = re.compile(r"([A-Z][a-z]+)([A-Z][a-z]{2,}\w*)")
 POSTAL_CODE = re.compile(r"\d{5,}")
 HEADER_SIGNS = re.compile(r"\sThe\b|[A-Z]{3}|\d{5}")
 MAX_HONORIFIC_TAIL = 4
+POSSESSIVE_END = re.compile(r"['’]s?$")
 
 
-def honorific_name_end(text: str, start: int, end: int, heads: EntityRules) -> int:
+def honorific_name_end(
+    text: str, start: int, end: int, heads: EntityRules, territory: Territory
+) -> int:
     """End of "Datuk Seri Wan Junaidi Tuanku Jaafar" when the model's person span is "Datuk
     Seri Wan": a name written after an honorific runs on over the capitalised words after it
-    (the model often splits such names in two)."""
+    (the model often splits such names in two), up to a known place ("... Yassin Malaysia's
+    former premier")."""
     words = text[start:end].split()
     size = honorific_length(words, heads)
     if not size:
         return end
     cursor, added = end, 0
     while added < MAX_HONORIFIC_TAIL and (match := HONORIFIC_TAIL.match(text, cursor)):
-        if match.group(1).casefold() in heads.name_connectors:
+        word = match.group(1)
+        if word.casefold() in heads.name_connectors:
+            break
+        if territory(POSSESSIVE_END.sub("", word)) in ("country", "place"):
             break
         cursor, added = match.end(), added + 1
     return cursor
