@@ -19,7 +19,11 @@ from sanctionwatch.extract.entities import (
     find_mentions,
     find_roles,
 )
-from sanctionwatch.extract.entity_spans import header_pieces
+from sanctionwatch.extract.entity_spans import (
+    caption_credits,
+    header_pieces,
+    honorific_name_end,
+)
 from sanctionwatch.extract.entity_typing import (
     TYPING_RULES_PATH,
     load_typing_rules,
@@ -93,10 +97,18 @@ def test_a_letterhead_joined_into_one_line_is_cut_into_its_names(
         "Department 12 of The Ministry of Fisheries",
         "U.S. Department of Labor",
         "Bureau 39",
+        "The OFAC SDN List",
+        "the DPRK KOMID office",
+        "UN OCHA Regional Office",
     ],
 )
 def test_one_name_is_not_cut_as_a_letterhead(name: str) -> None:
     assert header_pieces(name, 0, len(name), load_entity_rules(), _territory) is None
+
+
+def test_two_acronyms_before_a_name_are_no_letterhead(nlp: Language) -> None:
+    found = _found(nlp, "The OFAC SDN List added the Ruritanian firm in 2016.")
+    assert not {"The", "List"} & set(found), found
 
 
 def test_a_letterhead_on_a_page_gives_each_body_and_the_city(nlp: Language) -> None:
@@ -178,6 +190,22 @@ def test_an_honorific_is_written_with_the_name_but_is_no_part_of_it(
     assert not any(p.split()[0] in ("Seri", "Tuanku", "Sri") for p in people)
     if canonical is not None:
         assert people[name] == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "model_span", "name"),
+    [
+        ("chaired by Tan Sri Aziz Rahman Ruritania's former envoy", "Tan Sri Aziz", "Aziz Rahman"),
+        ("met Datuk Seri Wan Aziz Washington on Friday", "Datuk Seri Wan", "Wan Aziz"),
+        ("met Datuk Seri Wan Aziz Tuanku Rahman", "Datuk Seri Wan", "Wan Aziz Tuanku Rahman"),
+    ],
+)
+def test_a_name_after_an_honorific_runs_on_up_to_a_known_place(
+    text: str, model_span: str, name: str
+) -> None:
+    start = text.index(model_span)
+    end = honorific_name_end(text, start, start + len(model_span), load_entity_rules(), _territory)
+    assert text[start:end].endswith(name)
 
 
 def test_honorifics_of_several_words_are_one_honorific() -> None:
@@ -334,6 +362,22 @@ def test_a_number_after_an_organisation_head_is_part_of_the_name(
     nlp: Language, text: str, name: str
 ) -> None:
     assert _found(nlp, text).get(name) == "Organization"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The Labour Ministry 2021 report named six suppliers.", "Labour Ministry"),
+        ("The Fisheries Department 12 days ago revoked the licence.", "Fisheries Department"),
+        ("The Trade Bureau 40 percent stake was sold.", "Trade Bureau"),
+    ],
+)
+def test_a_date_or_an_amount_after_an_organisation_is_not_its_number(
+    nlp: Language, text: str, name: str
+) -> None:
+    found = _found(nlp, text)
+    assert found.get(name) == "Organization", found
+    assert not any(other.startswith(name + " ") for other in found), found
 
 
 # ---------------------------------------------------------------- embassies
@@ -556,3 +600,51 @@ def test_word_beginnings_need_two_words_and_one_name_only() -> None:
     assert _word_prefixes("GENCO", "Korea General Corporation for External Construction", rules)
     assert not _word_prefixes("GUR", "Main Intelligence Agency", rules)
     assert not _word_prefixes("KORE", "Korea", rules)  # one word is no acronym
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Its neighbour (Ruritania) – a key partner – refused to vote.",
+        "The Panel named the Ruritania Mining Corporation (RMC)— a state firm — in May.",
+    ],
+)
+def test_a_bracketed_name_before_a_dash_is_no_dateline_agency(text: str) -> None:
+    assert caption_credits(text, frozenset()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("SEOUL, May 2 (UPI) -- The ship left port.", "UPI"),
+        ("NEW YORK (Reuters) — The ship left port.", "Reuters"),
+        ("Riga, Jan. 3 (LETA) – The ship left port.", "LETA"),
+    ],
+)
+def test_the_agency_of_a_dateline_is_credited(text: str, agency: str) -> None:
+    names = [text[p.start : p.end] for p in caption_credits(text, frozenset())]
+    assert names == [agency]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The loaders worked at night.\n(Photo courtesy of the author)",
+        "The decree was published. (in Ruritanian)",
+    ],
+)
+def test_a_bracketed_phrase_in_lower_case_is_no_picture_credit(text: str) -> None:
+    assert caption_credits(text, frozenset()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [
+        ("A crane loads coal at the port. [Adobe Stock]", "Adobe Stock"),
+        ("A crane loads coal at the port.\n(iStock)", "iStock"),
+        ("A crane loads coal at the port.(123rf)", "123rf"),
+    ],
+)
+def test_a_bracketed_picture_agency_is_credited(text: str, credit: str) -> None:
+    names = [text[p.start : p.end] for p in caption_credits(text, frozenset())]
+    assert names == [credit]

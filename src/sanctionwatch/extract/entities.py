@@ -339,7 +339,7 @@ def _edge_pieces(text: str, found: list[_Candidate], rules: EntityRules) -> list
         if candidate.source == "model":
             candidate.end = glued_place_end(text, start, end, territory)
         if candidate.source == "model" and candidate.schema == "Person":
-            candidate.end = honorific_name_end(text, start, candidate.end, rules)
+            candidate.end = honorific_name_end(text, start, candidate.end, rules, territory)
         result.append(candidate)
     return result
 

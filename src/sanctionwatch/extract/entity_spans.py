@@ -437,19 +437,26 @@ GLUED_WORDS = re.compile(r"([A-Z][a-z]+)([A-Z][a-z]{2,}\w*)")
 POSTAL_CODE = re.compile(r"\d{5,}")
 HEADER_SIGNS = re.compile(r"\sThe\b|[A-Z]{3}|\d{5}")
 MAX_HONORIFIC_TAIL = 4
+POSSESSIVE_END = re.compile(r"['’]s?$")
 
 
-def honorific_name_end(text: str, start: int, end: int, heads: EntityRules) -> int:
+def honorific_name_end(
+    text: str, start: int, end: int, heads: EntityRules, territory: Territory
+) -> int:
     """End of "Datuk Seri Wan Junaidi Tuanku Jaafar" when the model's person span is "Datuk
     Seri Wan": a name written after an honorific runs on over the capitalised words after it
-    (the model often splits such names in two)."""
+    (the model often splits such names in two), up to a known place ("... Yassin Malaysia's
+    former premier")."""
     words = text[start:end].split()
     size = honorific_length(words, heads)
     if not size:
         return end
     cursor, added = end, 0
     while added < MAX_HONORIFIC_TAIL and (match := HONORIFIC_TAIL.match(text, cursor)):
-        if match.group(1).casefold() in heads.name_connectors:
+        word = match.group(1)
+        if word.casefold() in heads.name_connectors:
+            break
+        if territory(POSSESSIVE_END.sub("", word)) in ("country", "place"):
             break
         cursor, added = match.end(), added + 1
     return cursor
@@ -522,6 +529,20 @@ def _cased(word: str) -> bool:
     return bool(letters) and (len(letters) >= 3 or not word.isupper())
 
 
+def _heading_in_capitals(run: list[re.Match[str]], heads: EntityRules) -> bool:
+    """Whether the words in capitals that ``run`` starts with are a heading ("BUREAU OF MINES",
+    "HOMELAND SECURITY DEPARTMENT"): three words, or two joined by a connector in capitals;
+    two acronyms ("OFAC SDN List", "the DPRK KOMID office") are part of one name."""
+    words = 0
+    joined = False
+    for item in run:  # short words in capitals ("OF") go with the run
+        if any(c.islower() for c in item.group()):
+            break
+        words += _all_caps(item.group())
+        joined = joined or item.group().casefold() in heads.name_connectors
+    return words >= 3 or (words >= 2 and joined)
+
+
 def header_pieces(
     text: str, start: int, end: int, heads: EntityRules, territory: Territory
 ) -> list[tuple[int, int]] | None:
@@ -541,12 +562,7 @@ def header_pieces(
             cuts.add(index)  # "Department 53 of The Ministry ..." stays one name
         if _cased(word) and _cased(previous) and _all_caps(word) != _all_caps(previous):
             caps = words[index - 1 :: -1] if _all_caps(previous) else words[index:]
-            run = 0
-            for item in caps:  # "BUREAU OF MINES": short words in capitals go with the run
-                if any(c.islower() for c in item.group()):
-                    break
-                run += _all_caps(item.group())
-            if run >= 2:
+            if _heading_in_capitals(caps, heads):
                 cuts.add(index)
         if POSTAL_CODE.fullmatch(previous.strip(STRIP)):
             cuts.add(index)
@@ -572,15 +588,21 @@ def header_pieces(
 
 CREDIT_PART = r"[A-Z0-9][\w.&'’-]*(?:[ ][A-Z][\w.&'’-]*){0,3}"
 SLASH_CREDIT = re.compile(rf"(?<![\w/])({CREDIT_PART}(?:/{CREDIT_PART})+)[)\]]?[ \t]*$", re.M)
-BRACKET_CREDIT = re.compile(
-    r"(?:^|(?<=[.!?])[ \t]?)[(\[]([A-Za-z0-9][\w .&'’-]{1,30})[)\]][ \t]*$", re.M
+BRACKET_CREDIT = re.compile(  # capitalised words ("Adobe Stock", "123rf", "iStock") only
+    r"(?:^|(?<=[.!?])[ \t]?)[(\["
+    r"]((?:[A-Z0-9]|[a-z]+[A-Z])[\w.&'’-]*(?:[ ][A-Z0-9&][\w.&'’-]*){0,3})[)\]][ \t]*$",
+    re.M,
 )
 PHOTO_BY = re.compile(
     r"\b(?:[Pp]hoto|PHOTO|[Ii]mage|[Pp]icture)s?\s+(?:by|courtesy\s+of)\s+"
     rf"({CREDIT_PART})[ \t]*$",
     re.M,
 )
-DATELINE_AGENCY = re.compile(r"\(([A-Z][A-Za-z]{1,10})\)[ \t]*(?:--|—|–)")
+DATELINE_AGENCY = re.compile(  # a line's city (and date) first: "SEOUL, May 2 (UPI) --"
+    r"^[ \t]*[A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,2}(?:,[^\n(),]{1,20})?"
+    r"[ \t]+\(([A-Z][A-Za-z]{1,10})\)[ \t]*(?:--|—|–)",
+    re.M,
+)
 
 
 def caption_credits(text: str, known: frozenset[str]) -> list[Piece]:

@@ -36,6 +36,7 @@ LEFT_STRIP_ENTS = frozenset({"NORP", "DATE", "ORDINAL", "CARDINAL", "TIME"})
 MAX_NAME_TOKENS = 10
 _CUE_SCHEMATA = ("Company", "Organization")
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+MEASURE_ENTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,12 @@ def _trim_left(doc: Doc, start: int, end: int, places: dict[str, str]) -> int:
             continue
         break
     return start
+
+
+def _unit_number(token: Token) -> bool:
+    """A number that names a unit after its head ("Bureau 121"), not a date or an amount that
+    follows the name ("the State Department 2023 report", "the Ministry 10 days ago")."""
+    return token.is_digit and not token.is_sent_start and token.ent_type_ not in MEASURE_ENTS
 
 
 def _is_country(name: str) -> bool:
@@ -379,7 +386,7 @@ class RuleComponent:
             if last > cursor and not nested:
                 return last
             return end
-        if end < len(doc) and doc[end].is_digit and not doc[end].is_sent_start:
+        if end < len(doc) and _unit_number(doc[end]):
             return end + 1  # "General Bureau 313", "Unit 180", "Department 53"
         last = self._name_end(doc, end)
         if last > end and all(self._proper_tail(t) for t in doc[end:last]):
