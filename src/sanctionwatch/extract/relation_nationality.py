@@ -342,6 +342,8 @@ class NationalityFinder:
     def _offices(self, sentence: Span) -> Iterator[_Found]:
         """A state office's holder is the state's citizen (relation_nationality_offices)."""
         for held in self._office_reader.holders(sentence):
+            if not self.finder.asserted(held.title):
+                continue  # "X is not the Mongolian ambassador", "X may be ..."
             fact = self._fact(
                 held.person, held.code, held.country, held.title, sentence, held.words
             )
