@@ -13,7 +13,8 @@ The rules (``data/extract/relations/coreference.yaml``) are conservative on purp
 antecedent is a named mention before the anaphor, in its paragraph, at most
 ``limits.sentences_back`` sentences earlier, of a schema the anaphor's word allows (he/she ->
 Person; it/the company -> Company, ...). Nothing is resolved when two entities qualify, when a
-compatible name follows in the same sentence (cataphora: "Before it was listed, Acme ..."), when
+compatible name follows in the same sentence (cataphora: "Before it was listed, Acme ..."; a
+name the anaphor's own clause has after its subject is none: "It paid Beta Ltd"), when
 the anaphor is inside quoted speech, or for an expletive "it" ("it is likely that ...").
 """
 
@@ -341,9 +342,24 @@ class _Resolver:
                 self.named_starts, sentence.end_char
             )
         ]
-        if any(m.schema in group.refers_to and m.entity_id not in entities for m in later):
+        if any(
+            m.schema in group.refers_to
+            and m.entity_id not in entities
+            and not self._commanded(anaphor, m)
+            for m in later
+        ):
             return None  # cataphora: "Before it was listed, Acme Ltd ..."
         return compatible[-1]
+
+    def _commanded(self, anaphor: _Anaphor, mention: Mention) -> bool:
+        """A name in the clause of which the anaphor is the subject ("It paid Beta Ltd", "the
+        firm said Beta Ltd had paid"): the subject cannot mean it, so it is no cataphora. A
+        possessive ("Its owner sold Beta Ltd") or a subordinate clause's subject ("Before it
+        was listed, Beta Ltd ...") may, and stays ambiguous."""
+        if anaphor.head.dep_ not in SUBJECT_DEPS:
+            return False
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        return span is not None and anaphor.head.head.is_ancestor(span.root)
 
     def _compatible(self, mention: Mention, group: AnaphorGroup) -> bool:
         """Of a schema the group allows; for a group with ``not_named`` words ("the company"),
