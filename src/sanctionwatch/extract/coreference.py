@@ -31,7 +31,12 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from sanctionwatch.extract.relation_finders import Fact, Found, Link
-from sanctionwatch.extract.relation_parse import ANAPHOR_SOURCE, SUBJECT_DEPS, Party
+from sanctionwatch.extract.relation_parse import (
+    ANAPHOR_SOURCE,
+    SUBJECT_DEPS,
+    Party,
+    own_clause_subjects,
+)
 from sanctionwatch.extract.relation_rules import RelationRulesError, default_rules, normalise_phrase
 from sanctionwatch.extract.rulefile import (
     read_rule_file,
@@ -46,7 +51,6 @@ from sanctionwatch.settings import DATA_DIR
 
 COREFERENCE_PATH = DATA_DIR / "extract" / "relations" / "coreference.yaml"
 _CLAUSE_UNDER_VERB = frozenset({"ccomp", "xcomp", "csubj", "advcl"})
-_OBJECT_DEPS = frozenset({"dobj", "obj", "pobj", "dative", "nsubjpass"})
 _BLOCKING_CHILDREN = frozenset({"poss", "nummod", "appos", "relcl", "quantmod"})
 _NOT_REFERRING_DEPS = frozenset({"appos", "attr", "compound", "npadvmod", "conj", "nmod"})
 _QUOTE_PAIRS = {"“": "”", "«": "»"}
@@ -433,14 +437,7 @@ class _Resolver:
 
     def _own_subjects(self, token: Token) -> set[str]:
         """ "OFAC designated it": an object pronoun is not its own clause's subject."""
-        if token.dep_ not in _OBJECT_DEPS or token.tag_ == "PRP$":
-            return set()
-        verb = token.head.head if token.dep_ == "pobj" else token.head
-        found: set[str] = set()
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "agent"):
-                found.update(m.entity_id for t in child.subtree if (m := self.covered.get(t.i)))
-        return found
+        return {m.entity_id for t in own_clause_subjects(token) if (m := self.covered.get(t.i))}
 
     def _rival(self, mention: Mention, anaphor: _Anaphor) -> bool:
         """A rival (a place for "it") counts anywhere earlier in the anaphor's sentence
