@@ -159,6 +159,24 @@ def test_relation_between_two_companies_through_a_description() -> None:
     assert ("OFAC", BALTIC) not in pairs  # not the subject of the sentence before
 
 
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        # two companies: the resolver abstains, and the older rule must not take the subject
+        (f"OFAC designated {AMUR} and {BALTIC}. The firm paid {PETROV} in cash.", "OFAC"),
+        (f"{MINISTRY} fined {AMUR} and {BALTIC}. The company paid {PETROV} in cash.", MINISTRY),
+    ],
+)
+def test_a_company_noun_never_reads_as_an_authority_or_state_body(text: str, wrong: str) -> None:
+    _, rows = extract(text, NAMES)
+    assert (wrong, PETROV) not in {(row.source, row.target) for row in rows}
+
+
+def test_a_company_noun_still_reads_as_the_one_company() -> None:
+    _, rows = extract(f"OFAC fined {AMUR} in 2016. The firm paid {PETROV} in cash.", NAMES)
+    assert (AMUR, PETROV) in {(row.source, row.target) for row in rows}
+
+
 def test_the_company_named_right_after_is_no_anaphor() -> None:
     text = f"{AMUR} was set up in 2015. The company {BALTIC} bought it."
     assert ("The company", AMUR) not in resolved(text)
