@@ -121,6 +121,62 @@ def test_no_resolution_when_it_is_not_certain(text: str) -> None:
     assert resolved(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the anaphor is the subject of the clause naming the other company: it is not that one
+        (f"OFAC designated {AMUR} in 2016. The firm paid {BALTIC} in cash.", ("The firm", AMUR)),
+        (f"{AMUR} was listed in 2016. It later sold timber to {BALTIC}.", ("It", AMUR)),
+        (
+            f"{PETROV} was arrested in May. He told police that {SIDOROV} had fled.",
+            ("He", PETROV),
+        ),
+    ],
+)
+def test_a_subject_anaphor_never_means_a_name_in_its_own_clause(
+    text: str, expected: tuple[str, str]
+) -> None:
+    assert expected in resolved(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a possessive may point ahead to the name after it
+        f"{AMUR} was listed in 2016. Its owner sold {BALTIC} in 2019.",
+        # the subject of a clause before the main one: the main clause's name may be meant
+        f"{AMUR} was listed in 2016. When it was sold, {BALTIC} moved to Dubai.",
+    ],
+)
+def test_a_name_outside_the_anaphors_clause_is_still_cataphora(text: str) -> None:
+    assert resolved(text) == []
+
+
+def test_relation_between_two_companies_through_a_description() -> None:
+    _, rows = extract(f"OFAC designated {AMUR} in 2016. The firm paid {BALTIC} for timber.", NAMES)
+    pairs = {(row.source, row.target) for row in rows}
+    assert (AMUR, BALTIC) in pairs
+    assert ("OFAC", BALTIC) not in pairs  # not the subject of the sentence before
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        # two companies: the resolver abstains, and the older rule must not take the subject
+        (f"OFAC designated {AMUR} and {BALTIC}. The firm paid {PETROV} in cash.", "OFAC"),
+        (f"{MINISTRY} fined {AMUR} and {BALTIC}. The company paid {PETROV} in cash.", MINISTRY),
+    ],
+)
+def test_a_company_noun_never_reads_as_an_authority_or_state_body(text: str, wrong: str) -> None:
+    _, rows = extract(text, NAMES)
+    assert (wrong, PETROV) not in {(row.source, row.target) for row in rows}
+
+
+def test_a_company_noun_still_reads_as_the_one_company() -> None:
+    _, rows = extract(f"OFAC fined {AMUR} in 2016. The firm paid {PETROV} in cash.", NAMES)
+    assert (AMUR, PETROV) in {(row.source, row.target) for row in rows}
+
+
 def test_the_company_named_right_after_is_no_anaphor() -> None:
     text = f"{AMUR} was set up in 2015. The company {BALTIC} bought it."
     assert ("The company", AMUR) not in resolved(text)

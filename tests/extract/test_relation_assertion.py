@@ -144,6 +144,21 @@ def test_sweeps_designate_only_asserted_clauses(nlp: Language, text: str, sancti
     assert bool(targets) is sanctioned
 
 
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("Ri Chol is a North Korean national.", True),
+        ("Ri Chol, a North Korean national, was arrested.", True),
+        ("Ri Chol is not a North Korean national.", False),
+        ("Ri Chol may be a North Korean national.", False),
+    ],
+)
+def test_nationality_nouns_use_the_same_check(nlp: Language, text: str, stated: bool) -> None:
+    rows = rows_for(nlp, text, NAMES, document_id="national", published=date(2024, 5, 2))
+    nationalities = {(row.source, row.target) for row in rows if row.kind == "nationality"}
+    assert (("Ri Chol", "North Korea") in nationalities) is stated
+
+
 def test_rules_file_checks_the_assertion_section() -> None:
     packaged = load_rules()
     assert "might" in packaged.assertion.modals

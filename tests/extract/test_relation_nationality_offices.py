@@ -109,6 +109,18 @@ def test_no_office_of_a_state_no_nationality(nlp: Language, text: str) -> None:
     assert _nationalities(nlp, text) == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ann Moor said Oleg Petrov is not the Mongolian ambassador.",
+        "Oleg Petrov was never Malaysia's deputy prime minister.",
+        "Oleg Petrov may become the Russian envoy.",
+    ],
+)
+def test_an_office_the_page_does_not_state_gives_no_nationality(nlp: Language, text: str) -> None:
+    assert _nationalities(nlp, text) == set()
+
+
 def test_offices_are_data_with_their_own_confidence(tmp_path: Path) -> None:
     rules = default_nationality_rules()
     assert {"ambassador", "minister", "president", "leader"} <= rules.office_titles

@@ -104,6 +104,28 @@ def test_no_unit_no_subsidiary(nlp: Language, text: str) -> None:
     assert _subsidiaries(nlp, text) == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ann Moor ran Sunrise Logistics LLC, a firm no longer under the control of the "
+        "Reconnaissance General Bureau.",
+        "Ann Moor ran Sunrise Logistics LLC, a trader not controlled by the Treasury.",
+        "Ann Moor ran Sunrise Logistics LLC, a firm that denied being run by the Treasury.",
+    ],
+)
+def test_control_the_page_does_not_state_makes_no_unit(nlp: Language, text: str) -> None:
+    assert _subsidiaries(nlp, text) == set()
+
+
+def test_the_controller_is_the_body_after_the_control_phrase(nlp: Language) -> None:
+    text = (
+        "Ann Moor ran Sunrise Logistics LLC, which the Treasury says is under the control of "
+        "the Reconnaissance General Bureau, until 2020."
+    )
+    assert ("Treasury", "Sunrise Logistics LLC") not in _subsidiaries(nlp, text)
+    assert _subsidiaries(nlp, text) == {("Reconnaissance General Bureau", "Sunrise Logistics LLC")}
+
+
 def test_unit_words_are_data() -> None:
     rules = default_unit_rules()
     assert {"subsidiary", "unit", "division"} <= rules.nouns

@@ -13,7 +13,8 @@ The rules (``data/extract/relations/coreference.yaml``) are conservative on purp
 antecedent is a named mention before the anaphor, in its paragraph, at most
 ``limits.sentences_back`` sentences earlier, of a schema the anaphor's word allows (he/she ->
 Person; it/the company -> Company, ...). Nothing is resolved when two entities qualify, when a
-compatible name follows in the same sentence (cataphora: "Before it was listed, Acme ..."), when
+compatible name follows in the same sentence (cataphora: "Before it was listed, Acme ..."; a
+name the anaphor's own clause has after its subject is none: "It paid Beta Ltd"), when
 the anaphor is inside quoted speech, or for an expletive "it" ("it is likely that ...").
 """
 
@@ -30,7 +31,12 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from sanctionwatch.extract.relation_finders import Fact, Found, Link
-from sanctionwatch.extract.relation_parse import ANAPHOR_SOURCE, SUBJECT_DEPS, Party
+from sanctionwatch.extract.relation_parse import (
+    ANAPHOR_SOURCE,
+    SUBJECT_DEPS,
+    Party,
+    own_clause_subjects,
+)
 from sanctionwatch.extract.relation_rules import RelationRulesError, default_rules, normalise_phrase
 from sanctionwatch.extract.rulefile import (
     read_rule_file,
@@ -45,7 +51,6 @@ from sanctionwatch.settings import DATA_DIR
 
 COREFERENCE_PATH = DATA_DIR / "extract" / "relations" / "coreference.yaml"
 _CLAUSE_UNDER_VERB = frozenset({"ccomp", "xcomp", "csubj", "advcl"})
-_OBJECT_DEPS = frozenset({"dobj", "obj", "pobj", "dative", "nsubjpass"})
 _BLOCKING_CHILDREN = frozenset({"poss", "nummod", "appos", "relcl", "quantmod"})
 _NOT_REFERRING_DEPS = frozenset({"appos", "attr", "compound", "npadvmod", "conj", "nmod"})
 _QUOTE_PAIRS = {"“": "”", "«": "»"}
@@ -341,9 +346,24 @@ class _Resolver:
                 self.named_starts, sentence.end_char
             )
         ]
-        if any(m.schema in group.refers_to and m.entity_id not in entities for m in later):
+        if any(
+            m.schema in group.refers_to
+            and m.entity_id not in entities
+            and not self._commanded(anaphor, m)
+            for m in later
+        ):
             return None  # cataphora: "Before it was listed, Acme Ltd ..."
         return compatible[-1]
+
+    def _commanded(self, anaphor: _Anaphor, mention: Mention) -> bool:
+        """A name in the clause of which the anaphor is the subject ("It paid Beta Ltd", "the
+        firm said Beta Ltd had paid"): the subject cannot mean it, so it is no cataphora. A
+        possessive ("Its owner sold Beta Ltd") or a subordinate clause's subject ("Before it
+        was listed, Beta Ltd ...") may, and stays ambiguous."""
+        if anaphor.head.dep_ not in SUBJECT_DEPS:
+            return False
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        return span is not None and anaphor.head.head.is_ancestor(span.root)
 
     def _compatible(self, mention: Mention, group: AnaphorGroup) -> bool:
         """Of a schema the group allows; for a group with ``not_named`` words ("the company"),
@@ -417,14 +437,7 @@ class _Resolver:
 
     def _own_subjects(self, token: Token) -> set[str]:
         """ "OFAC designated it": an object pronoun is not its own clause's subject."""
-        if token.dep_ not in _OBJECT_DEPS or token.tag_ == "PRP$":
-            return set()
-        verb = token.head.head if token.dep_ == "pobj" else token.head
-        found: set[str] = set()
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "agent"):
-                found.update(m.entity_id for t in child.subtree if (m := self.covered.get(t.i)))
-        return found
+        return {m.entity_id for t in own_clause_subjects(token) if (m := self.covered.get(t.i))}
 
     def _rival(self, mention: Mention, anaphor: _Anaphor) -> bool:
         """A rival (a place for "it") counts anywhere earlier in the anaphor's sentence

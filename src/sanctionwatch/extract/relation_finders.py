@@ -250,6 +250,8 @@ class SentenceFinder:
                     )
                     or self.topic(token.sent, previous=True)
                 )
+                if lowered not in THING_PRONOUNS and self._no_company(token, antecedent):
+                    antecedent = None  # "OFAC designated X and Y. The firm ...": not OFAC
             elif lowered in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
                 return self.party(token.head.head)
             if antecedent is not None:
@@ -319,6 +321,20 @@ class SentenceFinder:
             if other.lower_ == "it" and other.pos_ == "PRON":
                 return self.party(other)
         return None
+
+    def _no_company(self, noun: Token, antecedent: Mention | Party | None) -> bool:
+        """A company noun ("the firm") never means a sanctioning authority or a state body:
+        the words of ``coreference.yaml``'s description groups with ``not_named``."""
+        from sanctionwatch.extract.coreference import default_coreference_rules
+
+        group = default_coreference_rules().description_group(noun.lemma_.lower())
+        if antecedent is None or group is None or not group.not_named:
+            return False
+        name = antecedent.canonical if isinstance(antecedent, Mention) else antecedent.name
+        if set(normalise_phrase(name).split()) & group.not_named:
+            return True
+        state_body = default_nationality_rules().is_state_body(name, antecedent.schema)
+        return state_body or self.rules.authority(name) is not None
 
     def _is_anaphor(self, token: Token) -> bool:
         """ "the company", "the firm": a definite generic organisation noun, nothing else."""

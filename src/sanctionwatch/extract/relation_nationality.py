@@ -133,8 +133,9 @@ class NationalityFinder:
         return span.root if span is not None else fact.sentence.root
 
     def _new_facts(self, sentence: Span, found: list[_Found]) -> Iterator[Fact]:
-        """Each fact once per sentence, none about a state body, and marked LISTED when a
-        record is the source of the clause stating it."""
+        """Each fact once per sentence, none about a state body or from a clause the page
+        does not state as fact, and marked LISTED when a record is the source of the clause
+        stating it."""
         seen: set[tuple[str | None, str, str]] = set()
         attributions = self._attributions(sentence)
         for item in found:
@@ -142,6 +143,8 @@ class NationalityFinder:
             key = (fact.party.entity_id, fact.prop, fact.value)
             if key in seen or fact.party.entity_id is None or self._state_body(fact.party):
                 continue
+            if not self.finder.asserted(item.anchor):
+                continue  # "X is not a Russian national", "X may be the Mongolian envoy"
             seen.add(key)
             if not fact.original.startswith(_LISTED_PREFIX) and self._governed(
                 item.anchor, attributions

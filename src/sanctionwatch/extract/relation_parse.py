@@ -25,6 +25,7 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 ANAPHOR_SOURCE = "anaphor"
 """``Mention.source`` of a pronoun or description resolved by :mod:`.coreference`."""
 _LEADING_DEPS = frozenset({"det", "poss", "nummod", "quantmod", "predet", "case", "punct", "cc"})
+_OBJECT_DEPS = frozenset({"dobj", "obj", "pobj", "dative", "nsubjpass"})
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "appos", "advcl", "punct", "cc", "conj"})
 
 
@@ -132,17 +133,7 @@ class MentionIndex:
         )
 
     def _own_subjects(self, pronoun: Token) -> set[str]:
-        if pronoun.dep_ not in ("dobj", "obj", "pobj", "dative", "nsubjpass"):
-            return set()
-        verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
-        found = set()
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "agent"):
-                for token in child.subtree:
-                    mention = self.at(token)
-                    if mention is not None:
-                        found.add(mention.entity_id)
-        return found
+        return {m.entity_id for t in own_clause_subjects(pronoun) if (m := self.at(t)) is not None}
 
     def _head_token(self, mention: Mention) -> Token | None:
         span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
@@ -219,6 +210,20 @@ def verb_objects(verb: Token) -> list[Token]:
 def passive_targets(verb: Token) -> list[Token]:
     """Passive subjects, or the noun a participle describes ("workers hired by X")."""
     return passive_subjects(verb) or ([verb.head] if verb.dep_ == "acl" else [])
+
+
+def own_clause_subjects(pronoun: Token) -> list[Token]:
+    """The words of the subject (or "by" agent) of an object pronoun's own clause: "OFAC
+    designated it" -> OFAC, which "it" cannot mean. None for a subject or a possessive."""
+    if pronoun.dep_ not in _OBJECT_DEPS or pronoun.tag_ == "PRP$":
+        return []
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+    return [
+        token
+        for child in verb.children
+        if child.dep_ in ("nsubj", "agent")
+        for token in child.subtree
+    ]
 
 
 def copula_subject(noun: Token) -> Token | None:

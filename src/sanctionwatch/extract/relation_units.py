@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from sanctionwatch.extract.relation_finders import Link, SentenceFinder
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
@@ -216,18 +216,32 @@ class UnitReader:
     # -- "Beta, an arms dealer under the control of Bureau 27" -----------------------------
 
     def _controller(self, span: Span, sentence: Span) -> tuple[Party | None, Token | None]:
-        """A control phrase in the words apposed to ``span``, then a body."""
+        """The body right after a control phrase in the words apposed to ``span``, when the
+        page states the control ("no longer under the control of", "denied being controlled
+        by" do not; "which OFAC says is controlled by Bureau 27" names Bureau 27, not OFAC)."""
         doc = sentence.doc
         index = span.end
         if index >= sentence.end or doc[index].text != ",":
             return None, None
-        words = normalise_phrase(doc[index + 1 : min(sentence.end, index + 12)].text)
-        for phrase in self.rules.control:
-            at = words.find(f" {phrase} ")
-            if at < 0 and not words.startswith(f"{phrase} "):
+        window = doc[index + 1 : min(sentence.end, index + 14)]
+        for start in range(window.start, window.end):
+            phrase = self._control_phrase(doc, start, window.end)
+            if phrase is None:
                 continue
-            for token in doc[index + 1 : min(sentence.end, index + 14)]:
+            if not self.finder.asserted(doc[start]) or any(
+                token.dep_ == "neg" for token in doc[index + 1 : start]
+            ):
+                return None, None
+            for token in doc[phrase : window.end]:
                 party = self._body(token)
                 if party is not None:
                     return party, token
         return None, None
+
+    def _control_phrase(self, doc: Doc, start: int, limit: int) -> int | None:
+        """The index after the control phrase (``control``) starting at ``start``, if any."""
+        for phrase in self.rules.control:
+            end = start + len(phrase.split())
+            if end <= limit and normalise_phrase(doc[start:end].text) == phrase:
+                return end
+        return None
