@@ -24,10 +24,14 @@ from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.relation_finders import country_of_place
 from sanctionwatch.extract.relation_nationality_rules import NationalityRules
-from sanctionwatch.extract.relation_parse import MentionIndex, Party, copula_subject
+from sanctionwatch.extract.relation_parse import (
+    POSSESSIVE_MARKS,
+    MentionIndex,
+    Party,
+    copula_subject,
+)
 from sanctionwatch.extract.types import Mention
 
-_POSSESSIVE = frozenset({"'s", "’s"})
 _ARTICLES = frozenset({"the", "a", "an"})
 _COUNTRY_ENTS = frozenset({"NORP", "GPE"})
 
@@ -143,7 +147,7 @@ class OfficeReader:
     def _possessor(self, index: int, sentence: Span) -> tuple[str, Span] | None:
         """The country owning the possessive "'s" at ``index`` ("North Korea's")."""
         doc = sentence.doc
-        if index <= sentence.start or doc[index].text not in _POSSESSIVE:
+        if index <= sentence.start or doc[index].text not in POSSESSIVE_MARKS:
             return None
         return self._country(doc[index - 1])
 

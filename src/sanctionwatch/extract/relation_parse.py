@@ -21,6 +21,8 @@ from sanctionwatch.extract.types import Mention
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 THING_PRONOUNS = frozenset({"it", "its"})
 ORG_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
+POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+"""Tokens spaCy splits off as a possessive ending ("Treasury's", "the Workers'")."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 ANAPHOR_SOURCE = "anaphor"
 """``Mention.source`` of a pronoun or description resolved by :mod:`.coreference`."""

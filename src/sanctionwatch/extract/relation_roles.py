@@ -35,6 +35,7 @@ from sanctionwatch.extract.relation_finders import Found, Link, SentenceFinder
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
     PERSON_PRONOUNS,
+    POSSESSIVE_MARKS,
     Party,
     children,
     clause_subjects,
@@ -56,7 +57,6 @@ ROLES_PATH = DATA_DIR / "extract" / "relations" / "roles.yaml"
 _QUOTES_OPEN = frozenset({"“", '"', "‘", "«"})
 _QUOTES_CLOSE = frozenset({"”", '"', "’", "»"})
 _QUOTATION_MARKS = ("“", "”", '"', "«", "»")
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _DETERMINERS = frozenset({"a", "an", "the"})
 _PHRASE_ENDS = frozenset({",", ".", ";", ")", ":", "—", "–"})
 _TITLE_KINDS = ("directorship", "employment", "membership")
@@ -404,7 +404,7 @@ class RoleFinder:
     @staticmethod
     def _possessed_by(token: Token) -> bool:
         following = token.i + 1
-        return following < len(token.doc) and token.doc[following].text in _POSSESSIVE
+        return following < len(token.doc) and token.doc[following].text in POSSESSIVE_MARKS
 
     def _in_title(self, token: Token) -> bool:
         """May ``token`` stand inside a title phrase?"""
@@ -413,7 +413,7 @@ class RoleFinder:
             return mention.schema in ORG_SCHEMATA
         if token.pos_ == "NOUN" and self._possessed_by(token) and self._described(token):
             return True
-        if token.text in _POSSESSIVE:
+        if token.text in POSSESSIVE_MARKS:
             return True
         lower = token.lower_
         if lower in self.rules.title_joiners or lower in self._vocabulary:
@@ -423,7 +423,7 @@ class RoleFinder:
     def _read_title(self, tokens: list[Token]) -> _Title | None:
         """The title in a phrase: its first title word, the organisation named in it."""
         while tokens and (
-            tokens[0].lower_ in self.rules.title_joiners or tokens[0].text in _POSSESSIVE
+            tokens[0].lower_ in self.rules.title_joiners or tokens[0].text in POSSESSIVE_MARKS
         ):
             tokens = tokens[1:]
         while tokens and tokens[-1].lower_ in self.rules.title_joiners:
@@ -437,7 +437,7 @@ class RoleFinder:
             return None
         first = start
         while first > 0 and self.index.at(tokens[first - 1]) is None:
-            if tokens[first - 1].text in _POSSESSIVE:
+            if tokens[first - 1].text in POSSESSIVE_MARKS:
                 break
             first -= 1
         role_tokens = [t for t in tokens[first:] if t.text not in _QUOTES_OPEN | _QUOTES_CLOSE]
@@ -446,7 +446,7 @@ class RoleFinder:
 
     def _title_match(self, tokens: list[Token]) -> tuple[int, int, str] | None:
         for start in range(len(tokens)):
-            if self.index.at(tokens[start]) is not None or tokens[start].text in _POSSESSIVE:
+            if self.index.at(tokens[start]) is not None or tokens[start].text in POSSESSIVE_MARKS:
                 continue
             for size in (3, 2, 1):
                 window = tokens[start : start + size]
@@ -476,7 +476,7 @@ class RoleFinder:
                 return org, True
             if self.index.at(token) is not None:
                 return None, False
-            if token.text not in _POSSESSIVE and not self._modifier(token):
+            if token.text not in POSSESSIVE_MARKS and not self._modifier(token):
                 return None, False
         return None, False
 
@@ -569,7 +569,7 @@ class RoleFinder:
                 continue
             inside = list(doc[index + 1 : close])
             before = index - 1
-            if before >= sentence.start and doc[before].text in _POSSESSIVE:
+            if before >= sentence.start and doc[before].text in POSSESSIVE_MARKS:
                 before -= 1
             if before < sentence.start or not inside:
                 return None
@@ -789,7 +789,7 @@ class RoleFinder:
         doc = sentence.doc
         words: list[Token] = []
         for index in range(span.start - 1, max(sentence.start, span.start - 4), -1):
-            if doc[index].text in _POSSESSIVE:
+            if doc[index].text in POSSESSIVE_MARKS:
                 return words
             words.append(doc[index])
         return []
@@ -800,7 +800,7 @@ class RoleFinder:
         doc = sentence.doc
         index = span.start - 1
         limit = span.start - 4  # at most three describing words between
-        while index > max(sentence.start, limit) and doc[index].text not in _POSSESSIVE:
+        while index > max(sentence.start, limit) and doc[index].text not in POSSESSIVE_MARKS:
             token = doc[index]
             mention = self.index.at(token)
             if mention is not None and mention.schema != "Place":
@@ -808,7 +808,7 @@ class RoleFinder:
             if not (token.is_lower or token.pos_ in ("ADJ", "PROPN")):
                 return None
             index -= 1
-        if index <= sentence.start or doc[index].text not in _POSSESSIVE:
+        if index <= sentence.start or doc[index].text not in POSSESSIVE_MARKS:
             return None
         return self._org_at(doc[index - 1])
 
@@ -881,7 +881,7 @@ class RoleFinder:
         index = token.i - 1
         while index > sentence.start and doc[index].lower_ in self._associate_modifiers:
             index -= 1
-        if index <= sentence.start or doc[index].text not in _POSSESSIVE:
+        if index <= sentence.start or doc[index].text not in POSSESSIVE_MARKS:
             return None
         return self._party_at(doc[index - 1])
 

@@ -25,7 +25,13 @@ from spacy.tokens import Doc, Span, Token
 
 from sanctionwatch.extract.relation_finders import Link, SentenceFinder
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
-from sanctionwatch.extract.relation_parse import Party, children, conjuncts, prep_objects
+from sanctionwatch.extract.relation_parse import (
+    POSSESSIVE_MARKS,
+    Party,
+    children,
+    conjuncts,
+    prep_objects,
+)
 from sanctionwatch.extract.relation_rules import LinkShape, RelationRulesError, normalise_phrase
 from sanctionwatch.extract.rulefile import (
     read_rule_file,
@@ -39,7 +45,6 @@ from sanctionwatch.extract.types import Mention
 from sanctionwatch.settings import DATA_DIR
 
 ROLES_PATH = DATA_DIR / "extract" / "relations" / "roles.yaml"
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _ORGS = frozenset({"Organization", "PublicBody", "Company", "LegalEntity"})
 
 
@@ -140,7 +145,7 @@ class UnitReader:
             while index > sentence.start and doc[index].text != "(":
                 index -= 1  # "the DHS's (DHS) CBP": the possessor's acronym between
             index -= 1
-        if index <= sentence.start or doc[index].text not in _POSSESSIVE:
+        if index <= sentence.start or doc[index].text not in POSSESSIVE_MARKS:
             return None
         return self._body(doc[index - 1])
 
