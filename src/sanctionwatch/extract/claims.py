@@ -59,14 +59,14 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
-CODE_VERSION = "0.4.0"
+CODE_VERSION = "0.4.1"
 DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
 
 def extractor_version(vocabulary: Vocabulary, model: figures.FigureModel | None = None) -> str:
     """Code, vocabulary and (when the learned filter runs) figure-model versions: what a
-    stored claim was read with ("0.4.0+v8+m1")."""
+    stored claim was read with ("0.4.1+v9+m1")."""
     suffix = f"+m{model.version}" if model is not None else ""
     return f"{CODE_VERSION}+v{vocabulary.version}{suffix}"
 

@@ -27,7 +27,10 @@ Span = Any  # spacy.tokens.Span
 SKIP_ENTITY_LABELS = frozenset({"DATE", "TIME", "ORDINAL"})
 LABEL_SCHEMAS = frozenset({"LegalInstrument", "Address", "Organization", "Company", "Person"})
 GENERIC_PERSONS = frozenset({"korean", "koreans", "national", "citizen", "people", "person",
-                             "migrant"})  # fmt: skip
+                             "migrant", "man", "men", "woman", "women", "suspect", "defendant",
+                             "holder"})  # fmt: skip
+"""Nouns of people that count workers only where the text talks about work ("two North Korean
+suspects were questioned in Vladivostok" are not workers in Vladivostok)."""
 PRONOUNS = frozenset({"them", "those", "these", "they", "whom", "which"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 PARTITIVE_HEADS = frozenset({"percent", "%", *DENOMINATORS})
