@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from spacy.language import Language
+from typer.testing import CliRunner
 
+from sanctionwatch.cli import app
 from sanctionwatch.extract.claimkit.vocabulary import default_vocabulary
 from sanctionwatch.extract.claims import claim_series, extract_claims, list_claims
 from sanctionwatch.extract.entities import find_mentions
@@ -56,3 +59,21 @@ def test_learned_figures_are_listed_but_form_no_series(database: Database, nlp: 
     assert [s.status for s in workers] == ["conflicting"]
     assert alerts
     assert all(rule.label not in alert.title for alert in alerts)
+
+
+def test_series_of_the_learned_measure_says_where_its_figures_are(
+    database: Database, nlp: Language
+) -> None:
+    rule = default_vocabulary().learned_measure
+    assert rule is not None
+    _store(database, nlp, SCHEME)
+    result = CliRunner().invoke(
+        app, ["claims", "series", "--measure", rule.key, "--db", database.url]
+    )
+    assert result.exit_code != 0
+    assert f"claims --measure {rule.key}" in result.output
+    listed = CliRunner().invoke(
+        app, ["claims", "--measure", rule.key, "--json", "--db", database.url]
+    )
+    assert listed.exit_code == 0, listed.output
+    assert [json.loads(line)["value"] for line in listed.output.splitlines()] == [5_500_000]
