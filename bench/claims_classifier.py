@@ -107,9 +107,7 @@ def document_candidates(
         elif (
             unit is None
             or figures.ruled_out(quantity, root, token, vocabulary)
-            or analysis.is_population(noun, vocabulary)
-            or analysis.restates_enumeration(quantity, noun, text, actors)
-            or analysis.is_source_or_casualty(quantity, root, noun, vocabulary)
+            or analysis.is_no_figure(quantity, root, noun, text, actors, vocabulary)
         ):
             continue  # the extractor never stores it: not a candidate of the filter
         found.append(

@@ -287,11 +287,7 @@ class _Reader:
             if quantity.vague or analysis.is_label_or_date(self.doc, quantity, self.labels):
                 continue
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
-            if (
-                analysis.is_population(noun, self.vocabulary)
-                or analysis.restates_enumeration(quantity, noun, self.text, self.actors)
-                or analysis.is_source_or_casualty(quantity, root, noun, self.vocabulary)
-            ):
+            if analysis.is_no_figure(quantity, root, noun, self.text, self.actors, self.vocabulary):
                 continue
             if noun is None and measured and self._widens(quantity):
                 widening.append((len(measured) - 1, quantity))

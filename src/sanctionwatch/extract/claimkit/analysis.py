@@ -230,6 +230,24 @@ ENUMERATION_OPENING = re.compile(r"\s*(?:,|:|—|–|--?|\()\s*")
 ENUMERATION_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)")
 
 
+def is_no_figure(
+    quantity: Quantity,
+    root: Token,
+    noun: CountedNoun | None,
+    text: str,
+    actors: Sequence[Named],
+    vocabulary: Vocabulary,
+) -> bool:
+    """A number that is no figure for any rule or the learned filter: a population, a count
+    its named parties restate, a count of sources or a death toll (one list, read by the
+    extractor and by ``bench/claims_classifier.py``)."""
+    return (
+        is_population(noun, vocabulary)
+        or restates_enumeration(quantity, noun, text, actors)
+        or is_source_or_casualty(quantity, root, noun, vocabulary)
+    )
+
+
 def restates_enumeration(
     quantity: Quantity, noun: CountedNoun | None, text: str, actors: Sequence[Named]
 ) -> bool:
