@@ -19,6 +19,7 @@ from sanctionwatch.clikit import (
 )
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit.series import claim_dict
+from sanctionwatch.extract.claimkit.vocabulary import default_vocabulary
 from sanctionwatch.extract.claims import Claim, ClaimSeries, claim_series, list_claims
 from sanctionwatch.store import Database
 
@@ -187,6 +188,12 @@ def series(
         sanctionwatch claims series --json
     """
     database = open_database(db)
+    learned = default_vocabulary().learned_measure
+    if learned is not None and measure == learned.key:
+        fail(
+            f"figures of {measure!r} form no series (unrelated figures that share a unit)",
+            f"list them with `sanctionwatch claims --measure {measure}`",
+        )
     with database.session() as session:
         found = claim_series(session, measure=measure)
     if not found:

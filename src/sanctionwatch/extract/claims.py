@@ -44,7 +44,7 @@ from sanctionwatch.store.tables import DocumentRow
 from sanctionwatch.textdates import IMMINENT_DEADLINE_RULE, read_date_evidence
 
 __all__ = [
-    "EXTRACTOR_VERSION",
+    "CODE_VERSION",
     "ORIGIN",
     "Claim",
     "ClaimSeries",
@@ -59,16 +59,31 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
-EXTRACTOR_VERSION = "0.4.0"
+CODE_VERSION = "0.4.1"
 DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
 
 def extractor_version(vocabulary: Vocabulary, model: figures.FigureModel | None = None) -> str:
     """Code, vocabulary and (when the learned filter runs) figure-model versions: what a
-    stored claim was read with ("0.4.0+v8+m1")."""
+    stored claim was read with ("0.4.1+v9+m1")."""
     suffix = f"+m{model.version}" if model is not None else ""
-    return f"{EXTRACTOR_VERSION}+v{vocabulary.version}{suffix}"
+    return f"{CODE_VERSION}+v{vocabulary.version}{suffix}"
+
+
+def current_version() -> str:
+    """The version of the default vocabulary and figure model, as :class:`_Reader` stamps it."""
+    vocabulary = default_vocabulary()
+    model = figures.default_model() if vocabulary.learned_measure is not None else None
+    return extractor_version(vocabulary, model)
+
+
+def __getattr__(name: str) -> str:
+    """``EXTRACTOR_VERSION``: the version the pipeline records per document, so that editing the
+    vocabulary or the figure model (and bumping its version) re-runs claim extraction."""
+    if name == "EXTRACTOR_VERSION":
+        return current_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def claim_id(document_id: str, start: int, end: int, measure: str) -> str:
@@ -272,11 +287,7 @@ class _Reader:
             if quantity.vague or analysis.is_label_or_date(self.doc, quantity, self.labels):
                 continue
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
-            if (
-                analysis.is_population(noun, self.vocabulary)
-                or analysis.restates_enumeration(quantity, noun, self.text, self.actors)
-                or analysis.is_source_or_casualty(quantity, root, noun, self.vocabulary)
-            ):
+            if analysis.is_no_figure(quantity, root, noun, self.text, self.actors, self.vocabulary):
                 continue
             if noun is None and measured and self._widens(quantity):
                 widening.append((len(measured) - 1, quantity))

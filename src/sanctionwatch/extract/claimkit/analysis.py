@@ -27,7 +27,10 @@ Span = Any  # spacy.tokens.Span
 SKIP_ENTITY_LABELS = frozenset({"DATE", "TIME", "ORDINAL"})
 LABEL_SCHEMAS = frozenset({"LegalInstrument", "Address", "Organization", "Company", "Person"})
 GENERIC_PERSONS = frozenset({"korean", "koreans", "national", "citizen", "people", "person",
-                             "migrant"})  # fmt: skip
+                             "migrant", "man", "men", "woman", "women", "suspect", "defendant",
+                             "holder"})  # fmt: skip
+"""Nouns of people that count workers only where the text talks about work ("two North Korean
+suspects were questioned in Vladivostok" are not workers in Vladivostok)."""
 PRONOUNS = frozenset({"them", "those", "these", "they", "whom", "which"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 PARTITIVE_HEADS = frozenset({"percent", "%", *DENOMINATORS})
@@ -225,6 +228,24 @@ def is_source_or_casualty(
 
 ENUMERATION_OPENING = re.compile(r"\s*(?:,|:|—|–|--?|\()\s*")
 ENUMERATION_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)")
+
+
+def is_no_figure(
+    quantity: Quantity,
+    root: Token,
+    noun: CountedNoun | None,
+    text: str,
+    actors: Sequence[Named],
+    vocabulary: Vocabulary,
+) -> bool:
+    """A number that is no figure for any rule or the learned filter: a population, a count
+    its named parties restate, a count of sources or a death toll (one list, read by the
+    extractor and by ``bench/claims_classifier.py``)."""
+    return (
+        is_population(noun, vocabulary)
+        or restates_enumeration(quantity, noun, text, actors)
+        or is_source_or_casualty(quantity, root, noun, vocabulary)
+    )
 
 
 def restates_enumeration(

@@ -5,6 +5,10 @@ conflicting estimates (30,000 / 13,000 / 10,000 / 511 workers) appear together w
 sources and dates. Two estimates *conflict* when they are dated to the same year, come from
 different documents or asserters, and their stated intervals do not overlap (an "approx" figure
 is read as +/-10%, "at least" as open above, "up to" as open below).
+
+Figures only the learned filter kept (the vocabulary's ``learned_measure``, ``other_figure``)
+share a unit ("USD") but no subject: a fine and a year's revenue are not estimates of one thing,
+so they form no series (and raise no claim alerts); ``claims --measure other_figure`` lists them.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit.model import Claim
+from sanctionwatch.extract.claimkit.vocabulary import default_vocabulary
 from sanctionwatch.store.tables import DocumentRow
 
 APPROX_TOLERANCE = 0.10
@@ -210,8 +215,11 @@ def find_conflicts(estimates: Sequence[Estimate]) -> list[tuple[str, str]]:
 def claim_series(session: Session, measure: str | None = None) -> list[ClaimSeries]:
     """Claims grouped by (measure, unit, period) across documents, most estimates first."""
     groups: dict[tuple[str, str, str | None], list[Estimate]] = {}
+    learned = default_vocabulary().learned_measure
     for row, document in _rows(session, measure, None):
         claim = from_row(row)
+        if learned is not None and claim.measure == learned.key:
+            continue
         estimate = Estimate(claim, document.title, document.source, document.published_at)
         groups.setdefault((claim.measure, claim.unit, claim.period), []).append(estimate)
     series = []
