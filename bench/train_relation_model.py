@@ -170,9 +170,9 @@ def feature_spec_data() -> dict[str, Any]:
 
 
 def feature_spec() -> FeatureSpec:
-    from sanctionwatch.extract.relation_model import _spec
+    from sanctionwatch.extract.relation_model import parse_feature_spec
 
-    return _spec(MODEL_FILE, feature_spec_data(), default_rules())
+    return parse_feature_spec(MODEL_FILE, feature_spec_data(), default_rules())
 
 
 # -- collecting candidates ------------------------------------------------------------------

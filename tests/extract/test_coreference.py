@@ -23,8 +23,8 @@ from sanctionwatch.extract.coreference import (
 )
 from sanctionwatch.extract.relation_mentions import mentions_for_names
 from sanctionwatch.extract.relation_parse import ANAPHOR_SOURCE
-from sanctionwatch.extract.relation_rules import RelationRulesError
 from sanctionwatch.extract.relations import extractor_version
+from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.store.offsets import OffsetMap
 from sanctionwatch.store.statements import Statement
 
@@ -271,7 +271,7 @@ def test_a_bad_rules_file_is_one_error_naming_file_and_key(
     tmp_path: Path, changes: dict[str, object], message: str
 ) -> None:
     path = _write_rules(tmp_path, **changes)
-    with pytest.raises(RelationRulesError, match=r"coreference\.yaml") as error:
+    with pytest.raises(RuleFileError, match=r"coreference\.yaml") as error:
         load_coreference_rules(path)
     assert message in str(error.value)
 

@@ -13,6 +13,7 @@ from spacy.language import Language
 from sanctionwatch.extract.entities import extractor_version, find_mentions
 from sanctionwatch.extract.entity_spans import (
     SPAN_RULES_PATH,
+    is_acronym,
     load_span_rules,
     load_span_rules_file,
     parse_span_rules,
@@ -268,3 +269,11 @@ def test_national_prefix_only_before_a_state_body() -> None:
     )
     firm = text.index("Daltrans")
     assert national_prefix(text, firm, len(text), rules) == firm
+
+
+def test_one_acronym_test_serves_names_and_possessive_owners() -> None:
+    assert is_acronym("KCNA") and is_acronym("U.N.") and is_acronym("KOMID")
+    assert is_acronym("ORBEXA")  # six letters: a name's acronym
+    assert not is_acronym("ORBEXA", longest=5)  # a possessive owner is at most five
+    assert not is_acronym("Kcna") and not is_acronym("K") and not is_acronym("K2")
+    assert not is_acronym("ORBEXAL")

@@ -18,6 +18,7 @@ from sanctionwatch.extract.entity_typing import (
     load_typing_rules_file,
     parse_typing_rules,
 )
+from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.extract.ruler import GazetteerName, RuleComponent
 from sanctionwatch.extract.rules import RulesError, load_entity_rules, name_head
 from sanctionwatch.extract.types import DocumentContext, Mention
@@ -61,8 +62,9 @@ def test_typing_rules_missing_key_names_the_file_and_key(tmp_path: Path) -> None
     del data["business_verbs"]
     path = tmp_path / "typing.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RulesError, match=r"typing\.yaml: 'business_verbs'"):
+    with pytest.raises(RulesError, match=r"typing\.yaml: 'business_verbs'") as raised:
         load_typing_rules_file(path)
+    assert isinstance(raised.value.__cause__, RuleFileError)  # the shared check, wrapped
 
 
 def test_typing_rules_refuse_unknown_schema_and_a_name_in_two_groups() -> None:

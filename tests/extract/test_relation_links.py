@@ -23,8 +23,8 @@ from sanctionwatch.extract.relation_links import (
     load_link_rules_file,
 )
 from sanctionwatch.extract.relation_query import RelationRow
-from sanctionwatch.extract.relation_rules import RelationRulesError
 from sanctionwatch.extract.relations import RELATION_KINDS, extractor_version
+from sanctionwatch.extract.rulefile import RuleFileError
 
 SOBAEK = "Sobaek Trading Corporation"
 KUMSONG = "Kumsong Marine Ltd"
@@ -112,14 +112,14 @@ def test_a_broken_links_file_names_the_file_and_the_section(tmp_path: Path) -> N
     data["family"]["relationship"] = "kinship"  # Family has no such property
     path = tmp_path / "links.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError, match=r"links\.yaml.*family.*kinship"):
+    with pytest.raises(RuleFileError, match=r"links\.yaml.*family.*kinship"):
         load_link_rules_file(path)
     del data["family"]
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError, match="family"):
+    with pytest.raises(RuleFileError, match="family"):
         load_link_rules_file(path)
     path.write_text("version: [", encoding="utf-8")
-    with pytest.raises(RelationRulesError, match="cannot read"):
+    with pytest.raises(RuleFileError, match="cannot read"):
         load_link_rules_file(path)
 
 
@@ -173,7 +173,7 @@ def test_every_bad_edit_is_one_line_naming_the_file_and_the_key(
     path = tmp_path / "links.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     pattern = ".*".join(re.escape(part) for part in f"links.yaml: {message}".split(".*"))
-    with pytest.raises(RelationRulesError, match=pattern) as raised:
+    with pytest.raises(RuleFileError, match=pattern) as raised:
         load_link_rules_file(path)
     assert "\n" not in str(raised.value)
 
@@ -183,7 +183,7 @@ def test_evidence_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None
     data["locations"]["premises"]["fact"]["evidence"] = "{office} in {place}"
     path = tmp_path / "links.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError, match="premises"):
+    with pytest.raises(RuleFileError, match="premises"):
         load_link_rules_file(path)
 
 

@@ -21,8 +21,10 @@ from sanctionwatch.extract.relation_model import (
     ModelFinder,
     RelationModelError,
     active_model,
+    model_version,
     parse_model,
     read_model,
+    read_switch,
 )
 from sanctionwatch.extract.relation_parse import MentionIndex
 from sanctionwatch.extract.relation_rules import default_rules
@@ -81,7 +83,8 @@ def _statements(nlp: Language, text: str = TEXT) -> list[Statement]:
 def test_the_shipped_model_loads_with_its_training_record() -> None:
     model = read_model(MODEL_FILE)
     assert model.version
-    assert len(model.training["sets"]) == 8
+    written = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["training"]["sets"]
+    assert written and model.training["sets"] == written
     assert model.training["date"]
     assert model.spec.max_gap > 0 and "title_directorship" in model.spec.trigger_classes
     assert 0 < model.threshold <= 1
@@ -211,3 +214,28 @@ def test_extract_with_a_bad_model_file_fails_in_one_line(
     assert result.exit_code == 1
     assert "'threshold' must be in (0, 1]" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_switched_off_model_is_not_checked_beyond_its_switch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Off by the file or the setting, a model whose weights are broken never stops extraction
+    (its weights are checked only when the model is used)."""
+    from sanctionwatch.extract import relation_model
+
+    broken = _write(tmp_path, _tiny(version="b3", enabled=False, weights=["not", "a", "map"]))
+    with pytest.raises(RelationModelError, match="'weights' must map"):
+        read_model(broken)
+    switch = read_switch(broken)
+    assert (switch.version, switch.enabled) == ("b3", False)
+    monkeypatch.delenv(SETTING, raising=False)
+    monkeypatch.setattr(relation_model, "MODEL_FILE", broken)
+    relation_model._cached_switch.cache_clear()
+    assert active_model() is None and model_version() == "0"
+    monkeypatch.setattr(relation_model, "MODEL_FILE", tmp_path / "absent.json")
+    monkeypatch.setenv(SETTING, "off")
+    assert active_model() is None and model_version() == "0"  # the file is not even read
+    monkeypatch.setenv(SETTING, "on")
+    with pytest.raises(RelationModelError, match=r"absent\.json: cannot read"):
+        active_model()
+    relation_model._cached_switch.cache_clear()

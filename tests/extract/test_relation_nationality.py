@@ -21,12 +21,12 @@ from sanctionwatch.extract.relation_nationality_rules import (
 )
 from sanctionwatch.extract.relation_parse import MentionIndex
 from sanctionwatch.extract.relation_query import RelationRow
-from sanctionwatch.extract.relation_rules import RelationRulesError
 from sanctionwatch.extract.relations import (
     extract_relations,
     extractor_version,
     rule_file_versions,
 )
+from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.extract.types import DocumentContext
 from sanctionwatch.store.offsets import OffsetMap
 from sanctionwatch.store.statements import Statement
@@ -126,15 +126,15 @@ def test_rules_file_errors_name_the_file_and_the_key(tmp_path: Path) -> None:
     data["person_nouns"] = "national"
     path = tmp_path / "nationality.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError, match=r"nationality\.yaml: 'person_nouns'"):
+    with pytest.raises(RuleFileError, match=r"nationality\.yaml: 'person_nouns'"):
         load_nationality_rules_file(path)
     data = yaml.safe_load(NATIONALITY_PATH.read_text(encoding="utf-8"))
     data["confidence"]["listed"] = 3
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError, match=r"confidence\.listed"):
+    with pytest.raises(RuleFileError, match=r"confidence\.listed"):
         load_nationality_rules_file(path)
     path.write_text("version: [", encoding="utf-8")
-    with pytest.raises(RelationRulesError, match="cannot read"):
+    with pytest.raises(RuleFileError, match="cannot read"):
         load_nationality_rules_file(path)
 
 
@@ -317,7 +317,7 @@ def test_irregular_plurals_are_data_and_count_a_group(nlp: Language, tmp_path: P
     data["groups"]["irregular_plurals"] = "men"
     path = tmp_path / "nationality.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError, match=r"nationality\.yaml: 'groups\.irregular_plurals'"):
+    with pytest.raises(RuleFileError, match=r"nationality\.yaml: 'groups\.irregular_plurals'"):
         load_nationality_rules_file(path)
     text = "Police detained two Chinese men, Wang Lei and Zhou Min, at the border."
     assert _countries(nlp, text) == {("Wang Lei", "China"), ("Zhou Min", "China")}

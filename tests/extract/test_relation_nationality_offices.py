@@ -18,7 +18,7 @@ from sanctionwatch.extract.relation_nationality_rules import (
     load_nationality_rules_file,
     name_head,
 )
-from sanctionwatch.extract.relation_rules import RelationRulesError
+from sanctionwatch.extract.rulefile import RuleFileError
 
 NAMES = {
     "Ann Moor": "Person",
@@ -130,7 +130,7 @@ def test_offices_are_data_with_their_own_confidence(tmp_path: Path) -> None:
     data["offices"]["max_words"] = 0
     path = tmp_path / "nationality.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError, match=r"nationality\.yaml: 'offices\.max_words'"):
+    with pytest.raises(RuleFileError, match=r"nationality\.yaml: 'offices\.max_words'"):
         load_nationality_rules_file(path)
 
 

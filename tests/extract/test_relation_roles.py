@@ -26,9 +26,10 @@ from sanctionwatch.extract.relation_roles import (
     organisation_head,
     sentences_before,
 )
-from sanctionwatch.extract.relation_rules import RelationRulesError, default_rules
+from sanctionwatch.extract.relation_rules import default_rules
 from sanctionwatch.extract.relations import extractor_version
 from sanctionwatch.extract.rulefile import (
+    RuleFileError,
     read_rule_file,
     rule_number,
     rule_phrases,
@@ -116,14 +117,14 @@ def test_role_rules_errors_name_the_file_and_the_key(tmp_path: Path) -> None:
     data["titles"]["joiners"] = [True]  # what an unquoted YAML `on` becomes
     path = tmp_path / "roles.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError, match=r"roles\.yaml.*titles\.joiners"):
+    with pytest.raises(RuleFileError, match=r"roles\.yaml.*titles\.joiners"):
         load_role_rules_file(path)
     del data["parts"]
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError, match="'parts'"):
+    with pytest.raises(RuleFileError, match="'parts'"):
         load_role_rules_file(path)
     path.write_text("just text", encoding="utf-8")
-    with pytest.raises(RelationRulesError, match="version"):
+    with pytest.raises(RuleFileError, match="version"):
         load_role_rules_file(path)
 
 
@@ -144,7 +145,7 @@ def test_every_rules_file_check_is_one_line_naming_the_file_and_key(
     data[section][key] = value
     path = tmp_path / "roles.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError) as raised:
+    with pytest.raises(RuleFileError) as raised:
         load_role_rules_file(path)
     assert str(raised.value) == f"{path}: '{section}.{key}' {message}"
 
@@ -155,12 +156,12 @@ def test_rules_files_read_phrases_the_way_the_text_is_compared(tmp_path: Path) -
     assert rule_phrases(path, section, "words") == ("team leader", "dept", "—")
     assert rule_words(path, section, "words") == frozenset({"team leader", "dept", "—"})
     assert rule_number(path, {"n": 0}, "n", allow_zero=True) == 0.0
-    with pytest.raises(RelationRulesError, match=r"any\.yaml: 'n' must be a positive number"):
+    with pytest.raises(RuleFileError, match=r"any\.yaml: 'n' must be a positive number"):
         rule_number(path, {"n": 0}, "n")
-    with pytest.raises(RelationRulesError, match=r"any\.yaml: 'sec' must be a mapping"):
+    with pytest.raises(RuleFileError, match=r"any\.yaml: 'sec' must be a mapping"):
         rule_section(path, {"sec": []}, "sec")
     path.write_text("version: [", encoding="utf-8")
-    with pytest.raises(RelationRulesError, match=r"any\.yaml: cannot read test rules"):
+    with pytest.raises(RuleFileError, match=r"any\.yaml: cannot read test rules"):
         read_rule_file(path, "test rules")
 
 

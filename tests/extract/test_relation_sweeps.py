@@ -15,7 +15,6 @@ from spacy.language import Language
 
 from relationkit import rows_for
 from sanctionwatch.extract.relation_query import RelationRow
-from sanctionwatch.extract.relation_rules import RelationRulesError
 from sanctionwatch.extract.relation_sweeps import (
     SWEEPS_PATH,
     default_sweep_rules,
@@ -25,6 +24,7 @@ from sanctionwatch.extract.relations import (
     extractor_version,
     rule_file_versions,
 )
+from sanctionwatch.extract.rulefile import RuleFileError
 
 BUREAU = "Coastal Works Bureau"
 CHIEF = "Ri Chol Nam"
@@ -83,7 +83,7 @@ def test_sweep_rules_bad_section_names_the_file(tmp_path: Path) -> None:
     data["descriptions"]["confidence"] = "high"
     path = tmp_path / "sweeps.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(RelationRulesError, match=r"sweeps\.yaml: 'descriptions.confidence'"):
+    with pytest.raises(RuleFileError, match=r"sweeps\.yaml: 'descriptions.confidence'"):
         load_sweep_rules_file(path)
 
 

@@ -9,7 +9,9 @@ import pytest
 from spacy.language import Language
 
 from relationkit import rows_for
-from sanctionwatch.extract.relation_units import default_unit_rules
+from sanctionwatch.extract.relation_roles import ROLES_PATH, default_role_rules
+from sanctionwatch.extract.relation_units import parse_unit_rules
+from sanctionwatch.extract.rulefile import RuleFileError, read_rule_file
 
 NAMES = {
     "Ann Moor": "Person",
@@ -127,7 +129,17 @@ def test_the_controller_is_the_body_after_the_control_phrase(nlp: Language) -> N
 
 
 def test_unit_words_are_data() -> None:
-    rules = default_unit_rules()
+    rules = default_role_rules().units  # roles.yaml is read once for roles and units
     assert {"subsidiary", "unit", "division"} <= rules.nouns
     assert "under the control of" in rules.control
     assert "Company" not in rules.schemata  # a company's possessive is roles.yaml `parts`
+
+
+def test_unit_schemata_must_be_followthemoney_schema_names() -> None:
+    data = read_rule_file(ROLES_PATH, "role rules")
+    data["parts"]["units"]["schemata"] = ["Organization", "Bureau"]
+    with pytest.raises(RuleFileError, match=r"'parts\.units\.schemata': unknown schema 'Bureau'"):
+        parse_unit_rules(ROLES_PATH, data)
+    data["parts"]["units"]["schemata"] = "Organization"
+    with pytest.raises(RuleFileError, match=r"'parts\.units\.schemata' must be a list of schema"):
+        parse_unit_rules(ROLES_PATH, data)

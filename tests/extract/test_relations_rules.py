@@ -21,6 +21,7 @@ from sanctionwatch.extract.relation_rules import (
     parse_rules,
 )
 from sanctionwatch.extract.relations import EXTRACTOR_VERSION, extractor_version, find_relations
+from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.extract.types import DocumentContext
 from sanctionwatch.store.offsets import OffsetMap
 
@@ -168,3 +169,10 @@ def test_normalise_phrase(text: str, expected: str) -> None:
 )
 def test_resolve_date(text: str, published: date | None, expected: str | None) -> None:
     assert resolve_date(text, published) == expected
+
+
+def test_relation_rule_errors_are_rule_file_errors() -> None:
+    """Callers catch every rules file's problem as one neutral error of the shared checks."""
+    assert issubclass(RelationRulesError, RuleFileError)
+    with pytest.raises(RuleFileError, match="expected a mapping"):
+        parse_rules([], "rules.yaml")

@@ -14,7 +14,7 @@ from sanctionwatch.clikit import (
     print_counts,
 )
 from sanctionwatch.extract.pipeline import ExtractReport, extract_documents
-from sanctionwatch.extract.relation_rules import RelationRulesError
+from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.store import Database
 
 
@@ -40,7 +40,7 @@ def run_extraction(
             report = extract_documents(database, reprocess=reprocess, on_progress=advance)
         except RuntimeError as exc:
             fail(str(exc), "install the model named by SANCTIONWATCH_SPACY_MODEL")
-        except RelationRulesError as exc:  # a relation rules or model file that does not load
+        except RuleFileError as exc:  # a rules or relation model file that does not load
             fail(str(exc), "fix that file, or set SANCTIONWATCH_RELATION_MODEL=off for the model")
     for document, error in report.failures:
         err_console.print(f"[bold red]error:[/] {document}: {error}", highlight=False)

@@ -159,23 +159,29 @@ class Coreferences:
     """The mentions the relation finders read: the named ones plus each resolved anaphor."""
 
     mentions: list[Mention]
-    resolved: dict[tuple[int, int], str]
     confidence_factor: float
 
     @property
     def anaphors(self) -> list[Mention]:
         return [mention for mention in self.mentions if mention.source == ANAPHOR_SOURCE]
 
+    @property
+    def resolved(self) -> dict[tuple[int, int], str]:
+        """Each resolved anaphor's span -> its antecedent's entity id (from ``mentions``)."""
+        return {(mention.start, mention.end): mention.entity_id for mention in self.anaphors}
+
     def discount(self, found: Iterable[Found]) -> Iterator[Found]:
         """Each found relation, its confidence lowered when a party is a resolved anaphor."""
+        resolved = self.resolved
         for item in found:
-            if any(self._through_anaphor(party) for party in _parties(item)):
+            if any(_through_anaphor(resolved, party) for party in _parties(item)):
                 item.confidence = round(item.confidence * self.confidence_factor, 3)
             yield item
 
-    def _through_anaphor(self, party: Party) -> bool:
-        entity = self.resolved.get((party.start, party.end))
-        return entity is not None and entity == party.entity_id
+
+def _through_anaphor(resolved: dict[tuple[int, int], str], party: Party) -> bool:
+    entity = resolved.get((party.start, party.end))
+    return entity is not None and entity == party.entity_id
 
 
 def _parties(item: Found) -> list[Party]:
@@ -194,9 +200,8 @@ def resolve_coreferences(
     named = [mention for mention in mentions if mention.source != ANAPHOR_SOURCE]
     resolver = _Resolver(doc, named, rules)
     added = [mention for anaphor in resolver.anaphors() if (mention := resolver.resolve(anaphor))]
-    resolved = {(mention.start, mention.end): mention.entity_id for mention in added}
     ordered = sorted([*named, *added], key=lambda mention: (mention.start, -mention.end))
-    return Coreferences(ordered, resolved, rules.confidence_factor)
+    return Coreferences(ordered, rules.confidence_factor)
 
 
 class _Resolver:

@@ -36,6 +36,7 @@ from sanctionwatch.extract.entity_spans import (
     glued_place_end,
     header_pieces,
     honorific_name_end,
+    is_acronym,
     load_span_rules,
     lower_case_head_end,
     lower_tail_end,
@@ -713,11 +714,6 @@ def _precue_schema(doc: Doc, start_char: int, rules: EntityRules) -> str | None:
     return schema if schema in ORGANISATIONS else None
 
 
-def _is_acronym(text: str) -> bool:
-    letters = text.replace(".", "")
-    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
-
-
 def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | None:
     """Final schema of a candidate (None drops it) from the context around it."""
     text = _text(doc)[candidate.start : candidate.end]
@@ -778,7 +774,7 @@ def _type(doc: Doc, candidate: _Candidate, rules: EntityRules) -> _Candidate | N
             candidate.country, candidate.is_country = code, kind == "country"
     if candidate.schema == "Place" and not candidate.country and _owner_use(doc, candidate, rules):
         candidate.schema, candidate.type_score = "Company", 2
-    if candidate.schema == "Person" and candidate.source == "model" and _is_acronym(text):
+    if candidate.schema == "Person" and candidate.source == "model" and is_acronym(text):
         candidate.schema, candidate.type_score = "Organization", 2
     if candidate.schema == "Place":
         _shared_plural_head(doc, candidate, text, rules)
@@ -846,7 +842,7 @@ def _modifier_abbreviation(doc: Doc, candidate: _Candidate) -> bool:
     """ "U.S. officials", "U.S. and UN sanctions": a country's abbreviation used as an
     adjective (like "American") names no place."""
     text = _text(doc)[candidate.start : candidate.end]
-    if candidate.schema != "Place" or not candidate.is_country or not _is_acronym(text):
+    if candidate.schema != "Place" or not candidate.is_country or not is_acronym(text):
         return False
     span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
     if span is None:
@@ -1135,7 +1131,7 @@ class _Resolver:
         starts = {c.start: i for i, c in enumerate(self.found) if _family(c.schema) == "org"}
         for index, candidate in enumerate(self.found):
             text = self.text(index)
-            if not _is_acronym(text) or candidate.schema == "LegalInstrument":
+            if not is_acronym(text) or candidate.schema == "LegalInstrument":
                 continue
             named = starts.get(candidate.abbreviates) if candidate.abbreviates is not None else None
             if named is not None:
@@ -1250,7 +1246,7 @@ class _Resolver:
         orgs = self._long_names("org")
         for index, candidate in enumerate(self.found):
             words = self.text(index).split()
-            if _family(candidate.schema) != "org" or len(words) != 1 or _is_acronym(words[0]):
+            if _family(candidate.schema) != "org" or len(words) != 1 or is_acronym(words[0]):
                 continue
             word = words[0].casefold()
             targets = [
@@ -1303,7 +1299,7 @@ class _Resolver:
             target = None
             if candidate.type_score < 3 or candidate.schema == "Person":
                 target = self._nearest(index, self._person_targets(tokens, people))
-            if target is None and not _is_acronym(self.text(index)):
+            if target is None and not is_acronym(self.text(index)):
                 # an acronym joins its expansion (initials), never a longer name it starts:
                 # "U.N." is not "U.N. Security Council"
                 target = self._first_introduced(index, self._org_targets(index, tokens, orgs))
@@ -1518,7 +1514,7 @@ def _bracketed_acronyms(text: str, found: list[_Candidate], rules: EntityRules) 
         if _family(candidate.schema) != "org":
             continue
         match = BRACKETED_ACRONYM.match(text, candidate.end)
-        if match is None or not _is_acronym(match.group(1)):
+        if match is None or not is_acronym(match.group(1)):
             continue
         name = text[candidate.start : candidate.end]
         if not _abbreviates(match.group(1), name, rules, bracketed=True):

@@ -281,6 +281,12 @@ def _names_a_body(words: str, heads: EntityRules) -> bool:
     return name_head(words.split(), heads) == "Organization"
 
 
+def is_acronym(text: str, longest: int = 6) -> bool:
+    """Two to ``longest`` capital letters, dots allowed ("KCNA", "U.N.", "KOMID")."""
+    letters = text.replace(".", "")
+    return 2 <= len(letters) <= longest and letters.isalpha() and letters.isupper()
+
+
 def _possessive_cut(
     text: str, start: int, end: int, territory: Territory, schema: str | None
 ) -> tuple[Piece, Piece] | None:
@@ -290,8 +296,7 @@ def _possessive_cut(
     if match is None or match.start() == start:
         return None
     owner = text[start : match.start()]
-    letters = owner.replace(".", "")
-    acronym = 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()
+    acronym = is_acronym(owner, longest=5)  # an agency's short name: "AP's", "KCNA's"
     kind = territory(owner)
     if not acronym and kind not in ("country", "place"):
         return None

@@ -20,8 +20,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from sanctionwatch.extract.relation_rules import RelationRulesError
-from sanctionwatch.extract.rulefile import rule_strings
+from sanctionwatch.extract.rulefile import RuleFileError, rule_strings
 from sanctionwatch.extract.rules import SCHEMATA, RulesError
 from sanctionwatch.settings import DATA_DIR
 
@@ -57,7 +56,7 @@ def _strings(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
     this loader's :class:`RulesError` so every entity rules file fails the same way."""
     try:
         return rule_strings(path, data, key)
-    except RelationRulesError as exc:
+    except RuleFileError as exc:
         raise RulesError(str(exc)) from exc
 
 

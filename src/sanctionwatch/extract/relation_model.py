@@ -110,7 +110,8 @@ def _number(path: Path, value: Any, what: str) -> float:
     return float(value)
 
 
-def _spec(path: Path, data: Any, rules: RelationRules) -> FeatureSpec:
+def parse_feature_spec(path: Path, data: Any, rules: RelationRules) -> FeatureSpec:
+    """The checked ``feature_spec`` section of a model file (the trainer builds the same)."""
     if not isinstance(data, dict):
         raise _fail(path, "'feature_spec' must be a mapping")
     schemata = data.get("schemata", sorted(LINKABLE_SCHEMATA))
@@ -159,10 +160,26 @@ def _weights(path: Path, data: Any, classes: Sequence[str]) -> dict[str, dict[st
     return weights
 
 
-def parse_model(path: Path, data: Any, rules: RelationRules | None = None) -> RelationModel:
-    """A model from the parsed JSON ``data`` of ``path``, every key checked."""
+@dataclass(frozen=True, slots=True)
+class ModelSwitch:
+    """What the extractor version and the on/off decision need of a model file."""
+
+    version: str
+    enabled: bool
+
+
+def parse_switch(path: Path, data: Any) -> ModelSwitch:
+    """The ``version`` and ``enabled`` of the parsed JSON ``data`` of ``path``, checked."""
     if not isinstance(data, dict) or not isinstance(data.get("version"), str):
         raise _fail(path, "expected a mapping with a 'version' string")
+    if not isinstance(data.get("enabled", False), bool):
+        raise _fail(path, "'enabled' must be true or false")
+    return ModelSwitch(data["version"], data.get("enabled", False))
+
+
+def parse_model(path: Path, data: Any, rules: RelationRules | None = None) -> RelationModel:
+    """A model from the parsed JSON ``data`` of ``path``, every key checked."""
+    switch = parse_switch(path, data)
     classes = _classes(path, data.get("classes"))
     bias = data.get("bias")
     if not isinstance(bias, dict) or set(bias) != set(classes):
@@ -170,16 +187,14 @@ def parse_model(path: Path, data: Any, rules: RelationRules | None = None) -> Re
     threshold = _number(path, data.get("threshold"), "threshold")
     if not 0.0 < threshold <= 1.0:
         raise _fail(path, "'threshold' must be in (0, 1]")
-    if not isinstance(data.get("enabled", False), bool):
-        raise _fail(path, "'enabled' must be true or false")
     training = data.get("training")
     if not isinstance(training, dict) or not isinstance(training.get("sets"), list):
         raise _fail(path, "'training' must be a mapping with the list of 'sets'")
     return RelationModel(
         path=path,
-        version=data["version"],
-        enabled=data.get("enabled", False),
-        spec=_spec(path, data.get("feature_spec"), rules or default_rules()),
+        version=switch.version,
+        enabled=switch.enabled,
+        spec=parse_feature_spec(path, data.get("feature_spec"), rules or default_rules()),
         classes=classes,
         bias={label: _number(path, bias[label], f"bias.{label}") for label in classes},
         weights=_weights(path, data.get("weights"), classes),
@@ -188,20 +203,34 @@ def parse_model(path: Path, data: Any, rules: RelationRules | None = None) -> Re
     )
 
 
-def read_model(path: Path, rules: RelationRules | None = None) -> RelationModel:
-    """Load and check a model file; a bad file raises one line naming it and the problem."""
+def _read_json(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise _fail(path, f"cannot read the relation model: {exc.strerror or exc}") from exc
     except json.JSONDecodeError as exc:
         raise _fail(path, f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    return parse_model(path, data, rules)
+
+
+def read_model(path: Path, rules: RelationRules | None = None) -> RelationModel:
+    """Load and check a model file; a bad file raises one line naming it and the problem."""
+    return parse_model(path, _read_json(path), rules)
+
+
+def read_switch(path: Path) -> ModelSwitch:
+    """Only the version and switch of a model file: its weights are neither checked nor
+    converted, so a switched-off model with a broken body never stops extraction."""
+    return parse_switch(path, _read_json(path))
 
 
 @lru_cache(maxsize=4)
 def _cached_model(path: str) -> RelationModel:
     return read_model(Path(path))
+
+
+@lru_cache(maxsize=4)
+def _cached_switch(path: str) -> ModelSwitch:
+    return read_switch(Path(path))
 
 
 def active_model() -> RelationModel | None:
@@ -214,8 +243,9 @@ def active_model() -> RelationModel | None:
         return _cached_model(str(MODEL_FILE))
     if setting:
         return _cached_model(setting)
-    model = _cached_model(str(MODEL_FILE))
-    return model if model.enabled else None
+    if not _cached_switch(str(MODEL_FILE)).enabled:
+        return None  # the packaged file is off: its weights are not read
+    return _cached_model(str(MODEL_FILE))
 
 
 def model_version() -> str:

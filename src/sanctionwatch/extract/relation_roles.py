@@ -44,7 +44,7 @@ from sanctionwatch.extract.relation_parse import (
     prep_objects,
 )
 from sanctionwatch.extract.relation_rules import LinkShape, default_rules, normalise_phrase
-from sanctionwatch.extract.relation_units import UnitReader
+from sanctionwatch.extract.relation_units import UnitReader, UnitRules, unit_rules
 from sanctionwatch.extract.rulefile import (
     RuleSection,
     read_rule_file,
@@ -100,6 +100,8 @@ class RoleRules:
     worker_confidence: float
     description_nouns: frozenset[str]
     description_sentences_back: int
+    units: UnitRules
+    """``parts.units``, read by :class:`relation_units.UnitReader`."""
 
 
 def parse_role_rules(
@@ -119,6 +121,7 @@ def parse_role_rules(
         **_part_and_associate_rules(sections["parts"], sections["associates"]),
         **_worker_rules(sections["workers"]),
         **_description_rules(sections["descriptions"]),
+        units=unit_rules(sections["parts"].section("units")),
     )
 
 
@@ -255,7 +258,8 @@ class RoleFinder:
         self._vocabulary = self._title_vocabulary()
         self._associate_heads = frozenset(w.split()[-1] for w in self.rules.associate_words)
         self._associate_modifiers = self.rules.title_modifiers | _ASSOCIATE_MODIFIERS
-        self._units = UnitReader(finder)  # "the Ministry's Bureau 27": relation_units
+        # "the Ministry's Bureau 27": relation_units
+        self._units = UnitReader(finder, self.rules.units)
 
     # -- what the other finders found ------------------------------------------------------
 

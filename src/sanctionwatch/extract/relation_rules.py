@@ -8,7 +8,6 @@ relations.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -18,12 +17,15 @@ import yaml
 from followthemoney import model
 
 from sanctionwatch.extract.relation_assertion import AssertionWords
+from sanctionwatch.extract.rulefile import PlaceCue as PlaceCue
+from sanctionwatch.extract.rulefile import RuleFileError
+from sanctionwatch.extract.rulefile import normalise_phrase as normalise_phrase
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "extract" / "relations" / "rules.yaml"
 
 
-class RelationRulesError(ValueError):
+class RelationRulesError(RuleFileError):
     """The rules file is malformed; the message names the file and the offending rule."""
 
 
@@ -52,28 +54,6 @@ class TitleSet:
     @property
     def confidence(self) -> float:
         return self.shape.confidence
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceCue:
-    """What a location cue states about a party: the fact kind, the property a country fills
-    (any other place is an address), the evidence text and the confidence."""
-
-    kind: str
-    country_property: str
-    evidence: str
-    confidence: float
-
-    def describe(self, place: str, cue: str) -> str:
-        return self.evidence.format(place=place, cue=cue)
-
-    def template_error(self) -> str | None:
-        """Why ``evidence`` is no valid template (it may use only ``{place}`` and ``{cue}``)."""
-        try:
-            self.describe(place="Pyongyang", cue="firm")
-        except (KeyError, IndexError, ValueError) as error:
-            return f"evidence may use only {{place}} and {{cue}} ({error!r})"
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,15 +228,6 @@ class RelationRules:
             if key in authority.aliases:
                 return authority
         return None
-
-
-def normalise_phrase(text: str) -> str:
-    """Lower-case, drop dots, a leading article and possessive 's, squeeze spaces."""
-    text = text.lower().replace(".", "").replace("’", "'")
-    text = re.sub(r"'s\b", "", text)
-    text = re.sub(r"[^\w%\- ]+", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"^(the|a|an) ", "", text)
 
 
 def _words(raw: Any, where: str) -> frozenset[str]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
@@ -32,19 +31,10 @@ from sanctionwatch.extract.relation_parse import (
     conjuncts,
     prep_objects,
 )
-from sanctionwatch.extract.relation_rules import LinkShape, RelationRulesError, normalise_phrase
-from sanctionwatch.extract.rulefile import (
-    read_rule_file,
-    rule_confidence,
-    rule_mapping,
-    rule_phrases,
-    rule_section,
-    rule_words,
-)
+from sanctionwatch.extract.relation_rules import LinkShape, normalise_phrase
+from sanctionwatch.extract.rulefile import RuleSection, rule_mapping
 from sanctionwatch.extract.types import Mention
-from sanctionwatch.settings import DATA_DIR
 
-ROLES_PATH = DATA_DIR / "extract" / "relations" / "roles.yaml"
 _ORGS = frozenset({"Organization", "PublicBody", "Company", "LegalEntity"})
 
 
@@ -58,34 +48,29 @@ class UnitRules:
     confidence: float
 
 
-def parse_unit_rules(path: Path, data: object) -> UnitRules:
-    """Validate the ``parts.units`` section (errors name the file and the key)."""
-    parts = rule_section(path, rule_mapping(path, data), "parts")
-    units = rule_section(path, parts, "units")
-    where = "parts.units"
-    schemata = units.get("schemata")
-    if not isinstance(schemata, list) or not all(isinstance(s, str) for s in schemata):
-        raise RelationRulesError(f"{path}: '{where}.schemata' must be a list of schema names")
+def unit_rules(units: RuleSection) -> UnitRules:
+    """The checked ``parts.units`` section (schema names must be FollowTheMoney's)."""
     return UnitRules(
-        schemata=frozenset(schemata),
-        nouns=rule_words(path, units, "nouns", where),
-        control=rule_phrases(path, units, "control", where),
-        confidence=rule_confidence(path, units, "confidence", where),
+        schemata=units.schemata("schemata"),
+        nouns=units.words("nouns"),
+        control=units.phrases("control"),
+        confidence=units.confidence("confidence"),
     )
 
 
-@lru_cache(maxsize=1)
-def default_unit_rules() -> UnitRules:
-    return parse_unit_rules(ROLES_PATH, read_rule_file(ROLES_PATH, "role rules"))
+def parse_unit_rules(path: Path, data: object) -> UnitRules:
+    """Validate the ``parts.units`` section of a roles file (errors name the file and the key);
+    the packaged rules come with :func:`relation_roles.default_role_rules` (``.units``)."""
+    return unit_rules(RuleSection(path, rule_mapping(path, data), "parts").section("units"))
 
 
 class UnitReader:
     """Reads the constructions of the module docstring in one sentence."""
 
-    def __init__(self, finder: SentenceFinder, rules: UnitRules | None = None) -> None:
+    def __init__(self, finder: SentenceFinder, rules: UnitRules) -> None:
         self.finder = finder
         self.index = finder.index
-        self.rules = rules or default_unit_rules()
+        self.rules = rules
         self.shape = LinkShape(
             "subsidiary", "Ownership", "asset", "owner", "unit", self.rules.confidence
         )

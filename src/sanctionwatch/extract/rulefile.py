@@ -1,20 +1,56 @@
-"""Checks shared by the loaders of the relation rule files (roles, nationality, ...).
+"""Checks shared by the loaders of the rule files (relation roles, nationality, entity typing, ...).
 
 Each rules file is a YAML mapping with a ``version`` and sections of word lists and numbers
-that analysts edit. These helpers read one key each and raise :class:`RelationRulesError`
+that analysts edit. These helpers read one key each and raise :class:`RuleFileError`
 with one line naming the file and the dotted key ("roles.yaml: 'titles.joiners' must be a
 list of strings"), so every loader reports a bad edit the same way.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from followthemoney import model
 
-from sanctionwatch.extract.relation_rules import PlaceCue, RelationRulesError, normalise_phrase
+
+class RuleFileError(ValueError):
+    """A rules file is malformed; the message names the file and the offending key. Each
+    stage's own error (relation rules, entity rules) is this error or wraps it."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCue:
+    """What a location cue states about a party: the fact kind, the property a country fills
+    (any other place is an address), the evidence text and the confidence."""
+
+    kind: str
+    country_property: str
+    evidence: str
+    confidence: float
+
+    def describe(self, place: str, cue: str) -> str:
+        return self.evidence.format(place=place, cue=cue)
+
+    def template_error(self) -> str | None:
+        """Why ``evidence`` is no valid template (it may use only ``{place}`` and ``{cue}``)."""
+        try:
+            self.describe(place="Pyongyang", cue="firm")
+        except (KeyError, IndexError, ValueError) as error:
+            return f"evidence may use only {{place}} and {{cue}} ({error!r})"
+        return None
+
+
+def normalise_phrase(text: str) -> str:
+    """Lower-case, drop dots, a leading article and possessive 's, squeeze spaces."""
+    text = text.lower().replace(".", "").replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[^\w%\- ]+", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"^(the|a|an) ", "", text)
 
 
 def read_rule_file(path: Path, what: str) -> dict[str, Any]:
@@ -22,14 +58,14 @@ def read_rule_file(path: Path, what: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise RelationRulesError(f"{path}: cannot read {what}: {exc}") from exc
+        raise RuleFileError(f"{path}: cannot read {what}: {exc}") from exc
     return rule_mapping(path, data)
 
 
 def rule_mapping(path: Path, data: Any) -> dict[str, Any]:
     """``data`` itself, checked to be a mapping with a ``version`` key."""
     if not isinstance(data, dict) or "version" not in data:
-        raise RelationRulesError(f"{path}: expected a mapping with a 'version' key")
+        raise RuleFileError(f"{path}: expected a mapping with a 'version' key")
     return data
 
 
@@ -41,7 +77,7 @@ def rule_section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
     """The mapping under ``key`` (a section of related words and numbers)."""
     section = data.get(key)
     if not isinstance(section, dict):
-        raise RelationRulesError(f"{path}: '{key}' must be a mapping")
+        raise RuleFileError(f"{path}: '{key}' must be a mapping")
     return section
 
 
@@ -52,7 +88,7 @@ def rule_strings(
     folds itself), in file order."""
     value = section.get(key)
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be a list of strings")
+        raise RuleFileError(f"{path}: '{_label(key, within)}' must be a list of strings")
     return tuple(value)
 
 
@@ -84,7 +120,7 @@ def rule_number(
         or (value == 0 and not allow_zero)
     ):
         wanted = "a number >= 0" if allow_zero else "a positive number"
-        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be {wanted}")
+        raise RuleFileError(f"{path}: '{_label(key, within)}' must be {wanted}")
     return float(value)
 
 
@@ -95,7 +131,7 @@ def rule_count(
     value = section.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         label = _label(key, within)
-        raise RelationRulesError(f"{path}: '{label}' must be a whole number >= {minimum}")
+        raise RuleFileError(f"{path}: '{label}' must be a whole number >= {minimum}")
     return value
 
 
@@ -103,7 +139,7 @@ def rule_text(path: Path, section: dict[str, Any], key: str, within: str = "") -
     """A non-empty string (a schema, a property, a kind, an evidence template)."""
     value = section.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be a non-empty string")
+        raise RuleFileError(f"{path}: '{_label(key, within)}' must be a non-empty string")
     return value
 
 
@@ -113,7 +149,7 @@ def rule_flag(
     """``true`` or ``false`` (``default`` when the key is left out)."""
     value = section.get(key, default)
     if not isinstance(value, bool):
-        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be true or false")
+        raise RuleFileError(f"{path}: '{_label(key, within)}' must be true or false")
     return value
 
 
@@ -121,17 +157,17 @@ def rule_schema_props(path: Path, schema: str, props: list[str], label: str) -> 
     """``schema`` is a FollowTheMoney schema that has every one of ``props``."""
     found = model.get(schema)
     if found is None:
-        raise RelationRulesError(f"{path}: '{label}' names no FollowTheMoney schema '{schema}'")
+        raise RuleFileError(f"{path}: '{label}' names no FollowTheMoney schema '{schema}'")
     for prop in props:
         if prop not in found.properties:
-            raise RelationRulesError(f"{path}: '{label}': schema {schema} has no property '{prop}'")
+            raise RuleFileError(f"{path}: '{label}': schema {schema} has no property '{prop}'")
 
 
 def rule_confidence(path: Path, section: dict[str, Any], key: str, within: str = "") -> float:
     """A confidence in (0, 1]."""
     value = rule_number(path, section, key, within)
     if value > 1:
-        raise RelationRulesError(f"{path}: '{_label(key, within)}' must be at most 1")
+        raise RuleFileError(f"{path}: '{_label(key, within)}' must be at most 1")
     return value
 
 
@@ -145,7 +181,7 @@ class RuleSection:
         label = self.name
         values = data.get(name)
         if not isinstance(values, dict):
-            raise RelationRulesError(f"{path}: '{label}' must be a mapping")
+            raise RuleFileError(f"{path}: '{label}' must be a mapping")
         self.values: dict[str, Any] = values
 
     def section(self, key: str) -> RuleSection:
@@ -157,7 +193,7 @@ class RuleSection:
         value = self.values.get(key)
         label = _label(key, self.name)
         if not isinstance(value, list) or not value:
-            raise RelationRulesError(f"{self.path}: '{label}' must be a non-empty list")
+            raise RuleFileError(f"{self.path}: '{label}' must be a non-empty list")
         return [
             RuleSection(self.path, {f"{key}[{index}]": item}, f"{key}[{index}]", self.name)
             for index, item in enumerate(value)
@@ -177,7 +213,7 @@ class RuleSection:
         )
         if not ok:
             label = _label(key, self.name)
-            raise RelationRulesError(f"{self.path}: '{label}' must map words to strings")
+            raise RuleFileError(f"{self.path}: '{label}' must map words to strings")
         return {word.lower(): text for word, text in value.items()}
 
     def schemata(self, key: str) -> frozenset[str]:
@@ -185,10 +221,10 @@ class RuleSection:
         names = self.values.get(key)
         label = _label(key, self.name)
         if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
-            raise RelationRulesError(f"{self.path}: '{label}' must be a list of schema names")
+            raise RuleFileError(f"{self.path}: '{label}' must be a list of schema names")
         for name in names:
             if model.get(name) is None:
-                raise RelationRulesError(f"{self.path}: '{label}': unknown schema '{name}'")
+                raise RuleFileError(f"{self.path}: '{label}': unknown schema '{name}'")
         return frozenset(names)
 
     def check_schema(self, schema_key: str, prop_keys: list[str]) -> None:
@@ -210,7 +246,7 @@ class RuleSection:
         rule_schema_props(self.path, "LegalEntity", [cue.country_property], label)
         problem = cue.template_error()
         if problem is not None:
-            raise RelationRulesError(f"{self.path}: '{_label('evidence', body.name)}': {problem}")
+            raise RuleFileError(f"{self.path}: '{_label('evidence', body.name)}': {problem}")
         return cue
 
     def words(self, key: str) -> frozenset[str]:
