@@ -95,6 +95,27 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": models.Message, "description": "Missing or wrong token"},
     403: {"model": models.Message, "description": "The token's role may not do this"},
 }
+TOKEN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {
+        "model": models.Message,
+        "description": "Missing or wrong token (reads need one when the server is not on "
+        "loopback or SANCTIONWATCH_REQUIRE_READ_TOKEN is set)",
+    },
+    429: {
+        "model": models.Message,
+        "description": "Too many wrong tokens from this client or for this account "
+        "(SANCTIONWATCH_AUTH_FAILURE_LIMIT within SANCTIONWATCH_AUTH_FAILURE_WINDOW): "
+        "every token check is refused until Retry-After has passed",
+        "headers": {
+            "Retry-After": {
+                "description": "Whole seconds until one more token check is allowed",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    },
+}
+"""What every route that checks a token can answer (:func:`~.auth.checked_token`)."""
 
 
 def _schema_or_400(schema: str | None) -> None:
@@ -114,7 +135,7 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def build_router(screener: Screener) -> APIRouter:
     # Everything but liveness/readiness needs a viewer when the server is beyond loopback.
-    guarded = APIRouter(dependencies=[Depends(require_reader)])
+    guarded = APIRouter(dependencies=[Depends(require_reader)], responses=TOKEN_RESPONSES)
     _match_routes(guarded, screener)  # first: the busiest route is matched in one step
     _document_routes(guarded)
     _entity_routes(guarded)
