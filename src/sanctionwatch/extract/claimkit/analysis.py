@@ -465,6 +465,22 @@ def _origin_phrase(noun: Token) -> str:
     return ""
 
 
+def _apposition_phrase(noun: Token) -> str:
+    """ "3 men, North Korean citizens who ...": the apposition says who the counted are. The
+    parser often hangs "two men, both North Korean nationals," as a second object of the verb:
+    a sibling noun of the same role right after the comma is read the same way."""
+    appositions = [child for child in noun.children if child.dep_ == "appos"]
+    after = noun.right_edge.i + 1
+    doc = noun.doc
+    if noun.head.i != noun.i and after < len(doc) and doc[after].text == ",":
+        appositions += [
+            sibling
+            for sibling in noun.head.children
+            if sibling.i > after and sibling.dep_ == noun.dep_ and sibling.left_edge.i == after + 1
+        ]
+    return " ".join(_phrase(apposition) for apposition in appositions)
+
+
 def _verb_phrases(verb: Token) -> set[str]:
     lemma = verb.lemma_.lower()
     phrases = {lemma}
@@ -783,7 +799,10 @@ def match_measure(
         if not unit_class:
             return None
     nationality = (
-        nationality_of(f"{noun.phrase} {_origin_phrase(noun.token)}", vocabulary)
+        nationality_of(
+            f"{noun.phrase} {_origin_phrase(noun.token)} {_apposition_phrase(noun.token)}",
+            vocabulary,
+        )
         if noun is not None
         else None
     )
@@ -820,7 +839,7 @@ def match_measure(
         and (not rule.periods or period in rule.periods)
         and rule.sentence_nationality in (None, sentence_nationality)
         and (not rule.phrase_any or _phrase_has(noun, rule.phrase_any))
-        and not (bare_people and rule.nationality != "any")
+        and not (bare_people and rule.nationality != "any" and not rule.any_people)
         and (rule.counts_one or not quantity.lone_one)
     ]
     if not fitting:

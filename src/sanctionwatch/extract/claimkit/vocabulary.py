@@ -49,6 +49,9 @@ class MeasureRule:
     require_place: bool = False
     counts_one: bool = False
     """A count of one ("one individual") outside a list of counts names this measure."""
+    any_people: bool = False
+    """The measure counts people of any occupation ("police detained two men"), so a generic
+    noun of people needs no talk of work around it."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def _groups(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
 
 
 SCALAR_FIELDS = frozenset({"key", "label", "units", "nationality", "sentence_nationality",
-                           "require_place", "counts_one"})  # fmt: skip
+                           "require_place", "counts_one", "any_people"})  # fmt: skip
 
 
 def _measure(raw: Any, index: int, path: Path, known_units: tuple[str, ...]) -> MeasureRule:
@@ -158,7 +161,7 @@ def _measure(raw: Any, index: int, path: Path, known_units: tuple[str, ...]) -> 
     extra = set(raw) - known_fields
     if extra:
         raise VocabularyError(f"{where}: unknown fields {sorted(extra)}")
-    for flag in ("require_place", "counts_one"):
+    for flag in ("require_place", "counts_one", "any_people"):
         if not isinstance(raw.get(flag, False), bool):
             raise VocabularyError(f"{where}.{flag}: expected true or false")
     lists = {
@@ -173,8 +176,32 @@ def _measure(raw: Any, index: int, path: Path, known_units: tuple[str, ...]) -> 
         sentence_nationality=None if sentence_nationality is None else str(sentence_nationality),
         require_place=bool(raw.get("require_place", False)),
         counts_one=bool(raw.get("counts_one", False)),
+        any_people=bool(raw.get("any_people", False)),
         **lists,
     )
+
+
+def _measures(raw: list[Any], path: Path, known_units: tuple[str, ...]) -> tuple[MeasureRule, ...]:
+    """The measure rules. Rules of one key are alternatives of one measure and must be written
+    one after another with one label and units: a key defined again further down (different
+    verbs in two places) is an error, since whichever comes first silently wins."""
+    rules = tuple(_measure(item, index, path, known_units) for index, item in enumerate(raw))
+    closed: set[str] = set()
+    for previous, rule in zip((None, *rules), rules, strict=False):
+        if previous is not None and previous.key == rule.key:
+            if (previous.label, previous.units) != (rule.label, rule.units):
+                raise VocabularyError(
+                    f"{path}: measures: key `{rule.key}` has two labels or unit lists "
+                    "(give its alternatives one label and one unit list)"
+                )
+            continue
+        if rule.key in closed:
+            raise VocabularyError(
+                f"{path}: measures: key `{rule.key}` is defined twice (merge the two definitions "
+                "or write its alternatives one after another)"
+            )
+        closed.add(rule.key)
+    return rules
 
 
 def _phrases(raw: Any, where: str, template: str = r"\b(?:{})\b") -> re.Pattern[str] | None:
@@ -311,7 +338,7 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         places=places,
         place_anaphora=_strings(data.get("place_anaphora"), f"{path}: place_anaphora"),
         work_cues=frozenset(_strings(data.get("work_cues"), f"{path}: work_cues")),
-        measures=tuple(_measure(raw, i, path, known_units) for i, raw in enumerate(measures)),
+        measures=_measures(measures, path, known_units),
         reporting_verbs=frozenset(_strings(data.get("reporting_verbs"), f"{path}: verbs")),
         asserter_generic_tail=frozenset(_strings(data.get("asserter_generic_tail"), "tail")),
         asserter_ignore=frozenset(_strings(data.get("asserter_ignore"), "asserter_ignore")),
