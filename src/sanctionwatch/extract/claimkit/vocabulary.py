@@ -119,6 +119,14 @@ class Vocabulary:
     learned_never_nouns: frozenset[str] = frozenset()
     learned_never_verbs: frozenset[str] = frozenset()
     """Nouns and verbs whose figures the learned filter never keeps (ages, durations, deaths)."""
+    learned_never_money_nouns: frozenset[str] = frozenset()
+    """Nouns of prices whose sums the learned filter never keeps ("tickets cost $30")."""
+    learned_petty_money_nouns: frozenset[str] = frozenset()
+    learned_petty_money_max: int = 0
+    """Nouns of penalties whose sums up to the maximum are petty ("a $5 fine"), never kept."""
+    learned_population_nouns: frozenset[str] = frozenset()
+    learned_population_verbs: frozenset[str] = frozenset()
+    """A count of these nouns under these verbs with a place as subject is a population."""
 
     def place_key(self, name: str) -> str | None:
         """Normalised key of a place name, or None if the vocabulary does not know it."""
@@ -382,6 +390,21 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         ),
         learned_never_verbs=frozenset(
             _strings(data.get("learned_never_verbs"), f"{path}: learned_never_verbs")
+        ),
+        learned_never_money_nouns=frozenset(
+            _strings(data.get("learned_never_money_nouns"), f"{path}: learned_never_money_nouns")
+        ),
+        learned_petty_money_nouns=frozenset(
+            _strings(data.get("learned_petty_money_nouns"), f"{path}: learned_petty_money_nouns")
+        ),
+        learned_petty_money_max=_count(
+            data.get("learned_petty_money_max", 0), path, "learned_petty_money_max"
+        ),
+        learned_population_nouns=frozenset(
+            _strings(data.get("learned_population_nouns"), f"{path}: learned_population_nouns")
+        ),
+        learned_population_verbs=frozenset(
+            _strings(data.get("learned_population_verbs"), f"{path}: learned_population_verbs")
         ),
         restated_total_units=_units(
             list(_required_strings(data.get("restated_total_units"), path, "restated_total_units")),
