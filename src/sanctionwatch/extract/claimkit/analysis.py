@@ -26,11 +26,6 @@ Span = Any  # spacy.tokens.Span
 
 SKIP_ENTITY_LABELS = frozenset({"DATE", "TIME", "ORDINAL"})
 LABEL_SCHEMAS = frozenset({"LegalInstrument", "Address", "Organization", "Company", "Person"})
-GENERIC_PERSONS = frozenset({"korean", "koreans", "national", "citizen", "people", "person",
-                             "migrant", "man", "men", "woman", "women", "suspect", "defendant",
-                             "holder"})  # fmt: skip
-"""Nouns of people that count workers only where the text talks about work ("two North Korean
-suspects were questioned in Vladivostok" are not workers in Vladivostok)."""
 PRONOUNS = frozenset({"them", "those", "these", "they", "whom", "which"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 PARTITIVE_HEADS = frozenset({"percent", "%", *DENOMINATORS})
@@ -380,7 +375,7 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
 def _number_of_subject(noun: Token, vocabulary: Vocabulary) -> Token | None:
     """ "The number of repatriated workers ... is about 20,000 people": a generic noun after the
     copula restates the subject's "number of X"; X is what is counted."""
-    if noun.lower_ not in GENERIC_PERSONS or noun.dep_ != "attr":
+    if noun.lower_ not in vocabulary.generic_people or noun.dep_ != "attr":
         return None
     copula = noun.head
     if copula.lemma_.lower() != "be":
@@ -816,7 +811,7 @@ def match_measure(
     # "1,200 North Koreans" count workers only where the text talks about work.
     bare_people = (
         noun is not None
-        and noun.token.lower_.rstrip("s") in GENERIC_PERSONS
+        and noun.token.lower_.rstrip("s") in vocabulary.generic_people
         and not has_work_context(root, vocabulary)
     )
     verb_source = noun.token if noun is not None and noun.via in OWN_VERB_VIAS else root

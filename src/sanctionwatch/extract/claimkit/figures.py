@@ -133,8 +133,18 @@ def figure_unit(quantity: Quantity, token: Any | None, vocabulary: Vocabulary) -
         c.lower_ for c in token.children if c.dep_ == "compound" and c.i < token.i and c.is_alpha
     ]
     plural = token.tag_ in ("NNS", "NNPS") or token.lower_ != token.lemma_.lower()
-    head = token.lower_ if plural else f"{token.lemma_.lower()}s"
+    head = token.lower_ if plural else plural_of(token.lemma_.lower())
     return " ".join([*compounds, head])
+
+
+def plural_of(noun: str) -> str:
+    """English plural of a singular noun for a unit name: "facility" -> "facilities",
+    "box" -> "boxes", "branch" -> "branches", "site" -> "sites"."""
+    if len(noun) > 1 and noun.endswith("y") and noun[-2] not in "aeiou":
+        return f"{noun[:-1]}ies"
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return f"{noun}es"
+    return f"{noun}s"
 
 
 def figure_features(

@@ -119,6 +119,9 @@ class Vocabulary:
     learned_never_nouns: frozenset[str] = frozenset()
     learned_never_verbs: frozenset[str] = frozenset()
     """Nouns and verbs whose figures the learned filter never keeps (ages, durations, deaths)."""
+    generic_people: frozenset[str] = frozenset()
+    """Nouns of people that count workers only where the text talks about work ("two North
+    Korean suspects were questioned in Vladivostok" are not workers in Vladivostok)."""
     learned_never_money_nouns: frozenset[str] = frozenset()
     """Nouns of prices whose sums the learned filter never keeps ("tickets cost $30")."""
     learned_petty_money_nouns: frozenset[str] = frozenset()
@@ -390,6 +393,9 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         ),
         learned_never_verbs=frozenset(
             _strings(data.get("learned_never_verbs"), f"{path}: learned_never_verbs")
+        ),
+        generic_people=frozenset(
+            _required_strings(data.get("generic_people"), path, "generic_people")
         ),
         learned_never_money_nouns=frozenset(
             _strings(data.get("learned_never_money_nouns"), f"{path}: learned_never_money_nouns")
