@@ -84,3 +84,19 @@ def test_the_shipped_vocabulary_defines_each_key_in_one_place() -> None:
     groups = [key for index, key in enumerate(keys) if index == 0 or keys[index - 1] != key]
     assert len(groups) == len(set(groups))
     assert keys.count("dprk_nationals_detained") == 1
+
+
+def test_detained_of_north_koreans_named_before(nlp: Language) -> None:
+    text = "Inspectors found 40 North Korean workers at the site. Police detained 12 of them."
+    detained = [(m, v) for m, v in _measures(nlp, text) if m == "dprk_nationals_detained"]
+    assert detained == [("dprk_nationals_detained", 12)]
+
+
+def test_managers_arrested_after_north_korean_workers_are_no_detained_north_koreans(
+    nlp: Language,
+) -> None:
+    text = (
+        "A Russian firm hired 300 North Korean workers in 2019. "
+        "Police later arrested 2 managers of the firm."
+    )
+    assert all(value != 2 for _measure, value in _measures(nlp, text))
