@@ -26,11 +26,6 @@ Span = Any  # spacy.tokens.Span
 
 SKIP_ENTITY_LABELS = frozenset({"DATE", "TIME", "ORDINAL"})
 LABEL_SCHEMAS = frozenset({"LegalInstrument", "Address", "Organization", "Company", "Person"})
-GENERIC_PERSONS = frozenset({"korean", "koreans", "national", "citizen", "people", "person",
-                             "migrant", "man", "men", "woman", "women", "suspect", "defendant",
-                             "holder"})  # fmt: skip
-"""Nouns of people that count workers only where the text talks about work ("two North Korean
-suspects were questioned in Vladivostok" are not workers in Vladivostok)."""
 PRONOUNS = frozenset({"them", "those", "these", "they", "whom", "which"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 PARTITIVE_HEADS = frozenset({"percent", "%", *DENOMINATORS})
@@ -380,7 +375,7 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
 def _number_of_subject(noun: Token, vocabulary: Vocabulary) -> Token | None:
     """ "The number of repatriated workers ... is about 20,000 people": a generic noun after the
     copula restates the subject's "number of X"; X is what is counted."""
-    if noun.lower_ not in GENERIC_PERSONS or noun.dep_ != "attr":
+    if noun.lower_ not in vocabulary.generic_people or noun.dep_ != "attr":
         return None
     copula = noun.head
     if copula.lemma_.lower() != "be":
@@ -463,6 +458,22 @@ def _origin_phrase(noun: Token) -> str:
             if child.dep_ == "prep" and child.lower_ == "from" and child.i > noun.i:
                 return str(noun.doc[child.i : child.right_edge.i + 1].text).lower()
     return ""
+
+
+def _apposition_phrase(noun: Token) -> str:
+    """ "3 men, North Korean citizens who ...": the apposition says who the counted are. The
+    parser often hangs "two men, both North Korean nationals," as a second object of the verb:
+    a sibling noun of the same role right after the comma is read the same way."""
+    appositions = [child for child in noun.children if child.dep_ == "appos"]
+    after = noun.right_edge.i + 1
+    doc = noun.doc
+    if noun.head.i != noun.i and after < len(doc) and doc[after].text == ",":
+        appositions += [
+            sibling
+            for sibling in noun.head.children
+            if sibling.i > after and sibling.dep_ == noun.dep_ and sibling.left_edge.i == after + 1
+        ]
+    return " ".join(_phrase(apposition) for apposition in appositions)
 
 
 def _verb_phrases(verb: Token) -> set[str]:
@@ -783,7 +794,10 @@ def match_measure(
         if not unit_class:
             return None
     nationality = (
-        nationality_of(f"{noun.phrase} {_origin_phrase(noun.token)}", vocabulary)
+        nationality_of(
+            f"{noun.phrase} {_origin_phrase(noun.token)} {_apposition_phrase(noun.token)}",
+            vocabulary,
+        )
         if noun is not None
         else None
     )
@@ -797,7 +811,7 @@ def match_measure(
     # "1,200 North Koreans" count workers only where the text talks about work.
     bare_people = (
         noun is not None
-        and noun.token.lower_.rstrip("s") in GENERIC_PERSONS
+        and noun.token.lower_.rstrip("s") in vocabulary.generic_people
         and not has_work_context(root, vocabulary)
     )
     verb_source = noun.token if noun is not None and noun.via in OWN_VERB_VIAS else root
@@ -820,7 +834,7 @@ def match_measure(
         and (not rule.periods or period in rule.periods)
         and rule.sentence_nationality in (None, sentence_nationality)
         and (not rule.phrase_any or _phrase_has(noun, rule.phrase_any))
-        and not (bare_people and rule.nationality != "any")
+        and not (bare_people and rule.nationality != "any" and not rule.any_people)
         and (rule.counts_one or not quantity.lone_one)
     ]
     if not fitting:

@@ -133,8 +133,18 @@ def figure_unit(quantity: Quantity, token: Any | None, vocabulary: Vocabulary) -
         c.lower_ for c in token.children if c.dep_ == "compound" and c.i < token.i and c.is_alpha
     ]
     plural = token.tag_ in ("NNS", "NNPS") or token.lower_ != token.lemma_.lower()
-    head = token.lower_ if plural else f"{token.lemma_.lower()}s"
+    head = token.lower_ if plural else plural_of(token.lemma_.lower())
     return " ".join([*compounds, head])
+
+
+def plural_of(noun: str) -> str:
+    """English plural of a singular noun for a unit name: "facility" -> "facilities",
+    "box" -> "boxes", "branch" -> "branches", "site" -> "sites"."""
+    if len(noun) > 1 and noun.endswith("y") and noun[-2] not in "aeiou":
+        return f"{noun[:-1]}ies"
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return f"{noun}es"
+    return f"{noun}s"
 
 
 def figure_features(
@@ -190,5 +200,35 @@ def ruled_out(quantity: Quantity, root: Any, token: Any | None, vocabulary: Voca
         return True
     if token is not None and token.lemma_.lower() in vocabulary.learned_never_nouns:
         return True
+    if quantity.kind == "money" and _is_price(quantity, root, vocabulary):
+        return True
     verb = analysis.governing_verb(token if token is not None else root)
+    if verb is not None and _population(token, verb, vocabulary):
+        return True
     return verb is not None and verb.lemma_.lower() in vocabulary.learned_never_verbs
+
+
+def _is_price(quantity: Quantity, root: Any, vocabulary: Vocabulary) -> bool:
+    """A sum that is a price or a petty penalty: it modifies such a noun ("a $5 fine") or is
+    what such a noun is or costs ("tickets cost $30", "the fee was $40")."""
+    head = root.head
+    nouns = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if root.dep_ in NOUN_DEPS:
+        nouns.append(head)
+    lemmas = {noun.lemma_.lower() for noun in nouns}
+    if lemmas & vocabulary.learned_never_money_nouns:
+        return True
+    petty = quantity.value <= vocabulary.learned_petty_money_max
+    return petty and bool(lemmas & vocabulary.learned_petty_money_nouns)
+
+
+def _population(token: Any | None, verb: Any, vocabulary: Vocabulary) -> bool:
+    """ "North Korea has 25 million people": people a place has are its population."""
+    if token is None or token.lemma_.lower() not in vocabulary.learned_population_nouns:
+        return False
+    if verb.lemma_.lower() not in vocabulary.learned_population_verbs:
+        return False
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    return any(
+        s.ent_type_ in ("GPE", "LOC") or vocabulary.place_key(s.text) is not None for s in subjects
+    )

@@ -49,6 +49,9 @@ class MeasureRule:
     require_place: bool = False
     counts_one: bool = False
     """A count of one ("one individual") outside a list of counts names this measure."""
+    any_people: bool = False
+    """The measure counts people of any occupation ("police detained two men"), so a generic
+    noun of people needs no talk of work around it."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,17 @@ class Vocabulary:
     learned_never_nouns: frozenset[str] = frozenset()
     learned_never_verbs: frozenset[str] = frozenset()
     """Nouns and verbs whose figures the learned filter never keeps (ages, durations, deaths)."""
+    generic_people: frozenset[str] = frozenset()
+    """Nouns of people that count workers only where the text talks about work ("two North
+    Korean suspects were questioned in Vladivostok" are not workers in Vladivostok)."""
+    learned_never_money_nouns: frozenset[str] = frozenset()
+    """Nouns of prices whose sums the learned filter never keeps ("tickets cost $30")."""
+    learned_petty_money_nouns: frozenset[str] = frozenset()
+    learned_petty_money_max: int = 0
+    """Nouns of penalties whose sums up to the maximum are petty ("a $5 fine"), never kept."""
+    learned_population_nouns: frozenset[str] = frozenset()
+    learned_population_verbs: frozenset[str] = frozenset()
+    """A count of these nouns under these verbs with a place as subject is a population."""
 
     def place_key(self, name: str) -> str | None:
         """Normalised key of a place name, or None if the vocabulary does not know it."""
@@ -143,7 +157,7 @@ def _groups(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
 
 
 SCALAR_FIELDS = frozenset({"key", "label", "units", "nationality", "sentence_nationality",
-                           "require_place", "counts_one"})  # fmt: skip
+                           "require_place", "counts_one", "any_people"})  # fmt: skip
 
 
 def _measure(raw: Any, index: int, path: Path, known_units: tuple[str, ...]) -> MeasureRule:
@@ -158,7 +172,7 @@ def _measure(raw: Any, index: int, path: Path, known_units: tuple[str, ...]) -> 
     extra = set(raw) - known_fields
     if extra:
         raise VocabularyError(f"{where}: unknown fields {sorted(extra)}")
-    for flag in ("require_place", "counts_one"):
+    for flag in ("require_place", "counts_one", "any_people"):
         if not isinstance(raw.get(flag, False), bool):
             raise VocabularyError(f"{where}.{flag}: expected true or false")
     lists = {
@@ -173,8 +187,32 @@ def _measure(raw: Any, index: int, path: Path, known_units: tuple[str, ...]) -> 
         sentence_nationality=None if sentence_nationality is None else str(sentence_nationality),
         require_place=bool(raw.get("require_place", False)),
         counts_one=bool(raw.get("counts_one", False)),
+        any_people=bool(raw.get("any_people", False)),
         **lists,
     )
+
+
+def _measures(raw: list[Any], path: Path, known_units: tuple[str, ...]) -> tuple[MeasureRule, ...]:
+    """The measure rules. Rules of one key are alternatives of one measure and must be written
+    one after another with one label and units: a key defined again further down (different
+    verbs in two places) is an error, since whichever comes first silently wins."""
+    rules = tuple(_measure(item, index, path, known_units) for index, item in enumerate(raw))
+    closed: set[str] = set()
+    for previous, rule in zip((None, *rules), rules, strict=False):
+        if previous is not None and previous.key == rule.key:
+            if (previous.label, previous.units) != (rule.label, rule.units):
+                raise VocabularyError(
+                    f"{path}: measures: key `{rule.key}` has two labels or unit lists "
+                    "(give its alternatives one label and one unit list)"
+                )
+            continue
+        if rule.key in closed:
+            raise VocabularyError(
+                f"{path}: measures: key `{rule.key}` is defined twice (merge the two definitions "
+                "or write its alternatives one after another)"
+            )
+        closed.add(rule.key)
+    return rules
 
 
 def _phrases(raw: Any, where: str, template: str = r"\b(?:{})\b") -> re.Pattern[str] | None:
@@ -311,7 +349,7 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         places=places,
         place_anaphora=_strings(data.get("place_anaphora"), f"{path}: place_anaphora"),
         work_cues=frozenset(_strings(data.get("work_cues"), f"{path}: work_cues")),
-        measures=tuple(_measure(raw, i, path, known_units) for i, raw in enumerate(measures)),
+        measures=_measures(measures, path, known_units),
         reporting_verbs=frozenset(_strings(data.get("reporting_verbs"), f"{path}: verbs")),
         asserter_generic_tail=frozenset(_strings(data.get("asserter_generic_tail"), "tail")),
         asserter_ignore=frozenset(_strings(data.get("asserter_ignore"), "asserter_ignore")),
@@ -355,6 +393,24 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         ),
         learned_never_verbs=frozenset(
             _strings(data.get("learned_never_verbs"), f"{path}: learned_never_verbs")
+        ),
+        generic_people=frozenset(
+            _required_strings(data.get("generic_people"), path, "generic_people")
+        ),
+        learned_never_money_nouns=frozenset(
+            _strings(data.get("learned_never_money_nouns"), f"{path}: learned_never_money_nouns")
+        ),
+        learned_petty_money_nouns=frozenset(
+            _strings(data.get("learned_petty_money_nouns"), f"{path}: learned_petty_money_nouns")
+        ),
+        learned_petty_money_max=_count(
+            data.get("learned_petty_money_max", 0), path, "learned_petty_money_max"
+        ),
+        learned_population_nouns=frozenset(
+            _strings(data.get("learned_population_nouns"), f"{path}: learned_population_nouns")
+        ),
+        learned_population_verbs=frozenset(
+            _strings(data.get("learned_population_verbs"), f"{path}: learned_population_verbs")
         ),
         restated_total_units=_units(
             list(_required_strings(data.get("restated_total_units"), path, "restated_total_units")),
