@@ -233,13 +233,7 @@ def nested_leave_one_set_out(
     for held in sorted({c.set_name for c in candidates}):
         train = [c for c in candidates if c.set_name != held]
         threshold = chosen_threshold(train, golds, grid)
-        vectorizer, model = _fit(train)
-        tests = [c for c in candidates if c.set_name == held]
-        probabilities = model.predict_proba(vectorizer.transform([c.features for c in tests]))
-        accepted = _accepted(tests, list(probabilities[:, 1]), threshold)
-        held_golds = {k: v for k, v in golds.items() if k.startswith(f"{held}/")}
-        rules = _score_rules(tests, held_golds, set())
-        both = _score_rules(tests, held_golds, accepted)
+        rules, both = _fold(candidates, golds, held, threshold)[2:]
         for key, row in (("rules", rules), ("both", both)):
             totals[key] = [a + b for a, b in zip(totals[key], row, strict=True)]
         print(
@@ -253,6 +247,24 @@ def nested_leave_one_set_out(
     )
 
 
+def _fold(
+    candidates: list[Candidate], golds: dict[str, dict[str, Any]], held: str, threshold: float
+) -> tuple[list[Candidate], set[int], tuple[int, int, int], tuple[int, int, int]]:
+    """One fold: fit on every set but ``held``, keep its figures above ``threshold``, and score
+    rules alone and rules + filter on it (tp/fp/fn each)."""
+    vectorizer, model = _fit([c for c in candidates if c.set_name != held])
+    tests = [c for c in candidates if c.set_name == held]
+    probabilities = model.predict_proba(vectorizer.transform([c.features for c in tests]))
+    accepted = _accepted(tests, list(probabilities[:, 1]), threshold)
+    held_golds = {k: v for k, v in golds.items() if k.startswith(f"{held}/")}
+    return (
+        tests,
+        accepted,
+        _score_rules(tests, held_golds, set()),
+        _score_rules(tests, held_golds, accepted),
+    )
+
+
 def leave_one_set_out(
     candidates: list[Candidate], golds: dict[str, dict[str, Any]], threshold: float, verbose: bool
 ) -> None:
@@ -263,13 +275,7 @@ def leave_one_set_out(
     )
     totals = {"rules": [0, 0, 0], "both": [0, 0, 0]}
     for held in sorted({c.set_name for c in candidates}):
-        vectorizer, model = _fit([c for c in candidates if c.set_name != held])
-        tests = [c for c in candidates if c.set_name == held]
-        probabilities = model.predict_proba(vectorizer.transform([c.features for c in tests]))
-        accepted = _accepted(tests, list(probabilities[:, 1]), threshold)
-        held_golds = {k: v for k, v in golds.items() if k.startswith(f"{held}/")}
-        rules = _score_rules(tests, held_golds, set())
-        both = _score_rules(tests, held_golds, accepted)
+        tests, accepted, rules, both = _fold(candidates, golds, held, threshold)
         hits = sum(1 for i in accepted if tests[i].gold)
         gold_left = sum(1 for c in tests if c.gold and not c.ruled)
         for key, row in (("rules", rules), ("both", both)):
