@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import product
 
 from followthemoney import registry
@@ -21,6 +22,7 @@ from sanctionwatch.extract.entity_spans import country_code as cached_country_co
 from sanctionwatch.extract.relation_assertion import asserted
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import (
+    ANAPHOR_SOURCE,
     ORG_SCHEMATA,
     PERSON_PRONOUNS,
     THING_PRONOUNS,
@@ -166,6 +168,18 @@ def _unlinked(
         yield first, second
 
 
+@lru_cache(maxsize=1)
+def _news_organisations() -> frozenset[str]:
+    """News organisations as ``entity_typing.yaml`` lists them, normalised."""
+    from sanctionwatch.extract.entity_typing import load_typing_rules
+
+    return frozenset(normalise_phrase(name) for name in load_typing_rules().known_organisations)
+
+
+def _is_news_organisation(name: str) -> bool:
+    return normalise_phrase(name) in _news_organisations()
+
+
 def country_code(text: str) -> str | None:
     """ISO code of a country or nationality word ("Cyprus", "Vietnamese"), else None."""
     cleaned = text.strip().strip("\"'“”‘’")
@@ -232,7 +246,7 @@ class SentenceFinder:
 
     def party(self, token: Token) -> Party | None:
         """The entity ``token`` refers to: its mention, an appositive's, or a pronoun's."""
-        mention = self.index.at(token)
+        mention = self._allowed_mention(token)
         if mention is None:
             lowered = token.lower_ if token.pos_ in ("PRON", "DET", "NOUN") else ""
             antecedent: Mention | Party | None = None
@@ -244,11 +258,13 @@ class SentenceFinder:
                 # "its" takes the nearest organisation; "it" and "the company" a subject.
                 subjects_only = lowered != "its"
                 antecedent = (
-                    (self._its_antecedent(token) if lowered == "its" else None)
-                    or self.index.before(
+                    self._its_antecedent(token) if lowered == "its" else None
+                ) or self._first_allowed(
+                    token,
+                    self.index.before(
                         token, ORG_SCHEMATA, subjects_only=subjects_only, same_sentence=True
-                    )
-                    or self.topic(token.sent, previous=True)
+                    ),
+                    self.topic(token.sent, previous=True),
                 )
                 if lowered not in THING_PRONOUNS and self._no_company(token, antecedent):
                     antecedent = None  # "OFAC designated X and Y. The firm ...": not OFAC
@@ -278,6 +294,56 @@ class SentenceFinder:
             # "Dalvostok LLC, a firm that employs ...": the firm is Dalvostok LLC.
             mention = self.index.at(token.head)
         return Party.of(mention) if mention is not None else None
+
+    def _allowed_mention(self, token: Token) -> Mention | None:
+        """The mention at ``token``, unless the coreference resolver made "it" or "the company"
+        an organisation this fallback refuses (a speaker of its own sentence, an authority or a
+        news organisation): then the fallback below looks further, or finds none."""
+        mention = self.index.at(token)
+        if (
+            mention is not None
+            and mention.source == ANAPHOR_SOURCE
+            and mention.schema in ORG_SCHEMATA
+            and token.lower_ != "its"
+            and self._refused_antecedent(token, mention)
+        ):
+            return None
+        return mention
+
+    def _first_allowed(
+        self, token: Token, *candidates: Mention | Party | None
+    ) -> Mention | Party | None:
+        """The first candidate antecedent ``token`` may take. "its" takes any; "it" and "the
+        company" never take a speaker of their own sentence ("Treasury said it paid B") nor a
+        sanctioning authority or news organisation ("Reuters reported X. It paid B")."""
+        for candidate in candidates:
+            if candidate is None:
+                continue
+            if token.lower_ == "its" or not self._refused_antecedent(token, candidate):
+                return candidate
+        return None
+
+    def _refused_antecedent(self, token: Token, antecedent: Mention | Party) -> bool:
+        name = antecedent.canonical if isinstance(antecedent, Mention) else antecedent.name
+        if self.rules.authority(name) is not None or _is_news_organisation(name):
+            return True
+        return antecedent.entity_id in self._speakers_over(token)
+
+    def _speakers_over(self, token: Token) -> set[str]:
+        """Entity ids of the subjects of the reporting verbs (``speech_verbs``) whose clause
+        holds ``token``: "X said it ..." and "it ..., X reported" both make X a speaker."""
+        speakers: set[str] = set()
+        for verb in token.ancestors:
+            if verb.lemma_.lower() not in self.rules.speech_verbs:
+                continue
+            for subject in children(verb, "nsubj", "nsubjpass"):
+                if subject.i == token.i:
+                    continue
+                for named in conjuncts(subject):
+                    party = self.party(named) if named.i != token.i else None
+                    if party is not None and party.entity_id:
+                        speakers.add(party.entity_id)
+        return speakers
 
     def _its_antecedent(self, token: Token) -> Mention | None:
         """ "X, which the UN called ..., its director Y": "its" is the organisation its noun
