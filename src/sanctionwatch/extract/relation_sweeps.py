@@ -120,40 +120,79 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
     delist = RuleSection(path, data, "delistings")
     return SweepRules(
         version=str(data["version"]),
-        designation_verbs=des.words("verbs"),
-        inclusion_verbs=des.words("inclusion_verbs"),
-        transpose_verbs=des.words("transpose_verbs"),
-        adoption_verbs=des.words("adoption_verbs"),
-        state_verbs=state.words("verbs"),
-        state_confidence=state.confidence("confidence"),
-        delist_verbs=delist.words("verbs"),
-        remove_verbs=delist.words("remove_verbs"),
-        lift_verbs=delist.words("lift_verbs"),
-        delisting_confidence=delist.confidence("confidence"),
-        authority_nouns=des.words("authority_nouns"),
-        carry_sentences=des.count("carry_sentences"),
-        stops=des.phrases("stops"),
-        list_openers=des.phrases("list_openers"),
-        list_window=des.count("list_window"),
-        designation_confidence=des.confidence("confidence"),
-        determiners=desc.words("determiners"),
-        front_words=desc.words("front_words"),
-        description_worker_verbs=desc.words("worker_verbs"),
-        description_confidence=desc.confidence("confidence"),
-        nationality_nouns=nat.words("nouns"),
-        separators=nat.words("separators"),
-        joiners=nat.words("joiners"),
-        control_verbs=nat.words("control_verbs"),
-        nationality_confidence=nat.confidence("confidence"),
-        employer_verbs=emp.words("verbs"),
-        among_nouns=emp.words("among_nouns"),
-        employer_confidence=emp.confidence("confidence"),
+        **_designation_fields(des),
+        **_listing_state_fields(state, delist),
+        **_description_fields(desc),
+        **_nationality_fields(nat),
+        **_employer_fields(emp),
         venture_words=ven.phrases("words"),
         venture_confidence=ven.confidence("confidence"),
         based_words=loc.words("based_words"),
         part_nouns=part.words("nouns"),
         naming_words=part.words("naming_words"),
     )
+
+
+def _designation_fields(des: RuleSection) -> dict[str, Any]:
+    """``designations``: the cue verbs, the words standing for an authority, and where a
+    list of designated parties starts and ends."""
+    return {
+        "designation_verbs": des.words("verbs"),
+        "inclusion_verbs": des.words("inclusion_verbs"),
+        "transpose_verbs": des.words("transpose_verbs"),
+        "adoption_verbs": des.words("adoption_verbs"),
+        "authority_nouns": des.words("authority_nouns"),
+        "carry_sentences": des.count("carry_sentences"),
+        "stops": des.phrases("stops"),
+        "list_openers": des.phrases("list_openers"),
+        "list_window": des.count("list_window"),
+        "designation_confidence": des.confidence("confidence"),
+    }
+
+
+def _listing_state_fields(state: RuleSection, delist: RuleSection) -> dict[str, Any]:
+    """``listed_state`` ("X is listed") and ``delistings`` (a listing that ends)."""
+    return {
+        "state_verbs": state.words("verbs"),
+        "state_confidence": state.confidence("confidence"),
+        "delist_verbs": delist.words("verbs"),
+        "remove_verbs": delist.words("remove_verbs"),
+        "lift_verbs": delist.words("lift_verbs"),
+        "delisting_confidence": delist.confidence("confidence"),
+    }
+
+
+def _description_fields(desc: RuleSection) -> dict[str, Any]:
+    """``descriptions``: a list item naming no party ("- A front company maintaining IT
+    workers") describes the item above it."""
+    return {
+        "determiners": desc.words("determiners"),
+        "front_words": desc.words("front_words"),
+        "description_worker_verbs": desc.words("worker_verbs"),
+        "description_confidence": desc.confidence("confidence"),
+    }
+
+
+def _nationality_fields(nat: RuleSection) -> dict[str, Any]:
+    """``enumerated_nationality``: "three North Korean firms - A, B and C": a nationality word
+    on a noun, then the parties it describes."""
+    return {
+        "nationality_nouns": nat.words("nouns"),
+        "separators": nat.words("separators"),
+        "joiners": nat.words("joiners"),
+        "control_verbs": nat.words("control_verbs"),
+        "nationality_confidence": nat.confidence("confidence"),
+    }
+
+
+def _employer_fields(emp: RuleSection) -> dict[str, Any]:
+    """``listed_employers``: "processors that employ North Koreans: A; B", "Among the
+    employers are A and B"."""
+    return {
+        "employer_verbs": emp.words("verbs"),
+        "among_nouns": emp.words("among_nouns"),
+        "employer_confidence": emp.confidence("confidence"),
+    }
 
 
 def load_sweep_rules_file(path: Path) -> SweepRules:
