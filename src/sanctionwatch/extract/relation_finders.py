@@ -1083,48 +1083,79 @@ class SentenceFinder:
         return names
 
     def sanctions(self, sentence: Span) -> Iterator[Link]:
+        """Designations by a sanction verb, an "OFAC-designated" adjective, "imposed sanctions
+        on X" or "added X to the list": every named authority designates every target."""
         for token in sentence:
             hyphen_authority = self._hyphen_authority(token)
             imposed_on = self.imposed_on(token)
-            if (
-                token.lemma_.lower() not in self.rules.sanction_verbs
-                and hyphen_authority is None
-                and not imposed_on
-                and not self.adds_to_list(token)
-            ) or not self.asserted(token):
+            if not self._is_sanction_trigger(token, hyphen_authority, imposed_on):
                 continue  # also "the EU did not sanction X", "OFAC may designate X"
             if imposed_on:
                 authority_tokens, target_tokens = clause_subjects(token), imposed_on
             else:
                 authority_tokens, target_tokens = self._sanction_arguments(token)
-            authorities: dict[str, tuple[Authority, Token]] = {}
-            if hyphen_authority is not None:
-                authorities[hyphen_authority.name] = (hyphen_authority, token)
-            for candidate in authority_tokens:
-                for conj in conjuncts(candidate):
-                    authority = self.authority_of(conj)
-                    if authority is not None:
-                        authorities.setdefault(authority.name, (authority, conj))
+            authorities = self._named_authorities(authority_tokens, hyphen_authority, token)
             targets = self.parties(target_tokens)
-            dated = self.designation_date(token, sentence)
-            reason = self.reason(token)
-            basis = self.basis(sentence) if targets and authorities else []
-            for target in targets:
-                for authority, where in authorities.values():
-                    named = self.index.at(where)
-                    if named is not None and named.entity_id == target.entity_id:
-                        continue
-                    yield from self.sanction_links(
-                        target,
-                        Designator(authority, self.mention_text(where), basis),
-                        token,
-                        sentence,
-                        rule="sanction",
-                        confidence=self.rules.sanction_confidence,
-                        anchor=where,
-                        dated=dated,
-                        reason=reason,
-                    )
+            yield from self._designations(token, sentence, authorities, targets)
+
+    def _is_sanction_trigger(
+        self, token: Token, hyphen_authority: Authority | None, imposed_on: list[Token]
+    ) -> bool:
+        """A sanction cue stated as fact (not negated, hedged or modal)."""
+        cue = (
+            token.lemma_.lower() in self.rules.sanction_verbs
+            or hyphen_authority is not None
+            or bool(imposed_on)
+            or self.adds_to_list(token)
+        )
+        return cue and self.asserted(token)
+
+    def _named_authorities(
+        self, candidates: list[Token], hyphen_authority: Authority | None, trigger: Token
+    ) -> dict[str, tuple[Authority, Token]]:
+        """Each authority once, with the words that name it: the hyphen's ("OFAC-designated")
+        first, then every conjunct of the subjects ("the US and the EU sanctioned")."""
+        authorities: dict[str, tuple[Authority, Token]] = {}
+        if hyphen_authority is not None:
+            authorities[hyphen_authority.name] = (hyphen_authority, trigger)
+        for candidate in candidates:
+            for conj in conjuncts(candidate):
+                authority = self.authority_of(conj)
+                if authority is not None:
+                    authorities.setdefault(authority.name, (authority, conj))
+        return authorities
+
+    def _designations(
+        self,
+        trigger: Token,
+        sentence: Span,
+        authorities: dict[str, tuple[Authority, Token]],
+        targets: list[Party],
+    ) -> Iterator[Link]:
+        """One designation per target and authority, never of an authority by itself."""
+        dated = self.designation_date(trigger, sentence)
+        reason = self.reason(trigger)
+        basis = self.basis(sentence) if targets and authorities else []
+        for target in targets:
+            for authority, where in authorities.values():
+                if self._names_party(where, target):
+                    continue
+                yield from self.sanction_links(
+                    target,
+                    Designator(authority, self.mention_text(where), basis),
+                    trigger,
+                    sentence,
+                    rule="sanction",
+                    confidence=self.rules.sanction_confidence,
+                    anchor=where,
+                    dated=dated,
+                    reason=reason,
+                )
+
+    def _names_party(self, token: Token, party: Party) -> bool:
+        """Whether ``token`` is inside a mention of ``party`` itself."""
+        named = self.index.at(token)
+        return named is not None and named.entity_id == party.entity_id
 
     def sanction_links(
         self,

@@ -465,87 +465,145 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
     nationality = _get(data, "nationality", source)
     fallback = _get(data, "fallback", source)
     party_schemata = frozenset(_get(data, "party_schemata", source))
-    enumerations = sanctions.get("enumerations")
     speech_verbs = _words(data.get("speech_verbs"), f"{source}: speech_verbs")
     rules = RelationRules(
         version=str(version),
         party_schemata=party_schemata,
-        titles=_titles(_get(data, "titles", source), f"{source}: titles"),
-        verbs=tuple(
-            _verb(raw, f"{source}: verbs[{i}]") for i, raw in enumerate(data.get("verbs") or [])
-        ),
-        nouns=tuple(
-            _noun(raw, f"{source}: nouns[{i}]") for i, raw in enumerate(data.get("nouns") or [])
-        ),
-        hyphen_adjectives=tuple(
-            _hyphen(raw, f"{source}: hyphen_adjectives[{i}]")
-            for i, raw in enumerate(data.get("hyphen_adjectives") or [])
-        ),
-        worker_nouns=_words(_get(workers, "nouns", source), f"{source}: worker_groups"),
-        worker_verbs=_words(_get(workers, "verbs", source), f"{source}: worker_groups"),
-        worker_holders=_words(workers.get("holders"), f"{source}: worker_groups"),
-        worker_quantities=_words(workers.get("quantities"), f"{source}: worker_groups"),
-        worker_link=_link_shape(
-            _get(workers, "link", source),
-            f"{source}: worker_groups.link",
-            ("employer", "workers"),
-            confidence=_confidence(workers, f"{source}: worker_groups"),
-        ),
-        sanction_verbs=_words(_get(sanctions, "verbs", source), f"{source}: sanctions"),
-        sanction_confidence=_confidence(sanctions, f"{source}: sanctions"),
-        authorities=_authorities(
-            _get(sanctions, "authorities", source), f"{source}: sanctions.authorities"
-        ),
-        registered_verbs=_words(_get(locations, "registered", source), f"{source}: locations"),
-        based_verbs=_words(_get(locations, "based", source), f"{source}: locations"),
-        listed_verbs=_words(_get(locations, "listed", source), f"{source}: locations"),
-        registered=_place_cue(locations, "registered_fact", source),
-        based=_place_cue(locations, "based_fact", source),
-        descriptor=_place_cue(locations, "descriptor_fact", source),
-        listed_confidence=_confidence(locations, f"{source}: locations", "listed_confidence"),
-        address_nouns=_words(_get(shared, "nouns", source), f"{source}: shared_address"),
-        share_verbs=_words(_get(shared, "share_verbs", source), f"{source}: shared_address"),
-        address_confidence=_confidence(shared, f"{source}: shared_address"),
-        nationality_nouns=_words(_get(nationality, "nouns", source), f"{source}: nationality"),
-        nationality_group_nouns=_words(nationality.get("group_nouns"), f"{source}: nationality"),
-        nationality_confidence=_confidence(nationality, f"{source}: nationality"),
-        nationality_listed_confidence=_confidence(
-            nationality, f"{source}: nationality", "listed_confidence"
-        ),
-        fallback_link=_link_shape(fallback, f"{source}: fallback", ("subject", "object")),
-        fallback_ignore_verbs=_words(fallback.get("ignore_verbs"), f"{source}: fallback")
-        | speech_verbs,
+        **_pattern_fields(data, source),
+        **_worker_fields(workers, source),
+        **_sanction_fields(sanctions, party_schemata, speech_verbs, source),
+        **_location_fields(locations, source),
+        **_shared_address_fields(shared, source),
+        **_nationality_fields(nationality, source),
+        **_fallback_fields(fallback, speech_verbs, source),
         speech_verbs=speech_verbs,
-        organisation_heads=_words(data.get("organisation_heads"), f"{source}: organisation_heads"),
-        part_heads=_words(data.get("part_heads"), f"{source}: part_heads"),
-        anaphor_nouns=_words(data.get("anaphor_nouns"), f"{source}: anaphor_nouns"),
-        descriptor_nouns=_words(locations.get("descriptors"), f"{source}: locations"),
-        hedge_words=_words(locations.get("hedge_words"), f"{source}: locations"),
-        list_verbs=_words(sanctions.get("list_verbs"), f"{source}: sanctions"),
-        list_nouns=_words(sanctions.get("list_nouns"), f"{source}: sanctions"),
-        list_heads=_words(sanctions.get("list_heads"), f"{source}: sanctions"),
-        impose_verbs=_words(sanctions.get("impose_verbs"), f"{source}: sanctions"),
-        measure_nouns=_words(sanctions.get("measure_nouns"), f"{source}: sanctions"),
-        today_words=_words(sanctions.get("today_words"), f"{source}: sanctions"),
-        freeze_verbs=_words(sanctions.get("freeze_verbs"), f"{source}: sanctions.freeze_verbs"),
-        authority_gap_words=_words(
-            sanctions.get("authority_gap_words"), f"{source}: sanctions.authority_gap_words"
-        ),
-        headline_verbs=_words(sanctions.get("headline_verbs"), f"{source}: sanctions"),
-        press_release_cues=tuple(
-            sorted(_words(sanctions.get("press_release_cues"), f"{source}: sanctions"))
-        ),
-        basis_cues=tuple(
-            sorted(_words(sanctions.get("basis_cues"), f"{source}: sanctions"), key=len)[::-1]
-        ),
-        enumerations=None
-        if enumerations is None
-        else _enumerations(
-            enumerations, party_schemata, speech_verbs, f"{source}: sanctions.enumerations"
-        ),
+        **_head_fields(data, source),
         assertion=_assertion(data.get("assertion"), f"{source}: assertion"),
     )
     return _with_triggers(rules)
+
+
+def _pattern_fields(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """The sentence patterns: titles, verbs, relation nouns and hyphenated adjectives."""
+    return {
+        "titles": _titles(_get(data, "titles", source), f"{source}: titles"),
+        "verbs": tuple(
+            _verb(raw, f"{source}: verbs[{i}]") for i, raw in enumerate(data.get("verbs") or [])
+        ),
+        "nouns": tuple(
+            _noun(raw, f"{source}: nouns[{i}]") for i, raw in enumerate(data.get("nouns") or [])
+        ),
+        "hyphen_adjectives": tuple(
+            _hyphen(raw, f"{source}: hyphen_adjectives[{i}]")
+            for i, raw in enumerate(data.get("hyphen_adjectives") or [])
+        ),
+    }
+
+
+def _worker_fields(workers: Any, source: str) -> dict[str, Any]:
+    """``worker_groups``: "dispatched 200 workers", read as an employment link."""
+    where = f"{source}: worker_groups"
+    return {
+        "worker_nouns": _words(_get(workers, "nouns", source), where),
+        "worker_verbs": _words(_get(workers, "verbs", source), where),
+        "worker_holders": _words(workers.get("holders"), where),
+        "worker_quantities": _words(workers.get("quantities"), where),
+        "worker_link": _link_shape(
+            _get(workers, "link", source),
+            f"{source}: worker_groups.link",
+            ("employer", "workers"),
+            confidence=_confidence(workers, where),
+        ),
+    }
+
+
+def _sanction_fields(
+    sanctions: Any, party_schemata: frozenset[str], speech_verbs: frozenset[str], source: str
+) -> dict[str, Any]:
+    """``sanctions``: the cue words, the authorities, the lists and the enumerations."""
+    where = f"{source}: sanctions"
+    enumerations = sanctions.get("enumerations")
+    return {
+        "sanction_verbs": _words(_get(sanctions, "verbs", source), where),
+        "sanction_confidence": _confidence(sanctions, where),
+        "authorities": _authorities(_get(sanctions, "authorities", source), f"{where}.authorities"),
+        "list_verbs": _words(sanctions.get("list_verbs"), where),
+        "list_nouns": _words(sanctions.get("list_nouns"), where),
+        "list_heads": _words(sanctions.get("list_heads"), where),
+        "impose_verbs": _words(sanctions.get("impose_verbs"), where),
+        "measure_nouns": _words(sanctions.get("measure_nouns"), where),
+        "today_words": _words(sanctions.get("today_words"), where),
+        "freeze_verbs": _words(sanctions.get("freeze_verbs"), f"{where}.freeze_verbs"),
+        "authority_gap_words": _words(
+            sanctions.get("authority_gap_words"), f"{where}.authority_gap_words"
+        ),
+        "headline_verbs": _words(sanctions.get("headline_verbs"), where),
+        "press_release_cues": tuple(sorted(_words(sanctions.get("press_release_cues"), where))),
+        "basis_cues": tuple(sorted(_words(sanctions.get("basis_cues"), where), key=len)[::-1]),
+        "enumerations": None
+        if enumerations is None
+        else _enumerations(enumerations, party_schemata, speech_verbs, f"{where}.enumerations"),
+    }
+
+
+def _location_fields(locations: Any, source: str) -> dict[str, Any]:
+    """``locations``: "registered in", "based in", "listed at", and descriptors that place a
+    party ("X, a software company in Yanji")."""
+    where = f"{source}: locations"
+    return {
+        "registered_verbs": _words(_get(locations, "registered", source), where),
+        "based_verbs": _words(_get(locations, "based", source), where),
+        "listed_verbs": _words(_get(locations, "listed", source), where),
+        "registered": _place_cue(locations, "registered_fact", source),
+        "based": _place_cue(locations, "based_fact", source),
+        "descriptor": _place_cue(locations, "descriptor_fact", source),
+        "listed_confidence": _confidence(locations, where, "listed_confidence"),
+        "descriptor_nouns": _words(locations.get("descriptors"), where),
+        "hedge_words": _words(locations.get("hedge_words"), where),
+    }
+
+
+def _shared_address_fields(shared: Any, source: str) -> dict[str, Any]:
+    """``shared_address``: "same address as X", "shares an address with X"."""
+    where = f"{source}: shared_address"
+    return {
+        "address_nouns": _words(_get(shared, "nouns", source), where),
+        "share_verbs": _words(_get(shared, "share_verbs", source), where),
+        "address_confidence": _confidence(shared, where),
+    }
+
+
+def _nationality_fields(nationality: Any, source: str) -> dict[str, Any]:
+    """``nationality``: "X, a Vietnamese national", "listed as Chinese nationals"."""
+    where = f"{source}: nationality"
+    return {
+        "nationality_nouns": _words(_get(nationality, "nouns", source), where),
+        "nationality_group_nouns": _words(nationality.get("group_nouns"), where),
+        "nationality_confidence": _confidence(nationality, where),
+        "nationality_listed_confidence": _confidence(nationality, where, "listed_confidence"),
+    }
+
+
+def _fallback_fields(fallback: Any, speech_verbs: frozenset[str], source: str) -> dict[str, Any]:
+    """``fallback``: two parties linked by one verb (an UnknownLink); speech verbs ("said",
+    "told") never make one."""
+    where = f"{source}: fallback"
+    return {
+        "fallback_link": _link_shape(fallback, where, ("subject", "object")),
+        "fallback_ignore_verbs": _words(fallback.get("ignore_verbs"), where) | speech_verbs,
+    }
+
+
+def _head_fields(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """Head nouns that still mean the organisation ("the Rungrado company"), a part of it
+    ("Rungrado's Moscow operation"), or the one the last sentence was about ("the company")."""
+    return {
+        "organisation_heads": _words(
+            data.get("organisation_heads"), f"{source}: organisation_heads"
+        ),
+        "part_heads": _words(data.get("part_heads"), f"{source}: part_heads"),
+        "anaphor_nouns": _words(data.get("anaphor_nouns"), f"{source}: anaphor_nouns"),
+    }
 
 
 def participles(lemmas: frozenset[str]) -> frozenset[str]:

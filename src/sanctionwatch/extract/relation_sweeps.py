@@ -120,40 +120,79 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
     delist = RuleSection(path, data, "delistings")
     return SweepRules(
         version=str(data["version"]),
-        designation_verbs=des.words("verbs"),
-        inclusion_verbs=des.words("inclusion_verbs"),
-        transpose_verbs=des.words("transpose_verbs"),
-        adoption_verbs=des.words("adoption_verbs"),
-        state_verbs=state.words("verbs"),
-        state_confidence=state.confidence("confidence"),
-        delist_verbs=delist.words("verbs"),
-        remove_verbs=delist.words("remove_verbs"),
-        lift_verbs=delist.words("lift_verbs"),
-        delisting_confidence=delist.confidence("confidence"),
-        authority_nouns=des.words("authority_nouns"),
-        carry_sentences=des.count("carry_sentences"),
-        stops=des.phrases("stops"),
-        list_openers=des.phrases("list_openers"),
-        list_window=des.count("list_window"),
-        designation_confidence=des.confidence("confidence"),
-        determiners=desc.words("determiners"),
-        front_words=desc.words("front_words"),
-        description_worker_verbs=desc.words("worker_verbs"),
-        description_confidence=desc.confidence("confidence"),
-        nationality_nouns=nat.words("nouns"),
-        separators=nat.words("separators"),
-        joiners=nat.words("joiners"),
-        control_verbs=nat.words("control_verbs"),
-        nationality_confidence=nat.confidence("confidence"),
-        employer_verbs=emp.words("verbs"),
-        among_nouns=emp.words("among_nouns"),
-        employer_confidence=emp.confidence("confidence"),
+        **_designation_fields(des),
+        **_listing_state_fields(state, delist),
+        **_description_fields(desc),
+        **_nationality_fields(nat),
+        **_employer_fields(emp),
         venture_words=ven.phrases("words"),
         venture_confidence=ven.confidence("confidence"),
         based_words=loc.words("based_words"),
         part_nouns=part.words("nouns"),
         naming_words=part.words("naming_words"),
     )
+
+
+def _designation_fields(des: RuleSection) -> dict[str, Any]:
+    """``designations``: the cue verbs, the words standing for an authority, and where a
+    list of designated parties starts and ends."""
+    return {
+        "designation_verbs": des.words("verbs"),
+        "inclusion_verbs": des.words("inclusion_verbs"),
+        "transpose_verbs": des.words("transpose_verbs"),
+        "adoption_verbs": des.words("adoption_verbs"),
+        "authority_nouns": des.words("authority_nouns"),
+        "carry_sentences": des.count("carry_sentences"),
+        "stops": des.phrases("stops"),
+        "list_openers": des.phrases("list_openers"),
+        "list_window": des.count("list_window"),
+        "designation_confidence": des.confidence("confidence"),
+    }
+
+
+def _listing_state_fields(state: RuleSection, delist: RuleSection) -> dict[str, Any]:
+    """``listed_state`` ("X is listed") and ``delistings`` (a listing that ends)."""
+    return {
+        "state_verbs": state.words("verbs"),
+        "state_confidence": state.confidence("confidence"),
+        "delist_verbs": delist.words("verbs"),
+        "remove_verbs": delist.words("remove_verbs"),
+        "lift_verbs": delist.words("lift_verbs"),
+        "delisting_confidence": delist.confidence("confidence"),
+    }
+
+
+def _description_fields(desc: RuleSection) -> dict[str, Any]:
+    """``descriptions``: a list item naming no party ("- A front company maintaining IT
+    workers") describes the item above it."""
+    return {
+        "determiners": desc.words("determiners"),
+        "front_words": desc.words("front_words"),
+        "description_worker_verbs": desc.words("worker_verbs"),
+        "description_confidence": desc.confidence("confidence"),
+    }
+
+
+def _nationality_fields(nat: RuleSection) -> dict[str, Any]:
+    """``enumerated_nationality``: "three North Korean firms - A, B and C": a nationality word
+    on a noun, then the parties it describes."""
+    return {
+        "nationality_nouns": nat.words("nouns"),
+        "separators": nat.words("separators"),
+        "joiners": nat.words("joiners"),
+        "control_verbs": nat.words("control_verbs"),
+        "nationality_confidence": nat.confidence("confidence"),
+    }
+
+
+def _employer_fields(emp: RuleSection) -> dict[str, Any]:
+    """``listed_employers``: "processors that employ North Koreans: A; B", "Among the
+    employers are A and B"."""
+    return {
+        "employer_verbs": emp.words("verbs"),
+        "among_nouns": emp.words("among_nouns"),
+        "employer_confidence": emp.confidence("confidence"),
+    }
 
 
 def load_sweep_rules_file(path: Path) -> SweepRules:
@@ -446,32 +485,14 @@ class SweepFinder:
         """ "OFAC delisted X", "the EU removed X from its list", "lifted sanctions on X": the
         end of a listing, written as a ``delisting`` (a Sanction with an ``endDate``), never as
         a designation."""
-        lemma = verb.lemma_.lower()
-        if lemma not in self._delisting_words or verb.pos_ != "VERB":
+        if not self._is_delisting_cue(verb):
             return
-        if not self.finder.asserted(verb):
-            return
-        targets: list[Token] = []
-        where: Token | None = None
-        if lemma in self.rules.remove_verbs:
-            where = self.finder.list_after(verb, ("from", "off"), strict=True)
-        if lemma in self.rules.delist_verbs or where is not None:
-            targets = passive_targets(verb) if is_passive(verb) else direct_objects(verb)
-        if lemma in self.rules.lift_verbs:
-            targets += self.finder.measure_targets(verb, self.rules.lift_verbs)
-            measures = passive_subjects(verb) if is_passive(verb) else direct_objects(verb)
-            for measure in measures:
-                if measure.lemma_.lower() in self.finder.rules.measure_nouns:
-                    # "sanctions on X were lifted", "revoked the designation of X"
-                    preps = {"on", "against", "of"} if is_passive(verb) else {"of"}
-                    targets += [obj for _, obj in prep_objects(measure, preps)]
-        parties = [party for party in self.finder.parties(targets) if self._target(party)]
+        where = self._removed_from(verb)
+        tokens = self._delisted_tokens(verb, where)
+        parties = [party for party in self.finder.parties(tokens) if self._target(party)]
         if not parties:
             return
-        said = self.finder.stated_authority(verb)
-        if said is None and where is not None:
-            said = self._list_authority(where, position)
-        said = said or self.finder.release_authority()
+        said = self._delisting_authority(verb, where, position)
         if said is None:
             return
         sentence = sentences[position]
@@ -486,6 +507,53 @@ class SweepFinder:
                 dated=self.finder.designation_date(verb, sentence),
                 kind="delisting",
             )
+
+    def _is_delisting_cue(self, verb: Token) -> bool:
+        """A delisting, removal or lifting verb stated as fact."""
+        return (
+            verb.lemma_.lower() in self._delisting_words
+            and verb.pos_ == "VERB"
+            and self.finder.asserted(verb)
+        )
+
+    def _removed_from(self, verb: Token) -> Token | None:
+        """The "from"/"off" of "removed X from the list": a removal verb ends a listing only
+        with a list after it ("removed X from office" does not)."""
+        if verb.lemma_.lower() not in self.rules.remove_verbs:
+            return None
+        return self.finder.list_after(verb, ("from", "off"), strict=True)
+
+    def _delisted_tokens(self, verb: Token, where: Token | None) -> list[Token]:
+        """Who is delisted: the object of "delisted"/"removed ... from the list" (the subject
+        when passive), plus whoever lifted sanctions were on."""
+        lemma = verb.lemma_.lower()
+        targets: list[Token] = []
+        if lemma in self.rules.delist_verbs or where is not None:
+            targets = passive_targets(verb) if is_passive(verb) else direct_objects(verb)
+        if lemma in self.rules.lift_verbs:
+            targets += self._lifted_targets(verb)
+        return targets
+
+    def _lifted_targets(self, verb: Token) -> list[Token]:
+        """ "lifted sanctions on X", "sanctions on X were lifted", "revoked the designation
+        of X": the X."""
+        targets = list(self.finder.measure_targets(verb, self.rules.lift_verbs))
+        measures = passive_subjects(verb) if is_passive(verb) else direct_objects(verb)
+        for measure in measures:
+            if measure.lemma_.lower() in self.finder.rules.measure_nouns:
+                preps = {"on", "against", "of"} if is_passive(verb) else {"of"}
+                targets += [obj for _, obj in prep_objects(measure, preps)]
+        return targets
+
+    def _delisting_authority(
+        self, verb: Token, where: Token | None, position: int
+    ) -> tuple[Authority, str] | None:
+        """Who delists: the authority the clause names, else the one the list is named for,
+        else the one whose press release the document is."""
+        said = self.finder.stated_authority(verb)
+        if said is None and where is not None:
+            said = self._list_authority(where, position)
+        return said or self.finder.release_authority()
 
     def _list_authority(self, preposition: Token, position: int) -> tuple[Authority, str] | None:
         """The authority a list is named for ("the EU sanctions list", "OFAC's SDN list"),
