@@ -403,7 +403,10 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
             # "X Co., Ltd. (a.k.a. “Y”)": Y is typed with X when the aliases are joined
             candidate.schema = "Organization"
     known = frozenset(load_typing_rules().known_organisations)
-    for piece in [*credit_names(text, span_rules), *caption_credits(text, known)]:
+    for piece in [
+        *credit_names(text, span_rules),
+        *caption_credits(text, known, span_rules.editorial_markers),
+    ]:
         corrected.append(_Candidate(piece.start, piece.end, piece.schema, "rule:credit", 3, 3))
     for piece in title_phrases(text, span_rules, rules):
         source = "rule:title" if piece.title else "rule:title-holder"

@@ -1,0 +1,52 @@
+"""Session 7 (`entleft`): entity leftovers from the review. Every sentence and name is
+invented for these tests, in varied forms."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from sanctionwatch.extract.entities import find_mentions
+from sanctionwatch.extract.entity_spans import caption_credits, load_span_rules
+from sanctionwatch.extract.types import DocumentContext, Mention
+from sanctionwatch.store.offsets import OffsetMap
+
+
+def _mentions(nlp: Language, text: str) -> list[Mention]:
+    return find_mentions(nlp(text), DocumentContext("doc", text, OffsetMap.identity(len(text))))
+
+
+def _found(nlp: Language, text: str) -> dict[str, str]:
+    return {m.text: m.schema for m in _mentions(nlp, text)}
+
+
+# ---------------------------------------------------------------- 1. editorial markers
+
+MARKED_LINES = [
+    "Tailors from Sinuiju were hired by a mill near Minsk.\n[Updated]\nThe mill said nothing.",
+    "Inspectors in Busan held the tanker for a week. (Corrected)\nPort officials said little.",
+    "Builders left Tashkent in March.(Update)\nNo contracts were shown.",
+    "The ministry denied paying the crews.[Clarification]\nA hearing is set for June.",
+    "Loggers in Khabarovsk went unpaid. (Updated May 3)\nThe union complained.",
+]
+
+
+@pytest.mark.parametrize("text", MARKED_LINES)
+def test_an_editorial_marker_at_a_line_end_is_never_an_entity(nlp: Language, text: str) -> None:
+    found = _found(nlp, text)
+    markers = load_span_rules().editorial_markers
+    assert not [name for name in found if name.split()[0].casefold() in markers], found
+
+
+def test_the_markers_come_from_the_span_rules_file() -> None:
+    markers = load_span_rules().editorial_markers
+    assert {"updated", "corrected"} <= markers
+    line = "The fleet sailed on.(Updated)\n"
+    assert caption_credits(line, frozenset()) != []  # without the data, a "credit"
+    assert caption_credits(line, frozenset(), markers) == []
+
+
+def test_a_real_bracketed_credit_still_counts_next_to_the_markers(nlp: Language) -> None:
+    text = "Crews unload crates at the quay in Nampo.(Harbourlight Images)\nThe ship left."
+    credits = caption_credits(text, frozenset(), load_span_rules().editorial_markers)
+    assert [text[p.start : p.end] for p in credits] == ["Harbourlight Images"]
