@@ -50,3 +50,30 @@ def test_a_real_bracketed_credit_still_counts_next_to_the_markers(nlp: Language)
     text = "Crews unload crates at the quay in Nampo.(Harbourlight Images)\nThe ship left."
     credits = caption_credits(text, frozenset(), load_span_rules().editorial_markers)
     assert [text[p.start : p.end] for p in credits] == ["Harbourlight Images"]
+
+
+# ---------------------------------------------------------------- 2. two places, one hyphen
+
+HYPHENED_PLACES = [
+    ("Hundreds of workers boarded the Pyongyang-Beijing flights in spring.", "Beijing"),
+    ("A Vladivostok-Pyongyang ferry carried the crews home.", "Vladivostok"),
+    ("Trucks on the Dandong-Shenyang highway moved the seafood.", "Shenyang"),
+    ("The Moscow-Vladivostok train took the builders east.", "Vladivostok"),
+]
+
+
+@pytest.mark.parametrize(("text", "second"), HYPHENED_PLACES)
+def test_both_places_joined_by_a_hyphen_are_found(nlp: Language, text: str, second: str) -> None:
+    found = _found(nlp, text)
+    pair = next(word for word in text.split() if "-" in word)
+    assert found.get(second) == "Place", found
+    for place in pair.split("-"):
+        assert found.get(place) == "Place", found
+    assert not [name for name in found if "-" in name], found
+
+
+def test_a_hyphen_inside_one_name_still_keeps_it_whole(nlp: Language) -> None:
+    found = _found(nlp, "Crews from Yuzhno-Sakhalinsk and an Irkutsk-based contractor left.")
+    assert "Yuzhno-Sakhalinsk" in found
+    assert "Irkutsk" in found
+    assert "Sakhalinsk" not in found

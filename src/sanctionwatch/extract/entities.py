@@ -331,7 +331,7 @@ def _edge_pieces(text: str, found: list[_Candidate], rules: EntityRules) -> list
                     for s, e in pieces
                 )
                 continue
-        if candidate.source == "model" and candidate.schema == "Place":
+        if candidate.source == "model":  # the model calls "Vladivostok-Pyongyang" a person
             pair = country_pair(text, start, end, territory)
             if pair is not None:
                 for piece in pair:
@@ -523,7 +523,8 @@ def _drop_place_suffix(text: str, start: int, end: int, rules: EntityRules) -> i
 
 
 _PLACE_INDEXES: dict[int, dict[str, list[str]]] = {}
-CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-Z]\w*")
+CAPITALISED_WORD = re.compile(r"(?<!\w)[A-Z]\w*")
+NAME_START = re.compile(r"(?<![\w-])[A-Z]\w*")
 
 
 def _place_index(rules: EntityRules) -> dict[str, list[str]]:
@@ -548,12 +549,25 @@ def _place_candidates(text: str, rules: EntityRules) -> list[_Candidate]:
         if not names:
             continue
         start = match.start()
+        if text[start - 1 : start] == "-" and not _place_before_hyphen(text, start - 1, rules):
+            continue  # "Kim Jong-Un", "Ulan-Ude": the second half of one name
         for name in names:
             end = start + len(name)
             if text[start:end].casefold() == name and not text[end : end + 1].isalnum():
                 found.append(_Candidate(start, end, "Place", "gazetteer:places", 0, 3))
                 break
     return found
+
+
+def _place_before_hyphen(text: str, hyphen: int, rules: EntityRules) -> bool:
+    """A known place ends at the hyphen ("Pyongyang-Beijing flights", "the Oman-Qatar
+    route"): the word after it names a second place, not the rest of the first."""
+    index = _place_index(rules)
+    for word in NAME_START.finditer(text, max(0, hyphen - 40), hyphen):
+        for name in index.get(word.group().casefold(), ()):
+            if text[word.start() : hyphen].casefold() == name:
+                return True
+    return False
 
 
 def _country_names() -> set[str]:

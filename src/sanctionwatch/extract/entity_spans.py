@@ -502,9 +502,14 @@ def descriptor_end(
     return None
 
 
+LOWER_LEAD = re.compile(r"(?:[a-z]+\s+)+")
+
+
 def country_pair(text: str, start: int, end: int, territory: Territory) -> list[Piece] | None:
     """ "Oman-North Korea trade", "the China-North Korea border": two places joined by a
-    hyphen as a modifier are two places, not one."""
+    hyphen as a modifier are two places, not one (an article the span took in stays out)."""
+    lead = LOWER_LEAD.match(text, start, end)
+    start = lead.end() if lead else start
     name = text[start:end]
     for hyphen in re.finditer(r"-", name):
         left, right = name[: hyphen.start()], name[hyphen.end() :]
