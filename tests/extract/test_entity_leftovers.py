@@ -6,14 +6,22 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from sanctionwatch.extract.entities import find_mentions
+from sanctionwatch.extract.entities import _word_prefixes, find_mentions
 from sanctionwatch.extract.entity_spans import caption_credits, load_span_rules
+from sanctionwatch.extract.rules import load_entity_rules
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.offsets import OffsetMap
 
 
 def _mentions(nlp: Language, text: str) -> list[Mention]:
     return find_mentions(nlp(text), DocumentContext("doc", text, OffsetMap.identity(len(text))))
+
+
+def _groups(nlp: Language, text: str) -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = {}
+    for mention in _mentions(nlp, text):
+        groups.setdefault(mention.canonical, set()).add(mention.text)
+    return groups
 
 
 def _found(nlp: Language, text: str) -> dict[str, str]:
@@ -77,3 +85,47 @@ def test_a_hyphen_inside_one_name_still_keeps_it_whole(nlp: Language) -> None:
     assert "Yuzhno-Sakhalinsk" in found
     assert "Irkutsk" in found
     assert "Sakhalinsk" not in found
+
+
+# ---------------------------------------------------------------- 3. acronyms of word beginnings
+
+
+def test_an_acronym_that_skips_words_of_an_unrelated_name_stays_apart(nlp: Language) -> None:
+    text = "The National Savings Bank lent money to the firm. Separately, NASA launched a probe."
+    groups = _groups(nlp, text)
+    assert "NASA" not in groups.get("National Savings Bank", set()), groups
+
+
+def test_an_acronym_of_every_word_joins_without_being_introduced(nlp: Language) -> None:
+    text = (
+        "Crews were hired through Sinhung Trading Corporation in the spring. "
+        "The firm SINTCO paid the wages late."
+    )
+    groups = _groups(nlp, text)
+    assert "SINTCO" in groups.get("Sinhung Trading Corporation", set()), groups
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Donors met Morang Agricultural Loans Fund, or MOLOF, on Monday. MOLOF said no.",
+        "MOLOF, the Morang Agricultural Loans Fund, paid. Then MOLOF stopped paying.",
+        "The Morang Agricultural Loans Fund, also known as MOLOF, paid. MOLOF stopped.",
+    ],
+)
+def test_an_acronym_that_skips_words_joins_a_name_written_beside_it(
+    nlp: Language, text: str
+) -> None:
+    groups = _groups(nlp, text)
+    assert "MOLOF" in groups.get("Morang Agricultural Loans Fund", set()), groups
+
+
+def test_every_word_means_no_significant_word_is_skipped() -> None:
+    rules = load_entity_rules()
+    assert _word_prefixes("SINTCO", "Sinhung Trading Corporation", rules, every_word=True)
+    assert _word_prefixes("DAOSCO", "Dalian Ocean Shipping Company", rules, every_word=True)
+    assert not _word_prefixes("NASA", "National Savings Bank", rules, every_word=True)
+    assert _word_prefixes("NASA", "National Savings Bank", rules)  # a mere fit, not enough
+    assert not _word_prefixes(
+        "KOTRA", "Korea Trade-Investment Promotion Agency", rules, every_word=True
+    )

@@ -11,6 +11,7 @@ expansions). Every mention of one thing shares an ``entity_id`` and ``canonical`
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -108,6 +109,7 @@ AKA = re.compile(
     r"f\.?k\.?a\.?|alias|in\s+(?:Russian|Chinese|Korean|Cyrillic|Hangul|English))[\s:]*[“\"«]?",
     re.IGNORECASE,
 )
+PAIR_GAP = re.compile(r"[\s,:;(\[–—-]*(?:(?:the|or|its)\s+)?[\s“\"]*", re.IGNORECASE)
 AKA_BEFORE = re.compile(
     r"(?:also\s+known\s+as|a\.?k\.?a\.?|formerly(?:\s+known\s+as)?|f\.?k\.?a\.?)[\s:]*[“\"«]$",
     re.IGNORECASE,
@@ -1169,17 +1171,40 @@ class _Resolver:
     def _syllabic_target(
         self, index: int, letters: str, long_orgs: list[tuple[int, list[str]]]
     ) -> int | None:
-        """ "KOTRA" after "Korea Trade-Investment Promotion Agency": an organisation's
-        acronym built from the first letters of some of its words, when exactly one name on
-        the page spells it so."""
+        """ "GENCO" for "General Corporation": an organisation's acronym built from the first
+        letters of its significant words in order, when exactly one name on the page spells
+        it so. An acronym that skips some of the words ("KOTRA" for "Korea
+        Trade-Investment Promotion Agency") joins only a name it is written next to ("KOTRA,
+        the Korea ..."): one that merely fits would join "NASA" to "National Savings Bank"."""
         if _family(self.found[index].schema) != "org" or len(letters) < 4:
             return None
         roots = {
             self.groups.find(target): target
             for target, _tokens in long_orgs
-            if _word_prefixes(letters, self.text(target), self.rules)
+            if _word_prefixes(letters, self.text(target), self.rules, every_word=True)
+            or (
+                _word_prefixes(letters, self.text(target), self.rules)
+                and self._stated_together(index, target)
+            )
         }
         return next(iter(roots.values())) if len(roots) == 1 else None
+
+    def _stated_together(self, index: int, target: int) -> bool:
+        """Some mention of the acronym and some of the name stand side by side on the page,
+        with only punctuation, an article or "also known as" between them."""
+        members = self.groups.members()
+        text = _text(self.doc)
+        short = [self.found[i] for i in members[self.groups.find(index)]]
+        long = [self.found[i] for i in members[self.groups.find(target)]]
+        for one, other in itertools.product(short, long):
+            first, second = (one, other) if one.start < other.start else (other, one)
+            if first.end > second.start or second.start - first.end > 40:
+                continue
+            if PAIR_GAP.fullmatch(text, first.end, second.start) or AKA.fullmatch(
+                text, first.end, second.start
+            ):
+                return True
+        return False
 
     def _join_acronym(self, index: int, target: int) -> None:
         self.groups.union(index, target)
@@ -1390,10 +1415,11 @@ class _Resolver:
         return min(targets, key=lambda t: self.found[t].start)
 
 
-def _word_prefixes(acronym: str, name: str, rules: EntityRules) -> bool:
+def _word_prefixes(acronym: str, name: str, rules: EntityRules, every_word: bool = False) -> bool:
     """Whether ``acronym`` is the beginnings of two or more of the name's words, in order
     ("KO-TR-A": Korea Trade-Investment Promotion Agency; "GEN-CO": General Corporation),
-    starting with a letter or two of each word it takes."""
+    starting with a letter or two of each word it takes; ``every_word``: of each of its
+    words but connectors, none skipped."""
     words = [
         w.casefold()
         for w in re.split(r"[\s\-]+", name)
@@ -1403,8 +1429,8 @@ def _word_prefixes(acronym: str, name: str, rules: EntityRules) -> bool:
 
     def fits(position: int, word: int, chunks: int) -> bool:
         if position == len(wanted):
-            return chunks >= 2
-        for index in range(word, len(words)):
+            return chunks >= 2 and (not every_word or word == len(words))
+        for index in range(word, min(word + 1, len(words)) if every_word else len(words)):
             for size in (1, 2, 3):
                 part = wanted[position : position + size]
                 fitting = len(part) == size and words[index].startswith(part)
