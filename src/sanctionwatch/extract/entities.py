@@ -11,6 +11,7 @@ expansions). Every mention of one thing shares an ``entity_id`` and ``canonical`
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -108,6 +109,7 @@ AKA = re.compile(
     r"f\.?k\.?a\.?|alias|in\s+(?:Russian|Chinese|Korean|Cyrillic|Hangul|English))[\s:]*[“\"«]?",
     re.IGNORECASE,
 )
+PAIR_GAP = re.compile(r"[\s,:;(\[–—-]*(?:(?:the|or|its)\s+)?[\s“\"]*", re.IGNORECASE)
 AKA_BEFORE = re.compile(
     r"(?:also\s+known\s+as|a\.?k\.?a\.?|formerly(?:\s+known\s+as)?|f\.?k\.?a\.?)[\s:]*[“\"«]$",
     re.IGNORECASE,
@@ -331,7 +333,7 @@ def _edge_pieces(text: str, found: list[_Candidate], rules: EntityRules) -> list
                     for s, e in pieces
                 )
                 continue
-        if candidate.source == "model" and candidate.schema == "Place":
+        if candidate.source == "model":  # the model calls "Vladivostok-Pyongyang" a person
             pair = country_pair(text, start, end, territory)
             if pair is not None:
                 for piece in pair:
@@ -403,7 +405,10 @@ def _corrected_spans(text: str, found: list[_Candidate], rules: EntityRules) -> 
             # "X Co., Ltd. (a.k.a. “Y”)": Y is typed with X when the aliases are joined
             candidate.schema = "Organization"
     known = frozenset(load_typing_rules().known_organisations)
-    for piece in [*credit_names(text, span_rules), *caption_credits(text, known)]:
+    for piece in [
+        *credit_names(text, span_rules),
+        *caption_credits(text, known, span_rules.editorial_markers),
+    ]:
         corrected.append(_Candidate(piece.start, piece.end, piece.schema, "rule:credit", 3, 3))
     for piece in title_phrases(text, span_rules, rules):
         source = "rule:title" if piece.title else "rule:title-holder"
@@ -520,7 +525,8 @@ def _drop_place_suffix(text: str, start: int, end: int, rules: EntityRules) -> i
 
 
 _PLACE_INDEXES: dict[int, dict[str, list[str]]] = {}
-CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-Z]\w*")
+CAPITALISED_WORD = re.compile(r"(?<!\w)[A-Z]\w*")
+NAME_START = re.compile(r"(?<![\w-])[A-Z]\w*")
 
 
 def _place_index(rules: EntityRules) -> dict[str, list[str]]:
@@ -545,12 +551,25 @@ def _place_candidates(text: str, rules: EntityRules) -> list[_Candidate]:
         if not names:
             continue
         start = match.start()
+        if text[start - 1 : start] == "-" and not _place_before_hyphen(text, start - 1, rules):
+            continue  # "Kim Jong-Un", "Ulan-Ude": the second half of one name
         for name in names:
             end = start + len(name)
             if text[start:end].casefold() == name and not text[end : end + 1].isalnum():
                 found.append(_Candidate(start, end, "Place", "gazetteer:places", 0, 3))
                 break
     return found
+
+
+def _place_before_hyphen(text: str, hyphen: int, rules: EntityRules) -> bool:
+    """A known place ends at the hyphen ("Pyongyang-Beijing flights", "the Oman-Qatar
+    route"): the word after it names a second place, not the rest of the first."""
+    index = _place_index(rules)
+    for word in NAME_START.finditer(text, max(0, hyphen - 40), hyphen):
+        for name in index.get(word.group().casefold(), ()):
+            if text[word.start() : hyphen].casefold() == name:
+                return True
+    return False
 
 
 def _country_names() -> set[str]:
@@ -1152,17 +1171,40 @@ class _Resolver:
     def _syllabic_target(
         self, index: int, letters: str, long_orgs: list[tuple[int, list[str]]]
     ) -> int | None:
-        """ "KOTRA" after "Korea Trade-Investment Promotion Agency": an organisation's
-        acronym built from the first letters of some of its words, when exactly one name on
-        the page spells it so."""
+        """ "GENCO" for "General Corporation": an organisation's acronym built from the first
+        letters of its significant words in order, when exactly one name on the page spells
+        it so. An acronym that skips some of the words ("KOTRA" for "Korea
+        Trade-Investment Promotion Agency") joins only a name it is written next to ("KOTRA,
+        the Korea ..."): one that merely fits would join "NASA" to "National Savings Bank"."""
         if _family(self.found[index].schema) != "org" or len(letters) < 4:
             return None
         roots = {
             self.groups.find(target): target
             for target, _tokens in long_orgs
-            if _word_prefixes(letters, self.text(target), self.rules)
+            if _word_prefixes(letters, self.text(target), self.rules, every_word=True)
+            or (
+                _word_prefixes(letters, self.text(target), self.rules)
+                and self._stated_together(index, target)
+            )
         }
         return next(iter(roots.values())) if len(roots) == 1 else None
+
+    def _stated_together(self, index: int, target: int) -> bool:
+        """Some mention of the acronym and some of the name stand side by side on the page,
+        with only punctuation, an article or "also known as" between them."""
+        members = self.groups.members()
+        text = _text(self.doc)
+        short = [self.found[i] for i in members[self.groups.find(index)]]
+        long = [self.found[i] for i in members[self.groups.find(target)]]
+        for one, other in itertools.product(short, long):
+            first, second = (one, other) if one.start < other.start else (other, one)
+            if first.end > second.start or second.start - first.end > 40:
+                continue
+            if PAIR_GAP.fullmatch(text, first.end, second.start) or AKA.fullmatch(
+                text, first.end, second.start
+            ):
+                return True
+        return False
 
     def _join_acronym(self, index: int, target: int) -> None:
         self.groups.union(index, target)
@@ -1373,10 +1415,11 @@ class _Resolver:
         return min(targets, key=lambda t: self.found[t].start)
 
 
-def _word_prefixes(acronym: str, name: str, rules: EntityRules) -> bool:
+def _word_prefixes(acronym: str, name: str, rules: EntityRules, every_word: bool = False) -> bool:
     """Whether ``acronym`` is the beginnings of two or more of the name's words, in order
     ("KO-TR-A": Korea Trade-Investment Promotion Agency; "GEN-CO": General Corporation),
-    starting with a letter or two of each word it takes."""
+    starting with a letter or two of each word it takes; ``every_word``: of each of its
+    words but connectors, none skipped."""
     words = [
         w.casefold()
         for w in re.split(r"[\s\-]+", name)
@@ -1386,8 +1429,8 @@ def _word_prefixes(acronym: str, name: str, rules: EntityRules) -> bool:
 
     def fits(position: int, word: int, chunks: int) -> bool:
         if position == len(wanted):
-            return chunks >= 2
-        for index in range(word, len(words)):
+            return chunks >= 2 and (not every_word or word == len(words))
+        for index in range(word, min(word + 1, len(words)) if every_word else len(words)):
             for size in (1, 2, 3):
                 part = wanted[position : position + size]
                 fitting = len(part) == size and words[index].startswith(part)

@@ -66,6 +66,7 @@ class SpanRules:
     national_body_heads: frozenset[str] = frozenset()
     lower_case_heads: frozenset[str] = frozenset()
     portfolio_connectors: frozenset[str] = frozenset()
+    editorial_markers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ def parse_span_rules(path: Path, data: Any) -> SpanRules:
         national_body_heads=_words(path, data, "national_body_heads"),
         lower_case_heads=_words(path, data, "lower_case_heads"),
         portfolio_connectors=_words(path, data, "portfolio_connectors"),
+        editorial_markers=_words(path, data, "editorial_markers"),
     )
 
 
@@ -500,9 +502,14 @@ def descriptor_end(
     return None
 
 
+LOWER_LEAD = re.compile(r"(?:[a-z]+\s+)+")
+
+
 def country_pair(text: str, start: int, end: int, territory: Territory) -> list[Piece] | None:
     """ "Oman-North Korea trade", "the China-North Korea border": two places joined by a
-    hyphen as a modifier are two places, not one."""
+    hyphen as a modifier are two places, not one (an article the span took in stays out)."""
+    lead = LOWER_LEAD.match(text, start, end)
+    start = lead.end() if lead else start
     name = text[start:end]
     for hyphen in re.finditer(r"-", name):
         left, right = name[: hyphen.start()], name[hyphen.end() :]
@@ -610,12 +617,15 @@ DATELINE_AGENCY = re.compile(  # a line's city (and date) first: "SEOUL, May 2 (
 )
 
 
-def caption_credits(text: str, known: frozenset[str]) -> list[Piece]:
+def caption_credits(
+    text: str, known: frozenset[str], markers: frozenset[str] = frozenset()
+) -> list[Piece]:
     """Who a caption credits, written at the end of its line: "(Jane Roe/AFP)", "JANE
     ROE/AFP/GETTY IMAGES" (the photographer, then agencies), a bracketed credit after the
     caption's last sentence or alone on its line ("... sign.(123rf)", "[Adobe Stock]": a
     picture agency unless it is a known news organisation), "Photo by X" ending a caption,
-    and the agency of a dateline ("SEOUL, May 2 (UPI) --")."""
+    and the agency of a dateline ("SEOUL, May 2 (UPI) --"). A bracket that opens with an
+    editorial marker (``markers``: "[Updated]", "(Corrected May 3)") credits no one."""
     found: list[Piece] = []
     for match in SLASH_CREDIT.finditer(text):
         cursor = match.start(1)
@@ -641,6 +651,8 @@ def caption_credits(text: str, known: frozenset[str]) -> list[Piece]:
             cursor += len(part) + 1
     for match in BRACKET_CREDIT.finditer(text):
         name = match.group(1).strip()
+        if name.split()[0].casefold() in markers:
+            continue
         schema = "Organization" if name in known else "Company"
         found.append(Piece(match.start(1), match.start(1) + len(name), schema, 3))
     for match in PHOTO_BY.finditer(text):  # "File Photo by Rodong Sinmun"
