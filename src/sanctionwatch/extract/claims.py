@@ -66,7 +66,7 @@ DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORE
 
 def extractor_version(vocabulary: Vocabulary, model: figures.FigureModel | None = None) -> str:
     """Code, vocabulary and (when the learned filter runs) figure-model versions: what a
-    stored claim was read with ("0.4.1+v9+m1")."""
+    stored claim was read with (e.g. "0.4.1+v10+m1")."""
     suffix = f"+m{model.version}" if model is not None else ""
     return f"{CODE_VERSION}+v{vocabulary.version}{suffix}"
 
