@@ -69,3 +69,18 @@ def test_places_file_needs_lists_of_names(tmp_path: Path) -> None:
     path.write_text("version: 1\nplaces:\n  ru: Moscow\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"places\.yaml: 'ru'"):
         load_places_file(path)
+
+
+def test_entity_and_vocabulary_errors_are_rule_file_errors(tmp_path: Path) -> None:
+    """`sanctionwatch extract` turns a RuleFileError into one line; a broken entity rules
+    file or claims vocabulary must be one too, not a traceback."""
+    from sanctionwatch.extract.claimkit.vocabulary import VocabularyError, load_vocabulary
+    from sanctionwatch.extract.rulefile import RuleFileError
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: [unclosed", encoding="utf-8")
+    with pytest.raises(RuleFileError, match=r"broken\.yaml"):
+        load_rules_file(broken)
+    with pytest.raises(VocabularyError) as raised:
+        load_vocabulary(broken)
+    assert isinstance(raised.value, RuleFileError)

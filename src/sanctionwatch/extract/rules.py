@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "extract" / "entity_rules.yaml"
@@ -22,7 +23,7 @@ PLACES_PATH = DATA_DIR / "extract" / "places.yaml"
 SCHEMATA = frozenset({"Person", "Company", "Organization", "LegalEntity", "Place"})
 
 
-class RulesError(ValueError):
+class RulesError(RuleFileError):
     """The rules file is malformed; the message names the file and the key."""
 
 

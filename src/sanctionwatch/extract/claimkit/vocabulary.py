@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.settings import DATA_DIR
 
 VOCABULARY_PATH = DATA_DIR / "extract" / "claims" / "vocabulary.yaml"
@@ -22,7 +23,7 @@ UNITS_OF_COUNT = ("persons", "companies", "entities")
 QUANTITY_UNITS = ("money", "percent", "ratio")
 
 
-class VocabularyError(ValueError):
+class VocabularyError(RuleFileError):
     """The vocabulary file is malformed; the message names the file and the field."""
 
 
