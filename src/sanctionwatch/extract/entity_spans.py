@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from followthemoney import registry
 
+from sanctionwatch.extract.rulefile import read_rule_file
 from sanctionwatch.extract.rules import (
     SCHEMATA,
     EntityRules,
@@ -116,11 +116,7 @@ def parse_span_rules(path: Path, data: Any) -> SpanRules:
 
 
 def load_span_rules_file(path: Path) -> SpanRules:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RulesError(f"{path}: cannot read span rules: {exc}") from exc
-    return parse_span_rules(path, data)
+    return parse_span_rules(path, read_rule_file(path, "span rules"))
 
 
 @lru_cache(maxsize=1)

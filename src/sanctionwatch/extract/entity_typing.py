@@ -17,10 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
-from sanctionwatch.extract.rulefile import RuleFileError, rule_strings
+from sanctionwatch.extract.rulefile import RuleFileError, read_rule_file, rule_strings
 from sanctionwatch.extract.rules import SCHEMATA, RulesError
 from sanctionwatch.settings import DATA_DIR
 
@@ -137,11 +136,7 @@ def parse_typing_rules(path: Path, data: Any) -> TypingRules:
 
 
 def load_typing_rules_file(path: Path) -> TypingRules:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RulesError(f"{path}: cannot read typing rules: {exc}") from exc
-    return parse_typing_rules(path, data)
+    return parse_typing_rules(path, read_rule_file(path, "typing rules"))
 
 
 @lru_cache(maxsize=1)

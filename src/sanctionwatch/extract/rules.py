@@ -13,9 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from sanctionwatch.extract.rulefile import RuleFileError
+from sanctionwatch.extract.rulefile import RuleFileError, read_rule_file
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "extract" / "entity_rules.yaml"
@@ -253,21 +251,12 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
 
 
 def load_rules_file(path: Path) -> EntityRules:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RulesError(f"{path}: cannot read rules: {exc}") from exc
-    return parse_rules(path, data)
+    return parse_rules(path, read_rule_file(path, "rules"))
 
 
 def load_places_file(path: Path) -> tuple[str, dict[str, str]]:
     """``(version, {place name lower-cased: country code})`` from a places file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RulesError(f"{path}: cannot read places: {exc}") from exc
-    if not isinstance(data, dict) or "version" not in data:
-        raise RulesError(f"{path}: expected a mapping with a 'version' key")
+    data = read_rule_file(path, "places")
     places = data.get("places")
     if not isinstance(places, dict):
         raise RulesError(f"{path}: 'places' must map a country code to a list of names")
