@@ -84,3 +84,8 @@ def test_entity_and_vocabulary_errors_are_rule_file_errors(tmp_path: Path) -> No
     with pytest.raises(VocabularyError) as raised:
         load_vocabulary(broken)
     assert isinstance(raised.value, RuleFileError)
+    from sanctionwatch.extract.claimkit.figures import FigureModelError, load_model
+
+    with pytest.raises(FigureModelError) as model_error:
+        load_model(broken)
+    assert isinstance(model_error.value, RuleFileError)

@@ -28,6 +28,7 @@ from typing import Any
 from sanctionwatch.extract.claimkit import analysis
 from sanctionwatch.extract.claimkit.numbers import Quantity
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary
+from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.settings import DATA_DIR
 
 MODEL_PATH = DATA_DIR / "extract" / "claims" / "figure_model.json"
@@ -42,8 +43,9 @@ SUBJECT_CUES: dict[str, tuple[str, ...]] = {
 NOUN_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod"})
 
 
-class FigureModelError(ValueError):
-    """The weights file is malformed; the message names the file and the field."""
+class FigureModelError(RuleFileError):
+    """The weights file is malformed; the message names the file and the field (a
+    :class:`RuleFileError`, so `sanctionwatch extract` reports it in one line)."""
 
 
 @dataclass(frozen=True)
