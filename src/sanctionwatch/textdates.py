@@ -14,6 +14,17 @@ from typing import Any
 
 IMMINENT_DEADLINE_RULE = "imminent-deadline"
 """Ingest's rule that dates a text by a deadline it says is close; the claims name it in notes."""
+INFERRED_DATE_RULES = {
+    "latest-event": "the latest event the text reports",
+    "latest-event-in-caption": "the latest date in a photo caption",
+    "landmark-event": "a dated landmark event the text mentions",
+    "year-less-event": "a date the text gives without its year, placed near its other dates",
+    "year-after-last-year": "a date the text places last year",
+    "dateline-year-from-text": "a dateline without its year, the year from the text's events",
+    IMMINENT_DEADLINE_RULE: "a deadline the text says is close",
+}
+"""How an analyst should read each of ingest's rules for an inferred publication date: the
+claims quote it in the note of a figure dated by that date."""
 DEADLINE_WORD = re.compile(r"\bdeadlines?\b", re.IGNORECASE)
 """The word both stages look for around a date that may be a deadline."""
 

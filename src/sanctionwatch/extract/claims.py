@@ -41,7 +41,7 @@ from sanctionwatch.extract.claimkit.series import (
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary, default_vocabulary
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.tables import DocumentRow
-from sanctionwatch.textdates import IMMINENT_DEADLINE_RULE, read_date_evidence
+from sanctionwatch.textdates import IMMINENT_DEADLINE_RULE, INFERRED_DATE_RULES, read_date_evidence
 
 __all__ = [
     "CODE_VERSION",
@@ -612,15 +612,24 @@ def publication_date_of(row: DocumentRow) -> DocumentDate | None:
 
 
 def _inferred_date_note(published: DocumentDate, evidence: str | None) -> str:
-    """How ingest inferred the date, when the rule matters to an analyst reading an as-of date:
-    a date moved to an imminent deadline (ingest's rule ``imminent-deadline``) says so."""
+    """How ingest inferred the date, for an analyst reading an as-of date resolved against it:
+    the clue (rule and phrase) and that it is only a lower bound; a date moved to an imminent
+    deadline (ingest's rule ``imminent-deadline``) says so."""
     found = read_date_evidence(evidence)
-    if found.get("method") != IMMINENT_DEADLINE_RULE:
+    method = str(found.get("method") or "")
+    phrase = " ".join(str(found.get("phrase") or "").split())[:80]
+    if method == IMMINENT_DEADLINE_RULE:
+        return (
+            f"month of the imminent deadline {published.iso} (“{phrase}”); the text's own dates "
+            "are only a lower bound (publication date inferred by ingest)"
+        )
+    if not method:
         return ""
-    phrase = str(found.get("phrase") or "").strip()
+    clue = INFERRED_DATE_RULES.get(method, method)
+    quoted = f" “{phrase}”" if phrase else ""
     return (
-        f"month of the imminent deadline {published.iso} (“{phrase}”); the text's own dates "
-        "are only a lower bound (publication date inferred by ingest)"
+        f"publication date {published.iso}, inferred by ingest from {clue}{quoted}: "
+        "a lower bound, the page may be later"
     )
 
 

@@ -241,9 +241,22 @@ def _edge(match: re.Match[str], iso: str) -> str:
     return iso
 
 
-def _relative(phrase: str, published: date | None) -> str | None:
+def _at_precision(iso: str, precision: int) -> str:
+    """``iso`` no finer than the publication date it was counted from: "last week" of a page
+    known to its month only is that month, never an invented day."""
+    return iso[: max(4, min(len(iso), precision))]
+
+
+def _relative(phrase: str, published: date | None, precision: int = 10) -> str | None:
     if published is None:
         return None
+    found = _relative_day(phrase, published)
+    if found is None or re.match(r"the\s+end\s+of", phrase, re.I):
+        return found  # "the end of this year": the text gives the month
+    return _at_precision(found, precision)
+
+
+def _relative_day(phrase: str, published: date) -> str | None:
     phrase = re.sub(r"\s+", " ", phrase.lower())
     year = published.year
     if phrase.endswith("year"):
@@ -370,7 +383,8 @@ def _within(match: re.Match[str], context: _Context, found: list[DateExpression]
         return _Resolved(None, "relative-resolved", "span-end")
     base = context.published.isoformat()[:7]
     note = f"{count} {unit} after the {context.reference_note}"
-    return _Resolved(_shift_months(base, months), "relative-resolved", "span-end", note, True)
+    value = _at_precision(_shift_months(base, months), context.precision)
+    return _Resolved(value, "relative-resolved", "span-end", note, True)
 
 
 def _resolve(
@@ -401,7 +415,7 @@ def _resolve(
         note = f"the deadline the document sets ({context.deadline})" if context.deadline else ""
         return _Resolved(context.deadline or None, "relative-resolved", "deadline", note)
     if name == "relative":
-        relative = _relative(groups["rel"], published)
+        relative = _relative(groups["rel"], published, context.precision)
         note = f"“{groups['rel']}” against the {context.reference_note}"
         value = _edge(match, relative) if relative else None
         return _Resolved(value, "relative-resolved", "relative", note, True)
@@ -412,8 +426,8 @@ def _resolve(
     if name == "ago":
         base = f"{published.year}-{published.month:02d}" if published else None
         note = f"{count} {groups['unit'].lower()} before the {context.reference_note}"
-        return _Resolved(_shift_months(base, -months) if base else None, "relative-resolved",
-                         "ago", note, True)  # fmt: skip
+        value = _at_precision(_shift_months(base, -months), context.precision) if base else None
+        return _Resolved(value, "relative-resolved", "ago", note, True)
     if context.anchor is None or groups["unit"].lower().startswith("week"):
         return _Resolved(None, "relative-resolved", "shift")
     sign = -1 if ("before" in groups["dir"].lower() or "earlier" in groups["dir"].lower()) else 1
