@@ -81,6 +81,10 @@ FUTURE_CUES = re.compile(
     re.I,
 )
 FUTURE_PREPOSITION = re.compile(r"\b(by|until|till|before|through|ahead\s+of)\s+(the\s+)?$", re.I)
+# "from 2021 until October 2024": the end of a span that opened at a date, not a deadline.
+SPAN_OPENED_BEFORE = re.compile(
+    r"\b(?:from|between)\s+[^.;:!?]{0,30}?(?:1[89]|20)\d\d\s+(?:until|till|through)\s+$", re.I
+)
 SENTENCE_LOOKBACK = 600
 """How far back to look for the start of a sentence (longer ones are cut there)."""
 # A break is end punctuation before space, or glued to the next sentence's capital or opening
@@ -382,10 +386,17 @@ def latest_event(text: str, *, today: date | None = None) -> DateMention | None:
         start, end = sentence_around(text, mention.start)
         if start not in future:
             future[start] = FUTURE_CUES.search(text, start, end) is not None
-        if future[start] or FUTURE_PREPOSITION.search(text, start, mention.start):
+        if future[start] or _looks_ahead(text, start, mention.start):
             continue
         best = mention
     return best
+
+
+def _looks_ahead(text: str, sentence_start: int, position: int) -> bool:
+    """ "until October 2024" looks ahead, unless it closes a span ("from 2021 until ...")."""
+    if not FUTURE_PREPOSITION.search(text, sentence_start, position):
+        return False
+    return not SPAN_OPENED_BEFORE.search(text, max(sentence_start, position - 60), position)
 
 
 def sentence_around(text: str, position: int) -> tuple[int, int]:
