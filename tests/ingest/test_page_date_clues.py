@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from sanctionwatch.ingest import ingest_bytes
 from sanctionwatch.ingest.clean import clean_text
 from sanctionwatch.ingest.dates import (
     YearlessMention,
@@ -19,6 +20,9 @@ from sanctionwatch.ingest.dates import (
 )
 from sanctionwatch.ingest.formats import TEXT, parse
 from sanctionwatch.ingest.metadata import Metadata, describe
+from sanctionwatch.ingest.redate import reinfer_dates
+from sanctionwatch.store import Database
+from sanctionwatch.store.tables import DocumentRow
 
 TODAY = date(2026, 11, 1)
 
@@ -156,3 +160,26 @@ def test_the_pandemic_bounds_an_undated_page_from_below() -> None:
     meta = _describe("No crews have left the port since the pandemic, traders told reporters.")
     assert meta.date.value == "2020-03"
     assert meta.date.method == "landmark-event"
+
+
+def test_reinferring_dates_picks_up_a_compact_url_date(sqlite_database: Database) -> None:
+    outcome = ingest_bytes(
+        sqlite_database,
+        b"Officials said on Friday that 120 crew members had left the port in May 2022.",
+        source="crews.txt",
+        url="https://news.example.com/asia/20220611-771202",
+    )
+    with sqlite_database.session() as session:
+        row = session.get(DocumentRow, outcome.document_id)
+        assert row is not None and row.published_at == "2022-06-11"
+        # as a store ingested by an earlier version holds it: the text's lower bound only
+        row.published_at, row.date_kind = "2022-05", "inferred"
+    (change,) = reinfer_dates(sqlite_database)
+    assert (change.before, change.after, change.method) == (
+        "2022-05",
+        "2022-06-11",
+        "url-compact-date",
+    )
+    with sqlite_database.session() as session:
+        row = session.get(DocumentRow, outcome.document_id)
+        assert row is not None and (row.published_at, row.date_kind) == ("2022-06-11", "given")
