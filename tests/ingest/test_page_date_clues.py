@@ -183,3 +183,35 @@ def test_reinferring_dates_picks_up_a_compact_url_date(sqlite_database: Database
     with sqlite_database.session() as session:
         row = session.get(DocumentRow, outcome.document_id)
         assert row is not None and (row.published_at, row.date_kind) == ("2022-06-11", "given")
+
+
+@pytest.mark.parametrize(
+    ("head", "method"),
+    [
+        ("FOR IMMEDIATE RELEASE: June 4, 2024", "published-line"),
+        ("For Immediate Release | Tuesday, June 4, 2024", "published-line"),
+        ("Release No. 24-077 | June 4, 2024", "published-line"),
+        ("Date of publication: 4 June 2024", "published-line"),
+        ("June 4, 2024 / 8:40 AM / Updated an hour ago", "dateline"),
+    ],
+)
+def test_press_release_headers_and_labelled_date_lines(head: str, method: str) -> None:
+    meta = _describe(f"{head}\n\nThe agency listed six shipping firms and two captains.")
+    assert (meta.date.value, meta.date.kind, meta.date.method) == ("2024-06-04", "given", method)
+
+
+def test_a_wire_dateline_with_a_dash_before_the_date() -> None:
+    meta = _describe("BUSAN, South Korea — June 4, 2024 — Port police held two crew managers.")
+    assert (meta.date.value, meta.date.method) == ("2024-06-04", "dateline")
+
+
+def test_a_wire_dateline_without_its_year_takes_it_from_the_text() -> None:
+    meta = _describe(
+        "BUSAN, June 4 (Newswire) - Port police held two crew managers after a raid in "
+        "March 2024, officials said."
+    )
+    assert (meta.date.value, meta.date.kind, meta.date.method) == (
+        "2024-06-04",
+        "inferred",
+        "dateline-year-from-text",
+    )

@@ -100,25 +100,31 @@ DATELINE_HEAD_CHARS = 1500
 DATELINE_MAX_LINE = 100
 # A clock time beside a date on a date line: "10:45 AM ET", "06.00 GMT", "at 3:45 p.m. (EST)".
 CLOCK = r"(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?"
+# Words that label a page's own date: "Published:", "FOR IMMEDIATE RELEASE", "Date of issue".
+DATE_LABEL = (
+    r"(?:for\s+immediate\s+release|date\s+of\s+(?:publication|issue|release)|release\s+date"
+    r"|publication\s+date|first\s+published|last\s+updated|published|posted|updated|released"
+    r"|issued|dated|date)"
+)
 DATELINE_LEAD = re.compile(
     rf"^\s*(?:{CLOCK},\s*"
-    r"|(?:published|posted|updated|date|dated|issued)\s*(?:on)?\s*:?\s*"
+    rf"|{DATE_LABEL}\s*(?:on)?\s*:?\s*"
     rf"(?:{CLOCK},?\s*)?|by\s+[^|]{{3,80}}[|·•–—-]\s*"
-    r"|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}\s*[|·•]\s*)?",
+    r"|[A-Z][\w'’.-]+(?:\s+[\w'’./-]+){1,3}\s*[|·•]\s*)?",
     re.I,
 )
-DATE_LINE_TAIL = re.compile(rf",?\s*{CLOCK}\s*(?:[|·•–—-].{{0,40}})?", re.I)
+DATE_LINE_TAIL = re.compile(rf",?\s*{CLOCK}\s*(?:[|·•–—/-].{{0,40}})?", re.I)
 """What may follow a date on its own line besides a separator: its clock time."""
 # "Date: 2017-10-05 In recent years ...": a date label opening a line dates the page even when
 # the copied text runs on after it (the label word says what the date is).
-LABELLED_DATE_LEAD = re.compile(
-    r"\s*(?:published|posted|updated|date|dated|issued)(?:\s+on)?\s*:?\s*", re.I
-)
+LABELLED_DATE_LEAD = re.compile(rf"\s*{DATE_LABEL}(?:\s+on)?\s*:?\s*", re.I)
 # "AFP (02.08.2018) - ...": an outlet's name with the date in brackets, then a dash.
 WIRE_BRACKETED_LEAD = re.compile(r"\s*[A-Z][\w&.'’-]{1,30}(?:\s+[A-Z][\w&.'’-]*){0,3}\s*\(")
-# "VLADIVOSTOK, Russia, " or "MOSCOW (Reuters), " before a date that opens the first paragraph.
+# "VLADIVOSTOK, Russia, ", "MOSCOW (Reuters), " or "SEOUL, South Korea — " before a date that
+# opens the first paragraph.
 PARAGRAPH_DATELINE = re.compile(
-    r"^[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}(?:,[^,\n]{1,40})?(?:\s*\([^)\n]{1,40}\))?,\s*$"
+    r"^[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}(?:,[^,\n]{1,40})?(?:\s*\([^)\n]{1,40}\))?"
+    r"(?:,|\s+[–—])\s*$"
 )
 URL_DATE = re.compile(
     r"/(?P<year>(?:19|20)\d\d)[/-](?P<mnum>[01]?\d)(?:[/-](?P<day>[0-3]?\d))?(?=[/-]|$)"
@@ -309,7 +315,7 @@ def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
         own_line = len(line.strip()) <= DATELINE_MAX_LINE and DATELINE_LEAD.fullmatch(before)
         alone = own_line and (
             not after
-            or re.fullmatch(r"[|·•–—:,-].{0,60}", after)
+            or re.fullmatch(r"[|·•–—:,/-].{0,60}", after)
             or DATE_LINE_TAIL.fullmatch(after)
         )
         wire = PARAGRAPH_DATELINE.match(before) and re.match(

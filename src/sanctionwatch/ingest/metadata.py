@@ -166,7 +166,7 @@ def _dateline_rule(text: str, mention: DateMention) -> str:
     lead = text[line_start : mention.start].lower()
     if "updated" in lead:
         return "updated-line"
-    if re.search(r"\b(?:published|posted|issued|dated?)\b", lead):
+    if re.search(r"\b(?:published|posted|issued|dated?|release[ds]?|publication)\b", lead):
         return "published-line"
     return "dateline"
 
