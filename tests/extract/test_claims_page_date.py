@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit.dates import DocumentDate, find_dates
 from sanctionwatch.extract.claimkit.vocabulary import default_vocabulary
-from sanctionwatch.extract.claims import publication_date_of
+from sanctionwatch.extract.claims import _page_date_doubt, publication_date_of
 from sanctionwatch.extract.pipeline import extract_documents
 from sanctionwatch.ingest import ingest_bytes
 from sanctionwatch.store import Database
@@ -97,3 +97,14 @@ def test_figures_of_an_undated_page_carry_the_clue_and_less_confidence(
 
 def test_the_reference_date_is_inside_the_known_month() -> None:
     assert DocumentDate("2021-05", inferred=True).reference == date(2021, 5, 28)
+
+
+def test_a_weak_page_date_costs_a_figure_more_confidence_than_a_strong_one() -> None:
+    weak = publication_date_of(_row({"method": "latest-event", "confidence": 0.35}))
+    strong = publication_date_of(_row({"method": "imminent-deadline", "confidence": 0.45}))
+    old = publication_date_of(DocumentRow(published_at="2022-03", date_kind="inferred"))
+    assert weak is not None and strong is not None and old is not None
+    assert (weak.confidence, strong.confidence, old.confidence) == (0.35, 0.45, 1.0)
+    assert _page_date_doubt("document-date-inferred", weak) > 0
+    assert _page_date_doubt("document-date-inferred", strong) == 0
+    assert _page_date_doubt("stated", weak) == 0

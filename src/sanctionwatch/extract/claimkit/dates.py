@@ -131,12 +131,14 @@ class DocumentDate:
 
     ``inferred`` marks a date the ingest stage guessed (for example from the latest event the
     text mentions) rather than read from metadata or a dateline; ``note`` says how it was
-    obtained when the claims extractor adjusted it (an imminent deadline).
+    obtained (the clue ingest inferred it from, an imminent deadline); ``confidence`` is how far
+    ingest trusts it (its rule's confidence, lowered when the text contradicts a given date).
     """
 
     iso: str
     inferred: bool = False
     note: str = ""
+    confidence: float = 1.0
 
     @classmethod
     def parse(cls, value: str | None, inferred: bool = False) -> DocumentDate | None:
