@@ -3,11 +3,13 @@
 The publication date is chosen from ranked evidence (``RULE_CONFIDENCE``): a date the format
 declares (HTML metadata, JSON-LD, ``<time>``, Markdown front matter), a "Published ..." line or
 dateline at the top (a year-less wire dateline takes its year from the URL or the text), a date
-in the URL, a PDF's creation date, an "Updated ..." line; only then is it inferred (marked
-``inferred``) as a lower bound from the text: the latest dated event it reports as past, the
-latest landmark event it mentions (``data/ingest/landmarks.yaml``), and year-less past dates
-("on June 28") placed in the first year on or after that bound (one "last year", "by Dec. 22 last
-year", dates the text to the year after), and a deadline set "within 24 months" of a dated event
+in the URL (``/2019/02/03/``, ``/2016/September/``, digits run together: ``/20230309-481516``),
+a PDF's creation date, an "Updated ..." line; only then is it inferred (marked ``inferred``) as
+a lower bound from the text: the latest dated event it reports as past, the latest landmark
+event it mentions (``data/ingest/landmarks.yaml``), and year-less past dates ("on June 28")
+placed in the year nearest that bound when it is a dated event of the body, else in the first
+year on or after it (one "last year", "by Dec. 22 last year", dates the text to the year after),
+and a deadline set "within 24 months" of a dated event
 that the text says is close or unlikely to be met (the deadline's month). Every clue weighed is
 kept in ``documents.date_evidence`` so an analyst can see why a date was chosen.
 """
