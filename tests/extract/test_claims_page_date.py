@@ -108,3 +108,28 @@ def test_a_weak_page_date_costs_a_figure_more_confidence_than_a_strong_one() -> 
     assert _page_date_doubt("document-date-inferred", weak) > 0
     assert _page_date_doubt("document-date-inferred", strong) == 0
     assert _page_date_doubt("stated", weak) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of"),
+    [
+        ("the embassy asked last November", "2020-11"),  # published January 2021
+        ("inspectors came back last January", "2020-01"),  # the month of publication: a year ago
+        ("the port reopens this March", "2021-03"),
+        ("the crews return next January", "2022-01"),
+    ],
+)
+def test_months_named_relative_to_the_publication_month(text: str, as_of: str) -> None:
+    assert _as_of(text, "2021-01-20") == as_of
+
+
+def test_lower_case_may_after_last_is_not_a_month() -> None:
+    found = find_dates("the last may be the largest", date(2021, 1, 20), default_vocabulary())
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "text", ["crews built the World Cup 2022 stadiums", "crews built the 2022 World Cup stadiums"]
+)
+def test_a_year_that_names_an_event_dates_no_figure(text: str) -> None:
+    assert find_dates(text, date(2017, 5, 1), default_vocabulary()) == []

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sanctionwatch.textdates import DEADLINE_WORD, WITHIN_SPAN, span_months
+from sanctionwatch.textdates import DEADLINE_WORD, EVENT_NAMES, WITHIN_SPAN, span_months
 
 GIVEN = "given"
 INFERRED = "inferred"
@@ -38,7 +38,6 @@ YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,]\d)"
 # "mid-2018", "early-2017": a part of a year is still that year (other hyphens join numbers).
 PART_OF_YEAR = r"(?<=\bmid-)|(?<=\bearly-)|(?<=\blate-)"
 # A year that names an event ("the 2018 World Cup", "World Cup 2018") does not date a report.
-EVENT_NAMES = r"world\s+cup|olympics?|winter\s+games|summer\s+games|asian\s+games|expo\b"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day", re.compile(rf"\b{WEEKDAY}{MONTH}\s+{DAY},?\s+{YEAR}", re.I)),
     ("day", re.compile(rf"\b{WEEKDAY}{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}", re.I)),

@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary
-from sanctionwatch.textdates import DEADLINE_WORD, SPAN_COUNT, WITHIN_SPAN_SOURCE, span_count
+from sanctionwatch.textdates import (
+    DEADLINE_WORD,
+    EVENT_NAME_BEFORE,
+    EVENT_NAMES,
+    SPAN_COUNT,
+    WITHIN_SPAN_SOURCE,
+    span_count,
+)
 
 MONTH_NUMBERS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -60,6 +67,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("my", rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}"),
         ("md", rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+\d){_OF_YEAR}"),
         ("monthyear", rf"\b{_MONTH},?\s+(?:of\s+)?(?P<which>this|last|next)\s+year\b"),
+        # "last November", "this March": a month named relative to the publication's month.
+        (
+            "monthrelative",
+            rf"\b(?P<which>last|this|next|this\s+coming)\s+{_MONTH}(?![\w-])(?!,?\s+\d)",
+        ),
         (
             "relative",
             r"\b(?P<rel>(?:later|earlier)\s+this\s+year|(?:last|this|next|the\s+previous"
@@ -81,7 +93,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("deadline", r"\bthe\s+(?:(?:UN|U\.N\.|same|final|official|set)\s+)?deadline\b"),
         ("present", r"\b(?P<present>now|currently|today|at\s+present|presently|these\s+days)\b"),
         ("weekday", rf"\b(?P<weekday>{'|'.join(WEEKDAYS)})\b"),
-        ("year", rf"(?<![\w$€£./-]){_YEAR}(?!\s*-?\s*(?:percent|per\s+cent|%))"),
+        (
+            "year",
+            rf"(?<![\w$€£./-]){_YEAR}(?!\s*-?\s*(?:percent|per\s+cent|%|{EVENT_NAMES}))",
+        ),
         ("month", rf"\b{_MONTH}(?![\w])"),
     )
 )
@@ -96,6 +111,7 @@ HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
         "my": (_MONTH_HINT, _YEAR_HINT),
         "md": (_MONTH_HINT,),
         "monthyear": (_MONTH_HINT, r"\byear\b"),
+        "monthrelative": (_MONTH_HINT, r"\b(?:last|this|next)\s"),
         "relative": (r"\b(?:year|month|week)\b",),
         "ago": (r"\bago\b",),
         "shift": (r"\b(?:that|earlier|later)\b",),
@@ -167,9 +183,9 @@ class DateExpression:
     """A date in the text: its span (cleaned text), ISO value and how it was obtained.
 
     ``rule`` names the resolution rule (``stated``, ``event``, ``relative``, ``month-latest``,
-    ``month-next``, ``month-of-relative-year``, ``span-end``, ``deadline-apposition``,
-    ``deadline``, ``ago``, ``shift``, ``present``, ``since``) and ``note`` says what it was
-    resolved against; ``deadline`` marks a date the text sets as a deadline.
+    ``month-next``, ``month-of-relative-year``, ``month-relative``, ``span-end``,
+    ``deadline-apposition``, ``deadline``, ``ago``, ``shift``, ``present``, ``since``) and
+    ``note`` says what it was resolved against; ``deadline`` marks a date the text sets as a deadline.
     """
 
     start: int
@@ -339,6 +355,25 @@ def _year_less(
     return _Resolved(_edge(match, iso), "relative-resolved", rule, note, against)
 
 
+def _month_relative(match: re.Match[str], context: _Context) -> _Resolved:
+    """ "last November": the latest November before the publication's month; "this March": the
+    March of its year; "next May": the first May after its month."""
+    month = _month(match.group("month"))
+    which = " ".join(match.group("which").lower().split())
+    published = context.published
+    if published is None:
+        return _Resolved(None, "relative-resolved", "month-relative")
+    if which == "last":
+        year = published.year if month < published.month else published.year - 1
+    elif which == "this":
+        year = published.year
+    else:
+        year = published.year if month > published.month else published.year + 1
+    label = f"{which} {MONTH_NAMES[month]}"
+    note = f"“{label}” against the {context.reference_note}"
+    return _Resolved(f"{year}-{month:02d}", "relative-resolved", "month-relative", note, True)
+
+
 def _reported_on(text: str, match: re.Match[str], cues: re.Pattern[str] | None) -> bool:
     """ "statistics released on Wednesday", "Russia said on Thursday": the day a source
     published or spoke, right after the verb that says so."""
@@ -409,6 +444,8 @@ def _resolve(
         return _Resolved(_edge(match, groups["year"]), "stated", "stated")  # a span: its end
     if name in ("md", "month", "monthyear"):
         return _year_less(name, match, context, found)
+    if name == "monthrelative":
+        return _month_relative(match, context)
     if name == "within":
         return _within(match, context, found)
     if name == "weekday":
@@ -566,6 +603,12 @@ def find_dates(
                 continue  # a bare month name may be a verb ("may", "march")
             if name == "month" and _lead(match) == "of":
                 continue
+            if name == "monthrelative" and not match.group("month")[0].isupper():
+                continue  # "last may", "this march": verbs, not months
+            if name == "year" and EVENT_NAME_BEFORE.search(
+                text, max(0, match.start() - 20), match.start()
+            ):
+                continue  # "World Cup 2022": an event, not the figure's date
             if name == "deadline" and not deadline:
                 continue  # no deadline known: the figure keeps its other dates
             if name == "weekday" and _reported_on(text, match, vocabulary.report_date_cues):
