@@ -185,7 +185,8 @@ class DateExpression:
     ``rule`` names the resolution rule (``stated``, ``event``, ``relative``, ``month-latest``,
     ``month-next``, ``month-of-relative-year``, ``month-relative``, ``span-end``,
     ``deadline-apposition``, ``deadline``, ``ago``, ``shift``, ``present``, ``since``) and
-    ``note`` says what it was resolved against; ``deadline`` marks a date the text sets as a deadline.
+    ``note`` says what it was resolved against; ``deadline`` marks a date the text sets as a
+    deadline.
     """
 
     start: int
