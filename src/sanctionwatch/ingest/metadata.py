@@ -218,7 +218,7 @@ def inferred_date(
         clues.append(_clue("year-less-event", value, mention.text, offset))
     for mention in dates.yearless_last_year(cleaned.text):
         key = date_key(bound.value)
-        placed = mention.resolve_near(key) if len(bound.value) > 4 else mention.resolve_after(key)
+        placed = mention.resolve_near(key) if near else mention.resolve_after(key)
         year = int(placed[:4]) + 1
         if year > date.today().year:
             continue
