@@ -14,7 +14,23 @@ from typing import Any
 
 IMMINENT_DEADLINE_RULE = "imminent-deadline"
 """Ingest's rule that dates a text by a deadline it says is close; the claims name it in notes."""
+INFERRED_DATE_RULES = {
+    "latest-event": "the latest event the text reports",
+    "latest-event-in-caption": "the latest date in a photo caption",
+    "landmark-event": "a dated landmark event the text mentions",
+    "year-less-event": "a date the text gives without its year, placed near its other dates",
+    "year-after-last-year": "a date the text places last year",
+    "dateline-year-from-text": "a dateline without its year, the year from the text's events",
+    IMMINENT_DEADLINE_RULE: "a deadline the text says is close",
+}
+"""How an analyst should read each of ingest's rules for an inferred publication date: the
+claims quote it in the note of a figure dated by that date."""
 DEADLINE_WORD = re.compile(r"\bdeadlines?\b", re.IGNORECASE)
+EVENT_NAMES = r"world\s+cup|olympics?|winter\s+games|summer\s+games|asian\s+games|expo\b"
+"""Pattern source of events a year names ("the 2018 World Cup", "World Cup 2022", "Expo 2020"):
+such a year dates neither a page (ingest) nor a figure (claims)."""
+EVENT_NAME_BEFORE = re.compile(rf"(?:{EVENT_NAMES})\s*$", re.IGNORECASE)
+"""An event's name just before a year ("World Cup 2022")."""
 """The word both stages look for around a date that may be a deadline."""
 
 SPAN_NUMBERS = {

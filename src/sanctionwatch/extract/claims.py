@@ -41,7 +41,7 @@ from sanctionwatch.extract.claimkit.series import (
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary, default_vocabulary
 from sanctionwatch.extract.types import DocumentContext, Mention
 from sanctionwatch.store.tables import DocumentRow
-from sanctionwatch.textdates import IMMINENT_DEADLINE_RULE, read_date_evidence
+from sanctionwatch.textdates import IMMINENT_DEADLINE_RULE, INFERRED_DATE_RULES, read_date_evidence
 
 __all__ = [
     "CODE_VERSION",
@@ -382,7 +382,7 @@ class _Reader:
             text=quantity.text,
             sentence=sentence.text.strip(),
             extractor_version=self.version,
-            confidence=_confidence(quantity, noun, measured, as_of_kind),
+            confidence=_confidence(quantity, noun, measured, as_of_kind, self.published),
         )
 
     def _as_of_evidence(
@@ -499,6 +499,7 @@ def _confidence(
     noun: analysis.CountedNoun | None,
     measured: analysis.Measured,
     as_of_kind: str,
+    published: DocumentDate | None = None,
 ) -> float:
     score = 0.85
     if noun is not None and noun.via == "direct":
@@ -519,9 +520,24 @@ def _confidence(
         score -= 0.15
     if as_of_kind == "relative-inferred":
         score -= 0.1
+    score -= _page_date_doubt(as_of_kind, published)
     if measured.learned is not None:
         score = min(score, measured.learned, LEARNED_CONFIDENCE)
     return round(min(max(score, 0.1), 0.99), 2)
+
+
+DATED_BY_PAGE = frozenset({"document-date", "document-date-inferred", "relative-inferred"})
+"""As-of kinds that rest on the page's date."""
+WEAK_PAGE_DATE = 0.4
+"""Below this ingest confidence a page date is a weak clue: a lower bound from the text's
+events, or a given date the text contradicts."""
+
+
+def _page_date_doubt(as_of_kind: str, published: DocumentDate | None) -> float:
+    """How much less a figure dated by a weakly supported page date is trusted."""
+    if published is None or as_of_kind not in DATED_BY_PAGE:
+        return 0.0
+    return 0.05 if published.confidence < WEAK_PAGE_DATE else 0.0
 
 
 LEARNED_CONFIDENCE = 0.6
@@ -606,21 +622,40 @@ def publication_date_of(row: DocumentRow) -> DocumentDate | None:
     if not row.published_at:
         return None
     published = DocumentDate.parse(row.published_at, inferred=row.date_kind == "inferred")
-    if published is None or not published.inferred:
+    if published is None:
+        return None
+    confidence = _evidence_confidence(row.date_evidence)
+    published = replace(published, confidence=confidence)
+    if not published.inferred:
         return published
     return replace(published, note=_inferred_date_note(published, row.date_evidence))
 
 
+def _evidence_confidence(evidence: str | None) -> float:
+    """Ingest's confidence in a stored date (1.0 when it kept none, as for old rows)."""
+    raw = read_date_evidence(evidence).get("confidence")
+    return float(raw) if isinstance(raw, int | float) and 0 <= raw <= 1 else 1.0
+
+
 def _inferred_date_note(published: DocumentDate, evidence: str | None) -> str:
-    """How ingest inferred the date, when the rule matters to an analyst reading an as-of date:
-    a date moved to an imminent deadline (ingest's rule ``imminent-deadline``) says so."""
+    """How ingest inferred the date, for an analyst reading an as-of date resolved against it:
+    the clue (rule and phrase) and that it is only a lower bound; a date moved to an imminent
+    deadline (ingest's rule ``imminent-deadline``) says so."""
     found = read_date_evidence(evidence)
-    if found.get("method") != IMMINENT_DEADLINE_RULE:
+    method = str(found.get("method") or "")
+    phrase = " ".join(str(found.get("phrase") or "").split())[:80]
+    if method == IMMINENT_DEADLINE_RULE:
+        return (
+            f"month of the imminent deadline {published.iso} (“{phrase}”); the text's own dates "
+            "are only a lower bound (publication date inferred by ingest)"
+        )
+    if not method:
         return ""
-    phrase = str(found.get("phrase") or "").strip()
+    clue = INFERRED_DATE_RULES.get(method, method)
+    quoted = f" “{phrase}”" if phrase else ""
     return (
-        f"month of the imminent deadline {published.iso} (“{phrase}”); the text's own dates "
-        "are only a lower bound (publication date inferred by ingest)"
+        f"publication date {published.iso}, inferred by ingest from {clue}{quoted}: "
+        "a lower bound, the page may be later"
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sanctionwatch.textdates import DEADLINE_WORD, WITHIN_SPAN, span_months
+from sanctionwatch.textdates import DEADLINE_WORD, EVENT_NAMES, WITHIN_SPAN, span_months
 
 GIVEN = "given"
 INFERRED = "inferred"
@@ -27,7 +27,8 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
+MONTH_NAME = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+MONTH = MONTH_NAME + r"\b\.?"
 WEEKDAY = (
     r"(?:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri|sat"
     r"|sun)\.?,?\s+)?"
@@ -37,7 +38,6 @@ YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,]\d)"
 # "mid-2018", "early-2017": a part of a year is still that year (other hyphens join numbers).
 PART_OF_YEAR = r"(?<=\bmid-)|(?<=\bearly-)|(?<=\blate-)"
 # A year that names an event ("the 2018 World Cup", "World Cup 2018") does not date a report.
-EVENT_NAMES = r"world\s+cup|olympics?|winter\s+games|summer\s+games|asian\s+games|expo\b"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day", re.compile(rf"\b{WEEKDAY}{MONTH}\s+{DAY},?\s+{YEAR}", re.I)),
     ("day", re.compile(rf"\b{WEEKDAY}{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}", re.I)),
@@ -49,6 +49,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b(?!\.\d)"
         ),
     ),
+    # "22-Dec-2017", as official document systems print a date.
+    ("day", re.compile(rf"\b{DAY}-{MONTH}-{YEAR}", re.I)),
     ("month", re.compile(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}", re.I)),
     (
         "year",
@@ -78,6 +80,10 @@ FUTURE_CUES = re.compile(
     re.I,
 )
 FUTURE_PREPOSITION = re.compile(r"\b(by|until|till|before|through|ahead\s+of)\s+(the\s+)?$", re.I)
+# "from 2021 until October 2024": the end of a span that opened at a date, not a deadline.
+SPAN_OPENED_BEFORE = re.compile(
+    r"\b(?:from|between)\s+[^.;:!?]{0,30}?(?:1[89]|20)\d\d\s+(?:until|till|through)\s+$", re.I
+)
 SENTENCE_LOOKBACK = 600
 """How far back to look for the start of a sentence (longer ones are cut there)."""
 # A break is end punctuation before space, or glued to the next sentence's capital or opening
@@ -93,28 +99,43 @@ DATELINE_HEAD_CHARS = 1500
 DATELINE_MAX_LINE = 100
 # A clock time beside a date on a date line: "10:45 AM ET", "06.00 GMT", "at 3:45 p.m. (EST)".
 CLOCK = r"(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?"
+# Words that label a page's own date: "Published:", "FOR IMMEDIATE RELEASE", "Date of issue".
+DATE_LABEL = (
+    r"(?:for\s+immediate\s+release|date\s+of\s+(?:publication|issue|release)|release\s+date"
+    r"|publication\s+date|first\s+published|last\s+updated|published|posted|updated|released"
+    r"|issued|dated|date)"
+)
 DATELINE_LEAD = re.compile(
-    r"^\s*(?:(?:published|posted|updated|date|dated|issued)\s*(?:on)?\s*:?\s*"
+    rf"^\s*(?:{CLOCK},\s*"
+    rf"|{DATE_LABEL}\s*(?:on)?\s*:?\s*"
     rf"(?:{CLOCK},?\s*)?|by\s+[^|]{{3,80}}[|·•–—-]\s*"
-    r"|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}\s*[|·•]\s*)?",
+    r"|[A-Z][\w'’.-]+(?:\s+[\w'’./-]+){1,3}\s*[|·•]\s*)?",
     re.I,
 )
-DATE_LINE_TAIL = re.compile(rf",?\s*{CLOCK}\s*(?:[|·•–—-].{{0,40}})?", re.I)
+DATE_LINE_TAIL = re.compile(rf",?\s*{CLOCK}\s*(?:[|·•–—/-].{{0,40}})?", re.I)
 """What may follow a date on its own line besides a separator: its clock time."""
 # "Date: 2017-10-05 In recent years ...": a date label opening a line dates the page even when
 # the copied text runs on after it (the label word says what the date is).
-LABELLED_DATE_LEAD = re.compile(
-    r"\s*(?:published|posted|updated|date|dated|issued)(?:\s+on)?\s*:?\s*", re.I
-)
+LABELLED_DATE_LEAD = re.compile(rf"\s*{DATE_LABEL}(?:\s+on)?\s*:?\s*", re.I)
 # "AFP (02.08.2018) - ...": an outlet's name with the date in brackets, then a dash.
 WIRE_BRACKETED_LEAD = re.compile(r"\s*[A-Z][\w&.'’-]{1,30}(?:\s+[A-Z][\w&.'’-]*){0,3}\s*\(")
-# "VLADIVOSTOK, Russia, " or "MOSCOW (Reuters), " before a date that opens the first paragraph.
+# "VLADIVOSTOK, Russia, ", "MOSCOW (Reuters), " or "SEOUL, South Korea — " before a date that
+# opens the first paragraph.
 PARAGRAPH_DATELINE = re.compile(
-    r"^[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}(?:,[^,\n]{1,40})?(?:\s*\([^)\n]{1,40}\))?,\s*$"
+    r"^[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,3}(?:,[^,\n]{1,40})?(?:\s*\([^)\n]{1,40}\))?"
+    r"(?:,|\s+[–—])\s*$"
 )
 URL_DATE = re.compile(
     r"/(?P<year>(?:19|20)\d\d)[/-](?P<mnum>[01]?\d)(?:[/-](?P<day>[0-3]?\d))?(?=[/-]|$)"
 )
+# "/2017/June/": a year and a month name as path segments.
+URL_MONTH_NAME = re.compile(rf"/(?P<year>(?:19|20)\d\d)/{MONTH_NAME}(?=/|$)", re.I)
+# "/20240217-169463", "item/20170828141734-q4eon", "AEN20200214002600325", "-09162024170815":
+# a run of digits that opens with a compact date (a time or a serial number may follow).
+URL_DIGIT_RUN = re.compile(r"(?<!\d)\d{8,17}(?!\d)")
+URL_DIGIT_RUN_LENGTHS_MONTH_FIRST = (8, 14)
+"""Runs read month (or day) first ("09162024" + "170815") only at these lengths: a date alone,
+or a date and a clock time (hhmmss)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +314,7 @@ def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
         own_line = len(line.strip()) <= DATELINE_MAX_LINE and DATELINE_LEAD.fullmatch(before)
         alone = own_line and (
             not after
-            or re.fullmatch(r"[|·•–—:,-].{0,60}", after)
+            or re.fullmatch(r"[|·•–—:,/-].{0,60}", after)
             or DATE_LINE_TAIL.fullmatch(after)
         )
         wire = PARAGRAPH_DATELINE.match(before) and re.match(
@@ -306,17 +327,55 @@ def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
 
 
 def date_from_url(url: str | None) -> DateMention | None:
-    """A date in a URL path such as ``/2017/09/`` or ``/2019/02/03/``."""
+    """A date in a URL path such as ``/2017/09/``, ``/2019/02/03/`` or ``/2017/June/``."""
     if not url:
         return None
-    match = URL_DATE.search(url)
-    if match is None:
+    for pattern in (URL_DATE, URL_MONTH_NAME):
+        match = pattern.search(url)
+        value = _iso(match) if match is not None else None
+        if match is not None and value is not None:
+            precision = "day" if match.groupdict().get("day") else "month"
+            return DateMention(value, precision, match.start(), match.end(), match.group())
+    return None
+
+
+def compact_date_from_url(url: str | None, *, today: date | None = None) -> DateMention | None:
+    """A date written as digits run together in a URL's path or query: ``20240217`` (year
+    first), or ``09162024`` month first when no other order reads as a date (then only the
+    year when day and month could be swapped). Never a date after ``today``, never the host."""
+    if not url:
         return None
-    value = _iso(match)
-    if value is None:
+    host_end = url.find("/", url.find("//") + 2) if "//" in url else 0
+    limit = today or date.today()
+    for match in URL_DIGIT_RUN.finditer(url, max(host_end, 0)):
+        value = _compact_date(match.group(), limit)
+        if value is not None:
+            precision = {4: "year", 7: "month"}.get(len(value), "day")
+            return DateMention(value, precision, match.start(), match.end(), match.group())
+    return None
+
+
+def _compact_date(digits: str, today: date) -> str | None:
+    year_first = _checked(digits[0:4], digits[4:6], digits[6:8], today)
+    if year_first is not None:
+        return year_first.isoformat()
+    if len(digits) not in URL_DIGIT_RUN_LENGTHS_MONTH_FIRST:
         return None
-    precision = "day" if match.group("day") else "month"
-    return DateMention(value, precision, match.start(), match.end(), match.group())
+    month_first = _checked(digits[4:8], digits[0:2], digits[2:4], today)
+    day_first = _checked(digits[4:8], digits[2:4], digits[0:2], today)
+    if month_first is not None and day_first is not None and month_first != day_first:
+        return digits[4:8]  # 05012024: May 1 or 5 January, the year is sure
+    found = month_first or day_first
+    return found.isoformat() if found is not None else None
+
+
+def _checked(year: str, month: str, day: str, today: date) -> date | None:
+    """The date, when it is one between 1990 and ``today``."""
+    try:
+        found = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return found if date(1990, 1, 1) <= found <= today else None
 
 
 def latest_event(text: str, *, today: date | None = None) -> DateMention | None:
@@ -332,10 +391,17 @@ def latest_event(text: str, *, today: date | None = None) -> DateMention | None:
         start, end = sentence_around(text, mention.start)
         if start not in future:
             future[start] = FUTURE_CUES.search(text, start, end) is not None
-        if future[start] or FUTURE_PREPOSITION.search(text, start, mention.start):
+        if future[start] or _looks_ahead(text, start, mention.start):
             continue
         best = mention
     return best
+
+
+def _looks_ahead(text: str, sentence_start: int, position: int) -> bool:
+    """ "until October 2024" looks ahead, unless it closes a span ("from 2021 until ...")."""
+    if not FUTURE_PREPOSITION.search(text, sentence_start, position):
+        return False
+    return not SPAN_OPENED_BEFORE.search(text, max(sentence_start, position - 60), position)
 
 
 def sentence_around(text: str, position: int) -> tuple[int, int]:
@@ -405,6 +471,21 @@ class YearlessMention:
         except ValueError:  # February 29 in a common year
             return f"{year:04d}-{self.month:02d}"
 
+    def resolve_near(self, bound: tuple[int, int, int]) -> str:
+        """The such date nearest to ``bound`` (a month known, its day 0 = not known): a text
+        written soon after the latest event it dates reports a year-less date near it, so
+        "Jan. 11" beside "February 17, 2024" is January 2024, not January 2025."""
+        target = date(bound[0], bound[1] or 7, bound[2] or 15)
+        years = (bound[0] - 1, bound[0], bound[0] + 1)
+        year = min(years, key=lambda y: (abs((self._day_in(y) - target).days), -y))
+        return self.resolve_after((year, 1, 0))
+
+    def _day_in(self, year: int) -> date:
+        try:
+            return date(year, self.month, self.day or 15)
+        except ValueError:  # February 29 in a common year
+            return date(year, self.month, 28)
+
 
 def yearless_past_events(text: str) -> list[YearlessMention]:
     """Year-less dates the text reports as past, in order.
@@ -440,22 +521,24 @@ LAST_YEAR_AFTER = re.compile(r"\s*,?\s*(?:of\s+)?last\s+year\b", re.I)
 
 
 def yearless_last_year(text: str) -> list[YearlessMention]:
-    """Year-less dates the text places in the year before its own ("by Dec. 22 last year").
+    """Year-less dates the text places in the year before its own ("by Dec. 22 last year",
+    "in November last year").
 
     Whatever the sentence says of them (deadlines included), the writer dates them to the
     previous year, so such a date placed in year Y dates the text to year Y + 1.
     """
-    found: list[YearlessMention] = []
-    for match in YEARLESS_PATTERNS[0][1].finditer(text):
-        if not LAST_YEAR_AFTER.match(text, match.end()):
-            continue
-        month = MONTHS[match.group("month").lower().rstrip(".")]
-        day = int(match.group("day"))
-        if 1 <= day <= 31:
-            found.append(
-                YearlessMention(month, day, match.start(), match.end(), match.group().strip())
-            )
-    return found
+    found: dict[int, YearlessMention] = {}
+    for _precision, pattern in YEARLESS_PATTERNS:
+        for match in pattern.finditer(text):
+            if match.start("month") in found or not LAST_YEAR_AFTER.match(text, match.end()):
+                continue
+            month = MONTHS[match.group("month").lower().rstrip(".")]
+            day = int(match.groupdict().get("day") or 0)
+            if 0 <= day <= 31:
+                found[match.start("month")] = YearlessMention(
+                    month, day, match.start(), match.end(), match.group().strip()
+                )
+    return [found[key] for key in sorted(found)]
 
 
 def _tied_to_relative_year(text: str, match: re.Match[str]) -> bool:

@@ -3,11 +3,13 @@
 The publication date is chosen from ranked evidence (``RULE_CONFIDENCE``): a date the format
 declares (HTML metadata, JSON-LD, ``<time>``, Markdown front matter), a "Published ..." line or
 dateline at the top (a year-less wire dateline takes its year from the URL or the text), a date
-in the URL, a PDF's creation date, an "Updated ..." line; only then is it inferred (marked
-``inferred``) as a lower bound from the text: the latest dated event it reports as past, the
-latest landmark event it mentions (``data/ingest/landmarks.yaml``), and year-less past dates
-("on June 28") placed in the first year on or after that bound (one "last year", "by Dec. 22 last
-year", dates the text to the year after), and a deadline set "within 24 months" of a dated event
+in the URL (``/2019/02/03/``, ``/2016/September/``, digits run together: ``/20230309-481516``),
+a PDF's creation date, an "Updated ..." line; only then is it inferred (marked ``inferred``) as
+a lower bound from the text: the latest dated event it reports as past, the latest landmark
+event it mentions (``data/ingest/landmarks.yaml``), and year-less past dates ("on June 28")
+placed in the year nearest that bound when it is a dated event of the body, else in the first
+year on or after it (one "last year", "by Dec. 22 last year", dates the text to the year after),
+and a deadline set "within 24 months" of a dated event
 that the text says is close or unlikely to be met (the deadline's month). Every clue weighed is
 kept in ``documents.date_evidence`` so an analyst can see why a date was chosen.
 """
@@ -15,7 +17,7 @@ kept in ``documents.date_evidence`` so an analyst can see why a date was chosen.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -40,6 +42,7 @@ RULE_CONFIDENCE = {
     "published-line": 0.9,
     "dateline": 0.9,
     "url-path": 0.8,
+    "url-compact-date": 0.7,
     "updated-line": 0.7,
     "dateline-without-year": 0.8,
     "dateline-year-from-text": 0.6,
@@ -91,6 +94,10 @@ def publication_date(
     if not given:
         return inferred_date(parsed.text, cleaned)
     best = max(given, key=lambda clue: clue.confidence)
+    if len(best.value) == 4:
+        inferred = inferred_date(parsed.text, cleaned)
+        if inferred.value[:4] == best.value:
+            return _within_given_year(inferred, best)
     others = [clue for clue in given if clue is not best]
     note = ""
     confidence = best.confidence
@@ -129,11 +136,27 @@ def given_dates(
     if from_url is not None:
         confidence = RULE_CONFIDENCE["url-path"] - (0.05 if from_url.precision == "month" else 0)
         clues.append(Evidence("url-path", from_url.value, url or "", None, confidence))
+    else:
+        compact = dates.compact_date_from_url(url)
+        if compact is not None:
+            clues.append(_clue("url-compact-date", compact.value, url or "", None))
+            from_url = compact if compact.precision != "year" else None
     if dateline is None:
         yearless = _yearless_dateline(cleaned, from_url)
         if yearless is not None:
             clues.append(yearless)
     return clues
+
+
+def _within_given_year(inferred: DateFinding, year: Evidence) -> DateFinding:
+    """A date the text dates to the month or day inside the only year the page gives: the
+    text's date (still a lower bound), confirmed in its year."""
+    return replace(
+        inferred,
+        confidence=round(min(year.confidence, inferred.confidence + 0.2), 2),
+        candidates=(*inferred.candidates, year)[:MAX_CANDIDATES],
+        note=f"{inferred.note} (within {year.value}, the year the {year.rule} clue gives)",
+    )
 
 
 def _clue(rule: str, value: str, phrase: str, offset: int | None) -> Evidence:
@@ -145,7 +168,7 @@ def _dateline_rule(text: str, mention: DateMention) -> str:
     lead = text[line_start : mention.start].lower()
     if "updated" in lead:
         return "updated-line"
-    if re.search(r"\b(?:published|posted|issued|dated?)\b", lead):
+    if re.search(r"\b(?:published|posted|issued|dated?|release[ds]?|publication)\b", lead):
         return "published-line"
     return "dateline"
 
@@ -185,14 +208,18 @@ def inferred_date(
     if not clues:
         return DateFinding("", dates.NONE, "none")
     bound = max(clues, key=_rank)
+    near = bound.rule == "latest-event" and len(bound.value) > 4
     for mention in dates.yearless_past_events(cleaned.text):
-        value = mention.resolve_after(date_key(bound.value))
+        key = date_key(bound.value)
+        value = mention.resolve_near(key) if near else mention.resolve_after(key)
         if value > date.today().isoformat():
             continue
         offset = cleaned.offsets.to_original(mention.start)
         clues.append(_clue("year-less-event", value, mention.text, offset))
     for mention in dates.yearless_last_year(cleaned.text):
-        year = int(mention.resolve_after(date_key(bound.value))[:4]) + 1
+        key = date_key(bound.value)
+        placed = mention.resolve_near(key) if near else mention.resolve_after(key)
+        year = int(placed[:4]) + 1
         if year > date.today().year:
             continue
         offset = cleaned.offsets.to_original(mention.start)

@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary
-from sanctionwatch.textdates import DEADLINE_WORD, SPAN_COUNT, WITHIN_SPAN_SOURCE, span_count
+from sanctionwatch.textdates import (
+    DEADLINE_WORD,
+    EVENT_NAME_BEFORE,
+    EVENT_NAMES,
+    SPAN_COUNT,
+    WITHIN_SPAN_SOURCE,
+    span_count,
+)
 
 MONTH_NUMBERS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -60,6 +67,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("my", rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}"),
         ("md", rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+\d){_OF_YEAR}"),
         ("monthyear", rf"\b{_MONTH},?\s+(?:of\s+)?(?P<which>this|last|next)\s+year\b"),
+        # "last November", "this March": a month named relative to the publication's month.
+        (
+            "monthrelative",
+            rf"\b(?P<which>last|this|next|this\s+coming)\s+{_MONTH}(?![\w-])(?!,?\s+\d)",
+        ),
         (
             "relative",
             r"\b(?P<rel>(?:later|earlier)\s+this\s+year|(?:last|this|next|the\s+previous"
@@ -81,7 +93,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("deadline", r"\bthe\s+(?:(?:UN|U\.N\.|same|final|official|set)\s+)?deadline\b"),
         ("present", r"\b(?P<present>now|currently|today|at\s+present|presently|these\s+days)\b"),
         ("weekday", rf"\b(?P<weekday>{'|'.join(WEEKDAYS)})\b"),
-        ("year", rf"(?<![\w$€£./-]){_YEAR}(?!\s*-?\s*(?:percent|per\s+cent|%))"),
+        (
+            "year",
+            rf"(?<![\w$€£./-]){_YEAR}(?!\s*-?\s*(?:percent|per\s+cent|%|{EVENT_NAMES}))",
+        ),
         ("month", rf"\b{_MONTH}(?![\w])"),
     )
 )
@@ -96,6 +111,7 @@ HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
         "my": (_MONTH_HINT, _YEAR_HINT),
         "md": (_MONTH_HINT,),
         "monthyear": (_MONTH_HINT, r"\byear\b"),
+        "monthrelative": (_MONTH_HINT, r"\b(?:last|this|next)\s"),
         "relative": (r"\b(?:year|month|week)\b",),
         "ago": (r"\bago\b",),
         "shift": (r"\b(?:that|earlier|later)\b",),
@@ -131,12 +147,14 @@ class DocumentDate:
 
     ``inferred`` marks a date the ingest stage guessed (for example from the latest event the
     text mentions) rather than read from metadata or a dateline; ``note`` says how it was
-    obtained when the claims extractor adjusted it (an imminent deadline).
+    obtained (the clue ingest inferred it from, an imminent deadline); ``confidence`` is how far
+    ingest trusts it (its rule's confidence, lowered when the text contradicts a given date).
     """
 
     iso: str
     inferred: bool = False
     note: str = ""
+    confidence: float = 1.0
 
     @classmethod
     def parse(cls, value: str | None, inferred: bool = False) -> DocumentDate | None:
@@ -165,9 +183,10 @@ class DateExpression:
     """A date in the text: its span (cleaned text), ISO value and how it was obtained.
 
     ``rule`` names the resolution rule (``stated``, ``event``, ``relative``, ``month-latest``,
-    ``month-next``, ``month-of-relative-year``, ``span-end``, ``deadline-apposition``,
-    ``deadline``, ``ago``, ``shift``, ``present``, ``since``) and ``note`` says what it was
-    resolved against; ``deadline`` marks a date the text sets as a deadline.
+    ``month-next``, ``month-of-relative-year``, ``month-relative``, ``span-end``,
+    ``deadline-apposition``, ``deadline``, ``ago``, ``shift``, ``present``, ``since``) and
+    ``note`` says what it was resolved against; ``deadline`` marks a date the text sets as a
+    deadline.
     """
 
     start: int
@@ -241,9 +260,22 @@ def _edge(match: re.Match[str], iso: str) -> str:
     return iso
 
 
-def _relative(phrase: str, published: date | None) -> str | None:
+def _at_precision(iso: str, precision: int) -> str:
+    """``iso`` no finer than the publication date it was counted from: "last week" of a page
+    known to its month only is that month, never an invented day."""
+    return iso[: max(4, min(len(iso), precision))]
+
+
+def _relative(phrase: str, published: date | None, precision: int = 10) -> str | None:
     if published is None:
         return None
+    found = _relative_day(phrase, published)
+    if found is None or re.match(r"the\s+end\s+of", phrase, re.I):
+        return found  # "the end of this year": the text gives the month
+    return _at_precision(found, precision)
+
+
+def _relative_day(phrase: str, published: date) -> str | None:
     phrase = re.sub(r"\s+", " ", phrase.lower())
     year = published.year
     if phrase.endswith("year"):
@@ -324,6 +356,25 @@ def _year_less(
     return _Resolved(_edge(match, iso), "relative-resolved", rule, note, against)
 
 
+def _month_relative(match: re.Match[str], context: _Context) -> _Resolved:
+    """ "last November": the latest November before the publication's month; "this March": the
+    March of its year; "next May": the first May after its month."""
+    month = _month(match.group("month"))
+    which = " ".join(match.group("which").lower().split())
+    published = context.published
+    if published is None:
+        return _Resolved(None, "relative-resolved", "month-relative")
+    if which == "last":
+        year = published.year if month < published.month else published.year - 1
+    elif which == "this":
+        year = published.year
+    else:
+        year = published.year if month > published.month else published.year + 1
+    label = f"{which} {MONTH_NAMES[month]}"
+    note = f"“{label}” against the {context.reference_note}"
+    return _Resolved(f"{year}-{month:02d}", "relative-resolved", "month-relative", note, True)
+
+
 def _reported_on(text: str, match: re.Match[str], cues: re.Pattern[str] | None) -> bool:
     """ "statistics released on Wednesday", "Russia said on Thursday": the day a source
     published or spoke, right after the verb that says so."""
@@ -370,7 +421,8 @@ def _within(match: re.Match[str], context: _Context, found: list[DateExpression]
         return _Resolved(None, "relative-resolved", "span-end")
     base = context.published.isoformat()[:7]
     note = f"{count} {unit} after the {context.reference_note}"
-    return _Resolved(_shift_months(base, months), "relative-resolved", "span-end", note, True)
+    value = _at_precision(_shift_months(base, months), context.precision)
+    return _Resolved(value, "relative-resolved", "span-end", note, True)
 
 
 def _resolve(
@@ -393,6 +445,8 @@ def _resolve(
         return _Resolved(_edge(match, groups["year"]), "stated", "stated")  # a span: its end
     if name in ("md", "month", "monthyear"):
         return _year_less(name, match, context, found)
+    if name == "monthrelative":
+        return _month_relative(match, context)
     if name == "within":
         return _within(match, context, found)
     if name == "weekday":
@@ -401,7 +455,7 @@ def _resolve(
         note = f"the deadline the document sets ({context.deadline})" if context.deadline else ""
         return _Resolved(context.deadline or None, "relative-resolved", "deadline", note)
     if name == "relative":
-        relative = _relative(groups["rel"], published)
+        relative = _relative(groups["rel"], published, context.precision)
         note = f"“{groups['rel']}” against the {context.reference_note}"
         value = _edge(match, relative) if relative else None
         return _Resolved(value, "relative-resolved", "relative", note, True)
@@ -412,8 +466,8 @@ def _resolve(
     if name == "ago":
         base = f"{published.year}-{published.month:02d}" if published else None
         note = f"{count} {groups['unit'].lower()} before the {context.reference_note}"
-        return _Resolved(_shift_months(base, -months) if base else None, "relative-resolved",
-                         "ago", note, True)  # fmt: skip
+        value = _at_precision(_shift_months(base, -months), context.precision) if base else None
+        return _Resolved(value, "relative-resolved", "ago", note, True)
     if context.anchor is None or groups["unit"].lower().startswith("week"):
         return _Resolved(None, "relative-resolved", "shift")
     sign = -1 if ("before" in groups["dir"].lower() or "earlier" in groups["dir"].lower()) else 1
@@ -550,6 +604,12 @@ def find_dates(
                 continue  # a bare month name may be a verb ("may", "march")
             if name == "month" and _lead(match) == "of":
                 continue
+            if name == "monthrelative" and not match.group("month")[0].isupper():
+                continue  # "last may", "this march": verbs, not months
+            if name == "year" and EVENT_NAME_BEFORE.search(
+                text, max(0, match.start() - 20), match.start()
+            ):
+                continue  # "World Cup 2022": an event, not the figure's date
             if name == "deadline" and not deadline:
                 continue  # no deadline known: the figure keeps its other dates
             if name == "weekday" and _reported_on(text, match, vocabulary.report_date_cues):
