@@ -31,6 +31,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from sanctionwatch.extract.relation_events import EventReader
 from sanctionwatch.extract.relation_finders import Found, Link, SentenceFinder
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
@@ -260,6 +261,7 @@ class RoleFinder:
         self._associate_modifiers = self.rules.title_modifiers | _ASSOCIATE_MODIFIERS
         # "the Ministry's Bureau 27": relation_units
         self._units = UnitReader(finder, self.rules.units)
+        self._events = EventReader(finder)
 
     # -- what the other finders found ------------------------------------------------------
 
@@ -334,6 +336,7 @@ class RoleFinder:
             yield from self._new(self._associates(sentence))
             yield from self._group_links(self._workers_used(sentence))
             yield from self._group_links(self._possessed_workers(sentence))
+            yield from self._group_links(self._events.worker_links(sentence))
 
     def _group_links(self, links: Iterable[Link]) -> Iterator[Link]:
         """One group-of-workers employment per employer and document: the same workers are
