@@ -166,6 +166,12 @@ def test_no_controller_no_dealing(nlp: Language, text: str) -> None:
             {SOBAEK},
         ),
         (f"{MIRAE} dispatches North Korean IT personnel abroad every year.", {MIRAE}),
+        (f"In 2014, 46 North Koreans were employed at {KUMSONG} when a fire broke out.", {KUMSONG}),
+        (
+            "Officials accused Pak Song Il of using shell companies to hire North Korean IT "
+            "workers.",
+            {"Pak Song Il"},
+        ),
         (
             f"{HAIXING}, a {MINISTRY}-affiliated agency that has dispatched IT personnel to "
             "Laos, was designated.",
@@ -180,7 +186,10 @@ def test_groups_of_workers_and_who_employs_them(
     assert {row.target for row in rows} == employers
     assert all(row.properties.get("employee") in (None, []) for row in rows)
     assert all(
-        any(word in row.source for word in ("workers", "welders", "laborers", "personnel"))
+        any(
+            word in row.source
+            for word in ("workers", "welders", "laborers", "personnel", "Koreans")
+        )
         for row in rows
     )
 
@@ -193,6 +202,9 @@ def test_groups_of_workers_and_who_employs_them(
         f"{SOBAEK} dispatched a delegation to Russia.",
         f"{SOBAEK} denied that it had dispatched IT personnel to Russia.",
         f"Workers may be recruited through {SOBAEK} next year.",
+        f"In 2014, 46 North Koreans were arrested at {KUMSONG} after a fire.",
+        f"North Koreans were employed in Laos, {SOBAEK} said.",
+        f"Officials did not accuse Pak Song Il of using {SOBAEK} to hire IT workers.",
     ],
 )
 def test_no_group_employment_without_a_stated_employer(nlp: Language, text: str) -> None:
@@ -222,3 +234,33 @@ def test_an_announced_arrest_is_the_announcers_action(nlp: Language) -> None:
 )
 def test_no_announced_arrest(nlp: Language, text: str) -> None:
     assert _touching(_rows(nlp, text), "Pak Song Il", {"unknown"}) == set()
+
+
+# ---------------------------------------------------------------- units after an acronym
+
+
+UNITS: dict[str, str] = {
+    "Interior Ministry": "Organization",
+    "MVD": "Organization",
+    "Border Service": "Organization",
+    "BS": "Organization",
+    "Migration Directorate": "Organization",
+    "MD": "Organization",
+    "Foreign Ministry": "Organization",
+}
+
+
+def test_units_after_the_parents_acronym_each_belong_to_the_parent(nlp: Language) -> None:
+    text = (
+        "The Foreign Ministry, with the Interior Ministry’s (MVD) Border Service (BS) and "
+        "Migration Directorate (MD), is issuing this notice."
+    )
+    pairs = _pairs(_rows(nlp, text, UNITS), "subsidiary")
+    assert ("Interior Ministry", "Border Service") in pairs
+    assert ("Interior Ministry", "Migration Directorate") in pairs
+    assert not {pair for pair in pairs if "Foreign Ministry" in pair}
+
+
+def test_a_body_coordinated_without_a_possessive_is_no_unit(nlp: Language) -> None:
+    text = "The Interior Ministry (MVD), the Border Service and the Foreign Ministry met."
+    assert _pairs(_rows(nlp, text, UNITS), "subsidiary") == set()

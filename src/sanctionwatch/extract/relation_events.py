@@ -39,6 +39,8 @@ from sanctionwatch.settings import DATA_DIR
 EVENTS_PATH = DATA_DIR / "extract" / "relations" / "events.yaml"
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
 _OBJECTS = ("dobj", "obj")
+# who sends or hires a group: a company, a bureau or a person (docs/annotation.md)
+_EMPLOYERS = ORG_SCHEMATA | {"Person"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,9 @@ class EventRules:
     worker_verbs: frozenset[str]
     agent_preps: frozenset[str]
     worker_nouns: frozenset[str]
+    hiring_verbs: frozenset[str]
+    workplace_preps: frozenset[str]
+    people_nouns: frozenset[str]
     list_words: tuple[str, ...]
     worker_confidence: float
 
@@ -80,6 +85,9 @@ def parse_event_rules(path: Path, data: object) -> EventRules:
         worker_verbs=workers.words("verbs"),
         agent_preps=workers.words("agent_preps"),
         worker_nouns=workers.words("nouns"),
+        hiring_verbs=workers.words("hiring_verbs"),
+        workplace_preps=workers.words("workplace_preps"),
+        people_nouns=workers.words("people_nouns"),
         list_words=workers.phrases("list_words"),
         worker_confidence=workers.confidence("confidence"),
     )
@@ -111,8 +119,8 @@ def _opening(token: Token) -> tuple[Token, Token] | None:
         current = current.head  # "providing ... and selling ...": the first conjunct's
     if current.dep_ in ("pcomp", "pobj") and current.head.dep_ == "prep":
         return current.head, current.head.head
-    if current.dep_ == "advcl" and current.tag_ == "VBG":
-        return current, current.head
+    if (current.dep_ == "advcl" and current.tag_ in ("VBG", "VB")) or current.dep_ == "xcomp":
+        return current, current.head  # "..., signing a contract", "used X to employ ..."
     return None
 
 
@@ -180,6 +188,12 @@ class EventReader:
             return token
         return None
 
+    def _people(self, token: Token) -> Token | None:
+        """ "46 North Koreans were employed at X": people hired are a group of workers."""
+        if self.index.at(token) is None and token.lower_ in self.rules.people_nouns:
+            return token
+        return None
+
     def _listed(self, noun: Token) -> list[Token]:
         """The names a description lists: "firms including A, B and C", "companies such as A"."""
         listed: list[Token] = []
@@ -198,8 +212,8 @@ class EventReader:
             reached.append(token)
             if self.index.at(token) is None:
                 reached.extend(self._listed(token))
-        parties = self.finder.parties(reached, ORG_SCHEMATA)
-        return [p for p in parties if self.finder.is_party(p, ORG_SCHEMATA)]
+        parties = self.finder.parties(reached, _EMPLOYERS)
+        return [p for p in parties if self.finder.is_party(p, _EMPLOYERS)]
 
     def worker_links(self, sentence: Span) -> Iterator[Link]:
         for verb in sentence:
@@ -218,27 +232,35 @@ class EventReader:
         candidates = children(verb, "nsubjpass")
         if verb.dep_ == "acl":
             candidates.append(verb.head)
-        groups = [g for c in candidates for t in conjuncts(c) if (g := self._group(t))]
+        hiring = verb.lemma_.lower() in self.rules.hiring_verbs
+        groups = [
+            g
+            for c in candidates
+            for t in conjuncts(c)
+            if (g := self._group(t) or (self._people(t) if hiring else None)) is not None
+        ]
         if not groups:
             return
-        agents = [obj for _, obj in prep_objects(verb, self.rules.agent_preps)]
+        preps = self.rules.agent_preps | (self.rules.workplace_preps if hiring else frozenset())
+        agents = [obj for _, obj in prep_objects(verb, preps)]
         yield from self._group_links(self._employers(agents), groups, verb, sentence)
 
     def _active_group(self, verb: Token, sentence: Span) -> Iterator[Link]:
-        """ "X, an agency that has dispatched IT personnel abroad": only the groups rules.yaml
-        does not read (its own nouns are the sentence rules' business)."""
+        """ "X, an agency that has dispatched IT personnel abroad", "accused X of using firms to
+        employ IT workers" (the clause's controller); a verb with its own subject and a group
+        rules.yaml names is the sentence rules' business."""
         objects = [t for obj in children(verb, *_OBJECTS) for t in conjuncts(obj)]
+        own = children(verb, "nsubj")
         groups = [
             g
             for obj in objects
-            if self.finder.worker_group(obj) is None and (g := self._group(obj)) is not None
+            if (g := self._group(obj)) is not None
+            and not (own and self.finder.worker_group(obj) is not None)
         ]
         if not groups:
             return
         subjects = [
-            found
-            for subject in children(verb, "nsubj")
-            if (found := self._antecedent(subject, verb)) is not None
+            found for subject in own if (found := self._antecedent(subject, verb)) is not None
         ]
         if not subjects:
             subjects, climbed = control_chain(verb, self.rules.control)

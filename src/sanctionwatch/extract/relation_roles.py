@@ -31,7 +31,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from sanctionwatch.extract.relation_events import EventReader
+from sanctionwatch.extract.relation_events import EventReader, control_chain
 from sanctionwatch.extract.relation_finders import Found, Link, SentenceFinder
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
@@ -907,13 +907,19 @@ class RoleFinder:
     def _workers_used(self, sentence: Span) -> Iterator[Link]:
         """ "used X to send teams of IT workers": X employs them; "workers sent to X"."""
         for verb in sentence:
-            if verb.pos_ != "VERB":
+            if verb.pos_ != "VERB" or not self._stated(verb):
                 continue
             lemma = verb.lemma_.lower()
             if lemma in self.rules.means_verbs:
                 yield from self._means(verb, sentence)
             if lemma in self.rules.sending_verbs:
                 yield from self._sent_to(verb, sentence)
+
+    def _stated(self, verb: Token) -> bool:
+        """Stated as fact, and so is every clause it is the reason of ("did not accuse X of
+        using Y to send workers": not stated)."""
+        climbed = control_chain(verb)[1]
+        return all(self.finder.asserted(token) for token in (verb, *climbed))
 
     def _means(self, verb: Token, sentence: Span) -> Iterator[Link]:
         means = [
