@@ -139,10 +139,20 @@ def test_a_subjectless_clause_is_done_by_its_controller(
         f"{DAESONG} was designated despite never selling coal to {KUMSONG}.",
         # the clause has its own subject (a description, not a party)
         f"OFAC designated {DAESONG} after a broker sold coal to {KUMSONG}.",
+        # an infinitive after an object is the object's doing ("enabled the firm to sell")
+        f"OFAC sanctioned {DAESONG} for enabling a broker to sell coal to {KUMSONG}.",
     ],
 )
 def test_no_controller_no_dealing(nlp: Language, text: str) -> None:
     assert _touching(_rows(nlp, text), KUMSONG, {"unknown"}) == set()
+
+
+def test_parties_controlling_one_clause_do_not_deal_with_each_other(nlp: Language) -> None:
+    text = (
+        "Two bankers, Ri Chol and Pak Song Il, were sanctioned for enabling the regime to "
+        "conduct financial transactions abroad."
+    )
+    assert _touching(_rows(nlp, text), "Ri Chol", {"unknown"}) == set()
 
 
 # ---------------------------------------------------------------- groups of workers
@@ -205,6 +215,7 @@ def test_groups_of_workers_and_who_employs_them(
         f"In 2014, 46 North Koreans were arrested at {KUMSONG} after a fire.",
         f"North Koreans were employed in Laos, {SOBAEK} said.",
         f"Officials did not accuse Pak Song Il of using {SOBAEK} to hire IT workers.",
+        f"The {MINISTRY} ordered firms to stop providing guest worker permits to Laos.",
     ],
 )
 def test_no_group_employment_without_a_stated_employer(nlp: Language, text: str) -> None:

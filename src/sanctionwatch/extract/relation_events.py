@@ -50,6 +50,7 @@ class ControlRules:
     preps: frozenset[str]
     object_verbs: frozenset[str]
     subject_preps: frozenset[str]
+    means_verbs: frozenset[str]
     depth: int
 
 
@@ -80,6 +81,7 @@ def parse_event_rules(path: Path, data: object) -> EventRules:
             preps=control.words("preps"),
             object_verbs=control.words("object_verbs"),
             subject_preps=control.words("subject_preps"),
+            means_verbs=control.words("means_verbs"),
             depth=control.count("depth"),
         ),
         worker_verbs=workers.words("verbs"),
@@ -146,10 +148,17 @@ def control_chain(
         if (not adjunct and word not in rules.preps) or upper.pos_ not in ("VERB", "AUX"):
             return [], []
         climbed.append(upper)
-        if is_passive(upper) or children(upper, "nsubjpass"):
+        objects = [tok for obj in children(upper, *_OBJECTS) for tok in conjuncts(obj)]
+        if current.dep_ == "xcomp" and objects:
+            # "enabled X to conduct ...", "ordered nations to stop ...": the object does it,
+            # except with verbs of means ("used its firms to hire ...": the user does)
+            if upper.lemma_.lower() not in rules.means_verbs:
+                return objects, climbed
+            found = _own_subjects(upper)
+        elif is_passive(upper) or children(upper, "nsubjpass"):
             found = _own_subjects(upper)
         elif upper.lemma_.lower() in rules.object_verbs:
-            found = [tok for obj in children(upper, *_OBJECTS) for tok in conjuncts(obj)]
+            found = objects
         elif adjunct or word in rules.subject_preps:
             found = _own_subjects(upper)
         else:

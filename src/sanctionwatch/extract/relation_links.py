@@ -761,15 +761,17 @@ class LinkFinder:
         preps = self.rules.dealing_noun_preps
         partners = [obj for _, obj in prep_objects(noun, preps)]
         verb = self._light_verb(noun)
+        own: list[Token] = []
         if verb is None:
             subjects = self._dealers(noun)
             role = noun.lemma_.lower()
         else:
             partners += [obj for _, obj in prep_objects(verb, preps)]
-            subjects = self.finder.parties(clause_subjects(verb) or self._controllers(verb))
+            own = clause_subjects(verb)
+            subjects = self.finder.parties(own or self._controllers(verb))
             role = f"{verb.lemma_.lower()} {noun.lemma_.lower()}"
         others = self.finder.parties(partners)
-        if verb is not None and not others and len(subjects) > 1:
+        if verb is not None and own and not others and len(subjects) > 1:
             subjects, others = subjects[:1], subjects[1:]  # "X and Y signed a contract"
         pairs = ((s, o) for s in subjects for o in others)
         yield from self._unknown_links(
