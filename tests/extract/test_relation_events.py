@@ -176,6 +176,7 @@ def test_parties_controlling_one_clause_do_not_deal_with_each_other(nlp: Languag
             {SOBAEK},
         ),
         (f"{MIRAE} dispatches North Korean IT personnel abroad every year.", {MIRAE}),
+        (f"{MIRAE} sends large numbers of IT personnel to Laos.", {MIRAE}),
         (f"In 2014, 46 North Koreans were employed at {KUMSONG} when a fire broke out.", {KUMSONG}),
         (
             "Officials accused Pak Song Il of using shell companies to hire North Korean IT "

@@ -193,8 +193,14 @@ class EventReader:
         found = self.finder.worker_group(token)
         if found is not None:
             return found
-        if self.index.at(token) is None and token.lemma_.lower() in self.rules.worker_nouns:
+        if self.index.at(token) is not None:
+            return None
+        if token.lemma_.lower() in self.rules.worker_nouns:
             return token
+        if token.like_num or token.lemma_.lower() in self.finder.rules.worker_quantities:
+            for _, obj in prep_objects(token, {"of"}):  # "large numbers of IT personnel"
+                if obj.lemma_.lower() in self.rules.worker_nouns and self.index.at(obj) is None:
+                    return obj
         return None
 
     def _people(self, token: Token) -> Token | None:
