@@ -9,6 +9,7 @@ sentences that must give no link.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from spacy.language import Language
 from relationkit import rows_for
 from sanctionwatch.extract.relation_events import (
     EVENTS_PATH,
+    control_chain,
     default_event_rules,
     load_event_rules_file,
 )
@@ -82,7 +84,7 @@ def test_event_rules_load_and_reach_the_extractor_version() -> None:
 
 def test_a_broken_events_file_names_the_file_and_the_key(tmp_path: Path) -> None:
     data = yaml.safe_load(EVENTS_PATH.read_text(encoding="utf-8"))
-    data["control"]["depth"] = 0
+    data["control"]["depth"] = -1
     path = tmp_path / "events.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(RuleFileError, match=r"events\.yaml.*control\.depth"):
@@ -126,6 +128,16 @@ def test_a_subjectless_clause_is_done_by_its_controller(
     nlp: Language, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert expected <= _pairs(_rows(nlp, text), "unknown")
+
+
+def test_depth_zero_switches_the_controlled_reading_off(nlp: Language) -> None:
+    text = f"The Treasury sanctioned {DAESONG} for supplying coal to {KUMSONG} in 2019."
+    rules = default_event_rules()
+    off = replace(rules, control=replace(rules.control, depth=0))
+    doc = nlp(text)
+    verb = next(token for token in doc if token.lower_ == "supplying")
+    assert control_chain(verb, rules.control)[0]
+    assert control_chain(verb, off.control) == ([], [])
 
 
 @pytest.mark.parametrize(

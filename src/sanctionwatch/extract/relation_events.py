@@ -82,7 +82,7 @@ def parse_event_rules(path: Path, data: object) -> EventRules:
             object_verbs=control.words("object_verbs"),
             subject_preps=control.words("subject_preps"),
             means_verbs=control.words("means_verbs"),
-            depth=control.count("depth"),
+            depth=control.count("depth", minimum=0),
         ),
         worker_verbs=workers.words("verbs"),
         agent_preps=workers.words("agent_preps"),
@@ -167,11 +167,6 @@ def control_chain(
             return found, climbed
         current = upper  # "accused X of using ..., signing ...": climb one clause
     return [], []
-
-
-def controllers(token: Token, rules: ControlRules | None = None) -> list[Token]:
-    """The subjects of :func:`control_chain` (the verbs climbed are not checked here)."""
-    return control_chain(token, rules)[0]
 
 
 # -- groups of workers -------------------------------------------------------------------------
