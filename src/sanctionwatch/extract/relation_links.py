@@ -28,6 +28,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from sanctionwatch.extract.relation_events import control_chain
 from sanctionwatch.extract.relation_finders import (
     Fact,
     Found,
@@ -714,7 +715,8 @@ class LinkFinder:
             subjects = self.finder.parties(agents(verb))
             partners += _acted_on(verb) if group.direct or not partners else []
         else:
-            subjects = self.finder.parties(clause_subjects(verb))
+            # "X was designated for providing support to Y": the clause's controller
+            subjects = self.finder.parties(clause_subjects(verb) or self._controllers(verb))
             if group.direct:
                 partners += objects + children(verb, "dative")
         others = self.finder.parties(partners)
@@ -759,20 +761,40 @@ class LinkFinder:
         preps = self.rules.dealing_noun_preps
         partners = [obj for _, obj in prep_objects(noun, preps)]
         verb = self._light_verb(noun)
+        own: list[Token] = []
         if verb is None:
-            subjects = self.finder.parties(children(noun, "poss"))
+            subjects = self._dealers(noun)
             role = noun.lemma_.lower()
         else:
             partners += [obj for _, obj in prep_objects(verb, preps)]
-            subjects = self.finder.parties(clause_subjects(verb))
+            own = clause_subjects(verb)
+            subjects = self.finder.parties(own or self._controllers(verb))
             role = f"{verb.lemma_.lower()} {noun.lemma_.lower()}"
         others = self.finder.parties(partners)
-        if verb is not None and not others and len(subjects) > 1:
+        if verb is not None and own and not others and len(subjects) > 1:
             subjects, others = subjects[:1], subjects[1:]  # "X and Y signed a contract"
         pairs = ((s, o) for s in subjects for o in others)
         yield from self._unknown_links(
             pairs, noun, sentence, role, self.rules.dealing_confidence, "links:dealing"
         )
+
+    def _controllers(self, token: Token) -> list[Token]:
+        """Who does what a subjectless clause says (:func:`relation_events.control_chain`),
+        when every verb above it is stated ("X was not designated for paying Y": nobody)."""
+        subjects, climbed = control_chain(token)
+        return subjects if all(self.finder.asserted(verb) for verb in climbed) else []
+
+    def _dealers(self, noun: Token) -> list[Party]:
+        """Whose dealing a noun with no light verb names: its named possessor ("X's contract
+        with Y"), else, for "designated X ... for their dealing with Y", the clause's
+        controller (a possessive pronoun there stands for the designated parties)."""
+        owners = children(noun, "poss")
+        named = self._named(owners)
+        if named:
+            return named
+        if owners and any(owner.pos_ != "PRON" for owner in owners):
+            return self.finder.parties(owners)
+        return self.finder.parties(self._controllers(noun))
 
     # -- legal actions -----------------------------------------------------------------------
 
@@ -814,10 +836,21 @@ class LinkFinder:
         authorities = self.finder.parties(
             children(noun, "poss") + [obj for _, obj in prep_objects(noun, {"by"})]
         )
+        verb = noun.head
+        if not authorities and noun.dep_ in ("dobj", "obj") and self._announced(verb):
+            authorities = self.finder.parties(clause_subjects(verb))  # "Y announced the arrest"
         targets = self._targets([obj for _, obj in prep_objects(noun, {"of", "against"})])
         pairs = ((a, t) for a in authorities for t in targets)
         yield from self._unknown_links(
             pairs, noun, sentence, noun.lemma_.lower(), self.rules.legal_confidence, "links:legal"
+        )
+
+    def _announced(self, verb: Token) -> bool:
+        """Is ``verb`` a stated ``noun_verbs`` verb ("announced", "unsealed") of an authority?"""
+        return (
+            verb.pos_ == "VERB"
+            and verb.lemma_.lower() in self.rules.legal_noun_verbs
+            and self.finder.asserted(verb)
         )
 
     def _legal_noun(self, noun: Token, sentence: Span) -> Iterator[Link]:

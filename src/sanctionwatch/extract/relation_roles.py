@@ -31,6 +31,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from sanctionwatch.extract.relation_events import EventReader, control_chain
 from sanctionwatch.extract.relation_finders import Found, Link, SentenceFinder
 from sanctionwatch.extract.relation_parse import (
     ORG_SCHEMATA,
@@ -260,6 +261,7 @@ class RoleFinder:
         self._associate_modifiers = self.rules.title_modifiers | _ASSOCIATE_MODIFIERS
         # "the Ministry's Bureau 27": relation_units
         self._units = UnitReader(finder, self.rules.units)
+        self._events = EventReader(finder)
 
     # -- what the other finders found ------------------------------------------------------
 
@@ -334,6 +336,7 @@ class RoleFinder:
             yield from self._new(self._associates(sentence))
             yield from self._group_links(self._workers_used(sentence))
             yield from self._group_links(self._possessed_workers(sentence))
+            yield from self._group_links(self._events.worker_links(sentence))
 
     def _group_links(self, links: Iterable[Link]) -> Iterator[Link]:
         """One group-of-workers employment per employer and document: the same workers are
@@ -904,13 +907,19 @@ class RoleFinder:
     def _workers_used(self, sentence: Span) -> Iterator[Link]:
         """ "used X to send teams of IT workers": X employs them; "workers sent to X"."""
         for verb in sentence:
-            if verb.pos_ != "VERB":
+            if verb.pos_ != "VERB" or not self._stated(verb):
                 continue
             lemma = verb.lemma_.lower()
             if lemma in self.rules.means_verbs:
                 yield from self._means(verb, sentence)
             if lemma in self.rules.sending_verbs:
                 yield from self._sent_to(verb, sentence)
+
+    def _stated(self, verb: Token) -> bool:
+        """Stated as fact, and so is every clause it is the reason of ("did not accuse X of
+        using Y to send workers": not stated)."""
+        climbed = control_chain(verb)[1]
+        return all(self.finder.asserted(token) for token in (verb, *climbed))
 
     def _means(self, verb: Token, sentence: Span) -> Iterator[Link]:
         means = [

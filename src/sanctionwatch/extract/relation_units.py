@@ -110,18 +110,25 @@ class UnitReader:
     def _possessor(self, span: Span, sentence: Span) -> Party | None:
         """The body whose possessive is right before ``span`` (or before the first of the
         bodies ``span`` is coordinated with)."""
+        own = self._possessive_before(span.start, sentence)
+        if own is not None:
+            return own  # "the DHS's (DHS) CBP", whatever the parse coordinates CBP with
         first = span.root
         while first.dep_ == "conj" and first.head.i < first.i:
-            first = first.head
-        start = span.start
-        if first.i != span.root.i:
+            first = first.head  # each body the unit is coordinated with, nearest first
             head = self.index.at(first)
             if head is None:
                 return None
             head_span = span.doc.char_span(head.start, head.end, alignment_mode="expand")
             if head_span is None:
                 return None
-            start = head_span.start
+            found = self._possessive_before(head_span.start, sentence)
+            if found is not None:
+                return found
+        return None
+
+    def _possessive_before(self, start: int, sentence: Span) -> Party | None:
+        """The body whose possessive ends right before token ``start`` (past an acronym)."""
         doc = sentence.doc
         index = start - 1
         if index >= sentence.start and doc[index].text == "(":

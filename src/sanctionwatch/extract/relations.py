@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from sanctionwatch.extract.coreference import default_coreference_rules, resolve_coreferences
 from sanctionwatch.extract.relation_designations import DesignationFinder
+from sanctionwatch.extract.relation_events import default_event_rules
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
 from sanctionwatch.extract.relation_links import LinkFinder, default_link_rules
 from sanctionwatch.extract.relation_model import ModelFinder, model_version
@@ -65,6 +66,7 @@ RULE_FILE_KEYS = {
     "nationality": "n",
     "roles": "ro",
     "links": "l",
+    "events": "e",
     "coreference": "c",
     "rules": "r",
 }
@@ -79,6 +81,7 @@ def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
         "nationality": default_nationality_rules().version,
         "roles": default_role_rules().version,
         "links": default_link_rules().version,
+        "events": default_event_rules().version,
         "coreference": default_coreference_rules().version,
         "rules": (rules or default_rules()).version,
     }

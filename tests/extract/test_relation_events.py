@@ -1,0 +1,290 @@
+"""Clauses without a subject, groups of workers and announced legal actions
+(``extract/relation_events.py``, ``relations/events.yaml``, ``relation_links.py``), through the
+whole relation extractor.
+
+Every sentence and name is invented for these tests, several forms per construction, with
+sentences that must give no link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from spacy.language import Language
+
+from relationkit import rows_for
+from sanctionwatch.extract.relation_events import (
+    EVENTS_PATH,
+    control_chain,
+    default_event_rules,
+    load_event_rules_file,
+)
+from sanctionwatch.extract.relation_query import RelationRow
+from sanctionwatch.extract.relations import extractor_version
+from sanctionwatch.extract.rulefile import RuleFileError
+
+SOBAEK = "Sobaek Trading Corporation"
+KUMSONG = "Kumsong Marine Company"
+HAIXING = "Haixing Energy Corporation"
+DAESONG = "Daesong Export Company"
+MIRAE = "Mirae Holdings"
+MINISTRY = "Commerce Ministry"
+JUSTICE = "Justice Department"
+FBI = "FBI"
+NAMES: dict[str, str] = {
+    SOBAEK: "Company",
+    KUMSONG: "Company",
+    HAIXING: "Company",
+    DAESONG: "Company",
+    MIRAE: "Company",
+    MINISTRY: "Organization",
+    JUSTICE: "Organization",
+    FBI: "Organization",
+    "OFAC": "Organization",
+    "Treasury": "Organization",
+    "Kim Chol Su": "Person",
+    "Ri Chol": "Person",
+    "Pak Song Il": "Person",
+    "Russia": "Place",
+    "Laos": "Place",
+}
+
+
+def _rows(nlp: Language, text: str, names: Mapping[str, str] = NAMES) -> list[RelationRow]:
+    return rows_for(nlp, text, names, document_id="doc-events", published=date(2024, 3, 6))
+
+
+def _pairs(rows: list[RelationRow], kind: str) -> set[tuple[str, str]]:
+    return {(row.source, row.target) for row in rows if row.kind == kind}
+
+
+def _touching(rows: list[RelationRow], name: str, kinds: set[str]) -> set[tuple[str, str]]:
+    return {
+        (row.source, row.target)
+        for row in rows
+        if row.kind in kinds and name in (row.source, row.target)
+    }
+
+
+# ---------------------------------------------------------------- rules file
+
+
+def test_event_rules_load_and_reach_the_extractor_version() -> None:
+    rules = default_event_rules()
+    assert "designate" in rules.control.object_verbs
+    assert "through" in rules.agent_preps
+    assert "personnel" in rules.worker_nouns
+    assert f"+e{rules.version}+" in extractor_version()
+
+
+def test_a_broken_events_file_names_the_file_and_the_key(tmp_path: Path) -> None:
+    data = yaml.safe_load(EVENTS_PATH.read_text(encoding="utf-8"))
+    data["control"]["depth"] = -1
+    path = tmp_path / "events.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(RuleFileError, match=r"events\.yaml.*control\.depth"):
+        load_event_rules_file(path)
+    del data["workers"]
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(RuleFileError, match=r"events\.yaml.*workers"):
+        load_event_rules_file(path)
+
+
+# ---------------------------------------------------------------- controlled clauses
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"Kim Chol Su was designated on Tuesday for providing material support to {SOBAEK}.",
+            {("Kim Chol Su", SOBAEK)},
+        ),
+        (
+            f"The Treasury sanctioned {DAESONG} for supplying coal to {KUMSONG} in 2019.",
+            {(DAESONG, KUMSONG)},
+        ),
+        (
+            f"Prosecutors accused Ri Chol of signing a contract with {HAIXING} in March.",
+            {("Ri Chol", HAIXING)},
+        ),
+        (
+            f"OFAC also designated {DAESONG} and its director, Ri Chol, for their dealings with "
+            f"{SOBAEK}, a bank designated in 2009.",
+            {(DAESONG, SOBAEK), ("Ri Chol", SOBAEK)},
+        ),
+        (
+            f"{MIRAE} grew quickly by selling diesel to {KUMSONG} last year.",
+            {(MIRAE, KUMSONG)},
+        ),
+    ],
+)
+def test_a_subjectless_clause_is_done_by_its_controller(
+    nlp: Language, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert expected <= _pairs(_rows(nlp, text), "unknown")
+
+
+def test_depth_zero_switches_the_controlled_reading_off(nlp: Language) -> None:
+    text = f"The Treasury sanctioned {DAESONG} for supplying coal to {KUMSONG} in 2019."
+    rules = default_event_rules()
+    off = replace(rules, control=replace(rules.control, depth=0))
+    doc = nlp(text)
+    verb = next(token for token in doc if token.lower_ == "supplying")
+    assert control_chain(verb, rules.control)[0]
+    assert control_chain(verb, off.control) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "thank" is no designating verb and "for" opens no subject's clause: nobody is read
+        f"The Treasury thanked {HAIXING} for providing records to {KUMSONG}.",
+        # the designation is denied, so the reason is not stated
+        f"{DAESONG} was not designated for selling coal to {KUMSONG}.",
+        # "despite" opens no controlled clause
+        f"{DAESONG} was designated despite never selling coal to {KUMSONG}.",
+        # the clause has its own subject (a description, not a party)
+        f"OFAC designated {DAESONG} after a broker sold coal to {KUMSONG}.",
+        # an infinitive after an object is the object's doing ("enabled the firm to sell")
+        f"OFAC sanctioned {DAESONG} for enabling a broker to sell coal to {KUMSONG}.",
+    ],
+)
+def test_no_controller_no_dealing(nlp: Language, text: str) -> None:
+    assert _touching(_rows(nlp, text), KUMSONG, {"unknown"}) == set()
+
+
+def test_parties_controlling_one_clause_do_not_deal_with_each_other(nlp: Language) -> None:
+    text = (
+        "Two bankers, Ri Chol and Pak Song Il, were sanctioned for enabling the regime to "
+        "conduct financial transactions abroad."
+    )
+    assert _touching(_rows(nlp, text), "Ri Chol", {"unknown"}) == set()
+
+
+# ---------------------------------------------------------------- groups of workers
+
+
+@pytest.mark.parametrize(
+    ("text", "employers"),
+    [
+        (f"The North Korean workers were employed through {SOBAEK}, a report said.", {SOBAEK}),
+        (
+            f"Some 40 welders were contracted by two firms, {DAESONG} and {HAIXING}, for the job.",
+            {DAESONG, HAIXING},
+        ),
+        (
+            "North Korean laborers are recruited through agencies in Laos including "
+            f"{DAESONG} and {KUMSONG}.",
+            {DAESONG, KUMSONG},
+        ),
+        (
+            f"{SOBAEK}, an agency that has dispatched IT personnel to Russia, was designated.",
+            {SOBAEK},
+        ),
+        (f"{MIRAE} dispatches North Korean IT personnel abroad every year.", {MIRAE}),
+        (f"{MIRAE} sends large numbers of IT personnel to Laos.", {MIRAE}),
+        (f"In 2014, 46 North Koreans were employed at {KUMSONG} when a fire broke out.", {KUMSONG}),
+        (
+            "Officials accused Pak Song Il of using shell companies to hire North Korean IT "
+            "workers.",
+            {"Pak Song Il"},
+        ),
+        (
+            f"{HAIXING}, a {MINISTRY}-affiliated agency that has dispatched IT personnel to "
+            "Laos, was designated.",
+            {HAIXING},
+        ),
+    ],
+)
+def test_groups_of_workers_and_who_employs_them(
+    nlp: Language, text: str, employers: set[str]
+) -> None:
+    rows = [row for row in _rows(nlp, text) if row.kind == "employment"]
+    assert {row.target for row in rows} == employers
+    assert all(row.properties.get("employee") in (None, []) for row in rows)
+    assert all(
+        any(
+            word in row.source
+            for word in ("workers", "welders", "laborers", "personnel", "Koreans")
+        )
+        for row in rows
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"The workers were not employed through {SOBAEK}, the ministry said.",
+        f"The workers were employed in construction, {SOBAEK} said.",
+        f"{SOBAEK} dispatched a delegation to Russia.",
+        f"{SOBAEK} denied that it had dispatched IT personnel to Russia.",
+        f"Workers may be recruited through {SOBAEK} next year.",
+        f"In 2014, 46 North Koreans were arrested at {KUMSONG} after a fire.",
+        f"North Koreans were employed in Laos, {SOBAEK} said.",
+        f"Officials did not accuse Pak Song Il of using {SOBAEK} to hire IT workers.",
+        f"The {MINISTRY} ordered firms to stop providing guest worker permits to Laos.",
+    ],
+)
+def test_no_group_employment_without_a_stated_employer(nlp: Language, text: str) -> None:
+    assert _pairs(_rows(nlp, text), "employment") == set()
+
+
+# ---------------------------------------------------------------- legal actions
+
+
+def test_an_announced_arrest_is_the_announcers_action(nlp: Language) -> None:
+    text = f"The {FBI} and the {JUSTICE} announced the arrest of Pak Song Il on Friday."
+    rows = [row for row in _rows(nlp, text) if row.kind == "unknown"]
+    assert {(row.source, row.target) for row in rows} == {
+        (FBI, "Pak Song Il"),
+        (JUSTICE, "Pak Song Il"),
+    }
+    assert {row.properties.get("role", [""])[0] for row in rows} == {"arrest"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"The {JUSTICE} did not announce the arrest of Pak Song Il.",
+        f"The {JUSTICE} announced the release of Pak Song Il.",
+        f"Reporters read about the arrest of Pak Song Il in the {JUSTICE} statement.",
+    ],
+)
+def test_no_announced_arrest(nlp: Language, text: str) -> None:
+    assert _touching(_rows(nlp, text), "Pak Song Il", {"unknown"}) == set()
+
+
+# ---------------------------------------------------------------- units after an acronym
+
+
+UNITS: dict[str, str] = {
+    "Interior Ministry": "Organization",
+    "MVD": "Organization",
+    "Border Service": "Organization",
+    "BS": "Organization",
+    "Migration Directorate": "Organization",
+    "MD": "Organization",
+    "Foreign Ministry": "Organization",
+}
+
+
+def test_units_after_the_parents_acronym_each_belong_to_the_parent(nlp: Language) -> None:
+    text = (
+        "The Foreign Ministry, with the Interior Ministry’s (MVD) Border Service (BS) and "
+        "Migration Directorate (MD), is issuing this notice."
+    )
+    pairs = _pairs(_rows(nlp, text, UNITS), "subsidiary")
+    assert ("Interior Ministry", "Border Service") in pairs
+    assert ("Interior Ministry", "Migration Directorate") in pairs
+    assert not {pair for pair in pairs if "Foreign Ministry" in pair}
+
+
+def test_a_body_coordinated_without_a_possessive_is_no_unit(nlp: Language) -> None:
+    text = "The Interior Ministry (MVD), the Border Service and the Foreign Ministry met."
+    assert _pairs(_rows(nlp, text, UNITS), "subsidiary") == set()
