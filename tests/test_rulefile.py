@@ -123,3 +123,24 @@ def test_ingest_stops_with_one_line_on_broken_cleaning_rules(
 
 def _unwrapped(output: str) -> str:
     return "".join(output.split())
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            "version: 2\nthresholds: [0.5, 0.9\n",
+            "line 3, column 1: expected ',' or ']', but got '<stream end>' "
+            "(in a flow sequence opened at line 2, column 13)",
+        ),
+        ("version: 1\n  words: [a]\n", "line 2, column 8: mapping values are not allowed here"),
+        (None, "No such file or directory"),
+    ],
+)
+def test_the_line_says_where_the_file_broke(
+    tmp_path: Path, content: str | None, expected: str
+) -> None:
+    path = _write(tmp_path / "tunables.yaml", content)
+    with pytest.raises(RuleFileError) as raised:
+        read_rule_file(path, "tunables")
+    assert str(raised.value) == f"{path}: cannot read tunables: {expected}"

@@ -10,6 +10,7 @@ working. This module imports nothing of a stage (ingest uses it, and ingest come
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,11 @@ def read_rule_file(
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except yaml.MarkedYAMLError as exc:
+        raise error(f"{path}: cannot read {what}: {_where(exc)}") from exc
+    except OSError as exc:  # the path is named once, at the start
+        raise error(f"{path}: cannot read {what}: {exc.strerror or _one_line(exc)}") from exc
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise error(f"{path}: cannot read {what}: {_one_line(exc)}") from exc
     return rule_mapping(path, data, error)
 
@@ -43,6 +48,20 @@ def rule_mapping(
     return data
 
 
-def _one_line(exc: BaseException) -> str:
+def _where(exc: Any) -> str:
+    """Where the YAML broke and why, on one line: "line 3, column 1: expected ',' or ']', but
+    got '<stream end>' (in a flow sequence opened at line 2, column 13)"."""
+    mark, problem = exc.problem_mark, exc.problem
+    if mark is None or not problem:
+        return _one_line(exc)
+    text = f"line {mark.line + 1}, column {mark.column + 1}: {_one_line(problem)}"
+    context, opened = exc.context, exc.context_mark
+    if context and opened is not None:
+        context = re.sub(r"^while (parsing|scanning) ", "", _one_line(context))
+        text += f" (in {context} opened at line {opened.line + 1}, column {opened.column + 1})"
+    return text
+
+
+def _one_line(exc: BaseException | str) -> str:
     """The error's text on one line (YAML errors span several, with a caret drawing)."""
     return " ".join(str(exc).split())
