@@ -122,6 +122,7 @@ def print_counts(
 # own ``--help``. ``sanctionwatch --help`` imports no stage at all.
 
 _LISTING = "sanctionwatch.listing-commands"
+RULE_FILE_HINT = "fix the key the message names (or restore the file from git) and run again"
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,18 @@ class LazyGroup(typer.core.TyperGroup):
         for command in list(self.commands.values()):
             if isinstance(command, _Placeholder):
                 self.load(command.entry)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a rules or tunables file that does not load (whichever stage's
+        loader read it) ends the command with its one-line message, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except ValueError as exc:
+            from sanctionwatch.rulefile import RuleFileError  # loaded already if it was raised
+
+            if not isinstance(exc, RuleFileError):
+                raise
+            fail(str(exc), RULE_FILE_HINT)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List commands from their placeholders: the root help imports no stage."""

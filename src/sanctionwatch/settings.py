@@ -29,6 +29,10 @@ class Settings:
     webhook_allow_hosts: frozenset[str] = frozenset()
     """Host names a webhook may reach on a private, loopback or link-local address (an
     internal receiver) without lifting the check for feeds and list downloads."""
+    lists_proxy: str | None = None
+    """The HTTP(S) proxy list downloads go through (``SANCTIONWATCH_LISTS_PROXY``). The usual
+    ``HTTPS_PROXY``/``ALL_PROXY``/``.netrc`` environment is never read: a proxy is a choice
+    made here, not something any process environment can slip in."""
 
     @property
     def sanctions_dir(self) -> Path:
@@ -49,6 +53,7 @@ def load_settings() -> Settings:
         shared_dir=Path(_env("SHARED_DIR", "../shared")),
         allow_private_urls=_env("ALLOW_PRIVATE", "0") == "1",
         webhook_allow_hosts=host_names(_env("WEBHOOK_ALLOW_HOSTS", "")),
+        lists_proxy=_env("LISTS_PROXY", "").strip() or None,
     )
 
 

@@ -81,8 +81,10 @@ def test_the_learned_filter_keeps_figures_no_rule_names(
 
 
 def test_a_figure_only_the_filter_kept_is_marked_and_less_sure(nlp: Language) -> None:
+    # "people", not "Americans": the filter's model is trained on figures whose value AND unit
+    # match the gold (session 7), and a unit named after a nationality never matches one.
     text = (
-        "North Korea's hackers used the stolen identities of more than 90 Americans to get "
+        "North Korea's hackers used the stolen identities of more than 90 people to get "
         "remote jobs, and their wages went back to Pyongyang."
     )
     learned = [c for c in read(nlp, text) if c.measure == "other_figure"]

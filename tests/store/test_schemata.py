@@ -35,12 +35,18 @@ def test_common_schema_is_the_most_specific_fit(names: list[str], expected: str)
 @pytest.mark.parametrize(
     ("names", "expected"),
     [
-        (["Company", "Person", "Organization"], "Company"),  # Company fits two names, Person one
-        (["Person", "Company", "LegalEntity"], "Company"),  # both fit two: alphabetical
+        (["Person", "Company"], "LegalEntity"),  # nearest common ancestor, never one of them
+        (["Company", "Person", "Organization"], "LegalEntity"),  # more names are no vote
+        (["Person", "Company", "LegalEntity"], "LegalEntity"),
+        (["Person", "Organization"], "LegalEntity"),
+        (["Person", "PublicBody"], "LegalEntity"),  # was Person (a tie, alphabetical): keys v5
+        (["Organization", "Asset", "Company", "Person"], "LegalEntity"),  # Company is both
+        (["Company", "Vessel"], "Asset"),  # Company is an Asset too
+        (["Vessel", "Airplane"], "Vehicle"),
+        # Only Thing (abstract) is shared: the head fitting most names, then alphabetical.
         (["Person", "LegalEntity", "Vessel", "Vessel"], "Person"),  # repetition is no vote
         (["Vessel", "Person"], "Person"),
         (["Organization", "Asset", "Person"], "Asset"),
-        (["Organization", "Asset", "Company", "Person"], "Company"),  # Company is both
     ],
 )
 def test_incompatible_schemata_do_not_depend_on_order(names: list[str], expected: str) -> None:
@@ -49,6 +55,24 @@ def test_incompatible_schemata_do_not_depend_on_order(names: list[str], expected
     }
     assert found == {expected}
     assert common_schema_name(list(reversed(names))) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["Person", "Company"], "LegalEntity"),
+        (["Company", "Vessel"], "Asset"),
+        (["Vessel", "Airplane"], "Vehicle"),
+        (["Person", "Vessel"], "Thing"),
+        (["Company"], "Company"),
+        (["Company", "Organization"], "Organization"),
+    ],
+)
+def test_nearest_common_ancestor(names: list[str], expected: str) -> None:
+    from followthemoney import model
+
+    found = schemata.nearest_common_ancestor(model.get(name) for name in names)
+    assert found is not None and found.name == expected
 
 
 def test_no_known_schema() -> None:

@@ -116,7 +116,7 @@ def parse_span_rules(path: Path, data: Any) -> SpanRules:
 
 
 def load_span_rules_file(path: Path) -> SpanRules:
-    return parse_span_rules(path, read_rule_file(path, "span rules"))
+    return parse_span_rules(path, read_rule_file(path, "span rules", RulesError))
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from sanctionwatch.extract.rulefile import RuleFileError, read_rule_file, rule_strings
+from sanctionwatch.extract.rulefile import read_rule_file, rule_strings
 from sanctionwatch.extract.rules import SCHEMATA, RulesError
 from sanctionwatch.settings import DATA_DIR
 
@@ -51,12 +51,9 @@ def _words(path: Path, data: dict[str, Any], key: str) -> frozenset[str]:
 
 
 def _strings(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
-    """The shared list check of the rule files (:func:`rulefile.rule_strings`), reported as
-    this loader's :class:`RulesError` so every entity rules file fails the same way."""
-    try:
-        return rule_strings(path, data, key)
-    except RuleFileError as exc:
-        raise RulesError(str(exc)) from exc
+    """The shared list check of the rule files (:func:`rulefile.rule_strings`), raising this
+    loader's :class:`RulesError` so every entity rules file fails the same way."""
+    return rule_strings(path, data, key, error=RulesError)
 
 
 def _schema_map(path: Path, data: dict[str, Any], key: str) -> dict[str, str]:
@@ -136,7 +133,7 @@ def parse_typing_rules(path: Path, data: Any) -> TypingRules:
 
 
 def load_typing_rules_file(path: Path) -> TypingRules:
-    return parse_typing_rules(path, read_rule_file(path, "typing rules"))
+    return parse_typing_rules(path, read_rule_file(path, "typing rules", RulesError))
 
 
 @lru_cache(maxsize=1)

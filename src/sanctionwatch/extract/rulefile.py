@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from followthemoney import model
 
-
-class RuleFileError(ValueError):
-    """A rules file is malformed; the message names the file and the offending key. Each
-    stage's own error (relation rules, entity rules) is this error or wraps it."""
+# The read and the error are shared with the stages before extract (``sanctionwatch.rulefile``);
+# they are re-exported here, where the extract loaders have always imported them from.
+from sanctionwatch.rulefile import RuleFileError as RuleFileError
+from sanctionwatch.rulefile import read_rule_file as read_rule_file
+from sanctionwatch.rulefile import rule_mapping as rule_mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,22 +53,6 @@ def normalise_phrase(text: str) -> str:
     return re.sub(r"^(the|a|an) ", "", text)
 
 
-def read_rule_file(path: Path, what: str) -> dict[str, Any]:
-    """The parsed mapping of a rules file that has a ``version`` key."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleFileError(f"{path}: cannot read {what}: {exc}") from exc
-    return rule_mapping(path, data)
-
-
-def rule_mapping(path: Path, data: Any) -> dict[str, Any]:
-    """``data`` itself, checked to be a mapping with a ``version`` key."""
-    if not isinstance(data, dict) or "version" not in data:
-        raise RuleFileError(f"{path}: expected a mapping with a 'version' key")
-    return data
-
-
 def _label(key: str, within: str) -> str:
     return f"{within}.{key}" if within else key
 
@@ -82,13 +66,17 @@ def rule_section(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def rule_strings(
-    path: Path, section: dict[str, Any], key: str, within: str = ""
+    path: Path,
+    section: dict[str, Any],
+    key: str,
+    within: str = "",
+    error: type[RuleFileError] = RuleFileError,
 ) -> tuple[str, ...]:
     """A list of strings exactly as written (names matched case-sensitively, words a caller
-    folds itself), in file order."""
+    folds itself), in file order; a loader with its own error class passes it as ``error``."""
     value = section.get(key)
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RuleFileError(f"{path}: '{_label(key, within)}' must be a list of strings")
+        raise error(f"{path}: '{_label(key, within)}' must be a list of strings")
     return tuple(value)
 
 

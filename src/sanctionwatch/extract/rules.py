@@ -251,12 +251,12 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
 
 
 def load_rules_file(path: Path) -> EntityRules:
-    return parse_rules(path, read_rule_file(path, "rules"))
+    return parse_rules(path, read_rule_file(path, "rules", RulesError))
 
 
 def load_places_file(path: Path) -> tuple[str, dict[str, str]]:
     """``(version, {place name lower-cased: country code})`` from a places file."""
-    data = read_rule_file(path, "places")
+    data = read_rule_file(path, "places", RulesError)
     places = data.get("places")
     if not isinstance(places, dict):
         raise RulesError(f"{path}: 'places' must map a country code to a list of names")

@@ -33,6 +33,7 @@ from sanctionwatch.ingest.formats import (
 from sanctionwatch.ingest.metadata import describe
 from sanctionwatch.ingest.tables import DocumentSourceRow
 from sanctionwatch.ingest.types import IngestError, IngestOutcome, IngestReport, Status
+from sanctionwatch.rulefile import RuleFileError
 from sanctionwatch.settings import Settings, load_settings
 from sanctionwatch.store import Database
 from sanctionwatch.store.base import utcnow
@@ -323,6 +324,8 @@ def parse_fields(
         return build_fields(data, document_id, source, media_type, url)
     except IngestError as error:
         return str(error)
+    except RuleFileError:  # a broken cleaning rules file is no bad document: stop the command
+        raise
     except (ValueError, TypeError, LookupError, RecursionError, MemoryError) as error:
         return f"cannot read it ({type(error).__name__}: {error})"
     except Exception as error:  # one unreadable file must not stop the batch

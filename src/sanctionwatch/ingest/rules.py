@@ -12,8 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "ingest" / "cleaning.yaml"
@@ -21,8 +20,9 @@ SCOPES = ("line", "sentence")
 SPAM_SIGNALS = ("url", "url_dominated", "mixed_script_word", "phrase", "handle_or_timestamp")
 
 
-class RulesError(ValueError):
-    """The cleaning rules file is malformed; the message names the entry."""
+class RulesError(RuleFileError):
+    """The cleaning rules file is malformed; the message names the entry (a
+    :class:`RuleFileError`: every command reports it in one line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +79,7 @@ class CleaningRules:
 @lru_cache(maxsize=4)
 def load_rules(path: Path = RULES_PATH) -> CleaningRules:
     """Read, validate and compile the cleaning rules at ``path`` (cached)."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise RulesError(f"{path}: cannot read cleaning rules: {error}") from error
-    return parse_rules(raw, where=str(path))
+    return parse_rules(read_rule_file(path, "cleaning rules", RulesError), where=str(path))
 
 
 def parse_rules(raw: Any, *, where: str = "cleaning rules") -> CleaningRules:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "resolve"
 RESOLVER_CONFIG = DATA_DIR / "resolver.yaml"
@@ -25,8 +25,9 @@ OPTIONAL_WEIGHTS = {"generic_words_only": 0.0}
 """Weights a tunables file may leave out (older files), with the value that changes nothing."""
 
 
-class ConfigError(ValueError):
-    """A tunables file is missing a field or has one of the wrong type."""
+class ConfigError(RuleFileError):
+    """A tunables file is missing a field or has one of the wrong type (a
+    :class:`RuleFileError`: every command reports it in one line)."""
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,7 @@ def load_resolver_config(path: Path | None = None) -> ResolverConfig:
 
 
 def _read(path: Path) -> ResolverConfig:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc})") from exc
-    return parse_resolver_config(data, path)
+    return parse_resolver_config(read_rule_file(path, "resolver tunables", ConfigError), path)
 
 
 @lru_cache(maxsize=1)

@@ -17,13 +17,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from followthemoney import model
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sanctionwatch.resolve.config import DATA_DIR, load_resolver_config
 from sanctionwatch.resolve.features import FeatureScorer, normalise_name
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 from sanctionwatch.screen.data import load_legal_forms
 from sanctionwatch.screen.normalize import normalize_text, split_legal_forms
 from sanctionwatch.store import Database
@@ -49,8 +49,9 @@ REGISTRY_PREFIX = "r:"
 GRAPH_PREFIX = "g:"
 
 
-class LinkConfigError(ValueError):
-    """The linkage model file is malformed."""
+class LinkConfigError(RuleFileError):
+    """The linkage model file (or a registry's header) is malformed; a :class:`RuleFileError`,
+    so every command reports it in one line."""
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,7 @@ def parse_link_config(data: Any, path: Path) -> LinkConfig:
 
 def load_link_config(path: Path | None = None) -> LinkConfig:
     path = path or LINK_CONFIG
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise LinkConfigError(f"{path}: cannot read ({exc})") from exc
-    return parse_link_config(data, path)
+    return parse_link_config(read_rule_file(path, "linkage model", LinkConfigError), path)
 
 
 # --- Records ------------------------------------------------------------------------------------

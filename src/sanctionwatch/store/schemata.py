@@ -20,11 +20,13 @@ def common_schema(names: Iterable[str]) -> Schema | None:
     their order or repetition.
 
     Names FollowTheMoney does not know are skipped. When every known name fits one schema
-    (each is that schema or one it extends), that schema. When they are incompatible (Person
-    and Company), each known schema no other one extends heads a chain of the names it fits;
-    the head fitting the most distinct names wins, and a tie goes to the alphabetically first
-    head (Company + Person + LegalEntity -> Company; Company + Organization + Person ->
-    Company). None when no name is known.
+    (each is that schema or one it extends), that schema. When they conflict (Person and
+    Company), the statements agree only on what both schemata extend, so the entity gets the
+    nearest common ancestor of the conflicting schemata (Person + Company -> LegalEntity, Company
+    + Vessel -> Asset), never one of them. Only when that ancestor is abstract (Person + Vessel
+    share nothing but Thing) does no schema fit them all; then the conflicting schema fitting
+    the most distinct names wins, and a tie goes to the alphabetically first. None when no name
+    is known.
     """
     from followthemoney import model
 
@@ -34,7 +36,26 @@ def common_schema(names: Iterable[str]) -> Schema | None:
     heads = [head for head in known if not any(other.is_a(head) for other in known - {head})]
     if not heads:
         return None
+    if len(heads) == 1:
+        return heads[0]
+    ancestor = nearest_common_ancestor(heads)
+    if ancestor is not None and not ancestor.abstract:
+        return ancestor
     return min(heads, key=lambda head: (-sum(head.is_a(other) for other in known), head.name))
+
+
+def nearest_common_ancestor(schemata: Iterable[Schema]) -> Schema | None:
+    """The most specific schema every one of ``schemata`` is or extends (Thing at the least;
+    None for no schemata)."""
+    shared: set[Schema] | None = None
+    for schema in schemata:
+        shared = set(schema.schemata) if shared is None else shared & set(schema.schemata)
+    if not shared:
+        return None
+    return next(
+        (candidate for candidate in shared if all(candidate.is_a(other) for other in shared)),
+        None,
+    )
 
 
 def common_schema_name(names: Sequence[str]) -> str:

@@ -6,7 +6,7 @@ A logistic regression over features of the parse (the counted noun's lemma and v
 class, the governing verb and the figure's role under it, dependency labels, the qualifier,
 the kind and size of the number, cue words of the subject in the sentence) says whether such a
 figure is one the annotation guide would keep. It was trained on the gold claims of the seeds
-and the six real sets and judged leave-one-set-out (``bench/claims_classifier.py``,
+and the nine real sets and judged leave-one-set-out (``bench/claims_classifier.py``,
 ``docs/claims.md``). Its weights are a versioned data file, ``data/extract/claims/
 figure_model.json``, read here in pure Python: no learning library at run time.
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -195,22 +196,34 @@ def ruled_out(quantity: Quantity, root: Any, token: Any | None, vocabulary: Voca
     """Hard limits before the model: a passage that does not name the subject
     (``learned_subject``, in the figure's sentence or the one before), years, and nouns or
     verbs the vocabulary rules out."""
+    return next(hard_limits(quantity, root, token, vocabulary), None) is not None
+
+
+def hard_limits(
+    quantity: Quantity, root: Any, token: Any | None, vocabulary: Vocabulary
+) -> Iterator[str]:
+    """The hard limits that rule the figure out, each named by what it is and the word that
+    fired it ("subject", "year", "noun:age", "verb:kill", "price:fee", "petty:fine",
+    "population:people"), lazily: :func:`ruled_out` stops at the first, training reads all, so
+    that each leave-one-set-out fold keeps only the limits its own training sets support."""
     subject = vocabulary.learned_subject
     if subject is not None and not subject.search(analysis.window_text(root, 1)):
-        return True
+        yield "subject"
     if quantity.kind == "count" and 1900 <= quantity.value <= 2100 and quantity.value.is_integer():
-        return True
-    if token is not None and token.lemma_.lower() in vocabulary.learned_never_nouns:
-        return True
-    if quantity.kind == "money" and _is_price(quantity, root, vocabulary):
-        return True
+        yield "year"
+    lemma = token.lemma_.lower() if token is not None else None
+    if lemma is not None and lemma in vocabulary.learned_never_nouns:
+        yield f"noun:{lemma}"
+    if quantity.kind == "money":
+        yield from _price_limits(quantity, root, vocabulary)
     verb = analysis.governing_verb(token if token is not None else root)
     if verb is not None and _population(token, verb, vocabulary):
-        return True
-    return verb is not None and verb.lemma_.lower() in vocabulary.learned_never_verbs
+        yield f"population:{lemma}"
+    if verb is not None and verb.lemma_.lower() in vocabulary.learned_never_verbs:
+        yield f"verb:{verb.lemma_.lower()}"
 
 
-def _is_price(quantity: Quantity, root: Any, vocabulary: Vocabulary) -> bool:
+def _price_limits(quantity: Quantity, root: Any, vocabulary: Vocabulary) -> Iterator[str]:
     """A sum that is a price or a petty penalty: it modifies such a noun ("a $5 fine") or is
     what such a noun is or costs ("tickets cost $30", "the fee was $40")."""
     head = root.head
@@ -218,10 +231,11 @@ def _is_price(quantity: Quantity, root: Any, vocabulary: Vocabulary) -> bool:
     if root.dep_ in NOUN_DEPS:
         nouns.append(head)
     lemmas = {noun.lemma_.lower() for noun in nouns}
-    if lemmas & vocabulary.learned_never_money_nouns:
-        return True
-    petty = quantity.value <= vocabulary.learned_petty_money_max
-    return petty and bool(lemmas & vocabulary.learned_petty_money_nouns)
+    for lemma in sorted(lemmas & vocabulary.learned_never_money_nouns):
+        yield f"price:{lemma}"
+    if quantity.value <= vocabulary.learned_petty_money_max:
+        for lemma in sorted(lemmas & vocabulary.learned_petty_money_nouns):
+            yield f"petty:{lemma}"
 
 
 def _population(token: Any | None, verb: Any, vocabulary: Vocabulary) -> bool:

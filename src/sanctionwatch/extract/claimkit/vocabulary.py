@@ -12,9 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from sanctionwatch.extract.rulefile import RuleFileError
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 from sanctionwatch.settings import DATA_DIR
 
 VOCABULARY_PATH = DATA_DIR / "extract" / "claims" / "vocabulary.yaml"
@@ -424,11 +422,7 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
 
 def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
     """Read and validate a vocabulary file; errors name the file and the field."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise VocabularyError(f"{path}: cannot read claim vocabulary: {error}") from error
-    return parse_vocabulary(data, path)
+    return parse_vocabulary(read_rule_file(path, "claim vocabulary", VocabularyError), path)
 
 
 @lru_cache(maxsize=1)

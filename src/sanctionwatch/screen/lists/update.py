@@ -7,6 +7,11 @@ are :mod:`sanctionwatch.netguard`'s, shared with the feed fetcher); an HTML
 page where a list was expected is refused before parsing; a pinned SHA-256 must match. The file
 is then parsed and stored by :func:`load_list_file`, so a bad download never replaces the
 current version.
+
+The client reads nothing from the environment (``trust_env=False``): no ``HTTPS_PROXY``,
+``ALL_PROXY`` or ``.netrc``. A proxy is used only when one is set explicitly
+(``SANCTIONWATCH_LISTS_PROXY`` or ``proxy=``); it is then asked for the checked address, so the
+host checks hold through it too.
 """
 
 from __future__ import annotations
@@ -60,19 +65,27 @@ def download(
     allow_private: bool = False,
     transport: httpx.BaseTransport | None = None,
     resolver: Resolver = resolve,
+    proxy: str | None = None,
 ) -> str:
     """Stream ``source.url`` into ``destination``; returns the SHA-256 of the bytes.
 
     Every hop is resolved once, checked, and connected to at a checked address (the name
     stays in the ``Host`` header and the TLS server name), so DNS rebinding cannot steer it;
-    an address that refuses or does not answer the connection passes to the next one.
+    an address that refuses or does not answer the connection passes to the next one. With
+    ``proxy`` (an ``http://`` or ``https://`` URL) every hop goes through that proxy; proxies
+    of the environment are never used.
     """
     url = source.url
     timeout = httpx.Timeout(source.timeout, connect=min(source.timeout, 30.0))
     headers = {"User-Agent": USER_AGENT}
     limits = httpx.Limits(max_keepalive_connections=0)
     with httpx.Client(
-        timeout=timeout, headers=headers, transport=transport, limits=limits
+        timeout=timeout,
+        headers=headers,
+        transport=transport,
+        limits=limits,
+        trust_env=False,
+        proxy=checked_proxy(proxy),
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
             addresses = check_host(url, allow_private, resolver)
@@ -92,6 +105,25 @@ def download(
             except httpx.HTTPError as exc:
                 raise DownloadError(f"{url}: download failed ({type(exc).__name__})") from None
     raise DownloadError(f"{source.url}: more than {MAX_REDIRECTS} redirects")
+
+
+def checked_proxy(proxy: str | None) -> str | None:
+    """``proxy`` if it is an ``http://`` or ``https://`` URL with a host; DownloadError
+    naming the setting otherwise (a mistyped proxy must not turn into a direct connection).
+    The message never repeats the value: it may hold the proxy's password."""
+    if proxy is None:
+        return None
+    try:
+        parts = urlparse(proxy)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise DownloadError(
+            "SANCTIONWATCH_LISTS_PROXY is not an http:// or https:// proxy URL with a host; "
+            "fix it, or unset it to download directly"
+        )
+    return proxy
 
 
 def _check_content_type(source: ListSource, url: str, content_type: str) -> None:
@@ -145,16 +177,26 @@ def update_source(
     allow_private: bool | None = None,
     transport: httpx.BaseTransport | None = None,
     resolver: Resolver = resolve,
+    proxy: str | None = None,
 ) -> LoadResult:
-    """Download, validate and store one source; the previous version stays on any failure."""
+    """Download, validate and store one source; the previous version stays on any failure.
+    ``allow_private`` and ``proxy`` default to the settings (``SANCTIONWATCH_ALLOW_PRIVATE``,
+    ``SANCTIONWATCH_LISTS_PROXY``)."""
+    settings = load_settings()
     if allow_private is None:
-        allow_private = load_settings().allow_private_urls
+        allow_private = settings.allow_private_urls
+    proxy = proxy if proxy is not None else settings.lists_proxy
     fetched_at = utcnow()
     with tempfile.TemporaryDirectory(prefix="sanctionwatch-list-") as folder:
         name = Path(urlparse(source.url).path).name or f"{source.id}.download"
         target = Path(folder) / name
         download(
-            source, target, allow_private=allow_private, transport=transport, resolver=resolver
+            source,
+            target,
+            allow_private=allow_private,
+            transport=transport,
+            resolver=resolver,
+            proxy=proxy,
         )
         try:
             return load_list_file(
