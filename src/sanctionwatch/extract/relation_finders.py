@@ -630,8 +630,8 @@ class SentenceFinder:
     def titles(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             match = self.title_at(token)
-            if match is None:
-                continue
+            if match is None or not self.asserted(token):
+                continue  # "X may be the director of Y", "X is no longer the head of Y"
             title_set, phrase = match
             people = self.parties(self._title_holders(token), frozenset({"Person"}))
             if not people:
@@ -677,8 +677,8 @@ class SentenceFinder:
     def nouns(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             rule = self._noun_rule(token)
-            if rule is None:
-                continue
+            if rule is None or not self.asserted(token):
+                continue  # "X is no longer a subsidiary of Y", "X may be a front for Y"
             holders = self.parties(noun_holder_tokens(token))
             others = self._noun_others(token, rule)
             verb = token.head
