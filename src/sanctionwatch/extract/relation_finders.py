@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import product
 
 from followthemoney import registry
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from sanctionwatch.extract.entity_spans import country_code as cached_country_code
 from sanctionwatch.extract.relation_assertion import asserted
@@ -204,6 +204,15 @@ def country_of_place(text: str) -> str | None:
     return code if letters.isupper() and len(letters) <= 4 else None
 
 
+def _coordinated(doc: Doc, mention: Mention) -> bool:
+    """Is the mention one of several coordinated parties ("A and B sued C"), so plural?"""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return root.dep_ == "conj" or any(child.dep_ == "conj" for child in root.children)
+
+
 class SentenceFinder:
     """Runs every rule family over the sentences of one document.
 
@@ -264,7 +273,9 @@ class SentenceFinder:
                     self.index.before(
                         token, ORG_SCHEMATA, subjects_only=subjects_only, same_sentence=True
                     ),
-                    self.topic(token.sent, previous=True),
+                    self._sole_fitting_topic(token)
+                    if lowered == "it"
+                    else self.topic(token.sent, previous=True),
                 )
                 if lowered not in THING_PRONOUNS and self._no_company(token, antecedent):
                     antecedent = None  # "OFAC designated X and Y. The firm ...": not OFAC
@@ -427,6 +438,44 @@ class SentenceFinder:
                 break
         self._topics[key] = found
         return found
+
+    def _sole_fitting_topic(self, token: Token) -> Party | None:
+        """ "A chartered a tanker. It paid C": "it" takes the previous sentence's subject
+        only when that subject is the one named organisation there that fits "it" and the
+        verb's role: singular (not "A and B"), of a schema the verb's rule allows for the
+        pronoun's role, not a speaker, authority or news organisation. "A sued B. It paid C"
+        has two that fit, so "it" is refused rather than guessed."""
+        topic = self.topic(token.sent, previous=True)
+        if topic is None or topic.entity_id is None:
+            return None
+        previous = self.index.doc[token.sent.start - 1].sent
+        allowed = self._role_schemata(token)
+        fitting: set[str | None] = set()
+        for mention in self.index.within(previous):
+            if mention.schema not in ORG_SCHEMATA or (allowed and mention.schema not in allowed):
+                continue
+            if _coordinated(previous.doc, mention) or self._refused_antecedent(token, mention):
+                continue
+            fitting.add(mention.entity_id)
+        return topic if fitting == {topic.entity_id} else None
+
+    def _role_schemata(self, pronoun: Token) -> frozenset[str]:
+        """The schemata the verb rules of the pronoun's verb allow in its role (subject or
+        object); empty when no rule of that verb restricts it."""
+        verb = pronoun.head
+        subject = pronoun.dep_ in ("nsubj", "nsubjpass")
+        if not subject and pronoun.dep_ not in ("dobj", "obj"):
+            return frozenset()
+        lemma = verb.lemma_.lower()
+        allowed: set[str] = set()
+        for rule in self.rules.verbs:
+            if lemma not in rule.lemmas:
+                continue
+            schemata = rule.subject_schemata if subject else rule.object_schemata
+            if not schemata:
+                return frozenset()
+            allowed |= schemata
+        return frozenset(allowed)
 
     def _named_by_compound(self, token: Token) -> Mention | None:
         """The organisation named right before a generic head ("the X Analytics program")."""
