@@ -84,16 +84,26 @@ def test_the_fallback_still_takes_a_company_subject(nlp: Language, text: str) ->
         # one organisation named before: "it" is its subject
         ("Sobaek Trading Corporation chartered a ship in 2022. It paid Haixing Energy Ltd.", True),
         ("Last year Sobaek Trading Corporation grew fast. It later paid Haixing Energy Ltd.", True),
-        # two organisations fit "it": refused, not guessed
+        # two organisations fit "it" (two subjects, or a subject and a direct object): refused
         (
             "Sobaek Trading Corporation sued Kumsong Marine Ltd last year. "
             "It paid Haixing Energy Ltd in cash.",
             False,
         ),
         (
+            "Sobaek Trading Corporation fined Taepung Shipping Company. It paid Haixing Energy Ltd.",
+            False,
+        ),
+        (
+            "Sobaek Trading Corporation sued Taepung Shipping Company, and Kumsong Marine Ltd "
+            "fined it. It paid Haixing Energy Ltd.",
+            False,
+        ),
+        # a party inside a phrase is no rival of the subject
+        (
             "Sobaek Trading Corporation bought fuel from Kumsong Marine Ltd. "
             "It then paid Haixing Energy Ltd.",
-            False,
+            True,
         ),
         # a coordinated subject is plural: "it" fits neither
         (

@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import product
 
 from followthemoney import registry
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.entity_spans import country_code as cached_country_code
 from sanctionwatch.extract.relation_assertion import asserted
@@ -204,13 +204,8 @@ def country_of_place(text: str) -> str | None:
     return code if letters.isupper() and len(letters) <= 4 else None
 
 
-def _coordinated(doc: Doc, mention: Mention) -> bool:
-    """Is the mention one of several coordinated parties ("A and B sued C"), so plural?"""
-    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    if span is None:
-        return False
-    root = span.root
-    return root.dep_ == "conj" or any(child.dep_ == "conj" for child in root.children)
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "dative"})
+"""A verb's own arguments: the parties an "it" in the next sentence may mean."""
 
 
 class SentenceFinder:
@@ -230,6 +225,7 @@ class SentenceFinder:
         self.rules = rules
         self.context = context
         self._topics: dict[int, Party | None] = {}
+        self._clause_arguments: dict[int, list[tuple[Party, bool, bool]]] = {}
         self._text: str | None = None
         self._release: _Release | None = None
 
@@ -440,24 +436,45 @@ class SentenceFinder:
         return found
 
     def _sole_fitting_topic(self, token: Token) -> Party | None:
-        """ "A chartered a tanker. It paid C": "it" takes the previous sentence's subject
-        only when that subject is the one named organisation there that fits "it" and the
-        verb's role: singular (not "A and B"), of a schema the verb's rule allows for the
-        pronoun's role, not a speaker, authority or news organisation. "A sued B. It paid C"
-        has two that fit, so "it" is refused rather than guessed."""
-        topic = self.topic(token.sent, previous=True)
-        if topic is None or topic.entity_id is None:
+        """ "A chartered a ship. It paid C": "it" takes the nearest preceding subject, the
+        previous sentence's, when it fits "it" and the verb's role (a singular subject, not
+        "A and B"; of a schema the verb's rule allows for the pronoun's role; no speaker,
+        authority or news organisation) and nothing else there fits as well: another fitting
+        subject or a direct object ("A sued B. It paid C") makes "it" refused, not guessed.
+        A party inside a phrase ("a member of B", "fuel from B") is no rival."""
+        if token.sent.start == 0:
             return None
-        previous = self.index.doc[token.sent.start - 1].sent
         allowed = self._role_schemata(token)
-        fitting: set[str | None] = set()
-        for mention in self.index.within(previous):
-            if mention.schema not in ORG_SCHEMATA or (allowed and mention.schema not in allowed):
+        subjects: dict[str, Party] = {}
+        rivals: set[str] = set()
+        for party, plural, subject in self._arguments(self.index.doc[token.sent.start - 1].sent):
+            if party.schema not in ORG_SCHEMATA or party.entity_id is None:
                 continue
-            if _coordinated(previous.doc, mention) or self._refused_antecedent(token, mention):
+            if (allowed and party.schema not in allowed) or self._refused_antecedent(token, party):
                 continue
-            fitting.add(mention.entity_id)
-        return topic if fitting == {topic.entity_id} else None
+            if subject and not plural:
+                subjects[party.entity_id] = party
+            rivals.add(party.entity_id)
+        if len(subjects) != 1 or rivals != set(subjects):
+            return None
+        return next(iter(subjects.values()))
+
+    def _arguments(self, sentence: Span) -> list[tuple[Party, bool, bool]]:
+        """The named subjects and direct objects of a sentence's clauses, resolved: (party,
+        coordinated with another, a subject)."""
+        key = sentence.start
+        if key not in self._clause_arguments:
+            self._clause_arguments[key] = []  # guards against cycles through "it"
+            found = []
+            for token in sentence:
+                if token.dep_ not in _ARGUMENT_DEPS:
+                    continue
+                party = self.party(token)
+                if party is not None:
+                    plural = any(child.dep_ == "conj" for child in token.children)
+                    found.append((party, plural, token.dep_ in ("nsubj", "nsubjpass")))
+            self._clause_arguments[key] = found
+        return self._clause_arguments[key]
 
     def _role_schemata(self, pronoun: Token) -> frozenset[str]:
         """The schemata the verb rules of the pronoun's verb allow in its role (subject or
