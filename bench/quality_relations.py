@@ -16,9 +16,11 @@ entity bench's normalisation, any name of the other end: a gold end's names are 
 written with plus the aliases its gold entity file lists for that entity; an extracted end's are
 its label plus every name and alias stored for its entity in that document; a country matches
 its country by ISO code ("Democratic People's Republic of Korea" listed with alias "North
-Korea" ~ the extracted "North Korea"). Strict: each gold row is counted against at most one
-extracted row and each extracted row (identical rows once) against at most one gold row, by a
-maximum one-to-one assignment. The name-only matching of earlier sessions is kept alongside
+Korea" ~ the extracted "North Korea"); a described group of workers matches the same group
+under another worker word ("North Korean workers" ~ "North Korean labourers", not
+"welders"). Strict: each gold row is counted against at most one extracted row and each
+extracted row (identical rows once) against at most one gold row, by a maximum one-to-one
+assignment. The name-only matching of earlier sessions is kept alongside
 (``name_only`` counts), so the bench prints how many rows changed status.
 """
 
@@ -163,21 +165,43 @@ def normalise(name: str) -> str:
     return str(_entity_bench().normalise(name))
 
 
+GROUP_WORDS = frozenset({"worker", "laborer", "labourer", "labor", "labour", "workforce"})
+"""Words one described group of workers goes by on one page ("North Korean workers", later
+"North Korean labourers"); trades ("welders", "builders") stay apart."""
+
+
+def group_key(name: str) -> str | None:
+    """A described group's words with its worker word made one ("north korean worker"), or
+    None when the name has no worker word."""
+    found = words(name)
+    if not found & GROUP_WORDS:
+        return None
+    return " ".join(sorted({"worker" if word in GROUP_WORDS else word for word in found}))
+
+
 @dataclass(frozen=True, slots=True)
 class EndNames:
-    """Every name one end of a relation goes by: normalised, and the countries they name."""
+    """Every name one end of a relation goes by: normalised, the countries they name, and
+    (for a described group) its words with the worker word made one."""
 
     names: frozenset[str]
     countries: frozenset[str]
+    groups: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, raw: Iterable[str]) -> EndNames:
+    def of(cls, raw: Iterable[str], described: bool = False) -> EndNames:
         raw = [name for name in raw if name]
         codes = {country_of_place(re.sub(r"^the\s+", "", name, flags=re.I)) for name in raw}
-        return cls(frozenset(normalise(name) for name in raw), frozenset(filter(None, codes)))
+        groups = {group_key(name) for name in raw} if described else set()
+        return cls(
+            frozenset(normalise(name) for name in raw),
+            frozenset(filter(None, codes)),
+            frozenset(filter(None, groups)),
+        )
 
     def linked(self, other: EndNames) -> bool:
-        return bool(self.names & other.names or self.countries & other.countries)
+        shared = self.names & other.names or self.countries & other.countries
+        return bool(shared or self.groups & other.groups)
 
 
 @dataclass(slots=True)
@@ -197,11 +221,11 @@ class NameBook:
                 break
         if kind == "sanction":
             raw.extend([_authority_name(other) for other in raw])
-        return EndNames.of(raw)
+        return EndNames.of(raw, described=len(raw) == 1)
 
     def found_end(self, document: str, entity_id: str | None, label: str) -> EndNames:
         stored = self.found.get((document, entity_id), ()) if entity_id else ()
-        return EndNames.of([label, *stored])
+        return EndNames.of([label, *stored], described=entity_id is None)
 
 
 def alias_matches(gold: GoldRelation, row: RelationRow, book: NameBook) -> bool:

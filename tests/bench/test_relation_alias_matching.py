@@ -135,3 +135,15 @@ def test_the_bench_prints_both_matchings_per_set() -> None:
     assert change["alias_aware"][:3] == [4, 1, 3]
     assert (change["gained"], change["lost"], change["fp_gone"]) == (1, 1, 1)
     assert change["lines"] == ["ALIAS+ doc nationality: A -> B (as C)"]
+
+
+def test_a_described_group_matches_under_another_worker_word_only() -> None:
+    gold = [_gold("employment", "North Korean workers", "Velkor Shipping Ltd")]
+    rows = [_row("employment", "North Korean labourers", "Velkor Shipping Ltd", None, "v")]
+    assert _counts(gold, rows)["employment"]["tp"] == 1
+    for other in ("North Korean welders", "Chinese labourers"):
+        rows = [_row("employment", other, "Velkor Shipping Ltd", None, "v")]
+        assert _counts(gold, rows)["employment"]["tp"] == 0, other
+    named = [_gold("employment", "Anna Quist", "Velkor Shipping Ltd")]
+    assert quality.group_key("Anna Quist") is None
+    assert _counts(named, rows)["employment"]["tp"] == 0

@@ -91,7 +91,8 @@ def test_the_fallback_still_takes_a_company_subject(nlp: Language, text: str) ->
             False,
         ),
         (
-            "Sobaek Trading Corporation fined Taepung Shipping Company. It paid Haixing Energy Ltd.",
+            "Sobaek Trading Corporation fined Taepung Shipping Company. "
+            "It paid Haixing Energy Ltd.",
             False,
         ),
         (

@@ -80,6 +80,9 @@ TABLE = [
     (f"Officials said it is clear that {SOBAEK} paid {KUMSONG}.", "paid", None),
     (f"{SOBAEK} paid {KUMSONG}, which is considering an appeal.", "paid", None),
     (f"{SOBAEK} has already paid {KUMSONG}.", "paid", None),
+    (f"{SOBAEK} is considered to be a front for {KUMSONG}.", "front", None),
+    (f"Officials consider {SOBAEK} a front for {KUMSONG}.", "front", None),
+    (f"{SOBAEK} is considered a front for {KUMSONG}.", "front", None),
     # a negation inside an apposition the parser hung on its head
     (f"{KUMSONG}, no longer a subsidiary of {SOBAEK}, sold two ships.", "subsidiary", "negated"),
     (f"{KUMSONG}, a subsidiary of {SOBAEK}, sold two ships.", "subsidiary", None),

@@ -52,6 +52,7 @@ def unasserted(token: Token, words: AssertionWords) -> str | None:
     current = token
     own_clause = True  # a modal hedges its own clause, not a complement clause below it
     open_question = False  # "unsettled" only when no stronger reason is found above
+    below: Token | None = None  # the clause climbed out of
     for _ in range(words.reach + 1):
         reason = _own_reason(current, words, own_clause)
         if reason is not None:
@@ -62,11 +63,11 @@ def unasserted(token: Token, words: AssertionWords) -> str | None:
             return "no evidence"
         if current.dep_ == "acl" and _doubted(current.head, words):
             return "no evidence"  # "no evidence that X paid Y" read as the noun's clause
-        open_question = open_question or _unsettled(current, words, current is not token)
+        open_question = open_question or _unsettled(current, words, below)
         if current.head is current or not (current.dep_ in _CLIMB_DEPS or _shares_head(current)):
             break
         own_clause = own_clause and current.dep_ not in _CLAUSE_DEPS
-        current = current.head
+        below, current = current, current.head
     return "unsettled" if open_question else None
 
 
@@ -89,16 +90,23 @@ def _own_reason(token: Token, words: AssertionWords, hedges: bool) -> str | None
     return None
 
 
-def _unsettled(token: Token, words: AssertionWords, governing: bool) -> bool:
+def _unsettled(token: Token, words: AssertionWords, below: Token | None) -> bool:
     """A question the page leaves open: the clause's own "whether"/"if" ("unclear whether X
-    paid Y"); above the clause, a governing word ("considering sanctioning X"), its adverb
-    ("has yet to designate X") or its complement adjective ("it is unclear whether ...")."""
+    paid Y"); above the clause (``below`` is the clause climbed out of), a governing word's
+    adverb ("has yet to designate X") or complement adjective ("it is unclear whether ..."),
+    or the governing word itself when what it governs is an action ("considering
+    sanctioning X"), not a predicate ("is considered to be a front", "considers X a front"
+    state a view)."""
     for child in token.children:
         if child.dep_ == "mark" and child.lower_ in words.unsettled:
             return True
-        if governing and child.dep_ in ("advmod", "acomp") and child.lower_ in words.unsettled:
+        if below is None or child.dep_ not in ("advmod", "acomp"):
+            continue
+        if child.lower_ in words.unsettled:
             return True
-    return governing and token.lemma_.lower() in words.unsettled
+    if below is None or below.pos_ != "VERB":
+        return False
+    return token.lemma_.lower() in words.unsettled
 
 
 def _negated_apposition(token: Token) -> bool:
