@@ -79,6 +79,10 @@ GROUP_ORDER = ("entity", "relation", "claim")
 STORED_AS = {"Address": "Place", "Document": "LegalInstrument"}
 NAME_PROPS = ("name", "full", "alias", "title")
 PLUGINS = {"quality_relations": "relation", "quality_claims": "claim"}
+NAME_ONLY = "name_only"
+"""Key of a relation row's (tp, fp, fn) under the name-only matching of sessions 1-7, and the
+gold rows the alias-aware matching gained and lost (``quality_relations.NAME_ONLY_KEYS``)."""
+NAME_ONLY_KEYS = ("tp", "fp", "fn", "gained", "lost")
 
 
 def normalise(name: str) -> str:
@@ -317,6 +321,8 @@ def plugin_rows(
             tally = Tally(int(raw["tp"]), int(raw["fp"]), int(raw["fn"]))
             row = tally.row(section, str(raw["kind"]))
             row["group"] = group
+            if "name_only_tp" in raw:
+                row[NAME_ONLY] = [int(raw[f"name_only_{key}"]) for key in NAME_ONLY_KEYS]
             row["errors"] = [line for line in report if _report_kind(line, group) == row["kind"]]
             rows.append(row)
     return rows
@@ -430,6 +436,8 @@ def with_relation_total(rows: list[dict[str, Any]], section: str) -> list[dict[s
     tp, fp, fn = (sum(int(row[key]) for row in relations) for key in ("tp", "fp", "fn"))
     total = Tally(tp, fp, fn)
     summary = total.row(section, "relation:all") | {"group": "relation", "errors": []}
+    if any(NAME_ONLY in row for row in relations):
+        summary[NAME_ONLY] = _sum_name_only(relations)
     last = max(index for index, row in enumerate(rows) if row.get("group") == "relation")
     return [*rows[: last + 1], summary, *rows[last + 1 :]]
 
@@ -535,10 +543,17 @@ def real_articles(folder: Path, sources: Path = REAL_SOURCES) -> tuple[list[Path
     return matched[0].docs, matched[0].sources.urls
 
 
+def _sum_name_only(rows: Iterable[dict[str, Any]]) -> list[int]:
+    """The name-only counts summed over ``rows`` (those without count as zero)."""
+    counts = [row.get(NAME_ONLY, [0] * len(NAME_ONLY_KEYS)) for row in rows]
+    return [sum(int(values[index]) for values in counts) for index in range(len(NAME_ONLY_KEYS))]
+
+
 def merge_rows(sets: list[list[dict[str, Any]]], section: str = COMBINED) -> list[dict[str, Any]]:
     """One block for several sets: tp, fp and fn summed per kind and the scores computed again
     from the sums (micro-averaged: a big set weighs more than a small one, as it should)."""
     tallies: dict[tuple[str, str], Tally] = {}
+    sources: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for rows in sets:
         for row in rows:
             key = (str(row.get("group") or _group_of(row["kind"])), str(row["kind"]))
@@ -547,10 +562,13 @@ def merge_rows(sets: list[list[dict[str, Any]]], section: str = COMBINED) -> lis
             tally.fp += int(row["fp"])
             tally.fn += int(row["fn"])
             tally.errors.extend(f"[{row['section']}] {error}" for error in row.get("errors", []))
+            sources[key].append(row)
     merged = []
     for key in sorted(tallies, key=_merged_order):
         row = tallies[key].row(section, key[1])
         row["group"], row["errors"] = key[0], tallies[key].errors
+        if any(NAME_ONLY in source for source in sources[key]):
+            row[NAME_ONLY] = _sum_name_only(sources[key])
         merged.append(row)
     return merged
 
@@ -619,6 +637,65 @@ def print_table(rows: list[dict[str, Any]], verbose: bool) -> None:
         if verbose:
             for error in row.get("errors", []):
                 print(f"{'':12}{error}")
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return float(Tally(tp, fp, fn).row("", "")["f1"])
+
+
+def matching_changes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per section, relations under the name-only and the alias-aware matching side by side,
+    and how many gold rows (``gained``, ``lost``) and extracted rows (``fp_gone``) changed
+    status because of it."""
+    by_section: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if NAME_ONLY in row and row["kind"] != "relation:all":
+            by_section[str(row["section"])].append(row)
+    changes = []
+    for section, kinds in by_section.items():
+        old_tp, old_fp, old_fn, gained, lost = _sum_name_only(kinds)
+        tp, fp, fn = (sum(int(row[key]) for row in kinds) for key in ("tp", "fp", "fn"))
+        lines = [line for row in kinds for line in row.get("errors", [])]
+        changes.append(
+            {
+                "section": section,
+                "name_only": [old_tp, old_fp, old_fn, _f1(old_tp, old_fp, old_fn)],
+                "alias_aware": [tp, fp, fn, _f1(tp, fp, fn)],
+                "gained": gained,
+                "lost": lost,
+                "fp_gone": old_fp - fp,
+                "lines": [line for line in lines if _is_change_line(line)],
+            }
+        )
+    return changes
+
+
+def _is_change_line(line: str) -> bool:
+    return line.split("] ", 1)[-1].startswith(("ALIAS+", "STRICT-", "ALIAS-FP"))
+
+
+def print_matching_changes(rows: list[dict[str, Any]], verbose: bool) -> None:
+    """The before/after table of relation matching (name-only -> alias-aware, one-to-one)."""
+    changes = matching_changes(rows)
+    if not changes:
+        return
+    print("\nrelations, name-only matching -> alias-aware one-to-one matching")
+    header = (
+        f"{'set':12} {'tp':>4} {'fp':>4} {'fn':>4} {'F1':>6}  ->  {'tp':>4} {'fp':>4} "
+        f"{'fn':>4} {'F1':>6}  {'gold+':>5} {'gold-':>5} {'fp-':>4}"
+    )
+    print(header)
+    print("-" * len(header))
+    for change in changes:
+        old, new = change["name_only"], change["alias_aware"]
+        print(
+            f"{change['section']:12} {old[0]:>4} {old[1]:>4} {old[2]:>4} {old[3]:>6.3f}  ->  "
+            f"{new[0]:>4} {new[1]:>4} {new[2]:>4} {new[3]:>6.3f}  {change['gained']:>5} "
+            f"{change['lost']:>5} {change['fp_gone']:>4}"
+        )
+        if verbose:
+            for line in change["lines"]:
+                print(f"{'':14}{line}")
 
 
 def _env_folders() -> list[Path]:
@@ -698,6 +775,7 @@ def main(argv: list[str] | None = None) -> int:
     for held in sets:
         print(f"# {held.name}: {len(held.docs)} pages from {held.folder}, gold {held.sources.gold}")
     print_table(rows, args.verbose)
+    print_matching_changes(rows, args.verbose)
     print(f"# {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -10,11 +10,24 @@ seeds into a temporary SQLite store, runs the extraction and prints the table:
 Matching is by document, kind and both ends' names: names match when one's words are all in
 the other's ("Rungrado" ~ "Korea Rungrado General Trading Corporation"), shared addresses
 match in either direction. Several extracted rows matching one gold relation count once.
+
+Alias-aware matching (the scores): an end also matches when any of its names equals, after the
+entity bench's normalisation, any name of the other end: a gold end's names are the name it is
+written with plus the aliases its gold entity file lists for that entity; an extracted end's are
+its label plus every name and alias stored for its entity in that document; a country matches
+its country by ISO code ("Democratic People's Republic of Korea" listed with alias "North
+Korea" ~ the extracted "North Korea"); a described group of workers matches the same group
+under another worker word ("North Korean workers" ~ "North Korean labourers", not
+"welders"). Strict: each gold row is counted against at most one extracted row and each
+extracted row (identical rows once) against at most one gold row, by a maximum one-to-one
+assignment. The name-only matching of earlier sessions is kept alongside
+(``name_only`` counts), so the bench prints how many rows changed status.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import re
@@ -23,17 +36,18 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from sqlalchemy import select
 
+from sanctionwatch.extract.relation_finders import country_of_place
 from sanctionwatch.extract.relation_query import RelationRow, list_relations
 from sanctionwatch.extract.relation_rules import default_rules
 from sanctionwatch.store import Database
-from sanctionwatch.store.tables import DocumentRow
+from sanctionwatch.store.tables import DocumentRow, StatementRow
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO_ROOT / "tests" / "gold" / "relations"
@@ -41,6 +55,9 @@ HELDOUT_DOCS = REPO_ROOT / "examples" / "reports"
 HELDOUT_GOLD = REPO_ROOT / "tests" / "gold" / "heldout" / "relations"
 _STOP = frozenset({"the", "a", "an", "of", "in", "for", "and", "s"})
 SYMMETRIC = frozenset({"shared_address", "joint_venture", "family"})
+NAME_ONLY_KEYS = ("tp", "fp", "fn", "gained", "lost")
+"""Counts of the name-only matching, then gold rows the alias-aware matching found
+(``gained``) and lost to its one-to-one rule (``lost``)."""
 KIND_ALIASES: dict[str, frozenset[str]] = {"unknown": frozenset({"family"})}
 """Extracted kinds that also match a gold kind: gold written before the `family` kind existed
 annotates a family tie ("X's half-brother Y") as `unknown` (either direction)."""
@@ -106,8 +123,13 @@ def _authority_name(name: str) -> str:
     return authority.name if authority is not None else name
 
 
+def _kinds_agree(gold: GoldRelation, row: RelationRow) -> bool:
+    return gold.kind == row.kind or row.kind in KIND_ALIASES.get(gold.kind, frozenset())
+
+
 def _matches(gold: GoldRelation, row: RelationRow) -> bool:
-    if gold.kind != row.kind and row.kind not in KIND_ALIASES.get(gold.kind, frozenset()):
+    """Name-only matching (sessions 1-7): both ends' written names, words as subsets."""
+    if not _kinds_agree(gold, row):
         return False
     target = _authority_name(gold.target) if gold.kind == "sanction" else gold.target
     forward = names_match(gold.source, row.source) and names_match(target, row.target)
@@ -116,6 +138,132 @@ def _matches(gold: GoldRelation, row: RelationRow) -> bool:
     return (gold.kind in SYMMETRIC or row.kind in SYMMETRIC) and (
         names_match(gold.source, row.target) and names_match(gold.target, row.source)
     )
+
+
+# -- alias-aware matching -------------------------------------------------------------------
+
+
+def _entity_bench() -> Any:
+    """``bench/extraction_quality.py`` (its ``normalise`` is the entity matcher's)."""
+    name = "extraction_quality"
+    path = Path(__file__).with_name(f"{name}.py")
+    module = sys.modules.get(name)
+    if module is None or getattr(module, "__file__", None) != str(path):
+        main = sys.modules.get("__main__")
+        if getattr(main, "__file__", None) == str(path):
+            return main
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+def normalise(name: str) -> str:
+    """A name as the entity matcher compares it (case, articles, possessives, dots, hyphens)."""
+    return str(_entity_bench().normalise(name))
+
+
+GROUP_WORDS = frozenset({"worker", "laborer", "labourer", "labor", "labour", "workforce"})
+"""Words one described group of workers goes by on one page ("North Korean workers", later
+"North Korean labourers"); trades ("welders", "builders") stay apart."""
+
+
+def group_key(name: str) -> str | None:
+    """A described group's words with its worker word made one ("north korean worker"), or
+    None when the name has no worker word."""
+    found = words(name)
+    if not found & GROUP_WORDS:
+        return None
+    return " ".join(sorted({"worker" if word in GROUP_WORDS else word for word in found}))
+
+
+@dataclass(frozen=True, slots=True)
+class EndNames:
+    """Every name one end of a relation goes by: normalised, the countries they name, and
+    (for a described group) its words with the worker word made one."""
+
+    names: frozenset[str]
+    countries: frozenset[str]
+    groups: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, raw: Iterable[str], described: bool = False) -> EndNames:
+        raw = [name for name in raw if name]
+        codes = {country_of_place(re.sub(r"^the\s+", "", name, flags=re.I)) for name in raw}
+        groups = {group_key(name) for name in raw} if described else set()
+        return cls(
+            frozenset(normalise(name) for name in raw),
+            frozenset(filter(None, codes)),
+            frozenset(filter(None, groups)),
+        )
+
+    def linked(self, other: EndNames) -> bool:
+        shared = self.names & other.names or self.countries & other.countries
+        return bool(shared or self.groups & other.groups)
+
+
+@dataclass(slots=True)
+class NameBook:
+    """The other names of relation ends: per gold document, the gold entities' name sets
+    (name + listed aliases); per (document, extracted entity id), the names stored for it."""
+
+    gold: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    found: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+
+    def gold_end(self, document: str, name: str, kind: str = "") -> EndNames:
+        key = normalise(name)
+        raw: list[str] = [name]
+        for names in self.gold.get(document, []):
+            if key in {normalise(other) for other in names}:
+                raw.extend(names)
+                break
+        if kind == "sanction":
+            raw.extend([_authority_name(other) for other in raw])
+        return EndNames.of(raw, described=len(raw) == 1)
+
+    def found_end(self, document: str, entity_id: str | None, label: str) -> EndNames:
+        stored = self.found.get((document, entity_id), ()) if entity_id else ()
+        return EndNames.of([label, *stored], described=entity_id is None)
+
+
+def alias_matches(gold: GoldRelation, row: RelationRow, book: NameBook) -> bool:
+    """Name-only matching, or both ends linked by a shared normalised name or country."""
+    if _matches(gold, row):
+        return True
+    if not _kinds_agree(gold, row):
+        return False
+    document = gold.document
+    source = book.gold_end(document, gold.source)
+    target = book.gold_end(document, gold.target, gold.kind)
+    found_source = book.found_end(document, row.source_id, row.source)
+    found_target = book.found_end(document, row.target_id, row.target)
+    if source.linked(found_source) and target.linked(found_target):
+        return True
+    return (gold.kind in SYMMETRIC or row.kind in SYMMETRIC) and (
+        source.linked(found_target) and target.linked(found_source)
+    )
+
+
+def assign(edges: list[list[int]]) -> dict[int, int]:
+    """A maximum one-to-one assignment (gold index -> row index) over the candidate rows
+    each gold row matches (augmenting paths; a page has tens of rows)."""
+    owner: dict[int, int] = {}
+
+    def place(gold: int, visited: set[int]) -> bool:
+        for row in edges[gold]:
+            if row in visited:
+                continue
+            visited.add(row)
+            if row not in owner or place(owner[row], visited):
+                owner[row] = gold
+                return True
+        return False
+
+    for gold in range(len(edges)):
+        place(gold, set())
+    return {gold: row for row, gold in owner.items()}
 
 
 def _documents(database: Database, stems: Iterable[str]) -> dict[str, str]:
@@ -131,53 +279,140 @@ def _documents(database: Database, stems: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def _row_key(row: RelationRow) -> tuple[str, str, str]:
+    return row.kind, " ".join(sorted(words(row.source))), " ".join(sorted(words(row.target)))
+
+
+def _distinct(rows: list[RelationRow]) -> list[RelationRow]:
+    """Rows with identical kind and end names once (the first of them)."""
+    seen: set[tuple[str, str, str]] = set()
+    distinct = []
+    for row in rows:
+        key = _row_key(row)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(row)
+    return distinct
+
+
+def _counts() -> dict[str, int]:
+    return dict.fromkeys(("tp", "fp", "fn", *(f"name_only_{key}" for key in NAME_ONLY_KEYS)), 0)
+
+
+def _line(tag: str, document: str, kind: str, source: str, target: str) -> str:
+    return f"{tag} {document} {kind}: {source} -> {target}"
+
+
 def score(
     gold: list[GoldRelation],
     rows_by_document: dict[str, list[RelationRow]],
     report: list[str] | None = None,
+    book: NameBook | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows ``kind, tp, fp, fn`` from gold relations and extracted rows per document stem.
+    """Rows ``kind, tp, fp, fn`` (alias-aware, one-to-one), ``name_only_tp|fp|fn`` (the
+    name-only matching) and ``name_only_gained|lost`` (gold rows that changed status) from gold
+    relations and extracted rows per document stem; ``book`` holds the ends' other names (none:
+    each end has only the name it is written with).
 
-    ``report`` (when given) collects one line per missed or spurious relation.
+    ``report`` (when given) collects one line per missed or spurious relation, and per row
+    whose status the alias-aware matching changed (``ALIAS+``: a gold row found through
+    another name; ``STRICT-``: a gold row that shared its one extracted row with another;
+    ``ALIAS-FP``: an extracted row no longer spurious).
     """
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
+    book = book or NameBook()
+    counts: dict[str, dict[str, int]] = defaultdict(_counts)
     gold_by_document: dict[str, list[GoldRelation]] = defaultdict(list)
     for relation in gold:
         gold_by_document[relation.document].append(relation)
-    for document in set(gold_by_document) | set(rows_by_document):
+    lines: list[str] = []
+    for document in sorted(set(gold_by_document) | set(rows_by_document)):
         golds = gold_by_document.get(document, [])
-        rows = rows_by_document.get(document, [])
-        for relation in golds:
-            hit = any(_matches(relation, row) for row in rows)
-            counts[relation.kind]["tp" if hit else "fn"] += 1
-            if not hit and report is not None:
-                report.append(
-                    f"FN {document} {relation.kind}: {relation.source} -> {relation.target}"
-                )
-        seen: set[tuple[str, str, str]] = set()
-        for row in rows:
-            key = (
-                row.kind,
-                " ".join(sorted(words(row.source))),
-                " ".join(sorted(words(row.target))),
-            )
-            if key in seen:
-                continue
-            seen.add(key)
-            if not any(_matches(relation, row) for relation in golds):
+        rows = _distinct(rows_by_document.get(document, []))
+        edges = [[i for i, row in enumerate(rows) if alias_matches(g, row, book)] for g in golds]
+        assigned = assign(edges)
+        for index, relation in enumerate(golds):
+            old = any(_matches(relation, row) for row in rows)
+            new = index in assigned
+            tally = counts[relation.kind]
+            tally["tp" if new else "fn"] += 1
+            tally["name_only_tp" if old else "name_only_fn"] += 1
+            ends = (document, relation.kind, relation.source, relation.target)
+            if not new:
+                lines.append(_line("FN", *ends) + (" (one-to-one)" if edges[index] else ""))
+            if new and not old:
+                tally["name_only_gained"] += 1
+                lines.append(_line("ALIAS+", *ends) + f" (as {rows[assigned[index]].target})")
+            elif old and not new:
+                tally["name_only_lost"] += 1
+                lines.append(_line("STRICT-", *ends))
+        matched_rows = {row for row_list in edges for row in row_list}
+        for index, row in enumerate(rows):
+            old_fp = not any(_matches(relation, row) for relation in golds)
+            if old_fp:
+                counts[row.kind]["name_only_fp"] += 1
+            if index not in matched_rows:
                 counts[row.kind]["fp"] += 1
-                if report is not None:
-                    report.append(f"FP {document} {row.kind}: {row.source} -> {row.target}")
+                lines.append(_line("FP", document, row.kind, row.source, row.target))
+            elif old_fp:
+                lines.append(_line("ALIAS-FP", document, row.kind, row.source, row.target))
+    if report is not None:
+        report.extend(lines)
     return [{"kind": kind, **values} for kind, values in sorted(counts.items())]
+
+
+def _gold_entity_names(entity_dir: Path) -> dict[str, list[tuple[str, ...]]]:
+    """Per gold document stem, each gold entity's name and listed aliases."""
+    book: dict[str, list[tuple[str, ...]]] = {}
+    for path in sorted(entity_dir.glob("*.yaml")) if entity_dir.is_dir() else []:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        document = str(data.get("document") or path.stem)
+        book[document] = [
+            (str(item["name"]), *(str(alias) for alias in item.get("aliases") or []))
+            for item in data.get("entities") or []
+            if isinstance(item, dict) and item.get("name")
+        ]
+    return book
+
+
+NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
+
+
+def _stored_names(
+    database: Database, documents: dict[str, str], rows_by_document: dict[str, list[RelationRow]]
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(document stem, entity id) -> every name stored for the entity in that document."""
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    with database.session() as session:
+        for stem, document_id in documents.items():
+            ids = {
+                entity_id
+                for row in rows_by_document.get(stem, [])
+                for entity_id in (row.source_id, row.target_id)
+                if entity_id
+            }
+            if not ids:
+                continue
+            names: dict[str, set[str]] = defaultdict(set)
+            query = select(StatementRow.entity_id, StatementRow.value).where(
+                StatementRow.document_id == document_id,
+                StatementRow.entity_id.in_(sorted(ids)),
+                StatementRow.prop.in_(NAME_PROPS),
+            )
+            for entity_id, value in session.execute(query):
+                names[entity_id].add(value)
+            found.update({(stem, key): tuple(sorted(value)) for key, value in names.items()})
+    return found
 
 
 def evaluate(
     database: Database, gold_dir: Path = GOLD_DIR, report: list[str] | None = None
 ) -> list[dict[str, Any]]:
-    """Compare stored relations with the gold files; one row per kind: kind, tp, fp, fn.
+    """Compare stored relations with the gold files; one row per kind: kind, tp, fp, fn
+    (alias-aware) and the name-only counts (``name_only_tp|fp|fn``).
 
     ``gold_dir`` is the relation gold folder or the gold root holding ``relations/``; with
-    no relation gold there the result is empty.
+    no relation gold there the result is empty. Gold aliases come from the sibling
+    ``entities/`` folder.
     """
     if (gold_dir / "relations").is_dir():
         gold_dir = gold_dir / "relations"
@@ -192,7 +427,11 @@ def evaluate(
     missing = {relation.document for relation in gold} - set(documents)
     for stem in missing:
         rows_by_document[stem] = []
-    return score(gold, rows_by_document, report)
+    book = NameBook(
+        _gold_entity_names(gold_dir.parent / "entities"),
+        _stored_names(database, documents, rows_by_document),
+    )
+    return score(gold, rows_by_document, report, book)
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

@@ -67,6 +67,26 @@ TABLE = [
     (f"Ri Chol is no longer affiliated with the {PARTY}.", "affiliated", "negated"),
     (f"Ri Chol denied being affiliated with the {PARTY}.", "affiliated", "denied"),
     (f"Ri Chol is affiliated with the {PARTY}.", "affiliated", None),
+    # questions the page leaves open (rules.yaml assertion.unsettled)
+    (f"The ministry has yet to designate {SOBAEK}.", "designate", "unsettled"),
+    (f"{SOBAEK} is yet to be paid by {KUMSONG}.", "paid", "unsettled"),
+    (f"It is unclear whether {SOBAEK} paid {KUMSONG}.", "paid", "unsettled"),
+    (f"It remains uncertain if {SOBAEK} supplied coal to {KUMSONG}.", "supplied", "unsettled"),
+    (f"Officials are considering sanctioning {SOBAEK}.", "sanctioning", "unsettled"),
+    (f"Officials are weighing whether to sanction {SOBAEK}.", "sanction", "unsettled"),
+    (f"The ministry plans to designate {SOBAEK} next month.", "designate", "unsettled"),
+    (f"{SOBAEK} may be a front for {KUMSONG}.", "front", "hedged"),
+    (f"Ri Chol may be employed by {SOBAEK}.", "employed", "hedged"),
+    (f"Officials said it is clear that {SOBAEK} paid {KUMSONG}.", "paid", None),
+    (f"{SOBAEK} paid {KUMSONG}, which is considering an appeal.", "paid", None),
+    (f"{SOBAEK} has already paid {KUMSONG}.", "paid", None),
+    (f"{SOBAEK} is considered to be a front for {KUMSONG}.", "front", None),
+    (f"Officials consider {SOBAEK} a front for {KUMSONG}.", "front", None),
+    (f"{SOBAEK} is considered a front for {KUMSONG}.", "front", None),
+    # a negation inside an apposition the parser hung on its head
+    (f"{KUMSONG}, no longer a subsidiary of {SOBAEK}, sold two ships.", "subsidiary", "negated"),
+    (f"{KUMSONG}, a subsidiary of {SOBAEK}, sold two ships.", "subsidiary", None),
+    (f"{KUMSONG} is no longer a subsidiary of {SOBAEK}.", "subsidiary", "negated"),
 ]
 
 

@@ -5,6 +5,9 @@ A relation is written only from a clause the page asserts. "OFAC did not designa
 that X supplied Y" and "there is no evidence that X paid Y" state nothing; "X allegedly
 supplied coal to Y" does (the page reports a claim, which is what investigators follow up;
 ``rules.yaml`` says so next to the hedge words, so the choice stays visible to analysts).
+Nor does a question left open: "the EU has yet to designate X", "it is unclear whether X paid
+Y", "Seoul is considering sanctioning X" (``unsettled``: the clause's "whether"/"if", or a
+governing verb, its adverb or its complement adjective).
 
 The words are data (``rules.yaml`` ``assertion``). The reach is structural: the verb (or
 adjective) itself, then up through the clauses it completes (``xcomp``, ``ccomp``, ``acomp``,
@@ -37,14 +40,19 @@ class AssertionWords:
     hedges: frozenset[str] = frozenset()
     denial_verbs: frozenset[str] = frozenset()
     doubt_nouns: frozenset[str] = frozenset()
+    unsettled: frozenset[str] = frozenset()
     reach: int = 3
 
 
 def unasserted(token: Token, words: AssertionWords) -> str | None:
     """Why the clause of ``token`` is not asserted (``negated``, ``hedged``, ``denied``,
-    ``no evidence``), or None when the page states it."""
+    ``no evidence``, ``unsettled``), or None when the page states it."""
+    if token.dep_ == "appos" and _negated_apposition(token):
+        return "negated"  # "X, no longer a subsidiary of Y, ..."
     current = token
     own_clause = True  # a modal hedges its own clause, not a complement clause below it
+    open_question = False  # "unsettled" only when no stronger reason is found above
+    below: Token | None = None  # the clause climbed out of
     for _ in range(words.reach + 1):
         reason = _own_reason(current, words, own_clause)
         if reason is not None:
@@ -55,11 +63,12 @@ def unasserted(token: Token, words: AssertionWords) -> str | None:
             return "no evidence"
         if current.dep_ == "acl" and _doubted(current.head, words):
             return "no evidence"  # "no evidence that X paid Y" read as the noun's clause
+        open_question = open_question or _unsettled(current, words, below)
         if current.head is current or not (current.dep_ in _CLIMB_DEPS or _shares_head(current)):
-            return None
+            break
         own_clause = own_clause and current.dep_ not in _CLAUSE_DEPS
-        current = current.head
-    return None
+        below, current = current, current.head
+    return "unsettled" if open_question else None
 
 
 def asserted(token: Token, words: AssertionWords) -> bool:
@@ -79,6 +88,37 @@ def _own_reason(token: Token, words: AssertionWords, hedges: bool) -> str | None
         if hedges and child.dep_ == "advmod" and child.lower_ in words.hedges:
             return "hedged"
     return None
+
+
+def _unsettled(token: Token, words: AssertionWords, below: Token | None) -> bool:
+    """A question the page leaves open: the clause's own "whether"/"if" ("unclear whether X
+    paid Y"); above the clause (``below`` is the clause climbed out of), a governing word's
+    adverb ("has yet to designate X") or complement adjective ("it is unclear whether ..."),
+    or the governing word itself when what it governs is an action ("considering
+    sanctioning X"), not a predicate ("is considered to be a front", "considers X a front"
+    state a view)."""
+    for child in token.children:
+        if child.dep_ == "mark" and child.lower_ in words.unsettled:
+            return True
+        if below is None or child.dep_ not in ("advmod", "acomp"):
+            continue
+        if child.lower_ in words.unsettled:
+            return True
+    if below is None or below.pos_ != "VERB":
+        return False
+    return token.lemma_.lower() in words.unsettled
+
+
+def _negated_apposition(token: Token) -> bool:
+    """A negation the parser hung on the apposition's head, inside the apposition: "no
+    longer" in "X, no longer a subsidiary of Y, ..." (the "no" a child of "longer")."""
+    head = token.head
+    for child in head.children:
+        if not head.i < child.i < token.i:
+            continue
+        if child.dep_ == "neg" or any(g.dep_ == "neg" for g in child.children):
+            return True
+    return False
 
 
 def _doubted(token: Token, words: AssertionWords) -> bool:

@@ -204,6 +204,10 @@ def country_of_place(text: str) -> str | None:
     return code if letters.isupper() and len(letters) <= 4 else None
 
 
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "dative"})
+"""A verb's own arguments: the parties an "it" in the next sentence may mean."""
+
+
 class SentenceFinder:
     """Runs every rule family over the sentences of one document.
 
@@ -221,6 +225,7 @@ class SentenceFinder:
         self.rules = rules
         self.context = context
         self._topics: dict[int, Party | None] = {}
+        self._clause_arguments: dict[int, list[tuple[Party, bool, bool]]] = {}
         self._text: str | None = None
         self._release: _Release | None = None
 
@@ -264,7 +269,9 @@ class SentenceFinder:
                     self.index.before(
                         token, ORG_SCHEMATA, subjects_only=subjects_only, same_sentence=True
                     ),
-                    self.topic(token.sent, previous=True),
+                    self._sole_fitting_topic(token)
+                    if lowered == "it"
+                    else self.topic(token.sent, previous=True),
                 )
                 if lowered not in THING_PRONOUNS and self._no_company(token, antecedent):
                     antecedent = None  # "OFAC designated X and Y. The firm ...": not OFAC
@@ -427,6 +434,65 @@ class SentenceFinder:
                 break
         self._topics[key] = found
         return found
+
+    def _sole_fitting_topic(self, token: Token) -> Party | None:
+        """ "A chartered a ship. It paid C": "it" takes the nearest preceding subject, the
+        previous sentence's, when it fits "it" and the verb's role (a singular subject, not
+        "A and B"; of a schema the verb's rule allows for the pronoun's role; no speaker,
+        authority or news organisation) and nothing else there fits as well: another fitting
+        subject or a direct object ("A sued B. It paid C") makes "it" refused, not guessed.
+        A party inside a phrase ("a member of B", "fuel from B") is no rival."""
+        if token.sent.start == 0:
+            return None
+        allowed = self._role_schemata(token)
+        subjects: dict[str, Party] = {}
+        rivals: set[str] = set()
+        for party, plural, subject in self._arguments(self.index.doc[token.sent.start - 1].sent):
+            if party.schema not in ORG_SCHEMATA or party.entity_id is None:
+                continue
+            if (allowed and party.schema not in allowed) or self._refused_antecedent(token, party):
+                continue
+            if subject and not plural:
+                subjects[party.entity_id] = party
+            rivals.add(party.entity_id)
+        if len(subjects) != 1 or rivals != set(subjects):
+            return None
+        return next(iter(subjects.values()))
+
+    def _arguments(self, sentence: Span) -> list[tuple[Party, bool, bool]]:
+        """The named subjects and direct objects of a sentence's clauses, resolved: (party,
+        coordinated with another, a subject)."""
+        key = sentence.start
+        if key not in self._clause_arguments:
+            self._clause_arguments[key] = []  # guards against cycles through "it"
+            found = []
+            for token in sentence:
+                if token.dep_ not in _ARGUMENT_DEPS:
+                    continue
+                party = self.party(token)
+                if party is not None:
+                    plural = any(child.dep_ == "conj" for child in token.children)
+                    found.append((party, plural, token.dep_ in ("nsubj", "nsubjpass")))
+            self._clause_arguments[key] = found
+        return self._clause_arguments[key]
+
+    def _role_schemata(self, pronoun: Token) -> frozenset[str]:
+        """The schemata the verb rules of the pronoun's verb allow in its role (subject or
+        object); empty when no rule of that verb restricts it."""
+        verb = pronoun.head
+        subject = pronoun.dep_ in ("nsubj", "nsubjpass")
+        if not subject and pronoun.dep_ not in ("dobj", "obj"):
+            return frozenset()
+        lemma = verb.lemma_.lower()
+        allowed: set[str] = set()
+        for rule in self.rules.verbs:
+            if lemma not in rule.lemmas:
+                continue
+            schemata = rule.subject_schemata if subject else rule.object_schemata
+            if not schemata:
+                return frozenset()
+            allowed |= schemata
+        return frozenset(allowed)
 
     def _named_by_compound(self, token: Token) -> Mention | None:
         """The organisation named right before a generic head ("the X Analytics program")."""
@@ -630,8 +696,8 @@ class SentenceFinder:
     def titles(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             match = self.title_at(token)
-            if match is None:
-                continue
+            if match is None or not self.asserted(token):
+                continue  # "X may be the director of Y", "X is no longer the head of Y"
             title_set, phrase = match
             people = self.parties(self._title_holders(token), frozenset({"Person"}))
             if not people:
@@ -677,8 +743,8 @@ class SentenceFinder:
     def nouns(self, sentence: Span) -> Iterator[Link]:
         for token in sentence:
             rule = self._noun_rule(token)
-            if rule is None:
-                continue
+            if rule is None or not self.asserted(token):
+                continue  # "X is no longer a subsidiary of Y", "X may be a front for Y"
             holders = self.parties(noun_holder_tokens(token))
             others = self._noun_others(token, rule)
             verb = token.head

@@ -28,6 +28,7 @@ from sanctionwatch.extract.relation_parse import (
     POSSESSIVE_MARKS,
     MentionIndex,
     Party,
+    apposed,
     copula_subject,
 )
 from sanctionwatch.extract.types import Mention
@@ -231,7 +232,7 @@ class OfficeReader:
     def _holder_tokens(title: Token) -> list[Token]:
         """Who a title is said of: the name it is apposed to or that is apposed to it ("the
         Mongolian ambassador to Russia, X"), or the subject of its copula."""
-        tokens = [child for child in title.children if child.dep_ == "appos"]
+        tokens = apposed(title)  # "Russia's ambassador to Seoul, X": X hung on "Seoul"
         if title.dep_ == "appos":
             tokens.append(title.head)
         subject = copula_subject(title)

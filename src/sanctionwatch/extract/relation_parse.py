@@ -236,13 +236,37 @@ def copula_subject(noun: Token) -> Token | None:
     return None
 
 
+_PLACE_PREPS = frozenset({"to", "in", "at"})
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def apposed(noun: Token) -> list[Token]:
+    """The appositions of ``noun``, with those the parser hung on the place ending its
+    complement: in "Russia's ambassador to Seoul, X" (also "the envoy in Pyongyang, X") the
+    parse makes X an apposition of "Seoul", but a place is not apposed to a name; X is the
+    ambassador. Only a place object of "to", "in" or "at" right before the comma counts."""
+    found = children(noun, "appos")
+    for prep in children(noun, "prep"):
+        if prep.lower_ not in _PLACE_PREPS:
+            continue
+        for place in children(prep, "pobj"):
+            if place.ent_type_ not in _PLACE_ENTS:
+                continue
+            found.extend(
+                child
+                for child in children(place, "appos")
+                if child.i > place.i + 1 and place.nbor(1).text == ","
+            )
+    return found
+
+
 def noun_holder_tokens(noun: Token) -> list[Token]:
     """The tokens a relational noun is said of: appositive, copula subject, "as" object."""
     found: list[Token] = []
     if noun.dep_ == "appos":
         found.append(noun.head)
     # "two nationals, A and B": every coordinated appositive
-    found.extend(conj for child in children(noun, "appos") for conj in conjuncts(child))
+    found.extend(conj for child in apposed(noun) for conj in conjuncts(child))
     subject = copula_subject(noun)
     if subject is not None:
         found.extend(conjuncts(subject))

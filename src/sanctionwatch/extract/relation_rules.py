@@ -449,6 +449,7 @@ def _assertion(raw: Any, where: str) -> AssertionWords:
         hedges=_words(raw.get("hedges"), f"{where}.hedges"),
         denial_verbs=_words(raw.get("denial_verbs"), f"{where}.denial_verbs"),
         doubt_nouns=_words(raw.get("doubt_nouns"), f"{where}.doubt_nouns"),
+        unsettled=_words(raw.get("unsettled"), f"{where}.unsettled"),
         reach=reach,
     )
 

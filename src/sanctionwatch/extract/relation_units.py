@@ -184,8 +184,8 @@ class UnitReader:
         nouns = [root.head] if root.dep_ == "appos" else []
         nouns.extend(child for child in root.children if child.dep_ == "appos")
         for noun in nouns:
-            if self.index.at(noun) is not None:
-                continue
+            if self.index.at(noun) is not None or not self.finder.asserted(noun):
+                continue  # "X, no longer a subsidiary of Y, ..."
             for part in (noun, *(obj for _, obj in prep_objects(noun, {"of"}))):
                 if not {part.lower_, part.lemma_.lower()} & self.rules.nouns:
                     continue
