@@ -289,7 +289,8 @@ class _Reader:
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
             if analysis.is_no_figure(quantity, root, noun, self.text, self.actors, self.vocabulary):
                 continue
-            if noun is None and measured and self._widens(quantity):
+            bare = noun is None or noun.via == "elided"
+            if bare and measured and self._widens(quantity):
                 widening.append((len(measured) - 1, quantity))
                 continue
             found = analysis.match_measure(
@@ -317,8 +318,8 @@ class _Reader:
     ) -> analysis.Measured | None:
         """A figure no measure rule names, kept when the learned filter says it is a claim."""
         rule = self.vocabulary.learned_measure
-        if self.model is None or rule is None:
-            return None
+        if self.model is None or rule is None or (noun is not None and noun.via == "elided"):
+            return None  # an elided count is a figure only where a measure rule names it
         token = figures.noun_of_figure(root, noun)
         unit = figures.figure_unit(quantity, token, self.vocabulary)
         if unit is None or figures.ruled_out(quantity, root, token, self.vocabulary):
@@ -503,7 +504,7 @@ def _confidence(
     score = 0.85
     if noun is not None and noun.via == "direct":
         score += 0.05
-    if noun is not None and noun.via in ("antecedent", "next", "number-of"):
+    if noun is not None and noun.via in ("antecedent", "next", "number-of", "elided"):
         score -= 0.1
     if measured.place_via == "last":
         score -= 0.15
