@@ -289,7 +289,9 @@ class _Reader:
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
             if analysis.is_no_figure(quantity, root, noun, self.text, self.actors, self.vocabulary):
                 continue
-            bare = noun is None or noun.via == "elided"
+            # "... some say as high as 8,000" widens; "as many as 1,400 in Oman" (an elided
+            # count with a place of its own) is a figure of its own
+            bare = noun is None or (noun.via == "elided" and not _has_own_place(root))
             if bare and measured and self._widens(quantity):
                 widening.append((len(measured) - 1, quantity))
                 continue
@@ -400,6 +402,11 @@ class _Reader:
             note = f"a start (“{start.text.strip()}”), not an as-of date: the {document}"
             return start.text.strip(), "since", note
         return None, "document-date", f"no date in the text: the {document}"
+
+
+def _has_own_place(root: Any) -> bool:
+    """Does a bare number carry a phrase of its own ("1,400 in Oman")?"""
+    return any(child.dep_ == "prep" for child in root.children)
 
 
 def _redated(claim: Claim, dated: DateExpression | Claim, rule: str, note: str) -> Claim:
