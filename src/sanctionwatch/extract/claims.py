@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit import analysis, figures
+from sanctionwatch.extract.claimkit.currencies import default_currencies
 from sanctionwatch.extract.claimkit.dates import (
     DateExpression,
     DocumentDate,
@@ -59,16 +60,17 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
-CODE_VERSION = "0.4.1"
+CODE_VERSION = "0.5.0"
 DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
 
 def extractor_version(vocabulary: Vocabulary, model: figures.FigureModel | None = None) -> str:
-    """Code, vocabulary and (when the learned filter runs) figure-model versions: what a
-    stored claim was read with (e.g. "0.4.1+v10+m1")."""
+    """Code, vocabulary, currency-file and (when the learned filter runs) figure-model
+    versions: what a stored claim was read with (e.g. "0.5.0+v11+c1+m1")."""
     suffix = f"+m{model.version}" if model is not None else ""
-    return f"{CODE_VERSION}+v{vocabulary.version}{suffix}"
+    currencies = default_currencies().version
+    return f"{CODE_VERSION}+v{vocabulary.version}+c{currencies}{suffix}"
 
 
 def current_version() -> str:
