@@ -103,6 +103,18 @@ def test_a_later_upper_bound_still_widens_the_estimate(nlp: Language) -> None:
     assert [(c.value, c.value_low, c.value_high) for c in claims] == [(7000, 7000, 9000)]
 
 
+def test_a_smaller_bound_after_an_estimate_is_a_figure_of_its_own(nlp: Language) -> None:
+    claims = read(
+        nlp,
+        "Some 3,000 North Korean workers are in Poland; as many as 1,000 may be working in Malta.",
+    )
+    assert [(c.value, c.qualifier, c.value_high) for c in claims] == [
+        (3000, "approx", None),
+        (1000, "at_most", None),
+    ]
+    assert claims[1].measure == "dprk_workers_in:malta"
+
+
 # --- plural compounds -----------------------------------------------------------------------
 
 

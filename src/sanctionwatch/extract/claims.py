@@ -291,10 +291,10 @@ class _Reader:
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
             if analysis.is_no_figure(quantity, root, noun, self.text, self.actors, self.vocabulary):
                 continue
-            # "... some say as high as 8,000" widens; "as many as 1,400 in Oman" (an elided
-            # count with a place of its own) is a figure of its own
-            bare = noun is None or (noun.via == "elided" and not _has_own_place(root))
-            if bare and measured and self._widens(quantity):
+            # "... some say as high as 8,000" widens; "as many as 1,400 in Oman", "up to 1,000
+            # may be working in the EU" (elided counts with a clause of their own) do not
+            bare = noun is None or (noun.via == "elided" and not _has_own_clause(root))
+            if bare and measured and self._widens(quantity, measured[-1][0]):
                 widening.append((len(measured) - 1, quantity))
                 continue
             found = analysis.match_measure(
@@ -335,9 +335,15 @@ class _Reader:
         label = rule.label.replace("{unit}", unit)
         return analysis.Measured(rule, rule.key, label, unit, None, None, None, False, probability)
 
-    def _widens(self, quantity: Quantity) -> bool:
+    def _widens(self, quantity: Quantity, estimate: Quantity) -> bool:
+        """ "around 20,000 ... some say as high as 50,000": a bound beyond the estimate before
+        it; "some 1,800 ... up to 1,000 ..." is a second, smaller figure, not a bound."""
         cue = self.text[quantity.start : quantity.number_start].strip().lower()
-        return cue in (*self.vocabulary.range_upper_cues, *self.vocabulary.range_lower_cues)
+        if cue in self.vocabulary.range_upper_cues:
+            return quantity.value > estimate.value
+        if cue in self.vocabulary.range_lower_cues:
+            return quantity.value < estimate.value
+        return False
 
     def _claim(
         self,
@@ -406,9 +412,12 @@ class _Reader:
         return None, "document-date", f"no date in the text: the {document}"
 
 
-def _has_own_place(root: Any) -> bool:
-    """Does a bare number carry a phrase of its own ("1,400 in Oman")?"""
-    return any(child.dep_ == "prep" for child in root.children)
+def _has_own_clause(root: Any) -> bool:
+    """Does a bare number carry words of its own: a place ("1,400 in Oman"), a clause ("3,000
+    working abroad") or a verb whose subject it is ("up to 1,000 may be working")?"""
+    return root.dep_ in ("nsubj", "nsubjpass") or any(
+        child.dep_ in ("prep", "acl", "relcl") for child in root.children
+    )
 
 
 def _redated(claim: Claim, dated: DateExpression | Claim, rule: str, note: str) -> Claim:
