@@ -118,9 +118,22 @@ def test_a_smaller_bound_after_an_estimate_is_a_figure_of_its_own(nlp: Language)
 # --- plural compounds -----------------------------------------------------------------------
 
 
-def test_a_plural_noun_taken_for_a_compound_is_what_is_counted(nlp: Language) -> None:
-    found = _figures(nlp, "Some 6,000 North Koreans work in the Gulf states, officials said.")
-    assert [(value, unit) for _, value, unit in found] == [(6000, "persons")]
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Some 5,200 North Koreans work in the Gulf states, officials said.", 5200),
+        ("Across the region, some 5,500 North Koreans work, two diplomats said.", 5500),
+    ],
+)
+def test_a_plural_noun_taken_for_a_compound_is_what_is_counted(
+    nlp: Language, text: str, value: float
+) -> None:
+    # the parser reads "work" as the noun the number modifies, "North Koreans" as its compound
+    doc = nlp(text)
+    number = next(token for token in doc if token.like_num)
+    assert number.head.lower_ == "work"
+    found = _figures(nlp, text)
+    assert [(value_, unit) for _, value_, unit in found] == [(value, "persons")]
 
 
 def test_a_singular_compound_keeps_its_head(nlp: Language) -> None:
@@ -141,8 +154,8 @@ def test_a_singular_compound_keeps_its_head(nlp: Language) -> None:
     [
         "Qatar and Kuwait stopped issuing visas to North Korean workers after the two countries "
         "came under pressure from Washington.",
-        "Namibia cancelled the contracts of the two North Korean companies building its defence "
-        "ministry.",
+        "The ministry cancelled the contracts of the two North Korean firms building its new "
+        "barracks.",
         "Two officials familiar with the matter said North Korean workers remain in Kuwait.",
         "The Treasury designated two companies, Arvel Trading and Pinecrest Shipping, on Tuesday "
         "for employing North Korean workers.",
@@ -156,7 +169,7 @@ def test_a_restated_definite_count_is_the_first_one(nlp: Language) -> None:
     claims = read(
         nlp,
         "Seoul imposed sanctions on four North Korean individuals on Friday. The four "
-        "individuals sanctioned are senior party officials.",
+        "individuals are senior party officials.",
     )
     assert [(c.measure, c.value) for c in claims] == [("designated_individuals", 4)]
     assert claims[0].text == "four"
@@ -164,10 +177,10 @@ def test_a_restated_definite_count_is_the_first_one(nlp: Language) -> None:
 
 
 def test_a_large_definite_count_is_a_figure(nlp: Language) -> None:
-    # "the 154 guest workers" is often the figure's first mention
+    # "the 160 guest workers" is often the figure's first mention
     assert _figures(
-        nlp, "Angola's minister said the 154 guest workers from North Korea left the country."
-    ) == [("dprk_workers_in:angola", 154, "persons")]
+        nlp, "The labour minister said the 160 guest workers from North Korea left the country."
+    ) == [("dprk_workers_in:unspecified", 160, "persons")]
 
 
 # --- the vocabulary fields ---------------------------------------------------------------

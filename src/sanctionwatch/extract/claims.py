@@ -291,8 +291,8 @@ class _Reader:
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
             if analysis.is_no_figure(quantity, root, noun, self.text, self.actors, self.vocabulary):
                 continue
-            # "... some say as high as 8,000" widens; "as many as 1,400 in Oman", "up to 1,000
-            # may be working in the EU" (elided counts with a clause of their own) do not
+            # "... some say as high as 8,000" widens; "as many as 1,400 in Oman", "as many as
+            # 1,000 may be working in Malta" (elided counts with a clause of their own) do not
             bare = noun is None or (noun.via == "elided" and not _has_own_clause(root))
             if bare and measured and self._widens(quantity, measured[-1][0]):
                 widening.append((len(measured) - 1, quantity))
@@ -337,7 +337,7 @@ class _Reader:
 
     def _widens(self, quantity: Quantity, estimate: Quantity) -> bool:
         """ "around 20,000 ... some say as high as 50,000": a bound beyond the estimate before
-        it; "some 1,800 ... up to 1,000 ..." is a second, smaller figure, not a bound."""
+        it; "some 3,000 ... as many as 1,000 ..." is a second, smaller figure, not a bound."""
         cue = self.text[quantity.start : quantity.number_start].strip().lower()
         if cue in self.vocabulary.range_upper_cues:
             return quantity.value > estimate.value
@@ -413,8 +413,8 @@ class _Reader:
 
 
 def _has_own_clause(root: Any) -> bool:
-    """Does a bare number carry words of its own: a place ("1,400 in Oman"), a clause ("3,000
-    working abroad") or a verb whose subject it is ("up to 1,000 may be working")?"""
+    """Does a bare number carry words of its own: a place ("1,400 in Oman"), a clause ("2,100
+    working abroad") or a verb whose subject it is ("as many as 1,000 may be working")?"""
     return root.dep_ in ("nsubj", "nsubjpass") or any(
         child.dep_ in ("prep", "acl", "relcl") for child in root.children
     )

@@ -247,10 +247,10 @@ def is_no_figure(
 def is_definite_reference(
     quantity: Quantity, root: Token, noun: CountedNoun | None, vocabulary: Vocabulary
 ) -> bool:
-    """ "after the two countries said", "the two North Korean companies", "The four individuals
-    sanctioned are ...": a small count after "the" points back to parties the text has named
-    or counted already (``definite_reference_max``); it adds no figure. Larger counts ("the 154
-    guest workers left") are often a figure's first mention and stay."""
+    """ "after the two countries came under pressure", "the contracts of the two firms", "The
+    four individuals were ...": a small count after "the" points back to parties the text has
+    named or counted already (``definite_reference_max``); it adds no figure. Larger counts
+    ("the 160 guest workers left") are often a figure's first mention and stay."""
     if noun is None or noun.via != "direct" or quantity.kind != "count":
         return False
     if quantity.value > vocabulary.definite_reference_max or quantity.qualifier != "exact":
@@ -395,7 +395,7 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
 
 
 def _plural_compound(head: Token, number: Token, vocabulary: Vocabulary) -> Token | None:
-    """ "6,000 North Koreans work" parsed with "work" as the noun the number modifies: a plural
+    """ "5,200 North Koreans work" parsed with "work" as the noun the number modifies: a plural
     counted noun compounded before a head the vocabulary does not count is what is counted
     (English compounds are singular: "worker visas", "labour camps" keep their head)."""
     if _counted_unit(head, vocabulary) is not None:
@@ -413,14 +413,14 @@ def _plural_compound(head: Token, number: Token, vocabulary: Vocabulary) -> Toke
 
 PLURAL_NOUN_TAGS = frozenset({"NNS", "NNPS"})
 ELIDED_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "attr", "appos"})
-"""Roles of a bare number that stands for a whole noun phrase ("including 2,500 in Kuwait")."""
+"""Roles of a bare number that stands for a whole noun phrase ("including 1,200 in Kuwait")."""
 POINTING_BACK = frozenset({"these", "those", "they", "of", "among"})
 """First words of a sentence whose bare numbers count the figure of the sentence before
-("These include 41 working at ...", "Of them, 30 ...")."""
+("These include 240 employed at ...", "Of them, 30 ...")."""
 
 
 def _figure_noun(number: Token, vocabulary: Vocabulary) -> Token | None:
-    """The counted noun a number modifies ("6,000 North Koreans"), or None."""
+    """The counted noun a number modifies ("5,200 North Koreans"), or None."""
     if number.dep_ not in ("nummod", "quantmod") or number.head.i < number.i:
         return None
     head = number.head
@@ -430,10 +430,10 @@ def _figure_noun(number: Token, vocabulary: Vocabulary) -> Token | None:
 
 
 def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Token | None:
-    """ "some 6,000 North Koreans work in the Gulf, including 2,500 in Kuwait and 2,000 in
-    Qatar", "1,000 IT workers at home and about 3,000 working abroad": a bare number in digits
+    """ "some 4,000 North Korean workers are in the region, including 1,200 in Kuwait and 900
+    in Qatar", "3,400 labourers at home and about 2,100 working abroad": a bare number in digits
     that stands for a noun phrase counts the noun of a figure before it in its sentence (or in
-    the sentence before, when this one opens pointing back: "These include 41 ..."), preferring
+    the sentence before, when this one opens pointing back: "These include 240 ..."), preferring
     a figure whose noun names a nationality."""
     minimum = vocabulary.elided_count_min
     if (

@@ -136,7 +136,7 @@ class Vocabulary:
     to parties the text has named or counted already; it is no figure of its own (0: off)."""
     elided_count_min: int = 0
     """Least value of a bare number in digits that counts the noun of the figure before it
-    ("6,000 North Koreans ..., including 2,500 in Kuwait"; 0: elided counts are not read)."""
+    ("5,200 North Koreans ..., including 1,200 in Kuwait"; 0: elided counts are not read)."""
 
     def place_key(self, name: str) -> str | None:
         """Normalised key of a place name, or None if the vocabulary does not know it."""
