@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from spacy.language import Language
+from test_claims import read
 
 from sanctionwatch.extract.claimkit.currencies import (
     CURRENCIES_PATH,
@@ -94,3 +96,43 @@ def test_an_unreadable_currency_file_names_the_file(tmp_path: Path) -> None:
     path.write_text("currencies: [unclosed", encoding="utf-8")
     with pytest.raises(CurrencyFileError, match="cannot read currencies"):
         load_currencies(path)
+
+
+# --- the value of a contract or deal with a North Korean party (vocabulary 11) -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        (
+            "The ministry cancelled the barracks project it had awarded to the North Korean firm "
+            "for an estimated N$90 million.",
+            90_000_000,
+            "NAD",
+        ),
+        (
+            "Uganda is investigating military dealings with a North Korean company, valued at "
+            "some $8 million.",
+            8_000_000,
+            "USD",
+        ),
+    ],
+)
+def test_a_contract_value_with_a_north_korean_party(
+    nlp: Language, text: str, value: float, currency: str
+) -> None:
+    assert [(c.measure, c.value, c.unit) for c in read(nlp, text)] == [
+        ("dprk_contract_value", value, currency)
+    ]
+
+
+def test_a_contract_value_needs_north_korea_in_the_sentence(nlp: Language) -> None:
+    assert read(nlp, "The stadium project cost $200 million, the city said.") == []
+
+
+def test_promised_pay_stays_promised_pay_beside_a_contract(nlp: Language) -> None:
+    text = "Workers on three-year contracts from North Korea are promised $850 a month."
+    claims = read(nlp, text)
+    assert [(c.measure, c.value, c.period) for c in claims] == [
+        ("dprk_worker_promised_pay", 850, "month")
+    ]
