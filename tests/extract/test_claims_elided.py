@@ -96,6 +96,24 @@ def test_small_or_spelled_out_parts_are_not_elided_counts(nlp: Language, text: s
     assert all(value > 5 for value in _values(nlp, text))
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # ages after a count of people are no counts of them
+        ("Prosecutors charged three North Korean men, aged 34, 41 and 52, with fraud.", [3]),
+        # a death toll stays none, elided or not
+        ("Seven North Korean workers died in a fire at the plant, and 12 were injured.", []),
+        # a second year's count of the same noun is a figure of its own, dated by its year
+        ("North Korea sent 2,000 workers to Russia in 2018 and 3,500 in 2019.", [2000, 3500]),
+    ],
+)
+def test_bare_numbers_beside_a_figure(nlp: Language, text: str, values: list[float]) -> None:
+    claims = read(nlp, text)
+    assert [c.value for c in claims] == values
+    if len(values) == 2:
+        assert [c.as_of for c in claims] == ["2018", "2019"]
+
+
 def test_a_later_upper_bound_still_widens_the_estimate(nlp: Language) -> None:
     claims = read(
         nlp, "Experts believe 7,000 North Korean workers are in Poland; some say as many as 9,000."
