@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from sanctionwatch.extract.claim_tables import ClaimRow
 from sanctionwatch.extract.claimkit import analysis, figures
+from sanctionwatch.extract.claimkit.currencies import default_currencies
 from sanctionwatch.extract.claimkit.dates import (
     DateExpression,
     DocumentDate,
@@ -59,16 +60,17 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
-CODE_VERSION = "0.4.1"
+CODE_VERSION = "0.5.0"
 DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
 
 def extractor_version(vocabulary: Vocabulary, model: figures.FigureModel | None = None) -> str:
-    """Code, vocabulary and (when the learned filter runs) figure-model versions: what a
-    stored claim was read with (e.g. "0.4.1+v10+m1")."""
+    """Code, vocabulary, currency-file and (when the learned filter runs) figure-model
+    versions: what a stored claim was read with (e.g. "0.5.0+v11+c1+m1")."""
     suffix = f"+m{model.version}" if model is not None else ""
-    return f"{CODE_VERSION}+v{vocabulary.version}{suffix}"
+    currencies = default_currencies().version
+    return f"{CODE_VERSION}+v{vocabulary.version}+c{currencies}{suffix}"
 
 
 def current_version() -> str:
@@ -289,7 +291,10 @@ class _Reader:
             noun = analysis.counted_noun(root, quantity, self.vocabulary)
             if analysis.is_no_figure(quantity, root, noun, self.text, self.actors, self.vocabulary):
                 continue
-            if noun is None and measured and self._widens(quantity):
+            # "... some say as high as 8,000" widens; "as many as 1,400 in Oman", "as many as
+            # 1,000 may be working in Malta" (elided counts with a clause of their own) do not
+            bare = noun is None or (noun.via == "elided" and not _has_own_clause(root))
+            if bare and measured and self._widens(quantity, measured[-1][0]):
                 widening.append((len(measured) - 1, quantity))
                 continue
             found = analysis.match_measure(
@@ -317,8 +322,8 @@ class _Reader:
     ) -> analysis.Measured | None:
         """A figure no measure rule names, kept when the learned filter says it is a claim."""
         rule = self.vocabulary.learned_measure
-        if self.model is None or rule is None:
-            return None
+        if self.model is None or rule is None or (noun is not None and noun.via == "elided"):
+            return None  # an elided count is a figure only where a measure rule names it
         token = figures.noun_of_figure(root, noun)
         unit = figures.figure_unit(quantity, token, self.vocabulary)
         if unit is None or figures.ruled_out(quantity, root, token, self.vocabulary):
@@ -330,9 +335,15 @@ class _Reader:
         label = rule.label.replace("{unit}", unit)
         return analysis.Measured(rule, rule.key, label, unit, None, None, None, False, probability)
 
-    def _widens(self, quantity: Quantity) -> bool:
+    def _widens(self, quantity: Quantity, estimate: Quantity) -> bool:
+        """ "around 20,000 ... some say as high as 50,000": a bound beyond the estimate before
+        it; "some 3,000 ... as many as 1,000 ..." is a second, smaller figure, not a bound."""
         cue = self.text[quantity.start : quantity.number_start].strip().lower()
-        return cue in (*self.vocabulary.range_upper_cues, *self.vocabulary.range_lower_cues)
+        if cue in self.vocabulary.range_upper_cues:
+            return quantity.value > estimate.value
+        if cue in self.vocabulary.range_lower_cues:
+            return quantity.value < estimate.value
+        return False
 
     def _claim(
         self,
@@ -399,6 +410,14 @@ class _Reader:
             note = f"a start (“{start.text.strip()}”), not an as-of date: the {document}"
             return start.text.strip(), "since", note
         return None, "document-date", f"no date in the text: the {document}"
+
+
+def _has_own_clause(root: Any) -> bool:
+    """Does a bare number carry words of its own: a place ("1,400 in Oman"), a clause ("2,100
+    working abroad") or a verb whose subject it is ("as many as 1,000 may be working")?"""
+    return root.dep_ in ("nsubj", "nsubjpass") or any(
+        child.dep_ in ("prep", "acl", "relcl") for child in root.children
+    )
 
 
 def _redated(claim: Claim, dated: DateExpression | Claim, rule: str, note: str) -> Claim:
@@ -504,7 +523,7 @@ def _confidence(
     score = 0.85
     if noun is not None and noun.via == "direct":
         score += 0.05
-    if noun is not None and noun.via in ("antecedent", "next", "number-of"):
+    if noun is not None and noun.via in ("antecedent", "next", "number-of", "elided"):
         score -= 0.1
     if measured.place_via == "last":
         score -= 0.15

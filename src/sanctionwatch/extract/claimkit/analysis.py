@@ -240,6 +240,25 @@ def is_no_figure(
         is_population(noun, vocabulary)
         or restates_enumeration(quantity, noun, text, actors)
         or is_source_or_casualty(quantity, root, noun, vocabulary)
+        or is_definite_reference(quantity, root, noun, vocabulary)
+    )
+
+
+def is_definite_reference(
+    quantity: Quantity, root: Token, noun: CountedNoun | None, vocabulary: Vocabulary
+) -> bool:
+    """ "after the two countries came under pressure", "the contracts of the two firms", "The
+    four individuals were ...": a small count after "the" points back to parties the text has
+    named or counted already (``definite_reference_max``); it adds no figure. Larger counts
+    ("the 160 guest workers left") are often a figure's first mention and stay."""
+    if noun is None or noun.via != "direct" or quantity.kind != "count":
+        return False
+    if quantity.value > vocabulary.definite_reference_max or quantity.qualifier != "exact":
+        return False
+    token = noun.token
+    return any(
+        child.dep_ == "det" and child.lower_ == "the" and child.i < root.i
+        for child in token.children
     )
 
 
@@ -316,7 +335,7 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
         root = root.head  # "40 percent of X": the share is of X
     partitive = root.lower_ in PARTITIVE_HEADS or root.pos_ in ("NUM", "NOUN", "PROPN", "PRON")
     if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and root.head.i > root.i:
-        noun = root.head
+        noun = _plural_compound(root.head, root, vocabulary) or root.head
         shared = _shared_noun(noun, vocabulary)
         if shared is not None:
             # The figure's own words plus the shared noun: "16,000 tourist visas".
@@ -369,6 +388,78 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
         antecedent = _antecedent(root, vocabulary)
         if antecedent is not None:
             return CountedNoun(antecedent, "antecedent", _phrase(antecedent), None)
+    elided = _elided_noun(root, quantity, vocabulary)
+    if elided is not None:
+        return CountedNoun(elided, "elided", _phrase(elided), None)
+    return None
+
+
+def _plural_compound(head: Token, number: Token, vocabulary: Vocabulary) -> Token | None:
+    """ "5,200 North Koreans work" parsed with "work" as the noun the number modifies: a plural
+    counted noun compounded before a head the vocabulary does not count is what is counted
+    (English compounds are singular: "worker visas", "labour camps" keep their head)."""
+    if _counted_unit(head, vocabulary) is not None:
+        return None
+    for child in head.children:
+        if (
+            child.dep_ == "compound"
+            and number.i < child.i < head.i
+            and child.tag_ in PLURAL_NOUN_TAGS
+            and _counted_unit(child, vocabulary) is not None
+        ):
+            return child
+    return None
+
+
+PLURAL_NOUN_TAGS = frozenset({"NNS", "NNPS"})
+ELIDED_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "attr", "appos"})
+"""Roles of a bare number that stands for a whole noun phrase ("including 1,200 in Kuwait")."""
+POINTING_BACK = frozenset({"these", "those", "they", "of", "among"})
+"""First words of a sentence whose bare numbers count the figure of the sentence before
+("These include 240 employed at ...", "Of them, 30 ...")."""
+
+
+def _figure_noun(number: Token, vocabulary: Vocabulary) -> Token | None:
+    """The counted noun a number modifies ("5,200 North Koreans"), or None."""
+    if number.dep_ not in ("nummod", "quantmod") or number.head.i < number.i:
+        return None
+    head = number.head
+    if _counted_unit(head, vocabulary) is not None:
+        return head
+    return _plural_compound(head, number, vocabulary)
+
+
+def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Token | None:
+    """ "some 4,000 North Korean workers are in the region, including 1,200 in Kuwait and 900
+    in Qatar", "3,400 labourers at home and about 2,100 working abroad": a bare number in digits
+    that stands for a noun phrase counts the noun of a figure before it in its sentence (or in
+    the sentence before, when this one opens pointing back: "These include 240 ..."), preferring
+    a figure whose noun names a nationality."""
+    minimum = vocabulary.elided_count_min
+    if (
+        not minimum
+        or root.pos_ != "NUM"
+        or quantity.from_words
+        or quantity.kind != "count"
+        or quantity.value < minimum
+        or root.dep_ not in ELIDED_ROLES
+    ):
+        return None
+    sentence = sentence_of(root)
+    scopes = [root.doc[sentence.start : root.i]]
+    before = _sentence_before(sentence)
+    if before is not None and sentence[0].lower_ in POINTING_BACK:
+        scopes.append(before)
+    for scope in scopes:
+        nouns = [
+            noun
+            for token in scope
+            if token.pos_ == "NUM" and (noun := _figure_noun(token, vocabulary)) is not None
+        ]
+        with_nationality = [n for n in nouns if nationality_of(_phrase(n), vocabulary)]
+        pool = with_nationality or nouns
+        if pool:
+            return pool[-1]
     return None
 
 

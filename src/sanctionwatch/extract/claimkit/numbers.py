@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from sanctionwatch.extract.claimkit.currencies import default_currencies
 from sanctionwatch.extract.claimkit.vocabulary import Vocabulary
 
 UNITS = {
@@ -36,18 +38,6 @@ DENOMINATORS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
     "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8, "tenth": 10, "tenths": 10,
 }  # fmt: skip
-CURRENCY_SYMBOLS = {
-    "$": "USD", "us$": "USD", "u.s.$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR",
-    "£": "GBP", "gbp": "GBP", "₽": "RUB", "rub": "RUB", "¥": "CNY", "cny": "CNY",
-    "krw": "KRW", "kpw": "KPW", "₩": "KRW", "rmb": "CNY",
-}  # fmt: skip
-CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "us dollars": "USD", "u.s. dollars": "USD",
-    "ruble": "RUB", "rubles": "RUB", "rouble": "RUB", "roubles": "RUB", "euro": "EUR",
-    "euros": "EUR", "pound": "GBP", "pounds": "GBP", "yuan": "CNY", "won": "KPW", "rub": "RUB",
-    "usd": "USD", "eur": "EUR", "krw": "KRW", "kpw": "KPW", "south korean won": "KRW",
-    "north korean won": "KPW", "renminbi": "CNY",
-}  # fmt: skip
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -65,22 +55,24 @@ _WORD_SEQ = (
     rf"(?:an?\s+(?=(?:hundred|thousand|million|billion|dozen)\b))?"
     rf"(?:{_WORD})(?:(?:\s*-\s*|\s+|\s+and\s+)(?:{_WORD}))*\b"
 )
-# "US$ 500 million" (a space after the symbol) reads as "US$500 million".
-_CURRENCY_PREFIX = (
-    r"(?:U\.?S\.?\s?\\?\$\s?|\\?\$|€|£|₽|¥|₩|\b(?:USD|EUR|RUB|GBP|CNY|KRW|KPW|RMB)\s?)"
-)
-_CURRENCY_SUFFIX = (
-    r"(?:\s+(?:U\.?S\.?\s+dollars|US\s+dollars|dollars?|rubles?|roubles?|euros?|pounds?"
-    r"|yuan|renminbi|(?:south|north)\s+korean\s+won|won|RUB|USD|EUR|KRW|KPW)\b)"
-)
 _PERCENT = r"(?:\s*%|\s+percent\b|\s+per\s+cent\b|\s*-?\s*percentage\s+points?\b)"
-QUANTITY_RE = re.compile(
-    rf"(?P<cur>{_CURRENCY_PREFIX})?"
-    rf"(?P<num>(?:{_DIGITS}){_SCALE}?(?:\s+(?:thousand|million|billion))?"
-    rf"|half\s+an?\s+(?:million|billion|dozen)\b|\b{_WORD_SEQ})"
-    rf"(?P<pct>{_PERCENT})?(?P<cursuf>{_CURRENCY_SUFFIX})?",
-    re.IGNORECASE,
-)
+
+
+@lru_cache(maxsize=1)
+def quantity_pattern() -> re.Pattern[str]:
+    """Numbers with their currency, percent and scale; currency forms come from the data file
+    (``claimkit/currencies.py``: "US$ 500 million" reads as "US$500 million", "N$600 million"
+    as NAD)."""
+    currencies = default_currencies()
+    return re.compile(
+        rf"(?P<cur>{currencies.prefix_pattern()})?"
+        rf"(?P<num>(?:{_DIGITS}){_SCALE}?(?:\s+(?:thousand|million|billion))?"
+        rf"|half\s+an?\s+(?:million|billion|dozen)\b|\b{_WORD_SEQ})"
+        rf"(?P<pct>{_PERCENT})?(?P<cursuf>{currencies.suffix_pattern()})?",
+        re.IGNORECASE,
+    )
+
+
 FRACTION_RE = re.compile(
     r"\b(?:(?P<numerator>one|two|three|four|five|six|seven|eight|nine|a)[\s-]+)?"
     r"(?P<denominator>half|halves|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?)"
@@ -314,9 +306,12 @@ def _from_match(match: re.Match[str], text: str, vocabulary: Vocabulary) -> Quan
         kind = "percent"
     elif match.group("cur") or match.group("cursuf"):
         kind = "money"
-        symbol = (match.group("cur") or "").replace("\\", "").replace(" ", "").lower()
-        suffix = re.sub(r"\s+", " ", (match.group("cursuf") or "").strip().lower())
-        currency = CURRENCY_SYMBOLS.get(symbol) or CURRENCY_WORDS.get(suffix) or "USD"
+        currencies = default_currencies()
+        currency = (
+            currencies.code_before(match.group("cur") or "")
+            or currencies.code_after(match.group("cursuf") or "")
+            or "USD"
+        )
     qualifier, start = _qualifier_before(text, match.start(), vocabulary)
     suffix_qualifier, end = _qualifier_after(text, match.end(), vocabulary)
     return Quantity(
@@ -430,7 +425,7 @@ def find_quantities(text: str, vocabulary: Vocabulary) -> list[Quantity]:
     phones = [match.span() for match in PHONE_RE.finditer(text)]
     found = [*_fractions(text, vocabulary), *_vague(text)]
     taken = [(q.number_start, q.number_end) for q in found]
-    for match in QUANTITY_RE.finditer(text):
+    for match in quantity_pattern().finditer(text):
         if any(s < match.end("num") and match.start("num") < e for s, e in taken):
             continue
         quantity = _from_match(match, text, vocabulary)

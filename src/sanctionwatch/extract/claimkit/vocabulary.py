@@ -129,6 +129,12 @@ class Vocabulary:
     learned_population_nouns: frozenset[str] = frozenset()
     learned_population_verbs: frozenset[str] = frozenset()
     """A count of these nouns under these verbs with a place as subject is a population."""
+    definite_reference_max: int = 0
+    """ "the two countries", "the four individuals": a count this small after "the" points back
+    to parties the text has named or counted already; it is no figure of its own (0: off)."""
+    elided_count_min: int = 0
+    """Least value of a bare number in digits that counts the noun of the figure before it
+    ("5,200 North Koreans ..., including 1,200 in Kuwait"; 0: elided counts are not read)."""
 
     def place_key(self, name: str) -> str | None:
         """Normalised key of a place name, or None if the vocabulary does not know it."""
@@ -411,6 +417,10 @@ def parse_vocabulary(data: Any, path: Path) -> Vocabulary:
         learned_population_verbs=frozenset(
             _strings(data.get("learned_population_verbs"), f"{path}: learned_population_verbs")
         ),
+        definite_reference_max=_count(
+            data.get("definite_reference_max", 0), path, "definite_reference_max"
+        ),
+        elided_count_min=_count(data.get("elided_count_min", 0), path, "elided_count_min"),
         restated_total_units=_units(
             list(_required_strings(data.get("restated_total_units"), path, "restated_total_units")),
             path,
