@@ -187,13 +187,13 @@ def sentence_attributes(
 def attribute_pairs(
     index: MentionIndex, sentence: Span, spec: AttributeSpec, rules: RelationRules
 ) -> Iterator[tuple[Mention, Attribute]]:
-    """Each (party mention, attribute) pair of ``sentence`` at most ``max_gap`` words apart,
-    one per party entity and attribute value (the closest mention)."""
+    """Each (party, attribute) pair of ``sentence`` at most ``max_gap`` words apart: every
+    attribute word with each party entity once (its closest mention)."""
     attributes = sentence_attributes(sentence, index, rules)
     if not attributes:
         return
     parties = [m for m in index.within(sentence) if m.schema in PARTY_SCHEMATA]
-    best: dict[tuple[str, str, str], tuple[int, Mention, Attribute]] = {}
+    best: dict[tuple[str, int], tuple[int, Mention, Attribute]] = {}
     text = sentence.doc.text
     for party in parties:
         for attribute in attributes:
@@ -205,8 +205,7 @@ def attribute_pairs(
             gap = len(text[left[1] : right[0]].split())
             if gap > spec.max_gap:
                 continue
-            value = attribute.country or attribute.place or attribute.authority or ""
-            key = (party.entity_id, attribute.word_class, value)
+            key = (party.entity_id, attribute.start)
             if key not in best or gap < best[key][0]:
                 best[key] = (gap, party, attribute)
     for _, party, attribute in sorted(best.values(), key=lambda item: item[1].start):
