@@ -276,9 +276,8 @@ def test_tagged_statements_carry_sentence_span_and_confidence(
     monkeypatch.setenv(SETTING, "off")
     rules_only = _statements(nlp, text)
     monkeypatch.setenv(SETTING, str(_write(tmp_path, _tiny(), "eager.json")))
-    tagged = [
-        s for s in _statements(nlp, text) if (s.entity_id, s.prop, s.value) not in _facts(rules_only)
-    ]
+    known = _facts(rules_only)
+    tagged = [s for s in _statements(nlp, text) if (s.entity_id, s.prop, s.value) not in known]
     nationality = [s for s in tagged if s.prop == "nationality" and s.value == "cl"]
     if not nationality:  # the rules read this apposition already: the tagger must not repeat
         assert [s for s in rules_only if s.prop == "nationality" and s.value == "cl"]
