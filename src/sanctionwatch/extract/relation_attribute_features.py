@@ -157,6 +157,17 @@ def _mention_attribute(doc: Doc, mention: Mention, rules: RelationRules) -> Attr
     )
 
 
+_ENTS: list[tuple[Doc, tuple[Span, ...]]] = []
+"""The last document's entities (``Span.ents`` rebuilds every entity of the document)."""
+
+
+def _sentence_ents(sentence: Span) -> list[Span]:
+    doc = sentence.doc
+    if not _ENTS or _ENTS[0][0] is not doc:
+        _ENTS[:] = [(doc, tuple(doc.ents))]
+    return [ent for ent in _ENTS[0][1] if sentence.start <= ent.start < sentence.end]
+
+
 def sentence_attributes(
     sentence: Span, index: MentionIndex, rules: RelationRules
 ) -> list[Attribute]:
@@ -168,7 +179,7 @@ def sentence_attributes(
         attribute = _mention_attribute(sentence.doc, mention, rules)
         if attribute is not None:
             found[(attribute.start, attribute.end)] = attribute
-    for ent in sentence.ents:
+    for ent in _sentence_ents(sentence):
         if ent.label_ not in PLACE_LABELS and ent.label_ != "ORG":
             continue
         covering = index.at(ent.root)
@@ -194,7 +205,6 @@ def attribute_pairs(
         return
     parties = [m for m in index.within(sentence) if m.schema in PARTY_SCHEMATA]
     best: dict[tuple[str, int], tuple[int, Mention, Attribute]] = {}
-    text = sentence.doc.text
     for party in parties:
         for attribute in attributes:
             if attribute.entity_id == party.entity_id:
@@ -202,7 +212,7 @@ def attribute_pairs(
             if attribute.start < party.end and party.start < attribute.end:
                 continue
             left, right = sorted(((party.start, party.end), (attribute.start, attribute.end)))
-            gap = len(text[left[1] : right[0]].split())
+            gap = _gap(sentence, left[1], right[0])
             if gap > spec.max_gap:
                 continue
             key = (party.entity_id, attribute.start)
@@ -210,6 +220,13 @@ def attribute_pairs(
                 best[key] = (gap, party, attribute)
     for _, party, attribute in sorted(best.values(), key=lambda item: item[1].start):
         yield party, attribute
+
+
+def _gap(sentence: Span, start: int, end: int) -> int:
+    """Words between two character offsets of ``sentence`` (``Doc.text`` is rebuilt on
+    every call; the sentence's text is not)."""
+    offset = sentence.start_char
+    return len(sentence.text[start - offset : end - offset].split())
 
 
 def _bucket(value: int) -> str:
@@ -320,14 +337,15 @@ def _sentence_classes(sentence: Span, spec: AttributeSpec) -> list[str]:
 
 
 def attribute_features(
-    doc: Doc,
+    sentence: Span,
     party: Mention,
     attribute: Attribute,
     index: MentionIndex,
     spec: AttributeSpec,
     sentence_classes: Sequence[str] = (),
 ) -> tuple[str, ...]:
-    """The features of one (party, attribute) candidate."""
+    """The features of one (party, attribute) candidate of ``sentence``."""
+    doc = sentence.doc
     cls = attribute.word_class
     features = ["bias", f"cls:{cls}", f"schema:{party.schema}", f"schemacls:{party.schema}|{cls}"]
     if attribute.authority is not None:
@@ -335,7 +353,7 @@ def attribute_features(
     after = attribute.start >= party.end
     features.append(f"order:{'party-first' if after else 'attr-first'}|{cls}")
     left, right = (party.end, attribute.start) if after else (attribute.end, party.start)
-    features.append(f"gap:{_bucket(len(doc.text[left:right].split()))}")
+    features.append(f"gap:{_bucket(_gap(sentence, left, right))}")
     features.extend(_between_features(doc, left, right, index, spec))
     features.extend(f"{cls}|{name}" for name in sentence_classes)
     party_head = head_token(doc, party)
@@ -370,5 +388,5 @@ def sentence_candidates(
     for party, attribute in attribute_pairs(index, sentence, spec, rules):
         if classes is None:
             classes = _sentence_classes(sentence, spec)
-        features = attribute_features(sentence.doc, party, attribute, index, spec, classes)
+        features = attribute_features(sentence, party, attribute, index, spec, classes)
         yield AttributeCandidate(party, attribute, sentence, features)
