@@ -19,6 +19,8 @@ from followthemoney import model
 from spacy.tokens import Doc, Span
 
 from sanctionwatch.extract.coreference import default_coreference_rules, resolve_coreferences
+from sanctionwatch.extract.relation_attributes import model_version as attribute_version
+from sanctionwatch.extract.relation_attributes import with_attribute_tags
 from sanctionwatch.extract.relation_designations import DesignationFinder
 from sanctionwatch.extract.relation_events import default_event_rules
 from sanctionwatch.extract.relation_finders import Fact, Found, Link, SentenceFinder, SharedAddress
@@ -62,6 +64,7 @@ RELATION_KINDS = (
 
 RULE_FILE_KEYS = {
     "model": "m",  # the learned component's file (relation_model.py)
+    "attributes": "a",  # the learned attribute tagger's file (relation_attributes.py)
     "sweeps": "s",
     "nationality": "n",
     "roles": "ro",
@@ -77,6 +80,7 @@ def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
     """The version of every rules file relation extraction reads, by file."""
     return {
         "model": model_version(),  # the learned component's file, "0" when it is off
+        "attributes": attribute_version(),  # the attribute tagger's file, "0" when it is off
         "sweeps": default_sweep_rules().version,
         "nationality": default_nationality_rules().version,
         "roles": default_role_rules().version,
@@ -217,7 +221,11 @@ def find_relations(
     pronouns and descriptions ("it", "the firm") count as their one antecedent, at a discount."""
     coref = resolve_coreferences(doc, mentions)
     yield from coref.discount(
-        _designations_win(_found_relations(doc, context, coref.mentions, rules))
+        _designations_win(
+            with_attribute_tags(  # what the learned attribute tagger adds to the rules
+                doc, context, coref.mentions, _found_relations(doc, context, coref.mentions, rules)
+            )
+        )
     )
 
 
