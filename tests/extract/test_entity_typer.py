@@ -196,7 +196,7 @@ def test_a_bad_file_named_by_the_setting_stops_with_its_name(
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(_model(classes="Company")), "utf-8")
     monkeypatch.setenv(SETTING, str(path))
-    with pytest.raises(RuleFileError, match="bad.json"):
+    with pytest.raises(RuleFileError, match=r"bad\.json"):
         active_typer()
 
 
