@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from spacy.language import Language
+from typer.testing import CliRunner
 
+from sanctionwatch.cli import app
 from sanctionwatch.extract import entity_typer
 from sanctionwatch.extract.entities import extractor_version, find_mentions
 from sanctionwatch.extract.entity_typer import (
@@ -29,7 +31,9 @@ from sanctionwatch.extract.entity_typer import (
 from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.extract.rules import load_entity_rules
 from sanctionwatch.extract.types import DocumentContext, Mention
+from sanctionwatch.store import Database
 from sanctionwatch.store.offsets import OffsetMap
+from storekit import text_document
 
 
 def _context(text: str) -> DocumentContext:
@@ -144,6 +148,8 @@ def test_decide_retypes_and_drops_only_above_the_thresholds() -> None:
     assert decide("Organization", NOT_ENTITY, 0.85, 0.6, 0.9) == "Organization"
     assert decide("LegalInstrument", NOT_ENTITY, 0.99, 0.6, 0.9) == "LegalInstrument"
     assert decide("LegalInstrument", "Company", 0.99, 0.6, 0.9) == "LegalInstrument"
+    assert decide("Person", "Company", 1.0, 1.0, 1.0) == "Person"  # 1 = never
+    assert decide("Person", NOT_ENTITY, 1.0, 1.0, 1.0) == "Person"
 
 
 # ---------------------------------------------------------------- model file
@@ -265,3 +271,33 @@ def test_mentions_keep_their_spans_when_retyped(
     assert changed and all(isinstance(m, Mention) for m in changed)
     assert {m.canonical for m in changed} == {"Pyolbit Sangsa"}  # the one entity named twice
     assert {m.schema for m in changed} == {"Place"}
+
+
+def test_extract_with_a_bad_typer_file_fails_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    database = Database(url)
+    database.migrate()
+    with database.session() as session:
+        session.add(text_document("Velkor Shipping employs Anna Quist.", doc_id="f" * 64))
+    database.dispose()
+    monkeypatch.setenv(SETTING, str(_write(tmp_path, "bad-typer.json", drop_threshold=3)))
+    result = CliRunner().invoke(app, ["extract", "--db", url])
+    assert result.exit_code == 1
+    assert "'drop_threshold' must be in (0, 1]" in result.output
+    assert "bad-typer.json" in result.output and "Traceback" not in result.output
+
+
+def test_a_switched_off_packaged_file_is_read_only_for_its_switch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Off by the file, a model whose weights are broken never stops extraction."""
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(_model(enabled=False, weights=[1, 2])), "utf-8")
+    monkeypatch.setattr(entity_typer, "TYPER_FILE", path)
+    monkeypatch.delenv(SETTING)
+    assert active_typer() is None
+    monkeypatch.setenv(SETTING, "on")
+    with pytest.raises(EntityTyperError, match="'weights'"):
+        active_typer()

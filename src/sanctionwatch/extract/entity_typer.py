@@ -264,12 +264,12 @@ class TyperModel:
 
 def decide(schema: str, best: str, probability: float, retype: float, drop: float) -> str | None:
     """The one decision rule (the trainer scores thresholds with it): drop above ``drop``,
-    re-type above ``retype``, else keep the rules' schema."""
+    re-type above ``retype``, else keep the rules' schema. A threshold of 1 means never."""
     if schema not in TYPABLE:
         return schema
     if best == NOT_ENTITY:
-        return None if probability >= drop else schema
-    return best if probability >= retype and best != schema else schema
+        return None if drop < 1.0 and probability >= drop else schema
+    return best if retype < 1.0 and probability >= retype and best != schema else schema
 
 
 def _fail(path: Path, problem: str) -> EntityTyperError:
