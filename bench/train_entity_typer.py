@@ -171,7 +171,7 @@ def collect_set(
                 names.update(eq.normalise(m.text) for m in group)
                 item.examples.append(
                     Example(
-                        group_features(doc, group, rules),
+                        group_features(doc, group, rules, context.clean_text),
                         group[0].schema,
                         names,
                         _label(names, gold, outside),

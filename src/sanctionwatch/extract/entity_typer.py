@@ -174,10 +174,9 @@ def _syntax(span: Span) -> set[str]:
     return features
 
 
-def _line(doc: Doc, mention: Mention) -> set[str]:
+def _line(text: str, mention: Mention) -> set[str]:
     """Where the mention stands: first in its sentence, or in a line that reads as a heading
     (no closing punctuation, every longer word capitalised)."""
-    text = doc.text
     start = text.rfind("\n", 0, mention.start) + 1
     end = text.find("\n", mention.end)
     line = text[start : end if end >= 0 else len(text)].strip()
@@ -190,16 +189,21 @@ def _line(doc: Doc, mention: Mention) -> set[str]:
     return features
 
 
-def _ner_label(doc: Doc, mention: Mention) -> str:
-    for ent in doc.ents:
-        if ent.start_char < mention.end and ent.end_char > mention.start:
-            return ent.label_
+def _ner_label(span: Span) -> str:
+    """The spaCy label of the first entity the mention overlaps."""
+    for token in span:
+        if token.ent_type_:
+            return token.ent_type_
     return "none"
 
 
-def group_features(doc: Doc, mentions: Sequence[Mention], rules: EntityRules) -> frozenset[str]:
+def group_features(
+    doc: Doc, mentions: Sequence[Mention], rules: EntityRules, text: str | None = None
+) -> frozenset[str]:
     """Every feature of one entity: its canonical name's, and the union of its mentions'
-    context, syntax, spaCy label and source, plus the mention count."""
+    context, syntax, spaCy label and source, plus the mention count. ``text`` is
+    ``doc.text`` (spaCy joins it on every access: pass it when typing many entities)."""
+    text = doc.text if text is None else text
     first = mentions[0]
     features = {f"schema={first.schema}", f"count={_bucket(len(mentions))}"}
     features |= name_features(first.canonical, rules)
@@ -209,11 +213,12 @@ def group_features(doc: Doc, mentions: Sequence[Mention], rules: EntityRules) ->
         features.add(f"src={source}")
         if mention.text != mention.canonical:
             features.add("short_form")
-        features.add(f"ner={_ner_label(doc, mention)}")
-        features |= _line(doc, mention)
+        features |= _line(text, mention)
         span = _span(doc, mention)
         if span is None or not len(span):
+            features.add("ner=none")
             continue
+        features.add(f"ner={_ner_label(span)}")
         features |= _neighbours(span)
         features |= _syntax(span)
     return frozenset(features)
@@ -412,13 +417,14 @@ def retype_mentions(
     if model is None or not mentions:
         return mentions
     rules = load_entity_rules()
+    text = doc.text
     out: list[Mention] = []
     for group in entity_groups(mentions).values():
         schema = group[0].schema
         if schema not in TYPABLE:
             out.extend(group)
             continue
-        decided = model.decide(schema, group_features(doc, group, rules))
+        decided = model.decide(schema, group_features(doc, group, rules, text))
         if decided is None:
             continue
         if decided == schema:
