@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 
 from rapidfuzz.distance import Levenshtein
 from rigour.territories import get_territories, lookup_territory
@@ -45,6 +46,7 @@ from sanctionwatch.extract.entity_spans import (
     split_span,
     title_phrases,
 )
+from sanctionwatch.extract.entity_typer import retype_mentions, typer_version
 from sanctionwatch.extract.entity_typing import (
     TypingRules,
     anaphora_antecedents,
@@ -126,7 +128,10 @@ def extractor_version(rules: EntityRules | None = None) -> str:
     """``origin_version`` of this extractor: code version plus rules-file version."""
     spans = load_span_rules().version
     typing = load_typing_rules().version
-    return f"{EXTRACTOR_VERSION}.r{(rules or load_entity_rules()).version}.t{typing}.s{spans}"
+    typer = typer_version()  # the learned typer, only when it is on
+    learned = f".m{typer}" if typer else ""
+    rules_version = (rules or load_entity_rules()).version
+    return f"{EXTRACTOR_VERSION}.r{rules_version}{learned}.t{typing}.s{spans}"
 
 
 @dataclass(slots=True)
@@ -1490,7 +1495,8 @@ def make_entity_id(document_id: str, schema: str, canonical: str) -> str:
 def find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
     """Typed, coreferenced mentions of named things in ``doc`` (offsets in the cleaned text)."""
     with _cached_text(doc):
-        return _find_mentions(doc, context)
+        mentions = _find_mentions(doc, context)
+        return retype_mentions(doc, mentions, partial(make_entity_id, context.document_id))
 
 
 def _find_mentions(doc: Doc, context: DocumentContext) -> list[Mention]:
