@@ -290,11 +290,17 @@ def normalise_date(value: str) -> str | None:
     return mentions[0].value if mentions else None
 
 
-def find_dateline(text: str) -> DateMention | None:
+def find_dateline(text: str, *, today: date | None = None) -> DateMention | None:
     """A full date the document gives as its own near its top (a dateline or date line).
 
-    A "Published ..." line wins over an "Updated ..." line whichever comes first."""
-    found = list(_datelines(text[:DATELINE_HEAD_CHARS]))
+    A "Published ..." line wins over an "Updated ..." line whichever comes first. A date after
+    ``today`` is never the page's own ("Date: 15 May 2029" announces a meeting)."""
+    limit = (today or date.today()).isoformat()
+    found = [
+        (mention, lead)
+        for mention, lead in _datelines(text[:DATELINE_HEAD_CHARS])
+        if mention.value <= limit
+    ]
     for mention, line_lead in found:
         if "updated" not in line_lead.lower():
             return mention

@@ -1,0 +1,43 @@
+"""Page openings that tried to mislead the page-date rules (review of the as-of work); every
+text is written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sanctionwatch.ingest.clean import clean_text
+from sanctionwatch.ingest.dates import find_dateline
+from sanctionwatch.ingest.formats import TEXT, parse
+from sanctionwatch.ingest.metadata import DateFinding, describe
+
+
+def _date(text: str, url: str | None = None) -> DateFinding:
+    parsed = parse(text.encode("utf-8"), TEXT)
+    return describe(parsed, clean_text(parsed.text), url=url).date
+
+
+def test_a_labelled_date_after_today_is_not_the_pages_own() -> None:
+    text = "Panel hearing notice\nDate: 15 May 2029\n\nThe panel met in March 2021."
+    assert find_dateline(text, today=date(2026, 11, 1)) is None
+    assert find_dateline(text, today=date(2030, 1, 1)) is not None
+    found = _date(text)
+    assert (found.value, found.kind, found.method) == ("2021-03", "inferred", "latest-event")
+
+
+def test_a_future_date_line_gives_way_to_the_published_line_after_it() -> None:
+    text = "Hearing: 3 June 2031\nPublished: 4 April 2022\n\nCrews left in March 2022."
+    found = find_dateline(text, today=date(2026, 11, 1))
+    assert found is not None and found.value == "2022-04-04"
+
+
+def test_a_year_less_wire_dateline_is_never_placed_after_today() -> None:
+    today = date.today()
+    event = today - timedelta(days=1)
+    dateline = today + timedelta(days=20)
+    text = (
+        f"MOSCOW, {dateline:%B} {dateline.day} (Wire) - Crews left the port.\n\n"
+        f"Inspectors counted them on {event:%B} {event.day}, {event.year}."
+    )
+    found = _date(text)
+    assert found.value <= today.isoformat()
+    assert found.method != "dateline-year-from-text"
