@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from sanctionwatch.ingest.clean import clean_text
-from sanctionwatch.ingest.dates import find_dateline
+from sanctionwatch.ingest.dates import find_dateline, latest_event
 from sanctionwatch.ingest.formats import TEXT, parse
 from sanctionwatch.ingest.metadata import DateFinding, describe
 
@@ -41,3 +43,16 @@ def test_a_year_less_wire_dateline_is_never_placed_after_today() -> None:
     found = _date(text)
     assert found.value <= today.isoformat()
     assert found.method != "dateline-year-from-text"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Crews built the halls for the Asian Games 2018 in March 2016.",
+        "Crews built the arena for the Winter Olympics 2018 in March 2016.",
+        "Crews built pavilions for the Expo 2020 in March 2016.",
+    ],
+)
+def test_a_year_after_an_events_name_does_not_date_the_page(text: str) -> None:
+    found = latest_event(text, today=date(2026, 11, 1))
+    assert found is not None and found.value == "2016-03"

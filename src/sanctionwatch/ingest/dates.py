@@ -68,8 +68,8 @@ WINDOW_AFTER_YEAR = 16
 """Enough to see what follows a year ("-02-03", " percent")."""
 # Words that make a following year a number, a count or an identifier, not a date.
 NOT_A_YEAR_BEFORE = re.compile(
-    r"(?:resolution|resolutions|no\.|number|flight|article|paragraph|order|code|room|cup|expo|"
-    r"route|page|pp?\.|section|unit|\$|us\$)\s*$",
+    r"(?:resolution|resolutions|no\.|number|flight|article|paragraph|order|code|room|cup|"
+    rf"{EVENT_NAMES}|route|page|pp?\.|section|unit|\$|us\$)\s*$",
     re.I,
 )
 # A sentence with these cues talks about deadlines, plans or forecasts, not events that happened.
