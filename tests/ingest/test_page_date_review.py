@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from sanctionwatch.ingest.clean import clean_text
-from sanctionwatch.ingest.dates import find_dateline, latest_event
+from sanctionwatch.ingest.dates import find_dateline, find_dates, latest_event
 from sanctionwatch.ingest.formats import TEXT, parse
 from sanctionwatch.ingest.metadata import DateFinding, describe
 
@@ -56,3 +56,16 @@ def test_a_year_less_wire_dateline_is_never_placed_after_today() -> None:
 def test_a_year_after_an_events_name_does_not_date_the_page(text: str) -> None:
     found = latest_event(text, today=date(2026, 11, 1))
     assert found is not None and found.value == "2016-03"
+
+
+@pytest.mark.parametrize(
+    "line", ["2024.03.12 14:05", "2024/03/12", "Posted 2024.3.12", "Date: 2024/03/12 | Seoul"]
+)
+def test_a_year_first_date_line_with_dots_or_slashes_dates_the_page(line: str) -> None:
+    found = _date(f"Crews return to the port\n{line}\n\nWorkers left in January 2024.")
+    assert (found.value, found.kind) == ("2024-03-12", "given")
+
+
+@pytest.mark.parametrize("text", ["build v2019.10.1 shipped", "2024/13/01", "2024.03/12"])
+def test_numbers_that_only_look_like_a_year_first_date(text: str) -> None:
+    assert [m.precision for m in find_dates(text) if m.precision == "day"] == []

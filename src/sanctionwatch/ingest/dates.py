@@ -49,6 +49,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b(?!\.\d)"
         ),
     ),
+    # "2024.03.12", "2024/03/12": year first, as East Asian outlets print a date (one separator).
+    (
+        "day",
+        re.compile(
+            r"(?<![\d./])\b(?P<year>(?:19|20)\d\d)(?P<sep>[./])(?P<mnum>[01]?\d)(?P=sep)"
+            r"(?P<day>[0-3]?\d)\b(?![./]\d)"
+        ),
+    ),
     # "22-Dec-2017", as official document systems print a date.
     ("day", re.compile(rf"\b{DAY}-{MONTH}-{YEAR}", re.I)),
     ("month", re.compile(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}", re.I)),
