@@ -4,13 +4,22 @@ text is written for these tests."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
 
+from sanctionwatch.cli import app
+from sanctionwatch.ingest import ingest_paths
 from sanctionwatch.ingest.clean import clean_text
 from sanctionwatch.ingest.dates import find_dateline, find_dates, latest_event
 from sanctionwatch.ingest.formats import TEXT, parse
 from sanctionwatch.ingest.metadata import DateFinding, describe
+from sanctionwatch.store import Database
+from sanctionwatch.store.tables import DocumentRow
+
+runner = CliRunner()
 
 
 def _date(text: str, url: str | None = None) -> DateFinding:
@@ -69,3 +78,21 @@ def test_a_year_first_date_line_with_dots_or_slashes_dates_the_page(line: str) -
 @pytest.mark.parametrize("text", ["build v2019.10.1 shipped", "2024/13/01", "2024.03/12"])
 def test_numbers_that_only_look_like_a_year_first_date(text: str) -> None:
     assert [m.precision for m in find_dates(text) if m.precision == "day"] == []
+
+
+def test_redate_says_to_re_extract_when_it_changed_dates(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("Crews were hired in October 2020, a broker said.\n", encoding="utf-8")
+    ingest_paths(sqlite_database, [path])
+    with sqlite_database.session() as session:  # as an older rule set would have left it
+        for row in session.scalars(select(DocumentRow)):
+            row.published_at = "1999"
+    command = ["redate", "--db", sqlite_database.url]
+    dry = runner.invoke(app, [*command, "--dry-run"])
+    assert dry.exit_code == 0 and "--reprocess" not in dry.output
+    changed = runner.invoke(app, command)
+    assert changed.exit_code == 0 and "extract --reprocess" in changed.output
+    again = runner.invoke(app, command)
+    assert again.exit_code == 0 and "--reprocess" not in again.output
