@@ -13,7 +13,12 @@ from typer.testing import CliRunner
 from sanctionwatch.cli import app
 from sanctionwatch.ingest import ingest_paths
 from sanctionwatch.ingest.clean import clean_text
-from sanctionwatch.ingest.dates import find_dateline, find_dates, latest_event
+from sanctionwatch.ingest.dates import (
+    compact_date_from_url,
+    find_dateline,
+    find_dates,
+    latest_event,
+)
 from sanctionwatch.ingest.formats import TEXT, parse
 from sanctionwatch.ingest.metadata import DateFinding, describe
 from sanctionwatch.store import Database
@@ -96,3 +101,12 @@ def test_redate_says_to_re_extract_when_it_changed_dates(
     assert changed.exit_code == 0 and "extract --reprocess" in changed.output
     again = runner.invoke(app, command)
     assert again.exit_code == 0 and "--reprocess" not in again.output
+
+
+@pytest.mark.parametrize(
+    "url", ["https://20230309.example.com", "https://20230309.example.com?page=2"]
+)
+def test_digits_in_a_host_without_a_path_are_no_date(url: str) -> None:
+    assert compact_date_from_url(url, today=date(2026, 11, 1)) is None
+    found = compact_date_from_url(f"{url.split('?')[0]}/item/20220101", today=date(2026, 11, 1))
+    assert found is not None and found.value == "2022-01-01"

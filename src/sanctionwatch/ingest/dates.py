@@ -359,14 +359,22 @@ def compact_date_from_url(url: str | None, *, today: date | None = None) -> Date
     year when day and month could be swapped). Never a date after ``today``, never the host."""
     if not url:
         return None
-    host_end = url.find("/", url.find("//") + 2) if "//" in url else 0
     limit = today or date.today()
-    for match in URL_DIGIT_RUN.finditer(url, max(host_end, 0)):
+    for match in URL_DIGIT_RUN.finditer(url, _host_end(url)):
         value = _compact_date(match.group(), limit)
         if value is not None:
             precision = {4: "year", 7: "month"}.get(len(value), "day")
             return DateMention(value, precision, match.start(), match.end(), match.group())
     return None
+
+
+def _host_end(url: str) -> int:
+    """Where the host (and port, user) of ``url`` ends: its path, query or fragment begins."""
+    if "//" not in url:
+        return 0
+    after_scheme = url.find("//") + 2
+    ends = [found for found in (url.find(c, after_scheme) for c in "/?#") if found != -1]
+    return min(ends, default=len(url))
 
 
 def _compact_date(digits: str, today: date) -> str | None:
