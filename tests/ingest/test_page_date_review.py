@@ -3,6 +3,7 @@ text is written for these tests."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from sanctionwatch.ingest.dates import (
 )
 from sanctionwatch.ingest.formats import TEXT, parse
 from sanctionwatch.ingest.metadata import DateFinding, describe
+from sanctionwatch.ingest.redate import reinfer_dates
 from sanctionwatch.store import Database
 from sanctionwatch.store.tables import DocumentRow
 
@@ -110,3 +112,26 @@ def test_digits_in_a_host_without_a_path_are_no_date(url: str) -> None:
     assert compact_date_from_url(url, today=date(2026, 11, 1)) is None
     found = compact_date_from_url(f"{url.split('?')[0]}/item/20220101", today=date(2026, 11, 1))
     assert found is not None and found.value == "2022-01-01"
+
+
+def test_redate_refreshes_the_evidence_of_a_date_that_stays_the_same(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("Crews were hired in October 2020, a broker said.\n", encoding="utf-8")
+    (outcome,) = ingest_paths(sqlite_database, [path]).outcomes
+    stale = json.dumps({"method": "latest-event", "phrase": "old rules", "confidence": 0.9})
+    with sqlite_database.session() as session:
+        row = session.get(DocumentRow, outcome.document_id)
+        assert row is not None and row.published_at == "2020-10"
+        row.date_evidence = stale
+    assert reinfer_dates(sqlite_database, dry_run=True) == []
+    with sqlite_database.session() as session:
+        row = session.get(DocumentRow, outcome.document_id)
+        assert row is not None and row.date_evidence == stale
+    assert reinfer_dates(sqlite_database) == []  # the date did not change: nothing listed
+    with sqlite_database.session() as session:
+        row = session.get(DocumentRow, outcome.document_id)
+        assert row is not None and row.published_at == "2020-10"
+        evidence = json.loads(row.date_evidence or "{}")
+    assert (evidence["phrase"], evidence["confidence"]) == ("October 2020", 0.35)
