@@ -26,12 +26,12 @@ INFERRED_DATE_RULES = {
 """How an analyst should read each of ingest's rules for an inferred publication date: the
 claims quote it in the note of a figure dated by that date."""
 DEADLINE_WORD = re.compile(r"\bdeadlines?\b", re.IGNORECASE)
+"""The word both stages look for around a date that may be a deadline."""
 EVENT_NAMES = r"world\s+cup|olympics?|winter\s+games|summer\s+games|asian\s+games|expo\b"
 """Pattern source of events a year names ("the 2018 World Cup", "World Cup 2022", "Expo 2020"):
 such a year dates neither a page (ingest) nor a figure (claims)."""
 EVENT_NAME_BEFORE = re.compile(rf"(?:{EVENT_NAMES})\s*$", re.IGNORECASE)
 """An event's name just before a year ("World Cup 2022")."""
-"""The word both stages look for around a date that may be a deadline."""
 
 SPAN_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,

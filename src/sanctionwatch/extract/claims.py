@@ -548,8 +548,11 @@ def _confidence(
 DATED_BY_PAGE = frozenset({"document-date", "document-date-inferred", "relative-inferred"})
 """As-of kinds that rest on the page's date."""
 WEAK_PAGE_DATE = 0.4
-"""Below this ingest confidence a page date is a weak clue: a lower bound from the text's
-events, or a given date the text contradicts."""
+"""Below this ingest confidence a page date is a weak clue: a lower bound from the text's latest
+event, a caption or a landmark (0.3-0.35), or a date the text contradicts whose rule was weak
+already (a PDF's creation date, a wire dateline's year from the text: 0.3); other contradicted
+dates stay at 0.4 or more. This comes on top of the lower confidence of the ``-inferred`` as-of
+kinds: a graded second step, not the same doubt counted twice."""
 
 
 def _page_date_doubt(as_of_kind: str, published: DocumentDate | None) -> float:

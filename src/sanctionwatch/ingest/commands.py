@@ -195,13 +195,18 @@ def redate(
     changes = reinfer_dates(open_database(db), dry_run=dry_run)
     if as_json:
         print_json_lines([change.to_dict() for change in changes])
-        return
-    verb = "would change" if dry_run else "changed"
-    print_table(
-        f"Inferred dates {verb}: {len(changes)}",
-        ["id", "before", "after", "method"],
-        ((c.document_id[:12], c.before or "none", c.after or "none", c.method) for c in changes),
-    )
+    else:
+        verb = "would change" if dry_run else "changed"
+        print_table(
+            f"Inferred dates {verb}: {len(changes)}",
+            ["id", "before", "after", "method"],
+            (
+                (c.document_id[:12], c.before or "none", c.after or "none", c.method)
+                for c in changes
+            ),
+        )
+    if changes and not dry_run:
+        err_console.print("re-run `sanctionwatch extract --reprocess` to re-date their claims")
 
 
 def reindex(

@@ -49,6 +49,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b(?!\.\d)"
         ),
     ),
+    # "2024.03.12", "2024/03/12": year first, as East Asian outlets print a date (one separator).
+    (
+        "day",
+        re.compile(
+            r"(?<![\d./])\b(?P<year>(?:19|20)\d\d)(?P<sep>[./])(?P<mnum>[01]?\d)(?P=sep)"
+            r"(?P<day>[0-3]?\d)\b(?![./]\d)"
+        ),
+    ),
     # "22-Dec-2017", as official document systems print a date.
     ("day", re.compile(rf"\b{DAY}-{MONTH}-{YEAR}", re.I)),
     ("month", re.compile(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}", re.I)),
@@ -68,8 +76,8 @@ WINDOW_AFTER_YEAR = 16
 """Enough to see what follows a year ("-02-03", " percent")."""
 # Words that make a following year a number, a count or an identifier, not a date.
 NOT_A_YEAR_BEFORE = re.compile(
-    r"(?:resolution|resolutions|no\.|number|flight|article|paragraph|order|code|room|cup|expo|"
-    r"route|page|pp?\.|section|unit|\$|us\$)\s*$",
+    r"(?:resolution|resolutions|no\.|number|flight|article|paragraph|order|code|room|cup|"
+    rf"{EVENT_NAMES}|route|page|pp?\.|section|unit|\$|us\$)\s*$",
     re.I,
 )
 # A sentence with these cues talks about deadlines, plans or forecasts, not events that happened.
@@ -290,11 +298,17 @@ def normalise_date(value: str) -> str | None:
     return mentions[0].value if mentions else None
 
 
-def find_dateline(text: str) -> DateMention | None:
+def find_dateline(text: str, *, today: date | None = None) -> DateMention | None:
     """A full date the document gives as its own near its top (a dateline or date line).
 
-    A "Published ..." line wins over an "Updated ..." line whichever comes first."""
-    found = list(_datelines(text[:DATELINE_HEAD_CHARS]))
+    A "Published ..." line wins over an "Updated ..." line whichever comes first. A date after
+    ``today`` is never the page's own ("Date: 15 May 2029" announces a meeting)."""
+    limit = (today or date.today()).isoformat()
+    found = [
+        (mention, lead)
+        for mention, lead in _datelines(text[:DATELINE_HEAD_CHARS])
+        if mention.value <= limit
+    ]
     for mention, line_lead in found:
         if "updated" not in line_lead.lower():
             return mention
@@ -345,14 +359,22 @@ def compact_date_from_url(url: str | None, *, today: date | None = None) -> Date
     year when day and month could be swapped). Never a date after ``today``, never the host."""
     if not url:
         return None
-    host_end = url.find("/", url.find("//") + 2) if "//" in url else 0
     limit = today or date.today()
-    for match in URL_DIGIT_RUN.finditer(url, max(host_end, 0)):
+    for match in URL_DIGIT_RUN.finditer(url, _host_end(url)):
         value = _compact_date(match.group(), limit)
         if value is not None:
             precision = {4: "year", 7: "month"}.get(len(value), "day")
             return DateMention(value, precision, match.start(), match.end(), match.group())
     return None
+
+
+def _host_end(url: str) -> int:
+    """Where the host (and port, user) of ``url`` ends: its path, query or fragment begins."""
+    if "//" not in url:
+        return 0
+    after_scheme = url.find("//") + 2
+    ends = [found for found in (url.find(c, after_scheme) for c in "/?#") if found != -1]
+    return min(ends, default=len(url))
 
 
 def _compact_date(digits: str, today: date) -> str | None:

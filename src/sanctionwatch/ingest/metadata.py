@@ -190,6 +190,8 @@ def _yearless_dateline(cleaned: Cleaned, from_url: DateMention | None) -> Eviden
             return None
         rule = "dateline-year-from-text"
         value = mention.resolve_after(date_key(max(bound, key=_rank).value))
+        if value > date.today().isoformat():
+            return None  # no year puts the dateline between the text's events and today
     offset = cleaned.offsets.to_original(mention.start)
     return _clue(rule, value, mention.text, offset)
 

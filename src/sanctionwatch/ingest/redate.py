@@ -118,7 +118,8 @@ def reinfer_dates(database: Database, *, dry_run: bool = False) -> list[Redated]
     """Re-run date inference on documents whose date was inferred (or not found).
 
     Dates a document declared (metadata, dateline, URL) and analysts' dates are left alone: the
-    inputs they came from have not changed. One transaction per document.
+    inputs they came from have not changed. A date that stays the same still gets the current
+    rules' evidence (not listed). One transaction per document.
     """
     with database.session() as session:
         ids = list(
@@ -138,6 +139,8 @@ def reinfer_dates(database: Database, *, dry_run: bool = False) -> list[Redated]
                 continue
             finding = _infer(row)
             if finding.value == (row.published_at or "") and finding.kind == row.date_kind:
+                if not dry_run and finding.value:
+                    _refresh_evidence(row, finding.evidence())
                 continue
             changes.append(Redated(row.id, row.published_at, finding.value or None, finding.method))
             if not dry_run:
@@ -145,6 +148,13 @@ def reinfer_dates(database: Database, *, dry_run: bool = False) -> list[Redated]
                 row.date_kind = finding.kind
                 row.date_evidence = finding.evidence() if finding.value else None
     return changes
+
+
+def _refresh_evidence(row: DocumentRow, evidence: str) -> None:
+    """The same date, read by the current rules: their clues and confidence (which the claims
+    weigh) replace the old ones, without listing the document as changed."""
+    if row.date_evidence != evidence:
+        row.date_evidence = evidence
 
 
 def _infer(row: DocumentRow) -> DateFinding:

@@ -457,7 +457,10 @@ def _resolve(
     if name == "relative":
         relative = _relative(groups["rel"], published, context.precision)
         note = f"“{groups['rel']}” against the {context.reference_note}"
-        value = _edge(match, relative) if relative else None
+        # "the end of this year" is its December; "the end of this month" of a page known to
+        # its year only stays that year (its month is not known).
+        in_years = groups["rel"].lower().endswith("year")
+        value = _edge(match, relative) if relative and in_years else relative
         return _Resolved(value, "relative-resolved", "relative", note, True)
     count = span_count(groups["count"])
     if count is None:
