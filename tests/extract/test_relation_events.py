@@ -130,6 +130,17 @@ def test_a_subjectless_clause_is_done_by_its_controller(
     assert expected <= _pairs(_rows(nlp, text), "unknown")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{DAESONG} used front companies to sell coal to {KUMSONG}.",
+        f"OFAC designated {DAESONG} for using front companies to sell coal to {KUMSONG}.",
+    ],
+)
+def test_an_infinitive_after_a_verb_of_means_is_what_was_done(nlp: Language, text: str) -> None:
+    assert (DAESONG, KUMSONG) in _pairs(_rows(nlp, text), "unknown")
+
+
 def test_depth_zero_switches_the_controlled_reading_off(nlp: Language) -> None:
     text = f"The Treasury sanctioned {DAESONG} for supplying coal to {KUMSONG} in 2019."
     rules = default_event_rules()
@@ -153,6 +164,10 @@ def test_depth_zero_switches_the_controlled_reading_off(nlp: Language) -> None:
         f"OFAC designated {DAESONG} after a broker sold coal to {KUMSONG}.",
         # an infinitive after an object is the object's doing ("enabled the firm to sell")
         f"OFAC sanctioned {DAESONG} for enabling a broker to sell coal to {KUMSONG}.",
+        # a purpose infinitive says what the act was for, not what was done
+        f"{DAESONG} set up front companies to sell coal to {KUMSONG}.",
+        f"{DAESONG} was created to supply coal to {KUMSONG}.",
+        f"{MIRAE} was founded in 2015 to supply diesel to {KUMSONG}.",
     ],
 )
 def test_no_controller_no_dealing(nlp: Language, text: str) -> None:

@@ -115,7 +115,8 @@ def _own_subjects(verb: Token) -> list[Token]:
 def _opening(token: Token) -> tuple[Token, Token] | None:
     """The preposition that opens ``token``'s clause and the word that clause hangs on
     ("designated for providing": for, designated); a participle adjunct ("..., signing a
-    contract") hangs on its verb with no preposition (the token itself is returned)."""
+    contract") or an infinitive ("used X to employ", "set up firms to sell": see
+    :func:`_purpose`) hangs on its verb with no preposition (the token itself is returned)."""
     current = token
     while current.dep_ == "conj" and current.head.i < current.i:
         current = current.head  # "providing ... and selling ...": the first conjunct's
@@ -124,6 +125,17 @@ def _opening(token: Token) -> tuple[Token, Token] | None:
     if (current.dep_ == "advcl" and current.tag_ in ("VBG", "VB")) or current.dep_ == "xcomp":
         return current, current.head  # "..., signing a contract", "used X to employ ..."
     return None
+
+
+def _purpose(clause: Token, upper: Token, rules: ControlRules) -> bool:
+    """An infinitive adjunct says what its verb was for, not what was done ("set up firms to
+    sell coal to Y", "was created to supply Y"), except after a verb of means ("used its firms
+    to hire workers": the hiring is what the using did)."""
+    return (
+        clause.dep_ == "advcl"
+        and clause.tag_ == "VB"
+        and upper.lemma_.lower() not in rules.means_verbs
+    )
 
 
 def control_chain(
@@ -148,6 +160,8 @@ def control_chain(
         if (not adjunct and word not in rules.preps) or upper.pos_ not in ("VERB", "AUX"):
             return [], []
         climbed.append(upper)
+        if _purpose(current, upper, rules):
+            return [], climbed
         objects = [tok for obj in children(upper, *_OBJECTS) for tok in conjuncts(obj)]
         if current.dep_ == "xcomp" and objects:
             # "enabled X to conduct ...", "ordered nations to stop ...": the object does it,
