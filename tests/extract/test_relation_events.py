@@ -141,6 +141,33 @@ def test_an_infinitive_after_a_verb_of_means_is_what_was_done(nlp: Language, tex
     assert (DAESONG, KUMSONG) in _pairs(_rows(nlp, text), "unknown")
 
 
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        (f"The Treasury asked {DAESONG} to stop selling coal to {KUMSONG}.", "selling"),
+        (f"{DAESONG} was ordered to pay {KUMSONG} for the coal.", "pay"),
+        (f"OFAC urged {DAESONG} to cut its ties with {KUMSONG}.", "cut"),
+    ],
+)
+def test_an_infinitive_asked_for_has_no_controller(nlp: Language, text: str, word: str) -> None:
+    verb = next(token for token in nlp(text) if token.lower_ == word)
+    subjects, climbed = control_chain(verb)
+    assert subjects == []
+    assert any(upper.lemma_ in default_event_rules().control.request_verbs for upper in climbed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{DAESONG} asked {MIRAE} to hire IT personnel.",
+        f"{DAESONG} asked {MIRAE} to stop hiring North Korean workers.",
+        f"The {MINISTRY} urged {MIRAE} to stop dispatching IT personnel abroad.",
+    ],
+)
+def test_whoever_is_asked_to_hire_workers_is_no_employer(nlp: Language, text: str) -> None:
+    assert MIRAE not in {row.target for row in _rows(nlp, text) if row.kind == "employment"}
+
+
 def test_depth_zero_switches_the_controlled_reading_off(nlp: Language) -> None:
     text = f"The Treasury sanctioned {DAESONG} for supplying coal to {KUMSONG} in 2019."
     rules = default_event_rules()

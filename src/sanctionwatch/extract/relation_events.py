@@ -51,6 +51,7 @@ class ControlRules:
     object_verbs: frozenset[str]
     subject_preps: frozenset[str]
     means_verbs: frozenset[str]
+    request_verbs: frozenset[str]
     depth: int
 
 
@@ -82,6 +83,7 @@ def parse_event_rules(path: Path, data: object) -> EventRules:
             object_verbs=control.words("object_verbs"),
             subject_preps=control.words("subject_preps"),
             means_verbs=control.words("means_verbs"),
+            request_verbs=control.words("request_verbs"),
             depth=control.count("depth", minimum=0),
         ),
         worker_verbs=workers.words("verbs"),
@@ -138,6 +140,12 @@ def _purpose(clause: Token, upper: Token, rules: ControlRules) -> bool:
     )
 
 
+def _requested(clause: Token, upper: Token, rules: ControlRules) -> bool:
+    """An infinitive after a verb of asking is asked for, not done ("asked X to hire
+    workers", "was ordered to pay Y", "called on states to stop buying from Y")."""
+    return clause.dep_ == "xcomp" and upper.lemma_.lower() in rules.request_verbs
+
+
 def control_chain(
     token: Token, rules: ControlRules | None = None
 ) -> tuple[list[Token], list[Token]]:
@@ -160,7 +168,7 @@ def control_chain(
         if (not adjunct and word not in rules.preps) or upper.pos_ not in ("VERB", "AUX"):
             return [], []
         climbed.append(upper)
-        if _purpose(current, upper, rules):
+        if _purpose(current, upper, rules) or _requested(current, upper, rules):
             return [], climbed
         objects = [tok for obj in children(upper, *_OBJECTS) for tok in conjuncts(obj)]
         if current.dep_ == "xcomp" and objects:
