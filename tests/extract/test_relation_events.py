@@ -265,6 +265,10 @@ def test_groups_of_workers_and_who_employs_them(
         f"The workers were not employed through {SOBAEK}, the ministry said.",
         f"The workers were employed in construction, {SOBAEK} said.",
         f"{SOBAEK} dispatched a delegation to Russia.",
+        # "personnel" is a group of workers only when hired or sent
+        f"{MIRAE} provided IT personnel with laptops.",
+        f"{MIRAE} placed IT personnel under surveillance.",
+        f"{SOBAEK}, a firm that has used IT personnel to launder money, was designated.",
         f"{SOBAEK} denied that it had dispatched IT personnel to Russia.",
         f"Workers may be recruited through {SOBAEK} next year.",
         f"In 2014, 46 North Koreans were arrested at {KUMSONG} after a fire.",

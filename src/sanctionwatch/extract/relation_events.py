@@ -64,6 +64,7 @@ class EventRules:
     worker_verbs: frozenset[str]
     agent_preps: frozenset[str]
     worker_nouns: frozenset[str]
+    worker_noun_verbs: frozenset[str]
     hiring_verbs: frozenset[str]
     workplace_preps: frozenset[str]
     people_nouns: frozenset[str]
@@ -89,6 +90,7 @@ def parse_event_rules(path: Path, data: object) -> EventRules:
         worker_verbs=workers.words("verbs"),
         agent_preps=workers.words("agent_preps"),
         worker_nouns=workers.words("nouns"),
+        worker_noun_verbs=workers.words("noun_verbs"),
         hiring_verbs=workers.words("hiring_verbs"),
         workplace_preps=workers.words("workplace_preps"),
         people_nouns=workers.words("people_nouns"),
@@ -205,12 +207,15 @@ class EventReader:
 
     # -- workers -------------------------------------------------------------------------
 
-    def _group(self, token: Token) -> Token | None:
-        """The unnamed group of workers at ``token`` (rules.yaml nouns, plus ``nouns``)."""
+    def _group(self, token: Token, verb: Token) -> Token | None:
+        """The unnamed group of workers at ``token`` (rules.yaml nouns, plus ``nouns`` when
+        ``verb`` hires or sends them: "dispatched IT personnel", not "trained IT personnel")."""
         found = self.finder.worker_group(token)
         if found is not None:
             return found
         if self.index.at(token) is not None:
+            return None
+        if verb.lemma_.lower() not in self.rules.worker_noun_verbs:
             return None
         if token.lemma_.lower() in self.rules.worker_nouns:
             return token
@@ -269,7 +274,7 @@ class EventReader:
             g
             for c in candidates
             for t in conjuncts(c)
-            if (g := self._group(t) or (self._people(t) if hiring else None)) is not None
+            if (g := self._group(t, verb) or (self._people(t) if hiring else None)) is not None
         ]
         if not groups:
             return
@@ -286,7 +291,7 @@ class EventReader:
         groups = [
             g
             for obj in objects
-            if (g := self._group(obj)) is not None
+            if (g := self._group(obj, verb)) is not None
             and not (own and self.finder.worker_group(obj) is not None)
         ]
         if not groups:
