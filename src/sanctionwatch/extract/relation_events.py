@@ -30,6 +30,7 @@ from sanctionwatch.extract.relation_parse import (
     Party,
     children,
     conjuncts,
+    direct_objects,
     is_passive,
     prep_objects,
 )
@@ -38,7 +39,6 @@ from sanctionwatch.settings import DATA_DIR
 
 EVENTS_PATH = DATA_DIR / "extract" / "relations" / "events.yaml"
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
-_OBJECTS = ("dobj", "obj")
 # who sends or hires a group: a company, a bureau or a person (docs/annotation.md)
 _EMPLOYERS = ORG_SCHEMATA | {"Person"}
 
@@ -172,7 +172,7 @@ def control_chain(
         climbed.append(upper)
         if _purpose(current, upper, rules) or _requested(current, upper, rules):
             return [], climbed
-        objects = [tok for obj in children(upper, *_OBJECTS) for tok in conjuncts(obj)]
+        objects = direct_objects(upper)
         if current.dep_ == "xcomp" and objects:
             # "enabled X to conduct ...", "ordered nations to stop ...": the object does it,
             # except with verbs of means ("used its firms to hire ...": the user does)
@@ -286,7 +286,7 @@ class EventReader:
         """ "X, an agency that has dispatched IT personnel abroad", "accused X of using firms to
         employ IT workers" (the clause's controller); a verb with its own subject and a group
         rules.yaml names is the sentence rules' business."""
-        objects = [t for obj in children(verb, *_OBJECTS) for t in conjuncts(obj)]
+        objects = direct_objects(verb)
         own = children(verb, "nsubj")
         groups = [
             g
