@@ -130,6 +130,44 @@ def test_a_subjectless_clause_is_done_by_its_controller(
     assert expected <= _pairs(_rows(nlp, text), "unknown")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{DAESONG} used front companies to sell coal to {KUMSONG}.",
+        f"OFAC designated {DAESONG} for using front companies to sell coal to {KUMSONG}.",
+    ],
+)
+def test_an_infinitive_after_a_verb_of_means_is_what_was_done(nlp: Language, text: str) -> None:
+    assert (DAESONG, KUMSONG) in _pairs(_rows(nlp, text), "unknown")
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        (f"The Treasury asked {DAESONG} to stop selling coal to {KUMSONG}.", "selling"),
+        (f"{DAESONG} was ordered to pay {KUMSONG} for the coal.", "pay"),
+        (f"OFAC urged {DAESONG} to cut its ties with {KUMSONG}.", "cut"),
+    ],
+)
+def test_an_infinitive_asked_for_has_no_controller(nlp: Language, text: str, word: str) -> None:
+    verb = next(token for token in nlp(text) if token.lower_ == word)
+    subjects, climbed = control_chain(verb)
+    assert subjects == []
+    assert any(upper.lemma_ in default_event_rules().control.request_verbs for upper in climbed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{DAESONG} asked {MIRAE} to hire IT personnel.",
+        f"{DAESONG} asked {MIRAE} to stop hiring North Korean workers.",
+        f"The {MINISTRY} urged {MIRAE} to stop dispatching IT personnel abroad.",
+    ],
+)
+def test_whoever_is_asked_to_hire_workers_is_no_employer(nlp: Language, text: str) -> None:
+    assert MIRAE not in {row.target for row in _rows(nlp, text) if row.kind == "employment"}
+
+
 def test_depth_zero_switches_the_controlled_reading_off(nlp: Language) -> None:
     text = f"The Treasury sanctioned {DAESONG} for supplying coal to {KUMSONG} in 2019."
     rules = default_event_rules()
@@ -153,6 +191,10 @@ def test_depth_zero_switches_the_controlled_reading_off(nlp: Language) -> None:
         f"OFAC designated {DAESONG} after a broker sold coal to {KUMSONG}.",
         # an infinitive after an object is the object's doing ("enabled the firm to sell")
         f"OFAC sanctioned {DAESONG} for enabling a broker to sell coal to {KUMSONG}.",
+        # a purpose infinitive says what the act was for, not what was done
+        f"{DAESONG} set up front companies to sell coal to {KUMSONG}.",
+        f"{DAESONG} was created to supply coal to {KUMSONG}.",
+        f"{MIRAE} was founded in 2015 to supply diesel to {KUMSONG}.",
     ],
 )
 def test_no_controller_no_dealing(nlp: Language, text: str) -> None:
@@ -223,6 +265,10 @@ def test_groups_of_workers_and_who_employs_them(
         f"The workers were not employed through {SOBAEK}, the ministry said.",
         f"The workers were employed in construction, {SOBAEK} said.",
         f"{SOBAEK} dispatched a delegation to Russia.",
+        # "personnel" is a group of workers only when hired or sent
+        f"{MIRAE} provided IT personnel with laptops.",
+        f"{MIRAE} placed IT personnel under surveillance.",
+        f"{SOBAEK}, a firm that has used IT personnel to launder money, was designated.",
         f"{SOBAEK} denied that it had dispatched IT personnel to Russia.",
         f"Workers may be recruited through {SOBAEK} next year.",
         f"In 2014, 46 North Koreans were arrested at {KUMSONG} after a fire.",

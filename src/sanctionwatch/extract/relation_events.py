@@ -30,6 +30,7 @@ from sanctionwatch.extract.relation_parse import (
     Party,
     children,
     conjuncts,
+    direct_objects,
     is_passive,
     prep_objects,
 )
@@ -38,7 +39,6 @@ from sanctionwatch.settings import DATA_DIR
 
 EVENTS_PATH = DATA_DIR / "extract" / "relations" / "events.yaml"
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
-_OBJECTS = ("dobj", "obj")
 # who sends or hires a group: a company, a bureau or a person (docs/annotation.md)
 _EMPLOYERS = ORG_SCHEMATA | {"Person"}
 
@@ -51,6 +51,7 @@ class ControlRules:
     object_verbs: frozenset[str]
     subject_preps: frozenset[str]
     means_verbs: frozenset[str]
+    request_verbs: frozenset[str]
     depth: int
 
 
@@ -63,6 +64,7 @@ class EventRules:
     worker_verbs: frozenset[str]
     agent_preps: frozenset[str]
     worker_nouns: frozenset[str]
+    worker_noun_verbs: frozenset[str]
     hiring_verbs: frozenset[str]
     workplace_preps: frozenset[str]
     people_nouns: frozenset[str]
@@ -82,11 +84,13 @@ def parse_event_rules(path: Path, data: object) -> EventRules:
             object_verbs=control.words("object_verbs"),
             subject_preps=control.words("subject_preps"),
             means_verbs=control.words("means_verbs"),
+            request_verbs=control.words("request_verbs"),
             depth=control.count("depth", minimum=0),
         ),
         worker_verbs=workers.words("verbs"),
         agent_preps=workers.words("agent_preps"),
         worker_nouns=workers.words("nouns"),
+        worker_noun_verbs=workers.words("noun_verbs"),
         hiring_verbs=workers.words("hiring_verbs"),
         workplace_preps=workers.words("workplace_preps"),
         people_nouns=workers.words("people_nouns"),
@@ -115,7 +119,8 @@ def _own_subjects(verb: Token) -> list[Token]:
 def _opening(token: Token) -> tuple[Token, Token] | None:
     """The preposition that opens ``token``'s clause and the word that clause hangs on
     ("designated for providing": for, designated); a participle adjunct ("..., signing a
-    contract") hangs on its verb with no preposition (the token itself is returned)."""
+    contract") or an infinitive ("used X to employ", "set up firms to sell": see
+    :func:`_purpose`) hangs on its verb with no preposition (the token itself is returned)."""
     current = token
     while current.dep_ == "conj" and current.head.i < current.i:
         current = current.head  # "providing ... and selling ...": the first conjunct's
@@ -124,6 +129,23 @@ def _opening(token: Token) -> tuple[Token, Token] | None:
     if (current.dep_ == "advcl" and current.tag_ in ("VBG", "VB")) or current.dep_ == "xcomp":
         return current, current.head  # "..., signing a contract", "used X to employ ..."
     return None
+
+
+def _purpose(clause: Token, upper: Token, rules: ControlRules) -> bool:
+    """An infinitive adjunct says what its verb was for, not what was done ("set up firms to
+    sell coal to Y", "was created to supply Y"), except after a verb of means ("used its firms
+    to hire workers": the hiring is what the using did)."""
+    return (
+        clause.dep_ == "advcl"
+        and clause.tag_ == "VB"
+        and upper.lemma_.lower() not in rules.means_verbs
+    )
+
+
+def _requested(clause: Token, upper: Token, rules: ControlRules) -> bool:
+    """An infinitive after a verb of asking is asked for, not done ("asked X to hire
+    workers", "was ordered to pay Y", "called on states to stop buying from Y")."""
+    return clause.dep_ == "xcomp" and upper.lemma_.lower() in rules.request_verbs
 
 
 def control_chain(
@@ -148,7 +170,9 @@ def control_chain(
         if (not adjunct and word not in rules.preps) or upper.pos_ not in ("VERB", "AUX"):
             return [], []
         climbed.append(upper)
-        objects = [tok for obj in children(upper, *_OBJECTS) for tok in conjuncts(obj)]
+        if _purpose(current, upper, rules) or _requested(current, upper, rules):
+            return [], climbed
+        objects = direct_objects(upper)
         if current.dep_ == "xcomp" and objects:
             # "enabled X to conduct ...", "ordered nations to stop ...": the object does it,
             # except with verbs of means ("used its firms to hire ...": the user does)
@@ -183,12 +207,15 @@ class EventReader:
 
     # -- workers -------------------------------------------------------------------------
 
-    def _group(self, token: Token) -> Token | None:
-        """The unnamed group of workers at ``token`` (rules.yaml nouns, plus ``nouns``)."""
+    def _group(self, token: Token, verb: Token) -> Token | None:
+        """The unnamed group of workers at ``token`` (rules.yaml nouns, plus ``nouns`` when
+        ``verb`` hires or sends them: "dispatched IT personnel", not "trained IT personnel")."""
         found = self.finder.worker_group(token)
         if found is not None:
             return found
         if self.index.at(token) is not None:
+            return None
+        if verb.lemma_.lower() not in self.rules.worker_noun_verbs:
             return None
         if token.lemma_.lower() in self.rules.worker_nouns:
             return token
@@ -247,7 +274,7 @@ class EventReader:
             g
             for c in candidates
             for t in conjuncts(c)
-            if (g := self._group(t) or (self._people(t) if hiring else None)) is not None
+            if (g := self._group(t, verb) or (self._people(t) if hiring else None)) is not None
         ]
         if not groups:
             return
@@ -259,12 +286,12 @@ class EventReader:
         """ "X, an agency that has dispatched IT personnel abroad", "accused X of using firms to
         employ IT workers" (the clause's controller); a verb with its own subject and a group
         rules.yaml names is the sentence rules' business."""
-        objects = [t for obj in children(verb, *_OBJECTS) for t in conjuncts(obj)]
+        objects = direct_objects(verb)
         own = children(verb, "nsubj")
         groups = [
             g
             for obj in objects
-            if (g := self._group(obj)) is not None
+            if (g := self._group(obj, verb)) is not None
             and not (own and self.finder.worker_group(obj) is not None)
         ]
         if not groups:
