@@ -36,7 +36,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +211,8 @@ class NameBook:
 
     gold: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     found: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per gold document, the described groups its gold relations name (``group_key``)."""
 
     def gold_end(self, document: str, name: str, kind: str = "") -> EndNames:
         key = normalise(name)
@@ -225,24 +227,75 @@ class NameBook:
 
     def found_end(self, document: str, entity_id: str | None, label: str) -> EndNames:
         stored = self.found.get((document, entity_id), ()) if entity_id else ()
-        return EndNames.of([label, *stored], described=entity_id is None)
+        return EndNames.of(
+            [label, *self._unmerged(document, label, stored)], described=entity_id is None
+        )
+
+    def _unmerged(self, document: str, label: str, stored: tuple[str, ...]) -> list[str]:
+        """The stored names that speak for the entity the label names: when they name more
+        than one gold entity, the extractor merged two entities, and a name of the other one
+        must not turn a row about the label's entity into a row about it; only names of the
+        label's own gold entity (or of none) stay."""
+        entities = self.gold.get(document, [])
+
+        def owners(name: str) -> set[int]:
+            return {
+                i for i, names in enumerate(entities) if any(names_match(n, name) for n in names)
+            }
+
+        own = owners(label)
+        named = {name: owners(name) for name in stored}
+        if len(own.union(*named.values())) <= 1:
+            return list(stored)
+        return [name for name, found in named.items() if found <= own]
+
+
+def _apart(gold: str, found: str, page_groups: frozenset[str]) -> bool:
+    """Two names the word-subset rule would join that name different things: a country and
+    something that is not that country ("North Korea" vs "North Korea's Ministry of State
+    Security", an organisation of it), or a described group and another group the page's
+    gold names on its own ("North Korean workers" vs "North Korean IT workers" when the gold
+    has both; with one group on the page a shorter or longer mention is that group)."""
+    if country_of_place(_bare(gold)) != country_of_place(_bare(found)):
+        return True
+    gold_group, found_group = group_key(gold), group_key(found)
+    return gold_group != found_group and found_group in page_groups
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"^the\s+", "", name, flags=re.I)
+
+
+def _end_linked(
+    gold: str, found: str, names: tuple[EndNames, EndNames], page_groups: frozenset[str]
+) -> bool:
+    """One end: the written names as word subsets (unless they name different things), or
+    any of the end's other names."""
+    if names_match(gold, found) and not _apart(gold, found, page_groups):
+        return True
+    return names[0].linked(names[1])
 
 
 def alias_matches(gold: GoldRelation, row: RelationRow, book: NameBook) -> bool:
-    """Name-only matching, or both ends linked by a shared normalised name or country."""
-    if _matches(gold, row):
-        return True
+    """Both ends linked: by their written names as word subsets (not across a country and
+    what is not that country, nor across two described groups), or by a shared normalised
+    name, country or group among their other names."""
     if not _kinds_agree(gold, row):
         return False
     document = gold.document
+    target_name = _authority_name(gold.target) if gold.kind == "sanction" else gold.target
     source = book.gold_end(document, gold.source)
     target = book.gold_end(document, gold.target, gold.kind)
     found_source = book.found_end(document, row.source_id, row.source)
     found_target = book.found_end(document, row.target_id, row.target)
-    if source.linked(found_source) and target.linked(found_target):
+    groups = book.groups.get(document, frozenset())
+    if _end_linked(gold.source, row.source, (source, found_source), groups) and _end_linked(
+        target_name, row.target, (target, found_target), groups
+    ):
         return True
     return (gold.kind in SYMMETRIC or row.kind in SYMMETRIC) and (
-        source.linked(found_target) and target.linked(found_source)
+        _end_linked(gold.source, row.target, (source, found_target), groups)
+        and _end_linked(gold.target, row.source, (target, found_source), groups)
     )
 
 
@@ -319,7 +372,7 @@ def score(
     another name; ``STRICT-``: a gold row that shared its one extracted row with another;
     ``ALIAS-FP``: an extracted row no longer spurious).
     """
-    book = book or NameBook()
+    book = replace(book or NameBook(), groups=_gold_groups(gold))
     counts: dict[str, dict[str, int]] = defaultdict(_counts)
     gold_by_document: dict[str, list[GoldRelation]] = defaultdict(list)
     for relation in gold:
@@ -358,6 +411,16 @@ def score(
     if report is not None:
         report.extend(lines)
     return [{"kind": kind, **values} for kind, values in sorted(counts.items())]
+
+
+def _gold_groups(gold: list[GoldRelation]) -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for relation in gold:
+        for end in (relation.source, relation.target):
+            key = group_key(end)
+            if key is not None:
+                groups[relation.document].add(key)
+    return {document: frozenset(keys) for document, keys in groups.items()}
 
 
 def _gold_entity_names(entity_dir: Path) -> dict[str, list[tuple[str, ...]]]:

@@ -147,3 +147,86 @@ def test_a_described_group_matches_under_another_worker_word_only() -> None:
     named = [_gold("employment", "Anna Quist", "Velkor Shipping Ltd")]
     assert quality.group_key("Anna Quist") is None
     assert _counts(named, rows)["employment"]["tp"] == 0
+
+
+# -- traps: matches that would turn a wrong row into a right one (review of session 8) -------
+
+
+def test_a_name_of_another_gold_entity_merged_into_the_extracted_one_does_not_match() -> None:
+    """The extractor merged Velkor into Sobaek's entity: a row about Velkor stays wrong for
+    the gold row about Sobaek, while a stored abbreviation of Velkor itself still counts."""
+    gold = [_gold("employment", "Anna Quist", "Sobaek Trading Corporation")]
+    rows = [_row("employment", "Anna Quist", "Velkor Shipping Ltd", "a", "v")]
+    entities = [("Sobaek Trading Corporation", "STC"), ("Velkor Shipping Ltd", "VSL")]
+    merged = quality.NameBook(
+        gold={"doc": entities},
+        found={("doc", "v"): ("Velkor Shipping Ltd", "Sobaek Trading Corporation")},
+    )
+    counts = _counts(gold, rows, merged)["employment"]
+    assert (counts["tp"], counts["fp"], counts["fn"]) == (0, 1, 1)
+    own_alias = quality.NameBook(
+        gold={"doc": entities}, found={("doc", "s"): ("Sobaek Trading", "STC")}
+    )
+    rows = [_row("employment", "Anna Quist", "Sobaek Trading", "a", "s")]
+    assert _counts(gold, rows, own_alias)["employment"]["tp"] == 1
+
+
+def test_a_city_or_region_never_stands_for_its_country() -> None:
+    for place in ("Vladivostok", "the Russian Far East", "Moscow"):
+        gold = [_gold("location", "Velkor Shipping Ltd", "Russia")]
+        rows = [_row("location", "Velkor Shipping Ltd", place, "v", "p")]
+        book = quality.NameBook(gold={"doc": [("Russia", "Russian Federation")]})
+        counts = _counts(gold, rows, book)["location"]
+        assert (counts["tp"], counts["fp"]) == (0, 1), place
+
+
+def test_an_organisation_is_not_its_country() -> None:
+    """Word subsets join "North Korea" to "North Korea's Ministry of State Security" under the
+    name-only matching; the alias-aware matching keeps a country and its organ apart."""
+    gold = [_gold("employment", "Anna Quist", "North Korea")]
+    rows = [_row("employment", "Anna Quist", "North Korea's Ministry of State Security")]
+    counts = _counts(gold, rows)["employment"]
+    assert counts["name_only_tp"] == 1
+    assert (counts["tp"], counts["fp"], counts["name_only_lost"]) == (0, 1, 1)
+    gold = [_gold("nationality", "Anna Quist", "North Korea")]
+    for same in ("North Korea", "the DPRK", "North Korean"):
+        rows = [_row("nationality", "Anna Quist", same)]
+        assert _counts(gold, rows)["nationality"]["tp"] == 1, same
+
+
+def test_a_group_the_page_names_apart_is_another_group() -> None:
+    """A page with North Korean workers at Velkor and North Korean IT workers at Sobaek: the
+    IT workers' row does not stand in for the other group's. With one group on the page, a
+    shorter or longer mention of it ("IT workers") is that group (the gold's wording)."""
+    gold = [
+        _gold("employment", "North Korean workers", "Velkor Shipping Ltd"),
+        _gold("employment", "North Korean IT workers", "Sobaek Trading Corporation"),
+    ]
+    rows = [_row("employment", "North Korean IT workers", "Velkor Shipping Ltd", None, "v")]
+    counts = _counts(gold, rows)["employment"]
+    assert counts["name_only_tp"] == 1
+    assert (counts["tp"], counts["fp"], counts["name_only_lost"]) == (0, 1, 1)
+    rows = [_row("employment", "North Korean laborers", "Velkor Shipping Ltd", None, "v")]
+    assert _counts(gold, rows)["employment"]["tp"] == 1
+    alone = gold[:1]
+    rows = [_row("employment", "North Korean IT workers", "Velkor Shipping Ltd", None, "v")]
+    assert _counts(alone, rows)["employment"]["tp"] == 1
+
+
+def test_a_wrong_country_stays_wrong_through_every_path() -> None:
+    gold = [_gold("nationality", "Anna Quist", "South Korea")]
+    book = quality.NameBook(gold={"doc": [("South Korea", "Republic of Korea", "ROK")]})
+    for wrong in ("North Korea", "Korea DPR", "the DPRK"):
+        counts = _counts(gold, [_row("nationality", "Anna Quist", wrong, "a", "k")], book)
+        assert counts["nationality"]["tp"] == 0, wrong
+
+
+def test_the_assignment_is_maximum_and_the_same_in_every_run() -> None:
+    """Kuhn's augmenting paths: a greedy first choice (gold 0 takes row 0) is undone when
+    that is the only row gold 1 can have; the result depends on the input only."""
+    assert quality.assign([[0, 1], [0]]) == {0: 1, 1: 0}
+    chain = [[0, 1], [1, 2], [2, 0], [0]]
+    first = quality.assign(chain)
+    assert len(first) == 3 and len(set(first.values())) == 3
+    assert all(first[gold] in chain[gold] for gold in first)
+    assert [quality.assign(chain) for _ in range(5)] == [first] * 5

@@ -96,17 +96,16 @@ def _unsettled(token: Token, words: AssertionWords, below: Token | None) -> bool
     adverb ("has yet to designate X") or complement adjective ("it is unclear whether ..."),
     or the governing word itself when what it governs is an action ("considering
     sanctioning X"), not a predicate ("is considered to be a front", "considers X a front"
-    state a view)."""
-    for child in token.children:
-        if child.dep_ == "mark" and child.lower_ in words.unsettled:
-            return True
-        if below is None or child.dep_ not in ("advmod", "acomp"):
-            continue
-        if child.lower_ in words.unsettled:
-            return True
-    if below is None or below.pos_ != "VERB":
+    state a view). A governing word counts only before the clause it governs: a clause the
+    parser hung below a later one ("X owns Y; Japan is yet to act") is not its question."""
+    if any(child.dep_ == "mark" and child.lower_ in words.unsettled for child in token.children):
+        return True
+    if below is None or below.i < token.i:
         return False
-    return token.lemma_.lower() in words.unsettled
+    governing = (child for child in token.children if child.dep_ in ("advmod", "acomp"))
+    if any(child.lower_ in words.unsettled for child in governing):
+        return True
+    return below.pos_ == "VERB" and token.lemma_.lower() in words.unsettled
 
 
 def _negated_apposition(token: Token) -> bool:
