@@ -114,6 +114,20 @@ def test_bare_numbers_beside_a_figure(nlp: Language, text: str, values: list[flo
         assert [c.as_of for c in claims] == ["2018", "2019"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some 600 North Korean workers are in Senegal, the panel says in paragraph 112 and 113.",
+        "Some 500 North Korean workers are in Laos, as listed in annex 12 and 14.",
+    ],
+)
+def test_a_number_conjoined_to_a_label_is_no_elided_count(nlp: Language, text: str) -> None:
+    # review (rv-claimrec): "113" joins the label "paragraph 112"; it counts no workers
+    values = _values(nlp, text)
+    assert len(values) == 1
+    assert values[0] in (500, 600)
+
+
 def test_a_later_upper_bound_still_widens_the_estimate(nlp: Language) -> None:
     claims = read(
         nlp, "Experts believe 7,000 North Korean workers are in Poland; some say as many as 9,000."

@@ -429,6 +429,23 @@ def _figure_noun(number: Token, vocabulary: Vocabulary) -> Token | None:
     return _plural_compound(head, number, vocabulary)
 
 
+def _joins_a_label(number: Token) -> bool:
+    """ "in paragraph 112 and 113", "annex 12 and 14": a number conjoined to a number that names
+    a paragraph, annex or resolution (a number after its noun) is a label too, not a count."""
+    first = number
+    while first.dep_ == "conj" and first.head.i < first.i:
+        first = first.head
+    if first is number:
+        return False
+    candidates = [first] if first.pos_ == "NUM" else list(first.children)
+    return any(
+        token.pos_ == "NUM"
+        and token.dep_ in ("nummod", "appos", "compound")
+        and token.head.i < token.i
+        for token in candidates
+    )
+
+
 def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Token | None:
     """ "some 4,000 North Korean workers are in the region, including 1,200 in Kuwait and 900
     in Qatar", "3,400 labourers at home and about 2,100 working abroad": a bare number in digits
@@ -443,6 +460,7 @@ def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Tok
         or quantity.kind != "count"
         or quantity.value < minimum
         or root.dep_ not in ELIDED_ROLES
+        or _joins_a_label(root)
     ):
         return None
     sentence = sentence_of(root)
