@@ -128,6 +128,19 @@ def test_a_number_conjoined_to_a_label_is_no_elided_count(nlp: Language, text: s
     assert values[0] in (500, 600)
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Some 2,500 North Korean workers are in Qatar. They earn 300 a month.", 2500),
+        ("Qatar hosts 2,800 North Korean workers on building sites, 30 at each site.", 2800),
+        ("Some 2,000 North Korean workers are in Kuwait, 40 per site.", 2000),
+    ],
+)
+def test_a_rate_is_no_elided_count(nlp: Language, text: str, value: float) -> None:
+    # review (rv-claimrec): a number with a period or "each"/"per" is a rate, not a headcount
+    assert [c.value for c in read(nlp, text) if c.unit == "persons"] == [value]
+
+
 def test_a_later_upper_bound_still_widens_the_estimate(nlp: Language) -> None:
     claims = read(
         nlp, "Experts believe 7,000 North Korean workers are in Poland; some say as many as 9,000."

@@ -429,6 +429,30 @@ def _figure_noun(number: Token, vocabulary: Vocabulary) -> Token | None:
     return _plural_compound(head, number, vocabulary)
 
 
+DISTRIBUTIVE_DETERMINERS = frozenset({"each", "every"})
+
+
+def _is_rate(number: Token) -> bool:
+    """ "They earn 300 a month", "30 at each site", "12 per shift": a bare number with a period
+    or a distributive phrase of its own is a rate, not a count of the figure's noun."""
+    for child in number.children:
+        if child.dep_ == "npadvmod" and any(
+            det.dep_ == "det" and det.lower_ in ("a", "an", "per", *DISTRIBUTIVE_DETERMINERS)
+            for det in child.children
+        ):
+            return True
+        if child.dep_ == "prep" and (
+            child.lower_ == "per"
+            or any(
+                det.dep_ == "det" and det.lower_ in DISTRIBUTIVE_DETERMINERS
+                for pobj in child.children
+                for det in pobj.children
+            )
+        ):
+            return True
+    return False
+
+
 def _joins_a_label(number: Token) -> bool:
     """ "in paragraph 112 and 113", "annex 12 and 14": a number conjoined to a number that names
     a paragraph, annex or resolution (a number after its noun) is a label too, not a count."""
@@ -461,6 +485,7 @@ def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Tok
         or quantity.value < minimum
         or root.dep_ not in ELIDED_ROLES
         or _joins_a_label(root)
+        or _is_rate(root)
     ):
         return None
     sentence = sentence_of(root)
