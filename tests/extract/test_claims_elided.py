@@ -141,6 +141,19 @@ def test_a_rate_is_no_elided_count(nlp: Language, text: str, value: float) -> No
     assert [c.value for c in read(nlp, text) if c.unit == "persons"] == [value]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some 20,000 North Korean workers in Russia earned $500 million in 2017 and 300 million "
+        "in 2018.",
+        "Some 20,000 North Korean workers in Russia sent home 120 million, the report says.",
+    ],
+)
+def test_a_scaled_bare_number_is_no_headcount(nlp: Language, text: str) -> None:
+    # review (rv-claimrec): "300 million" after a sum is money, never 300 million workers
+    assert all(c.value < 1_000_000 for c in read(nlp, text) if c.unit == "persons")
+
+
 def test_a_later_upper_bound_still_widens_the_estimate(nlp: Language) -> None:
     claims = read(
         nlp, "Experts believe 7,000 North Korean workers are in Poland; some say as many as 9,000."

@@ -482,6 +482,7 @@ def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Tok
         or root.pos_ != "NUM"
         or quantity.from_words
         or quantity.kind != "count"
+        or quantity.scale != 1.0  # "$500 million in 2017 and 300 million in 2018": a sum
         or quantity.value < minimum
         or root.dep_ not in ELIDED_ROLES
         or _joins_a_label(root)
