@@ -134,6 +134,8 @@ def test_a_number_conjoined_to_a_label_is_no_elided_count(nlp: Language, text: s
         ("Some 2,500 North Korean workers are in Qatar. They earn 300 a month.", 2500),
         ("Qatar hosts 2,800 North Korean workers on building sites, 30 at each site.", 2800),
         ("Some 2,000 North Korean workers are in Kuwait, 40 per site.", 2000),
+        # review (rv-claimrec): "they" points back to the workers, its object is no count of them
+        ("Some 2,500 North Korean workers are in Qatar. They paid 300 to a broker.", 2500),
     ],
 )
 def test_a_rate_is_no_elided_count(nlp: Language, text: str, value: float) -> None:

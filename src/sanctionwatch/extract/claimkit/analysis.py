@@ -414,9 +414,10 @@ def _plural_compound(head: Token, number: Token, vocabulary: Vocabulary) -> Toke
 PLURAL_NOUN_TAGS = frozenset({"NNS", "NNPS"})
 ELIDED_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "attr", "appos"})
 """Roles of a bare number that stands for a whole noun phrase ("including 1,200 in Kuwait")."""
-POINTING_BACK = frozenset({"these", "those", "they", "of", "among"})
+POINTING_BACK = frozenset({"these", "those", "of", "among"})
 """First words of a sentence whose bare numbers count the figure of the sentence before
-("These include 240 employed at ...", "Of them, 30 ...")."""
+("These include 240 employed at ...", "Of them, 30 ..."). Not "they": its bare numbers are
+more often what the counted did or paid ("They paid 300 to the broker")."""
 
 
 def _figure_noun(number: Token, vocabulary: Vocabulary) -> Token | None:
