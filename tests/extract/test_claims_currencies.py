@@ -91,6 +91,13 @@ def test_a_malformed_currency_file_is_one_clear_error(
     assert str(path) in str(raised.value)
 
 
+def test_a_field_left_empty_is_an_empty_list(tmp_path: Path) -> None:
+    # review (rv-claimrec): "symbols:" with nothing after it read as None used to crash
+    data = yaml.safe_load(CURRENCIES_PATH.read_text(encoding="utf-8"))
+    data["currencies"]["KPW"]["symbols"] = None
+    assert parse_currencies(data, tmp_path / "currencies.yaml").code_after("won") == "KPW"
+
+
 def test_an_unreadable_currency_file_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "currencies.yaml"
     path.write_text("currencies: [unclosed", encoding="utf-8")

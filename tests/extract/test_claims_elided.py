@@ -114,6 +114,48 @@ def test_bare_numbers_beside_a_figure(nlp: Language, text: str, values: list[flo
         assert [c.as_of for c in claims] == ["2018", "2019"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some 600 North Korean workers are in Senegal, the panel says in paragraph 112 and 113.",
+        "Some 500 North Korean workers are in Laos, as listed in annex 12 and 14.",
+    ],
+)
+def test_a_number_conjoined_to_a_label_is_no_elided_count(nlp: Language, text: str) -> None:
+    # review (rv-claimrec): "113" joins the label "paragraph 112"; it counts no workers
+    values = _values(nlp, text)
+    assert len(values) == 1
+    assert values[0] in (500, 600)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Some 2,500 North Korean workers are in Qatar. They earn 300 a month.", 2500),
+        ("Qatar hosts 2,800 North Korean workers on building sites, 30 at each site.", 2800),
+        ("Some 2,000 North Korean workers are in Kuwait, 40 per site.", 2000),
+        # review (rv-claimrec): "they" points back to the workers, its object is no count of them
+        ("Some 2,500 North Korean workers are in Qatar. They paid 300 to a broker.", 2500),
+    ],
+)
+def test_a_rate_is_no_elided_count(nlp: Language, text: str, value: float) -> None:
+    # review (rv-claimrec): a number with a period or "each"/"per" is a rate, not a headcount
+    assert [c.value for c in read(nlp, text) if c.unit == "persons"] == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some 20,000 North Korean workers in Russia earned $500 million in 2017 and 300 million "
+        "in 2018.",
+        "Some 20,000 North Korean workers in Russia sent home 120 million, the report says.",
+    ],
+)
+def test_a_scaled_bare_number_is_no_headcount(nlp: Language, text: str) -> None:
+    # review (rv-claimrec): "300 million" after a sum is money, never 300 million workers
+    assert all(c.value < 1_000_000 for c in read(nlp, text) if c.unit == "persons")
+
+
 def test_a_later_upper_bound_still_widens_the_estimate(nlp: Language) -> None:
     claims = read(
         nlp, "Experts believe 7,000 North Korean workers are in Poland; some say as many as 9,000."

@@ -414,9 +414,10 @@ def _plural_compound(head: Token, number: Token, vocabulary: Vocabulary) -> Toke
 PLURAL_NOUN_TAGS = frozenset({"NNS", "NNPS"})
 ELIDED_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "attr", "appos"})
 """Roles of a bare number that stands for a whole noun phrase ("including 1,200 in Kuwait")."""
-POINTING_BACK = frozenset({"these", "those", "they", "of", "among"})
+POINTING_BACK = frozenset({"these", "those", "of", "among"})
 """First words of a sentence whose bare numbers count the figure of the sentence before
-("These include 240 employed at ...", "Of them, 30 ...")."""
+("These include 240 employed at ...", "Of them, 30 ..."). Not "they": its bare numbers are
+more often what the counted did or paid ("They paid 300 to the broker")."""
 
 
 def _figure_noun(number: Token, vocabulary: Vocabulary) -> Token | None:
@@ -427,6 +428,47 @@ def _figure_noun(number: Token, vocabulary: Vocabulary) -> Token | None:
     if _counted_unit(head, vocabulary) is not None:
         return head
     return _plural_compound(head, number, vocabulary)
+
+
+DISTRIBUTIVE_DETERMINERS = frozenset({"each", "every"})
+
+
+def _is_rate(number: Token) -> bool:
+    """ "They earn 300 a month", "30 at each site", "12 per shift": a bare number with a period
+    or a distributive phrase of its own is a rate, not a count of the figure's noun."""
+    for child in number.children:
+        if child.dep_ == "npadvmod" and any(
+            det.dep_ == "det" and det.lower_ in ("a", "an", "per", *DISTRIBUTIVE_DETERMINERS)
+            for det in child.children
+        ):
+            return True
+        if child.dep_ == "prep" and (
+            child.lower_ == "per"
+            or any(
+                det.dep_ == "det" and det.lower_ in DISTRIBUTIVE_DETERMINERS
+                for pobj in child.children
+                for det in pobj.children
+            )
+        ):
+            return True
+    return False
+
+
+def _joins_a_label(number: Token) -> bool:
+    """ "in paragraph 112 and 113", "annex 12 and 14": a number conjoined to a number that names
+    a paragraph, annex or resolution (a number after its noun) is a label too, not a count."""
+    first = number
+    while first.dep_ == "conj" and first.head.i < first.i:
+        first = first.head
+    if first is number:
+        return False
+    candidates = [first] if first.pos_ == "NUM" else list(first.children)
+    return any(
+        token.pos_ == "NUM"
+        and token.dep_ in ("nummod", "appos", "compound")
+        and token.head.i < token.i
+        for token in candidates
+    )
 
 
 def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Token | None:
@@ -441,8 +483,11 @@ def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Tok
         or root.pos_ != "NUM"
         or quantity.from_words
         or quantity.kind != "count"
+        or quantity.scale != 1.0  # "$500 million in 2017 and 300 million in 2018": a sum
         or quantity.value < minimum
         or root.dep_ not in ELIDED_ROLES
+        or _joins_a_label(root)
+        or _is_rate(root)
     ):
         return None
     sentence = sentence_of(root)

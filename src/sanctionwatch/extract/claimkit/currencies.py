@@ -92,19 +92,19 @@ def parse_currencies(data: Any, path: Path) -> Currencies:
             raise CurrencyFileError(f"{where}: the key must be an ISO code (three capitals)")
         if not isinstance(forms, dict) or set(forms) - set(FIELDS):
             raise CurrencyFileError(f"{where}: expected only {list(FIELDS)}")
-        for field_name in FIELDS:
-            values = forms.get(field_name) or []
+        lists = {name: forms.get(name) or [] for name in FIELDS}  # "symbols:" left empty: none
+        for field_name, values in lists.items():
             if not isinstance(values, list) or not all(
                 isinstance(v, str) and v.strip() for v in values
             ):
                 raise CurrencyFileError(f"{where}.{field_name}: expected a list of strings")
-        for form in [*forms.get("symbols", []), *forms.get("codes", [])]:
+        for form in [*lists["symbols"], *lists["codes"]]:
             folded = _fold_symbol(form)
             if before.get(folded, code) != code:
                 raise CurrencyFileError(f"{where}: {form!r} is already {before[folded]}")
             before[folded] = code
             raw_before.append(form)
-        for word in forms.get("words", []):
+        for word in lists["words"]:
             folded = " ".join(word.lower().split())
             if after.get(folded, code) != code:
                 raise CurrencyFileError(f"{where}: {word!r} is already {after[folded]}")
