@@ -13,13 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypedDict
 
-import yaml
 from followthemoney import model
 
 from sanctionwatch.extract.relation_assertion import AssertionWords
 from sanctionwatch.extract.rulefile import PlaceCue as PlaceCue
-from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.extract.rulefile import normalise_phrase as normalise_phrase
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "extract" / "relations" / "rules.yaml"
@@ -729,13 +728,7 @@ def _with_triggers(rules: RelationRules) -> RelationRules:
 def load_rules(path: Path | None = None) -> RelationRules:
     """Read and validate a rules file (default: the packaged one)."""
     target = path or RULES_PATH
-    try:
-        data = yaml.safe_load(target.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise RelationRulesError(f"{target}: cannot read ({error.strerror})") from error
-    except yaml.YAMLError as error:
-        raise RelationRulesError(f"{target}: not valid YAML ({error})") from error
-    return parse_rules(data, str(target))
+    return parse_rules(read_rule_file(target, "relation rules", RelationRulesError), str(target))
 
 
 @lru_cache(maxsize=1)
