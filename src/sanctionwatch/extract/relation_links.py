@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from spacy.tokens import Span, Token
 
@@ -137,6 +137,41 @@ class LinkRules:
         return frozenset(lemma for group in self.dealing_groups for lemma in group.lemmas)
 
 
+class _LocationFields(TypedDict):
+    """``locations``: the cue verbs and the phrase shapes that place a party."""
+
+    place_verbs: tuple[PlaceVerbs, ...]
+    premises_nouns: frozenset[str]
+    premises_owner_verbs: frozenset[str]
+    premises: PlaceCue
+    parenthesis_schemata: frozenset[str]
+    parenthesis: PlaceCue
+    of_place_schemata: frozenset[str]
+    of_place: PlaceCue
+    possessive_place: PlaceCue
+    in_place_schemata: frozenset[str]
+    in_place: PlaceCue
+    place_nouns: frozenset[str]
+
+
+class _DealingFields(TypedDict):
+    """``dealings`` and ``legal_actions``: who deals with, pays or sues whom."""
+
+    dealing_groups: tuple[DealingVerbs, ...]
+    dealing_nouns: frozenset[str]
+    dealing_noun_verbs: frozenset[str]
+    dealing_noun_preps: frozenset[str]
+    dealing_confidence: float
+    flow_nouns: frozenset[str]
+    flow_giver_verbs: frozenset[str]
+    legal_lemmas: frozenset[str]
+    legal_holdings: frozenset[str]
+    legal_nouns: frozenset[str]
+    legal_noun_verbs: frozenset[str]
+    legal_confidence: float
+    legal_nominals: frozenset[str]
+
+
 # -- loading ---------------------------------------------------------------------------------
 
 
@@ -166,7 +201,7 @@ def _family(family: RuleSection) -> FamilyShape:
     )
 
 
-def _location_rules(loc: RuleSection) -> dict[str, Any]:
+def _location_rules(loc: RuleSection) -> _LocationFields:
     premises, parenthesis = loc.section("premises"), loc.section("parenthesis")
     of_place, in_place = loc.section("of_place"), loc.section("in_place")
     return {
@@ -185,7 +220,7 @@ def _location_rules(loc: RuleSection) -> dict[str, Any]:
     }
 
 
-def _dealing_rules(deal: RuleSection, legal: RuleSection) -> dict[str, Any]:
+def _dealing_rules(deal: RuleSection, legal: RuleSection) -> _DealingFields:
     return {
         "dealing_groups": _dealing_groups(deal),
         "dealing_nouns": deal.words("nouns"),

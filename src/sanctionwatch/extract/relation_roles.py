@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from spacy.tokens import Span, Token
 
@@ -105,6 +105,67 @@ class RoleRules:
     """``parts.units``, read by :class:`relation_units.UnitReader`."""
 
 
+class _TitleFields(TypedDict):
+    """``titles``: the title words of each kind and how far a title may reach."""
+
+    director_titles: frozenset[str]
+    employment_titles: frozenset[str]
+    title_modifiers: frozenset[str]
+    title_joiners: frozenset[str]
+    title_max_words: int
+    quoted_max_words: int
+    title_confidence: float
+    bare_titles: frozenset[str]
+    bare_confidence: float
+    bare_openers: frozenset[str]
+
+
+class _SpeakerFields(TypedDict):
+    """``speakers``: a definite title without a name as the speaker of a quote."""
+
+    speech_verbs: frozenset[str]
+    speaker_sentences_back: int
+    speaker_sentences_ahead: int
+    speaker_confidence: float
+
+
+class _MembershipFields(TypedDict):
+    """``membership``: a title held in a party or an army, "affiliated with Y"."""
+
+    membership_heads: frozenset[str]
+    affiliation_words: frozenset[str]
+    affiliation_preps: frozenset[str]
+    person_preps: frozenset[str]
+    membership_confidence: float
+    person_of_confidence: float
+
+
+class _PartAndAssociateFields(TypedDict):
+    """``parts`` ("Y's X division") and ``associates`` ("Kim's associate X")."""
+
+    part_heads: frozenset[str]
+    part_confidence: float
+    associate_words: frozenset[str]
+    associate_confidence: float
+
+
+class _WorkerFields(TypedDict):
+    """``workers``: "used X to send teams of IT workers"."""
+
+    means_verbs: frozenset[str]
+    sending_verbs: frozenset[str]
+    receiving_preps: frozenset[str]
+    workplace_preps: frozenset[str]
+    worker_confidence: float
+
+
+class _DescriptionFields(TypedDict):
+    """``descriptions``: the nouns that describe a party named a few sentences before."""
+
+    description_nouns: frozenset[str]
+    description_sentences_back: int
+
+
 def parse_role_rules(
     path: Path, data: Any, speech_verbs: frozenset[str] | None = None
 ) -> RoleRules:
@@ -126,7 +187,7 @@ def parse_role_rules(
     )
 
 
-def _title_rules(titles: RuleSection) -> dict[str, Any]:
+def _title_rules(titles: RuleSection) -> _TitleFields:
     return {
         "director_titles": titles.words("directorship"),
         "employment_titles": titles.words("employment"),
@@ -141,7 +202,7 @@ def _title_rules(titles: RuleSection) -> dict[str, Any]:
     }
 
 
-def _speaker_rules(speakers: RuleSection, speech_verbs: frozenset[str]) -> dict[str, Any]:
+def _speaker_rules(speakers: RuleSection, speech_verbs: frozenset[str]) -> _SpeakerFields:
     return {
         "speech_verbs": speech_verbs,
         "speaker_sentences_back": speakers.count("sentences_back"),
@@ -150,7 +211,7 @@ def _speaker_rules(speakers: RuleSection, speech_verbs: frozenset[str]) -> dict[
     }
 
 
-def _membership_rules(membership: RuleSection) -> dict[str, Any]:
+def _membership_rules(membership: RuleSection) -> _MembershipFields:
     return {
         "membership_heads": membership.words("organisation_heads"),
         "affiliation_words": membership.words("affiliation_words"),
@@ -161,7 +222,9 @@ def _membership_rules(membership: RuleSection) -> dict[str, Any]:
     }
 
 
-def _part_and_associate_rules(parts: RuleSection, associates: RuleSection) -> dict[str, Any]:
+def _part_and_associate_rules(
+    parts: RuleSection, associates: RuleSection
+) -> _PartAndAssociateFields:
     return {
         "part_heads": parts.words("heads"),
         "part_confidence": parts.confidence("confidence"),
@@ -170,7 +233,7 @@ def _part_and_associate_rules(parts: RuleSection, associates: RuleSection) -> di
     }
 
 
-def _worker_rules(workers: RuleSection) -> dict[str, Any]:
+def _worker_rules(workers: RuleSection) -> _WorkerFields:
     return {
         "means_verbs": workers.words("means_verbs"),
         "sending_verbs": workers.words("sending_verbs"),
@@ -180,7 +243,7 @@ def _worker_rules(workers: RuleSection) -> dict[str, Any]:
     }
 
 
-def _description_rules(descriptions: RuleSection) -> dict[str, Any]:
+def _description_rules(descriptions: RuleSection) -> _DescriptionFields:
     return {
         "description_nouns": descriptions.words("nouns"),
         "description_sentences_back": descriptions.count("sentences_back"),

@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
-import yaml
 from followthemoney import model
 
 from sanctionwatch.extract.relation_assertion import AssertionWords
 from sanctionwatch.extract.rulefile import PlaceCue as PlaceCue
-from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.extract.rulefile import normalise_phrase as normalise_phrase
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "extract" / "relations" / "rules.yaml"
@@ -228,6 +227,95 @@ class RelationRules:
             if key in authority.aliases:
                 return authority
         return None
+
+
+# The fields each section of ``rules.yaml`` gives :class:`RelationRules`, typed so that mypy
+# checks every setting a builder returns and that ``parse_rules`` unpacks.
+
+
+class _PatternFields(TypedDict):
+    """The sentence patterns (see :func:`_pattern_fields`)."""
+
+    titles: tuple[TitleSet, ...]
+    verbs: tuple[VerbRule, ...]
+    nouns: tuple[NounRule, ...]
+    hyphen_adjectives: tuple[HyphenRule, ...]
+
+
+class _WorkerFields(TypedDict):
+    """``worker_groups`` (see :func:`_worker_fields`)."""
+
+    worker_nouns: frozenset[str]
+    worker_verbs: frozenset[str]
+    worker_holders: frozenset[str]
+    worker_quantities: frozenset[str]
+    worker_link: LinkShape
+
+
+class _SanctionFields(TypedDict):
+    """``sanctions`` (see :func:`_sanction_fields`)."""
+
+    sanction_verbs: frozenset[str]
+    sanction_confidence: float
+    authorities: tuple[Authority, ...]
+    list_verbs: frozenset[str]
+    list_nouns: frozenset[str]
+    list_heads: frozenset[str]
+    impose_verbs: frozenset[str]
+    measure_nouns: frozenset[str]
+    today_words: frozenset[str]
+    freeze_verbs: frozenset[str]
+    authority_gap_words: frozenset[str]
+    headline_verbs: frozenset[str]
+    press_release_cues: tuple[str, ...]
+    basis_cues: tuple[str, ...]
+    enumerations: EnumerationRules | None
+
+
+class _LocationFields(TypedDict):
+    """``locations`` (see :func:`_location_fields`)."""
+
+    registered_verbs: frozenset[str]
+    based_verbs: frozenset[str]
+    listed_verbs: frozenset[str]
+    registered: PlaceCue
+    based: PlaceCue
+    descriptor: PlaceCue
+    listed_confidence: float
+    descriptor_nouns: frozenset[str]
+    hedge_words: frozenset[str]
+
+
+class _SharedAddressFields(TypedDict):
+    """``shared_address`` (see :func:`_shared_address_fields`)."""
+
+    address_nouns: frozenset[str]
+    share_verbs: frozenset[str]
+    address_confidence: float
+
+
+class _NationalityFields(TypedDict):
+    """``nationality`` (see :func:`_nationality_fields`)."""
+
+    nationality_nouns: frozenset[str]
+    nationality_group_nouns: frozenset[str]
+    nationality_confidence: float
+    nationality_listed_confidence: float
+
+
+class _FallbackFields(TypedDict):
+    """``fallback`` (see :func:`_fallback_fields`)."""
+
+    fallback_link: LinkShape
+    fallback_ignore_verbs: frozenset[str]
+
+
+class _HeadFields(TypedDict):
+    """The head nouns (see :func:`_head_fields`)."""
+
+    organisation_heads: frozenset[str]
+    part_heads: frozenset[str]
+    anaphor_nouns: frozenset[str]
 
 
 def _words(raw: Any, where: str) -> frozenset[str]:
@@ -484,7 +572,7 @@ def parse_rules(data: Any, source: str = "rules") -> RelationRules:
     return _with_triggers(rules)
 
 
-def _pattern_fields(data: dict[str, Any], source: str) -> dict[str, Any]:
+def _pattern_fields(data: dict[str, Any], source: str) -> _PatternFields:
     """The sentence patterns: titles, verbs, relation nouns and hyphenated adjectives."""
     return {
         "titles": _titles(_get(data, "titles", source), f"{source}: titles"),
@@ -501,7 +589,7 @@ def _pattern_fields(data: dict[str, Any], source: str) -> dict[str, Any]:
     }
 
 
-def _worker_fields(workers: Any, source: str) -> dict[str, Any]:
+def _worker_fields(workers: Any, source: str) -> _WorkerFields:
     """``worker_groups``: "dispatched 200 workers", read as an employment link."""
     where = f"{source}: worker_groups"
     return {
@@ -520,7 +608,7 @@ def _worker_fields(workers: Any, source: str) -> dict[str, Any]:
 
 def _sanction_fields(
     sanctions: Any, party_schemata: frozenset[str], speech_verbs: frozenset[str], source: str
-) -> dict[str, Any]:
+) -> _SanctionFields:
     """``sanctions``: the cue words, the authorities, the lists and the enumerations."""
     where = f"{source}: sanctions"
     enumerations = sanctions.get("enumerations")
@@ -547,7 +635,7 @@ def _sanction_fields(
     }
 
 
-def _location_fields(locations: Any, source: str) -> dict[str, Any]:
+def _location_fields(locations: Any, source: str) -> _LocationFields:
     """``locations``: "registered in", "based in", "listed at", and descriptors that place a
     party ("X, a software company in Yanji")."""
     where = f"{source}: locations"
@@ -564,7 +652,7 @@ def _location_fields(locations: Any, source: str) -> dict[str, Any]:
     }
 
 
-def _shared_address_fields(shared: Any, source: str) -> dict[str, Any]:
+def _shared_address_fields(shared: Any, source: str) -> _SharedAddressFields:
     """``shared_address``: "same address as X", "shares an address with X"."""
     where = f"{source}: shared_address"
     return {
@@ -574,7 +662,7 @@ def _shared_address_fields(shared: Any, source: str) -> dict[str, Any]:
     }
 
 
-def _nationality_fields(nationality: Any, source: str) -> dict[str, Any]:
+def _nationality_fields(nationality: Any, source: str) -> _NationalityFields:
     """``nationality``: "X, a Vietnamese national", "listed as Chinese nationals"."""
     where = f"{source}: nationality"
     return {
@@ -585,7 +673,7 @@ def _nationality_fields(nationality: Any, source: str) -> dict[str, Any]:
     }
 
 
-def _fallback_fields(fallback: Any, speech_verbs: frozenset[str], source: str) -> dict[str, Any]:
+def _fallback_fields(fallback: Any, speech_verbs: frozenset[str], source: str) -> _FallbackFields:
     """``fallback``: two parties linked by one verb (an UnknownLink); speech verbs ("said",
     "told") never make one."""
     where = f"{source}: fallback"
@@ -595,7 +683,7 @@ def _fallback_fields(fallback: Any, speech_verbs: frozenset[str], source: str) -
     }
 
 
-def _head_fields(data: dict[str, Any], source: str) -> dict[str, Any]:
+def _head_fields(data: dict[str, Any], source: str) -> _HeadFields:
     """Head nouns that still mean the organisation ("the Rungrado company"), a part of it
     ("Rungrado's Moscow operation"), or the one the last sentence was about ("the company")."""
     return {
@@ -640,13 +728,7 @@ def _with_triggers(rules: RelationRules) -> RelationRules:
 def load_rules(path: Path | None = None) -> RelationRules:
     """Read and validate a rules file (default: the packaged one)."""
     target = path or RULES_PATH
-    try:
-        data = yaml.safe_load(target.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise RelationRulesError(f"{target}: cannot read ({error.strerror})") from error
-    except yaml.YAMLError as error:
-        raise RelationRulesError(f"{target}: not valid YAML ({error})") from error
-    return parse_rules(data, str(target))
+    return parse_rules(read_rule_file(target, "relation rules", RelationRulesError), str(target))
 
 
 @lru_cache(maxsize=1)

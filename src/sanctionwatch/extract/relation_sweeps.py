@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from spacy.tokens import Span, Token
 
@@ -106,6 +106,59 @@ class SweepRules:
     naming_words: frozenset[str]
 
 
+class _DesignationFields(TypedDict):
+    """``designations`` (see :func:`_designation_fields`)."""
+
+    designation_verbs: frozenset[str]
+    inclusion_verbs: frozenset[str]
+    transpose_verbs: frozenset[str]
+    adoption_verbs: frozenset[str]
+    authority_nouns: frozenset[str]
+    carry_sentences: int
+    stops: tuple[str, ...]
+    list_openers: tuple[str, ...]
+    list_window: int
+    designation_confidence: float
+
+
+class _ListingStateFields(TypedDict):
+    """``listed_state`` and ``delistings`` (see :func:`_listing_state_fields`)."""
+
+    state_verbs: frozenset[str]
+    state_confidence: float
+    delist_verbs: frozenset[str]
+    remove_verbs: frozenset[str]
+    lift_verbs: frozenset[str]
+    delisting_confidence: float
+
+
+class _DescriptionFields(TypedDict):
+    """``descriptions`` (see :func:`_description_fields`)."""
+
+    determiners: frozenset[str]
+    front_words: frozenset[str]
+    description_worker_verbs: frozenset[str]
+    description_confidence: float
+
+
+class _NationalityFields(TypedDict):
+    """``enumerated_nationality`` (see :func:`_nationality_fields`)."""
+
+    nationality_nouns: frozenset[str]
+    separators: frozenset[str]
+    joiners: frozenset[str]
+    control_verbs: frozenset[str]
+    nationality_confidence: float
+
+
+class _EmployerFields(TypedDict):
+    """``listed_employers`` (see :func:`_employer_fields`)."""
+
+    employer_verbs: frozenset[str]
+    among_nouns: frozenset[str]
+    employer_confidence: float
+
+
 def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
     """Validate the parsed YAML of a sweeps file (checks shared with the other rules files)."""
     data = rule_mapping(path, data)
@@ -133,7 +186,7 @@ def parse_sweep_rules(path: Path, data: Any) -> SweepRules:
     )
 
 
-def _designation_fields(des: RuleSection) -> dict[str, Any]:
+def _designation_fields(des: RuleSection) -> _DesignationFields:
     """``designations``: the cue verbs, the words standing for an authority, and where a
     list of designated parties starts and ends."""
     return {
@@ -150,7 +203,7 @@ def _designation_fields(des: RuleSection) -> dict[str, Any]:
     }
 
 
-def _listing_state_fields(state: RuleSection, delist: RuleSection) -> dict[str, Any]:
+def _listing_state_fields(state: RuleSection, delist: RuleSection) -> _ListingStateFields:
     """``listed_state`` ("X is listed") and ``delistings`` (a listing that ends)."""
     return {
         "state_verbs": state.words("verbs"),
@@ -162,7 +215,7 @@ def _listing_state_fields(state: RuleSection, delist: RuleSection) -> dict[str, 
     }
 
 
-def _description_fields(desc: RuleSection) -> dict[str, Any]:
+def _description_fields(desc: RuleSection) -> _DescriptionFields:
     """``descriptions``: a list item naming no party ("- A front company maintaining IT
     workers") describes the item above it."""
     return {
@@ -173,7 +226,7 @@ def _description_fields(desc: RuleSection) -> dict[str, Any]:
     }
 
 
-def _nationality_fields(nat: RuleSection) -> dict[str, Any]:
+def _nationality_fields(nat: RuleSection) -> _NationalityFields:
     """``enumerated_nationality``: "three North Korean firms - A, B and C": a nationality word
     on a noun, then the parties it describes."""
     return {
@@ -185,7 +238,7 @@ def _nationality_fields(nat: RuleSection) -> dict[str, Any]:
     }
 
 
-def _employer_fields(emp: RuleSection) -> dict[str, Any]:
+def _employer_fields(emp: RuleSection) -> _EmployerFields:
     """``listed_employers``: "processors that employ North Koreans: A; B", "Among the
     employers are A and B"."""
     return {
