@@ -62,6 +62,8 @@ RELATION_KINDS = (
 """Every ``kind`` this extractor emits; link entity ids start with ``rel-<kind>-``."""
 
 
+LEARNED_COMPONENTS = ("model", "attributes")  # files whose version is "0" while switched off
+
 RULE_FILE_KEYS = {
     "model": "m",  # the learned component's file (relation_model.py)
     "attributes": "a",  # the learned attribute tagger's file (relation_attributes.py)
@@ -93,12 +95,21 @@ def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
 
 def extractor_version(rules: RelationRules | None = None) -> str:
     """``origin_version`` of the statements: code version plus each rules file's version
-    (``3+s1+n1+ro1+l1+r1.2.1``), or a digest of them if that outgrows the column."""
+    (``3+s1+n1+ro1+l1+r1.2.1``), or a digest of them if that outgrows the column. A learned
+    component that is off (version "0") is left out, so the default version stays readable."""
     files = rule_file_versions(rules)
-    full = CODE_VERSION + "".join(f"+{RULE_FILE_KEYS[name]}{files[name]}" for name in files)
+    full = CODE_VERSION + "".join(
+        f"+{RULE_FILE_KEYS[name]}{version}"
+        for name, version in files.items()
+        if not _switched_off(name, version)
+    )
     if len(full) <= ORIGIN_VERSION_WIDTH:
         return full
     return f"{CODE_VERSION}+{hashlib.sha1(full.encode('utf-8')).hexdigest()[:16]}"
+
+
+def _switched_off(name: str, version: str) -> bool:
+    return name in LEARNED_COMPONENTS and version == "0"
 
 
 def __getattr__(name: str) -> str:
