@@ -21,6 +21,7 @@ from sanctionwatch.ingest.rules import load_rules as load_cleaning_rules
 from sanctionwatch.resolve.config import ConfigError, load_resolver_config
 from sanctionwatch.resolve.linkage import LinkConfigError, load_link_config
 from sanctionwatch.rulefile import RuleFileError, read_rule_file
+from sanctionwatch.screen.data import ScreenDataError, load_legal_forms
 
 LOADERS: dict[str, tuple[Callable[[Path], Any], type[RuleFileError]]] = {
     "cleaning rules": (load_cleaning_rules, CleaningRulesError),
@@ -28,6 +29,7 @@ LOADERS: dict[str, tuple[Callable[[Path], Any], type[RuleFileError]]] = {
     "resolver tunables": (load_resolver_config, ConfigError),
     "linkage model": (load_link_config, LinkConfigError),
     "typing rules": (load_typing_rules_file, EntityRulesError),
+    "matcher legal forms": (load_legal_forms, ScreenDataError),
 }
 BROKEN = {
     "bad YAML": "version: 1\nwords: [never closed\nmore: {\n",
