@@ -16,6 +16,7 @@ from sanctionwatch.clikit import LazyGroup
 from sanctionwatch.extract.claimkit.vocabulary import VocabularyError, load_vocabulary
 from sanctionwatch.extract.entity_typing import load_typing_rules_file
 from sanctionwatch.extract.rules import RulesError as EntityRulesError
+from sanctionwatch.ingest.landmarks import LandmarksError, load_landmarks
 from sanctionwatch.ingest.rules import RulesError as CleaningRulesError
 from sanctionwatch.ingest.rules import load_rules as load_cleaning_rules
 from sanctionwatch.resolve.config import ConfigError, load_resolver_config
@@ -30,6 +31,7 @@ LOADERS: dict[str, tuple[Callable[[Path], Any], type[RuleFileError]]] = {
     "linkage model": (load_link_config, LinkConfigError),
     "typing rules": (load_typing_rules_file, EntityRulesError),
     "matcher legal forms": (load_legal_forms, ScreenDataError),
+    "landmarks": (load_landmarks, LandmarksError),
 }
 BROKEN = {
     "bad YAML": "version: 1\nwords: [never closed\nmore: {\n",
