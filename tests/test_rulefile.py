@@ -158,3 +158,15 @@ def test_extract_offers_switching_off_only_the_relation_model() -> None:
 
     assert "SANCTIONWATCH_RELATION_MODEL=off" in _rule_file_hint(RelationModelError("model.json"))
     assert _rule_file_hint(EntityRulesError("entity_rules.yaml")) == RULE_FILE_HINT
+
+
+@pytest.mark.parametrize("broken", ["bad YAML", "a list", "not UTF-8"])
+def test_a_broken_flag_rule_is_one_line_naming_it(tmp_path: Path, broken: str) -> None:
+    from sanctionwatch.flags.rules import RuleError, load_rules
+
+    path = _write(tmp_path / "edited.yaml", BROKEN[broken])
+    with pytest.raises(RuleError) as raised:
+        load_rules(tmp_path)
+    assert isinstance(raised.value, RuleFileError)
+    assert str(raised.value).startswith(f"{path}: ")
+    assert "\n" not in str(raised.value)
