@@ -16,11 +16,13 @@ from sanctionwatch.clikit import LazyGroup
 from sanctionwatch.extract.claimkit.vocabulary import VocabularyError, load_vocabulary
 from sanctionwatch.extract.entity_typing import load_typing_rules_file
 from sanctionwatch.extract.rules import RulesError as EntityRulesError
+from sanctionwatch.ingest.landmarks import LandmarksError, load_landmarks
 from sanctionwatch.ingest.rules import RulesError as CleaningRulesError
 from sanctionwatch.ingest.rules import load_rules as load_cleaning_rules
 from sanctionwatch.resolve.config import ConfigError, load_resolver_config
 from sanctionwatch.resolve.linkage import LinkConfigError, load_link_config
 from sanctionwatch.rulefile import RuleFileError, read_rule_file
+from sanctionwatch.screen.data import ScreenDataError, load_legal_forms
 
 LOADERS: dict[str, tuple[Callable[[Path], Any], type[RuleFileError]]] = {
     "cleaning rules": (load_cleaning_rules, CleaningRulesError),
@@ -28,6 +30,8 @@ LOADERS: dict[str, tuple[Callable[[Path], Any], type[RuleFileError]]] = {
     "resolver tunables": (load_resolver_config, ConfigError),
     "linkage model": (load_link_config, LinkConfigError),
     "typing rules": (load_typing_rules_file, EntityRulesError),
+    "matcher legal forms": (load_legal_forms, ScreenDataError),
+    "landmarks": (load_landmarks, LandmarksError),
 }
 BROKEN = {
     "bad YAML": "version: 1\nwords: [never closed\nmore: {\n",
@@ -144,3 +148,25 @@ def test_the_line_says_where_the_file_broke(
     with pytest.raises(RuleFileError) as raised:
         read_rule_file(path, "tunables")
     assert str(raised.value) == f"{path}: cannot read tunables: {expected}"
+
+
+def test_extract_offers_switching_off_only_the_relation_model() -> None:
+    """A broken rules file cannot be switched off; the hint names the way out that exists."""
+    from sanctionwatch.clikit import RULE_FILE_HINT
+    from sanctionwatch.extract.commands import _rule_file_hint
+    from sanctionwatch.extract.relation_model import RelationModelError
+
+    assert "SANCTIONWATCH_RELATION_MODEL=off" in _rule_file_hint(RelationModelError("model.json"))
+    assert _rule_file_hint(EntityRulesError("entity_rules.yaml")) == RULE_FILE_HINT
+
+
+@pytest.mark.parametrize("broken", ["bad YAML", "a list", "not UTF-8"])
+def test_a_broken_flag_rule_is_one_line_naming_it(tmp_path: Path, broken: str) -> None:
+    from sanctionwatch.flags.rules import RuleError, load_rules
+
+    path = _write(tmp_path / "edited.yaml", BROKEN[broken])
+    with pytest.raises(RuleError) as raised:
+        load_rules(tmp_path)
+    assert isinstance(raised.value, RuleFileError)
+    assert str(raised.value).startswith(f"{path}: ")
+    assert "\n" not in str(raised.value)

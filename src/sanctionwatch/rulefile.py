@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import yaml
 
 
 class RuleFileError(ValueError):
@@ -21,15 +24,20 @@ class RuleFileError(ValueError):
 
 
 def read_rule_file(
-    path: Path, what: str, error: type[RuleFileError] = RuleFileError
+    path: Path,
+    what: str,
+    error: type[RuleFileError] = RuleFileError,
+    loader: type[yaml.SafeLoader] | None = None,
 ) -> dict[str, Any]:
     """The parsed mapping of a rules file that has a ``version`` key; an unreadable file,
     bad YAML or another shape raises ``error`` naming ``path`` (``what`` says which file
-    it was meant to be: "cleaning rules", "resolver tunables")."""
+    it was meant to be: "cleaning rules", "resolver tunables"). ``loader`` is a safe loader
+    class to parse with (libyaml's ``CSafeLoader`` for files read on every start)."""
     import yaml  # imported on use: the command line starts without it
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) if loader is None else yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         raise error(f"{path}: cannot read {what}: {_where(exc)}") from exc
     except OSError as exc:  # the path is named once, at the start

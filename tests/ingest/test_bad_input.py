@@ -9,11 +9,12 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
 from sanctionwatch.cli import app
@@ -234,6 +235,36 @@ def _write_batch(folder: Path, count: int) -> None:
         (folder / f"{number:05d}.txt").write_text(body, encoding="utf-8")
 
 
+def _tagged(url: str, tag: str) -> str:
+    """``url`` with ``tag`` as the PostgreSQL application name (SQLite URLs as they are), so the
+    test can find the killed client's server process."""
+    if not url.startswith("postgresql"):
+        return url
+    return f"{url}{'&' if '?' in url else '?'}application_name={tag}"
+
+
+def _wait_for_server_to_settle(database: Database, tag: str) -> None:
+    """Wait until PostgreSQL has ended the killed client's server process. Killing the client
+    does not stop its server process at once: a COMMIT it had sent may still be landing, or an
+    open transaction still holding locks. Read before that and two queries of one READ
+    COMMITTED session can see different sets of committed documents, or the re-run can meet
+    the dead transaction's lock and then its unique key (the flaky failure this wait removes).
+    SQLite needs no wait: the killed process took its unfinished transaction with it."""
+    if database.engine.dialect.name != "postgresql":
+        return
+    deadline = time.monotonic() + 60
+    while _server_processes(database, tag):
+        assert time.monotonic() < deadline, "the killed client's server process never ended"
+        time.sleep(0.05)
+
+
+def _server_processes(database: Database, tag: str) -> int:
+    """How many PostgreSQL server processes serve clients named ``tag``."""
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :tag")
+    with database.engine.connect() as connection:
+        return connection.scalar(query, {"tag": tag}) or 0
+
+
 @pytest.mark.slow
 def test_crash_mid_batch_leaves_no_half_written_document(
     database: Database, tmp_path: Path
@@ -242,6 +273,7 @@ def test_crash_mid_batch_leaves_no_half_written_document(
     folder = tmp_path / "batch"
     _write_batch(folder, total)
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
+    tag = f"sw-crash-{uuid.uuid4().hex[:12]}"
     command = [
         sys.executable,
         "-m",
@@ -249,7 +281,7 @@ def test_crash_mid_batch_leaves_no_half_written_document(
         "ingest",
         str(folder),
         "--db",
-        database.url,
+        _tagged(database.url, tag),
     ]
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -260,11 +292,14 @@ def test_crash_mid_batch_leaves_no_half_written_document(
             assert process.poll() is None, "the batch finished before it could be killed"
             assert time.monotonic() < deadline, "ingest made no progress"
             time.sleep(0.05)
+        if database.engine.dialect.name == "postgresql":  # the wait below watches this process
+            assert _server_processes(database, tag) >= 1
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
+    _wait_for_server_to_settle(database, tag)
     stored = _count(database)
     assert 40 <= stored < total
     with database.session() as session:

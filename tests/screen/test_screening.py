@@ -129,3 +129,21 @@ def test_default_threshold_has_one_home() -> None:
 
     assert callable(matcher.default_threshold)
     assert not hasattr(screening, "default_threshold")
+
+
+def test_an_analysts_merge_of_a_company_and_a_vessel_is_still_screened(
+    database: Database,
+) -> None:
+    """Company and Vessel share only Asset, which screening skips: the merged entity must keep
+    a matchable schema and find its listed company."""
+    seed(database)
+    merged = [
+        extracted("doc-merged", "Company", "Korea Pugang Trading Corporation"),
+        Statement("doc-merged", "Vessel", "name", "Pugang", "documents", "human:analyst", "1"),
+    ]
+    with database.session() as session:
+        add_statements(session, merged)
+    screen_all(database, entity_ids=["doc-merged"])
+    with database.session() as session:
+        pairs = {(r.graph_entity_id, r.list_entity_id) for r in stored_matches(session)}
+    assert ("doc-merged", "un-pugang") in pairs

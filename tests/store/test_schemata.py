@@ -41,12 +41,14 @@ def test_common_schema_is_the_most_specific_fit(names: list[str], expected: str)
         (["Person", "Organization"], "LegalEntity"),
         (["Person", "PublicBody"], "LegalEntity"),  # was Person (a tie, alphabetical): keys v5
         (["Organization", "Asset", "Company", "Person"], "LegalEntity"),  # Company is both
-        (["Company", "Vessel"], "Asset"),  # Company is an Asset too
         (["Vessel", "Airplane"], "Vehicle"),
-        # Only Thing (abstract) is shared: the head fitting most names, then alphabetical.
+        # Only Asset (not matchable: never screened) or Thing (abstract) is shared: a matchable
+        # head, then the head fitting most names, then alphabetical.
+        (["Company", "Vessel"], "Company"),
+        (["Company", "Airplane", "Asset"], "Airplane"),  # both fit two: alphabetical
         (["Person", "LegalEntity", "Vessel", "Vessel"], "Person"),  # repetition is no vote
         (["Vessel", "Person"], "Person"),
-        (["Organization", "Asset", "Person"], "Asset"),
+        (["Organization", "Asset", "Person"], "Organization"),  # Asset is not matchable
     ],
 )
 def test_incompatible_schemata_do_not_depend_on_order(names: list[str], expected: str) -> None:
@@ -113,3 +115,15 @@ def test_stages_agree_on_a_mixed_entity() -> None:
     assert columns is not None and keyed is not None
     assert assembled.schema.name == columns.schema.name == keyed.name == "Company"
     assert columns.get("registrationNumber") == ["RN-77"]
+
+
+def test_an_entity_some_statements_call_matchable_stays_matchable() -> None:
+    """Screening and graph keys skip schemata that are not matchable (Asset): a merge of a
+    company and a vessel must not drop out of screening without a word."""
+    from followthemoney import model
+
+    names = sorted(model.schemata)
+    for first, second in itertools.combinations(names, 2):
+        if model.schemata[first].matchable or model.schemata[second].matchable:
+            found = common_schema([first, second])
+            assert found is not None and found.matchable, (first, second, found)

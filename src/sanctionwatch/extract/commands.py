@@ -6,6 +6,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sanctionwatch.clikit import (
+    RULE_FILE_HINT,
     DbOption,
     JsonOption,
     err_console,
@@ -41,10 +42,19 @@ def run_extraction(
         except RuntimeError as exc:
             fail(str(exc), "install the model named by SANCTIONWATCH_SPACY_MODEL")
         except RuleFileError as exc:  # a rules or relation model file that does not load
-            fail(str(exc), "fix that file, or set SANCTIONWATCH_RELATION_MODEL=off for the model")
+            fail(str(exc), _rule_file_hint(exc))
     for document, error in report.failures:
         err_console.print(f"[bold red]error:[/] {document}: {error}", highlight=False)
     return report
+
+
+def _rule_file_hint(error: RuleFileError) -> str:
+    """What to do next: only a broken relation model can be switched off."""
+    from sanctionwatch.extract.relation_model import RelationModelError
+
+    if isinstance(error, RelationModelError):
+        return "fix that file, or set SANCTIONWATCH_RELATION_MODEL=off to extract without it"
+    return RULE_FILE_HINT
 
 
 def extract(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "flags"
 RULES_DIR = DATA_DIR / "rules"
@@ -21,7 +21,7 @@ _REQUIRED = ("id", "version", "title", "description", "severity", "evaluator", "
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class RuleError(ValueError):
+class RuleError(RuleFileError):
     """A rule or list file that does not follow the schema (message names the file)."""
 
 
@@ -48,13 +48,7 @@ class _Keep(dict[str, Any]):
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise RuleError(f"{path}: cannot read YAML ({error})") from error
-    if not isinstance(data, dict):
-        raise RuleError(f"{path}: expected a mapping at the top level")
-    return data
+    return read_rule_file(path, "flag rule", RuleError)
 
 
 def parse_rule(data: dict[str, Any], path: Path | None = None) -> Rule:

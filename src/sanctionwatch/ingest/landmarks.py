@@ -9,15 +9,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sanctionwatch.ingest.dates import normalise_date
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 
 LANDMARKS_PATH = Path(__file__).resolve().parents[1] / "data" / "ingest" / "landmarks.yaml"
 
 
-class LandmarksError(ValueError):
-    """The landmarks file is unreadable or breaks its schema (the message names the file)."""
+class LandmarksError(RuleFileError):
+    """The landmarks file is unreadable or breaks its schema (the message names the file; a
+    :class:`RuleFileError`, so ingest stops with one line instead of failing every file)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +57,8 @@ class Landmarks:
 
 def load_landmarks(path: Path = LANDMARKS_PATH) -> Landmarks:
     """Read and validate the landmarks file; raises :class:`LandmarksError` naming it."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise LandmarksError(f"{path}: cannot read landmarks ({error})") from error
-    if not isinstance(data, dict) or not str(data.get("version") or "").strip():
+    data = read_rule_file(path, "landmarks", LandmarksError)
+    if not str(data.get("version") or "").strip():
         raise LandmarksError(f"{path}: a mapping with a 'version' is required")
     events: list[Landmark] = []
     alternatives: list[str] = []

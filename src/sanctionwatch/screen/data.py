@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 from sanctionwatch.settings import DATA_DIR
 
 # libyaml's parser when PyYAML has it: the same safe loading, ten times faster (these files are
@@ -27,18 +28,14 @@ HANGUL_BASE = 0xAC00
 HANGUL_LAST = 0xD7A3
 
 
-class ScreenDataError(ValueError):
-    """A matcher data file is missing, malformed or inconsistent."""
+class ScreenDataError(RuleFileError):
+    """A matcher data file is missing, malformed or inconsistent (a :class:`RuleFileError`:
+    every command reports it in one line)."""
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """Read one data file and check it is a mapping with a string ``version``."""
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ScreenDataError(f"{path}: cannot read ({exc})") from exc
-    if not isinstance(data, dict):
-        raise ScreenDataError(f"{path}: expected a mapping at the top level")
+    data = read_rule_file(path, "matcher data", ScreenDataError, loader=_YAML_LOADER)
     if not isinstance(data.get("version"), str):
         raise ScreenDataError(f"{path}: missing string field 'version'")
     return data

@@ -46,11 +46,12 @@ from sanctionwatch.store.tables import StatementRow
 
 NAME_PROPS = (*STRONG_NAME_PROPS, *WEAK_NAME_PROPS)
 
-KEYS_VERSION = "5"
+KEYS_VERSION = "6"
 """Part of every entity's signature and of the fingerprint: a new version re-keys every entity
 at the next refresh (version 2 added the order-free keys; 3: Russian чж/дж read as Korean;
 5: an entity whose statements name conflicting schemata is keyed as their nearest common
-ancestor, Person + Company as LegalEntity, no longer as the alphabetically first)."""
+ancestor, Person + Company as LegalEntity, no longer as the alphabetically first; 6: never
+as a schema screening skips, Company + Vessel as Company, not Asset)."""
 MIN_OVERLAP = 0.25
 """A graph entity is a candidate for a list name when the keys they share carry at least this
 share of the list name's key weight (each key weighted by its rarity in the graph; the whole

@@ -22,11 +22,13 @@ def common_schema(names: Iterable[str]) -> Schema | None:
     Names FollowTheMoney does not know are skipped. When every known name fits one schema
     (each is that schema or one it extends), that schema. When they conflict (Person and
     Company), the statements agree only on what both schemata extend, so the entity gets the
-    nearest common ancestor of the conflicting schemata (Person + Company -> LegalEntity, Company
-    + Vessel -> Asset), never one of them. Only when that ancestor is abstract (Person + Vessel
-    share nothing but Thing) does no schema fit them all; then the conflicting schema fitting
-    the most distinct names wins, and a tie goes to the alphabetically first. None when no name
-    is known.
+    nearest common ancestor of the conflicting schemata (Person + Company -> LegalEntity,
+    Vessel + Airplane -> Vehicle), never one of them. An entity some statements call
+    matchable stays matchable (screened and keyed): an ancestor that is abstract (Person +
+    Vessel share only Thing) or not matchable when a conflicting schema is (Company + Vessel
+    share Asset, which screening skips) is no answer. Then a matchable conflicting schema goes
+    first, then the one fitting the most distinct names, then the alphabetically first
+    (Company + Vessel -> Company). None when no name is known.
     """
     from followthemoney import model
 
@@ -39,9 +41,17 @@ def common_schema(names: Iterable[str]) -> Schema | None:
     if len(heads) == 1:
         return heads[0]
     ancestor = nearest_common_ancestor(heads)
-    if ancestor is not None and not ancestor.abstract:
+    matchable = any(head.matchable for head in heads)
+    if ancestor is not None and not ancestor.abstract and (ancestor.matchable or not matchable):
         return ancestor
-    return min(heads, key=lambda head: (-sum(head.is_a(other) for other in known), head.name))
+    return min(
+        heads,
+        key=lambda head: (
+            not head.matchable,
+            -sum(head.is_a(other) for other in known),
+            head.name,
+        ),
+    )
 
 
 def nearest_common_ancestor(schemata: Iterable[Schema]) -> Schema | None:

@@ -22,7 +22,8 @@ def test_packaged_sources_cover_the_official_lists() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("sources: []", "version: 1"),
+        ("sources: []", "'version' key"),
+        ("version: 2\nsources: []", "version: 1"),
         ("version: 1\nsources: []", "non-empty list"),
         (
             "version: 1\nsources:\n  - id: x1\n    format: pdf\n    url: https://a.b/c",
@@ -46,7 +47,7 @@ def test_packaged_sources_cover_the_official_lists() -> None:
             "  - {id: x1, format: un-xml, url: 'https://a/c'}",
             "duplicate source ids: x1",
         ),
-        ("version: 1\nsources: [: bad", "invalid YAML"),
+        ("version: 1\nsources: [: bad", r"cannot read list sources: line 2, column \d+: "),
     ],
 )
 def test_invalid_sources_files(tmp_path: Path, text: str, message: str) -> None:

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import yaml
-
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 from sanctionwatch.screen.lists.formats import FORMATS
 from sanctionwatch.settings import DATA_DIR
 
@@ -19,8 +18,9 @@ _ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
-class SourcesConfigError(ValueError):
-    """The sources file is missing, malformed or names an unknown format."""
+class SourcesConfigError(RuleFileError):
+    """The sources file is missing, malformed or names an unknown format (a
+    :class:`RuleFileError`: one line, whichever command read it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +38,8 @@ class ListSource:
 def load_sources(path: Path | None = None) -> list[ListSource]:
     """Read and validate the sources file (default: the packaged ``sources.yaml``)."""
     path = path or SOURCES_FILE
-    try:
-        document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SourcesConfigError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise SourcesConfigError(f"{path}: invalid YAML ({exc})") from None
-    if not isinstance(document, dict) or document.get("version") != SUPPORTED_VERSION:
+    document = read_rule_file(path, "list sources", SourcesConfigError)
+    if document.get("version") != SUPPORTED_VERSION:
         raise SourcesConfigError(f"{path}: expected a mapping with version: {SUPPORTED_VERSION}")
     entries = document.get("sources")
     if not isinstance(entries, list) or not entries:
