@@ -144,6 +144,13 @@ URL_DIGIT_RUN = re.compile(r"(?<!\d)\d{8,17}(?!\d)")
 URL_DIGIT_RUN_LENGTHS_MONTH_FIRST = (8, 14)
 """Runs read month (or day) first ("09162024" + "170815") only at these lengths: a date alone,
 or a date and a clock time (hhmmss)."""
+URL_DIGIT_RUN_TAILS_YEAR_FIRST = {0: "", 4: "clock", 6: "clock or serial", 9: "serial"}
+"""What may follow a year-first date in a run, by its length: nothing (``20240217``), a clock
+time hhmm (checked), hhmmss or a six-digit serial (``20180102000511``), or the nine-digit serial
+of wire-agency ids (``AEN20200214002600325``). Any other length (``201905123``, a phone number
+``2024061234``) is an id that merely opens like a date."""
+PHONE_BEFORE = re.compile(r"(?:\+|\b(?:tel|phone|fax|mobile|call)\W{0,3})$", re.I)
+"""A number dialled, not dated: ``tel:+20240612345``, ``phone=2024061234``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +368,8 @@ def compact_date_from_url(url: str | None, *, today: date | None = None) -> Date
         return None
     limit = today or date.today()
     for match in URL_DIGIT_RUN.finditer(url, _host_end(url)):
+        if PHONE_BEFORE.search(url, max(0, match.start() - 10), match.start()):
+            continue
         value = _compact_date(match.group(), limit)
         if value is not None:
             precision = {4: "year", 7: "month"}.get(len(value), "day")
@@ -378,9 +387,10 @@ def _host_end(url: str) -> int:
 
 
 def _compact_date(digits: str, today: date) -> str | None:
-    year_first = _checked(digits[0:4], digits[4:6], digits[6:8], today)
-    if year_first is not None:
-        return year_first.isoformat()
+    if _year_first_layout(digits):
+        year_first = _checked(digits[0:4], digits[4:6], digits[6:8], today)
+        if year_first is not None:
+            return year_first.isoformat()
     if len(digits) not in URL_DIGIT_RUN_LENGTHS_MONTH_FIRST:
         return None
     month_first = _checked(digits[4:8], digits[0:2], digits[2:4], today)
@@ -389,6 +399,17 @@ def _compact_date(digits: str, today: date) -> str | None:
         return digits[4:8]  # 05012024: May 1 or 5 January, the year is sure
     found = month_first or day_first
     return found.isoformat() if found is not None else None
+
+
+def _year_first_layout(digits: str) -> bool:
+    """Whether a run is a year-first date plus one of the tails it may carry (a clock time is
+    checked: ``202405121234`` is noon-ish, ``201905123456`` is not a time)."""
+    tail = digits[8:]
+    if len(tail) not in URL_DIGIT_RUN_TAILS_YEAR_FIRST:
+        return False
+    if len(tail) == 4:
+        return int(tail[:2]) < 24 and int(tail[2:]) < 60
+    return True
 
 
 def _checked(year: str, month: str, day: str, today: date) -> date | None:

@@ -1,0 +1,45 @@
+"""Session 8 mends of page dates (`asof2`): ids that only open like a date, slash dates, a
+first-published line beside an updated one, year-only URL paths, relative days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sanctionwatch.ingest.dates import compact_date_from_url
+
+TODAY = date(2026, 11, 1)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.example.com/a/201905123",  # nine digits: an id, not 2019-05-12
+        "https://news.example.com/a/2019051234",  # ten
+        "https://news.example.com/contact?phone=2024061234",  # a phone number
+        "https://news.example.com/contact/tel:+20240612",  # dialled, even at eight digits
+        "https://news.example.com/a/20190512345",  # eleven
+        "https://news.example.com/a/201905123456",  # twelve, but 34:56 is no clock time
+        "https://news.example.com/a/2019051212345",  # thirteen
+        "https://news.example.com/a/201905121234567",  # fifteen
+        "https://news.example.com/a/2019051212345678",  # sixteen
+    ],
+)
+def test_ids_that_open_like_a_date_do_not_date_a_page(url: str) -> None:
+    assert compact_date_from_url(url, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "value"),
+    [
+        ("https://news.example.com/a/20190512", "2019-05-12"),
+        ("https://news.example.com/a/201905121430", "2019-05-12"),  # and 14:30
+        ("https://news.example.com/a/20190512_7731", "2019-05-12"),  # a separator, then an id
+        ("https://news.example.com/view?id=20190512000731", "2019-05-12"),  # six-digit serial
+        ("https://wire.example.com/AKR20190512000700504", "2019-05-12"),  # nine-digit serial
+    ],
+)
+def test_date_and_clock_or_known_id_layouts_still_date_a_page(url: str, value: str) -> None:
+    found = compact_date_from_url(url, today=TODAY)
+    assert found is not None and found.value == value
