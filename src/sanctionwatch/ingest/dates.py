@@ -15,19 +15,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sanctionwatch.textdates import DEADLINE_WORD, EVENT_NAMES, WITHIN_SPAN, span_months
+from sanctionwatch.textdates import (
+    DEADLINE_WORD,
+    EVENT_NAMES,
+    MONTHS,
+    WITHIN_SPAN,
+    month_number,
+    month_pattern,
+    span_months,
+)
 
 GIVEN = "given"
 INFERRED = "inferred"
 NONE = "none"
 
-MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-MONTH_NAME = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+MONTH_NAME = month_pattern(dot="")
 MONTH = MONTH_NAME + r"\b\.?"
 WEEKDAY = (
     r"(?:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri|sat"
@@ -276,7 +278,7 @@ def _iso(match: re.Match[str]) -> str | None:
     groups = match.groupdict()
     year = int(groups["year"])
     month_name = groups.get("month")
-    month = MONTHS[month_name.lower()] if month_name else _int(groups.get("mnum"))
+    month = month_number(month_name) if month_name else _int(groups.get("mnum"))
     day = _int(groups.get("day"))
     if month is None:
         return f"{year:04d}"
@@ -474,10 +476,7 @@ def _is_break(text: str, match: re.Match[str]) -> bool:
 
 # Year-less dates ("on June 28", "early in January"): month names must be capitalised here,
 # since without a year "may" and "march" are far more often words than months.
-CAPITAL_MONTH = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
-)
+CAPITAL_MONTH = month_pattern(dot=r"\.")
 NO_YEAR_AFTER = r"(?!\s*,?\s*(?:of\s+)?\d)"
 YEARLESS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day", re.compile(rf"\b{CAPITAL_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b{NO_YEAR_AFTER}")),
@@ -550,7 +549,7 @@ def yearless_past_events(text: str) -> list[YearlessMention]:
                 continue
             if find_dates(text[start : match.start()]):
                 continue  # "In May 2017 ... and on June 3": that year, most likely
-            month = MONTHS[match.group("month").lower().rstrip(".")]
+            month = month_number(match.group("month"))
             day = int(match.groupdict().get("day") or 0)
             if not 0 <= day <= 31:
                 continue
@@ -575,7 +574,7 @@ def yearless_last_year(text: str) -> list[YearlessMention]:
         for match in pattern.finditer(text):
             if match.start("month") in found or not LAST_YEAR_AFTER.match(text, match.end()):
                 continue
-            month = MONTHS[match.group("month").lower().rstrip(".")]
+            month = month_number(match.group("month"))
             day = int(match.groupdict().get("day") or 0)
             if 0 <= day <= 31:
                 found[match.start("month")] = YearlessMention(
@@ -617,7 +616,7 @@ def find_yearless_dateline(text: str) -> YearlessMention | None:
         own_line = short_line and DATELINE_LEAD.fullmatch(before) and before.strip()
         wire = PARAGRAPH_DATELINE.match(before) and DATELINE_AFTER.match(head, match.end())
         if (own_line and not head[match.end() : line_end].strip()) or wire:
-            month = MONTHS[match.group("month").lower().rstrip(".")]
+            month = month_number(match.group("month"))
             return YearlessMention(
                 month, int(match.group("day")), match.start(), match.end(), match.group()
             )

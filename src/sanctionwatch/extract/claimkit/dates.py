@@ -21,21 +21,15 @@ from sanctionwatch.textdates import (
     DEADLINE_WORD,
     EVENT_NAME_BEFORE,
     EVENT_NAMES,
+    MONTH_NAMES,
     SPAN_COUNT,
     WITHIN_SPAN_SOURCE,
+    month_number,
+    month_pattern,
     span_count,
 )
 
-MONTH_NUMBERS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1,
-    "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
+_MONTH = month_pattern()
 _YEAR = r"(?P<year>(?:1[89]|20)\d{2})(?!\d|,\d|%)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _EDGE = (
@@ -47,10 +41,7 @@ _LEAD = (
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The start of a span of dates ("between April 2017 and March 2023"): a month, not captured.
-_MONTH_START = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
-)
+_MONTH_START = month_pattern(group=None)
 # "December 22 this year", "in June last year": a year-less date tied to a relative year.
 _OF_YEAR = r"(?P<ofyear>,?\s+(?:of\s+)?(?P<which>this|last|next)\s+year\b)?"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -124,8 +115,6 @@ HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
     }.items()
 }
 """Cheap searches a text must pass before a pattern (slow at every position) runs on it."""
-MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")  # fmt: skip
 LOOKING_AHEAD_LEADS = frozenset({"by", "until", "till", "before"})
 # A year-less date set beside a deadline it restates: "within 24 months, or by December 23".
 APPOSITION_GAP = re.compile(r"[\s,;(–—-]*(?:or|i\.e\.|that\s+is|namely)?[\s,(]*$", re.IGNORECASE)
@@ -225,7 +214,7 @@ class _Context:
 
 
 def _month(raw: str) -> int:
-    return MONTH_NUMBERS[raw.lower().rstrip(".")]
+    return month_number(raw)
 
 
 def _latest(month: int, published: date | None) -> int | None:
