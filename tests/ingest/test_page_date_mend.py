@@ -7,7 +7,11 @@ from datetime import date
 
 import pytest
 
-from sanctionwatch.ingest.dates import compact_date_from_url
+from sanctionwatch.ingest import dates
+from sanctionwatch.ingest.clean import clean_text
+from sanctionwatch.ingest.dates import DateMention, compact_date_from_url
+from sanctionwatch.ingest.formats import TEXT, parse
+from sanctionwatch.ingest.metadata import describe
 
 TODAY = date(2026, 11, 1)
 
@@ -43,3 +47,22 @@ def test_ids_that_open_like_a_date_do_not_date_a_page(url: str) -> None:
 def test_date_and_clock_or_known_id_layouts_still_date_a_page(url: str, value: str) -> None:
     found = compact_date_from_url(url, today=TODAY)
     assert found is not None and found.value == value
+
+
+def test_a_year_only_given_date_reads_the_texts_events_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[int] = []
+    real = dates.latest_event
+
+    def counted(text: str, *, today: date | None = None) -> DateMention | None:
+        calls.append(len(text))
+        return real(text, today=today)
+
+    monkeypatch.setattr(dates, "latest_event", counted)
+    text = "Port calls fell\n\nInspectors boarded the tanker in March 2019, officials said.\n"
+    url = "https://radio.example.net/korea/ports-04062022143005.html"  # only its year is sure
+    parsed = parse(text.encode("utf-8"), TEXT)
+    found = describe(parsed, clean_text(parsed.text), url=url).date
+    assert found.value == "2022" and found.method == "url-compact-date"
+    assert len(calls) == 1
