@@ -66,3 +66,29 @@ def test_a_year_only_given_date_reads_the_texts_events_once(
     found = describe(parsed, clean_text(parsed.text), url=url).date
     assert found.value == "2022" and found.method == "url-compact-date"
     assert len(calls) == 1
+
+
+def _date_of(text: str, url: str | None = None) -> dates.DateFinding:
+    parsed = parse(text.encode("utf-8"), TEXT)
+    return describe(parsed, clean_text(parsed.text), url=url).date
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Last updated: 5 March 2020 | First published: 1 March 2019",
+        "Updated 5 March 2020 · Published 1 March 2019",
+        "Last updated on 5 March 2020, 10:12 GMT | First published on 1 March 2019",
+        "First published: 1 March 2019 | Last updated: 5 March 2020",
+    ],
+)
+def test_the_first_published_date_is_the_pages_date_the_update_is_evidence(line: str) -> None:
+    found = _date_of(f"Crew wages withheld\n{line}\n\nThe crew were paid in cash, a seaman said.\n")
+    assert (found.value, found.method) == ("2019-03-01", "published-line")
+    rules = {(clue.rule, clue.value) for clue in found.candidates}
+    assert ("updated-line", "2020-03-05") in rules
+
+
+def test_an_updated_line_alone_still_dates_the_page() -> None:
+    found = _date_of("Crew wages withheld\nLast updated: 5 March 2020\n\nThe crew were paid.\n")
+    assert (found.value, found.method) == ("2020-03-05", "updated-line")

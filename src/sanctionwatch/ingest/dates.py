@@ -312,16 +312,44 @@ def find_dateline(text: str, *, today: date | None = None) -> DateMention | None
 
     A "Published ..." line wins over an "Updated ..." line whichever comes first. A date after
     ``today`` is never the page's own ("Date: 15 May 2029" announces a meeting)."""
+    found = _datelines_until(text, today)
+    for mention, line_lead in found:
+        if not _is_update(line_lead):
+            return mention
+    return found[0][0] if found else None
+
+
+def find_updated_line(text: str, *, today: date | None = None) -> DateMention | None:
+    """The date of a "Last updated ..." line near the top (evidence beside the page's own date:
+    "Last updated: 5 March 2020 | First published: 1 March 2019")."""
+    found = _datelines_until(text, today)
+    return next((mention for mention, lead in found if _is_update(lead)), None)
+
+
+def date_label_before(text: str, position: int) -> str:
+    """The words before a date in its part of its line ("Last updated: ", "First published: "):
+    the text since the line's start or the last ``|``, ``·`` or ``•`` before ``position``."""
+    line_start = text.rfind("\n", 0, position) + 1
+    return text[_segment_start(text, line_start, position) : position]
+
+
+def _is_update(lead: str) -> bool:
+    return "updated" in lead.lower()
+
+
+def _datelines_until(text: str, today: date | None) -> list[tuple[DateMention, str]]:
     limit = (today or date.today()).isoformat()
-    found = [
+    return [
         (mention, lead)
         for mention, lead in _datelines(text[:DATELINE_HEAD_CHARS])
         if mention.value <= limit
     ]
-    for mention, line_lead in found:
-        if "updated" not in line_lead.lower():
-            return mention
-    return found[0][0] if found else None
+
+
+def _segment_start(text: str, line_start: int, position: int) -> int:
+    """Where the part of a line that holds ``position`` starts: after the last separator."""
+    found = (text.rfind(separator, line_start, position) + 1 for separator in "|·•")
+    return max(line_start, *found)
 
 
 def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
@@ -347,6 +375,22 @@ def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
         bracketed = WIRE_BRACKETED_LEAD.fullmatch(before) and re.match(r"\)\s*[–—:-]", after)
         if alone or wire or labelled or bracketed:
             yield mention, before
+        elif len(line.strip()) <= DATELINE_MAX_LINE and _second_labelled_date(head, mention, after):
+            yield mention, head[_segment_start(head, line_start, mention.start) : mention.start]
+
+
+def _second_labelled_date(head: str, mention: DateMention, after: str) -> bool:
+    """ "Last updated: 5 March 2020 | First published: 1 March 2019": a labelled date after a
+    separator on a date line, alone in its part of the line."""
+    line_start = head.rfind("\n", 0, mention.start) + 1
+    segment_start = _segment_start(head, line_start, mention.start)
+    if segment_start <= line_start:
+        return False
+    label = LABELLED_DATE_LEAD.fullmatch(head, segment_start, mention.start)
+    tail_alone = (
+        not after or re.fullmatch(r"[|·•].{0,60}", after) or DATE_LINE_TAIL.fullmatch(after)
+    )
+    return label is not None and bool(tail_alone)
 
 
 def date_from_url(url: str | None) -> DateMention | None:

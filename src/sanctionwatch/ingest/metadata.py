@@ -145,6 +145,10 @@ def given_dates(
         rule = _dateline_rule(cleaned.text, dateline)
         offset = cleaned.offsets.to_original(dateline.start)
         clues.append(_clue(rule, dateline.value, dateline.text, offset))
+        updated = dates.find_updated_line(cleaned.text)
+        if rule != "updated-line" and updated is not None and updated.value != dateline.value:
+            offset = cleaned.offsets.to_original(updated.start)
+            clues.append(_clue("updated-line", updated.value, updated.text, offset))
     from_url = dates.date_from_url(url)
     if from_url is not None:
         confidence = RULE_CONFIDENCE["url-path"] - (0.05 if from_url.precision == "month" else 0)
@@ -176,13 +180,19 @@ def _clue(rule: str, value: str, phrase: str, offset: int | None) -> Evidence:
     return Evidence(rule, value, phrase, offset, RULE_CONFIDENCE.get(rule, 0.5))
 
 
+PUBLISHED_LABEL = re.compile(r"\b(?:published|posted|issued|dated?|release[ds]?|publication)\b")
+
+
 def _dateline_rule(text: str, mention: DateMention) -> str:
+    """The label of the date's own part of its line ("First published" after "Last updated ...
+    |"), else of the whole line before it ("For Immediate Release | Tuesday, June 4")."""
     line_start = text.rfind("\n", 0, mention.start) + 1
-    lead = text[line_start : mention.start].lower()
-    if "updated" in lead:
-        return "updated-line"
-    if re.search(r"\b(?:published|posted|issued|dated?|release[ds]?|publication)\b", lead):
-        return "published-line"
+    part = dates.date_label_before(text, mention.start).lower()
+    for lead in (part, text[line_start : mention.start].lower()):
+        if "updated" in lead:
+            return "updated-line"
+        if PUBLISHED_LABEL.search(lead):
+            return "published-line"
     return "dateline"
 
 
