@@ -92,3 +92,30 @@ def test_the_first_published_date_is_the_pages_date_the_update_is_evidence(line:
 def test_an_updated_line_alone_still_dates_the_page() -> None:
     found = _date_of("Crew wages withheld\nLast updated: 5 March 2020\n\nThe crew were paid.\n")
     assert (found.value, found.method) == ("2020-03-05", "updated-line")
+
+
+TEXT_2019 = "Crew wages withheld\n\nThe crew were paid in cash in March 2019, a seaman said.\n"
+
+
+def test_a_year_only_url_path_confirms_the_year_of_the_texts_date() -> None:
+    found = _date_of(TEXT_2019, "https://news.example.com/2019/crew-wages-withheld")
+    assert found.value == "2019-03" and "url-year" in {clue.rule for clue in found.candidates}
+
+
+def test_a_year_only_url_path_dates_a_page_whose_text_gives_an_earlier_year() -> None:
+    text = "Crew wages withheld\n\nThe crew have gone unpaid since 2017, a seaman said.\n"
+    found = _date_of(text, "https://news.example.com/2021/crew-wages-withheld")
+    assert (found.value, found.method, found.kind) == ("2021", "url-year", "given")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.example.com/2019/03/crew-wages-withheld",  # the month is better
+        "https://news.example.com/2099/crew-wages-withheld",  # after today
+        "https://news.example.com/archive/2019",  # no slug after it: a listing
+        "https://2021.example.com/crew-wages-withheld",  # the host
+    ],
+)
+def test_a_year_segment_is_a_year_clue_only_before_a_slug(url: str) -> None:
+    assert "url-year" not in {clue.rule for clue in _date_of(TEXT_2019, url).candidates}

@@ -138,6 +138,8 @@ PARAGRAPH_DATELINE = re.compile(
 URL_DATE = re.compile(
     r"/(?P<year>(?:19|20)\d\d)[/-](?P<mnum>[01]?\d)(?:[/-](?P<day>[0-3]?\d))?(?=[/-]|$)"
 )
+# "/2019/story-slug": a year segment before a word (a weak clue: only the year, only alone).
+URL_YEAR_SEGMENT = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?=[A-Za-z][\w-]*[A-Za-z])")
 # "/2017/June/": a year and a month name as path segments.
 URL_MONTH_NAME = re.compile(rf"/(?P<year>(?:19|20)\d\d)/{MONTH_NAME}(?=/|$)", re.I)
 # "/20240217-169463", "item/20170828141734-q4eon", "AEN20200214002600325", "-09162024170815":
@@ -404,6 +406,18 @@ def date_from_url(url: str | None) -> DateMention | None:
             precision = "day" if match.groupdict().get("day") else "month"
             return DateMention(value, precision, match.start(), match.end(), match.group())
     return None
+
+
+def year_from_url(url: str | None, *, today: date | None = None) -> DateMention | None:
+    """The year of a path segment before a slug (``/2019/story-slug``), never the host's, never
+    after ``today``: a weak clue, for when the page gives nothing better."""
+    if not url:
+        return None
+    match = URL_YEAR_SEGMENT.search(url, _host_end(url))
+    if match is None or int(match.group("year")) > (today or date.today()).year:
+        return None
+    year = match.group("year")
+    return DateMention(year, "year", match.start(), match.end(), match.group())
 
 
 def compact_date_from_url(url: str | None, *, today: date | None = None) -> DateMention | None:

@@ -43,6 +43,7 @@ RULE_CONFIDENCE = {
     "dateline": 0.9,
     "url-path": 0.8,
     "url-compact-date": 0.7,
+    "url-year": 0.5,
     "updated-line": 0.7,
     "dateline-without-year": 0.8,
     "dateline-year-from-text": 0.6,
@@ -162,6 +163,9 @@ def given_dates(
         yearless = _yearless_dateline(cleaned, from_url, event)
         if yearless is not None:
             clues.append(yearless)
+    year = dates.year_from_url(url) if not clues else None
+    if year is not None:
+        clues.append(_clue("url-year", year.value, url or "", None))
     return clues
 
 
