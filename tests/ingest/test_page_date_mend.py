@@ -119,3 +119,31 @@ def test_a_year_only_url_path_dates_a_page_whose_text_gives_an_earlier_year() ->
 )
 def test_a_year_segment_is_a_year_clue_only_before_a_slug(url: str) -> None:
     assert "url-year" not in {clue.rule for clue in _date_of(TEXT_2019, url).candidates}
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Crews left on 23/04/2021.", ["2021-04-23"]),  # day first: 23 is no month
+        ("Crews left on 12/23/2021.", ["2021-12-23"]),  # month first: 23 is no month
+        ("Crews left on 05/05/2021.", ["2021-05-05"]),  # either way the same day
+        ("Crews left on 04/06/2022.", ["2022"]),  # April 6 or 4 June: the year only
+        # the page's unambiguous dates give the order of its ambiguous ones
+        ("Posted 25/03/2022. Crews left on 04/06/2022.", ["2022-03-25", "2022-06-04"]),
+        ("Posted 3/25/2022. Crews left on 04/06/2022.", ["2022-03-25", "2022-04-06"]),
+        # a date the page writes out confirms one reading
+        ("Crews left on 04/06/2022, that is on April 6, 2022.", ["2022-04-06", "2022-04-06"]),
+        ("A 1/3/2020 ratio.", ["2020"]),
+        ("Invoice 31/31/2020 was void.", []),  # no reading is a date
+    ],
+)
+def test_slash_dates_are_read_only_where_the_order_is_sure(text: str, values: list[str]) -> None:
+    assert [mention.value for mention in dates.find_dates(text)] == values
+
+
+def test_an_ambiguous_slash_date_is_no_dateline_but_a_sure_one_is() -> None:
+    assert _date_of("Crew wages withheld\nPublished: 23/04/2021\n\nThe crew left.\n").value == (
+        "2021-04-23"
+    )
+    ambiguous = _date_of("Crew wages withheld\nPublished: 04/06/2022\n\nThe crew left.\n")
+    assert ambiguous.method != "published-line" and ambiguous.value in ("", "2022")

@@ -59,6 +59,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?P<day>[0-3]?\d)\b(?![./]\d)"
         ),
     ),
+    # "23/04/2021", "12/23/2021", "04/06/2022": day or month first (read in ``_slash_dates``).
+    (
+        "slash",
+        re.compile(
+            r"(?<![\d/.])(?P<first>[0-3]?\d)/(?P<second>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b"
+            r"(?![/.]\d)"
+        ),
+    ),
     # "22-Dec-2017", as official document systems print a date.
     ("day", re.compile(rf"\b{DAY}-{MONTH}-{YEAR}", re.I)),
     ("month", re.compile(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}", re.I)),
@@ -240,6 +248,7 @@ def find_dates(text: str) -> list[DateMention]:
     taken_starts: list[int] = []
     taken_ends: list[int] = []
     mentions: list[DateMention] = []
+    slashes: list[re.Match[str]] = []
     for window_start, window_end in _year_windows(text):
         for precision, pattern in PATTERNS:
             for match in pattern.finditer(text, window_start, window_end):
@@ -253,11 +262,58 @@ def find_dates(text: str) -> list[DateMention]:
                     continue
                 taken_starts.insert(index, start)
                 taken_ends.insert(index, end)
+                if precision == "slash":
+                    slashes.append(match)
+                    continue
                 value = _iso(match)
                 if value is None:
                     continue  # "February 30, 2019": not a date, and not a bare year either
                 mentions.append(DateMention(value, precision, start, end, match.group().strip()))
+    mentions.extend(_slash_dates(slashes, {m.value for m in mentions if m.precision == "day"}))
     return sorted(mentions, key=lambda mention: mention.start)
+
+
+def _slash_readings(match: re.Match[str]) -> tuple[date | None, date | None]:
+    """A slash date read month first and day first (None where that reading is no date)."""
+    year, first, second = (int(match.group(name)) for name in ("year", "first", "second"))
+    return _safe_date(year, first, second), _safe_date(year, second, first)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _slash_dates(slashes: list[re.Match[str]], written_days: set[str]) -> Iterator[DateMention]:
+    """Slash dates read where the order is sure: one reading only ("23/04/2021", "12/23/2021"),
+    both alike ("05/05/2021"), the order the page's unambiguous slash dates use, or the reading
+    a date the page writes out ("April 6, 2022") confirms; else the year only, never a guessed
+    day (``04/06/2022`` is April 6 or 4 June)."""
+    readings = [(match, *_slash_readings(match)) for match in slashes]
+    month_first = any(mdy and not dmy for _match, mdy, dmy in readings)
+    day_first = any(dmy and not mdy for _match, mdy, dmy in readings)
+    for match, mdy, dmy in readings:
+        text = match.group().strip()
+        if mdy is None and dmy is None:
+            continue
+        sure = _sure_reading(mdy, dmy, month_first, day_first, written_days)
+        if sure is not None:
+            yield DateMention(sure.isoformat(), "day", match.start(), match.end(), text)
+        else:
+            yield DateMention(match.group("year"), "year", match.start(), match.end(), text)
+
+
+def _sure_reading(
+    mdy: date | None, dmy: date | None, month_first: bool, day_first: bool, written: set[str]
+) -> date | None:
+    if mdy is None or dmy is None or mdy == dmy:
+        return mdy or dmy
+    if month_first != day_first:
+        return mdy if month_first else dmy
+    confirmed = [found for found in (mdy, dmy) if found.isoformat() in written]
+    return confirmed[0] if len(confirmed) == 1 else None
 
 
 def _year_windows(text: str) -> Iterator[tuple[int, int]]:
