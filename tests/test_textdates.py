@@ -53,3 +53,18 @@ def test_ingest_and_claims_end_the_same_span_at_the_same_month(sentence: str) ->
     ]
     assert deadline.value == "2022-09"
     assert as_of == ["2022-09"]
+
+
+@pytest.mark.parametrize(
+    ("written", "month"),
+    [("Sept. 3, 2019", 9), ("Sep 3, 2019", 9), ("September 3, 2019", 9), ("Jan. 3, 2019", 1)],
+)
+def test_both_stages_read_a_month_name_from_the_one_table(written: str, month: int) -> None:
+    from sanctionwatch.ingest.dates import find_dates as page_dates
+    from sanctionwatch.textdates import MONTHS, month_number
+
+    sentence = f"The ship docked on {written} at the port."
+    ingest_values = [mention.value for mention in page_dates(sentence)]
+    claims = [d.as_of for d in find_dates(sentence, date(2021, 6, 1), default_vocabulary())]
+    assert ingest_values == [f"2019-{month:02d}-03"] and claims == ingest_values
+    assert month_number(written.split()[0]) == month and len(set(MONTHS.values())) == 12

@@ -33,6 +33,33 @@ such a year dates neither a page (ingest) nor a figure (claims)."""
 EVENT_NAME_BEFORE = re.compile(rf"(?:{EVENT_NAMES})\s*$", re.IGNORECASE)
 """An event's name just before a year ("World Cup 2022")."""
 
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")  # fmt: skip
+"""English month names by number (index 0 is empty)."""
+MONTH_ABBREVIATIONS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+MONTHS = {name.lower(): number for number, name in enumerate(MONTH_NAMES) if name}
+MONTHS.update(MONTH_ABBREVIATIONS)
+"""Month number by lower-case name or abbreviation: the one month table of both stages."""
+
+
+def month_pattern(*, dot: str = r"\.?", group: str | None = "month") -> str:
+    r"""Pattern source of a month's name, capitalised ("March", "Mar."): full names first, then
+    abbreviations followed by ``dot`` (``r"\."`` where a bare "Mar" or "May" is too often a
+    word), in group ``group`` (None: not captured). Compile with IGNORECASE for any case."""
+    abbreviations = sorted(MONTH_ABBREVIATIONS, key=len, reverse=True)
+    names = [*MONTH_NAMES[1:], *(f"{abbreviation.title()}{dot}" for abbreviation in abbreviations)]
+    body = "|".join(names)
+    return f"(?P<{group}>{body})" if group else f"(?:{body})"
+
+
+def month_number(name: str) -> int:
+    """The number of a month's name or abbreviation, any case, with or without its dot."""
+    return MONTHS[name.lower().rstrip(".")]
+
+
 SPAN_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,

@@ -15,19 +15,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sanctionwatch.textdates import DEADLINE_WORD, EVENT_NAMES, WITHIN_SPAN, span_months
+from sanctionwatch.textdates import (
+    DEADLINE_WORD,
+    EVENT_NAMES,
+    MONTHS,
+    WITHIN_SPAN,
+    month_number,
+    month_pattern,
+    span_months,
+)
 
 GIVEN = "given"
 INFERRED = "inferred"
 NONE = "none"
 
-MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-MONTH_NAME = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+MONTH_NAME = month_pattern(dot="")
 MONTH = MONTH_NAME + r"\b\.?"
 WEEKDAY = (
     r"(?:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri|sat"
@@ -55,6 +57,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?<![\d./])\b(?P<year>(?:19|20)\d\d)(?P<sep>[./])(?P<mnum>[01]?\d)(?P=sep)"
             r"(?P<day>[0-3]?\d)\b(?![./]\d)"
+        ),
+    ),
+    # "23/04/2021", "12/23/2021", "04/06/2022": day or month first (read in ``_slash_dates``).
+    (
+        "slash",
+        re.compile(
+            r"(?<![\d/.])(?P<first>[0-3]?\d)/(?P<second>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b"
+            r"(?![/.]\d)"
         ),
     ),
     # "22-Dec-2017", as official document systems print a date.
@@ -136,6 +146,8 @@ PARAGRAPH_DATELINE = re.compile(
 URL_DATE = re.compile(
     r"/(?P<year>(?:19|20)\d\d)[/-](?P<mnum>[01]?\d)(?:[/-](?P<day>[0-3]?\d))?(?=[/-]|$)"
 )
+# "/2019/story-slug": a year segment before a word (a weak clue: only the year, only alone).
+URL_YEAR_SEGMENT = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?=[A-Za-z][\w-]*[A-Za-z])")
 # "/2017/June/": a year and a month name as path segments.
 URL_MONTH_NAME = re.compile(rf"/(?P<year>(?:19|20)\d\d)/{MONTH_NAME}(?=/|$)", re.I)
 # "/20240217-169463", "item/20170828141734-q4eon", "AEN20200214002600325", "-09162024170815":
@@ -144,6 +156,13 @@ URL_DIGIT_RUN = re.compile(r"(?<!\d)\d{8,17}(?!\d)")
 URL_DIGIT_RUN_LENGTHS_MONTH_FIRST = (8, 14)
 """Runs read month (or day) first ("09162024" + "170815") only at these lengths: a date alone,
 or a date and a clock time (hhmmss)."""
+URL_DIGIT_RUN_TAILS_YEAR_FIRST = {0: "", 4: "clock", 6: "clock or serial", 9: "serial"}
+"""What may follow a year-first date in a run, by its length: nothing (``20240217``), a clock
+time hhmm (checked), hhmmss or a six-digit serial (``20180102000511``), or the nine-digit serial
+of wire-agency ids (``AEN20200214002600325``). Any other length (``201905123``, a phone number
+``2024061234``) is an id that merely opens like a date."""
+PHONE_BEFORE = re.compile(r"(?:\+|\b(?:tel|phone|fax|mobile|call)\W{0,3})$", re.I)
+"""A number dialled, not dated: ``tel:+20240612345``, ``phone=2024061234``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +248,7 @@ def find_dates(text: str) -> list[DateMention]:
     taken_starts: list[int] = []
     taken_ends: list[int] = []
     mentions: list[DateMention] = []
+    slashes: list[re.Match[str]] = []
     for window_start, window_end in _year_windows(text):
         for precision, pattern in PATTERNS:
             for match in pattern.finditer(text, window_start, window_end):
@@ -242,11 +262,58 @@ def find_dates(text: str) -> list[DateMention]:
                     continue
                 taken_starts.insert(index, start)
                 taken_ends.insert(index, end)
+                if precision == "slash":
+                    slashes.append(match)
+                    continue
                 value = _iso(match)
                 if value is None:
                     continue  # "February 30, 2019": not a date, and not a bare year either
                 mentions.append(DateMention(value, precision, start, end, match.group().strip()))
+    mentions.extend(_slash_dates(slashes, {m.value for m in mentions if m.precision == "day"}))
     return sorted(mentions, key=lambda mention: mention.start)
+
+
+def _slash_readings(match: re.Match[str]) -> tuple[date | None, date | None]:
+    """A slash date read month first and day first (None where that reading is no date)."""
+    year, first, second = (int(match.group(name)) for name in ("year", "first", "second"))
+    return _safe_date(year, first, second), _safe_date(year, second, first)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _slash_dates(slashes: list[re.Match[str]], written_days: set[str]) -> Iterator[DateMention]:
+    """Slash dates read where the order is sure: one reading only ("23/04/2021", "12/23/2021"),
+    both alike ("05/05/2021"), the order the page's unambiguous slash dates use, or the reading
+    a date the page writes out ("April 6, 2022") confirms; else the year only, never a guessed
+    day (``04/06/2022`` is April 6 or 4 June)."""
+    readings = [(match, *_slash_readings(match)) for match in slashes]
+    month_first = any(mdy and not dmy for _match, mdy, dmy in readings)
+    day_first = any(dmy and not mdy for _match, mdy, dmy in readings)
+    for match, mdy, dmy in readings:
+        text = match.group().strip()
+        if mdy is None and dmy is None:
+            continue
+        sure = _sure_reading(mdy, dmy, month_first, day_first, written_days)
+        if sure is not None:
+            yield DateMention(sure.isoformat(), "day", match.start(), match.end(), text)
+        else:
+            yield DateMention(match.group("year"), "year", match.start(), match.end(), text)
+
+
+def _sure_reading(
+    mdy: date | None, dmy: date | None, month_first: bool, day_first: bool, written: set[str]
+) -> date | None:
+    if mdy is None or dmy is None or mdy == dmy:
+        return mdy or dmy
+    if month_first != day_first:
+        return mdy if month_first else dmy
+    confirmed = [found for found in (mdy, dmy) if found.isoformat() in written]
+    return confirmed[0] if len(confirmed) == 1 else None
 
 
 def _year_windows(text: str) -> Iterator[tuple[int, int]]:
@@ -269,7 +336,7 @@ def _iso(match: re.Match[str]) -> str | None:
     groups = match.groupdict()
     year = int(groups["year"])
     month_name = groups.get("month")
-    month = MONTHS[month_name.lower()] if month_name else _int(groups.get("mnum"))
+    month = month_number(month_name) if month_name else _int(groups.get("mnum"))
     day = _int(groups.get("day"))
     if month is None:
         return f"{year:04d}"
@@ -303,16 +370,44 @@ def find_dateline(text: str, *, today: date | None = None) -> DateMention | None
 
     A "Published ..." line wins over an "Updated ..." line whichever comes first. A date after
     ``today`` is never the page's own ("Date: 15 May 2029" announces a meeting)."""
+    found = _datelines_until(text, today)
+    for mention, line_lead in found:
+        if not _is_update(line_lead):
+            return mention
+    return found[0][0] if found else None
+
+
+def find_updated_line(text: str, *, today: date | None = None) -> DateMention | None:
+    """The date of a "Last updated ..." line near the top (evidence beside the page's own date:
+    "Last updated: 5 March 2020 | First published: 1 March 2019")."""
+    found = _datelines_until(text, today)
+    return next((mention for mention, lead in found if _is_update(lead)), None)
+
+
+def date_label_before(text: str, position: int) -> str:
+    """The words before a date in its part of its line ("Last updated: ", "First published: "):
+    the text since the line's start or the last ``|``, ``·`` or ``•`` before ``position``."""
+    line_start = text.rfind("\n", 0, position) + 1
+    return text[_segment_start(text, line_start, position) : position]
+
+
+def _is_update(lead: str) -> bool:
+    return "updated" in lead.lower()
+
+
+def _datelines_until(text: str, today: date | None) -> list[tuple[DateMention, str]]:
     limit = (today or date.today()).isoformat()
-    found = [
+    return [
         (mention, lead)
         for mention, lead in _datelines(text[:DATELINE_HEAD_CHARS])
         if mention.value <= limit
     ]
-    for mention, line_lead in found:
-        if "updated" not in line_lead.lower():
-            return mention
-    return found[0][0] if found else None
+
+
+def _segment_start(text: str, line_start: int, position: int) -> int:
+    """Where the part of a line that holds ``position`` starts: after the last separator."""
+    found = (text.rfind(separator, line_start, position) + 1 for separator in "|·•")
+    return max(line_start, *found)
 
 
 def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
@@ -338,6 +433,22 @@ def _datelines(head: str) -> Iterator[tuple[DateMention, str]]:
         bracketed = WIRE_BRACKETED_LEAD.fullmatch(before) and re.match(r"\)\s*[–—:-]", after)
         if alone or wire or labelled or bracketed:
             yield mention, before
+        elif len(line.strip()) <= DATELINE_MAX_LINE and _second_labelled_date(head, mention, after):
+            yield mention, head[_segment_start(head, line_start, mention.start) : mention.start]
+
+
+def _second_labelled_date(head: str, mention: DateMention, after: str) -> bool:
+    """ "Last updated: 5 March 2020 | First published: 1 March 2019": a labelled date after a
+    separator on a date line, alone in its part of the line."""
+    line_start = head.rfind("\n", 0, mention.start) + 1
+    segment_start = _segment_start(head, line_start, mention.start)
+    if segment_start <= line_start:
+        return False
+    label = LABELLED_DATE_LEAD.fullmatch(head, segment_start, mention.start)
+    tail_alone = (
+        not after or re.fullmatch(r"[|·•].{0,60}", after) or DATE_LINE_TAIL.fullmatch(after)
+    )
+    return label is not None and bool(tail_alone)
 
 
 def date_from_url(url: str | None) -> DateMention | None:
@@ -353,6 +464,18 @@ def date_from_url(url: str | None) -> DateMention | None:
     return None
 
 
+def year_from_url(url: str | None, *, today: date | None = None) -> DateMention | None:
+    """The year of a path segment before a slug (``/2019/story-slug``), never the host's, never
+    after ``today``: a weak clue, for when the page gives nothing better."""
+    if not url:
+        return None
+    match = URL_YEAR_SEGMENT.search(url, _host_end(url))
+    if match is None or int(match.group("year")) > (today or date.today()).year:
+        return None
+    year = match.group("year")
+    return DateMention(year, "year", match.start(), match.end(), match.group())
+
+
 def compact_date_from_url(url: str | None, *, today: date | None = None) -> DateMention | None:
     """A date written as digits run together in a URL's path or query: ``20240217`` (year
     first), or ``09162024`` month first when no other order reads as a date (then only the
@@ -361,6 +484,8 @@ def compact_date_from_url(url: str | None, *, today: date | None = None) -> Date
         return None
     limit = today or date.today()
     for match in URL_DIGIT_RUN.finditer(url, _host_end(url)):
+        if PHONE_BEFORE.search(url, max(0, match.start() - 10), match.start()):
+            continue
         value = _compact_date(match.group(), limit)
         if value is not None:
             precision = {4: "year", 7: "month"}.get(len(value), "day")
@@ -378,9 +503,10 @@ def _host_end(url: str) -> int:
 
 
 def _compact_date(digits: str, today: date) -> str | None:
-    year_first = _checked(digits[0:4], digits[4:6], digits[6:8], today)
-    if year_first is not None:
-        return year_first.isoformat()
+    if _year_first_layout(digits):
+        year_first = _checked(digits[0:4], digits[4:6], digits[6:8], today)
+        if year_first is not None:
+            return year_first.isoformat()
     if len(digits) not in URL_DIGIT_RUN_LENGTHS_MONTH_FIRST:
         return None
     month_first = _checked(digits[4:8], digits[0:2], digits[2:4], today)
@@ -389,6 +515,17 @@ def _compact_date(digits: str, today: date) -> str | None:
         return digits[4:8]  # 05012024: May 1 or 5 January, the year is sure
     found = month_first or day_first
     return found.isoformat() if found is not None else None
+
+
+def _year_first_layout(digits: str) -> bool:
+    """Whether a run is a year-first date plus one of the tails it may carry (a clock time is
+    checked: ``202405121234`` is noon-ish, ``201905123456`` is not a time)."""
+    tail = digits[8:]
+    if len(tail) not in URL_DIGIT_RUN_TAILS_YEAR_FIRST:
+        return False
+    if len(tail) == 4:
+        return int(tail[:2]) < 24 and int(tail[2:]) < 60
+    return True
 
 
 def _checked(year: str, month: str, day: str, today: date) -> date | None:
@@ -453,10 +590,7 @@ def _is_break(text: str, match: re.Match[str]) -> bool:
 
 # Year-less dates ("on June 28", "early in January"): month names must be capitalised here,
 # since without a year "may" and "march" are far more often words than months.
-CAPITAL_MONTH = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
-)
+CAPITAL_MONTH = month_pattern(dot=r"\.")
 NO_YEAR_AFTER = r"(?!\s*,?\s*(?:of\s+)?\d)"
 YEARLESS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day", re.compile(rf"\b{CAPITAL_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b{NO_YEAR_AFTER}")),
@@ -529,7 +663,7 @@ def yearless_past_events(text: str) -> list[YearlessMention]:
                 continue
             if find_dates(text[start : match.start()]):
                 continue  # "In May 2017 ... and on June 3": that year, most likely
-            month = MONTHS[match.group("month").lower().rstrip(".")]
+            month = month_number(match.group("month"))
             day = int(match.groupdict().get("day") or 0)
             if not 0 <= day <= 31:
                 continue
@@ -554,7 +688,7 @@ def yearless_last_year(text: str) -> list[YearlessMention]:
         for match in pattern.finditer(text):
             if match.start("month") in found or not LAST_YEAR_AFTER.match(text, match.end()):
                 continue
-            month = MONTHS[match.group("month").lower().rstrip(".")]
+            month = month_number(match.group("month"))
             day = int(match.groupdict().get("day") or 0)
             if 0 <= day <= 31:
                 found[match.start("month")] = YearlessMention(
@@ -596,7 +730,7 @@ def find_yearless_dateline(text: str) -> YearlessMention | None:
         own_line = short_line and DATELINE_LEAD.fullmatch(before) and before.strip()
         wire = PARAGRAPH_DATELINE.match(before) and DATELINE_AFTER.match(head, match.end())
         if (own_line and not head[match.end() : line_end].strip()) or wire:
-            month = MONTHS[match.group("month").lower().rstrip(".")]
+            month = month_number(match.group("month"))
             return YearlessMention(
                 month, int(match.group("day")), match.start(), match.end(), match.group()
             )

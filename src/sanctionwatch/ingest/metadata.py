@@ -43,6 +43,7 @@ RULE_CONFIDENCE = {
     "dateline": 0.9,
     "url-path": 0.8,
     "url-compact-date": 0.7,
+    "url-year": 0.5,
     "updated-line": 0.7,
     "dateline-without-year": 0.8,
     "dateline-year-from-text": 0.6,
@@ -60,6 +61,13 @@ CONFLICT_PENALTY = 0.3
 YEAR_INFERRED_RULES = frozenset({"dateline-year-from-text"})
 """Rules whose date is partly inferred: the document's date is then marked ``inferred``."""
 MAX_CANDIDATES = 8
+
+
+class _Unread:
+    """The text's latest event has not been read yet (None means it has none)."""
+
+
+UNREAD = _Unread()
 
 
 @dataclass(slots=True)
@@ -90,18 +98,18 @@ def publication_date(
     parsed: Parsed, cleaned: Cleaned, url: str | None, dateline: DateMention | None
 ) -> DateFinding:
     """The best-supported publication date (see the module docstring for the ranking)."""
-    given = given_dates(parsed, cleaned, url, dateline)
+    event = dates.latest_event(cleaned.text)  # read once: every rule below weighs it
+    given = given_dates(parsed, cleaned, url, dateline, event=event)
     if not given:
-        return inferred_date(parsed.text, cleaned)
+        return inferred_date(parsed.text, cleaned, event=event)
     best = max(given, key=lambda clue: clue.confidence)
     if len(best.value) == 4:
-        inferred = inferred_date(parsed.text, cleaned)
+        inferred = inferred_date(parsed.text, cleaned, event=event)
         if inferred.value[:4] == best.value:
             return _within_given_year(inferred, best)
     others = [clue for clue in given if clue is not best]
     note = ""
     confidence = best.confidence
-    event = dates.latest_event(cleaned.text)
     if event is not None and _before(best.value, event.value):
         offset = cleaned.offsets.to_original(event.start)
         others.append(Evidence("latest-event", event.value, event.text, offset, 0.35))
@@ -120,9 +128,15 @@ def publication_date(
 
 
 def given_dates(
-    parsed: Parsed, cleaned: Cleaned, url: str | None, dateline: DateMention | None
+    parsed: Parsed,
+    cleaned: Cleaned,
+    url: str | None,
+    dateline: DateMention | None,
+    *,
+    event: DateMention | _Unread | None = UNREAD,
 ) -> list[Evidence]:
-    """Every date the document states as its own, each with its rule's confidence."""
+    """Every date the document states as its own, each with its rule's confidence (``event``:
+    the text's latest past event when the caller has read it already)."""
     clues: list[Evidence] = []
     declared = dates.normalise_date(parsed.date) if parsed.date else None
     if declared:
@@ -132,6 +146,10 @@ def given_dates(
         rule = _dateline_rule(cleaned.text, dateline)
         offset = cleaned.offsets.to_original(dateline.start)
         clues.append(_clue(rule, dateline.value, dateline.text, offset))
+        updated = dates.find_updated_line(cleaned.text)
+        if rule != "updated-line" and updated is not None and updated.value != dateline.value:
+            offset = cleaned.offsets.to_original(updated.start)
+            clues.append(_clue("updated-line", updated.value, updated.text, offset))
     from_url = dates.date_from_url(url)
     if from_url is not None:
         confidence = RULE_CONFIDENCE["url-path"] - (0.05 if from_url.precision == "month" else 0)
@@ -142,9 +160,12 @@ def given_dates(
             clues.append(_clue("url-compact-date", compact.value, url or "", None))
             from_url = compact if compact.precision != "year" else None
     if dateline is None:
-        yearless = _yearless_dateline(cleaned, from_url)
+        yearless = _yearless_dateline(cleaned, from_url, event)
         if yearless is not None:
             clues.append(yearless)
+    year = dates.year_from_url(url) if not clues else None
+    if year is not None:
+        clues.append(_clue("url-year", year.value, url or "", None))
     return clues
 
 
@@ -163,17 +184,25 @@ def _clue(rule: str, value: str, phrase: str, offset: int | None) -> Evidence:
     return Evidence(rule, value, phrase, offset, RULE_CONFIDENCE.get(rule, 0.5))
 
 
+PUBLISHED_LABEL = re.compile(r"\b(?:published|posted|issued|dated?|release[ds]?|publication)\b")
+
+
 def _dateline_rule(text: str, mention: DateMention) -> str:
+    """The label of the date's own part of its line ("First published" after "Last updated ...
+    |"), else of the whole line before it ("For Immediate Release | Tuesday, June 4")."""
     line_start = text.rfind("\n", 0, mention.start) + 1
-    lead = text[line_start : mention.start].lower()
-    if "updated" in lead:
-        return "updated-line"
-    if re.search(r"\b(?:published|posted|issued|dated?|release[ds]?|publication)\b", lead):
-        return "published-line"
+    part = dates.date_label_before(text, mention.start).lower()
+    for lead in (part, text[line_start : mention.start].lower()):
+        if "updated" in lead:
+            return "updated-line"
+        if PUBLISHED_LABEL.search(lead):
+            return "published-line"
     return "dateline"
 
 
-def _yearless_dateline(cleaned: Cleaned, from_url: DateMention | None) -> Evidence | None:
+def _yearless_dateline(
+    cleaned: Cleaned, from_url: DateMention | None, event: DateMention | _Unread | None
+) -> Evidence | None:
     """ "MOSCOW, July 19 (Reuters) -": the year from the URL, else the first after the text's
     latest dated event (a wire story reports what just happened)."""
     mention = dates.find_yearless_dateline(cleaned.text)
@@ -185,7 +214,7 @@ def _yearless_dateline(cleaned: Cleaned, from_url: DateMention | None) -> Eviden
             mention.resolve_after((int(from_url.value[:4]), 0, 0)),
         )
     else:
-        bound = _lower_bounds(cleaned)
+        bound = _lower_bounds(cleaned, event=event)
         if not bound:
             return None
         rule = "dateline-year-from-text"
@@ -203,10 +232,15 @@ def _before(given: str, event: str) -> bool:
 
 
 def inferred_date(
-    original: str, cleaned: Cleaned, landmarks: Landmarks | None = None
+    original: str,
+    cleaned: Cleaned,
+    landmarks: Landmarks | None = None,
+    *,
+    event: DateMention | _Unread | None = UNREAD,
 ) -> DateFinding:
-    """A lower bound from the text (see the module docstring), with the clues weighed."""
-    clues = _lower_bounds(cleaned, original, landmarks)
+    """A lower bound from the text (see the module docstring), with the clues weighed
+    (``event``: the text's latest past event when the caller has read it already)."""
+    clues = _lower_bounds(cleaned, original, landmarks, event=event)
     if not clues:
         return DateFinding("", dates.NONE, "none")
     bound = max(clues, key=_rank)
@@ -262,11 +296,16 @@ def _distinct(clues: list[Evidence]) -> list[Evidence]:
 
 
 def _lower_bounds(
-    cleaned: Cleaned, original: str = "", landmarks: Landmarks | None = None
+    cleaned: Cleaned,
+    original: str = "",
+    landmarks: Landmarks | None = None,
+    *,
+    event: DateMention | _Unread | None = UNREAD,
 ) -> list[Evidence]:
     """Dated events the text reports as past, in its body, its removed captions and landmarks."""
     clues: list[Evidence] = []
-    event = dates.latest_event(cleaned.text)
+    if isinstance(event, _Unread):
+        event = dates.latest_event(cleaned.text)
     if event is not None:
         offset = cleaned.offsets.to_original(event.start)
         clues.append(_clue("latest-event", event.value, event.text, offset))

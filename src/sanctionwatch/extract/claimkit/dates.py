@@ -21,21 +21,15 @@ from sanctionwatch.textdates import (
     DEADLINE_WORD,
     EVENT_NAME_BEFORE,
     EVENT_NAMES,
+    MONTH_NAMES,
     SPAN_COUNT,
     WITHIN_SPAN_SOURCE,
+    month_number,
+    month_pattern,
     span_count,
 )
 
-MONTH_NUMBERS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1,
-    "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
+_MONTH = month_pattern()
 _YEAR = r"(?P<year>(?:1[89]|20)\d{2})(?!\d|,\d|%)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _EDGE = (
@@ -47,10 +41,7 @@ _LEAD = (
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The start of a span of dates ("between April 2017 and March 2023"): a month, not captured.
-_MONTH_START = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
-)
+_MONTH_START = month_pattern(group=None)
 # "December 22 this year", "in June last year": a year-less date tied to a relative year.
 _OF_YEAR = r"(?P<ofyear>,?\s+(?:of\s+)?(?P<which>this|last|next)\s+year\b)?"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -79,6 +70,12 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:this|the)\s+year)\b",
         ),
         ("ago", r"\b(?P<count>\w+)\s+(?P<unit>years?|months?)\s+ago\b"),
+        # "yesterday", "three days ago", "two weeks ago", "last weekend": days before the page.
+        (
+            "daysago",
+            r"\b(?P<rel>(?:the\s+day\s+before\s+)?yesterday|last\s+weekend"
+            rf"|(?P<count>{SPAN_COUNT})\s+(?P<unit>days?|weeks?)\s+ago)\b",
+        ),
         (
             "shift",
             r"\b(?P<count>a|an|one|two|three|four|five|six|\d+)\s+(?P<unit>years?|months?"
@@ -114,6 +111,7 @@ HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
         "monthrelative": (_MONTH_HINT, r"\b(?:last|this|next)\s"),
         "relative": (r"\b(?:year|month|week)\b",),
         "ago": (r"\bago\b",),
+        "daysago": (r"\b(?:yesterday|weekend|ago)\b",),
         "shift": (r"\b(?:that|earlier|later)\b",),
         "within": (r"\bwithin\b|-(?:year|month)\s",),
         "deadline": (r"\bdeadline\b",),
@@ -124,8 +122,6 @@ HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
     }.items()
 }
 """Cheap searches a text must pass before a pattern (slow at every position) runs on it."""
-MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")  # fmt: skip
 LOOKING_AHEAD_LEADS = frozenset({"by", "until", "till", "before"})
 # A year-less date set beside a deadline it restates: "within 24 months, or by December 23".
 APPOSITION_GAP = re.compile(r"[\s,;(–—-]*(?:or|i\.e\.|that\s+is|namely)?[\s,(]*$", re.IGNORECASE)
@@ -184,7 +180,8 @@ class DateExpression:
 
     ``rule`` names the resolution rule (``stated``, ``event``, ``relative``, ``month-latest``,
     ``month-next``, ``month-of-relative-year``, ``month-relative``, ``span-end``,
-    ``deadline-apposition``, ``deadline``, ``ago``, ``shift``, ``present``, ``since``) and
+    ``deadline-apposition``, ``deadline``, ``ago``, ``days-ago``, ``shift``, ``present``,
+    ``since``) and
     ``note`` says what it was resolved against; ``deadline`` marks a date the text sets as a
     deadline.
     """
@@ -225,7 +222,7 @@ class _Context:
 
 
 def _month(raw: str) -> int:
-    return MONTH_NUMBERS[raw.lower().rstrip(".")]
+    return month_number(raw)
 
 
 def _latest(month: int, published: date | None) -> int | None:
@@ -401,6 +398,35 @@ def _weekday(match: re.Match[str], context: _Context) -> _Resolved:
     return _Resolved(day, "relative-resolved", "weekday", note, True)
 
 
+def _days_back(match: re.Match[str], published: date) -> int | None:
+    """How many days before ``published`` the phrase points to (None: not a count)."""
+    phrase = re.sub(r"\s+", " ", match.group("rel").lower())
+    if phrase.endswith("weekend"):
+        since_saturday = (published.weekday() - 5) % 7
+        return since_saturday if since_saturday >= 2 else since_saturday + 7
+    if phrase.endswith("yesterday"):
+        return 2 if phrase.startswith("the day before") else 1
+    count = span_count(match.group("count"))
+    if count is None:
+        return None
+    return count * 7 if match.group("unit").lower().startswith("week") else count
+
+
+def _days_ago(match: re.Match[str], context: _Context) -> _Resolved:
+    """ "yesterday", "three days ago", "last weekend" (its Saturday): days before publication,
+    never finer than the publication date is known ("yesterday" on a page dated to its month
+    only is that month)."""
+    published = context.published
+    back = _days_back(match, published) if published is not None else None
+    if published is None or back is None:
+        return _Resolved(None, "relative-resolved", "days-ago")
+    value = _at_precision((published - timedelta(days=back)).isoformat(), context.precision)
+    note = f"“{match.group('rel').strip()}” before the {context.reference_note}"
+    if context.precision < 10:
+        note += " (its day is not known)"
+    return _Resolved(value, "relative-resolved", "days-ago", note, True)
+
+
 def _within(match: re.Match[str], context: _Context, found: list[DateExpression]) -> _Resolved:
     """ "within 24 months" (or "a 24-month deadline") of the event the sentence dates, or of
     the last date stated before when it says so ("within 24 months of its adoption"), else of
@@ -451,6 +477,8 @@ def _resolve(
         return _within(match, context, found)
     if name == "weekday":
         return _weekday(match, context)
+    if name == "daysago":
+        return _days_ago(match, context)
     if name == "deadline":
         note = f"the deadline the document sets ({context.deadline})" if context.deadline else ""
         return _Resolved(context.deadline or None, "relative-resolved", "deadline", note)
@@ -497,7 +525,7 @@ def _is_deadline(name: str, match: re.Match[str], context: _Context) -> bool:
     "were obliged to leave by December 22, 2019"."""
     if name in ("within", "deadline"):
         return True
-    if name in ("present", "ago", "shift", "relative", "span", "weekday"):
+    if name in ("present", "ago", "daysago", "shift", "relative", "span", "weekday"):
         return False
     after = context.text[match.end() : match.end() + DEADLINE_AFTER_CHARS]
     if DEADLINE_WORD.search(after):
