@@ -25,7 +25,7 @@ from sanctionwatch.extract.relation_events import (
     load_event_rules_file,
 )
 from sanctionwatch.extract.relation_query import RelationRow
-from sanctionwatch.extract.relations import extractor_version
+from sanctionwatch.extract.relations import rule_file_versions
 from sanctionwatch.extract.rulefile import RuleFileError
 
 SOBAEK = "Sobaek Trading Corporation"
@@ -79,7 +79,8 @@ def test_event_rules_load_and_reach_the_extractor_version() -> None:
     assert "designate" in rules.control.object_verbs
     assert "through" in rules.agent_preps
     assert "personnel" in rules.worker_nouns
-    assert f"+e{rules.version}+" in extractor_version()
+    # the full version string may be digested to fit the column: read the file versions
+    assert rule_file_versions()["events"] == rules.version
 
 
 def test_a_broken_events_file_names_the_file_and_the_key(tmp_path: Path) -> None:
@@ -207,6 +208,32 @@ def test_parties_controlling_one_clause_do_not_deal_with_each_other(nlp: Languag
         "conduct financial transactions abroad."
     )
     assert _touching(_rows(nlp, text), "Ri Chol", {"unknown"}) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"OFAC sanctioned {DAESONG} over its contract with {KUMSONG}.",
+            (DAESONG, KUMSONG),
+        ),
+        (
+            f"The Treasury sanctioned {DAESONG} because of its contract with {KUMSONG}.",
+            (DAESONG, KUMSONG),
+        ),
+        (f"Ri Chol was fined last year over his contract with {HAIXING}.", ("Ri Chol", HAIXING)),
+        (f"{DAESONG} lost money on its deal with {KUMSONG}.", (DAESONG, KUMSONG)),
+    ],
+)
+def test_a_pronoun_possessor_deals_when_no_clause_controls_the_noun(
+    nlp: Language, text: str, expected: tuple[str, str]
+) -> None:
+    assert expected in _pairs(_rows(nlp, text), "unknown")
+
+
+def test_a_possessive_pronoun_with_nobody_before_it_deals_with_nobody(nlp: Language) -> None:
+    text = f"Its contract with {KUMSONG} was cancelled in 2019."
+    assert _touching(_rows(nlp, text), KUMSONG, {"unknown"}) == set()
 
 
 # ---------------------------------------------------------------- groups of workers

@@ -787,14 +787,15 @@ class LinkFinder:
     def _dealers(self, noun: Token) -> list[Party]:
         """Whose dealing a noun with no light verb names: its named possessor ("X's contract
         with Y"), else, for "designated X ... for their dealing with Y", the clause's
-        controller (a possessive pronoun there stands for the designated parties)."""
+        controller (a possessive pronoun there stands for the designated parties); with no
+        controller, whom the pronoun refers to ("sanctioned X over its contract with Y": X)."""
         owners = children(noun, "poss")
         named = self._named(owners)
         if named:
             return named
         if owners and any(owner.pos_ != "PRON" for owner in owners):
             return self.finder.parties(owners)
-        return self.finder.parties(self._controllers(noun))
+        return self.finder.parties(self._controllers(noun)) or self.finder.parties(owners)
 
     # -- legal actions -----------------------------------------------------------------------
 
