@@ -333,6 +333,50 @@ def test_no_announced_arrest(nlp: Language, text: str) -> None:
     assert _touching(_rows(nlp, text), "Pak Song Il", {"unknown"}) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"The {JUSTICE} announced the arrest of Pak Song Il by the Interior Ministry.",
+            {("Interior Ministry", "Pak Song Il")},
+        ),
+        (
+            f"{MIRAE} announced the indictment of Pak Song Il by the {JUSTICE}.",
+            {(JUSTICE, "Pak Song Il")},
+        ),
+        (
+            "Moscow police announced the arrest of Pak Song Il on Friday.",
+            {("Moscow police", "Pak Song Il")},
+        ),
+        (
+            f"{MIRAE} and the {FBI} announced the arrest of Pak Song Il on Friday.",
+            {(FBI, "Pak Song Il")},
+        ),
+    ],
+)
+def test_the_arresting_party_is_the_by_phrase_or_an_announcing_authority(
+    nlp: Language, text: str, expected: set[tuple[str, str]]
+) -> None:
+    names = {**NAMES, "Interior Ministry": "Organization", "Moscow police": "Organization"}
+    assert _touching(_rows(nlp, text, names), "Pak Song Il", {"unknown"}) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a firm or a person announcing an arrest made none
+        f"{MIRAE} announced the arrest of Pak Song Il on Friday.",
+        f"{MIRAE} announced the detention of Pak Song Il in Moscow.",
+        "Ri Chol announced the arrest of Pak Song Il on Friday.",
+        # the arrest was someone else's, even unnamed
+        f"The {JUSTICE} announced the arrest of Pak Song Il by Russian police.",
+        f"The {JUSTICE} announced the arrest in Moscow of Pak Song Il by local police.",
+    ],
+)
+def test_an_announcer_who_did_not_arrest_is_no_arresting_party(nlp: Language, text: str) -> None:
+    assert _touching(_rows(nlp, text), "Pak Song Il", {"unknown"}) == set()
+
+
 # ---------------------------------------------------------------- units after an acronym
 
 
