@@ -24,6 +24,7 @@ from sanctionwatch.extract.relation_events import (
     default_event_rules,
     load_event_rules_file,
 )
+from sanctionwatch.extract.relation_parse import clause_subjects
 from sanctionwatch.extract.relation_query import RelationRow
 from sanctionwatch.extract.relations import rule_file_versions
 from sanctionwatch.extract.rulefile import RuleFileError
@@ -167,6 +168,63 @@ def test_an_infinitive_asked_for_has_no_controller(nlp: Language, text: str, wor
 )
 def test_whoever_is_asked_to_hire_workers_is_no_employer(nlp: Language, text: str) -> None:
     assert MIRAE not in {row.target for row in _rows(nlp, text) if row.kind == "employment"}
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "subject"),
+    [
+        # object control: the object does what the infinitive says
+        (f"Ri Chol forced {MIRAE} to hire North Korean workers.", "hire", "Holdings"),
+        (f"Ri Chol helped {MIRAE} to recruit welders abroad.", "recruit", "Holdings"),
+        # a verb of means: its subject; no object: the subject (raising and control)
+        (f"{DAESONG} used front companies to sell coal to {KUMSONG}.", "sell", "Company"),
+        (f"{DAESONG} agreed to sell coal to {KUMSONG}.", "sell", "Company"),
+        (f"{MIRAE} is said to have hired North Korean workers.", "hired", "Holdings"),
+        (f"{DAESONG} was forced to sell coal to {KUMSONG}.", "sell", "Company"),
+    ],
+)
+def test_clause_subjects_climb_an_infinitive_to_its_doer(
+    nlp: Language, text: str, word: str, subject: str
+) -> None:
+    verb = next(token for token in nlp(text) if token.lower_ == word)
+    assert [token.text for token in clause_subjects(verb)] == [subject]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("The UN urged states to stop hiring North Korean workers.", "hiring"),
+        (f"The Treasury asked {DAESONG} to stop selling coal to {KUMSONG}.", "selling"),
+        (f"{DAESONG} was ordered to pay {KUMSONG} for the coal.", "pay"),
+        (f"Ri Chol told {MIRAE} to hire more welders.", "hire"),
+    ],
+)
+def test_clause_subjects_of_an_infinitive_asked_for_are_nobody(
+    nlp: Language, text: str, word: str
+) -> None:
+    verb = next(token for token in nlp(text) if token.lower_ == word)
+    assert clause_subjects(verb) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "employer", "not_employer"),
+    [
+        (f"Ri Chol forced {MIRAE} to hire North Korean workers.", MIRAE, "Ri Chol"),
+        (f"The UN urged {MIRAE} to stop hiring North Korean workers.", None, "UN"),
+        (f"{DAESONG} asked {MIRAE} to hire North Korean workers.", None, DAESONG),
+    ],
+)
+def test_who_employs_a_group_an_infinitive_hires(
+    nlp: Language, text: str, employer: str | None, not_employer: str
+) -> None:
+    employers = {row.target for row in _rows(nlp, text) if row.kind == "employment"}
+    assert not_employer not in employers
+    assert employers == ({employer} if employer else set())
+
+
+def test_whoever_asks_for_a_sale_does_not_deal_with_the_buyer(nlp: Language) -> None:
+    text = f"The Treasury asked {DAESONG} to stop selling coal to {KUMSONG}."
+    assert _touching(_rows(nlp, text), KUMSONG, {"unknown"}) == set()
 
 
 def test_depth_zero_switches_the_controlled_reading_off(nlp: Language) -> None:
