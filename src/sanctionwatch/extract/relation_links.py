@@ -278,6 +278,13 @@ def _known_places() -> Mapping[str, str]:
     return load_entity_rules().places
 
 
+def _known_authority(name: str) -> bool:
+    """Is ``name`` one of the authorities ``entity_typing.yaml`` groups ("FBI", "DOJ")?"""
+    from sanctionwatch.extract.entity_typing import authority_key, load_typing_rules
+
+    return authority_key(name) in load_typing_rules().authorities
+
+
 # -- finding -----------------------------------------------------------------------------------
 
 
@@ -822,14 +829,15 @@ class LinkFinder:
     def _dealers(self, noun: Token) -> list[Party]:
         """Whose dealing a noun with no light verb names: its named possessor ("X's contract
         with Y"), else, for "designated X ... for their dealing with Y", the clause's
-        controller (a possessive pronoun there stands for the designated parties)."""
+        controller (a possessive pronoun there stands for the designated parties); with no
+        controller, whom the pronoun refers to ("sanctioned X over its contract with Y": X)."""
         owners = children(noun, "poss")
         named = self._named(owners)
         if named:
             return named
         if owners and any(owner.pos_ != "PRON" for owner in owners):
             return self.finder.parties(owners)
-        return self.finder.parties(self._controllers(noun))
+        return self.finder.parties(self._controllers(noun)) or self.finder.parties(owners)
 
     # -- legal actions -----------------------------------------------------------------------
 
@@ -868,24 +876,40 @@ class LinkFinder:
 
     def _legal_nominal(self, noun: Token, sentence: Span) -> Iterator[Link]:
         """ "the FBI's arrest of X", "the indictment of X by the Justice Department"."""
-        authorities = self.finder.parties(
-            children(noun, "poss") + [obj for _, obj in prep_objects(noun, {"by"})]
-        )
+        objects = [obj for _, obj in prep_objects(noun, {"of", "against"})]
+        # "the arrest of X by Russian police": the parse may hang "by" on X
+        actors = [obj for token in [noun, *objects] for _, obj in prep_objects(token, {"by"})]
+        authorities = self.finder.parties(children(noun, "poss") + actors)
         verb = noun.head
-        if not authorities and noun.dep_ in ("dobj", "obj") and self._announced(verb):
-            authorities = self.finder.parties(clause_subjects(verb))  # "Y announced the arrest"
-        targets = self._targets([obj for _, obj in prep_objects(noun, {"of", "against"})])
+        if not authorities and not actors and noun.dep_ in ("dobj", "obj"):
+            authorities = self._announcers(verb)  # "the FBI announced the arrest of X"
+        targets = self._targets(objects)
         pairs = ((a, t) for a in authorities for t in targets)
         yield from self._unknown_links(
             pairs, noun, sentence, noun.lemma_.lower(), self.rules.legal_confidence, "links:legal"
         )
 
-    def _announced(self, verb: Token) -> bool:
-        """Is ``verb`` a stated ``noun_verbs`` verb ("announced", "unsealed") of an authority?"""
+    def _announcers(self, verb: Token) -> list[Party]:
+        """The authorities that state a legal action with a stated ``noun_verbs`` verb
+        ("announced", "unsealed"): they took it. A firm or a person announcing an arrest
+        ("Mirae announced the arrest of X") made no arrest."""
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.rules.legal_noun_verbs:
+            return []
+        if not self.finder.asserted(verb):
+            return []
+        return [p for p in self.finder.parties(clause_subjects(verb)) if self._authority(p)]
+
+    def _authority(self, party: Party) -> bool:
+        """A body that can arrest or charge: a state body (nationality.yaml
+        ``state_body_heads``: "Interior Ministry", "Moscow police"), a sanctioning authority
+        (rules.yaml ``sanctions.authorities``) or a known one (entity_typing.yaml
+        ``authorities``: "FBI")."""
+        if party.schema in ("Person", "Company"):
+            return False
         return (
-            verb.pos_ == "VERB"
-            and verb.lemma_.lower() in self.rules.legal_noun_verbs
-            and self.finder.asserted(verb)
+            default_nationality_rules().is_state_body(party.name, party.schema)
+            or self.finder.rules.authority(party.name) is not None
+            or _known_authority(party.name)
         )
 
     def _legal_noun(self, noun: Token, sentence: Span) -> Iterator[Link]:

@@ -172,7 +172,14 @@ def is_passive(verb: Token) -> bool:
 
 
 def clause_subjects(verb: Token) -> list[Token]:
-    """Grammatical subjects of a verb, inherited from the first verb of a coordination."""
+    """Grammatical subjects of a verb, inherited from the first verb of a coordination or
+    from the verb an infinitive completes: that verb's object when it has one ("forced X to
+    hire workers": X), its subject after a verb of means ("used X to hire workers"), nobody
+    after a verb of asking ("urged states to stop hiring": asked for, not done). Both lists
+    are ``events.yaml`` ``control`` (``means_verbs``, ``request_verbs``)."""
+    from sanctionwatch.extract.relation_events import default_event_rules  # imports this module
+
+    control = default_event_rules().control
     current = verb
     for _ in range(4):
         found = [
@@ -180,10 +187,17 @@ def clause_subjects(verb: Token) -> list[Token]:
         ]
         if found:
             return found
-        if current.dep_ in ("conj", "xcomp") and current.head.pos_ in ("VERB", "AUX"):
-            current = current.head
-            continue
-        break
+        if current.dep_ not in ("conj", "xcomp") or current.head.pos_ not in ("VERB", "AUX"):
+            break
+        upper = current.head
+        if current.dep_ == "xcomp":
+            lemma = upper.lemma_.lower()
+            if lemma in control.request_verbs:
+                return []
+            objects = direct_objects(upper)
+            if objects and lemma not in control.means_verbs:
+                return objects
+        current = upper
     return []
 
 
