@@ -368,13 +368,14 @@ def with_attribute_tags(
     doc: Doc, context: DocumentContext, mentions: list[Mention], found: Iterable[Found]
 ) -> Iterator[Found]:
     """The rules' ``found`` relations, then what the active attribute model adds to them
-    (nothing when it is off)."""
+    (nothing when it is off: then the rules' relations pass through untouched, no keys built)."""
+    model = active_model()
+    if model is None:
+        yield from found
+        return
     known: set[tuple[str, str, str]] = set()
     for item in found:
         known.update(found_keys(item))
         yield item
-    model = active_model()
-    if model is None:
-        return
     finder = SentenceFinder(MentionIndex(doc, mentions), default_rules(), context)
     yield from AttributeTagger(finder, model).found(list(doc.sents), known)

@@ -66,16 +66,30 @@ class PlaceList(list[Named]):
         return [place for place in self[first:last] if place.end <= end]
 
 
+_SRE_LOWER_FIXES = str.maketrans({"ı": "i", "ſ": "s"})
+"""Letters the regex engine's IGNORECASE matches to an ASCII letter that ``str.lower`` keeps
+apart (dotless i, long s); "İ" lowers to "i" plus a combining dot, dropped below."""
+
+
+def _folded_for_search(text: str) -> str:
+    """``text`` lowered so that an ASCII name matching it case-insensitively (as ``re`` does)
+    is a plain substring of it: a cheap test before the name's own regular expression."""
+    return text.lower().translate(_SRE_LOWER_FIXES).replace("i\u0307", "i")
+
+
 def _vocabulary_places(text: str, vocabulary: Vocabulary, taken: Taken) -> list[Named]:
     found: list[Named] = []
     names = sorted(
         (name for name in vocabulary.place_index if len(name) > 2), key=len, reverse=True
     )
     mine = Taken(len(text))
+    folded = _folded_for_search(text)
     for name in names:
         key = vocabulary.place_index[name]
         if key == "world" or name == "u.s.":
             continue
+        if name.isascii() and name.lower() not in folded:
+            continue  # hundreds of names, a few in a page: skip the regex scans that find nothing
         for match in re.finditer(rf"(?<![\w.]){re.escape(name)}(?![\w])", text, re.IGNORECASE):
             start, end = match.span()
             # Inside a mention ("Russia" in "Russia's Far East"): keep the specific mention.
