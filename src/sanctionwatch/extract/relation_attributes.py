@@ -36,6 +36,7 @@ from sanctionwatch.extract.relation_attribute_features import (
     Attribute,
     AttributeCandidate,
     AttributeSpec,
+    document_entities,
     sentence_candidates,
 )
 from sanctionwatch.extract.relation_finders import (
@@ -308,9 +309,13 @@ class AttributeTagger:
 
     def tagged(self, sentences: Sequence[Span]) -> Iterator[Tagged]:
         """Every candidate whose best allowed kind reaches the threshold."""
+        doc: Doc | None = None
+        ents: tuple[Span, ...] = ()
         for sentence in sentences:
+            if sentence.doc is not doc:  # the entities built once per document, per call
+                doc, ents = sentence.doc, document_entities(sentence.doc)
             for candidate in sentence_candidates(
-                self.finder.index, sentence, self.model.spec, self.finder.rules
+                self.finder.index, sentence, self.model.spec, self.finder.rules, ents
             ):
                 kinds = candidate_kinds(candidate)
                 kind, probability = self.model.predict(candidate.features, kinds)
