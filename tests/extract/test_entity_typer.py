@@ -301,3 +301,20 @@ def test_a_switched_off_packaged_file_is_read_only_for_its_switch(
     monkeypatch.setenv(SETTING, "on")
     with pytest.raises(EntityTyperError, match="'weights'"):
         active_typer()
+
+
+def _refuse(*args: object, **kwargs: object) -> Any:
+    raise AssertionError("the typer built features while it is off")
+
+
+@pytest.mark.parametrize("setting", ["off", None])
+def test_off_builds_no_feature_and_reads_no_weights(
+    nlp: Language, monkeypatch: pytest.MonkeyPatch, setting: str | None
+) -> None:
+    if setting is None:
+        monkeypatch.delenv(SETTING)  # the packaged file, switched off
+    for name in ("group_features", "entity_groups", "load_entity_rules", "_cached_typer"):
+        monkeypatch.setattr(entity_typer, name, _refuse)
+    mentions = find_mentions(nlp(TEXT), _context(TEXT))
+    assert {"Pyolbit Sangsa", "Ministry of Fisheries"} <= {m.text for m in mentions}
+    assert ".m" not in extractor_version()

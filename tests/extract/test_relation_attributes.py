@@ -342,7 +342,26 @@ def test_a_state_body_may_only_be_designated(nlp: Language) -> None:
     assert candidate_kinds(_one(candidates, "Ministry of Mines", "OFAC")) == ("sanction",)
 
 
-# -- no state between documents --------------------------------------------------------------
+# -- off costs nothing; no state between documents ---------------------------------------------
+
+
+def _refuse(*args: object, **kwargs: object) -> Any:
+    raise AssertionError("the tagger built candidates while it is off")
+
+
+@pytest.mark.parametrize("setting", ["off", None])
+def test_off_builds_no_candidate_or_feature(
+    nlp: Language, monkeypatch: pytest.MonkeyPatch, setting: str | None
+) -> None:
+    if setting is None:
+        monkeypatch.delenv(SETTING, raising=False)  # the packaged file, switched off
+    else:
+        monkeypatch.setenv(SETTING, setting)
+    monkeypatch.setattr(relation_attributes, "sentence_candidates", _refuse)
+    monkeypatch.setattr(relation_attributes, "document_entities", _refuse)
+    monkeypatch.setattr(relation_attributes, "AttributeTagger", _refuse)
+    monkeypatch.setattr(relation_attributes, "_cached_model", _refuse)
+    assert _statements(nlp)  # the rules still run, the tagger never does
 
 
 def test_candidates_hold_no_state_between_documents(nlp: Language) -> None:
