@@ -76,7 +76,8 @@ def _typer_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_name_features_read_the_head_word_legal_form_and_shape() -> None:
     rules = load_entity_rules()
     firm = name_features("Songbong Shipping Co., Ltd.", rules)
-    assert "legal_form" in firm and "last=ltd" in firm and "first=songbong" in firm
+    assert "legal_form" in firm and "words=4+" in firm
+    assert not [f for f in firm if "songbong" in f or "shipping" in f]  # no name words
     ministry = name_features("Ministry of Fisheries", rules)
     assert "head=Organization" in ministry and "legal_form" not in ministry
     assert "shape=caps" in name_features("KOSCO", rules)
@@ -171,8 +172,8 @@ def test_the_packaged_model_file_loads() -> None:
         ({"bias": {"Company": 1}}, "'bias'"),
         ({"retype_threshold": 1.5}, "'retype_threshold'"),
         ({"drop_threshold": "high"}, "'drop_threshold'"),
-        ({"weights": {"last=ltd": {"Vessel": 1.0}}}, "last=ltd"),
-        ({"weights": {"last=ltd": {"Company": "big"}}}, "weights.last=ltd"),
+        ({"weights": {"legal_form": {"Vessel": 1.0}}}, "legal_form"),
+        ({"weights": {"legal_form": {"Company": "big"}}}, "weights.legal_form"),
         ({"training": {}}, "'training'"),
     ],
 )

@@ -3,9 +3,10 @@
 The hand rules type a name from the evidence they were written for (a legal form, a head
 word, an appositive next to one mention). This component reads every mention of one entity
 in the document at once and weighs all of that evidence together with a small multinomial
-logistic regression: the name's head and last words, its shape, what found it, the spaCy
-label, the words around each mention, the dependency relations it takes part in (appositions,
-copulas, compounds, prepositions) and how often it is mentioned. It may re-type an entity
+logistic regression: the class of the name's head word, its legal form and shape (never the
+name's own words), what found it, the spaCy label, the words around each mention, the
+dependency relations it takes part in (appositions, copulas, compounds, prepositions) and how
+often it is mentioned. It may re-type an entity
 (above the ``retype_threshold``) and drop one it scores as "not an entity" (above the higher
 ``drop_threshold``); both were chosen inside the training folds.
 
@@ -47,7 +48,8 @@ TYPES = ("Company", "Organization", "Person", "Place")
 CLASSES = (*TYPES, NOT_ENTITY)
 TYPABLE = frozenset({*TYPES, "LegalEntity"})
 """Schemata the typer may change; instruments and anything else stay as the rules say."""
-FEATURE_VERSION = "1"
+FEATURE_VERSION = "2"
+"""Version of the features this code computes (2: the name's own words are no longer any)."""
 WINDOW = 3
 """Content words this far on either side of a mention are context features."""
 CONTEXT_POS = frozenset({"NOUN", "VERB", "ADJ"})
@@ -66,19 +68,15 @@ def _bucket(count: int) -> str:
     return "1" if count == 1 else "2-3" if count <= 3 else "4+"
 
 
-def _word(text: str) -> str:
-    return text.strip(_EDGE).casefold()
-
-
 def name_features(name: str, rules: EntityRules) -> set[str]:
-    """What the name itself says: its first, last and head words, legal form, shape."""
+    """What the name itself says: its head word's class, legal form, length and shape. The
+    name's own words are no feature: a weight on them would remember the training pages'
+    names, not a kind of name the next page also has."""
     words = [w for w in (part.strip(_EDGE) for part in name.split()) if w]
     if not words:
         return {"name=empty"}
     last = words[-1]
     features = {
-        f"first={_word(words[0])}",
-        f"last={_word(last)}",
         f"words={_bucket(len(words)) if len(words) < 4 else '4+'}",
         f"nwords={min(len(words), 5)}",
     }
@@ -104,8 +102,6 @@ def name_features(name: str, rules: EntityRules) -> set[str]:
     key = name.casefold().strip(_EDGE)
     if key in rules.places:
         features.add("known_place")
-    for word in words[:-1]:
-        features.add(f"inner={_word(word)}")
     return features
 
 
