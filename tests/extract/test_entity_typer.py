@@ -288,6 +288,7 @@ def test_extract_with_a_bad_typer_file_fails_in_one_line(
     assert result.exit_code == 1
     assert "'drop_threshold' must be in (0, 1]" in result.output
     assert "bad-typer.json" in result.output and "Traceback" not in result.output
+    assert f"{SETTING}=off" in result.output  # the hint names this model's own switch
 
 
 def test_a_switched_off_packaged_file_is_read_only_for_its_switch(
