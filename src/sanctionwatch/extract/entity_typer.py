@@ -18,19 +18,18 @@ switches the typer off, ``on`` (or ``1``) on, any other value is the path of a m
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
 from sanctionwatch.extract.rules import (
     EntityRules,
     RulesError,
@@ -247,14 +246,7 @@ class TyperModel:
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         """Softmax over the classes of the summed weights of ``features``."""
-        scores = dict(self.bias)
-        for feature in features:
-            for label, weight in self.weights.get(feature, {}).items():
-                scores[label] += weight
-        top = max(scores.values())
-        exps = {label: math.exp(score - top) for label, score in scores.items()}
-        total = sum(exps.values())
-        return {label: value / total for label, value in exps.items()}
+        return softmax(self.bias, self.weights, features)
 
     def decide(self, schema: str, features: Iterable[str]) -> str | None:
         """The schema an entity typed ``schema`` should have (``None``: drop it)."""
@@ -278,9 +270,7 @@ def _fail(path: Path, problem: str) -> EntityTyperError:
 
 
 def _number(path: Path, value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _fail(path, f"'{what}' must be a number")
-    return float(value)
+    return number(value, what, partial(_fail, path))
 
 
 def _probability(path: Path, data: Mapping[str, Any], key: str) -> float:
@@ -296,19 +286,6 @@ def _classes(path: Path, data: Any) -> tuple[str, ...]:
     if len(set(data)) < 2:
         raise _fail(path, "'classes' needs at least two classes")
     return tuple(str(label) for label in data)
-
-
-def _weights(path: Path, data: Any, classes: Sequence[str]) -> dict[str, dict[str, float]]:
-    if not isinstance(data, dict):
-        raise _fail(path, "'weights' must map features to per-class weights")
-    weights: dict[str, dict[str, float]] = {}
-    for feature, row in data.items():
-        if not isinstance(row, dict) or not set(row) <= set(classes):
-            raise _fail(path, f"weights of {feature!r} must map known classes to numbers")
-        weights[str(feature)] = {
-            label: _number(path, value, f"weights.{feature}") for label, value in row.items()
-        }
-    return weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +323,7 @@ def parse_typer(path: Path, data: Any) -> TyperModel:
         enabled=switch.enabled,
         classes=classes,
         bias={label: _number(path, bias[label], f"bias.{label}") for label in classes},
-        weights=_weights(path, data.get("weights"), classes),
+        weights=class_weights(data.get("weights"), classes, partial(_fail, path)),
         retype_threshold=_probability(path, data, "retype_threshold"),
         drop_threshold=_probability(path, data, "drop_threshold"),
         training=training,
@@ -354,12 +331,7 @@ def parse_typer(path: Path, data: Any) -> TyperModel:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _fail(path, f"cannot read the entity typer: {exc.strerror or exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise _fail(path, f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    return read_json(path, "entity typer", partial(_fail, path))
 
 
 def read_typer(path: Path) -> TyperModel:
