@@ -217,6 +217,7 @@ def test_the_setting_switches_the_tagger_and_its_version(
     monkeypatch.setenv(SETTING, "off")
     off_version = extractor_version()
     assert active_model() is None
+    assert "+a" not in off_version  # an off tagger adds nothing to the version
     monkeypatch.setenv(SETTING, str(_write(tmp_path, _tiny(version="t9"))))
     model = active_model()
     assert model is not None and model.version == "t9" and model_version() == "t9"

@@ -74,6 +74,9 @@ RULE_FILE_KEYS = {
     "rules": "r",
 }
 """Short key of each rules file in ``origin_version`` (the column holds 32 characters)."""
+_NAMED_WHEN_ON = frozenset({"attributes"})
+"""Learned files named in the version only when on: off they change nothing, and ``+a0``
+pushed the readable version past the column (a digest instead)."""
 
 
 def rule_file_versions(rules: RelationRules | None = None) -> dict[str, str]:
@@ -95,7 +98,8 @@ def extractor_version(rules: RelationRules | None = None) -> str:
     """``origin_version`` of the statements: code version plus each rules file's version
     (``3+s1+n1+ro1+l1+r1.2.1``), or a digest of them if that outgrows the column."""
     files = rule_file_versions(rules)
-    full = CODE_VERSION + "".join(f"+{RULE_FILE_KEYS[name]}{files[name]}" for name in files)
+    named = {name: v for name, v in files.items() if not (name in _NAMED_WHEN_ON and v == "0")}
+    full = CODE_VERSION + "".join(f"+{RULE_FILE_KEYS[name]}{named[name]}" for name in named)
     if len(full) <= ORIGIN_VERSION_WIDTH:
         return full
     return f"{CODE_VERSION}+{hashlib.sha1(full.encode('utf-8')).hexdigest()[:16]}"
