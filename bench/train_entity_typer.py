@@ -62,6 +62,9 @@ from sanctionwatch.ingest.redate import set_publication_date  # noqa: E402
 from sanctionwatch.store import Database  # noqa: E402
 from sanctionwatch.store.tables import DocumentRow  # noqa: E402
 
+MODEL_VERSION = "2"
+"""The written file's ``version`` (part of the entity extractor's version when the typer is
+on): raise it whenever the features or the training sets change (2: no name words)."""
 C_VALUE = 1.0
 MIN_COUNT = 2
 """A feature seen in fewer training entities is left out (it cannot generalise)."""
@@ -431,7 +434,7 @@ def export(
     labels = Counter(e.label for data in sets for e in data.examples() if e.label is not None)
     retype, drop = thresholds
     return {
-        "version": "1",
+        "version": MODEL_VERSION,
         "enabled": enable,
         "feature_version": FEATURE_VERSION,
         "about": "Logistic regression over entity features; see docs/extraction-quality.md "

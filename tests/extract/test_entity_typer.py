@@ -76,7 +76,8 @@ def _typer_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_name_features_read_the_head_word_legal_form_and_shape() -> None:
     rules = load_entity_rules()
     firm = name_features("Songbong Shipping Co., Ltd.", rules)
-    assert "legal_form" in firm and "last=ltd" in firm and "first=songbong" in firm
+    assert "legal_form" in firm and "words=4+" in firm
+    assert not [f for f in firm if "songbong" in f or "shipping" in f]  # no name words
     ministry = name_features("Ministry of Fisheries", rules)
     assert "head=Organization" in ministry and "legal_form" not in ministry
     assert "shape=caps" in name_features("KOSCO", rules)
@@ -171,8 +172,8 @@ def test_the_packaged_model_file_loads() -> None:
         ({"bias": {"Company": 1}}, "'bias'"),
         ({"retype_threshold": 1.5}, "'retype_threshold'"),
         ({"drop_threshold": "high"}, "'drop_threshold'"),
-        ({"weights": {"last=ltd": {"Vessel": 1.0}}}, "last=ltd"),
-        ({"weights": {"last=ltd": {"Company": "big"}}}, "weights.last=ltd"),
+        ({"weights": {"legal_form": {"Vessel": 1.0}}}, "legal_form"),
+        ({"weights": {"legal_form": {"Company": "big"}}}, "weights.legal_form"),
         ({"training": {}}, "'training'"),
     ],
 )
@@ -287,6 +288,7 @@ def test_extract_with_a_bad_typer_file_fails_in_one_line(
     assert result.exit_code == 1
     assert "'drop_threshold' must be in (0, 1]" in result.output
     assert "bad-typer.json" in result.output and "Traceback" not in result.output
+    assert f"{SETTING}=off" in result.output  # the hint names this model's own switch
 
 
 def test_a_switched_off_packaged_file_is_read_only_for_its_switch(
@@ -301,3 +303,20 @@ def test_a_switched_off_packaged_file_is_read_only_for_its_switch(
     monkeypatch.setenv(SETTING, "on")
     with pytest.raises(EntityTyperError, match="'weights'"):
         active_typer()
+
+
+def _refuse(*args: object, **kwargs: object) -> Any:
+    raise AssertionError("the typer built features while it is off")
+
+
+@pytest.mark.parametrize("setting", ["off", None])
+def test_off_builds_no_feature_and_reads_no_weights(
+    nlp: Language, monkeypatch: pytest.MonkeyPatch, setting: str | None
+) -> None:
+    if setting is None:
+        monkeypatch.delenv(SETTING)  # the packaged file, switched off
+    for name in ("group_features", "entity_groups", "load_entity_rules", "_cached_typer"):
+        monkeypatch.setattr(entity_typer, name, _refuse)
+    mentions = find_mentions(nlp(TEXT), _context(TEXT))
+    assert {"Pyolbit Sangsa", "Ministry of Fisheries"} <= {m.text for m in mentions}
+    assert ".m" not in extractor_version()

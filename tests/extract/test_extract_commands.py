@@ -8,6 +8,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from sanctionwatch.cli import app
+from sanctionwatch.extract.commands import rule_file_hint
+from sanctionwatch.extract.entity_typer import EntityTyperError
+from sanctionwatch.extract.relation_attributes import AttributeModelError
+from sanctionwatch.extract.relation_model import RelationModelError
+from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.store import Database
 from storekit import text_document
 
@@ -69,3 +74,10 @@ def test_run_extracts_after_ingest(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     listed = runner.invoke(app, ["entities", "--db", url, "--json", "--document", "cccc"])
     assert "Brightwater Holdings Limited" in listed.stdout
+
+
+def test_a_bad_model_file_hint_names_that_models_own_switch() -> None:
+    assert "SANCTIONWATCH_ENTITY_TYPER=off" in rule_file_hint(EntityTyperError("x"))
+    assert "SANCTIONWATCH_ATTRIBUTE_MODEL=off" in rule_file_hint(AttributeModelError("x"))
+    assert "SANCTIONWATCH_RELATION_MODEL=off" in rule_file_hint(RelationModelError("x"))
+    assert "=off" not in rule_file_hint(RuleFileError("rules.yaml: bad"))

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from sanctionwatch.extract import relation_attributes
+from sanctionwatch.extract import relation_attribute_features, relation_attributes
 from sanctionwatch.extract.relation_attribute_features import (
     AttributeCandidate,
     sentence_candidates,
@@ -217,6 +217,7 @@ def test_the_setting_switches_the_tagger_and_its_version(
     monkeypatch.setenv(SETTING, "off")
     off_version = extractor_version()
     assert active_model() is None
+    assert "+a" not in off_version  # an off tagger adds nothing to the version
     monkeypatch.setenv(SETTING, str(_write(tmp_path, _tiny(version="t9"))))
     model = active_model()
     assert model is not None and model.version == "t9" and model_version() == "t9"
@@ -340,3 +341,54 @@ def test_a_state_body_may_only_be_designated(nlp: Language) -> None:
     assert [candidate_kinds(c) for c in ministry if c.attribute.country] == [(), ()]
     assert company and "nationality" in candidate_kinds(company[0])
     assert candidate_kinds(_one(candidates, "Ministry of Mines", "OFAC")) == ("sanction",)
+
+
+# -- off costs nothing; no state between documents ---------------------------------------------
+
+
+def _refuse(*args: object, **kwargs: object) -> Any:
+    raise AssertionError("the tagger built candidates while it is off")
+
+
+@pytest.mark.parametrize("setting", ["off", None])
+def test_off_builds_no_candidate_or_feature(
+    nlp: Language, monkeypatch: pytest.MonkeyPatch, setting: str | None
+) -> None:
+    if setting is None:
+        monkeypatch.delenv(SETTING, raising=False)  # the packaged file, switched off
+    else:
+        monkeypatch.setenv(SETTING, setting)
+    monkeypatch.setattr(relation_attributes, "sentence_candidates", _refuse)
+    monkeypatch.setattr(relation_attributes, "document_entities", _refuse)
+    monkeypatch.setattr(relation_attributes, "AttributeTagger", _refuse)
+    monkeypatch.setattr(relation_attributes, "_cached_model", _refuse)
+    assert _statements(nlp)  # the rules still run, the tagger never does
+
+
+def test_candidates_hold_no_state_between_documents(nlp: Language) -> None:
+    """Each call reads its own document's entities: a second document between two reads of
+    the first changes nothing, and nothing is kept at module level."""
+    first = nlp("Anna Quist, a Chilean national, met officials in Lima on Monday.")
+    second = nlp("Velkor Marine, a Peruvian company, was fined in Quito.")
+    names = {"Anna Quist": "Person", "Velkor Marine": "Company"}
+    spec = parse_spec(Path("spec.json"), SPEC)
+
+    def pairs(doc: Any) -> list[tuple[str, str]]:
+        index = MentionIndex(doc, mentions_for_names(doc, names))
+        return [
+            (c.party.text, c.attribute.text)
+            for sentence in doc.sents
+            for c in sentence_candidates(index, sentence, spec, default_rules())
+        ]
+
+    alone = pairs(first)
+    other = pairs(second)
+    assert alone == pairs(first) and ("Anna Quist", "Chilean") in alone
+    assert ("Velkor Marine", "Peruvian") in other
+    assert not {text for _, text in alone} & {text for _, text in other}
+    kept = {
+        name
+        for name, value in vars(relation_attribute_features).items()
+        if not name.startswith("__") and isinstance(value, list | dict | set) and value
+    }
+    assert not kept  # no document (or its entities) outlives the call

@@ -14,9 +14,26 @@ from sanctionwatch.clikit import (
     open_database,
     print_counts,
 )
+from sanctionwatch.extract import entity_typer, relation_attributes, relation_model
 from sanctionwatch.extract.pipeline import ExtractReport, extract_documents
 from sanctionwatch.extract.rulefile import RuleFileError
 from sanctionwatch.store import Database
+
+_MODEL_SWITCHES: tuple[tuple[type[RuleFileError], str], ...] = (
+    (entity_typer.EntityTyperError, entity_typer.SETTING),
+    (relation_attributes.AttributeModelError, relation_attributes.SETTING),
+    (relation_model.RelationModelError, relation_model.SETTING),
+)
+"""Each learned model's file error and the setting that switches that model off."""
+
+
+def rule_file_hint(exc: RuleFileError) -> str:
+    """What to do about a rules or model file that does not load: a learned model's hint
+    names its own off switch; a rules file can only be fixed."""
+    for error, setting in _MODEL_SWITCHES:
+        if isinstance(exc, error):
+            return f"fix that file, or set {setting}=off to run without that model"
+    return RULE_FILE_HINT
 
 
 def run_extraction(
@@ -41,20 +58,11 @@ def run_extraction(
             report = extract_documents(database, reprocess=reprocess, on_progress=advance)
         except RuntimeError as exc:
             fail(str(exc), "install the model named by SANCTIONWATCH_SPACY_MODEL")
-        except RuleFileError as exc:  # a rules or relation model file that does not load
-            fail(str(exc), _rule_file_hint(exc))
+        except RuleFileError as exc:  # a rules or learned model file that does not load
+            fail(str(exc), rule_file_hint(exc))
     for document, error in report.failures:
         err_console.print(f"[bold red]error:[/] {document}: {error}", highlight=False)
     return report
-
-
-def _rule_file_hint(error: RuleFileError) -> str:
-    """What to do next: only a broken relation model can be switched off."""
-    from sanctionwatch.extract.relation_model import RelationModelError
-
-    if isinstance(error, RelationModelError):
-        return "fix that file, or set SANCTIONWATCH_RELATION_MODEL=off to extract without it"
-    return RULE_FILE_HINT
 
 
 def extract(

@@ -3,9 +3,10 @@
 The hand rules type a name from the evidence they were written for (a legal form, a head
 word, an appositive next to one mention). This component reads every mention of one entity
 in the document at once and weighs all of that evidence together with a small multinomial
-logistic regression: the name's head and last words, its shape, what found it, the spaCy
-label, the words around each mention, the dependency relations it takes part in (appositions,
-copulas, compounds, prepositions) and how often it is mentioned. It may re-type an entity
+logistic regression: the class of the name's head word, its legal form and shape (never the
+name's own words), what found it, the spaCy label, the words around each mention, the
+dependency relations it takes part in (appositions, copulas, compounds, prepositions) and how
+often it is mentioned. It may re-type an entity
 (above the ``retype_threshold``) and drop one it scores as "not an entity" (above the higher
 ``drop_threshold``); both were chosen inside the training folds.
 
@@ -17,19 +18,18 @@ switches the typer off, ``on`` (or ``1``) on, any other value is the path of a m
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
 from sanctionwatch.extract.rules import (
     EntityRules,
     RulesError,
@@ -47,7 +47,8 @@ TYPES = ("Company", "Organization", "Person", "Place")
 CLASSES = (*TYPES, NOT_ENTITY)
 TYPABLE = frozenset({*TYPES, "LegalEntity"})
 """Schemata the typer may change; instruments and anything else stay as the rules say."""
-FEATURE_VERSION = "1"
+FEATURE_VERSION = "2"
+"""Version of the features this code computes (2: the name's own words are no longer any)."""
 WINDOW = 3
 """Content words this far on either side of a mention are context features."""
 CONTEXT_POS = frozenset({"NOUN", "VERB", "ADJ"})
@@ -66,19 +67,15 @@ def _bucket(count: int) -> str:
     return "1" if count == 1 else "2-3" if count <= 3 else "4+"
 
 
-def _word(text: str) -> str:
-    return text.strip(_EDGE).casefold()
-
-
 def name_features(name: str, rules: EntityRules) -> set[str]:
-    """What the name itself says: its first, last and head words, legal form, shape."""
+    """What the name itself says: its head word's class, legal form, length and shape. The
+    name's own words are no feature: a weight on them would remember the training pages'
+    names, not a kind of name the next page also has."""
     words = [w for w in (part.strip(_EDGE) for part in name.split()) if w]
     if not words:
         return {"name=empty"}
     last = words[-1]
     features = {
-        f"first={_word(words[0])}",
-        f"last={_word(last)}",
         f"words={_bucket(len(words)) if len(words) < 4 else '4+'}",
         f"nwords={min(len(words), 5)}",
     }
@@ -104,8 +101,6 @@ def name_features(name: str, rules: EntityRules) -> set[str]:
     key = name.casefold().strip(_EDGE)
     if key in rules.places:
         features.add("known_place")
-    for word in words[:-1]:
-        features.add(f"inner={_word(word)}")
     return features
 
 
@@ -251,14 +246,7 @@ class TyperModel:
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         """Softmax over the classes of the summed weights of ``features``."""
-        scores = dict(self.bias)
-        for feature in features:
-            for label, weight in self.weights.get(feature, {}).items():
-                scores[label] += weight
-        top = max(scores.values())
-        exps = {label: math.exp(score - top) for label, score in scores.items()}
-        total = sum(exps.values())
-        return {label: value / total for label, value in exps.items()}
+        return softmax(self.bias, self.weights, features)
 
     def decide(self, schema: str, features: Iterable[str]) -> str | None:
         """The schema an entity typed ``schema`` should have (``None``: drop it)."""
@@ -282,9 +270,7 @@ def _fail(path: Path, problem: str) -> EntityTyperError:
 
 
 def _number(path: Path, value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _fail(path, f"'{what}' must be a number")
-    return float(value)
+    return number(value, what, partial(_fail, path))
 
 
 def _probability(path: Path, data: Mapping[str, Any], key: str) -> float:
@@ -300,19 +286,6 @@ def _classes(path: Path, data: Any) -> tuple[str, ...]:
     if len(set(data)) < 2:
         raise _fail(path, "'classes' needs at least two classes")
     return tuple(str(label) for label in data)
-
-
-def _weights(path: Path, data: Any, classes: Sequence[str]) -> dict[str, dict[str, float]]:
-    if not isinstance(data, dict):
-        raise _fail(path, "'weights' must map features to per-class weights")
-    weights: dict[str, dict[str, float]] = {}
-    for feature, row in data.items():
-        if not isinstance(row, dict) or not set(row) <= set(classes):
-            raise _fail(path, f"weights of {feature!r} must map known classes to numbers")
-        weights[str(feature)] = {
-            label: _number(path, value, f"weights.{feature}") for label, value in row.items()
-        }
-    return weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +323,7 @@ def parse_typer(path: Path, data: Any) -> TyperModel:
         enabled=switch.enabled,
         classes=classes,
         bias={label: _number(path, bias[label], f"bias.{label}") for label in classes},
-        weights=_weights(path, data.get("weights"), classes),
+        weights=class_weights(data.get("weights"), classes, partial(_fail, path)),
         retype_threshold=_probability(path, data, "retype_threshold"),
         drop_threshold=_probability(path, data, "drop_threshold"),
         training=training,
@@ -358,12 +331,7 @@ def parse_typer(path: Path, data: Any) -> TyperModel:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _fail(path, f"cannot read the entity typer: {exc.strerror or exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise _fail(path, f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    return read_json(path, "entity typer", partial(_fail, path))
 
 
 def read_typer(path: Path) -> TyperModel:

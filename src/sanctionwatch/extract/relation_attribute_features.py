@@ -157,29 +157,34 @@ def _mention_attribute(doc: Doc, mention: Mention, rules: RelationRules) -> Attr
     )
 
 
-_ENTS: list[tuple[Doc, tuple[Span, ...]]] = []
-"""The last document's entities (``Span.ents`` rebuilds every entity of the document)."""
+def document_entities(doc: Doc) -> tuple[Span, ...]:
+    """The entity recogniser's spans of ``doc``, built once per document by the caller
+    (``Doc.ents`` and ``Span.ents`` rebuild every entity of the document on each access)."""
+    return tuple(doc.ents)
 
 
-def _sentence_ents(sentence: Span) -> list[Span]:
-    doc = sentence.doc
-    if not _ENTS or _ENTS[0][0] is not doc:
-        _ENTS[:] = [(doc, tuple(doc.ents))]
-    return [ent for ent in _ENTS[0][1] if sentence.start <= ent.start < sentence.end]
+def _sentence_ents(sentence: Span, ents: Sequence[Span] | None) -> list[Span]:
+    """The entities that start in ``sentence`` (of ``ents``, the document's, when given)."""
+    every = document_entities(sentence.doc) if ents is None else ents
+    return [ent for ent in every if sentence.start <= ent.start < sentence.end]
 
 
 def sentence_attributes(
-    sentence: Span, index: MentionIndex, rules: RelationRules
+    sentence: Span,
+    index: MentionIndex,
+    rules: RelationRules,
+    ents: Sequence[Span] | None = None,
 ) -> list[Attribute]:
     """Every country, place and authority word of ``sentence``, each once (the entity
     recogniser's places and demonyms, the ``Place`` mentions, the mentions and places that
-    name a designating authority), not those inside a party's name."""
+    name a designating authority), not those inside a party's name. ``ents`` is
+    :func:`document_entities` of the sentence's document (computed here when not given)."""
     found: dict[tuple[int, int], Attribute] = {}
     for mention in index.within(sentence):
         attribute = _mention_attribute(sentence.doc, mention, rules)
         if attribute is not None:
             found[(attribute.start, attribute.end)] = attribute
-    for ent in _sentence_ents(sentence):
+    for ent in _sentence_ents(sentence, ents):
         if ent.label_ not in PLACE_LABELS and ent.label_ != "ORG":
             continue
         covering = index.at(ent.root)
@@ -196,11 +201,15 @@ def sentence_attributes(
 
 
 def attribute_pairs(
-    index: MentionIndex, sentence: Span, spec: AttributeSpec, rules: RelationRules
+    index: MentionIndex,
+    sentence: Span,
+    spec: AttributeSpec,
+    rules: RelationRules,
+    ents: Sequence[Span] | None = None,
 ) -> Iterator[tuple[Mention, Attribute]]:
     """Each (party, attribute) pair of ``sentence`` at most ``max_gap`` words apart: every
     attribute word with each party entity once (its closest mention)."""
-    attributes = sentence_attributes(sentence, index, rules)
+    attributes = sentence_attributes(sentence, index, rules, ents)
     if not attributes:
         return
     parties = [m for m in index.within(sentence) if m.schema in PARTY_SCHEMATA]
@@ -376,16 +385,22 @@ def document_attribute_candidates(
 ) -> Iterator[AttributeCandidate]:
     """Every candidate of a parsed document with its features, sentence by sentence."""
     index = MentionIndex(doc, mentions)
+    ents = document_entities(doc)
     for sentence in doc.sents:
-        yield from sentence_candidates(index, sentence, spec, rules)
+        yield from sentence_candidates(index, sentence, spec, rules, ents)
 
 
 def sentence_candidates(
-    index: MentionIndex, sentence: Span, spec: AttributeSpec, rules: RelationRules
+    index: MentionIndex,
+    sentence: Span,
+    spec: AttributeSpec,
+    rules: RelationRules,
+    ents: Sequence[Span] | None = None,
 ) -> Iterator[AttributeCandidate]:
-    """The candidates of one sentence with their features."""
+    """The candidates of one sentence with their features (``ents``: the document's
+    :func:`document_entities`, passed by a caller that reads many sentences of it)."""
     classes: list[str] | None = None
-    for party, attribute in attribute_pairs(index, sentence, spec, rules):
+    for party, attribute in attribute_pairs(index, sentence, spec, rules, ents):
         if classes is None:
             classes = _sentence_classes(sentence, spec)
         features = attribute_features(sentence, party, attribute, index, spec, classes)

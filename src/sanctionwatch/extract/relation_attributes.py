@@ -21,21 +21,21 @@ and date, the classes, a bias and a weight per feature and class, the threshold,
 
 from __future__ import annotations
 
-import json
-import math
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
 from sanctionwatch.extract.relation_attribute_features import (
     Attribute,
     AttributeCandidate,
     AttributeSpec,
+    document_entities,
     sentence_candidates,
 )
 from sanctionwatch.extract.relation_finders import (
@@ -80,14 +80,7 @@ class AttributeModel:
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         """Softmax over the classes of the summed weights of ``features``."""
-        scores = dict(self.bias)
-        for feature in features:
-            for label, weight in self.weights.get(feature, {}).items():
-                scores[label] += weight
-        top = max(scores.values())
-        exps = {label: math.exp(score - top) for label, score in scores.items()}
-        total = sum(exps.values())
-        return {label: value / total for label, value in exps.items()}
+        return softmax(self.bias, self.weights, features)
 
     def predict(self, features: Iterable[str], allowed: Iterable[str]) -> tuple[str, float]:
         """The most probable of the ``allowed`` kinds and its probability (``none``, 1.0
@@ -128,9 +121,7 @@ def _fail(path: Path, problem: str) -> AttributeModelError:
 
 
 def _number(path: Path, value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _fail(path, f"'{what}' must be a number")
-    return float(value)
+    return number(value, what, partial(_fail, path))
 
 
 def parse_spec(path: Path, data: Any) -> AttributeSpec:
@@ -158,19 +149,6 @@ def _classes(path: Path, data: Any) -> tuple[str, ...]:
         if label != NONE and label not in KINDS:
             raise _fail(path, f"class {label!r} is not one of {', '.join(KINDS)}")
     return tuple(str(label) for label in data)
-
-
-def _weights(path: Path, data: Any, classes: Sequence[str]) -> dict[str, dict[str, float]]:
-    if not isinstance(data, dict):
-        raise _fail(path, "'weights' must map features to per-class weights")
-    weights: dict[str, dict[str, float]] = {}
-    for feature, row in data.items():
-        if not isinstance(row, dict) or not set(row) <= set(classes):
-            raise _fail(path, f"weights of {feature!r} must map known classes to numbers")
-        weights[str(feature)] = {
-            label: _number(path, value, f"weights.{feature}") for label, value in row.items()
-        }
-    return weights
 
 
 def _switch(path: Path, data: Any) -> tuple[str, bool]:
@@ -202,19 +180,14 @@ def parse_model(path: Path, data: Any) -> AttributeModel:
         spec=parse_spec(path, data.get("feature_spec")),
         classes=classes,
         bias={label: _number(path, bias[label], f"bias.{label}") for label in classes},
-        weights=_weights(path, data.get("weights"), classes),
+        weights=class_weights(data.get("weights"), classes, partial(_fail, path)),
         threshold=threshold,
         training=training,
     )
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _fail(path, f"cannot read the attribute model: {exc.strerror or exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise _fail(path, f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    return read_json(path, "attribute model", partial(_fail, path))
 
 
 def read_model(path: Path) -> AttributeModel:
@@ -308,9 +281,13 @@ class AttributeTagger:
 
     def tagged(self, sentences: Sequence[Span]) -> Iterator[Tagged]:
         """Every candidate whose best allowed kind reaches the threshold."""
+        doc: Doc | None = None
+        ents: tuple[Span, ...] = ()
         for sentence in sentences:
+            if sentence.doc is not doc:  # the entities built once per document, per call
+                doc, ents = sentence.doc, document_entities(sentence.doc)
             for candidate in sentence_candidates(
-                self.finder.index, sentence, self.model.spec, self.finder.rules
+                self.finder.index, sentence, self.model.spec, self.finder.rules, ents
             ):
                 kinds = candidate_kinds(candidate)
                 kind, probability = self.model.predict(candidate.features, kinds)

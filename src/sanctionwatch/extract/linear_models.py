@@ -1,0 +1,66 @@
+"""Reading and scoring the learned components' multinomial logistic regressions in pure Python.
+
+The attribute tagger (:mod:`sanctionwatch.extract.relation_attributes`) and the entity typer
+(:mod:`sanctionwatch.extract.entity_typer`) ship their weights as JSON written by a trainer in
+``bench/``: a bias per class and, per feature, a weight per class (a missing class weighs 0).
+Both score the same way and check the same shapes, so that lives here once; each component
+keeps its own keys, thresholds and error class (``fail`` turns a problem into that error).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+Fail = Callable[[str], Exception]
+"""Makes the component's one-line error (naming its file) from a problem."""
+
+
+def softmax(
+    bias: Mapping[str, float],
+    weights: Mapping[str, Mapping[str, float]],
+    features: Iterable[str],
+) -> dict[str, float]:
+    """Probability of every class: softmax of its bias plus the weights of ``features``."""
+    scores = dict(bias)
+    for feature in features:
+        for label, weight in weights.get(feature, {}).items():
+            scores[label] += weight
+    top = max(scores.values())
+    exps = {label: math.exp(score - top) for label, score in scores.items()}
+    total = sum(exps.values())
+    return {label: value / total for label, value in exps.items()}
+
+
+def number(value: Any, what: str, fail: Fail) -> float:
+    """``value`` as a float; a bool, a non-number or an infinity fails naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise fail(f"'{what}' must be a number")
+    return float(value)
+
+
+def class_weights(data: Any, classes: Sequence[str], fail: Fail) -> dict[str, dict[str, float]]:
+    """The checked ``weights`` section: each feature maps known classes to numbers."""
+    if not isinstance(data, dict):
+        raise fail("'weights' must map features to per-class weights")
+    weights: dict[str, dict[str, float]] = {}
+    for feature, row in data.items():
+        if not isinstance(row, dict) or not set(row) <= set(classes):
+            raise fail(f"weights of {feature!r} must map known classes to numbers")
+        weights[str(feature)] = {
+            label: number(value, f"weights.{feature}", fail) for label, value in row.items()
+        }
+    return weights
+
+
+def read_json(path: Path, what: str, fail: Fail) -> Any:
+    """The parsed JSON of ``path``; an unreadable file or bad JSON fails in one line."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise fail(f"cannot read the {what}: {exc.strerror or exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise fail(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc

@@ -1,0 +1,58 @@
+"""The shared reader and scorer of the learned components' logistic regressions."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
+
+
+class BadFileError(Exception):
+    """Stands for a component's one-line file error."""
+
+
+def _fail(problem: str) -> Exception:
+    return BadFileError(f"model.json: {problem}")
+
+
+def test_softmax_adds_the_weights_of_the_features_present() -> None:
+    bias = {"none": 0.0, "yes": 0.0}
+    weights = {"cue": {"yes": math.log(3.0)}, "other": {"none": 9.0}}
+    probabilities = softmax(bias, weights, ["cue", "unseen"])
+    assert probabilities["yes"] == pytest.approx(0.75)
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+    assert softmax(bias, weights, []) == {"none": 0.5, "yes": 0.5}
+    huge = softmax(bias, {"big": {"yes": 5000.0}}, ["big"])  # no overflow
+    assert huge["yes"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("value", [True, "1", None, math.inf, math.nan])
+def test_number_refuses_what_is_no_finite_number(value: object) -> None:
+    with pytest.raises(BadFileError, match=r"'bias\.yes' must be a number"):
+        number(value, "bias.yes", _fail)
+    assert number(2, "x", _fail) == 2.0
+
+
+def test_class_weights_check_every_row() -> None:
+    assert class_weights({"f": {"yes": 1}}, ["none", "yes"], _fail) == {"f": {"yes": 1.0}}
+    with pytest.raises(BadFileError, match="'weights' must map"):
+        class_weights([], ["yes"], _fail)
+    with pytest.raises(BadFileError, match="weights of 'f'"):
+        class_weights({"f": {"maybe": 1}}, ["none", "yes"], _fail)
+    with pytest.raises(BadFileError, match=r"'weights\.f' must be a number"):
+        class_weights({"f": {"yes": "high"}}, ["none", "yes"], _fail)
+
+
+def test_read_json_fails_in_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{oops", "utf-8")
+    with pytest.raises(BadFileError, match=r"not valid JSON \(line 1"):
+        read_json(broken, "test model", _fail)
+    with pytest.raises(BadFileError, match="cannot read the test model"):
+        read_json(tmp_path / "absent.json", "test model", _fail)
+    good = tmp_path / "good.json"
+    good.write_text('{"version": "1"}', "utf-8")
+    assert read_json(good, "test model", _fail) == {"version": "1"}
