@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import product
+from pathlib import Path
 
+import yaml
 from followthemoney import registry
 from spacy.tokens import Span, Token
 
@@ -57,6 +59,7 @@ from sanctionwatch.extract.relation_rules import (
     normalise_phrase,
 )
 from sanctionwatch.extract.types import DocumentContext, Mention
+from sanctionwatch.settings import DATA_DIR
 
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
@@ -196,12 +199,29 @@ def country_of_place(text: str) -> str | None:
     code = country_code(text)
     if code is None:
         return None
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    if letters.isupper():
+        return code if letters in country_abbreviations() else None
     caption = re.sub(r"[^a-z]", "", str(registry.country.caption(code) or "").lower())
     plain = re.sub(r"[^a-z]", "", re.sub(r"^the\s+", "", text.strip(), flags=re.I).lower())
     if plain == code or (plain and (caption.startswith(plain) or plain.startswith(caption))):
         return code
-    letters = re.sub(r"[^A-Za-z]", "", text)
-    return code if letters.isupper() and len(letters) <= 4 else None
+    return None
+
+
+COUNTRY_ABBREVIATIONS_PATH = DATA_DIR / "extract" / "relations" / "country_abbreviations.yaml"
+
+
+@lru_cache(maxsize=1)
+def country_abbreviations(path: Path = COUNTRY_ABBREVIATIONS_PATH) -> frozenset[str]:
+    """The capitals a page writes for a country ("US", "DPRK"; not "IT"), letters only."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("version"), int):
+        raise ValueError(f"{path}: needs a mapping with an integer `version`")
+    found = data.get("abbreviations")
+    if not isinstance(found, list) or not all(isinstance(a, str) and a.isupper() for a in found):
+        raise ValueError(f"{path}: `abbreviations` must be a list of upper-case words")
+    return frozenset(found)
 
 
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "dative"})
