@@ -21,7 +21,7 @@ from followthemoney import registry
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.entity_spans import country_code as cached_country_code
-from sanctionwatch.extract.relation_assertion import asserted
+from sanctionwatch.extract.relation_assertion import asserted, left_open
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import (
     ANAPHOR_SOURCE,
@@ -1263,7 +1263,7 @@ class SentenceFinder:
         ``delisting`` (kind) is a Sanction that ends: its date is the ``endDate``. Nothing
         for a party named only as a person's employer ("OFAC designated Bank of X clerk Y"
         designates Y, not the bank: :meth:`titles_a_person`), whichever rule read it."""
-        if self.titles_a_person(party):
+        if self.titles_a_person(party) or self.left_open(party, trigger):
             return
         anchors = (trigger,) if anchor is None else (trigger, anchor)
         start, end = evidence_span([party], *anchors)
@@ -1276,6 +1276,16 @@ class SentenceFinder:
         for name in designator.basis:
             link.add("program", name)
         yield link
+
+    def left_open(self, party: Party, trigger: Token) -> bool:
+        """The party is the object of an open question below the trigger ("designated X and
+        is considering whether to add Y": Y), see :func:`relation_assertion.left_open`."""
+        if party.via_pronoun:
+            return False
+        span = self.index.doc.char_span(party.start, party.end, alignment_mode="expand")
+        if span is None:
+            return False
+        return left_open(span.root, trigger, self.rules.assertion)
 
     def titles_a_person(self, party: Party) -> bool:
         """ "Bank of Lanzhou employee X", "Sobaeksu “IT team leader” Y": a name right before a
