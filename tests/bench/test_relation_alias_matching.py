@@ -114,7 +114,7 @@ def test_the_bench_prints_both_matchings_per_set() -> None:
             "tp": 3,
             "fp": 1,
             "fn": 2,
-            "name_only": [2, 2, 3, 1, 0],
+            "name_only": [2, 2, 3, 1, 0, 2],
             "errors": ["ALIAS+ doc nationality: A -> B (as C)", "FN doc nationality: D -> E"],
         },
         {
@@ -124,16 +124,17 @@ def test_the_bench_prints_both_matchings_per_set() -> None:
             "tp": 1,
             "fp": 0,
             "fn": 1,
-            "name_only": [2, 0, 0, 0, 1],
+            "name_only": [2, 0, 0, 0, 1, 0],
             "errors": [],
         },
     ]
     merged = bench.merge_rows([rows], "all")
-    assert [row["name_only"] for row in merged] == [[2, 2, 3, 1, 0], [2, 0, 0, 0, 1]]
+    assert [row["name_only"] for row in merged] == [[2, 2, 3, 1, 0, 2], [2, 0, 0, 0, 1, 0]]
     (change,) = bench.matching_changes(rows)
     assert change["name_only"][:3] == [4, 2, 3]
     assert change["alias_aware"][:3] == [4, 1, 3]
     assert (change["gained"], change["lost"], change["fp_gone"]) == (1, 1, 1)
+    assert change["forgiven"] == 2
     assert change["lines"] == ["ALIAS+ doc nationality: A -> B (as C)"]
 
 

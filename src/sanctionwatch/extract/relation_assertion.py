@@ -71,6 +71,23 @@ def unasserted(token: Token, words: AssertionWords) -> str | None:
     return "unsettled" if open_question else None
 
 
+def left_open(argument: Token, trigger: Token, words: AssertionWords) -> bool:
+    """Is ``argument`` the object of a question left open in a clause below ``trigger``?
+    "Treasury designated X and is considering whether to add Y": a rule reading "designated"
+    for every object in reach must not take Y, whose own verb ("add") is unsettled; X stays.
+    Only the verbs on the way from the argument up to the trigger count."""
+    current = argument
+    for _ in range(2 * words.reach + 2):
+        if current is trigger or current.head is current:
+            return False
+        current = current.head
+        if current is trigger:
+            return False
+        if current.pos_ in ("VERB", "AUX") and unasserted(current, words) == "unsettled":
+            return True
+    return False
+
+
 def asserted(token: Token, words: AssertionWords) -> bool:
     """Does the page state the clause of ``token`` as fact (see :func:`unasserted`)?"""
     return unasserted(token, words) is None

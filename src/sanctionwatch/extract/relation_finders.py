@@ -14,12 +14,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import product
+from pathlib import Path
 
+import yaml
 from followthemoney import registry
 from spacy.tokens import Span, Token
 
 from sanctionwatch.extract.entity_spans import country_code as cached_country_code
-from sanctionwatch.extract.relation_assertion import asserted
+from sanctionwatch.extract.relation_assertion import asserted, left_open
 from sanctionwatch.extract.relation_nationality_rules import default_nationality_rules
 from sanctionwatch.extract.relation_parse import (
     ANAPHOR_SOURCE,
@@ -57,6 +59,7 @@ from sanctionwatch.extract.relation_rules import (
     normalise_phrase,
 )
 from sanctionwatch.extract.types import DocumentContext, Mention
+from sanctionwatch.settings import DATA_DIR
 
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
@@ -196,12 +199,29 @@ def country_of_place(text: str) -> str | None:
     code = country_code(text)
     if code is None:
         return None
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    if letters.isupper():
+        return code if letters in country_abbreviations() else None
     caption = re.sub(r"[^a-z]", "", str(registry.country.caption(code) or "").lower())
     plain = re.sub(r"[^a-z]", "", re.sub(r"^the\s+", "", text.strip(), flags=re.I).lower())
     if plain == code or (plain and (caption.startswith(plain) or plain.startswith(caption))):
         return code
-    letters = re.sub(r"[^A-Za-z]", "", text)
-    return code if letters.isupper() and len(letters) <= 4 else None
+    return None
+
+
+COUNTRY_ABBREVIATIONS_PATH = DATA_DIR / "extract" / "relations" / "country_abbreviations.yaml"
+
+
+@lru_cache(maxsize=1)
+def country_abbreviations(path: Path = COUNTRY_ABBREVIATIONS_PATH) -> frozenset[str]:
+    """The capitals a page writes for a country ("US", "DPRK"; not "IT"), letters only."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("version"), int):
+        raise ValueError(f"{path}: needs a mapping with an integer `version`")
+    found = data.get("abbreviations")
+    if not isinstance(found, list) or not all(isinstance(a, str) and a.isupper() for a in found):
+        raise ValueError(f"{path}: `abbreviations` must be a list of upper-case words")
+    return frozenset(found)
 
 
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "dative"})
@@ -1243,7 +1263,7 @@ class SentenceFinder:
         ``delisting`` (kind) is a Sanction that ends: its date is the ``endDate``. Nothing
         for a party named only as a person's employer ("OFAC designated Bank of X clerk Y"
         designates Y, not the bank: :meth:`titles_a_person`), whichever rule read it."""
-        if self.titles_a_person(party):
+        if self.titles_a_person(party) or self.left_open(party, trigger):
             return
         anchors = (trigger,) if anchor is None else (trigger, anchor)
         start, end = evidence_span([party], *anchors)
@@ -1256,6 +1276,16 @@ class SentenceFinder:
         for name in designator.basis:
             link.add("program", name)
         yield link
+
+    def left_open(self, party: Party, trigger: Token) -> bool:
+        """The party is the object of an open question below the trigger ("designated X and
+        is considering whether to add Y": Y), see :func:`relation_assertion.left_open`."""
+        if party.via_pronoun:
+            return False
+        span = self.index.doc.char_span(party.start, party.end, alignment_mode="expand")
+        if span is None:
+            return False
+        return left_open(span.root, trigger, self.rules.assertion)
 
     def titles_a_person(self, party: Party) -> bool:
         """ "Bank of Lanzhou employee X", "Sobaeksu “IT team leader” Y": a name right before a

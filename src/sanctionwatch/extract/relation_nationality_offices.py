@@ -85,7 +85,7 @@ class OfficeReader:
         Every word from the country on modifies a later word up to the name (the parse), so
         a verb between ("Kuwait had given ambassador X") ends the title."""
         doc = sentence.doc
-        end = name.start
+        end = self._title_end(name.start, sentence)
         possessed = self._possessor(end - 1, sentence)
         if possessed is not None:
             return (*possessed, None)  # "North Korea's X"
@@ -108,6 +108,20 @@ class OfficeReader:
                 return None
             index -= 1
         return None
+
+    def _title_end(self, start: int, sentence: Span) -> int:
+        """Where the title words before the name end: past a tail of the head
+        ("ambassador-at-large", ``offices`` ``tails``) and the comma after it; without a
+        tail, right before the name."""
+        doc = sentence.doc
+        last = start - 1
+        if last > sentence.start and doc[last].text == ",":
+            last -= 1
+        for first in range(last, max(sentence.start, last - 5), -1):
+            written = doc[first : last + 1].text.replace(" ", "")
+            if doc[first].text == "-" and written[1:].lower() in self.rules.office_tails:
+                return first
+        return start
 
     def _governing_title(self, name: Span, sentence: Span) -> Token | None:
         """A capitalised office title whose complement ends in the name: "Minister of Labor

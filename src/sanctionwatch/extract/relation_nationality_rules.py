@@ -55,6 +55,7 @@ class NationalityRules:
     office_titles: frozenset[str]
     office_exceptions: frozenset[str]
     office_joiners: frozenset[str]
+    office_tails: frozenset[str]
     office_max_words: int
     office_confidence: float
     organisation_nouns: frozenset[str]
@@ -114,6 +115,7 @@ def parse_nationality_rules(path: Path, data: Any) -> NationalityRules:
         office_titles=rule_words(path, offices, "titles", "offices"),
         office_exceptions=rule_words(path, offices, "exceptions", "offices"),
         office_joiners=rule_words(path, offices, "joiners", "offices"),
+        office_tails=rule_words(path, offices, "tails", "offices"),
         office_max_words=rule_count(path, offices, "max_words", "offices"),
         office_confidence=rule_confidence(path, offices, "confidence", "offices"),
         organisation_nouns=rule_words(path, data, "organisation_nouns"),
