@@ -145,6 +145,35 @@ def test_a_contract_value_with_a_north_korean_party(
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "North Korea's nuclear project has cost $1 billion, analysts estimate.",
+        "Pyongyang's satellite projects swallowed some $300 million last year.",
+        "The North Korean missile project is thought to have cost $600 million.",
+    ],
+)
+def test_a_project_without_a_contract_or_works_is_no_contract_value(
+    nlp: Language, text: str
+) -> None:
+    # review (rv-claimrec): "project" alone made any North Korean spending a contract value
+    assert "dprk_contract_value" not in {c.measure for c in read(nlp, text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A North Korean firm won the housing project, worth $40 million, in 2017.",
+        "The construction project given to a North Korean company was worth $12 million.",
+        "The deal with the North Korean importer was put at $3 million.",
+    ],
+)
+def test_a_works_project_or_a_deal_with_the_north_stays_a_contract_value(
+    nlp: Language, text: str
+) -> None:
+    assert "dprk_contract_value" in {c.measure for c in read(nlp, text)}
+
+
 def test_a_contract_value_needs_north_korea_in_the_sentence(nlp: Language) -> None:
     assert read(nlp, "The stadium project cost $200 million, the city said.") == []
 
