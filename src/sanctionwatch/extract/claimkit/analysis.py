@@ -250,16 +250,40 @@ def is_definite_reference(
     """ "after the two countries came under pressure", "the contracts of the two firms", "The
     four individuals were ...": a small count after "the" points back to parties the text has
     named or counted already (``definite_reference_max``); it adds no figure. Larger counts
-    ("the 160 guest workers left") are often a figure's first mention and stay."""
+    ("the 160 guest workers left") are often a figure's first mention and stay, and so does a
+    small one the text has not counted or listed before ("Police said the three North Korean
+    men arrested on Monday ...")."""
     if noun is None or noun.via != "direct" or quantity.kind != "count":
         return False
     if quantity.value > vocabulary.definite_reference_max or quantity.qualifier != "exact":
         return False
     token = noun.token
-    return any(
+    definite = any(
         child.dep_ == "det" and child.lower_ == "the" and child.i < root.i
         for child in token.children
     )
+    return definite and _points_back(quantity, root, token, vocabulary)
+
+
+def _points_back(quantity: Quantity, root: Token, noun: Token, vocabulary: Vocabulary) -> bool:
+    """Has the text before ``root`` counted this noun (or one of its unit: "men" after "five
+    workers") or listed as many named parties ("Russia and China ... the two countries")?"""
+    unit = _counted_unit(noun, vocabulary)
+    for token in root.doc[: root.i]:
+        if token.pos_ == "NUM" and token.head.pos_ in ("NOUN", "PROPN"):
+            head = token.head
+            if head.lemma_.lower() == noun.lemma_.lower() or (
+                unit is not None and _counted_unit(head, vocabulary) == unit
+            ):
+                return True
+        if (
+            token.pos_ == "PROPN"
+            and token.dep_ != "conj"
+            and any(child.dep_ == "conj" for child in token.children)
+            and 1 + _proper_conjuncts(token) == quantity.value
+        ):
+            return True
+    return False
 
 
 def restates_enumeration(
