@@ -62,3 +62,55 @@ def test_a_small_definite_count_that_points_back_adds_no_figure(
         assert [v for _, v in measures].count(5) <= 1
     else:
         assert dropped not in {v for _, v in measures}
+
+
+# --- 3. an elided number counts the nearest figure's noun ---------------------------------
+
+
+def _units(nlp: Language, text: str) -> dict[float, str]:
+    return {c.value: c.unit for c in read(nlp, text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "elided"),
+    [
+        ("Inspectors found 3,000 North Korean workers at 25 sites, against 40 in 2016.", 40),
+        (
+            "Labour officials counted 9,000 North Korean builders on 300 sites, up from 120 in "
+            "2015.",
+            120,
+        ),
+    ],
+)
+def test_an_elided_number_counts_the_nearest_figure_noun(
+    nlp: Language, text: str, elided: float
+) -> None:
+    # review (rv-claimrec): the nationality noun further back used to win ("40 workers")
+    assert _units(nlp, text).get(elided) == "sites"
+
+
+def test_a_noun_of_another_unit_between_breaks_the_coordination(nlp: Language) -> None:
+    text = "Among the 100 sites inspected, 45 employed North Korean workers, a total of 3,000."
+    assert 3000 not in _units(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "place_values"),
+    [
+        (
+            "Some 4,000 North Korean workers are in the region, including 1,200 in Kuwait and "
+            "900 in Qatar.",
+            {1200, 900},
+        ),
+        (
+            "About 100,000 North Korean workers are abroad, of which some 50,000 are in China "
+            "and 30,000 in Russia.",
+            {50_000, 30_000},
+        ),
+    ],
+)
+def test_an_elided_number_after_its_own_noun_still_counts_it(
+    nlp: Language, text: str, place_values: set[float]
+) -> None:
+    units = _units(nlp, text)
+    assert {units[value] for value in place_values} == {"persons"}
