@@ -280,10 +280,16 @@ def _points_back(quantity: Quantity, root: Token, noun: Token, vocabulary: Vocab
             token.pos_ == "PROPN"
             and token.dep_ != "conj"
             and any(child.dep_ == "conj" for child in token.children)
-            and 1 + _proper_conjuncts(token) == quantity.value
+            and 1 + _conjuncts(token) == quantity.value
         ):
             return True
     return False
+
+
+def _conjuncts(token: Token) -> int:
+    """Conjuncts under a listed name ("Arvel Trading and Pinecrest Shipping" -> 1; the
+    tagger often reads a name's last word as a common noun)."""
+    return sum(1 + _conjuncts(child) for child in token.children if child.dep_ == "conj")
 
 
 def restates_enumeration(
