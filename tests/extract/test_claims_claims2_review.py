@@ -114,3 +114,40 @@ def test_an_elided_number_after_its_own_noun_still_counts_it(
 ) -> None:
     units = _units(nlp, text)
     assert {units[value] for value in place_values} == {"persons"}
+
+
+# --- 2. "300 of them women" counts a subset, not more of the figure's noun -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "subset"),
+    [
+        ("Russia hosts 6,000 North Korean workers, 300 of them women.", 300),
+        ("The factory employs 80 North Korean workers, 20 of whom were minors.", 20),
+        ("Some 900 North Korean labourers arrived, 150 of them skilled welders.", 150),
+    ],
+)
+def test_a_subset_named_after_of_them_is_no_count_of_the_workers(
+    nlp: Language, text: str, subset: float
+) -> None:
+    values = {v for _, v in _measures(nlp, text)}
+    assert subset not in values
+    assert len(values) == 1  # the whole stays
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("About 100,000 North Korean workers are abroad, 50,000 of them in China.", 50_000),
+        ("Some 100,000 North Korean workers are abroad, 50,000 of them working in Russia.", 50_000),
+        (
+            "Of the 2,000 North Korean workers in the city, 500 of them are employed in "
+            "construction.",
+            500,
+        ),
+    ],
+)
+def test_a_part_placed_or_described_after_of_them_still_counts_the_workers(
+    nlp: Language, text: str, part: float
+) -> None:
+    assert part in {v for _, v in _measures(nlp, text)}

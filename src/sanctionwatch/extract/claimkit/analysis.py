@@ -394,6 +394,8 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
     if whole is not None:
         whole = _noun_of_number(whole)
         if whole.lower_ in PRONOUNS:
+            if _names_a_subset(root):  # "300 of them women": no more of the antecedent
+                return None
             antecedent = _antecedent(root, vocabulary)
             if antecedent is None:
                 return None
@@ -519,6 +521,7 @@ def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Tok
         or root.dep_ not in ELIDED_ROLES
         or _joins_a_label(root)
         or _is_rate(root)
+        or _names_a_subset(root)
     ):
         return None
     sentence = sentence_of(root)
@@ -536,6 +539,33 @@ def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Tok
             nearest = nouns[-1]
             return None if _coordination_broken(nearest, root, vocabulary) else nearest
     return None
+
+
+SUBSET_PRONOUNS = frozenset({"them", "whom", "which", "these", "those"})
+COPULA_FORMS = frozenset({"are", "were", "is", "was", "being"})
+
+
+def _names_a_subset(root: Token) -> bool:
+    """ "6,000 workers, 300 of them women", "80 workers, 20 of whom were minors": the bare
+    number counts a subset the noun after "of them" names, not more of the figure's noun (a
+    place or a verb after it, "50,000 of them in China", still counts the figure's noun)."""
+    doc = root.doc
+    end = sentence_of(root).end
+    position = root.i + 1
+    if position + 1 >= end or doc[position].lower_ != "of":
+        return False
+    if doc[position + 1].lower_ not in SUBSET_PRONOUNS:
+        return False
+    position += 2
+    while position < end and (doc[position].lower_ in COPULA_FORMS or doc[position].pos_ == "ADV"):
+        position += 1
+    while position < end and doc[position].pos_ == "ADJ":
+        position += 1
+    return (
+        position < end
+        and doc[position].pos_ in ("NOUN", "PROPN")
+        and (doc[position].ent_type_ not in ("GPE", "LOC"))
+    )
 
 
 def _coordination_broken(noun: Token, root: Token, vocabulary: Vocabulary) -> bool:
