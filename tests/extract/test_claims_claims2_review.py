@@ -151,3 +151,24 @@ def test_a_part_placed_or_described_after_of_them_still_counts_the_workers(
     nlp: Language, text: str, part: float
 ) -> None:
     assert part in {v for _, v in _measures(nlp, text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "elided"),
+    [
+        (
+            "While most of the 40,000 North Koreans abroad are working in Asian and Gulf "
+            "countries - some 2,300 are thought to be in Kuwait - up to 900 may be in Europe.",
+            2300,
+        ),
+        (
+            "There are about 2,000 North Korean IT workers inside the country and about 4,000 "
+            "working abroad.",
+            4000,
+        ),
+    ],
+)
+def test_a_noun_after_a_preposition_keeps_the_coordination(
+    nlp: Language, text: str, elided: float
+) -> None:
+    assert _units(nlp, text).get(elided) == "persons"

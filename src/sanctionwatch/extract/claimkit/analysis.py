@@ -571,11 +571,13 @@ def _names_a_subset(root: Token) -> bool:
 def _coordination_broken(noun: Token, root: Token, vocabulary: Vocabulary) -> bool:
     """ "Among the 100 sites inspected, 45 employed North Korean workers, a total of 3,000": a
     noun of another unit between the figure and the bare number starts a new coordination, so
-    the number does not count the figure's noun."""
+    the number does not count the figure's noun. A noun after a preposition ("inside the
+    country", "in Gulf countries") only sets the scene and breaks nothing."""
     unit = _counted_unit(noun, vocabulary)
     start = noun.i + 1 if noun.i < root.i else root.i
     return any(
         token.pos_ in ("NOUN", "PROPN")
+        and token.dep_ != "pobj"  # "workers in Asian countries - some 1,800 ...": a setting
         and (other := _counted_unit(token, vocabulary)) is not None
         and other != unit
         for token in root.doc[start : root.i]
