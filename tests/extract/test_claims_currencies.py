@@ -45,6 +45,12 @@ def _money(text: str) -> list[tuple[float, str | None]]:
         ("US$ 40 million a year", 40_000_000, "USD"),
         ("an estimated $75 million USD in revenue", 75_000_000, "USD"),
         ("a \\$12 million fine", 12_000_000, "USD"),
+        ("a loan of NT$ 90 million from a Taipei bank", 90_000_000, "TWD"),
+        ("fishing rights sold for NZ$4 million", 4_000_000, "NZD"),
+        ("a R$2.5 million shipment", 2_500_000, "BRL"),
+        ("chips worth MOP$ 600,000 at the casino", 600_000, "MOP"),
+        ("a S$1.1 million transfer", 1_100_000, "SGD"),
+        ("rent of 45,000 patacas a month", 45_000, "MOP"),
     ],
 )
 def test_currency_forms_are_read_with_their_code(text: str, value: float, currency: str) -> None:
@@ -54,6 +60,12 @@ def test_currency_forms_are_read_with_their_code(text: str, value: float, curren
 def test_a_longer_word_wins_over_its_tail() -> None:
     # "Namibian dollars" is NAD although "dollars" alone is USD
     assert _money("3,000 Namibian dollars and 500 dollars") == [(3000, "NAD"), (500, "USD")]
+
+
+def test_a_prefixed_dollar_is_not_read_as_us_dollars() -> None:
+    # the letters before "$" name the currency; a bare "$" after them stays USD
+    assert _money("NT$300 and then $300") == [(300, "TWD"), (300, "USD")]
+    assert _money("a fee of 5 real workers") == []
 
 
 def test_a_code_is_a_currency_only_before_digits() -> None:
@@ -131,6 +143,35 @@ def test_a_contract_value_with_a_north_korean_party(
     assert [(c.measure, c.value, c.unit) for c in read(nlp, text)] == [
         ("dprk_contract_value", value, currency)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "North Korea's nuclear project has cost $1 billion, analysts estimate.",
+        "Pyongyang's satellite projects swallowed some $300 million last year.",
+        "The North Korean missile project is thought to have cost $600 million.",
+    ],
+)
+def test_a_project_without_a_contract_or_works_is_no_contract_value(
+    nlp: Language, text: str
+) -> None:
+    # review (rv-claimrec): "project" alone made any North Korean spending a contract value
+    assert "dprk_contract_value" not in {c.measure for c in read(nlp, text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A North Korean firm won the housing project, worth $40 million, in 2017.",
+        "The construction project given to a North Korean company was worth $12 million.",
+        "The deal with the North Korean importer was put at $3 million.",
+    ],
+)
+def test_a_works_project_or_a_deal_with_the_north_stays_a_contract_value(
+    nlp: Language, text: str
+) -> None:
+    assert "dprk_contract_value" in {c.measure for c in read(nlp, text)}
 
 
 def test_a_contract_value_needs_north_korea_in_the_sentence(nlp: Language) -> None:

@@ -60,14 +60,14 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ORIGIN = "extract:claims"
-CODE_VERSION = "0.5.1"
+CODE_VERSION = "0.5.2"
 DEADLINE_HINT = re.compile(r"\bdeadline|\bwithin\s|-(?:year|month)\s", re.IGNORECASE)
 """Only texts with these words get the (cheap, but whole-document) deadline pass."""
 
 
 def extractor_version(vocabulary: Vocabulary, model: figures.FigureModel | None = None) -> str:
     """Code, vocabulary, currency-file and (when the learned filter runs) figure-model
-    versions: what a stored claim was read with (e.g. "0.5.1+v11+c1+m1")."""
+    versions: what a stored claim was read with (e.g. "0.5.2+v12+c2+m1")."""
     suffix = f"+m{model.version}" if model is not None else ""
     currencies = default_currencies().version
     return f"{CODE_VERSION}+v{vocabulary.version}+c{currencies}{suffix}"

@@ -250,16 +250,46 @@ def is_definite_reference(
     """ "after the two countries came under pressure", "the contracts of the two firms", "The
     four individuals were ...": a small count after "the" points back to parties the text has
     named or counted already (``definite_reference_max``); it adds no figure. Larger counts
-    ("the 160 guest workers left") are often a figure's first mention and stay."""
+    ("the 160 guest workers left") are often a figure's first mention and stay, and so does a
+    small one the text has not counted or listed before ("Police said the three North Korean
+    men arrested on Monday ...")."""
     if noun is None or noun.via != "direct" or quantity.kind != "count":
         return False
     if quantity.value > vocabulary.definite_reference_max or quantity.qualifier != "exact":
         return False
     token = noun.token
-    return any(
+    definite = any(
         child.dep_ == "det" and child.lower_ == "the" and child.i < root.i
         for child in token.children
     )
+    return definite and _points_back(quantity, root, token, vocabulary)
+
+
+def _points_back(quantity: Quantity, root: Token, noun: Token, vocabulary: Vocabulary) -> bool:
+    """Has the text before ``root`` counted this noun (or one of its unit: "men" after "five
+    workers") or listed as many named parties ("Russia and China ... the two countries")?"""
+    unit = _counted_unit(noun, vocabulary)
+    for token in root.doc[: root.i]:
+        if token.pos_ == "NUM" and token.head.pos_ in ("NOUN", "PROPN"):
+            head = token.head
+            if head.lemma_.lower() == noun.lemma_.lower() or (
+                unit is not None and _counted_unit(head, vocabulary) == unit
+            ):
+                return True
+        if (
+            token.pos_ == "PROPN"
+            and token.dep_ != "conj"
+            and any(child.dep_ == "conj" for child in token.children)
+            and 1 + _conjuncts(token) == quantity.value
+        ):
+            return True
+    return False
+
+
+def _conjuncts(token: Token) -> int:
+    """Conjuncts under a listed name ("Arvel Trading and Pinecrest Shipping" -> 1; the
+    tagger often reads a name's last word as a common noun)."""
+    return sum(1 + _conjuncts(child) for child in token.children if child.dep_ == "conj")
 
 
 def restates_enumeration(
@@ -364,6 +394,8 @@ def counted_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Cou
     if whole is not None:
         whole = _noun_of_number(whole)
         if whole.lower_ in PRONOUNS:
+            if _names_a_subset(root):  # "300 of them women": no more of the antecedent
+                return None
             antecedent = _antecedent(root, vocabulary)
             if antecedent is None:
                 return None
@@ -475,8 +507,9 @@ def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Tok
     """ "some 4,000 North Korean workers are in the region, including 1,200 in Kuwait and 900
     in Qatar", "3,400 labourers at home and about 2,100 working abroad": a bare number in digits
     that stands for a noun phrase counts the noun of a figure before it in its sentence (or in
-    the sentence before, when this one opens pointing back: "These include 240 ..."), preferring
-    a figure whose noun names a nationality."""
+    the sentence before, when this one opens pointing back: "These include 240 ..."): the
+    NEAREST figure's noun ("workers at 25 sites, against 40 in 2016" counts sites), and none
+    when a noun of another unit comes between them."""
     minimum = vocabulary.elided_count_min
     if (
         not minimum
@@ -488,6 +521,7 @@ def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Tok
         or root.dep_ not in ELIDED_ROLES
         or _joins_a_label(root)
         or _is_rate(root)
+        or _names_a_subset(root)
     ):
         return None
     sentence = sentence_of(root)
@@ -501,11 +535,53 @@ def _elided_noun(root: Token, quantity: Quantity, vocabulary: Vocabulary) -> Tok
             for token in scope
             if token.pos_ == "NUM" and (noun := _figure_noun(token, vocabulary)) is not None
         ]
-        with_nationality = [n for n in nouns if nationality_of(_phrase(n), vocabulary)]
-        pool = with_nationality or nouns
-        if pool:
-            return pool[-1]
+        if nouns:
+            nearest = nouns[-1]
+            return None if _coordination_broken(nearest, root, vocabulary) else nearest
     return None
+
+
+SUBSET_PRONOUNS = frozenset({"them", "whom", "which", "these", "those"})
+COPULA_FORMS = frozenset({"are", "were", "is", "was", "being"})
+
+
+def _names_a_subset(root: Token) -> bool:
+    """ "6,000 workers, 300 of them women", "80 workers, 20 of whom were minors": the bare
+    number counts a subset the noun after "of them" names, not more of the figure's noun (a
+    place or a verb after it, "50,000 of them in China", still counts the figure's noun)."""
+    doc = root.doc
+    end = sentence_of(root).end
+    position = root.i + 1
+    if position + 1 >= end or doc[position].lower_ != "of":
+        return False
+    if doc[position + 1].lower_ not in SUBSET_PRONOUNS:
+        return False
+    position += 2
+    while position < end and (doc[position].lower_ in COPULA_FORMS or doc[position].pos_ == "ADV"):
+        position += 1
+    while position < end and doc[position].pos_ == "ADJ":
+        position += 1
+    return (
+        position < end
+        and doc[position].pos_ in ("NOUN", "PROPN")
+        and (doc[position].ent_type_ not in ("GPE", "LOC"))
+    )
+
+
+def _coordination_broken(noun: Token, root: Token, vocabulary: Vocabulary) -> bool:
+    """ "Among the 100 sites inspected, 45 employed North Korean workers, a total of 3,000": a
+    noun of another unit between the figure and the bare number starts a new coordination, so
+    the number does not count the figure's noun. A noun after a preposition ("inside the
+    country", "in Gulf countries") only sets the scene and breaks nothing."""
+    unit = _counted_unit(noun, vocabulary)
+    start = noun.i + 1 if noun.i < root.i else root.i
+    return any(
+        token.pos_ in ("NOUN", "PROPN")
+        and token.dep_ != "pobj"  # "workers in Asian countries - some 1,800 ...": a setting
+        and (other := _counted_unit(token, vocabulary)) is not None
+        and other != unit
+        for token in root.doc[start : root.i]
+    )
 
 
 def _number_of_subject(noun: Token, vocabulary: Vocabulary) -> Token | None:
