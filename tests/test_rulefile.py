@@ -153,11 +153,11 @@ def test_the_line_says_where_the_file_broke(
 def test_extract_offers_switching_off_only_the_relation_model() -> None:
     """A broken rules file cannot be switched off; the hint names the way out that exists."""
     from sanctionwatch.clikit import RULE_FILE_HINT
-    from sanctionwatch.extract.commands import _rule_file_hint
+    from sanctionwatch.extract.commands import rule_file_hint
     from sanctionwatch.extract.relation_model import RelationModelError
 
-    assert "SANCTIONWATCH_RELATION_MODEL=off" in _rule_file_hint(RelationModelError("model.json"))
-    assert _rule_file_hint(EntityRulesError("entity_rules.yaml")) == RULE_FILE_HINT
+    assert "SANCTIONWATCH_RELATION_MODEL=off" in rule_file_hint(RelationModelError("model.json"))
+    assert rule_file_hint(EntityRulesError("entity_rules.yaml")) == RULE_FILE_HINT
 
 
 @pytest.mark.parametrize("broken", ["bad YAML", "a list", "not UTF-8"])
