@@ -26,7 +26,8 @@ import extraction_quality as eq  # noqa: E402
 
 T = TypeVar("T")
 MIN_WEIGHT = 0.005
-"""Weights closer to zero are left out of the model files (they change no decision)."""
+"""Weights closer to zero are left out of the model files by default (they change no
+decision)."""
 
 
 def training_parser(
@@ -82,15 +83,19 @@ def machine() -> str:
 
 
 def regression_weights(
-    regression: Any, classes: Sequence[str], feature_names: Sequence[str]
+    regression: Any,
+    classes: Sequence[str],
+    feature_names: Sequence[str],
+    min_weight: float = MIN_WEIGHT,
 ) -> dict[str, dict[str, float]]:
-    """Per feature, its weight per class rounded to 4 places; near-zero weights left out."""
+    """Per feature (sorted), its weight per class rounded to 4 places; weights below
+    ``min_weight`` left out."""
     weights: dict[str, dict[str, float]] = {}
     for column, feature in enumerate(feature_names):
         row = {
             classes[k]: round(float(regression.coef_[k][column]), 4)
             for k in range(len(classes))
-            if abs(regression.coef_[k][column]) >= MIN_WEIGHT
+            if abs(regression.coef_[k][column]) >= min_weight
         }
         if row:
             weights[str(feature)] = row
