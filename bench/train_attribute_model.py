@@ -27,12 +27,8 @@ Needs scikit-learn (training only); the pipeline reads the weights without it.
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
 import os
-import pickle
-import platform
 import sys
 import tempfile
 import time
@@ -51,6 +47,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import extraction_quality as eq  # noqa: E402
 import quality_relations as qr  # noqa: E402
+import training  # noqa: E402
+from training import model_json  # noqa: E402
 
 from sanctionwatch.extract.coreference import resolve_coreferences  # noqa: E402
 from sanctionwatch.extract.entities import find_mentions  # noqa: E402
@@ -76,7 +74,6 @@ from sanctionwatch.store.tables import DocumentRow  # noqa: E402
 MIN_PRECISION = 0.75
 THRESHOLDS = tuple(round(0.30 + 0.05 * step, 2) for step in range(14))  # 0.30 .. 0.95
 C_VALUE = 0.3
-MIN_WEIGHT = 0.005
 REPORTED = ("nationality", "location", "sanction", "relation:all")
 _FACT_PROPS = ("nationality", "mainCountry", "jurisdiction", "country", "address")
 TRIGGER_CLASSES: dict[str, list[str]] = {
@@ -245,17 +242,7 @@ def collect_set(
 def collect(folders: list[Path]) -> list[SetData]:
     """Every gold set's candidates and rule rows, extracted with the tagger off."""
     os.environ[SETTING] = "off"
-    sets = []
-    seeds = sorted(eq.DEFAULT_SEEDS.glob("*.txt"))
-    if seeds:
-        sets.append(collect_set("seeds", seeds, eq.DEFAULT_GOLD))
-    examples = sorted(p for p in eq.HELDOUT_DOCS.iterdir() if p.is_file())
-    sets.append(collect_set("examples", examples, eq.HELDOUT_GOLD))
-    for held in eq.heldout_sets(folders):
-        source = held.sources
-        sets.append(collect_set(held.name, held.docs, source.gold, source.urls, source.published))
-        print(f"# collected {held.name}", file=sys.stderr)
-    return sets
+    return training.collect_gold_sets(folders, collect_set)
 
 
 # -- training and scoring --------------------------------------------------------------------
@@ -416,10 +403,7 @@ def _add(total: Counts, counts: Counts) -> Counts:
 def choose_threshold(sets: Sequence[SetData]) -> float:
     """Threshold with the best summed relation F1 of rules + tagger on ``sets`` (each scored
     by a model trained on the others), precision at least MIN_PRECISION; 1.0 if none."""
-    oof = []
-    for position, held in enumerate(sets):
-        others = [data for index, data in enumerate(sets) if index != position]
-        oof.append((held, _predictions(_fit(others), held)))
+    oof = [(held, _predictions(_fit(others), held)) for held, others in training.folds(sets)]
     rules: Counts = {}
     for held, _ in oof:
         rules = _add(rules, score(held, None, 1.0))
@@ -438,8 +422,7 @@ def loso(sets: list[SetData], verbose: bool) -> list[dict[str, Any]]:
     rows = []
     total_rules: Counts = {}
     total_tagged: Counts = {}
-    for position, held in enumerate(sets):
-        train = [data for index, data in enumerate(sets) if index != position]
+    for held, train in training.folds(sets):
         threshold = choose_threshold(train)
         predictions = _predictions(_fit(train), held)
         base: list[str] = []
@@ -480,8 +463,7 @@ def _cell(counts: tuple[int, int, int]) -> str:
 
 
 def print_loso(rows: list[dict[str, Any]]) -> None:
-    machine = f"{platform.platform()}, python {platform.python_version()}, {os.cpu_count()} cores"
-    print(f"# {machine}, load {os.getloadavg()[0]:.1f}")
+    print(f"# {training.machine()}, load {os.getloadavg()[0]:.1f}")
     print("# each cell: tp/fp/fn P R F1; 'rules' = tagger off, '+tagger' = rules + tagger")
     for kind in REPORTED:
         print(f"\n{kind}")
@@ -502,16 +484,7 @@ def print_loso(rows: list[dict[str, Any]]) -> None:
 def export(model: Any, threshold: float, sets: Sequence[SetData], enable: bool) -> dict[str, Any]:
     vectorizer, regression = model.steps[0][1], model.steps[1][1]
     classes = [str(label) for label in regression.classes_]
-    names = vectorizer.get_feature_names_out()
-    weights: dict[str, dict[str, float]] = {}
-    for column, feature in enumerate(names):
-        row = {
-            classes[k]: round(float(regression.coef_[k][column]), 4)
-            for k in range(len(classes))
-            if abs(regression.coef_[k][column]) >= MIN_WEIGHT
-        }
-        if row:
-            weights[str(feature)] = row
+    weights = training.regression_weights(regression, classes, vectorizer.get_feature_names_out())
     cands = [cand for data in sets for doc in data.docs for cand in doc.cands]
     return {
         "version": "1",
@@ -529,40 +502,15 @@ def export(model: Any, threshold: float, sets: Sequence[SetData], enable: bool) 
         "feature_spec": feature_spec_data(),
         "threshold": threshold,
         "classes": classes,
-        "bias": {
-            classes[k]: round(float(regression.intercept_[k]), 4) for k in range(len(classes))
-        },
-        "weights": dict(sorted(weights.items())),
+        "bias": training.regression_bias(regression, classes),
+        "weights": weights,
     }
 
 
-def model_json(data: dict[str, Any]) -> str:
-    """The model file's text: the header indented, one line per feature's weights (diffable)."""
-    head = {key: value for key, value in data.items() if key != "weights"}
-    text = json.dumps(head, indent=1, ensure_ascii=False)[:-2]
-    rows = [
-        f"  {json.dumps(feature, ensure_ascii=False)}: {json.dumps(row, ensure_ascii=False)}"
-        for feature, row in data["weights"].items()
-    ]
-    return text + ',\n "weights": {\n' + ",\n".join(rows) + "\n }\n}\n"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--heldout-dir", type=Path, action="append", default=[])
-    parser.add_argument("--loso", action="store_true", help="leave-one-set-out table")
-    parser.add_argument("--write", type=Path, nargs="?", const=MODEL_FILE, help="model file")
-    parser.add_argument("--enable", action="store_true", help="mark the written model enabled")
-    parser.add_argument("--cache", type=Path, help="reuse/save collected candidates (pickle)")
-    parser.add_argument("--verbose", "-v", action="store_true")
-    args = parser.parse_args(argv)
+    args = training.training_parser(__doc__, MODEL_FILE).parse_args(argv)
     started = time.perf_counter()
-    if args.cache is not None and args.cache.is_file():
-        sets = pickle.loads(args.cache.read_bytes())
-    else:
-        sets = collect(args.heldout_dir)
-        if args.cache is not None:
-            args.cache.write_bytes(pickle.dumps(sets))
+    sets = training.cached_sets(args.cache, lambda: collect(args.heldout_dir))
     for data in sets:
         cands = [cand for doc in data.docs for cand in doc.cands]
         positives = sum(1 for cand in cands if cand.label != NONE)

@@ -25,12 +25,8 @@ Needs scikit-learn (the ``train`` extra); the pipeline itself reads the weights 
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
 import os
-import pickle
-import platform
 import sys
 import tempfile
 import time
@@ -43,6 +39,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import extraction_quality as eq  # noqa: E402
+import training  # noqa: E402
+from training import model_json  # noqa: E402
 
 from sanctionwatch.extract.entities import find_mentions  # noqa: E402
 from sanctionwatch.extract.entity_typer import (  # noqa: E402
@@ -190,17 +188,7 @@ def collect_set(
 def collect(folders: list[Path]) -> list[SetData]:
     """Every gold set's entities as the rules alone type them."""
     os.environ[SETTING] = "off"
-    sets = []
-    seeds = sorted(eq.DEFAULT_SEEDS.glob("*.txt"))
-    if seeds:
-        sets.append(collect_set("seeds", seeds, eq.DEFAULT_GOLD))
-    examples = sorted(p for p in eq.HELDOUT_DOCS.iterdir() if p.is_file())
-    sets.append(collect_set("examples", examples, eq.HELDOUT_GOLD))
-    for held in eq.heldout_sets(folders):
-        source = held.sources
-        sets.append(collect_set(held.name, held.docs, source.gold, source.urls, source.published))
-        print(f"# collected {held.name}", file=sys.stderr)
-    return sets
+    return training.collect_gold_sets(folders, collect_set)
 
 
 # -- training and scoring --------------------------------------------------------------------
@@ -308,10 +296,7 @@ def f1(tally: eq.Tally) -> float:
 def choose_thresholds(sets: Sequence[SetData]) -> tuple[float, float]:
     """Re-type and drop thresholds with the best summed entity F1 on ``sets``, each set
     scored by a model trained on the others (ties go to the more cautious thresholds)."""
-    oof = [
-        (held, predictions(Model([d for j, d in enumerate(sets) if j != i]), held))
-        for i, held in enumerate(sets)
-    ]
+    oof = [(held, predictions(Model(others), held)) for held, others in training.folds(sets)]
     best, best_key = (1.01, 1.01), (-1.0, 0.0, 0.0)
     for retype in RETYPE_GRID:
         for drop in DROP_GRID:
@@ -324,8 +309,7 @@ def choose_thresholds(sets: Sequence[SetData]) -> tuple[float, float]:
 
 def loso(sets: list[SetData], verbose: bool) -> list[dict[str, Any]]:
     rows = []
-    for position, held in enumerate(sets):
-        train = [data for index, data in enumerate(sets) if index != position]
+    for held, train in training.folds(sets):
         retype, drop = choose_thresholds(train)
         predicted = predictions(Model(train), held)
         report: list[str] = []
@@ -391,7 +375,7 @@ def _cell(tally: eq.Tally) -> str:
 
 
 def print_loso(rows: list[dict[str, Any]]) -> None:
-    print(f"# {platform.platform()}, python {platform.python_version()}, {os.cpu_count()} cores")
+    print(f"# {training.machine()}")
     kinds = ("all", *SCORED)
     header = f"{'held-out set':12} {'thresholds':>10} | " + " | ".join(
         f"{kind + ' rules':>21} {kind + ' +typer':>21}" for kind in kinds
@@ -422,15 +406,8 @@ def export(
     model: Model, thresholds: tuple[float, float], sets: Sequence[SetData], enable: bool
 ) -> dict[str, Any]:
     regression, classes = model.regression, model.classes
-    weights: dict[str, dict[str, float]] = {}
-    for column, feature in enumerate(model.vectorizer.get_feature_names_out()):
-        row = {
-            classes[k]: round(float(regression.coef_[k][column]), 4)
-            for k in range(len(classes))
-            if abs(regression.coef_[k][column]) >= MIN_WEIGHT
-        }
-        if row:
-            weights[str(feature)] = row
+    names = model.vectorizer.get_feature_names_out()
+    weights = training.regression_weights(regression, classes, names, MIN_WEIGHT)
     labels = Counter(e.label for data in sets for e in data.examples() if e.label is not None)
     retype, drop = thresholds
     return {
@@ -449,48 +426,24 @@ def export(
             "trainer": "bench/train_entity_typer.py",
         },
         "classes": classes,
-        "bias": {
-            classes[k]: round(float(regression.intercept_[k]), 4) for k in range(len(classes))
-        },
+        "bias": training.regression_bias(regression, classes),
         "retype_threshold": min(retype, 1.0),
         "drop_threshold": min(drop, 1.0),
-        "weights": dict(sorted(weights.items())),
+        "weights": weights,
     }
 
 
-def model_json(data: dict[str, Any]) -> str:
-    """The model file's text: the header indented, one line per feature's weights (diffable)."""
-    head = {key: value for key, value in data.items() if key != "weights"}
-    text = json.dumps(head, indent=1, ensure_ascii=False)[:-2]
-    rows = [
-        f"  {json.dumps(feature, ensure_ascii=False)}: {json.dumps(row, ensure_ascii=False)}"
-        for feature, row in data["weights"].items()
-    ]
-    return text + ',\n "weights": {\n' + ",\n".join(rows) + "\n }\n}\n"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--heldout-dir", type=Path, action="append", default=[])
-    parser.add_argument("--loso", action="store_true", help="leave-one-set-out table")
+    parser = training.training_parser(__doc__, TYPER_FILE, "examples")
     parser.add_argument(
         "--test-set",
         action="append",
         default=[],
         help="train on the other sets only and score this one (repeatable)",
     )
-    parser.add_argument("--write", type=Path, nargs="?", const=TYPER_FILE, help="model file")
-    parser.add_argument("--enable", action="store_true", help="mark the written model enabled")
-    parser.add_argument("--cache", type=Path, help="reuse/save collected examples (pickle)")
-    parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    if args.cache is not None and args.cache.is_file():
-        sets = pickle.loads(args.cache.read_bytes())
-    else:
-        sets = collect(args.heldout_dir)
-        if args.cache is not None:
-            args.cache.write_bytes(pickle.dumps(sets))
+    sets = training.cached_sets(args.cache, lambda: collect(args.heldout_dir))
     for data in sets:
         labels = Counter(str(e.label) for e in data.examples())
         print(f"# {data.name}: {sum(labels.values())} entities {dict(sorted(labels.items()))}")

@@ -24,12 +24,8 @@ Needs scikit-learn (the ``train`` extra); the pipeline itself reads the weights 
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
 import os
-import pickle
-import platform
 import sys
 import tempfile
 import time
@@ -43,6 +39,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import extraction_quality as eq  # noqa: E402
 import quality_relations as qr  # noqa: E402
+import training  # noqa: E402
+from training import model_json  # noqa: E402
 
 from sanctionwatch.extract.entities import find_mentions  # noqa: E402
 from sanctionwatch.extract.pipeline import document_context, load_nlp, parse_long_text  # noqa: E402
@@ -62,8 +60,6 @@ SYMMETRIC = qr.SYMMETRIC
 MIN_PRECISION = 0.75
 THRESHOLDS = tuple(round(0.30 + 0.05 * step, 2) for step in range(14))  # 0.30 .. 0.95
 C_VALUE = 0.5
-MIN_WEIGHT = 0.005
-"""Weights closer to zero are left out of the file (they change no decision)."""
 SPEC_FILE_KEYS = ("version", "schemata", "max_gap", "trigger_classes", "rule_titles")
 TRIGGER_CLASSES: dict[str, list[str]] = {
     "own": ["own", "owner", "shareholder", "stake", "stakeholder", "control", "acquire"],
@@ -251,19 +247,17 @@ def collect_set(
 def collect(folders: list[Path], spec: FeatureSpec) -> list[SetData]:
     """Every gold set's candidates and rule rows, extracted with the component off."""
     os.environ[SETTING] = "off"  # what the rules alone give
-    sets = []
-    seeds = sorted(eq.DEFAULT_SEEDS.glob("*.txt"))
-    if seeds:
-        sets.append(collect_set("seeds", seeds, eq.DEFAULT_GOLD, spec))
-    examples = sorted(p for p in eq.HELDOUT_DOCS.iterdir() if p.is_file())
-    sets.append(collect_set("examples", examples, eq.HELDOUT_GOLD, spec))
-    for held in eq.heldout_sets(folders):
-        source = held.sources
-        sets.append(
-            collect_set(held.name, held.docs, source.gold, spec, source.urls, source.published)
-        )
-        print(f"# collected {held.name}", file=sys.stderr)
-    return sets
+
+    def one_set(
+        name: str,
+        docs: list[Path],
+        gold_dir: Path,
+        urls: dict[str, str] | None = None,
+        published: dict[str, str] | None = None,
+    ) -> SetData:
+        return collect_set(name, docs, gold_dir, spec, urls, published)
+
+    return training.collect_gold_sets(folders, one_set)
 
 
 # -- training and scoring --------------------------------------------------------------------
@@ -385,8 +379,7 @@ def choose_threshold(sets: Sequence[SetData]) -> tuple[float, dict[float, tuple[
 def loso(sets: list[SetData], verbose: bool) -> list[dict[str, Any]]:
     rows = []
     total_rules, total_model = [0, 0, 0], [0, 0, 0]
-    for position, held in enumerate(sets):
-        train = [data for index, data in enumerate(sets) if index != position]
+    for held, train in training.folds(sets):
         threshold, _ = choose_threshold(train)
         model = _fit(train)
         predictions = _predictions(model, held)
@@ -418,7 +411,7 @@ def loso(sets: list[SetData], verbose: bool) -> list[dict[str, Any]]:
 
 
 def print_loso(rows: list[dict[str, Any]]) -> None:
-    print(f"# {platform.platform()}, python {platform.python_version()}, {os.cpu_count()} cores")
+    print(f"# {training.machine()}")
     header = (
         f"{'held-out set':13} {'thr':>5} | {'rules tp/fp/fn':>14} {'P':>5} {'R':>5} {'F1':>5}"
         f" | {'+model tp/fp/fn':>15} {'P':>5} {'R':>5} {'F1':>5}"
@@ -443,16 +436,7 @@ def print_loso(rows: list[dict[str, Any]]) -> None:
 def export(model: Any, threshold: float, sets: Sequence[SetData], enable: bool) -> dict[str, Any]:
     vectorizer, regression = model.steps[0][1], model.steps[1][1]
     classes = [str(label) for label in regression.classes_]
-    names = vectorizer.get_feature_names_out()
-    weights: dict[str, dict[str, float]] = {}
-    for column, feature in enumerate(names):
-        row = {
-            classes[k]: round(float(regression.coef_[k][column]), 4)
-            for k in range(len(classes))
-            if abs(regression.coef_[k][column]) >= MIN_WEIGHT
-        }
-        if row:
-            weights[str(feature)] = row
+    weights = training.regression_weights(regression, classes, vectorizer.get_feature_names_out())
     pairs = sum(len(doc.pairs) for data in sets for doc in data.docs)
     positives = sum(
         1 for data in sets for doc in data.docs for pair in doc.pairs if pair.label != NONE
@@ -472,41 +456,16 @@ def export(model: Any, threshold: float, sets: Sequence[SetData], enable: bool) 
         "feature_spec": feature_spec_data(),
         "threshold": threshold,
         "classes": classes,
-        "bias": {
-            classes[k]: round(float(regression.intercept_[k]), 4) for k in range(len(classes))
-        },
-        "weights": dict(sorted(weights.items())),
+        "bias": training.regression_bias(regression, classes),
+        "weights": weights,
     }
 
 
-def model_json(data: dict[str, Any]) -> str:
-    """The model file's text: the header indented, one line per feature's weights (diffable)."""
-    head = {key: value for key, value in data.items() if key != "weights"}
-    text = json.dumps(head, indent=1, ensure_ascii=False)[:-2]
-    rows = [
-        f"  {json.dumps(feature, ensure_ascii=False)}: {json.dumps(row, ensure_ascii=False)}"
-        for feature, row in data["weights"].items()
-    ]
-    return text + ',\n "weights": {\n' + ",\n".join(rows) + "\n }\n}\n"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--heldout-dir", type=Path, action="append", default=[])
-    parser.add_argument("--loso", action="store_true", help="leave-one-set-out table")
-    parser.add_argument("--write", type=Path, nargs="?", const=MODEL_FILE, help="model file")
-    parser.add_argument("--enable", action="store_true", help="mark the written model enabled")
-    parser.add_argument("--cache", type=Path, help="reuse/save collected candidates (pickle)")
-    parser.add_argument("--verbose", "-v", action="store_true")
-    args = parser.parse_args(argv)
+    args = training.training_parser(__doc__, MODEL_FILE).parse_args(argv)
     started = time.perf_counter()
     spec = feature_spec()
-    if args.cache is not None and args.cache.is_file():
-        sets = pickle.loads(args.cache.read_bytes())
-    else:
-        sets = collect(args.heldout_dir, spec)
-        if args.cache is not None:
-            args.cache.write_bytes(pickle.dumps(sets))
+    sets = training.cached_sets(args.cache, lambda: collect(args.heldout_dir, spec))
     for data in sets:
         pairs = sum(len(doc.pairs) for doc in data.docs)
         positives = sum(1 for doc in data.docs for p in doc.pairs if p.label != NONE)

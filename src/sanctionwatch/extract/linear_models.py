@@ -1,9 +1,10 @@
 """Reading and scoring the learned components' multinomial logistic regressions in pure Python.
 
-The attribute tagger (:mod:`sanctionwatch.extract.relation_attributes`) and the entity typer
+The relation model (:mod:`sanctionwatch.extract.relation_model`), the attribute tagger
+(:mod:`sanctionwatch.extract.relation_attributes`) and the entity typer
 (:mod:`sanctionwatch.extract.entity_typer`) ship their weights as JSON written by a trainer in
 ``bench/``: a bias per class and, per feature, a weight per class (a missing class weighs 0).
-Both score the same way and check the same shapes, so that lives here once; each component
+All three score the same way and check the same shapes, so that lives here once; each component
 keeps its own keys, thresholds and error class (``fail`` turns a problem into that error).
 """
 

@@ -26,7 +26,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from sanctionwatch.extract.relation_features import dependency_path, head_token
+from sanctionwatch.extract.relation_features import (
+    dependency_path,
+    distance_bucket,
+    head_token,
+    lemma_feature,
+    word_feature,
+)
 from sanctionwatch.extract.relation_finders import country_code, country_of_place
 from sanctionwatch.extract.relation_parse import MentionIndex
 from sanctionwatch.extract.relation_rules import RelationRules
@@ -238,23 +244,6 @@ def _gap(sentence: Span, start: int, end: int) -> int:
     return len(sentence.text[start - offset : end - offset].split())
 
 
-def _bucket(value: int) -> str:
-    for limit in _DISTANCE_BUCKETS:
-        if value <= limit:
-            return f"<={limit}"
-    return f">{_DISTANCE_BUCKETS[-1]}"
-
-
-def _lemma(token: Token) -> str:
-    return token.lemma_.lower() or token.lower_
-
-
-def _word(token: Token) -> str:
-    """A lemma as a feature; a proper noun is ``<name>`` (a name says nothing about the
-    next page)."""
-    return "<name>" if token.pos_ == "PROPN" else _lemma(token)
-
-
 def _list_head(token: Token) -> tuple[Token, bool]:
     """The first member of the coordination ``token`` is in, and whether it is in one."""
     head, listed = token, False
@@ -270,22 +259,22 @@ def _path_features(party: Token, attribute: Token, spec: AttributeSpec) -> list[
     if meet is None:
         return ["path:none"]
     labels = [f"{token.dep_}^" for token in up] + [f"v{token.dep_}" for token in down]
-    features = [f"meetpos:{meet.pos_}", f"plen:{_bucket(len(labels))}"]
+    features = [f"meetpos:{meet.pos_}", f"plen:{distance_bucket(len(labels), _DISTANCE_BUCKETS)}"]
     if meet.i in (party.i, attribute.i):
         features.append("meet:end" if meet.i == party.i else "meet:attr")
     else:
-        features.append(f"meet:{_word(meet)}")
-        features.extend(f"meetcls:{name}" for name in spec.classes_of(_lemma(meet)))
+        features.append(f"meet:{word_feature(meet)}")
+        features.extend(f"meetcls:{name}" for name in spec.classes_of(lemma_feature(meet)))
     if len(labels) > MAX_PATH:
         features.append("path:long")
     else:
         features.append("path:" + " ".join(labels))
-        features.append(f"pathmeet:{' '.join(labels)}|{_word(meet)}")
+        features.append(f"pathmeet:{' '.join(labels)}|{word_feature(meet)}")
     features.extend(f"dep:{label}" for label in sorted(set(labels)))
     for token in (*up[1:], *down[:-1]):
         if token.i in (party.i, attribute.i):
             continue
-        lemma = _word(token)
+        lemma = word_feature(token)
         features.append(f"pw:{lemma}")
         features.extend(f"pcls:{name}" for name in spec.classes_of(lemma))
     return features
@@ -304,13 +293,13 @@ def _between_features(
             continue
         if not token.is_punct and token.pos_ not in _CONTENT_POS:
             continue
-        lemma = _word(token)
+        lemma = word_feature(token)
         features.append(f"bw:{lemma}")
         features.extend(f"bcls:{name}" for name in spec.classes_of(lemma))
     if not tokens:
         features.append("between:<none>")
     elif len(tokens) <= 3:
-        features.append("between:" + " ".join(_word(token) for token in tokens))
+        features.append("between:" + " ".join(word_feature(token) for token in tokens))
     return features
 
 
@@ -323,25 +312,25 @@ def _attribute_context(token: Token, spec: AttributeSpec) -> list[str]:
         features.append(f"aprep:{head.lower_}")
         head = head.head
     if head.i != token.i:
-        features.append(f"ahead:{_word(head)}")
-        features.extend(f"ahcls:{name}" for name in spec.classes_of(_lemma(head)))
+        features.append(f"ahead:{word_feature(head)}")
+        features.extend(f"ahcls:{name}" for name in spec.classes_of(lemma_feature(head)))
     return features
 
 
 def _party_context(token: Token, spec: AttributeSpec) -> list[str]:
     features = [f"pdep:{token.dep_}"]
     if token.head.i != token.i:
-        features.append(f"phead:{_word(token.head)}")
-        features.extend(f"phcls:{name}" for name in spec.classes_of(_lemma(token.head)))
+        features.append(f"phead:{word_feature(token.head)}")
+        features.extend(f"phcls:{name}" for name in spec.classes_of(lemma_feature(token.head)))
     for child in token.children:
         if child.dep_ in ("appos", "amod", "compound", "acl", "relcl") and child.pos_ != "PROPN":
-            features.append(f"pchild:{child.dep_}:{_lemma(child)}")
-            features.extend(f"pccls:{name}" for name in spec.classes_of(_lemma(child)))
+            features.append(f"pchild:{child.dep_}:{lemma_feature(child)}")
+            features.extend(f"pccls:{name}" for name in spec.classes_of(lemma_feature(child)))
     return features
 
 
 def _sentence_classes(sentence: Span, spec: AttributeSpec) -> list[str]:
-    classes = {name for token in sentence for name in spec.classes_of(_lemma(token))}
+    classes = {name for token in sentence for name in spec.classes_of(lemma_feature(token))}
     return [f"scls:{name}" for name in sorted(classes)]
 
 
@@ -362,7 +351,7 @@ def attribute_features(
     after = attribute.start >= party.end
     features.append(f"order:{'party-first' if after else 'attr-first'}|{cls}")
     left, right = (party.end, attribute.start) if after else (attribute.end, party.start)
-    features.append(f"gap:{_bucket(_gap(sentence, left, right))}")
+    features.append(f"gap:{distance_bucket(_gap(sentence, left, right), _DISTANCE_BUCKETS)}")
     features.extend(_between_features(doc, left, right, index, spec))
     features.extend(f"{cls}|{name}" for name in sentence_classes)
     party_head = head_token(doc, party)

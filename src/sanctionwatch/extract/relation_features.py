@@ -89,21 +89,24 @@ def candidate_pairs(
         yield first, second
 
 
-def _bucket(value: int) -> str:
-    for limit in _DISTANCE_BUCKETS:
+def distance_bucket(value: int, limits: Sequence[int] = _DISTANCE_BUCKETS) -> str:
+    """A count as a coarse feature value (``<=5``, ``>20``): the first of ``limits`` it
+    does not pass."""
+    for limit in limits:
         if value <= limit:
             return f"<={limit}"
-    return f">{_DISTANCE_BUCKETS[-1]}"
+    return f">{limits[-1]}"
 
 
-def _lemma(token: Token) -> str:
+def lemma_feature(token: Token) -> str:
+    """A token's lower-cased lemma (its lower-cased text when the lemma is empty)."""
     return token.lemma_.lower() or token.lower_
 
 
-def _word(token: Token) -> str:
+def word_feature(token: Token) -> str:
     """A token's lemma as a feature; proper nouns are one word ("<name>"): a name seen in
     training says nothing about the next page."""
-    return "<name>" if token.pos_ == "PROPN" else _lemma(token)
+    return "<name>" if token.pos_ == "PROPN" else lemma_feature(token)
 
 
 def dependency_path(start: Token, end: Token) -> tuple[list[Token], Token | None, list[Token]]:
@@ -128,21 +131,21 @@ def _path_features(first: Token, second: Token, spec: FeatureSpec) -> list[str]:
     if meet.i == first.i or meet.i == second.i:
         features.append("meet:end")  # one end governs the other ("X, director of Y")
     elif meet.pos_ != "PROPN":  # a name is no evidence for the next page
-        features.append(f"meet:{_lemma(meet)}")
-    features.extend(f"meetcls:{name}" for name in spec.classes_of(_lemma(meet)))
+        features.append(f"meet:{lemma_feature(meet)}")
+    features.extend(f"meetcls:{name}" for name in spec.classes_of(lemma_feature(meet)))
     if len(labels) > MAX_PATH:
         features.append("path:long")
     else:
         features.append("path:" + " ".join(labels))
         if meet.i not in (first.i, second.i):
-            features.append(f"pathmeet:{' '.join(labels)}|{_word(meet)}")
+            features.append(f"pathmeet:{' '.join(labels)}|{word_feature(meet)}")
     inner = [token for token in (*up[1:], *down[:-1]) if token.i not in (first.i, second.i)]
     features.extend(f"dep:{label}" for label in sorted(set(labels)))
     for token in inner:
-        lemma = _word(token)
+        lemma = word_feature(token)
         features.append(f"pw:{lemma}")
         features.extend(f"pcls:{name}" for name in spec.classes_of(lemma))
-    features.append(f"plen:{_bucket(len(labels))}")
+    features.append(f"plen:{distance_bucket(len(labels))}")
     return features
 
 
@@ -165,7 +168,7 @@ def _between_features(
     features.append(f"others:{min(len(others), 3)}")
     words = [t for t in tokens if index.at(t) is None]
     for token in words:
-        lemma = _word(token)
+        lemma = word_feature(token)
         if token.is_punct and token.text not in _KEPT_PUNCT:
             continue
         if not token.is_punct and token.pos_ not in _CONTENT_POS:
@@ -175,7 +178,7 @@ def _between_features(
     if not words:
         features.append("bw:<none>")
     elif len(words) <= 3:
-        features.append("between:" + " ".join(_word(token) for token in words))
+        features.append("between:" + " ".join(word_feature(token) for token in words))
     return features
 
 
@@ -186,7 +189,7 @@ def _window(doc: Doc, mention: Mention, before: bool) -> str:
     position = span.start - 1 if before else span.end
     if position < span.sent.start or position >= span.sent.end:
         return "<edge>"
-    return _word(doc[position])
+    return word_feature(doc[position])
 
 
 def pair_features(
@@ -196,7 +199,7 @@ def pair_features(
     pair = f"{first.schema}|{second.schema}"
     features = [f"schemata:{pair}", "bias"]
     gap = len(doc.text[first.end : second.start].split())
-    features.append(f"gap:{_bucket(gap)}")
+    features.append(f"gap:{distance_bucket(gap)}")
     features.append(f"before:{_window(doc, first, True)}")
     features.append(f"after:{_window(doc, second, False)}")
     features.append(f"firstafter:{_window(doc, first, False)}")

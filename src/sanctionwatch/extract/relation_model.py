@@ -18,17 +18,16 @@ off, ``on`` (or ``1``) on, and any other value is the path of another model file
 
 from __future__ import annotations
 
-import json
-import math
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Span
 
+from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
 from sanctionwatch.extract.relation_features import (
     LINKABLE_SCHEMATA,
     FeatureSpec,
@@ -82,14 +81,7 @@ class RelationModel:
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         """Softmax over the classes of the summed weights of ``features``."""
-        scores = dict(self.bias)
-        for feature in features:
-            for label, weight in self.weights.get(feature, {}).items():
-                scores[label] += weight
-        top = max(scores.values())
-        exps = {label: math.exp(score - top) for label, score in scores.items()}
-        total = sum(exps.values())
-        return {label: value / total for label, value in exps.items()}
+        return softmax(self.bias, self.weights, features)
 
     def predict(self, features: Iterable[str]) -> tuple[str, float]:
         """The most probable relation class (not ``none``) and its probability."""
@@ -105,9 +97,7 @@ def _fail(path: Path, problem: str) -> RelationModelError:
 
 
 def _number(path: Path, value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _fail(path, f"'{what}' must be a number")
-    return float(value)
+    return number(value, what, partial(_fail, path))
 
 
 def parse_feature_spec(path: Path, data: Any, rules: RelationRules) -> FeatureSpec:
@@ -148,16 +138,7 @@ def _classes(path: Path, data: Any) -> tuple[str, ...]:
 
 
 def _weights(path: Path, data: Any, classes: Sequence[str]) -> dict[str, dict[str, float]]:
-    if not isinstance(data, dict):
-        raise _fail(path, "'weights' must map features to per-class weights")
-    weights: dict[str, dict[str, float]] = {}
-    for feature, row in data.items():
-        if not isinstance(row, dict) or not set(row) <= set(classes):
-            raise _fail(path, f"weights of {feature!r} must map known classes to numbers")
-        weights[str(feature)] = {
-            label: _number(path, value, f"weights.{feature}") for label, value in row.items()
-        }
-    return weights
+    return class_weights(data, classes, partial(_fail, path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +185,7 @@ def parse_model(path: Path, data: Any, rules: RelationRules | None = None) -> Re
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _fail(path, f"cannot read the relation model: {exc.strerror or exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise _fail(path, f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    return read_json(path, "relation model", partial(_fail, path))
 
 
 def read_model(path: Path, rules: RelationRules | None = None) -> RelationModel:
