@@ -122,9 +122,21 @@ def stale_schemata(path: Path = SCHEMATA_FILE) -> list[str]:
     """The schemata whose facts in the table at ``path`` differ from the installed model's
     (added, removed or changed), sorted; empty when the table is up to date. Only the facts
     count: a FollowTheMoney upgrade that changes no schema leaves the table valid."""
+    return _stale_in(_stored_table(path))
+
+
+def _stored_table(path: Path) -> Any:
+    """The table file as JSON, or None when it cannot be read or parsed."""
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))["schemata"]
-    except (OSError, ValueError, KeyError, TypeError):
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _stale_in(table: Any) -> list[str]:
+    try:
+        stored = table["schemata"]
+    except (KeyError, TypeError):
         return ["(unreadable table)"]
     current = facts_from_model()["schemata"]
     names = set(stored) | set(current)
@@ -133,15 +145,13 @@ def stale_schemata(path: Path = SCHEMATA_FILE) -> list[str]:
 
 def stale_message(path: Path = SCHEMATA_FILE) -> str | None:
     """One line saying the table is stale, which schemata differ and what to run; or None."""
-    stale = stale_schemata(path)
+    table = _stored_table(path)  # read once: the stale names and the version come from it
+    stale = _stale_in(table)
     if not stale:
         return None
     from importlib.metadata import version
 
-    try:
-        written = json.loads(path.read_text(encoding="utf-8")).get("followthemoney", "?")
-    except (OSError, ValueError, AttributeError):
-        written = "?"
+    written = table.get("followthemoney", "?") if isinstance(table, dict) else "?"
     shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
     return (
         f"{path}: written from followthemoney {written}, but the installed "
