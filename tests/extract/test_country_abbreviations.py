@@ -35,3 +35,10 @@ def test_abbreviation_file_is_validated(tmp_path: Path) -> None:
     bad.write_text("version: 1\nabbreviations: [us]\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"abbreviations\.yaml"):
         country_abbreviations.__wrapped__(bad)
+
+
+def test_abbreviation_file_with_bad_yaml_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "abbreviations.yaml"
+    bad.write_text("version: 1\nabbreviations: [US\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"abbreviations\.yaml: cannot read country abbreviations"):
+        country_abbreviations.__wrapped__(bad)

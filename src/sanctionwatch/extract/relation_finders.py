@@ -16,7 +16,6 @@ from functools import lru_cache
 from itertools import product
 from pathlib import Path
 
-import yaml
 from followthemoney import registry
 from spacy.tokens import Span, Token
 
@@ -59,6 +58,7 @@ from sanctionwatch.extract.relation_rules import (
     normalise_phrase,
 )
 from sanctionwatch.extract.types import DocumentContext, Mention
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 from sanctionwatch.settings import DATA_DIR
 
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
@@ -215,12 +215,12 @@ COUNTRY_ABBREVIATIONS_PATH = DATA_DIR / "extract" / "relations" / "country_abbre
 @lru_cache(maxsize=1)
 def country_abbreviations(path: Path = COUNTRY_ABBREVIATIONS_PATH) -> frozenset[str]:
     """The capitals a page writes for a country ("US", "DPRK"; not "IT"), letters only."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not isinstance(data.get("version"), int):
-        raise ValueError(f"{path}: needs a mapping with an integer `version`")
+    data = read_rule_file(path, "country abbreviations")
+    if not isinstance(data.get("version"), int):
+        raise RuleFileError(f"{path}: needs a mapping with an integer `version`")
     found = data.get("abbreviations")
     if not isinstance(found, list) or not all(isinstance(a, str) and a.isupper() for a in found):
-        raise ValueError(f"{path}: `abbreviations` must be a list of upper-case words")
+        raise RuleFileError(f"{path}: `abbreviations` must be a list of upper-case words")
     return frozenset(found)
 
 
