@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sanctionwatch.extract.rulefile import RuleFileError, read_rule_file
+from sanctionwatch.extract.rulefile import RuleFileError, read_rule_file, rule_strings
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "extract" / "entity_rules.yaml"
@@ -90,10 +90,8 @@ def legal_form_key(word: str) -> str:
 
 
 def _strings(path: Path, data: dict[str, Any], key: str) -> list[str]:
-    value = data.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RulesError(f"{path}: '{key}' must be a list of strings")
-    return value
+    """The shared list check of the rule files, raising this loader's :class:`RulesError`."""
+    return list(rule_strings(path, data, key, error=RulesError))
 
 
 def _optional_strings(path: Path, data: dict[str, Any], key: str) -> list[str]:
