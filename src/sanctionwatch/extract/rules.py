@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sanctionwatch.extract.rulefile import RuleFileError, read_rule_file, rule_strings
+from sanctionwatch.extract.rulefile import RuleFileError, read_rule_file, rule_mapping, rule_strings
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "extract" / "entity_rules.yaml"
@@ -192,8 +192,7 @@ def _lower(words: list[str]) -> frozenset[str]:
 
 def parse_rules(path: Path, data: Any) -> EntityRules:
     """Validate the parsed YAML of a rules file."""
-    if not isinstance(data, dict) or "version" not in data:
-        raise RulesError(f"{path}: expected a mapping with a 'version' key")
+    data = rule_mapping(path, data, RulesError)
     legal_forms = frozenset(
         tuple(legal_form_key(part) for part in form.split())
         for form in _strings(path, data, "legal_forms")
