@@ -165,6 +165,12 @@ def _descriptor_nouns(path: Path, data: dict[str, Any]) -> dict[str, str]:
     return {str(noun).casefold(): str(schema) for noun, schema in nouns.items()}
 
 
+def _honorific_phrases(honorifics: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The honorifics of several words, as legal-form keys, longest first."""
+    phrases = {tuple(legal_form_key(part) for part in w.split()) for w in honorifics if " " in w}
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
 def honorific_length(words: list[str], rules: EntityRules) -> int:
     """How many of the leading ``words`` are one honorific ("Tan Sri", "Mr."), 0 if none."""
     if not words:
@@ -193,6 +199,7 @@ def _lower(words: list[str]) -> frozenset[str]:
 def parse_rules(path: Path, data: Any) -> EntityRules:
     """Validate the parsed YAML of a rules file."""
     data = rule_mapping(path, data, RulesError)
+    honorifics = _strings(path, data, "honorifics")
     legal_forms = frozenset(
         tuple(legal_form_key(part) for part in form.split())
         for form in _strings(path, data, "legal_forms")
@@ -206,20 +213,8 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         head_connectors=_lower(_strings(path, data, "head_connectors")),
         generic_name_words=_lower(_strings(path, data, "generic_name_words")),
         appositive_heads=_appositive_heads(path, data),
-        honorifics=frozenset(
-            legal_form_key(w) for w in _strings(path, data, "honorifics") if " " not in w
-        ),
-        honorific_phrases=tuple(
-            sorted(
-                {
-                    tuple(legal_form_key(part) for part in w.split())
-                    for w in _strings(path, data, "honorifics")
-                    if " " in w
-                },
-                key=len,
-                reverse=True,
-            )
-        ),
+        honorifics=frozenset(legal_form_key(w) for w in honorifics if " " not in w),
+        honorific_phrases=_honorific_phrases(honorifics),
         descriptor_nouns=_descriptor_nouns(path, data),
         role_nouns=_lower(_strings(path, data, "role_nouns")),
         instruments=_instruments(path, data),
