@@ -19,7 +19,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from sanctionwatch.extract.rulefile import read_rule_file, rule_strings
+from sanctionwatch.extract.rulefile import read_rule_file, rule_mapping, rule_strings
 from sanctionwatch.extract.rules import SCHEMATA, RulesError
 from sanctionwatch.settings import DATA_DIR
 
@@ -114,8 +114,7 @@ def _bare_authorities(
 
 def parse_typing_rules(path: Path, data: Any) -> TypingRules:
     """Validate the parsed YAML of a typing rules file."""
-    if not isinstance(data, dict) or "version" not in data:
-        raise RulesError(f"{path}: expected a mapping with a 'version' key")
+    data = rule_mapping(path, data, RulesError)
     anaphora = _schema_map(path, data, "anaphora_nouns")
     authorities = _authorities(path, data)
     return TypingRules(

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sanctionwatch.extract.rulefile import RuleFileError, read_rule_file
+from sanctionwatch.extract.rulefile import RuleFileError, read_rule_file, rule_mapping, rule_strings
 from sanctionwatch.settings import DATA_DIR
 
 RULES_PATH = DATA_DIR / "extract" / "entity_rules.yaml"
@@ -90,10 +90,8 @@ def legal_form_key(word: str) -> str:
 
 
 def _strings(path: Path, data: dict[str, Any], key: str) -> list[str]:
-    value = data.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise RulesError(f"{path}: '{key}' must be a list of strings")
-    return value
+    """The shared list check of the rule files, raising this loader's :class:`RulesError`."""
+    return list(rule_strings(path, data, key, error=RulesError))
 
 
 def _optional_strings(path: Path, data: dict[str, Any], key: str) -> list[str]:
@@ -167,6 +165,12 @@ def _descriptor_nouns(path: Path, data: dict[str, Any]) -> dict[str, str]:
     return {str(noun).casefold(): str(schema) for noun, schema in nouns.items()}
 
 
+def _honorific_phrases(honorifics: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The honorifics of several words, as legal-form keys, longest first."""
+    phrases = {tuple(legal_form_key(part) for part in w.split()) for w in honorifics if " " in w}
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
 def honorific_length(words: list[str], rules: EntityRules) -> int:
     """How many of the leading ``words`` are one honorific ("Tan Sri", "Mr."), 0 if none."""
     if not words:
@@ -194,8 +198,8 @@ def _lower(words: list[str]) -> frozenset[str]:
 
 def parse_rules(path: Path, data: Any) -> EntityRules:
     """Validate the parsed YAML of a rules file."""
-    if not isinstance(data, dict) or "version" not in data:
-        raise RulesError(f"{path}: expected a mapping with a 'version' key")
+    data = rule_mapping(path, data, RulesError)
+    honorifics = _strings(path, data, "honorifics")
     legal_forms = frozenset(
         tuple(legal_form_key(part) for part in form.split())
         for form in _strings(path, data, "legal_forms")
@@ -209,20 +213,8 @@ def parse_rules(path: Path, data: Any) -> EntityRules:
         head_connectors=_lower(_strings(path, data, "head_connectors")),
         generic_name_words=_lower(_strings(path, data, "generic_name_words")),
         appositive_heads=_appositive_heads(path, data),
-        honorifics=frozenset(
-            legal_form_key(w) for w in _strings(path, data, "honorifics") if " " not in w
-        ),
-        honorific_phrases=tuple(
-            sorted(
-                {
-                    tuple(legal_form_key(part) for part in w.split())
-                    for w in _strings(path, data, "honorifics")
-                    if " " in w
-                },
-                key=len,
-                reverse=True,
-            )
-        ),
+        honorifics=frozenset(legal_form_key(w) for w in honorifics if " " not in w),
+        honorific_phrases=_honorific_phrases(honorifics),
         descriptor_nouns=_descriptor_nouns(path, data),
         role_nouns=_lower(_strings(path, data, "role_nouns")),
         instruments=_instruments(path, data),
