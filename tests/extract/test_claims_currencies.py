@@ -117,6 +117,20 @@ def test_an_unreadable_currency_file_names_the_file(tmp_path: Path) -> None:
         load_currencies(path)
 
 
+def test_a_currency_file_not_in_utf8_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    # second read (rd-claims): read through rulefile, a bad encoding is the loader's own error
+    # (it escaped as a bare UnicodeDecodeError) and a YAML error stays on one line
+    path = tmp_path / "currencies.yaml"
+    path.write_bytes(b"version: 1\ncurrencies:\n  EUR: {words: [\xff\xfe]}\n")
+    with pytest.raises(CurrencyFileError, match="cannot read currencies") as raised:
+        load_currencies(path)
+    assert str(path) in str(raised.value)
+    path.write_text("version: 1\ncurrencies: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CurrencyFileError) as broken:
+        load_currencies(path)
+    assert "\n" not in str(broken.value)
+
+
 # --- the value of a contract or deal with a North Korean party (vocabulary 11) -------------
 
 

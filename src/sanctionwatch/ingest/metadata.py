@@ -245,15 +245,14 @@ def inferred_date(
         return DateFinding("", dates.NONE, "none")
     bound = max(clues, key=_rank)
     near = bound.rule == "latest-event" and len(bound.value) > 4
+    key = date_key(bound.value)
     for mention in dates.yearless_past_events(cleaned.text):
-        key = date_key(bound.value)
         value = mention.resolve_near(key) if near else mention.resolve_after(key)
         if value > date.today().isoformat():
             continue
         offset = cleaned.offsets.to_original(mention.start)
         clues.append(_clue("year-less-event", value, mention.text, offset))
     for mention in dates.yearless_last_year(cleaned.text):
-        key = date_key(bound.value)
         placed = mention.resolve_near(key) if near else mention.resolve_after(key)
         year = int(placed[:4]) + 1
         if year > date.today().year:

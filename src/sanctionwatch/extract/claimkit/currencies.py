@@ -14,9 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from sanctionwatch.extract.rulefile import RuleFileError
+from sanctionwatch.rulefile import RuleFileError, read_rule_file
 from sanctionwatch.settings import DATA_DIR
 
 CURRENCIES_PATH = DATA_DIR / "extract" / "claims" / "currencies.yaml"
@@ -114,11 +112,7 @@ def parse_currencies(data: Any, path: Path) -> Currencies:
 
 def load_currencies(path: Path = CURRENCIES_PATH) -> Currencies:
     """Read and validate a currency file; errors name the file and the field."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise CurrencyFileError(f"{path}: cannot read currencies: {error}") from error
-    return parse_currencies(data, path)
+    return parse_currencies(read_rule_file(path, "currencies", CurrencyFileError), path)
 
 
 @lru_cache(maxsize=1)

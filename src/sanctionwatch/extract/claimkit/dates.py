@@ -221,10 +221,6 @@ class _Context:
     """Characters of the publication date known: 10 a day, 7 a month, 4 a year."""
 
 
-def _month(raw: str) -> int:
-    return month_number(raw)
-
-
 def _latest(month: int, published: date | None) -> int | None:
     """Year of the latest ``month`` not after ``published``."""
     if published is None:
@@ -320,7 +316,7 @@ def _year_less(
     name: str, match: re.Match[str], context: _Context, found: list[DateExpression]
 ) -> _Resolved:
     groups = match.groupdict()
-    month = _month(groups["month"])
+    month = month_number(groups["month"])
     day = int(groups["day"]) if name == "md" else 0
     label = MONTH_NAMES[month] + (f" {day}" if day else "")
     published = context.published
@@ -356,7 +352,7 @@ def _year_less(
 def _month_relative(match: re.Match[str], context: _Context) -> _Resolved:
     """ "last November": the latest November before the publication's month; "this March": the
     March of its year; "next May": the first May after its month."""
-    month = _month(match.group("month"))
+    month = month_number(match.group("month"))
     which = " ".join(match.group("which").lower().split())
     published = context.published
     if published is None:
@@ -459,14 +455,16 @@ def _resolve(
     if name == "present":
         return _Resolved(None, "document-date", "present", "present tense: the publication date")
     if name in ("mdy", "dmy"):
-        iso = f"{groups['year']}-{_month(groups['month']):02d}-{int(groups['day']):02d}"
+        iso = f"{groups['year']}-{month_number(groups['month']):02d}-{int(groups['day']):02d}"
         return _Resolved(iso, "stated", "stated")
     if name == "my":
-        iso = _edge(match, f"{groups['year']}-{_month(groups['month']):02d}")
+        iso = _edge(match, f"{groups['year']}-{month_number(groups['month']):02d}")
         return _Resolved(iso, "stated", "stated")
     if name == "span" and groups.get("month"):
         # "between April 2017 and March 2023": the figure is as of the span's end
-        return _Resolved(f"{groups['year']}-{_month(groups['month']):02d}", "stated", "stated")
+        return _Resolved(
+            f"{groups['year']}-{month_number(groups['month']):02d}", "stated", "stated"
+        )
     if name in ("year", "span"):
         return _Resolved(_edge(match, groups["year"]), "stated", "stated")  # a span: its end
     if name in ("md", "month", "monthyear"):
