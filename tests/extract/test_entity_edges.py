@@ -648,3 +648,20 @@ def test_a_bracketed_phrase_in_lower_case_is_no_picture_credit(text: str) -> Non
 def test_a_bracketed_picture_agency_is_credited(text: str, credit: str) -> None:
     names = [text[p.start : p.end] for p in caption_credits(text, frozenset())]
     assert names == [credit]
+
+
+def test_a_place_index_left_by_another_rules_object_is_not_reused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The index cache is keyed by ``id``: an entry another (freed) rules object left under the
+    same id must not be served for a new one."""
+    import dataclasses
+
+    from sanctionwatch.extract import entities
+    from sanctionwatch.extract.rules import load_entity_rules
+
+    rules = load_entity_rules()
+    other = dataclasses.replace(rules, places=("Zzyzxville",))
+    stale = {"zzyzxville": ["zzyzxville"]}
+    monkeypatch.setitem(entities._PLACE_INDEXES, id(rules), (other, stale))
+    assert "zzyzxville" not in entities._place_index(rules)

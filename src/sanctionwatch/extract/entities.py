@@ -529,22 +529,24 @@ def _drop_place_suffix(text: str, start: int, end: int, rules: EntityRules) -> i
     return end
 
 
-_PLACE_INDEXES: dict[int, dict[str, list[str]]] = {}
+_PLACE_INDEXES: dict[int, tuple[EntityRules, dict[str, list[str]]]] = {}
+"""Place index per rules object; the object is kept with it so its ``id`` is never reused."""
 CAPITALISED_WORD = re.compile(r"(?<!\w)[A-Z]\w*")
 NAME_START = re.compile(r"(?<![\w-])[A-Z]\w*")
 
 
 def _place_index(rules: EntityRules) -> dict[str, list[str]]:
     """Known place names (lower-cased) by their first word, longest first."""
-    key = id(rules)
-    if key not in _PLACE_INDEXES:
-        index: dict[str, list[str]] = defaultdict(list)
-        for name in set(rules.places) | _country_names():
-            index[re.split(r"[\s-]", name, maxsplit=1)[0]].append(name)
-        for names in index.values():
-            names.sort(key=len, reverse=True)
-        _PLACE_INDEXES[key] = dict(index)
-    return _PLACE_INDEXES[key]
+    stored = _PLACE_INDEXES.get(id(rules))
+    if stored is not None and stored[0] is rules:
+        return stored[1]
+    index: dict[str, list[str]] = defaultdict(list)
+    for name in set(rules.places) | _country_names():
+        index[re.split(r"[\s-]", name, maxsplit=1)[0]].append(name)
+    for names in index.values():
+        names.sort(key=len, reverse=True)
+    _PLACE_INDEXES[id(rules)] = (rules, dict(index))
+    return _PLACE_INDEXES[id(rules)][1]
 
 
 def _place_candidates(text: str, rules: EntityRules) -> list[_Candidate]:
