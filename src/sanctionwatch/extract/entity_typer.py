@@ -18,7 +18,6 @@ switches the typer off, ``on`` (or ``1``) on, any other value is the path of a m
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,7 +28,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import active, class_weights, number, read_json, softmax
 from sanctionwatch.extract.rules import (
     EntityRules,
     RulesError,
@@ -352,16 +351,7 @@ def _cached_switch(path: str) -> TyperSwitch:
 def active_typer() -> TyperModel | None:
     """The typer the pipeline uses now (None when off), per the setting and the packaged
     file's ``enabled``; a switched-off packaged file's weights are not read."""
-    setting = os.environ.get(SETTING, "").strip()
-    if setting.lower() in ("off", "0", "false", "no"):
-        return None
-    if setting.lower() in ("on", "1", "true", "yes"):
-        return _cached_typer(str(TYPER_FILE))
-    if setting:
-        return _cached_typer(setting)
-    if not _cached_switch(str(TYPER_FILE)).enabled:
-        return None
-    return _cached_typer(str(TYPER_FILE))
+    return active(SETTING, TYPER_FILE, _cached_typer, lambda path: _cached_switch(path).enabled)
 
 
 def typer_version() -> str | None:

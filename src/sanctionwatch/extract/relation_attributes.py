@@ -21,7 +21,6 @@ and date, the classes, a bias and a weight per feature and class, the threshold,
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -30,7 +29,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import active, class_weights, number, read_json, softmax
 from sanctionwatch.extract.relation_attribute_features import (
     Attribute,
     AttributeCandidate,
@@ -209,16 +208,7 @@ def _cached_switch(path: str) -> tuple[str, bool]:
 def active_model() -> AttributeModel | None:
     """The model the pipeline uses now (None when off), per the setting and the packaged
     file's ``enabled``; a switched-off packaged file's weights are not read."""
-    setting = os.environ.get(SETTING, "").strip()
-    if setting.lower() in ("off", "0", "false", "no"):
-        return None
-    if setting.lower() in ("on", "1", "true", "yes"):
-        return _cached_model(str(MODEL_FILE))
-    if setting:
-        return _cached_model(setting)
-    if not _cached_switch(str(MODEL_FILE))[1]:
-        return None
-    return _cached_model(str(MODEL_FILE))
+    return active(SETTING, MODEL_FILE, _cached_model, lambda path: _cached_switch(path)[1])
 
 
 def model_version() -> str:

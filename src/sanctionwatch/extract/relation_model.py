@@ -18,7 +18,6 @@ off, ``on`` (or ``1``) on, and any other value is the path of another model file
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -27,7 +26,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
-from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import active, class_weights, number, read_json, softmax
 from sanctionwatch.extract.relation_features import (
     LINKABLE_SCHEMATA,
     FeatureSpec,
@@ -212,16 +211,7 @@ def _cached_switch(path: str) -> ModelSwitch:
 def active_model() -> RelationModel | None:
     """The model the pipeline uses now (None when switched off), per the setting and the
     packaged file's ``enabled``."""
-    setting = os.environ.get(SETTING, "").strip()
-    if setting.lower() in ("off", "0", "false", "no"):
-        return None
-    if setting.lower() in ("on", "1", "true", "yes"):
-        return _cached_model(str(MODEL_FILE))
-    if setting:
-        return _cached_model(setting)
-    if not _cached_switch(str(MODEL_FILE)).enabled:
-        return None  # the packaged file is off: its weights are not read
-    return _cached_model(str(MODEL_FILE))
+    return active(SETTING, MODEL_FILE, _cached_model, lambda path: _cached_switch(path).enabled)
 
 
 def model_version() -> str:
