@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from sanctionwatch.extract.linear_models import active, class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import (
+    Switch,
+    active,
+    class_weights,
+    number,
+    parse_switch,
+    read_json,
+    softmax,
+)
 
 
 class BadFileError(Exception):
@@ -83,3 +91,12 @@ def test_active_follows_the_setting_then_the_packaged_switch(
     chosen = active("SANCTIONWATCH_TEST_MODEL", Path("packaged.json"), lambda path: path, enabled)
     assert chosen == expected
     assert asked == ([] if setting.strip() else ["packaged.json"])
+
+
+def test_parse_switch_reads_version_and_enabled_but_not_the_weights() -> None:
+    assert parse_switch({"version": "3", "weights": "broken"}, _fail) == Switch("3", False)
+    assert parse_switch({"version": "3", "enabled": True}, _fail) == Switch("3", True)
+    with pytest.raises(BadFileError, match=r"model\.json: .*'version' string"):
+        parse_switch({"enabled": True}, _fail)
+    with pytest.raises(BadFileError, match=r"model\.json: 'enabled' must be true or false"):
+        parse_switch({"version": "3", "enabled": "yes"}, _fail)

@@ -28,7 +28,9 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from sanctionwatch.extract.linear_models import Switch as TyperSwitch
 from sanctionwatch.extract.linear_models import active, class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import parse_switch as parse_model_switch
 from sanctionwatch.extract.rules import (
     EntityRules,
     RulesError,
@@ -287,21 +289,9 @@ def _classes(path: Path, data: Any) -> tuple[str, ...]:
     return tuple(str(label) for label in data)
 
 
-@dataclass(frozen=True, slots=True)
-class TyperSwitch:
-    """What the extractor version and the on/off decision need of a model file."""
-
-    version: str
-    enabled: bool
-
-
 def parse_switch(path: Path, data: Any) -> TyperSwitch:
     """The ``version`` and ``enabled`` of the parsed JSON ``data`` of ``path``, checked."""
-    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
-        raise _fail(path, "expected a mapping with a 'version' string")
-    if not isinstance(data.get("enabled", False), bool):
-        raise _fail(path, "'enabled' must be true or false")
-    return TyperSwitch(data["version"], data.get("enabled", False))
+    return parse_model_switch(data, partial(_fail, path))
 
 
 def parse_typer(path: Path, data: Any) -> TyperModel:

@@ -14,6 +14,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +24,25 @@ Fail = Callable[[str], Exception]
 Model = TypeVar("Model")
 _OFF = ("off", "0", "false", "no")
 _ON = ("on", "1", "true", "yes")
+
+
+@dataclass(frozen=True, slots=True)
+class Switch:
+    """What the extractor version and the on/off decision need of a model file."""
+
+    version: str
+    enabled: bool
+
+
+def parse_switch(data: Any, fail: Fail) -> Switch:
+    """The checked ``version`` and ``enabled`` of a model file's parsed JSON, without reading
+    its weights (a switched-off model with a broken body never stops extraction)."""
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
+        raise fail("expected a mapping with a 'version' string")
+    enabled = data.get("enabled", False)
+    if not isinstance(enabled, bool):
+        raise fail("'enabled' must be true or false")
+    return Switch(data["version"], enabled)
 
 
 def softmax(

@@ -26,7 +26,9 @@ from typing import Any
 
 from spacy.tokens import Span
 
+from sanctionwatch.extract.linear_models import Switch as ModelSwitch
 from sanctionwatch.extract.linear_models import active, class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import parse_switch as parse_model_switch
 from sanctionwatch.extract.relation_features import (
     LINKABLE_SCHEMATA,
     FeatureSpec,
@@ -140,21 +142,9 @@ def _weights(path: Path, data: Any, classes: Sequence[str]) -> dict[str, dict[st
     return class_weights(data, classes, partial(_fail, path))
 
 
-@dataclass(frozen=True, slots=True)
-class ModelSwitch:
-    """What the extractor version and the on/off decision need of a model file."""
-
-    version: str
-    enabled: bool
-
-
 def parse_switch(path: Path, data: Any) -> ModelSwitch:
     """The ``version`` and ``enabled`` of the parsed JSON ``data`` of ``path``, checked."""
-    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
-        raise _fail(path, "expected a mapping with a 'version' string")
-    if not isinstance(data.get("enabled", False), bool):
-        raise _fail(path, "'enabled' must be true or false")
-    return ModelSwitch(data["version"], data.get("enabled", False))
+    return parse_model_switch(data, partial(_fail, path))
 
 
 def parse_model(path: Path, data: Any, rules: RelationRules | None = None) -> RelationModel:
