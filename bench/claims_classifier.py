@@ -124,10 +124,10 @@ def passes(candidate: Candidate, limits: frozenset[str] | None) -> bool:
 def _sets(shared: Path) -> list[tuple[str, Path, Path]]:
     """(name, folder of texts, folder of gold yaml) for the seeds and the nine real sets."""
     sets = [("seeds", shared / "corpus" / "seeds", REPO / "tests" / "gold" / "claims")]
-    for index, suffix in enumerate(("", "2", "3", "4", "5", "6", "7", "8", "9")):
+    for suffix in ("", "2", "3", "4", "5", "6", "7", "8", "9"):
         name = f"real{suffix}"
         gold = REPO / "tests" / "gold" / f"heldout_{name}" / "claims"
-        sets.append((name if index else "real", Path(f"/work/heldout_{name}"), gold))
+        sets.append((name, Path(f"/work/heldout_{name}"), gold))
     return [(name, texts, gold) for name, texts, gold in sets if texts.is_dir()]
 
 

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import (
+    Switch,
+    active,
+    class_weights,
+    number,
+    parse_switch,
+    read_json,
+    softmax,
+)
 
 
 class BadFileError(Exception):
@@ -56,3 +64,39 @@ def test_read_json_fails_in_one_line(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text('{"version": "1"}', "utf-8")
     assert read_json(good, "test model", _fail) == {"version": "1"}
+
+
+@pytest.mark.parametrize(
+    ("setting", "packaged_on", "expected"),
+    [
+        ("off", True, None),
+        ("No", True, None),
+        ("on", False, "packaged.json"),
+        (" 1 ", False, "packaged.json"),
+        ("/elsewhere/other.json", False, "/elsewhere/other.json"),
+        ("", True, "packaged.json"),
+        ("", False, None),
+    ],
+)
+def test_active_follows_the_setting_then_the_packaged_switch(
+    monkeypatch: pytest.MonkeyPatch, setting: str, packaged_on: bool, expected: str | None
+) -> None:
+    monkeypatch.setenv("SANCTIONWATCH_TEST_MODEL", setting)
+    asked: list[str] = []
+
+    def enabled(path: str) -> bool:
+        asked.append(path)
+        return packaged_on
+
+    chosen = active("SANCTIONWATCH_TEST_MODEL", Path("packaged.json"), lambda path: path, enabled)
+    assert chosen == expected
+    assert asked == ([] if setting.strip() else ["packaged.json"])
+
+
+def test_parse_switch_reads_version_and_enabled_but_not_the_weights() -> None:
+    assert parse_switch({"version": "3", "weights": "broken"}, _fail) == Switch("3", False)
+    assert parse_switch({"version": "3", "enabled": True}, _fail) == Switch("3", True)
+    with pytest.raises(BadFileError, match=r"model\.json: .*'version' string"):
+        parse_switch({"enabled": True}, _fail)
+    with pytest.raises(BadFileError, match=r"model\.json: 'enabled' must be true or false"):
+        parse_switch({"version": "3", "enabled": "yes"}, _fail)

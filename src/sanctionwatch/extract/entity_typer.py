@@ -18,7 +18,6 @@ switches the typer off, ``on`` (or ``1``) on, any other value is the path of a m
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,7 +28,9 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import Switch as TyperSwitch
+from sanctionwatch.extract.linear_models import active, class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import parse_switch as parse_model_switch
 from sanctionwatch.extract.rules import (
     EntityRules,
     RulesError,
@@ -288,21 +289,9 @@ def _classes(path: Path, data: Any) -> tuple[str, ...]:
     return tuple(str(label) for label in data)
 
 
-@dataclass(frozen=True, slots=True)
-class TyperSwitch:
-    """What the extractor version and the on/off decision need of a model file."""
-
-    version: str
-    enabled: bool
-
-
 def parse_switch(path: Path, data: Any) -> TyperSwitch:
     """The ``version`` and ``enabled`` of the parsed JSON ``data`` of ``path``, checked."""
-    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
-        raise _fail(path, "expected a mapping with a 'version' string")
-    if not isinstance(data.get("enabled", False), bool):
-        raise _fail(path, "'enabled' must be true or false")
-    return TyperSwitch(data["version"], data.get("enabled", False))
+    return parse_model_switch(data, partial(_fail, path))
 
 
 def parse_typer(path: Path, data: Any) -> TyperModel:
@@ -352,16 +341,7 @@ def _cached_switch(path: str) -> TyperSwitch:
 def active_typer() -> TyperModel | None:
     """The typer the pipeline uses now (None when off), per the setting and the packaged
     file's ``enabled``; a switched-off packaged file's weights are not read."""
-    setting = os.environ.get(SETTING, "").strip()
-    if setting.lower() in ("off", "0", "false", "no"):
-        return None
-    if setting.lower() in ("on", "1", "true", "yes"):
-        return _cached_typer(str(TYPER_FILE))
-    if setting:
-        return _cached_typer(setting)
-    if not _cached_switch(str(TYPER_FILE)).enabled:
-        return None
-    return _cached_typer(str(TYPER_FILE))
+    return active(SETTING, TYPER_FILE, _cached_typer, lambda path: _cached_switch(path).enabled)
 
 
 def typer_version() -> str | None:

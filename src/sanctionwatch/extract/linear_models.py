@@ -12,12 +12,37 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 Fail = Callable[[str], Exception]
 """Makes the component's one-line error (naming its file) from a problem."""
+
+Model = TypeVar("Model")
+_OFF = ("off", "0", "false", "no")
+_ON = ("on", "1", "true", "yes")
+
+
+@dataclass(frozen=True, slots=True)
+class Switch:
+    """What the extractor version and the on/off decision need of a model file."""
+
+    version: str
+    enabled: bool
+
+
+def parse_switch(data: Any, fail: Fail) -> Switch:
+    """The checked ``version`` and ``enabled`` of a model file's parsed JSON, without reading
+    its weights (a switched-off model with a broken body never stops extraction)."""
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
+        raise fail("expected a mapping with a 'version' string")
+    enabled = data.get("enabled", False)
+    if not isinstance(enabled, bool):
+        raise fail("'enabled' must be true or false")
+    return Switch(data["version"], enabled)
 
 
 def softmax(
@@ -65,3 +90,22 @@ def read_json(path: Path, what: str, fail: Fail) -> Any:
         raise fail(f"cannot read the {what}: {exc.strerror or exc}") from exc
     except json.JSONDecodeError as exc:
         raise fail(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+
+
+def active(
+    setting: str,
+    packaged: Path,
+    load: Callable[[str], Model],
+    enabled: Callable[[str], bool],
+) -> Model | None:
+    """The model a component uses now (None when off): the environment ``setting`` says off,
+    on or a file's path; unset, the ``packaged`` file's ``enabled`` decides, and a switched-off
+    packaged file's weights are not read."""
+    value = os.environ.get(setting, "").strip()
+    if value.lower() in _OFF:
+        return None
+    if value.lower() in _ON:
+        return load(str(packaged))
+    if value:
+        return load(value)
+    return load(str(packaged)) if enabled(str(packaged)) else None

@@ -21,7 +21,6 @@ and date, the classes, a bias and a weight per feature and class, the threshold,
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -30,7 +29,15 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import (
+    Switch,
+    active,
+    class_weights,
+    number,
+    parse_switch,
+    read_json,
+    softmax,
+)
 from sanctionwatch.extract.relation_attribute_features import (
     Attribute,
     AttributeCandidate,
@@ -151,18 +158,13 @@ def _classes(path: Path, data: Any) -> tuple[str, ...]:
     return tuple(str(label) for label in data)
 
 
-def _switch(path: Path, data: Any) -> tuple[str, bool]:
-    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
-        raise _fail(path, "expected a mapping with a 'version' string")
-    enabled = data.get("enabled", False)
-    if not isinstance(enabled, bool):
-        raise _fail(path, "'enabled' must be true or false")
-    return data["version"], enabled
+def _switch(path: Path, data: Any) -> Switch:
+    return parse_switch(data, partial(_fail, path))
 
 
 def parse_model(path: Path, data: Any) -> AttributeModel:
     """A model from the parsed JSON ``data`` of ``path``, every key checked."""
-    version, enabled = _switch(path, data)
+    switch = _switch(path, data)
     classes = _classes(path, data.get("classes"))
     bias = data.get("bias")
     if not isinstance(bias, dict) or set(bias) != set(classes):
@@ -175,8 +177,8 @@ def parse_model(path: Path, data: Any) -> AttributeModel:
         raise _fail(path, "'training' must be a mapping with the list of 'sets'")
     return AttributeModel(
         path=path,
-        version=version,
-        enabled=enabled,
+        version=switch.version,
+        enabled=switch.enabled,
         spec=parse_spec(path, data.get("feature_spec")),
         classes=classes,
         bias={label: _number(path, bias[label], f"bias.{label}") for label in classes},
@@ -201,7 +203,7 @@ def _cached_model(path: str) -> AttributeModel:
 
 
 @lru_cache(maxsize=4)
-def _cached_switch(path: str) -> tuple[str, bool]:
+def _cached_switch(path: str) -> Switch:
     path_obj = Path(path)
     return _switch(path_obj, _read_json(path_obj))
 
@@ -209,16 +211,7 @@ def _cached_switch(path: str) -> tuple[str, bool]:
 def active_model() -> AttributeModel | None:
     """The model the pipeline uses now (None when off), per the setting and the packaged
     file's ``enabled``; a switched-off packaged file's weights are not read."""
-    setting = os.environ.get(SETTING, "").strip()
-    if setting.lower() in ("off", "0", "false", "no"):
-        return None
-    if setting.lower() in ("on", "1", "true", "yes"):
-        return _cached_model(str(MODEL_FILE))
-    if setting:
-        return _cached_model(setting)
-    if not _cached_switch(str(MODEL_FILE))[1]:
-        return None
-    return _cached_model(str(MODEL_FILE))
+    return active(SETTING, MODEL_FILE, _cached_model, lambda path: _cached_switch(path).enabled)
 
 
 def model_version() -> str:

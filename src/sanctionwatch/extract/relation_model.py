@@ -18,7 +18,6 @@ off, ``on`` (or ``1``) on, and any other value is the path of another model file
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -27,7 +26,9 @@ from typing import Any
 
 from spacy.tokens import Span
 
-from sanctionwatch.extract.linear_models import class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import Switch as ModelSwitch
+from sanctionwatch.extract.linear_models import active, class_weights, number, read_json, softmax
+from sanctionwatch.extract.linear_models import parse_switch as parse_model_switch
 from sanctionwatch.extract.relation_features import (
     LINKABLE_SCHEMATA,
     FeatureSpec,
@@ -141,21 +142,9 @@ def _weights(path: Path, data: Any, classes: Sequence[str]) -> dict[str, dict[st
     return class_weights(data, classes, partial(_fail, path))
 
 
-@dataclass(frozen=True, slots=True)
-class ModelSwitch:
-    """What the extractor version and the on/off decision need of a model file."""
-
-    version: str
-    enabled: bool
-
-
 def parse_switch(path: Path, data: Any) -> ModelSwitch:
     """The ``version`` and ``enabled`` of the parsed JSON ``data`` of ``path``, checked."""
-    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
-        raise _fail(path, "expected a mapping with a 'version' string")
-    if not isinstance(data.get("enabled", False), bool):
-        raise _fail(path, "'enabled' must be true or false")
-    return ModelSwitch(data["version"], data.get("enabled", False))
+    return parse_model_switch(data, partial(_fail, path))
 
 
 def parse_model(path: Path, data: Any, rules: RelationRules | None = None) -> RelationModel:
@@ -212,16 +201,7 @@ def _cached_switch(path: str) -> ModelSwitch:
 def active_model() -> RelationModel | None:
     """The model the pipeline uses now (None when switched off), per the setting and the
     packaged file's ``enabled``."""
-    setting = os.environ.get(SETTING, "").strip()
-    if setting.lower() in ("off", "0", "false", "no"):
-        return None
-    if setting.lower() in ("on", "1", "true", "yes"):
-        return _cached_model(str(MODEL_FILE))
-    if setting:
-        return _cached_model(setting)
-    if not _cached_switch(str(MODEL_FILE)).enabled:
-        return None  # the packaged file is off: its weights are not read
-    return _cached_model(str(MODEL_FILE))
+    return active(SETTING, MODEL_FILE, _cached_model, lambda path: _cached_switch(path).enabled)
 
 
 def model_version() -> str:
